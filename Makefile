@@ -1,0 +1,82 @@
+# tiemap: `make` builds ./tiemap; `make demo` and `make test` are the two
+# commands of the README.  Every build also runs scripts/install-deps, which
+# does nothing when all is installed.
+
+PKGS      := sqlite3 icu-uc icu-i18n jansson
+CC        ?= cc
+CLANG     ?= clang
+WARN      := -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers
+CPPFLAGS  := -Isrc -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
+
+OPT       ?= -O2 -g
+SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+
+LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c \
+                                src/graph/*.c src/io/*.c src/match/*.c))
+CLI_SRC   := $(sort $(wildcard src/cli/*.c)) src/main.c
+HDRS      := $(wildcard src/*/*.h)
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+
+REL_OBJ   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(CLI_SRC))
+SAN_LIB   := $(patsubst %.c,build/san/%.o,$(LIB_SRC))
+SAN_CLI   := $(patsubst %.c,build/san/%.o,$(CLI_SRC))
+UNIT_BIN  := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
+
+.PHONY: all deps demo tour test unit fuzz lint bench bench-large clean
+all: deps tiemap
+
+deps:
+	@scripts/install-deps
+
+tiemap: $(REL_OBJ)
+	$(CC) $(OPT) -o $@ $^ $(PKG_LIBS)
+
+build/rel/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+# The sanitizer build: every test runs against it.
+build/san/%.o: %.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/san/tiemap: $(SAN_LIB) $(SAN_CLI)
+	$(CC) $(SAN) -o $@ $^ $(PKG_LIBS)
+
+build/san/tests/%: tests/unit/%.c $(SAN_LIB) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
+		-o $@ $< $(SAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
+
+# Fuzz targets: libFuzzer with ASan/UBSan, built by clang.
+FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_BIN  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(PKG_CFLAGS) \
+		-o $@ $< $(LIB_SRC) $(PKG_LIBS)
+
+demo.db: tiemap $(wildcard data/seed/*.jsonl)
+	rm -f $@.tmp
+	./tiemap --db $@.tmp --quiet import data/seed/*.jsonl
+	mv $@.tmp $@
+
+demo: all demo.db
+	./tiemap --db demo.db tour
+
+tour: all demo.db
+	./tiemap --db demo.db tour
+
+test: deps tiemap build/san/tiemap $(UNIT_BIN) $(FUZZ_BIN)
+	@tests/run-all
+
+bench: deps tiemap
+	@bench/run
+
+bench-large: deps tiemap
+	@bench/run --large
+
+clean:
+	rm -rf build tiemap demo.db demo.db.tmp

@@ -1,0 +1,255 @@
+/*
+ * The command table, global options, dispatch, and what commands share.
+ */
+#include "cli/cli.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "text/text.h"
+
+static const tm_cmd *const commands[] = {
+	&tm_cmd_init, &tm_cmd_import, &tm_cmd_export, &tm_cmd_search, &tm_cmd_show, &tm_cmd_path,
+	&tm_cmd_owners, &tm_cmd_neighbors, &tm_cmd_check, &tm_cmd_stats, &tm_cmd_tour,
+};
+#define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
+
+static const tm_cmd *find_cmd(const char *name)
+{
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		if (strcmp(commands[i]->name, name) == 0)
+			return commands[i];
+	return NULL;
+}
+
+static void print_overview(FILE *f)
+{
+	fputs("usage: tiemap [--db PATH] [--json] [--quiet] COMMAND [ARGS]\n\n"
+	      "tiemap (关联图谱) keeps a sourced knowledge graph of institutions and the ties\n"
+	      "between them.  Commands:\n\n",
+	      f);
+	for (size_t i = 0; i < N_COMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", commands[i]->name, commands[i]->summary);
+	fputs("\nThe database is --db PATH, else $TIEMAP_DB, else ./tiemap.db.\n"
+	      "'tiemap help COMMAND' tells more about one command.\n",
+	      f);
+}
+
+static int cmd_help(const char *name)
+{
+	if (!name) {
+		print_overview(stdout);
+		return TM_EXIT_OK;
+	}
+	const tm_cmd *cmd = find_cmd(name);
+	if (!cmd) {
+		fprintf(stderr, "tiemap: unknown command '%s'\n", name);
+		return TM_EXIT_USAGE;
+	}
+	printf("usage: tiemap %s\n\n%s\n", cmd->usage, cmd->summary);
+	if (cmd->help && *cmd->help)
+		printf("\n%s", cmd->help);
+	return TM_EXIT_OK;
+}
+
+int tm_cli_error(const tm_err *err)
+{
+	fprintf(stderr, "tiemap: %s\n", err->msg[0] ? err->msg : tm_rc_name(err->rc));
+	return err->rc == TM_ERR_AMBIGUOUS ? TM_EXIT_USAGE : TM_EXIT_FAIL;
+}
+
+int tm_cli_usage(const tm_cmd *cmd)
+{
+	fprintf(stderr, "usage: tiemap %s\n", cmd->usage);
+	return TM_EXIT_USAGE;
+}
+
+tm_rc tm_cli_graph(tm_cli *cli, tm_graph **out, tm_err *err)
+{
+	if (!cli->graph) {
+		tm_rc rc = tm_graph_load(cli->st, &cli->graph, err);
+		if (rc)
+			return rc;
+	}
+	*out = cli->graph;
+	return TM_OK;
+}
+
+int tm_cli_resolve(tm_cli *cli, const char *ref, char **id)
+{
+	tm_err err = { 0 };
+	tm_hits cands;
+	tm_rc rc = tm_store_resolve(cli->st, ref, id, &cands, &err);
+	if (rc == TM_OK)
+		return 0;
+	if (rc == TM_ERR_AMBIGUOUS) {
+		fprintf(stderr, "tiemap: '%s' is ambiguous; did you mean one of these?\n", ref);
+		for (size_t i = 0; i < cands.n; i++)
+			fprintf(stderr, "  %-28s %s (%s)\n", cands.v[i].id, cands.v[i].name, cands.v[i].kind);
+		tm_hits_release(&cands);
+		return TM_EXIT_USAGE;
+	}
+	return tm_cli_error(&err);
+}
+
+int tm_cli_print_json(json_t *v)
+{
+	int rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	fputc('\n', stdout);
+	json_decref(v);
+	return rc == 0 ? TM_EXIT_OK : TM_EXIT_FAIL;
+}
+
+json_t *tm_cli_cite_json(tm_cli *cli, const tm_cite *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(c->source));
+	tm_source s;
+	if (tm_store_get_source(cli->st, c->source, &s, NULL) == TM_OK) {
+		json_object_set_new(o, "title", json_string(s.title));
+		if (s.publisher)
+			json_object_set_new(o, "publisher", json_string(s.publisher));
+		if (s.date[0])
+			json_object_set_new(o, "date", json_string(s.date));
+		if (s.url)
+			json_object_set_new(o, "url", json_string(s.url));
+		tm_source_release(&s);
+	}
+	if (c->quote)
+		json_object_set_new(o, "quote", json_string(c->quote));
+	if (c->page)
+		json_object_set_new(o, "page", json_string(c->page));
+	return o;
+}
+
+json_t *tm_cli_cites_json(tm_cli *cli, const tm_cites *c)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(arr, tm_cli_cite_json(cli, &c->v[i]));
+	return arr;
+}
+
+void tm_cli_entity_names(tm_cli *cli, const char *id, char **en, char **zh)
+{
+	tm_entity e;
+	if (tm_store_get_entity(cli->st, id, &e, NULL) != TM_OK) {
+		*en = tm_xstrdup(id);
+		*zh = tm_xstrdup(id);
+		return;
+	}
+	*en = tm_xstrdup(tm_entity_display_name(&e, "en"));
+	*zh = tm_xstrdup(tm_entity_display_name(&e, "zh"));
+	tm_entity_release(&e);
+}
+
+json_t *tm_cli_entity_ref_json(tm_cli *cli, const char *id)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(id));
+	tm_entity e;
+	if (tm_store_get_entity(cli->st, id, &e, NULL) == TM_OK) {
+		json_object_set_new(o, "kind", json_string(e.kind));
+		json_object_set_new(o, "name", json_string(tm_entity_display_name(&e, "en")));
+		json_object_set_new(o, "name_zh", json_string(tm_entity_display_name(&e, "zh")));
+		tm_entity_release(&e);
+	}
+	return o;
+}
+
+static int terminal_width(void)
+{
+	struct winsize ws;
+	if (ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+		return ws.ws_col;
+	const char *cols = getenv("COLUMNS");
+	if (cols && atoi(cols) >= 40)
+		return atoi(cols);
+	return 100;
+}
+
+/* Global options may stand anywhere before "--"; they are taken out of argv
+ * so that each command sees only its own. */
+static int take_global_options(tm_cli *cli, int *argc, char **argv)
+{
+	int out = 1;
+	for (int i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--") == 0) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		if (strcmp(a, "--db") == 0) {
+			if (i + 1 >= *argc) {
+				fputs("tiemap: --db needs a path\n", stderr);
+				return -1;
+			}
+			cli->db_path = argv[++i];
+		} else if (strncmp(a, "--db=", 5) == 0) {
+			cli->db_path = a + 5;
+		} else if (strcmp(a, "--json") == 0) {
+			cli->json = 1;
+		} else if (strcmp(a, "--quiet") == 0 || strcmp(a, "-q") == 0) {
+			cli->quiet = 1;
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
+
+int tm_cli_main(int argc, char **argv)
+{
+	tm_cli cli = { 0 };
+	cli.db_path = getenv("TIEMAP_DB");
+	if (!cli.db_path || !*cli.db_path)
+		cli.db_path = "tiemap.db";
+	if (take_global_options(&cli, &argc, argv))
+		return TM_EXIT_USAGE;
+	cli.tty = isatty(STDOUT_FILENO);
+	cli.width = terminal_width();
+	if (argc < 2) {
+		print_overview(stderr);
+		return TM_EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "help") == 0 || strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0)
+		return cmd_help(argc > 2 ? argv[2] : NULL);
+	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+		printf("tiemap 0.1 (schema %d)\n", tm_store_schema_version());
+		return TM_EXIT_OK;
+	}
+	const tm_cmd *cmd = find_cmd(name);
+	if (!cmd) {
+		fprintf(stderr, "tiemap: unknown command '%s'; see 'tiemap help'\n", name);
+		return TM_EXIT_USAGE;
+	}
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return cmd_help(name);
+	if (cmd->flags & (TM_CMD_STORE | TM_CMD_CREATE)) {
+		tm_err err = { 0 };
+		int flags = (cmd->flags & TM_CMD_CREATE) ? TM_STORE_CREATE :
+			    (cmd->flags & TM_CMD_WRITE)  ? 0 :
+							   TM_STORE_READONLY;
+		if (access(cli.db_path, F_OK) != 0 && !(cmd->flags & TM_CMD_CREATE)) {
+			fprintf(stderr, "tiemap: no database at '%s'; create one with 'tiemap init' or 'tiemap import'\n",
+				cli.db_path);
+			return TM_EXIT_FAIL;
+		}
+		if (tm_store_open(cli.db_path, flags, &cli.st, &err))
+			return tm_cli_error(&err);
+	}
+	int status = cmd->run(&cli, argc - 1, argv + 1);
+	if (fflush(stdout) != 0 && status == 0)
+		status = TM_EXIT_FAIL;
+	tm_graph_free(cli.graph);
+	tm_store_close(cli.st);
+	tm_text_shutdown();
+	return status;
+}

@@ -1,0 +1,110 @@
+/*
+ * cli: the command-line tool.  One file per command (cmd_<name>.c), each
+ * exporting one `const tm_cmd tm_cmd_<name>`, collected in the table in
+ * cli.c.  Only this module and main.c touch argv, stdout and stderr.
+ *
+ * Exit status: 0 done, 1 failed or not found, 2 usage error or an ambiguous
+ * name (the candidates are listed).
+ */
+#ifndef TM_CLI_H
+#define TM_CLI_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "core/core.h"
+#include "graph/graph.h"
+#include "store/store.h"
+
+enum { TM_EXIT_OK = 0, TM_EXIT_FAIL = 1, TM_EXIT_USAGE = 2 };
+
+/* What every command gets: the global options and the opened store. */
+typedef struct tm_cli {
+	const char *db_path; /* --db, $TIEMAP_DB or ./tiemap.db */
+	int json;            /* --json: machine-readable output */
+	int quiet;           /* --quiet: no progress */
+	int tty;             /* stdout is a terminal */
+	int width;           /* terminal columns for tables */
+	tm_store *st;        /* opened by tm_cli_store(); closed by main */
+	tm_graph *graph;     /* built by tm_cli_graph(); freed by main */
+} tm_cli;
+
+enum {
+	TM_CMD_STORE = 1,    /* opens the database (must exist) */
+	TM_CMD_CREATE = 2,   /* creates the database if missing */
+	TM_CMD_WRITE = 4,    /* opens it writable */
+};
+
+typedef struct tm_cmd {
+	const char *name;
+	int (*run)(tm_cli *cli, int argc, char **argv); /* argv[0] is the command name */
+	int flags;
+	const char *usage;   /* "search [--limit N] QUERY" */
+	const char *summary; /* one line for `tiemap help` */
+	const char *help;    /* the rest of `tiemap help CMD` */
+} tm_cmd;
+
+int tm_cli_main(int argc, char **argv);
+
+/* Print "tiemap: msg" to stderr and return the exit status for err's rc. */
+int tm_cli_error(const tm_err *err);
+/* Print a usage line for cmd to stderr; returns TM_EXIT_USAGE. */
+int tm_cli_usage(const tm_cmd *cmd);
+
+/* The graph engine over cli->st, built on first use. */
+tm_rc tm_cli_graph(tm_cli *cli, tm_graph **out, tm_err *err);
+
+/* Resolve a user's id-or-name to an entity id (owned by the caller).  On
+ * failure prints the error (and the candidates when ambiguous) and returns
+ * the exit status; 0 on success. */
+int tm_cli_resolve(tm_cli *cli, const char *ref, char **id);
+
+/* Print a JSON value to stdout, indented, and consume it (json_decref). */
+int tm_cli_print_json(json_t *v);
+
+/* A source citation as JSON: id, title, publisher, date, url, quote, page. */
+json_t *tm_cli_cite_json(tm_cli *cli, const tm_cite *c);
+json_t *tm_cli_cites_json(tm_cli *cli, const tm_cites *c);
+/* {"id","kind","name","name_zh"} for an entity id. */
+json_t *tm_cli_entity_ref_json(tm_cli *cli, const char *id);
+/* Display names of an entity id, English and Chinese (owned). */
+void tm_cli_entity_names(tm_cli *cli, const char *id, char **en, char **zh);
+
+/* Tables, in the terminal's width and aware of wide CJK characters. */
+typedef struct tm_table {
+	size_t ncols;
+	const char **headers;
+	tm_strv cells; /* row-major */
+} tm_table;
+void tm_table_init(tm_table *t, size_t ncols, const char **headers);
+void tm_table_add(tm_table *t, const char *const *row);
+void tm_table_print(const tm_table *t, FILE *out, int width);
+void tm_table_release(tm_table *t);
+
+/* A progress bar on stderr with rate and time left; silent unless stderr is
+ * a terminal and --quiet is off. */
+typedef struct tm_progress {
+	const char *label;
+	int on;
+	double started, last;
+} tm_progress;
+void tm_progress_start(tm_progress *p, tm_cli *cli, const char *label);
+void tm_progress_update(void *p, size_t done, size_t total);
+void tm_progress_end(tm_progress *p);
+
+#define TM_CMD(name) extern const tm_cmd tm_cmd_##name
+TM_CMD(init);
+TM_CMD(import);
+TM_CMD(export);
+TM_CMD(search);
+TM_CMD(show);
+TM_CMD(path);
+TM_CMD(owners);
+TM_CMD(neighbors);
+TM_CMD(check);
+TM_CMD(stats);
+TM_CMD(tour);
+#undef TM_CMD
+
+#endif

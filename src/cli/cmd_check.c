@@ -1,0 +1,63 @@
+#include "cli/cli.h"
+
+#include <string.h>
+
+struct check_out {
+	json_t *arr;
+	size_t counts[5];
+};
+
+static const char *const kinds[] = { "unsourced_entity", "unsourced_relation", "uncited_source", "isolated_entity",
+				     "duplicate_key" };
+
+static int on_finding(void *ctx, const tm_finding *f)
+{
+	struct check_out *o = ctx;
+	for (size_t i = 0; i < 5; i++)
+		if (strcmp(kinds[i], f->what) == 0)
+			o->counts[i]++;
+	if (o->arr) {
+		json_t *j = json_object();
+		json_object_set_new(j, "check", json_string(f->what));
+		json_object_set_new(j, "id", json_string(f->id ? f->id : ""));
+		json_object_set_new(j, "detail", json_string(f->detail ? f->detail : ""));
+		json_array_append_new(o->arr, j);
+	} else {
+		printf("%-20s %s: %s\n", f->what, f->id ? f->id : "", f->detail ? f->detail : "");
+	}
+	return 0;
+}
+
+static int run(tm_cli *cli, int argc, char **argv)
+{
+	(void)argv;
+	if (argc != 1)
+		return tm_cli_usage(&tm_cmd_check);
+	struct check_out o = { cli->json ? json_array() : NULL, { 0 } };
+	tm_err err = { 0 };
+	if (tm_store_check(cli->st, on_finding, &o, &err)) {
+		json_decref(o.arr);
+		return tm_cli_error(&err);
+	}
+	size_t unsourced = o.counts[0] + o.counts[1];
+	if (cli->json) {
+		json_t *root = json_object(), *summary = json_object();
+		for (size_t i = 0; i < 5; i++)
+			json_object_set_new(summary, kinds[i], json_integer((json_int_t)o.counts[i]));
+		json_object_set_new(root, "summary", summary);
+		json_object_set_new(root, "findings", o.arr);
+		tm_cli_print_json(root);
+	} else {
+		printf("%zu unsourced claims, %zu uncited sources, %zu isolated entities, %zu shared match keys\n",
+		       unsourced, o.counts[2], o.counts[3], o.counts[4]);
+	}
+	/* unsourced claims are the one finding that makes the data unpublishable */
+	return unsourced ? TM_EXIT_FAIL : TM_EXIT_OK;
+}
+
+const tm_cmd tm_cmd_check = {
+	"check", run, TM_CMD_STORE, "check",
+	"list unsourced claims, uncited sources, isolated entities and likely duplicates",
+	"Exit status 1 when any claim is unsourced (imported with --allow-unsourced);\n"
+	"the other findings are for a reviewer to look at.\n",
+};

@@ -1,0 +1,1420 @@
+/*
+ * graph: the in-memory graph engine (contract in graph.h).
+ *
+ * Layout.  Edges are kept in compressed sparse rows in both directions.
+ * Direction 0 lists each node's out-edges (the node is the subject),
+ * direction 1 its in-edges.  An edge's id is its position in direction 0, so
+ * the attributes that only the algorithms' second look needs (relation id,
+ * dates, share) are stored once, by edge id; direction 1 carries the
+ * neighbour, a copy of the predicate (filters read it on every step) and the
+ * edge id.  That is 34 bytes an edge and 8 a node: 4M edges fit in ~150 MB.
+ * Each node's list is sorted by (neighbour, relation id), so every traversal,
+ * and so every result, is deterministic.
+ *
+ * Scratch.  A query needs per-node state (distances, flags, parents).  Clearing
+ * arrays of a million entries per query would cost more than the query, so
+ * every entry carries the generation of the query that last wrote it and
+ * anything older reads as unseen; bumping the generation clears everything.
+ * The scratch buffers live in a small lock-free pool owned by the graph: a
+ * query takes one (or allocates one), returns it when done, and
+ * tm_graph_free() frees them all.  That keeps the graph shareable across
+ * threads without locks, without the thread-exit leaks of _Thread_local
+ * caches, and without ever pairing a buffer with a freed graph.
+ */
+#include "graph/graph.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+
+#define NOT_REAL (-2)      /* kind of a key with no entity behind it */
+#define PRED_NONE 255      /* predicate outside 0..254 */
+#define HOPS_MAX 250       /* distances are kept in a byte; deeper asks are clamped */
+#define UNSEEN 255         /* distance of a node a query has not reached */
+#define POOL_SLOTS 16      /* scratch buffers kept for reuse */
+#define EDGES_MAX 0x7fffffffu /* parent links keep the top bit of an edge id for direction */
+#define DIR_BIT 0x80000000u
+
+/* Scratch flags. */
+#define F_BANNED 1u   /* Yen: a root node the spur path may not enter */
+#define F_ON_A 2u     /* on a shortest path, on the a side of the meeting layer */
+#define F_CANDS 4u    /* aux holds the index of this node's successor range */
+
+/* An edge as added, before finish() sorts it into rows. */
+struct raw_edge {
+	int64_t rel_id;
+	uint32_t subject, object;
+	int32_t start, end;
+	float share;
+	uint8_t predicate;
+};
+
+/* Per-node state of one query; valid only when gen is the query's. */
+struct slot {
+	uint32_t gen;  /* the query that last wrote this entry */
+	uint8_t d[2];  /* distance from side 0 (a, the centre, the seeds) and side 1 (b) */
+	uint8_t flags; /* F_* */
+	uint8_t pad;
+};
+
+/* A step the path enumeration may take from a node, in relation id order. */
+struct cand {
+	int64_t rel;
+	uint32_t to;  /* neighbour */
+	uint32_t e;   /* edge id */
+	uint8_t fwd;  /* walked from subject to object */
+};
+
+/* A node's successors: cand[beg .. beg+cnt). */
+struct range {
+	uint32_t beg, cnt;
+};
+
+/* One frame of the path enumeration's explicit stack. */
+struct frame {
+	tm_node node;
+	uint32_t range; /* index into rng */
+	uint32_t next;  /* next successor to try */
+};
+
+struct scratch {
+	uint32_t n;     /* nodes covered */
+	uint32_t gen;   /* the current query; 0 is never used */
+	struct slot *slot;
+	uint32_t *q[2]; /* nodes reached from each side, in BFS order */
+	uint32_t lay[2][HOPS_MAX + 2]; /* q[side][lay[side][d]] starts BFS layer d */
+	uint32_t *aux;  /* per node: a parent or a range index, as the flags or the query say */
+	uint32_t *aux2; /* per node: the parent edge id, DIR_BIT set when walked forward */
+	struct cand *cand;
+	size_t n_cand, cap_cand;
+	struct range *rng;
+	size_t n_rng, cap_rng;
+	struct frame frames[HOPS_MAX + 1];
+	tm_step steps[HOPS_MAX];
+};
+
+struct tm_graph {
+	uint32_t n;       /* nodes 0..n-1 */
+	uint32_t m;       /* edges, once finished */
+	int8_t *kind;     /* per node: tm_kinds index, -1 unknown, NOT_REAL */
+	int finished;     /* rows built; only queries from here on */
+	tm_node bad_node; /* first out-of-range node given while building */
+	int bad;          /* set when bad_node is meaningful: finish() fails */
+
+	struct raw_edge *raw; /* edges as added; freed by finish() */
+	size_t n_raw, cap_raw;
+
+	uint32_t *off[2]; /* per direction, n+1: node u's entries are [off[u], off[u+1]) */
+	uint32_t *nbr[2]; /* per direction, m: the node at the other end */
+	uint8_t *pred[2]; /* per direction, m: the predicate; pred[0] doubles as by edge id */
+	uint32_t *in_id;  /* m: the edge id of each direction-1 entry */
+	int64_t *rel;     /* by edge id: the relation */
+	int32_t *start, *end; /* by edge id: validity, YYYYMMDD */
+	float *share;     /* by edge id: percent, < 0 when unknown */
+
+	_Atomic(struct scratch *) *pool; /* POOL_SLOTS idle scratch buffers (or NULL) */
+};
+
+/* The filters of a path query, and Yen's removed edges. */
+struct query {
+	uint64_t preds;          /* 0: all predicates */
+	uint64_t kinds;          /* 0: all kinds of intermediate node */
+	int32_t as_of;           /* 0: any time */
+	tm_node banned_at;       /* the spur node whose banned edges follow, or UINT32_MAX */
+	const int64_t *banned_rels;
+	size_t n_banned_rels;
+};
+
+/* ---- dates ---- */
+
+static int digits(const char *s, size_t n)
+{
+	int v = 0;
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+static int month_days(int year, int month)
+{
+	static const int mdays[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+	return mdays[month - 1] + (month == 2 && leap);
+}
+
+/* A date that is not one (tm_date_precision() says 0) reads as open: the
+ * importer rejects such dates, so here they can only mean "unknown". */
+static int32_t date_int(const char *date, int at_end)
+{
+	int prec = tm_date_precision(date);
+	if (!prec)
+		return at_end ? TM_DATE_OPEN_END : TM_DATE_OPEN_START;
+	int y = digits(date, 4);
+	int m = prec >= 2 ? digits(date + 5, 2) : (at_end ? 12 : 1);
+	int d = prec == 3 ? digits(date + 8, 2) : (at_end ? month_days(y, m) : 1);
+	return (int32_t)(y * 10000 + m * 100 + d);
+}
+
+int32_t tm_graph_date_start(const char *date)
+{
+	return date_int(date, 0);
+}
+
+int32_t tm_graph_date_end(const char *date)
+{
+	return date_int(date, 1);
+}
+
+/* ---- building ---- */
+
+tm_graph *tm_graph_new(uint32_t n_nodes)
+{
+	tm_graph *g = tm_xcalloc(1, sizeof(*g));
+	if (n_nodes == UINT32_MAX)
+		n_nodes--; /* off[] holds n+1 entries indexed by uint32 */
+	g->n = n_nodes;
+	g->kind = tm_xmalloc(n_nodes ? n_nodes : 1);
+	memset(g->kind, NOT_REAL, n_nodes);
+	g->pool = tm_xcalloc(POOL_SLOTS, sizeof(*g->pool));
+	return g;
+}
+
+static void note_bad(tm_graph *g, tm_node node)
+{
+	if (!g->bad) {
+		g->bad = 1;
+		g->bad_node = node;
+	}
+}
+
+void tm_graph_set_node(tm_graph *g, tm_node node, int kind)
+{
+	if (node >= g->n) {
+		note_bad(g, node);
+		return;
+	}
+	g->kind[node] = (int8_t)(kind >= 0 && kind < 127 ? kind : -1);
+}
+
+/* After finish() the graph is shared read-only, so a late add is dropped
+ * rather than raced on. */
+void tm_graph_add_edge(tm_graph *g, tm_node subject, tm_node object, int predicate, int64_t rel_id,
+		       int32_t start, int32_t end, double share)
+{
+	if (g->finished)
+		return;
+	if (subject >= g->n || object >= g->n) {
+		note_bad(g, subject >= g->n ? subject : object);
+		return;
+	}
+	TM_GROW(g->raw, g->cap_raw, g->n_raw + 1);
+	struct raw_edge *r = &g->raw[g->n_raw++];
+	r->rel_id = rel_id;
+	r->subject = subject;
+	r->object = object;
+	r->start = start;
+	r->end = end;
+	r->share = share < 0 ? -1.0f : (float)share;
+	r->predicate = (uint8_t)(predicate >= 0 && predicate < PRED_NONE ? predicate : PRED_NONE);
+}
+
+struct rel_idx {
+	int64_t rel;
+	uint32_t idx;
+};
+
+static int cmp_rel_idx(const void *x, const void *y)
+{
+	const struct rel_idx *a = x, *b = y;
+	if (a->rel != b->rel)
+		return a->rel < b->rel ? -1 : 1;
+	return a->idx < b->idx ? -1 : a->idx > b->idx;
+}
+
+/* Order one run of parallel edges (same subject and object) by relation id.
+ * Runs are nearly always one or two long, so the whole pass stays linear. */
+static void sort_run(const struct raw_edge *raw, uint32_t *v, uint32_t len)
+{
+	if (len <= 16) {
+		for (uint32_t i = 1; i < len; i++) {
+			uint32_t x = v[i], j = i;
+			while (j > 0 && raw[v[j - 1]].rel_id > raw[x].rel_id) {
+				v[j] = v[j - 1];
+				j--;
+			}
+			v[j] = x;
+		}
+		return;
+	}
+	struct rel_idx *t = tm_xmalloc(len * sizeof(*t));
+	for (uint32_t i = 0; i < len; i++) {
+		t[i].rel = raw[v[i]].rel_id;
+		t[i].idx = v[i];
+	}
+	qsort(t, len, sizeof(*t), cmp_rel_idx);
+	for (uint32_t i = 0; i < len; i++)
+		v[i] = t[i].idx;
+	free(t);
+}
+
+/* Turn counts per node (cnt[0..n-1]) into row offsets off[0..n]. */
+static void counts_to_offsets(const uint32_t *cnt, uint32_t *off, uint32_t n)
+{
+	uint32_t sum = 0;
+	for (uint32_t u = 0; u < n; u++) {
+		off[u] = sum;
+		sum += cnt[u];
+	}
+	off[n] = sum;
+}
+
+/*
+ * Three stable counting sorts, O(V+E): raw edges by object, that order by
+ * subject (so each out-row is sorted by object), then the out-rows by object
+ * (so each in-row is sorted by subject, and within one by relation id).
+ */
+tm_rc tm_graph_finish(tm_graph *g, tm_err *err)
+{
+	if (g->finished)
+		return tm_fail(err, TM_ERR_INVALID, "graph already finished");
+	if (g->bad)
+		return tm_fail(err, TM_ERR_INVALID, "node %u out of range (graph has %u nodes)", g->bad_node, g->n);
+	if (g->n_raw > EDGES_MAX)
+		return tm_fail(err, TM_ERR_LIMIT, "too many edges (%zu)", g->n_raw);
+	uint32_t n = g->n, m = (uint32_t)g->n_raw;
+	const struct raw_edge *raw = g->raw;
+	uint32_t *cnt = tm_xcalloc(n ? n : 1, sizeof(*cnt));
+	uint32_t *cur = tm_xmalloc(((size_t)n + 1) * sizeof(*cur));
+	uint32_t *by_obj = tm_xmalloc((size_t)m * sizeof(*by_obj));
+	uint32_t *by_subj = tm_xmalloc((size_t)m * sizeof(*by_subj));
+
+	for (int dir = 0; dir < 2; dir++)
+		g->off[dir] = tm_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
+
+	for (uint32_t i = 0; i < m; i++)
+		cnt[raw[i].object]++;
+	counts_to_offsets(cnt, g->off[1], n);
+	memcpy(cur, g->off[1], ((size_t)n + 1) * sizeof(*cur));
+	for (uint32_t i = 0; i < m; i++)
+		by_obj[cur[raw[i].object]++] = i;
+
+	memset(cnt, 0, (n ? n : 1) * sizeof(*cnt));
+	for (uint32_t i = 0; i < m; i++)
+		cnt[raw[i].subject]++;
+	counts_to_offsets(cnt, g->off[0], n);
+	memcpy(cur, g->off[0], ((size_t)n + 1) * sizeof(*cur));
+	for (uint32_t i = 0; i < m; i++) {
+		uint32_t x = by_obj[i];
+		by_subj[cur[raw[x].subject]++] = x;
+	}
+	free(by_obj);
+
+	for (uint32_t u = 0; u < n; u++) {
+		uint32_t lo = g->off[0][u], hi = g->off[0][u + 1];
+		while (lo < hi) {
+			uint32_t run = lo + 1;
+			while (run < hi && raw[by_subj[run]].object == raw[by_subj[lo]].object)
+				run++;
+			if (run - lo > 1)
+				sort_run(raw, by_subj + lo, run - lo);
+			lo = run;
+		}
+	}
+
+	size_t mm = m ? m : 1;
+	g->nbr[0] = tm_xmalloc(mm * sizeof(uint32_t));
+	g->pred[0] = tm_xmalloc(mm);
+	g->rel = tm_xmalloc(mm * sizeof(int64_t));
+	g->start = tm_xmalloc(mm * sizeof(int32_t));
+	g->end = tm_xmalloc(mm * sizeof(int32_t));
+	g->share = tm_xmalloc(mm * sizeof(float));
+	for (uint32_t e = 0; e < m; e++) {
+		const struct raw_edge *r = &raw[by_subj[e]];
+		g->nbr[0][e] = r->object;
+		g->pred[0][e] = r->predicate;
+		g->rel[e] = r->rel_id;
+		g->start[e] = r->start;
+		g->end[e] = r->end;
+		g->share[e] = r->share;
+	}
+	free(by_subj);
+	free(g->raw);
+	g->raw = NULL;
+	g->n_raw = g->cap_raw = 0;
+
+	g->nbr[1] = tm_xmalloc(mm * sizeof(uint32_t));
+	g->pred[1] = tm_xmalloc(mm);
+	g->in_id = tm_xmalloc(mm * sizeof(uint32_t));
+	memcpy(cur, g->off[1], ((size_t)n + 1) * sizeof(*cur));
+	for (uint32_t u = 0; u < n; u++) {
+		for (uint32_t e = g->off[0][u]; e < g->off[0][u + 1]; e++) {
+			uint32_t pos = cur[g->nbr[0][e]]++;
+			g->nbr[1][pos] = u;
+			g->pred[1][pos] = g->pred[0][e];
+			g->in_id[pos] = e;
+		}
+	}
+	free(cur);
+	free(cnt);
+	g->m = m;
+	g->finished = 1;
+	return TM_OK;
+}
+
+static void scratch_free(struct scratch *s)
+{
+	if (!s)
+		return;
+	free(s->slot);
+	free(s->q[0]);
+	free(s->q[1]);
+	free(s->aux);
+	free(s->aux2);
+	free(s->cand);
+	free(s->rng);
+	free(s);
+}
+
+void tm_graph_free(tm_graph *g)
+{
+	if (!g)
+		return;
+	for (int i = 0; i < POOL_SLOTS; i++)
+		scratch_free(atomic_load(&g->pool[i]));
+	free(g->pool);
+	free(g->kind);
+	free(g->raw);
+	for (int dir = 0; dir < 2; dir++) {
+		free(g->off[dir]);
+		free(g->nbr[dir]);
+		free(g->pred[dir]);
+	}
+	free(g->in_id);
+	free(g->rel);
+	free(g->start);
+	free(g->end);
+	free(g->share);
+	free(g);
+}
+
+uint32_t tm_graph_n_nodes(const tm_graph *g)
+{
+	return g->n;
+}
+
+uint64_t tm_graph_n_edges(const tm_graph *g)
+{
+	return g->finished ? g->m : g->n_raw;
+}
+
+int tm_graph_node_exists(const tm_graph *g, tm_node n)
+{
+	return n < g->n && g->kind[n] != NOT_REAL;
+}
+
+int tm_graph_node_kind(const tm_graph *g, tm_node n)
+{
+	return n < g->n && g->kind[n] >= 0 ? g->kind[n] : -1;
+}
+
+/* ---- scratch ---- */
+
+static struct scratch *scratch_get(const tm_graph *g)
+{
+	for (int i = 0; i < POOL_SLOTS; i++) {
+		if (!atomic_load_explicit(&g->pool[i], memory_order_relaxed))
+			continue;
+		struct scratch *s = atomic_exchange(&g->pool[i], NULL);
+		if (s)
+			return s;
+	}
+	struct scratch *s = tm_xcalloc(1, sizeof(*s));
+	size_t n = g->n ? g->n : 1;
+	s->n = g->n;
+	/* calloc: gen 0 everywhere, older than any query */
+	s->slot = tm_xcalloc(n, sizeof(*s->slot));
+	s->q[0] = tm_xmalloc(n * sizeof(uint32_t));
+	s->q[1] = tm_xmalloc(n * sizeof(uint32_t));
+	return s;
+}
+
+static void scratch_put(const tm_graph *g, struct scratch *s)
+{
+	for (int i = 0; i < POOL_SLOTS; i++) {
+		struct scratch *expected = NULL;
+		if (atomic_compare_exchange_strong(&g->pool[i], &expected, s))
+			return;
+	}
+	scratch_free(s);
+}
+
+/* Parent arrays are only needed by some queries: allocated on first use. */
+static void scratch_need_aux(struct scratch *s)
+{
+	size_t n = s->n ? s->n : 1;
+	if (!s->aux)
+		s->aux = tm_xmalloc(n * sizeof(uint32_t));
+	if (!s->aux2)
+		s->aux2 = tm_xmalloc(n * sizeof(uint32_t));
+}
+
+static void scratch_begin(struct scratch *s)
+{
+	if (++s->gen == 0) {
+		memset(s->slot, 0, (size_t)s->n * sizeof(*s->slot));
+		s->gen = 1;
+	}
+	s->n_cand = 0;
+	s->n_rng = 0;
+}
+
+static inline struct slot *touch(struct scratch *s, tm_node u)
+{
+	struct slot *x = &s->slot[u];
+	if (x->gen != s->gen) {
+		x->gen = s->gen;
+		x->d[0] = x->d[1] = UNSEEN;
+		x->flags = 0;
+	}
+	return x;
+}
+
+/* ---- edges ---- */
+
+static inline uint32_t edge_id(const tm_graph *g, int dir, uint32_t pos)
+{
+	return dir ? g->in_id[pos] : pos;
+}
+
+static inline int pred_report(uint8_t p)
+{
+	return p == PRED_NONE ? -1 : p;
+}
+
+static inline int edge_ok(const tm_graph *g, const struct query *q, tm_node u, tm_node w, uint32_t e,
+			  uint8_t pred)
+{
+	if (q->preds && (pred >= 64 || !((q->preds >> pred) & 1)))
+		return 0;
+	if (q->as_of && (g->start[e] > q->as_of || g->end[e] < q->as_of))
+		return 0;
+	if (q->n_banned_rels && (u == q->banned_at || w == q->banned_at)) {
+		for (size_t i = 0; i < q->n_banned_rels; i++)
+			if (q->banned_rels[i] == g->rel[e])
+				return 0;
+	}
+	return 1;
+}
+
+static inline int kind_ok(const tm_graph *g, const struct query *q, tm_node w)
+{
+	if (!q->kinds)
+		return 1;
+	int k = g->kind[w];
+	return k >= 0 && k < 64 && ((q->kinds >> k) & 1);
+}
+
+static void fill_step(const tm_graph *g, tm_step *st, tm_node from, tm_node to, uint32_t e, int fwd)
+{
+	st->from = from;
+	st->to = to;
+	st->predicate = pred_report(g->pred[0][e]);
+	st->rel_id = g->rel[e];
+	st->forward = fwd;
+}
+
+/* ---- paths ---- */
+
+void tm_paths_release(tm_paths *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].steps);
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+static void paths_push(tm_paths *p, const tm_step *steps, size_t n)
+{
+	TM_GROW(p->v, p->cap, p->n + 1);
+	tm_path *path = &p->v[p->n++];
+	path->n = n;
+	path->steps = NULL;
+	if (n) {
+		path->steps = tm_xmalloc(n * sizeof(*steps));
+		memcpy(path->steps, steps, n * sizeof(*steps));
+	}
+}
+
+static int path_cmp(const tm_path *x, const tm_path *y)
+{
+	if (x->n != y->n)
+		return x->n < y->n ? -1 : 1;
+	for (size_t i = 0; i < x->n; i++)
+		if (x->steps[i].rel_id != y->steps[i].rel_id)
+			return x->steps[i].rel_id < y->steps[i].rel_id ? -1 : 1;
+	return 0;
+}
+
+static int path_qcmp(const void *x, const void *y)
+{
+	return path_cmp(x, y);
+}
+
+/* Sum of degrees over a BFS layer: the cost of expanding it. */
+static uint64_t layer_cost(const tm_graph *g, const struct scratch *s, int side, int d)
+{
+	uint64_t cost = 0;
+	for (uint32_t i = s->lay[side][d]; i < s->lay[side][d + 1]; i++) {
+		tm_node u = s->q[side][i];
+		cost += 1 + (g->off[0][u + 1] - g->off[0][u]) + (g->off[1][u + 1] - g->off[1][u]);
+	}
+	return cost;
+}
+
+/*
+ * Expand layer d of one side of the bidirectional search.  Returns the
+ * shortest total length through a node both sides have reached, or -1.  Once
+ * one such meeting is seen this is the last layer, so other new nodes are
+ * left unmarked: nothing later reads them.
+ */
+static int expand(const tm_graph *g, struct scratch *s, const struct query *q, int side, int d, tm_node a,
+		  tm_node b)
+{
+	uint32_t lo = s->lay[side][d], hi = s->lay[side][d + 1], tail = hi;
+	int other = !side, best = -1;
+	uint32_t *queue = s->q[side];
+	for (uint32_t i = lo; i < hi; i++) {
+		tm_node u = queue[i];
+		for (int dir = 0; dir < 2; dir++) {
+			const uint32_t *nbr = g->nbr[dir];
+			const uint8_t *pred = g->pred[dir];
+			for (uint32_t pos = g->off[dir][u]; pos < g->off[dir][u + 1]; pos++) {
+				tm_node w = nbr[pos];
+				if (!edge_ok(g, q, u, w, edge_id(g, dir, pos), pred[pos]))
+					continue;
+				struct slot *x = touch(s, w);
+				if (x->d[side] != UNSEEN || (x->flags & F_BANNED))
+					continue;
+				if (best >= 0 && x->d[other] == UNSEEN)
+					continue;
+				if (w != a && w != b && !kind_ok(g, q, w))
+					continue;
+				x->d[side] = (uint8_t)(d + 1);
+				queue[tail++] = w;
+				if (x->d[other] != UNSEEN) {
+					int len = d + 1 + x->d[other];
+					if (best < 0 || len < best)
+						best = len;
+				}
+			}
+		}
+	}
+	s->lay[side][d + 2] = tail;
+	return best;
+}
+
+/*
+ * Flag every node of the a side that lies on a shortest path: the meeting
+ * nodes (distance p from a, L-p from b) and, walking back layer by layer,
+ * their predecessors.  The enumeration then never enters a dead end.
+ */
+static void mark_a_side(const tm_graph *g, struct scratch *s, const struct query *q, int p, int L)
+{
+	for (uint32_t i = s->lay[0][p]; i < s->lay[0][p + 1]; i++) {
+		struct slot *x = &s->slot[s->q[0][i]];
+		if (x->d[1] == L - p)
+			x->flags |= F_ON_A;
+	}
+	for (int d = p; d > 0; d--) {
+		for (uint32_t i = s->lay[0][d]; i < s->lay[0][d + 1]; i++) {
+			tm_node v = s->q[0][i];
+			if (!(s->slot[v].flags & F_ON_A))
+				continue;
+			for (int dir = 0; dir < 2; dir++) {
+				for (uint32_t pos = g->off[dir][v]; pos < g->off[dir][v + 1]; pos++) {
+					tm_node u = g->nbr[dir][pos];
+					if (!edge_ok(g, q, v, u, edge_id(g, dir, pos), g->pred[dir][pos]))
+						continue;
+					struct slot *x = touch(s, u);
+					if (x->d[0] == d - 1)
+						x->flags |= F_ON_A;
+				}
+			}
+		}
+	}
+}
+
+static int cmp_cand(const void *x, const void *y)
+{
+	const struct cand *a = x, *b = y;
+	if (a->rel != b->rel)
+		return a->rel < b->rel ? -1 : 1;
+	if (a->fwd != b->fwd)
+		return a->fwd < b->fwd ? -1 : 1;
+	return a->to < b->to ? -1 : a->to > b->to;
+}
+
+/*
+ * The successors of u on shortest paths, sorted by relation id, computed
+ * once per node and query.  Before the meeting layer p a successor is one
+ * layer further from a and flagged F_ON_A; from it on, one step nearer b.
+ */
+static uint32_t successors(const tm_graph *g, struct scratch *s, const struct query *q, tm_node u, int p)
+{
+	struct slot *xu = &s->slot[u];
+	if (xu->flags & F_CANDS)
+		return s->aux[u];
+	int a_side = (xu->flags & F_ON_A) && xu->d[0] < p;
+	uint32_t beg = (uint32_t)s->n_cand;
+	for (int dir = 0; dir < 2; dir++) {
+		for (uint32_t pos = g->off[dir][u]; pos < g->off[dir][u + 1]; pos++) {
+			tm_node w = g->nbr[dir][pos];
+			uint32_t e = edge_id(g, dir, pos);
+			if (!edge_ok(g, q, u, w, e, g->pred[dir][pos]))
+				continue;
+			struct slot *x = touch(s, w);
+			if (a_side ? !((x->flags & F_ON_A) && x->d[0] == xu->d[0] + 1)
+				   : (x->d[1] == UNSEEN || x->d[1] + 1 != xu->d[1]))
+				continue;
+			TM_GROW(s->cand, s->cap_cand, s->n_cand + 1);
+			struct cand *c = &s->cand[s->n_cand++];
+			c->rel = g->rel[e];
+			c->to = w;
+			c->e = e;
+			c->fwd = (uint8_t)(dir == 0);
+		}
+	}
+	uint32_t cnt = (uint32_t)s->n_cand - beg;
+	if (cnt > 1)
+		qsort(s->cand + beg, cnt, sizeof(*s->cand), cmp_cand);
+	TM_GROW(s->rng, s->cap_rng, s->n_rng + 1);
+	s->rng[s->n_rng].beg = beg;
+	s->rng[s->n_rng].cnt = cnt;
+	xu->flags |= F_CANDS;
+	s->aux[u] = (uint32_t)s->n_rng;
+	return (uint32_t)s->n_rng++;
+}
+
+/*
+ * Walk the layered DAG of shortest paths depth first, successors in relation
+ * id order, so paths come out in order of their relation ids and the first
+ * max_paths are the ones kept.
+ */
+static void enumerate(const tm_graph *g, struct scratch *s, const struct query *q, tm_node a, tm_node b, int p,
+		      int L, size_t max_paths, tm_paths *out)
+{
+	size_t found = 0;
+	int depth = 0;
+	s->frames[0].node = a;
+	s->frames[0].range = successors(g, s, q, a, p);
+	s->frames[0].next = 0;
+	while (depth >= 0) {
+		struct frame *f = &s->frames[depth];
+		if (depth == L) {
+			if (found == max_paths) {
+				out->truncated = 1;
+				return;
+			}
+			paths_push(out, s->steps, (size_t)L);
+			found++;
+			depth--;
+			continue;
+		}
+		const struct range *r = &s->rng[f->range];
+		if (f->next == r->cnt) {
+			depth--;
+			continue;
+		}
+		struct cand c = s->cand[r->beg + f->next++];
+		fill_step(g, &s->steps[depth], f->node, c.to, c.e, c.fwd);
+		struct frame *nf = &s->frames[depth + 1];
+		nf->node = c.to;
+		nf->next = 0;
+		nf->range = c.to == b ? 0 : successors(g, s, q, c.to, p);
+		depth++;
+	}
+}
+
+/*
+ * Every shortest path from a to b within max_hops (at most max_paths of
+ * them, in relation id order), appended to out.  The banned nodes may not be
+ * entered.  Bidirectional BFS expanding the cheaper frontier; after the layer
+ * where the two sides first meet, all nodes up to each side's depth have
+ * exact distances, so every shortest path crosses layer p = min(depth_a, L)
+ * of the a side at a node whose distance to b is L - p.
+ */
+static void all_shortest(const tm_graph *g, struct scratch *s, const struct query *q, tm_node a, tm_node b,
+			 int max_hops, size_t max_paths, const tm_node *banned, size_t n_banned, tm_paths *out)
+{
+	if (a == b) {
+		paths_push(out, NULL, 0);
+		return;
+	}
+	scratch_begin(s);
+	for (size_t i = 0; i < n_banned; i++)
+		touch(s, banned[i])->flags |= F_BANNED;
+	touch(s, a)->d[0] = 0;
+	touch(s, b)->d[1] = 0;
+	s->q[0][0] = a;
+	s->q[1][0] = b;
+	s->lay[0][0] = s->lay[1][0] = 0;
+	s->lay[0][1] = s->lay[1][1] = 1;
+	int depth[2] = { 0, 0 }, L = -1;
+	while (depth[0] + depth[1] < max_hops) {
+		uint32_t size0 = s->lay[0][depth[0] + 1] - s->lay[0][depth[0]];
+		uint32_t size1 = s->lay[1][depth[1] + 1] - s->lay[1][depth[1]];
+		if (!size0 || !size1)
+			break;
+		int side = layer_cost(g, s, 0, depth[0]) <= layer_cost(g, s, 1, depth[1]) ? 0 : 1;
+		L = expand(g, s, q, side, depth[side], a, b);
+		depth[side]++;
+		if (L >= 0)
+			break;
+	}
+	if (L < 0)
+		return;
+	int p = depth[0] < L ? depth[0] : L;
+	mark_a_side(g, s, q, p, L);
+	enumerate(g, s, q, a, b, p, L, max_paths, out);
+}
+
+static int same_root(const tm_path *x, const tm_path *y, size_t j)
+{
+	for (size_t i = 0; i < j; i++)
+		if (x->steps[i].rel_id != y->steps[i].rel_id)
+			return 0;
+	return 1;
+}
+
+/*
+ * Yen's k shortest simple paths.  Paths are ordered by (length, relation
+ * ids); all_shortest() returns the least spur path in that order, and the
+ * order is preserved by prefixing a common root, so the k paths found are the
+ * first k simple paths in that order.  The spurs of the last path are also
+ * computed: any candidate left then means more paths exist (truncated).
+ */
+static void yen(const tm_graph *g, struct scratch *s, const struct query *q, tm_node a, tm_node b, int max_hops,
+		size_t k, tm_paths *out)
+{
+	all_shortest(g, s, q, a, b, max_hops, 1, NULL, 0, out);
+	out->truncated = 0;
+	if (!out->n || a == b)
+		return;
+	tm_paths cands = { 0 };
+	int64_t *brel = NULL;
+	size_t n_brel, cap_brel = 0;
+	tm_node banned[HOPS_MAX];
+	tm_step buf[HOPS_MAX];
+	for (size_t i = 0;; i++) {
+		for (size_t j = 0; j < out->v[i].n; j++) {
+			const tm_path *prev = &out->v[i];
+			tm_node spur = prev->steps[j].from;
+			for (size_t t = 0; t < j; t++)
+				banned[t] = prev->steps[t].from;
+			n_brel = 0;
+			for (size_t t = 0; t < out->n; t++) {
+				const tm_path *o = &out->v[t];
+				if (o->n > j && same_root(o, prev, j)) {
+					TM_GROW(brel, cap_brel, n_brel + 1);
+					brel[n_brel++] = o->steps[j].rel_id;
+				}
+			}
+			struct query qs = *q;
+			qs.banned_at = spur;
+			qs.banned_rels = brel;
+			qs.n_banned_rels = n_brel;
+			tm_paths spurs = { 0 };
+			all_shortest(g, s, &qs, spur, b, max_hops - (int)j, 1, banned, j, &spurs);
+			if (spurs.n) {
+				memcpy(buf, prev->steps, j * sizeof(*buf));
+				memcpy(buf + j, spurs.v[0].steps, spurs.v[0].n * sizeof(*buf));
+				tm_path cand = { buf, j + spurs.v[0].n };
+				int dup = 0;
+				for (size_t t = 0; t < cands.n && !dup; t++)
+					dup = path_cmp(&cands.v[t], &cand) == 0;
+				if (!dup)
+					paths_push(&cands, buf, cand.n);
+			}
+			tm_paths_release(&spurs);
+		}
+		if (out->n >= k) {
+			out->truncated = cands.n > 0;
+			break;
+		}
+		if (!cands.n)
+			break;
+		size_t best = 0;
+		for (size_t t = 1; t < cands.n; t++)
+			if (path_cmp(&cands.v[t], &cands.v[best]) < 0)
+				best = t;
+		TM_GROW(out->v, out->cap, out->n + 1);
+		out->v[out->n++] = cands.v[best];
+		cands.v[best] = cands.v[--cands.n];
+	}
+	free(brel);
+	tm_paths_release(&cands);
+}
+
+static tm_rc check_node(const tm_graph *g, tm_node n, tm_err *err)
+{
+	if (!g->finished)
+		return tm_fail(err, TM_ERR_INVALID, "graph not finished");
+	if (n >= g->n)
+		return tm_fail(err, TM_ERR_INVALID, "node %u out of range (graph has %u nodes)", n, g->n);
+	return TM_OK;
+}
+
+/*
+ * With k > 0 the number of paths is k, lowered to max_paths only when that is
+ * given.  Hops beyond HOPS_MAX are clamped to it.
+ */
+tm_rc tm_graph_paths(const tm_graph *g, tm_node a, tm_node b, const tm_path_opts *opts, tm_paths *out,
+		     tm_err *err)
+{
+	static const tm_path_opts defaults = { 0 };
+	memset(out, 0, sizeof(*out));
+	if (!opts)
+		opts = &defaults;
+	tm_rc rc = check_node(g, a, err);
+	if (!rc)
+		rc = check_node(g, b, err);
+	if (rc)
+		return rc;
+	if (opts->max_hops < 0)
+		return tm_fail(err, TM_ERR_INVALID, "max hops %d is negative", opts->max_hops);
+	if (opts->k < 0)
+		return tm_fail(err, TM_ERR_INVALID, "k %d is negative", opts->k);
+	int max_hops = opts->max_hops ? opts->max_hops : 6;
+	if (max_hops > HOPS_MAX)
+		max_hops = HOPS_MAX;
+	struct query q = { opts->predicates, opts->kinds, opts->as_of, UINT32_MAX, NULL, 0 };
+	struct scratch *s = scratch_get(g);
+	scratch_need_aux(s);
+	if (opts->k > 0) {
+		size_t k = (size_t)opts->k;
+		if (opts->max_paths && opts->max_paths < k)
+			k = opts->max_paths;
+		yen(g, s, &q, a, b, max_hops, k, out);
+	} else {
+		all_shortest(g, s, &q, a, b, max_hops, opts->max_paths ? opts->max_paths : 32, NULL, 0, out);
+	}
+	scratch_put(g, s);
+	/* already in order; sorting again keeps the promise even for duplicate relation ids */
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(*out->v), path_qcmp);
+	return TM_OK;
+}
+
+/* ---- owners ---- */
+
+void tm_owners_release(tm_owners *o)
+{
+	for (size_t i = 0; i < o->n_chains; i++) {
+		free(o->chains[i].nodes);
+		free(o->chains[i].rel_ids);
+	}
+	free(o->chains);
+	free(o->totals);
+	memset(o, 0, sizeof(*o));
+}
+
+static uint64_t ownership_mask(void)
+{
+	uint64_t mask = 0;
+	for (size_t i = 0; i < tm_n_predicates && i < 64; i++)
+		if (tm_predicates[i].ownership)
+			mask |= (uint64_t)1 << i;
+	return mask;
+}
+
+static inline int owns(uint64_t mask, uint8_t pred)
+{
+	return pred < 64 && ((mask >> pred) & 1);
+}
+
+/* Does u have an ownership in-edge from a node not on the chain? */
+static int has_open_owner(const tm_graph *g, struct scratch *s, uint64_t mask, tm_node u)
+{
+	for (uint32_t pos = g->off[1][u]; pos < g->off[1][u + 1]; pos++)
+		if (owns(mask, g->pred[1][pos]) && !(touch(s, g->nbr[1][pos])->flags & F_BANNED))
+			return 1;
+	return 0;
+}
+
+static void push_chain(const tm_graph *g, tm_owners *o, const tm_node *nodes, const uint32_t *edges, size_t n)
+{
+	TM_GROW(o->chains, o->cap_chains, o->n_chains + 1);
+	tm_owner_chain *c = &o->chains[o->n_chains++];
+	c->n = n;
+	c->nodes = tm_xmalloc(n * sizeof(*c->nodes));
+	c->rel_ids = tm_xmalloc((n - 1) * sizeof(*c->rel_ids));
+	memcpy(c->nodes, nodes, n * sizeof(*nodes));
+	double share = 1.0;
+	for (size_t i = 0; i + 1 < n; i++) {
+		c->rel_ids[i] = g->rel[edges[i]];
+		if (share >= 0)
+			share = g->share[edges[i]] < 0 ? -1.0 : share * (g->share[edges[i]] / 100.0);
+	}
+	c->effective_share = share < 0 ? -1.0 : share * 100.0;
+}
+
+struct parent_chain {
+	tm_node parent;
+	size_t chain;
+};
+
+static int cmp_parent_chain(const void *x, const void *y)
+{
+	const struct parent_chain *a = x, *b = y;
+	if (a->parent != b->parent)
+		return a->parent < b->parent ? -1 : 1;
+	return a->chain < b->chain ? -1 : a->chain > b->chain;
+}
+
+static int cmp_total(const void *x, const void *y)
+{
+	const tm_owner_total *a = x, *b = y;
+	if (a->effective_share != b->effective_share)
+		return a->effective_share > b->effective_share ? -1 : 1;
+	return a->parent < b->parent ? -1 : a->parent > b->parent;
+}
+
+/* Totals per ultimate parent, largest share first (unknown last), then by node. */
+static void owner_totals(tm_owners *o)
+{
+	if (!o->n_chains)
+		return;
+	struct parent_chain *pc = tm_xmalloc(o->n_chains * sizeof(*pc));
+	for (size_t i = 0; i < o->n_chains; i++) {
+		pc[i].parent = o->chains[i].nodes[o->chains[i].n - 1];
+		pc[i].chain = i;
+	}
+	qsort(pc, o->n_chains, sizeof(*pc), cmp_parent_chain);
+	for (size_t i = 0; i < o->n_chains; i++) {
+		const tm_owner_chain *c = &o->chains[pc[i].chain];
+		if (!i || pc[i].parent != pc[i - 1].parent) {
+			TM_GROW(o->totals, o->cap_totals, o->n_totals + 1);
+			tm_owner_total *t = &o->totals[o->n_totals++];
+			t->parent = pc[i].parent;
+			t->effective_share = 0;
+			t->n_chains = 0;
+		}
+		tm_owner_total *t = &o->totals[o->n_totals - 1];
+		t->n_chains++;
+		if (t->effective_share >= 0)
+			t->effective_share = c->effective_share < 0 ? -1.0 : t->effective_share + c->effective_share;
+	}
+	free(pc);
+	qsort(o->totals, o->n_totals, sizeof(*o->totals), cmp_total);
+}
+
+/*
+ * Depth-first up the in-edges of ownership predicates, owners in (node,
+ * relation id) order.  Nodes on the current chain carry F_BANNED so that a
+ * cycle ends the chain instead of looping.  A node ends a chain when it has no
+ * owner off the chain or the chain is max_depth long.
+ */
+tm_rc tm_graph_owners(const tm_graph *g, tm_node node, int max_depth, size_t max_chains, tm_owners *out,
+		      tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	tm_rc rc = check_node(g, node, err);
+	if (rc)
+		return rc;
+	if (max_depth < 0)
+		return tm_fail(err, TM_ERR_INVALID, "max depth %d is negative", max_depth);
+	if (!max_depth)
+		max_depth = 32;
+	if (!max_chains)
+		max_chains = 1000;
+	uint64_t mask = ownership_mask();
+	struct scratch *s = scratch_get(g);
+	scratch_begin(s);
+	tm_node *nodes = tm_xmalloc(((size_t)max_depth + 1) * sizeof(*nodes));
+	uint32_t *pos = tm_xmalloc(((size_t)max_depth + 1) * sizeof(*pos));
+	uint32_t *edges = tm_xmalloc(((size_t)max_depth + 1) * sizeof(*edges));
+	int depth = 0;
+	nodes[0] = node;
+	touch(s, node)->flags |= F_BANNED;
+	if (!has_open_owner(g, s, mask, node))
+		depth = -1; /* no owner: no chain */
+	else
+		pos[0] = g->off[1][node];
+	while (depth >= 0) {
+		tm_node u = nodes[depth];
+		uint32_t hi = g->off[1][u + 1];
+		while (pos[depth] < hi && (!owns(mask, g->pred[1][pos[depth]]) ||
+					   (touch(s, g->nbr[1][pos[depth]])->flags & F_BANNED)))
+			pos[depth]++;
+		if (pos[depth] == hi) {
+			s->slot[u].flags &= (uint8_t)~F_BANNED;
+			depth--;
+			continue;
+		}
+		uint32_t at = pos[depth]++;
+		tm_node owner = g->nbr[1][at];
+		edges[depth] = g->in_id[at];
+		nodes[depth + 1] = owner;
+		touch(s, owner)->flags |= F_BANNED;
+		if (depth + 1 == max_depth || !has_open_owner(g, s, mask, owner)) {
+			s->slot[owner].flags &= (uint8_t)~F_BANNED;
+			if (out->n_chains == max_chains) {
+				out->truncated = 1;
+				break;
+			}
+			push_chain(g, out, nodes, edges, (size_t)depth + 2);
+			continue;
+		}
+		depth++;
+		pos[depth] = g->off[1][owner];
+	}
+	free(nodes);
+	free(pos);
+	free(edges);
+	scratch_put(g, s);
+	owner_totals(out);
+	return TM_OK;
+}
+
+/* ---- neighbourhood ---- */
+
+void tm_hood_release(tm_hood *h)
+{
+	free(h->nodes);
+	free(h->dist);
+	free(h->edges);
+	memset(h, 0, sizeof(*h));
+}
+
+struct dist_node {
+	int dist;
+	tm_node node;
+};
+
+static int cmp_dist_node(const void *x, const void *y)
+{
+	const struct dist_node *a = x, *b = y;
+	if (a->dist != b->dist)
+		return a->dist < b->dist ? -1 : 1;
+	return a->node < b->node ? -1 : a->node > b->node;
+}
+
+static int cmp_step_rel(const void *x, const void *y)
+{
+	const tm_step *a = x, *b = y;
+	if (a->rel_id != b->rel_id)
+		return a->rel_id < b->rel_id ? -1 : 1;
+	if (a->from != b->from)
+		return a->from < b->from ? -1 : 1;
+	return a->to < b->to ? -1 : a->to > b->to;
+}
+
+/* Plain BFS on side 0 of the scratch from the nodes already in layer 0, up
+ * to depth layers or cap nodes (0: no cap).  With parents, aux/aux2 record
+ * how each node was first reached, as a step from it back to its parent.
+ * Returns the number of nodes reached; sets *truncated when the cap cut it. */
+static uint32_t bfs(const tm_graph *g, struct scratch *s, int depth, size_t cap, int parents, int *truncated)
+{
+	uint32_t tail = s->lay[0][1];
+	for (int d = 0; d < depth; d++) {
+		for (uint32_t i = s->lay[0][d]; i < s->lay[0][d + 1]; i++) {
+			tm_node u = s->q[0][i];
+			for (int dir = 0; dir < 2; dir++) {
+				for (uint32_t pos = g->off[dir][u]; pos < g->off[dir][u + 1]; pos++) {
+					tm_node w = g->nbr[dir][pos];
+					struct slot *x = touch(s, w);
+					if (x->d[0] != UNSEEN)
+						continue;
+					if (cap && tail == cap) {
+						*truncated = 1;
+						return tail;
+					}
+					x->d[0] = (uint8_t)(d + 1);
+					s->q[0][tail++] = w;
+					if (parents) {
+						/* walking w→u is forward when w is the subject (u's in-row) */
+						s->aux[w] = u;
+						s->aux2[w] = edge_id(g, dir, pos) | (dir == 1 ? DIR_BIT : 0);
+					}
+				}
+			}
+		}
+		s->lay[0][d + 2] = tail;
+		if (tail == s->lay[0][d + 1])
+			break;
+	}
+	return tail;
+}
+
+/* max_nodes 0 means no cap; depth beyond HOPS_MAX is clamped. */
+tm_rc tm_graph_neighbors(const tm_graph *g, tm_node node, int depth, size_t max_nodes, tm_hood *out,
+			 tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	tm_rc rc = check_node(g, node, err);
+	if (rc)
+		return rc;
+	if (depth < 0)
+		return tm_fail(err, TM_ERR_INVALID, "depth %d is negative", depth);
+	if (depth > HOPS_MAX)
+		depth = HOPS_MAX;
+	struct scratch *s = scratch_get(g);
+	scratch_begin(s);
+	touch(s, node)->d[0] = 0;
+	s->q[0][0] = node;
+	s->lay[0][0] = 0;
+	s->lay[0][1] = 1;
+	uint32_t cnt = bfs(g, s, depth, max_nodes, 0, &out->truncated);
+	struct dist_node *dn = tm_xmalloc(cnt * sizeof(*dn));
+	for (uint32_t i = 0; i < cnt; i++) {
+		dn[i].node = s->q[0][i];
+		dn[i].dist = s->slot[dn[i].node].d[0];
+	}
+	qsort(dn + 1, cnt - 1, sizeof(*dn), cmp_dist_node);
+	out->n_nodes = cnt;
+	out->nodes = tm_xmalloc(cnt * sizeof(*out->nodes));
+	out->dist = tm_xmalloc(cnt * sizeof(*out->dist));
+	for (uint32_t i = 0; i < cnt; i++) {
+		out->nodes[i] = dn[i].node;
+		out->dist[i] = dn[i].dist;
+	}
+	free(dn);
+	size_t cap = 0;
+	for (uint32_t i = 0; i < cnt; i++) {
+		tm_node u = out->nodes[i];
+		for (uint32_t e = g->off[0][u]; e < g->off[0][u + 1]; e++) {
+			tm_node w = g->nbr[0][e];
+			if (touch(s, w)->d[0] == UNSEEN)
+				continue;
+			TM_GROW(out->edges, cap, out->n_edges + 1);
+			fill_step(g, &out->edges[out->n_edges++], u, w, e, 1);
+		}
+	}
+	scratch_put(g, s);
+	if (out->n_edges > 1)
+		qsort(out->edges, out->n_edges, sizeof(*out->edges), cmp_step_rel);
+	return TM_OK;
+}
+
+/* ---- exposure ---- */
+
+void tm_exposure_release(tm_exposure *x)
+{
+	for (size_t i = 0; i < x->n; i++)
+		free(x->v[i].path.steps);
+	free(x->v);
+	memset(x, 0, sizeof(*x));
+}
+
+/* The path from node back along aux/aux2 parent links to distance 0; with
+ * reverse the steps are turned around so that they run from the far end. */
+static void parent_path(const tm_graph *g, const struct scratch *s, tm_node node, int dist, int reverse,
+			tm_path *path)
+{
+	path->n = (size_t)dist;
+	path->steps = dist ? tm_xmalloc((size_t)dist * sizeof(*path->steps)) : NULL;
+	tm_node v = node;
+	for (int i = 0; i < dist; i++) {
+		uint32_t link = s->aux2[v];
+		tm_node par = s->aux[v];
+		tm_step *st = &path->steps[reverse ? dist - 1 - i : i];
+		if (reverse)
+			fill_step(g, st, par, v, link & ~DIR_BIT, (link & DIR_BIT) != 0);
+		else
+			fill_step(g, st, v, par, link & ~DIR_BIT, (link & DIR_BIT) != 0);
+		v = par;
+	}
+}
+
+/* max_hops is taken as given (0: the seeds alone), clamped to HOPS_MAX.
+ * Result in order of distance, then node. */
+tm_rc tm_graph_exposure(const tm_graph *g, const tm_node *seeds, size_t n_seeds, int max_hops,
+			tm_exposure *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	if (!g->finished)
+		return tm_fail(err, TM_ERR_INVALID, "graph not finished");
+	if (max_hops < 0)
+		return tm_fail(err, TM_ERR_INVALID, "max hops %d is negative", max_hops);
+	for (size_t i = 0; i < n_seeds; i++)
+		if (seeds[i] >= g->n)
+			return tm_fail(err, TM_ERR_INVALID, "seed %u out of range (graph has %u nodes)", seeds[i],
+				       g->n);
+	if (max_hops > HOPS_MAX)
+		max_hops = HOPS_MAX;
+	struct scratch *s = scratch_get(g);
+	scratch_need_aux(s);
+	scratch_begin(s);
+	uint32_t cnt = 0;
+	for (size_t i = 0; i < n_seeds; i++) {
+		struct slot *x = touch(s, seeds[i]);
+		if (x->d[0] == UNSEEN) {
+			x->d[0] = 0;
+			s->q[0][cnt++] = seeds[i];
+		}
+	}
+	s->lay[0][0] = 0;
+	s->lay[0][1] = cnt;
+	int truncated = 0;
+	if (cnt)
+		cnt = bfs(g, s, max_hops, 0, 1, &truncated);
+	struct dist_node *dn = tm_xmalloc((cnt ? cnt : 1) * sizeof(*dn));
+	for (uint32_t i = 0; i < cnt; i++) {
+		dn[i].node = s->q[0][i];
+		dn[i].dist = s->slot[dn[i].node].d[0];
+	}
+	qsort(dn, cnt, sizeof(*dn), cmp_dist_node);
+	out->v = tm_xmalloc((cnt ? cnt : 1) * sizeof(*out->v));
+	out->n = out->cap = cnt;
+	for (uint32_t i = 0; i < cnt; i++) {
+		tm_exposed *x = &out->v[i];
+		x->node = dn[i].node;
+		x->dist = dn[i].dist;
+		parent_path(g, s, x->node, x->dist, 0, &x->path);
+	}
+	free(dn);
+	scratch_put(g, s);
+	return TM_OK;
+}
+
+/* The first seed the BFS from node reaches; is_seed has tm_graph_n_nodes()
+ * entries.  max_hops as in tm_graph_exposure(). */
+tm_rc tm_graph_exposure_of(const tm_graph *g, tm_node node, const uint8_t *is_seed, int max_hops,
+			   tm_exposed *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->node = node;
+	out->dist = -1;
+	tm_rc rc = check_node(g, node, err);
+	if (rc)
+		return rc;
+	if (max_hops < 0)
+		return tm_fail(err, TM_ERR_INVALID, "max hops %d is negative", max_hops);
+	if (max_hops > HOPS_MAX)
+		max_hops = HOPS_MAX;
+	if (is_seed[node]) {
+		out->dist = 0;
+		return TM_OK;
+	}
+	struct scratch *s = scratch_get(g);
+	scratch_need_aux(s);
+	scratch_begin(s);
+	touch(s, node)->d[0] = 0;
+	s->q[0][0] = node;
+	uint32_t tail = 1, lo = 0;
+	tm_node hit = UINT32_MAX;
+	for (int d = 0; d < max_hops && hit == UINT32_MAX && lo < tail; d++) {
+		uint32_t hi = tail;
+		for (uint32_t i = lo; i < hi && hit == UINT32_MAX; i++) {
+			tm_node u = s->q[0][i];
+			for (int dir = 0; dir < 2 && hit == UINT32_MAX; dir++) {
+				for (uint32_t pos = g->off[dir][u]; pos < g->off[dir][u + 1]; pos++) {
+					tm_node w = g->nbr[dir][pos];
+					struct slot *x = touch(s, w);
+					if (x->d[0] != UNSEEN)
+						continue;
+					x->d[0] = (uint8_t)(d + 1);
+					s->q[0][tail++] = w;
+					s->aux[w] = u;
+					s->aux2[w] = edge_id(g, dir, pos) | (dir == 0 ? DIR_BIT : 0);
+					if (is_seed[w]) {
+						hit = w;
+						break;
+					}
+				}
+			}
+		}
+		lo = hi;
+	}
+	if (hit != UINT32_MAX) {
+		out->dist = s->slot[hit].d[0];
+		parent_path(g, s, hit, out->dist, 1, &out->path);
+	}
+	scratch_put(g, s);
+	return TM_OK;
+}
+
+/* ---- statistics ---- */
+
+static uint32_t uf_find(uint32_t *parent, uint32_t x)
+{
+	while (parent[x] != x) {
+		parent[x] = parent[parent[x]];
+		x = parent[x];
+	}
+	return x;
+}
+
+/* Over real nodes only; an edge joins two components only if both its ends
+ * are real.  Degree counts in- and out-edges (a self-loop twice); the median
+ * is the lower one. */
+void tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!g->finished)
+		return;
+	uint32_t n = g->n;
+	out->edges = g->m;
+	uint32_t *parent = tm_xmalloc((n ? n : 1) * sizeof(*parent));
+	uint32_t *deg = tm_xmalloc((n ? n : 1) * sizeof(*deg));
+	for (uint32_t u = 0; u < n; u++)
+		parent[u] = u;
+	for (uint32_t u = 0; u < n; u++) {
+		if (g->kind[u] == NOT_REAL)
+			continue;
+		for (uint32_t e = g->off[0][u]; e < g->off[0][u + 1]; e++) {
+			uint32_t w = g->nbr[0][e];
+			if (g->kind[w] == NOT_REAL)
+				continue;
+			uint32_t ru = uf_find(parent, u), rw = uf_find(parent, w);
+			if (ru != rw)
+				parent[ru > rw ? ru : rw] = ru > rw ? rw : ru;
+		}
+	}
+	/* sizes counted on the roots, reusing deg before it holds degrees */
+	memset(deg, 0, (n ? n : 1) * sizeof(*deg));
+	uint64_t sum = 0;
+	for (uint32_t u = 0; u < n; u++)
+		if (g->kind[u] != NOT_REAL)
+			deg[uf_find(parent, u)]++;
+	for (uint32_t u = 0; u < n; u++) {
+		if (g->kind[u] == NOT_REAL || parent[u] != u)
+			continue;
+		out->components++;
+		if (deg[u] > out->largest_component)
+			out->largest_component = deg[u];
+	}
+	uint32_t cnt = 0;
+	for (uint32_t u = 0; u < n; u++) {
+		if (g->kind[u] == NOT_REAL)
+			continue;
+		uint32_t d = g->off[0][u + 1] - g->off[0][u] + g->off[1][u + 1] - g->off[1][u];
+		deg[cnt++] = d;
+		sum += d;
+		if (!d)
+			out->isolated++;
+		if (d > out->max_degree)
+			out->max_degree = d;
+	}
+	out->nodes = cnt;
+	if (cnt) {
+		/* a histogram: degrees are bounded by 2m, and this stays linear */
+		uint32_t *hist = tm_xcalloc((size_t)out->max_degree + 1, sizeof(*hist));
+		for (uint32_t i = 0; i < cnt; i++)
+			hist[deg[i]]++;
+		uint32_t below = 0, want = (cnt - 1) / 2;
+		for (uint32_t d = 0; d <= out->max_degree; d++) {
+			below += hist[d];
+			if (below > want) {
+				out->median_degree = d;
+				break;
+			}
+		}
+		free(hist);
+		out->mean_degree = (double)sum / cnt;
+	}
+	free(parent);
+	free(deg);
+}

@@ -1,0 +1,160 @@
+/*
+ * graph: the in-memory graph engine.  A compressed adjacency (CSR) in both
+ * directions, built in one pass from the store (or from edges added by hand,
+ * which the tests do), and the algorithms every graph command and API route
+ * uses: shortest paths, ownership chains, neighbourhoods, exposure to a tag,
+ * components and degree statistics.
+ *
+ * Nodes are the store's entity keys (tm_ekey), used directly as indices
+ * 0..n_nodes-1; a key with no entity behind it is simply an isolated node
+ * that is never reported (tm_graph_node_exists() says which are real).
+ *
+ * A graph is immutable once finished; any number of threads may query it.
+ * Results are owned by the caller and released with the matching _release().
+ */
+#ifndef TM_GRAPH_H
+#define TM_GRAPH_H
+
+#include "core/core.h"
+#include "store/store.h"
+
+typedef struct tm_graph tm_graph;
+typedef uint32_t tm_node;
+
+/* Dates as comparable integers YYYYMMDD.  A start known only to the year or
+ * month begins at its first day, an end known only to the year or month lasts
+ * to its last day; 0 is an open start, 99999999 an open end. */
+#define TM_DATE_OPEN_START 0
+#define TM_DATE_OPEN_END 99999999
+int32_t tm_graph_date_start(const char *date); /* "" → open start */
+int32_t tm_graph_date_end(const char *date);   /* "" → open end */
+
+/* Building. */
+tm_graph *tm_graph_new(uint32_t n_nodes);
+/* Mark node as a real entity of kind (an index into tm_kinds, or -1). */
+void tm_graph_set_node(tm_graph *g, tm_node node, int kind);
+/* An edge subject → object.  share < 0 means unknown. */
+void tm_graph_add_edge(tm_graph *g, tm_node subject, tm_node object, int predicate, int64_t rel_id,
+		       int32_t start, int32_t end, double share);
+/* Build the CSR; after this only queries are allowed. */
+tm_rc tm_graph_finish(tm_graph *g, tm_err *err);
+/* new + set_node + add_edge for everything in the store + finish. */
+tm_rc tm_graph_load(tm_store *st, tm_graph **out, tm_err *err);
+void tm_graph_free(tm_graph *g);
+
+uint32_t tm_graph_n_nodes(const tm_graph *g);
+uint64_t tm_graph_n_edges(const tm_graph *g);
+int tm_graph_node_exists(const tm_graph *g, tm_node n);
+int tm_graph_node_kind(const tm_graph *g, tm_node n);
+
+/* One traversed edge: the relation rel_id, walked from `from` to `to`;
+ * forward is 1 when from is the relation's subject. */
+typedef struct tm_step {
+	tm_node from, to;
+	int predicate;
+	int64_t rel_id;
+	int forward;
+} tm_step;
+
+typedef struct tm_path {
+	tm_step *steps;
+	size_t n; /* hops */
+} tm_path;
+
+typedef struct tm_paths {
+	tm_path *v;
+	size_t n, cap;
+	int truncated; /* more paths existed than max_paths */
+} tm_paths;
+void tm_paths_release(tm_paths *p);
+
+typedef struct tm_path_opts {
+	int max_hops;        /* default 6 when 0 */
+	uint64_t predicates; /* bit i set: tm_predicates[i] may be walked; 0 = all */
+	uint64_t kinds;      /* bit i set: intermediate nodes of tm_kinds[i] allowed; 0 = all */
+	int32_t as_of;       /* YYYYMMDD: only ties valid that day; 0 = any time */
+	size_t max_paths;    /* cap on paths returned; default 32 when 0 */
+	int k;               /* > 0: the k shortest simple paths (Yen) instead of all shortest */
+} tm_path_opts;
+
+/* Paths between a and b, ties walked in either direction.  With k == 0,
+ * every shortest path (bidirectional BFS), up to max_paths; with k > 0 the k
+ * shortest simple paths in order of length.  No path within max_hops gives
+ * TM_OK and zero paths.  Paths are sorted by length, then by their sequence
+ * of relation ids, so results are deterministic. */
+tm_rc tm_graph_paths(const tm_graph *g, tm_node a, tm_node b, const tm_path_opts *opts, tm_paths *out,
+		     tm_err *err);
+
+/* Ownership: walks ties whose predicate has `ownership` set (owns,
+ * acquired), from the owned entity up to its owners. */
+typedef struct tm_owner_chain {
+	tm_node *nodes;   /* nodes[0] is the entity, nodes[n-1] an ultimate parent */
+	int64_t *rel_ids; /* n-1 relations, rel_ids[i] links nodes[i] and nodes[i+1] */
+	size_t n;
+	double effective_share; /* product of the shares along the chain; < 0 if any is unknown */
+} tm_owner_chain;
+
+typedef struct tm_owner_total {
+	tm_node parent;         /* an ultimate parent */
+	double effective_share; /* summed over all chains to it; < 0 if any share unknown */
+	size_t n_chains;
+} tm_owner_total;
+
+typedef struct tm_owners {
+	tm_owner_chain *chains;
+	size_t n_chains, cap_chains;
+	tm_owner_total *totals; /* one per ultimate parent */
+	size_t n_totals, cap_totals;
+	int truncated;          /* max_chains reached */
+} tm_owners;
+void tm_owners_release(tm_owners *o);
+
+/* The chains from node up to each ultimate parent (an owner with no owner,
+ * or the last node before a cycle would repeat), at most max_depth hops
+ * (0: 32) and max_chains chains (0: 1000).  Safe against ownership cycles. */
+tm_rc tm_graph_owners(const tm_graph *g, tm_node node, int max_depth, size_t max_chains, tm_owners *out,
+		      tm_err *err);
+
+/* The neighbourhood of node within depth hops (either direction). */
+typedef struct tm_hood {
+	tm_node *nodes; /* nodes[0] is the centre; then by distance */
+	int *dist;
+	size_t n_nodes;
+	tm_step *edges; /* every edge between two listed nodes, once */
+	size_t n_edges;
+	int truncated;  /* max_nodes reached */
+} tm_hood;
+void tm_hood_release(tm_hood *h);
+tm_rc tm_graph_neighbors(const tm_graph *g, tm_node node, int depth, size_t max_nodes, tm_hood *out,
+			 tm_err *err);
+
+/* Exposure: every node within max_hops of one of the seed nodes (e.g. the
+ * entities tagged `surveillance`), with the distance and one shortest path
+ * from it to the nearest seed. */
+typedef struct tm_exposed {
+	tm_node node;
+	int dist;
+	tm_path path; /* from node to the seed; empty for a seed itself */
+} tm_exposed;
+typedef struct tm_exposure {
+	tm_exposed *v;
+	size_t n, cap;
+} tm_exposure;
+void tm_exposure_release(tm_exposure *x);
+tm_rc tm_graph_exposure(const tm_graph *g, const tm_node *seeds, size_t n_seeds, int max_hops,
+			tm_exposure *out, tm_err *err);
+/* The same for one node only: its distance to the nearest seed within
+ * max_hops and the path, or dist -1.  Uses a bounded BFS from node. */
+tm_rc tm_graph_exposure_of(const tm_graph *g, tm_node node, const uint8_t *is_seed, int max_hops,
+			   tm_exposed *out, tm_err *err);
+
+typedef struct tm_graph_stats {
+	uint32_t nodes, edges;
+	uint32_t components, largest_component, isolated;
+	uint32_t max_degree;
+	double mean_degree;
+	uint32_t median_degree;
+} tm_graph_stats;
+void tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out);
+
+#endif

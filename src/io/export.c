@@ -1,0 +1,365 @@
+/*
+ * Records to JSON, and the exporters.  The JSON shape here is the one the
+ * importer reads, so `export | import | export` gives the same bytes.
+ */
+
+#include "io/io.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* json_object_set_new steals the value: every call below hands over a fresh
+ * reference, so nothing is decref'd here. */
+static void set_str(json_t *o, const char *key, const char *v)
+{
+	if (v && *v)
+		json_object_set_new(o, key, json_string(v));
+}
+
+/* Integral values print as integers, so 42000000 stays 42000000. */
+static json_t *number(double v)
+{
+	if (v == floor(v) && fabs(v) < 9007199254740992.0)
+		return json_integer((json_int_t)v);
+	return json_real(v);
+}
+
+json_t *tm_cites_to_json(const tm_cites *c)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->v[i].quote && !c->v[i].page) {
+			json_array_append_new(arr, json_string(c->v[i].source));
+			continue;
+		}
+		json_t *o = json_object();
+		set_str(o, "source", c->v[i].source);
+		set_str(o, "quote", c->v[i].quote);
+		set_str(o, "page", c->v[i].page);
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+json_t *tm_source_to_json(const tm_source *s)
+{
+	json_t *o = json_object();
+	set_str(o, "type", "source");
+	set_str(o, "id", s->id);
+	set_str(o, "title", s->title);
+	set_str(o, "author", s->author);
+	set_str(o, "publisher", s->publisher);
+	set_str(o, "date", s->date);
+	set_str(o, "url", s->url);
+	set_str(o, "lang", s->lang);
+	set_str(o, "note", s->note);
+	return o;
+}
+
+json_t *tm_entity_to_json(const tm_entity *e)
+{
+	json_t *o = json_object();
+	set_str(o, "type", "entity");
+	set_str(o, "id", e->id);
+	set_str(o, "kind", e->kind);
+	set_str(o, "country", e->country);
+	set_str(o, "start", e->start);
+	set_str(o, "end", e->end);
+	json_t *names = json_array();
+	for (size_t i = 0; i < e->n_names; i++) {
+		json_t *n = json_object();
+		set_str(n, "text", e->names[i].text);
+		set_str(n, "lang", e->names[i].lang);
+		if (e->names[i].primary)
+			json_object_set_new(n, "primary", json_true());
+		json_array_append_new(names, n);
+	}
+	json_object_set_new(o, "names", names);
+	if (e->desc_en || e->desc_zh) {
+		json_t *d = json_object();
+		set_str(d, "en", e->desc_en);
+		set_str(d, "zh", e->desc_zh);
+		json_object_set_new(o, "description", d);
+	}
+	if (e->tags.n) {
+		json_t *tags = json_array();
+		for (size_t i = 0; i < e->tags.n; i++)
+			json_array_append_new(tags, json_string(e->tags.v[i]));
+		json_object_set_new(o, "tags", tags);
+	}
+	if (e->n_idents) {
+		json_t *ids = json_array();
+		for (size_t i = 0; i < e->n_idents; i++) {
+			json_t *id = json_object();
+			set_str(id, "scheme", e->idents[i].scheme);
+			set_str(id, "value", e->idents[i].value);
+			json_array_append_new(ids, id);
+		}
+		json_object_set_new(o, "identifiers", ids);
+	}
+	if (e->cites.n)
+		json_object_set_new(o, "sources", tm_cites_to_json(&e->cites));
+	return o;
+}
+
+json_t *tm_relation_to_json(const tm_relation *r)
+{
+	json_t *o = json_object();
+	set_str(o, "type", "relation");
+	set_str(o, "subject", r->subject);
+	set_str(o, "predicate", r->predicate);
+	set_str(o, "object", r->object);
+	set_str(o, "start", r->start);
+	set_str(o, "end", r->end);
+	if (r->has_amount)
+		json_object_set_new(o, "amount", number(r->amount));
+	set_str(o, "currency", r->currency);
+	if (r->has_share)
+		json_object_set_new(o, "share", number(r->share));
+	set_str(o, "note", r->note);
+	if (r->cites.n)
+		json_object_set_new(o, "sources", tm_cites_to_json(&r->cites));
+	return o;
+}
+
+/* ---- jsonl ---- */
+
+struct out_ctx {
+	FILE *f;
+	int failed;
+};
+
+static int write_json_line(struct out_ctx *c, json_t *o)
+{
+	if (json_dumpf(o, c->f, JSON_COMPACT | JSON_PRESERVE_ORDER) != 0 || fputc('\n', c->f) == EOF)
+		c->failed = 1;
+	json_decref(o);
+	return c->failed;
+}
+
+static int jsonl_source(void *ctx, const tm_source *s)
+{
+	return write_json_line(ctx, tm_source_to_json(s));
+}
+
+static int jsonl_entity(void *ctx, const tm_entity *e)
+{
+	return write_json_line(ctx, tm_entity_to_json(e));
+}
+
+static int jsonl_relation(void *ctx, int64_t id, const tm_relation *r)
+{
+	(void)id;
+	return write_json_line(ctx, tm_relation_to_json(r));
+}
+
+tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
+{
+	struct out_ctx c = { out, 0 };
+	tm_rc rc;
+	if ((rc = tm_store_each_source(st, jsonl_source, &c, err)) ||
+	    (!c.failed && (rc = tm_store_each_entity(st, jsonl_entity, &c, err))) ||
+	    (!c.failed && (rc = tm_store_each_relation(st, jsonl_relation, &c, err))))
+		return rc;
+	if (c.failed || fflush(out) != 0)
+		return tm_fail(err, TM_ERR_IO, "unable to write the export: %s", strerror(errno));
+	return TM_OK;
+}
+
+/* ---- csv (RFC 4180) ---- */
+
+static void csv_field(FILE *f, const char *s, int last)
+{
+	if (s && strpbrk(s, ",\"\r\n")) {
+		fputc('"', f);
+		for (const char *p = s; *p; p++) {
+			if (*p == '"')
+				fputc('"', f);
+			fputc(*p, f);
+		}
+		fputc('"', f);
+	} else if (s) {
+		fputs(s, f);
+	}
+	fputs(last ? "\r\n" : ",", f);
+}
+
+static void cites_joined(const tm_cites *c, tm_buf *b)
+{
+	tm_buf_reset(b);
+	for (size_t i = 0; i < c->n; i++) {
+		if (i)
+			tm_buf_addch(b, ';');
+		tm_buf_adds(b, c->v[i].source);
+	}
+}
+
+static int csv_source(void *ctx, const tm_source *s)
+{
+	struct out_ctx *c = ctx;
+	csv_field(c->f, s->id, 0);
+	csv_field(c->f, s->title, 0);
+	csv_field(c->f, s->author, 0);
+	csv_field(c->f, s->publisher, 0);
+	csv_field(c->f, s->date, 0);
+	csv_field(c->f, s->url, 0);
+	csv_field(c->f, s->lang, 0);
+	csv_field(c->f, s->note, 1);
+	return ferror(c->f);
+}
+
+static int csv_entity(void *ctx, const tm_entity *e)
+{
+	struct out_ctx *c = ctx;
+	tm_buf b = TM_BUF_INIT;
+	csv_field(c->f, e->id, 0);
+	csv_field(c->f, e->kind, 0);
+	csv_field(c->f, e->country, 0);
+	csv_field(c->f, e->start, 0);
+	csv_field(c->f, e->end, 0);
+	csv_field(c->f, tm_entity_display_name(e, "en"), 0);
+	csv_field(c->f, tm_entity_display_name(e, "zh"), 0);
+	for (size_t i = 0; i < e->n_names; i++)
+		tm_buf_addf(&b, "%s%s:%s", i ? "|" : "", e->names[i].lang, e->names[i].text);
+	csv_field(c->f, b.buf, 0);
+	tm_buf_reset(&b);
+	for (size_t i = 0; i < e->tags.n; i++)
+		tm_buf_addf(&b, "%s%s", i ? ";" : "", e->tags.v[i]);
+	csv_field(c->f, b.buf, 0);
+	tm_buf_reset(&b);
+	for (size_t i = 0; i < e->n_idents; i++)
+		tm_buf_addf(&b, "%s%s:%s", i ? ";" : "", e->idents[i].scheme, e->idents[i].value);
+	csv_field(c->f, b.buf, 0);
+	csv_field(c->f, e->desc_en, 0);
+	csv_field(c->f, e->desc_zh, 0);
+	cites_joined(&e->cites, &b);
+	csv_field(c->f, b.buf, 1);
+	tm_buf_release(&b);
+	return ferror(c->f);
+}
+
+static int csv_relation(void *ctx, int64_t id, const tm_relation *r)
+{
+	struct out_ctx *c = ctx;
+	char num[64];
+	tm_buf b = TM_BUF_INIT;
+	(void)id;
+	csv_field(c->f, r->subject, 0);
+	csv_field(c->f, r->predicate, 0);
+	csv_field(c->f, r->object, 0);
+	csv_field(c->f, r->start, 0);
+	csv_field(c->f, r->end, 0);
+	snprintf(num, sizeof(num), "%.15g", r->amount);
+	csv_field(c->f, r->has_amount ? num : NULL, 0);
+	csv_field(c->f, r->currency, 0);
+	snprintf(num, sizeof(num), "%.15g", r->share);
+	csv_field(c->f, r->has_share ? num : NULL, 0);
+	csv_field(c->f, r->note, 0);
+	cites_joined(&r->cites, &b);
+	csv_field(c->f, b.buf, 1);
+	tm_buf_release(&b);
+	return ferror(c->f);
+}
+
+static tm_rc csv_file(tm_store *st, const char *dir, const char *name, const char *header, int which, tm_err *err)
+{
+	tm_buf path = TM_BUF_INIT;
+	tm_buf_addf(&path, "%s/%s", dir, name);
+	FILE *f = fopen(path.buf, "wb");
+	if (!f) {
+		tm_rc rc = tm_fail(err, TM_ERR_IO, "unable to create '%s': %s", path.buf, strerror(errno));
+		tm_buf_release(&path);
+		return rc;
+	}
+	fputs(header, f);
+	struct out_ctx c = { f, 0 };
+	tm_rc rc = which == 0 ? tm_store_each_source(st, csv_source, &c, err) :
+		   which == 1 ? tm_store_each_entity(st, csv_entity, &c, err) :
+				tm_store_each_relation(st, csv_relation, &c, err);
+	if (fclose(f) != 0 && !rc)
+		rc = tm_fail(err, TM_ERR_IO, "unable to write '%s': %s", path.buf, strerror(errno));
+	tm_buf_release(&path);
+	return rc;
+}
+
+tm_rc tm_export_csv(tm_store *st, const char *dir, tm_err *err)
+{
+	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+		return tm_fail(err, TM_ERR_IO, "unable to create '%s': %s", dir, strerror(errno));
+	tm_rc rc;
+	if ((rc = csv_file(st, dir, "sources.csv", "id,title,author,publisher,date,url,lang,note\r\n", 0, err)) ||
+	    (rc = csv_file(st, dir, "entities.csv",
+			   "id,kind,country,start,end,name_en,name_zh,names,tags,identifiers,description_en,"
+			   "description_zh,sources\r\n",
+			   1, err)) ||
+	    (rc = csv_file(st, dir, "relations.csv",
+			   "subject,predicate,object,start,end,amount,currency,share,note,sources\r\n", 2, err)))
+		return rc;
+	return TM_OK;
+}
+
+/* ---- dot ---- */
+
+static void dot_string(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (const char *p = s; p && *p; p++) {
+		if (*p == '"' || *p == '\\')
+			fputc('\\', f);
+		if (*p == '\n')
+			fputs("\\n", f);
+		else
+			fputc(*p, f);
+	}
+	fputc('"', f);
+}
+
+static int dot_entity(void *ctx, const tm_entity *e)
+{
+	struct out_ctx *c = ctx;
+	tm_buf label = TM_BUF_INIT;
+	const char *en = tm_entity_display_name(e, "en"), *zh = tm_entity_display_name(e, "zh");
+	tm_buf_adds(&label, en);
+	if (strcmp(en, zh) != 0)
+		tm_buf_addf(&label, "\n%s", zh);
+	fputs("  ", c->f);
+	dot_string(c->f, e->id);
+	fputs(" [label=", c->f);
+	dot_string(c->f, label.buf);
+	fputs(", kind=", c->f);
+	dot_string(c->f, e->kind);
+	fputs("];\n", c->f);
+	tm_buf_release(&label);
+	return ferror(c->f);
+}
+
+static int dot_relation(void *ctx, int64_t id, const tm_relation *r)
+{
+	struct out_ctx *c = ctx;
+	(void)id;
+	fputs("  ", c->f);
+	dot_string(c->f, r->subject);
+	fputs(" -> ", c->f);
+	dot_string(c->f, r->object);
+	fputs(" [label=", c->f);
+	dot_string(c->f, r->predicate);
+	fputs("];\n", c->f);
+	return ferror(c->f);
+}
+
+tm_rc tm_export_dot(tm_store *st, FILE *out, tm_err *err)
+{
+	struct out_ctx c = { out, 0 };
+	fputs("digraph tiemap {\n  node [shape=box];\n", out);
+	tm_rc rc;
+	if ((rc = tm_store_each_entity(st, dot_entity, &c, err)) ||
+	    (rc = tm_store_each_relation(st, dot_relation, &c, err)))
+		return rc;
+	fputs("}\n", out);
+	if (ferror(out))
+		return tm_fail(err, TM_ERR_IO, "unable to write the export");
+	return TM_OK;
+}

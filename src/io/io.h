@@ -1,0 +1,57 @@
+/*
+ * io: the interchange formats.  The JSON Lines importer (all or nothing) and
+ * the exporters (jsonl, csv, dot).  Records go to and from JSON through the
+ * functions here and nowhere else, so the import and the export agree on
+ * one shape (docs/format.md).
+ */
+#ifndef TM_IO_H
+#define TM_IO_H
+
+#include <stdio.h>
+
+#include <jansson.h>
+
+#include "core/core.h"
+#include "model/model.h"
+#include "store/store.h"
+
+typedef struct tm_import_opts {
+	int allow_unsourced; /* accept claims without a citation, marked unsourced */
+	/* Called now and then while writing: done of total records. May be NULL. */
+	void (*progress)(void *ctx, size_t done, size_t total);
+	void *progress_ctx;
+} tm_import_opts;
+
+typedef struct tm_import_report {
+	size_t sources, entities, relations; /* records read (after removing exact repeats) */
+	tm_strv errors;                      /* "FILE:LINE: reason", in file order */
+} tm_import_report;
+void tm_import_report_release(tm_import_report *rep);
+
+/* Import the JSON Lines files paths[0..n-1] in one transaction.  On any bad
+ * line nothing is written, every problem is listed in rep->errors and the
+ * result is TM_ERR_INVALID.  A path of "-" reads standard input. */
+tm_rc tm_import_files(tm_store *st, const char *const *paths, size_t n, const tm_import_opts *opts,
+		      tm_import_report *rep, tm_err *err);
+
+/* The same for a buffer already in memory (the fuzz target and the web use
+ * it); name is what error lines call the input. */
+tm_rc tm_import_buffer(tm_store *st, const char *name, const char *data, size_t len, const tm_import_opts *opts,
+		       tm_import_report *rep, tm_err *err);
+
+/* Records as JSON, in the export's canonical shape and field order.  The
+ * returned object is owned by the caller (json_decref). */
+json_t *tm_source_to_json(const tm_source *s);
+json_t *tm_entity_to_json(const tm_entity *e);
+json_t *tm_relation_to_json(const tm_relation *r);
+json_t *tm_cites_to_json(const tm_cites *c);
+
+/* Exporters.  jsonl writes sources, then entities, then relations, each
+ * sorted, so that the same data always gives the same bytes. */
+tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err);
+/* One CSV file per record type in dir (created if missing). */
+tm_rc tm_export_csv(tm_store *st, const char *dir, tm_err *err);
+/* Graphviz: entities as nodes (English and Chinese names), ties as labelled edges. */
+tm_rc tm_export_dot(tm_store *st, FILE *out, tm_err *err);
+
+#endif

@@ -1,0 +1,230 @@
+#include "model/model.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+const tm_kind tm_kinds[] = {
+	{ "company", "company", "公司" },
+	{ "state_body", "state body", "国家机构" },
+	{ "military", "military", "军事机构" },
+	{ "police", "police", "警察机构" },
+	{ "university", "university", "大学" },
+	{ "research_institute", "research institute", "研究机构" },
+	{ "municipality", "municipality", "地方政府" },
+	{ "agency", "agency", "政府部门" },
+	{ "ngo", "non-governmental organization", "非政府组织" },
+	{ "political_party", "political party", "政党" },
+	{ "system", "system", "系统" },
+	{ "product", "product", "产品" },
+	{ "project", "project", "项目" },
+	{ "program", "programme", "计划" },
+	{ "media", "publication or work", "出版物或作品" },
+	{ "country", "country", "国家" },
+	{ "person", "person (public role)", "人物（公共职务）" },
+};
+const size_t tm_n_kinds = sizeof(tm_kinds) / sizeof(tm_kinds[0]);
+
+const tm_predicate tm_predicates[] = {
+	{ "owns", "owns", "owned by", "拥有", "被…拥有", 0, 1 },
+	{ "acquired", "acquired", "acquired by", "收购", "被…收购", 0, 1 },
+	{ "invested_in", "invested in", "investment from", "投资", "获…投资", 0, 0 },
+	{ "rnd_center_in", "has an R&D centre in", "hosts an R&D centre of", "在…设有研发中心", "设有…的研发中心", 0, 0 },
+	{ "sells_in", "sells in", "market of", "在…销售", "…的销售市场", 0, 0 },
+	{ "built", "built", "built by", "建造", "由…建造", 0, 0 },
+	{ "operates", "operates", "operated by", "运营", "由…运营", 0, 0 },
+	{ "developed", "developed", "developed by", "开发", "由…开发", 0, 0 },
+	{ "supplies", "supplies", "supplied by", "供应", "由…供应", 0, 0 },
+	{ "feeds_into", "feeds into", "fed by", "向…输送数据", "接收…的数据", 0, 0 },
+	{ "uses", "uses", "used by", "使用", "被…使用", 0, 0 },
+	{ "partner_of", "partner of", "partner of", "与…合作", "与…合作", 1, 0 },
+	{ "co_founded", "co-founded", "co-founded by", "共同创办", "由…共同创办", 0, 0 },
+	{ "member_of", "member of", "has member", "是…的成员", "成员包括", 0, 0 },
+	{ "located_in", "located in", "location of", "位于", "所在地包括", 0, 0 },
+	{ "part_of", "part of", "includes", "属于", "包括", 0, 0 },
+	{ "funds", "funds", "funded by", "资助", "由…资助", 0, 0 },
+	{ "banned", "banned", "banned by", "禁止", "被…禁止", 0, 0 },
+	{ "modeled_on", "modeled on", "model for", "模仿", "被…模仿", 0, 0 },
+	{ "trades_with", "trades with", "trades with", "与…贸易", "与…贸易", 1, 0 },
+	{ "contractor_for", "contractor for", "has contractor", "承包商服务于", "承包商为", 0, 0 },
+};
+const size_t tm_n_predicates = sizeof(tm_predicates) / sizeof(tm_predicates[0]);
+
+const tm_kind *tm_kind_find(const char *id)
+{
+	for (size_t i = 0; id && i < tm_n_kinds; i++)
+		if (strcmp(tm_kinds[i].id, id) == 0)
+			return &tm_kinds[i];
+	return NULL;
+}
+
+int tm_predicate_index(const char *id)
+{
+	for (size_t i = 0; id && i < tm_n_predicates; i++)
+		if (strcmp(tm_predicates[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+const tm_predicate *tm_predicate_find(const char *id)
+{
+	int i = tm_predicate_index(id);
+	return i < 0 ? NULL : &tm_predicates[i];
+}
+
+int tm_id_valid(const char *s)
+{
+	if (!s || !*s || strlen(s) > 200)
+		return 0;
+	if (!islower((unsigned char)s[0]) && !isdigit((unsigned char)s[0]))
+		return 0;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (!(c >= 'a' && c <= 'z') && !(c >= '0' && c <= '9') && c != '-' && c != '_' && c != '.')
+			return 0;
+	}
+	return 1;
+}
+
+int tm_lang_valid(const char *s)
+{
+	if (!s)
+		return 0;
+	size_t first = 0;
+	while (isalpha((unsigned char)s[first]))
+		first++;
+	if (first < 2 || first > 3)
+		return 0;
+	size_t sub = 0;
+	for (const char *p = s + first; *p; p++) {
+		if (*p == '-') {
+			if (sub == 0 && p != s + first)
+				return 0;
+			sub = 0;
+			if (p[1] == '\0')
+				return 0;
+		} else if (isalnum((unsigned char)*p)) {
+			if (++sub > 8)
+				return 0;
+		} else {
+			return 0;
+		}
+	}
+	return strlen(s) <= 35;
+}
+
+void tm_cites_push(tm_cites *c, const char *source, const char *quote, const char *page)
+{
+	TM_GROW(c->v, c->cap, c->n + 1);
+	tm_cite *ct = &c->v[c->n++];
+	ct->source = tm_xstrdup(source);
+	ct->quote = tm_xstrdup(quote);
+	ct->page = tm_xstrdup(page);
+}
+
+void tm_cites_release(tm_cites *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->v[i].source);
+		free(c->v[i].quote);
+		free(c->v[i].page);
+	}
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
+void tm_source_release(tm_source *s)
+{
+	free(s->id);
+	free(s->title);
+	free(s->author);
+	free(s->publisher);
+	free(s->url);
+	free(s->lang);
+	free(s->note);
+	memset(s, 0, sizeof(*s));
+}
+
+void tm_entity_add_name(tm_entity *e, const char *text, const char *lang, int primary)
+{
+	TM_GROW(e->names, e->cap_names, e->n_names + 1);
+	tm_name *n = &e->names[e->n_names++];
+	n->text = tm_xstrdup(text);
+	n->lang = tm_xstrdup(lang);
+	n->primary = primary;
+}
+
+void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value)
+{
+	TM_GROW(e->idents, e->cap_idents, e->n_idents + 1);
+	e->idents[e->n_idents].scheme = tm_xstrdup(scheme);
+	e->idents[e->n_idents].value = tm_xstrdup(value);
+	e->n_idents++;
+}
+
+void tm_entity_release(tm_entity *e)
+{
+	free(e->id);
+	free(e->kind);
+	free(e->country);
+	free(e->desc_en);
+	free(e->desc_zh);
+	for (size_t i = 0; i < e->n_names; i++) {
+		free(e->names[i].text);
+		free(e->names[i].lang);
+	}
+	free(e->names);
+	tm_strv_release(&e->tags);
+	for (size_t i = 0; i < e->n_idents; i++) {
+		free(e->idents[i].scheme);
+		free(e->idents[i].value);
+	}
+	free(e->idents);
+	tm_cites_release(&e->cites);
+	memset(e, 0, sizeof(*e));
+}
+
+void tm_relation_release(tm_relation *r)
+{
+	free(r->subject);
+	free(r->predicate);
+	free(r->object);
+	free(r->currency);
+	free(r->note);
+	tm_cites_release(&r->cites);
+	memset(r, 0, sizeof(*r));
+}
+
+/* "zh" matches zh, zh-Hans, zh-Hant, zh-CN …; "en" matches en, en-GB … */
+static int lang_matches(const char *tag, const char *want)
+{
+	size_t n = strlen(want);
+	return tag && strncmp(tag, want, n) == 0 && (tag[n] == '\0' || tag[n] == '-');
+}
+
+const char *tm_entity_display_name(const tm_entity *e, const char *lang)
+{
+	const char *any = NULL;
+	/* for Chinese prefer Simplified: the site's Chinese pages are zh-Hans */
+	if (lang && strcmp(lang, "zh") == 0) {
+		for (size_t i = 0; i < e->n_names; i++)
+			if (e->names[i].primary && e->names[i].lang && strcmp(e->names[i].lang, "zh-Hans") == 0)
+				return e->names[i].text;
+	}
+	for (size_t i = 0; lang && i < e->n_names; i++) {
+		if (!lang_matches(e->names[i].lang, lang))
+			continue;
+		if (e->names[i].primary)
+			return e->names[i].text;
+		if (!any)
+			any = e->names[i].text;
+	}
+	if (any)
+		return any;
+	for (size_t i = 0; i < e->n_names; i++)
+		if (e->names[i].primary && lang_matches(e->names[i].lang, "en"))
+			return e->names[i].text;
+	if (e->n_names)
+		return e->names[0].text;
+	return e->id;
+}

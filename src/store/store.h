@@ -1,0 +1,139 @@
+/*
+ * store: where the knowledge graph is kept.  The only module that writes SQL.
+ *
+ * This header is the whole contract; store_sqlite.c implements it on SQLite
+ * (FTS5 for names).  A PostgreSQL back end would implement the same functions
+ * and nothing above this module would change.
+ *
+ * Entities and sources are addressed by their slug id ("hikvision").  Inside
+ * the store each entity also has a small integer key (tm_ekey), stable for the
+ * life of the database, that the graph engine uses as a node number.
+ *
+ * Writes happen inside tm_store_begin()/tm_store_commit(); on any failure the
+ * caller calls tm_store_rollback() and the database is as it was.
+ * Putting a record whose id exists replaces the stored record whole (its
+ * names, tags, identifiers and citations), so importing the same file twice
+ * changes nothing.  A relation is identified by (subject, predicate, object,
+ * start, end).
+ */
+#ifndef TM_STORE_H
+#define TM_STORE_H
+
+#include "core/core.h"
+#include "model/model.h"
+
+typedef struct tm_store tm_store;
+typedef int64_t tm_ekey;
+
+enum {
+	TM_STORE_READONLY = 1, /* open an existing database read-only */
+	TM_STORE_CREATE = 2,   /* create the file if it is missing */
+};
+
+/* The schema version this build writes (PRAGMA user_version). */
+int tm_store_schema_version(void);
+
+/* Open (and migrate forward) the database at path.  *out is owned by the
+ * caller: tm_store_close() it. */
+tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err);
+void tm_store_close(tm_store *st);
+
+/* Abort any query of this store after `seconds` from now (0 = no limit);
+ * a query that runs past it fails with TM_ERR_LIMIT. */
+void tm_store_set_deadline(tm_store *st, double seconds);
+
+tm_rc tm_store_begin(tm_store *st, tm_err *err);
+tm_rc tm_store_commit(tm_store *st, tm_err *err);
+void tm_store_rollback(tm_store *st);
+
+/* Writes.  The records are only read; references (entity ids in a relation,
+ * source ids in citations) must exist already (the importer checks first). */
+tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err);
+tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err);
+tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err);
+
+int tm_store_has_entity(tm_store *st, const char *id);
+int tm_store_has_source(tm_store *st, const char *id);
+
+/* Read one record into *out (caller releases).  TM_ERR_NOTFOUND if absent. */
+tm_rc tm_store_get_source(tm_store *st, const char *id, tm_source *out, tm_err *err);
+tm_rc tm_store_get_entity(tm_store *st, const char *id, tm_entity *out, tm_err *err);
+tm_rc tm_store_get_relation(tm_store *st, int64_t rel_id, tm_relation *out, tm_err *err);
+
+/* Iteration.  A callback returns 0 to go on, non-zero to stop (that value is
+ * then not an error).  Records passed to callbacks are borrowed for the call. */
+typedef int (*tm_source_fn)(void *ctx, const tm_source *src);
+typedef int (*tm_entity_fn)(void *ctx, const tm_entity *ent);
+typedef int (*tm_relation_fn)(void *ctx, int64_t rel_id, const tm_relation *rel);
+
+tm_rc tm_store_each_source(tm_store *st, tm_source_fn fn, void *ctx, tm_err *err);    /* by id */
+tm_rc tm_store_each_entity(tm_store *st, tm_entity_fn fn, void *ctx, tm_err *err);    /* by id */
+/* by subject, predicate, object, start, end */
+tm_rc tm_store_each_relation(tm_store *st, tm_relation_fn fn, void *ctx, tm_err *err);
+/* Relations where id is the subject or the object. */
+tm_rc tm_store_entity_relations(tm_store *st, const char *id, tm_relation_fn fn, void *ctx, tm_err *err);
+/* The entities and relations that cite source_id (either fn may be NULL). */
+tm_rc tm_store_source_claims(tm_store *st, const char *source_id, tm_entity_fn efn,
+			     tm_relation_fn rfn, void *ctx, tm_err *err);
+
+/* Search hits, best first. */
+typedef struct tm_hit {
+	char *id;
+	char *kind;
+	char *name;    /* the entity's English display name (or first name) */
+	char *matched; /* the stored name that matched */
+	double score;  /* 0..1: 1 exact, lower for prefix and word matches */
+} tm_hit;
+typedef struct tm_hits {
+	tm_hit *v;
+	size_t n, cap;
+} tm_hits;
+void tm_hits_release(tm_hits *h);
+
+/* Find entities by a name in any script, a prefix of one, pinyin, or an
+ * identifier value; at most limit hits. */
+tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *out, tm_err *err);
+
+/* Turn what a user typed (an id or a name) into an entity id (*id owned by
+ * the caller).  TM_ERR_NOTFOUND if nothing matches; TM_ERR_AMBIGUOUS if several
+ * entities match equally well, with them in *candidates (may be NULL). */
+tm_rc tm_store_resolve(tm_store *st, const char *ref, char **id, tm_hits *candidates, tm_err *err);
+
+/* The graph engine's feed. */
+typedef struct tm_edge_row {
+	int64_t rel_id;
+	tm_ekey subject, object;
+	int predicate;      /* index into tm_predicates */
+	const char *start;  /* "" when open */
+	const char *end;
+	int has_share;
+	double share;
+} tm_edge_row;
+/* The largest entity key in use (keys run 1..max, with gaps). */
+tm_rc tm_store_max_ekey(tm_store *st, tm_ekey *out, tm_err *err);
+tm_rc tm_store_each_ekey(tm_store *st, int (*fn)(void *ctx, tm_ekey key, const char *id, const char *kind),
+			 void *ctx, tm_err *err);
+tm_rc tm_store_each_edge(tm_store *st, int (*fn)(void *ctx, const tm_edge_row *row), void *ctx, tm_err *err);
+/* Entity keys of the entities carrying tag. */
+tm_rc tm_store_tagged(tm_store *st, const char *tag, int (*fn)(void *ctx, tm_ekey key), void *ctx, tm_err *err);
+tm_rc tm_store_ekey(tm_store *st, const char *id, tm_ekey *out, tm_err *err);
+/* The entity id of a key (*id owned by the caller); TM_ERR_NOTFOUND if none. */
+tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err);
+/* A counter that changes whenever the data changes (graph caches compare it). */
+int64_t tm_store_data_version(tm_store *st);
+
+typedef struct tm_counts {
+	int64_t sources, entities, relations, names, citations;
+} tm_counts;
+tm_rc tm_store_counts(tm_store *st, tm_counts *out, tm_err *err);
+
+/* Findings of `tiemap check`.  what is one of: unsourced_entity,
+ * unsourced_relation, uncited_source, isolated_entity, duplicate_key. */
+typedef struct tm_finding {
+	const char *what;
+	const char *id;     /* the entity or source id; for relations "subj predicate obj" */
+	const char *detail; /* e.g. the shared match key and the other entity */
+} tm_finding;
+tm_rc tm_store_check(tm_store *st, int (*fn)(void *ctx, const tm_finding *f), void *ctx, tm_err *err);
+
+#endif

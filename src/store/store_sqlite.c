@@ -1,0 +1,1300 @@
+/*
+ * The SQLite back end of store.h.
+ *
+ * Prepared statements are made once per open store and kept in st->stmt[],
+ * indexed by enum stmt_id; every function resets what it used before it
+ * returns, on success and failure alike, so a statement is never left busy.
+ */
+
+#include "store/store.h"
+#include "store/schema.sql.h"
+#include "text/text.h"
+
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum stmt_id {
+	S_SOURCE_ID, S_SOURCE_GET, S_SOURCE_INS, S_SOURCE_UPD,
+	S_ENTITY_ID, S_ENTITY_ROW, S_ENTITY_INS, S_ENTITY_UPD,
+	S_NAMES_GET, S_NAME_INS, S_NAMEKEY_INS, S_FTS_INS,
+	S_FTS_DEL, S_NAMEKEYS_DEL, S_NAMES_DEL,
+	S_TAGS_GET, S_TAG_INS, S_TAGS_DEL,
+	S_IDENTS_GET, S_IDENT_INS, S_IDENTS_DEL,
+	S_CITES_GET, S_CITE_INS, S_CITES_DEL,
+	S_REL_FIND, S_REL_GET, S_REL_INS, S_REL_UPD,
+	S_KEY_EXACT, S_KEY_PREFIX, S_IDENT_FIND, S_FTS_MATCH,
+	S_ENTITY_SLUG, S_BUMP_VERSION, S_DATA_VERSION,
+	S_COUNT
+};
+
+static const char *const stmt_sql[S_COUNT] = {
+	[S_SOURCE_ID] = "SELECT id FROM sources WHERE slug=?",
+	[S_SOURCE_GET] = "SELECT slug,title,author,publisher,date,url,lang,note FROM sources WHERE slug=?",
+	[S_SOURCE_INS] = "INSERT INTO sources(slug,title,author,publisher,date,url,lang,note) VALUES(?,?,?,?,?,?,?,?)",
+	[S_SOURCE_UPD] = "UPDATE sources SET title=?2,author=?3,publisher=?4,date=?5,url=?6,lang=?7,note=?8 WHERE slug=?1",
+	[S_ENTITY_ID] = "SELECT id FROM entities WHERE slug=?",
+	[S_ENTITY_ROW] = "SELECT id,slug,kind,country,start,end_,desc_en,desc_zh,unsourced FROM entities WHERE slug=?",
+	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced) VALUES(?,?,?,?,?,?,?,?)",
+	[S_ENTITY_UPD] = "UPDATE entities SET kind=?2,country=?3,start=?4,end_=?5,desc_en=?6,desc_zh=?7,unsourced=?8 WHERE slug=?1",
+	[S_NAMES_GET] = "SELECT text,lang,is_primary FROM names WHERE entity=? ORDER BY ord",
+	[S_NAME_INS] = "INSERT INTO names(entity,ord,text,lang,is_primary) VALUES(?,?,?,?,?)",
+	[S_NAMEKEY_INS] = "INSERT OR IGNORE INTO name_keys(key,name,entity) VALUES(?,?,?)",
+	[S_FTS_INS] = "INSERT INTO names_fts(rowid,tokens,pinyin) VALUES(?,?,?)",
+	[S_FTS_DEL] = "DELETE FROM names_fts WHERE rowid IN (SELECT id FROM names WHERE entity=?)",
+	[S_NAMEKEYS_DEL] = "DELETE FROM name_keys WHERE entity=?",
+	[S_NAMES_DEL] = "DELETE FROM names WHERE entity=?",
+	[S_TAGS_GET] = "SELECT tag FROM tags WHERE entity=? ORDER BY ord",
+	[S_TAG_INS] = "INSERT INTO tags(entity,ord,tag) VALUES(?,?,?)",
+	[S_TAGS_DEL] = "DELETE FROM tags WHERE entity=?",
+	[S_IDENTS_GET] = "SELECT scheme,value FROM identifiers WHERE entity=? ORDER BY ord",
+	[S_IDENT_INS] = "INSERT INTO identifiers(entity,ord,scheme,value) VALUES(?,?,?,?)",
+	[S_IDENTS_DEL] = "DELETE FROM identifiers WHERE entity=?",
+	[S_CITES_GET] = "SELECT s.slug,c.quote,c.page FROM citations c JOIN sources s ON s.id=c.source"
+			" WHERE c.claim_kind=? AND c.claim=? ORDER BY c.ord",
+	[S_CITE_INS] = "INSERT INTO citations(claim_kind,claim,ord,source,quote,page) VALUES(?,?,?,?,?,?)",
+	[S_CITES_DEL] = "DELETE FROM citations WHERE claim_kind=? AND claim=?",
+	[S_REL_FIND] = "SELECT id FROM relations WHERE subject=? AND predicate=? AND object=? AND start=? AND end_=?",
+	[S_REL_GET] = "SELECT r.id,s.slug,r.predicate,o.slug,r.start,r.end_,r.amount,r.currency,r.share,r.note,r.unsourced"
+		      " FROM relations r JOIN entities s ON s.id=r.subject JOIN entities o ON o.id=r.object WHERE r.id=?",
+	[S_REL_INS] = "INSERT INTO relations(subject,predicate,object,start,end_,amount,currency,share,note,unsourced)"
+		      " VALUES(?,?,?,?,?,?,?,?,?,?)",
+	[S_REL_UPD] = "UPDATE relations SET amount=?2,currency=?3,share=?4,note=?5,unsourced=?6 WHERE id=?1",
+	[S_KEY_EXACT] = "SELECT entity,name FROM name_keys WHERE key=? LIMIT 200",
+	[S_KEY_PREFIX] = "SELECT entity,name,length(CAST(key AS BLOB)) FROM name_keys WHERE key>? AND key<? LIMIT 200",
+	[S_IDENT_FIND] = "SELECT entity FROM identifiers WHERE value=? COLLATE NOCASE LIMIT 50",
+	[S_FTS_MATCH] = "SELECT rowid FROM names_fts WHERE names_fts MATCH ? LIMIT 200",
+	[S_ENTITY_SLUG] = "SELECT slug,kind FROM entities WHERE id=?",
+	[S_BUMP_VERSION] = "UPDATE meta SET value=value+1 WHERE key='data_version'",
+	[S_DATA_VERSION] = "SELECT value FROM meta WHERE key='data_version'",
+};
+
+struct tm_store {
+	sqlite3 *db;
+	sqlite3_stmt *stmt[S_COUNT];
+	double deadline; /* tm_now() value after which queries stop; 0 = none */
+	int in_tx;
+	int dirty;       /* something was written in this transaction */
+};
+
+static tm_rc db_fail(tm_store *st, tm_err *err, const char *what)
+{
+	int code = sqlite3_errcode(st->db);
+	if (code == SQLITE_INTERRUPT)
+		return tm_fail(err, TM_ERR_LIMIT, "%s: query time limit reached", what);
+	return tm_fail(err, TM_ERR_DB, "%s: %s", what, sqlite3_errmsg(st->db));
+}
+
+static int progress_cb(void *p)
+{
+	tm_store *st = p;
+	return st->deadline > 0 && tm_now() > st->deadline;
+}
+
+static sqlite3_stmt *stmt(tm_store *st, enum stmt_id id)
+{
+	sqlite3_stmt *s = st->stmt[id];
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+	return s;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(s, i);
+}
+
+static char *col_dup(sqlite3_stmt *s, int i)
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	return t ? tm_xstrdup((const char *)t) : NULL;
+}
+
+static void col_date(sqlite3_stmt *s, int i, char out[TM_DATE_MAX])
+{
+	const unsigned char *t = sqlite3_column_text(s, i);
+	out[0] = '\0';
+	if (t) {
+		size_t n = strlen((const char *)t);
+		if (n >= TM_DATE_MAX)
+			n = TM_DATE_MAX - 1;
+		memcpy(out, t, n);
+		out[n] = '\0';
+	}
+}
+
+static tm_rc exec(tm_store *st, const char *sql, tm_err *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		tm_fail(err, TM_ERR_DB, "database: %s", msg ? msg : sqlite3_errmsg(st->db));
+		sqlite3_free(msg);
+		return TM_ERR_DB;
+	}
+	return TM_OK;
+}
+
+int tm_store_schema_version(void)
+{
+	return TM_SCHEMA_VERSION;
+}
+
+static tm_rc migrate(tm_store *st, int readonly, tm_err *err)
+{
+	sqlite3_stmt *s;
+	int version = 0;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "reading schema version");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		version = sqlite3_column_int(s, 0);
+	sqlite3_finalize(s);
+	if (version > TM_SCHEMA_VERSION)
+		return tm_fail(err, TM_ERR_DB, "database schema version %d is newer than this tiemap (%d)", version,
+			       TM_SCHEMA_VERSION);
+	if (version == TM_SCHEMA_VERSION)
+		return TM_OK;
+	if (readonly)
+		return tm_fail(err, TM_ERR_DB, "database schema version %d needs migrating; open it writable once",
+			       version);
+	if (exec(st, "BEGIN IMMEDIATE", err))
+		return err ? err->rc : TM_ERR_DB;
+	for (int v = version; v < TM_SCHEMA_VERSION; v++) {
+		if (exec(st, tm_migrations[v], err)) {
+			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+			return TM_ERR_DB;
+		}
+	}
+	char pragma[64];
+	snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", TM_SCHEMA_VERSION);
+	if (exec(st, pragma, err) || exec(st, "COMMIT", err)) {
+		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+		return TM_ERR_DB;
+	}
+	return TM_OK;
+}
+
+tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
+{
+	*out = NULL;
+	tm_store *st = tm_xcalloc(1, sizeof(*st));
+	int oflags = (flags & TM_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+	if ((flags & TM_STORE_CREATE) && !(flags & TM_STORE_READONLY))
+		oflags |= SQLITE_OPEN_CREATE;
+	oflags |= SQLITE_OPEN_NOMUTEX;
+	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
+		tm_fail(err, TM_ERR_IO, "unable to open '%s': %s", path,
+			st->db ? sqlite3_errmsg(st->db) : "out of memory");
+		sqlite3_close(st->db);
+		free(st);
+		return TM_ERR_IO;
+	}
+	sqlite3_busy_timeout(st->db, 5000);
+	sqlite3_progress_handler(st->db, 10000, progress_cb, st);
+	/* a file that is not a database fails here, with SQLite's own words */
+	if (exec(st, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err) ||
+	    migrate(st, flags & TM_STORE_READONLY, err)) {
+		tm_rc rc = err ? err->rc : TM_ERR_DB;
+		if (err)
+			tm_fail(err, rc, "unable to use '%s': %s", path, err->msg);
+		sqlite3_close(st->db);
+		free(st);
+		return rc;
+	}
+	for (int i = 0; i < S_COUNT; i++) {
+		if (sqlite3_prepare_v3(st->db, stmt_sql[i], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[i], NULL) !=
+		    SQLITE_OK) {
+			tm_fail(err, TM_ERR_DB, "preparing statement %d: %s", i, sqlite3_errmsg(st->db));
+			tm_store_close(st);
+			return TM_ERR_DB;
+		}
+	}
+	*out = st;
+	return TM_OK;
+}
+
+void tm_store_close(tm_store *st)
+{
+	if (!st)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_finalize(st->stmt[i]);
+	sqlite3_close(st->db);
+	free(st);
+}
+
+void tm_store_set_deadline(tm_store *st, double seconds)
+{
+	st->deadline = seconds > 0 ? tm_now() + seconds : 0;
+}
+
+tm_rc tm_store_begin(tm_store *st, tm_err *err)
+{
+	if (st->in_tx)
+		return tm_fail(err, TM_ERR_INTERNAL, "transaction already open");
+	if (exec(st, "BEGIN IMMEDIATE", err))
+		return TM_ERR_DB;
+	st->in_tx = 1;
+	st->dirty = 0;
+	return TM_OK;
+}
+
+tm_rc tm_store_commit(tm_store *st, tm_err *err)
+{
+	if (!st->in_tx)
+		return tm_fail(err, TM_ERR_INTERNAL, "no transaction to commit");
+	if (st->dirty) {
+		sqlite3_stmt *s = stmt(st, S_BUMP_VERSION);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return db_fail(st, err, "bumping data version");
+	}
+	if (exec(st, "COMMIT", err))
+		return TM_ERR_DB;
+	st->in_tx = 0;
+	return TM_OK;
+}
+
+void tm_store_rollback(tm_store *st)
+{
+	if (!st->in_tx)
+		return;
+	for (int i = 0; i < S_COUNT; i++)
+		sqlite3_reset(st->stmt[i]);
+	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
+	st->in_tx = 0;
+	st->dirty = 0;
+}
+
+int64_t tm_store_data_version(tm_store *st)
+{
+	sqlite3_stmt *s = stmt(st, S_DATA_VERSION);
+	int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	sqlite3_reset(s);
+	return v;
+}
+
+/* Row id of a slug through the given look-up statement; 0 when absent. */
+static int64_t rowid_of(tm_store *st, enum stmt_id id, const char *slug)
+{
+	sqlite3_stmt *s = stmt(st, id);
+	bind_text(s, 1, slug);
+	int64_t r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	return r;
+}
+
+int tm_store_has_entity(tm_store *st, const char *id)
+{
+	return rowid_of(st, S_ENTITY_ID, id) != 0;
+}
+
+int tm_store_has_source(tm_store *st, const char *id)
+{
+	return rowid_of(st, S_SOURCE_ID, id) != 0;
+}
+
+tm_rc tm_store_ekey(tm_store *st, const char *id, tm_ekey *out, tm_err *err)
+{
+	*out = rowid_of(st, S_ENTITY_ID, id);
+	if (!*out)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", id);
+	return TM_OK;
+}
+
+tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err)
+{
+	sqlite3_stmt *s = stmt(st, S_ENTITY_SLUG);
+	sqlite3_bind_int64(s, 1, key);
+	*id = sqlite3_step(s) == SQLITE_ROW ? col_dup(s, 0) : NULL;
+	sqlite3_reset(s);
+	if (!*id)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no entity with key %lld", (long long)key);
+	return TM_OK;
+}
+
+/* ---- records in and out ---- */
+
+static int streq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+static int cites_equal(const tm_cites *a, const tm_cites *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!streq(a->v[i].source, b->v[i].source) || !streq(a->v[i].quote, b->v[i].quote) ||
+		    !streq(a->v[i].page, b->v[i].page))
+			return 0;
+	return 1;
+}
+
+static int source_equal(const tm_source *a, const tm_source *b)
+{
+	return streq(a->id, b->id) && streq(a->title, b->title) && streq(a->author, b->author) &&
+	       streq(a->publisher, b->publisher) && streq(a->date, b->date) && streq(a->url, b->url) &&
+	       streq(a->lang, b->lang) && streq(a->note, b->note);
+}
+
+static int entity_equal(const tm_entity *a, const tm_entity *b)
+{
+	if (!streq(a->id, b->id) || !streq(a->kind, b->kind) || !streq(a->country, b->country) ||
+	    !streq(a->start, b->start) || !streq(a->end, b->end) || !streq(a->desc_en, b->desc_en) ||
+	    !streq(a->desc_zh, b->desc_zh) || a->unsourced != b->unsourced || a->n_names != b->n_names ||
+	    a->tags.n != b->tags.n || a->n_idents != b->n_idents || !cites_equal(&a->cites, &b->cites))
+		return 0;
+	for (size_t i = 0; i < a->n_names; i++)
+		if (!streq(a->names[i].text, b->names[i].text) || !streq(a->names[i].lang, b->names[i].lang) ||
+		    !a->names[i].primary != !b->names[i].primary)
+			return 0;
+	for (size_t i = 0; i < a->tags.n; i++)
+		if (!streq(a->tags.v[i], b->tags.v[i]))
+			return 0;
+	for (size_t i = 0; i < a->n_idents; i++)
+		if (!streq(a->idents[i].scheme, b->idents[i].scheme) || !streq(a->idents[i].value, b->idents[i].value))
+			return 0;
+	return 1;
+}
+
+static int relation_equal(const tm_relation *a, const tm_relation *b)
+{
+	return a->has_amount == b->has_amount && (!a->has_amount || a->amount == b->amount) &&
+	       streq(a->currency, b->currency) && a->has_share == b->has_share &&
+	       (!a->has_share || a->share == b->share) && streq(a->note, b->note) && a->unsourced == b->unsourced &&
+	       cites_equal(&a->cites, &b->cites);
+}
+
+static tm_rc load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm_err *err)
+{
+	sqlite3_stmt *s = stmt(st, S_CITES_GET);
+	sqlite3_bind_int(s, 1, kind);
+	sqlite3_bind_int64(s, 2, claim);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		tm_cites_push(out, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
+			      (const char *)sqlite3_column_text(s, 2));
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? TM_OK : db_fail(st, err, "reading citations");
+}
+
+static tm_rc save_cites(tm_store *st, int kind, int64_t claim, const tm_cites *c, tm_err *err)
+{
+	sqlite3_stmt *s = stmt(st, S_CITES_DEL);
+	sqlite3_bind_int(s, 1, kind);
+	sqlite3_bind_int64(s, 2, claim);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_fail(st, err, "deleting citations");
+	for (size_t i = 0; i < c->n; i++) {
+		int64_t src = rowid_of(st, S_SOURCE_ID, c->v[i].source);
+		if (!src)
+			return tm_fail(err, TM_ERR_NOTFOUND, "no source '%s'", c->v[i].source);
+		s = stmt(st, S_CITE_INS);
+		sqlite3_bind_int(s, 1, kind);
+		sqlite3_bind_int64(s, 2, claim);
+		sqlite3_bind_int64(s, 3, (int64_t)i);
+		sqlite3_bind_int64(s, 4, src);
+		bind_text(s, 5, c->v[i].quote);
+		bind_text(s, 6, c->v[i].page);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return db_fail(st, err, "writing citation");
+	}
+	return TM_OK;
+}
+
+tm_rc tm_store_get_source(tm_store *st, const char *id, tm_source *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *s = stmt(st, S_SOURCE_GET);
+	bind_text(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE)
+			return tm_fail(err, TM_ERR_NOTFOUND, "no source '%s'", id);
+		return db_fail(st, err, "reading source");
+	}
+	out->id = col_dup(s, 0);
+	out->title = col_dup(s, 1);
+	out->author = col_dup(s, 2);
+	out->publisher = col_dup(s, 3);
+	col_date(s, 4, out->date);
+	out->url = col_dup(s, 5);
+	out->lang = col_dup(s, 6);
+	out->note = col_dup(s, 7);
+	sqlite3_reset(s);
+	return TM_OK;
+}
+
+tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err)
+{
+	tm_source old;
+	int exists = tm_store_get_source(st, src->id, &old, NULL) == TM_OK;
+	if (exists) {
+		int same = source_equal(&old, src);
+		tm_source_release(&old);
+		if (same)
+			return TM_OK;
+	}
+	sqlite3_stmt *s = stmt(st, exists ? S_SOURCE_UPD : S_SOURCE_INS);
+	bind_text(s, 1, src->id);
+	bind_text(s, 2, src->title);
+	bind_text(s, 3, src->author);
+	bind_text(s, 4, src->publisher);
+	bind_text(s, 5, src->date);
+	bind_text(s, 6, src->url);
+	bind_text(s, 7, src->lang);
+	bind_text(s, 8, src->note);
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_fail(st, err, "writing source");
+	st->dirty = 1;
+	return TM_OK;
+}
+
+static tm_rc load_entity_parts(tm_store *st, int64_t row, tm_entity *e, tm_err *err)
+{
+	sqlite3_stmt *s = stmt(st, S_NAMES_GET);
+	sqlite3_bind_int64(s, 1, row);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		tm_entity_add_name(e, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
+				   sqlite3_column_int(s, 2));
+	sqlite3_reset(s);
+	s = stmt(st, S_TAGS_GET);
+	sqlite3_bind_int64(s, 1, row);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		tm_strv_push(&e->tags, (const char *)sqlite3_column_text(s, 0));
+	sqlite3_reset(s);
+	s = stmt(st, S_IDENTS_GET);
+	sqlite3_bind_int64(s, 1, row);
+	while (sqlite3_step(s) == SQLITE_ROW)
+		tm_entity_add_ident(e, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
+	sqlite3_reset(s);
+	return load_cites(st, 0, row, &e->cites, err);
+}
+
+/* Fill e from the current row of an S_ENTITY_ROW-shaped statement. */
+static tm_rc entity_from_row(tm_store *st, sqlite3_stmt *s, tm_entity *e, tm_err *err)
+{
+	int64_t row = sqlite3_column_int64(s, 0);
+	e->id = col_dup(s, 1);
+	e->kind = col_dup(s, 2);
+	e->country = col_dup(s, 3);
+	col_date(s, 4, e->start);
+	col_date(s, 5, e->end);
+	e->desc_en = col_dup(s, 6);
+	e->desc_zh = col_dup(s, 7);
+	e->unsourced = sqlite3_column_int(s, 8);
+	return load_entity_parts(st, row, e, err);
+}
+
+tm_rc tm_store_get_entity(tm_store *st, const char *id, tm_entity *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *s = stmt(st, S_ENTITY_ROW);
+	bind_text(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE)
+			return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", id);
+		return db_fail(st, err, "reading entity");
+	}
+	/* copy the row out before other statements run */
+	int64_t row = sqlite3_column_int64(s, 0);
+	out->id = col_dup(s, 1);
+	out->kind = col_dup(s, 2);
+	out->country = col_dup(s, 3);
+	col_date(s, 4, out->start);
+	col_date(s, 5, out->end);
+	out->desc_en = col_dup(s, 6);
+	out->desc_zh = col_dup(s, 7);
+	out->unsourced = sqlite3_column_int(s, 8);
+	sqlite3_reset(s);
+	tm_rc r = load_entity_parts(st, row, out, err);
+	if (r)
+		tm_entity_release(out);
+	return r;
+}
+
+static tm_rc step_done(tm_store *st, sqlite3_stmt *s, tm_err *err, const char *what)
+{
+	if (sqlite3_step(s) != SQLITE_DONE)
+		return db_fail(st, err, what);
+	return TM_OK;
+}
+
+static tm_rc del_by_entity(tm_store *st, enum stmt_id id, int64_t row, tm_err *err)
+{
+	sqlite3_stmt *s = stmt(st, id);
+	sqlite3_bind_int64(s, 1, row);
+	return step_done(st, s, err, "deleting entity parts");
+}
+
+static tm_rc put_name_keys(tm_store *st, int64_t row, int64_t name_row, const char *text, tm_err *err)
+{
+	tm_name_keys k;
+	tm_rc rc = tm_text_name_keys(text, strlen(text), &k, err);
+	if (rc)
+		return rc;
+	char *compact_bare = tm_text_compact(k.bare);
+	char *compact_norm = tm_text_compact(k.norm);
+	char *compact_pinyin = tm_text_compact(k.pinyin);
+	const char *keys[] = { k.norm, k.bare, k.pinyin, compact_bare, compact_norm, compact_pinyin };
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !rc; i++) {
+		if (!keys[i][0])
+			continue;
+		sqlite3_stmt *s = stmt(st, S_NAMEKEY_INS);
+		bind_text(s, 1, keys[i]);
+		sqlite3_bind_int64(s, 2, name_row);
+		sqlite3_bind_int64(s, 3, row);
+		rc = step_done(st, s, err, "writing name key");
+	}
+	if (!rc) {
+		sqlite3_stmt *s = stmt(st, S_FTS_INS);
+		sqlite3_bind_int64(s, 1, name_row);
+		bind_text(s, 2, k.tokens);
+		bind_text(s, 3, k.pinyin);
+		rc = step_done(st, s, err, "writing name index");
+	}
+	free(compact_bare);
+	free(compact_norm);
+	free(compact_pinyin);
+	tm_name_keys_release(&k);
+	return rc;
+}
+
+tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
+{
+	tm_entity old;
+	int64_t row = rowid_of(st, S_ENTITY_ID, ent->id);
+	tm_rc rc;
+	if (row) {
+		if (tm_store_get_entity(st, ent->id, &old, err))
+			return err ? err->rc : TM_ERR_DB;
+		int same = entity_equal(&old, ent);
+		tm_entity_release(&old);
+		if (same)
+			return TM_OK;
+	}
+	sqlite3_stmt *s = stmt(st, row ? S_ENTITY_UPD : S_ENTITY_INS);
+	bind_text(s, 1, ent->id);
+	bind_text(s, 2, ent->kind);
+	bind_text(s, 3, ent->country);
+	bind_text(s, 4, ent->start);
+	bind_text(s, 5, ent->end);
+	bind_text(s, 6, ent->desc_en);
+	bind_text(s, 7, ent->desc_zh);
+	sqlite3_bind_int(s, 8, ent->unsourced);
+	if ((rc = step_done(st, s, err, "writing entity")))
+		return rc;
+	st->dirty = 1;
+	if (row) {
+		/* the FTS rows are found through names, so they go first */
+		if ((rc = del_by_entity(st, S_FTS_DEL, row, err)) || (rc = del_by_entity(st, S_NAMEKEYS_DEL, row, err)) ||
+		    (rc = del_by_entity(st, S_NAMES_DEL, row, err)) || (rc = del_by_entity(st, S_TAGS_DEL, row, err)) ||
+		    (rc = del_by_entity(st, S_IDENTS_DEL, row, err)))
+			return rc;
+	} else {
+		row = sqlite3_last_insert_rowid(st->db);
+	}
+	for (size_t i = 0; i < ent->n_names; i++) {
+		s = stmt(st, S_NAME_INS);
+		sqlite3_bind_int64(s, 1, row);
+		sqlite3_bind_int64(s, 2, (int64_t)i);
+		bind_text(s, 3, ent->names[i].text);
+		bind_text(s, 4, ent->names[i].lang);
+		sqlite3_bind_int(s, 5, ent->names[i].primary ? 1 : 0);
+		if ((rc = step_done(st, s, err, "writing name")))
+			return rc;
+		if ((rc = put_name_keys(st, row, sqlite3_last_insert_rowid(st->db), ent->names[i].text, err)))
+			return rc;
+	}
+	for (size_t i = 0; i < ent->tags.n; i++) {
+		s = stmt(st, S_TAG_INS);
+		sqlite3_bind_int64(s, 1, row);
+		sqlite3_bind_int64(s, 2, (int64_t)i);
+		bind_text(s, 3, ent->tags.v[i]);
+		if ((rc = step_done(st, s, err, "writing tag")))
+			return rc;
+	}
+	for (size_t i = 0; i < ent->n_idents; i++) {
+		s = stmt(st, S_IDENT_INS);
+		sqlite3_bind_int64(s, 1, row);
+		sqlite3_bind_int64(s, 2, (int64_t)i);
+		bind_text(s, 3, ent->idents[i].scheme);
+		bind_text(s, 4, ent->idents[i].value);
+		if ((rc = step_done(st, s, err, "writing identifier")))
+			return rc;
+	}
+	return save_cites(st, 0, row, &ent->cites, err);
+}
+
+static tm_rc relation_from_stmt(tm_store *st, sqlite3_stmt *s, int64_t *rel_id, tm_relation *r, tm_err *err)
+{
+	memset(r, 0, sizeof(*r));
+	*rel_id = sqlite3_column_int64(s, 0);
+	r->subject = col_dup(s, 1);
+	r->predicate = col_dup(s, 2);
+	r->object = col_dup(s, 3);
+	col_date(s, 4, r->start);
+	col_date(s, 5, r->end);
+	if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
+		r->has_amount = 1;
+		r->amount = sqlite3_column_double(s, 6);
+	}
+	r->currency = col_dup(s, 7);
+	if (sqlite3_column_type(s, 8) != SQLITE_NULL) {
+		r->has_share = 1;
+		r->share = sqlite3_column_double(s, 8);
+	}
+	r->note = col_dup(s, 9);
+	r->unsourced = sqlite3_column_int(s, 10);
+	(void)st;
+	(void)err;
+	return TM_OK;
+}
+
+tm_rc tm_store_get_relation(tm_store *st, int64_t rel_id, tm_relation *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *s = stmt(st, S_REL_GET);
+	sqlite3_bind_int64(s, 1, rel_id);
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE)
+			return tm_fail(err, TM_ERR_NOTFOUND, "no relation %lld", (long long)rel_id);
+		return db_fail(st, err, "reading relation");
+	}
+	int64_t id;
+	relation_from_stmt(st, s, &id, out, err);
+	sqlite3_reset(s);
+	tm_rc r = load_cites(st, 1, id, &out->cites, err);
+	if (r)
+		tm_relation_release(out);
+	return r;
+}
+
+tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
+{
+	int64_t subj = rowid_of(st, S_ENTITY_ID, rel->subject);
+	int64_t obj = rowid_of(st, S_ENTITY_ID, rel->object);
+	if (!subj)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", rel->subject);
+	if (!obj)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", rel->object);
+	sqlite3_stmt *s = stmt(st, S_REL_FIND);
+	sqlite3_bind_int64(s, 1, subj);
+	bind_text(s, 2, rel->predicate);
+	sqlite3_bind_int64(s, 3, obj);
+	bind_text(s, 4, rel->start);
+	bind_text(s, 5, rel->end);
+	int64_t row = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_reset(s);
+	tm_rc rc;
+	if (row) {
+		tm_relation old;
+		if ((rc = tm_store_get_relation(st, row, &old, err)))
+			return rc;
+		int same = relation_equal(&old, rel);
+		tm_relation_release(&old);
+		if (same)
+			return TM_OK;
+		s = stmt(st, S_REL_UPD);
+		sqlite3_bind_int64(s, 1, row);
+		if (rel->has_amount)
+			sqlite3_bind_double(s, 2, rel->amount);
+		bind_text(s, 3, rel->currency);
+		if (rel->has_share)
+			sqlite3_bind_double(s, 4, rel->share);
+		bind_text(s, 5, rel->note);
+		sqlite3_bind_int(s, 6, rel->unsourced);
+		if ((rc = step_done(st, s, err, "writing relation")))
+			return rc;
+	} else {
+		s = stmt(st, S_REL_INS);
+		sqlite3_bind_int64(s, 1, subj);
+		bind_text(s, 2, rel->predicate);
+		sqlite3_bind_int64(s, 3, obj);
+		bind_text(s, 4, rel->start);
+		bind_text(s, 5, rel->end);
+		if (rel->has_amount)
+			sqlite3_bind_double(s, 6, rel->amount);
+		bind_text(s, 7, rel->currency);
+		if (rel->has_share)
+			sqlite3_bind_double(s, 8, rel->share);
+		bind_text(s, 9, rel->note);
+		sqlite3_bind_int(s, 10, rel->unsourced);
+		if ((rc = step_done(st, s, err, "writing relation")))
+			return rc;
+		row = sqlite3_last_insert_rowid(st->db);
+	}
+	st->dirty = 1;
+	return save_cites(st, 1, row, &rel->cites, err);
+}
+
+/* ---- iteration ---- */
+
+/* Run an ad-hoc query; rows go to fn(ctx, stmt).  Statements made here are
+ * finalized here. */
+static tm_rc each_row(tm_store *st, const char *sql, const char *bind1, int (*fn)(void *ctx, sqlite3_stmt *s),
+		      void *ctx, tm_err *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "preparing query");
+	if (bind1)
+		bind_text(s, 1, bind1);
+	int rc;
+	tm_rc out = TM_OK;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int stop = fn(ctx, s);
+		if (stop < 0) {
+			out = err && err->rc ? err->rc : TM_ERR_INTERNAL;
+			break;
+		}
+		if (stop)
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		out = db_fail(st, err, "reading");
+	sqlite3_finalize(s);
+	return out;
+}
+
+struct each_ctx {
+	tm_store *st;
+	tm_err *err;
+	tm_source_fn sfn;
+	tm_entity_fn efn;
+	tm_relation_fn rfn;
+	void *ctx;
+};
+
+static int source_row(void *p, sqlite3_stmt *s)
+{
+	struct each_ctx *c = p;
+	tm_source src = { 0 };
+	src.id = col_dup(s, 0);
+	src.title = col_dup(s, 1);
+	src.author = col_dup(s, 2);
+	src.publisher = col_dup(s, 3);
+	col_date(s, 4, src.date);
+	src.url = col_dup(s, 5);
+	src.lang = col_dup(s, 6);
+	src.note = col_dup(s, 7);
+	int stop = c->sfn(c->ctx, &src);
+	tm_source_release(&src);
+	return stop;
+}
+
+tm_rc tm_store_each_source(tm_store *st, tm_source_fn fn, void *ctx, tm_err *err)
+{
+	struct each_ctx c = { st, err, fn, NULL, NULL, ctx };
+	return each_row(st, "SELECT slug,title,author,publisher,date,url,lang,note FROM sources ORDER BY slug", NULL,
+			source_row, &c, err);
+}
+
+static int entity_row(void *p, sqlite3_stmt *s)
+{
+	struct each_ctx *c = p;
+	tm_entity e = { 0 };
+	if (entity_from_row(c->st, s, &e, c->err)) {
+		tm_entity_release(&e);
+		return -1;
+	}
+	int stop = c->efn(c->ctx, &e);
+	tm_entity_release(&e);
+	return stop;
+}
+
+#define ENTITY_COLS "e.id,e.slug,e.kind,e.country,e.start,e.end_,e.desc_en,e.desc_zh,e.unsourced"
+
+tm_rc tm_store_each_entity(tm_store *st, tm_entity_fn fn, void *ctx, tm_err *err)
+{
+	struct each_ctx c = { st, err, NULL, fn, NULL, ctx };
+	return each_row(st, "SELECT " ENTITY_COLS " FROM entities e ORDER BY e.slug", NULL, entity_row, &c, err);
+}
+
+static int relation_row(void *p, sqlite3_stmt *s)
+{
+	struct each_ctx *c = p;
+	tm_relation r;
+	int64_t id;
+	relation_from_stmt(c->st, s, &id, &r, c->err);
+	if (load_cites(c->st, 1, id, &r.cites, c->err)) {
+		tm_relation_release(&r);
+		return -1;
+	}
+	int stop = c->rfn(c->ctx, id, &r);
+	tm_relation_release(&r);
+	return stop;
+}
+
+#define RELATION_SELECT                                                                                 \
+	"SELECT r.id,s.slug,r.predicate,o.slug,r.start,r.end_,r.amount,r.currency,r.share,r.note,r.unsourced" \
+	" FROM relations r JOIN entities s ON s.id=r.subject JOIN entities o ON o.id=r.object"
+
+tm_rc tm_store_each_relation(tm_store *st, tm_relation_fn fn, void *ctx, tm_err *err)
+{
+	struct each_ctx c = { st, err, NULL, NULL, fn, ctx };
+	return each_row(st, RELATION_SELECT " ORDER BY s.slug, r.predicate, o.slug, r.start, r.end_", NULL,
+			relation_row, &c, err);
+}
+
+tm_rc tm_store_entity_relations(tm_store *st, const char *id, tm_relation_fn fn, void *ctx, tm_err *err)
+{
+	struct each_ctx c = { st, err, NULL, NULL, fn, ctx };
+	return each_row(st,
+			RELATION_SELECT " WHERE r.subject=(SELECT id FROM entities WHERE slug=?1)"
+					" OR r.object=(SELECT id FROM entities WHERE slug=?1)"
+					" ORDER BY r.predicate, s.slug, o.slug, r.start, r.id",
+			id, relation_row, &c, err);
+}
+
+tm_rc tm_store_source_claims(tm_store *st, const char *source_id, tm_entity_fn efn, tm_relation_fn rfn, void *ctx,
+			     tm_err *err)
+{
+	struct each_ctx c = { st, err, NULL, efn, rfn, ctx };
+	tm_rc rc = TM_OK;
+	if (efn)
+		rc = each_row(st,
+			      "SELECT " ENTITY_COLS " FROM entities e WHERE e.id IN (SELECT claim FROM citations"
+			      " WHERE claim_kind=0 AND source=(SELECT id FROM sources WHERE slug=?)) ORDER BY e.slug",
+			      source_id, entity_row, &c, err);
+	if (!rc && rfn)
+		rc = each_row(st,
+			      RELATION_SELECT " WHERE r.id IN (SELECT claim FROM citations WHERE claim_kind=1 AND"
+					      " source=(SELECT id FROM sources WHERE slug=?))"
+					      " ORDER BY s.slug, r.predicate, o.slug, r.start",
+			      source_id, relation_row, &c, err);
+	return rc;
+}
+
+/* ---- graph feed ---- */
+
+tm_rc tm_store_max_ekey(tm_store *st, tm_ekey *out, tm_err *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id),0) FROM entities", -1, &s, NULL) != SQLITE_OK)
+		return db_fail(st, err, "preparing query");
+	*out = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return TM_OK;
+}
+
+struct ekey_ctx {
+	int (*fn)(void *ctx, tm_ekey key, const char *id, const char *kind);
+	int (*tfn)(void *ctx, tm_ekey key);
+	int (*efn)(void *ctx, const tm_edge_row *row);
+	void *ctx;
+};
+
+static int ekey_row(void *p, sqlite3_stmt *s)
+{
+	struct ekey_ctx *c = p;
+	return c->fn(c->ctx, sqlite3_column_int64(s, 0), (const char *)sqlite3_column_text(s, 1),
+		     (const char *)sqlite3_column_text(s, 2));
+}
+
+tm_rc tm_store_each_ekey(tm_store *st, int (*fn)(void *ctx, tm_ekey key, const char *id, const char *kind), void *ctx,
+			 tm_err *err)
+{
+	struct ekey_ctx c = { fn, NULL, NULL, ctx };
+	return each_row(st, "SELECT id,slug,kind FROM entities ORDER BY id", NULL, ekey_row, &c, err);
+}
+
+static int tagged_row(void *p, sqlite3_stmt *s)
+{
+	struct ekey_ctx *c = p;
+	return c->tfn(c->ctx, sqlite3_column_int64(s, 0));
+}
+
+tm_rc tm_store_tagged(tm_store *st, const char *tag, int (*fn)(void *ctx, tm_ekey key), void *ctx, tm_err *err)
+{
+	struct ekey_ctx c = { NULL, fn, NULL, ctx };
+	return each_row(st, "SELECT DISTINCT entity FROM tags WHERE tag=? ORDER BY entity", tag, tagged_row, &c, err);
+}
+
+static int edge_row(void *p, sqlite3_stmt *s)
+{
+	struct ekey_ctx *c = p;
+	tm_edge_row row;
+	row.rel_id = sqlite3_column_int64(s, 0);
+	row.subject = sqlite3_column_int64(s, 1);
+	row.predicate = tm_predicate_index((const char *)sqlite3_column_text(s, 2));
+	row.object = sqlite3_column_int64(s, 3);
+	row.start = (const char *)sqlite3_column_text(s, 4);
+	row.end = (const char *)sqlite3_column_text(s, 5);
+	row.has_share = sqlite3_column_type(s, 6) != SQLITE_NULL;
+	row.share = row.has_share ? sqlite3_column_double(s, 6) : 0;
+	if (row.predicate < 0)
+		return 0; /* a predicate this build does not know: skip, never guess */
+	return c->efn(c->ctx, &row);
+}
+
+tm_rc tm_store_each_edge(tm_store *st, int (*fn)(void *ctx, const tm_edge_row *row), void *ctx, tm_err *err)
+{
+	struct ekey_ctx c = { NULL, NULL, fn, ctx };
+	return each_row(st, "SELECT id,subject,predicate,object,start,end_,share FROM relations", NULL, edge_row, &c,
+			err);
+}
+
+/* ---- counts and checks ---- */
+
+static int64_t count_of(tm_store *st, const char *sql)
+{
+	sqlite3_stmt *s;
+	int64_t n = -1;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+		n = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	return n;
+}
+
+tm_rc tm_store_counts(tm_store *st, tm_counts *out, tm_err *err)
+{
+	out->sources = count_of(st, "SELECT count(*) FROM sources");
+	out->entities = count_of(st, "SELECT count(*) FROM entities");
+	out->relations = count_of(st, "SELECT count(*) FROM relations");
+	out->names = count_of(st, "SELECT count(*) FROM names");
+	out->citations = count_of(st, "SELECT count(*) FROM citations");
+	if (out->sources < 0 || out->entities < 0 || out->relations < 0)
+		return db_fail(st, err, "counting");
+	return TM_OK;
+}
+
+struct check_ctx {
+	const char *what;
+	int (*fn)(void *ctx, const tm_finding *f);
+	void *ctx;
+};
+
+static int check_row(void *p, sqlite3_stmt *s)
+{
+	struct check_ctx *c = p;
+	tm_finding f = { c->what, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1) };
+	return c->fn(c->ctx, &f);
+}
+
+tm_rc tm_store_check(tm_store *st, int (*fn)(void *ctx, const tm_finding *f), void *ctx, tm_err *err)
+{
+	static const struct {
+		const char *what, *sql;
+	} checks[] = {
+		{ "unsourced_entity",
+		  "SELECT slug, CASE WHEN unsourced THEN 'imported with --allow-unsourced' ELSE 'no citation' END"
+		  " FROM entities e WHERE unsourced OR NOT EXISTS"
+		  " (SELECT 1 FROM citations WHERE claim_kind=0 AND claim=e.id) ORDER BY slug" },
+		{ "unsourced_relation",
+		  "SELECT s.slug||' '||r.predicate||' '||o.slug,"
+		  " CASE WHEN r.unsourced THEN 'imported with --allow-unsourced' ELSE 'no citation' END"
+		  " FROM relations r JOIN entities s ON s.id=r.subject JOIN entities o ON o.id=r.object"
+		  " WHERE r.unsourced OR NOT EXISTS (SELECT 1 FROM citations WHERE claim_kind=1 AND claim=r.id)"
+		  " ORDER BY 1" },
+		{ "uncited_source",
+		  "SELECT slug, title FROM sources s WHERE NOT EXISTS (SELECT 1 FROM citations WHERE source=s.id)"
+		  " ORDER BY slug" },
+		{ "isolated_entity",
+		  "SELECT slug, kind FROM entities e WHERE NOT EXISTS (SELECT 1 FROM relations WHERE subject=e.id)"
+		  " AND NOT EXISTS (SELECT 1 FROM relations WHERE object=e.id) ORDER BY slug" },
+		{ "duplicate_key",
+		  "SELECT group_concat(slug, ' '), 'shared match key \"'||key||'\"' FROM"
+		  " (SELECT DISTINCT k.key, e.slug FROM name_keys k JOIN entities e ON e.id=k.entity"
+		  "  WHERE k.key IN (SELECT key FROM name_keys GROUP BY key HAVING count(DISTINCT entity)>1)"
+		  "  ORDER BY k.key, e.slug) GROUP BY key ORDER BY key" },
+	};
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+		struct check_ctx c = { checks[i].what, fn, ctx };
+		tm_rc rc = each_row(st, checks[i].sql, NULL, check_row, &c, err);
+		if (rc)
+			return rc;
+	}
+	return TM_OK;
+}
+
+/* ---- search ---- */
+
+void tm_hits_release(tm_hits *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		free(h->v[i].id);
+		free(h->v[i].kind);
+		free(h->v[i].name);
+		free(h->v[i].matched);
+	}
+	free(h->v);
+	memset(h, 0, sizeof(*h));
+}
+
+/* Candidates while searching: entity row → best score and the name row behind it. */
+struct cand {
+	int64_t entity, name;
+	double score;
+};
+struct cands {
+	struct cand *v;
+	size_t n, cap;
+};
+
+static void cand_add(struct cands *c, int64_t entity, int64_t name, double score)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (c->v[i].entity == entity) {
+			if (score > c->v[i].score) {
+				c->v[i].score = score;
+				c->v[i].name = name;
+			}
+			return;
+		}
+	}
+	TM_GROW(c->v, c->cap, c->n + 1);
+	c->v[c->n++] = (struct cand){ entity, name, score };
+}
+
+static tm_rc search_exact(tm_store *st, const char *key, double score, struct cands *c, tm_err *err)
+{
+	if (!key || !*key)
+		return TM_OK;
+	sqlite3_stmt *s = stmt(st, S_KEY_EXACT);
+	bind_text(s, 1, key);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		cand_add(c, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), score);
+	sqlite3_reset(s);
+	return rc == SQLITE_DONE ? TM_OK : db_fail(st, err, "searching");
+}
+
+static tm_rc search_prefix(tm_store *st, const char *key, struct cands *c, tm_err *err)
+{
+	size_t n = key ? strlen(key) : 0;
+	if (n < 2)
+		return TM_OK;
+	tm_buf hi = TM_BUF_INIT;
+	tm_buf_adds(&hi, key);
+	tm_buf_adds(&hi, "\xf4\x8f\xbf\xbf"); /* U+10FFFF sorts after every continuation */
+	sqlite3_stmt *s = stmt(st, S_KEY_PREFIX);
+	bind_text(s, 1, key);
+	sqlite3_bind_text(s, 2, hi.buf, (int)hi.len, SQLITE_STATIC);
+	int rc;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		double len = (double)sqlite3_column_int(s, 2);
+		/* a prefix covering more of the name ranks higher, below any exact match */
+		cand_add(c, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), 0.5 + 0.4 * (double)n / len);
+	}
+	sqlite3_reset(s);
+	tm_buf_release(&hi);
+	return rc == SQLITE_DONE ? TM_OK : db_fail(st, err, "searching");
+}
+
+/* An FTS5 query over column col: Latin words as prefixes, runs of Han
+ * characters as phrases, all required. */
+static void fts_query(tm_buf *q, const char *col, const char *text)
+{
+	tm_buf_addf(q, "{%s} : (", col);
+	const char *p = text;
+	int first = 1, in_han = 0;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		const char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		tm_buf word = TM_BUF_INIT;
+		tm_buf_add(&word, w, (size_t)(p - w));
+		int han = tm_text_has_han(word.buf);
+		if (han && in_han) {
+			/* continue the phrase: drop its closing quote */
+			q->len--;
+			tm_buf_addch(q, ' ');
+		} else {
+			if (!first)
+				tm_buf_adds(q, " AND ");
+			tm_buf_addch(q, '"');
+		}
+		for (size_t i = 0; i < word.len; i++) {
+			if (word.buf[i] == '"')
+				tm_buf_addch(q, '"');
+			tm_buf_addch(q, word.buf[i]);
+		}
+		tm_buf_addch(q, '"');
+		if (!han)
+			tm_buf_addch(q, '*');
+		in_han = han;
+		first = 0;
+		tm_buf_release(&word);
+	}
+	tm_buf_addch(q, ')');
+	if (first)
+		tm_buf_reset(q); /* no words: no query */
+}
+
+static tm_rc search_fts(tm_store *st, const char *col, const char *text, double score, struct cands *c, tm_err *err)
+{
+	tm_buf q = TM_BUF_INIT;
+	fts_query(&q, col, text);
+	if (!q.len)
+		return TM_OK;
+	sqlite3_stmt *s = stmt(st, S_FTS_MATCH);
+	sqlite3_bind_text(s, 1, q.buf, (int)q.len, SQLITE_STATIC);
+	int rc;
+	/* the FTS hit is a name row; its entity is found through name_keys' index */
+	sqlite3_stmt *ne;
+	if (sqlite3_prepare_v2(st->db, "SELECT entity FROM names WHERE id=?", -1, &ne, NULL) != SQLITE_OK) {
+		tm_buf_release(&q);
+		return db_fail(st, err, "preparing query");
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		int64_t name = sqlite3_column_int64(s, 0);
+		sqlite3_reset(ne);
+		sqlite3_bind_int64(ne, 1, name);
+		if (sqlite3_step(ne) == SQLITE_ROW)
+			cand_add(c, sqlite3_column_int64(ne, 0), name, score);
+	}
+	sqlite3_finalize(ne);
+	sqlite3_reset(s);
+	tm_buf_release(&q);
+	if (rc != SQLITE_DONE) {
+		/* a query FTS5 cannot parse is no match, not a failure */
+		if (sqlite3_errcode(st->db) == SQLITE_ERROR)
+			return TM_OK;
+		return db_fail(st, err, "searching");
+	}
+	return TM_OK;
+}
+
+static int hit_cmp(const void *pa, const void *pb)
+{
+	const tm_hit *a = pa, *b = pb;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	size_t la = strlen(a->name), lb = strlen(b->name);
+	if (la != lb)
+		return la < lb ? -1 : 1;
+	return strcmp(a->id, b->id);
+}
+
+static char *name_text(tm_store *st, int64_t name_row)
+{
+	sqlite3_stmt *s;
+	char *out = NULL;
+	if (sqlite3_prepare_v2(st->db, "SELECT text FROM names WHERE id=?", -1, &s, NULL) != SQLITE_OK)
+		return NULL;
+	sqlite3_bind_int64(s, 1, name_row);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		out = col_dup(s, 0);
+	sqlite3_finalize(s);
+	return out;
+}
+
+tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	tm_name_keys k;
+	tm_rc rc = tm_text_name_keys(query, strlen(query), &k, err);
+	if (rc)
+		return rc;
+	struct cands c = { 0 };
+	char *cb = tm_text_compact(k.bare), *cn = tm_text_compact(k.norm), *cp = tm_text_compact(k.pinyin);
+	int64_t by_id = rowid_of(st, S_ENTITY_ID, query);
+	if (by_id)
+		cand_add(&c, by_id, 0, 1.0);
+	{
+		sqlite3_stmt *s = stmt(st, S_IDENT_FIND);
+		bind_text(s, 1, query);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			cand_add(&c, sqlite3_column_int64(s, 0), 0, 1.0);
+		sqlite3_reset(s);
+	}
+	if (!rc) rc = search_exact(st, k.norm, 1.0, &c, err);
+	if (!rc) rc = search_exact(st, k.bare, 0.98, &c, err);
+	if (!rc) rc = search_exact(st, cn, 0.96, &c, err);
+	if (!rc) rc = search_exact(st, cb, 0.96, &c, err);
+	if (!rc) rc = search_exact(st, k.pinyin, 0.95, &c, err);
+	if (!rc) rc = search_exact(st, cp, 0.95, &c, err);
+	if (!rc) rc = search_prefix(st, k.bare, &c, err);
+	if (!rc && strcmp(cb, k.bare) != 0) rc = search_prefix(st, cb, &c, err);
+	if (!rc && strcmp(cp, cb) != 0) rc = search_prefix(st, cp, &c, err);
+	if (!rc) rc = search_fts(st, "tokens", k.tokens, 0.6, &c, err);
+	if (!rc && strcmp(k.pinyin, k.bare) != 0) rc = search_fts(st, "pinyin", k.pinyin, 0.55, &c, err);
+	free(cb);
+	free(cn);
+	free(cp);
+	tm_name_keys_release(&k);
+	for (size_t i = 0; !rc && i < c.n; i++) {
+		sqlite3_stmt *s = stmt(st, S_ENTITY_SLUG);
+		sqlite3_bind_int64(s, 1, c.v[i].entity);
+		if (sqlite3_step(s) != SQLITE_ROW) {
+			sqlite3_reset(s);
+			continue;
+		}
+		tm_hit h = { col_dup(s, 0), col_dup(s, 1), NULL, NULL, c.v[i].score };
+		sqlite3_reset(s);
+		tm_entity e = { 0 };
+		e.id = h.id;
+		load_entity_parts(st, c.v[i].entity, &e, NULL);
+		h.name = tm_xstrdup(tm_entity_display_name(&e, "en"));
+		e.id = NULL;
+		tm_entity_release(&e);
+		h.matched = c.v[i].name ? name_text(st, c.v[i].name) : NULL;
+		if (!h.matched)
+			h.matched = tm_xstrdup(h.name);
+		TM_GROW(out->v, out->cap, out->n + 1);
+		out->v[out->n++] = h;
+	}
+	free(c.v);
+	if (rc) {
+		tm_hits_release(out);
+		return rc;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(out->v[0]), hit_cmp);
+	while (out->n > limit) {
+		tm_hit *h = &out->v[--out->n];
+		free(h->id);
+		free(h->kind);
+		free(h->name);
+		free(h->matched);
+	}
+	return TM_OK;
+}
+
+tm_rc tm_store_resolve(tm_store *st, const char *ref, char **id, tm_hits *candidates, tm_err *err)
+{
+	*id = NULL;
+	if (candidates)
+		memset(candidates, 0, sizeof(*candidates));
+	if (tm_store_has_entity(st, ref)) {
+		*id = tm_xstrdup(ref);
+		return TM_OK;
+	}
+	tm_hits hits;
+	tm_rc rc = tm_store_search(st, ref, 20, &hits, err);
+	if (rc)
+		return rc;
+	if (hits.n == 0) {
+		tm_hits_release(&hits);
+		return tm_fail(err, TM_ERR_NOTFOUND, "no entity matches '%s'", ref);
+	}
+	/* one clear best: an exact name, or the only candidate at all */
+	size_t best = 1;
+	while (best < hits.n && hits.v[best].score >= hits.v[0].score - 1e-9)
+		best++;
+	if (hits.n == 1 || (best == 1 && hits.v[0].score >= 0.95)) {
+		*id = tm_xstrdup(hits.v[0].id);
+		tm_hits_release(&hits);
+		return TM_OK;
+	}
+	if (candidates)
+		*candidates = hits;
+	else
+		tm_hits_release(&hits);
+	return tm_fail(err, TM_ERR_AMBIGUOUS, "'%s' matches several entities", ref);
+}

@@ -1,0 +1,65 @@
+/*
+ * text: names across scripts, with ICU.  Depends on core alone.
+ *
+ * A name gets match keys so that one entity is found by its English name in
+ * any case, its Simplified or Traditional Chinese name, toneless pinyin with
+ * or without spaces, and its name with or without a legal form.  Keys are
+ * computed the same way for stored names and for queries, so that matching
+ * is a plain string comparison in the store.
+ *
+ * Thread safety: the ICU transliterators are created once and cached per
+ * thread; call tm_text_shutdown() at exit to free them (for leak checkers).
+ */
+#ifndef TM_TEXT_H
+#define TM_TEXT_H
+
+#include "core/core.h"
+
+/* Match keys of one name.  Every field is an owned, NUL-terminated UTF-8
+ * string (never NULL after a successful tm_text_name_keys(); may be "").
+ * Release with tm_name_keys_release(). */
+typedef struct tm_name_keys {
+	/* NFKC, case folded, Traditional Chinese turned Simplified, Latin accents
+	 * folded (é → e), punctuation and symbols turned into spaces, whitespace
+	 * collapsed to one space and trimmed.  "Hangzhou Hikvision Digital
+	 * Technology Co., Ltd." → "hangzhou hikvision digital technology co ltd";
+	 * "海康威視" → "海康威视". */
+	char *norm;
+	/* norm with legal forms removed (co, ltd, inc, corp, corporation, group,
+	 * llc, plc, ag, sa, gmbh, limited, company, holdings …; 有限公司,
+	 * 股份有限公司, 集团, 公司 …) — only when something remains afterwards.
+	 * → "hangzhou hikvision digital technology"; "海康威视". */
+	char *bare;
+	/* bare with Han transliterated to toneless pinyin, one space between
+	 * syllables, other Latin kept: "海康威视" → "hai kang wei shi".  Equals
+	 * bare when the name has no Han character. */
+	char *pinyin;
+	/* bare prepared for a word index: each Han character stands alone
+	 * between spaces, so that a phrase query finds any run of characters:
+	 * "海康威视" → "海 康 威 视"; Latin unchanged. */
+	char *tokens;
+} tm_name_keys;
+
+/* Compute the keys of a UTF-8 name of len bytes.  Fails with TM_ERR_INVALID
+ * on invalid UTF-8, TM_ERR_INTERNAL when ICU fails. */
+tm_rc tm_text_name_keys(const char *name, size_t len, tm_name_keys *out, tm_err *err);
+void tm_name_keys_release(tm_name_keys *keys);
+
+/* s without any space: "hai kang wei shi" → "haikangweishi".  Owned. */
+char *tm_text_compact(const char *s);
+
+/* 1 if s contains at least one Han ideograph. */
+int tm_text_has_han(const char *s);
+
+/* Terminal columns that the UTF-8 string s takes: East Asian wide and
+ * full-width characters count 2, combining marks 0, others 1. */
+int tm_text_width(const char *s);
+
+/* The longest prefix of s, in bytes, that fits in cols columns without
+ * splitting a character. */
+size_t tm_text_fit(const char *s, int cols);
+
+/* Free cached ICU objects of this thread. */
+void tm_text_shutdown(void);
+
+#endif

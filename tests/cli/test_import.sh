@@ -1,0 +1,103 @@
+# The importer: all or nothing, every error kind named with FILE:LINE, idempotent, round trip.
+. "$(dirname "$0")/lib.sh"
+IMP="$DATA/import"
+
+# Every error kind: a base database with a, b and s1, then one bad line each.
+BASE="$TMP/base.db"
+run --db "$BASE" --quiet import "$IMP/good.jsonl"
+expect_rc "import of a good file succeeds" 0
+while IFS='|' read -r name line reason; do
+	case "$name" in ''|'#'*) continue ;; esac
+	cp "$BASE" "$TMP/case.db"
+	printf '%s\n' "$line" > "$TMP/case.jsonl"
+	run --db "$TMP/case.db" import "$TMP/case.jsonl"
+	if [ "$RC" -eq 1 ] && grep -qF "$TMP/case.jsonl:1: " "$TMP/err" && grep -qF -- "$reason" "$TMP/err" &&
+	   cmp -s "$BASE" "$TMP/case.db" && ! grep -q Sanitizer "$TMP/err"; then
+		pass "import rejects: $name (FILE:LINE, reason, database unchanged)"
+	else
+		fail "import rejects: $name" "rc=$RC, wanted '$reason'"
+	fi
+done < "$IMP/errors.txt"
+
+# invalid UTF-8 and a NUL byte, which cannot live in errors.txt
+printf '{"type":"source","id":"s9","title":"caf\351"}\n' > "$TMP/latin1.jsonl"
+cp "$BASE" "$TMP/case.db"
+run --db "$TMP/case.db" import "$TMP/latin1.jsonl"
+if [ "$RC" -eq 1 ] && grep -qF "latin1.jsonl:1: invalid UTF-8" "$TMP/err" && cmp -s "$BASE" "$TMP/case.db"; then
+	pass "import rejects invalid UTF-8 with FILE:LINE"
+else fail "import rejects invalid UTF-8 with FILE:LINE"; fi
+
+# redefinition with different content within one import
+printf '%s\n%s\n' '{"type":"source","id":"s9","title":"One"}' '{"type":"source","id":"s9","title":"Two"}' > "$TMP/redef.jsonl"
+cp "$BASE" "$TMP/case.db"
+run --db "$TMP/case.db" import "$TMP/redef.jsonl"
+if [ "$RC" -eq 1 ] && grep -qF "redef.jsonl:2: id 's9' redefined with different content (first at" "$TMP/err" && cmp -s "$BASE" "$TMP/case.db"; then
+	pass "import rejects an id redefined with different content"
+else fail "import rejects an id redefined with different content"; fi
+
+# an exact repeat is fine
+printf '%s\n%s\n' '{"type":"source","id":"s9","title":"One"}' '{"type":"source","id":"s9","title":"One"}' > "$TMP/repeat.jsonl"
+run --db "$TMP/case.db" --quiet import "$TMP/repeat.jsonl"
+expect_rc "import accepts an exact repeat of a record" 0
+
+# one good and one bad line: the database is byte-for-byte unchanged and the bad line is named
+cp "$BASE" "$TMP/case.db"
+run --db "$TMP/case.db" import "$IMP/one-good-one-bad.jsonl"
+if [ "$RC" -eq 1 ] && grep -qF "one-good-one-bad.jsonl:3: unknown kind 'spaceship'" "$TMP/err" &&
+   ! grep -qF "one-good-one-bad.jsonl:2" "$TMP/err" && cmp -s "$BASE" "$TMP/case.db"; then
+	pass "one good and one bad line: database byte-for-byte unchanged, bad line named"
+else fail "one good and one bad line: database byte-for-byte unchanged, bad line named"; fi
+
+# several bad lines are all listed
+printf '%s\n%s\n%s\n' '{"type":"x"}' '{"type":"source","id":"ok","title":"fine"}' 'nonsense' > "$TMP/multi.jsonl"
+run --db "$TMP/case.db" import "$TMP/multi.jsonl"
+if [ "$RC" -eq 1 ] && grep -qF "multi.jsonl:1:" "$TMP/err" && grep -qF "multi.jsonl:3:" "$TMP/err"; then
+	pass "every bad line is listed"
+else fail "every bad line is listed"; fi
+
+# --allow-unsourced marks the claim and check lists it
+printf '%s\n' '{"type":"entity","id":"u","kind":"ngo","names":[{"text":"Unsourced Org","lang":"en"}]}' > "$TMP/unsourced.jsonl"
+cp "$BASE" "$TMP/case.db"
+run --db "$TMP/case.db" --quiet import --allow-unsourced "$TMP/unsourced.jsonl"
+expect_rc "import --allow-unsourced accepts a claim without citation" 0
+run --db "$TMP/case.db" check
+if [ "$RC" -eq 1 ] && grep -q "unsourced_entity *u:" "$TMP/out"; then pass "check lists the unsourced claim and exits 1"
+else fail "check lists the unsourced claim and exits 1"; fi
+
+# idempotence: the same file twice changes nothing
+DB="$TMP/demo.db"
+demo_db "$DB"
+"$TIEMAP" --db "$DB" export > "$TMP/e1.jsonl"
+run --db "$DB" --quiet import "$SEED"/*.jsonl
+"$TIEMAP" --db "$DB" export > "$TMP/e2.jsonl"
+v1=$(sqlite3 "$DB" "select value from meta where key='data_version'")
+run --db "$DB" --quiet import "$SEED"/*.jsonl
+v2=$(sqlite3 "$DB" "select value from meta where key='data_version'")
+if cmp -s "$TMP/e1.jsonl" "$TMP/e2.jsonl" && [ "$v1" = "$v2" ]; then pass "importing the same files twice changes nothing"
+else fail "importing the same files twice changes nothing" "data_version $v1 -> $v2"; fi
+
+# round trip: export, import into a fresh database, export again: identical
+run --db "$TMP/fresh.db" --quiet import "$TMP/e1.jsonl"
+"$TIEMAP" --db "$TMP/fresh.db" export > "$TMP/e3.jsonl"
+if [ -s "$TMP/e1.jsonl" ] && cmp -s "$TMP/e1.jsonl" "$TMP/e3.jsonl"; then pass "export round-trips byte for byte"
+else fail "export round-trips byte for byte"; fi
+n=$(grep -c . "$TMP/e1.jsonl")
+m=$(cat "$SEED"/*.jsonl | grep -c .)
+[ "$n" -eq "$m" ] && pass "export holds every seed record ($n)" || fail "export holds every seed record" "$n vs $m"
+
+# csv and dot
+run --db "$DB" export --format csv --output "$TMP/csv"
+if [ "$RC" -eq 0 ] && [ -s "$TMP/csv/entities.csv" ] && [ -s "$TMP/csv/relations.csv" ] && [ -s "$TMP/csv/sources.csv" ] &&
+   /usr/bin/python3 -c "import csv,sys; r=list(csv.DictReader(open('$TMP/csv/entities.csv', newline=''))); sys.exit(0 if any(x['id']=='hikvision' and x['name_zh']=='海康威视' for x in r) else 1)"; then
+	pass "export --format csv writes one parseable file per record type"
+else fail "export --format csv writes one parseable file per record type"; fi
+run --db "$DB" export --format dot --output "$TMP/g.dot"
+if [ "$RC" -eq 0 ] && dot -Tsvg "$TMP/g.dot" -o "$TMP/g.svg" 2>/dev/null && grep -q 'hikvision' "$TMP/g.svg"; then
+	pass "export --format dot is valid Graphviz"
+else fail "export --format dot is valid Graphviz"; fi
+
+# reading from stdin, and a missing file
+"$TIEMAP" --db "$TMP/stdin.db" --quiet import - < "$IMP/good.jsonl" >"$TMP/out" 2>"$TMP/err"; RC=$?
+expect_rc "import - reads standard input" 0
+run --db "$TMP/x.db" import "$TMP/does-not-exist.jsonl"
+expect_err "import of a missing file names it" "does-not-exist.jsonl:0: unable to open"

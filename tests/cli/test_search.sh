@@ -1,0 +1,38 @@
+# Search finds entities across scripts, cases, prefixes, pinyin and legal forms.
+. "$(dirname "$0")/lib.sh"
+DB="$TMP/demo.db"
+demo_db "$DB" || { echo "not ok - seed import"; exit 0; }
+
+top_is() { # NAME QUERY ID: the first result of QUERY is ID
+	run --db "$DB" --json search "$2"
+	got=$(json_get "d['results'][0]['id'] if d['results'] else ''" 2>/dev/null)
+	if [ "$RC" -eq 0 ] && [ "$got" = "$3" ]; then pass "$1"; else fail "$1" "top result '$got', wanted '$3'"; fi
+}
+
+top_is "search 'Hikvision' finds hikvision" "Hikvision" hikvision
+top_is "search 'hikv' (prefix, lower case) finds hikvision" "hikv" hikvision
+top_is "search 'HIKVISION' (upper case) finds hikvision" "HIKVISION" hikvision
+top_is "search '海康威视' (Simplified) finds hikvision" "海康威视" hikvision
+top_is "search '海康威視' (Traditional) finds hikvision" "海康威視" hikvision
+top_is "search 'haikang' (pinyin prefix) finds hikvision" "haikang" hikvision
+top_is "search 'hai kang wei shi' (spaced pinyin) finds hikvision" "hai kang wei shi" hikvision
+top_is "search 'haikangweishi' (joined pinyin) finds hikvision" "haikangweishi" hikvision
+top_is "search with legal form finds hikvision" "Hangzhou Hikvision Digital Technology Co., Ltd." hikvision
+top_is "search legal name without legal form finds hikvision" "Hangzhou Hikvision Digital Technology" hikvision
+top_is "search '海康' (two characters) finds hikvision" "海康" hikvision
+top_is "search '华为' (two characters) finds huawei" "华为" huawei
+top_is "search '華為' (Traditional) finds huawei" "華為" huawei
+top_is "search 'CETC' finds cetc" "CETC" cetc
+top_is "search '中国电子科技集团公司' finds cetc" "中国电子科技集团公司" cetc
+top_is "search '狼群' finds wolf-pack" "狼群" wolf-pack
+
+run --db "$DB" search "zzqqxx-no-such-name"
+expect_out "search with no match says so" "no match"
+
+run --db "$DB" --json search "海康"
+n=$(json_get "len(d['results'][0]['names'])")
+[ "${n:-0}" -ge 2 ] && pass "search --json lists every name of a hit" || fail "search --json lists every name of a hit" "names: $n"
+
+printf 'bad\377utf8' > "$TMP/q"
+run --db "$DB" search "$(cat "$TMP/q")"
+expect_rc "search with invalid UTF-8 fails cleanly" 1
