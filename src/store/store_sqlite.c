@@ -8,6 +8,7 @@
 
 #include "store/store.h"
 #include "store/schema.sql.h"
+#include "store/store_internal.h"
 #include "text/text.h"
 
 #include <sqlite3.h>
@@ -15,19 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum stmt_id {
-	S_SOURCE_ID, S_SOURCE_GET, S_SOURCE_INS, S_SOURCE_UPD,
-	S_ENTITY_ID, S_ENTITY_ROW, S_ENTITY_INS, S_ENTITY_UPD,
-	S_NAMES_GET, S_NAME_INS, S_NAMEKEY_INS, S_FTS_INS,
-	S_FTS_DEL, S_NAMEKEYS_DEL, S_NAMES_DEL,
-	S_TAGS_GET, S_TAG_INS, S_TAGS_DEL,
-	S_IDENTS_GET, S_IDENT_INS, S_IDENTS_DEL,
-	S_CITES_GET, S_CITE_INS, S_CITES_DEL,
-	S_REL_FIND, S_REL_GET, S_REL_INS, S_REL_UPD,
-	S_KEY_EXACT, S_KEY_PREFIX, S_IDENT_FIND, S_FTS_MATCH,
-	S_ENTITY_SLUG, S_BUMP_VERSION, S_DATA_VERSION,
-	S_COUNT
-};
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_SOURCE_ID] = "SELECT id FROM sources WHERE slug=?",
@@ -70,15 +58,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_DATA_VERSION] = "SELECT value FROM meta WHERE key='data_version'",
 };
 
-struct tm_store {
-	sqlite3 *db;
-	sqlite3_stmt *stmt[S_COUNT];
-	double deadline; /* tm_now() value after which queries stop; 0 = none */
-	int in_tx;
-	int dirty;       /* something was written in this transaction */
-};
 
-static tm_rc db_fail(tm_store *st, tm_err *err, const char *what)
+tm_rc tm_store_db_fail(tm_store *st, tm_err *err, const char *what)
 {
 	int code = sqlite3_errcode(st->db);
 	if (code == SQLITE_INTERRUPT)
@@ -92,7 +73,7 @@ static int progress_cb(void *p)
 	return st->deadline > 0 && tm_now() > st->deadline;
 }
 
-static sqlite3_stmt *stmt(tm_store *st, enum stmt_id id)
+sqlite3_stmt *tm_store_stmt(tm_store *st, enum tm_stmt_id id)
 {
 	sqlite3_stmt *s = st->stmt[id];
 	sqlite3_reset(s);
@@ -100,7 +81,7 @@ static sqlite3_stmt *stmt(tm_store *st, enum stmt_id id)
 	return s;
 }
 
-static void bind_text(sqlite3_stmt *s, int i, const char *v)
+void tm_store_bind_text(sqlite3_stmt *s, int i, const char *v)
 {
 	if (v)
 		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
@@ -108,13 +89,13 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
 		sqlite3_bind_null(s, i);
 }
 
-static char *col_dup(sqlite3_stmt *s, int i)
+char *tm_store_col_dup(sqlite3_stmt *s, int i)
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 	return t ? tm_xstrdup((const char *)t) : NULL;
 }
 
-static void col_date(sqlite3_stmt *s, int i, char out[TM_DATE_MAX])
+void tm_store_col_date(sqlite3_stmt *s, int i, char out[TM_DATE_MAX])
 {
 	const unsigned char *t = sqlite3_column_text(s, i);
 	out[0] = '\0';
@@ -127,7 +108,7 @@ static void col_date(sqlite3_stmt *s, int i, char out[TM_DATE_MAX])
 	}
 }
 
-static tm_rc exec(tm_store *st, const char *sql, tm_err *err)
+tm_rc tm_store_exec(tm_store *st, const char *sql, tm_err *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
@@ -148,7 +129,7 @@ static tm_rc migrate(tm_store *st, int readonly, tm_err *err)
 	sqlite3_stmt *s;
 	int version = 0;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, "reading schema version");
+		return tm_store_db_fail(st, err, "reading schema version");
 	if (sqlite3_step(s) == SQLITE_ROW)
 		version = sqlite3_column_int(s, 0);
 	sqlite3_finalize(s);
@@ -160,17 +141,17 @@ static tm_rc migrate(tm_store *st, int readonly, tm_err *err)
 	if (readonly)
 		return tm_fail(err, TM_ERR_DB, "database schema version %d needs migrating; open it writable once",
 			       version);
-	if (exec(st, "BEGIN IMMEDIATE", err))
+	if (tm_store_exec(st, "BEGIN IMMEDIATE", err))
 		return err ? err->rc : TM_ERR_DB;
 	for (int v = version; v < TM_SCHEMA_VERSION; v++) {
-		if (exec(st, tm_migrations[v], err)) {
+		if (tm_store_exec(st, tm_migrations[v], err)) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return TM_ERR_DB;
 		}
 	}
 	char pragma[64];
 	snprintf(pragma, sizeof(pragma), "PRAGMA user_version=%d", TM_SCHEMA_VERSION);
-	if (exec(st, pragma, err) || exec(st, "COMMIT", err)) {
+	if (tm_store_exec(st, pragma, err) || tm_store_exec(st, "COMMIT", err)) {
 		sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 		return TM_ERR_DB;
 	}
@@ -195,7 +176,7 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_progress_handler(st->db, 10000, progress_cb, st);
 	/* a file that is not a database fails here, with SQLite's own words */
-	if (exec(st, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err) ||
+	if (tm_store_exec(st, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err) ||
 	    migrate(st, flags & TM_STORE_READONLY, err)) {
 		tm_rc rc = err ? err->rc : TM_ERR_DB;
 		if (err)
@@ -235,7 +216,7 @@ tm_rc tm_store_begin(tm_store *st, tm_err *err)
 {
 	if (st->in_tx)
 		return tm_fail(err, TM_ERR_INTERNAL, "transaction already open");
-	if (exec(st, "BEGIN IMMEDIATE", err))
+	if (tm_store_exec(st, "BEGIN IMMEDIATE", err))
 		return TM_ERR_DB;
 	st->in_tx = 1;
 	st->dirty = 0;
@@ -247,11 +228,11 @@ tm_rc tm_store_commit(tm_store *st, tm_err *err)
 	if (!st->in_tx)
 		return tm_fail(err, TM_ERR_INTERNAL, "no transaction to commit");
 	if (st->dirty) {
-		sqlite3_stmt *s = stmt(st, S_BUMP_VERSION);
+		sqlite3_stmt *s = tm_store_stmt(st, S_BUMP_VERSION);
 		if (sqlite3_step(s) != SQLITE_DONE)
-			return db_fail(st, err, "bumping data version");
+			return tm_store_db_fail(st, err, "bumping data version");
 	}
-	if (exec(st, "COMMIT", err))
+	if (tm_store_exec(st, "COMMIT", err))
 		return TM_ERR_DB;
 	st->in_tx = 0;
 	return TM_OK;
@@ -270,17 +251,17 @@ void tm_store_rollback(tm_store *st)
 
 int64_t tm_store_data_version(tm_store *st)
 {
-	sqlite3_stmt *s = stmt(st, S_DATA_VERSION);
+	sqlite3_stmt *s = tm_store_stmt(st, S_DATA_VERSION);
 	int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
 	sqlite3_reset(s);
 	return v;
 }
 
 /* Row id of a slug through the given look-up statement; 0 when absent. */
-static int64_t rowid_of(tm_store *st, enum stmt_id id, const char *slug)
+static int64_t rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug)
 {
-	sqlite3_stmt *s = stmt(st, id);
-	bind_text(s, 1, slug);
+	sqlite3_stmt *s = tm_store_stmt(st, id);
+	tm_store_bind_text(s, 1, slug);
 	int64_t r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
 	return r;
@@ -306,9 +287,9 @@ tm_rc tm_store_ekey(tm_store *st, const char *id, tm_ekey *out, tm_err *err)
 
 tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err)
 {
-	sqlite3_stmt *s = stmt(st, S_ENTITY_SLUG);
+	sqlite3_stmt *s = tm_store_stmt(st, S_ENTITY_SLUG);
 	sqlite3_bind_int64(s, 1, key);
-	*id = sqlite3_step(s) == SQLITE_ROW ? col_dup(s, 0) : NULL;
+	*id = sqlite3_step(s) == SQLITE_ROW ? tm_store_col_dup(s, 0) : NULL;
 	sqlite3_reset(s);
 	if (!*id)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity with key %lld", (long long)key);
@@ -372,7 +353,7 @@ static int relation_equal(const tm_relation *a, const tm_relation *b)
 
 static tm_rc load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm_err *err)
 {
-	sqlite3_stmt *s = stmt(st, S_CITES_GET);
+	sqlite3_stmt *s = tm_store_stmt(st, S_CITES_GET);
 	sqlite3_bind_int(s, 1, kind);
 	sqlite3_bind_int64(s, 2, claim);
 	int rc;
@@ -380,29 +361,29 @@ static tm_rc load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm
 		tm_cites_push(out, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
 			      (const char *)sqlite3_column_text(s, 2));
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? TM_OK : db_fail(st, err, "reading citations");
+	return rc == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "reading citations");
 }
 
 static tm_rc save_cites(tm_store *st, int kind, int64_t claim, const tm_cites *c, tm_err *err)
 {
-	sqlite3_stmt *s = stmt(st, S_CITES_DEL);
+	sqlite3_stmt *s = tm_store_stmt(st, S_CITES_DEL);
 	sqlite3_bind_int(s, 1, kind);
 	sqlite3_bind_int64(s, 2, claim);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		return db_fail(st, err, "deleting citations");
+		return tm_store_db_fail(st, err, "deleting citations");
 	for (size_t i = 0; i < c->n; i++) {
 		int64_t src = rowid_of(st, S_SOURCE_ID, c->v[i].source);
 		if (!src)
 			return tm_fail(err, TM_ERR_NOTFOUND, "no source '%s'", c->v[i].source);
-		s = stmt(st, S_CITE_INS);
+		s = tm_store_stmt(st, S_CITE_INS);
 		sqlite3_bind_int(s, 1, kind);
 		sqlite3_bind_int64(s, 2, claim);
 		sqlite3_bind_int64(s, 3, (int64_t)i);
 		sqlite3_bind_int64(s, 4, src);
-		bind_text(s, 5, c->v[i].quote);
-		bind_text(s, 6, c->v[i].page);
+		tm_store_bind_text(s, 5, c->v[i].quote);
+		tm_store_bind_text(s, 6, c->v[i].page);
 		if (sqlite3_step(s) != SQLITE_DONE)
-			return db_fail(st, err, "writing citation");
+			return tm_store_db_fail(st, err, "writing citation");
 	}
 	return TM_OK;
 }
@@ -410,23 +391,23 @@ static tm_rc save_cites(tm_store *st, int kind, int64_t claim, const tm_cites *c
 tm_rc tm_store_get_source(tm_store *st, const char *id, tm_source *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *s = stmt(st, S_SOURCE_GET);
-	bind_text(s, 1, id);
+	sqlite3_stmt *s = tm_store_stmt(st, S_SOURCE_GET);
+	tm_store_bind_text(s, 1, id);
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
 		if (rc == SQLITE_DONE)
 			return tm_fail(err, TM_ERR_NOTFOUND, "no source '%s'", id);
-		return db_fail(st, err, "reading source");
+		return tm_store_db_fail(st, err, "reading source");
 	}
-	out->id = col_dup(s, 0);
-	out->title = col_dup(s, 1);
-	out->author = col_dup(s, 2);
-	out->publisher = col_dup(s, 3);
-	col_date(s, 4, out->date);
-	out->url = col_dup(s, 5);
-	out->lang = col_dup(s, 6);
-	out->note = col_dup(s, 7);
+	out->id = tm_store_col_dup(s, 0);
+	out->title = tm_store_col_dup(s, 1);
+	out->author = tm_store_col_dup(s, 2);
+	out->publisher = tm_store_col_dup(s, 3);
+	tm_store_col_date(s, 4, out->date);
+	out->url = tm_store_col_dup(s, 5);
+	out->lang = tm_store_col_dup(s, 6);
+	out->note = tm_store_col_dup(s, 7);
 	sqlite3_reset(s);
 	return TM_OK;
 }
@@ -441,35 +422,35 @@ tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err)
 		if (same)
 			return TM_OK;
 	}
-	sqlite3_stmt *s = stmt(st, exists ? S_SOURCE_UPD : S_SOURCE_INS);
-	bind_text(s, 1, src->id);
-	bind_text(s, 2, src->title);
-	bind_text(s, 3, src->author);
-	bind_text(s, 4, src->publisher);
-	bind_text(s, 5, src->date);
-	bind_text(s, 6, src->url);
-	bind_text(s, 7, src->lang);
-	bind_text(s, 8, src->note);
+	sqlite3_stmt *s = tm_store_stmt(st, exists ? S_SOURCE_UPD : S_SOURCE_INS);
+	tm_store_bind_text(s, 1, src->id);
+	tm_store_bind_text(s, 2, src->title);
+	tm_store_bind_text(s, 3, src->author);
+	tm_store_bind_text(s, 4, src->publisher);
+	tm_store_bind_text(s, 5, src->date);
+	tm_store_bind_text(s, 6, src->url);
+	tm_store_bind_text(s, 7, src->lang);
+	tm_store_bind_text(s, 8, src->note);
 	if (sqlite3_step(s) != SQLITE_DONE)
-		return db_fail(st, err, "writing source");
+		return tm_store_db_fail(st, err, "writing source");
 	st->dirty = 1;
 	return TM_OK;
 }
 
 static tm_rc load_entity_parts(tm_store *st, int64_t row, tm_entity *e, tm_err *err)
 {
-	sqlite3_stmt *s = stmt(st, S_NAMES_GET);
+	sqlite3_stmt *s = tm_store_stmt(st, S_NAMES_GET);
 	sqlite3_bind_int64(s, 1, row);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		tm_entity_add_name(e, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
 				   sqlite3_column_int(s, 2));
 	sqlite3_reset(s);
-	s = stmt(st, S_TAGS_GET);
+	s = tm_store_stmt(st, S_TAGS_GET);
 	sqlite3_bind_int64(s, 1, row);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		tm_strv_push(&e->tags, (const char *)sqlite3_column_text(s, 0));
 	sqlite3_reset(s);
-	s = stmt(st, S_IDENTS_GET);
+	s = tm_store_stmt(st, S_IDENTS_GET);
 	sqlite3_bind_int64(s, 1, row);
 	while (sqlite3_step(s) == SQLITE_ROW)
 		tm_entity_add_ident(e, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
@@ -481,13 +462,13 @@ static tm_rc load_entity_parts(tm_store *st, int64_t row, tm_entity *e, tm_err *
 static tm_rc entity_from_row(tm_store *st, sqlite3_stmt *s, tm_entity *e, tm_err *err)
 {
 	int64_t row = sqlite3_column_int64(s, 0);
-	e->id = col_dup(s, 1);
-	e->kind = col_dup(s, 2);
-	e->country = col_dup(s, 3);
-	col_date(s, 4, e->start);
-	col_date(s, 5, e->end);
-	e->desc_en = col_dup(s, 6);
-	e->desc_zh = col_dup(s, 7);
+	e->id = tm_store_col_dup(s, 1);
+	e->kind = tm_store_col_dup(s, 2);
+	e->country = tm_store_col_dup(s, 3);
+	tm_store_col_date(s, 4, e->start);
+	tm_store_col_date(s, 5, e->end);
+	e->desc_en = tm_store_col_dup(s, 6);
+	e->desc_zh = tm_store_col_dup(s, 7);
 	e->unsourced = sqlite3_column_int(s, 8);
 	return load_entity_parts(st, row, e, err);
 }
@@ -495,24 +476,24 @@ static tm_rc entity_from_row(tm_store *st, sqlite3_stmt *s, tm_entity *e, tm_err
 tm_rc tm_store_get_entity(tm_store *st, const char *id, tm_entity *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *s = stmt(st, S_ENTITY_ROW);
-	bind_text(s, 1, id);
+	sqlite3_stmt *s = tm_store_stmt(st, S_ENTITY_ROW);
+	tm_store_bind_text(s, 1, id);
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
 		if (rc == SQLITE_DONE)
 			return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", id);
-		return db_fail(st, err, "reading entity");
+		return tm_store_db_fail(st, err, "reading entity");
 	}
 	/* copy the row out before other statements run */
 	int64_t row = sqlite3_column_int64(s, 0);
-	out->id = col_dup(s, 1);
-	out->kind = col_dup(s, 2);
-	out->country = col_dup(s, 3);
-	col_date(s, 4, out->start);
-	col_date(s, 5, out->end);
-	out->desc_en = col_dup(s, 6);
-	out->desc_zh = col_dup(s, 7);
+	out->id = tm_store_col_dup(s, 1);
+	out->kind = tm_store_col_dup(s, 2);
+	out->country = tm_store_col_dup(s, 3);
+	tm_store_col_date(s, 4, out->start);
+	tm_store_col_date(s, 5, out->end);
+	out->desc_en = tm_store_col_dup(s, 6);
+	out->desc_zh = tm_store_col_dup(s, 7);
 	out->unsourced = sqlite3_column_int(s, 8);
 	sqlite3_reset(s);
 	tm_rc r = load_entity_parts(st, row, out, err);
@@ -524,13 +505,13 @@ tm_rc tm_store_get_entity(tm_store *st, const char *id, tm_entity *out, tm_err *
 static tm_rc step_done(tm_store *st, sqlite3_stmt *s, tm_err *err, const char *what)
 {
 	if (sqlite3_step(s) != SQLITE_DONE)
-		return db_fail(st, err, what);
+		return tm_store_db_fail(st, err, what);
 	return TM_OK;
 }
 
-static tm_rc del_by_entity(tm_store *st, enum stmt_id id, int64_t row, tm_err *err)
+static tm_rc del_by_entity(tm_store *st, enum tm_stmt_id id, int64_t row, tm_err *err)
 {
-	sqlite3_stmt *s = stmt(st, id);
+	sqlite3_stmt *s = tm_store_stmt(st, id);
 	sqlite3_bind_int64(s, 1, row);
 	return step_done(st, s, err, "deleting entity parts");
 }
@@ -548,17 +529,17 @@ static tm_rc put_name_keys(tm_store *st, int64_t row, int64_t name_row, const ch
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !rc; i++) {
 		if (!keys[i][0])
 			continue;
-		sqlite3_stmt *s = stmt(st, S_NAMEKEY_INS);
-		bind_text(s, 1, keys[i]);
+		sqlite3_stmt *s = tm_store_stmt(st, S_NAMEKEY_INS);
+		tm_store_bind_text(s, 1, keys[i]);
 		sqlite3_bind_int64(s, 2, name_row);
 		sqlite3_bind_int64(s, 3, row);
 		rc = step_done(st, s, err, "writing name key");
 	}
 	if (!rc) {
-		sqlite3_stmt *s = stmt(st, S_FTS_INS);
+		sqlite3_stmt *s = tm_store_stmt(st, S_FTS_INS);
 		sqlite3_bind_int64(s, 1, name_row);
-		bind_text(s, 2, k.tokens);
-		bind_text(s, 3, k.pinyin);
+		tm_store_bind_text(s, 2, k.tokens);
+		tm_store_bind_text(s, 3, k.pinyin);
 		rc = step_done(st, s, err, "writing name index");
 	}
 	free(compact_bare);
@@ -581,14 +562,14 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 		if (same)
 			return TM_OK;
 	}
-	sqlite3_stmt *s = stmt(st, row ? S_ENTITY_UPD : S_ENTITY_INS);
-	bind_text(s, 1, ent->id);
-	bind_text(s, 2, ent->kind);
-	bind_text(s, 3, ent->country);
-	bind_text(s, 4, ent->start);
-	bind_text(s, 5, ent->end);
-	bind_text(s, 6, ent->desc_en);
-	bind_text(s, 7, ent->desc_zh);
+	sqlite3_stmt *s = tm_store_stmt(st, row ? S_ENTITY_UPD : S_ENTITY_INS);
+	tm_store_bind_text(s, 1, ent->id);
+	tm_store_bind_text(s, 2, ent->kind);
+	tm_store_bind_text(s, 3, ent->country);
+	tm_store_bind_text(s, 4, ent->start);
+	tm_store_bind_text(s, 5, ent->end);
+	tm_store_bind_text(s, 6, ent->desc_en);
+	tm_store_bind_text(s, 7, ent->desc_zh);
 	sqlite3_bind_int(s, 8, ent->unsourced);
 	if ((rc = step_done(st, s, err, "writing entity")))
 		return rc;
@@ -603,11 +584,11 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 		row = sqlite3_last_insert_rowid(st->db);
 	}
 	for (size_t i = 0; i < ent->n_names; i++) {
-		s = stmt(st, S_NAME_INS);
+		s = tm_store_stmt(st, S_NAME_INS);
 		sqlite3_bind_int64(s, 1, row);
 		sqlite3_bind_int64(s, 2, (int64_t)i);
-		bind_text(s, 3, ent->names[i].text);
-		bind_text(s, 4, ent->names[i].lang);
+		tm_store_bind_text(s, 3, ent->names[i].text);
+		tm_store_bind_text(s, 4, ent->names[i].lang);
 		sqlite3_bind_int(s, 5, ent->names[i].primary ? 1 : 0);
 		if ((rc = step_done(st, s, err, "writing name")))
 			return rc;
@@ -615,19 +596,19 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 			return rc;
 	}
 	for (size_t i = 0; i < ent->tags.n; i++) {
-		s = stmt(st, S_TAG_INS);
+		s = tm_store_stmt(st, S_TAG_INS);
 		sqlite3_bind_int64(s, 1, row);
 		sqlite3_bind_int64(s, 2, (int64_t)i);
-		bind_text(s, 3, ent->tags.v[i]);
+		tm_store_bind_text(s, 3, ent->tags.v[i]);
 		if ((rc = step_done(st, s, err, "writing tag")))
 			return rc;
 	}
 	for (size_t i = 0; i < ent->n_idents; i++) {
-		s = stmt(st, S_IDENT_INS);
+		s = tm_store_stmt(st, S_IDENT_INS);
 		sqlite3_bind_int64(s, 1, row);
 		sqlite3_bind_int64(s, 2, (int64_t)i);
-		bind_text(s, 3, ent->idents[i].scheme);
-		bind_text(s, 4, ent->idents[i].value);
+		tm_store_bind_text(s, 3, ent->idents[i].scheme);
+		tm_store_bind_text(s, 4, ent->idents[i].value);
 		if ((rc = step_done(st, s, err, "writing identifier")))
 			return rc;
 	}
@@ -638,21 +619,21 @@ static tm_rc relation_from_stmt(tm_store *st, sqlite3_stmt *s, int64_t *rel_id, 
 {
 	memset(r, 0, sizeof(*r));
 	*rel_id = sqlite3_column_int64(s, 0);
-	r->subject = col_dup(s, 1);
-	r->predicate = col_dup(s, 2);
-	r->object = col_dup(s, 3);
-	col_date(s, 4, r->start);
-	col_date(s, 5, r->end);
+	r->subject = tm_store_col_dup(s, 1);
+	r->predicate = tm_store_col_dup(s, 2);
+	r->object = tm_store_col_dup(s, 3);
+	tm_store_col_date(s, 4, r->start);
+	tm_store_col_date(s, 5, r->end);
 	if (sqlite3_column_type(s, 6) != SQLITE_NULL) {
 		r->has_amount = 1;
 		r->amount = sqlite3_column_double(s, 6);
 	}
-	r->currency = col_dup(s, 7);
+	r->currency = tm_store_col_dup(s, 7);
 	if (sqlite3_column_type(s, 8) != SQLITE_NULL) {
 		r->has_share = 1;
 		r->share = sqlite3_column_double(s, 8);
 	}
-	r->note = col_dup(s, 9);
+	r->note = tm_store_col_dup(s, 9);
 	r->unsourced = sqlite3_column_int(s, 10);
 	(void)st;
 	(void)err;
@@ -662,14 +643,14 @@ static tm_rc relation_from_stmt(tm_store *st, sqlite3_stmt *s, int64_t *rel_id, 
 tm_rc tm_store_get_relation(tm_store *st, int64_t rel_id, tm_relation *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *s = stmt(st, S_REL_GET);
+	sqlite3_stmt *s = tm_store_stmt(st, S_REL_GET);
 	sqlite3_bind_int64(s, 1, rel_id);
 	int rc = sqlite3_step(s);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(s);
 		if (rc == SQLITE_DONE)
 			return tm_fail(err, TM_ERR_NOTFOUND, "no relation %lld", (long long)rel_id);
-		return db_fail(st, err, "reading relation");
+		return tm_store_db_fail(st, err, "reading relation");
 	}
 	int64_t id;
 	relation_from_stmt(st, s, &id, out, err);
@@ -688,12 +669,12 @@ tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", rel->subject);
 	if (!obj)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", rel->object);
-	sqlite3_stmt *s = stmt(st, S_REL_FIND);
+	sqlite3_stmt *s = tm_store_stmt(st, S_REL_FIND);
 	sqlite3_bind_int64(s, 1, subj);
-	bind_text(s, 2, rel->predicate);
+	tm_store_bind_text(s, 2, rel->predicate);
 	sqlite3_bind_int64(s, 3, obj);
-	bind_text(s, 4, rel->start);
-	bind_text(s, 5, rel->end);
+	tm_store_bind_text(s, 4, rel->start);
+	tm_store_bind_text(s, 5, rel->end);
 	int64_t row = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
 	tm_rc rc;
@@ -705,30 +686,30 @@ tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 		tm_relation_release(&old);
 		if (same)
 			return TM_OK;
-		s = stmt(st, S_REL_UPD);
+		s = tm_store_stmt(st, S_REL_UPD);
 		sqlite3_bind_int64(s, 1, row);
 		if (rel->has_amount)
 			sqlite3_bind_double(s, 2, rel->amount);
-		bind_text(s, 3, rel->currency);
+		tm_store_bind_text(s, 3, rel->currency);
 		if (rel->has_share)
 			sqlite3_bind_double(s, 4, rel->share);
-		bind_text(s, 5, rel->note);
+		tm_store_bind_text(s, 5, rel->note);
 		sqlite3_bind_int(s, 6, rel->unsourced);
 		if ((rc = step_done(st, s, err, "writing relation")))
 			return rc;
 	} else {
-		s = stmt(st, S_REL_INS);
+		s = tm_store_stmt(st, S_REL_INS);
 		sqlite3_bind_int64(s, 1, subj);
-		bind_text(s, 2, rel->predicate);
+		tm_store_bind_text(s, 2, rel->predicate);
 		sqlite3_bind_int64(s, 3, obj);
-		bind_text(s, 4, rel->start);
-		bind_text(s, 5, rel->end);
+		tm_store_bind_text(s, 4, rel->start);
+		tm_store_bind_text(s, 5, rel->end);
 		if (rel->has_amount)
 			sqlite3_bind_double(s, 6, rel->amount);
-		bind_text(s, 7, rel->currency);
+		tm_store_bind_text(s, 7, rel->currency);
 		if (rel->has_share)
 			sqlite3_bind_double(s, 8, rel->share);
-		bind_text(s, 9, rel->note);
+		tm_store_bind_text(s, 9, rel->note);
 		sqlite3_bind_int(s, 10, rel->unsourced);
 		if ((rc = step_done(st, s, err, "writing relation")))
 			return rc;
@@ -742,14 +723,14 @@ tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 
 /* Run an ad-hoc query; rows go to fn(ctx, stmt).  Statements made here are
  * finalized here. */
-static tm_rc each_row(tm_store *st, const char *sql, const char *bind1, int (*fn)(void *ctx, sqlite3_stmt *s),
+tm_rc tm_store_each_row(tm_store *st, const char *sql, const char *bind1, int (*fn)(void *ctx, sqlite3_stmt *s),
 		      void *ctx, tm_err *err)
 {
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, "preparing query");
+		return tm_store_db_fail(st, err, "preparing query");
 	if (bind1)
-		bind_text(s, 1, bind1);
+		tm_store_bind_text(s, 1, bind1);
 	int rc;
 	tm_rc out = TM_OK;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -762,7 +743,7 @@ static tm_rc each_row(tm_store *st, const char *sql, const char *bind1, int (*fn
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		out = db_fail(st, err, "reading");
+		out = tm_store_db_fail(st, err, "reading");
 	sqlite3_finalize(s);
 	return out;
 }
@@ -780,14 +761,14 @@ static int source_row(void *p, sqlite3_stmt *s)
 {
 	struct each_ctx *c = p;
 	tm_source src = { 0 };
-	src.id = col_dup(s, 0);
-	src.title = col_dup(s, 1);
-	src.author = col_dup(s, 2);
-	src.publisher = col_dup(s, 3);
-	col_date(s, 4, src.date);
-	src.url = col_dup(s, 5);
-	src.lang = col_dup(s, 6);
-	src.note = col_dup(s, 7);
+	src.id = tm_store_col_dup(s, 0);
+	src.title = tm_store_col_dup(s, 1);
+	src.author = tm_store_col_dup(s, 2);
+	src.publisher = tm_store_col_dup(s, 3);
+	tm_store_col_date(s, 4, src.date);
+	src.url = tm_store_col_dup(s, 5);
+	src.lang = tm_store_col_dup(s, 6);
+	src.note = tm_store_col_dup(s, 7);
 	int stop = c->sfn(c->ctx, &src);
 	tm_source_release(&src);
 	return stop;
@@ -796,7 +777,7 @@ static int source_row(void *p, sqlite3_stmt *s)
 tm_rc tm_store_each_source(tm_store *st, tm_source_fn fn, void *ctx, tm_err *err)
 {
 	struct each_ctx c = { st, err, fn, NULL, NULL, ctx };
-	return each_row(st, "SELECT slug,title,author,publisher,date,url,lang,note FROM sources ORDER BY slug", NULL,
+	return tm_store_each_row(st, "SELECT slug,title,author,publisher,date,url,lang,note FROM sources ORDER BY slug", NULL,
 			source_row, &c, err);
 }
 
@@ -818,7 +799,7 @@ static int entity_row(void *p, sqlite3_stmt *s)
 tm_rc tm_store_each_entity(tm_store *st, tm_entity_fn fn, void *ctx, tm_err *err)
 {
 	struct each_ctx c = { st, err, NULL, fn, NULL, ctx };
-	return each_row(st, "SELECT " ENTITY_COLS " FROM entities e ORDER BY e.slug", NULL, entity_row, &c, err);
+	return tm_store_each_row(st, "SELECT " ENTITY_COLS " FROM entities e ORDER BY e.slug", NULL, entity_row, &c, err);
 }
 
 static int relation_row(void *p, sqlite3_stmt *s)
@@ -843,14 +824,14 @@ static int relation_row(void *p, sqlite3_stmt *s)
 tm_rc tm_store_each_relation(tm_store *st, tm_relation_fn fn, void *ctx, tm_err *err)
 {
 	struct each_ctx c = { st, err, NULL, NULL, fn, ctx };
-	return each_row(st, RELATION_SELECT " ORDER BY s.slug, r.predicate, o.slug, r.start, r.end_", NULL,
+	return tm_store_each_row(st, RELATION_SELECT " ORDER BY s.slug, r.predicate, o.slug, r.start, r.end_", NULL,
 			relation_row, &c, err);
 }
 
 tm_rc tm_store_entity_relations(tm_store *st, const char *id, tm_relation_fn fn, void *ctx, tm_err *err)
 {
 	struct each_ctx c = { st, err, NULL, NULL, fn, ctx };
-	return each_row(st,
+	return tm_store_each_row(st,
 			RELATION_SELECT " WHERE r.subject=(SELECT id FROM entities WHERE slug=?1)"
 					" OR r.object=(SELECT id FROM entities WHERE slug=?1)"
 					" ORDER BY r.predicate, s.slug, o.slug, r.start, r.id",
@@ -863,12 +844,12 @@ tm_rc tm_store_source_claims(tm_store *st, const char *source_id, tm_entity_fn e
 	struct each_ctx c = { st, err, NULL, efn, rfn, ctx };
 	tm_rc rc = TM_OK;
 	if (efn)
-		rc = each_row(st,
+		rc = tm_store_each_row(st,
 			      "SELECT " ENTITY_COLS " FROM entities e WHERE e.id IN (SELECT claim FROM citations"
 			      " WHERE claim_kind=0 AND source=(SELECT id FROM sources WHERE slug=?)) ORDER BY e.slug",
 			      source_id, entity_row, &c, err);
 	if (!rc && rfn)
-		rc = each_row(st,
+		rc = tm_store_each_row(st,
 			      RELATION_SELECT " WHERE r.id IN (SELECT claim FROM citations WHERE claim_kind=1 AND"
 					      " source=(SELECT id FROM sources WHERE slug=?))"
 					      " ORDER BY s.slug, r.predicate, o.slug, r.start",
@@ -882,7 +863,7 @@ tm_rc tm_store_max_ekey(tm_store *st, tm_ekey *out, tm_err *err)
 {
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id),0) FROM entities", -1, &s, NULL) != SQLITE_OK)
-		return db_fail(st, err, "preparing query");
+		return tm_store_db_fail(st, err, "preparing query");
 	*out = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_finalize(s);
 	return TM_OK;
@@ -906,7 +887,7 @@ tm_rc tm_store_each_ekey(tm_store *st, int (*fn)(void *ctx, tm_ekey key, const c
 			 tm_err *err)
 {
 	struct ekey_ctx c = { fn, NULL, NULL, ctx };
-	return each_row(st, "SELECT id,slug,kind FROM entities ORDER BY id", NULL, ekey_row, &c, err);
+	return tm_store_each_row(st, "SELECT id,slug,kind FROM entities ORDER BY id", NULL, ekey_row, &c, err);
 }
 
 static int tagged_row(void *p, sqlite3_stmt *s)
@@ -918,7 +899,7 @@ static int tagged_row(void *p, sqlite3_stmt *s)
 tm_rc tm_store_tagged(tm_store *st, const char *tag, int (*fn)(void *ctx, tm_ekey key), void *ctx, tm_err *err)
 {
 	struct ekey_ctx c = { NULL, fn, NULL, ctx };
-	return each_row(st, "SELECT DISTINCT entity FROM tags WHERE tag=? ORDER BY entity", tag, tagged_row, &c, err);
+	return tm_store_each_row(st, "SELECT DISTINCT entity FROM tags WHERE tag=? ORDER BY entity", tag, tagged_row, &c, err);
 }
 
 static int edge_row(void *p, sqlite3_stmt *s)
@@ -941,7 +922,7 @@ static int edge_row(void *p, sqlite3_stmt *s)
 tm_rc tm_store_each_edge(tm_store *st, int (*fn)(void *ctx, const tm_edge_row *row), void *ctx, tm_err *err)
 {
 	struct ekey_ctx c = { NULL, NULL, fn, ctx };
-	return each_row(st, "SELECT id,subject,predicate,object,start,end_,share FROM relations", NULL, edge_row, &c,
+	return tm_store_each_row(st, "SELECT id,subject,predicate,object,start,end_,share FROM relations", NULL, edge_row, &c,
 			err);
 }
 
@@ -965,7 +946,7 @@ tm_rc tm_store_counts(tm_store *st, tm_counts *out, tm_err *err)
 	out->names = count_of(st, "SELECT count(*) FROM names");
 	out->citations = count_of(st, "SELECT count(*) FROM citations");
 	if (out->sources < 0 || out->entities < 0 || out->relations < 0)
-		return db_fail(st, err, "counting");
+		return tm_store_db_fail(st, err, "counting");
 	return TM_OK;
 }
 
@@ -1011,7 +992,7 @@ tm_rc tm_store_check(tm_store *st, int (*fn)(void *ctx, const tm_finding *f), vo
 	};
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
 		struct check_ctx c = { checks[i].what, fn, ctx };
-		tm_rc rc = each_row(st, checks[i].sql, NULL, check_row, &c, err);
+		tm_rc rc = tm_store_each_row(st, checks[i].sql, NULL, check_row, &c, err);
 		if (rc)
 			return rc;
 	}
@@ -1061,13 +1042,13 @@ static tm_rc search_exact(tm_store *st, const char *key, double score, struct ca
 {
 	if (!key || !*key)
 		return TM_OK;
-	sqlite3_stmt *s = stmt(st, S_KEY_EXACT);
-	bind_text(s, 1, key);
+	sqlite3_stmt *s = tm_store_stmt(st, S_KEY_EXACT);
+	tm_store_bind_text(s, 1, key);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
 		cand_add(c, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), score);
 	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? TM_OK : db_fail(st, err, "searching");
+	return rc == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "searching");
 }
 
 static tm_rc search_prefix(tm_store *st, const char *key, struct cands *c, tm_err *err)
@@ -1078,8 +1059,8 @@ static tm_rc search_prefix(tm_store *st, const char *key, struct cands *c, tm_er
 	tm_buf hi = TM_BUF_INIT;
 	tm_buf_adds(&hi, key);
 	tm_buf_adds(&hi, "\xf4\x8f\xbf\xbf"); /* U+10FFFF sorts after every continuation */
-	sqlite3_stmt *s = stmt(st, S_KEY_PREFIX);
-	bind_text(s, 1, key);
+	sqlite3_stmt *s = tm_store_stmt(st, S_KEY_PREFIX);
+	tm_store_bind_text(s, 1, key);
 	sqlite3_bind_text(s, 2, hi.buf, (int)hi.len, SQLITE_STATIC);
 	int rc;
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
@@ -1089,7 +1070,7 @@ static tm_rc search_prefix(tm_store *st, const char *key, struct cands *c, tm_er
 	}
 	sqlite3_reset(s);
 	tm_buf_release(&hi);
-	return rc == SQLITE_DONE ? TM_OK : db_fail(st, err, "searching");
+	return rc == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "searching");
 }
 
 /* An FTS5 query over column col: Latin words as prefixes, runs of Han
@@ -1142,14 +1123,14 @@ static tm_rc search_fts(tm_store *st, const char *col, const char *text, double 
 	fts_query(&q, col, text);
 	if (!q.len)
 		return TM_OK;
-	sqlite3_stmt *s = stmt(st, S_FTS_MATCH);
+	sqlite3_stmt *s = tm_store_stmt(st, S_FTS_MATCH);
 	sqlite3_bind_text(s, 1, q.buf, (int)q.len, SQLITE_STATIC);
 	int rc;
 	/* the FTS hit is a name row; its entity is found through name_keys' index */
 	sqlite3_stmt *ne;
 	if (sqlite3_prepare_v2(st->db, "SELECT entity FROM names WHERE id=?", -1, &ne, NULL) != SQLITE_OK) {
 		tm_buf_release(&q);
-		return db_fail(st, err, "preparing query");
+		return tm_store_db_fail(st, err, "preparing query");
 	}
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int64_t name = sqlite3_column_int64(s, 0);
@@ -1165,7 +1146,7 @@ static tm_rc search_fts(tm_store *st, const char *col, const char *text, double 
 		/* a query FTS5 cannot parse is no match, not a failure */
 		if (sqlite3_errcode(st->db) == SQLITE_ERROR)
 			return TM_OK;
-		return db_fail(st, err, "searching");
+		return tm_store_db_fail(st, err, "searching");
 	}
 	return TM_OK;
 }
@@ -1189,7 +1170,7 @@ static char *name_text(tm_store *st, int64_t name_row)
 		return NULL;
 	sqlite3_bind_int64(s, 1, name_row);
 	if (sqlite3_step(s) == SQLITE_ROW)
-		out = col_dup(s, 0);
+		out = tm_store_col_dup(s, 0);
 	sqlite3_finalize(s);
 	return out;
 }
@@ -1207,8 +1188,8 @@ tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *ou
 	if (by_id)
 		cand_add(&c, by_id, 0, 1.0);
 	{
-		sqlite3_stmt *s = stmt(st, S_IDENT_FIND);
-		bind_text(s, 1, query);
+		sqlite3_stmt *s = tm_store_stmt(st, S_IDENT_FIND);
+		tm_store_bind_text(s, 1, query);
 		while (sqlite3_step(s) == SQLITE_ROW)
 			cand_add(&c, sqlite3_column_int64(s, 0), 0, 1.0);
 		sqlite3_reset(s);
@@ -1229,13 +1210,13 @@ tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *ou
 	free(cp);
 	tm_name_keys_release(&k);
 	for (size_t i = 0; !rc && i < c.n; i++) {
-		sqlite3_stmt *s = stmt(st, S_ENTITY_SLUG);
+		sqlite3_stmt *s = tm_store_stmt(st, S_ENTITY_SLUG);
 		sqlite3_bind_int64(s, 1, c.v[i].entity);
 		if (sqlite3_step(s) != SQLITE_ROW) {
 			sqlite3_reset(s);
 			continue;
 		}
-		tm_hit h = { col_dup(s, 0), col_dup(s, 1), NULL, NULL, c.v[i].score };
+		tm_hit h = { tm_store_col_dup(s, 0), tm_store_col_dup(s, 1), NULL, NULL, c.v[i].score };
 		sqlite3_reset(s);
 		tm_entity e = { 0 };
 		e.id = h.id;

@@ -468,7 +468,9 @@ static size_t strip_spelled(const char *s, size_t end)
 	return end;
 }
 
-/* Length of the bare key, a prefix of norm[0, len). */
+/* Length of the bare key within the norm key s[0, end): legal forms come off
+ * the end one at a time, so "co ltd" and 集团有限公司 go in steps, and never
+ * the last of the name. */
 static size_t strip_legal(const char *s, size_t end)
 {
 	for (;;) {
