@@ -271,9 +271,12 @@ static void counts_to_offsets(const uint32_t *cnt, uint32_t *off, uint32_t n)
 }
 
 /*
- * Three stable counting sorts, O(V+E): raw edges by object, that order by
- * subject (so each out-row is sorted by object), then the out-rows by object
- * (so each in-row is sorted by subject, and within one by relation id).
+ * Two stable counting sorts, O(V+E): raw edges by object, then that order by
+ * subject, so each out-row comes out sorted by object (parallel edges are
+ * then put in relation id order); then the out-rows scattered by object give
+ * in-rows sorted by subject and relation id.  Each pass reads its input in
+ * order and carries what the next pass needs, because random reads into the
+ * raw edges (32 bytes each) are what would make this slow.
  */
 tm_rc tm_graph_finish(tm_graph *g, tm_err *err)
 {
@@ -284,38 +287,48 @@ tm_rc tm_graph_finish(tm_graph *g, tm_err *err)
 	if (g->n_raw > EDGES_MAX)
 		return tm_fail(err, TM_ERR_LIMIT, "too many edges (%zu)", g->n_raw);
 	uint32_t n = g->n, m = (uint32_t)g->n_raw;
+	size_t nn = (size_t)n + 1, mm = m ? m : 1;
 	const struct raw_edge *raw = g->raw;
-	uint32_t *cnt = tm_xcalloc(n ? n : 1, sizeof(*cnt));
-	uint32_t *cur = tm_xmalloc(((size_t)n + 1) * sizeof(*cur));
-	uint32_t *by_obj = tm_xmalloc((size_t)m * sizeof(*by_obj));
-	uint32_t *by_subj = tm_xmalloc((size_t)m * sizeof(*by_subj));
-
-	for (int dir = 0; dir < 2; dir++)
-		g->off[dir] = tm_xmalloc(((size_t)n + 1) * sizeof(uint32_t));
-
-	for (uint32_t i = 0; i < m; i++)
-		cnt[raw[i].object]++;
-	counts_to_offsets(cnt, g->off[1], n);
-	memcpy(cur, g->off[1], ((size_t)n + 1) * sizeof(*cur));
-	for (uint32_t i = 0; i < m; i++)
-		by_obj[cur[raw[i].object]++] = i;
-
-	memset(cnt, 0, (n ? n : 1) * sizeof(*cnt));
-	for (uint32_t i = 0; i < m; i++)
-		cnt[raw[i].subject]++;
-	counts_to_offsets(cnt, g->off[0], n);
-	memcpy(cur, g->off[0], ((size_t)n + 1) * sizeof(*cur));
-	for (uint32_t i = 0; i < m; i++) {
-		uint32_t x = by_obj[i];
-		by_subj[cur[raw[x].subject]++] = x;
+	uint32_t *cnt[2], *cur = tm_xmalloc(nn * sizeof(*cur));
+	for (int dir = 0; dir < 2; dir++) {
+		cnt[dir] = tm_xcalloc(nn, sizeof(uint32_t));
+		g->off[dir] = tm_xmalloc(nn * sizeof(uint32_t));
 	}
-	free(by_obj);
+	for (uint32_t i = 0; i < m; i++) {
+		cnt[0][raw[i].subject]++;
+		cnt[1][raw[i].object]++;
+	}
+	for (int dir = 0; dir < 2; dir++) {
+		counts_to_offsets(cnt[dir], g->off[dir], n);
+		free(cnt[dir]);
+	}
+
+	uint32_t *by_obj = tm_xmalloc(mm * sizeof(uint32_t));
+	uint32_t *subj_of = tm_xmalloc(mm * sizeof(uint32_t));
+	memcpy(cur, g->off[1], nn * sizeof(*cur));
+	for (uint32_t i = 0; i < m; i++) {
+		uint32_t pos = cur[raw[i].object]++;
+		by_obj[pos] = i;
+		subj_of[pos] = raw[i].subject;
+	}
+
+	uint32_t *by_subj = tm_xmalloc(mm * sizeof(uint32_t));
+	g->nbr[0] = tm_xmalloc(mm * sizeof(uint32_t));
+	memcpy(cur, g->off[0], nn * sizeof(*cur));
+	for (uint32_t u = 0; u < n; u++) {
+		for (uint32_t j = g->off[1][u]; j < g->off[1][u + 1]; j++) {
+			uint32_t pos = cur[subj_of[j]]++;
+			by_subj[pos] = by_obj[j];
+			g->nbr[0][pos] = u;
+		}
+	}
+	free(subj_of);
 
 	for (uint32_t u = 0; u < n; u++) {
 		uint32_t lo = g->off[0][u], hi = g->off[0][u + 1];
 		while (lo < hi) {
 			uint32_t run = lo + 1;
-			while (run < hi && raw[by_subj[run]].object == raw[by_subj[lo]].object)
+			while (run < hi && g->nbr[0][run] == g->nbr[0][lo])
 				run++;
 			if (run - lo > 1)
 				sort_run(raw, by_subj + lo, run - lo);
@@ -323,23 +336,25 @@ tm_rc tm_graph_finish(tm_graph *g, tm_err *err)
 		}
 	}
 
-	size_t mm = m ? m : 1;
-	g->nbr[0] = tm_xmalloc(mm * sizeof(uint32_t));
+	/* by_obj is free again: it becomes the inverse permutation */
+	uint32_t *edge_of = by_obj;
+	for (uint32_t e = 0; e < m; e++)
+		edge_of[by_subj[e]] = e;
+	free(by_subj);
 	g->pred[0] = tm_xmalloc(mm);
 	g->rel = tm_xmalloc(mm * sizeof(int64_t));
 	g->start = tm_xmalloc(mm * sizeof(int32_t));
 	g->end = tm_xmalloc(mm * sizeof(int32_t));
 	g->share = tm_xmalloc(mm * sizeof(float));
-	for (uint32_t e = 0; e < m; e++) {
-		const struct raw_edge *r = &raw[by_subj[e]];
-		g->nbr[0][e] = r->object;
-		g->pred[0][e] = r->predicate;
-		g->rel[e] = r->rel_id;
-		g->start[e] = r->start;
-		g->end[e] = r->end;
-		g->share[e] = r->share;
+	for (uint32_t i = 0; i < m; i++) {
+		uint32_t e = edge_of[i];
+		g->pred[0][e] = raw[i].predicate;
+		g->rel[e] = raw[i].rel_id;
+		g->start[e] = raw[i].start;
+		g->end[e] = raw[i].end;
+		g->share[e] = raw[i].share;
 	}
-	free(by_subj);
+	free(edge_of);
 	free(g->raw);
 	g->raw = NULL;
 	g->n_raw = g->cap_raw = 0;
@@ -347,7 +362,7 @@ tm_rc tm_graph_finish(tm_graph *g, tm_err *err)
 	g->nbr[1] = tm_xmalloc(mm * sizeof(uint32_t));
 	g->pred[1] = tm_xmalloc(mm);
 	g->in_id = tm_xmalloc(mm * sizeof(uint32_t));
-	memcpy(cur, g->off[1], ((size_t)n + 1) * sizeof(*cur));
+	memcpy(cur, g->off[1], nn * sizeof(*cur));
 	for (uint32_t u = 0; u < n; u++) {
 		for (uint32_t e = g->off[0][u]; e < g->off[0][u + 1]; e++) {
 			uint32_t pos = cur[g->nbr[0][e]]++;
@@ -357,7 +372,6 @@ tm_rc tm_graph_finish(tm_graph *g, tm_err *err)
 		}
 	}
 	free(cur);
-	free(cnt);
 	g->m = m;
 	g->finished = 1;
 	return TM_OK;
@@ -867,8 +881,9 @@ static tm_rc check_node(const tm_graph *g, tm_node n, tm_err *err)
 }
 
 /*
- * With k > 0 the number of paths is k, lowered to max_paths only when that is
- * given.  Hops beyond HOPS_MAX are clamped to it.
+ * With k > 0, k alone says how many paths (max_paths caps the all-shortest
+ * mode only: callers fill it with a default they did not choose for k).
+ * Hops beyond HOPS_MAX are clamped to it.
  */
 tm_rc tm_graph_paths(const tm_graph *g, tm_node a, tm_node b, const tm_path_opts *opts, tm_paths *out,
 		     tm_err *err)
@@ -893,10 +908,7 @@ tm_rc tm_graph_paths(const tm_graph *g, tm_node a, tm_node b, const tm_path_opts
 	struct scratch *s = scratch_get(g);
 	scratch_need_aux(s);
 	if (opts->k > 0) {
-		size_t k = (size_t)opts->k;
-		if (opts->max_paths && opts->max_paths < k)
-			k = opts->max_paths;
-		yen(g, s, &q, a, b, max_hops, k, out);
+		yen(g, s, &q, a, b, max_hops, (size_t)opts->k, out);
 	} else {
 		all_shortest(g, s, &q, a, b, max_hops, opts->max_paths ? opts->max_paths : 32, NULL, 0, out);
 	}

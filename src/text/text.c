@@ -8,7 +8,6 @@
  */
 #include "text/text.h"
 
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,9 +68,11 @@ typedef struct ubuf {
 	int32_t cap; /* units allocated */
 } ubuf;
 
-/* Names longer than this cannot be sized in ICU's int32_t lengths after the
- * worst expansion of a pass, so they are refused up front. */
-#define MAX_NAME_BYTES (INT32_MAX / 16)
+/* Bigger inputs are refused: no name is 16 MiB long, and below this bound
+ * the worst growth of the passes (NFKC turns 3 bytes of U+FDFA into 18
+ * units, a transliteration buffer is 8 times its input) stays within ICU's
+ * int32_t lengths. */
+#define MAX_NAME_BYTES ((size_t)1 << 24)
 
 static void ubuf_reserve(ubuf *b, int32_t need)
 {
@@ -813,7 +814,8 @@ int tm_text_has_han(const char *s)
 {
 	if (!s)
 		return 0;
-	int32_t n = (int32_t)strlen(s), i = 0;
+	size_t len = strlen(s);
+	int32_t n = len > INT32_MAX ? INT32_MAX : (int32_t)len, i = 0;
 	while (i < n) {
 		UChar32 c;
 		U8_NEXT(s, i, n, c);
