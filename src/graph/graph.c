@@ -313,22 +313,23 @@ tm_rc tm_graph_finish(tm_graph *g, tm_err *err)
 	}
 
 	uint32_t *by_subj = tm_xmalloc(mm * sizeof(uint32_t));
-	g->nbr[0] = tm_xmalloc(mm * sizeof(uint32_t));
-	memcpy(cur, g->off[0], nn * sizeof(*cur));
+	uint32_t *out_nbr = g->nbr[0] = tm_xmalloc(mm * sizeof(uint32_t));
+	const uint32_t *off_out = g->off[0], *off_in = g->off[1];
+	memcpy(cur, off_out, nn * sizeof(*cur));
 	for (uint32_t u = 0; u < n; u++) {
-		for (uint32_t j = g->off[1][u]; j < g->off[1][u + 1]; j++) {
+		for (uint32_t j = off_in[u]; j < off_in[u + 1]; j++) {
 			uint32_t pos = cur[subj_of[j]]++;
 			by_subj[pos] = by_obj[j];
-			g->nbr[0][pos] = u;
+			out_nbr[pos] = u;
 		}
 	}
 	free(subj_of);
 
 	for (uint32_t u = 0; u < n; u++) {
-		uint32_t lo = g->off[0][u], hi = g->off[0][u + 1];
+		uint32_t lo = off_out[u], hi = off_out[u + 1];
 		while (lo < hi) {
 			uint32_t run = lo + 1;
-			while (run < hi && g->nbr[0][run] == g->nbr[0][lo])
+			while (run < hi && out_nbr[run] == out_nbr[lo])
 				run++;
 			if (run - lo > 1)
 				sort_run(raw, by_subj + lo, run - lo);
@@ -341,34 +342,34 @@ tm_rc tm_graph_finish(tm_graph *g, tm_err *err)
 	for (uint32_t e = 0; e < m; e++)
 		edge_of[by_subj[e]] = e;
 	free(by_subj);
-	g->pred[0] = tm_xmalloc(mm);
-	g->rel = tm_xmalloc(mm * sizeof(int64_t));
-	g->start = tm_xmalloc(mm * sizeof(int32_t));
-	g->end = tm_xmalloc(mm * sizeof(int32_t));
-	g->share = tm_xmalloc(mm * sizeof(float));
+	uint8_t *pred = g->pred[0] = tm_xmalloc(mm);
+	int64_t *rel = g->rel = tm_xmalloc(mm * sizeof(int64_t));
+	int32_t *start = g->start = tm_xmalloc(mm * sizeof(int32_t));
+	int32_t *end = g->end = tm_xmalloc(mm * sizeof(int32_t));
+	float *share = g->share = tm_xmalloc(mm * sizeof(float));
 	for (uint32_t i = 0; i < m; i++) {
 		uint32_t e = edge_of[i];
-		g->pred[0][e] = raw[i].predicate;
-		g->rel[e] = raw[i].rel_id;
-		g->start[e] = raw[i].start;
-		g->end[e] = raw[i].end;
-		g->share[e] = raw[i].share;
+		pred[e] = raw[i].predicate;
+		rel[e] = raw[i].rel_id;
+		start[e] = raw[i].start;
+		end[e] = raw[i].end;
+		share[e] = raw[i].share;
 	}
 	free(edge_of);
 	free(g->raw);
 	g->raw = NULL;
 	g->n_raw = g->cap_raw = 0;
 
-	g->nbr[1] = tm_xmalloc(mm * sizeof(uint32_t));
-	g->pred[1] = tm_xmalloc(mm);
-	g->in_id = tm_xmalloc(mm * sizeof(uint32_t));
-	memcpy(cur, g->off[1], nn * sizeof(*cur));
+	uint32_t *in_nbr = g->nbr[1] = tm_xmalloc(mm * sizeof(uint32_t));
+	uint8_t *in_pred = g->pred[1] = tm_xmalloc(mm);
+	uint32_t *in_id = g->in_id = tm_xmalloc(mm * sizeof(uint32_t));
+	memcpy(cur, off_in, nn * sizeof(*cur));
 	for (uint32_t u = 0; u < n; u++) {
-		for (uint32_t e = g->off[0][u]; e < g->off[0][u + 1]; e++) {
-			uint32_t pos = cur[g->nbr[0][e]]++;
-			g->nbr[1][pos] = u;
-			g->pred[1][pos] = g->pred[0][e];
-			g->in_id[pos] = e;
+		for (uint32_t e = off_out[u]; e < off_out[u + 1]; e++) {
+			uint32_t pos = cur[out_nbr[e]]++;
+			in_nbr[pos] = u;
+			in_pred[pos] = pred[e];
+			in_id[pos] = e;
 		}
 	}
 	free(cur);

@@ -1121,8 +1121,10 @@ static tm_rc search_fts(tm_store *st, const char *col, const char *text, double 
 {
 	tm_buf q = TM_BUF_INIT;
 	fts_query(&q, col, text);
-	if (!q.len)
+	if (!q.len) {
+		tm_buf_release(&q);
 		return TM_OK;
+	}
 	sqlite3_stmt *s = tm_store_stmt(st, S_FTS_MATCH);
 	sqlite3_bind_text(s, 1, q.buf, (int)q.len, SQLITE_STATIC);
 	int rc;

@@ -440,6 +440,18 @@ static int owner_chain_cmp(const void *x, const void *y)
 	return chain_key_cmp(na, a->rel_ids, (int)a->n, nb, b->rel_ids, (int)b->n);
 }
 
+/* The engine's own order: depth first, owners by (node, relation id). */
+static int owner_chain_dfs_cmp(const tm_owner_chain *a, const tm_owner_chain *b)
+{
+	for (size_t i = 1; i < a->n && i < b->n; i++) {
+		if (a->nodes[i] != b->nodes[i])
+			return a->nodes[i] < b->nodes[i] ? -1 : 1;
+		if (a->rel_ids[i - 1] != b->rel_ids[i - 1])
+			return a->rel_ids[i - 1] < b->rel_ids[i - 1] ? -1 : 1;
+	}
+	return 0;
+}
+
 static void check_owners(struct tgraph *t, struct tally *ty)
 {
 	for (int qn = 0; qn < 6; qn++) {
@@ -461,6 +473,8 @@ static void check_owners(struct tgraph *t, struct tally *ty)
 		CHECK(tm_graph_owners(t->g, node, max_depth, 0, &o, &err) == TM_OK);
 		CHECK(o.n_chains == bc.n);
 		CHECK(!o.truncated);
+		for (size_t i = 1; i < o.n_chains; i++)
+			CHECK(owner_chain_dfs_cmp(&o.chains[i - 1], &o.chains[i]) < 0);
 		if (o.n_chains > 1)
 			qsort(o.chains, o.n_chains, sizeof(*o.chains), owner_chain_cmp);
 		for (size_t i = 0; i < o.n_chains && i < bc.n; i++) {
