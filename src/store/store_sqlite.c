@@ -179,8 +179,11 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 	if (tm_store_exec(st, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err) ||
 	    migrate(st, flags & TM_STORE_READONLY, err)) {
 		tm_rc rc = err ? err->rc : TM_ERR_DB;
-		if (err)
-			tm_fail(err, rc, "unable to use '%s': %s", path, err->msg);
+		if (err) {
+			char why[sizeof(err->msg)];
+			memcpy(why, err->msg, sizeof(why));
+			tm_fail(err, rc, "unable to use '%s': %s", path, why);
+		}
 		sqlite3_close(st->db);
 		free(st);
 		return rc;
