@@ -3,19 +3,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "view/view.h"
+
 tm_rc tm_cli_node_of(tm_cli *cli, const char *id, tm_node *out, tm_err *err)
 {
-	tm_ekey k;
-	tm_rc rc = tm_store_ekey(cli->st, id, &k, err);
-	*out = (tm_node)k;
-	return rc;
+	return tm_view_node_of(cli->st, id, out, err);
 }
 
 char *tm_cli_id_of(tm_cli *cli, tm_node node)
 {
-	char *id = NULL;
-	tm_store_entity_id(cli->st, (tm_ekey)node, &id, NULL);
-	return id;
+	return tm_view_id_of(cli->st, node);
 }
 
 char *tm_cli_node_label(tm_cli *cli, tm_node node)
@@ -33,31 +30,19 @@ char *tm_cli_node_label(tm_cli *cli, tm_node node)
 	return tm_buf_detach(&b);
 }
 
+/* The store drops edges of predicates this build does not know, so a step's
+ * predicate is always in range; the check keeps a bad index from reading past
+ * the table should that change. */
+static const tm_predicate *step_predicate(const tm_step *step)
+{
+	if (step->predicate < 0 || (size_t)step->predicate >= tm_n_predicates)
+		return &tm_predicates[0];
+	return &tm_predicates[step->predicate];
+}
+
 json_t *tm_cli_step_json(tm_cli *cli, const tm_step *step)
 {
-	json_t *o = json_object();
-	char *from = tm_cli_id_of(cli, step->from), *to = tm_cli_id_of(cli, step->to);
-	const tm_predicate *p = &tm_predicates[step->predicate];
-	json_object_set_new(o, "from", json_string(from ? from : ""));
-	json_object_set_new(o, "predicate", json_string(p->id));
-	json_object_set_new(o, "to", json_string(to ? to : ""));
-	json_object_set_new(o, "direction", json_string(step->forward ? "forward" : "inverse"));
-	json_object_set_new(o, "label", json_string(step->forward || p->symmetric ? p->label_en : p->inverse_en));
-	json_object_set_new(o, "label_zh", json_string(step->forward || p->symmetric ? p->label_zh : p->inverse_zh));
-	tm_relation r;
-	if (tm_store_get_relation(cli->st, step->rel_id, &r, NULL) == TM_OK) {
-		if (r.start[0])
-			json_object_set_new(o, "start", json_string(r.start));
-		if (r.end[0])
-			json_object_set_new(o, "end", json_string(r.end));
-		json_object_set_new(o, "sources", tm_cli_cites_json(cli, &r.cites));
-		tm_relation_release(&r);
-	} else {
-		json_object_set_new(o, "sources", json_array());
-	}
-	free(from);
-	free(to);
-	return o;
+	return tm_view_step_json(cli->st, step);
 }
 
 static size_t note_number(tm_strv *notes, const char *source)
@@ -71,7 +56,7 @@ static size_t note_number(tm_strv *notes, const char *source)
 
 void tm_cli_print_step(tm_cli *cli, const tm_step *step, tm_strv *notes)
 {
-	const tm_predicate *p = &tm_predicates[step->predicate];
+	const tm_predicate *p = step_predicate(step);
 	char *from = tm_cli_node_label(cli, step->from), *to = tm_cli_node_label(cli, step->to);
 	printf("  %s —%s→ %s ", from, step->forward || p->symmetric ? p->label_en : p->inverse_en, to);
 	tm_relation r;

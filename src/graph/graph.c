@@ -7,7 +7,8 @@
  * the attributes that only the algorithms' second look needs (relation id,
  * dates, share) are stored once, by edge id; direction 1 carries the
  * neighbour, a copy of the predicate (filters read it on every step) and the
- * edge id.  That is 34 bytes an edge and 8 a node: 4M edges fit in ~150 MB.
+ * edge id.  That is 34 bytes an edge and 9 a node: 1M nodes and 4M edges
+ * take ~140 MB (shares are floats: a percent needs no more).
  * Each node's list is sorted by (neighbour, relation id), so every traversal,
  * and so every result, is deterministic.
  *
@@ -19,7 +20,9 @@
  * query takes one (or allocates one), returns it when done, and
  * tm_graph_free() frees them all.  That keeps the graph shareable across
  * threads without locks, without the thread-exit leaks of _Thread_local
- * caches, and without ever pairing a buffer with a freed graph.
+ * caches, and without ever pairing a buffer with a freed graph.  A buffer
+ * costs 24 bytes a node (8 for the state, 8 for the BFS queues, 8 for parent
+ * links), allocated lazily, so 24 MB per concurrent query on 1M nodes.
  */
 #include "graph/graph.h"
 
@@ -38,7 +41,7 @@
 #define DIR_BIT 0x80000000u
 
 /* Scratch flags. */
-#define F_BANNED 1u   /* Yen: a root node the spur path may not enter */
+#define F_BANNED 1u   /* may not be entered: Yen's root nodes; the owners chain so far */
 #define F_ON_A 2u     /* on a shortest path, on the a side of the meeting layer */
 #define F_CANDS 4u    /* aux holds the index of this node's successor range */
 
@@ -87,12 +90,12 @@ struct scratch {
 	uint32_t lay[2][HOPS_MAX + 2]; /* q[side][lay[side][d]] starts BFS layer d */
 	uint32_t *aux;  /* per node: a parent or a range index, as the flags or the query say */
 	uint32_t *aux2; /* per node: the parent edge id, DIR_BIT set when walked forward */
-	struct cand *cand;
+	struct cand *cand; /* successor lists of the nodes on shortest paths */
 	size_t n_cand, cap_cand;
-	struct range *rng;
+	struct range *rng; /* one per node with F_CANDS: its slice of cand */
 	size_t n_rng, cap_rng;
-	struct frame frames[HOPS_MAX + 1];
-	tm_step steps[HOPS_MAX];
+	struct frame frames[HOPS_MAX + 1]; /* the enumeration's stack */
+	tm_step steps[HOPS_MAX];           /* the path being enumerated */
 };
 
 struct tm_graph {
@@ -777,16 +780,18 @@ static void all_shortest(const tm_graph *g, struct scratch *s, const struct quer
 	s->lay[0][0] = s->lay[1][0] = 0;
 	s->lay[0][1] = s->lay[1][1] = 1;
 	int depth[2] = { 0, 0 }, L = -1;
+	uint64_t cost[2] = { layer_cost(g, s, 0, 0), layer_cost(g, s, 1, 0) };
 	while (depth[0] + depth[1] < max_hops) {
 		uint32_t size0 = s->lay[0][depth[0] + 1] - s->lay[0][depth[0]];
 		uint32_t size1 = s->lay[1][depth[1] + 1] - s->lay[1][depth[1]];
 		if (!size0 || !size1)
 			break;
-		int side = layer_cost(g, s, 0, depth[0]) <= layer_cost(g, s, 1, depth[1]) ? 0 : 1;
+		int side = cost[0] <= cost[1] ? 0 : 1;
 		L = expand(g, s, q, side, depth[side], a, b);
 		depth[side]++;
 		if (L >= 0)
 			break;
+		cost[side] = layer_cost(g, s, side, depth[side]);
 	}
 	if (L < 0)
 		return;
@@ -1040,6 +1045,8 @@ tm_rc tm_graph_owners(const tm_graph *g, tm_node node, int max_depth, size_t max
 		return tm_fail(err, TM_ERR_INVALID, "max depth %d is negative", max_depth);
 	if (!max_depth)
 		max_depth = 32;
+	if ((uint32_t)max_depth > g->n)
+		max_depth = (int)g->n; /* no chain repeats a node: a longer bound means nothing */
 	if (!max_chains)
 		max_chains = 1000;
 	uint64_t mask = ownership_mask();
