@@ -2,7 +2,7 @@
 # commands of the README.  Every build also runs scripts/install-deps, which
 # does nothing when all is installed.
 
-PKGS      := sqlite3 icu-uc icu-i18n jansson
+PKGS      := sqlite3 icu-uc icu-i18n jansson libmicrohttpd
 CC        ?= cc
 CLANG     ?= clang
 WARN      := -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers
@@ -14,9 +14,12 @@ OPT       ?= -O2 -g
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
 LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c \
-                                src/graph/*.c src/io/*.c src/match/*.c))
-CLI_SRC   := $(sort $(wildcard src/cli/*.c)) src/main.c
-HDRS      := $(wildcard src/*/*.h)
+                                src/graph/*.c src/io/*.c src/match/*.c src/view/*.c src/campaign/*.c))
+# src/http and the assets it embeds (generated from web/ by web/embed)
+HTTP_SRC  := $(sort $(wildcard src/http/*.c)) build/gen/http_assets.c
+CLI_SRC   := $(sort $(wildcard src/cli/*.c)) $(HTTP_SRC) src/main.c
+HDRS      := $(wildcard src/*/*.h src/*/*.def)
+WEB_SRC   := $(wildcard web/*.css web/*.svg web/js/*.js web/i18n/*.json)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 
 REL_OBJ   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(CLI_SRC))
@@ -58,13 +61,21 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
 	$(CLANG) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(PKG_CFLAGS) \
 		-o $@ $< $(LIB_SRC) $(PKG_LIBS)
 
+# npm packages at the versions of the committed lock file: cytoscape (embedded)
+# and playwright-core (drives Debian's chromium in tests/e2e)
+web/node_modules/.package-lock.json: web/package.json web/package-lock.json
+	cd web && npm ci --no-audit --no-fund --loglevel=error
+
+build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.json
+	python3 web/embed $@
+
 demo.db: tiemap $(wildcard data/seed/*.jsonl)
 	rm -f $@.tmp
 	./tiemap --db $@.tmp --quiet import data/seed/*.jsonl
 	mv $@.tmp $@
 
 demo: all demo.db
-	./tiemap --db demo.db tour
+	./tiemap --db demo.db serve --listen 127.0.0.1:8080
 
 tour: all demo.db
 	./tiemap --db demo.db tour

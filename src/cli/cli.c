@@ -9,10 +9,12 @@
 #include <unistd.h>
 
 #include "text/text.h"
+#include "view/view.h"
 
 static const tm_cmd *const commands[] = {
 	&tm_cmd_init, &tm_cmd_import, &tm_cmd_export, &tm_cmd_search, &tm_cmd_show, &tm_cmd_path,
-	&tm_cmd_owners, &tm_cmd_neighbors, &tm_cmd_check, &tm_cmd_stats, &tm_cmd_tour,
+	&tm_cmd_owners, &tm_cmd_neighbors, &tm_cmd_check, &tm_cmd_stats, &tm_cmd_tour, &tm_cmd_gen,
+	&tm_cmd_serve, &tm_cmd_action, &tm_cmd_digest, &tm_cmd_feed, &tm_cmd_near, &tm_cmd_screen,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -102,61 +104,26 @@ int tm_cli_print_json(json_t *v)
 	return rc == 0 ? TM_EXIT_OK : TM_EXIT_FAIL;
 }
 
+/* The JSON shapes live in src/view, shared with the web API; these keep the
+ * names the commands use. */
 json_t *tm_cli_cite_json(tm_cli *cli, const tm_cite *c)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(c->source));
-	tm_source s;
-	if (tm_store_get_source(cli->st, c->source, &s, NULL) == TM_OK) {
-		json_object_set_new(o, "title", json_string(s.title));
-		if (s.publisher)
-			json_object_set_new(o, "publisher", json_string(s.publisher));
-		if (s.date[0])
-			json_object_set_new(o, "date", json_string(s.date));
-		if (s.url)
-			json_object_set_new(o, "url", json_string(s.url));
-		tm_source_release(&s);
-	}
-	if (c->quote)
-		json_object_set_new(o, "quote", json_string(c->quote));
-	if (c->page)
-		json_object_set_new(o, "page", json_string(c->page));
-	return o;
+	return tm_view_cite_json(cli->st, c);
 }
 
 json_t *tm_cli_cites_json(tm_cli *cli, const tm_cites *c)
 {
-	json_t *arr = json_array();
-	for (size_t i = 0; i < c->n; i++)
-		json_array_append_new(arr, tm_cli_cite_json(cli, &c->v[i]));
-	return arr;
+	return tm_view_cites_json(cli->st, c);
 }
 
 void tm_cli_entity_names(tm_cli *cli, const char *id, char **en, char **zh)
 {
-	tm_entity e;
-	if (tm_store_get_entity(cli->st, id, &e, NULL) != TM_OK) {
-		*en = tm_xstrdup(id);
-		*zh = tm_xstrdup(id);
-		return;
-	}
-	*en = tm_xstrdup(tm_entity_display_name(&e, "en"));
-	*zh = tm_xstrdup(tm_entity_display_name(&e, "zh"));
-	tm_entity_release(&e);
+	tm_view_entity_names(cli->st, id, en, zh);
 }
 
 json_t *tm_cli_entity_ref_json(tm_cli *cli, const char *id)
 {
-	json_t *o = json_object();
-	json_object_set_new(o, "id", json_string(id));
-	tm_entity e;
-	if (tm_store_get_entity(cli->st, id, &e, NULL) == TM_OK) {
-		json_object_set_new(o, "kind", json_string(e.kind));
-		json_object_set_new(o, "name", json_string(tm_entity_display_name(&e, "en")));
-		json_object_set_new(o, "name_zh", json_string(tm_entity_display_name(&e, "zh")));
-		tm_entity_release(&e);
-	}
-	return o;
+	return tm_view_entity_ref_json(cli->st, id);
 }
 
 static int terminal_width(void)

@@ -105,6 +105,13 @@ TM_CMD(neighbors);
 TM_CMD(check);
 TM_CMD(stats);
 TM_CMD(tour);
+TM_CMD(gen);
+TM_CMD(serve);
+TM_CMD(action);
+TM_CMD(digest);
+TM_CMD(feed);
+TM_CMD(near);
+TM_CMD(screen);
 #undef TM_CMD
 
 #endif

@@ -42,11 +42,15 @@ static int run(tm_cli *cli, int argc, char **argv)
 		json_object_set_new(o, "sources", json_integer((json_int_t)rep.sources));
 		json_object_set_new(o, "entities", json_integer((json_int_t)rep.entities));
 		json_object_set_new(o, "relations", json_integer((json_int_t)rep.relations));
+		json_object_set_new(o, "sites", json_integer((json_int_t)rep.sites));
+		json_object_set_new(o, "actions", json_integer((json_int_t)rep.actions));
 		json_object_set_new(o, "seconds", json_real(tm_now() - t0));
 		status = tm_cli_print_json(o);
 	} else if (!cli->quiet) {
-		printf("imported %zu sources, %zu entities, %zu relations in %.2fs\n", rep.sources, rep.entities,
-		       rep.relations, tm_now() - t0);
+		printf("imported %zu sources, %zu entities, %zu relations", rep.sources, rep.entities, rep.relations);
+		if (rep.sites || rep.actions)
+			printf(", %zu sites, %zu actions", rep.sites, rep.actions);
+		printf(" in %.2fs\n", tm_now() - t0);
 	}
 	tm_import_report_release(&rep);
 	return status;
@@ -55,9 +59,10 @@ static int run(tm_cli *cli, int argc, char **argv)
 const tm_cmd tm_cmd_import = {
 	"import", run, TM_CMD_CREATE | TM_CMD_WRITE, "import [--allow-unsourced] FILE...",
 	"load JSON Lines files, all or nothing",
-	"Reads records (source, entity, relation) one JSON object a line; '-' reads\n"
-	"standard input.  Every line is checked first: on any bad line nothing is\n"
-	"written, each problem is listed as FILE:LINE: reason and the exit status is 1.\n"
+	"Reads records (source, entity, relation, site, action) one JSON object a\n"
+	"line; '-' reads standard input.  Every line is checked first: on any bad\n"
+	"line nothing is written, each problem is listed as FILE:LINE: reason and\n"
+	"the exit status is 1.\n"
 	"A record whose id exists replaces it; importing the same file twice changes\n"
 	"nothing.  --allow-unsourced accepts claims without a citation and marks them,\n"
 	"so that 'tiemap check' lists them.  The format is in docs/format.md.\n",

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "view/view.h"
+
 static int run(tm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -31,27 +33,15 @@ static int run(tm_cli *cli, int argc, char **argv)
 	tm_graph *g;
 	tm_node node;
 	tm_hood h = { 0 };
-	if (tm_cli_graph(cli, &g, &err) || tm_cli_node_of(cli, id, &node, &err) ||
-	    tm_graph_neighbors(g, node, (int)depth, (size_t)limit, &h, &err)) {
+	json_t *o;
+	if (tm_cli_graph(cli, &g, &err)) {
 		status = tm_cli_error(&err);
 	} else if (cli->json) {
-		json_t *nodes = json_array(), *edges = json_array();
-		for (size_t i = 0; i < h.n_nodes; i++) {
-			char *nid = tm_cli_id_of(cli, h.nodes[i]);
-			json_t *n = tm_cli_entity_ref_json(cli, nid ? nid : "");
-			json_object_set_new(n, "depth", json_integer(h.dist[i]));
-			json_array_append_new(nodes, n);
-			free(nid);
-		}
-		for (size_t i = 0; i < h.n_edges; i++)
-			json_array_append_new(edges, tm_cli_step_json(cli, &h.edges[i]));
-		json_t *root = json_object();
-		json_object_set_new(root, "id", json_string(id));
-		json_object_set_new(root, "depth", json_integer(depth));
-		json_object_set_new(root, "nodes", nodes);
-		json_object_set_new(root, "edges", edges);
-		json_object_set_new(root, "truncated", json_boolean(h.truncated));
-		status = tm_cli_print_json(root);
+		status = tm_view_neighbors(cli->st, g, id, (int)depth, (size_t)limit, &o, &err) ? tm_cli_error(&err) :
+												       tm_cli_print_json(o);
+	} else if (tm_cli_node_of(cli, id, &node, &err) ||
+		   tm_graph_neighbors(g, node, (int)depth, (size_t)limit, &h, &err)) {
+		status = tm_cli_error(&err);
 	} else {
 		static const char *headers[] = { "DEPTH", "ID", "KIND", "NAME" };
 		tm_table t;

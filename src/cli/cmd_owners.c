@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 
+#include "view/view.h"
+
 static void share_text(double share, char *buf, size_t n)
 {
 	if (share < 0)
@@ -22,57 +24,13 @@ static int run(tm_cli *cli, int argc, char **argv)
 	tm_graph *g;
 	tm_node node;
 	tm_owners own = { 0 };
-	if (tm_cli_graph(cli, &g, &err) || tm_cli_node_of(cli, id, &node, &err) ||
-	    tm_graph_owners(g, node, 0, 0, &own, &err)) {
+	json_t *o;
+	if (tm_cli_graph(cli, &g, &err)) {
 		status = tm_cli_error(&err);
 	} else if (cli->json) {
-		json_t *chains = json_array();
-		for (size_t i = 0; i < own.n_chains; i++) {
-			json_t *ents = json_array(), *rels = json_array();
-			for (size_t k = 0; k < own.chains[i].n; k++) {
-				char *eid = tm_cli_id_of(cli, own.chains[i].nodes[k]);
-				json_array_append_new(ents, json_string(eid ? eid : ""));
-				free(eid);
-			}
-			for (size_t k = 0; k + 1 < own.chains[i].n; k++) {
-				tm_relation r;
-				if (tm_store_get_relation(cli->st, own.chains[i].rel_ids[k], &r, NULL) != TM_OK)
-					continue;
-				json_t *e = json_object();
-				json_object_set_new(e, "owner", json_string(r.subject));
-				json_object_set_new(e, "predicate", json_string(r.predicate));
-				json_object_set_new(e, "owned", json_string(r.object));
-				if (r.has_share)
-					json_object_set_new(e, "share", json_real(r.share));
-				json_object_set_new(e, "sources", tm_cli_cites_json(cli, &r.cites));
-				json_array_append_new(rels, e);
-				tm_relation_release(&r);
-			}
-			json_t *c = json_object();
-			json_object_set_new(c, "entities", ents);
-			json_object_set_new(c, "effective_share",
-					    own.chains[i].effective_share < 0 ? json_null() :
-										json_real(own.chains[i].effective_share));
-			json_object_set_new(c, "edges", rels);
-			json_array_append_new(chains, c);
-		}
-		json_t *parents = json_array();
-		for (size_t i = 0; i < own.n_totals; i++) {
-			char *pid = tm_cli_id_of(cli, own.totals[i].parent);
-			json_t *p = json_object();
-			json_object_set_new(p, "id", json_string(pid ? pid : ""));
-			json_object_set_new(p, "effective_share",
-					    own.totals[i].effective_share < 0 ? json_null() :
-										json_real(own.totals[i].effective_share));
-			json_object_set_new(p, "chains", json_integer((json_int_t)own.totals[i].n_chains));
-			json_array_append_new(parents, p);
-			free(pid);
-		}
-		json_t *root = json_object();
-		json_object_set_new(root, "id", json_string(id));
-		json_object_set_new(root, "chains", chains);
-		json_object_set_new(root, "ultimate_parents", parents);
-		status = tm_cli_print_json(root);
+		status = tm_view_owners(cli->st, g, id, &o, &err) ? tm_cli_error(&err) : tm_cli_print_json(o);
+	} else if (tm_cli_node_of(cli, id, &node, &err) || tm_graph_owners(g, node, 0, 0, &own, &err)) {
+		status = tm_cli_error(&err);
 	} else if (own.n_chains == 0) {
 		printf("%s has no known owner\n", id);
 	} else {

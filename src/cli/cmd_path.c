@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "view/view.h"
+
 /* Parse "owns,acquired" into a predicate bit mask; -1 on an unknown name. */
 static int64_t predicate_mask(const char *list)
 {
@@ -91,26 +93,14 @@ static int run(tm_cli *cli, int argc, char **argv)
 	tm_graph *g;
 	tm_node na, nb;
 	tm_paths paths = { 0 };
-	if (tm_cli_graph(cli, &g, &err) || tm_cli_node_of(cli, a, &na, &err) || tm_cli_node_of(cli, b, &nb, &err) ||
-	    tm_graph_paths(g, na, nb, &po, &paths, &err)) {
+	json_t *o;
+	if (tm_cli_graph(cli, &g, &err)) {
 		status = tm_cli_error(&err);
 	} else if (cli->json) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < paths.n; i++) {
-			json_t *edges = json_array();
-			for (size_t s = 0; s < paths.v[i].n; s++)
-				json_array_append_new(edges, tm_cli_step_json(cli, &paths.v[i].steps[s]));
-			json_t *p = json_object();
-			json_object_set_new(p, "hops", json_integer((json_int_t)paths.v[i].n));
-			json_object_set_new(p, "edges", edges);
-			json_array_append_new(arr, p);
-		}
-		json_t *root = json_object();
-		json_object_set_new(root, "from", json_string(a));
-		json_object_set_new(root, "to", json_string(b));
-		json_object_set_new(root, "paths", arr);
-		json_object_set_new(root, "truncated", json_boolean(paths.truncated));
-		status = tm_cli_print_json(root);
+		status = tm_view_path(cli->st, g, a, b, &po, &o, &err) ? tm_cli_error(&err) : tm_cli_print_json(o);
+	} else if (tm_cli_node_of(cli, a, &na, &err) || tm_cli_node_of(cli, b, &nb, &err) ||
+		   tm_graph_paths(g, na, nb, &po, &paths, &err)) {
+		status = tm_cli_error(&err);
 	} else if (paths.n == 0) {
 		printf("no path between %s and %s within %d hops\n", a, b, po.max_hops);
 		status = TM_EXIT_FAIL;

@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "view/view.h"
+
 static int run(tm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -26,38 +28,17 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_buf_addf(&q, "%s%s", i > optind ? " " : "", argv[i]);
 	tm_hits hits;
 	tm_err err = { 0 };
+	if (cli->json) {
+		json_t *o;
+		tm_rc rc = tm_view_search(cli->st, q.buf, (size_t)limit, &o, &err);
+		tm_buf_release(&q);
+		return rc ? tm_cli_error(&err) : tm_cli_print_json(o);
+	}
 	tm_rc rc = tm_store_search(cli->st, q.buf, (size_t)limit, &hits, &err);
 	tm_buf_release(&q);
 	if (rc)
 		return tm_cli_error(&err);
-	int status = TM_EXIT_OK;
-	if (cli->json) {
-		json_t *results = json_array();
-		for (size_t i = 0; i < hits.n; i++) {
-			json_t *o = json_object();
-			json_object_set_new(o, "id", json_string(hits.v[i].id));
-			json_object_set_new(o, "kind", json_string(hits.v[i].kind));
-			json_object_set_new(o, "name", json_string(hits.v[i].name));
-			json_t *names = json_array();
-			tm_entity e;
-			if (tm_store_get_entity(cli->st, hits.v[i].id, &e, NULL) == TM_OK) {
-				for (size_t k = 0; k < e.n_names; k++) {
-					json_t *n = json_object();
-					json_object_set_new(n, "text", json_string(e.names[k].text));
-					json_object_set_new(n, "lang", json_string(e.names[k].lang));
-					json_array_append_new(names, n);
-				}
-				tm_entity_release(&e);
-			}
-			json_object_set_new(o, "names", names);
-			json_object_set_new(o, "matched", json_string(hits.v[i].matched));
-			json_object_set_new(o, "score", json_real((double)(long)(hits.v[i].score * 1000 + 0.5) / 1000));
-			json_array_append_new(results, o);
-		}
-		json_t *root = json_object();
-		json_object_set_new(root, "results", results);
-		status = tm_cli_print_json(root);
-	} else if (hits.n == 0) {
+	if (hits.n == 0) {
 		printf("no match\n");
 	} else {
 		static const char *headers[] = { "ID", "KIND", "NAME", "MATCHED", "SCORE" };
@@ -73,7 +54,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_table_release(&t);
 	}
 	tm_hits_release(&hits);
-	return status;
+	return TM_EXIT_OK;
 }
 
 const tm_cmd tm_cmd_search = {

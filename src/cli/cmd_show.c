@@ -3,69 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "io/io.h"
-
-/* Relations of one entity, collected so they can be grouped. */
-struct rel_item {
-	int64_t id;
-	tm_relation rel;
-	int outgoing; /* the entity is the subject */
-};
-struct rel_list {
-	const char *self;
-	struct rel_item *v;
-	size_t n, cap;
-};
-
-static int collect(void *ctx, int64_t id, const tm_relation *r)
-{
-	struct rel_list *l = ctx;
-	TM_GROW(l->v, l->cap, l->n + 1);
-	struct rel_item *it = &l->v[l->n++];
-	it->id = id;
-	it->outgoing = strcmp(r->subject, l->self) == 0;
-	/* copy: the callback's record is borrowed */
-	memset(&it->rel, 0, sizeof(it->rel));
-	it->rel.subject = tm_xstrdup(r->subject);
-	it->rel.predicate = tm_xstrdup(r->predicate);
-	it->rel.object = tm_xstrdup(r->object);
-	memcpy(it->rel.start, r->start, sizeof(r->start));
-	memcpy(it->rel.end, r->end, sizeof(r->end));
-	it->rel.has_amount = r->has_amount;
-	it->rel.amount = r->amount;
-	it->rel.currency = tm_xstrdup(r->currency);
-	it->rel.has_share = r->has_share;
-	it->rel.share = r->share;
-	it->rel.note = tm_xstrdup(r->note);
-	it->rel.unsourced = r->unsourced;
-	for (size_t i = 0; i < r->cites.n; i++)
-		tm_cites_push(&it->rel.cites, r->cites.v[i].source, r->cites.v[i].quote, r->cites.v[i].page);
-	return 0;
-}
-
-/* Group order: predicates in vocabulary order, outgoing before incoming. */
-static int group_of(const struct rel_item *it)
-{
-	return tm_predicate_index(it->rel.predicate) * 2 + (it->outgoing ? 0 : 1);
-}
-
-static int item_cmp(const void *a, const void *b)
-{
-	const struct rel_item *x = a, *y = b;
-	int gx = group_of(x), gy = group_of(y);
-	if (gx != gy)
-		return gx - gy;
-	const char *ox = x->outgoing ? x->rel.object : x->rel.subject;
-	const char *oy = y->outgoing ? y->rel.object : y->rel.subject;
-	int c = strcmp(ox, oy);
-	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
-}
-
-static const char *label_of(const struct rel_item *it)
-{
-	const tm_predicate *p = tm_predicate_find(it->rel.predicate);
-	return it->outgoing || p->symmetric ? p->label_en : p->inverse_en;
-}
+#include "view/view.h"
 
 /* Footnotes: each distinct source gets one number, in order of first use. */
 struct notes {
@@ -95,7 +33,7 @@ static void print_marks(struct notes *n, const tm_cites *c)
 		printf(" (unsourced)");
 }
 
-static void print_text(tm_cli *cli, const tm_entity *e, struct rel_list *l)
+static void print_text(tm_cli *cli, const tm_entity *e, const tm_view_rels *l)
 {
 	printf("%s (%s)\n", tm_entity_display_name(e, "en"), e->id);
 	const tm_kind *k = tm_kind_find(e->kind);
@@ -126,12 +64,12 @@ static void print_text(tm_cli *cli, const tm_entity *e, struct rel_list *l)
 	printf("\n");
 	int group = -1;
 	for (size_t i = 0; i < l->n; i++) {
-		struct rel_item *it = &l->v[i];
-		if (group_of(it) != group) {
-			group = group_of(it);
-			printf("\n%s\n", label_of(it));
+		const tm_view_rel *it = &l->v[i];
+		if (tm_view_rel_group(it) != group) {
+			group = tm_view_rel_group(it);
+			printf("\n%s\n", tm_view_rel_label(it, "en"));
 		}
-		const char *other = it->outgoing ? it->rel.object : it->rel.subject;
+		const char *other = tm_view_rel_other(it);
 		char *en, *zh;
 		tm_cli_entity_names(cli, other, &en, &zh);
 		printf("  %s", en);
@@ -173,32 +111,6 @@ static void print_text(tm_cli *cli, const tm_entity *e, struct rel_list *l)
 	tm_strv_release(&notes.ids);
 }
 
-static json_t *to_json(tm_cli *cli, const tm_entity *e, struct rel_list *l)
-{
-	json_t *o = tm_entity_to_json(e);
-	json_object_del(o, "type");
-	json_object_set_new(o, "name", json_string(tm_entity_display_name(e, "en")));
-	json_object_set_new(o, "name_zh", json_string(tm_entity_display_name(e, "zh")));
-	json_object_set_new(o, "sources", tm_cli_cites_json(cli, &e->cites));
-	json_t *rels = json_array();
-	for (size_t i = 0; i < l->n; i++) {
-		struct rel_item *it = &l->v[i];
-		const tm_predicate *p = tm_predicate_find(it->rel.predicate);
-		json_t *r = tm_relation_to_json(&it->rel);
-		json_object_del(r, "type");
-		json_object_set_new(r, "direction", json_string(it->outgoing ? "out" : "in"));
-		json_object_set_new(r, "label", json_string(label_of(it)));
-		json_object_set_new(r, "label_zh",
-				    json_string(it->outgoing || p->symmetric ? p->label_zh : p->inverse_zh));
-		json_object_set_new(r, "other",
-				    tm_cli_entity_ref_json(cli, it->outgoing ? it->rel.object : it->rel.subject));
-		json_object_set_new(r, "sources", tm_cli_cites_json(cli, &it->rel.cites));
-		json_array_append_new(rels, r);
-	}
-	json_object_set_new(o, "relations", rels);
-	return o;
-}
-
 static int run(tm_cli *cli, int argc, char **argv)
 {
 	if (argc != 2)
@@ -209,21 +121,18 @@ static int run(tm_cli *cli, int argc, char **argv)
 		return status;
 	tm_entity e;
 	tm_err err = { 0 };
-	struct rel_list l = { id, NULL, 0, 0 };
-	if (tm_store_get_entity(cli->st, id, &e, &err) ||
-	    tm_store_entity_relations(cli->st, id, collect, &l, &err)) {
-		status = tm_cli_error(&err);
-	} else {
-		if (l.n > 1)
-			qsort(l.v, l.n, sizeof(l.v[0]), item_cmp);
-		if (cli->json)
-			status = tm_cli_print_json(to_json(cli, &e, &l));
-		else
-			print_text(cli, &e, &l);
+	tm_view_rels l = { 0 };
+	if (tm_store_get_entity(cli->st, id, &e, &err)) {
+		free(id);
+		return tm_cli_error(&err);
 	}
-	for (size_t i = 0; i < l.n; i++)
-		tm_relation_release(&l.v[i].rel);
-	free(l.v);
+	if (tm_view_rels_load(cli->st, id, &l, &err))
+		status = tm_cli_error(&err);
+	else if (cli->json)
+		status = tm_cli_print_json(tm_view_entity_json(cli->st, &e, &l));
+	else
+		print_text(cli, &e, &l);
+	tm_view_rels_release(&l);
 	tm_entity_release(&e);
 	free(id);
 	return status;

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "store/store_campaign.h"
+
 /* json_object_set_new steals the value: every call below hands over a fresh
  * reference, so nothing is decref'd here. */
 static void set_str(json_t *o, const char *key, const char *v)
@@ -156,13 +158,36 @@ static int jsonl_relation(void *ctx, int64_t id, const tm_relation *r)
 	return write_json_line(ctx, tm_relation_to_json(r));
 }
 
+/* Campaign records print reals with 15 digits, so that 49.267 stays 49.267. */
+static int jsonl_geo_line(struct out_ctx *c, json_t *o)
+{
+	if (json_dumpf(o, c->f, TM_IO_JSON_GEO_FLAGS) != 0 || fputc('\n', c->f) == EOF)
+		c->failed = 1;
+	json_decref(o);
+	return c->failed;
+}
+
+static int jsonl_site(void *ctx, const tm_site *s)
+{
+	return jsonl_geo_line(ctx, tm_site_to_json(s));
+}
+
+static int jsonl_action(void *ctx, const tm_action *a, const char *updated_at)
+{
+	(void)updated_at;
+	return jsonl_geo_line(ctx, tm_action_to_json(a));
+}
+
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 {
 	struct out_ctx c = { out, 0 };
 	tm_rc rc;
+	static const tm_site_filter by_id = { .by_id = 1 };
 	if ((rc = tm_store_each_source(st, jsonl_source, &c, err)) ||
 	    (!c.failed && (rc = tm_store_each_entity(st, jsonl_entity, &c, err))) ||
-	    (!c.failed && (rc = tm_store_each_relation(st, jsonl_relation, &c, err))))
+	    (!c.failed && (rc = tm_store_each_relation(st, jsonl_relation, &c, err))) ||
+	    (!c.failed && (rc = tm_store_each_site(st, &by_id, jsonl_site, &c, err))) ||
+	    (!c.failed && (rc = tm_store_each_action(st, NULL, jsonl_action, &c, err))))
 		return rc;
 	if (c.failed || fflush(out) != 0)
 		return tm_fail(err, TM_ERR_IO, "unable to write the export: %s", strerror(errno));

@@ -12,11 +12,16 @@
 #include "io/io.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include "store/store_campaign.h"
 
 /* One parsed record and where it came from. */
-enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION };
+/* In the order they are written: later types refer to earlier ones. */
+enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_SITE, REC_ACTION };
 struct rec {
 	enum rec_type type;
 	const char *file;
@@ -25,6 +30,8 @@ struct rec {
 		tm_source src;
 		tm_entity ent;
 		tm_relation rel;
+		tm_site site;
+		tm_action act;
 	} u;
 	char *canon; /* canonical JSON, to tell a repeat from a redefinition */
 	int dup;     /* an exact repeat of an earlier record: skipped */
@@ -44,6 +51,8 @@ static void rec_release(struct rec *r)
 	case REC_SOURCE: tm_source_release(&r->u.src); break;
 	case REC_ENTITY: tm_entity_release(&r->u.ent); break;
 	case REC_RELATION: tm_relation_release(&r->u.rel); break;
+	case REC_SITE: tm_site_release(&r->u.site); break;
+	case REC_ACTION: tm_action_release(&r->u.act); break;
 	}
 	free(r->canon);
 }
@@ -362,6 +371,166 @@ static int parse_relation(const struct import *im, json_t *o, tm_relation *r, st
 	return 0;
 }
 
+/* ---- the campaign records: actions and sites (model/action.h) ---- */
+
+/* An optional {"en": …, "zh": …}. */
+static int get_bitext(json_t *obj, const char *field, tm_bitext *out, struct why *w)
+{
+	static const char *const allowed[] = { "en", "zh", NULL };
+	json_t *v = json_object_get(obj, field);
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return failf(w, "'%s' must be an object such as {\"en\":…,\"zh\":…}", field);
+	if (check_fields(v, allowed, w) || get_str(v, "en", 0, &out->en, w) || get_str(v, "zh", 0, &out->zh, w))
+		return -1;
+	return 0;
+}
+
+/* Optional "lat", "lon" (both or neither) and "geo_precision".  Coordinates
+ * are kept to 7 decimals (about a centimetre), which also makes them print
+ * back as they were written. */
+static int get_geo(json_t *o, tm_geo *g, struct why *w)
+{
+	int has_lat, has_lon;
+	if (get_number(o, "lat", &has_lat, &g->lat, w) || get_number(o, "lon", &has_lon, &g->lon, w) ||
+	    get_str(o, "geo_precision", 0, &g->precision, w))
+		return -1;
+	if (has_lat != has_lon)
+		return failf(w, "'lat' and 'lon' go together");
+	g->has = has_lat;
+	if (g->has && !tm_geo_valid(g->lat, g->lon))
+		return failf(w, "coordinates %g,%g out of range: latitude -90..90, longitude -180..180", g->lat,
+			     g->lon);
+	if (g->precision && !g->has)
+		return failf(w, "'geo_precision' given without 'lat' and 'lon'");
+	if (g->precision && !tm_vocab_find(tm_geo_precisions, tm_n_geo_precisions, g->precision))
+		return failf(w, "unknown geo_precision '%.40s': use exact, street, city, region or country", g->precision);
+	if (g->has) {
+		g->lat = round(g->lat * 1e7) / 1e7;
+		g->lon = round(g->lon * 1e7) / 1e7;
+	}
+	return 0;
+}
+
+/* Actors or targets: each an entity id, or free text {"en": …, "zh": …}. */
+static int get_parties(json_t *o, const char *field, tm_parties *out, struct why *w)
+{
+	json_t *arr = json_object_get(o, field);
+	if (!arr || json_is_null(arr))
+		return 0;
+	if (!json_is_array(arr))
+		return failf(w, "'%s' must be an array of entity ids or {\"en\",\"zh\"} texts", field);
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v) {
+		if (json_is_string(v)) {
+			if (!tm_id_valid(json_string_value(v)))
+				return failf(w, "bad entity id '%.60s' in '%s'", json_string_value(v), field);
+			for (size_t k = 0; k < out->n; k++)
+				if (out->v[k].entity && strcmp(out->v[k].entity, json_string_value(v)) == 0)
+					return failf(w, "'%s' names '%s' twice", field, json_string_value(v));
+			tm_parties_push(out, json_string_value(v), NULL, NULL);
+			continue;
+		}
+		if (!json_is_object(v))
+			return failf(w, "each of '%s' must be an entity id or an object {\"en\",\"zh\"}", field);
+		static const char *const allowed[] = { "en", "zh", NULL };
+		tm_bitext t = { NULL, NULL };
+		if (check_fields(v, allowed, w) || get_str(v, "en", 0, &t.en, w) || get_str(v, "zh", 0, &t.zh, w)) {
+			tm_bitext_release(&t);
+			return -1;
+		}
+		if (!t.en && !t.zh)
+			return failf(w, "a free-text party in '%s' needs 'en' or 'zh'", field);
+		tm_parties_push(out, NULL, t.en, t.zh);
+		tm_bitext_release(&t);
+	}
+	return 0;
+}
+
+/* A date later than tomorrow (UTC) is a typo: the log holds what happened.
+ * The day of slack lets a time zone ahead of UTC record its today. */
+static int date_in_future(const char *date)
+{
+	time_t t = time(NULL) + 86400;
+	struct tm tm;
+	char tomorrow[TM_DATE_MAX];
+	gmtime_r(&t, &tm);
+	strftime(tomorrow, sizeof(tomorrow), "%Y-%m-%d", &tm);
+	return strncmp(date, tomorrow, strlen(date)) > 0;
+}
+
+static int parse_action(json_t *o, tm_action *a, struct why *w)
+{
+	static const char *const allowed[] = { "type", "id", "date", "kind", "place", "country", "lat", "lon",
+					       "geo_precision", "actors", "targets", "title", "summary", "outcome",
+					       "note", "sources", NULL };
+	if (check_fields(o, allowed, w) || get_id(o, "id", &a->id, w) || get_date(o, "date", a->date, w) ||
+	    get_str(o, "kind", 1, &a->kind, w) || get_bitext(o, "place", &a->place, w) ||
+	    get_str(o, "country", 0, &a->country, w) || get_geo(o, &a->geo, w) ||
+	    get_parties(o, "actors", &a->actors, w) || get_parties(o, "targets", &a->targets, w) ||
+	    get_bitext(o, "title", &a->title, w) || get_bitext(o, "summary", &a->summary, w) ||
+	    get_bitext(o, "outcome", &a->outcome, w) || get_str(o, "note", 0, &a->note, w) ||
+	    get_cites(o, &a->cites, w))
+		return -1;
+	if (!a->date[0])
+		return failf(w, "missing field 'date'");
+	if (date_in_future(a->date))
+		return failf(w, "date %s is in the future: an action is recorded once it has happened", a->date);
+	if (!tm_vocab_find(tm_action_kinds, tm_n_action_kinds, a->kind))
+		return failf(w, "unknown action kind '%.40s': use protest, boycott, divestment, contract_cancelled, "
+			     "petition, policy, legal, strike or other", a->kind);
+	if (a->country && !tm_country_valid(a->country))
+		return failf(w, "bad country '%.20s': use an ISO 3166-1 alpha-2 code such as CA", a->country);
+	if (!a->title.en && !a->title.zh)
+		return failf(w, "missing field 'title': give {\"en\": …} or {\"zh\": …} or both");
+	/* an action is a claim like any other, but there is no unsourced action:
+	 * the digest and the feeds print its sources */
+	if (!a->cites.n)
+		return failf(w, "no citation: an action needs 'sources'");
+	return 0;
+}
+
+static int parse_site(json_t *o, tm_site *s, struct why *w)
+{
+	static const char *const allowed[] = { "type", "id", "entity", "kind", "name", "address", "city", "region",
+					       "country", "lat", "lon", "geo_precision", "tags", "note", "sources",
+					       NULL };
+	if (check_fields(o, allowed, w) || get_id(o, "id", &s->id, w) || get_str(o, "kind", 1, &s->kind, w) ||
+	    get_bitext(o, "name", &s->name, w) || get_str(o, "address", 0, &s->address, w) ||
+	    get_str(o, "city", 0, &s->city, w) || get_str(o, "region", 0, &s->region, w) ||
+	    get_str(o, "country", 1, &s->country, w) || get_geo(o, &s->geo, w) || get_str(o, "note", 0, &s->note, w) ||
+	    get_cites(o, &s->cites, w))
+		return -1;
+	if (json_object_get(o, "entity") && get_id(o, "entity", &s->entity, w))
+		return -1;
+	if (!tm_vocab_find(tm_site_kinds, tm_n_site_kinds, s->kind))
+		return failf(w, "unknown site kind '%.40s': use office, distributor, factory, deployment, protest or other",
+			     s->kind);
+	if (!tm_country_valid(s->country))
+		return failf(w, "bad country '%.20s': use an ISO 3166-1 alpha-2 code such as CA", s->country);
+	if (!s->entity && !s->name.en && !s->name.zh)
+		return failf(w, "a site needs an 'entity' or a 'name'");
+	json_t *tags = json_object_get(o, "tags");
+	if (tags) {
+		size_t i;
+		json_t *v;
+		if (!json_is_array(tags))
+			return failf(w, "'tags' must be an array of strings");
+		json_array_foreach(tags, i, v) {
+			if (!json_is_string(v) || !tm_id_valid(json_string_value(v)))
+				return failf(w, "bad tag: use lower-case words such as \"surveillance\"");
+			if (tm_strv_contains(&s->tags, json_string_value(v)))
+				return failf(w, "tag '%s' given twice", json_string_value(v));
+			tm_strv_push(&s->tags, json_string_value(v));
+		}
+	}
+	if (!s->cites.n)
+		return failf(w, "no citation: a site needs 'sources'");
+	return 0;
+}
+
 /* Parse one line into a record; problems go to the report. */
 static void parse_line(struct import *im, const char *file, size_t lineno, const char *line, size_t len)
 {
@@ -412,6 +581,16 @@ static void parse_line(struct import *im, const char *file, size_t lineno, const
 		bad = parse_relation(im, o, &r.u.rel, &w);
 		if (!bad)
 			canon = tm_relation_to_json(&r.u.rel);
+	} else if (strcmp(type, "action") == 0) {
+		r.type = REC_ACTION;
+		bad = parse_action(o, &r.u.act, &w);
+		if (!bad)
+			canon = tm_action_to_json(&r.u.act);
+	} else if (strcmp(type, "site") == 0) {
+		r.type = REC_SITE;
+		bad = parse_site(o, &r.u.site, &w);
+		if (!bad)
+			canon = tm_site_to_json(&r.u.site);
 	} else {
 		report(im, file, lineno, "unknown type '%.40s'", type);
 		json_decref(o);
@@ -461,7 +640,48 @@ static void rec_key(const struct rec *r, tm_buf *key)
 		tm_buf_addf(key, "r\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", r->u.rel.subject, r->u.rel.predicate,
 			    r->u.rel.object, r->u.rel.start, r->u.rel.end);
 		break;
+	case REC_SITE: tm_buf_addf(key, "site\x1f%s", r->u.site.id); break;
+	case REC_ACTION: tm_buf_addf(key, "action\x1f%s", r->u.act.id); break;
 	}
+}
+
+/* The id a redefinition message names. */
+static const char *rec_id(const struct rec *r)
+{
+	switch (r->type) {
+	case REC_SOURCE: return r->u.src.id;
+	case REC_ENTITY: return r->u.ent.id;
+	case REC_SITE: return r->u.site.id;
+	case REC_ACTION: return r->u.act.id;
+	case REC_RELATION: break;
+	}
+	return "";
+}
+
+/* The entity ids a record refers to, into refs. */
+static void rec_entity_refs(const struct rec *r, tm_strv *refs)
+{
+	const tm_parties *lists[2] = { NULL, NULL };
+	switch (r->type) {
+	case REC_RELATION:
+		tm_strv_push(refs, r->u.rel.subject);
+		tm_strv_push(refs, r->u.rel.object);
+		break;
+	case REC_SITE:
+		if (r->u.site.entity)
+			tm_strv_push(refs, r->u.site.entity);
+		break;
+	case REC_ACTION:
+		lists[0] = &r->u.act.actors;
+		lists[1] = &r->u.act.targets;
+		break;
+	case REC_SOURCE:
+	case REC_ENTITY: break;
+	}
+	for (int l = 0; l < 2; l++)
+		for (size_t i = 0; lists[l] && i < lists[l]->n; i++)
+			if (lists[l]->v[i].entity)
+				tm_strv_push(refs, lists[l]->v[i].entity);
 }
 
 struct keyed {
@@ -522,7 +742,7 @@ static void check_refs(struct import *im)
 			tm_buf_addf(&key, "relation '%s %s %s'", again->u.rel.subject, again->u.rel.predicate,
 				    again->u.rel.object);
 		else
-			tm_buf_addf(&key, "id '%s'", again->type == REC_SOURCE ? again->u.src.id : again->u.ent.id);
+			tm_buf_addf(&key, "id '%s'", rec_id(again));
 		report(im, again->file, again->line, "%s redefined with different content (first at %s:%zu)", key.buf,
 		       first->file, first->line);
 	}
@@ -531,22 +751,24 @@ static void check_refs(struct import *im)
 		if (r->dup)
 			continue;
 		const tm_cites *cites = r->type == REC_ENTITY ? &r->u.ent.cites :
-					r->type == REC_RELATION ? &r->u.rel.cites : NULL;
+					r->type == REC_RELATION ? &r->u.rel.cites :
+					r->type == REC_SITE ? &r->u.site.cites :
+					r->type == REC_ACTION ? &r->u.act.cites : NULL;
 		for (size_t c = 0; cites && c < cites->n; c++) {
 			tm_buf_reset(&key);
 			tm_buf_addf(&key, "s\x1f%s", cites->v[c].source);
 			if (!find_key(keys, im->n, key.buf) && !tm_store_has_source(im->st, cites->v[c].source))
 				report(im, r->file, r->line, "unknown source '%s'", cites->v[c].source);
 		}
-		if (r->type != REC_RELATION)
-			continue;
-		const char *ends[2] = { r->u.rel.subject, r->u.rel.object };
-		for (int e = 0; e < 2; e++) {
+		tm_strv refs = TM_STRV_INIT;
+		rec_entity_refs(r, &refs);
+		for (size_t e = 0; e < refs.n; e++) {
 			tm_buf_reset(&key);
-			tm_buf_addf(&key, "e\x1f%s", ends[e]);
-			if (!find_key(keys, im->n, key.buf) && !tm_store_has_entity(im->st, ends[e]))
-				report(im, r->file, r->line, "unknown entity '%s'", ends[e]);
+			tm_buf_addf(&key, "e\x1f%s", refs.v[e]);
+			if (!find_key(keys, im->n, key.buf) && !tm_store_has_entity(im->st, refs.v[e]))
+				report(im, r->file, r->line, "unknown entity '%s'", refs.v[e]);
 		}
+		tm_strv_release(&refs);
 	}
 	for (size_t i = 0; i < im->n; i++)
 		free(keys[i].key);
@@ -585,8 +807,8 @@ static tm_rc write_all(struct import *im, tm_err *err)
 	if (rc)
 		return rc;
 	size_t done = 0;
-	/* sources before entities before relations: later ones refer to earlier */
-	for (int pass = REC_SOURCE; pass <= REC_RELATION && !rc; pass++) {
+	/* sources, entities, relations, sites, actions: later ones refer to earlier */
+	for (int pass = REC_SOURCE; pass <= REC_ACTION && !rc; pass++) {
 		for (size_t i = 0; i < im->n && !rc; i++) {
 			struct rec *r = &im->recs[i];
 			if ((int)r->type != pass || r->dup)
@@ -595,8 +817,12 @@ static tm_rc write_all(struct import *im, tm_err *err)
 				rc = tm_store_put_source(im->st, &r->u.src, err);
 			else if (r->type == REC_ENTITY)
 				rc = tm_store_put_entity(im->st, &r->u.ent, err);
-			else
+			else if (r->type == REC_RELATION)
 				rc = tm_store_put_relation(im->st, &r->u.rel, err);
+			else if (r->type == REC_SITE)
+				rc = tm_store_put_site(im->st, &r->u.site, err);
+			else
+				rc = tm_store_put_action(im->st, &r->u.act, err);
 			if (rc) {
 				report(im, r->file, r->line, "%s", err ? err->msg : "unable to write");
 				break;
@@ -624,6 +850,8 @@ static tm_rc finish(struct import *im, tm_err *err)
 		case REC_SOURCE: im->rep->sources++; break;
 		case REC_ENTITY: im->rep->entities++; break;
 		case REC_RELATION: im->rep->relations++; break;
+		case REC_SITE: im->rep->sites++; break;
+		case REC_ACTION: im->rep->actions++; break;
 		}
 	}
 	if (im->rep->errors.n) {

@@ -12,6 +12,7 @@
 #include <jansson.h>
 
 #include "core/core.h"
+#include "model/action.h"
 #include "model/model.h"
 #include "store/store.h"
 
@@ -24,6 +25,7 @@ typedef struct tm_import_opts {
 
 typedef struct tm_import_report {
 	size_t sources, entities, relations; /* records read (after removing exact repeats) */
+	size_t actions, sites;               /* the campaign records (model/action.h) */
 	tm_strv errors;                      /* "FILE:LINE: reason", in file order */
 } tm_import_report;
 void tm_import_report_release(tm_import_report *rep);
@@ -45,13 +47,22 @@ json_t *tm_source_to_json(const tm_source *s);
 json_t *tm_entity_to_json(const tm_entity *e);
 json_t *tm_relation_to_json(const tm_relation *r);
 json_t *tm_cites_to_json(const tm_cites *c);
+/* The campaign records (io/campaign_json.c); print them with
+ * TM_IO_JSON_GEO_FLAGS so that coordinates read as written. */
+json_t *tm_action_to_json(const tm_action *a);
+json_t *tm_site_to_json(const tm_site *s);
+#define TM_IO_JSON_GEO_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
-/* Exporters.  jsonl writes sources, then entities, then relations, each
- * sorted, so that the same data always gives the same bytes. */
+/* Exporters.  jsonl writes sources, then entities, then relations, then
+ * sites and actions, each sorted, so that the same data always gives the
+ * same bytes. */
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err);
 /* One CSV file per record type in dir (created if missing). */
 tm_rc tm_export_csv(tm_store *st, const char *dir, tm_err *err);
 /* Graphviz: entities as nodes (English and Chinese names), ties as labelled edges. */
 tm_rc tm_export_dot(tm_store *st, FILE *out, tm_err *err);
+/* GeoJSON (RFC 7946): one FeatureCollection of the sites, then the actions,
+ * each a Feature with a Point, or a null geometry when it has no coordinates. */
+tm_rc tm_export_geojson(tm_store *st, FILE *out, tm_err *err);
 
 #endif

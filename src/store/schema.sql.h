@@ -45,6 +45,39 @@ static const char *const tm_migrations[] = {
 	"CREATE TABLE citations(claim_kind INTEGER NOT NULL, claim INTEGER NOT NULL, ord INTEGER NOT NULL,"
 	"  source INTEGER NOT NULL, quote TEXT, page TEXT, PRIMARY KEY(claim_kind, claim, ord)) WITHOUT ROWID;"
 	"CREATE INDEX citations_source ON citations(source);",
+
+	/* 1 → 2: the campaign records (store_campaign.h).  Their citations live in
+	 * `citations` with claim_kind 2 (an action) and 3 (a site). */
+	"CREATE TABLE actions("
+	"  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, date TEXT NOT NULL, kind TEXT NOT NULL,"
+	"  place_en TEXT, place_zh TEXT, country TEXT, lat REAL, lon REAL, geo_precision TEXT,"
+	"  title_en TEXT, title_zh TEXT, summary_en TEXT, summary_zh TEXT, outcome_en TEXT, outcome_zh TEXT, note TEXT,"
+	"  added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+	"CREATE INDEX actions_date ON actions(date);"
+	"CREATE INDEX actions_country ON actions(country, date);"
+	/* a party is an entity (entity set) or free text (text_en, text_zh) */
+	"CREATE TABLE action_actors(action INTEGER NOT NULL, ord INTEGER NOT NULL, entity INTEGER,"
+	"  text_en TEXT, text_zh TEXT, PRIMARY KEY(action, ord)) WITHOUT ROWID;"
+	"CREATE INDEX action_actors_entity ON action_actors(entity);"
+	"CREATE TABLE action_targets(action INTEGER NOT NULL, ord INTEGER NOT NULL, entity INTEGER,"
+	"  text_en TEXT, text_zh TEXT, PRIMARY KEY(action, ord)) WITHOUT ROWID;"
+	"CREATE INDEX action_targets_entity ON action_targets(entity);"
+	"CREATE TABLE sites("
+	"  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, entity INTEGER, kind TEXT NOT NULL,"
+	"  name_en TEXT, name_zh TEXT, address TEXT, city TEXT, region TEXT, country TEXT NOT NULL,"
+	"  lat REAL, lon REAL, geo_precision TEXT, note TEXT,"
+	"  added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+	"CREATE INDEX sites_entity ON sites(entity);"
+	"CREATE INDEX sites_country ON sites(country, city);"
+	"CREATE TABLE site_tags(site INTEGER NOT NULL, ord INTEGER NOT NULL, tag TEXT NOT NULL,"
+	"  PRIMARY KEY(site, ord)) WITHOUT ROWID;"
+	"CREATE INDEX site_tags_tag ON site_tags(tag);"
+	/* one point per located site (a box of no size), id = sites.id; the
+	 * R*Tree keeps 32-bit floats rounded outwards, so it only narrows the
+	 * search and the distance is computed from sites.lat, sites.lon */
+	"CREATE VIRTUAL TABLE sites_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);",
 };
 
 #define TM_SCHEMA_VERSION ((int)(sizeof(tm_migrations) / sizeof(tm_migrations[0])))

@@ -1,0 +1,153 @@
+/*
+ * Helpers shared by the digest and the feeds: escaping, dates and country
+ * names in words, and the labels of parties and sources.
+ */
+
+#include "campaign/campaign_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <unicode/uloc.h>
+#include <unicode/ustring.h>
+
+void tm_campaign_xml_esc(tm_buf *b, const char *s)
+{
+	for (const char *p = s ? s : ""; *p; p++) {
+		/* characters XML 1.0 cannot hold at all are left out */
+		if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
+			continue;
+		if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBF &&
+		    ((unsigned char)p[2] == 0xBE || (unsigned char)p[2] == 0xBF)) {
+			p += 2;
+			continue;
+		}
+		switch (*p) {
+		case '&': tm_buf_adds(b, "&amp;"); break;
+		case '<': tm_buf_adds(b, "&lt;"); break;
+		case '>': tm_buf_adds(b, "&gt;"); break;
+		case '"': tm_buf_adds(b, "&quot;"); break;
+		case '\'': tm_buf_adds(b, "&#39;"); break;
+		default: tm_buf_addch(b, *p);
+		}
+	}
+}
+
+void tm_campaign_md_esc(tm_buf *b, const char *s)
+{
+	for (const char *p = s ? s : ""; *p; p++) {
+		if (strchr("\\`*_[]<>#|", *p))
+			tm_buf_addch(b, '\\');
+		tm_buf_addch(b, *p == '\n' ? ' ' : *p);
+	}
+}
+
+void tm_campaign_date_words(tm_buf *b, const char *date, const char *lang)
+{
+	static const char *const months[] = { "January", "February", "March",     "April",   "May",      "June",
+					      "July",    "August",   "September", "October", "November", "December" };
+	int prec = tm_date_precision(date);
+	if (!prec) {
+		tm_buf_adds(b, date);
+		return;
+	}
+	int y = atoi(date), m = prec >= 2 ? atoi(date + 5) : 0, d = prec == 3 ? atoi(date + 8) : 0;
+	if (lang && strncmp(lang, "zh", 2) == 0) {
+		tm_buf_addf(b, "%d年", y);
+		if (m)
+			tm_buf_addf(b, "%d月", m);
+		if (d)
+			tm_buf_addf(b, "%d日", d);
+		return;
+	}
+	if (d)
+		tm_buf_addf(b, "%d ", d);
+	if (m)
+		tm_buf_addf(b, "%s ", months[m - 1]);
+	tm_buf_addf(b, "%d", y);
+}
+
+void tm_country_name(const char *code, const char *lang, tm_buf *out)
+{
+	char locale[8];
+	UChar name[128];
+	char utf8[512];
+	UErrorCode st = U_ZERO_ERROR;
+	int32_t n = 0;
+	if (!tm_country_valid(code)) {
+		tm_buf_adds(out, code);
+		return;
+	}
+	snprintf(locale, sizeof(locale), "_%s", code);
+	int32_t len = uloc_getDisplayCountry(locale, lang && strncmp(lang, "zh", 2) == 0 ? "zh" : "en", name, 128, &st);
+	if (U_SUCCESS(st) && len > 0)
+		u_strToUTF8(utf8, sizeof(utf8), &n, name, len, &st);
+	/* ICU gives the code back for a region it does not know */
+	if (U_FAILURE(st) || n <= 0 || (size_t)n >= sizeof(utf8))
+		tm_buf_adds(out, code);
+	else
+		tm_buf_add(out, utf8, (size_t)n);
+}
+
+void tm_campaign_items_release(tm_campaign_items *it)
+{
+	for (size_t i = 0; i < it->n; i++)
+		tm_action_release(&it->v[i].a);
+	free(it->v);
+	memset(it, 0, sizeof(*it));
+}
+
+static int collect_one(void *ctx, const tm_action *a, const char *updated)
+{
+	tm_campaign_items *it = ctx;
+	TM_GROW(it->v, it->cap, it->n + 1);
+	tm_campaign_item *x = &it->v[it->n++];
+	tm_action_copy(&x->a, a);
+	snprintf(x->updated, sizeof(x->updated), "%s", updated ? updated : "");
+	return 0;
+}
+
+tm_rc tm_campaign_collect(tm_store *st, const tm_action_filter *f, tm_campaign_items *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	tm_rc rc = tm_store_each_action(st, f, collect_one, out, err);
+	if (rc)
+		tm_campaign_items_release(out);
+	return rc;
+}
+
+void tm_campaign_party_label(tm_store *st, const tm_party *p, const char *lang, tm_buf *label, const char **entity)
+{
+	*entity = NULL;
+	if (p->entity) {
+		tm_entity e;
+		if (tm_store_get_entity(st, p->entity, &e, NULL) == TM_OK) {
+			tm_buf_adds(label, tm_entity_display_name(&e, lang));
+			tm_entity_release(&e);
+		} else {
+			tm_buf_adds(label, p->entity);
+		}
+		*entity = p->entity;
+		return;
+	}
+	tm_buf_adds(label, tm_bitext_pick(&p->text, lang, NULL));
+}
+
+void tm_campaign_source_label(tm_store *st, const tm_cite *c, tm_buf *label, char **url)
+{
+	tm_source s;
+	*url = NULL;
+	if (tm_store_get_source(st, c->source, &s, NULL) != TM_OK) {
+		tm_buf_adds(label, c->source);
+		return;
+	}
+	if (s.publisher)
+		tm_buf_addf(label, "%s: ", s.publisher);
+	else if (s.author)
+		tm_buf_addf(label, "%s: ", s.author);
+	tm_buf_adds(label, s.title);
+	*url = s.url;
+	s.url = NULL;
+	tm_source_release(&s);
+}

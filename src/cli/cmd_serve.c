@@ -1,0 +1,139 @@
+/*
+ * `tiemap serve`: the web site and the JSON API (src/http).  Runs until
+ * SIGINT or SIGTERM, then finishes the requests under way and exits 0.
+ */
+#include "cli/cli.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "http/http.h"
+#include "text/text.h"
+
+static int number(const char *s, double min, double max, double *out)
+{
+	char *end;
+	double v = strtod(s, &end);
+	if (!*s || *end || v < min || v > max)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int run(tm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "read-only", no_argument, NULL, 'r' },
+		{ "log-ips", no_argument, NULL, 'i' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "max-conns", required_argument, NULL, 'c' },
+		{ "rate", required_argument, NULL, 'R' },
+		{ "burst", required_argument, NULL, 'B' },
+		{ "query-seconds", required_argument, NULL, 'Q' },
+		{ "watch-seconds", required_argument, NULL, 'W' },
+		{ "no-cache", no_argument, NULL, 'N' },
+		{ NULL, 0, NULL, 0 },
+	};
+	tm_http_opts o;
+	tm_http_opts_init(&o);
+	o.db_path = cli->db_path;
+	if (cli->quiet)
+		o.access_log = NULL;
+	int c;
+	double v;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (c) {
+		case 'l': o.listen = optarg; break;
+		case 'r': o.read_only = 1; break;
+		case 'i': o.log_ips = 1; break;
+		case 'N': o.no_cache = 1; break;
+		case 't':
+			if (number(optarg, 1, 256, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.threads = (unsigned)v;
+			break;
+		case 'c':
+			if (number(optarg, 1, 100000, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.max_conns = (unsigned)v;
+			break;
+		case 'R':
+			if (number(optarg, 0, 1e9, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.rate = v;
+			break;
+		case 'B':
+			if (number(optarg, 1, 1e9, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.burst = v;
+			break;
+		case 'Q':
+			if (number(optarg, 0.01, 3600, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.query_seconds = v;
+			break;
+		case 'W':
+			if (number(optarg, 0.05, 3600, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.watch_seconds = v;
+			break;
+		default:
+			return tm_cli_usage(&tm_cmd_serve);
+		}
+	}
+	if (optind != argc)
+		return tm_cli_usage(&tm_cmd_serve);
+	if (access(o.db_path, F_OK) != 0) {
+		fprintf(stderr, "tiemap: no database at '%s'; create one with 'tiemap import'\n", o.db_path);
+		return TM_EXIT_FAIL;
+	}
+	/* blocked before the server's threads start, so that they inherit the
+	 * mask and the signals come to sigwait() below */
+	sigset_t stop;
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGINT);
+	sigaddset(&stop, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
+	tm_http_server *srv;
+	tm_err err = { 0 };
+	if (tm_http_start(&o, &srv, &err)) {
+		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+		return tm_cli_error(&err);
+	}
+	const char *colon = strrchr(o.listen, ':');
+	printf("tiemap: serving %s on http://%.*s:%u/ (Ctrl-C stops)\n", o.db_path,
+	       colon && colon > o.listen ? (int)(colon - o.listen) : 9, colon && colon > o.listen ? o.listen : "127.0.0.1",
+	       (unsigned)tm_http_port(srv));
+	fflush(stdout);
+	int sig = 0;
+	sigwait(&stop, &sig);
+	if (!cli->quiet)
+		fprintf(stderr, "tiemap: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+	tm_http_stop(srv);
+	pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
+	return TM_EXIT_OK;
+}
+
+const tm_cmd tm_cmd_serve = {
+	"serve", run, 0,
+	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
+	"       [--rate N] [--burst N] [--query-seconds S] [--watch-seconds S] [--no-cache]",
+	"the web site (English and Chinese) and the JSON API under /api/v1/",
+	"Serves the database over HTTP on --listen (default 127.0.0.1:8080; port 0\n"
+	"picks a free port, printed on the first line).  Pages work without\n"
+	"JavaScript; no page loads anything from another host.  The access log on\n"
+	"stderr has no client addresses unless --log-ips (--quiet turns it off).\n"
+	"--rate limits each client address to N requests a second after a burst of\n"
+	"--burst (default 20 and 200; 0 turns the limit off, as a server behind a\n"
+	"proxy or a Tor onion service, where every client has one address, needs).\n"
+	"Imports into the database show on the next request after --watch-seconds.\n"
+	"Without --read-only an older database is migrated once at start.\n"
+	"SIGINT or SIGTERM stops it gracefully.  The API is in docs/api.md.\n",
+};

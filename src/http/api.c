@@ -1,0 +1,220 @@
+/*
+ * The JSON API, /api/v1/ (docs/api.md).  Each call returns the object its
+ * CLI twin prints with --json, built by src/view; errors are
+ * {"error":{"code","message"}} with the matching status.
+ */
+#include "http/http_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/io.h"
+#include "model/model.h"
+#include "view/view.h"
+
+/* Bounds a client cannot raise (docs/api.md, "Limits"). */
+#define MAX_QUERY_CHARS 200
+#define MAX_HOPS 6
+#define MAX_DEPTH 3
+#define MAX_NODES 500
+
+/* The {id} of the route if it names an entity; else a 404 is set and NULL
+ * returned.  A string that is no valid id cannot name one. */
+static const char *entity_param(tm_req *req)
+{
+	const char *id = tm_req_param(req, "id");
+	if (!id || !tm_id_valid(id) || !tm_store_has_entity(req->st, id)) {
+		tm_req_fail(req, 404, "not_found", "no entity '%s'", id && tm_id_valid(id) ? id : "");
+		return NULL;
+	}
+	return id;
+}
+
+static void answer(tm_req *req, tm_rc rc, json_t *o, const tm_err *err)
+{
+	if (rc)
+		tm_req_fail_err(req, err);
+	else
+		tm_req_json(req, o);
+}
+
+void tm_http_api_index(tm_req *req)
+{
+	static const char *const calls[] = {
+		"/api/v1/search?q=", "/api/v1/entities/{id}", "/api/v1/entities/{id}/neighbors?depth=",
+		"/api/v1/path?from=&to=&max_hops=", "/api/v1/owners/{id}", "/api/v1/sources/{id}",
+		"/api/v1/export.jsonl",
+	};
+	json_t *o = json_object(), *arr = json_array();
+	json_object_set_new(o, "name", json_string("tiemap"));
+	json_object_set_new(o, "version", json_string("v1"));
+	json_object_set_new(o, "data_version", json_integer(req->snap ? req->snap->version : 0));
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		json_array_append_new(arr, json_string(calls[i]));
+	json_object_set_new(o, "endpoints", arr);
+	json_object_set_new(o, "docs", json_string("docs/api.md in the tiemap sources"));
+	tm_req_json(req, o);
+}
+
+const char *tm_http_query_arg(tm_req *req)
+{
+	const char *q = tm_req_arg(req, "q");
+	size_t chars = 0;
+	for (const char *p = q; p && *p; p++)
+		chars += ((unsigned char)*p & 0xC0) != 0x80;
+	if (!q || !q[strspn(q, " \t")]) {
+		tm_req_fail(req, 400, "missing_parameter", "q is required");
+		return NULL;
+	}
+	if (chars > MAX_QUERY_CHARS) {
+		tm_req_fail(req, 400, "query_too_long", "q is longer than %d characters", MAX_QUERY_CHARS);
+		return NULL;
+	}
+	return q;
+}
+
+void tm_http_api_search(tm_req *req)
+{
+	long limit;
+	const char *q = tm_http_query_arg(req);
+	if (!q || tm_req_int_arg(req, "limit", 20, 1, 100, &limit))
+		return;
+	json_t *o;
+	tm_err err = { 0 };
+	tm_rc rc = tm_view_search(req->st, q, (size_t)limit, &o, &err);
+	answer(req, rc, o, &err);
+}
+
+void tm_http_api_entity(tm_req *req)
+{
+	const char *id = entity_param(req);
+	if (!id)
+		return;
+	json_t *o;
+	tm_err err = { 0 };
+	tm_rc rc = tm_view_entity(req->st, id, &o, &err);
+	answer(req, rc, o, &err);
+}
+
+void tm_http_api_neighbors(tm_req *req)
+{
+	long depth, limit;
+	const char *id = entity_param(req);
+	if (!id || tm_req_int_arg(req, "depth", 1, 1, MAX_DEPTH, &depth) ||
+	    tm_req_int_arg(req, "limit", 200, 1, MAX_NODES, &limit))
+		return;
+	json_t *o;
+	tm_err err = { 0 };
+	tm_rc rc = tm_view_neighbors(req->st, req->g, id, (int)depth, (size_t)limit, &o, &err);
+	answer(req, rc, o, &err);
+}
+
+char *tm_http_resolve(tm_req *req, const char *what, const char *ref)
+{
+	char *id = NULL;
+	tm_hits cands;
+	tm_err err = { 0 };
+	tm_rc rc = tm_store_resolve(req->st, ref, &id, &cands, &err);
+	if (rc == TM_OK)
+		return id;
+	if (rc != TM_ERR_AMBIGUOUS || !(req->route->flags & TM_ROUTE_API)) {
+		if (rc == TM_ERR_AMBIGUOUS)
+			tm_hits_release(&cands);
+		tm_req_fail_err(req, &err);
+		return NULL;
+	}
+	json_t *list = json_array();
+	for (size_t i = 0; i < cands.n; i++) {
+		json_t *c = json_object();
+		json_object_set_new(c, "id", json_string(cands.v[i].id));
+		json_object_set_new(c, "kind", json_string(cands.v[i].kind));
+		json_object_set_new(c, "name", json_string(cands.v[i].name));
+		json_array_append_new(list, c);
+	}
+	tm_hits_release(&cands);
+	json_t *e = json_object();
+	json_object_set_new(e, "code", json_string("ambiguous"));
+	json_object_set_new(e, "message", json_string(err.msg));
+	json_object_set_new(e, "parameter", json_string(what));
+	json_object_set_new(e, "candidates", list);
+	json_t *o = json_object();
+	json_object_set_new(o, "error", e);
+	tm_req_json(req, o);
+	req->r_status = 409;
+	req->r_nocache = 1;
+	return NULL;
+}
+
+void tm_http_api_path(tm_req *req)
+{
+	const char *from = tm_req_arg(req, "from"), *to = tm_req_arg(req, "to");
+	long hops, limit;
+	if (!from || !*from || !to || !*to) {
+		tm_req_fail(req, 400, "missing_parameter", "from and to are required");
+		return;
+	}
+	if (tm_req_int_arg(req, "max_hops", 4, 1, MAX_HOPS, &hops) || tm_req_int_arg(req, "limit", 8, 1, 32, &limit))
+		return;
+	char *a = tm_http_resolve(req, "from", from);
+	char *b = a ? tm_http_resolve(req, "to", to) : NULL;
+	if (a && b) {
+		tm_path_opts po = { .max_hops = (int)hops, .max_paths = (size_t)limit };
+		json_t *o;
+		tm_err err = { 0 };
+		tm_rc rc = tm_view_path(req->st, req->g, a, b, &po, &o, &err);
+		answer(req, rc, o, &err);
+	}
+	free(a);
+	free(b);
+}
+
+void tm_http_api_owners(tm_req *req)
+{
+	const char *id = entity_param(req);
+	if (!id)
+		return;
+	json_t *o;
+	tm_err err = { 0 };
+	tm_rc rc = tm_view_owners(req->st, req->g, id, &o, &err);
+	answer(req, rc, o, &err);
+}
+
+void tm_http_api_source(tm_req *req)
+{
+	const char *id = tm_req_param(req, "id");
+	if (!id || !tm_id_valid(id) || !tm_store_has_source(req->st, id)) {
+		tm_req_fail(req, 404, "not_found", "no source '%s'", id && tm_id_valid(id) ? id : "");
+		return;
+	}
+	json_t *o;
+	tm_err err = { 0 };
+	tm_rc rc = tm_view_source(req->st, id, &o, &err);
+	answer(req, rc, o, &err);
+}
+
+/* The whole dataset in the import format.  The export takes as long as the
+ * data is large, so it gets a longer time limit than one query. */
+void tm_http_api_export(tm_req *req)
+{
+	char *data = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&data, &len);
+	if (!f) {
+		tm_req_fail(req, 500, "internal", "out of memory");
+		return;
+	}
+	tm_err err = { 0 };
+	tm_store_set_deadline(req->st, 60);
+	tm_rc rc = tm_export_jsonl(req->st, f, &err);
+	fclose(f);
+	if (rc) {
+		free(data);
+		tm_req_fail_err(req, &err);
+		return;
+	}
+	tm_buf_reset(&req->body);
+	tm_buf_add(&req->body, data, len);
+	free(data);
+	req->r_status = MHD_HTTP_OK;
+	req->r_type = "application/jsonl; charset=utf-8";
+}

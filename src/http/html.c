@@ -1,0 +1,296 @@
+/*
+ * HTML: the one escaping function, the printf that only lets data in
+ * escaped, the page frame every page shares, and footnotes.
+ */
+#include "http/http_internal.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+
+void tm_html_esc(tm_buf *b, const char *s)
+{
+	if (!s)
+		return;
+	const char *run = s;
+	for (; *s; s++) {
+		const char *rep;
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default: continue;
+		}
+		tm_buf_add(b, run, (size_t)(s - run));
+		tm_buf_adds(b, rep);
+		run = s + 1;
+	}
+	tm_buf_add(b, run, (size_t)(s - run));
+}
+
+void tm_url_enc(tm_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '-' ||
+		    *p == '_' || *p == '.' || *p == '~') {
+			tm_buf_addch(b, (char)*p);
+		} else {
+			tm_buf_addch(b, '%');
+			tm_buf_addch(b, hex[*p >> 4]);
+			tm_buf_addch(b, hex[*p & 15]);
+		}
+	}
+}
+
+void tm_html(tm_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	const char *run = fmt;
+	for (const char *p = fmt; *p; p++) {
+		if (*p != '%')
+			continue;
+		tm_buf_add(b, run, (size_t)(p - run));
+		p++;
+		if (*p == 's') {
+			tm_html_esc(b, va_arg(ap, const char *));
+		} else if (*p == 'q') {
+			/* percent-encoding leaves nothing HTML would read specially */
+			tm_url_enc(b, va_arg(ap, const char *));
+		} else if (*p == 'r') {
+			tm_buf_adds(b, va_arg(ap, const char *));
+		} else if (*p == 'd') {
+			tm_buf_addf(b, "%d", va_arg(ap, int));
+		} else if (p[0] == 'l' && p[1] == 'd') {
+			tm_buf_addf(b, "%ld", va_arg(ap, long));
+			p++;
+		} else if (p[0] == 'z' && p[1] == 'u') {
+			tm_buf_addf(b, "%zu", va_arg(ap, size_t));
+			p++;
+		} else if (*p == '%') {
+			tm_buf_addch(b, '%');
+		} else {
+			/* a format this function does not know is a bug in the caller */
+			tm_buf_adds(b, "[?]");
+			if (!*p)
+				break;
+		}
+		run = p + 1;
+	}
+	tm_buf_adds(b, run);
+	va_end(ap);
+}
+
+const char *tm_req_msg(const tm_req *req, const char *key)
+{
+	return tm_i18n(req->lang, key);
+}
+
+const char *tm_page_lang_arg(const tm_req *req)
+{
+	return strcmp(req->lang, "zh") == 0 ? "lang=zh" : "lang=en";
+}
+
+const char *tm_page_ref_name(const tm_req *req, json_t *ref)
+{
+	const char *zh = json_string_value(json_object_get(ref, "name_zh"));
+	const char *en = json_string_value(json_object_get(ref, "name"));
+	const char *name = strcmp(req->lang, "zh") == 0 && zh ? zh : en;
+	return name ? name : json_string_value(json_object_get(ref, "id"));
+}
+
+void tm_page_entity_link(tm_req *req, json_t *ref)
+{
+	const char *id = json_string_value(json_object_get(ref, "id"));
+	tm_html(&req->body, "<a href=\"/entities/%q?%r\">%s</a>", id ? id : "", tm_page_lang_arg(req),
+		tm_page_ref_name(req, ref));
+}
+
+const char *tm_page_kind_label(const tm_req *req, const char *kind)
+{
+	const tm_kind *k = kind ? tm_kind_find(kind) : NULL;
+	if (!k)
+		return kind ? kind : "";
+	return strcmp(req->lang, "zh") == 0 ? k->label_zh : k->label_en;
+}
+
+const char *tm_page_label(const tm_req *req, json_t *o)
+{
+	const char *s = json_string_value(json_object_get(o, strcmp(req->lang, "zh") == 0 ? "label_zh" : "label"));
+	return s ? s : json_string_value(json_object_get(o, "predicate"));
+}
+
+/* The current URL with lang set to `lang`: for the language switch. */
+static void self_url(tm_req *req, tm_buf *b, const char *lang)
+{
+	for (const char *p = req->path; *p; p++) {
+		if (*p == '/') {
+			tm_buf_addch(b, '/');
+		} else {
+			char one[2] = { *p, 0 };
+			tm_url_enc(b, one);
+		}
+	}
+	tm_buf_addch(b, '?');
+	/* the query as parsed: every argument but lang, re-encoded */
+	static const char *const keep[] = { "q", "from", "to", "max_hops", "depth" };
+	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
+		const char *v = tm_req_arg(req, keep[i]);
+		if (!v)
+			continue;
+		tm_buf_adds(b, keep[i]);
+		tm_buf_addch(b, '=');
+		tm_url_enc(b, v);
+		tm_buf_addch(b, '&');
+	}
+	tm_buf_addf(b, "lang=%s", lang);
+}
+
+void tm_page_begin(tm_req *req, const char *title)
+{
+	int zh = strcmp(req->lang, "zh") == 0;
+	const char *other = zh ? "en" : "zh";
+	tm_buf sw = TM_BUF_INIT;
+	self_url(req, &sw, other);
+	const tm_asset *css = tm_asset_find("site.css");
+	tm_buf *b = &req->body;
+	tm_buf_reset(b);
+	tm_html(b,
+		"<!DOCTYPE html>\n<html lang=\"%r\">\n<head>\n<meta charset=\"utf-8\">\n"
+		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+		"<meta name=\"referrer\" content=\"no-referrer\">\n"
+		"<title>%s — %s</title>\n"
+		"<link rel=\"stylesheet\" href=\"/static/site.css?v=%s\">\n"
+		"<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
+		"<link rel=\"alternate\" hreflang=\"%r\" href=\"%s\">\n"
+		"</head>\n<body>\n"
+		"<a class=\"skip\" href=\"#main\">%s</a>\n"
+		"<header class=\"site-header\">\n<div class=\"bar\">\n"
+		"<a class=\"brand\" href=\"/?%r\">tiemap <span lang=\"zh-Hans\">关联图谱</span></a>\n"
+		"<nav aria-label=\"%s\"><ul>"
+		"<li><a href=\"/?%r\">%s</a></li>"
+		"<li><a href=\"/path?%r\">%s</a></li>"
+		"<li><a href=\"/api/v1\">%s</a></li>"
+		"</ul></nav>\n"
+		"<a class=\"lang-switch\" href=\"%s\" hreflang=\"%r\" lang=\"%r\">%s</a>\n"
+		"</div>\n"
+		"<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">"
+		"<label for=\"site-q\">%s</label>"
+		"<input id=\"site-q\" name=\"q\" type=\"search\" maxlength=\"200\" value=\"%s\" "
+		"placeholder=\"%s\">"
+		"<input type=\"hidden\" name=\"lang\" value=\"%r\">"
+		"<button type=\"submit\">%s</button></form>\n"
+		"</header>\n<main id=\"main\" tabindex=\"-1\">\n",
+		zh ? "zh-Hans" : "en", title, T("site.title"), css ? css->hash : "", zh ? "en" : "zh-Hans", sw.buf,
+		T("nav.skip"), tm_page_lang_arg(req), T("nav.label"), tm_page_lang_arg(req), T("nav.home"),
+		tm_page_lang_arg(req), T("nav.path"), T("nav.api"), sw.buf, zh ? "en" : "zh-Hans",
+		zh ? "en" : "zh-Hans", zh ? "English" : "中文", T("search.label"),
+		req->route && strcmp(req->route->pattern, "/search") == 0 && tm_req_arg(req, "q") ? tm_req_arg(req, "q") :
+												     "",
+		T("search.placeholder"), req->lang, T("search.button"));
+	tm_buf_release(&sw);
+}
+
+void tm_page_end(tm_req *req)
+{
+	tm_html(&req->body,
+		"</main>\n<footer class=\"site-footer\">\n<p>%s</p>\n<p>%s <a href=\"/api/v1/export.jsonl\">%s</a> · "
+		"<a href=\"/api/v1\">%s</a></p>\n</footer>\n</body>\n</html>\n",
+		T("footer.about"), T("footer.data"), T("footer.export"), T("footer.api"));
+	if (!req->r_status)
+		req->r_status = MHD_HTTP_OK;
+	req->r_type = "text/html; charset=utf-8";
+}
+
+/* ---- footnotes ---- */
+
+void tm_notes_init(tm_notes *n)
+{
+	n->cites = json_array();
+}
+
+void tm_notes_release(tm_notes *n)
+{
+	json_decref(n->cites);
+	n->cites = NULL;
+}
+
+static size_t note_number(tm_notes *n, json_t *cite)
+{
+	const char *id = json_string_value(json_object_get(cite, "id"));
+	size_t i;
+	json_t *c;
+	json_array_foreach(n->cites, i, c) {
+		const char *cid = json_string_value(json_object_get(c, "id"));
+		if (id && cid && strcmp(id, cid) == 0)
+			return i + 1;
+	}
+	json_array_append(n->cites, cite); /* a new reference: the caller keeps its own */
+	return json_array_size(n->cites);
+}
+
+void tm_page_marks(tm_req *req, tm_notes *n, json_t *sources)
+{
+	size_t count = json_array_size(sources);
+	if (!count) {
+		tm_html(&req->body, " <span class=\"unsourced\">(%s)</span>", T("claim.unsourced"));
+		return;
+	}
+	tm_buf_adds(&req->body, "<sup class=\"marks\">");
+	for (size_t i = 0; i < count; i++) {
+		json_t *c = json_array_get(sources, i);
+		const char *id = json_string_value(json_object_get(c, "id"));
+		int seen = 0;
+		/* one mark per source, even when a claim quotes it twice */
+		for (size_t k = 0; k < i && id; k++) {
+			const char *kid = json_string_value(json_object_get(json_array_get(sources, k), "id"));
+			seen |= kid && strcmp(kid, id) == 0;
+		}
+		if (seen)
+			continue;
+		size_t num = note_number(n, c);
+		const char *quote = json_string_value(json_object_get(c, "quote"));
+		tm_html(&req->body, "<a class=\"fn\" href=\"#fn-%zu\" aria-label=\"%s %zu\"", num, T("notes.mark"), num);
+		if (quote)
+			tm_html(&req->body, " title=\"%s\"", quote);
+		tm_html(&req->body, ">[%zu]</a>", num);
+	}
+	tm_buf_adds(&req->body, "</sup>");
+}
+
+void tm_page_notes(tm_req *req, tm_notes *n)
+{
+	tm_buf *b = &req->body;
+	size_t i;
+	json_t *c;
+	if (!json_array_size(n->cites))
+		return;
+	tm_html(b, "<section class=\"notes\" aria-labelledby=\"notes-h\">\n<h2 id=\"notes-h\">%s</h2>\n<ol>\n",
+		T("notes.title"));
+	json_array_foreach(n->cites, i, c) {
+		const char *id = json_string_value(json_object_get(c, "id"));
+		const char *title = json_string_value(json_object_get(c, "title"));
+		const char *pub = json_string_value(json_object_get(c, "publisher"));
+		const char *date = json_string_value(json_object_get(c, "date"));
+		const char *url = json_string_value(json_object_get(c, "url"));
+		tm_html(b, "<li id=\"fn-%zu\"><a class=\"source-link\" href=\"/sources/%q?%r\">%s</a>", i + 1, id ? id : "",
+			tm_page_lang_arg(req), title ? title : id);
+		if (pub)
+			tm_html(b, ", %s", pub);
+		if (date)
+			tm_html(b, ", <time>%s</time>", date);
+		/* only web addresses become links: a javascript: or data: URL in
+		 * the data stays text */
+		if (url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0))
+			tm_html(b, ". <a class=\"ext\" href=\"%s\" rel=\"noreferrer noopener external\">%s</a>", url, url);
+		else if (url)
+			tm_html(b, ". %s", url);
+		tm_buf_adds(b, "</li>\n");
+	}
+	tm_buf_adds(b, "</ol>\n</section>\n");
+}

@@ -1,0 +1,55 @@
+/*
+ * http: the web site and the JSON API (`tiemap serve`), on libmicrohttpd.
+ *
+ * One process serves the pages (server-rendered HTML in English and
+ * Chinese, usable without JavaScript), the API under /api/v1/ and the
+ * embedded assets.  Every route comes from the table in routes.def.
+ *
+ * Threads: libmicrohttpd runs a pool of worker threads; each opens its own
+ * read-only tm_store on first use (a store is not thread-safe), and all
+ * share one immutable tm_graph, which a watcher thread rebuilds when the
+ * database's data_version changes.  docs/api.md describes the API;
+ * docs/architecture.md the module.
+ */
+#ifndef TM_HTTP_H
+#define TM_HTTP_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/core.h"
+
+typedef struct tm_http_opts {
+	const char *db_path;       /* the database, opened read-only by the workers */
+	const char *listen;        /* "127.0.0.1:8080", "[::1]:8080"; port 0 picks a free one */
+	int read_only;             /* never open the database writable (no migration at start) */
+	int log_ips;               /* put client addresses in the access log */
+	FILE *access_log;          /* one line per request; NULL: none */
+	unsigned threads;          /* worker threads; 0: one per CPU */
+	unsigned max_conns;        /* open connections in all; 0: 512 */
+	unsigned max_conns_per_ip; /* open connections from one address; 0: 64 */
+	double rate;               /* sustained requests/s per client address; 0: no limit */
+	double burst;              /* requests a client may make at once before the rate applies */
+	double query_seconds;      /* time limit of one request's queries */
+	double watch_seconds;      /* how often the watcher looks at data_version */
+	int no_cache;              /* render every response afresh (for measuring) */
+} tm_http_opts;
+
+/* The defaults: 127.0.0.1:8080, 20 requests/s with a burst of 200, 2 s a
+ * query, cache on, access log on stderr without addresses. */
+void tm_http_opts_init(tm_http_opts *o);
+
+typedef struct tm_http_server tm_http_server;
+
+/* Open the database, build the graph and start listening.  *out is owned by
+ * the caller: tm_http_stop() it.  Call with SIGINT/SIGTERM blocked if the
+ * caller waits for them with sigwait(): the worker threads inherit the mask. */
+tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err);
+
+/* The port the server listens on (the real one when opts asked for 0). */
+uint16_t tm_http_port(const tm_http_server *s);
+
+/* Stop accepting, finish the requests under way, join the threads, free. */
+void tm_http_stop(tm_http_server *s);
+
+#endif

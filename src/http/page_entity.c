@@ -1,0 +1,222 @@
+/*
+ * The entity page: names in every language, kind, country, dates, tags,
+ * identifiers, description; relations grouped by predicate both ways, with
+ * dates and amounts; the owners chain; numbered footnotes to the sources.
+ * Rendered from the same objects as GET /api/v1/entities/{id} and
+ * /api/v1/owners/{id}.
+ */
+#include "http/http_internal.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "model/model.h"
+#include "view/view.h"
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static void dates(tm_buf *b, json_t *o)
+{
+	const char *start = str(o, "start"), *end = str(o, "end");
+	if (!start && !end)
+		return;
+	tm_html(b, " <span class=\"dates\">%s–%s</span>", start ? start : "?", end ? end : "");
+}
+
+static void number_text(json_t *v, char *out, size_t n)
+{
+	snprintf(out, n, "%.15g", json_number_value(v));
+}
+
+static void relation_item(tm_req *req, tm_notes *notes, json_t *r)
+{
+	tm_buf *b = &req->body;
+	json_t *other = json_object_get(r, "other");
+	tm_buf_adds(b, "<li>");
+	tm_page_entity_link(req, other);
+	/* the name in the other language too, when it differs */
+	const char *en = str(other, "name"), *zh = str(other, "name_zh");
+	const char *alt = strcmp(req->lang, "zh") == 0 ? en : zh;
+	if (alt && en && zh && strcmp(en, zh) != 0)
+		tm_html(b, " <span class=\"alt\" lang=\"%r\">%s</span>", strcmp(req->lang, "zh") == 0 ? "en" : "zh-Hans",
+			alt);
+	dates(b, r);
+	if (json_object_get(r, "amount")) {
+		char num[64];
+		number_text(json_object_get(r, "amount"), num, sizeof(num));
+		tm_html(b, " <span class=\"amount\">%s %s</span>", num, str(r, "currency") ? str(r, "currency") : "");
+	}
+	if (json_object_get(r, "share")) {
+		char num[64];
+		number_text(json_object_get(r, "share"), num, sizeof(num));
+		tm_html(b, " <span class=\"share\">%s%%</span>", num);
+	}
+	tm_page_marks(req, notes, json_object_get(r, "sources"));
+	if (str(r, "note"))
+		tm_html(b, "<br><span class=\"note\">%s</span>", str(r, "note"));
+	tm_buf_adds(b, "</li>\n");
+}
+
+static void relations(tm_req *req, tm_notes *notes, json_t *rels)
+{
+	tm_buf *b = &req->body;
+	tm_html(b, "<section class=\"relations\" aria-labelledby=\"rel-h\">\n<h2 id=\"rel-h\">%s</h2>\n",
+		T("entity.relations"));
+	if (!json_array_size(rels))
+		tm_html(b, "<p>%s</p>\n", T("entity.no_relations"));
+	const char *group = NULL, *dir = NULL;
+	size_t i;
+	json_t *r;
+	/* the view sorted them by predicate and direction: a new pair opens a group */
+	json_array_foreach(rels, i, r) {
+		const char *pred = str(r, "predicate"), *d = str(r, "direction");
+		if (!group || strcmp(group, pred) != 0 || strcmp(dir, d) != 0) {
+			if (group)
+				tm_buf_adds(b, "</ul>\n");
+			tm_html(b, "<h3 class=\"pred\" data-predicate=\"%s\" data-direction=\"%s\">%s</h3>\n<ul class=\"rels\">\n",
+				pred, d, tm_page_label(req, r));
+			group = pred;
+			dir = d;
+		}
+		relation_item(req, notes, r);
+	}
+	if (group)
+		tm_buf_adds(b, "</ul>\n");
+	tm_buf_adds(b, "</section>\n");
+}
+
+static void share_text(json_t *v, const tm_req *req, char *out, size_t n)
+{
+	if (!v || json_is_null(v))
+		snprintf(out, n, "%s", tm_req_msg(req, "owners.share_unknown"));
+	else
+		snprintf(out, n, "%.4g%%", json_number_value(v));
+}
+
+static void owners(tm_req *req, tm_notes *notes, const char *id)
+{
+	json_t *o;
+	tm_err err = { 0 };
+	if (tm_view_owners(req->st, req->g, id, &o, &err))
+		return; /* the page stands without it */
+	tm_buf *b = &req->body;
+	json_t *chains = json_object_get(o, "chains");
+	tm_html(b, "<section class=\"owners\" aria-labelledby=\"own-h\">\n<h2 id=\"own-h\">%s</h2>\n", T("owners.title"));
+	if (!json_array_size(chains)) {
+		tm_html(b, "<p>%s</p>\n", T("owners.none"));
+	} else {
+		tm_buf_adds(b, "<ol class=\"chains\">\n");
+		size_t i;
+		json_t *ch;
+		json_array_foreach(chains, i, ch) {
+			char share[64];
+			share_text(json_object_get(ch, "effective_share"), req, share, sizeof(share));
+			tm_buf_adds(b, "<li><ol class=\"chain\">");
+			json_t *ents = json_object_get(ch, "entities"), *edges = json_object_get(ch, "edges");
+			for (size_t k = 0; k < json_array_size(ents); k++) {
+				json_t *ref = tm_view_entity_ref_json(req->st, json_string_value(json_array_get(ents, k)));
+				tm_buf_adds(b, "<li>");
+				tm_page_entity_link(req, ref);
+				json_decref(ref);
+				json_t *e = json_array_get(edges, k);
+				if (e) {
+					if (json_object_get(e, "share")) {
+						char num[64];
+						number_text(json_object_get(e, "share"), num, sizeof(num));
+						tm_html(b, " <span class=\"share\">%s%%</span>", num);
+					}
+					tm_html(b, " <span class=\"pred\">%s</span>", T("owners.owned_by"));
+					tm_page_marks(req, notes, json_object_get(e, "sources"));
+				}
+				tm_buf_adds(b, "</li>");
+			}
+			tm_html(b, "</ol> <span class=\"effective\">%s: %s</span></li>\n", T("owners.effective"), share);
+		}
+		tm_buf_adds(b, "</ol>\n");
+	}
+	tm_buf_adds(b, "</section>\n");
+	json_decref(o);
+}
+
+void tm_http_page_entity(tm_req *req)
+{
+	const char *id = tm_req_param(req, "id");
+	json_t *e = NULL;
+	tm_err err = { 0 };
+	if (!id || !tm_id_valid(id)) {
+		tm_req_fail(req, 404, "not_found", "%s", T("entity.unknown"));
+		return;
+	}
+	tm_rc rc = tm_view_entity(req->st, id, &e, &err);
+	if (rc == TM_ERR_NOTFOUND) {
+		tm_req_fail(req, 404, "not_found", "%s", T("entity.unknown"));
+		return;
+	}
+	if (rc) {
+		tm_req_fail_err(req, &err);
+		return;
+	}
+	int zh = strcmp(req->lang, "zh") == 0;
+	const char *name = str(e, zh ? "name_zh" : "name");
+	const char *alt = str(e, zh ? "name" : "name_zh");
+	tm_notes notes;
+	tm_notes_init(&notes);
+	tm_page_begin(req, name);
+	tm_buf *b = &req->body;
+	tm_html(b, "<article class=\"entity\" data-id=\"%s\">\n<h1>%s</h1>\n", id, name);
+	if (alt && strcmp(alt, name) != 0)
+		tm_html(b, "<p class=\"alt-name\" lang=\"%r\">%s</p>\n", zh ? "en" : "zh-Hans", alt);
+	json_t *desc = json_object_get(e, "description");
+	const char *d = str(desc, zh ? "zh" : "en");
+	if (!d)
+		d = str(desc, zh ? "en" : "zh");
+	if (d)
+		tm_html(b, "<p class=\"desc\">%s</p>\n", d);
+
+	tm_html(b, "<dl class=\"facts\">\n<dt>%s</dt><dd><span class=\"kind kind-%s\">%s</span></dd>\n", T("entity.kind"),
+		str(e, "kind"), tm_page_kind_label(req, str(e, "kind")));
+	if (str(e, "country"))
+		tm_html(b, "<dt>%s</dt><dd>%s</dd>\n", T("entity.country"), str(e, "country"));
+	if (str(e, "start") || str(e, "end")) {
+		tm_html(b, "<dt>%s</dt><dd>", T("entity.dates"));
+		dates(b, e);
+		tm_buf_adds(b, "</dd>\n");
+	}
+	tm_html(b, "<dt>%s</dt><dd><ul class=\"names\">", T("entity.names"));
+	size_t i;
+	json_t *n;
+	json_array_foreach(json_object_get(e, "names"), i, n) {
+		tm_html(b, "<li><span lang=\"%s\">%s</span> <span class=\"lang\">%s</span>%r</li>", str(n, "lang"),
+			str(n, "text"), str(n, "lang"), json_is_true(json_object_get(n, "primary")) ? " ★" : "");
+	}
+	tm_buf_adds(b, "</ul></dd>\n");
+	if (json_array_size(json_object_get(e, "tags"))) {
+		tm_html(b, "<dt>%s</dt><dd><ul class=\"tags\">", T("entity.tags"));
+		json_array_foreach(json_object_get(e, "tags"), i, n)
+			tm_html(b, "<li>%s</li>", json_string_value(n));
+		tm_buf_adds(b, "</ul></dd>\n");
+	}
+	if (json_array_size(json_object_get(e, "identifiers"))) {
+		tm_html(b, "<dt>%s</dt><dd><ul class=\"idents\">", T("entity.identifiers"));
+		json_array_foreach(json_object_get(e, "identifiers"), i, n)
+			tm_html(b, "<li><span class=\"scheme\">%s</span> <code>%s</code></li>", str(n, "scheme"), str(n, "value"));
+		tm_buf_adds(b, "</ul></dd>\n");
+	}
+	tm_html(b, "<dt>%s</dt><dd>", T("entity.sources"));
+	tm_page_marks(req, &notes, json_object_get(e, "sources"));
+	tm_buf_adds(b, "</dd>\n</dl>\n");
+	tm_html(b,
+		"<p class=\"actions\"><a href=\"/entities/%q/graph?%r\">%s</a> · <a href=\"/path?from=%q&amp;%r\">%s</a>"
+		" · <a href=\"/api/v1/entities/%q\">JSON</a></p>\n",
+		id, tm_page_lang_arg(req), T("entity.graph"), id, tm_page_lang_arg(req), T("entity.path_from"), id);
+	relations(req, &notes, json_object_get(e, "relations"));
+	owners(req, &notes, id);
+	tm_page_notes(req, &notes);
+	tm_buf_adds(b, "</article>\n");
+	tm_notes_release(&notes);
+	json_decref(e);
+	tm_page_end(req);
+}

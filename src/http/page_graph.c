@@ -1,0 +1,137 @@
+/*
+ * The graph page: an entity's neighbourhood drawn with cytoscape.js
+ * (web/js/graph.js), nodes coloured by kind, ties labelled in the page's
+ * language; a click on a node expands it or opens its page.  Without
+ * JavaScript the same neighbourhood is there as lists, which is also what a
+ * keyboard or a screen reader uses.
+ */
+#include "http/http_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "model/model.h"
+#include "view/view.h"
+
+#define MAX_DEPTH 2
+#define MAX_NODES 150
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+/* JSON inside <script type="application/json">: no "<", ">" or "&" may
+ * appear raw, or "</script>" in a name would end the element.  Outside
+ * strings JSON has none of them; inside, \u escapes mean the same. */
+static void script_json(tm_buf *b, json_t *v)
+{
+	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	for (const char *p = s; p && *p; p++) {
+		if (*p == '<')
+			tm_buf_adds(b, "\\u003c");
+		else if (*p == '>')
+			tm_buf_adds(b, "\\u003e");
+		else if (*p == '&')
+			tm_buf_adds(b, "\\u0026");
+		else
+			tm_buf_addch(b, *p);
+	}
+	free(s);
+}
+
+void tm_http_page_graph(tm_req *req)
+{
+	const char *id = tm_req_param(req, "id");
+	long depth;
+	if (tm_req_int_arg(req, "depth", 1, 1, MAX_DEPTH, &depth))
+		return;
+	if (!id || !tm_id_valid(id) || !tm_store_has_entity(req->st, id)) {
+		tm_req_fail(req, 404, "not_found", "%s", T("entity.unknown"));
+		return;
+	}
+	json_t *o;
+	tm_err err = { 0 };
+	if (tm_view_neighbors(req->st, req->g, id, (int)depth, MAX_NODES, &o, &err)) {
+		tm_req_fail_err(req, &err);
+		return;
+	}
+	json_t *nodes = json_object_get(o, "nodes"), *edges = json_object_get(o, "edges");
+	json_t *centre = json_array_get(nodes, 0);
+	const char *la = tm_page_lang_arg(req);
+	tm_buf title = TM_BUF_INIT;
+	tm_buf_adds(&title, T("graph.title"));
+	tm_buf_adds(&title, ": ");
+	tm_buf_adds(&title, tm_page_ref_name(req, centre));
+	tm_page_begin(req, title.buf);
+	tm_buf_release(&title);
+	tm_buf *b = &req->body;
+	tm_html(b, "<h1>%s: ", T("graph.title"));
+	tm_page_entity_link(req, centre);
+	tm_html(b, "</h1>\n<p class=\"depth\">%s: ", T("graph.depth"));
+	for (long d = 1; d <= MAX_DEPTH; d++) {
+		if (d == depth)
+			tm_html(b, "<strong aria-current=\"page\">%ld</strong> ", d);
+		else
+			tm_html(b, "<a href=\"/entities/%q/graph?depth=%ld&amp;%r\">%ld</a> ", id, d, la, d);
+	}
+	tm_html(b, "· %zu %s, %zu %s%r</p>\n", json_array_size(nodes), T("graph.nodes"), json_array_size(edges),
+		T("graph.edges"), json_is_true(json_object_get(o, "truncated")) ? " (…)" : "");
+
+	/* the canvas: hidden until graph.js draws in it; its messages come from
+	 * the catalogs through data- attributes */
+	tm_html(b,
+		"<div id=\"graph\" class=\"graph-canvas\" hidden data-lang=\"%r\" data-entity=\"%s\" "
+		"data-msg-expand=\"%s\" data-msg-open=\"%s\" data-msg-selected=\"%s\" data-msg-help=\"%s\" "
+		"role=\"img\" aria-label=\"%s\"></div>\n"
+		"<div id=\"graph-panel\" class=\"graph-panel\" hidden aria-live=\"polite\"></div>\n",
+		req->lang, id, T("graph.expand"), T("graph.open"), T("graph.selected"), T("graph.help"), T("graph.canvas"));
+
+	tm_html(b, "<ul class=\"legend\" aria-label=\"%s\">", T("graph.legend"));
+	for (size_t k = 0; k < tm_n_kinds; k++)
+		tm_html(b, "<li><span class=\"swatch kind-%s\"></span>%s</li>", tm_kinds[k].id,
+			tm_page_kind_label(req, tm_kinds[k].id));
+	tm_buf_adds(b, "</ul>\n");
+
+	tm_notes notes;
+	tm_notes_init(&notes);
+	tm_html(b, "<div class=\"graph-lists\">\n<section aria-labelledby=\"gn-h\">\n<h2 id=\"gn-h\">%s</h2>\n<ul class=\"nodes\">\n",
+		T("graph.entities"));
+	size_t i;
+	json_t *n;
+	json_array_foreach(nodes, i, n) {
+		tm_html(b, "<li><span class=\"swatch kind-%s\"></span>", str(n, "kind") ? str(n, "kind") : "");
+		tm_page_entity_link(req, n);
+		tm_html(b, " <span class=\"kind\">%s</span> <span class=\"hops\">%d</span>"
+			   " <a class=\"more\" href=\"/entities/%q/graph?%r\">%s</a></li>\n",
+			tm_page_kind_label(req, str(n, "kind")), (int)json_integer_value(json_object_get(n, "depth")),
+			str(n, "id"), la, T("graph.centre_here"));
+	}
+	tm_html(b, "</ul>\n</section>\n<section aria-labelledby=\"ge-h\">\n<h2 id=\"ge-h\">%s</h2>\n<ul class=\"edges\">\n",
+		T("graph.ties"));
+	json_t *e;
+	json_array_foreach(edges, i, e) {
+		json_t *a = tm_view_entity_ref_json(req->st, str(e, "from"));
+		json_t *z = tm_view_entity_ref_json(req->st, str(e, "to"));
+		tm_buf_adds(b, "<li>");
+		tm_page_entity_link(req, a);
+		tm_html(b, " <span class=\"pred\">%s</span> ", tm_page_label(req, e));
+		tm_page_entity_link(req, z);
+		tm_page_marks(req, &notes, json_object_get(e, "sources"));
+		tm_buf_adds(b, "</li>\n");
+		json_decref(a);
+		json_decref(z);
+	}
+	tm_buf_adds(b, "</ul>\n</section>\n</div>\n");
+	tm_page_notes(req, &notes);
+	tm_notes_release(&notes);
+
+	tm_buf_adds(b, "<script type=\"application/json\" id=\"graph-data\">");
+	script_json(b, o);
+	tm_html(b, "</script>\n<script src=\"/static/cytoscape.min.js?v=%s\"></script>\n"
+		   "<script src=\"/static/graph.js?v=%s\"></script>\n",
+		tm_asset_find("cytoscape.min.js") ? tm_asset_find("cytoscape.min.js")->hash : "",
+		tm_asset_find("graph.js") ? tm_asset_find("graph.js")->hash : "");
+	json_decref(o);
+	tm_page_end(req);
+}

@@ -1,0 +1,150 @@
+/*
+ * The path page: a form of two fields (names or ids; it works without
+ * JavaScript) and the shortest paths between the two entities, each tie with
+ * its sources.  The paths are the object GET /api/v1/path returns.
+ */
+#include "http/http_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "view/view.h"
+
+#define MAX_HOPS 6
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static void form(tm_req *req, const char *from, const char *to, long hops)
+{
+	tm_buf *b = &req->body;
+	tm_html(b,
+		"<form class=\"path-form\" action=\"/path\" method=\"get\">\n"
+		"<div class=\"field\"><label for=\"from\">%s</label>"
+		"<input id=\"from\" name=\"from\" type=\"text\" maxlength=\"200\" required value=\"%s\"></div>\n"
+		"<div class=\"field\"><label for=\"to\">%s</label>"
+		"<input id=\"to\" name=\"to\" type=\"text\" maxlength=\"200\" required value=\"%s\"></div>\n"
+		"<div class=\"field\"><label for=\"max_hops\">%s</label><select id=\"max_hops\" name=\"max_hops\">",
+		T("path.from"), from ? from : "", T("path.to"), to ? to : "", T("path.max_hops"));
+	for (long h = 1; h <= MAX_HOPS; h++)
+		tm_html(b, "<option value=\"%ld\"%r>%ld</option>", h, h == hops ? " selected" : "", h);
+	tm_html(b,
+		"</select></div>\n<input type=\"hidden\" name=\"lang\" value=\"%r\">\n"
+		"<div class=\"field\"><button type=\"submit\">%s</button></div>\n</form>\n",
+		req->lang, T("path.button"));
+}
+
+/* Resolve one end; on failure write why (with the candidates when the name
+ * is ambiguous, each a link that puts it in the form) and return NULL. */
+static char *resolve(tm_req *req, const char *which, const char *ref, const char *from, const char *to, long hops)
+{
+	char *id = NULL;
+	tm_hits cands;
+	tm_err err = { 0 };
+	tm_rc rc = tm_store_resolve(req->st, ref, &id, &cands, &err);
+	if (rc == TM_OK)
+		return id;
+	tm_buf *b = &req->body;
+	if (rc == TM_ERR_AMBIGUOUS) {
+		tm_html(b, "<p class=\"error\">%s <q>%s</q></p>\n<ul class=\"candidates\">\n", T("path.ambiguous"), ref);
+		for (size_t i = 0; i < cands.n; i++) {
+			int is_from = strcmp(which, "from") == 0;
+			tm_html(b, "<li><a href=\"/path?from=%q&amp;to=%q&amp;max_hops=%ld&amp;%r\">%s</a> <span class=\"kind\">%s</span> (%s)</li>\n",
+				is_from ? cands.v[i].id : from, is_from ? to : cands.v[i].id, hops, tm_page_lang_arg(req),
+				cands.v[i].name, tm_page_kind_label(req, cands.v[i].kind), cands.v[i].id);
+		}
+		tm_buf_adds(b, "</ul>\n");
+		tm_hits_release(&cands);
+	} else if (rc == TM_ERR_NOTFOUND) {
+		tm_html(b, "<p class=\"error\">%s <q>%s</q></p>\n", T("path.not_found"), ref);
+	} else {
+		tm_html(b, "<p class=\"error\">%s</p>\n", err.msg);
+	}
+	req->r_status = rc == TM_ERR_AMBIGUOUS ? 409 : rc == TM_ERR_NOTFOUND ? 404 : 500;
+	req->r_nocache = 1;
+	return NULL;
+}
+
+static void paths(tm_req *req, json_t *o, long hops)
+{
+	tm_buf *b = &req->body;
+	json_t *list = json_object_get(o, "paths");
+	json_t *fref = tm_view_entity_ref_json(req->st, str(o, "from"));
+	json_t *tref = tm_view_entity_ref_json(req->st, str(o, "to"));
+	tm_html(b, "<section class=\"paths\" aria-labelledby=\"paths-h\">\n<h2 id=\"paths-h\">%s: %s → %s</h2>\n",
+		T("path.results"), tm_page_ref_name(req, fref), tm_page_ref_name(req, tref));
+	if (!json_array_size(list)) {
+		tm_html(b, "<p class=\"none\">%s (%ld)</p>\n</section>\n", T("path.none"), hops);
+		json_decref(fref);
+		json_decref(tref);
+		return;
+	}
+	tm_notes notes;
+	tm_notes_init(&notes);
+	size_t i;
+	json_t *p;
+	json_array_foreach(list, i, p) {
+		long n = (long)json_integer_value(json_object_get(p, "hops"));
+		tm_html(b, "<h3>%s %zu <span class=\"hops\">(%ld %s)</span></h3>\n<ol class=\"path\">\n", T("path.path"), i + 1,
+			n, T(n == 1 ? "path.hop" : "path.hops"));
+		size_t k;
+		json_t *e;
+		json_array_foreach(json_object_get(p, "edges"), k, e) {
+			json_t *a = tm_view_entity_ref_json(req->st, str(e, "from"));
+			json_t *z = tm_view_entity_ref_json(req->st, str(e, "to"));
+			tm_buf_adds(b, "<li>");
+			tm_page_entity_link(req, a);
+			tm_html(b, " <span class=\"pred\">%s</span> ", tm_page_label(req, e));
+			tm_page_entity_link(req, z);
+			tm_page_marks(req, &notes, json_object_get(e, "sources"));
+			tm_buf_adds(b, "</li>\n");
+			json_decref(a);
+			json_decref(z);
+		}
+		tm_buf_adds(b, "</ol>\n");
+	}
+	if (json_is_true(json_object_get(o, "truncated")))
+		tm_html(b, "<p>%s</p>\n", T("path.truncated"));
+	tm_buf_adds(b, "</section>\n");
+	tm_page_notes(req, &notes);
+	tm_notes_release(&notes);
+	json_decref(fref);
+	json_decref(tref);
+}
+
+void tm_http_page_path(tm_req *req)
+{
+	const char *from = tm_req_arg(req, "from"), *to = tm_req_arg(req, "to");
+	long hops;
+	if (tm_req_int_arg(req, "max_hops", 4, 1, MAX_HOPS, &hops))
+		return;
+	if ((from && strlen(from) > 200) || (to && strlen(to) > 200)) {
+		tm_req_fail(req, 400, "parameter_too_long", "from and to are at most 200 bytes");
+		return;
+	}
+	tm_page_begin(req, T("path.title"));
+	tm_html(&req->body, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", T("path.title"), T("path.intro"));
+	form(req, from, to, hops);
+	if (from && *from && to && *to) {
+		char *a = resolve(req, "from", from, from, to, hops);
+		char *z = a ? resolve(req, "to", to, from, to, hops) : NULL;
+		if (a && z) {
+			tm_path_opts po = { .max_hops = (int)hops, .max_paths = 8 };
+			json_t *o;
+			tm_err err = { 0 };
+			if (tm_view_path(req->st, req->g, a, z, &po, &o, &err) == TM_OK) {
+				paths(req, o, hops);
+				json_decref(o);
+			} else {
+				tm_html(&req->body, "<p class=\"error\">%s</p>\n", err.msg);
+				req->r_status = err.rc == TM_ERR_LIMIT ? 503 : 500;
+				req->r_nocache = 1;
+			}
+		}
+		free(a);
+		free(z);
+	}
+	tm_page_end(req);
+}

@@ -1,0 +1,90 @@
+/*
+ * The source page: a source and every claim that cites it, from the same
+ * object as GET /api/v1/sources/{id}.
+ */
+#include "http/http_internal.h"
+
+#include <string.h>
+
+#include "model/model.h"
+#include "view/view.h"
+
+static const char *str(json_t *o, const char *key)
+{
+	return json_string_value(json_object_get(o, key));
+}
+
+static void fact(tm_req *req, const char *label_key, const char *value)
+{
+	if (value)
+		tm_html(&req->body, "<dt>%s</dt><dd>%s</dd>\n", T(label_key), value);
+}
+
+void tm_http_page_source(tm_req *req)
+{
+	const char *id = tm_req_param(req, "id");
+	json_t *s = NULL;
+	tm_err err = { 0 };
+	tm_rc rc = id && tm_id_valid(id) ? tm_view_source(req->st, id, &s, &err) : TM_ERR_NOTFOUND;
+	if (rc == TM_ERR_NOTFOUND) {
+		tm_req_fail(req, 404, "not_found", "%s", T("source.unknown"));
+		return;
+	}
+	if (rc) {
+		tm_req_fail_err(req, &err);
+		return;
+	}
+	tm_page_begin(req, str(s, "title"));
+	tm_buf *b = &req->body;
+	tm_html(b, "<article class=\"source\" data-id=\"%s\">\n<p class=\"eyebrow\">%s</p>\n<h1>%s</h1>\n<dl class=\"facts\">\n",
+		id, T("source.heading"), str(s, "title"));
+	fact(req, "source.author", str(s, "author"));
+	fact(req, "source.publisher", str(s, "publisher"));
+	fact(req, "source.date", str(s, "date"));
+	fact(req, "source.lang", str(s, "lang"));
+	const char *url = str(s, "url");
+	if (url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0))
+		tm_html(b, "<dt>%s</dt><dd><a class=\"ext\" href=\"%s\" rel=\"noreferrer noopener external\">%s</a></dd>\n",
+			T("source.url"), url, url);
+	else
+		fact(req, "source.url", url);
+	fact(req, "source.note", str(s, "note"));
+	tm_buf_adds(b, "</dl>\n");
+
+	json_t *ents = json_object_get(s, "entities"), *rels = json_object_get(s, "relations");
+	tm_html(b, "<section aria-labelledby=\"claims-h\">\n<h2 id=\"claims-h\">%s (%zu)</h2>\n", T("source.claims"),
+		json_array_size(ents) + json_array_size(rels));
+	size_t i;
+	json_t *o;
+	if (json_array_size(ents)) {
+		tm_html(b, "<h3>%s</h3>\n<ul class=\"claims\">\n", T("source.entities"));
+		json_array_foreach(ents, i, o) {
+			tm_buf_adds(b, "<li>");
+			tm_page_entity_link(req, o);
+			tm_html(b, " <span class=\"kind\">%s</span></li>\n", tm_page_kind_label(req, str(o, "kind")));
+		}
+		tm_buf_adds(b, "</ul>\n");
+	}
+	if (json_array_size(rels)) {
+		tm_html(b, "<h3>%s</h3>\n<ul class=\"claims\">\n", T("source.relations"));
+		json_array_foreach(rels, i, o) {
+			tm_buf_adds(b, "<li>");
+			tm_page_entity_link(req, json_object_get(o, "subject_ref"));
+			tm_html(b, " <span class=\"pred\">%s</span> ", tm_page_label(req, o));
+			tm_page_entity_link(req, json_object_get(o, "object_ref"));
+			/* the words this claim quotes from the source */
+			json_t *c;
+			size_t k;
+			json_array_foreach(json_object_get(o, "sources"), k, c) {
+				const char *q = json_is_object(c) ? str(c, "quote") : NULL;
+				if (q && str(c, "source") && strcmp(str(c, "source"), id) == 0)
+					tm_html(b, "<blockquote>%s</blockquote>", q);
+			}
+			tm_buf_adds(b, "</li>\n");
+		}
+		tm_buf_adds(b, "</ul>\n");
+	}
+	tm_buf_adds(b, "</section>\n</article>\n");
+	json_decref(s);
+	tm_page_end(req);
+}

@@ -1,0 +1,903 @@
+/*
+ * The server: libmicrohttpd's daemon, and everything around a handler that
+ * every route shares.
+ *
+ * A request goes: URI log callback (the per-request state is made, the raw
+ * target kept) → on_request: method, length, rate and argument checks,
+ * route match, language → the response cache (a hit is answered without
+ * touching the database) → the worker's store and the graph snapshot → the
+ * handler → headers, ETag, 304, cache → queued.  The completion callback
+ * writes the access line and frees the state.
+ *
+ * Why a response cache: every page and API answer is a function of the URL,
+ * the language and the data, and the data changes only when someone
+ * imports.  So a response is kept, keyed by language and URL, until the
+ * watcher sees a new data_version; readers then pay for rendering once per
+ * import, not once per request.
+ */
+#include "http/http_internal.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "text/text.h"
+
+/* Bounds on what a client may send (see docs/api.md, "Limits"). */
+#define MAX_URI 4096         /* bytes of the request target */
+#define MAX_ARGS 16          /* query arguments */
+#define MAX_ARG_BYTES 1024   /* bytes of one decoded argument */
+#define MAX_SEGMENTS 8       /* path segments */
+#define MAX_BODY 65536       /* bytes of a body sent with a GET before the connection is dropped */
+#define CONN_MEMORY (32 * 1024) /* a connection's buffer: a longer request gets libmicrohttpd's own 414 or 431 */
+
+#define CACHE_SLOTS 2048
+#define CACHE_MAX_ENTRY (1024 * 1024)
+#define CACHE_MAX_BYTES (96 * 1024 * 1024)
+#define RATE_SLOTS 4096
+
+static const char csp[] = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
+			  "object-src 'none'";
+
+struct cache_slot {
+	pthread_mutex_t mu;
+	char *key;                 /* lang "\n" raw URI; NULL when empty */
+	long long gen;             /* the snapshot generation it was rendered in */
+	struct MHD_Response *resp; /* our reference; each queue takes its own */
+	char etag[96];
+	time_t lastmod;
+	size_t len;
+};
+
+struct rate_slot {
+	unsigned char addr[16];
+	int used;
+	double tokens, last;
+};
+
+struct tm_http_server {
+	tm_http_opts o;
+	struct MHD_Daemon *d;
+	uint16_t port;
+	pthread_key_t store_key; /* each worker's tm_store */
+	int key_made;
+
+	pthread_mutex_t snap_mu;
+	tm_snapshot *snap;       /* the current one; the server holds a reference */
+	atomic_llong gen;        /* bumped with every new snapshot */
+
+	tm_store *watch_st;      /* the watcher's own connection */
+	pthread_t watcher;
+	int watcher_started;
+	pthread_mutex_t stop_mu;
+	pthread_cond_t stop_cv;
+	int stopping;
+
+	struct cache_slot *cache;
+	atomic_size_t cache_bytes;
+
+	pthread_mutex_t rate_mu;
+	struct rate_slot *rate;
+
+	pthread_mutex_t log_mu;
+};
+
+void tm_http_opts_init(tm_http_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->db_path = "tiemap.db";
+	o->listen = "127.0.0.1:8080";
+	o->access_log = stderr;
+	o->rate = 20;
+	o->burst = 200;
+	o->query_seconds = 2;
+	o->watch_seconds = 1;
+}
+
+uint16_t tm_http_port(const tm_http_server *s)
+{
+	return s->port;
+}
+
+/* ---- snapshots ---- */
+
+static tm_snapshot *snap_acquire(tm_http_server *srv)
+{
+	pthread_mutex_lock(&srv->snap_mu);
+	tm_snapshot *s = srv->snap;
+	atomic_fetch_add(&s->refs, 1);
+	pthread_mutex_unlock(&srv->snap_mu);
+	return s;
+}
+
+static void snap_release(tm_snapshot *s)
+{
+	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
+		tm_graph_free(s->g);
+		free(s);
+	}
+}
+
+static tm_rc snap_build(tm_store *st, tm_snapshot **out, tm_err *err)
+{
+	int64_t version = tm_store_data_version(st);
+	tm_graph *g;
+	tm_rc rc = tm_graph_load(st, &g, err);
+	if (rc)
+		return rc;
+	tm_snapshot *s = tm_xcalloc(1, sizeof(*s));
+	s->g = g;
+	s->version = version;
+	s->loaded = time(NULL);
+	atomic_init(&s->refs, 1);
+	*out = s;
+	return TM_OK;
+}
+
+/* The watcher: looks at data_version now and then and, when it moved,
+ * builds the new graph off the request path and swaps it in. */
+static void *watch(void *p)
+{
+	tm_http_server *srv = p;
+	pthread_mutex_lock(&srv->stop_mu);
+	while (!srv->stopping) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		double secs = srv->o.watch_seconds > 0 ? srv->o.watch_seconds : 1;
+		until.tv_sec += (time_t)secs;
+		until.tv_nsec += (long)((secs - (double)(time_t)secs) * 1e9);
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
+		}
+		pthread_cond_timedwait(&srv->stop_cv, &srv->stop_mu, &until);
+		if (srv->stopping)
+			break;
+		pthread_mutex_unlock(&srv->stop_mu);
+		int64_t v = tm_store_data_version(srv->watch_st);
+		tm_snapshot *fresh = NULL;
+		tm_err err = { 0 };
+		if (v >= 0 && v != srv->snap->version && snap_build(srv->watch_st, &fresh, &err) == TM_OK) {
+			pthread_mutex_lock(&srv->snap_mu);
+			tm_snapshot *old = srv->snap;
+			srv->snap = fresh;
+			atomic_fetch_add(&srv->gen, 1);
+			pthread_mutex_unlock(&srv->snap_mu);
+			snap_release(old);
+		}
+		pthread_mutex_lock(&srv->stop_mu);
+	}
+	pthread_mutex_unlock(&srv->stop_mu);
+	tm_text_shutdown();
+	return NULL;
+}
+
+/* ---- each worker's store ---- */
+
+/* Runs in the exiting worker thread: its store, and the ICU state its
+ * searches built, go with it. */
+static void store_destroy(void *p)
+{
+	tm_store_close(p);
+	tm_text_shutdown();
+}
+
+static tm_store *worker_store(tm_http_server *srv, tm_err *err)
+{
+	tm_store *st = pthread_getspecific(srv->store_key);
+	if (st)
+		return st;
+	if (tm_store_open(srv->o.db_path, TM_STORE_READONLY, &st, err))
+		return NULL;
+	pthread_setspecific(srv->store_key, st);
+	return st;
+}
+
+/* ---- the per-client rate limit: a token bucket per address ---- */
+
+static size_t client_addr(struct MHD_Connection *conn, unsigned char out[16])
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	memset(out, 0, 16);
+	if (!ci || !ci->client_addr)
+		return 0;
+	if (ci->client_addr->sa_family == AF_INET) {
+		memcpy(out, &((const struct sockaddr_in *)(const void *)ci->client_addr)->sin_addr, 4);
+		return 4;
+	}
+	if (ci->client_addr->sa_family == AF_INET6) {
+		memcpy(out, &((const struct sockaddr_in6 *)(const void *)ci->client_addr)->sin6_addr, 16);
+		return 16;
+	}
+	return 0;
+}
+
+static uint64_t fnv(const void *p, size_t n, uint64_t h)
+{
+	const unsigned char *s = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ s[i]) * 1099511628211ULL;
+	return h;
+}
+
+/* 1 when the client may go on, 0 when it is over its rate.  Addresses that
+ * share a slot share a bucket: a rare collision limits early, never late. */
+static int rate_ok(tm_http_server *srv, struct MHD_Connection *conn)
+{
+	if (srv->o.rate <= 0)
+		return 1;
+	unsigned char a[16];
+	client_addr(conn, a);
+	struct rate_slot *s = &srv->rate[fnv(a, 16, 14695981039346656037ULL) % RATE_SLOTS];
+	double now = tm_now();
+	pthread_mutex_lock(&srv->rate_mu);
+	if (!s->used || memcmp(s->addr, a, 16) != 0) {
+		memcpy(s->addr, a, 16);
+		s->used = 1;
+		s->tokens = srv->o.burst;
+		s->last = now;
+	}
+	s->tokens += (now - s->last) * srv->o.rate;
+	if (s->tokens > srv->o.burst)
+		s->tokens = srv->o.burst;
+	s->last = now;
+	int ok = s->tokens >= 1;
+	if (ok)
+		s->tokens -= 1;
+	pthread_mutex_unlock(&srv->rate_mu);
+	return ok;
+}
+
+/* ---- responses ---- */
+
+static void add_common_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
+	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+}
+
+static void http_date(time_t t, char out[40])
+{
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 40, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+}
+
+/* An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT") as a time, or -1. */
+static time_t parse_http_date(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char mon[4];
+	struct tm tm = { 0 };
+	if (!s || sscanf(s, "%*3s, %d %3s %d %d:%d:%d GMT", &tm.tm_mday, mon, &tm.tm_year, &tm.tm_hour, &tm.tm_min,
+			 &tm.tm_sec) != 6)
+		return -1;
+	const char *m = strstr(months, mon);
+	if (!m || strlen(mon) != 3 || (m - months) % 3)
+		return -1;
+	tm.tm_mon = (int)(m - months) / 3;
+	tm.tm_year -= 1900;
+	return timegm(&tm);
+}
+
+/* Whether the client's copy (If-None-Match, else If-Modified-Since) is current. */
+static int not_modified(struct MHD_Connection *conn, const char *etag, time_t lastmod)
+{
+	const char *inm = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
+	if (inm)
+		return strcmp(inm, "*") == 0 || strstr(inm, etag) != NULL;
+	const char *ims = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_MODIFIED_SINCE);
+	time_t t = parse_http_date(ims);
+	return lastmod > 0 && t >= 0 && t >= lastmod;
+}
+
+static enum MHD_Result queue(tm_req *req, unsigned status, struct MHD_Response *r, size_t len)
+{
+	req->queued = 1;
+	req->status = (int)status;
+	req->bytes = len;
+	return MHD_queue_response(req->conn, status, r);
+}
+
+static enum MHD_Result send_304(tm_req *req, const char *etag, const char *cache_control)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+	add_common_headers(r);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cache_control);
+	enum MHD_Result ret = queue(req, MHD_HTTP_NOT_MODIFIED, r, 0);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* ---- errors ---- */
+
+void tm_req_fail(tm_req *req, int status, const char *code, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	req->r_nocache = 1;
+	int api = req->route ? (req->route->flags & TM_ROUTE_API) != 0 : strncmp(req->uri, "/api/", 5) == 0;
+	if (api) {
+		json_t *e = json_object();
+		json_object_set_new(e, "code", json_string(code));
+		/* the message may quote what the client sent; jansson refuses bad UTF-8 */
+		json_t *m = json_string(msg);
+		json_object_set_new(e, "message", m ? m : json_string(code));
+		json_t *o = json_object();
+		json_object_set_new(o, "error", e);
+		tm_req_json(req, o);
+		req->r_status = status;
+		return;
+	}
+	char key[64];
+	snprintf(key, sizeof(key), "error.%d", status);
+	const char *title = tm_req_msg(req, key);
+	if (strcmp(title, key) == 0)
+		title = tm_req_msg(req, "error.title");
+	req->r_status = status;
+	tm_page_begin(req, title);
+	tm_html(&req->body, "<h1>%s</h1>\n<p class=\"error\" data-code=\"%s\">%s</p>\n<p><a href=\"/?%r\">%s</a></p>\n",
+		title, code, tm_utf8_valid(msg, strlen(msg)) ? msg : code, tm_page_lang_arg(req), T("error.home"));
+	tm_page_end(req);
+}
+
+void tm_req_fail_err(tm_req *req, const tm_err *err)
+{
+	static const struct {
+		tm_rc rc;
+		int status;
+		const char *code;
+	} map[] = {
+		{ TM_ERR_NOTFOUND, 404, "not_found" }, { TM_ERR_INVALID, 400, "invalid" },
+		{ TM_ERR_AMBIGUOUS, 409, "ambiguous" }, { TM_ERR_LIMIT, 503, "limit" },
+	};
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++)
+		if (err->rc == map[i].rc) {
+			tm_req_fail(req, map[i].status, map[i].code, "%s", err->msg);
+			return;
+		}
+	tm_req_fail(req, 500, "internal", "%s", err->msg[0] ? err->msg : tm_rc_name(err->rc));
+}
+
+void tm_req_json(tm_req *req, json_t *v)
+{
+	tm_buf_reset(&req->body);
+	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(v);
+	if (!s) {
+		tm_req_fail(req, 500, "internal", "response not encodable as JSON");
+		return;
+	}
+	tm_buf_adds(&req->body, s);
+	tm_buf_addch(&req->body, '\n');
+	free(s);
+	req->r_status = MHD_HTTP_OK;
+	req->r_type = "application/json; charset=utf-8";
+}
+
+const char *tm_req_arg(const tm_req *req, const char *key)
+{
+	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, key);
+}
+
+int tm_req_int_arg(tm_req *req, const char *key, long def, long min, long max, long *out)
+{
+	const char *v = tm_req_arg(req, key);
+	*out = def;
+	if (!v)
+		return 0;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (!*v || *end || n < min || n > max) {
+		tm_req_fail(req, 400, "bad_parameter", "%s must be an integer from %ld to %ld", key, min, max);
+		return -1;
+	}
+	*out = n;
+	return 0;
+}
+
+/* ---- the checks before any handler ---- */
+
+struct arg_check {
+	size_t n;
+	const char *problem; /* a code, or NULL */
+	const char *key;
+};
+
+static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char *key, size_t key_size,
+				 const char *value, size_t value_size)
+{
+	(void)kind;
+	struct arg_check *c = cls;
+	c->n++;
+	c->key = key;
+	if (c->n > MAX_ARGS)
+		c->problem = "too_many_parameters";
+	else if (key_size > 64 || value_size > MAX_ARG_BYTES)
+		c->problem = "parameter_too_long";
+	else if (!tm_utf8_valid(key, key_size) || (value && !tm_utf8_valid(value, value_size)))
+		c->problem = "bad_utf8";
+	return c->problem ? MHD_NO : MHD_YES;
+}
+
+static size_t path_segments(const char *p)
+{
+	size_t n = 0;
+	for (; *p; p++)
+		n += *p == '/';
+	return n;
+}
+
+/* ---- the cache ---- */
+
+static struct cache_slot *cache_slot_of(tm_http_server *srv, const char *key)
+{
+	return &srv->cache[fnv(key, strlen(key), 14695981039346656037ULL) % CACHE_SLOTS];
+}
+
+/* Answer from the cache if it holds a current response; 1 when answered. */
+static int cache_answer(tm_http_server *srv, tm_req *req, const char *key, enum MHD_Result *ret)
+{
+	struct cache_slot *s = cache_slot_of(srv, key);
+	long long gen = atomic_load(&srv->gen);
+	int hit = 0;
+	pthread_mutex_lock(&s->mu);
+	if (s->key && s->gen == gen && strcmp(s->key, key) == 0) {
+		hit = 1;
+		if (not_modified(req->conn, s->etag, s->lastmod)) {
+			char etag[96];
+			memcpy(etag, s->etag, sizeof(etag));
+			pthread_mutex_unlock(&s->mu);
+			*ret = send_304(req, etag, "no-cache");
+			return 1;
+		}
+		/* queued under the lock: the queue takes its own reference before
+		 * anyone could replace the slot and drop ours */
+		*ret = queue(req, MHD_HTTP_OK, s->resp, s->len);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return hit;
+}
+
+static void cache_clear_slot(tm_http_server *srv, struct cache_slot *s)
+{
+	if (s->resp) {
+		MHD_destroy_response(s->resp);
+		atomic_fetch_sub(&srv->cache_bytes, s->len);
+	}
+	free(s->key);
+	s->key = NULL;
+	s->resp = NULL;
+	s->len = 0;
+}
+
+/* Keep r for key; takes the caller's reference to r (dropped when r is not
+ * kept).  The caller queues r before, so that an eviction racing with this
+ * never frees a response that is still to be sent. */
+static void cache_put(tm_http_server *srv, const char *key, long long gen, struct MHD_Response *r, const char *etag,
+		      time_t lastmod, size_t len)
+{
+	if (len > CACHE_MAX_ENTRY || atomic_load(&srv->cache_bytes) + len > CACHE_MAX_BYTES) {
+		MHD_destroy_response(r);
+		return;
+	}
+	struct cache_slot *s = cache_slot_of(srv, key);
+	pthread_mutex_lock(&s->mu);
+	cache_clear_slot(srv, s);
+	s->key = tm_xstrdup(key);
+	s->gen = gen;
+	s->resp = r;
+	snprintf(s->etag, sizeof(s->etag), "%s", etag);
+	s->lastmod = lastmod;
+	s->len = len;
+	atomic_fetch_add(&srv->cache_bytes, len);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* ---- one request ---- */
+
+static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cache_key, long long gen)
+{
+	if (!req->r_status) {
+		tm_req_fail(req, 500, "internal", "the handler gave no response");
+	}
+	size_t len = req->body.len;
+	char *data = tm_buf_detach(&req->body);
+	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(data);
+		return MHD_NO;
+	}
+	add_common_headers(r);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->r_type ? req->r_type : "text/plain");
+	if (req->r_location)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, req->r_location);
+	if (req->r_status == MHD_HTTP_TOO_MANY_REQUESTS)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	if (req->r_status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	enum MHD_Result ret;
+	if (req->r_status == MHD_HTTP_OK && req->snap) {
+		char etag[96], lm[40];
+		snprintf(etag, sizeof(etag), "\"v%lld-%s-%s\"", (long long)req->snap->version, req->lang, tm_assets_build);
+		http_date(req->snap->loaded, lm);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+		if ((req->route->flags & TM_ROUTE_PAGE) && !req->lang_explicit)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language");
+		if (not_modified(req->conn, etag, req->snap->loaded))
+			ret = send_304(req, etag, "no-cache");
+		else
+			ret = queue(req, MHD_HTTP_OK, r, len);
+		if (cache_key && !req->r_nocache && !(req->route->flags & TM_ROUTE_NOCACHE)) {
+			cache_put(srv, cache_key, gen, r, etag, req->snap->loaded, len);
+			return ret;
+		}
+	} else {
+		if (req->r_status >= 400)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		ret = queue(req, (unsigned)req->r_status, r, len);
+	}
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result serve_static(tm_req *req)
+{
+	req->route->fn(req);
+	const tm_asset *a = req->r_status == MHD_HTTP_OK ? req->r_asset : NULL;
+	if (!a) {
+		if (!req->r_status)
+			tm_req_fail(req, 404, "not_found", "no such file");
+		return respond(NULL, req, NULL, 0);
+	}
+	char etag[40];
+	snprintf(etag, sizeof(etag), "\"%s\"", a->hash);
+	/* a URL that names the asset's hash can be kept for good */
+	const char *v = tm_req_arg(req, "v");
+	const char *cc = v && strcmp(v, a->hash) == 0 ? "public, max-age=31536000, immutable" : "public, max-age=3600";
+	if (not_modified(req->conn, etag, 0))
+		return send_304(req, etag, cc);
+	struct MHD_Response *r = MHD_create_response_from_buffer(a->len, (void *)a->data, MHD_RESPMEM_PERSISTENT);
+	add_common_headers(r);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, a->type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, cc);
+	enum MHD_Result ret = queue(req, MHD_HTTP_OK, r, a->len);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
+{
+	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+		tm_req_fail(req, 405, "method_not_allowed", "only GET and HEAD are served");
+		return respond(srv, req, NULL, 0);
+	}
+	if (req->uri_len > MAX_URI) {
+		tm_req_fail(req, 414, "uri_too_long", "the request target is longer than %d bytes", MAX_URI);
+		return respond(srv, req, NULL, 0);
+	}
+	if (!rate_ok(srv, req->conn)) {
+		tm_req_fail(req, 429, "rate_limited", "too many requests; try again in a second");
+		return respond(srv, req, NULL, 0);
+	}
+	if (!tm_utf8_valid(req->path, strlen(req->path))) {
+		req->path = "/";
+		tm_req_fail(req, 400, "bad_utf8", "the path is not valid UTF-8");
+		return respond(srv, req, NULL, 0);
+	}
+	struct arg_check ac = { 0 };
+	MHD_get_connection_values_n(req->conn, MHD_GET_ARGUMENT_KIND, check_arg, &ac);
+	if (ac.problem) {
+		tm_req_fail(req, 400, ac.problem, "%s",
+			    strcmp(ac.problem, "bad_utf8") == 0	       ? "a query parameter is not valid UTF-8" :
+			    strcmp(ac.problem, "parameter_too_long") == 0 ? "a query parameter is too long" :
+									    "too many query parameters");
+		return respond(srv, req, NULL, 0);
+	}
+	if (path_segments(req->path) > MAX_SEGMENTS || !(req->route = tm_route_match(req, req->path))) {
+		tm_req_fail(req, 404, "not_found", "no such page or API call");
+		return respond(srv, req, NULL, 0);
+	}
+	if (req->route->flags & TM_ROUTE_STATIC)
+		return serve_static(req);
+
+	/* the cache: keyed by the language and the target as sent */
+	tm_buf key = TM_BUF_INIT;
+	long long gen = atomic_load(&srv->gen);
+	enum MHD_Result ret;
+	if (!srv->o.no_cache) {
+		tm_buf_addf(&key, "%s\n%s", req->lang, req->uri);
+		if (cache_answer(srv, req, key.buf, &ret)) {
+			tm_buf_release(&key);
+			return ret;
+		}
+	}
+	tm_err err = { 0 };
+	req->st = worker_store(srv, &err);
+	if (!req->st) {
+		tm_req_fail(req, 503, "unavailable", "the database cannot be opened");
+		tm_buf_release(&key);
+		return respond(srv, req, NULL, 0);
+	}
+	req->snap = snap_acquire(srv);
+	req->g = req->snap->g;
+	tm_store_set_deadline(req->st, srv->o.query_seconds);
+	req->route->fn(req);
+	tm_store_set_deadline(req->st, 0);
+	ret = respond(srv, req, srv->o.no_cache ? NULL : key.buf, gen);
+	tm_buf_release(&key);
+	return ret;
+}
+
+/* Which language a page is in: ?lang=, else Accept-Language. */
+static void pick_lang(tm_req *req)
+{
+	const char *l = tm_req_arg(req, "lang");
+	if (l && (strcmp(l, "zh") == 0 || strcmp(l, "en") == 0)) {
+		req->lang = strcmp(l, "zh") == 0 ? "zh" : "en";
+		req->lang_explicit = 1;
+		return;
+	}
+	req->lang = tm_i18n_negotiate(
+		MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+}
+
+static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)conn;
+	tm_req *req = tm_xcalloc(1, sizeof(*req));
+	req->srv = cls;
+	req->started = tm_now();
+	req->uri_len = strlen(uri);
+	/* a target too long to serve is kept only as far as the log needs it */
+	req->uri = tm_xstrndup(uri, req->uri_len > MAX_URI ? 256 : req->uri_len);
+	tm_buf_init(&req->body);
+	return req;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
+				  const char *version, const char *upload_data, size_t *upload_data_size,
+				  void **con_cls)
+{
+	(void)version;
+	(void)upload_data;
+	tm_http_server *srv = cls;
+	tm_req *req = *con_cls;
+	if (!req)
+		*con_cls = req = on_uri(srv, url, conn);
+	if (req->queued) {
+		*upload_data_size = 0; /* a body nobody asked for is dropped */
+		return MHD_YES;
+	}
+	req->conn = conn;
+	req->method = method;
+	req->path = url;
+	/*
+	 * libmicrohttpd calls once when the headers are in and again when the
+	 * body is.  A response queued at the first call counts as early and
+	 * closes the connection, so GET and HEAD are answered at the last call
+	 * and keep their connection alive; anything with a body is refused at
+	 * once (and loses it, which is what a body nobody reads should cost).
+	 */
+	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+	if (get && !req->headers_seen) {
+		req->headers_seen = 1;
+		return MHD_YES;
+	}
+	if (get && *upload_data_size) {
+		/* read and dropped, and answered 413 once it is all in; one too
+		 * large to be worth reading just loses its connection */
+		req->body_bytes += *upload_data_size;
+		*upload_data_size = 0;
+		return req->body_bytes > MAX_BODY ? MHD_NO : MHD_YES;
+	}
+	pick_lang(req);
+	if (req->body_bytes) {
+		tm_req_fail(req, 413, "body_not_allowed", "GET and HEAD take no request body");
+		return respond(srv, req, NULL, 0);
+	}
+	enum MHD_Result ret = handle(srv, req);
+	if (req->snap) {
+		snap_release(req->snap);
+		req->snap = NULL;
+		req->g = NULL;
+	}
+	return ret;
+}
+
+/* The access log: time, method, path without the query (search terms say
+ * too much about a reader), status, bytes, milliseconds; the client's
+ * address only with --log-ips. */
+static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)toe;
+	tm_http_server *srv = cls;
+	tm_req *req = *con_cls;
+	if (!req)
+		return;
+	*con_cls = NULL;
+	if (srv->o.access_log && req->status) {
+		char when[32], ip[INET6_ADDRSTRLEN + 2] = "";
+		time_t now = time(NULL);
+		struct tm tm;
+		gmtime_r(&now, &tm);
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (srv->o.log_ips) {
+			unsigned char a[16];
+			size_t n = client_addr(conn, a);
+			if (n)
+				inet_ntop(n == 4 ? AF_INET : AF_INET6, a, ip, sizeof(ip));
+			size_t l = strlen(ip);
+			ip[l] = ' ';
+			ip[l + 1] = '\0';
+		}
+		tm_buf path = TM_BUF_INIT;
+		for (const char *p = req->uri; *p && *p != '?' && path.len < 200; p++)
+			tm_buf_addch(&path, (unsigned char)*p > 0x20 && (unsigned char)*p < 0x7f ? *p : '?');
+		pthread_mutex_lock(&srv->log_mu);
+		fprintf(srv->o.access_log, "%s %s%s %s %d %zu %.1fms\n", when, ip, req->method ? req->method : "-",
+			path.buf, req->status, req->bytes, (tm_now() - req->started) * 1000);
+		fflush(srv->o.access_log);
+		pthread_mutex_unlock(&srv->log_mu);
+		tm_buf_release(&path);
+	}
+	for (size_t i = 0; i < req->n_params; i++)
+		free(req->params[i]);
+	free(req->r_location);
+	free(req->uri);
+	tm_buf_release(&req->body);
+	free(req);
+}
+
+/* ---- start and stop ---- */
+
+/* "127.0.0.1:8080", "[::1]:8080", "localhost:8080", ":8080" (loopback). */
+static tm_rc parse_listen(const char *s, struct sockaddr_storage *out, int *v6, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	const char *colon = strrchr(s, ':');
+	if (!colon)
+		return tm_fail(err, TM_ERR_INVALID, "--listen '%s' needs HOST:PORT", s);
+	char host[64];
+	size_t hl = (size_t)(colon - s);
+	if (hl >= sizeof(host))
+		return tm_fail(err, TM_ERR_INVALID, "--listen '%s': host too long", s);
+	memcpy(host, s, hl);
+	host[hl] = '\0';
+	char *end;
+	long port = strtol(colon + 1, &end, 10);
+	if (!colon[1] || *end || port < 0 || port > 65535)
+		return tm_fail(err, TM_ERR_INVALID, "--listen '%s': bad port", s);
+	if (host[0] == '[' && hl > 2 && host[hl - 1] == ']') {
+		host[hl - 1] = '\0';
+		struct sockaddr_in6 *a = (struct sockaddr_in6 *)out;
+		a->sin6_family = AF_INET6;
+		a->sin6_port = htons((uint16_t)port);
+		if (inet_pton(AF_INET6, host + 1, &a->sin6_addr) != 1)
+			return tm_fail(err, TM_ERR_INVALID, "--listen '%s': bad IPv6 address", s);
+		*v6 = 1;
+		return TM_OK;
+	}
+	struct sockaddr_in *a = (struct sockaddr_in *)out;
+	a->sin_family = AF_INET;
+	a->sin_port = htons((uint16_t)port);
+	const char *h = !host[0] || strcmp(host, "localhost") == 0 ? "127.0.0.1" : host;
+	if (inet_pton(AF_INET, h, &a->sin_addr) != 1)
+		return tm_fail(err, TM_ERR_INVALID, "--listen '%s': bad IPv4 address", s);
+	*v6 = 0;
+	return TM_OK;
+}
+
+tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
+{
+	*out = NULL;
+	struct sockaddr_storage addr;
+	int v6 = 0;
+	tm_rc rc = parse_listen(o->listen, &addr, &v6, err);
+	if (rc)
+		return rc;
+	if ((rc = tm_i18n_load(err)))
+		return rc;
+	if (!o->read_only) {
+		/* open writable once so that an older database is migrated */
+		tm_store *w;
+		if ((rc = tm_store_open(o->db_path, 0, &w, err)))
+			return rc;
+		tm_store_close(w);
+	}
+	tm_http_server *srv = tm_xcalloc(1, sizeof(*srv));
+	srv->o = *o;
+	pthread_mutex_init(&srv->snap_mu, NULL);
+	pthread_mutex_init(&srv->stop_mu, NULL);
+	pthread_cond_init(&srv->stop_cv, NULL);
+	pthread_mutex_init(&srv->rate_mu, NULL);
+	pthread_mutex_init(&srv->log_mu, NULL);
+	srv->cache = tm_xcalloc(CACHE_SLOTS, sizeof(*srv->cache));
+	for (size_t i = 0; i < CACHE_SLOTS; i++)
+		pthread_mutex_init(&srv->cache[i].mu, NULL);
+	srv->rate = tm_xcalloc(RATE_SLOTS, sizeof(*srv->rate));
+	atomic_init(&srv->gen, 1);
+	atomic_init(&srv->cache_bytes, 0);
+	if (pthread_key_create(&srv->store_key, store_destroy) == 0)
+		srv->key_made = 1;
+	if ((rc = tm_store_open(o->db_path, TM_STORE_READONLY, &srv->watch_st, err)) ||
+	    (rc = snap_build(srv->watch_st, &srv->snap, err))) {
+		tm_http_stop(srv);
+		return rc;
+	}
+	unsigned threads = o->threads;
+	if (!threads) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		threads = n > 0 && n < 64 ? (unsigned)n : 2;
+	}
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | (v6 ? MHD_USE_IPv6 : 0);
+	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
+				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
+				  MHD_OPTION_THREAD_POOL_SIZE, threads,
+				  MHD_OPTION_CONNECTION_LIMIT, o->max_conns ? o->max_conns : 512u,
+				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_conns_per_ip ? o->max_conns_per_ip : 64u,
+				  MHD_OPTION_CONNECTION_TIMEOUT, 30u,
+				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
+				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
+				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				  MHD_OPTION_END);
+	if (!srv->d) {
+		tm_http_stop(srv);
+		return tm_fail(err, TM_ERR_IO, "unable to listen on '%s'", o->listen);
+	}
+	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
+	srv->port = di ? di->port : 0;
+	if (pthread_create(&srv->watcher, NULL, watch, srv) == 0)
+		srv->watcher_started = 1;
+	*out = srv;
+	return TM_OK;
+}
+
+void tm_http_stop(tm_http_server *srv)
+{
+	if (!srv)
+		return;
+	/* the workers first: their stores close as their threads end */
+	if (srv->d)
+		MHD_stop_daemon(srv->d);
+	if (srv->watcher_started) {
+		pthread_mutex_lock(&srv->stop_mu);
+		srv->stopping = 1;
+		pthread_cond_signal(&srv->stop_cv);
+		pthread_mutex_unlock(&srv->stop_mu);
+		pthread_join(srv->watcher, NULL);
+	}
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		cache_clear_slot(srv, &srv->cache[i]);
+		pthread_mutex_destroy(&srv->cache[i].mu);
+	}
+	free(srv->cache);
+	free(srv->rate);
+	snap_release(srv->snap);
+	tm_store_close(srv->watch_st);
+	if (srv->key_made)
+		pthread_key_delete(srv->store_key);
+	pthread_mutex_destroy(&srv->snap_mu);
+	pthread_mutex_destroy(&srv->stop_mu);
+	pthread_cond_destroy(&srv->stop_cv);
+	pthread_mutex_destroy(&srv->rate_mu);
+	pthread_mutex_destroy(&srv->log_mu);
+	tm_i18n_free();
+	free(srv);
+}

@@ -1,0 +1,1225 @@
+/*
+ * The matcher: a query's keys, candidates from the store's indexes, the
+ * scoring of each candidate's stored keys, bonuses, and the explanation.
+ * The method and its reasons are in match.h and docs/screening.md; the
+ * numbers that tune it are together below.
+ */
+#include "match/match_internal.h"
+#include "store/store_match.h"
+#include "text/text.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- tuning ---- */
+#define SCORE_EXACT 1.00
+#define SCORE_LEGAL 0.99
+#define SCORE_PINYIN 0.97
+#define SCORE_SPACING 0.97
+#define SCORE_ABBREV 0.96
+#define FUZZY_CAP 0.95   /* a similar name never outranks an equal one */
+#define W_ALIGN 0.60     /* the weighted word alignment … */
+#define W_TSR 0.20       /* … the token-set ratio … */
+#define W_JW 0.20        /* … and Jaro-Winkler over the whole name */
+#define TYPO_SCALE 3.0   /* a word at Jaro-Winkler j counts 1 - 3(1 - j) */
+#define PREFIX_WORD 0.85 /* a word that is the start of the other ("elec") */
+#define BONUS_COUNTRY 0.02
+#define MALUS_COUNTRY 0.10
+#define BONUS_COMPANY 0.02 /* the input has a legal form and the entity is a company */
+#define MALUS_KIND 0.03    /* the entity is a product, system, place or work */
+#define SKIP_FUZZY 0.96    /* an equal key scoring this much ends the search */
+
+#define LIMIT_EXACT 8
+#define LIMIT_PREFIX 8
+#define LIMIT_WORDS 16
+
+#define MAX_TOK 40
+#define TOK_CP 40
+#define MAX_KEYS 256
+
+const char *tm_match_by_name(tm_match_by by)
+{
+	switch (by) {
+	case TM_BY_NONE: return "none";
+	case TM_BY_IDENT: return "identifier";
+	case TM_BY_EXACT: return "exact";
+	case TM_BY_LEGAL_FORM: return "legal form";
+	case TM_BY_PINYIN: return "pinyin";
+	case TM_BY_SPACING: return "spacing";
+	case TM_BY_ABBREV: return "abbreviation";
+	case TM_BY_FUZZY: return "fuzzy";
+	}
+	return "none";
+}
+
+/* ---- words ---- */
+
+typedef struct tok {
+	const char *s;  /* the word, abbreviations written out; borrowed */
+	uint16_t n;     /* its bytes */
+	uint8_t len;    /* code points in cp */
+	uint8_t han;    /* one Chinese character */
+	float w;        /* weight from the lexicon */
+	uint32_t cp[TOK_CP];
+} tok;
+
+typedef struct toks {
+	size_t n;
+	tok v[MAX_TOK];
+} toks;
+
+static int is_han(uint32_t c)
+{
+	return (c >= 0x4E00 && c <= 0x9FFF) || (c >= 0x3400 && c <= 0x4DBF) || (c >= 0x20000 && c <= 0x3134F) ||
+	       (c >= 0xF900 && c <= 0xFAFF);
+}
+
+static void tok_push(toks *t, const char *w, size_t n, int han)
+{
+	if (t->n >= MAX_TOK || n == 0)
+		return;
+	tok *k = &t->v[t->n++];
+	const char *x = han ? NULL : tm_lex_expand(w, n);
+	if (x) {
+		w = x;
+		n = strlen(x);
+	}
+	k->s = w;
+	k->n = (uint16_t)(n > 65535 ? 65535 : n);
+	k->han = (uint8_t)han;
+	k->len = (uint8_t)tm_sim_decode(w, n, k->cp, TOK_CP);
+	k->w = (float)tm_lex_weight(w, n);
+}
+
+/* Words of a key: split at spaces, each Chinese character a word of its own
+ * (a Chinese name has no spaces to split at). */
+static void tokenize(const char *s, toks *t)
+{
+	t->n = 0;
+	const char *p = s;
+	while (*p) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		const char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		const char *run = w, *q = w;
+		while (q < p) {
+			uint32_t c;
+			size_t l = (unsigned char)*q < 0x80 ? 1 : (unsigned char)*q < 0xE0 ? 2 : (unsigned char)*q < 0xF0 ? 3 : 4;
+			if (q + l > p)
+				l = (size_t)(p - q);
+			tm_sim_decode(q, l, &c, 1);
+			if (is_han(c)) {
+				tok_push(t, run, (size_t)(q - run), 0);
+				tok_push(t, q, l, 1);
+				run = q + l;
+			}
+			q += l;
+		}
+		tok_push(t, run, (size_t)(p - run), 0);
+	}
+}
+
+static int tok_eq(const tok *a, const tok *b)
+{
+	return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
+}
+
+/* How well word a stands for word b: 1 equal; less for a typo or a prefix. */
+static double word_sim(const tok *a, const tok *b)
+{
+	if (tok_eq(a, b))
+		return 1.0;
+	if (a->han || b->han)
+		return 0.0;
+	size_t la = a->len, lb = b->len, mn = la < lb ? la : lb, mx = la < lb ? lb : la;
+	if (mn < 4)
+		return 0.0;
+	double s = 0.0;
+	size_t slack = mx / 4 > 2 ? mx / 4 : 2;
+	if (mx - mn <= slack) {
+		double need = mn >= 8 ? 0.88 : mn >= 5 ? 0.90 : 0.93;
+		double jw = tm_sim_jaro_winkler_cp(a->cp, la, b->cp, lb);
+		if (jw >= need)
+			s = 1.0 - TYPO_SCALE * (1.0 - jw);
+	}
+	if (s < PREFIX_WORD && memcmp(a->cp, b->cp, mn * sizeof(uint32_t)) == 0)
+		s = PREFIX_WORD;
+	return s > 0 ? s : 0.0;
+}
+
+/* Two adjacent words joined, as one: "hik" "vision" against "hikvision". */
+static double joined_sim(const tok *a1, const tok *a2, const tok *b)
+{
+	if (a1->han || a2->han || b->han || (size_t)a1->len + a2->len > TOK_CP || (size_t)a1->n + a2->n != b->n)
+		return 0.0;
+	if (memcmp(a1->s, b->s, a1->n) == 0 && memcmp(a2->s, b->s + a1->n, a2->n) == 0)
+		return 1.0;
+	return 0.0;
+}
+
+typedef struct explain_words {
+	tm_buf typos;   /* "'hikvison' ~ 'hikvision'" */
+	tm_buf missing; /* words of the name not in the input */
+	tm_buf extra;   /* words of the input not in the name */
+} explain_words;
+
+static void list_add(tm_buf *b, const char *s, size_t n)
+{
+	if (b->len)
+		tm_buf_adds(b, ", ");
+	tm_buf_addch(b, '\'');
+	tm_buf_add(b, s, n);
+	tm_buf_addch(b, '\'');
+}
+
+/* The weighted alignment of the words of a (the input) and b (a name):
+ * each word of either side counts with its weight times how well the other
+ * side has it. 1 when both have the same words. */
+static double align(const toks *a, const toks *b, explain_words *ex)
+{
+	double sa[MAX_TOK], sb[MAX_TOK];
+	size_t ba[MAX_TOK];
+	for (size_t j = 0; j < b->n; j++)
+		sb[j] = 0.0;
+	for (size_t i = 0; i < a->n; i++) {
+		sa[i] = 0.0;
+		ba[i] = 0;
+		for (size_t j = 0; j < b->n; j++) {
+			double s = word_sim(&a->v[i], &b->v[j]);
+			if (s > sa[i]) {
+				sa[i] = s;
+				ba[i] = j;
+			}
+			if (s > sb[j])
+				sb[j] = s;
+		}
+	}
+	/* words split on one side and joined on the other */
+	for (size_t i = 0; i + 1 < a->n; i++) {
+		if (sa[i] >= 1.0 && sa[i + 1] >= 1.0)
+			continue;
+		for (size_t j = 0; j < b->n; j++) {
+			if (joined_sim(&a->v[i], &a->v[i + 1], &b->v[j]) > 0) {
+				sa[i] = sa[i + 1] = sb[j] = 1.0;
+				break;
+			}
+		}
+	}
+	for (size_t j = 0; j + 1 < b->n; j++) {
+		if (sb[j] >= 1.0 && sb[j + 1] >= 1.0)
+			continue;
+		for (size_t i = 0; i < a->n; i++) {
+			if (joined_sim(&b->v[j], &b->v[j + 1], &a->v[i]) > 0) {
+				sb[j] = sb[j + 1] = sa[i] = 1.0;
+				break;
+			}
+		}
+	}
+	double num = 0.0, den = 0.0;
+	for (size_t i = 0; i < a->n; i++) {
+		num += a->v[i].w * sa[i];
+		den += a->v[i].w;
+		if (!ex)
+			continue;
+		if (sa[i] <= 0.0)
+			list_add(&ex->extra, a->v[i].s, a->v[i].n);
+		else if (sa[i] < 1.0 && !tok_eq(&a->v[i], &b->v[ba[i]])) {
+			if (ex->typos.len)
+				tm_buf_adds(&ex->typos, ", ");
+			tm_buf_addf(&ex->typos, "'%.*s' ~ '%.*s'", (int)a->v[i].n, a->v[i].s, (int)b->v[ba[i]].n,
+				    b->v[ba[i]].s);
+		}
+	}
+	for (size_t j = 0; j < b->n; j++) {
+		num += b->v[j].w * sb[j];
+		den += b->v[j].w;
+		if (ex && sb[j] <= 0.0)
+			list_add(&ex->missing, b->v[j].s, b->v[j].n);
+	}
+	return den > 0 ? num / den : 0.0;
+}
+
+/* The token-set ratio over words already split. */
+static int tok_cmp(const void *x, const void *y)
+{
+	const tok *a = *(const tok *const *)x, *b = *(const tok *const *)y;
+	size_t n = a->n < b->n ? a->n : b->n;
+	int c = memcmp(a->s, b->s, n);
+	return c ? c : (a->n < b->n ? -1 : a->n > b->n);
+}
+
+static size_t put_words(uint32_t *out, size_t len, const tok *const *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (len && len < TM_SIM_MAX)
+			out[len++] = ' ';
+		for (size_t k = 0; k < w[i]->len && len < TM_SIM_MAX; k++)
+			out[len++] = w[i]->cp[k];
+	}
+	return len;
+}
+
+static double token_set(const toks *a, const toks *b)
+{
+	if (!a->n || !b->n)
+		return 0.0;
+	const tok *wa[MAX_TOK], *wb[MAX_TOK], *in[MAX_TOK], *da[MAX_TOK], *db[MAX_TOK];
+	size_t na = 0, nb = 0, ni = 0, nda = 0, ndb = 0;
+	for (size_t i = 0; i < a->n; i++)
+		wa[na++] = &a->v[i];
+	for (size_t i = 0; i < b->n; i++)
+		wb[nb++] = &b->v[i];
+	qsort(wa, na, sizeof(wa[0]), tok_cmp);
+	qsort(wb, nb, sizeof(wb[0]), tok_cmp);
+	size_t i = 0, j = 0;
+	while (i < na || j < nb) {
+		if (i + 1 < na && tok_cmp(&wa[i], &wa[i + 1]) == 0) {
+			i++;
+			continue;
+		}
+		if (j + 1 < nb && tok_cmp(&wb[j], &wb[j + 1]) == 0) {
+			j++;
+			continue;
+		}
+		int c = i >= na ? 1 : j >= nb ? -1 : tok_cmp(&wa[i], &wb[j]);
+		if (c == 0) {
+			in[ni++] = wa[i];
+			i++, j++;
+		} else if (c < 0) {
+			da[nda++] = wa[i++];
+		} else {
+			db[ndb++] = wb[j++];
+		}
+	}
+	static _Thread_local uint32_t t0[TM_SIM_MAX], t1[TM_SIM_MAX], t2[TM_SIM_MAX];
+	size_t l0 = put_words(t0, 0, in, ni);
+	memcpy(t1, t0, l0 * sizeof(uint32_t));
+	memcpy(t2, t0, l0 * sizeof(uint32_t));
+	size_t l1 = put_words(t1, l0, da, nda), l2 = put_words(t2, l0, db, ndb);
+	double best = tm_sim_indel_ratio_cp(t1, l1, t2, l2), r;
+	if (l0) {
+		if ((r = tm_sim_indel_ratio_cp(t0, l0, t1, l1)) > best)
+			best = r;
+		if ((r = tm_sim_indel_ratio_cp(t0, l0, t2, l2)) > best)
+			best = r;
+	}
+	return best;
+}
+
+/* The words of t run together, as code points. */
+static size_t compact_cp(const toks *t, uint32_t *out)
+{
+	size_t len = 0;
+	for (size_t i = 0; i < t->n; i++)
+		for (size_t k = 0; k < t->v[i].len && len < TM_SIM_MAX; k++)
+			out[len++] = t->v[i].cp[k];
+	return len;
+}
+
+/* ---- the query ---- */
+
+typedef struct qprep {
+	char *norm, *bare, *pinyin; /* keys of the cleaned name */
+	char *cnorm, *cbare, *cpinyin;
+	char *dropped;  /* listing words cut off, or NULL */
+	int legal;      /* the name had a legal form */
+	int has_han;
+	int pinyin_differs;
+	toks tb;        /* words of bare, abbreviations written out */
+	toks tp;        /* words of pinyin (when it differs) */
+	size_t lcb, lcp;
+	uint32_t ccb[TM_SIM_MAX], ccp[TM_SIM_MAX]; /* compacts of tb, tp */
+} qprep;
+
+static void qprep_release(qprep *q)
+{
+	free(q->norm);
+	free(q->bare);
+	free(q->pinyin);
+	free(q->cnorm);
+	free(q->cbare);
+	free(q->cpinyin);
+	free(q->dropped);
+}
+
+char *tm_match_strip_listing(const char *norm)
+{
+	static const char *const legal[] = { "ag", "co", "company", "corp", "corporation", "inc", "limited",
+					     "ltd", "nv", "plc", "sa" };
+	size_t n = strlen(norm);
+	const char *start = norm;
+	if (strncmp(start, "the ", 4) == 0 && n > 4) {
+		start += 4;
+		n -= 4;
+	}
+	while (n) {
+		size_t ws = n;
+		while (ws && start[ws - 1] != ' ')
+			ws--;
+		if (ws == 0)
+			break; /* one word left: it stays */
+		const char *w = start + ws;
+		size_t wn = n - ws;
+		int drop = tm_lex_listing(w, wn);
+		if (!drop && wn == 3 && memcmp(w, "com", 3) == 0) {
+			/* "APPLE INC COM": com after a legal form is common stock */
+			size_t ps = ws - 1;
+			while (ps && start[ps - 1] != ' ')
+				ps--;
+			for (size_t k = 0; k < sizeof(legal) / sizeof(legal[0]) && !drop; k++)
+				drop = strlen(legal[k]) == ws - 1 - ps && memcmp(start + ps, legal[k], ws - 1 - ps) == 0;
+		}
+		if (!drop)
+			break;
+		n = ws - 1;
+	}
+	return tm_xstrndup(start, n);
+}
+
+/* Keys and words of the query's name.  Fails only on invalid UTF-8 and ICU. */
+static tm_rc qprep_init(qprep *q, const char *name, tm_err *err)
+{
+	memset(q, 0, offsetof(qprep, tb));
+	q->tb.n = q->tp.n = 0;
+	q->lcb = q->lcp = 0;
+	tm_name_keys k;
+	tm_rc rc = tm_text_name_keys(name, strlen(name), &k, err);
+	if (rc)
+		return rc;
+	char *clean = tm_match_strip_listing(k.norm);
+	if (strcmp(clean, k.norm) != 0) {
+		/* what went: a leading "the" and the words after what stays */
+		const char *kept = strstr(k.norm, clean);
+		const char *tail = kept ? kept + strlen(clean) : "";
+		while (*tail == ' ')
+			tail++;
+		if (*tail)
+			q->dropped = tm_xstrdup(tail);
+		tm_name_keys_release(&k);
+		rc = tm_text_name_keys(clean, strlen(clean), &k, err);
+		if (rc) {
+			free(clean);
+			qprep_release(q);
+			return rc;
+		}
+	}
+	free(clean);
+	q->norm = k.norm;
+	q->bare = k.bare;
+	q->pinyin = k.pinyin;
+	free(k.tokens);
+	q->legal = strcmp(q->norm, q->bare) != 0;
+	q->has_han = tm_text_has_han(q->norm);
+	q->pinyin_differs = strcmp(q->pinyin, q->bare) != 0;
+	q->cnorm = tm_text_compact(q->norm);
+	q->cbare = tm_text_compact(q->bare);
+	q->cpinyin = tm_text_compact(q->pinyin);
+	tokenize(q->bare, &q->tb);
+	q->lcb = compact_cp(&q->tb, q->ccb);
+	if (q->pinyin_differs) {
+		tokenize(q->pinyin, &q->tp);
+		q->lcp = compact_cp(&q->tp, q->ccp);
+	}
+	return TM_OK;
+}
+
+/* ---- scoring one stored key ---- */
+
+typedef struct kscore {
+	double score;
+	tm_match_by by;
+	double align, tsr, jw; /* the parts of a fuzzy score */
+} kscore;
+
+static int same_words(const toks *a, const toks *b)
+{
+	if (a->n != b->n || !a->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!tok_eq(&a->v[i], &b->v[i]))
+			return 0;
+	return 1;
+}
+
+/* kt is scratch for the key's words. */
+static kscore score_key(const qprep *q, const char *key, toks *kt)
+{
+	kscore r = { 0, TM_BY_NONE, 0, 0, 0 };
+	if (strcmp(key, q->norm) == 0)
+		return (kscore){ SCORE_EXACT, TM_BY_EXACT, 1, 1, 1 };
+	if (strcmp(key, q->bare) == 0)
+		return (kscore){ q->legal ? SCORE_LEGAL : SCORE_EXACT, q->legal ? TM_BY_LEGAL_FORM : TM_BY_EXACT, 1, 1, 1 };
+	if (q->pinyin_differs && strcmp(key, q->pinyin) == 0)
+		return (kscore){ SCORE_PINYIN, TM_BY_PINYIN, 1, 1, 1 };
+	int spaced = strchr(key, ' ') != NULL;
+	if (!spaced && (strcmp(key, q->cbare) == 0 || strcmp(key, q->cnorm) == 0))
+		return (kscore){ SCORE_SPACING, TM_BY_SPACING, 1, 1, 1 };
+	if (!spaced && q->pinyin_differs && strcmp(key, q->cpinyin) == 0)
+		return (kscore){ SCORE_PINYIN - 0.01, TM_BY_PINYIN, 1, 1, 1 };
+	tokenize(key, kt);
+	if (same_words(&q->tb, kt) || (q->pinyin_differs && same_words(&q->tp, kt)))
+		return (kscore){ SCORE_ABBREV, TM_BY_ABBREV, 1, 1, 1 };
+	uint32_t kc[TM_SIM_MAX];
+	size_t lk = compact_cp(kt, kc);
+	for (int v = 0; v < (q->pinyin_differs ? 2 : 1); v++) {
+		const toks *qt = v ? &q->tp : &q->tb;
+		double a = align(qt, kt, NULL);
+		double t = token_set(qt, kt);
+		double j = tm_sim_jaro_winkler_cp(v ? q->ccp : q->ccb, v ? q->lcp : q->lcb, kc, lk);
+		double s = W_ALIGN * a + W_TSR * t + W_JW * j;
+		if (s > FUZZY_CAP)
+			s = FUZZY_CAP;
+		if (s > r.score)
+			r = (kscore){ s, TM_BY_FUZZY, a, t, j };
+	}
+	return r;
+}
+
+/* ---- candidates ---- */
+
+typedef struct cand {
+	tm_ekey entity;
+	int64_t name;     /* the name row that scored best */
+	char *key;        /* its key that scored best (owned) */
+	kscore ks;        /* name score */
+	double score;     /* with bonuses */
+	int scored;
+	char *ident_scheme; /* matched by identifier: its scheme and value (owned) */
+	char *ident_value;
+	tm_cand_entity info;
+	int have_info;
+	char *explain_extra; /* bonus notes */
+} cand;
+
+struct tm_matcher {
+	tm_store *st;
+	tm_store_cand *sc;
+	double threshold;
+	size_t max_cands;
+	cand *c;
+	size_t nc, cap;
+	toks kt; /* scratch for a key's words */
+	/* keys of the entity being scored */
+	struct {
+		int64_t name;
+		char *key;
+	} keys[MAX_KEYS];
+	size_t nkeys;
+};
+
+tm_rc tm_matcher_new(tm_store *st, const tm_match_opts *opts, tm_matcher **out, tm_err *err)
+{
+	tm_matcher *m = tm_xcalloc(1, sizeof(*m));
+	m->st = st;
+	m->threshold = opts && opts->threshold > 0 ? opts->threshold : TM_MATCH_THRESHOLD;
+	m->max_cands = opts && opts->max_candidates ? opts->max_candidates : 48;
+	tm_rc rc = tm_store_cand_open(st, &m->sc, err);
+	if (rc) {
+		free(m);
+		*out = NULL;
+		return rc;
+	}
+	*out = m;
+	return TM_OK;
+}
+
+static void cands_reset(tm_matcher *m)
+{
+	for (size_t i = 0; i < m->nc; i++) {
+		free(m->c[i].key);
+		free(m->c[i].ident_scheme);
+		free(m->c[i].ident_value);
+		free(m->c[i].explain_extra);
+		tm_cand_entity_release(&m->c[i].info);
+	}
+	m->nc = 0;
+}
+
+void tm_matcher_free(tm_matcher *m)
+{
+	if (!m)
+		return;
+	cands_reset(m);
+	free(m->c);
+	tm_store_cand_free(m->sc);
+	free(m);
+}
+
+double tm_matcher_threshold(const tm_matcher *m)
+{
+	return m->threshold;
+}
+
+static cand *cand_find(tm_matcher *m, tm_ekey e)
+{
+	for (size_t i = 0; i < m->nc; i++)
+		if (m->c[i].entity == e)
+			return &m->c[i];
+	return NULL;
+}
+
+static cand *cand_add(tm_matcher *m, tm_ekey e)
+{
+	cand *c = cand_find(m, e);
+	if (c)
+		return c;
+	if (m->nc >= m->max_cands)
+		return NULL;
+	TM_GROW(m->c, m->cap, m->nc + 1);
+	c = &m->c[m->nc++];
+	memset(c, 0, sizeof(*c));
+	c->entity = e;
+	return c;
+}
+
+static int on_name(void *ctx, tm_ekey entity, int64_t name)
+{
+	tm_matcher *m = ctx;
+	(void)name;
+	cand_add(m, entity);
+	return 0;
+}
+
+static int on_key(void *ctx, int64_t name, const char *key)
+{
+	tm_matcher *m = ctx;
+	if (m->nkeys >= MAX_KEYS)
+		return 1;
+	m->keys[m->nkeys].name = name;
+	m->keys[m->nkeys].key = tm_xstrdup(key);
+	m->nkeys++;
+	return 0;
+}
+
+static void keys_reset(tm_matcher *m)
+{
+	for (size_t i = 0; i < m->nkeys; i++)
+		free(m->keys[i].key);
+	m->nkeys = 0;
+}
+
+/* Score the keys in m->keys into c (the best key wins; ties go to the
+ * earlier key, which is the same order for the indexed path and the scan). */
+static void score_keys(tm_matcher *m, const qprep *q, cand *c)
+{
+	for (size_t i = 0; i < m->nkeys; i++) {
+		kscore ks = score_key(q, m->keys[i].key, &m->kt);
+		if (!c->key || ks.score > c->ks.score ||
+		    (ks.score == c->ks.score && strcmp(m->keys[i].key, c->key) < 0)) {
+			free(c->key);
+			c->key = tm_xstrdup(m->keys[i].key);
+			c->name = m->keys[i].name;
+			c->ks = ks;
+		}
+	}
+	c->scored = 1;
+}
+
+static tm_rc score_cands(tm_matcher *m, const qprep *q, tm_err *err)
+{
+	for (size_t i = 0; i < m->nc; i++) {
+		cand *c = &m->c[i];
+		if (c->scored || c->ident_scheme)
+			continue;
+		keys_reset(m);
+		tm_rc rc = tm_store_cand_keys(m->sc, c->entity, on_key, m, err);
+		if (rc)
+			return rc;
+		score_keys(m, q, c);
+	}
+	keys_reset(m);
+	return TM_OK;
+}
+
+static double best_name_score(const tm_matcher *m)
+{
+	double best = 0;
+	for (size_t i = 0; i < m->nc; i++)
+		if (m->c[i].ks.score > best)
+			best = m->c[i].ks.score;
+	return best;
+}
+
+/* A word worth asking the word index for, most telling first. */
+typedef struct probe {
+	const char *w;
+	double weight;
+	size_t len;
+	char buf[32]; /* a pair of Chinese characters, "海 康" */
+} probe;
+
+static int probe_cmp(const void *x, const void *y)
+{
+	const probe *a = x, *b = y;
+	if (a->weight != b->weight)
+		return a->weight > b->weight ? -1 : 1;
+	return a->len > b->len ? -1 : a->len < b->len;
+}
+
+static size_t probes_of(const toks *t, probe *p, size_t cap)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < t->n && n < cap; i++) {
+		const tok *k = &t->v[i];
+		if (k->han) {
+			/* a pair of characters, at least one of them telling */
+			if (i + 1 >= t->n || !t->v[i + 1].han || (size_t)k->n + t->v[i + 1].n + 2 > sizeof(p[n].buf))
+				continue;
+			double w = k->w > t->v[i + 1].w ? k->w : t->v[i + 1].w;
+			if (w < 0.5)
+				continue;
+			snprintf(p[n].buf, sizeof(p[n].buf), "%.*s %.*s", (int)k->n, k->s, (int)t->v[i + 1].n,
+				 t->v[i + 1].s);
+			p[n].w = p[n].buf;
+			p[n].weight = w + 0.1 * (k->w + t->v[i + 1].w);
+			p[n].len = 2;
+			n++;
+			continue;
+		}
+		if (k->len < 3)
+			continue;
+		int dup = 0;
+		for (size_t j = 0; j < n && !dup; j++)
+			dup = strlen(p[j].w) == k->n && memcmp(p[j].w, k->s, k->n) == 0;
+		if (dup || (size_t)k->n + 1 > sizeof(p[n].buf))
+			continue;
+		snprintf(p[n].buf, sizeof(p[n].buf), "%.*s", (int)k->n, k->s);
+		p[n].w = p[n].buf;
+		p[n].weight = k->w;
+		p[n].len = k->len;
+		n++;
+	}
+	qsort(p, n, sizeof(p[0]), probe_cmp);
+	return n;
+}
+
+/* The first part of a compact key worth a prefix look-up: 60 % of it, at
+ * least 4 characters (2 Chinese ones); NULL when that is the whole key. */
+static char *prefix_of(const char *s, size_t min_cp)
+{
+	size_t cps = 0;
+	for (const char *p = s; *p; p++)
+		cps += ((unsigned char)*p & 0xC0) != 0x80;
+	size_t want = cps * 6 / 10;
+	if (want < min_cp)
+		want = min_cp;
+	if (want >= cps)
+		return NULL;
+	const char *p = s;
+	for (size_t k = 0; *p && k < want; k++) {
+		p++;
+		while (((unsigned char)*p & 0xC0) == 0x80)
+			p++;
+	}
+	return tm_xstrndup(s, (size_t)(p - s));
+}
+
+static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
+{
+	tm_rc rc = TM_OK;
+	/* 1. equal keys */
+	const char *forms[] = { q->norm, q->bare, q->pinyin, q->cnorm, q->cbare, q->cpinyin };
+	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]) && !rc; i++) {
+		int seen = !*forms[i];
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = strcmp(forms[i], forms[j]) == 0;
+		if (!seen)
+			rc = tm_store_cand_exact(m->sc, forms[i], LIMIT_EXACT, on_name, m, err);
+	}
+	/* words written out ("tech" → "technology") give keys of their own */
+	tm_buf x = TM_BUF_INIT;
+	for (size_t i = 0; i < q->tb.n; i++) {
+		if (i && !(q->tb.v[i].han && q->tb.v[i - 1].han))
+			tm_buf_addch(&x, ' ');
+		tm_buf_add(&x, q->tb.v[i].s, q->tb.v[i].n);
+	}
+	if (!rc && x.len && strcmp(x.buf, q->bare) != 0) {
+		char *cx = tm_text_compact(x.buf);
+		rc = tm_store_cand_exact(m->sc, x.buf, LIMIT_EXACT, on_name, m, err);
+		if (!rc)
+			rc = tm_store_cand_exact(m->sc, cx, LIMIT_EXACT, on_name, m, err);
+		free(cx);
+	}
+	if (!rc)
+		rc = score_cands(m, q, err);
+	if (rc || best_name_score(m) >= SKIP_FUZZY) {
+		tm_buf_release(&x);
+		return rc;
+	}
+	/* 2. names that start with the query, or with most of it (a typo at the end) */
+	char *cx = tm_text_compact(x.buf);
+	rc = tm_store_cand_prefix(m->sc, cx, LIMIT_PREFIX, on_name, m, err);
+	if (!rc && q->pinyin_differs)
+		rc = tm_store_cand_prefix(m->sc, q->cpinyin, LIMIT_PREFIX, on_name, m, err);
+	char *pre = prefix_of(cx, q->has_han ? 2 : 4);
+	if (!rc && pre)
+		rc = tm_store_cand_prefix(m->sc, pre, LIMIT_PREFIX, on_name, m, err);
+	free(pre);
+	free(cx);
+	tm_buf_release(&x);
+	/* 3. telling words: all together, then one at a time, and the start of each */
+	probe p[MAX_TOK];
+	size_t np = probes_of(&q->tb, p, MAX_TOK);
+	if (!np && q->pinyin_differs)
+		np = probes_of(&q->tp, p, MAX_TOK);
+	const char *w[3];
+	size_t nw = 0;
+	for (size_t i = 0; i < np && nw < 3; i++)
+		if (p[i].weight >= 0.5)
+			w[nw++] = p[i].w;
+	if (!nw) {
+		/* only generic words ("China Electronics Corporation"): all of them */
+		for (size_t i = 0; i < np && nw < 3; i++)
+			w[nw++] = p[i].w;
+	}
+	if (!rc && nw)
+		rc = tm_store_cand_words(m->sc, w, nw, LIMIT_WORDS, on_name, m, err);
+	for (size_t i = 0; i < nw && nw > 1 && !rc; i++)
+		rc = tm_store_cand_words(m->sc, &w[i], 1, LIMIT_WORDS / 2, on_name, m, err);
+	for (size_t i = 0; i < nw && i < 2 && !rc; i++) {
+		if (p[i].len < 5 || strchr(w[i], ' '))
+			continue;
+		char *wp = prefix_of(w[i], 4);
+		if (wp)
+			rc = tm_store_cand_prefix(m->sc, wp, LIMIT_PREFIX, on_name, m, err);
+		free(wp);
+	}
+	if (!rc)
+		rc = score_cands(m, q, err);
+	return rc;
+}
+
+/* ---- identifiers ---- */
+
+static int on_ident(void *ctx, tm_ekey entity, const char *scheme)
+{
+	tm_matcher *m = ctx;
+	cand *c = cand_add(m, entity);
+	if (!c)
+		return 1;
+	if (c->ident_scheme)
+		return 0;
+	free(c->key);
+	c->key = NULL;
+	c->ident_scheme = tm_xstrdup(scheme ? scheme : "");
+	c->ks = (kscore){ 1.0, TM_BY_IDENT, 1, 1, 1 };
+	c->scored = 1;
+	return 0;
+}
+
+/* Look up an identifier; a value of a checked shape must pass its check.
+ * Tickers also match without their exchange suffix ("002415.SZ"). */
+static tm_rc gather_ident(tm_matcher *m, const char *raw, tm_matches *out, tm_err *err)
+{
+	char v[64];
+	size_t n = 0;
+	while (isspace((unsigned char)*raw))
+		raw++;
+	for (; *raw && n + 1 < sizeof(v); raw++)
+		v[n++] = (char)toupper((unsigned char)*raw);
+	while (n && isspace((unsigned char)v[n - 1]))
+		n--;
+	v[n] = '\0';
+	if (!n)
+		return TM_OK;
+	const char *shape = tm_match_ident_shape(v);
+	if (shape) {
+		int ok = strcmp(shape, "isin") == 0 ? tm_match_isin_valid(v) :
+			 strcmp(shape, "lei") == 0  ? tm_match_lei_valid(v) :
+						      tm_match_uscc_valid(v);
+		if (!ok) {
+			tm_buf b = TM_BUF_INIT;
+			tm_buf_addf(&b, "%s '%s' fails its check character; not looked up", shape, v);
+			free(out->warning);
+			out->warning = tm_buf_detach(&b);
+			return TM_OK;
+		}
+	}
+	size_t before = m->nc;
+	tm_rc rc = tm_store_cand_ident(m->sc, v, NULL, on_ident, m, err);
+	if (!rc && m->nc == before && !shape) {
+		char *dot = strpbrk(v, ". ");
+		if (dot && dot > v) {
+			*dot = '\0';
+			rc = tm_store_cand_ident(m->sc, v, "ticker", on_ident, m, err);
+		}
+	}
+	for (size_t i = 0; i < m->nc; i++)
+		if (m->c[i].ident_scheme && !m->c[i].ident_value)
+			m->c[i].ident_value = tm_xstrdup(v);
+	return rc;
+}
+
+/* ---- finishing ---- */
+
+static int kind_rank(tm_match_by by)
+{
+	return (int)by; /* the enum runs from strongest to weakest */
+}
+
+static int cand_cmp(const void *x, const void *y)
+{
+	const cand *a = x, *b = y;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	if (a->ks.by != b->ks.by)
+		return kind_rank(a->ks.by) - kind_rank(b->ks.by);
+	const char *ia = a->info.id ? a->info.id : "", *ib = b->info.id ? b->info.id : "";
+	return strcmp(ia, ib);
+}
+
+static void bonuses(cand *c, const char *qcountry, int legal)
+{
+	tm_buf note = TM_BUF_INIT;
+	c->score = c->ks.score;
+	if (qcountry[0] && c->info.country && c->info.country[0]) {
+		if (strcmp(qcountry, c->info.country) == 0) {
+			c->score += BONUS_COUNTRY;
+			tm_buf_addf(&note, "; country %s agrees (+%.2f)", qcountry, BONUS_COUNTRY);
+		} else {
+			c->score -= MALUS_COUNTRY;
+			tm_buf_addf(&note, "; country %s differs from the input's %s (-%.2f)", c->info.country, qcountry,
+				    MALUS_COUNTRY);
+		}
+	}
+	if (c->info.kind && !tm_lex_org_kind(c->info.kind)) {
+		c->score -= MALUS_KIND;
+		tm_buf_addf(&note, "; a %s, not an institution (-%.2f)", c->info.kind, MALUS_KIND);
+	} else if (legal && c->info.kind && strcmp(c->info.kind, "company") == 0) {
+		c->score += BONUS_COMPANY;
+		tm_buf_addf(&note, "; the input's legal form fits a company (+%.2f)", BONUS_COMPANY);
+	}
+	if (c->score > 1.0)
+		c->score = 1.0;
+	if (c->score < 0.0)
+		c->score = 0.0;
+	free(c->explain_extra);
+	c->explain_extra = note.len ? tm_buf_detach(&note) : NULL;
+	tm_buf_release(&note);
+}
+
+static void explain(tm_matcher *m, const qprep *q, const cand *c, const char *text, const char *lang,
+		    tm_buf *b)
+{
+	switch (c->ks.by) {
+	case TM_BY_IDENT:
+		tm_buf_addf(b, "identifier %s %s is recorded for this entity", c->ident_scheme, c->ident_value);
+		if (tm_match_ident_shape(c->ident_value))
+			tm_buf_adds(b, " (check character valid)");
+		break;
+	case TM_BY_EXACT:
+		tm_buf_addf(b, "name '%s' (%s) equals the input after normalization", text, lang);
+		break;
+	case TM_BY_LEGAL_FORM:
+		tm_buf_addf(b, "name '%s' (%s) equals the input once legal forms are set aside", text, lang);
+		break;
+	case TM_BY_PINYIN:
+		tm_buf_addf(b, "name '%s' (%s) and the input read the same in pinyin ('%s')", text, lang,
+			    c->key ? c->key : q->pinyin);
+		break;
+	case TM_BY_SPACING:
+		tm_buf_addf(b, "name '%s' (%s) equals the input but for spaces", text, lang);
+		break;
+	case TM_BY_ABBREV:
+		tm_buf_addf(b, "name '%s' (%s) equals the input with abbreviations written out", text, lang);
+		break;
+	case TM_BY_FUZZY: {
+		explain_words ex = { TM_BUF_INIT, TM_BUF_INIT, TM_BUF_INIT };
+		tokenize(c->key, &m->kt);
+		const toks *qt = &q->tb;
+		if (q->pinyin_differs && align(&q->tp, &m->kt, NULL) > align(&q->tb, &m->kt, NULL))
+			qt = &q->tp;
+		align(qt, &m->kt, &ex);
+		tm_buf_addf(b, "name '%s' (%s) is similar", text, lang);
+		if (ex.typos.len)
+			tm_buf_addf(b, "; words %s", ex.typos.buf);
+		if (ex.extra.len)
+			tm_buf_addf(b, "; not in the name: %s", ex.extra.buf);
+		if (ex.missing.len)
+			tm_buf_addf(b, "; not in the input: %s", ex.missing.buf);
+		tm_buf_addf(b, "; word alignment %.2f, token-set ratio %.2f, Jaro-Winkler %.2f", c->ks.align, c->ks.tsr,
+			    c->ks.jw);
+		tm_buf_release(&ex.typos);
+		tm_buf_release(&ex.missing);
+		tm_buf_release(&ex.extra);
+		break;
+	}
+	case TM_BY_NONE:
+		break;
+	}
+	if (q && q->dropped && c->ks.by != TM_BY_IDENT)
+		tm_buf_addf(b, "; listing words dropped: '%s'", q->dropped);
+	if (c->explain_extra)
+		tm_buf_adds(b, c->explain_extra);
+	tm_buf_addf(b, "; score %.2f", c->score);
+}
+
+/* Bonuses, order, and the top `limit` candidates into out. */
+static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t limit, tm_matches *out,
+		    tm_err *err)
+{
+	double best = 0;
+	for (size_t i = 0; i < m->nc; i++)
+		if (m->c[i].ks.score > best)
+			best = m->c[i].ks.score;
+	/* only candidates that bonuses could bring near the best need their entity */
+	size_t k = 0;
+	for (size_t i = 0; i < m->nc; i++) {
+		cand *c = &m->c[i];
+		if (c->ks.score <= 0 || c->ks.score < best - 0.15) {
+			free(c->key);
+			free(c->ident_scheme);
+			free(c->ident_value);
+			free(c->explain_extra);
+			tm_cand_entity_release(&c->info);
+			continue;
+		}
+		m->c[k++] = *c;
+	}
+	m->nc = k;
+	for (size_t i = 0; i < m->nc; i++) {
+		cand *c = &m->c[i];
+		if (!c->have_info) {
+			tm_rc rc = tm_store_cand_entity(m->sc, c->entity, &c->info, err);
+			if (rc == TM_ERR_NOTFOUND) {
+				c->ks.score = 0;
+				c->score = 0;
+				continue;
+			}
+			if (rc)
+				return rc;
+			c->have_info = 1;
+		}
+		bonuses(c, qcountry, q ? q->legal || q->dropped : 0);
+	}
+	if (m->nc > 1)
+		qsort(m->c, m->nc, sizeof(m->c[0]), cand_cmp);
+	for (size_t i = 0; i < m->nc && out->n < limit; i++) {
+		cand *c = &m->c[i];
+		if (!c->have_info || c->score <= 0)
+			continue;
+		tm_match r = { 0 };
+		r.id = tm_xstrdup(c->info.id);
+		r.key = c->entity;
+		r.kind = tm_xstrdup(c->info.kind);
+		r.country = tm_xstrdup(c->info.country);
+		r.score = c->score;
+		r.by = c->ks.by;
+		char *text = NULL, *lang = NULL;
+		if (c->ks.by == TM_BY_IDENT) {
+			text = tm_xstrdup(c->ident_value);
+			lang = tm_xstrdup(c->ident_scheme);
+		} else if (tm_store_cand_name(m->sc, c->name, &text, &lang, err)) {
+			free(r.id);
+			free(r.kind);
+			free(r.country);
+			return err ? err->rc : TM_ERR_DB;
+		}
+		/* an equal key between a Chinese name and a Latin input is pinyin */
+		if ((r.by == TM_BY_EXACT || r.by == TM_BY_LEGAL_FORM || r.by == TM_BY_SPACING) && q &&
+		    tm_text_has_han(text) != q->has_han) {
+			double drop = c->ks.score - SCORE_PINYIN;
+			c->ks.by = r.by = TM_BY_PINYIN;
+			if (drop > 0) {
+				c->score -= drop;
+				r.score = c->score;
+			}
+		}
+		tm_buf ex = TM_BUF_INIT;
+		explain(m, q, c, text, lang, &ex);
+		r.explain = tm_buf_detach(&ex);
+		r.name = text;
+		r.name_lang = lang;
+		TM_GROW(out->v, out->cap, out->n + 1);
+		out->v[out->n++] = r;
+	}
+	/* the pinyin correction may have changed the order */
+	for (size_t i = 1; i < out->n; i++) {
+		for (size_t j = i; j > 0 && out->v[j].score > out->v[j - 1].score; j--) {
+			tm_match t = out->v[j];
+			out->v[j] = out->v[j - 1];
+			out->v[j - 1] = t;
+		}
+	}
+	return TM_OK;
+}
+
+void tm_matches_release(tm_matches *ms)
+{
+	for (size_t i = 0; i < ms->n; i++) {
+		tm_match *r = &ms->v[i];
+		free(r->id);
+		free(r->kind);
+		free(r->country);
+		free(r->name);
+		free(r->name_lang);
+		free(r->explain);
+	}
+	free(ms->v);
+	free(ms->warning);
+	memset(ms, 0, sizeof(*ms));
+}
+
+static void add_warning(tm_matches *out, const char *msg)
+{
+	if (out->warning)
+		return;
+	out->warning = tm_xstrdup(msg);
+}
+
+tm_rc tm_match_query_run(tm_matcher *m, const tm_match_query *q, size_t limit, tm_matches *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	cands_reset(m);
+	char country[3] = "";
+	if (q->country && *q->country && !tm_match_country_code(q->country, country))
+		add_warning(out, "country not recognized; ignored");
+	tm_rc rc = TM_OK;
+	if (q->ident && *q->ident)
+		rc = gather_ident(m, q->ident, out, err);
+	qprep qp;
+	int have_q = 0;
+	if (!rc && q->name && *q->name) {
+		tm_err qerr = { 0 };
+		/* an identifier in the name column is taken as one */
+		const char *shape = NULL;
+		if (!q->ident || !*q->ident) {
+			char up[32];
+			size_t n = strlen(q->name);
+			if (n < sizeof(up)) {
+				for (size_t i = 0; i <= n; i++)
+					up[i] = (char)toupper((unsigned char)q->name[i]);
+				shape = tm_match_ident_shape(up);
+				if (shape && ((strcmp(shape, "isin") == 0 && tm_match_isin_valid(up)) ||
+					      (strcmp(shape, "lei") == 0 && tm_match_lei_valid(up)) ||
+					      (strcmp(shape, "uscc") == 0 && tm_match_uscc_valid(up))))
+					rc = gather_ident(m, up, out, err);
+			}
+		}
+		if (!rc && qprep_init(&qp, q->name, &qerr) == TM_OK) {
+			have_q = 1;
+			rc = gather_names(m, &qp, err);
+		} else if (!rc) {
+			if (qerr.rc == TM_ERR_INVALID)
+				add_warning(out, qerr.msg);
+			else
+				rc = tm_fail(err, qerr.rc, "%s", qerr.msg);
+		}
+	}
+	if (!rc)
+		rc = finish(m, have_q ? &qp : NULL, country, limit, out, err);
+	if (have_q)
+		qprep_release(&qp);
+	cands_reset(m);
+	if (rc)
+		tm_matches_release(out);
+	return rc;
+}
+
+/* ---- the brute-force reference ---- */
+
+struct brute {
+	tm_matcher *m;
+	qprep *qp;
+	size_t n;
+	tm_ekey cur;
+	/* per query: the best few entities by name score */
+	cand *best;
+	size_t keep;
+};
+
+static void brute_flush(struct brute *b)
+{
+	tm_matcher *m = b->m;
+	if (!m->nkeys)
+		return;
+	for (size_t i = 0; i < b->n; i++) {
+		cand c = { 0 };
+		c.entity = b->cur;
+		score_keys(m, &b->qp[i], &c);
+		cand *row = &b->best[i * b->keep];
+		/* keep the `keep` best, in order */
+		size_t pos = b->keep;
+		while (pos > 0 && (!row[pos - 1].scored || c.ks.score > row[pos - 1].ks.score))
+			pos--;
+		if (pos >= b->keep || c.ks.score <= 0) {
+			free(c.key);
+			continue;
+		}
+		free(row[b->keep - 1].key);
+		memmove(&row[pos + 1], &row[pos], (b->keep - 1 - pos) * sizeof(cand));
+		row[pos] = c;
+	}
+	keys_reset(m);
+}
+
+static int brute_key(void *ctx, tm_ekey entity, int64_t name, const char *key)
+{
+	struct brute *b = ctx;
+	if (entity != b->cur) {
+		brute_flush(b);
+		b->cur = entity;
+	}
+	on_key(b->m, name, key);
+	return 0;
+}
+
+tm_rc tm_match_brute_force(tm_matcher *m, const tm_match_query *q, size_t n, tm_matches *out, tm_err *err)
+{
+	struct brute b = { m, tm_xcalloc(n ? n : 1, sizeof(qprep)), n, 0, NULL, 16 };
+	int *ok = tm_xcalloc(n ? n : 1, sizeof(int));
+	b.best = tm_xcalloc((n ? n : 1) * b.keep, sizeof(cand));
+	for (size_t i = 0; i < n; i++) {
+		memset(&out[i], 0, sizeof(out[i]));
+		ok[i] = q[i].name && *q[i].name && qprep_init(&b.qp[i], q[i].name, NULL) == TM_OK;
+		if (!ok[i]) {
+			memset(&b.qp[i], 0, sizeof(b.qp[i]));
+			b.qp[i].norm = tm_xstrdup("");
+			b.qp[i].bare = tm_xstrdup("");
+			b.qp[i].pinyin = tm_xstrdup("");
+			b.qp[i].cnorm = tm_xstrdup("");
+			b.qp[i].cbare = tm_xstrdup("");
+			b.qp[i].cpinyin = tm_xstrdup("");
+		}
+	}
+	cands_reset(m);
+	keys_reset(m);
+	tm_rc rc = tm_store_cand_each_key(m->sc, brute_key, &b, err);
+	if (!rc)
+		brute_flush(&b);
+	keys_reset(m);
+	for (size_t i = 0; i < n; i++) {
+		cands_reset(m);
+		for (size_t k = 0; k < b.keep; k++) {
+			cand *c = &b.best[i * b.keep + k];
+			if (!c->scored) {
+				free(c->key);
+				continue;
+			}
+			if (rc || !ok[i]) {
+				free(c->key);
+				continue;
+			}
+			TM_GROW(m->c, m->cap, m->nc + 1);
+			m->c[m->nc++] = *c;
+		}
+		char country[3] = "";
+		if (q[i].country)
+			tm_match_country_code(q[i].country, country);
+		if (!rc && ok[i])
+			rc = finish(m, &b.qp[i], country, 1, &out[i], err);
+		cands_reset(m);
+		qprep_release(&b.qp[i]);
+	}
+	free(b.qp);
+	free(b.best);
+	free(ok);
+	return rc;
+}

@@ -1,0 +1,33 @@
+/*
+ * What the files of src/match share.  Not for use outside src/match/.
+ */
+#ifndef TM_MATCH_INTERNAL_H
+#define TM_MATCH_INTERNAL_H
+
+#include "match/match.h"
+
+/* Longest string, in code points, that similarity looks at; longer
+ * strings are compared on their first TM_SIM_MAX code points. */
+#define TM_SIM_MAX 256
+
+/* Decode UTF-8 (already validated) into at most cap code points. */
+size_t tm_sim_decode(const char *s, size_t n, uint32_t *out, size_t cap);
+double tm_sim_jaro_winkler_cp(const uint32_t *a, size_t la, const uint32_t *b, size_t lb);
+/* 2·LCS / (la + lb): 1 for equal strings, the indel similarity. */
+double tm_sim_indel_ratio_cp(const uint32_t *a, size_t la, const uint32_t *b, size_t lb);
+
+/* Lexicon (lexicon.c). */
+/* The full word an abbreviation stands for ("tech" → "technology"), or NULL. */
+const char *tm_lex_expand(const char *word, size_t n);
+/* How much a word tells one institution from another: 1 for a distinctive
+ * word, less for generic ones ("technology", "china", 集) and places. */
+double tm_lex_weight(const char *word, size_t n);
+/* 1 when word is a listing word that tm_match_strip_listing() drops. */
+int tm_lex_listing(const char *word, size_t n);
+/* 1 when kind names an institution (company, state body …) rather than a
+ * product, system, place or work. */
+int tm_lex_org_kind(const char *kind);
+/* 1 when every table of the lexicon is sorted, as bisection needs (a test). */
+int tm_lex_sorted(void);
+
+#endif

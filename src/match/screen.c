@@ -1,0 +1,295 @@
+/*
+ * Screening a list: each row through the matcher, each match through the
+ * flagger, in one thread or several.
+ *
+ * Several threads: every worker opens the database read-only for itself (a
+ * store is one thread's) and takes every jobs-th row; the flagger reads the
+ * immutable graph and is shared.  Rows land in their own slots, so the
+ * report is the same whatever the number of threads.
+ */
+#include "match/screen.h"
+#include "match/match_internal.h"
+#include "text/text.h"
+
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <threads.h>
+
+void tm_screen_report_release(tm_screen_report *r)
+{
+	for (size_t i = 0; i < r->n; i++) {
+		tm_screen_row *row = &r->rows[i];
+		free(row->input);
+		free(row->ident);
+		free(row->country);
+		free(row->error);
+		free(row->warning);
+		tm_matches m = { &row->match, row->match.id ? 1 : 0, 1, NULL };
+		if (m.n) {
+			/* tm_matches_release frees v itself: hand it a copy */
+			m.v = tm_xmalloc(sizeof(tm_match));
+			*m.v = row->match;
+			tm_matches_release(&m);
+		}
+		tm_flags_release(&row->flags);
+	}
+	free(r->rows);
+	tm_strv_release(&r->tags);
+	memset(r, 0, sizeof(*r));
+}
+
+static void flags_copy(tm_flags *dst, const tm_flags *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (size_t i = 0; i < src->tags.n; i++)
+		tm_strv_push(&dst->tags, src->tags.v[i]);
+	size_t n = src->tags.n;
+	if (n) {
+		dst->via = tm_xmalloc(n * sizeof(*dst->via));
+		dst->dist = tm_xmalloc(n * sizeof(*dst->dist));
+		dst->owner = tm_xmalloc(n * sizeof(*dst->owner));
+		memcpy(dst->via, src->via, n * sizeof(*dst->via));
+		memcpy(dst->dist, src->dist, n * sizeof(*dst->dist));
+		memcpy(dst->owner, src->owner, n * sizeof(*dst->owner));
+	}
+	if (src->n_steps) {
+		dst->steps = tm_xmalloc(src->n_steps * sizeof(*dst->steps));
+		memcpy(dst->steps, src->steps, src->n_steps * sizeof(*dst->steps));
+		dst->n_steps = dst->cap_steps = src->n_steps;
+	}
+}
+
+/* Flags already worked out in this worker, by graph node: a list names the
+ * same institution many times, an inventory the same vendor. */
+typedef struct flag_cache {
+	tm_node *node;
+	tm_flags *flags;
+	size_t n, cap;
+	size_t *slot; /* open addressing: index+1 into node/flags, 0 empty */
+	size_t nslot;
+} flag_cache;
+
+static size_t hash_node(tm_node n)
+{
+	return (size_t)((n * 2654435761u) ^ (n >> 16));
+}
+
+static tm_flags *cache_get(flag_cache *c, tm_node n)
+{
+	if (!c->nslot)
+		return NULL;
+	for (size_t h = hash_node(n) & (c->nslot - 1);; h = (h + 1) & (c->nslot - 1)) {
+		if (!c->slot[h])
+			return NULL;
+		if (c->node[c->slot[h] - 1] == n)
+			return &c->flags[c->slot[h] - 1];
+	}
+}
+
+static void cache_put(flag_cache *c, tm_node n, tm_flags *f)
+{
+	if ((c->n + 1) * 2 > c->nslot) {
+		size_t ns = c->nslot ? c->nslot * 2 : 64;
+		free(c->slot);
+		c->slot = tm_xcalloc(ns, sizeof(size_t));
+		c->nslot = ns;
+		for (size_t i = 0; i < c->n; i++) {
+			size_t h = hash_node(c->node[i]) & (ns - 1);
+			while (c->slot[h])
+				h = (h + 1) & (ns - 1);
+			c->slot[h] = i + 1;
+		}
+	}
+	size_t cap = c->cap;
+	TM_GROW(c->node, cap, c->n + 1);
+	TM_GROW(c->flags, c->cap, c->n + 1);
+	c->node[c->n] = n;
+	c->flags[c->n] = *f;
+	size_t h = hash_node(n) & (c->nslot - 1);
+	while (c->slot[h])
+		h = (h + 1) & (c->nslot - 1);
+	c->slot[h] = ++c->n;
+}
+
+static void cache_release(flag_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		tm_flags_release(&c->flags[i]);
+	free(c->node);
+	free(c->flags);
+	free(c->slot);
+	memset(c, 0, sizeof(*c));
+}
+
+typedef struct worker {
+	tm_store *st;          /* the worker's store (opened here, or the caller's) */
+	int own_store;
+	const tm_screen_in *in;
+	size_t n, first, step;
+	const tm_screen_opts *o;
+	const tm_flagger *flagger;
+	double threshold;
+	tm_screen_row *rows;
+	atomic_size_t *done;
+	int report_progress;
+	int own_thread;        /* runs in a thread of its own: free ICU's per-thread caches at the end */
+	tm_err err;
+	tm_rc rc;
+} worker;
+
+static void add_note(char **dst, const char *msg)
+{
+	if (!msg || !*msg)
+		return;
+	if (!*dst) {
+		*dst = tm_xstrdup(msg);
+		return;
+	}
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_addf(&b, "%s; %s", *dst, msg);
+	free(*dst);
+	*dst = tm_buf_detach(&b);
+}
+
+static tm_rc screen_one(worker *w, tm_matcher *m, flag_cache *fc, const tm_screen_in *in, tm_screen_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	row->line = in->line;
+	row->input = tm_xstrdup(in->name ? in->name : "");
+	row->ident = in->ident && *in->ident ? tm_xstrdup(in->ident) : NULL;
+	row->country = in->country && *in->country ? tm_xstrdup(in->country) : NULL;
+	if (in->error) {
+		row->error = tm_xstrdup(in->error);
+		return TM_OK;
+	}
+	add_note(&row->warning, in->warning);
+	tm_match_query q = { in->name, in->ident, in->country };
+	tm_matches ms;
+	tm_rc rc = tm_match_query_run(m, &q, 1, &ms, &w->err);
+	if (rc)
+		return rc;
+	add_note(&row->warning, ms.warning);
+	if (ms.n) {
+		row->match = ms.v[0];
+		row->matched = row->match.score >= w->threshold;
+		ms.n = 0; /* moved out */
+	}
+	tm_matches_release(&ms);
+	if (row->matched && w->flagger) {
+		tm_node node = (tm_node)row->match.key;
+		tm_flags *cached = cache_get(fc, node);
+		if (!cached) {
+			tm_flags f;
+			if ((rc = tm_flagger_check(w->flagger, node, &f, &w->err)))
+				return rc;
+			cache_put(fc, node, &f);
+			cached = cache_get(fc, node);
+		}
+		flags_copy(&row->flags, cached);
+	}
+	return TM_OK;
+}
+
+static int work(void *arg)
+{
+	worker *w = arg;
+	tm_matcher *m = NULL;
+	flag_cache fc = { 0 };
+	w->rc = TM_OK;
+	if (!w->st) {
+		if ((w->rc = tm_store_open(w->o->db_path, TM_STORE_READONLY, &w->st, &w->err)))
+			return 0;
+		w->own_store = 1;
+	}
+	tm_match_opts mo = { w->threshold, 0 };
+	if ((w->rc = tm_matcher_new(w->st, &mo, &m, &w->err)))
+		goto done;
+	for (size_t i = w->first; i < w->n; i += w->step) {
+		if ((w->rc = screen_one(w, m, &fc, &w->in[i], &w->rows[i])))
+			break;
+		size_t d = atomic_fetch_add(w->done, 1) + 1;
+		if (w->report_progress && w->o->progress && (d % 256 == 0 || d == w->n))
+			w->o->progress(w->o->progress_ctx, d, w->n);
+	}
+done:
+	tm_matcher_free(m);
+	cache_release(&fc);
+	if (w->own_store) {
+		tm_store_close(w->st);
+		w->st = NULL;
+	}
+	if (w->own_thread)
+		tm_text_shutdown();
+	return 0;
+}
+
+tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_screen_opts *o, tm_screen_report *out,
+		    tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	double t0 = tm_now();
+	out->threshold = o->threshold > 0 ? o->threshold : TM_MATCH_THRESHOLD;
+	out->hops = o->hops;
+	for (size_t i = 0; i < o->ntags; i++)
+		tm_strv_push(&out->tags, o->tags[i]);
+	tm_flagger *flagger = NULL;
+	if (o->ntags) {
+		if (!o->graph)
+			return tm_fail(err, TM_ERR_INTERNAL, "flags need the graph");
+		tm_rc rc = tm_flagger_new(st, o->graph, o->tags, o->ntags, o->hops, &flagger, err);
+		if (rc)
+			return rc;
+	}
+	out->rows = tm_xcalloc(n ? n : 1, sizeof(tm_screen_row));
+	out->cap = n ? n : 1;
+	out->n = n;
+	int jobs = o->jobs > 1 && o->db_path && n >= 64 ? o->jobs : 1;
+	if (jobs > 16)
+		jobs = 16;
+	atomic_size_t done = 0;
+	worker w[16];
+	thrd_t th[16];
+	int started[16] = { 0 };
+	for (int j = 0; j < jobs; j++) {
+		w[j] = (worker){ j == 0 ? st : NULL, 0, in, n, (size_t)j, (size_t)jobs, o, flagger, out->threshold,
+				 out->rows, &done, j == 0, j > 0, { 0 }, TM_OK };
+		/* worker 0 works on the caller's store, in the caller's thread */
+		if (j > 0) {
+			started[j] = thrd_create(&th[j], work, &w[j]) == thrd_success;
+			if (!started[j])
+				w[j].own_thread = 0;
+		}
+	}
+	work(&w[0]);
+	tm_rc rc = w[0].rc;
+	if (rc && err)
+		*err = w[0].err;
+	for (int j = 1; j < jobs; j++) {
+		if (!started[j]) {
+			/* no thread: do its share here */
+			work(&w[j]);
+		} else {
+			thrd_join(th[j], NULL);
+		}
+		if (!rc && w[j].rc) {
+			rc = w[j].rc;
+			if (err)
+				*err = w[j].err;
+		}
+	}
+	tm_flagger_free(flagger);
+	if (rc) {
+		tm_screen_report_release(out);
+		return rc;
+	}
+	for (size_t i = 0; i < n; i++) {
+		const tm_screen_row *r = &out->rows[i];
+		out->matched += r->matched;
+		out->flagged += r->flags.tags.n > 0;
+		out->unreadable += r->error != NULL;
+		out->warned += r->warning != NULL;
+	}
+	out->seconds = tm_now() - t0;
+	return TM_OK;
+}

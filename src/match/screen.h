@@ -1,0 +1,91 @@
+/*
+ * screen: a whole list screened against the graph, and the report of it in
+ * the formats people publish (JSON, CSV, Markdown, HTML).
+ *
+ * The input is rows already read (the CLI and the web read CSV through
+ * io/csv.h); a row that could not be read comes with its error and is
+ * reported, not screened, so one bad line never hides the others.  Each row
+ * gets its best match at the threshold, the flags it reaches and the
+ * evidence chain; the report renders sources with every step.
+ *
+ * JSON shape (docs/cli.md):
+ *   {"summary":{"rows","matched","flagged","unreadable","threshold","tags","hops",…},
+ *    "rows":[{"line","input","match":{"id","name","score","matched_by",…} or null,
+ *             "flags":[…],"evidence":[{"from","predicate","to","sources":[…]}]}]}
+ */
+#ifndef TM_MATCH_SCREEN_H
+#define TM_MATCH_SCREEN_H
+
+#include <jansson.h>
+
+#include "match/match.h"
+
+/* One row to screen; strings borrowed for the call. */
+typedef struct tm_screen_in {
+	size_t line;         /* where it was read (1-based), 0 when not from a file */
+	const char *name;    /* may be NULL or "" when ident is given */
+	const char *ident;   /* ISIN, LEI, USCC or ticker, or NULL */
+	const char *country; /* or NULL */
+	const char *error;   /* the row could not be read: why (it is reported, not screened) */
+	const char *warning; /* a note from reading it (a ragged row), or NULL */
+} tm_screen_in;
+
+typedef struct tm_screen_opts {
+	double threshold;        /* 0: TM_MATCH_THRESHOLD */
+	const char *const *tags; /* flag these tags … */
+	size_t ntags;
+	int hops;                /* … within this many hops (owners first) */
+	const tm_graph *graph;   /* the graph of the store; needed when ntags > 0 */
+	/* Threads: with jobs > 1 and db_path set, that many workers each open
+	 * db_path read-only and screen a share of the rows. */
+	int jobs;
+	const char *db_path;
+	void (*progress)(void *ctx, size_t done, size_t total); /* may be NULL */
+	void *progress_ctx;
+} tm_screen_opts;
+
+typedef struct tm_screen_row {
+	size_t line;
+	char *input;       /* the name as read ("" when none) */
+	char *ident;       /* NULL when none */
+	char *country;     /* NULL when none */
+	char *error;       /* not screened: why */
+	char *warning;     /* notes on the row (reading, identifier, country) */
+	int matched;       /* match holds the best candidate at the threshold */
+	tm_match match;    /* when matched; also the best candidate below it (matched 0, id non-NULL) */
+	tm_flags flags;    /* tags reached, and the evidence */
+} tm_screen_row;
+
+typedef struct tm_screen_report {
+	tm_screen_row *rows;
+	size_t n, cap;
+	size_t matched, flagged, unreadable, warned;
+	double threshold;
+	tm_strv tags;
+	int hops;
+	double seconds; /* time spent screening */
+} tm_screen_report;
+void tm_screen_report_release(tm_screen_report *r);
+
+/* Screen in[0..n-1] into *out (the caller's; release it). */
+tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_screen_opts *o,
+		    tm_screen_report *out, tm_err *err);
+
+/* Renderers.  The store gives entity names and the sources of each step.
+ * JSON: a new reference, owned by the caller. */
+json_t *tm_screen_report_json(tm_store *st, const tm_screen_report *r);
+/* CSV (RFC 4180, with formulas defused for spreadsheets), Markdown, and a
+ * standalone HTML page with everything escaped; appended to out. */
+void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, tm_buf *out);
+void tm_screen_report_md(tm_store *st, const tm_screen_report *r, tm_buf *out);
+void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out);
+
+/* One evidence step as text: "Hikvision (hikvision) owned by CETC (cetc)".
+ * And as JSON: {"from","predicate","to","direction","label","sources":[…]}. */
+void tm_screen_step_text(tm_store *st, const tm_step *s, tm_buf *out);
+json_t *tm_screen_step_json(tm_store *st, const tm_step *s);
+
+/* Append s to out with HTML's special characters escaped. */
+void tm_screen_html_escape(tm_buf *out, const char *s);
+
+#endif

@@ -1,0 +1,207 @@
+#include "model/action.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+const tm_vocab tm_action_kinds[] = {
+	{ "protest", "protest", "抗议" },
+	{ "boycott", "boycott", "抵制" },
+	{ "divestment", "divestment", "撤资" },
+	{ "contract_cancelled", "contract cancelled", "合同取消" },
+	{ "petition", "petition", "请愿" },
+	{ "policy", "policy", "政策" },
+	{ "legal", "legal action", "法律行动" },
+	{ "strike", "strike", "罢工" },
+	{ "other", "other", "其他" },
+};
+const size_t tm_n_action_kinds = sizeof(tm_action_kinds) / sizeof(tm_action_kinds[0]);
+
+const tm_vocab tm_site_kinds[] = {
+	{ "office", "office", "办事处" },
+	{ "distributor", "distributor", "经销商" },
+	{ "factory", "factory", "工厂" },
+	{ "deployment", "deployment", "部署地点" },
+	{ "protest", "protest location", "抗议地点" },
+	{ "other", "other", "其他" },
+};
+const size_t tm_n_site_kinds = sizeof(tm_site_kinds) / sizeof(tm_site_kinds[0]);
+
+/* After ACLED's geo precision: what the point stands for, so that a map can
+ * say "somewhere in this city" instead of pretending to know the door. */
+const tm_vocab tm_geo_precisions[] = {
+	{ "exact", "exact location", "精确位置" },
+	{ "street", "street", "街道" },
+	{ "city", "city", "城市" },
+	{ "region", "region", "地区" },
+	{ "country", "country", "国家" },
+};
+const size_t tm_n_geo_precisions = sizeof(tm_geo_precisions) / sizeof(tm_geo_precisions[0]);
+
+const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id)
+{
+	for (size_t i = 0; id && i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
+	return NULL;
+}
+
+const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang)
+{
+	const tm_vocab *w = tm_vocab_find(v, n, id);
+	if (!w)
+		return id;
+	return lang && strncmp(lang, "zh", 2) == 0 ? w->label_zh : w->label_en;
+}
+
+int tm_geo_valid(double lat, double lon)
+{
+	return isfinite(lat) && isfinite(lon) && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180;
+}
+
+int tm_country_valid(const char *c)
+{
+	return c && strlen(c) == 2 && c[0] >= 'A' && c[0] <= 'Z' && c[1] >= 'A' && c[1] <= 'Z';
+}
+
+void tm_bitext_release(tm_bitext *t)
+{
+	free(t->en);
+	free(t->zh);
+	t->en = t->zh = NULL;
+}
+
+const char *tm_bitext_get(const tm_bitext *t, const char *lang)
+{
+	return lang && strncmp(lang, "zh", 2) == 0 ? t->zh : t->en;
+}
+
+const char *tm_bitext_pick(const tm_bitext *t, const char *lang, int *translated)
+{
+	int zh = lang && strncmp(lang, "zh", 2) == 0;
+	const char *want = zh ? t->zh : t->en, *other = zh ? t->en : t->zh;
+	if (translated)
+		*translated = want != NULL;
+	return want ? want : other;
+}
+
+void tm_parties_push(tm_parties *p, const char *entity, const char *en, const char *zh)
+{
+	TM_GROW(p->v, p->cap, p->n + 1);
+	tm_party *x = &p->v[p->n++];
+	x->entity = tm_xstrdup(entity);
+	x->text.en = tm_xstrdup(en);
+	x->text.zh = tm_xstrdup(zh);
+}
+
+void tm_parties_release(tm_parties *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].entity);
+		tm_bitext_release(&p->v[i].text);
+	}
+	free(p->v);
+	memset(p, 0, sizeof(*p));
+}
+
+void tm_geo_release(tm_geo *g)
+{
+	free(g->precision);
+	memset(g, 0, sizeof(*g));
+}
+
+void tm_action_release(tm_action *a)
+{
+	free(a->id);
+	free(a->kind);
+	tm_bitext_release(&a->place);
+	free(a->country);
+	tm_geo_release(&a->geo);
+	tm_parties_release(&a->actors);
+	tm_parties_release(&a->targets);
+	tm_bitext_release(&a->title);
+	tm_bitext_release(&a->summary);
+	tm_bitext_release(&a->outcome);
+	free(a->note);
+	tm_cites_release(&a->cites);
+	memset(a, 0, sizeof(*a));
+}
+
+void tm_site_release(tm_site *s)
+{
+	free(s->id);
+	free(s->entity);
+	free(s->kind);
+	tm_bitext_release(&s->name);
+	free(s->address);
+	free(s->city);
+	free(s->region);
+	free(s->country);
+	tm_geo_release(&s->geo);
+	tm_strv_release(&s->tags);
+	free(s->note);
+	tm_cites_release(&s->cites);
+	memset(s, 0, sizeof(*s));
+}
+
+static void bitext_copy(tm_bitext *dst, const tm_bitext *src)
+{
+	dst->en = tm_xstrdup(src->en);
+	dst->zh = tm_xstrdup(src->zh);
+}
+
+static void geo_copy(tm_geo *dst, const tm_geo *src)
+{
+	*dst = *src;
+	dst->precision = tm_xstrdup(src->precision);
+}
+
+static void cites_copy(tm_cites *dst, const tm_cites *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (size_t i = 0; i < src->n; i++)
+		tm_cites_push(dst, src->v[i].source, src->v[i].quote, src->v[i].page);
+}
+
+static void parties_copy(tm_parties *dst, const tm_parties *src)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (size_t i = 0; i < src->n; i++)
+		tm_parties_push(dst, src->v[i].entity, src->v[i].text.en, src->v[i].text.zh);
+}
+
+void tm_action_copy(tm_action *dst, const tm_action *a)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->id = tm_xstrdup(a->id);
+	memcpy(dst->date, a->date, sizeof(dst->date));
+	dst->kind = tm_xstrdup(a->kind);
+	bitext_copy(&dst->place, &a->place);
+	dst->country = tm_xstrdup(a->country);
+	geo_copy(&dst->geo, &a->geo);
+	parties_copy(&dst->actors, &a->actors);
+	parties_copy(&dst->targets, &a->targets);
+	bitext_copy(&dst->title, &a->title);
+	bitext_copy(&dst->summary, &a->summary);
+	bitext_copy(&dst->outcome, &a->outcome);
+	dst->note = tm_xstrdup(a->note);
+	cites_copy(&dst->cites, &a->cites);
+}
+
+void tm_site_copy(tm_site *dst, const tm_site *s)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->id = tm_xstrdup(s->id);
+	dst->entity = tm_xstrdup(s->entity);
+	dst->kind = tm_xstrdup(s->kind);
+	bitext_copy(&dst->name, &s->name);
+	dst->address = tm_xstrdup(s->address);
+	dst->city = tm_xstrdup(s->city);
+	dst->region = tm_xstrdup(s->region);
+	dst->country = tm_xstrdup(s->country);
+	geo_copy(&dst->geo, &s->geo);
+	for (size_t i = 0; i < s->tags.n; i++)
+		tm_strv_push(&dst->tags, s->tags.v[i]);
+	dst->note = tm_xstrdup(s->note);
+	cites_copy(&dst->cites, &s->cites);
+}

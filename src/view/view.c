@@ -1,0 +1,470 @@
+/*
+ * The JSON shapes shared by the CLI's --json output and the web API.
+ *
+ * json_object_set_new() and json_array_append_new() steal the value they are
+ * given: every call below hands over a fresh reference, so nothing built
+ * here is decref'd except on the failure paths.
+ */
+#include "view/view.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "io/io.h"
+
+json_t *tm_view_cite_json(tm_store *st, const tm_cite *c)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(c->source));
+	tm_source s;
+	if (tm_store_get_source(st, c->source, &s, NULL) == TM_OK) {
+		json_object_set_new(o, "title", json_string(s.title));
+		if (s.publisher)
+			json_object_set_new(o, "publisher", json_string(s.publisher));
+		if (s.date[0])
+			json_object_set_new(o, "date", json_string(s.date));
+		if (s.url)
+			json_object_set_new(o, "url", json_string(s.url));
+		tm_source_release(&s);
+	}
+	if (c->quote)
+		json_object_set_new(o, "quote", json_string(c->quote));
+	if (c->page)
+		json_object_set_new(o, "page", json_string(c->page));
+	return o;
+}
+
+json_t *tm_view_cites_json(tm_store *st, const tm_cites *c)
+{
+	json_t *arr = json_array();
+	for (size_t i = 0; i < c->n; i++)
+		json_array_append_new(arr, tm_view_cite_json(st, &c->v[i]));
+	return arr;
+}
+
+void tm_view_entity_names(tm_store *st, const char *id, char **en, char **zh)
+{
+	tm_entity e;
+	if (tm_store_get_entity(st, id, &e, NULL) != TM_OK) {
+		*en = tm_xstrdup(id);
+		*zh = tm_xstrdup(id);
+		return;
+	}
+	*en = tm_xstrdup(tm_entity_display_name(&e, "en"));
+	*zh = tm_xstrdup(tm_entity_display_name(&e, "zh"));
+	tm_entity_release(&e);
+}
+
+json_t *tm_view_entity_ref_json(tm_store *st, const char *id)
+{
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(id));
+	tm_entity e;
+	if (tm_store_get_entity(st, id, &e, NULL) == TM_OK) {
+		json_object_set_new(o, "kind", json_string(e.kind));
+		json_object_set_new(o, "name", json_string(tm_entity_display_name(&e, "en")));
+		json_object_set_new(o, "name_zh", json_string(tm_entity_display_name(&e, "zh")));
+		tm_entity_release(&e);
+	}
+	return o;
+}
+
+char *tm_view_id_of(tm_store *st, tm_node node)
+{
+	char *id = NULL;
+	tm_store_entity_id(st, (tm_ekey)node, &id, NULL);
+	return id;
+}
+
+tm_rc tm_view_node_of(tm_store *st, const char *id, tm_node *out, tm_err *err)
+{
+	tm_ekey k = 0;
+	tm_rc rc = tm_store_ekey(st, id, &k, err);
+	*out = (tm_node)k;
+	return rc;
+}
+
+json_t *tm_view_step_json(tm_store *st, const tm_step *step)
+{
+	json_t *o = json_object();
+	char *from = tm_view_id_of(st, step->from), *to = tm_view_id_of(st, step->to);
+	const tm_predicate *p = &tm_predicates[step->predicate];
+	int ahead = step->forward || p->symmetric;
+	json_object_set_new(o, "from", json_string(from ? from : ""));
+	json_object_set_new(o, "predicate", json_string(p->id));
+	json_object_set_new(o, "to", json_string(to ? to : ""));
+	json_object_set_new(o, "direction", json_string(step->forward ? "forward" : "inverse"));
+	json_object_set_new(o, "label", json_string(ahead ? p->label_en : p->inverse_en));
+	json_object_set_new(o, "label_zh", json_string(ahead ? p->label_zh : p->inverse_zh));
+	tm_relation r;
+	if (tm_store_get_relation(st, step->rel_id, &r, NULL) == TM_OK) {
+		if (r.start[0])
+			json_object_set_new(o, "start", json_string(r.start));
+		if (r.end[0])
+			json_object_set_new(o, "end", json_string(r.end));
+		json_object_set_new(o, "sources", tm_view_cites_json(st, &r.cites));
+		tm_relation_release(&r);
+	} else {
+		json_object_set_new(o, "sources", json_array());
+	}
+	free(from);
+	free(to);
+	return o;
+}
+
+/* ---- an entity's relations ---- */
+
+struct rels_ctx {
+	const char *self;
+	tm_view_rels *l;
+};
+
+static void relation_copy(tm_relation *dst, const tm_relation *r)
+{
+	memset(dst, 0, sizeof(*dst));
+	dst->subject = tm_xstrdup(r->subject);
+	dst->predicate = tm_xstrdup(r->predicate);
+	dst->object = tm_xstrdup(r->object);
+	memcpy(dst->start, r->start, sizeof(r->start));
+	memcpy(dst->end, r->end, sizeof(r->end));
+	dst->has_amount = r->has_amount;
+	dst->amount = r->amount;
+	dst->currency = tm_xstrdup(r->currency);
+	dst->has_share = r->has_share;
+	dst->share = r->share;
+	dst->note = tm_xstrdup(r->note);
+	dst->unsourced = r->unsourced;
+	for (size_t i = 0; i < r->cites.n; i++)
+		tm_cites_push(&dst->cites, r->cites.v[i].source, r->cites.v[i].quote, r->cites.v[i].page);
+}
+
+static int collect(void *p, int64_t id, const tm_relation *r)
+{
+	struct rels_ctx *c = p;
+	tm_view_rels *l = c->l;
+	TM_GROW(l->v, l->cap, l->n + 1);
+	tm_view_rel *it = &l->v[l->n++];
+	it->id = id;
+	it->outgoing = strcmp(r->subject, c->self) == 0;
+	/* copy: the callback's record is borrowed */
+	relation_copy(&it->rel, r);
+	return 0;
+}
+
+int tm_view_rel_group(const tm_view_rel *it)
+{
+	return tm_predicate_index(it->rel.predicate) * 2 + (it->outgoing ? 0 : 1);
+}
+
+const char *tm_view_rel_other(const tm_view_rel *it)
+{
+	return it->outgoing ? it->rel.object : it->rel.subject;
+}
+
+static int item_cmp(const void *a, const void *b)
+{
+	const tm_view_rel *x = a, *y = b;
+	int gx = tm_view_rel_group(x), gy = tm_view_rel_group(y);
+	if (gx != gy)
+		return gx - gy;
+	int c = strcmp(tm_view_rel_other(x), tm_view_rel_other(y));
+	return c ? c : (x->id < y->id ? -1 : x->id > y->id);
+}
+
+const char *tm_view_rel_label(const tm_view_rel *it, const char *lang)
+{
+	const tm_predicate *p = tm_predicate_find(it->rel.predicate);
+	if (!p)
+		return it->rel.predicate;
+	int ahead = it->outgoing || p->symmetric;
+	if (lang && strcmp(lang, "zh") == 0)
+		return ahead ? p->label_zh : p->inverse_zh;
+	return ahead ? p->label_en : p->inverse_en;
+}
+
+tm_rc tm_view_rels_load(tm_store *st, const char *id, tm_view_rels *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	struct rels_ctx c = { id, out };
+	tm_rc rc = tm_store_entity_relations(st, id, collect, &c, err);
+	if (rc) {
+		tm_view_rels_release(out);
+		return rc;
+	}
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(out->v[0]), item_cmp);
+	return TM_OK;
+}
+
+void tm_view_rels_release(tm_view_rels *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		tm_relation_release(&l->v[i].rel);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+json_t *tm_view_entity_json(tm_store *st, const tm_entity *e, const tm_view_rels *l)
+{
+	json_t *o = tm_entity_to_json(e);
+	json_object_del(o, "type");
+	json_object_set_new(o, "name", json_string(tm_entity_display_name(e, "en")));
+	json_object_set_new(o, "name_zh", json_string(tm_entity_display_name(e, "zh")));
+	json_object_set_new(o, "sources", tm_view_cites_json(st, &e->cites));
+	json_t *rels = json_array();
+	for (size_t i = 0; i < l->n; i++) {
+		const tm_view_rel *it = &l->v[i];
+		json_t *r = tm_relation_to_json(&it->rel);
+		json_object_del(r, "type");
+		json_object_set_new(r, "direction", json_string(it->outgoing ? "out" : "in"));
+		json_object_set_new(r, "label", json_string(tm_view_rel_label(it, "en")));
+		json_object_set_new(r, "label_zh", json_string(tm_view_rel_label(it, "zh")));
+		json_object_set_new(r, "other", tm_view_entity_ref_json(st, tm_view_rel_other(it)));
+		json_object_set_new(r, "sources", tm_view_cites_json(st, &it->rel.cites));
+		json_array_append_new(rels, r);
+	}
+	json_object_set_new(o, "relations", rels);
+	return o;
+}
+
+tm_rc tm_view_entity(tm_store *st, const char *id, json_t **out, tm_err *err)
+{
+	*out = NULL;
+	tm_entity e;
+	tm_view_rels l;
+	tm_rc rc = tm_store_get_entity(st, id, &e, err);
+	if (rc)
+		return rc;
+	rc = tm_view_rels_load(st, id, &l, err);
+	if (!rc) {
+		*out = tm_view_entity_json(st, &e, &l);
+		tm_view_rels_release(&l);
+	}
+	tm_entity_release(&e);
+	return rc;
+}
+
+/* ---- search ---- */
+
+tm_rc tm_view_search(tm_store *st, const char *query, size_t limit, json_t **out, tm_err *err)
+{
+	*out = NULL;
+	tm_hits hits;
+	tm_rc rc = tm_store_search(st, query, limit, &hits, err);
+	if (rc)
+		return rc;
+	json_t *results = json_array();
+	for (size_t i = 0; i < hits.n; i++) {
+		json_t *o = json_object();
+		json_object_set_new(o, "id", json_string(hits.v[i].id));
+		json_object_set_new(o, "kind", json_string(hits.v[i].kind));
+		json_object_set_new(o, "name", json_string(hits.v[i].name));
+		json_t *names = json_array();
+		tm_entity e;
+		if (tm_store_get_entity(st, hits.v[i].id, &e, NULL) == TM_OK) {
+			for (size_t k = 0; k < e.n_names; k++) {
+				json_t *n = json_object();
+				json_object_set_new(n, "text", json_string(e.names[k].text));
+				json_object_set_new(n, "lang", json_string(e.names[k].lang));
+				json_array_append_new(names, n);
+			}
+			tm_entity_release(&e);
+		}
+		json_object_set_new(o, "names", names);
+		json_object_set_new(o, "matched", json_string(hits.v[i].matched));
+		/* three decimals: enough to order by, and stable across builds */
+		json_object_set_new(o, "score", json_real((double)(long)(hits.v[i].score * 1000 + 0.5) / 1000));
+		json_array_append_new(results, o);
+	}
+	tm_hits_release(&hits);
+	*out = json_object();
+	json_object_set_new(*out, "results", results);
+	return TM_OK;
+}
+
+/* ---- graph queries ---- */
+
+tm_rc tm_view_path(tm_store *st, const tm_graph *g, const char *a, const char *b, const tm_path_opts *opts,
+		   json_t **out, tm_err *err)
+{
+	*out = NULL;
+	tm_node na, nb;
+	tm_paths paths = { 0 };
+	tm_rc rc = tm_view_node_of(st, a, &na, err);
+	if (!rc)
+		rc = tm_view_node_of(st, b, &nb, err);
+	if (!rc)
+		rc = tm_graph_paths(g, na, nb, opts, &paths, err);
+	if (rc)
+		return rc;
+	json_t *arr = json_array();
+	for (size_t i = 0; i < paths.n; i++) {
+		json_t *edges = json_array();
+		for (size_t s = 0; s < paths.v[i].n; s++)
+			json_array_append_new(edges, tm_view_step_json(st, &paths.v[i].steps[s]));
+		json_t *p = json_object();
+		json_object_set_new(p, "hops", json_integer((json_int_t)paths.v[i].n));
+		json_object_set_new(p, "edges", edges);
+		json_array_append_new(arr, p);
+	}
+	json_t *root = json_object();
+	json_object_set_new(root, "from", json_string(a));
+	json_object_set_new(root, "to", json_string(b));
+	json_object_set_new(root, "paths", arr);
+	json_object_set_new(root, "truncated", json_boolean(paths.truncated));
+	tm_paths_release(&paths);
+	*out = root;
+	return TM_OK;
+}
+
+static json_t *share_json(double share)
+{
+	return share < 0 ? json_null() : json_real(share);
+}
+
+tm_rc tm_view_owners(tm_store *st, const tm_graph *g, const char *id, json_t **out, tm_err *err)
+{
+	*out = NULL;
+	tm_node node;
+	tm_owners own = { 0 };
+	tm_rc rc = tm_view_node_of(st, id, &node, err);
+	if (!rc)
+		rc = tm_graph_owners(g, node, 0, 0, &own, err);
+	if (rc)
+		return rc;
+	json_t *chains = json_array();
+	for (size_t i = 0; i < own.n_chains; i++) {
+		const tm_owner_chain *ch = &own.chains[i];
+		json_t *ents = json_array(), *rels = json_array();
+		for (size_t k = 0; k < ch->n; k++) {
+			char *eid = tm_view_id_of(st, ch->nodes[k]);
+			json_array_append_new(ents, json_string(eid ? eid : ""));
+			free(eid);
+		}
+		for (size_t k = 0; k + 1 < ch->n; k++) {
+			tm_relation r;
+			if (tm_store_get_relation(st, ch->rel_ids[k], &r, NULL) != TM_OK)
+				continue;
+			json_t *e = json_object();
+			json_object_set_new(e, "owner", json_string(r.subject));
+			json_object_set_new(e, "predicate", json_string(r.predicate));
+			json_object_set_new(e, "owned", json_string(r.object));
+			if (r.has_share)
+				json_object_set_new(e, "share", json_real(r.share));
+			json_object_set_new(e, "sources", tm_view_cites_json(st, &r.cites));
+			json_array_append_new(rels, e);
+			tm_relation_release(&r);
+		}
+		json_t *c = json_object();
+		json_object_set_new(c, "entities", ents);
+		json_object_set_new(c, "effective_share", share_json(ch->effective_share));
+		json_object_set_new(c, "edges", rels);
+		json_array_append_new(chains, c);
+	}
+	json_t *parents = json_array();
+	for (size_t i = 0; i < own.n_totals; i++) {
+		char *pid = tm_view_id_of(st, own.totals[i].parent);
+		json_t *p = json_object();
+		json_object_set_new(p, "id", json_string(pid ? pid : ""));
+		json_object_set_new(p, "effective_share", share_json(own.totals[i].effective_share));
+		json_object_set_new(p, "chains", json_integer((json_int_t)own.totals[i].n_chains));
+		json_array_append_new(parents, p);
+		free(pid);
+	}
+	tm_owners_release(&own);
+	json_t *root = json_object();
+	json_object_set_new(root, "id", json_string(id));
+	json_object_set_new(root, "chains", chains);
+	json_object_set_new(root, "ultimate_parents", parents);
+	*out = root;
+	return TM_OK;
+}
+
+tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int depth, size_t limit, json_t **out,
+			tm_err *err)
+{
+	*out = NULL;
+	tm_node node;
+	tm_hood h = { 0 };
+	tm_rc rc = tm_view_node_of(st, id, &node, err);
+	if (!rc)
+		rc = tm_graph_neighbors(g, node, depth, limit, &h, err);
+	if (rc)
+		return rc;
+	json_t *nodes = json_array(), *edges = json_array();
+	for (size_t i = 0; i < h.n_nodes; i++) {
+		char *nid = tm_view_id_of(st, h.nodes[i]);
+		json_t *n = tm_view_entity_ref_json(st, nid ? nid : "");
+		json_object_set_new(n, "depth", json_integer(h.dist[i]));
+		json_array_append_new(nodes, n);
+		free(nid);
+	}
+	for (size_t i = 0; i < h.n_edges; i++)
+		json_array_append_new(edges, tm_view_step_json(st, &h.edges[i]));
+	json_t *root = json_object();
+	json_object_set_new(root, "id", json_string(id));
+	json_object_set_new(root, "depth", json_integer(depth));
+	json_object_set_new(root, "nodes", nodes);
+	json_object_set_new(root, "edges", edges);
+	json_object_set_new(root, "truncated", json_boolean(h.truncated));
+	tm_hood_release(&h);
+	*out = root;
+	return TM_OK;
+}
+
+/* ---- a source and its claims ---- */
+
+struct claims_ctx {
+	tm_store *st;
+	json_t *entities, *relations;
+};
+
+static int claim_entity(void *p, const tm_entity *e)
+{
+	struct claims_ctx *c = p;
+	json_t *o = json_object();
+	json_object_set_new(o, "id", json_string(e->id));
+	json_object_set_new(o, "kind", json_string(e->kind));
+	json_object_set_new(o, "name", json_string(tm_entity_display_name(e, "en")));
+	json_object_set_new(o, "name_zh", json_string(tm_entity_display_name(e, "zh")));
+	json_array_append_new(c->entities, o);
+	return 0;
+}
+
+static int claim_relation(void *p, int64_t id, const tm_relation *r)
+{
+	struct claims_ctx *c = p;
+	tm_view_rel it = { id, *r, 1 }; /* a shallow, borrowed view: never released */
+	json_t *o = tm_relation_to_json(r);
+	json_object_del(o, "type");
+	json_object_set_new(o, "label", json_string(tm_view_rel_label(&it, "en")));
+	json_object_set_new(o, "label_zh", json_string(tm_view_rel_label(&it, "zh")));
+	json_object_set_new(o, "subject_ref", tm_view_entity_ref_json(c->st, r->subject));
+	json_object_set_new(o, "object_ref", tm_view_entity_ref_json(c->st, r->object));
+	json_array_append_new(c->relations, o);
+	return 0;
+}
+
+tm_rc tm_view_source(tm_store *st, const char *id, json_t **out, tm_err *err)
+{
+	*out = NULL;
+	tm_source s;
+	tm_rc rc = tm_store_get_source(st, id, &s, err);
+	if (rc)
+		return rc;
+	struct claims_ctx c = { st, json_array(), json_array() };
+	rc = tm_store_source_claims(st, id, claim_entity, claim_relation, &c, err);
+	if (rc) {
+		json_decref(c.entities);
+		json_decref(c.relations);
+		tm_source_release(&s);
+		return rc;
+	}
+	json_t *o = tm_source_to_json(&s);
+	json_object_del(o, "type");
+	json_object_set_new(o, "entities", c.entities);
+	json_object_set_new(o, "relations", c.relations);
+	tm_source_release(&s);
+	*out = o;
+	return TM_OK;
+}

@@ -1,0 +1,109 @@
+/* tiemap: the graph page's drawing (cytoscape.js).  The page already lists
+   the same entities and ties; this only draws them, and talks to nobody but
+   the server that sent it (/api/v1/entities/{id}/neighbors). */
+(function () {
+  "use strict";
+  var box = document.getElementById("graph");
+  var dataEl = document.getElementById("graph-data");
+  if (!box || !dataEl || typeof cytoscape !== "function") return;
+  var data = JSON.parse(dataEl.textContent);
+  var lang = box.getAttribute("data-lang") === "zh" ? "zh" : "en";
+  var panel = document.getElementById("graph-panel");
+
+  /* the kinds' colours are the stylesheet's (.kind-*), read once */
+  var colours = {};
+  function colour(kind) {
+    if (!kind) return "#777777";
+    if (!colours[kind]) {
+      var probe = document.createElement("span");
+      probe.className = "swatch kind-" + kind;
+      document.body.appendChild(probe);
+      colours[kind] = getComputedStyle(probe).backgroundColor || "#777777";
+      document.body.removeChild(probe);
+    }
+    return colours[kind];
+  }
+  function nodeName(n) {
+    return (lang === "zh" ? n.name_zh : n.name) || n.name || n.id;
+  }
+  function edgeKey(e) {
+    var a = e.from < e.to ? e.from : e.to, b = e.from < e.to ? e.to : e.from;
+    return a + "|" + e.predicate + "|" + b;
+  }
+
+  box.hidden = false;
+  var cy = cytoscape({
+    container: box,
+    elements: [],
+    wheelSensitivity: 0.3,
+    style: [
+      { selector: "node", style: {
+        "background-color": "data(colour)", "label": "data(label)", "font-size": 11,
+        "text-valign": "bottom", "text-margin-y": 4, "text-wrap": "wrap", "text-max-width": 120,
+        "color": "#1b1f23", "text-outline-color": "#fbfcfd", "text-outline-width": 2,
+        "width": 22, "height": 22, "border-width": 1, "border-color": "#33404a" } },
+      { selector: "node.centre", style: { "width": 34, "height": 34, "border-width": 3, "font-weight": "bold" } },
+      { selector: "node:selected", style: { "border-color": "#f2a900", "border-width": 4 } },
+      { selector: "edge", style: {
+        "label": "data(label)", "font-size": 9, "color": "#1d4e5f", "curve-style": "bezier",
+        "target-arrow-shape": "triangle", "width": 1.5, "line-color": "#9aa9b4", "target-arrow-color": "#9aa9b4",
+        "text-rotation": "autorotate", "text-background-color": "#fbfcfd", "text-background-opacity": 0.85,
+        "text-background-padding": 1 } }
+    ]
+  });
+
+  function add(hood) {
+    var added = [];
+    hood.nodes.forEach(function (n) {
+      if (cy.getElementById(n.id).length) return;
+      added.push({ group: "nodes", data: { id: n.id, label: nodeName(n), colour: colour(n.kind), kind: n.kind } });
+    });
+    hood.edges.forEach(function (e) {
+      var key = edgeKey(e);
+      if (cy.getElementById(key).length) return;
+      added.push({ group: "edges", data: { id: key, source: e.from, target: e.to,
+        label: lang === "zh" ? e.label_zh : e.label } });
+    });
+    cy.add(added);
+    return added.length;
+  }
+
+  function layout() {
+    cy.layout({ name: "cose", animate: false, nodeRepulsion: 9000, idealEdgeLength: 90, padding: 20 }).run();
+  }
+
+  function show(node) {
+    panel.hidden = false;
+    panel.textContent = "";
+    var label = document.createElement("strong");
+    label.textContent = box.getAttribute("data-msg-selected") + ": " + node.data("label") + " ";
+    panel.appendChild(label);
+    var expand = document.createElement("button");
+    expand.type = "button";
+    expand.textContent = box.getAttribute("data-msg-expand");
+    expand.addEventListener("click", function () { grow(node.id()); });
+    panel.appendChild(expand);
+    var open = document.createElement("a");
+    open.href = "/entities/" + encodeURIComponent(node.id()) + "?lang=" + lang;
+    open.textContent = box.getAttribute("data-msg-open");
+    panel.appendChild(open);
+  }
+
+  function grow(id) {
+    fetch("/api/v1/entities/" + encodeURIComponent(id) + "/neighbors?depth=1", { credentials: "same-origin" })
+      .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (hood) { if (add(hood)) layout(); })
+      .catch(function () { /* the lists below still hold the page's data */ });
+  }
+
+  add(data);
+  cy.getElementById(data.id).addClass("centre");
+  layout();
+  cy.on("tap", "node", function (ev) { show(ev.target); });
+  cy.on("dbltap", "node", function (ev) {
+    window.location.href = "/entities/" + encodeURIComponent(ev.target.id()) + "?lang=" + lang;
+  });
+  panel.hidden = false;
+  panel.textContent = box.getAttribute("data-msg-help");
+  box.setAttribute("data-ready", String(cy.nodes().length));
+})();
