@@ -83,10 +83,17 @@ tour: all demo.db
 test: deps tiemap build/san/tiemap $(UNIT_BIN) $(FUZZ_BIN)
 	@tests/run-all
 
-bench: deps tiemap
+# Benchmark binaries: bench/bench_*.c linked against the library objects.
+BENCH_BIN := $(patsubst bench/%.c,build/rel/bench/%,$(wildcard bench/bench_*.c))
+build/rel/bench/%: bench/%.c $(patsubst %.c,build/rel/%.o,$(LIB_SRC)) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) $(OPT) $(CPPFLAGS) $(PKG_CFLAGS) -o $@ $< $(patsubst %.c,build/rel/%.o,$(LIB_SRC)) $(PKG_LIBS)
+
+# docs/performance.md tells what these measure and how long they take.
+bench: deps tiemap $(BENCH_BIN)
 	@bench/run
 
-bench-large: deps tiemap
+bench-large: deps tiemap $(BENCH_BIN)
 	@bench/run --large
 
 clean:

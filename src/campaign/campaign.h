@@ -144,6 +144,11 @@ typedef struct tm_feed_opts {
  * last changed, its content the summary with targets and sources. */
 tm_rc tm_feed_render(tm_store *st, const tm_feed_opts *o, tm_buf *out, tm_err *err);
 
+/* Append a date of the interchange format in words: "27 February 2024",
+ * "February 2024", "2024"; in Chinese (lang "zh") "2024年2月27日",
+ * "2024年2月", "2024年". */
+void tm_campaign_date_words(tm_buf *b, const char *date, const char *lang);
+
 /* A country's name in lang ("en" or "zh") from its ISO code ("CA" →
  * "Canada", "加拿大"), through ICU's locale data; the code when unknown. */
 void tm_country_name(const char *code, const char *lang, tm_buf *out);

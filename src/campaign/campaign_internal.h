@@ -13,9 +13,6 @@ void tm_campaign_xml_esc(tm_buf *b, const char *s);
 /* Append s escaped for Markdown text (CommonMark's punctuation that would
  * start emphasis, links, code or HTML). */
 void tm_campaign_md_esc(tm_buf *b, const char *s);
-/* Append a date of the interchange format in words: "27 February 2024",
- * "February 2024", "2024"; in Chinese "2024年2月27日", "2024年2月", "2024年". */
-void tm_campaign_date_words(tm_buf *b, const char *date, const char *lang);
 
 /* An action of a listing, with when its record last changed. */
 typedef struct tm_campaign_item {
@@ -37,7 +34,8 @@ tm_rc tm_campaign_collect(tm_store *st, const tm_action_filter *f, tm_campaign_i
 void tm_campaign_party_label(tm_store *st, const tm_party *p, const char *lang, tm_buf *label, const char **entity);
 
 /* A cited source as a reader sees it: "Publisher: Title" (or the title
- * alone), into label; its URL, if it has one, into *url (owned, may be NULL). */
-void tm_campaign_source_label(tm_store *st, const tm_cite *c, tm_buf *label, char **url);
+ * alone), or with brief only the publisher (else the author, else the
+ * title), into label; its URL, if it has one, into *url (owned, may be NULL). */
+void tm_campaign_source_label(tm_store *st, const tm_cite *c, int brief, tm_buf *label, char **url);
 
 #endif

@@ -134,7 +134,7 @@ void tm_campaign_party_label(tm_store *st, const tm_party *p, const char *lang, 
 	tm_buf_adds(label, tm_bitext_pick(&p->text, lang, NULL));
 }
 
-void tm_campaign_source_label(tm_store *st, const tm_cite *c, tm_buf *label, char **url)
+void tm_campaign_source_label(tm_store *st, const tm_cite *c, int brief, tm_buf *label, char **url)
 {
 	tm_source s;
 	*url = NULL;
@@ -142,11 +142,14 @@ void tm_campaign_source_label(tm_store *st, const tm_cite *c, tm_buf *label, cha
 		tm_buf_adds(label, c->source);
 		return;
 	}
-	if (s.publisher)
+	if (brief)
+		tm_buf_adds(label, s.publisher ? s.publisher : s.author ? s.author : s.title);
+	else if (s.publisher)
 		tm_buf_addf(label, "%s: ", s.publisher);
 	else if (s.author)
 		tm_buf_addf(label, "%s: ", s.author);
-	tm_buf_adds(label, s.title);
+	if (!brief)
+		tm_buf_adds(label, s.title);
 	*url = s.url;
 	s.url = NULL;
 	tm_source_release(&s);

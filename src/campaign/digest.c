@@ -375,7 +375,8 @@ static void render_sources(struct digest *d, const words *w, const tm_action *a)
 			text(d, w->semicolon);
 		tm_buf label = TM_BUF_INIT;
 		char *url;
-		tm_campaign_source_label(d->st, &a->cites.v[i], &label, &url);
+		/* a post has no room for titles: the publisher and the link say enough */
+		tm_campaign_source_label(d->st, &a->cites.v[i], txt, &label, &url);
 		if (!url)
 			url = page_url(d, "sources", a->cites.v[i].source, w->lang);
 		link(d, label.buf, url);

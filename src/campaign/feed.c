@@ -88,7 +88,7 @@ static void entry_html(tm_store *st, const tm_action *a, const char *lang, const
 	for (size_t i = 0; i < a->cites.n; i++) {
 		tm_buf label = TM_BUF_INIT;
 		char *url;
-		tm_campaign_source_label(st, &a->cites.v[i], &label, &url);
+		tm_campaign_source_label(st, &a->cites.v[i], 0, &label, &url);
 		if (i)
 			tm_buf_adds(h, zh ? "；" : "; ");
 		tm_buf_adds(h, "<a href=\"");

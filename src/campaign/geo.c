@@ -133,7 +133,8 @@ tm_rc tm_campaign_near(tm_store *st, double lat, double lon, double km, const tm
 		tm_near_release(out);
 		return rc;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), hit_cmp);
+	if (out->n)
+		qsort(out->v, out->n, sizeof(*out->v), hit_cmp);
 	/* two boxes never share a point, but the R*Tree rounds outwards: drop
 	 * a site that came through both */
 	size_t w = 0;

@@ -210,6 +210,7 @@ static const struct gov_form {
 	{ "state_body", 'c', "%s Municipal Big Data Administration", "%s市大数据管理局" },
 	{ "state_body", 'p', "%s Provincial State-owned Assets Supervision and Administration Commission",
 	  "%s省人民政府国有资产监督管理委员会" },
+	{ "state_body", 'd', "%s %s District Bureau of Science and Technology", "%s市%s区科学技术局" },
 	{ "agency", 'c', "%s Municipal Development and Reform Commission", "%s市发展和改革委员会" },
 	{ "agency", 'c', "%s Customs District", "%s海关" },
 	{ "agency", 'd', "%s %s District Education Bureau", "%s市%s区教育局" },
@@ -286,11 +287,26 @@ struct gen {
 	size_t n_owners, cap_owners;
 	uint32_t *state;     /* state bodies that own companies */
 	size_t n_state, cap_state;
+	uint8_t used[512];   /* names that exist once (a city's police bureau): taken yet? */
 	rng r;               /* the tie-making stream */
 	tm_buf line;
 	FILE *out;
 	uint64_t n_relations;
 };
+
+/* Where the once-only names of each table start in gen.used (in bits). */
+enum { ONCE_FOREIGN = 0, ONCE_GOV = 100, ONCE_UNIV = 800, ONCE_RESEARCH = 1200, ONCE_PROJECT = 1500,
+       ONCE_END = 2800 };
+
+/* 1 the first time a name (bit) is asked for, 0 after: a city has one
+ * police bureau, one university of technology. */
+static int first_use(struct gen *g, unsigned bit)
+{
+	if (bit >= ONCE_END || (g->used[bit / 8] & (1u << (bit % 8))))
+		return 0;
+	g->used[bit / 8] |= (uint8_t)(1u << (bit % 8));
+	return 1;
+}
 
 static void json_str(tm_buf *b, const char *s)
 {
@@ -448,13 +464,14 @@ static void make_foreign_company(rng *r, struct ent *e)
 	tm_buf_release(&szh);
 }
 
-static void make_gov(rng *r, struct ent *e, uint8_t *flags)
+static void make_gov(struct gen *g, rng *r, struct ent *e, uint8_t *flags)
 {
-	if (rng_chance(r, 150)) {
+	uint32_t ci = rng_below(r, COUNT(countries)), cc = rng_below(r, 2);
+	int police = rng_chance(r, 600);
+	if (rng_chance(r, 150) && first_use(g, ONCE_FOREIGN + (ci * 2 + cc) * 2 + (unsigned)police)) {
 		/* a foreign body: police or city government of a foreign city */
-		const struct country *c = PICK(r, countries);
-		const struct word *city = &c->cities[rng_below(r, 2)];
-		int police = rng_chance(r, 600);
+		const struct country *c = &countries[ci];
+		const struct word *city = &c->cities[cc];
 		e->kind = police ? "police" : "municipality";
 		tm_buf_addf(&e->en, police ? "%s Police Department" : "%s City Council", city->en);
 		tm_buf_addf(&e->zh, police ? "%s警察局" : "%s市议会", city->zh);
@@ -481,6 +498,14 @@ static void make_gov(rng *r, struct ent *e, uint8_t *flags)
 	do
 		p = PICK(r, places);
 	while ((f->place_type == 'p') != (p->type == 'p'));
+	/* a city or a province has each body once; the others are district bodies */
+	if (f->place_type != 'd' && !first_use(g, ONCE_GOV + (unsigned)(f - cn_gov) * COUNT(places) + (unsigned)(p - places))) {
+		do
+			f = PICK(r, cn_gov);
+		while (f->place_type != 'd');
+		while (p->type == 'p')
+			p = PICK(r, places);
+	}
 	e->kind = f->kind;
 	if (f->place_type == 'd') {
 		tm_buf den = TM_BUF_INIT, dzh = TM_BUF_INIT;
@@ -508,7 +533,7 @@ static void make_gov(rng *r, struct ent *e, uint8_t *flags)
 	e->src = rng_chance(r, 600) ? SRC_PROCUREMENT : SRC_NEWS;
 }
 
-static void make_acad(rng *r, struct ent *e, uint8_t *flags)
+static void make_acad(struct gen *g, rng *r, struct ent *e, uint8_t *flags)
 {
 	int univ = rng_chance(r, 500);
 	if (rng_chance(r, 150)) {
@@ -525,8 +550,19 @@ static void make_acad(rng *r, struct ent *e, uint8_t *flags)
 	} else {
 		const struct place *p = PICK(r, places);
 		const struct word *f = univ ? PICK(r, cn_univ) : PICK(r, cn_research);
+		unsigned bit = (univ ? ONCE_UNIV : ONCE_RESEARCH) +
+			       (unsigned)(f - (univ ? cn_univ : cn_research)) * COUNT(places) + (unsigned)(p - places);
 		e->kind = univ ? "university" : "research_institute";
-		if (!univ && rng_chance(r, 500)) {
+		if (univ && !first_use(g, bit)) {
+			/* the place's university of this kind exists: a private college */
+			tm_buf ben = TM_BUF_INIT, bzh = TM_BUF_INIT;
+			brand(r, &ben, &bzh);
+			tm_buf_addf(&e->en, "%s %s Vocational and Technical College", p->en, ben.buf);
+			tm_buf_addf(&e->zh, "%s%s职业技术学院", p->zh, bzh.buf);
+			slug_add(&e->id, ben.buf);
+			tm_buf_release(&ben);
+			tm_buf_release(&bzh);
+		} else if (!univ && (rng_chance(r, 500) || !first_use(g, bit))) {
 			/* named after a brand rather than a place */
 			tm_buf ben = TM_BUF_INIT, bzh = TM_BUF_INIT;
 			brand(r, &ben, &bzh);
@@ -548,7 +584,7 @@ static void make_acad(rng *r, struct ent *e, uint8_t *flags)
 	e->src = SRC_ACADEMIC;
 }
 
-static void make_sys(rng *r, struct ent *e, uint8_t *flags)
+static void make_sys(struct gen *g, rng *r, struct ent *e, uint8_t *flags)
 {
 	tm_buf ben = TM_BUF_INIT, bzh = TM_BUF_INIT;
 	uint32_t what = rng_below(r, 10);
@@ -586,8 +622,16 @@ static void make_sys(rng *r, struct ent *e, uint8_t *flags)
 		const struct place *p = PICK(r, places);
 		unsigned phase = 1 + rng_below(r, 4);
 		e->kind = "project";
-		tm_buf_addf(&e->en, "%s %s Phase %u", p->en, t->en, phase);
-		tm_buf_addf(&e->zh, "%s%s%u期", p->zh, t->zh, phase);
+		if (first_use(g, ONCE_PROJECT + ((unsigned)(t - project_types) * COUNT(places) + (unsigned)(p - places)) * 4 +
+					 phase - 1)) {
+			tm_buf_addf(&e->en, "%s %s Phase %u", p->en, t->en, phase);
+			tm_buf_addf(&e->zh, "%s%s%u期", p->zh, t->zh, phase);
+		} else {
+			/* the city's project exists: a district's */
+			brand(r, &ben, &bzh);
+			tm_buf_addf(&e->en, "%s %s District %s Phase %u", p->en, ben.buf, t->en, phase);
+			tm_buf_addf(&e->zh, "%s%s区%s%u期", p->zh, bzh.buf, t->zh, phase);
+		}
 		slug_add(&e->id, p->en);
 		if (p->xj)
 			e->tags[e->n_tags++] = "xinjiang";
@@ -667,13 +711,13 @@ static void make_entity(struct gen *g, uint32_t i, struct ent *e)
 		}
 	} else if (roll < 820) {
 		e->cls = C_GOV;
-		make_gov(&r, e, &flags);
+		make_gov(g, &r, e, &flags);
 	} else if (roll < 870) {
 		e->cls = C_ACAD;
-		make_acad(&r, e, &flags);
+		make_acad(g, &r, e, &flags);
 	} else if (roll < 995) {
 		e->cls = C_SYS;
-		make_sys(&r, e, &flags);
+		make_sys(g, &r, e, &flags);
 	} else {
 		e->cls = C_NGO;
 		make_ngo(&r, e);

@@ -165,7 +165,9 @@ void tm_page_begin(tm_req *req, const char *title)
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
 		"<meta name=\"referrer\" content=\"no-referrer\">\n"
 		"<title>%s — %s</title>\n"
-		"<link rel=\"stylesheet\" href=\"/static/site.css?v=%s\">\n"
+		/* the id tells cytoscape.js that its one CSS rule is here
+		 * already, so that it adds no <style> the CSP would refuse */
+		"<link rel=\"stylesheet\" id=\"__________cytoscape_stylesheet\" href=\"/static/site.css?v=%s\">\n"
 		"<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
 		"<link rel=\"alternate\" hreflang=\"%r\" href=\"%s\">\n"
 		"</head>\n<body>\n"

@@ -19,6 +19,8 @@ typedef struct pair {
 static const pair abbrevs[] = {
 	{ "amer", "american" },
 	{ "assn", "association" },
+	{ "auto", "automobile" },
+	{ "autos", "automobiles" },
 	{ "bk", "bank" },
 	{ "bldg", "building" },
 	{ "centre", "center" },
@@ -33,31 +35,43 @@ static const pair abbrevs[] = {
 	{ "dept", "department" },
 	{ "dev", "development" },
 	{ "devt", "development" },
+	{ "dig", "digital" },
 	{ "digi", "digital" },
+	{ "elecs", "electronics" },
+	{ "electr", "electronics" },
 	{ "eng", "engineering" },
 	{ "engg", "engineering" },
 	{ "engr", "engineering" },
 	{ "ents", "enterprises" },
 	{ "eqp", "equipment" },
 	{ "equip", "equipment" },
+	{ "equipmt", "equipment" },
+	{ "fin", "financial" },
 	{ "finl", "financial" },
 	{ "govt", "government" },
 	{ "grp", "group" },
 	{ "hldg", "holding" },
 	{ "hldgs", "holdings" },
-	{ "inds", "industries" },
 	{ "indl", "industrial" },
+	{ "inds", "industries" },
 	{ "info", "information" },
+	{ "ins", "insurance" },
 	{ "inst", "institute" },
 	{ "intl", "international" },
 	{ "invt", "investment" },
+	{ "lab", "laboratory" },
+	{ "labs", "laboratories" },
 	{ "mfg", "manufacturing" },
 	{ "mgmt", "management" },
 	{ "mgt", "management" },
+	{ "mtr", "motor" },
+	{ "mtrs", "motors" },
+	{ "nat", "national" },
 	{ "natl", "national" },
 	{ "organisation", "organization" },
 	{ "pharm", "pharmaceutical" },
 	{ "pharma", "pharmaceutical" },
+	{ "pharmaceut", "pharmaceutical" },
 	{ "sci", "science" },
 	{ "secs", "securities" },
 	{ "svc", "service" },
@@ -65,8 +79,10 @@ static const pair abbrevs[] = {
 	{ "sys", "systems" },
 	{ "tec", "technology" },
 	{ "tech", "technology" },
-	{ "techs", "technologies" },
 	{ "technol", "technology" },
+	{ "techs", "technologies" },
+	{ "tel", "telecommunications" },
+	{ "tele", "telecommunications" },
 	{ "telecom", "telecommunications" },
 	{ "telecomm", "telecommunications" },
 	{ "univ", "university" },
@@ -74,38 +90,64 @@ static const pair abbrevs[] = {
 
 /* Words that many institutions share: legal forms, trades, "china". */
 static const char *const generic[] = {
-	"&", "ab", "ag", "and", "asia", "association", "auto", "automotive", "bank", "building",
-	"center", "china", "chinese", "cloud", "co", "commercial", "communication",
-	"communications", "company", "construction", "corporation", "data", "de", "department",
-	"development", "digital", "du", "electric", "electrical", "electronic", "electronics",
-	"energy", "engineering", "enterprise", "enterprises", "equipment", "finance", "financial",
-	"for", "general", "global", "government", "group", "hi", "high", "holding", "holdings",
-	"inc", "industrial", "industries", "industry", "information", "institute", "intelligence",
-	"intelligent", "international", "internet", "investment", "investments", "limited", "llc",
-	"ltd", "management", "manufacturing", "materials", "media", "mobile", "national",
-	"network", "networks", "new", "of", "online", "pacific", "pharmaceutical", "plc", "power",
-	"products", "research", "resources", "sa", "science", "sciences", "scientific", "security",
-	"semiconductor", "service", "services", "shares", "sino", "smart", "software", "solutions",
-	"state", "system", "systems", "tech", "technologies", "technology", "telecommunications",
-	"the", "trade", "trading", "university", "video", "vision", "world",
+	"&", "ab", "acoustics", "aerospace", "ag", "agricultural", "agriculture", "airlines",
+	"and", "apparel", "appliance", "appliances", "asia", "associates", "association", "auto",
+	"automobile", "automobiles", "automotive", "aviation", "bank", "bao", "beverage",
+	"beverages", "big", "bio", "biotech", "biotechnology", "building", "cai", "capital",
+	"cement", "center", "chan", "che", "chemical", "chemicals", "china", "chinese", "chuan",
+	"cloud", "co", "co-operative", "commerce", "commercial", "communication", "communications",
+	"company", "component", "components", "computing", "construction", "consulting",
+	"cooperative", "corporation", "culture", "dairy", "data", "de", "defense", "department",
+	"development", "device", "devices", "dian", "digital", "du", "e-commerce", "ecommerce",
+	"education", "electric", "electrical", "electronic", "electronics", "energy",
+	"engineering", "enterprise", "enterprises", "entertainment", "environment",
+	"environmental", "equipment", "estate", "fa", "fen", "finance", "financial", "fishery",
+	"food", "foods", "for", "forestry", "foundation", "fund", "funds", "garment", "gas",
+	"general", "glass", "global", "gong", "government", "group", "gu", "guang", "guo", "hang",
+	"health", "healthcare", "hi", "high", "holding", "holdings", "inc", "industrial",
+	"industries", "industry", "information", "institute", "instrument", "instruments",
+	"insurance", "intelligence", "intelligent", "international", "internet", "investment",
+	"investments", "ji", "jian", "ju", "ke", "kong", "laboratories", "laboratory", "land",
+	"liao", "life", "limited", "liu", "llc", "logistics", "ltd", "luo", "machine", "machinery",
+	"machines", "management", "manufacturing", "mao", "materials", "media", "medical",
+	"medicine", "metal", "metals", "minerals", "mining", "mobile", "motor", "motors",
+	"national", "neng", "network", "networks", "new", "of", "oil", "online", "optical",
+	"optics", "pacific", "packaging", "paper", "partners", "parts", "petroleum", "pharma",
+	"pharmaceutical", "pharmaceuticals", "photoelectric", "pin", "plastics", "platform", "plc",
+	"power", "press", "printing", "products", "properties", "property", "publishing", "qi",
+	"quan", "real", "ren", "research", "resources", "retail", "robotics", "rubber", "sa",
+	"science", "sciences", "scientific", "securities", "security", "semiconductor",
+	"semiconductors", "service", "services", "shares", "she", "shipping", "shu", "si", "sino",
+	"smart", "software", "solutions", "sports", "state", "steel", "store", "stores", "system",
+	"systems", "tech", "technologies", "technology", "telecommunications", "textile",
+	"textiles", "the", "tool", "tools", "tou", "trade", "trading", "transport",
+	"transportation", "trust", "tuan", "university", "vehicle", "vehicles", "venture",
+	"ventures", "video", "vision", "wang", "water", "world", "wu", "xi", "xian", "xie", "xin",
+	"xue", "yao", "ye", "yi", "yin", "you", "yuan", "zhan", "zheng", "zhi", "zhong", "zi",
+	"zong",
 };
 
 /* Places, which say where an institution is more than which it is. */
 static const char *const places[] = {
-	"anhui", "beijing", "changsha", "chengdu", "chongqing", "dalian", "fujian", "gansu",
-	"guangdong", "guangxi", "guangzhou", "guizhou", "haifa", "hainan", "hangzhou", "harbin",
-	"hebei", "hefei", "heilongjiang", "henan", "hong", "hubei", "hunan", "israel", "jerusalem",
-	"jiangsu", "jiangxi", "jilin", "jinan", "kong", "liaoning", "macau", "nanjing", "ningbo",
-	"qingdao", "shaanxi", "shandong", "shanghai", "shanxi", "shenyang", "shenzhen", "sichuan",
-	"suzhou", "taiwan", "tianjin", "wuhan", "wuxi", "xiamen", "xian", "yunnan", "zhejiang",
-	"zhengzhou", "上海", "北京", "南京", "天津", "广东", "广州", "杭州", "江苏", "浙江", "深圳",
+	"anhui", "beijing", "changchun", "changsha", "chengdu", "chongqing", "dalian", "dongguan",
+	"foshan", "fujian", "fuzhou", "gansu", "guangdong", "guangxi", "guangzhou", "guiyang",
+	"guizhou", "haifa", "hainan", "hangzhou", "harbin", "hebei", "hefei", "heilongjiang",
+	"henan", "hohhot", "hong", "hubei", "hunan", "israel", "jerusalem", "jiangsu", "jiangxi",
+	"jilin", "jinan", "kong", "kunming", "lanzhou", "lhasa", "liaoning", "macau", "nanchang",
+	"nanjing", "nanning", "ningbo", "qingdao", "shaanxi", "shandong", "shanghai", "shanxi",
+	"shenyang", "shenzhen", "shijiazhuang", "sichuan", "suzhou", "taiwan", "taiyuan",
+	"tianjin", "tibet", "urumqi", "wuhan", "wuxi", "xiamen", "xian", "xining", "xinjiang",
+	"yinchuan", "yunnan", "zhejiang", "zhengzhou", "zhuhai", "上海", "东", "京", "北", "北京", "区",
+	"南京", "厦", "县", "圳", "天津", "州", "市", "广", "广东", "广州", "杭", "杭州", "江", "江苏", "沪", "浙",
+	"浙江", "深", "深圳", "疆", "省", "苏", "门",
 };
 
 /* Chinese characters of legal forms and trades: 集团有限公司, 科技, 数字 … */
 static const char *const generic_han[] = {
-	"业", "中", "份", "信", "公", "分", "厂", "发", "司", "团", "国", "字", "实", "展", "工", "建", "总", "息",
-	"技", "投", "控", "数", "智", "有", "术", "电", "科", "程", "络", "网", "股", "能", "设", "资", "际", "限",
-	"集",
+	"业", "中", "产", "人", "份", "传", "保", "信", "光", "公", "分", "券", "化", "医", "厂", "发", "司", "品",
+	"器", "团", "国", "媒", "字", "学", "实", "展", "工", "建", "总", "息", "技", "投", "控", "数", "料", "新",
+	"易", "智", "有", "术", "机", "材", "械", "汽", "流", "源", "物", "电", "科", "程", "络", "网", "股", "能",
+	"药", "行", "设", "证", "贸", "资", "车", "银", "际", "限", "院", "险", "集", "食",
 };
 
 /* Listing words of securities: share classes, receipts, "ordinary". */
@@ -114,6 +156,20 @@ static const char *const listing[] = {
 	"ordinary", "ords", "pfd", "pref", "preferred", "receipt", "receipts", "reg", "regs",
 	"rep", "rights", "rts", "ser", "series", "sh", "share", "shares", "shs", "sp", "spon",
 	"sponsored", "stk", "stock", "unit", "units", "unsponsored", "warrants", "wts",
+};
+
+/* Legal forms as words: the ones text.c strips from the end of a name, for
+ * the words that written-out abbreviations make ("Grp" → "group"). */
+static const char *const legal[] = {
+	"ab", "ag", "as", "asa", "bhd", "bv", "co", "company", "corp", "corporation", "gmbh", "group",
+	"holding", "holdings", "inc", "incorporated", "kg", "kk", "limited", "llc", "llp", "lp", "ltd",
+	"ltda", "nv", "oy", "oyj", "plc", "pte", "pty", "sa", "sarl", "sas", "sdn", "se", "spa", "srl",
+};
+
+/* Legal forms in pinyin, as a Chinese name romanized keeps them. */
+static const char *const pinyin_legal[] = {
+	"gongsi", "gufen", "gufengongsi", "gufenyouxiangongsi", "jituan", "jituangongsi", "konggu", "youxian",
+	"youxiangongsi", "zonggongsi",
 };
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
@@ -190,6 +246,16 @@ int tm_lex_listing(const char *word, size_t n)
 	return in_list(listing, N(listing), word, n);
 }
 
+int tm_lex_legal(const char *word, size_t n)
+{
+	return in_list(legal, N(legal), word, n);
+}
+
+int tm_lex_pinyin_legal(const char *word, size_t n)
+{
+	return in_list(pinyin_legal, N(pinyin_legal), word, n);
+}
+
 int tm_lex_org_kind(const char *kind)
 {
 	static const char *const orgs[] = {
@@ -204,9 +270,9 @@ int tm_lex_sorted(void)
 	for (size_t i = 1; i < N(abbrevs); i++)
 		if (strcmp(abbrevs[i - 1].from, abbrevs[i].from) >= 0)
 			return 0;
-	const char *const *lists[] = { generic, places, generic_han, listing };
-	size_t lens[] = { N(generic), N(places), N(generic_han), N(listing) };
-	for (size_t l = 0; l < 4; l++)
+	const char *const *lists[] = { generic, places, generic_han, listing, pinyin_legal, legal };
+	size_t lens[] = { N(generic), N(places), N(generic_han), N(listing), N(pinyin_legal), N(legal) };
+	for (size_t l = 0; l < 6; l++)
 		for (size_t i = 1; i < lens[l]; i++)
 			if (strcmp(lists[l][i - 1], lists[l][i]) >= 0)
 				return 0;

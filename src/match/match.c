@@ -25,12 +25,16 @@
 #define W_TSR 0.20       /* … the token-set ratio … */
 #define W_JW 0.20        /* … and Jaro-Winkler over the whole name */
 #define TYPO_SCALE 3.0   /* a word at Jaro-Winkler j counts 1 - 3(1 - j) */
+#define INPUT_GENERIC 0.6 /* generic words of the input count this much of their weight */
+#define EDIT_SCALE 1.5   /* a word one edit away counts 1 - 1.5/length */
 #define PREFIX_WORD 0.85 /* a word that is the start of the other ("elec") */
 #define BONUS_COUNTRY 0.02
 #define MALUS_COUNTRY 0.10
 #define BONUS_COMPANY 0.02 /* the input has a legal form and the entity is a company */
 #define MALUS_KIND 0.03    /* the entity is a product, system, place or work */
 #define SKIP_FUZZY 0.96    /* an equal key scoring this much ends the search */
+#define GENERIC_CAP 0.80   /* a fuzzy match on generic words alone ("China Electronics") */
+#define TELLING 0.5        /* a word weighing this much tells institutions apart */
 
 #define LIMIT_EXACT 8
 #define LIMIT_PREFIX 8
@@ -95,8 +99,22 @@ static void tok_push(toks *t, const char *w, size_t n, int han)
 }
 
 /* Words of a key: split at spaces, each Chinese character a word of its own
- * (a Chinese name has no spaces to split at). */
-static void tokenize(const char *s, toks *t)
+ * (a Chinese name has no spaces to split at).  Legal forms that written-out
+ * abbreviations left at the end ("grp" → "group") come off as the key's own
+ * legal forms did; *legal (may be NULL) is set when one did. */
+static void tokenize_words(const char *s, toks *t);
+
+static void tokenize(const char *s, toks *t, int *legal)
+{
+	tokenize_words(s, t);
+	while (t->n > 1 && !t->v[t->n - 1].han && tm_lex_legal(t->v[t->n - 1].s, t->v[t->n - 1].n)) {
+		t->n--;
+		if (legal)
+			*legal = 1;
+	}
+}
+
+static void tokenize_words(const char *s, toks *t)
 {
 	t->n = 0;
 	const char *p = s;
@@ -131,6 +149,31 @@ static int tok_eq(const tok *a, const tok *b)
 	return a->n == b->n && memcmp(a->s, b->s, a->n) == 0;
 }
 
+/* The optimal string alignment distance (Levenshtein with swaps of two
+ * neighbours) of two short words. */
+static size_t osa_distance(const uint32_t *a, size_t la, const uint32_t *b, size_t lb)
+{
+	size_t d[TOK_CP + 1][TOK_CP + 1];
+	for (size_t i = 0; i <= la; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= lb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		for (size_t j = 1; j <= lb; j++) {
+			size_t cost = a[i - 1] != b[j - 1];
+			size_t v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + cost < v)
+				v = d[i - 1][j - 1] + cost;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	}
+	return d[la][lb];
+}
+
 /* How well word a stands for word b: 1 equal; less for a typo or a prefix. */
 static double word_sim(const tok *a, const tok *b)
 {
@@ -142,14 +185,27 @@ static double word_sim(const tok *a, const tok *b)
 	if (mn < 4)
 		return 0.0;
 	double s = 0.0;
-	size_t slack = mx / 4 > 2 ? mx / 4 : 2;
+	/* short words: a letter more or less at most */
+	size_t slack = mn < 6 ? 1 : mx / 4 > 2 ? mx / 4 : 2;
 	if (mx - mn <= slack) {
 		double need = mn >= 8 ? 0.88 : mn >= 5 ? 0.90 : 0.93;
 		double jw = tm_sim_jaro_winkler_cp(a->cp, la, b->cp, lb);
 		if (jw >= need)
 			s = 1.0 - TYPO_SCALE * (1.0 - jw);
+		/* Jaro-Winkler is hard on a letter missing in the middle
+		 * ("cellbrite"); one edit in a long word is a typo too */
+		if (mx - mn <= 1) {
+			size_t d = osa_distance(a->cp, la, b->cp, lb);
+			double e = d == 1 ? 1.0 - EDIT_SCALE / (double)mx : 0.0;
+			if (e > s)
+				s = e;
+		}
 	}
-	if (s < PREFIX_WORD && memcmp(a->cp, b->cp, mn * sizeof(uint32_t)) == 0)
+	/* a short start of a generic word is its abbreviation ("elec" of
+	 * "electronics"); of a telling word it is another name ("toga" of
+	 * "toganetworks", "xiao" of "xiaomi") */
+	const tok *longer = la < lb ? b : a;
+	if (s < PREFIX_WORD && mn <= 6 && longer->w < TELLING && memcmp(a->cp, b->cp, mn * sizeof(uint32_t)) == 0)
 		s = PREFIX_WORD;
 	return s > 0 ? s : 0.0;
 }
@@ -182,7 +238,15 @@ static void list_add(tm_buf *b, const char *s, size_t n)
 /* The weighted alignment of the words of a (the input) and b (a name):
  * each word of either side counts with its weight times how well the other
  * side has it. 1 when both have the same words. */
-static double align(const toks *a, const toks *b, explain_words *ex)
+/* What an alignment found besides its score. */
+typedef struct align_info {
+	int telling;        /* telling words of a that b has */
+	int unmatched;      /* words of either side (places and letters aside) the other lacks */
+	size_t best[MAX_TOK]; /* best[i]: the word of b that word i of a matched */
+	double s[MAX_TOK];  /* how well */
+} align_info;
+
+static double align(const toks *a, const toks *b, explain_words *ex, align_info *info)
 {
 	double sa[MAX_TOK], sb[MAX_TOK];
 	size_t ba[MAX_TOK];
@@ -223,9 +287,23 @@ static double align(const toks *a, const toks *b, explain_words *ex)
 		}
 	}
 	double num = 0.0, den = 0.0;
+	if (info) {
+		info->telling = info->unmatched = 0;
+		for (size_t i = 0; i < a->n; i++) {
+			info->best[i] = ba[i];
+			info->s[i] = sa[i];
+			info->telling += a->v[i].w >= TELLING && sa[i] >= 0.8;
+			info->unmatched += a->v[i].w > 0.3f && sa[i] < 0.8;
+		}
+		for (size_t j = 0; j < b->n; j++)
+			info->unmatched += b->v[j].w > 0.3f && sb[j] < 0.8;
+	}
 	for (size_t i = 0; i < a->n; i++) {
-		num += a->v[i].w * sa[i];
-		den += a->v[i].w;
+		/* a generic word the input adds ("Huawei Technologies", "Geely
+		 * Automobile") weighs less than one of the name's it lacks */
+		double w = a->v[i].w < TELLING ? a->v[i].w * INPUT_GENERIC : a->v[i].w;
+		num += w * sa[i];
+		den += w;
 		if (!ex)
 			continue;
 		if (sa[i] <= 0.0)
@@ -313,13 +391,20 @@ static double token_set(const toks *a, const toks *b)
 	return best;
 }
 
-/* The words of t run together, as code points. */
+/* The words of t run together, as code points, without places and single
+ * letters (unless nothing else is left): Jaro-Winkler weighs the start of a
+ * string most, and "Zhejiang" in front says little. */
 static size_t compact_cp(const toks *t, uint32_t *out)
 {
-	size_t len = 0;
+	size_t len = 0, kept = 0;
 	for (size_t i = 0; i < t->n; i++)
+		kept += t->v[i].w > 0.3f;
+	for (size_t i = 0; i < t->n; i++) {
+		if (kept && t->v[i].w <= 0.3f)
+			continue;
 		for (size_t k = 0; k < t->v[i].len && len < TM_SIM_MAX; k++)
 			out[len++] = t->v[i].cp[k];
+	}
 	return len;
 }
 
@@ -383,6 +468,26 @@ char *tm_match_strip_listing(const char *norm)
 	return tm_xstrndup(start, n);
 }
 
+/* The name without listing words and, at its end, legal forms in pinyin
+ * ("Zhongguo Dianzi Keji Jituan"), which text.c's keys do not know. */
+static char *strip_tail(const char *norm, int *pinyin_legal)
+{
+	char *s = tm_match_strip_listing(norm);
+	for (;;) {
+		size_t n = strlen(s), ws = n;
+		while (ws && s[ws - 1] != ' ')
+			ws--;
+		if (ws == 0 || !tm_lex_pinyin_legal(s + ws, n - ws))
+			break;
+		s[ws - 1] = '\0';
+		*pinyin_legal = 1;
+		char *t = tm_match_strip_listing(s);
+		free(s);
+		s = t;
+	}
+	return s;
+}
+
 /* Keys and words of the query's name.  Fails only on invalid UTF-8 and ICU. */
 static tm_rc qprep_init(qprep *q, const char *name, tm_err *err)
 {
@@ -393,7 +498,8 @@ static tm_rc qprep_init(qprep *q, const char *name, tm_err *err)
 	tm_rc rc = tm_text_name_keys(name, strlen(name), &k, err);
 	if (rc)
 		return rc;
-	char *clean = tm_match_strip_listing(k.norm);
+	int pinyin_legal = 0;
+	char *clean = strip_tail(k.norm, &pinyin_legal);
 	if (strcmp(clean, k.norm) != 0) {
 		/* what went: a leading "the" and the words after what stays */
 		const char *kept = strstr(k.norm, clean);
@@ -415,16 +521,16 @@ static tm_rc qprep_init(qprep *q, const char *name, tm_err *err)
 	q->bare = k.bare;
 	q->pinyin = k.pinyin;
 	free(k.tokens);
-	q->legal = strcmp(q->norm, q->bare) != 0;
+	q->legal = strcmp(q->norm, q->bare) != 0 || pinyin_legal;
 	q->has_han = tm_text_has_han(q->norm);
 	q->pinyin_differs = strcmp(q->pinyin, q->bare) != 0;
 	q->cnorm = tm_text_compact(q->norm);
 	q->cbare = tm_text_compact(q->bare);
 	q->cpinyin = tm_text_compact(q->pinyin);
-	tokenize(q->bare, &q->tb);
+	tokenize(q->bare, &q->tb, &q->legal);
 	q->lcb = compact_cp(&q->tb, q->ccb);
 	if (q->pinyin_differs) {
-		tokenize(q->pinyin, &q->tp);
+		tokenize(q->pinyin, &q->tp, NULL);
 		q->lcp = compact_cp(&q->tp, q->ccp);
 	}
 	return TM_OK;
@@ -463,19 +569,31 @@ static kscore score_key(const qprep *q, const char *key, toks *kt)
 		return (kscore){ SCORE_SPACING, TM_BY_SPACING, 1, 1, 1 };
 	if (!spaced && q->pinyin_differs && strcmp(key, q->cpinyin) == 0)
 		return (kscore){ SCORE_PINYIN - 0.01, TM_BY_PINYIN, 1, 1, 1 };
-	tokenize(key, kt);
+	tokenize(key, kt, NULL);
 	if (same_words(&q->tb, kt) || (q->pinyin_differs && same_words(&q->tp, kt)))
 		return (kscore){ SCORE_ABBREV, TM_BY_ABBREV, 1, 1, 1 };
 	uint32_t kc[TM_SIM_MAX];
 	size_t lk = compact_cp(kt, kc);
 	for (int v = 0; v < (q->pinyin_differs ? 2 : 1); v++) {
 		const toks *qt = v ? &q->tp : &q->tb;
-		double a = align(qt, kt, NULL);
-		double t = token_set(qt, kt);
+		align_info ai;
+		double a = align(qt, kt, NULL, &ai);
+		/* the token-set ratio over the words as the alignment read them,
+		 * so that one typo does not make two sets of strangers */
+		static _Thread_local toks fixed;
+		fixed.n = qt->n;
+		for (size_t i = 0; i < qt->n; i++)
+			fixed.v[i] = ai.s[i] >= 0.8 ? kt->v[ai.best[i]] : qt->v[i];
+		double t = token_set(&fixed, kt);
 		double j = tm_sim_jaro_winkler_cp(v ? q->ccp : q->ccb, v ? q->lcp : q->lcb, kc, lk);
 		double s = W_ALIGN * a + W_TSR * t + W_JW * j;
 		if (s > FUZZY_CAP)
 			s = FUZZY_CAP;
+		/* similar only in generic words and places, and not in all of
+		 * them ("China Electronics" and "… Electronics Technology"): not
+		 * evidence enough */
+		if (!ai.telling && ai.unmatched && s > GENERIC_CAP)
+			s = GENERIC_CAP;
 		if (s > r.score)
 			r = (kscore){ s, TM_BY_FUZZY, a, t, j };
 	}
@@ -501,6 +619,9 @@ typedef struct cand {
 struct tm_matcher {
 	tm_store *st;
 	tm_store_cand *sc;
+	const tm_match_vocab *vocab; /* shared, or own_vocab */
+	tm_match_vocab *own_vocab;
+	int vocab_failed;            /* building it failed once: go without */
 	double threshold;
 	size_t max_cands;
 	cand *c;
@@ -520,6 +641,7 @@ tm_rc tm_matcher_new(tm_store *st, const tm_match_opts *opts, tm_matcher **out, 
 	m->st = st;
 	m->threshold = opts && opts->threshold > 0 ? opts->threshold : TM_MATCH_THRESHOLD;
 	m->max_cands = opts && opts->max_candidates ? opts->max_candidates : 48;
+	m->vocab = opts ? opts->vocab : NULL;
 	tm_rc rc = tm_store_cand_open(st, &m->sc, err);
 	if (rc) {
 		free(m);
@@ -549,6 +671,7 @@ void tm_matcher_free(tm_matcher *m)
 	cands_reset(m);
 	free(m->c);
 	tm_store_cand_free(m->sc);
+	tm_match_vocab_free(m->own_vocab);
 	free(m);
 }
 
@@ -647,12 +770,26 @@ static double best_name_score(const tm_matcher *m)
 	return best;
 }
 
+/* The typo index, built on first need when none was given.  Without one
+ * (it failed to build) screening goes on without typo look-ups. */
+static tm_rc matcher_vocab(tm_matcher *m, const tm_match_vocab **out, tm_err *err)
+{
+	(void)err;
+	if (!m->vocab && !m->vocab_failed) {
+		if (tm_match_vocab_build(m->st, &m->own_vocab, NULL) == TM_OK)
+			m->vocab = m->own_vocab;
+		else
+			m->vocab_failed = 1;
+	}
+	*out = m->vocab;
+	return TM_OK;
+}
+
 /* A word worth asking the word index for, most telling first. */
 typedef struct probe {
-	const char *w;
 	double weight;
-	size_t len;
-	char buf[32]; /* a pair of Chinese characters, "海 康" */
+	size_t len;   /* in characters */
+	char w[40];   /* the word, or a pair of Chinese characters "海 康" */
 } probe;
 
 static int probe_cmp(const void *x, const void *y)
@@ -670,14 +807,13 @@ static size_t probes_of(const toks *t, probe *p, size_t cap)
 		const tok *k = &t->v[i];
 		if (k->han) {
 			/* a pair of characters, at least one of them telling */
-			if (i + 1 >= t->n || !t->v[i + 1].han || (size_t)k->n + t->v[i + 1].n + 2 > sizeof(p[n].buf))
+			if (i + 1 >= t->n || !t->v[i + 1].han || (size_t)k->n + t->v[i + 1].n + 2 > sizeof(p[n].w))
 				continue;
 			double w = k->w > t->v[i + 1].w ? k->w : t->v[i + 1].w;
 			if (w < 0.5)
 				continue;
-			snprintf(p[n].buf, sizeof(p[n].buf), "%.*s %.*s", (int)k->n, k->s, (int)t->v[i + 1].n,
+			snprintf(p[n].w, sizeof(p[n].w), "%.*s %.*s", (int)k->n, k->s, (int)t->v[i + 1].n,
 				 t->v[i + 1].s);
-			p[n].w = p[n].buf;
 			p[n].weight = w + 0.1 * (k->w + t->v[i + 1].w);
 			p[n].len = 2;
 			n++;
@@ -688,10 +824,9 @@ static size_t probes_of(const toks *t, probe *p, size_t cap)
 		int dup = 0;
 		for (size_t j = 0; j < n && !dup; j++)
 			dup = strlen(p[j].w) == k->n && memcmp(p[j].w, k->s, k->n) == 0;
-		if (dup || (size_t)k->n + 1 > sizeof(p[n].buf))
+		if (dup || (size_t)k->n + 1 > sizeof(p[n].w))
 			continue;
-		snprintf(p[n].buf, sizeof(p[n].buf), "%.*s", (int)k->n, k->s);
-		p[n].w = p[n].buf;
+		snprintf(p[n].w, sizeof(p[n].w), "%.*s", (int)k->n, k->s);
 		p[n].weight = k->w;
 		p[n].len = k->len;
 		n++;
@@ -764,32 +899,64 @@ static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 	free(pre);
 	free(cx);
 	tm_buf_release(&x);
-	/* 3. telling words: all together, then one at a time, and the start of each */
+	/* 3. telling words: all together, then one at a time, and the start of
+	 * each.  A word the index does not have is a typo or unknown: the
+	 * nearest words of the index (one edit away) stand in for it. */
 	probe p[MAX_TOK];
 	size_t np = probes_of(&q->tb, p, MAX_TOK);
 	if (!np && q->pinyin_differs)
 		np = probes_of(&q->tp, p, MAX_TOK);
-	const char *w[3];
-	size_t nw = 0;
-	for (size_t i = 0; i < np && nw < 3; i++)
-		if (p[i].weight >= 0.5)
-			w[nw++] = p[i].w;
-	if (!nw) {
+	const char *w[3], *extra[6];
+	size_t nw = 0, nx = 0, nt = 0;
+	for (size_t i = 0; i < np && nt < 3; i++)
+		if (p[i].weight >= TELLING)
+			nt++;
+	if (!nt) {
 		/* only generic words ("China Electronics Corporation"): all of them */
-		for (size_t i = 0; i < np && nw < 3; i++)
+		nt = np < 3 ? np : 3;
+	} else {
+		/* the telling ones, most telling first (probes are in that order) */
+		nt = nt < np ? nt : np;
+	}
+	const tm_match_vocab *vocab = NULL;
+	for (size_t i = 0; i < nt && !rc; i++) {
+		int known = -1;
+		size_t wl = strlen(p[i].w);
+		if (!strchr(p[i].w, ' ') && (rc = matcher_vocab(m, &vocab, err)) == TM_OK && vocab)
+			known = tm_match_vocab_has(vocab, p[i].w, wl);
+		if (known != 0) {
 			w[nw++] = p[i].w;
+			continue;
+		}
+		const char *sug[2];
+		size_t ns = tm_match_vocab_suggest(vocab, p[i].w, wl, sug, 2);
+		if (ns)
+			w[nw++] = sug[0];
+		for (size_t k = 1; k < ns && nx < 6; k++)
+			extra[nx++] = sug[k];
 	}
 	if (!rc && nw)
 		rc = tm_store_cand_words(m->sc, w, nw, LIMIT_WORDS, on_name, m, err);
 	for (size_t i = 0; i < nw && nw > 1 && !rc; i++)
 		rc = tm_store_cand_words(m->sc, &w[i], 1, LIMIT_WORDS / 2, on_name, m, err);
-	for (size_t i = 0; i < nw && i < 2 && !rc; i++) {
-		if (p[i].len < 5 || strchr(w[i], ' '))
+	for (size_t i = 0; i < nx && !rc; i++)
+		rc = tm_store_cand_words(m->sc, &extra[i], 1, LIMIT_WORDS / 2, on_name, m, err);
+	for (size_t i = 0; i < nt && i < 2 && !rc; i++) {
+		if (p[i].len < 5 || strchr(p[i].w, ' '))
 			continue;
-		char *wp = prefix_of(w[i], 4);
+		char *wp = prefix_of(p[i].w, 4);
 		if (wp)
 			rc = tm_store_cand_prefix(m->sc, wp, LIMIT_PREFIX, on_name, m, err);
 		free(wp);
+	}
+	/* words split that the names write as one: "Hik Vision" */
+	if (!rc && q->tb.n >= 2 && !q->tb.v[0].han && !q->tb.v[1].han) {
+		tm_buf j = TM_BUF_INIT;
+		tm_buf_add(&j, q->tb.v[0].s, q->tb.v[0].n);
+		tm_buf_add(&j, q->tb.v[1].s, q->tb.v[1].n);
+		if (j.len >= 4)
+			rc = tm_store_cand_prefix(m->sc, j.buf, LIMIT_PREFIX, on_name, m, err);
+		tm_buf_release(&j);
 	}
 	if (!rc)
 		rc = score_cands(m, q, err);
@@ -932,11 +1099,11 @@ static void explain(tm_matcher *m, const qprep *q, const cand *c, const char *te
 		break;
 	case TM_BY_FUZZY: {
 		explain_words ex = { TM_BUF_INIT, TM_BUF_INIT, TM_BUF_INIT };
-		tokenize(c->key, &m->kt);
+		tokenize(c->key, &m->kt, NULL);
 		const toks *qt = &q->tb;
-		if (q->pinyin_differs && align(&q->tp, &m->kt, NULL) > align(&q->tb, &m->kt, NULL))
+		if (q->pinyin_differs && align(&q->tp, &m->kt, NULL, NULL) > align(&q->tb, &m->kt, NULL, NULL))
 			qt = &q->tp;
-		align(qt, &m->kt, &ex);
+		align(qt, &m->kt, &ex, NULL);
 		tm_buf_addf(b, "name '%s' (%s) is similar", text, lang);
 		if (ex.typos.len)
 			tm_buf_addf(b, "; words %s", ex.typos.buf);
@@ -955,7 +1122,7 @@ static void explain(tm_matcher *m, const qprep *q, const cand *c, const char *te
 		break;
 	}
 	if (q && q->dropped && c->ks.by != TM_BY_IDENT)
-		tm_buf_addf(b, "; listing words dropped: '%s'", q->dropped);
+		tm_buf_addf(b, "; dropped from the end: '%s'", q->dropped);
 	if (c->explain_extra)
 		tm_buf_adds(b, c->explain_extra);
 	tm_buf_addf(b, "; score %.2f", c->score);

@@ -45,9 +45,22 @@
 
 typedef struct tm_matcher tm_matcher;
 
+/* The typo index: the words of the store's name index and their one-letter
+ * deletions, in memory (vocab.c).  Immutable once built: several matchers
+ * in several threads may share one. */
+typedef struct tm_match_vocab tm_match_vocab;
+/* Build it from the store's FTS5 vocabulary (a scan of the distinct words,
+ * not of the entities).  *out is owned by the caller. */
+tm_rc tm_match_vocab_build(tm_store *st, tm_match_vocab **out, tm_err *err);
+void tm_match_vocab_free(tm_match_vocab *v);
+size_t tm_match_vocab_size(const tm_match_vocab *v); /* words indexed */
+
 typedef struct tm_match_opts {
 	double threshold;      /* 0 means TM_MATCH_THRESHOLD */
 	size_t max_candidates; /* entities scored per query; 0 means 48 */
+	/* A shared typo index, or NULL: the matcher then builds its own the
+	 * first time a query needs one. */
+	const tm_match_vocab *vocab;
 } tm_match_opts;
 
 /* One line to screen.  Every field may be NULL or "". */

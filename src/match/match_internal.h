@@ -16,6 +16,14 @@ double tm_sim_jaro_winkler_cp(const uint32_t *a, size_t la, const uint32_t *b, s
 /* 2·LCS / (la + lb): 1 for equal strings, the indel similarity. */
 double tm_sim_indel_ratio_cp(const uint32_t *a, size_t la, const uint32_t *b, size_t lb);
 
+/* The typo index (vocab.c). */
+/* 1 when w[0, n) is a word of the index, 0 when not, -1 when it is not a
+ * word the index holds (too short, not ASCII letters and digits). */
+int tm_match_vocab_has(const tm_match_vocab *v, const char *w, size_t n);
+/* Words of the index one edit from w (not w itself), closest first, at
+ * most max into out (borrowed from v).  0 when w is itself a word. */
+size_t tm_match_vocab_suggest(const tm_match_vocab *v, const char *w, size_t n, const char **out, size_t max);
+
 /* Lexicon (lexicon.c). */
 /* The full word an abbreviation stands for ("tech" → "technology"), or NULL. */
 const char *tm_lex_expand(const char *word, size_t n);
@@ -24,6 +32,10 @@ const char *tm_lex_expand(const char *word, size_t n);
 double tm_lex_weight(const char *word, size_t n);
 /* 1 when word is a listing word that tm_match_strip_listing() drops. */
 int tm_lex_listing(const char *word, size_t n);
+/* 1 when word is a legal form ("ltd", "group", "corporation"). */
+int tm_lex_legal(const char *word, size_t n);
+/* 1 when word is a legal form written in pinyin ("jituan", "gongsi"). */
+int tm_lex_pinyin_legal(const char *word, size_t n);
 /* 1 when kind names an institution (company, state body …) rather than a
  * product, system, place or work. */
 int tm_lex_org_kind(const char *kind);

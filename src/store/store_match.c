@@ -239,6 +239,30 @@ tm_rc tm_store_cand_name(tm_store_cand *sc, int64_t name, char **text, char **la
 	return tm_store_db_fail(sc->st, err, "reading name");
 }
 
+struct each_word_ctx {
+	int (*fn)(void *ctx, const char *word, int64_t names);
+	void *ctx;
+};
+
+static int each_word_row(void *p, sqlite3_stmt *s)
+{
+	struct each_word_ctx *c = p;
+	return c->fn(c->ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1));
+}
+
+tm_rc tm_store_cand_each_word(tm_store_cand *sc, int (*fn)(void *ctx, const char *word, int64_t names), void *ctx,
+			      tm_err *err)
+{
+	/* a temporary table: it works on a read-only database and leaves no trace */
+	tm_rc rc = tm_store_exec(sc->st,
+				 "CREATE VIRTUAL TABLE IF NOT EXISTS temp.tm_names_vocab USING fts5vocab(main, names_fts, 'row')",
+				 err);
+	if (rc)
+		return rc;
+	struct each_word_ctx c = { fn, ctx };
+	return tm_store_each_row(sc->st, "SELECT term, doc FROM temp.tm_names_vocab", NULL, each_word_row, &c, err);
+}
+
 struct each_key_ctx {
 	int (*fn)(void *ctx, tm_ekey entity, int64_t name, const char *key);
 	void *ctx;

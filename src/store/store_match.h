@@ -63,6 +63,13 @@ void tm_cand_entity_release(tm_cand_entity *e);
 /* The text and language tag of a name row (owned by the caller). */
 tm_rc tm_store_cand_name(tm_store_cand *sc, int64_t name, char **text, char **lang, tm_err *err);
 
+/* The words of the name index (the FTS5 vocabulary: every distinct word of
+ * the tokens and pinyin columns) with the number of names holding each.
+ * A scan of the vocabulary, not of the entities: screening reads it once to
+ * find words one typo away from a query's word. */
+tm_rc tm_store_cand_each_word(tm_store_cand *sc, int (*fn)(void *ctx, const char *word, int64_t names), void *ctx,
+			      tm_err *err);
+
 /* The brute-force reference: every (entity, name, key) in the store, by
  * entity.  A scan of everything; only for checking the indexed path. */
 tm_rc tm_store_cand_each_key(tm_store_cand *sc, int (*fn)(void *ctx, tm_ekey entity, int64_t name, const char *key),

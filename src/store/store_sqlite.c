@@ -1076,8 +1076,11 @@ static tm_rc search_prefix(tm_store *st, const char *key, struct cands *c, tm_er
 	return rc == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "searching");
 }
 
-/* An FTS5 query over column col: Latin words as prefixes, runs of Han
- * characters as phrases, all required. */
+/* An FTS5 query over column col: runs of Han characters as phrases, Latin
+ * words whole except the last, which may be still being typed and so is a
+ * prefix (unless it is one letter), all required.  A prefix of every word
+ * expanded each into a large share of the index ("xi" into xi, xian, xiang
+ * …) and made a search of a million names take tens of milliseconds. */
 static void fts_query(tm_buf *q, const char *col, const char *text)
 {
 	tm_buf_addf(q, "{%s} : (", col);
@@ -1109,7 +1112,9 @@ static void fts_query(tm_buf *q, const char *col, const char *text)
 			tm_buf_addch(q, word.buf[i]);
 		}
 		tm_buf_addch(q, '"');
-		if (!han)
+		while (*p == ' ')
+			p++;
+		if (!han && word.len > 1 && !*p)
 			tm_buf_addch(q, '*');
 		in_han = han;
 		first = 0;
@@ -1120,10 +1125,29 @@ static void fts_query(tm_buf *q, const char *col, const char *text)
 		tm_buf_reset(q); /* no words: no query */
 }
 
+/* The pinyin of a query that has Han characters, as one phrase of whole
+ * syllables: the syllables came from characters, so they are complete and in
+ * order (as prefixes joined by AND they matched most of the index, slowly). */
+static void fts_pinyin_query(tm_buf *q, const char *pinyin)
+{
+	tm_buf_adds(q, "{pinyin} : \"");
+	for (const char *p = pinyin; *p; p++) {
+		if (*p == '"')
+			tm_buf_addch(q, '"');
+		tm_buf_addch(q, *p);
+	}
+	tm_buf_addch(q, '"');
+	if (!*pinyin)
+		tm_buf_reset(q);
+}
+
 static tm_rc search_fts(tm_store *st, const char *col, const char *text, double score, struct cands *c, tm_err *err)
 {
 	tm_buf q = TM_BUF_INIT;
-	fts_query(&q, col, text);
+	if (strcmp(col, "pinyin") == 0)
+		fts_pinyin_query(&q, text);
+	else
+		fts_query(&q, col, text);
 	if (!q.len) {
 		tm_buf_release(&q);
 		return TM_OK;
@@ -1154,6 +1178,15 @@ static tm_rc search_fts(tm_store *st, const char *col, const char *text, double 
 		return tm_store_db_fail(st, err, "searching");
 	}
 	return TM_OK;
+}
+
+/* Candidates by score, best first; then by entity row, for a stable cut. */
+static int cand_cmp(const void *pa, const void *pb)
+{
+	const struct cand *a = pa, *b = pb;
+	if (a->score != b->score)
+		return a->score > b->score ? -1 : 1;
+	return a->entity < b->entity ? -1 : a->entity > b->entity;
 }
 
 static int hit_cmp(const void *pa, const void *pb)
@@ -1214,7 +1247,20 @@ tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *ou
 	free(cn);
 	free(cp);
 	tm_name_keys_release(&k);
-	for (size_t i = 0; !rc && i < c.n; i++) {
+	/* Only candidates that can make the first `limit` are read back: those
+	 * scoring above the limit-th best, and all that tie with it (the tie is
+	 * broken by the display name).  A common word gathers hundreds of
+	 * candidates, and reading each one cost more than finding them. */
+	if (c.n > 1)
+		qsort(c.v, c.n, sizeof(c.v[0]), cand_cmp);
+	size_t keep = c.n;
+	if (limit && keep > limit) {
+		keep = limit;
+		while (keep < c.n && c.v[keep].score >= c.v[limit - 1].score - 1e-12)
+			keep++;
+	}
+	int64_t *rows = tm_xcalloc(keep ? keep : 1, sizeof(*rows)); /* matched name row of each hit */
+	for (size_t i = 0; !rc && i < keep; i++) {
 		sqlite3_stmt *s = tm_store_stmt(st, S_ENTITY_SLUG);
 		sqlite3_bind_int64(s, 1, c.v[i].entity);
 		if (sqlite3_step(s) != SQLITE_ROW) {
@@ -1224,30 +1270,47 @@ tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *ou
 		tm_hit h = { tm_store_col_dup(s, 0), tm_store_col_dup(s, 1), NULL, NULL, c.v[i].score };
 		sqlite3_reset(s);
 		tm_entity e = { 0 };
+		s = tm_store_stmt(st, S_NAMES_GET);
+		sqlite3_bind_int64(s, 1, c.v[i].entity);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			tm_entity_add_name(&e, (const char *)sqlite3_column_text(s, 0),
+					   (const char *)sqlite3_column_text(s, 1), sqlite3_column_int(s, 2));
+		sqlite3_reset(s);
 		e.id = h.id;
-		load_entity_parts(st, c.v[i].entity, &e, NULL);
 		h.name = tm_xstrdup(tm_entity_display_name(&e, "en"));
 		e.id = NULL;
 		tm_entity_release(&e);
-		h.matched = c.v[i].name ? name_text(st, c.v[i].name) : NULL;
-		if (!h.matched)
-			h.matched = tm_xstrdup(h.name);
 		TM_GROW(out->v, out->cap, out->n + 1);
+		rows[out->n] = c.v[i].name;
 		out->v[out->n++] = h;
 	}
 	free(c.v);
+	/* while sorting, each hit points at its name row through `matched` */
+	for (size_t i = 0; i < out->n; i++)
+		out->v[i].matched = (char *)&rows[i];
+	if (out->n > 1)
+		qsort(out->v, out->n, sizeof(out->v[0]), hit_cmp);
+	size_t n = out->n;
+	if (out->n > limit)
+		out->n = limit;
+	for (size_t i = 0; i < n; i++) {
+		tm_hit *h = &out->v[i];
+		int64_t name_row = *(const int64_t *)h->matched;
+		h->matched = NULL;
+		if (i >= out->n) {
+			free(h->id);
+			free(h->kind);
+			free(h->name);
+			continue;
+		}
+		h->matched = name_row && !rc ? name_text(st, name_row) : NULL;
+		if (!h->matched)
+			h->matched = tm_xstrdup(h->name);
+	}
+	free(rows);
 	if (rc) {
 		tm_hits_release(out);
 		return rc;
-	}
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(out->v[0]), hit_cmp);
-	while (out->n > limit) {
-		tm_hit *h = &out->v[--out->n];
-		free(h->id);
-		free(h->kind);
-		free(h->name);
-		free(h->matched);
 	}
 	return TM_OK;
 }

@@ -69,14 +69,17 @@ async function main() {
     ...readdirSync(seed).filter((f) => f.endsWith(".jsonl")).sort().map((f) => join(seed, f))]);
   const srv = await startServer(db);
   const origin = `http://127.0.0.1:${srv.port}`;
-  const context = await chromium.launchPersistentContext(join(tmp, "profile"), {
+  // a fresh profile (user data dir) for each browser, none of the user's
+  const launch = (profile, extra) => chromium.launchPersistentContext(join(tmp, profile), {
     executablePath: "/usr/bin/chromium",
     headless: true,
     args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
       "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     viewport: { width: 1280, height: 900 },
     locale: "en-GB",
+    ...extra,
   });
+  const context = await launch("profile", {});
   const requests = [];
   const problems = [];
   context.on("request", (r) => requests.push(r.url()));
@@ -202,10 +205,9 @@ async function main() {
       foreign.slice(0, 5).join("\n"));
 
     // JavaScript off: the same relations and the same neighbourhood, as lists
-    const nojs = await context.browser()?.newContext?.({ javaScriptEnabled: false }).catch(() => null);
-    const ctx2 = nojs || context;
-    const page2 = nojs ? await nojs.newPage() : await context.newPage();
-    if (!nojs) await page2.route("**/*.js*", (r) => r.abort());
+    const nojs = await launch("profile-nojs", { javaScriptEnabled: false });
+    const page2 = nojs.pages()[0] || (await nojs.newPage());
+    page2.setDefaultTimeout(15000);
     await check("the entity page with JavaScript off shows the relations", async () => {
       await page2.goto(`${origin}/entities/hikvision?lang=en`);
       await shoot(page2, "entity-nojs");
@@ -225,7 +227,7 @@ async function main() {
       await Promise.all([page2.waitForURL(/to=ijop/), page2.click(".path-form button[type=submit]")]);
       return (await page2.locator("ol.path li").count()) > 0;
     });
-    if (ctx2 !== context) await ctx2.close();
+    await nojs.close();
   } finally {
     await context.close();
     srv.p.kill("SIGTERM");
