@@ -89,7 +89,7 @@ tm_rc tm_campaign_near(tm_store *st, double lat, double lon, double km, const tm
 
 /* Unicode code points in the UTF-8 string s: what "characters" means for
  * --post-chars. */
-size_t tm_utf8_chars(const char *s);
+size_t tm_posts_chars(const char *s);
 
 /* Cut text into posts of at most max_chars characters each, counting the
  * "i/n " number that starts every post (when there is more than one).
@@ -151,6 +151,6 @@ void tm_campaign_date_words(tm_buf *b, const char *date, const char *lang);
 
 /* A country's name in lang ("en" or "zh") from its ISO code ("CA" →
  * "Canada", "加拿大"), through ICU's locale data; the code when unknown. */
-void tm_country_name(const char *code, const char *lang, tm_buf *out);
+void tm_campaign_country_name(const char *code, const char *lang, tm_buf *out);
 
 #endif

@@ -68,7 +68,7 @@ void tm_campaign_date_words(tm_buf *b, const char *date, const char *lang)
 	tm_buf_addf(b, "%d", y);
 }
 
-void tm_country_name(const char *code, const char *lang, tm_buf *out)
+void tm_campaign_country_name(const char *code, const char *lang, tm_buf *out)
 {
 	char locale[8];
 	UChar name[128];

@@ -64,6 +64,15 @@ static void text(struct digest *d, const char *s)
 	}
 }
 
+/* Whether url leads off the site (a source's own page). */
+static int external(const struct digest *d, const char *url)
+{
+	const char *base = d->o->base_url;
+	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+		return 0;
+	return !base || !*base || strncmp(url, base, strlen(base)) != 0;
+}
+
 /* A link, or the bare label when url is NULL. */
 static void link(struct digest *d, const char *label, const char *url)
 {
@@ -88,7 +97,8 @@ static void link(struct digest *d, const char *label, const char *url)
 	case TM_DIGEST_HTML:
 		tm_buf_adds(d->b, "<a href=\"");
 		tm_campaign_xml_esc(d->b, url);
-		tm_buf_adds(d->b, "\">");
+		/* a source elsewhere learns nothing of where its reader came from */
+		tm_buf_adds(d->b, external(d, url) ? "\" rel=\"noreferrer noopener\">" : "\">");
 		tm_campaign_xml_esc(d->b, label);
 		tm_buf_adds(d->b, "</a>");
 		break;
@@ -190,7 +200,7 @@ static size_t kind_rank(const char *kind)
 static void country_label(const tm_action *a, const words *w, tm_buf *out)
 {
 	if (a->country)
-		tm_country_name(a->country, w->lang, out);
+		tm_campaign_country_name(a->country, w->lang, out);
 	else
 		tm_buf_adds(out, w->no_country);
 }
@@ -216,7 +226,7 @@ static void sort_items(tm_campaign_items *items, const char *lang)
 		tm_buf key = TM_BUF_INIT;
 		tm_buf_addf(&key, "%03zu\x1f", kind_rank(a->kind));
 		if (a->country)
-			tm_country_name(a->country, lang, &key);
+			tm_campaign_country_name(a->country, lang, &key);
 		else
 			tm_buf_adds(&key, "\x7f");
 		tm_buf_addf(&key, "\x1f%s\x1f%s\x1f%s", a->country ? a->country : "", a->date, a->id);

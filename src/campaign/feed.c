@@ -41,7 +41,7 @@ static void entry_html(tm_store *st, const tm_action *a, const char *lang, const
 		tm_buf_addf(&when, "%s%s", zh ? "，" : ", ", place);
 	if (a->country) {
 		tm_buf_adds(&when, zh ? "，" : ", ");
-		tm_country_name(a->country, lang, &when);
+		tm_campaign_country_name(a->country, lang, &when);
 	}
 	tm_campaign_xml_esc(h, when.buf);
 	tm_buf_release(&when);

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-size_t tm_utf8_chars(const char *s)
+size_t tm_posts_chars(const char *s)
 {
 	size_t n = 0;
 	for (const unsigned char *p = (const unsigned char *)s; p && *p; p++)

@@ -14,7 +14,7 @@
 static const tm_cmd *const commands[] = {
 	&tm_cmd_init, &tm_cmd_import, &tm_cmd_export, &tm_cmd_search, &tm_cmd_show, &tm_cmd_path,
 	&tm_cmd_owners, &tm_cmd_neighbors, &tm_cmd_check, &tm_cmd_stats, &tm_cmd_tour, &tm_cmd_gen,
-	&tm_cmd_serve, &tm_cmd_action, &tm_cmd_digest, &tm_cmd_feed, &tm_cmd_near, &tm_cmd_screen,
+	&tm_cmd_serve, &tm_cmd_action, &tm_cmd_digest, &tm_cmd_feed, &tm_cmd_near, &tm_cmd_screen, &tm_cmd_audit,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -71,7 +71,11 @@ int tm_cli_usage(const tm_cmd *cmd)
 tm_rc tm_cli_graph(tm_cli *cli, tm_graph **out, tm_err *err)
 {
 	if (!cli->graph) {
-		tm_rc rc = tm_graph_load(cli->st, &cli->graph, err);
+		/* a snapshot beside the database spares the next command the load */
+		tm_buf snap = TM_BUF_INIT;
+		tm_buf_addf(&snap, "%s.graph", cli->db_path);
+		tm_rc rc = tm_graph_open(cli->st, cli->db_path, snap.buf, &cli->graph, err);
+		tm_buf_release(&snap);
 		if (rc)
 			return rc;
 	}

@@ -112,6 +112,7 @@ TM_CMD(digest);
 TM_CMD(feed);
 TM_CMD(near);
 TM_CMD(screen);
+TM_CMD(audit);
 #undef TM_CMD
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * The guided tour that `make demo` prints: the four things tiemap is for,
+ * The guided tour that `make tour` prints: the four things tiemap is for,
  * run on the database at hand through the same commands a user types.
  */
 #include "cli/cli.h"

@@ -42,6 +42,21 @@ tm_rc tm_graph_finish(tm_graph *g, tm_err *err);
 tm_rc tm_graph_load(tm_store *st, tm_graph **out, tm_err *err);
 void tm_graph_free(tm_graph *g);
 
+/* Snapshots: a finished graph saved as a file that a later process maps in
+ * a few milliseconds instead of reading every relation again.  stamp says
+ * which data the graph was built from; tm_graph_map() fails with
+ * TM_ERR_NOTFOUND when the file is missing, from other data (another
+ * stamp), written by another build, or damaged (every array is checked
+ * against the others before use).  A mapped graph is released with
+ * tm_graph_free() like any other. */
+tm_rc tm_graph_save(const tm_graph *g, const char *path, uint64_t stamp, tm_err *err);
+tm_rc tm_graph_map(const char *path, uint64_t stamp, tm_graph **out, tm_err *err);
+/* The graph of the store at db_path: mapped from the snapshot at snap_path
+ * when one was made from the same database file at the same data version,
+ * else loaded (tm_graph_load()) and saved there for the next process; a
+ * snapshot that cannot be written is no error.  snap_path NULL: no snapshot. */
+tm_rc tm_graph_open(tm_store *st, const char *db_path, const char *snap_path, tm_graph **out, tm_err *err);
+
 uint32_t tm_graph_n_nodes(const tm_graph *g);
 uint64_t tm_graph_n_edges(const tm_graph *g);
 int tm_graph_node_exists(const tm_graph *g, tm_node n);

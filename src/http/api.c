@@ -182,13 +182,16 @@ void tm_http_api_owners(tm_req *req)
 void tm_http_api_source(tm_req *req)
 {
 	const char *id = tm_req_param(req, "id");
+	long limit;
+	if (tm_req_int_arg(req, "limit", 1000, 1, 5000, &limit))
+		return;
 	if (!id || !tm_id_valid(id) || !tm_store_has_source(req->st, id)) {
 		tm_req_fail(req, 404, "not_found", "no source '%s'", id && tm_id_valid(id) ? id : "");
 		return;
 	}
 	json_t *o;
 	tm_err err = { 0 };
-	tm_rc rc = tm_view_source(req->st, id, &o, &err);
+	tm_rc rc = tm_view_source(req->st, id, (size_t)limit, &o, &err);
 	answer(req, rc, o, &err);
 }
 

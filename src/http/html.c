@@ -177,6 +177,8 @@ void tm_page_begin(tm_req *req, const char *title)
 		"<nav aria-label=\"%s\"><ul>"
 		"<li><a href=\"/?%r\">%s</a></li>"
 		"<li><a href=\"/path?%r\">%s</a></li>"
+		"<li><a href=\"/actions?%r\">%s</a></li>"
+		"<li><a href=\"/map?%r\">%s</a></li>"
 		"<li><a href=\"/api/v1\">%s</a></li>"
 		"</ul></nav>\n"
 		"<a class=\"lang-switch\" href=\"%s\" hreflang=\"%r\" lang=\"%r\">%s</a>\n"
@@ -190,7 +192,8 @@ void tm_page_begin(tm_req *req, const char *title)
 		"</header>\n<main id=\"main\" tabindex=\"-1\">\n",
 		zh ? "zh-Hans" : "en", title, T("site.title"), css ? css->hash : "", zh ? "en" : "zh-Hans", sw.buf,
 		T("nav.skip"), tm_page_lang_arg(req), T("nav.label"), tm_page_lang_arg(req), T("nav.home"),
-		tm_page_lang_arg(req), T("nav.path"), T("nav.api"), sw.buf, zh ? "en" : "zh-Hans",
+		tm_page_lang_arg(req), T("nav.path"), tm_page_lang_arg(req), T("nav.actions"), tm_page_lang_arg(req),
+		T("nav.map"), T("nav.api"), sw.buf, zh ? "en" : "zh-Hans",
 		zh ? "en" : "zh-Hans", zh ? "English" : "中文", T("search.label"),
 		req->route && strcmp(req->route->pattern, "/search") == 0 && tm_req_arg(req, "q") ? tm_req_arg(req, "q") :
 												     "",

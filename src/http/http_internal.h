@@ -64,6 +64,7 @@ enum {
 	TM_ROUTE_API = 2,     /* JSON: errors as {"error":{…}} */
 	TM_ROUTE_STATIC = 4,  /* an embedded asset: no store, its own ETag */
 	TM_ROUTE_NOCACHE = 8, /* never keep the response in the cache */
+	TM_ROUTE_POST = 16,   /* also takes POST, its body in req->upload (never cached or logged) */
 };
 #define TM_ROUTE_MAX_PARAMS 4
 
@@ -106,6 +107,8 @@ struct tm_req {
 	double started;
 	int headers_seen;    /* libmicrohttpd's first call for this request came */
 	size_t body_bytes;   /* of a body sent with a GET: dropped, then refused */
+	tm_buf upload;       /* the body of a POST, in memory only, at most TM_MAX_UPLOAD bytes */
+	int upload_over;     /* the body was larger: answered 413 */
 	int queued;          /* a response went out; later calls only drain */
 	int status;          /* what was sent, for the access log */
 	size_t bytes;
@@ -116,8 +119,11 @@ struct tm_req {
 	tm_buf body;
 	int r_nocache;       /* do not keep it in the cache */
 	char *r_location;    /* a redirect target (owned), with r_status 302/303 */
+	char *r_csp;         /* a Content-Security-Policy replacing the default (owned), or NULL */
 	const tm_asset *r_asset; /* static routes: the embedded asset to send */
 };
+
+#define TM_MAX_UPLOAD ((size_t)4 << 20) /* bytes of a POST body */
 
 /* A {capture} of the route's pattern, or NULL. */
 const char *tm_req_param(const tm_req *req, const char *name);

@@ -62,7 +62,7 @@ static void date_words(tm_req *req, const char *date)
 static void country(tm_req *req, const char *code)
 {
 	tm_buf n = TM_BUF_INIT;
-	tm_country_name(code, req->lang, &n);
+	tm_campaign_country_name(code, req->lang, &n);
 	tm_html(&req->body, "%s", n.buf);
 	tm_buf_release(&n);
 }

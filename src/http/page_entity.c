@@ -6,6 +6,7 @@
  * /api/v1/owners/{id}.
  */
 #include "http/http_internal.h"
+#include "http/page_campaign.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -176,7 +177,7 @@ void tm_http_page_entity(tm_req *req)
 	if (d)
 		tm_html(b, "<p class=\"desc\">%s</p>\n", d);
 
-	tm_html(b, "<dl class=\"facts\">\n<dt>%s</dt><dd><span class=\"kind kind-%s\">%s</span></dd>\n", T("entity.kind"),
+	tm_html(b, "<dl class=\"facts\">\n<dt>%s</dt><dd><span class=\"swatch kind-%s\"></span>%s</dd>\n", T("entity.kind"),
 		str(e, "kind"), tm_page_kind_label(req, str(e, "kind")));
 	if (str(e, "country"))
 		tm_html(b, "<dt>%s</dt><dd>%s</dd>\n", T("entity.country"), str(e, "country"));
@@ -214,6 +215,7 @@ void tm_http_page_entity(tm_req *req)
 		id, tm_page_lang_arg(req), T("entity.graph"), id, tm_page_lang_arg(req), T("entity.path_from"), id);
 	relations(req, &notes, json_object_get(e, "relations"));
 	owners(req, &notes, id);
+	tm_page_entity_actions(req, id);
 	tm_page_notes(req, &notes);
 	tm_buf_adds(b, "</article>\n");
 	tm_notes_release(&notes);

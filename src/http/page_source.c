@@ -9,6 +9,9 @@
 #include "model/model.h"
 #include "view/view.h"
 
+/* claims of each kind listed; a source cited a million times gets a note */
+#define MAX_CLAIMS 500
+
 static const char *str(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
@@ -25,7 +28,7 @@ void tm_http_page_source(tm_req *req)
 	const char *id = tm_req_param(req, "id");
 	json_t *s = NULL;
 	tm_err err = { 0 };
-	tm_rc rc = id && tm_id_valid(id) ? tm_view_source(req->st, id, &s, &err) : TM_ERR_NOTFOUND;
+	tm_rc rc = id && tm_id_valid(id) ? tm_view_source(req->st, id, MAX_CLAIMS, &s, &err) : TM_ERR_NOTFOUND;
 	if (rc == TM_ERR_NOTFOUND) {
 		tm_req_fail(req, 404, "not_found", "%s", T("source.unknown"));
 		return;
@@ -52,8 +55,8 @@ void tm_http_page_source(tm_req *req)
 	tm_buf_adds(b, "</dl>\n");
 
 	json_t *ents = json_object_get(s, "entities"), *rels = json_object_get(s, "relations");
-	tm_html(b, "<section aria-labelledby=\"claims-h\">\n<h2 id=\"claims-h\">%s (%zu)</h2>\n", T("source.claims"),
-		json_array_size(ents) + json_array_size(rels));
+	tm_html(b, "<section aria-labelledby=\"claims-h\">\n<h2 id=\"claims-h\">%s (%zu%r)</h2>\n", T("source.claims"),
+		json_array_size(ents) + json_array_size(rels), json_is_true(json_object_get(s, "truncated")) ? "+" : "");
 	size_t i;
 	json_t *o;
 	if (json_array_size(ents)) {
@@ -84,6 +87,9 @@ void tm_http_page_source(tm_req *req)
 		}
 		tm_buf_adds(b, "</ul>\n");
 	}
+	if (json_is_true(json_object_get(s, "truncated")))
+		tm_html(b, "<p class=\"truncated\">%s <a href=\"/api/v1/sources/%q?limit=5000\">JSON</a></p>\n",
+			T("source.truncated"), id);
 	tm_buf_adds(b, "</section>\n</article>\n");
 	json_decref(s);
 	tm_page_end(req);

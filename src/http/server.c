@@ -45,7 +45,10 @@ static const char csp[] = "default-src 'self'; base-uri 'none'; form-action 'sel
 			  "object-src 'none'";
 
 struct cache_slot {
-	pthread_mutex_t mu;
+	/* a read-write lock: every hit on a popular page takes the same slot,
+	 * and hits must not wait for each other (nor for a hit that was
+	 * preempted holding the lock) */
+	pthread_rwlock_t mu;
 	char *key;                 /* lang "\n" raw URI; NULL when empty */
 	long long gen;             /* the snapshot generation it was rendered in */
 	struct MHD_Response *resp; /* our reference; each queue takes its own */
@@ -139,6 +142,8 @@ static tm_rc snap_build(tm_store *st, tm_snapshot **out, tm_err *err)
 	return TM_OK;
 }
 
+static void cache_clear_all(tm_http_server *srv);
+
 /* The watcher: looks at data_version now and then and, when it moved,
  * builds the new graph off the request path and swaps it in. */
 static void *watch(void *p)
@@ -169,6 +174,8 @@ static void *watch(void *p)
 			atomic_fetch_add(&srv->gen, 1);
 			pthread_mutex_unlock(&srv->snap_mu);
 			snap_release(old);
+			/* the old generation's answers can never be served again */
+			cache_clear_all(srv);
 		}
 		pthread_mutex_lock(&srv->stop_mu);
 	}
@@ -454,13 +461,13 @@ static int cache_answer(tm_http_server *srv, tm_req *req, const char *key, enum 
 	struct cache_slot *s = cache_slot_of(srv, key);
 	long long gen = atomic_load(&srv->gen);
 	int hit = 0;
-	pthread_mutex_lock(&s->mu);
+	pthread_rwlock_rdlock(&s->mu);
 	if (s->key && s->gen == gen && strcmp(s->key, key) == 0) {
 		hit = 1;
 		if (not_modified(req->conn, s->etag, s->lastmod)) {
 			char etag[96];
 			memcpy(etag, s->etag, sizeof(etag));
-			pthread_mutex_unlock(&s->mu);
+			pthread_rwlock_unlock(&s->mu);
 			*ret = send_304(req, etag, "no-cache");
 			return 1;
 		}
@@ -468,7 +475,7 @@ static int cache_answer(tm_http_server *srv, tm_req *req, const char *key, enum 
 		 * anyone could replace the slot and drop ours */
 		*ret = queue(req, MHD_HTTP_OK, s->resp, s->len);
 	}
-	pthread_mutex_unlock(&s->mu);
+	pthread_rwlock_unlock(&s->mu);
 	return hit;
 }
 
@@ -484,6 +491,15 @@ static void cache_clear_slot(tm_http_server *srv, struct cache_slot *s)
 	s->len = 0;
 }
 
+static void cache_clear_all(tm_http_server *srv)
+{
+	for (size_t i = 0; i < CACHE_SLOTS; i++) {
+		pthread_rwlock_wrlock(&srv->cache[i].mu);
+		cache_clear_slot(srv, &srv->cache[i]);
+		pthread_rwlock_unlock(&srv->cache[i].mu);
+	}
+}
+
 /* Keep r for key; takes the caller's reference to r (dropped when r is not
  * kept).  The caller queues r before, so that an eviction racing with this
  * never frees a response that is still to be sent. */
@@ -495,7 +511,7 @@ static void cache_put(tm_http_server *srv, const char *key, long long gen, struc
 		return;
 	}
 	struct cache_slot *s = cache_slot_of(srv, key);
-	pthread_mutex_lock(&s->mu);
+	pthread_rwlock_wrlock(&s->mu);
 	cache_clear_slot(srv, s);
 	s->key = tm_xstrdup(key);
 	s->gen = gen;
@@ -504,7 +520,7 @@ static void cache_put(tm_http_server *srv, const char *key, long long gen, struc
 	s->lastmod = lastmod;
 	s->len = len;
 	atomic_fetch_add(&srv->cache_bytes, len);
-	pthread_mutex_unlock(&s->mu);
+	pthread_rwlock_unlock(&s->mu);
 }
 
 /* ---- one request ---- */
@@ -522,6 +538,11 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 		return MHD_NO;
 	}
 	add_common_headers(r);
+	if (req->r_csp) {
+		/* a page that needs more than 'self' (the map with a tile server) says so */
+		MHD_del_response_header(r, "Content-Security-Policy", csp);
+		MHD_add_response_header(r, "Content-Security-Policy", req->r_csp);
+	}
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->r_type ? req->r_type : "text/plain");
 	if (req->r_location)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, req->r_location);
@@ -530,7 +551,9 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 	if (req->r_status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	enum MHD_Result ret;
-	if (req->r_status == MHD_HTTP_OK && req->snap) {
+	/* an answer to an upload is for its sender alone: no ETag, not stored */
+	int post = req->method && strcmp(req->method, "POST") == 0;
+	if (req->r_status == MHD_HTTP_OK && req->snap && !post) {
 		char etag[96], lm[40];
 		snprintf(etag, sizeof(etag), "\"v%lld-%s-%s\"", (long long)req->snap->version, req->lang, tm_assets_build);
 		http_date(req->snap->loaded, lm);
@@ -548,7 +571,7 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 			return ret;
 		}
 	} else {
-		if (req->r_status >= 400)
+		if (req->r_status >= 400 || post)
 			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 		ret = queue(req, (unsigned)req->r_status, r, len);
 	}
@@ -584,7 +607,9 @@ static enum MHD_Result serve_static(tm_req *req)
 
 static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 {
-	if (strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
+	/* POST only where a route takes it (TM_ROUTE_POST): checked after the match */
+	int post = strcmp(req->method, "POST") == 0;
+	if (!post && strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
 		tm_req_fail(req, 405, "method_not_allowed", "only GET and HEAD are served");
 		return respond(srv, req, NULL, 0);
 	}
@@ -614,6 +639,14 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 		tm_req_fail(req, 404, "not_found", "no such page or API call");
 		return respond(srv, req, NULL, 0);
 	}
+	if (post && !(req->route->flags & TM_ROUTE_POST)) {
+		tm_req_fail(req, 405, "method_not_allowed", "only GET and HEAD are served here");
+		return respond(srv, req, NULL, 0);
+	}
+	if (req->upload_over) {
+		tm_req_fail(req, 413, "body_too_large", "the request body is larger than %zu bytes", TM_MAX_UPLOAD);
+		return respond(srv, req, NULL, 0);
+	}
 	if (req->route->flags & TM_ROUTE_STATIC)
 		return serve_static(req);
 
@@ -621,7 +654,7 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 	tm_buf key = TM_BUF_INIT;
 	long long gen = atomic_load(&srv->gen);
 	enum MHD_Result ret;
-	if (!srv->o.no_cache) {
+	if (!srv->o.no_cache && !post) {
 		tm_buf_addf(&key, "%s\n%s", req->lang, req->uri);
 		if (cache_answer(srv, req, key.buf, &ret)) {
 			tm_buf_release(&key);
@@ -640,7 +673,7 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 	tm_store_set_deadline(req->st, srv->o.query_seconds);
 	req->route->fn(req);
 	tm_store_set_deadline(req->st, 0);
-	ret = respond(srv, req, srv->o.no_cache ? NULL : key.buf, gen);
+	ret = respond(srv, req, srv->o.no_cache || post ? NULL : key.buf, gen);
 	tm_buf_release(&key);
 	return ret;
 }
@@ -668,6 +701,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	/* a target too long to serve is kept only as far as the log needs it */
 	req->uri = tm_xstrndup(uri, req->uri_len > MAX_URI ? 256 : req->uri_len);
 	tm_buf_init(&req->body);
+	tm_buf_init(&req->upload);
 	return req;
 }
 
@@ -676,7 +710,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 				  void **con_cls)
 {
 	(void)version;
-	(void)upload_data;
 	tm_http_server *srv = cls;
 	tm_req *req = *con_cls;
 	if (!req)
@@ -696,9 +729,22 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	 * once (and loses it, which is what a body nobody reads should cost).
 	 */
 	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-	if (get && !req->headers_seen) {
+	int post = strcmp(method, "POST") == 0;
+	if ((get || post) && !req->headers_seen) {
 		req->headers_seen = 1;
 		return MHD_YES;
+	}
+	if (post && *upload_data_size) {
+		/* kept in memory up to the limit, for a route that takes POST;
+		 * past it, read and dropped and answered 413, and far past it the
+		 * connection is lost */
+		if (req->upload.len + *upload_data_size <= TM_MAX_UPLOAD)
+			tm_buf_add(&req->upload, upload_data, *upload_data_size);
+		else
+			req->upload_over = 1;
+		req->body_bytes += *upload_data_size;
+		*upload_data_size = 0;
+		return req->body_bytes > 4 * TM_MAX_UPLOAD ? MHD_NO : MHD_YES;
 	}
 	if (get && *upload_data_size) {
 		/* read and dropped, and answered 413 once it is all in; one too
@@ -708,7 +754,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		return req->body_bytes > MAX_BODY ? MHD_NO : MHD_YES;
 	}
 	pick_lang(req);
-	if (req->body_bytes) {
+	if (req->body_bytes && !post) {
 		tm_req_fail(req, 413, "body_not_allowed", "GET and HEAD take no request body");
 		return respond(srv, req, NULL, 0);
 	}
@@ -760,8 +806,11 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	for (size_t i = 0; i < req->n_params; i++)
 		free(req->params[i]);
 	free(req->r_location);
+	free(req->r_csp);
 	free(req->uri);
 	tm_buf_release(&req->body);
+	/* an upload goes with its request, unread by anything else */
+	tm_buf_release(&req->upload);
 	free(req);
 }
 
@@ -830,7 +879,7 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 	pthread_mutex_init(&srv->log_mu, NULL);
 	srv->cache = tm_xcalloc(CACHE_SLOTS, sizeof(*srv->cache));
 	for (size_t i = 0; i < CACHE_SLOTS; i++)
-		pthread_mutex_init(&srv->cache[i].mu, NULL);
+		pthread_rwlock_init(&srv->cache[i].mu, NULL);
 	srv->rate = tm_xcalloc(RATE_SLOTS, sizeof(*srv->rate));
 	atomic_init(&srv->gen, 1);
 	atomic_init(&srv->cache_bytes, 0);
@@ -885,7 +934,7 @@ void tm_http_stop(tm_http_server *srv)
 	}
 	for (size_t i = 0; i < CACHE_SLOTS; i++) {
 		cache_clear_slot(srv, &srv->cache[i]);
-		pthread_mutex_destroy(&srv->cache[i].mu);
+		pthread_rwlock_destroy(&srv->cache[i].mu);
 	}
 	free(srv->cache);
 	free(srv->rate);

@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -33,7 +34,8 @@ struct rec {
 		tm_site site;
 		tm_action act;
 	} u;
-	char *canon; /* canonical JSON, to tell a repeat from a redefinition */
+	char *canon; /* canonical JSON, to tell a repeat from a redefinition; made
+		      * by rec_canon() only for records that share a key */
 	int dup;     /* an exact repeat of an earlier record: skipped */
 };
 
@@ -561,7 +563,6 @@ static void parse_line(struct import *im, const char *file, size_t lineno, const
 	r.line = lineno;
 	struct why w = { "" };
 	int bad;
-	json_t *canon = NULL;
 	if (!type) {
 		report(im, file, lineno, "missing field 'type'");
 		json_decref(o);
@@ -569,28 +570,18 @@ static void parse_line(struct import *im, const char *file, size_t lineno, const
 	} else if (strcmp(type, "source") == 0) {
 		r.type = REC_SOURCE;
 		bad = parse_source(o, &r.u.src, &w);
-		if (!bad)
-			canon = tm_source_to_json(&r.u.src);
 	} else if (strcmp(type, "entity") == 0) {
 		r.type = REC_ENTITY;
 		bad = parse_entity(im, o, &r.u.ent, &w);
-		if (!bad)
-			canon = tm_entity_to_json(&r.u.ent);
 	} else if (strcmp(type, "relation") == 0) {
 		r.type = REC_RELATION;
 		bad = parse_relation(im, o, &r.u.rel, &w);
-		if (!bad)
-			canon = tm_relation_to_json(&r.u.rel);
 	} else if (strcmp(type, "action") == 0) {
 		r.type = REC_ACTION;
 		bad = parse_action(o, &r.u.act, &w);
-		if (!bad)
-			canon = tm_action_to_json(&r.u.act);
 	} else if (strcmp(type, "site") == 0) {
 		r.type = REC_SITE;
 		bad = parse_site(o, &r.u.site, &w);
-		if (!bad)
-			canon = tm_site_to_json(&r.u.site);
 	} else {
 		report(im, file, lineno, "unknown type '%.40s'", type);
 		json_decref(o);
@@ -602,10 +593,58 @@ static void parse_line(struct import *im, const char *file, size_t lineno, const
 		rec_release(&r);
 		return;
 	}
-	r.canon = json_dumps(canon, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	json_decref(canon);
 	TM_GROW(im->recs, im->cap, im->n + 1);
 	im->recs[im->n++] = r;
+}
+
+/* Lines are parsed in batches, the second half of each on a helper thread:
+ * JSON parsing is most of the reading of a large file, and parse_line()
+ * shares nothing between lines but the import it appends to, so each half
+ * gets its own and the helper's records and errors are appended after. */
+#define BATCH_LINES 8192
+
+struct batch {
+	tm_buf text;     /* the lines, each NUL-terminated */
+	size_t at[BATCH_LINES], len[BATCH_LINES], lineno[BATCH_LINES];
+	size_t n;
+};
+
+struct half {
+	struct import *im;
+	const char *name;
+	const struct batch *b;
+	size_t from, to;
+};
+
+static void *parse_half(void *p)
+{
+	struct half *h = p;
+	for (size_t i = h->from; i < h->to; i++)
+		parse_line(h->im, h->name, h->b->lineno[i], h->b->text.buf + h->b->at[i], h->b->len[i]);
+	return NULL;
+}
+
+static void parse_batch(struct import *im, const char *name, const struct batch *b)
+{
+	tm_import_report sub_rep;
+	memset(&sub_rep, 0, sizeof(sub_rep));
+	struct import sub = { im->st, im->opts, &sub_rep, NULL, 0, 0 };
+	struct half first = { im, name, b, 0, b->n / 2 }, second = { &sub, name, b, b->n / 2, b->n };
+	pthread_t helper;
+	int threaded = b->n >= 64 && pthread_create(&helper, NULL, parse_half, &second) == 0;
+	parse_half(&first);
+	if (threaded)
+		pthread_join(helper, NULL);
+	else
+		parse_half(&second);
+	TM_GROW(im->recs, im->cap, im->n + sub.n);
+	if (sub.n)
+		memcpy(im->recs + im->n, sub.recs, sub.n * sizeof(*sub.recs));
+	im->n += sub.n;
+	free(sub.recs);
+	for (size_t i = 0; i < sub_rep.errors.n; i++)
+		tm_strv_push_owned(&im->rep->errors, sub_rep.errors.v[i]);
+	free(sub_rep.errors.v);
 }
 
 static tm_rc read_stream(struct import *im, const char *name, FILE *f, tm_err *err)
@@ -613,14 +652,29 @@ static tm_rc read_stream(struct import *im, const char *name, FILE *f, tm_err *e
 	char *line = NULL;
 	size_t cap = 0, lineno = 0;
 	ssize_t len;
+	struct batch *b = tm_xcalloc(1, sizeof(*b));
+	tm_buf_init(&b->text);
 	errno = 0;
 	while ((len = getline(&line, &cap, f)) >= 0) {
 		lineno++;
 		if (len > 0 && line[len - 1] == '\n')
 			len--;
-		parse_line(im, name, lineno, line, (size_t)len);
+		b->at[b->n] = b->text.len;
+		b->len[b->n] = (size_t)len;
+		b->lineno[b->n++] = lineno;
+		tm_buf_add(&b->text, line, (size_t)len);
+		tm_buf_addch(&b->text, '\0');
+		if (b->n == BATCH_LINES) {
+			parse_batch(im, name, b);
+			b->n = 0;
+			tm_buf_reset(&b->text);
+		}
 	}
 	int failed = ferror(f);
+	if (b->n)
+		parse_batch(im, name, b);
+	tm_buf_release(&b->text);
+	free(b);
 	free(line);
 	if (failed)
 		return tm_fail(err, TM_ERR_IO, "unable to read '%s': %s", name, strerror(errno));
@@ -684,56 +738,78 @@ static void rec_entity_refs(const struct rec *r, tm_strv *refs)
 				tm_strv_push(refs, lists[l]->v[i].entity);
 }
 
-struct keyed {
-	char *key;
-	size_t rec;
-};
-
-static int keyed_cmp(const void *a, const void *b)
+/* The record's canonical JSON, made when first asked for: only records that
+ * share a key are compared, and building it for every record cost a third of
+ * the reading of a large file. */
+static const char *rec_canon(struct rec *r)
 {
-	const struct keyed *x = a, *y = b;
-	int c = strcmp(x->key, y->key);
-	if (c)
-		return c;
-	return x->rec < y->rec ? -1 : x->rec > y->rec;
+	if (!r->canon) {
+		json_t *j = NULL;
+		switch (r->type) {
+		case REC_SOURCE: j = tm_source_to_json(&r->u.src); break;
+		case REC_ENTITY: j = tm_entity_to_json(&r->u.ent); break;
+		case REC_RELATION: j = tm_relation_to_json(&r->u.rel); break;
+		case REC_ACTION: j = tm_action_to_json(&r->u.act); break;
+		case REC_SITE: j = tm_site_to_json(&r->u.site); break;
+		}
+		r->canon = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
+		json_decref(j);
+	}
+	return r->canon;
 }
 
-static int find_key(const struct keyed *v, size_t n, const char *key)
+/* The keys of an import in a hash table (open addressing, linear probing):
+ * slot holds a record index + 1, 0 for empty. */
+struct keyset {
+	char **key; /* per record: its key */
+	size_t *slot;
+	size_t mask;
+};
+
+static uint64_t key_hash(const char *k)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = strcmp(v[mid].key, key);
-		if (c == 0)
-			return 1;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return 0;
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+	for (; *k; k++)
+		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
+	return h ^ (h >> 29);
+}
+
+/* The slot where key is, or the empty slot where it would go. */
+static size_t keyset_find(const struct keyset *ks, const char *key)
+{
+	size_t i = (size_t)key_hash(key) & ks->mask;
+	while (ks->slot[i] && strcmp(ks->key[ks->slot[i] - 1], key) != 0)
+		i = (i + 1) & ks->mask;
+	return i;
+}
+
+static int keyset_has(const struct keyset *ks, const char *key)
+{
+	return ks->slot[keyset_find(ks, key)] != 0;
 }
 
 static void check_refs(struct import *im)
 {
-	struct keyed *keys = tm_xcalloc(im->n ? im->n : 1, sizeof(*keys));
+	/* repeats: the same key twice is fine when the content is the same; the
+	 * table keeps the first record of each key, as records come in order */
+	struct keyset ks;
+	size_t size = 16;
+	while (size < 2 * im->n)
+		size *= 2;
+	ks.key = tm_xcalloc(im->n ? im->n : 1, sizeof(*ks.key));
+	ks.slot = tm_xcalloc(size, sizeof(*ks.slot));
+	ks.mask = size - 1;
 	tm_buf key = TM_BUF_INIT;
 	for (size_t i = 0; i < im->n; i++) {
 		rec_key(&im->recs[i], &key);
-		keys[i].key = tm_xstrdup(key.buf);
-		keys[i].rec = i;
-	}
-	qsort(keys, im->n, sizeof(*keys), keyed_cmp);
-	/* repeats: the same key twice is fine when the content is the same;
-	 * keys are sorted by (key, record), so a run starts with its first record */
-	size_t run = 0;
-	for (size_t i = 1; i < im->n; i++) {
-		if (strcmp(keys[i].key, keys[run].key) != 0) {
-			run = i;
+		ks.key[i] = tm_xstrdup(key.buf);
+		size_t at = keyset_find(&ks, key.buf);
+		if (!ks.slot[at]) {
+			ks.slot[at] = i + 1;
 			continue;
 		}
-		struct rec *first = &im->recs[keys[run].rec], *again = &im->recs[keys[i].rec];
-		if (strcmp(first->canon, again->canon) == 0) {
+		struct rec *first = &im->recs[ks.slot[at] - 1], *again = &im->recs[i];
+		if (strcmp(rec_canon(first), rec_canon(again)) == 0) {
 			again->dup = 1;
 			continue;
 		}
@@ -756,23 +832,26 @@ static void check_refs(struct import *im)
 					r->type == REC_ACTION ? &r->u.act.cites : NULL;
 		for (size_t c = 0; cites && c < cites->n; c++) {
 			tm_buf_reset(&key);
-			tm_buf_addf(&key, "s\x1f%s", cites->v[c].source);
-			if (!find_key(keys, im->n, key.buf) && !tm_store_has_source(im->st, cites->v[c].source))
+			tm_buf_adds(&key, "s\x1f");
+			tm_buf_adds(&key, cites->v[c].source);
+			if (!keyset_has(&ks, key.buf) && !tm_store_has_source(im->st, cites->v[c].source))
 				report(im, r->file, r->line, "unknown source '%s'", cites->v[c].source);
 		}
 		tm_strv refs = TM_STRV_INIT;
 		rec_entity_refs(r, &refs);
 		for (size_t e = 0; e < refs.n; e++) {
 			tm_buf_reset(&key);
-			tm_buf_addf(&key, "e\x1f%s", refs.v[e]);
-			if (!find_key(keys, im->n, key.buf) && !tm_store_has_entity(im->st, refs.v[e]))
+			tm_buf_adds(&key, "e\x1f");
+			tm_buf_adds(&key, refs.v[e]);
+			if (!keyset_has(&ks, key.buf) && !tm_store_has_entity(im->st, refs.v[e]))
 				report(im, r->file, r->line, "unknown entity '%s'", refs.v[e]);
 		}
 		tm_strv_release(&refs);
 	}
 	for (size_t i = 0; i < im->n; i++)
-		free(keys[i].key);
-	free(keys);
+		free(ks.key[i]);
+	free(ks.key);
+	free(ks.slot);
 	tm_buf_release(&key);
 }
 

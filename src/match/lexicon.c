@@ -9,6 +9,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <threads.h>
 
 typedef struct pair {
 	const char *from, *to;
@@ -200,38 +201,114 @@ static int in_list(const char *const *list, size_t len, const char *word, size_t
 	return 0;
 }
 
-const char *tm_lex_expand(const char *word, size_t n)
+/*
+ * Every word of the tables in one hash table, built once: screening looks
+ * up each word of every candidate name, and bisecting six tables for each
+ * showed in profiles.  The tables above stay the source and the order a
+ * reader checks.
+ */
+enum { L_GENERIC = 1, L_PLACE = 2, L_HAN = 4, L_LISTING = 8, L_LEGAL = 16, L_PINYIN_LEGAL = 32 };
+
+typedef struct lex_slot {
+	const char *word; /* NULL: empty */
+	size_t len;
+	unsigned flags;
+	const char *expand;   /* the abbreviation written out, or NULL */
+	double expand_weight; /* the weight of expand */
+} lex_slot;
+
+#define LEX_SLOTS 2048 /* a power of two, over twice the words */
+
+static lex_slot lex_table[LEX_SLOTS];
+static once_flag lex_once = ONCE_FLAG_INIT;
+
+static size_t lex_hash(const char *w, size_t n)
 {
-	size_t lo = 0, hi = N(abbrevs);
-	while (lo < hi) {
-		size_t mid = (lo + hi) / 2;
-		int c = wcmp(word, n, abbrevs[mid].from);
-		if (!c)
-			return abbrevs[mid].to;
-		if (c < 0)
-			hi = mid;
-		else
-			lo = mid + 1;
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)w[i];
+		h *= 16777619u;
 	}
-	return NULL;
+	return h & (LEX_SLOTS - 1);
 }
 
-double tm_lex_weight(const char *word, size_t n)
+static lex_slot *lex_slot_of(const char *w, size_t n, int add)
+{
+	for (size_t h = lex_hash(w, n);; h = (h + 1) & (LEX_SLOTS - 1)) {
+		lex_slot *s = &lex_table[h];
+		if (!s->word) {
+			if (!add)
+				return NULL;
+			s->word = w;
+			s->len = n;
+			return s;
+		}
+		if (s->len == n && memcmp(s->word, w, n) == 0)
+			return s;
+	}
+}
+
+static void lex_add(const char *const *list, size_t len, unsigned flag)
+{
+	for (size_t i = 0; i < len; i++)
+		lex_slot_of(list[i], strlen(list[i]), 1)->flags |= flag;
+}
+
+static double weight_of(const char *word, size_t n, unsigned f);
+
+static void lex_build(void)
+{
+	lex_add(generic, N(generic), L_GENERIC);
+	lex_add(places, N(places), L_PLACE);
+	lex_add(generic_han, N(generic_han), L_HAN);
+	lex_add(listing, N(listing), L_LISTING);
+	lex_add(legal, N(legal), L_LEGAL);
+	lex_add(pinyin_legal, N(pinyin_legal), L_PINYIN_LEGAL);
+	for (size_t i = 0; i < N(abbrevs); i++)
+		lex_slot_of(abbrevs[i].from, strlen(abbrevs[i].from), 1)->expand = abbrevs[i].to;
+	for (size_t i = 0; i < LEX_SLOTS; i++) {
+		lex_slot *s = &lex_table[i];
+		if (s->expand) {
+			const lex_slot *x = lex_slot_of(s->expand, strlen(s->expand), 0);
+			s->expand_weight = weight_of(s->expand, strlen(s->expand), x ? x->flags : 0);
+		}
+	}
+}
+
+static const lex_slot *lex_find(const char *w, size_t n)
+{
+	call_once(&lex_once, lex_build);
+	return lex_slot_of(w, n, 0);
+}
+
+static unsigned lex_flags(const char *w, size_t n)
+{
+	const lex_slot *s = lex_find(w, n);
+	return s ? s->flags : 0;
+}
+
+const char *tm_lex_expand(const char *word, size_t n)
+{
+	const lex_slot *s = lex_find(word, n);
+	return s ? s->expand : NULL;
+}
+
+/* The weight of a word by its flags (0 for a word not in the tables). */
+static double weight_of(const char *word, size_t n, unsigned f)
 {
 	if (n == 0)
 		return 0.0;
-	unsigned char c = (unsigned char)word[0];
-	if (c >= 0x80) {
+	if ((unsigned char)word[0] >= 0x80) {
 		/* one Chinese character, or a place name in characters */
-		if (in_list(places, N(places), word, n))
+		if (f & L_PLACE)
 			return 0.3;
-		return in_list(generic_han, N(generic_han), word, n) ? 0.35 : 1.0;
+		return f & L_HAN ? 0.35 : 1.0;
 	}
 	if (n == 1)
 		return 0.2;
-	if (in_list(generic, N(generic), word, n))
+	if (f & L_GENERIC)
 		return 0.35;
-	if (in_list(places, N(places), word, n))
+	if (f & L_PLACE)
 		return 0.3;
 	int digits = 1;
 	for (size_t i = 0; i < n && digits; i++)
@@ -241,19 +318,33 @@ double tm_lex_weight(const char *word, size_t n)
 	return n == 2 ? 0.6 : 1.0;
 }
 
+double tm_lex_weight(const char *word, size_t n)
+{
+	return weight_of(word, n, lex_flags(word, n));
+}
+
+double tm_lex_word(const char *word, size_t n, const char **expand)
+{
+	const lex_slot *s = lex_find(word, n);
+	*expand = s ? s->expand : NULL;
+	if (s && s->expand)
+		return s->expand_weight;
+	return weight_of(word, n, s ? s->flags : 0);
+}
+
 int tm_lex_listing(const char *word, size_t n)
 {
-	return in_list(listing, N(listing), word, n);
+	return (lex_flags(word, n) & L_LISTING) != 0;
 }
 
 int tm_lex_legal(const char *word, size_t n)
 {
-	return in_list(legal, N(legal), word, n);
+	return (lex_flags(word, n) & L_LEGAL) != 0;
 }
 
 int tm_lex_pinyin_legal(const char *word, size_t n)
 {
-	return in_list(pinyin_legal, N(pinyin_legal), word, n);
+	return (lex_flags(word, n) & L_PINYIN_LEGAL) != 0;
 }
 
 int tm_lex_org_kind(const char *kind)

@@ -9,6 +9,7 @@
 #include "text/text.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,12 +34,14 @@
 #define BONUS_COMPANY 0.02 /* the input has a legal form and the entity is a company */
 #define MALUS_KIND 0.03    /* the entity is a product, system, place or work */
 #define SKIP_FUZZY 0.96    /* an equal key scoring this much ends the search */
+#define SKIP_WEAK 0.90     /* a candidate of round 2 scoring this much ends it too */
 #define GENERIC_CAP 0.80   /* a fuzzy match on generic words alone ("China Electronics") */
 #define TELLING 0.5        /* a word weighing this much tells institutions apart */
 
 #define LIMIT_EXACT 8
 #define LIMIT_PREFIX 8
 #define LIMIT_WORDS 16
+#define MAX_DF 20000 /* a word in more names than this is not worth an AND */
 
 #define MAX_TOK 40
 #define TOK_CP 40
@@ -86,8 +89,9 @@ static void tok_push(toks *t, const char *w, size_t n, int han)
 	if (t->n >= MAX_TOK || n == 0)
 		return;
 	tok *k = &t->v[t->n++];
-	const char *x = han ? NULL : tm_lex_expand(w, n);
-	if (x) {
+	const char *x = NULL;
+	k->w = (float)tm_lex_word(w, n, &x);
+	if (x && !han) {
 		w = x;
 		n = strlen(x);
 	}
@@ -95,7 +99,6 @@ static void tok_push(toks *t, const char *w, size_t n, int han)
 	k->n = (uint16_t)(n > 65535 ? 65535 : n);
 	k->han = (uint8_t)han;
 	k->len = (uint8_t)tm_sim_decode(w, n, k->cp, TOK_CP);
-	k->w = (float)tm_lex_weight(w, n);
 }
 
 /* Words of a key: split at spaces, each Chinese character a word of its own
@@ -184,6 +187,11 @@ static double word_sim(const tok *a, const tok *b)
 	size_t la = a->len, lb = b->len, mn = la < lb ? la : lb, mx = la < lb ? lb : la;
 	if (mn < 4)
 		return 0.0;
+	/* one typo leaves one of the first two letters in place (or swaps
+	 * them); words that share neither are different words, and most pairs
+	 * a candidate offers end here */
+	if (a->cp[0] != b->cp[0] && a->cp[1] != b->cp[1] && a->cp[0] != b->cp[1] && a->cp[1] != b->cp[0])
+		return 0.0;
 	double s = 0.0;
 	/* short words: a letter more or less at most */
 	size_t slack = mn < 6 ? 1 : mx / 4 > 2 ? mx / 4 : 2;
@@ -194,7 +202,7 @@ static double word_sim(const tok *a, const tok *b)
 			s = 1.0 - TYPO_SCALE * (1.0 - jw);
 		/* Jaro-Winkler is hard on a letter missing in the middle
 		 * ("cellbrite"); one edit in a long word is a typo too */
-		if (mx - mn <= 1) {
+		if (mx - mn <= 1 && jw >= 0.8) {
 			size_t d = osa_distance(a->cp, la, b->cp, lb);
 			double e = d == 1 ? 1.0 - EDIT_SCALE / (double)mx : 0.0;
 			if (e > s)
@@ -213,7 +221,8 @@ static double word_sim(const tok *a, const tok *b)
 /* Two adjacent words joined, as one: "hik" "vision" against "hikvision". */
 static double joined_sim(const tok *a1, const tok *a2, const tok *b)
 {
-	if (a1->han || a2->han || b->han || (size_t)a1->len + a2->len > TOK_CP || (size_t)a1->n + a2->n != b->n)
+	if ((size_t)a1->n + a2->n != b->n || a1->s[0] != b->s[0] || a1->han || a2->han || b->han ||
+	    (size_t)a1->len + a2->len > TOK_CP)
 		return 0.0;
 	if (memcmp(a1->s, b->s, a1->n) == 0 && memcmp(a2->s, b->s + a1->n, a2->n) == 0)
 		return 1.0;
@@ -453,6 +462,10 @@ char *tm_match_strip_listing(const char *norm)
 		const char *w = start + ws;
 		size_t wn = n - ws;
 		int drop = tm_lex_listing(w, wn);
+		/* a letter after a letter is a legal form spelled out ("S.A.",
+		 * "S.p.A."), which the keys take off whole: not a share class */
+		if (drop && wn == 1 && ws >= 2 && (ws == 2 || start[ws - 3] == ' '))
+			drop = 0;
 		if (!drop && wn == 3 && memcmp(w, "com", 3) == 0) {
 			/* "APPLE INC COM": com after a legal form is common stock */
 			size_t ps = ws - 1;
@@ -542,7 +555,14 @@ typedef struct kscore {
 	double score;
 	tm_match_by by;
 	double align, tsr, jw; /* the parts of a fuzzy score */
+	double raw;            /* a fuzzy score before its caps: orders candidates the caps made equal */
 } kscore;
+
+/* 1 when a scores better than b. */
+static int ks_better(const kscore *a, const kscore *b)
+{
+	return a->score > b->score || (a->score == b->score && a->raw > b->raw);
+}
 
 static int same_words(const toks *a, const toks *b)
 {
@@ -554,30 +574,43 @@ static int same_words(const toks *a, const toks *b)
 	return 1;
 }
 
-/* kt is scratch for the key's words. */
-static kscore score_key(const qprep *q, const char *key, toks *kt)
+/* kt is scratch for the key's words.  With fuzzy 0 only equal keys score;
+ * a fuzzy score that cannot reach floor is not worked out in full (its
+ * word alignment part stands for it). */
+static kscore score_key(const qprep *q, const char *key, toks *kt, int fuzzy, double floor)
 {
 	kscore r = { 0, TM_BY_NONE, 0, 0, 0 };
 	if (strcmp(key, q->norm) == 0)
-		return (kscore){ SCORE_EXACT, TM_BY_EXACT, 1, 1, 1 };
+		return (kscore){ SCORE_EXACT, TM_BY_EXACT, 1, 1, 1, SCORE_EXACT };
 	if (strcmp(key, q->bare) == 0)
-		return (kscore){ q->legal ? SCORE_LEGAL : SCORE_EXACT, q->legal ? TM_BY_LEGAL_FORM : TM_BY_EXACT, 1, 1, 1 };
+		return (kscore){ q->legal ? SCORE_LEGAL : SCORE_EXACT, q->legal ? TM_BY_LEGAL_FORM : TM_BY_EXACT, 1, 1, 1,
+				  q->legal ? SCORE_LEGAL : SCORE_EXACT };
 	if (q->pinyin_differs && strcmp(key, q->pinyin) == 0)
-		return (kscore){ SCORE_PINYIN, TM_BY_PINYIN, 1, 1, 1 };
+		return (kscore){ SCORE_PINYIN, TM_BY_PINYIN, 1, 1, 1, SCORE_PINYIN };
 	int spaced = strchr(key, ' ') != NULL;
 	if (!spaced && (strcmp(key, q->cbare) == 0 || strcmp(key, q->cnorm) == 0))
-		return (kscore){ SCORE_SPACING, TM_BY_SPACING, 1, 1, 1 };
+		return (kscore){ SCORE_SPACING, TM_BY_SPACING, 1, 1, 1, SCORE_SPACING };
 	if (!spaced && q->pinyin_differs && strcmp(key, q->cpinyin) == 0)
-		return (kscore){ SCORE_PINYIN - 0.01, TM_BY_PINYIN, 1, 1, 1 };
+		return (kscore){ SCORE_PINYIN - 0.01, TM_BY_PINYIN, 1, 1, 1, SCORE_PINYIN - 0.01 };
+	if (!fuzzy)
+		return r;
 	tokenize(key, kt, NULL);
 	if (same_words(&q->tb, kt) || (q->pinyin_differs && same_words(&q->tp, kt)))
-		return (kscore){ SCORE_ABBREV, TM_BY_ABBREV, 1, 1, 1 };
+		return (kscore){ SCORE_ABBREV, TM_BY_ABBREV, 1, 1, 1, SCORE_ABBREV };
 	uint32_t kc[TM_SIM_MAX];
-	size_t lk = compact_cp(kt, kc);
+	size_t lk = 0;
 	for (int v = 0; v < (q->pinyin_differs ? 2 : 1); v++) {
 		const toks *qt = v ? &q->tp : &q->tb;
 		align_info ai;
 		double a = align(qt, kt, NULL, &ai);
+		if (W_ALIGN * a + W_TSR + W_JW < floor) {
+			/* hopeless: most keys of most candidates end here */
+			if (W_ALIGN * a > r.score)
+				r = (kscore){ W_ALIGN * a, TM_BY_FUZZY, a, -1, -1, W_ALIGN * a };
+			continue;
+		}
+		if (!lk)
+			lk = compact_cp(kt, kc);
 		/* the token-set ratio over the words as the alignment read them,
 		 * so that one typo does not make two sets of strangers */
 		static _Thread_local toks fixed;
@@ -586,7 +619,7 @@ static kscore score_key(const qprep *q, const char *key, toks *kt)
 			fixed.v[i] = ai.s[i] >= 0.8 ? kt->v[ai.best[i]] : qt->v[i];
 		double t = token_set(&fixed, kt);
 		double j = tm_sim_jaro_winkler_cp(v ? q->ccp : q->ccb, v ? q->lcp : q->lcb, kc, lk);
-		double s = W_ALIGN * a + W_TSR * t + W_JW * j;
+		double s = W_ALIGN * a + W_TSR * t + W_JW * j, raw = s;
 		if (s > FUZZY_CAP)
 			s = FUZZY_CAP;
 		/* similar only in generic words and places, and not in all of
@@ -594,8 +627,9 @@ static kscore score_key(const qprep *q, const char *key, toks *kt)
 		 * evidence enough */
 		if (!ai.telling && ai.unmatched && s > GENERIC_CAP)
 			s = GENERIC_CAP;
-		if (s > r.score)
-			r = (kscore){ s, TM_BY_FUZZY, a, t, j };
+		kscore k = { s, TM_BY_FUZZY, a, t, j, raw };
+		if (ks_better(&k, &r))
+			r = k;
 	}
 	return r;
 }
@@ -621,6 +655,7 @@ struct tm_matcher {
 	tm_store_cand *sc;
 	const tm_match_vocab *vocab; /* shared, or own_vocab */
 	tm_match_vocab *own_vocab;
+	char *db_path, *vocab_path;  /* where own_vocab may come from (owned copies) */
 	int vocab_failed;            /* building it failed once: go without */
 	double threshold;
 	size_t max_cands;
@@ -640,8 +675,10 @@ tm_rc tm_matcher_new(tm_store *st, const tm_match_opts *opts, tm_matcher **out, 
 	tm_matcher *m = tm_xcalloc(1, sizeof(*m));
 	m->st = st;
 	m->threshold = opts && opts->threshold > 0 ? opts->threshold : TM_MATCH_THRESHOLD;
-	m->max_cands = opts && opts->max_candidates ? opts->max_candidates : 48;
+	m->max_cands = opts && opts->max_candidates ? opts->max_candidates : 32;
 	m->vocab = opts ? opts->vocab : NULL;
+	m->db_path = opts ? tm_xstrdup(opts->db_path) : NULL;
+	m->vocab_path = opts ? tm_xstrdup(opts->vocab_path) : NULL;
 	tm_rc rc = tm_store_cand_open(st, &m->sc, err);
 	if (rc) {
 		free(m);
@@ -672,7 +709,19 @@ void tm_matcher_free(tm_matcher *m)
 	free(m->c);
 	tm_store_cand_free(m->sc);
 	tm_match_vocab_free(m->own_vocab);
+	free(m->db_path);
+	free(m->vocab_path);
 	free(m);
+}
+
+tm_rc tm_matcher_begin(tm_matcher *m, tm_err *err)
+{
+	return tm_store_cand_begin(m->sc, err);
+}
+
+void tm_matcher_end(tm_matcher *m)
+{
+	tm_store_cand_end(m->sc);
 }
 
 double tm_matcher_threshold(const tm_matcher *m)
@@ -730,12 +779,35 @@ static void keys_reset(tm_matcher *m)
 
 /* Score the keys in m->keys into c (the best key wins; ties go to the
  * earlier key, which is the same order for the indexed path and the scan). */
+/* 1 when key i of m->keys needs a fuzzy score of its own: not when another
+ * key of the same name is its start (the name without its legal form,
+ * which scores at least as well), nor when it is a Latin name run together
+ * and the name has a spaced key (whose words and compact say the same). */
+static int needs_fuzzy(const tm_matcher *m, size_t i)
+{
+	const char *k = m->keys[i].key;
+	size_t n = strlen(k);
+	int spaced = strchr(k, ' ') != NULL, han = !spaced && tm_text_has_han(k);
+	for (size_t j = 0; j < m->nkeys; j++) {
+		if (j == i || m->keys[j].name != m->keys[i].name)
+			continue;
+		const char *o = m->keys[j].key;
+		size_t on = strlen(o);
+		if (on < n && strncmp(k, o, on) == 0)
+			return 0;
+		if (!spaced && !han && strchr(o, ' '))
+			return 0;
+	}
+	return 1;
+}
+
 static void score_keys(tm_matcher *m, const qprep *q, cand *c)
 {
+	double floor = m->threshold - 0.2;
 	for (size_t i = 0; i < m->nkeys; i++) {
-		kscore ks = score_key(q, m->keys[i].key, &m->kt);
-		if (!c->key || ks.score > c->ks.score ||
-		    (ks.score == c->ks.score && strcmp(m->keys[i].key, c->key) < 0)) {
+		kscore ks = score_key(q, m->keys[i].key, &m->kt, needs_fuzzy(m, i), floor);
+		if (!c->key || ks_better(&ks, &c->ks) ||
+		    (!ks_better(&c->ks, &ks) && strcmp(m->keys[i].key, c->key) < 0)) {
 			free(c->key);
 			c->key = tm_xstrdup(m->keys[i].key);
 			c->name = m->keys[i].name;
@@ -776,7 +848,7 @@ static tm_rc matcher_vocab(tm_matcher *m, const tm_match_vocab **out, tm_err *er
 {
 	(void)err;
 	if (!m->vocab && !m->vocab_failed) {
-		if (tm_match_vocab_build(m->st, &m->own_vocab, NULL) == TM_OK)
+		if (tm_match_vocab_open(m->st, m->db_path, m->vocab_path, &m->own_vocab, NULL) == TM_OK)
 			m->vocab = m->own_vocab;
 		else
 			m->vocab_failed = 1;
@@ -789,6 +861,7 @@ static tm_rc matcher_vocab(tm_matcher *m, const tm_match_vocab **out, tm_err *er
 typedef struct probe {
 	double weight;
 	size_t len;   /* in characters */
+	long df;      /* names holding the word (after typo correction); -1 unknown */
 	char w[40];   /* the word, or a pair of Chinese characters "海 康" */
 } probe;
 
@@ -819,8 +892,6 @@ static size_t probes_of(const toks *t, probe *p, size_t cap)
 			n++;
 			continue;
 		}
-		if (k->len < 3)
-			continue;
 		int dup = 0;
 		for (size_t j = 0; j < n && !dup; j++)
 			dup = strlen(p[j].w) == k->n && memcmp(p[j].w, k->s, k->n) == 0;
@@ -856,10 +927,100 @@ static char *prefix_of(const char *s, size_t min_cp)
 	return tm_xstrndup(s, (size_t)(p - s));
 }
 
+static int df_cmp(const void *x, const void *y)
+{
+	const probe *a = *(const probe *const *)x, *b = *(const probe *const *)y;
+	/* known counts first, fewest first; then the more telling */
+	if ((a->df < 0) != (b->df < 0))
+		return a->df < 0 ? 1 : -1;
+	if (a->df != b->df)
+		return a->df < b->df ? -1 : 1;
+	return a->weight > b->weight ? -1 : a->weight < b->weight;
+}
+
+/* The words of a query to ask the word index for.  A word the typo index
+ * does not have is a typo or unknown: the nearest words it has (one edit
+ * away) stand in for it, the first in the word's place, the others in
+ * extra.  all gets up to 3 words, fewest names first (the most selective
+ * AND); tell up to 3 telling words, likewise. */
+typedef struct wordset {
+	probe p[MAX_TOK];
+	size_t np;
+	probe *all[3], *tell[3];
+	size_t nall, ntell;
+	char extra[6][40];
+	size_t nextra;
+} wordset;
+
+static tm_rc query_words(tm_matcher *m, const qprep *q, wordset *ws, tm_err *err)
+{
+	tm_rc rc = TM_OK;
+	ws->np = probes_of(&q->tb, ws->p, MAX_TOK);
+	if (!ws->np && q->pinyin_differs)
+		ws->np = probes_of(&q->tp, ws->p, MAX_TOK);
+	ws->nall = ws->ntell = ws->nextra = 0;
+	const tm_match_vocab *vocab = NULL;
+	probe *keep[MAX_TOK];
+	size_t nkeep = 0;
+	for (size_t i = 0; i < ws->np && !rc; i++) {
+		probe *p = &ws->p[i];
+		p->df = -1;
+		size_t wl = strlen(p->w);
+		if (!strchr(p->w, ' ') && (rc = matcher_vocab(m, &vocab, err)) == TM_OK && vocab)
+			p->df = tm_match_vocab_docs(vocab, p->w, wl);
+		if (p->df == 0) {
+			const char *sug[3];
+			size_t ns = tm_match_vocab_suggest(vocab, p->w, wl, sug, 3);
+			if (!ns)
+				continue; /* no name has it, nor anything like it */
+			snprintf(p->w, sizeof(p->w), "%s", sug[0]);
+			p->df = tm_match_vocab_docs(vocab, p->w, strlen(p->w));
+			for (size_t k = 1; k < ns && ws->nextra < 6; k++)
+				snprintf(ws->extra[ws->nextra++], sizeof(ws->extra[0]), "%s", sug[k]);
+		}
+		keep[nkeep++] = p;
+	}
+	qsort(keep, nkeep, sizeof(keep[0]), df_cmp);
+	/* the rarest three say as much as all of them, and a word in every
+	 * other name ("technology", "co") costs the index more than it tells */
+	for (size_t i = 0; i < nkeep && ws->nall < 3; i++)
+		if (keep[i]->df < MAX_DF || !ws->nall)
+			ws->all[ws->nall++] = keep[i];
+	for (size_t i = 0; i < nkeep && ws->ntell < 3; i++)
+		if (keep[i]->weight >= TELLING && keep[i]->len >= 3)
+			ws->tell[ws->ntell++] = keep[i];
+	/* only generic words ("China Electronics Corporation"): the rarest of them */
+	for (size_t i = 0; i < nkeep && !ws->ntell && i < 3; i++)
+		ws->tell[ws->ntell++] = keep[i];
+	return rc;
+}
+
+static tm_rc words_and(tm_matcher *m, probe *const *p, size_t n, size_t skip, size_t limit, tm_err *err)
+{
+	const char *w[5];
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < 5; i++)
+		if (i != skip)
+			w[k++] = p[i]->w;
+	return k ? tm_store_cand_words(m->sc, w, k, limit, on_name, m, err) : TM_OK;
+}
+
+/*
+ * Candidates in three rounds, each only when the one before found nothing
+ * good enough, so that a name in the graph costs a few look-ups and only
+ * a name that is not costs them all:
+ *   1. names with a key equal to one of the query's;
+ *   2. names that start with the query; then names with all its words;
+ *   3. names with all its words but one, with all its telling words, with
+ *      any one telling word or the start of one, with most of the query's
+ *      start (a typo at its end), or with its first two words run
+ *      together ("Hik Vision").
+ * Words are asked for rarest first, by the typo index's counts, so that
+ * the row limit of a look-up cuts among names that share the rare word.
+ */
 static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 {
 	tm_rc rc = TM_OK;
-	/* 1. equal keys */
 	const char *forms[] = { q->norm, q->bare, q->pinyin, q->cnorm, q->cbare, q->cpinyin };
 	for (size_t i = 0; i < sizeof(forms) / sizeof(forms[0]) && !rc; i++) {
 		int seen = !*forms[i];
@@ -875,81 +1036,64 @@ static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 			tm_buf_addch(&x, ' ');
 		tm_buf_add(&x, q->tb.v[i].s, q->tb.v[i].n);
 	}
+	char *cx = tm_text_compact(x.buf);
 	if (!rc && x.len && strcmp(x.buf, q->bare) != 0) {
-		char *cx = tm_text_compact(x.buf);
 		rc = tm_store_cand_exact(m->sc, x.buf, LIMIT_EXACT, on_name, m, err);
 		if (!rc)
 			rc = tm_store_cand_exact(m->sc, cx, LIMIT_EXACT, on_name, m, err);
-		free(cx);
 	}
+	tm_buf_release(&x);
 	if (!rc)
 		rc = score_cands(m, q, err);
-	if (rc || best_name_score(m) >= SKIP_FUZZY) {
-		tm_buf_release(&x);
-		return rc;
-	}
-	/* 2. names that start with the query, or with most of it (a typo at the end) */
-	char *cx = tm_text_compact(x.buf);
+	if (rc || best_name_score(m) >= SKIP_FUZZY)
+		goto done;
+
+	/* 2. */
+	wordset ws;
+	ws.nall = ws.ntell = ws.nextra = 0;
 	rc = tm_store_cand_prefix(m->sc, cx, LIMIT_PREFIX, on_name, m, err);
 	if (!rc && q->pinyin_differs)
 		rc = tm_store_cand_prefix(m->sc, q->cpinyin, LIMIT_PREFIX, on_name, m, err);
-	char *pre = prefix_of(cx, q->has_han ? 2 : 4);
-	if (!rc && pre)
-		rc = tm_store_cand_prefix(m->sc, pre, LIMIT_PREFIX, on_name, m, err);
-	free(pre);
-	free(cx);
-	tm_buf_release(&x);
-	/* 3. telling words: all together, then one at a time, and the start of
-	 * each.  A word the index does not have is a typo or unknown: the
-	 * nearest words of the index (one edit away) stand in for it. */
-	probe p[MAX_TOK];
-	size_t np = probes_of(&q->tb, p, MAX_TOK);
-	if (!np && q->pinyin_differs)
-		np = probes_of(&q->tp, p, MAX_TOK);
-	const char *w[3], *extra[6];
-	size_t nw = 0, nx = 0, nt = 0;
-	for (size_t i = 0; i < np && nt < 3; i++)
-		if (p[i].weight >= TELLING)
-			nt++;
-	if (!nt) {
-		/* only generic words ("China Electronics Corporation"): all of them */
-		nt = np < 3 ? np : 3;
-	} else {
-		/* the telling ones, most telling first (probes are in that order) */
-		nt = nt < np ? nt : np;
+	if (!rc)
+		rc = score_cands(m, q, err);
+	if (rc || best_name_score(m) >= SKIP_WEAK)
+		goto done;
+	size_t before = m->nc;
+	if (!rc)
+		rc = query_words(m, q, &ws, err);
+	/* every word at once, the rarest first: the most selective question */
+	if (!rc && ws.nall)
+		rc = words_and(m, ws.all, ws.nall, SIZE_MAX, LIMIT_WORDS, err);
+	int all_found = m->nc > before;
+	if (!rc)
+		rc = score_cands(m, q, err);
+	if (rc || best_name_score(m) >= SKIP_WEAK)
+		goto done;
+
+	/* 3. */
+	/* a word too many or one mistyped into another word: each one left out */
+	for (size_t i = 0; !all_found && ws.nall >= 3 && i < ws.nall && !rc; i++)
+		rc = words_and(m, ws.all, ws.nall, i, LIMIT_WORDS / 2, err);
+	if (!rc && ws.ntell && (ws.ntell != ws.nall || all_found))
+		rc = words_and(m, ws.tell, ws.ntell, SIZE_MAX, LIMIT_WORDS, err);
+	for (size_t i = 0; i < ws.ntell && i < 2 && ws.ntell > 1 && !rc; i++)
+		rc = words_and(m, &ws.tell[i], 1, SIZE_MAX, LIMIT_WORDS / 2, err);
+	for (size_t i = 0; i < ws.nextra && !rc; i++) {
+		const char *x = ws.extra[i];
+		rc = tm_store_cand_words(m->sc, &x, 1, LIMIT_WORDS / 2, on_name, m, err);
 	}
-	const tm_match_vocab *vocab = NULL;
-	for (size_t i = 0; i < nt && !rc; i++) {
-		int known = -1;
-		size_t wl = strlen(p[i].w);
-		if (!strchr(p[i].w, ' ') && (rc = matcher_vocab(m, &vocab, err)) == TM_OK && vocab)
-			known = tm_match_vocab_has(vocab, p[i].w, wl);
-		if (known != 0) {
-			w[nw++] = p[i].w;
+	for (size_t i = 0; i < ws.ntell && i < 2 && !rc; i++) {
+		if (ws.tell[i]->len < 5 || strchr(ws.tell[i]->w, ' '))
 			continue;
-		}
-		const char *sug[2];
-		size_t ns = tm_match_vocab_suggest(vocab, p[i].w, wl, sug, 2);
-		if (ns)
-			w[nw++] = sug[0];
-		for (size_t k = 1; k < ns && nx < 6; k++)
-			extra[nx++] = sug[k];
-	}
-	if (!rc && nw)
-		rc = tm_store_cand_words(m->sc, w, nw, LIMIT_WORDS, on_name, m, err);
-	for (size_t i = 0; i < nw && nw > 1 && !rc; i++)
-		rc = tm_store_cand_words(m->sc, &w[i], 1, LIMIT_WORDS / 2, on_name, m, err);
-	for (size_t i = 0; i < nx && !rc; i++)
-		rc = tm_store_cand_words(m->sc, &extra[i], 1, LIMIT_WORDS / 2, on_name, m, err);
-	for (size_t i = 0; i < nt && i < 2 && !rc; i++) {
-		if (p[i].len < 5 || strchr(p[i].w, ' '))
-			continue;
-		char *wp = prefix_of(p[i].w, 4);
+		char *wp = prefix_of(ws.tell[i]->w, 4);
 		if (wp)
 			rc = tm_store_cand_prefix(m->sc, wp, LIMIT_PREFIX, on_name, m, err);
 		free(wp);
 	}
-	/* words split that the names write as one: "Hik Vision" */
+	char *pre = prefix_of(cx, q->has_han ? 2 : 4);
+	if (!rc && pre)
+		rc = tm_store_cand_prefix(m->sc, pre, LIMIT_PREFIX, on_name, m, err);
+	free(pre);
 	if (!rc && q->tb.n >= 2 && !q->tb.v[0].han && !q->tb.v[1].han) {
 		tm_buf j = TM_BUF_INIT;
 		tm_buf_add(&j, q->tb.v[0].s, q->tb.v[0].n);
@@ -960,6 +1104,8 @@ static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 	}
 	if (!rc)
 		rc = score_cands(m, q, err);
+done:
+	free(cx);
 	return rc;
 }
 
@@ -976,7 +1122,7 @@ static int on_ident(void *ctx, tm_ekey entity, const char *scheme)
 	free(c->key);
 	c->key = NULL;
 	c->ident_scheme = tm_xstrdup(scheme ? scheme : "");
-	c->ks = (kscore){ 1.0, TM_BY_IDENT, 1, 1, 1 };
+	c->ks = (kscore){ 1.0, TM_BY_IDENT, 1, 1, 1, 1.0 };
 	c->scored = 1;
 	return 0;
 }
@@ -1038,6 +1184,8 @@ static int cand_cmp(const void *x, const void *y)
 		return a->score > b->score ? -1 : 1;
 	if (a->ks.by != b->ks.by)
 		return kind_rank(a->ks.by) - kind_rank(b->ks.by);
+	if (a->ks.raw != b->ks.raw)
+		return a->ks.raw > b->ks.raw ? -1 : 1;
 	const char *ia = a->info.id ? a->info.id : "", *ib = b->info.id ? b->info.id : "";
 	return strcmp(ia, ib);
 }
@@ -1111,8 +1259,11 @@ static void explain(tm_matcher *m, const qprep *q, const cand *c, const char *te
 			tm_buf_addf(b, "; not in the name: %s", ex.extra.buf);
 		if (ex.missing.len)
 			tm_buf_addf(b, "; not in the input: %s", ex.missing.buf);
-		tm_buf_addf(b, "; word alignment %.2f, token-set ratio %.2f, Jaro-Winkler %.2f", c->ks.align, c->ks.tsr,
-			    c->ks.jw);
+		if (c->ks.tsr < 0)
+			tm_buf_addf(b, "; word alignment %.2f", c->ks.align);
+		else
+			tm_buf_addf(b, "; word alignment %.2f, token-set ratio %.2f, Jaro-Winkler %.2f", c->ks.align,
+				    c->ks.tsr, c->ks.jw);
 		tm_buf_release(&ex.typos);
 		tm_buf_release(&ex.missing);
 		tm_buf_release(&ex.extra);
@@ -1314,7 +1465,7 @@ static void brute_flush(struct brute *b)
 		cand *row = &b->best[i * b->keep];
 		/* keep the `keep` best, in order */
 		size_t pos = b->keep;
-		while (pos > 0 && (!row[pos - 1].scored || c.ks.score > row[pos - 1].ks.score))
+		while (pos > 0 && (!row[pos - 1].scored || ks_better(&c.ks, &row[pos - 1].ks)))
 			pos--;
 		if (pos >= b->keep || c.ks.score <= 0) {
 			free(c.key);

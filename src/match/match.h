@@ -52,15 +52,23 @@ typedef struct tm_match_vocab tm_match_vocab;
 /* Build it from the store's FTS5 vocabulary (a scan of the distinct words,
  * not of the entities).  *out is owned by the caller. */
 tm_rc tm_match_vocab_build(tm_store *st, tm_match_vocab **out, tm_err *err);
+/* The same, read from the snapshot file at snap_path when it was written
+ * from the database file at db_path at its current data version, else built
+ * and written there for the next run (a snapshot that cannot be written is no
+ * error; snap_path NULL: none).  Like the graph's snapshot, `DB.vocab`. */
+tm_rc tm_match_vocab_open(tm_store *st, const char *db_path, const char *snap_path, tm_match_vocab **out,
+			  tm_err *err);
 void tm_match_vocab_free(tm_match_vocab *v);
 size_t tm_match_vocab_size(const tm_match_vocab *v); /* words indexed */
 
 typedef struct tm_match_opts {
 	double threshold;      /* 0 means TM_MATCH_THRESHOLD */
-	size_t max_candidates; /* entities scored per query; 0 means 48 */
-	/* A shared typo index, or NULL: the matcher then builds its own the
-	 * first time a query needs one. */
+	size_t max_candidates; /* entities scored per query; 0 means 32 */
+	/* A shared typo index, or NULL: the matcher then makes its own the
+	 * first time a query needs one (from the snapshot at vocab_path when
+	 * db_path and vocab_path are set, see tm_match_vocab_open()). */
 	const tm_match_vocab *vocab;
+	const char *db_path, *vocab_path;
 } tm_match_opts;
 
 /* One line to screen.  Every field may be NULL or "". */
@@ -109,6 +117,11 @@ void tm_matches_release(tm_matches *m);
 tm_rc tm_matcher_new(tm_store *st, const tm_match_opts *opts, tm_matcher **out, tm_err *err);
 void tm_matcher_free(tm_matcher *m);
 double tm_matcher_threshold(const tm_matcher *m);
+
+/* Hold one read snapshot of the store over many queries (faster, and
+ * consistent); tm_matcher_end() lets it go.  Optional. */
+tm_rc tm_matcher_begin(tm_matcher *m, tm_err *err);
+void tm_matcher_end(tm_matcher *m);
 
 /* Screen one query: up to limit candidates into *out, best first.  The
  * first is a match when its score reaches the threshold.  Fails only when

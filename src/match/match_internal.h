@@ -20,6 +20,9 @@ double tm_sim_indel_ratio_cp(const uint32_t *a, size_t la, const uint32_t *b, si
 /* 1 when w[0, n) is a word of the index, 0 when not, -1 when it is not a
  * word the index holds (too short, not ASCII letters and digits). */
 int tm_match_vocab_has(const tm_match_vocab *v, const char *w, size_t n);
+/* How many names hold w: 0 when none, -1 when the index cannot say (a word
+ * it does not hold: short, Chinese, not ASCII). */
+long tm_match_vocab_docs(const tm_match_vocab *v, const char *w, size_t n);
 /* Words of the index one edit from w (not w itself), closest first, at
  * most max into out (borrowed from v).  0 when w is itself a word. */
 size_t tm_match_vocab_suggest(const tm_match_vocab *v, const char *w, size_t n, const char **out, size_t max);
@@ -30,6 +33,9 @@ const char *tm_lex_expand(const char *word, size_t n);
 /* How much a word tells one institution from another: 1 for a distinctive
  * word, less for generic ones ("technology", "china", 集) and places. */
 double tm_lex_weight(const char *word, size_t n);
+/* Both at once, with one look-up: the weight of the word as written out,
+ * and in *expand the written-out word (NULL when word is none). */
+double tm_lex_word(const char *word, size_t n, const char **expand);
 /* 1 when word is a listing word that tm_match_strip_listing() drops. */
 int tm_lex_listing(const char *word, size_t n);
 /* 1 when word is a legal form ("ltd", "group", "corporation"). */

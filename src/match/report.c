@@ -7,6 +7,7 @@
  * come from the store once each (a list names the same entities often).
  */
 #include "match/screen.h"
+#include "store/store_match.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -69,9 +70,9 @@ static const ent_info *ent_get(rctx *c, int64_t key)
 		}
 	}
 	ent_info e = { key, NULL, NULL, NULL };
-	tm_store_entity_id(c->st, key, &e.id, NULL);
 	tm_entity ent;
-	if (e.id && tm_store_get_entity(c->st, e.id, &ent, NULL) == TM_OK) {
+	if (tm_store_entity_names(c->st, key, &ent, NULL) == TM_OK) {
+		e.id = tm_xstrdup(ent.id);
 		e.en = tm_xstrdup(tm_entity_display_name(&ent, "en"));
 		e.zh = tm_xstrdup(tm_entity_display_name(&ent, "zh"));
 		tm_entity_release(&ent);

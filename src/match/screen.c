@@ -129,6 +129,7 @@ typedef struct worker {
 	size_t n, first, step;
 	const tm_screen_opts *o;
 	const tm_flagger *flagger;
+	const tm_match_vocab *vocab;
 	double threshold;
 	tm_screen_row *rows;
 	atomic_size_t *done;
@@ -202,8 +203,8 @@ static int work(void *arg)
 			return 0;
 		w->own_store = 1;
 	}
-	tm_match_opts mo = { w->threshold, 0 };
-	if ((w->rc = tm_matcher_new(w->st, &mo, &m, &w->err)))
+	tm_match_opts mo = { w->threshold, 0, w->vocab, w->o->db_path, w->o->vocab_path };
+	if ((w->rc = tm_matcher_new(w->st, &mo, &m, &w->err)) || (w->rc = tm_matcher_begin(m, &w->err)))
 		goto done;
 	for (size_t i = w->first; i < w->n; i += w->step) {
 		if ((w->rc = screen_one(w, m, &fc, &w->in[i], &w->rows[i])))
@@ -213,6 +214,8 @@ static int work(void *arg)
 			w->o->progress(w->o->progress_ctx, d, w->n);
 	}
 done:
+	if (m)
+		tm_matcher_end(m);
 	tm_matcher_free(m);
 	cache_release(&fc);
 	if (w->own_store) {
@@ -247,13 +250,24 @@ tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_scr
 	int jobs = o->jobs > 1 && o->db_path && n >= 64 ? o->jobs : 1;
 	if (jobs > 16)
 		jobs = 16;
+	/* The typo index, once for all workers.  A short list builds it only
+	 * if a row needs it (in its matcher); a long one surely will. */
+	tm_match_vocab *vocab = NULL;
+	if (n >= 256 || jobs > 1 || (o->db_path && o->vocab_path)) {
+		tm_rc rc = tm_match_vocab_open(st, o->db_path, o->vocab_path, &vocab, err);
+		if (rc) {
+			tm_flagger_free(flagger);
+			tm_screen_report_release(out);
+			return rc;
+		}
+	}
 	atomic_size_t done = 0;
 	worker w[16];
 	thrd_t th[16];
 	int started[16] = { 0 };
 	for (int j = 0; j < jobs; j++) {
-		w[j] = (worker){ j == 0 ? st : NULL, 0, in, n, (size_t)j, (size_t)jobs, o, flagger, out->threshold,
-				 out->rows, &done, j == 0, j > 0, { 0 }, TM_OK };
+		w[j] = (worker){ j == 0 ? st : NULL, 0, in, n, (size_t)j, (size_t)jobs, o, flagger, vocab,
+				 out->threshold, out->rows, &done, j == 0, j > 0, { 0 }, TM_OK };
 		/* worker 0 works on the caller's store, in the caller's thread */
 		if (j > 0) {
 			started[j] = thrd_create(&th[j], work, &w[j]) == thrd_success;
@@ -279,6 +293,7 @@ tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_scr
 		}
 	}
 	tm_flagger_free(flagger);
+	tm_match_vocab_free(vocab);
 	if (rc) {
 		tm_screen_report_release(out);
 		return rc;

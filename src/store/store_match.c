@@ -27,6 +27,7 @@ static const char *const cand_sql[C_COUNT] = {
 
 struct tm_store_cand {
 	tm_store *st;
+	int began; /* tm_store_cand_begin() opened a transaction */
 	sqlite3_stmt *s[C_COUNT];
 	tm_buf q; /* scratch for FTS queries and key ranges */
 };
@@ -48,10 +49,36 @@ tm_rc tm_store_cand_open(tm_store *st, tm_store_cand **out, tm_err *err)
 	return TM_OK;
 }
 
+tm_rc tm_store_cand_begin(tm_store_cand *sc, tm_err *err)
+{
+	if (sc->began || !sqlite3_get_autocommit(sc->st->db))
+		return TM_OK;
+	/* pages by memory map: screening reads the same index pages over and
+	 * over, and a copy out of the page cache each time costs more than
+	 * the look-up (a no-op where mmap is unavailable) */
+	tm_rc rc = tm_store_exec(sc->st, "PRAGMA mmap_size=4294967296", err);
+	if (!rc)
+		rc = tm_store_exec(sc->st, "BEGIN DEFERRED", err);
+	if (!rc)
+		sc->began = 1;
+	return rc;
+}
+
+void tm_store_cand_end(tm_store_cand *sc)
+{
+	if (!sc || !sc->began)
+		return;
+	for (int i = 0; i < C_COUNT; i++)
+		sqlite3_reset(sc->s[i]);
+	sqlite3_exec(sc->st->db, "COMMIT", NULL, NULL, NULL);
+	sc->began = 0;
+}
+
 void tm_store_cand_free(tm_store_cand *sc)
 {
 	if (!sc)
 		return;
+	tm_store_cand_end(sc);
 	for (int i = 0; i < C_COUNT; i++)
 		sqlite3_finalize(sc->s[i]);
 	tm_buf_release(&sc->q);
@@ -239,6 +266,33 @@ tm_rc tm_store_cand_name(tm_store_cand *sc, int64_t name, char **text, char **la
 	return tm_store_db_fail(sc->st, err, "reading name");
 }
 
+tm_rc tm_store_entity_names(tm_store *st, tm_ekey key, tm_entity *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *s = tm_store_stmt(st, S_ENTITY_SLUG);
+	sqlite3_bind_int64(s, 1, key);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		out->id = tm_store_col_dup(s, 0);
+		out->kind = tm_store_col_dup(s, 1);
+	}
+	sqlite3_reset(s);
+	if (rc != SQLITE_ROW)
+		return rc == SQLITE_DONE ? tm_fail(err, TM_ERR_NOTFOUND, "no entity with key %lld", (long long)key)
+					 : tm_store_db_fail(st, err, "reading entity");
+	s = tm_store_stmt(st, S_NAMES_GET);
+	sqlite3_bind_int64(s, 1, key);
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
+		tm_entity_add_name(out, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
+				   sqlite3_column_int(s, 2));
+	sqlite3_reset(s);
+	if (rc != SQLITE_DONE) {
+		tm_entity_release(out);
+		return tm_store_db_fail(st, err, "reading names");
+	}
+	return TM_OK;
+}
+
 struct each_word_ctx {
 	int (*fn)(void *ctx, const char *word, int64_t names);
 	void *ctx;
@@ -260,7 +314,11 @@ tm_rc tm_store_cand_each_word(tm_store_cand *sc, int (*fn)(void *ctx, const char
 	if (rc)
 		return rc;
 	struct each_word_ctx c = { fn, ctx };
-	return tm_store_each_row(sc->st, "SELECT term, doc FROM temp.tm_names_vocab", NULL, each_word_row, &c, err);
+	/* only words of ASCII letters and digits: a Chinese character is a word
+	 * of the index too, and counting the names of 公, 司 … is most of
+	 * the time a scan of everything takes */
+	return tm_store_each_row(sc->st, "SELECT term, doc FROM temp.tm_names_vocab WHERE term >= '0' AND term < '{'", NULL,
+				 each_word_row, &c, err);
 }
 
 struct each_key_ctx {

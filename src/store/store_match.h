@@ -22,6 +22,13 @@ typedef struct tm_store_cand tm_store_cand;
 tm_rc tm_store_cand_open(tm_store *st, tm_store_cand **out, tm_err *err);
 void tm_store_cand_free(tm_store_cand *sc);
 
+/* Read a whole screening run from one snapshot: a read transaction (when
+ * none is open) until tm_store_cand_end().  Besides consistency, SQLite then
+ * takes its file lock once rather than once per look-up, which is most of
+ * the time a look-up takes on a large file. */
+tm_rc tm_store_cand_begin(tm_store_cand *sc, tm_err *err);
+void tm_store_cand_end(tm_store_cand *sc);
+
 /* A name found: its entity and its row in names.  Return 0 to go on,
  * non-zero to stop (not an error). */
 typedef int (*tm_cand_fn)(void *ctx, tm_ekey entity, int64_t name);
@@ -64,11 +71,18 @@ void tm_cand_entity_release(tm_cand_entity *e);
 tm_rc tm_store_cand_name(tm_store_cand *sc, int64_t name, char **text, char **lang, tm_err *err);
 
 /* The words of the name index (the FTS5 vocabulary: every distinct word of
- * the tokens and pinyin columns) with the number of names holding each.
+ * the tokens and pinyin columns) that start with an ASCII letter or digit,
+ * with the number of names holding each.
  * A scan of the vocabulary, not of the entities: screening reads it once to
  * find words one typo away from a query's word. */
 tm_rc tm_store_cand_each_word(tm_store_cand *sc, int (*fn)(void *ctx, const char *word, int64_t names), void *ctx,
 			      tm_err *err);
+
+/* The slug, kind and names of the entity with key (not its tags,
+ * identifiers or citations): what tm_entity_display_name() needs, for
+ * reports that name thousands of entities.  TM_ERR_NOTFOUND when absent;
+ * *out is the caller's to tm_entity_release(). */
+tm_rc tm_store_entity_names(tm_store *st, tm_ekey key, tm_entity *out, tm_err *err);
 
 /* The brute-force reference: every (entity, name, key) in the store, by
  * entity.  A scan of everything; only for checking the indexed path. */

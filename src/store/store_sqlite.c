@@ -47,7 +47,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_REL_GET] = "SELECT r.id,s.slug,r.predicate,o.slug,r.start,r.end_,r.amount,r.currency,r.share,r.note,r.unsourced"
 		      " FROM relations r JOIN entities s ON s.id=r.subject JOIN entities o ON o.id=r.object WHERE r.id=?",
 	[S_REL_INS] = "INSERT INTO relations(subject,predicate,object,start,end_,amount,currency,share,note,unsourced)"
-		      " VALUES(?,?,?,?,?,?,?,?,?,?)",
+		      " VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(subject,predicate,object,start,end_) DO NOTHING",
 	[S_REL_UPD] = "UPDATE relations SET amount=?2,currency=?3,share=?4,note=?5,unsourced=?6 WHERE id=?1",
 	[S_KEY_EXACT] = "SELECT entity,name FROM name_keys WHERE key=? LIMIT 200",
 	[S_KEY_PREFIX] = "SELECT entity,name,length(CAST(key AS BLOB)) FROM name_keys WHERE key>? AND key<? LIMIT 200",
@@ -176,7 +176,7 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_progress_handler(st->db, 10000, progress_cb, st);
 	/* a file that is not a database fails here, with SQLite's own words */
-	if (tm_store_exec(st, "PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err) ||
+	if (tm_store_exec(st, "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY", err) ||
 	    migrate(st, flags & TM_STORE_READONLY, err)) {
 		tm_rc rc = err ? err->rc : TM_ERR_DB;
 		if (err) {
@@ -367,12 +367,14 @@ static tm_rc load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm
 	return rc == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "reading citations");
 }
 
-static tm_rc save_cites(tm_store *st, int kind, int64_t claim, const tm_cites *c, tm_err *err)
+/* Replace the citations of a claim; fresh: the claim was just inserted, so
+ * it has none to delete (most claims of a large import). */
+static tm_rc save_cites(tm_store *st, int kind, int64_t claim, const tm_cites *c, int fresh, tm_err *err)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_CITES_DEL);
 	sqlite3_bind_int(s, 1, kind);
 	sqlite3_bind_int64(s, 2, claim);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	if (!fresh && sqlite3_step(s) != SQLITE_DONE)
 		return tm_store_db_fail(st, err, "deleting citations");
 	for (size_t i = 0; i < c->n; i++) {
 		int64_t src = rowid_of(st, S_SOURCE_ID, c->v[i].source);
@@ -532,6 +534,13 @@ static tm_rc put_name_keys(tm_store *st, int64_t row, int64_t name_row, const ch
 	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !rc; i++) {
 		if (!keys[i][0])
 			continue;
+		/* a key equal to an earlier one (the pinyin of a Latin name is its
+		 * bare form) would only be ignored by the insert, after a B-tree search */
+		size_t j = 0;
+		while (j < i && strcmp(keys[j], keys[i]) != 0)
+			j++;
+		if (j < i)
+			continue;
 		sqlite3_stmt *s = tm_store_stmt(st, S_NAMEKEY_INS);
 		tm_store_bind_text(s, 1, keys[i]);
 		sqlite3_bind_int64(s, 2, name_row);
@@ -556,6 +565,7 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 {
 	tm_entity old;
 	int64_t row = rowid_of(st, S_ENTITY_ID, ent->id);
+	int fresh = 0;
 	tm_rc rc;
 	if (row) {
 		if (tm_store_get_entity(st, ent->id, &old, err))
@@ -585,6 +595,7 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 			return rc;
 	} else {
 		row = sqlite3_last_insert_rowid(st->db);
+		fresh = 1;
 	}
 	for (size_t i = 0; i < ent->n_names; i++) {
 		s = tm_store_stmt(st, S_NAME_INS);
@@ -615,7 +626,7 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 		if ((rc = step_done(st, s, err, "writing identifier")))
 			return rc;
 	}
-	return save_cites(st, 0, row, &ent->cites, err);
+	return save_cites(st, 0, row, &ent->cites, fresh, err);
 }
 
 static tm_rc relation_from_stmt(tm_store *st, sqlite3_stmt *s, int64_t *rel_id, tm_relation *r, tm_err *err)
@@ -672,16 +683,39 @@ tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", rel->subject);
 	if (!obj)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", rel->object);
-	sqlite3_stmt *s = tm_store_stmt(st, S_REL_FIND);
+	/* most relations of an import are new: insert first, and read the stored
+	 * one back only when the key is taken */
+	sqlite3_stmt *s = tm_store_stmt(st, S_REL_INS);
 	sqlite3_bind_int64(s, 1, subj);
 	tm_store_bind_text(s, 2, rel->predicate);
 	sqlite3_bind_int64(s, 3, obj);
 	tm_store_bind_text(s, 4, rel->start);
 	tm_store_bind_text(s, 5, rel->end);
-	int64_t row = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
+	if (rel->has_amount)
+		sqlite3_bind_double(s, 6, rel->amount);
+	tm_store_bind_text(s, 7, rel->currency);
+	if (rel->has_share)
+		sqlite3_bind_double(s, 8, rel->share);
+	tm_store_bind_text(s, 9, rel->note);
+	sqlite3_bind_int(s, 10, rel->unsourced);
 	tm_rc rc;
-	if (row) {
+	if ((rc = step_done(st, s, err, "writing relation")))
+		return rc;
+	int fresh = sqlite3_changes(st->db) == 1;
+	int64_t row = 0;
+	if (fresh) {
+		row = sqlite3_last_insert_rowid(st->db);
+	} else {
+		s = tm_store_stmt(st, S_REL_FIND);
+		sqlite3_bind_int64(s, 1, subj);
+		tm_store_bind_text(s, 2, rel->predicate);
+		sqlite3_bind_int64(s, 3, obj);
+		tm_store_bind_text(s, 4, rel->start);
+		tm_store_bind_text(s, 5, rel->end);
+		row = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_reset(s);
+		if (!row)
+			return tm_store_db_fail(st, err, "finding relation");
 		tm_relation old;
 		if ((rc = tm_store_get_relation(st, row, &old, err)))
 			return rc;
@@ -700,26 +734,9 @@ tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 		sqlite3_bind_int(s, 6, rel->unsourced);
 		if ((rc = step_done(st, s, err, "writing relation")))
 			return rc;
-	} else {
-		s = tm_store_stmt(st, S_REL_INS);
-		sqlite3_bind_int64(s, 1, subj);
-		tm_store_bind_text(s, 2, rel->predicate);
-		sqlite3_bind_int64(s, 3, obj);
-		tm_store_bind_text(s, 4, rel->start);
-		tm_store_bind_text(s, 5, rel->end);
-		if (rel->has_amount)
-			sqlite3_bind_double(s, 6, rel->amount);
-		tm_store_bind_text(s, 7, rel->currency);
-		if (rel->has_share)
-			sqlite3_bind_double(s, 8, rel->share);
-		tm_store_bind_text(s, 9, rel->note);
-		sqlite3_bind_int(s, 10, rel->unsourced);
-		if ((rc = step_done(st, s, err, "writing relation")))
-			return rc;
-		row = sqlite3_last_insert_rowid(st->db);
 	}
 	st->dirty = 1;
-	return save_cites(st, 1, row, &rel->cites, err);
+	return save_cites(st, 1, row, &rel->cites, fresh, err);
 }
 
 /* ---- iteration ---- */
@@ -1180,6 +1197,17 @@ static tm_rc search_fts(tm_store *st, const char *col, const char *text, double 
 	return TM_OK;
 }
 
+/* About how many Han characters s has: the three-byte UTF-8 sequences led
+ * by 0xE3..0xE9 (U+3000..U+9FFF, the CJK blocks; punctuation is gone from a
+ * normalized key). */
+static size_t han_chars(const char *s)
+{
+	size_t n = 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		n += *p >= 0xE3 && *p <= 0xE9;
+	return n;
+}
+
 /* Candidates by score, best first; then by entity row, for a stable cut. */
 static int cand_cmp(const void *pa, const void *pb)
 {
@@ -1242,7 +1270,11 @@ tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *ou
 	if (!rc && strcmp(cb, k.bare) != 0) rc = search_prefix(st, cb, &c, err);
 	if (!rc && strcmp(cp, cb) != 0) rc = search_prefix(st, cp, &c, err);
 	if (!rc) rc = search_fts(st, "tokens", k.tokens, 0.6, &c, err);
-	if (!rc && strcmp(k.pinyin, k.bare) != 0) rc = search_fts(st, "pinyin", k.pinyin, 0.55, &c, err);
+	/* pinyin finds names that sound like a short Han query (华为, 华维); for a
+	 * long one (a full name) sound-alikes are noise, and the phrase of common
+	 * syllables (ke ji, xin xi) cost as much as the rest of the search */
+	if (!rc && strcmp(k.pinyin, k.bare) != 0 && han_chars(k.bare) < 4)
+		rc = search_fts(st, "pinyin", k.pinyin, 0.55, &c, err);
 	free(cb);
 	free(cn);
 	free(cp);

@@ -417,11 +417,17 @@ tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int dep
 struct claims_ctx {
 	tm_store *st;
 	json_t *entities, *relations;
+	size_t limit;  /* of each; 0: all */
+	int truncated; /* one more than limit was seen */
 };
 
 static int claim_entity(void *p, const tm_entity *e)
 {
 	struct claims_ctx *c = p;
+	if (c->limit && json_array_size(c->entities) == c->limit) {
+		c->truncated = 1;
+		return 1;
+	}
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_string(e->id));
 	json_object_set_new(o, "kind", json_string(e->kind));
@@ -434,6 +440,10 @@ static int claim_entity(void *p, const tm_entity *e)
 static int claim_relation(void *p, int64_t id, const tm_relation *r)
 {
 	struct claims_ctx *c = p;
+	if (c->limit && json_array_size(c->relations) == c->limit) {
+		c->truncated = 1;
+		return 1;
+	}
 	tm_view_rel it = { id, *r, 1 }; /* a shallow, borrowed view: never released */
 	json_t *o = tm_relation_to_json(r);
 	json_object_del(o, "type");
@@ -445,14 +455,14 @@ static int claim_relation(void *p, int64_t id, const tm_relation *r)
 	return 0;
 }
 
-tm_rc tm_view_source(tm_store *st, const char *id, json_t **out, tm_err *err)
+tm_rc tm_view_source(tm_store *st, const char *id, size_t limit, json_t **out, tm_err *err)
 {
 	*out = NULL;
 	tm_source s;
 	tm_rc rc = tm_store_get_source(st, id, &s, err);
 	if (rc)
 		return rc;
-	struct claims_ctx c = { st, json_array(), json_array() };
+	struct claims_ctx c = { st, json_array(), json_array(), limit, 0 };
 	rc = tm_store_source_claims(st, id, claim_entity, claim_relation, &c, err);
 	if (rc) {
 		json_decref(c.entities);
@@ -464,6 +474,7 @@ tm_rc tm_view_source(tm_store *st, const char *id, json_t **out, tm_err *err)
 	json_object_del(o, "type");
 	json_object_set_new(o, "entities", c.entities);
 	json_object_set_new(o, "relations", c.relations);
+	json_object_set_new(o, "truncated", json_boolean(c.truncated));
 	tm_source_release(&s);
 	*out = o;
 	return TM_OK;

@@ -346,6 +346,19 @@ def pages(srv):
     ok(s == 200 and h.get("content-type", "").startswith("text/css") and "@media print" in d.decode(),
        "the stylesheet is served, with print rules")
 
+    cat = {l: json.load(open(os.path.join(ROOT, "web", "i18n", l + ".json"), encoding="utf-8")) for l in ("en", "zh")}
+    ok(set(cat["en"]) == set(cat["zh"]), "the English and Chinese catalogs have the same keys",
+       sorted(set(cat["en"]) ^ set(cat["zh"])))
+    raw = set()
+    for lang in ("en", "zh"):
+        for path in ("/", "/search?q=hik", "/search", "/entities/hikvision", "/entities/hikvision/graph",
+                     "/sources/psan-2024", "/path?from=hikvision&to=wolf-pack", "/path", "/nope"):
+            html = srv.request(path + ("&" if "?" in path else "?") + "lang=" + lang)[2].decode()
+            text = re.sub(r"<[^>]*>", " ", html)
+            attrs = " ".join(re.findall(r'(?:aria-label|title|placeholder|data-msg-[a-z]+)="([^"]*)"', html))
+            raw |= {k for k in cat["en"] if k in text or k in attrs}
+    ok(not raw, "no page shows a message key instead of its text", sorted(raw)[:5])
+
     # nothing a page loads may come from another host
     foreign = []
     for path in ("/", "/search?q=hik", "/entities/hikvision", "/entities/hikvision/graph", "/sources/psan-2024",

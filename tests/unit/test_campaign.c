@@ -245,8 +245,8 @@ static void check_posts(const char *text, size_t max, const char *const *pieces,
 	if (tm_posts_split(text, max, &posts, &err))
 		fail_msg("split failed: %s", err.msg);
 	for (size_t i = 0; i < posts.n; i++)
-		if (tm_utf8_chars(posts.v[i]) > max)
-			fail_msg("post %zu has %zu characters, more than %zu: %s", i + 1, tm_utf8_chars(posts.v[i]), max,
+		if (tm_posts_chars(posts.v[i]) > max)
+			fail_msg("post %zu has %zu characters, more than %zu: %s", i + 1, tm_posts_chars(posts.v[i]), max,
 				 posts.v[i]);
 	char *a = rejoin(&posts), *ca = collapse(a), *cb = collapse(text);
 	if (strcmp(ca, cb) != 0)
@@ -316,7 +316,7 @@ static void test_posts_chinese(void **state)
 	for (size_t max = 84; max <= 160; max += 5)
 		check_posts(text.buf, max, pieces, N(pieces), 0);
 	/* 20 Han characters count 20, not 60 bytes */
-	assert_int_equal(tm_utf8_chars("约十几人在本拿比的安防产品批发商门外抗"), 19);
+	assert_int_equal(tm_posts_chars("约十几人在本拿比的安防产品批发商门外抗"), 19);
 	tm_buf_release(&text);
 }
 
@@ -342,7 +342,7 @@ static void test_posts_numbering(void **state)
 	assert_int_equal(posts.n, 30);
 	assert_string_equal(posts.v[9], "10/30 Sentence number 09 is here ok.");
 	for (size_t i = 0; i < posts.n; i++)
-		assert_true(tm_utf8_chars(posts.v[i]) <= 40);
+		assert_true(tm_posts_chars(posts.v[i]) <= 40);
 	tm_strv_release(&posts);
 	/* 36 characters of sentence and "10/30 " do not fit in 41: too long */
 	tm_err err = { 0 };
@@ -478,10 +478,10 @@ static void test_words(void **state)
 		tm_buf_release(&b);
 	}
 	tm_buf b = TM_BUF_INIT;
-	tm_country_name("CA", "zh", &b);
+	tm_campaign_country_name("CA", "zh", &b);
 	assert_string_equal(b.buf, "加拿大");
 	tm_buf_reset(&b);
-	tm_country_name("CA", "en", &b);
+	tm_campaign_country_name("CA", "en", &b);
 	assert_string_equal(b.buf, "Canada");
 	tm_buf_reset(&b);
 	tm_campaign_xml_esc(&b, "a<b & \"c\"\x01");

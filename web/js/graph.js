@@ -52,11 +52,14 @@
     ]
   });
 
-  function add(hood) {
+  /* rings around the centre: a node's ring is its distance from it (an
+     expanded node's new neighbours go one ring further out) */
+  function add(hood, base) {
     var added = [];
     hood.nodes.forEach(function (n) {
       if (cy.getElementById(n.id).length) return;
-      added.push({ group: "nodes", data: { id: n.id, label: nodeName(n), colour: colour(n.kind), kind: n.kind } });
+      added.push({ group: "nodes", data: { id: n.id, label: nodeName(n), colour: colour(n.kind), kind: n.kind,
+        ring: base + (n.depth || 0) } });
     });
     hood.edges.forEach(function (e) {
       var key = edgeKey(e);
@@ -69,7 +72,9 @@
   }
 
   function layout() {
-    cy.layout({ name: "cose", animate: false, nodeRepulsion: 9000, idealEdgeLength: 90, padding: 20 }).run();
+    var outer = cy.nodes().max(function (n) { return n.data("ring"); }).value || 0;
+    cy.layout({ name: "concentric", animate: false, padding: 30, minNodeSpacing: 45, avoidOverlap: true,
+      concentric: function (n) { return outer - n.data("ring"); }, levelWidth: function () { return 1; } }).run();
   }
 
   function show(node) {
@@ -92,11 +97,11 @@
   function grow(id) {
     fetch("/api/v1/entities/" + encodeURIComponent(id) + "/neighbors?depth=1", { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
-      .then(function (hood) { if (add(hood)) layout(); })
+      .then(function (hood) { if (add(hood, cy.getElementById(id).data("ring") || 0)) layout(); })
       .catch(function () { /* the lists below still hold the page's data */ });
   }
 
-  add(data);
+  add(data, 0);
   cy.getElementById(data.id).addClass("centre");
   layout();
   cy.on("tap", "node", function (ev) { show(ev.target); });

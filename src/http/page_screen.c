@@ -1,0 +1,490 @@
+/*
+ * Screening on the web (docs/screening.md): GET /screen shows the form,
+ * POST /screen answers with the report as a page (or as CSV to download),
+ * POST /api/v1/screen with the report as JSON, the same object as
+ * `tiemap screen --format json`.
+ *
+ * An upload is read from the request body in memory (the server caps it),
+ * screened, answered, and dropped: nothing of it is written anywhere, kept
+ * in the response cache, or logged.  Bodies come as text/csv, as JSON, or
+ * from the form (urlencoded with a pasted list, or multipart with a file).
+ */
+#include "http/http_internal.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "io/csv.h"
+#include "io/rows.h"
+#include "match/screen.h"
+
+#define MAX_ROWS 5000       /* rows of one request */
+#define SCREEN_SECONDS 30.0 /* a list takes longer than one page's queries */
+
+static const char *L(const tm_req *req, const char *en, const char *zh)
+{
+	return strcmp(req->lang, "zh") == 0 ? zh : en;
+}
+
+/* What a request asks: the list (CSV text, or rows from JSON) and the options. */
+typedef struct ask {
+	char *csv;      /* the list as CSV (owned), or NULL */
+	size_t csv_len;
+	json_t *rows;   /* or rows [{"name","ident","country"}] from JSON (owned) */
+	char *opt[7];   /* threshold, tags, hops, format, name_col, id_col, country_col (owned) */
+} ask;
+
+enum { O_THRESHOLD, O_TAGS, O_HOPS, O_FORMAT, O_NAME_COL, O_ID_COL, O_COUNTRY_COL, O_N };
+static const char *const opt_names[O_N] = { "threshold", "tags", "hops", "format", "name_col", "id_col", "country_col" };
+
+static void ask_release(ask *a)
+{
+	free(a->csv);
+	json_decref(a->rows);
+	for (int i = 0; i < O_N; i++)
+		free(a->opt[i]);
+	memset(a, 0, sizeof(*a));
+}
+
+static void set_opt(ask *a, const char *name, size_t nlen, const char *v, size_t vlen)
+{
+	for (int i = 0; i < O_N; i++) {
+		if (strlen(opt_names[i]) == nlen && memcmp(opt_names[i], name, nlen) == 0) {
+			free(a->opt[i]);
+			a->opt[i] = tm_xstrndup(v, vlen);
+			return;
+		}
+	}
+	if ((nlen == 4 && memcmp(name, "list", 4) == 0) || (nlen == 3 && memcmp(name, "csv", 3) == 0) ||
+	    (nlen == 4 && memcmp(name, "file", 4) == 0)) {
+		/* a file chosen wins over an empty text area, not over a filled one */
+		if (a->csv && a->csv_len && !vlen)
+			return;
+		free(a->csv);
+		a->csv = tm_xstrndup(v, vlen);
+		a->csv_len = vlen;
+	}
+}
+
+static int hexv(int c)
+{
+	return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+/* application/x-www-form-urlencoded */
+static void parse_urlencoded(const char *s, size_t n, ask *a)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t e = i;
+		while (e < n && s[e] != '&')
+			e++;
+		tm_buf k = TM_BUF_INIT, v = TM_BUF_INIT;
+		tm_buf *cur = &k;
+		for (size_t j = i; j < e; j++) {
+			char c = s[j];
+			if (c == '=' && cur == &k) {
+				cur = &v;
+				continue;
+			}
+			if (c == '+')
+				c = ' ';
+			else if (c == '%' && j + 2 < e && hexv(s[j + 1]) >= 0 && hexv(s[j + 2]) >= 0) {
+				c = (char)(hexv(s[j + 1]) * 16 + hexv(s[j + 2]));
+				j += 2;
+			}
+			tm_buf_addch(cur, c);
+		}
+		set_opt(a, k.buf, k.len, v.buf, v.len);
+		tm_buf_release(&k);
+		tm_buf_release(&v);
+		i = e + 1;
+	}
+}
+
+static const char *memfind(const char *h, size_t hn, const char *n, size_t nn)
+{
+	if (!nn || hn < nn)
+		return NULL;
+	for (size_t i = 0; i + nn <= hn; i++)
+		if (h[i] == n[0] && memcmp(h + i, n, nn) == 0)
+			return h + i;
+	return NULL;
+}
+
+/* multipart/form-data: each part's name from its Content-Disposition. */
+static int parse_multipart(const char *ctype, const char *s, size_t n, ask *a)
+{
+	const char *bp = strstr(ctype, "boundary=");
+	if (!bp)
+		return -1;
+	bp += 9;
+	tm_buf delim = TM_BUF_INIT;
+	tm_buf_adds(&delim, "--");
+	if (*bp == '"') {
+		const char *e = strchr(bp + 1, '"');
+		tm_buf_add(&delim, bp + 1, e ? (size_t)(e - bp - 1) : strlen(bp + 1));
+	} else {
+		size_t k = strcspn(bp, "; \t");
+		tm_buf_add(&delim, bp, k);
+	}
+	if (delim.len < 3 || delim.len > 80) {
+		tm_buf_release(&delim);
+		return -1;
+	}
+	const char *p = memfind(s, n, delim.buf, delim.len), *end = s + n;
+	while (p) {
+		p += delim.len;
+		if (end - p >= 2 && p[0] == '-' && p[1] == '-')
+			break; /* the closing delimiter */
+		const char *hdr_end = memfind(p, (size_t)(end - p), "\r\n\r\n", 4);
+		if (!hdr_end)
+			break;
+		const char *body = hdr_end + 4;
+		const char *next = memfind(body, (size_t)(end - body), delim.buf, delim.len);
+		if (!next)
+			break;
+		size_t blen = (size_t)(next - body);
+		if (blen >= 2 && body[blen - 2] == '\r' && body[blen - 1] == '\n')
+			blen -= 2;
+		/* name="…" within the part's headers */
+		const char *nm = memfind(p, (size_t)(hdr_end - p), "name=\"", 6);
+		if (nm) {
+			nm += 6;
+			const char *q = memchr(nm, '"', (size_t)(hdr_end - nm));
+			if (q)
+				set_opt(a, nm, (size_t)(q - nm), body, blen);
+		}
+		p = next;
+	}
+	tm_buf_release(&delim);
+	return 0;
+}
+
+/* {"csv": "…"} or {"rows":[{"name","ident","country"}…]}, with the options
+ * as members ("tags" a list or a comma-separated string). */
+static int parse_json(const char *s, size_t n, ask *a, tm_err *err)
+{
+	json_error_t je;
+	json_t *o = json_loadb(s, n, JSON_REJECT_DUPLICATES, &je);
+	if (!o || !json_is_object(o)) {
+		json_decref(o);
+		tm_fail(err, TM_ERR_INVALID, "the body is not a JSON object: %s", je.text);
+		return -1;
+	}
+	const char *csv = json_string_value(json_object_get(o, "csv"));
+	if (csv)
+		set_opt(a, "csv", 3, csv, strlen(csv));
+	json_t *rows = json_object_get(o, "rows");
+	if (rows) {
+		if (!json_is_array(rows)) {
+			json_decref(o);
+			tm_fail(err, TM_ERR_INVALID, "\"rows\" must be a list of {\"name\",\"ident\",\"country\"}");
+			return -1;
+		}
+		a->rows = json_incref(rows);
+	}
+	for (int i = 0; i < O_N; i++) {
+		json_t *v = json_object_get(o, opt_names[i]);
+		char buf[64];
+		if (json_is_string(v)) {
+			set_opt(a, opt_names[i], strlen(opt_names[i]), json_string_value(v), strlen(json_string_value(v)));
+		} else if (json_is_number(v)) {
+			snprintf(buf, sizeof(buf), "%g", json_number_value(v));
+			set_opt(a, opt_names[i], strlen(opt_names[i]), buf, strlen(buf));
+		} else if (json_is_array(v)) {
+			tm_buf b = TM_BUF_INIT;
+			size_t k;
+			json_t *x;
+			json_array_foreach(v, k, x) {
+				if (json_is_string(x))
+					tm_buf_addf(&b, "%s%s", b.len ? "," : "", json_string_value(x));
+			}
+			set_opt(a, opt_names[i], strlen(opt_names[i]), b.buf, b.len);
+			tm_buf_release(&b);
+		}
+	}
+	json_decref(o);
+	return 0;
+}
+
+static int read_body(tm_req *req, ask *a, tm_err *err)
+{
+	memset(a, 0, sizeof(*a));
+	const char *ctype = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_TYPE);
+	const char *s = req->upload.buf;
+	size_t n = req->upload.len;
+	if (!ctype)
+		ctype = "text/csv";
+	if (strncasecmp(ctype, "application/json", 16) == 0)
+		return parse_json(s, n, a, err);
+	if (strncasecmp(ctype, "application/x-www-form-urlencoded", 33) == 0)
+		parse_urlencoded(s, n, a);
+	else if (strncasecmp(ctype, "multipart/form-data", 19) == 0) {
+		if (parse_multipart(ctype, s, n, a)) {
+			tm_fail(err, TM_ERR_INVALID, "a multipart body without a usable boundary");
+			return -1;
+		}
+	} else {
+		set_opt(a, "csv", 3, s, n); /* text/csv, text/plain, text/tab-separated-values … */
+	}
+	/* options may also come in the query string */
+	for (int i = 0; i < O_N; i++) {
+		const char *v = tm_req_arg(req, opt_names[i]);
+		if (v && !a->opt[i])
+			a->opt[i] = tm_xstrdup(v);
+	}
+	return 0;
+}
+
+/* The rows and options of a request, screened into *rep. */
+static tm_rc screen(tm_req *req, const ask *a, tm_rows *rows, tm_screen_report *rep, tm_err *err)
+{
+	memset(rows, 0, sizeof(*rows));
+	double threshold = TM_MATCH_THRESHOLD;
+	long hops = 2;
+	char *end;
+	if (a->opt[O_THRESHOLD] && *a->opt[O_THRESHOLD]) {
+		threshold = strtod(a->opt[O_THRESHOLD], &end);
+		if (*end || !(threshold > 0 && threshold <= 1))
+			return tm_fail(err, TM_ERR_INVALID, "threshold must be a number above 0 and at most 1");
+	}
+	if (a->opt[O_HOPS] && *a->opt[O_HOPS]) {
+		hops = strtol(a->opt[O_HOPS], &end, 10);
+		if (*end || hops < 0 || hops > 4)
+			return tm_fail(err, TM_ERR_INVALID, "hops must be an integer from 0 to 4");
+	}
+	tm_strv tags = TM_STRV_INIT;
+	for (const char *p = a->opt[O_TAGS] ? a->opt[O_TAGS] : ""; *p;) {
+		while (*p == ',' || *p == ' ')
+			p++;
+		size_t k = strcspn(p, ", ");
+		if (k) {
+			char *t = tm_xstrndup(p, k);
+			for (char *c = t; *c; c++)
+				if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-')) {
+					free(t);
+					tm_strv_release(&tags);
+					return tm_fail(err, TM_ERR_INVALID, "a tag is a lower-case word");
+				}
+			if (!tm_strv_contains(&tags, t) && tags.n < 8)
+				tm_strv_push(&tags, t);
+			free(t);
+		}
+		p += k;
+	}
+	tm_rc rc = TM_OK;
+	if (a->rows) {
+		if (json_array_size(a->rows) > MAX_ROWS)
+			rc = tm_fail(err, TM_ERR_LIMIT, "more than %d rows", MAX_ROWS);
+		size_t i;
+		json_t *r;
+		json_array_foreach(a->rows, i, r) {
+			if (rc)
+				break;
+			TM_GROW(rows->v, rows->cap, rows->n + 1);
+			tm_row *row = &rows->v[rows->n++];
+			memset(row, 0, sizeof(*row));
+			row->line = i + 1;
+			const char *name = json_is_string(r) ? json_string_value(r) : json_string_value(json_object_get(r, "name"));
+			row->name = tm_xstrdup(name);
+			row->ident = tm_xstrdup(json_string_value(json_object_get(r, "ident")));
+			row->country = tm_xstrdup(json_string_value(json_object_get(r, "country")));
+			if (!name && !row->ident)
+				row->error = tm_xstrdup("no name and no identifier");
+		}
+	} else if (a->csv && a->csv_len) {
+		tm_csv *csv;
+		tm_rows_spec spec = { a->opt[O_NAME_COL] && *a->opt[O_NAME_COL] ? a->opt[O_NAME_COL] : NULL,
+				      a->opt[O_ID_COL] && *a->opt[O_ID_COL] ? a->opt[O_ID_COL] : NULL,
+				      a->opt[O_COUNTRY_COL] && *a->opt[O_COUNTRY_COL] ? a->opt[O_COUNTRY_COL] : NULL };
+		if (!(rc = tm_csv_open_mem(a->csv, a->csv_len, NULL, &csv, err))) {
+			rc = tm_rows_read(csv, &spec, MAX_ROWS, rows, err);
+			tm_csv_free(csv);
+		}
+	} else {
+		rc = tm_fail(err, TM_ERR_INVALID, "no list: send CSV with a header line, or JSON {\"rows\":[…]}");
+	}
+	if (!rc) {
+		tm_screen_in *in = tm_xcalloc(rows->n ? rows->n : 1, sizeof(*in));
+		for (size_t i = 0; i < rows->n; i++)
+			in[i] = (tm_screen_in){ rows->v[i].line, rows->v[i].name, rows->v[i].ident, rows->v[i].country,
+						rows->v[i].error, rows->v[i].warning };
+		tm_screen_opts o = { threshold, (const char *const *)tags.v, tags.n, (int)hops, req->g, 1, NULL, NULL,
+				     NULL, NULL };
+		tm_store_set_deadline(req->st, SCREEN_SECONDS);
+		rc = tm_screen_run(req->st, in, rows->n, &o, rep, err);
+		free(in);
+	}
+	tm_strv_release(&tags);
+	if (rc)
+		tm_rows_release(rows);
+	return rc;
+}
+
+static void fail_screen(tm_req *req, const tm_err *err)
+{
+	if (err->rc == TM_ERR_LIMIT && strncmp(err->msg, "more than", 9) == 0)
+		tm_req_fail(req, 413, "too_many_rows", "%s; send at most %d at a time", err->msg, MAX_ROWS);
+	else
+		tm_req_fail_err(req, err);
+}
+
+void tm_http_api_screen(tm_req *req)
+{
+	if (strcmp(req->method, "POST") != 0) {
+		tm_req_fail(req, 405, "method_not_allowed",
+			    "POST a list: CSV with a header line, or JSON {\"rows\":[{\"name\",\"ident\",\"country\"}]}");
+		return;
+	}
+	req->r_nocache = 1;
+	ask a;
+	tm_err err = { 0 };
+	tm_rows rows;
+	tm_screen_report rep;
+	if (read_body(req, &a, &err) || screen(req, &a, &rows, &rep, &err)) {
+		fail_screen(req, &err);
+		ask_release(&a);
+		return;
+	}
+	tm_req_json(req, tm_screen_report_json(req->st, &rep));
+	req->r_nocache = 1;
+	tm_screen_report_release(&rep);
+	tm_rows_release(&rows);
+	ask_release(&a);
+}
+
+/* ---- the page ---- */
+
+static void form(tm_req *req, const ask *a)
+{
+	tm_buf *b = &req->body;
+	tm_html(b,
+		"<form class=\"screen-form\" action=\"/screen?%r\" method=\"post\" enctype=\"multipart/form-data\">\n"
+		"<p><label for=\"screen-file\">%s</label><br><input id=\"screen-file\" name=\"file\" type=\"file\" "
+		"accept=\".csv,.tsv,.txt,text/csv\"></p>\n"
+		"<p><label for=\"screen-list\">%s</label><br><textarea id=\"screen-list\" name=\"list\" rows=\"8\" "
+		"cols=\"70\" placeholder=\"name,country&#10;HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD-A,CN\">%s</textarea></p>\n"
+		"<p><label>%s <input name=\"tags\" value=\"%s\" size=\"30\"></label> "
+		"<label>%s <input name=\"hops\" value=\"%s\" size=\"2\"></label> "
+		"<label>%s <input name=\"threshold\" value=\"%s\" size=\"4\"></label></p>\n"
+		"<p><button type=\"submit\" name=\"format\" value=\"html\">%s</button> "
+		"<button type=\"submit\" name=\"format\" value=\"csv\">%s</button></p>\n"
+		"</form>\n",
+		tm_page_lang_arg(req), L(req, "A CSV or TSV file with a header line", "带标题行的 CSV 或 TSV 文件"),
+		L(req, "or paste the list", "或粘贴名单"), a && a->csv && a->csv_len < 65536 ? a->csv : "",
+		L(req, "Flag tags", "标记标签"), a && a->opt[O_TAGS] ? a->opt[O_TAGS] : "surveillance,occupation",
+		L(req, "within hops", "跳数以内"), a && a->opt[O_HOPS] ? a->opt[O_HOPS] : "2",
+		L(req, "threshold", "阈值"), a && a->opt[O_THRESHOLD] ? a->opt[O_THRESHOLD] : "0.85",
+		L(req, "Screen", "筛查"), L(req, "Download as CSV", "下载 CSV"));
+}
+
+static void report(tm_req *req, json_t *rep)
+{
+	tm_buf *b = &req->body;
+	json_t *s = json_object_get(rep, "summary");
+	tm_html(b, "<p class=\"count\">%s: %ld · %s: %ld · %s: %ld · %s: %ld</p>\n", L(req, "rows", "行"),
+		(long)json_integer_value(json_object_get(s, "rows")), L(req, "matched", "匹配"),
+		(long)json_integer_value(json_object_get(s, "matched")), L(req, "flagged", "标记"),
+		(long)json_integer_value(json_object_get(s, "flagged")), L(req, "unreadable", "无法读取"),
+		(long)json_integer_value(json_object_get(s, "unreadable")));
+	tm_notes notes;
+	tm_notes_init(&notes);
+	tm_html(b, "<table class=\"screen\">\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
+		   "<th>%s</th></tr></thead>\n<tbody>\n",
+		L(req, "Line", "行"), L(req, "Input", "输入"), L(req, "Match", "匹配"), L(req, "Score", "分数"),
+		L(req, "Flags", "标记"), L(req, "Evidence", "证据"));
+	size_t i;
+	json_t *row;
+	json_array_foreach(json_object_get(rep, "rows"), i, row) {
+		json_t *m = json_object_get(row, "match"), *flags = json_object_get(row, "flags");
+		tm_html(b, "<tr%r><td>%ld</td><td>%s</td>", json_array_size(flags) ? " class=\"flagged\"" : "",
+			(long)json_integer_value(json_object_get(row, "line")), json_string_value(json_object_get(row, "input")));
+		const char *error = json_string_value(json_object_get(row, "error"));
+		if (error) {
+			tm_html(b, "<td colspan=\"4\">%s: %s</td></tr>\n", L(req, "unreadable", "无法读取"), error);
+			continue;
+		}
+		if (json_is_object(m)) {
+			char score[16];
+			snprintf(score, sizeof(score), "%.2f", json_real_value(json_object_get(m, "score")));
+			tm_buf_adds(b, "<td>");
+			tm_page_entity_link(req, m);
+			tm_html(b, "<br><small>%s</small></td><td>%s<br><small>%s</small></td>",
+				json_string_value(json_object_get(m, "explain")), score,
+				json_string_value(json_object_get(m, "matched_by")));
+		} else {
+			tm_html(b, "<td>%s</td><td></td>", L(req, "no match", "无匹配"));
+		}
+		tm_buf_adds(b, "<td>");
+		size_t k;
+		json_t *t;
+		json_array_foreach(flags, k, t) {
+			tm_html(b, "%r%s", k ? ", " : "", json_string_value(t));
+		}
+		tm_buf_adds(b, "</td><td>");
+		json_t *e;
+		json_array_foreach(json_object_get(row, "evidence"), k, e) {
+			tm_html(b, "%r<a href=\"/entities/%q?%r\">%s</a> %s <a href=\"/entities/%q?%r\">%s</a> ", k ? "<br>" : "",
+				json_string_value(json_object_get(e, "from")), tm_page_lang_arg(req),
+				json_string_value(json_object_get(e, "from")), tm_page_label(req, e),
+				json_string_value(json_object_get(e, "to")), tm_page_lang_arg(req),
+				json_string_value(json_object_get(e, "to")));
+			tm_page_marks(req, &notes, json_object_get(e, "sources"));
+		}
+		tm_buf_adds(b, "</td></tr>\n");
+	}
+	tm_buf_adds(b, "</tbody>\n</table>\n");
+	tm_page_notes(req, &notes);
+	tm_notes_release(&notes);
+}
+
+void tm_http_page_screen(tm_req *req)
+{
+	const char *title = L(req, "Screen a list", "名单筛查");
+	req->r_nocache = 1;
+	if (strcmp(req->method, "POST") != 0) {
+		tm_page_begin(req, title);
+		tm_html(&req->body,
+			"<h1>%s</h1>\n<p>%s</p>\n", title,
+			L(req,
+			  "Match a fund's holdings, a vendor list or any list of names against the graph: each line's "
+			  "institution across spellings, legal forms, scripts and pinyin, the tags it carries or reaches, "
+			  "and the chain of ties with sources. The list is screened in memory and not kept.",
+			  "将基金持仓、供应商名单或任何名单与图谱比对：跨拼写、法律形式、繁简字与拼音找出每行所指的机构，"
+			  "它带有或关联到的标签，以及附来源的关系链。名单只在内存中处理，不会保存。"));
+		form(req, NULL);
+		tm_page_end(req);
+		return;
+	}
+	ask a;
+	tm_err err = { 0 };
+	tm_rows rows;
+	tm_screen_report rep;
+	if (read_body(req, &a, &err) || screen(req, &a, &rows, &rep, &err)) {
+		fail_screen(req, &err);
+		ask_release(&a);
+		return;
+	}
+	if (a.opt[O_FORMAT] && strcmp(a.opt[O_FORMAT], "csv") == 0) {
+		tm_buf_reset(&req->body);
+		tm_screen_report_csv(req->st, &rep, &req->body);
+		req->r_status = MHD_HTTP_OK;
+		req->r_type = "text/csv; charset=utf-8";
+	} else {
+		json_t *j = tm_screen_report_json(req->st, &rep);
+		tm_page_begin(req, title);
+		tm_html(&req->body, "<h1>%s</h1>\n", title);
+		report(req, j);
+		tm_html(&req->body, "<h2>%s</h2>\n", L(req, "Screen another list", "筛查另一份名单"));
+		form(req, &a);
+		tm_page_end(req);
+		json_decref(j);
+	}
+	req->r_nocache = 1;
+	tm_screen_report_release(&rep);
+	tm_rows_release(&rows);
+	ask_release(&a);
+}

@@ -1,0 +1,90 @@
+# tiemap audit: each sample inventory (one per input format) gives exactly
+# the expected devices and warnings; registries, randomized MACs and bad input.
+. "$(dirname "$0")/lib.sh"
+DB="$TMP/demo.db"
+demo_db "$DB" || { echo "not ok - seed import"; exit 0; }
+AUD="$DATA/audit"
+
+# Data-driven: FILE FORMAT, expected devices (FILE.expected.csv) and warning lines
+while read -r file format warn_lines; do
+	case "$file" in ''|'#'*) continue ;; esac
+	run --db "$DB" audit --format csv "$AUD/$file"
+	if [ "$RC" -eq 0 ] && cmp -s "$TMP/out" "$AUD/$file.expected.csv" && ! grep -q Sanitizer "$TMP/err"; then
+		pass "audit $file ($format): exactly the expected devices"
+	else
+		diff "$AUD/$file.expected.csv" "$TMP/out" | sed 's/^/#   /' | head -20
+		fail "audit $file ($format): exactly the expected devices"
+	fi
+	run --db "$DB" --json audit "$AUD/$file"
+	got=$(json_get "d['summary']['format'] + ' ' + ','.join(str(w['line']) for w in d['warnings'])")
+	if [ "$got" = "$format $warn_lines" ]; then
+		pass "audit $file: detected as $format, warnings at lines $warn_lines"
+	else
+		fail "audit $file: format and warnings" "got '$got', wanted '$format $warn_lines'"
+	fi
+done <<'EOF'
+# file            format   lines with warnings
+devices.csv       csv      14,15,17
+nmap.xml          nmap     43
+ip-neigh.txt      neigh    10,11
+arp-a.txt         arp      9,10
+arp-windows.txt   arp      9
+dnsmasq.leases    dnsmasq  6,7
+dhcpd.leases      dhcpd    53,55
+EOF
+
+# the same file read as what --input-format says
+run --db "$DB" --json audit --input-format neigh "$AUD/ip-neigh.txt"
+got=$(json_get "d['summary']['devices']")
+[ "$got" = "7" ] && pass "--input-format names the format" || fail "--input-format" "$got"
+
+# what the report says of vendors, devices and evidence
+run --db "$DB" --json audit "$AUD/devices.csv"
+got=$(json_get "sorted((v['vendor'], (v['match'] or {}).get('id')) for v in d['vendors'] if v['flags'])")
+[ "$got" = "[('Hangzhou Hikvision Digital Technology Co.,Ltd.', 'hikvision'), ('Zhejiang Dahua Technology Co., Ltd.', 'dahua')]" ] &&
+	pass "Hikvision's and Dahua's registry names are matched and flagged" || fail "flagged vendors" "$got"
+got=$(json_get "[(v['vendor'], v['match']) for v in d['vendors'] if 'Scale' in v['vendor'] or 'Prama' in v['vendor']]")
+[ "$got" = "[('Shanghai Dahua Scale Factory', None), ('Prama Hikvision India Private Limited', None)]" ] &&
+	pass "other companies with Dahua or Hikvision in their names are not matched" || fail "lookalike vendors" "$got"
+got=$(json_get "[e['to'] for v in d['vendors'] if (v['match'] or {}).get('id')=='hikvision' for e in v['evidence']]")
+[ "$got" = "['cetc']" ] && pass "a vendor's evidence chain runs to its owner, with sources" || fail "vendor evidence" "$got"
+got=$(json_get "(d['summary']['devices_flagged'], d['summary']['randomized'], d['summary']['unknown'])")
+[ "$got" = "(4, 2, 1)" ] && pass "the summary counts flagged, randomized and unknown devices" || fail "audit summary" "$got"
+got=$(json_get "[x['prefix'] for x in d['devices'] if x['mac'].startswith('00:50:C2')]")
+[ "$got" = "['00:50:C2:7D:5']" ] && pass "the longest registry prefix wins (IAB inside the IEEE's own MA-L)" || fail "longest prefix" "$got"
+
+run --db "$DB" audit "$AUD/nmap.xml"
+expect_out "the table lists flagged devices with IP, MAC and host name" "192.168.10.21  44:19:B6:12:34:56  cam-gate-1.campus.lan"
+expect_out "and each vendor's evidence with numbered sources" "—owned by→ China Electronics Technology Group Corporation (cetc) [1]"
+
+# a registry of our own
+mkdir -p "$TMP/reg"
+printf 'Registry,Assignment,Organization Name,Organization Address\nMA-L,A8FFFF,"Zhejiang Dahua Technology Co., Ltd.",Hangzhou\nbad line without enough fields\nMA-L,XYZ,Nobody,\n' > "$TMP/reg/oui.csv"
+run --db "$DB" --json audit --registry "$TMP/reg" "$AUD/devices.csv"
+got=$(json_get "[(x['mac'], x['match_id']) for x in d['devices'] if x['status']=='registered']")
+[ "$got" = "[('A8:FF:FF:00:11:22', 'dahua')]" ] && pass "--registry DIR reads another registry (bad lines skipped)" || fail "--registry" "$got"
+run --db "$DB" audit --registry "$TMP/nowhere" "$AUD/devices.csv"
+expect_rc "a registry directory without registries fails" 1
+expect_err "and says what it looked for" "no IEEE registry"
+
+# input that is not an inventory
+printf '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>\n<nmaprun>&b;</nmaprun>\n' > "$TMP/bomb.xml"
+run --db "$DB" audit "$TMP/bomb.xml"
+expect_rc "XML declaring entities is refused" 1
+expect_err "with a reason" "declares entities"
+printf '<?xml version="1.0"?>\n<svg></svg>\n' > "$TMP/svg.xml"
+run --db "$DB" audit "$TMP/svg.xml"
+expect_rc "XML that is not nmap's fails" 1
+printf 'name,ip\nfoo,1.2.3.4\n' > "$TMP/nomac.csv"
+run --db "$DB" audit "$TMP/nomac.csv"
+expect_rc "a CSV without a MAC column fails" 1
+expect_err "and suggests --mac-col" "--mac-col"
+printf 'name,hw\nfoo,44:19:b6:00:00:01\n' > "$TMP/hw.csv"
+run --db "$DB" --json audit --mac-col hw "$TMP/hw.csv"
+got=$(json_get "d['devices'][0]['match_id']")
+[ "$got" = "hikvision" ] && pass "--mac-col names the MAC column" || fail "--mac-col" "$got"
+head -c 3000 /dev/urandom > "$TMP/noise.bin"
+run --db "$DB" audit --input-format neigh "$TMP/noise.bin"
+expect_rc "random bytes as ip neigh: warnings, no crash" 0
+run --db "$DB" audit --input-format dhcpd "$TMP/noise.bin"
+expect_rc "random bytes as a lease file: warnings, no crash" 0

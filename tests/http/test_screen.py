@@ -1,0 +1,172 @@
+#!/usr/bin/env python3
+"""HTTP tests of screening on the web: POST /api/v1/screen gives what
+`tiemap screen --format json` prints, from CSV, JSON and form bodies; the
+/screen page (form, report, CSV download) escapes what it is sent; limits;
+uploads are neither cached nor logged.  One TAP line per check.
+
+$TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+TIEMAP = os.environ.get("TIEMAP", os.path.join(ROOT, "tiemap"))
+SEED = os.path.join(ROOT, "data", "seed")
+TMP = tempfile.mkdtemp(prefix="tiemap-http-screen-")
+DB = os.path.join(TMP, "demo.db")
+failures = 0
+
+LIST = ("Security Name,Country\n"
+        "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD-A,CN\n"
+        "海康威視,\n"
+        "ZHEJIANG DAHUA TECHNOLOGY-A,CN\n"
+        "Tencent Holdings Ltd,CN\n"
+        "<script>alert(1)</script> Secret Holding 7731,\n")
+
+
+def ok(cond, name, detail=""):
+    global failures
+    if not cond:
+        failures += 1
+    print(("ok - " if cond else "not ok - ") + name)
+    if not cond and detail:
+        for line in str(detail).splitlines()[:12]:
+            print("#   " + line)
+    sys.stdout.flush()
+    return cond
+
+
+class Server:
+    def __init__(self):
+        self.err_path = os.path.join(TMP, "serve.err")
+        self.err = open(self.err_path, "w+")
+        self.p = subprocess.Popen([TIEMAP, "--db", DB, "serve", "--listen", "127.0.0.1:0", "--rate", "0"],
+                                  stdout=subprocess.PIPE, stderr=self.err, text=True)
+        m = re.search(r"http://127\.0\.0\.1:(\d+)/", self.p.stdout.readline())
+        if not m:
+            raise SystemExit("not ok - server did not start")
+        self.port = int(m.group(1))
+
+    def request(self, path, method="GET", headers=None, body=None):
+        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
+        c.request(method, path, body=body, headers=headers or {})
+        r = c.getresponse()
+        data = r.read()
+        c.close()
+        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
+
+    def stop(self):
+        self.p.send_signal(signal.SIGTERM)
+        try:
+            rc = self.p.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            self.p.kill()
+            rc = -1
+        self.err.seek(0)
+        return rc, self.err.read()
+
+
+def multipart(fields, files):
+    b = "tiemapboundary7MA4YWxkTrZu0gW"
+    out = []
+    for k, v in fields.items():
+        out.append(f"--{b}\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n".encode())
+    for k, (fn, data) in files.items():
+        out.append(f"--{b}\r\nContent-Disposition: form-data; name=\"{k}\"; filename=\"{fn}\"\r\n"
+                   f"Content-Type: text/csv\r\n\r\n".encode() + data + b"\r\n")
+    out.append(f"--{b}--\r\n".encode())
+    return b"".join(out), f"multipart/form-data; boundary={b}"
+
+
+def strip(report):
+    report["summary"].pop("seconds", None)
+    return report
+
+
+def main():
+    r = subprocess.run([TIEMAP, "--db", DB, "--quiet", "import"] +
+                       sorted(os.path.join(SEED, f) for f in os.listdir(SEED) if f.endswith(".jsonl")),
+                       capture_output=True)
+    if r.returncode:
+        print("not ok - seed import")
+        return 1
+    listfile = os.path.join(TMP, "list.csv")
+    with open(listfile, "w", encoding="utf-8") as f:
+        f.write(LIST)
+    cli = subprocess.run([TIEMAP, "--db", DB, "--quiet", "screen", "--format", "json", "--tags", "surveillance",
+                          listfile], capture_output=True)
+    want = strip(json.loads(cli.stdout))
+    srv = Server()
+    try:
+        s, h, d = srv.request("/api/v1/screen?tags=surveillance", "POST", {"Content-Type": "text/csv"},
+                              LIST.encode())
+        got = strip(json.loads(d)) if s == 200 else None
+        ok(s == 200 and got == want, "POST /api/v1/screen with CSV answers what `screen --format json` prints",
+           f"{s} {d[:300]!r}")
+        ok(h.get("cache-control") == "no-store" and "etag" not in h, "a screening answer is not cached", h)
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "application/json"},
+                              json.dumps({"rows": [{"name": "海康威视"}, {"name": "Dahua", "country": "CN"}, "Huawei",
+                                                   {"ident": "XX"}], "tags": ["surveillance"], "hops": 1}).encode())
+        got = json.loads(d) if s == 200 else {}
+        ok(s == 200 and [(r["match"] or {}).get("id") for r in got["rows"]] == ["hikvision", "dahua", "huawei", None]
+           and got["summary"]["hops"] == 1 and got["rows"][0]["flags"] == ["surveillance"],
+           "POST /api/v1/screen with JSON rows and options", d[:300])
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "application/json"},
+                              json.dumps({"csv": LIST, "threshold": 0.99}).encode())
+        ok(s == 200 and json.loads(d)["summary"]["threshold"] == 0.99, "JSON {\"csv\":…} with a threshold", d[:200])
+        s, h, d = srv.request("/api/v1/screen", "GET")
+        ok(s == 405 and json.loads(d)["error"]["code"] == "method_not_allowed", "GET /api/v1/screen is 405 with advice")
+        s, h, d = srv.request("/api/v1/screen?threshold=2", "POST", {"Content-Type": "text/csv"}, LIST.encode())
+        ok(s == 400, "a threshold out of range is 400", d[:200])
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "application/json"}, b"{not json")
+        ok(s == 400, "a body that is not JSON is 400", d[:200])
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/csv"}, b"")
+        ok(s == 400, "an empty list is 400", d[:200])
+        many = "name\n" + "".join(f"Company {i}\n" for i in range(5001))
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/csv"}, many.encode())
+        ok(s == 413 and json.loads(d)["error"]["code"] == "too_many_rows", "more than 5,000 rows is 413", d[:200])
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/csv"}, b"name\n" + b"x" * (5 << 20))
+        ok(s == 413, "a body over 4 MB is 413", s)
+        bad = b"name\nHikvision\ncaf\xe9\n\"never closed\n"
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/csv"}, bad)
+        rows = json.loads(d)["rows"] if s == 200 else []
+        ok(s == 200 and rows[0]["match"]["id"] == "hikvision" and "UTF-8" in rows[1].get("error", "")
+           and "never closed" in rows[2].get("error", ""), "unreadable rows are reported, the rest screened", d[:300])
+
+        # the page
+        s, h, d = srv.request("/screen")
+        page = d.decode()
+        ok(s == 200 and 'method="post"' in page and 'enctype="multipart/form-data"' in page and 'type="file"' in page,
+           "GET /screen shows the upload form")
+        body, ctype = multipart({"tags": "surveillance", "format": "html"}, {"file": ("list.csv", LIST.encode())})
+        s, h, d = srv.request("/screen", "POST", {"Content-Type": ctype}, body)
+        page = d.decode()
+        ok(s == 200 and page.count('<tr class="flagged">') == 3 and "/entities/hikvision" in page and
+           "&lt;script&gt;" in page and "<script>alert" not in page,
+           "POST /screen with a file: the report, flagged rows marked, input escaped", page[:400])
+        ok("owned by" in page and 'href="#' in page, "the page shows evidence with numbered sources")
+        body, ctype = multipart({"format": "csv"}, {"file": ("list.csv", LIST.encode())})
+        s, h, d = srv.request("/screen", "POST", {"Content-Type": ctype}, body)
+        ok(s == 200 and h.get("content-type", "").startswith("text/csv") and
+           d.decode().startswith("line,input,ident,country,match_id"), "format=csv downloads the report as CSV")
+        form = "list=" + LIST.replace("\n", "%0A").replace(",", "%2C").replace(" ", "+") + "&format=html"
+        s, h, d = srv.request("/screen?lang=zh", "POST", {"Content-Type": "application/x-www-form-urlencoded"},
+                              form.encode())
+        page = d.decode()
+        ok(s == 200 and "名单筛查" in page and "/entities/dahua" in page, "a pasted list (urlencoded), in Chinese")
+    finally:
+        rc, log = srv.stop()
+    ok("Secret Holding 7731" not in log and "Tencent" not in log and "POST /screen" in log,
+       "the access log names the route, never what was uploaded", log[-400:])
+    ok(rc == 0 and "Sanitizer" not in log, "the server stops cleanly", log[-400:])
+    print(f"# {failures} failed")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,493 @@
+/*
+ * Unit tests of src/match: the similarity measures against published
+ * values, identifier checks, the lexicon, the listing-noise cutter, the
+ * typo index, and the matcher and flagger on a small graph built here.
+ * Most are tables of input and expected output side by side.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph/graph.h"
+#include "io/io.h"
+#include "match/match_internal.h"
+#include "match/screen.h"
+#include "text/text.h"
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+static void test_jaro_winkler(void **state)
+{
+	(void)state;
+	/* Winkler's own examples, and code points rather than bytes */
+	static const struct {
+		const char *a, *b;
+		double want;
+	} cases[] = {
+		{ "MARTHA", "MARHTA", 0.961 },  { "DWAYNE", "DUANE", 0.840 }, { "DIXON", "DICKSONX", 0.813 },
+		{ "hikvision", "hikvision", 1.0 }, { "", "", 1.0 },           { "abc", "", 0.0 },
+		{ "海康威视", "海康威视", 1.0 },   { "海康威视", "大华股份", 0.0 },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		double got = tm_match_jaro_winkler(cases[i].a, cases[i].b);
+		if (fabs(got - cases[i].want) > 0.0015)
+			fail_msg("jw('%s','%s') = %.4f, wanted %.3f", cases[i].a, cases[i].b, got, cases[i].want);
+	}
+	/* a multi-byte character is one position, not three */
+	double cjk = tm_match_jaro_winkler("海康威视数字", "海康威视数");
+	double latin = tm_match_jaro_winkler("abcdef", "abcde");
+	assert_true(fabs(cjk - latin) < 1e-9);
+}
+
+static void test_token_set_ratio(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *a, *b;
+		double want;
+	} cases[] = {
+		/* fuzzywuzzy's documented example gives 100 */
+		{ "fuzzy was a bear", "fuzzy fuzzy was a bear", 1.0 },
+		{ "hikvision", "hangzhou hikvision", 1.0 },
+		{ "dahua technology", "technology dahua", 1.0 },
+		{ "abc", "xyz", 0.0 },
+		{ "", "abc", 0.0 },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		double got = tm_match_token_set_ratio(cases[i].a, cases[i].b);
+		if (fabs(got - cases[i].want) > 0.001)
+			fail_msg("tsr('%s','%s') = %.4f, wanted %.3f", cases[i].a, cases[i].b, got, cases[i].want);
+	}
+	double part = tm_match_token_set_ratio("china railway construction", "china railway engineering");
+	assert_true(part > 0.5 && part < 0.9);
+}
+
+static void test_identifiers(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s, *shape;
+		int valid;
+	} cases[] = {
+		{ "US0378331005", "isin", 1 },	       /* the ISIN of the standard's examples */
+		{ "US0378331006", "isin", 0 },	       /* last digit changed */
+		{ "AU0000XVGZA3", "isin", 1 },	       /* letters inside */
+		{ "CNE100000PM8", "isin", 1 },
+		{ "US037833100", NULL, 0 },	       /* too short */
+		{ "529900T8BM49AURSDO55", "lei", 1 },  /* ISO 17442's example */
+		{ "529900T8BM49AURSDO56", "lei", 0 },
+		{ "HWUPKR0MPOU8FGXBT394", "lei", 1 },
+		{ "91330000733796106P", "uscc", 1 },   /* GB 32100 */
+		{ "91330000733796106Q", "uscc", 0 },
+		{ "9133000073379610IP", NULL, 0 },     /* I is not in the alphabet */
+		{ "002415", NULL, 0 },		       /* a ticker */
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		const char *shape = tm_match_ident_shape(cases[i].s);
+		if ((shape == NULL) != (cases[i].shape == NULL) || (shape && strcmp(shape, cases[i].shape)))
+			fail_msg("shape of '%s' is %s", cases[i].s, shape ? shape : "none");
+		int valid = tm_match_isin_valid(cases[i].s) || tm_match_lei_valid(cases[i].s) ||
+			    tm_match_uscc_valid(cases[i].s);
+		if (valid != cases[i].valid)
+			fail_msg("'%s' valid = %d", cases[i].s, valid);
+	}
+}
+
+static void test_countries(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "CN", "CN" }, { "chn", "CN" }, { "China", "CN" }, { "中国", "CN" }, { " PRC ", "CN" },
+		{ "Israel", "IL" }, { "USA", "US" }, { "zz", "ZZ" }, { "Atlantis", "" }, { "", "" },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		char out[3];
+		tm_match_country_code(cases[i].in, out);
+		if (strcmp(out, cases[i].want))
+			fail_msg("country '%s' gave '%s', wanted '%s'", cases[i].in, out, cases[i].want);
+	}
+}
+
+static void test_strip_listing(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *in, *want;
+	} cases[] = {
+		{ "hangzhou hikvision digital technology co ltd a", "hangzhou hikvision digital technology co ltd" },
+		{ "alibaba group holding sp adr", "alibaba group holding" },
+		{ "xiaomi corp class b", "xiaomi corp" },
+		{ "apple inc com", "apple inc" },
+		{ "jd com inc adr", "jd com inc" },
+		{ "the new york times co", "new york times co" },
+		{ "a", "a" },		/* the last word stays */
+		{ "adr", "adr" },
+		{ "bank of china ltd h", "bank of china ltd" },
+		{ "unit", "unit" },
+		{ "zensys labs s a", "zensys labs s a" },	/* S.A. is a legal form, not class A */
+		{ "orinova labs s p a", "orinova labs s p a" },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		char *got = tm_match_strip_listing(cases[i].in);
+		if (strcmp(got, cases[i].want))
+			fail_msg("strip('%s') = '%s', wanted '%s'", cases[i].in, got, cases[i].want);
+		free(got);
+	}
+}
+
+static void test_lexicon(void **state)
+{
+	(void)state;
+	assert_true(tm_lex_sorted());
+	assert_string_equal(tm_lex_expand("tech", 4), "technology");
+	assert_string_equal(tm_lex_expand("intl", 4), "international");
+	assert_null(tm_lex_expand("hikvision", 9));
+	assert_true(tm_lex_weight("technology", 10) < 0.5);
+	assert_true(tm_lex_weight("hangzhou", 8) < 0.5);
+	assert_true(tm_lex_weight("hikvision", 9) >= 1.0);
+	assert_true(tm_lex_weight("集", strlen("集")) < 0.5);
+	assert_true(tm_lex_weight("康", strlen("康")) >= 1.0);
+	assert_true(tm_lex_org_kind("company"));
+	assert_false(tm_lex_org_kind("product"));
+}
+
+/* ---- a small graph ---- */
+
+static const char graph_jsonl[] =
+	"{\"type\":\"source\",\"id\":\"s\",\"title\":\"T\"}\n"
+	"{\"type\":\"entity\",\"id\":\"hikvision\",\"kind\":\"company\",\"country\":\"CN\",\"names\":["
+	"{\"text\":\"Hikvision\",\"lang\":\"en\",\"primary\":true},"
+	"{\"text\":\"Hangzhou Hikvision Digital Technology Co.,Ltd.\",\"lang\":\"en\"},"
+	"{\"text\":\"海康威视\",\"lang\":\"zh-Hans\",\"primary\":true}],"
+	"\"tags\":[\"surveillance\"],"
+	"\"identifiers\":[{\"scheme\":\"isin\",\"value\":\"CNE100000PM8\"},{\"scheme\":\"ticker\",\"value\":\"002415\"}],"
+	"\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"cetc\",\"kind\":\"company\",\"country\":\"CN\",\"names\":["
+	"{\"text\":\"China Electronics Technology Group Corporation\",\"lang\":\"en\",\"primary\":true},"
+	"{\"text\":\"中国电子科技集团公司\",\"lang\":\"zh-Hans\",\"primary\":true}],"
+	"\"tags\":[\"military\"],\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"ijop\",\"kind\":\"system\",\"country\":\"CN\",\"names\":["
+	"{\"text\":\"Integrated Joint Operations Platform\",\"lang\":\"en\",\"primary\":true}],"
+	"\"tags\":[\"xinjiang\"],\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"hik-cameras\",\"kind\":\"product\",\"names\":["
+	"{\"text\":\"Hikvision cameras\",\"lang\":\"en\",\"primary\":true}],\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"china\",\"kind\":\"country\",\"names\":["
+	"{\"text\":\"China\",\"lang\":\"en\",\"primary\":true}],\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"xj-police\",\"kind\":\"police\",\"names\":["
+	"{\"text\":\"Xinjiang Public Security\",\"lang\":\"en\",\"primary\":true}],\"tags\":[\"police\"],"
+	"\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"dahua\",\"kind\":\"company\",\"country\":\"CN\",\"names\":["
+	"{\"text\":\"Zhejiang Dahua Technology Co., Ltd.\",\"lang\":\"en\",\"primary\":true},"
+	"{\"text\":\"Dahua\",\"lang\":\"en\"}],\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"acme\",\"kind\":\"company\",\"country\":\"US\",\"names\":["
+	"{\"text\":\"Acme Surveillance Supplies\",\"lang\":\"en\",\"primary\":true}],\"sources\":[\"s\"]}\n"
+	"{\"type\":\"relation\",\"subject\":\"cetc\",\"predicate\":\"owns\",\"object\":\"hikvision\",\"sources\":[\"s\"]}\n"
+	"{\"type\":\"relation\",\"subject\":\"cetc\",\"predicate\":\"built\",\"object\":\"ijop\",\"sources\":[\"s\"]}\n"
+	"{\"type\":\"relation\",\"subject\":\"hikvision\",\"predicate\":\"developed\",\"object\":\"hik-cameras\",\"sources\":[\"s\"]}\n"
+	"{\"type\":\"relation\",\"subject\":\"dahua\",\"predicate\":\"sells_in\",\"object\":\"china\",\"sources\":[\"s\"]}\n"
+	"{\"type\":\"relation\",\"subject\":\"xj-police\",\"predicate\":\"located_in\",\"object\":\"china\","
+	"\"sources\":[\"s\"]}\n"
+	"{\"type\":\"relation\",\"subject\":\"acme\",\"predicate\":\"supplies\",\"object\":\"hikvision\",\"sources\":[\"s\"]}\n";
+
+static tm_store *small_store(void)
+{
+	tm_store *st;
+	tm_err err = { 0 };
+	if (tm_store_open(":memory:", TM_STORE_CREATE, &st, &err))
+		fail_msg("open: %s", err.msg);
+	tm_import_report rep;
+	if (tm_import_buffer(st, "graph", graph_jsonl, sizeof(graph_jsonl) - 1, NULL, &rep, &err))
+		fail_msg("import: %s %s", err.msg, rep.errors.n ? rep.errors.v[0] : "");
+	tm_import_report_release(&rep);
+	return st;
+}
+
+/* The best match of a query, or NULL (owned). */
+static char *best(tm_matcher *m, const char *name, const char *ident, const char *country, tm_match_by *by,
+		  double *score)
+{
+	tm_match_query q = { name, ident, country };
+	tm_matches ms;
+	tm_err err = { 0 };
+	if (tm_match_query_run(m, &q, 3, &ms, &err))
+		fail_msg("query '%s': %s", name ? name : "", err.msg);
+	char *id = NULL;
+	if (ms.n && ms.v[0].score >= tm_matcher_threshold(m)) {
+		id = tm_xstrdup(ms.v[0].id);
+		if (by)
+			*by = ms.v[0].by;
+		if (score)
+			*score = ms.v[0].score;
+		assert_non_null(ms.v[0].explain);
+	}
+	tm_matches_release(&ms);
+	return id;
+}
+
+static void test_matcher(void **state)
+{
+	(void)state;
+	tm_store *st = small_store();
+	tm_matcher *m;
+	tm_err err = { 0 };
+	assert_int_equal(tm_matcher_new(st, NULL, &m, &err), TM_OK);
+	static const struct {
+		const char *name, *ident, *country, *want;
+		tm_match_by by;
+	} cases[] = {
+		{ "Hikvision", NULL, NULL, "hikvision", TM_BY_EXACT },
+		{ "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD-A", NULL, NULL, "hikvision", TM_BY_EXACT },
+		{ "Hangzhou Hikvision Digital Technology", NULL, NULL, "hikvision", TM_BY_EXACT },
+		{ "Hikvision Co Ltd", NULL, NULL, "hikvision", TM_BY_LEGAL_FORM },
+		{ "海康威視", NULL, NULL, "hikvision", TM_BY_EXACT },
+		{ "hai kang wei shi", NULL, NULL, "hikvision", TM_BY_PINYIN },
+		{ "Hik Vision", NULL, NULL, "hikvision", TM_BY_SPACING },
+		{ "Hangzhou Hikvision Digital Tech", NULL, NULL, "hikvision", TM_BY_ABBREV },
+		{ "Hikvison", NULL, NULL, "hikvision", TM_BY_FUZZY },
+		{ "Dahau Technology", NULL, NULL, "dahua", TM_BY_FUZZY },
+		{ NULL, "CNE100000PM8", NULL, "hikvision", TM_BY_IDENT },
+		{ "something else", "002415.SZ", NULL, "hikvision", TM_BY_IDENT },
+		{ "CNE100000PM8", NULL, NULL, "hikvision", TM_BY_IDENT },
+		{ "China Electronics Corporation", NULL, NULL, NULL, TM_BY_NONE },
+		{ "Totally Unrelated Bakery", NULL, NULL, NULL, TM_BY_NONE },
+		{ "", NULL, NULL, NULL, TM_BY_NONE },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		tm_match_by by = TM_BY_NONE;
+		char *got = best(m, cases[i].name, cases[i].ident, cases[i].country, &by, NULL);
+		if ((got == NULL) != (cases[i].want == NULL) || (got && strcmp(got, cases[i].want)) ||
+		    (got && by != cases[i].by))
+			fail_msg("row %zu '%s': got %s by %s, wanted %s by %s", i, cases[i].name ? cases[i].name : "",
+				 got ? got : "none", tm_match_by_name(by), cases[i].want ? cases[i].want : "none",
+				 tm_match_by_name(cases[i].by));
+		free(got);
+	}
+	/* an ISIN with a wrong check digit is not looked up, and says so */
+	tm_match_query q = { NULL, "CNE100000PM9", NULL };
+	tm_matches ms;
+	assert_int_equal(tm_match_query_run(m, &q, 3, &ms, &err), TM_OK);
+	assert_int_equal(ms.n, 0);
+	assert_non_null(ms.warning);
+	assert_non_null(strstr(ms.warning, "check"));
+	tm_matches_release(&ms);
+	/* invalid UTF-8 is a warning, not a failure */
+	q = (tm_match_query){ "bad\xff", NULL, NULL };
+	assert_int_equal(tm_match_query_run(m, &q, 3, &ms, &err), TM_OK);
+	assert_non_null(ms.warning);
+	tm_matches_release(&ms);
+	/* a company is preferred to a product of the same name */
+	double company = 0;
+	char *id = best(m, "Hikvision cameras Co Ltd", NULL, NULL, NULL, &company);
+	free(id);
+	/* the country counts: the same name scores less for another country */
+	double cn = 0, us = 0;
+	free(best(m, "Hikvision Digital", NULL, "CN", NULL, &cn));
+	free(best(m, "Hikvision Digital", NULL, "US", NULL, &us));
+	assert_true(cn > us);
+	tm_matcher_free(m);
+	tm_store_close(st);
+}
+
+static void test_brute_force_agrees(void **state)
+{
+	(void)state;
+	tm_store *st = small_store();
+	tm_matcher *m;
+	tm_err err = { 0 };
+	assert_int_equal(tm_matcher_new(st, NULL, &m, &err), TM_OK);
+	static const char *const qs[] = {
+		"Hikvision", "HANGZHOU HIKVISION DIGITAL TECH-A", "海康威视", "Dahua", "Dahau Technology",
+		"China Electronics Technology Group", "Integrated Joint Operations", "Acme Supplies", "Nothing Here",
+	};
+	tm_match_query q[N(qs)];
+	tm_matches brute[N(qs)];
+	for (size_t i = 0; i < N(qs); i++)
+		q[i] = (tm_match_query){ qs[i], NULL, NULL };
+	assert_int_equal(tm_match_brute_force(m, q, N(qs), brute, &err), TM_OK);
+	for (size_t i = 0; i < N(qs); i++) {
+		tm_matches ms;
+		assert_int_equal(tm_match_query_run(m, &q[i], 1, &ms, &err), TM_OK);
+		/* the same match at the threshold, with the same score */
+		double t = tm_matcher_threshold(m);
+		int ma = ms.n && ms.v[0].score >= t, mb = brute[i].n && brute[i].v[0].score >= t;
+		const char *a = ma ? ms.v[0].id : "-", *b = mb ? brute[i].v[0].id : "-";
+		if (strcmp(a, b) || (ma && fabs(ms.v[0].score - brute[i].v[0].score) > 1e-9))
+			fail_msg("'%s': index %s, scan %s", qs[i], a, b);
+		tm_matches_release(&ms);
+		tm_matches_release(&brute[i]);
+	}
+	tm_matcher_free(m);
+	tm_store_close(st);
+}
+
+static void test_vocab(void **state)
+{
+	(void)state;
+	tm_store *st = small_store();
+	tm_match_vocab *v;
+	tm_err err = { 0 };
+	assert_int_equal(tm_match_vocab_build(st, &v, &err), TM_OK);
+	assert_true(tm_match_vocab_size(v) > 5);
+	assert_int_equal(tm_match_vocab_has(v, "hikvision", 9), 1);
+	assert_int_equal(tm_match_vocab_has(v, "hikvison", 8), 0);
+	assert_int_equal(tm_match_vocab_has(v, "co", 2), -1);
+	static const struct {
+		const char *typo, *want;
+	} cases[] = {
+		{ "hikvison", "hikvision" },   /* a letter missing */
+		{ "hikvisiion", "hikvision" }, /* one too many */
+		{ "hikvusion", "hikvision" },  /* one changed */
+		{ "hkivision", "hikvision" },  /* two swapped, at the start */
+		{ "dahau", "dahua" },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		const char *out[3];
+		size_t n = tm_match_vocab_suggest(v, cases[i].typo, strlen(cases[i].typo), out, 3);
+		if (!n || strcmp(out[0], cases[i].want))
+			fail_msg("'%s' suggested %s", cases[i].typo, n ? out[0] : "nothing");
+	}
+	const char *out[3];
+	assert_int_equal(tm_match_vocab_suggest(v, "hikvision", 9, out, 3), 0);
+	assert_int_equal(tm_match_vocab_suggest(v, "zzzzzzzz", 8, out, 3), 0);
+	tm_match_vocab_free(v);
+	tm_store_close(st);
+}
+
+static tm_node node_of(tm_store *st, const char *id)
+{
+	tm_ekey k;
+	tm_err err = { 0 };
+	if (tm_store_ekey(st, id, &k, &err))
+		fail_msg("%s", err.msg);
+	return (tm_node)k;
+}
+
+static void test_flags(void **state)
+{
+	(void)state;
+	tm_store *st = small_store();
+	tm_graph *g;
+	tm_err err = { 0 };
+	assert_int_equal(tm_graph_load(st, &g, &err), TM_OK);
+	const char *tags[] = { "surveillance", "military", "xinjiang", "police" };
+	tm_flagger *f;
+	assert_int_equal(tm_flagger_new(st, g, tags, 4, 2, &f, &err), TM_OK);
+	tm_flags fl;
+	/* hikvision: surveillance itself; military through its owner first;
+	 * xinjiang two hops away (owner cetc built ijop) */
+	assert_int_equal(tm_flagger_check(f, node_of(st, "hikvision"), &fl, &err), TM_OK);
+	assert_int_equal(fl.tags.n, 3);
+	assert_string_equal(fl.tags.v[0], "surveillance");
+	assert_int_equal(fl.dist[0], 0);
+	assert_string_equal(fl.tags.v[1], "military");
+	assert_int_equal(fl.dist[1], 1);
+	assert_int_equal(fl.owner[1], 1);
+	assert_int_equal(fl.via[1], node_of(st, "cetc"));
+	assert_string_equal(fl.tags.v[2], "xinjiang");
+	assert_int_equal(fl.dist[2], 2);
+	assert_int_equal(fl.via[2], node_of(st, "ijop"));
+	assert_true(fl.n_steps >= 2);
+	assert_int_equal(fl.steps[0].from, node_of(st, "hikvision"));
+	assert_int_equal(fl.steps[0].to, node_of(st, "cetc"));
+	assert_string_equal(tm_predicates[fl.steps[0].predicate].id, "owns");
+	assert_int_equal(fl.steps[0].forward, 0);
+	tm_flags_release(&fl);
+	/* dahua reaches the police only through a country: no flag */
+	assert_int_equal(tm_flagger_check(f, node_of(st, "dahua"), &fl, &err), TM_OK);
+	assert_int_equal(fl.tags.n, 0);
+	tm_flags_release(&fl);
+	/* acme supplies hikvision: surveillance at one hop */
+	assert_int_equal(tm_flagger_check(f, node_of(st, "acme"), &fl, &err), TM_OK);
+	assert_true(fl.tags.n >= 1);
+	assert_string_equal(fl.tags.v[0], "surveillance");
+	assert_int_equal(fl.dist[0], 1);
+	assert_int_equal(fl.owner[0], 0);
+	tm_flags_release(&fl);
+	tm_flagger_free(f);
+	/* with 0 hops only the entity's own tags count */
+	assert_int_equal(tm_flagger_new(st, g, tags, 4, 0, &f, &err), TM_OK);
+	assert_int_equal(tm_flagger_check(f, node_of(st, "acme"), &fl, &err), TM_OK);
+	assert_int_equal(fl.tags.n, 0);
+	tm_flags_release(&fl);
+	tm_flagger_free(f);
+	tm_graph_free(g);
+	tm_store_close(st);
+}
+
+static void test_screen_report(void **state)
+{
+	(void)state;
+	tm_store *st = small_store();
+	tm_graph *g;
+	tm_err err = { 0 };
+	assert_int_equal(tm_graph_load(st, &g, &err), TM_OK);
+	const char *tags[] = { "military" };
+	tm_screen_in in[] = {
+		{ 2, "HIKVISION-A", NULL, "CN", NULL, NULL },
+		{ 3, "=cmd|' /C calc'!A0", NULL, NULL, NULL, NULL },
+		{ 4, NULL, NULL, NULL, "field 1 is not valid UTF-8", NULL },
+		{ 5, "<script>alert(1)</script>", NULL, NULL, NULL, NULL },
+	};
+	tm_screen_opts o = { 0, tags, 1, 2, g, 1, NULL, NULL, NULL, NULL };
+	tm_screen_report r;
+	assert_int_equal(tm_screen_run(st, in, N(in), &o, &r, &err), TM_OK);
+	assert_int_equal(r.n, 4);
+	assert_int_equal(r.matched, 1);
+	assert_int_equal(r.flagged, 1);
+	assert_int_equal(r.unreadable, 1);
+	json_t *j = tm_screen_report_json(st, &r);
+	json_t *row = json_array_get(json_object_get(j, "rows"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(row, "match"), "id")), "hikvision");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(row, "flags"), 0)), "military");
+	json_t *ev = json_array_get(json_object_get(row, "evidence"), 0);
+	assert_string_equal(json_string_value(json_object_get(ev, "from")), "hikvision");
+	assert_string_equal(json_string_value(json_object_get(ev, "predicate")), "owns");
+	assert_string_equal(json_string_value(json_object_get(ev, "to")), "cetc");
+	assert_int_equal(json_array_size(json_object_get(ev, "sources")), 1);
+	assert_true(json_is_null(json_object_get(json_array_get(json_object_get(j, "rows"), 1), "match")));
+	json_decref(j);
+	tm_buf b = TM_BUF_INIT;
+	tm_screen_report_csv(st, &r, &b);
+	assert_non_null(strstr(b.buf, "\"'=cmd|"));	/* a formula is defused */
+	tm_buf_reset(&b);
+	tm_screen_report_html(st, &r, &b);
+	assert_null(strstr(b.buf, "<script>"));
+	assert_non_null(strstr(b.buf, "&lt;script&gt;"));
+	tm_buf_reset(&b);
+	tm_screen_report_md(st, &r, &b);
+	assert_null(strstr(b.buf, "<script>"));
+	assert_non_null(strstr(b.buf, "cmd\\|"));
+	tm_buf_release(&b);
+	tm_screen_report_release(&r);
+	tm_graph_free(g);
+	tm_store_close(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_jaro_winkler),
+		cmocka_unit_test(test_token_set_ratio),
+		cmocka_unit_test(test_identifiers),
+		cmocka_unit_test(test_countries),
+		cmocka_unit_test(test_strip_listing),
+		cmocka_unit_test(test_lexicon),
+		cmocka_unit_test(test_matcher),
+		cmocka_unit_test(test_brute_force_agrees),
+		cmocka_unit_test(test_vocab),
+		cmocka_unit_test(test_flags),
+		cmocka_unit_test(test_screen_report),
+	};
+	int rc = cmocka_run_group_tests(tests, NULL, NULL);
+	tm_text_shutdown();
+	return rc;
+}
