@@ -215,6 +215,13 @@ int tm_strv_contains(const tm_strv *sv, const char *s)
 	return 0;
 }
 
+int tm_streq(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
 int tm_utf8_valid(const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;

@@ -109,6 +109,9 @@ void tm_strv_push_owned(tm_strv *sv, char *s); /* takes s */
 void tm_strv_release(tm_strv *sv);
 int tm_strv_contains(const tm_strv *sv, const char *s);
 
+/* 1 if a and b are both NULL or equal strings. */
+int tm_streq(const char *a, const char *b);
+
 /* 1 if [s, s+n) is well-formed UTF-8 with no NUL byte, else 0. */
 int tm_utf8_valid(const char *s, size_t n);
 

@@ -122,6 +122,17 @@ void tm_cites_push(tm_cites *c, const char *source, const char *quote, const cha
 	ct->page = tm_xstrdup(page);
 }
 
+int tm_cites_equal(const tm_cites *a, const tm_cites *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!tm_streq(a->v[i].source, b->v[i].source) || !tm_streq(a->v[i].quote, b->v[i].quote) ||
+		    !tm_streq(a->v[i].page, b->v[i].page))
+			return 0;
+	return 1;
+}
+
 void tm_cites_release(tm_cites *c)
 {
 	for (size_t i = 0; i < c->n; i++) {

@@ -83,6 +83,8 @@ void tm_entity_release(tm_entity *e);
 void tm_relation_release(tm_relation *r);
 void tm_cites_push(tm_cites *c, const char *source, const char *quote, const char *page);
 void tm_cites_release(tm_cites *c);
+/* 1 if a and b cite the same sources with the same quotes and pages, in order. */
+int tm_cites_equal(const tm_cites *a, const tm_cites *b);
 void tm_entity_add_name(tm_entity *e, const char *text, const char *lang, int primary);
 void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value);
 

@@ -30,22 +30,7 @@ static sqlite3_stmt *prep(tm_store *st, const char *sql, tm_err *err)
 	return s;
 }
 
-static tm_rc step_done(tm_store *st, sqlite3_stmt *s, tm_err *err, const char *what)
-{
-	tm_rc rc = sqlite3_step(s) == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, what);
-	sqlite3_reset(s);
-	return rc;
-}
 
-/* Row id of a slug through a cached look-up statement; 0 when absent. */
-static int64_t rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug)
-{
-	sqlite3_stmt *s = tm_store_stmt(st, id);
-	tm_store_bind_text(s, 1, slug);
-	int64_t r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_reset(s);
-	return r;
-}
 
 static int64_t slug_row(tm_store *st, const char *table_sql, const char *slug)
 {
@@ -68,22 +53,16 @@ static void bind_double_or_null(sqlite3_stmt *s, int i, int has, double v)
 
 /* ---- equality, so that putting an unchanged record writes nothing ---- */
 
-static int streq(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
 
 static int bitext_eq(const tm_bitext *a, const tm_bitext *b)
 {
-	return streq(a->en, b->en) && streq(a->zh, b->zh);
+	return tm_streq(a->en, b->en) && tm_streq(a->zh, b->zh);
 }
 
 static int geo_eq(const tm_geo *a, const tm_geo *b)
 {
 	return a->has == b->has && (!a->has || (a->lat == b->lat && a->lon == b->lon)) &&
-	       streq(a->precision, b->precision);
+	       tm_streq(a->precision, b->precision);
 }
 
 static int parties_eq(const tm_parties *a, const tm_parties *b)
@@ -91,29 +70,19 @@ static int parties_eq(const tm_parties *a, const tm_parties *b)
 	if (a->n != b->n)
 		return 0;
 	for (size_t i = 0; i < a->n; i++)
-		if (!streq(a->v[i].entity, b->v[i].entity) || !bitext_eq(&a->v[i].text, &b->v[i].text))
+		if (!tm_streq(a->v[i].entity, b->v[i].entity) || !bitext_eq(&a->v[i].text, &b->v[i].text))
 			return 0;
 	return 1;
 }
 
-static int cites_eq(const tm_cites *a, const tm_cites *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (!streq(a->v[i].source, b->v[i].source) || !streq(a->v[i].quote, b->v[i].quote) ||
-		    !streq(a->v[i].page, b->v[i].page))
-			return 0;
-	return 1;
-}
 
 static int action_eq(const tm_action *a, const tm_action *b)
 {
-	return streq(a->id, b->id) && streq(a->date, b->date) && streq(a->kind, b->kind) &&
-	       bitext_eq(&a->place, &b->place) && streq(a->country, b->country) && geo_eq(&a->geo, &b->geo) &&
+	return tm_streq(a->id, b->id) && tm_streq(a->date, b->date) && tm_streq(a->kind, b->kind) &&
+	       bitext_eq(&a->place, &b->place) && tm_streq(a->country, b->country) && geo_eq(&a->geo, &b->geo) &&
 	       parties_eq(&a->actors, &b->actors) && parties_eq(&a->targets, &b->targets) &&
 	       bitext_eq(&a->title, &b->title) && bitext_eq(&a->summary, &b->summary) &&
-	       bitext_eq(&a->outcome, &b->outcome) && streq(a->note, b->note) && cites_eq(&a->cites, &b->cites);
+	       bitext_eq(&a->outcome, &b->outcome) && tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
 }
 
 static int site_eq(const tm_site *a, const tm_site *b)
@@ -121,50 +90,16 @@ static int site_eq(const tm_site *a, const tm_site *b)
 	if (a->tags.n != b->tags.n)
 		return 0;
 	for (size_t i = 0; i < a->tags.n; i++)
-		if (!streq(a->tags.v[i], b->tags.v[i]))
+		if (!tm_streq(a->tags.v[i], b->tags.v[i]))
 			return 0;
-	return streq(a->id, b->id) && streq(a->entity, b->entity) && streq(a->kind, b->kind) &&
-	       bitext_eq(&a->name, &b->name) && streq(a->address, b->address) && streq(a->city, b->city) &&
-	       streq(a->region, b->region) && streq(a->country, b->country) && geo_eq(&a->geo, &b->geo) &&
-	       streq(a->note, b->note) && cites_eq(&a->cites, &b->cites);
+	return tm_streq(a->id, b->id) && tm_streq(a->entity, b->entity) && tm_streq(a->kind, b->kind) &&
+	       bitext_eq(&a->name, &b->name) && tm_streq(a->address, b->address) && tm_streq(a->city, b->city) &&
+	       tm_streq(a->region, b->region) && tm_streq(a->country, b->country) && geo_eq(&a->geo, &b->geo) &&
+	       tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
 }
 
-/* ---- citations (the graph's table, claim kinds 2 and 3) ---- */
-
-static tm_rc load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm_err *err)
-{
-	sqlite3_stmt *s = tm_store_stmt(st, S_CITES_GET);
-	sqlite3_bind_int(s, 1, kind);
-	sqlite3_bind_int64(s, 2, claim);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		tm_cites_push(out, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
-			      (const char *)sqlite3_column_text(s, 2));
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "reading citations");
-}
-
-static tm_rc save_cites(tm_store *st, int kind, int64_t claim, const tm_cites *c, tm_err *err)
-{
-	sqlite3_stmt *s = tm_store_stmt(st, S_CITES_DEL);
-	sqlite3_bind_int(s, 1, kind);
-	sqlite3_bind_int64(s, 2, claim);
-	tm_rc rc = step_done(st, s, err, "deleting citations");
-	for (size_t i = 0; i < c->n && !rc; i++) {
-		int64_t src = rowid_of(st, S_SOURCE_ID, c->v[i].source);
-		if (!src)
-			return tm_fail(err, TM_ERR_NOTFOUND, "no source '%s'", c->v[i].source);
-		s = tm_store_stmt(st, S_CITE_INS);
-		sqlite3_bind_int(s, 1, kind);
-		sqlite3_bind_int64(s, 2, claim);
-		sqlite3_bind_int64(s, 3, (int64_t)i);
-		sqlite3_bind_int64(s, 4, src);
-		tm_store_bind_text(s, 5, c->v[i].quote);
-		tm_store_bind_text(s, 6, c->v[i].page);
-		rc = step_done(st, s, err, "writing citation");
-	}
-	return rc;
-}
+/* Citations go to the graph's table as claim kinds 2 (action) and 3 (site),
+ * through tm_store_load_cites()/tm_store_save_cites(). */
 
 /* ---- actions ---- */
 
@@ -244,7 +179,7 @@ static tm_rc action_from_row(tm_store *st, struct action_reader *r, sqlite3_stmt
 	tm_rc rc;
 	if ((rc = load_parties(st, r->actors, row, &a->actors, err)) ||
 	    (rc = load_parties(st, r->targets, row, &a->targets, err)) ||
-	    (rc = load_cites(st, CLAIM_ACTION, row, &a->cites, err)))
+	    (rc = tm_store_load_cites(st, CLAIM_ACTION, row, &a->cites, err)))
 		tm_action_release(a);
 	return rc;
 }
@@ -282,7 +217,7 @@ static tm_rc save_parties(tm_store *st, const char *table, int64_t row, const tm
 	if (!s)
 		return TM_ERR_DB;
 	sqlite3_bind_int64(s, 1, row);
-	tm_rc rc = step_done(st, s, err, "deleting action parties");
+	tm_rc rc = tm_store_step_done(st, s, err, "deleting action parties");
 	sqlite3_finalize(s);
 	if (rc || !p->n)
 		return rc;
@@ -293,7 +228,7 @@ static tm_rc save_parties(tm_store *st, const char *table, int64_t row, const tm
 		sqlite3_bind_int64(s, 1, row);
 		sqlite3_bind_int64(s, 2, (int64_t)i);
 		if (p->v[i].entity) {
-			int64_t e = rowid_of(st, S_ENTITY_ID, p->v[i].entity);
+			int64_t e = tm_store_rowid_of(st, S_ENTITY_ID, p->v[i].entity);
 			if (!e) {
 				rc = tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", p->v[i].entity);
 				break;
@@ -304,7 +239,7 @@ static tm_rc save_parties(tm_store *st, const char *table, int64_t row, const tm
 		}
 		tm_store_bind_text(s, 4, p->v[i].text.en);
 		tm_store_bind_text(s, 5, p->v[i].text.zh);
-		rc = step_done(st, s, err, "writing action party");
+		rc = tm_store_step_done(st, s, err, "writing action party");
 		sqlite3_clear_bindings(s);
 	}
 	sqlite3_finalize(s);
@@ -350,7 +285,7 @@ tm_rc tm_store_put_action(tm_store *st, const tm_action *a, tm_err *err)
 	tm_store_bind_text(s, 14, a->outcome.en);
 	tm_store_bind_text(s, 15, a->outcome.zh);
 	tm_store_bind_text(s, 16, a->note);
-	rc = step_done(st, s, err, "writing action");
+	rc = tm_store_step_done(st, s, err, "writing action");
 	sqlite3_finalize(s);
 	if (rc)
 		return rc;
@@ -360,7 +295,7 @@ tm_rc tm_store_put_action(tm_store *st, const tm_action *a, tm_err *err)
 	if ((rc = save_parties(st, "action_actors", row, &a->actors, err)) ||
 	    (rc = save_parties(st, "action_targets", row, &a->targets, err)))
 		return rc;
-	return save_cites(st, CLAIM_ACTION, row, &a->cites, err);
+	return tm_store_save_cites(st, CLAIM_ACTION, row, &a->cites, 0, err);
 }
 
 /* The WHERE clause of a filter; parameters are named so that each is bound
@@ -489,7 +424,7 @@ static tm_rc site_from_row(tm_store *st, sqlite3_stmt *tags, sqlite3_stmt *s, tm
 	while ((rc = sqlite3_step(tags)) == SQLITE_ROW)
 		tm_strv_push(&out->tags, (const char *)sqlite3_column_text(tags, 0));
 	sqlite3_reset(tags);
-	tm_rc r = rc == SQLITE_DONE ? load_cites(st, CLAIM_SITE, row, &out->cites, err) :
+	tm_rc r = rc == SQLITE_DONE ? tm_store_load_cites(st, CLAIM_SITE, row, &out->cites, err) :
 				      tm_store_db_fail(st, err, "reading site tags");
 	if (r)
 		tm_site_release(out);
@@ -533,7 +468,7 @@ tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 			return TM_OK;
 	}
 	int64_t entity = 0;
-	if (site->entity && !(entity = rowid_of(st, S_ENTITY_ID, site->entity)))
+	if (site->entity && !(entity = tm_store_rowid_of(st, S_ENTITY_ID, site->entity)))
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", site->entity);
 	sqlite3_stmt *s = prep(st,
 			       row ? "UPDATE sites SET entity=?2,kind=?3,name_en=?4,name_zh=?5,address=?6,city=?7,"
@@ -558,7 +493,7 @@ tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 	bind_double_or_null(s, 11, site->geo.has, site->geo.lon);
 	tm_store_bind_text(s, 12, site->geo.precision);
 	tm_store_bind_text(s, 13, site->note);
-	rc = step_done(st, s, err, "writing site");
+	rc = tm_store_step_done(st, s, err, "writing site");
 	sqlite3_finalize(s);
 	if (rc)
 		return rc;
@@ -572,7 +507,7 @@ tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 		if (!(s = prep(st, del[i], err)))
 			return TM_ERR_DB;
 		sqlite3_bind_int64(s, 1, row);
-		rc = step_done(st, s, err, "replacing site parts");
+		rc = tm_store_step_done(st, s, err, "replacing site parts");
 		sqlite3_finalize(s);
 	}
 	if (!rc && site->tags.n) {
@@ -582,7 +517,7 @@ tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 			sqlite3_bind_int64(s, 1, row);
 			sqlite3_bind_int64(s, 2, (int64_t)i);
 			tm_store_bind_text(s, 3, site->tags.v[i]);
-			rc = step_done(st, s, err, "writing site tag");
+			rc = tm_store_step_done(st, s, err, "writing site tag");
 		}
 		sqlite3_finalize(s);
 	}
@@ -593,10 +528,10 @@ tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 		sqlite3_bind_int64(s, 1, row);
 		sqlite3_bind_double(s, 2, site->geo.lat);
 		sqlite3_bind_double(s, 3, site->geo.lon);
-		rc = step_done(st, s, err, "indexing site");
+		rc = tm_store_step_done(st, s, err, "indexing site");
 		sqlite3_finalize(s);
 	}
-	return rc ? rc : save_cites(st, CLAIM_SITE, row, &site->cites, err);
+	return rc ? rc : tm_store_save_cites(st, CLAIM_SITE, row, &site->cites, 0, err);
 }
 
 /* The filter as SQL over `s` (sites) and `e` (its entity).  Kinds are bound

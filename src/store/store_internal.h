@@ -44,6 +44,17 @@ tm_rc tm_store_exec(tm_store *st, const char *sql, tm_err *err);
  * 0 to go on, > 0 to stop, < 0 to fail with err as fn set it. */
 tm_rc tm_store_each_row(tm_store *st, const char *sql, const char *bind1, int (*fn)(void *ctx, sqlite3_stmt *s),
 			void *ctx, tm_err *err);
+/* Row id of a slug through a cached look-up statement (S_ENTITY_ID,
+ * S_SOURCE_ID); 0 when absent. */
+int64_t tm_store_rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug);
+/* Step a write statement to completion and reset it. */
+tm_rc tm_store_step_done(tm_store *st, sqlite3_stmt *s, tm_err *err, const char *what);
+/* The citations of claim (claim_kind: 0 entity, 1 relation, 2 action, 3 site),
+ * appended to out. */
+tm_rc tm_store_load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm_err *err);
+/* Replace the citations of a claim; fresh: the claim was just inserted, so it
+ * has none to delete. */
+tm_rc tm_store_save_cites(tm_store *st, int kind, int64_t claim, const tm_cites *c, int fresh, tm_err *err);
 /* Mark the open transaction as having written (bumps data_version at commit). */
 #define TM_STORE_DIRTY(st) ((st)->dirty = 1)
 

@@ -261,7 +261,7 @@ int64_t tm_store_data_version(tm_store *st)
 }
 
 /* Row id of a slug through the given look-up statement; 0 when absent. */
-static int64_t rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug)
+int64_t tm_store_rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, id);
 	tm_store_bind_text(s, 1, slug);
@@ -272,17 +272,17 @@ static int64_t rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug)
 
 int tm_store_has_entity(tm_store *st, const char *id)
 {
-	return rowid_of(st, S_ENTITY_ID, id) != 0;
+	return tm_store_rowid_of(st, S_ENTITY_ID, id) != 0;
 }
 
 int tm_store_has_source(tm_store *st, const char *id)
 {
-	return rowid_of(st, S_SOURCE_ID, id) != 0;
+	return tm_store_rowid_of(st, S_SOURCE_ID, id) != 0;
 }
 
 tm_rc tm_store_ekey(tm_store *st, const char *id, tm_ekey *out, tm_err *err)
 {
-	*out = rowid_of(st, S_ENTITY_ID, id);
+	*out = tm_store_rowid_of(st, S_ENTITY_ID, id);
 	if (!*out)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", id);
 	return TM_OK;
@@ -301,47 +301,31 @@ tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err)
 
 /* ---- records in and out ---- */
 
-static int streq(const char *a, const char *b)
-{
-	if (!a || !b)
-		return a == b;
-	return strcmp(a, b) == 0;
-}
 
-static int cites_equal(const tm_cites *a, const tm_cites *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (!streq(a->v[i].source, b->v[i].source) || !streq(a->v[i].quote, b->v[i].quote) ||
-		    !streq(a->v[i].page, b->v[i].page))
-			return 0;
-	return 1;
-}
 
 static int source_equal(const tm_source *a, const tm_source *b)
 {
-	return streq(a->id, b->id) && streq(a->title, b->title) && streq(a->author, b->author) &&
-	       streq(a->publisher, b->publisher) && streq(a->date, b->date) && streq(a->url, b->url) &&
-	       streq(a->lang, b->lang) && streq(a->note, b->note);
+	return tm_streq(a->id, b->id) && tm_streq(a->title, b->title) && tm_streq(a->author, b->author) &&
+	       tm_streq(a->publisher, b->publisher) && tm_streq(a->date, b->date) && tm_streq(a->url, b->url) &&
+	       tm_streq(a->lang, b->lang) && tm_streq(a->note, b->note);
 }
 
 static int entity_equal(const tm_entity *a, const tm_entity *b)
 {
-	if (!streq(a->id, b->id) || !streq(a->kind, b->kind) || !streq(a->country, b->country) ||
-	    !streq(a->start, b->start) || !streq(a->end, b->end) || !streq(a->desc_en, b->desc_en) ||
-	    !streq(a->desc_zh, b->desc_zh) || a->unsourced != b->unsourced || a->n_names != b->n_names ||
-	    a->tags.n != b->tags.n || a->n_idents != b->n_idents || !cites_equal(&a->cites, &b->cites))
+	if (!tm_streq(a->id, b->id) || !tm_streq(a->kind, b->kind) || !tm_streq(a->country, b->country) ||
+	    !tm_streq(a->start, b->start) || !tm_streq(a->end, b->end) || !tm_streq(a->desc_en, b->desc_en) ||
+	    !tm_streq(a->desc_zh, b->desc_zh) || a->unsourced != b->unsourced || a->n_names != b->n_names ||
+	    a->tags.n != b->tags.n || a->n_idents != b->n_idents || !tm_cites_equal(&a->cites, &b->cites))
 		return 0;
 	for (size_t i = 0; i < a->n_names; i++)
-		if (!streq(a->names[i].text, b->names[i].text) || !streq(a->names[i].lang, b->names[i].lang) ||
+		if (!tm_streq(a->names[i].text, b->names[i].text) || !tm_streq(a->names[i].lang, b->names[i].lang) ||
 		    !a->names[i].primary != !b->names[i].primary)
 			return 0;
 	for (size_t i = 0; i < a->tags.n; i++)
-		if (!streq(a->tags.v[i], b->tags.v[i]))
+		if (!tm_streq(a->tags.v[i], b->tags.v[i]))
 			return 0;
 	for (size_t i = 0; i < a->n_idents; i++)
-		if (!streq(a->idents[i].scheme, b->idents[i].scheme) || !streq(a->idents[i].value, b->idents[i].value))
+		if (!tm_streq(a->idents[i].scheme, b->idents[i].scheme) || !tm_streq(a->idents[i].value, b->idents[i].value))
 			return 0;
 	return 1;
 }
@@ -349,12 +333,12 @@ static int entity_equal(const tm_entity *a, const tm_entity *b)
 static int relation_equal(const tm_relation *a, const tm_relation *b)
 {
 	return a->has_amount == b->has_amount && (!a->has_amount || a->amount == b->amount) &&
-	       streq(a->currency, b->currency) && a->has_share == b->has_share &&
-	       (!a->has_share || a->share == b->share) && streq(a->note, b->note) && a->unsourced == b->unsourced &&
-	       cites_equal(&a->cites, &b->cites);
+	       tm_streq(a->currency, b->currency) && a->has_share == b->has_share &&
+	       (!a->has_share || a->share == b->share) && tm_streq(a->note, b->note) && a->unsourced == b->unsourced &&
+	       tm_cites_equal(&a->cites, &b->cites);
 }
 
-static tm_rc load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm_err *err)
+tm_rc tm_store_load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm_err *err)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_CITES_GET);
 	sqlite3_bind_int(s, 1, kind);
@@ -369,7 +353,7 @@ static tm_rc load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm
 
 /* Replace the citations of a claim; fresh: the claim was just inserted, so
  * it has none to delete (most claims of a large import). */
-static tm_rc save_cites(tm_store *st, int kind, int64_t claim, const tm_cites *c, int fresh, tm_err *err)
+tm_rc tm_store_save_cites(tm_store *st, int kind, int64_t claim, const tm_cites *c, int fresh, tm_err *err)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_CITES_DEL);
 	sqlite3_bind_int(s, 1, kind);
@@ -377,7 +361,7 @@ static tm_rc save_cites(tm_store *st, int kind, int64_t claim, const tm_cites *c
 	if (!fresh && sqlite3_step(s) != SQLITE_DONE)
 		return tm_store_db_fail(st, err, "deleting citations");
 	for (size_t i = 0; i < c->n; i++) {
-		int64_t src = rowid_of(st, S_SOURCE_ID, c->v[i].source);
+		int64_t src = tm_store_rowid_of(st, S_SOURCE_ID, c->v[i].source);
 		if (!src)
 			return tm_fail(err, TM_ERR_NOTFOUND, "no source '%s'", c->v[i].source);
 		s = tm_store_stmt(st, S_CITE_INS);
@@ -460,7 +444,7 @@ static tm_rc load_entity_parts(tm_store *st, int64_t row, tm_entity *e, tm_err *
 	while (sqlite3_step(s) == SQLITE_ROW)
 		tm_entity_add_ident(e, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
 	sqlite3_reset(s);
-	return load_cites(st, 0, row, &e->cites, err);
+	return tm_store_load_cites(st, 0, row, &e->cites, err);
 }
 
 /* Fill e from the current row of an S_ENTITY_ROW-shaped statement. */
@@ -507,18 +491,18 @@ tm_rc tm_store_get_entity(tm_store *st, const char *id, tm_entity *out, tm_err *
 	return r;
 }
 
-static tm_rc step_done(tm_store *st, sqlite3_stmt *s, tm_err *err, const char *what)
+tm_rc tm_store_step_done(tm_store *st, sqlite3_stmt *s, tm_err *err, const char *what)
 {
-	if (sqlite3_step(s) != SQLITE_DONE)
-		return tm_store_db_fail(st, err, what);
-	return TM_OK;
+	tm_rc rc = sqlite3_step(s) == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, what);
+	sqlite3_reset(s);
+	return rc;
 }
 
 static tm_rc del_by_entity(tm_store *st, enum tm_stmt_id id, int64_t row, tm_err *err)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, id);
 	sqlite3_bind_int64(s, 1, row);
-	return step_done(st, s, err, "deleting entity parts");
+	return tm_store_step_done(st, s, err, "deleting entity parts");
 }
 
 static tm_rc put_name_keys(tm_store *st, int64_t row, int64_t name_row, const char *text, tm_err *err)
@@ -545,14 +529,14 @@ static tm_rc put_name_keys(tm_store *st, int64_t row, int64_t name_row, const ch
 		tm_store_bind_text(s, 1, keys[i]);
 		sqlite3_bind_int64(s, 2, name_row);
 		sqlite3_bind_int64(s, 3, row);
-		rc = step_done(st, s, err, "writing name key");
+		rc = tm_store_step_done(st, s, err, "writing name key");
 	}
 	if (!rc) {
 		sqlite3_stmt *s = tm_store_stmt(st, S_FTS_INS);
 		sqlite3_bind_int64(s, 1, name_row);
 		tm_store_bind_text(s, 2, k.tokens);
 		tm_store_bind_text(s, 3, k.pinyin);
-		rc = step_done(st, s, err, "writing name index");
+		rc = tm_store_step_done(st, s, err, "writing name index");
 	}
 	free(compact_bare);
 	free(compact_norm);
@@ -564,7 +548,7 @@ static tm_rc put_name_keys(tm_store *st, int64_t row, int64_t name_row, const ch
 tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 {
 	tm_entity old;
-	int64_t row = rowid_of(st, S_ENTITY_ID, ent->id);
+	int64_t row = tm_store_rowid_of(st, S_ENTITY_ID, ent->id);
 	int fresh = 0;
 	tm_rc rc;
 	if (row) {
@@ -584,7 +568,7 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 	tm_store_bind_text(s, 6, ent->desc_en);
 	tm_store_bind_text(s, 7, ent->desc_zh);
 	sqlite3_bind_int(s, 8, ent->unsourced);
-	if ((rc = step_done(st, s, err, "writing entity")))
+	if ((rc = tm_store_step_done(st, s, err, "writing entity")))
 		return rc;
 	st->dirty = 1;
 	if (row) {
@@ -604,7 +588,7 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 		tm_store_bind_text(s, 3, ent->names[i].text);
 		tm_store_bind_text(s, 4, ent->names[i].lang);
 		sqlite3_bind_int(s, 5, ent->names[i].primary ? 1 : 0);
-		if ((rc = step_done(st, s, err, "writing name")))
+		if ((rc = tm_store_step_done(st, s, err, "writing name")))
 			return rc;
 		if ((rc = put_name_keys(st, row, sqlite3_last_insert_rowid(st->db), ent->names[i].text, err)))
 			return rc;
@@ -614,7 +598,7 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 		sqlite3_bind_int64(s, 1, row);
 		sqlite3_bind_int64(s, 2, (int64_t)i);
 		tm_store_bind_text(s, 3, ent->tags.v[i]);
-		if ((rc = step_done(st, s, err, "writing tag")))
+		if ((rc = tm_store_step_done(st, s, err, "writing tag")))
 			return rc;
 	}
 	for (size_t i = 0; i < ent->n_idents; i++) {
@@ -623,10 +607,10 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 		sqlite3_bind_int64(s, 2, (int64_t)i);
 		tm_store_bind_text(s, 3, ent->idents[i].scheme);
 		tm_store_bind_text(s, 4, ent->idents[i].value);
-		if ((rc = step_done(st, s, err, "writing identifier")))
+		if ((rc = tm_store_step_done(st, s, err, "writing identifier")))
 			return rc;
 	}
-	return save_cites(st, 0, row, &ent->cites, fresh, err);
+	return tm_store_save_cites(st, 0, row, &ent->cites, fresh, err);
 }
 
 static tm_rc relation_from_stmt(tm_store *st, sqlite3_stmt *s, int64_t *rel_id, tm_relation *r, tm_err *err)
@@ -669,7 +653,7 @@ tm_rc tm_store_get_relation(tm_store *st, int64_t rel_id, tm_relation *out, tm_e
 	int64_t id;
 	relation_from_stmt(st, s, &id, out, err);
 	sqlite3_reset(s);
-	tm_rc r = load_cites(st, 1, id, &out->cites, err);
+	tm_rc r = tm_store_load_cites(st, 1, id, &out->cites, err);
 	if (r)
 		tm_relation_release(out);
 	return r;
@@ -677,8 +661,8 @@ tm_rc tm_store_get_relation(tm_store *st, int64_t rel_id, tm_relation *out, tm_e
 
 tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 {
-	int64_t subj = rowid_of(st, S_ENTITY_ID, rel->subject);
-	int64_t obj = rowid_of(st, S_ENTITY_ID, rel->object);
+	int64_t subj = tm_store_rowid_of(st, S_ENTITY_ID, rel->subject);
+	int64_t obj = tm_store_rowid_of(st, S_ENTITY_ID, rel->object);
 	if (!subj)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", rel->subject);
 	if (!obj)
@@ -699,7 +683,7 @@ tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 	tm_store_bind_text(s, 9, rel->note);
 	sqlite3_bind_int(s, 10, rel->unsourced);
 	tm_rc rc;
-	if ((rc = step_done(st, s, err, "writing relation")))
+	if ((rc = tm_store_step_done(st, s, err, "writing relation")))
 		return rc;
 	int fresh = sqlite3_changes(st->db) == 1;
 	int64_t row = 0;
@@ -732,11 +716,11 @@ tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 			sqlite3_bind_double(s, 4, rel->share);
 		tm_store_bind_text(s, 5, rel->note);
 		sqlite3_bind_int(s, 6, rel->unsourced);
-		if ((rc = step_done(st, s, err, "writing relation")))
+		if ((rc = tm_store_step_done(st, s, err, "writing relation")))
 			return rc;
 	}
 	st->dirty = 1;
-	return save_cites(st, 1, row, &rel->cites, fresh, err);
+	return tm_store_save_cites(st, 1, row, &rel->cites, fresh, err);
 }
 
 /* ---- iteration ---- */
@@ -828,7 +812,7 @@ static int relation_row(void *p, sqlite3_stmt *s)
 	tm_relation r;
 	int64_t id;
 	relation_from_stmt(c->st, s, &id, &r, c->err);
-	if (load_cites(c->st, 1, id, &r.cites, c->err)) {
+	if (tm_store_load_cites(c->st, 1, id, &r.cites, c->err)) {
 		tm_relation_release(&r);
 		return -1;
 	}
@@ -1250,7 +1234,7 @@ tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *ou
 		return rc;
 	struct cands c = { 0 };
 	char *cb = tm_text_compact(k.bare), *cn = tm_text_compact(k.norm), *cp = tm_text_compact(k.pinyin);
-	int64_t by_id = rowid_of(st, S_ENTITY_ID, query);
+	int64_t by_id = tm_store_rowid_of(st, S_ENTITY_ID, query);
 	if (by_id)
 		cand_add(&c, by_id, 0, 1.0);
 	{
