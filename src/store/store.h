@@ -72,8 +72,10 @@ tm_rc tm_store_each_entity(tm_store *st, tm_entity_fn fn, void *ctx, tm_err *err
 tm_rc tm_store_each_relation(tm_store *st, tm_relation_fn fn, void *ctx, tm_err *err);
 /* Relations where id is the subject or the object. */
 tm_rc tm_store_entity_relations(tm_store *st, const char *id, tm_relation_fn fn, void *ctx, tm_err *err);
-/* The entities and relations that cite source_id (either fn may be NULL). */
-tm_rc tm_store_source_claims(tm_store *st, const char *source_id, tm_entity_fn efn,
+/* The entities and relations that cite source_id (either fn may be NULL),
+ * each sorted by name.  limit > 0: only the first limit+1 of each, by when
+ * they were added (one more than limit says there are more); 0: all. */
+tm_rc tm_store_source_claims(tm_store *st, const char *source_id, size_t limit, tm_entity_fn efn,
 			     tm_relation_fn rfn, void *ctx, tm_err *err);
 
 /* Search hits, best first. */

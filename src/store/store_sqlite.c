@@ -842,22 +842,38 @@ tm_rc tm_store_entity_relations(tm_store *st, const char *id, tm_relation_fn fn,
 			id, relation_row, &c, err);
 }
 
-tm_rc tm_store_source_claims(tm_store *st, const char *source_id, tm_entity_fn efn, tm_relation_fn rfn, void *ctx,
-			     tm_err *err)
+tm_rc tm_store_source_claims(tm_store *st, const char *source_id, size_t limit, tm_entity_fn efn, tm_relation_fn rfn,
+			     void *ctx, tm_err *err)
 {
+	/* A source may back a million claims (a registry dump).  The claims are
+	 * cut to the first limit+1 by row id inside the index on citations
+	 * (source, claim_kind, claim), so only those are joined and sorted:
+	 * the caller sees one more than limit when there are more. */
 	struct each_ctx c = { st, err, NULL, efn, rfn, ctx };
+	char cut[64];
+	if (limit)
+		snprintf(cut, sizeof(cut), " ORDER BY claim LIMIT %zu", limit + 1);
+	else
+		cut[0] = 0;
+	tm_buf sql = TM_BUF_INIT;
 	tm_rc rc = TM_OK;
-	if (efn)
-		rc = tm_store_each_row(st,
-			      "SELECT " ENTITY_COLS " FROM entities e WHERE e.id IN (SELECT claim FROM citations"
-			      " WHERE claim_kind=0 AND source=(SELECT id FROM sources WHERE slug=?)) ORDER BY e.slug",
-			      source_id, entity_row, &c, err);
-	if (!rc && rfn)
-		rc = tm_store_each_row(st,
-			      RELATION_SELECT " WHERE r.id IN (SELECT claim FROM citations WHERE claim_kind=1 AND"
-					      " source=(SELECT id FROM sources WHERE slug=?))"
-					      " ORDER BY s.slug, r.predicate, o.slug, r.start",
-			      source_id, relation_row, &c, err);
+	if (efn) {
+		tm_buf_addf(&sql,
+			    "SELECT " ENTITY_COLS " FROM entities e WHERE e.id IN (SELECT claim FROM citations"
+			    " WHERE source=(SELECT id FROM sources WHERE slug=?) AND claim_kind=0%s) ORDER BY e.slug",
+			    cut);
+		rc = tm_store_each_row(st, sql.buf, source_id, entity_row, &c, err);
+	}
+	if (!rc && rfn) {
+		tm_buf_reset(&sql);
+		tm_buf_addf(&sql,
+			    RELATION_SELECT " WHERE r.id IN (SELECT claim FROM citations WHERE"
+					    " source=(SELECT id FROM sources WHERE slug=?) AND claim_kind=1%s)"
+					    " ORDER BY s.slug, r.predicate, o.slug, r.start",
+			    cut);
+		rc = tm_store_each_row(st, sql.buf, source_id, relation_row, &c, err);
+	}
+	tm_buf_release(&sql);
 	return rc;
 }
 
@@ -986,8 +1002,12 @@ tm_rc tm_store_check(tm_store *st, int (*fn)(void *ctx, const tm_finding *f), vo
 		  "SELECT slug, title FROM sources s WHERE NOT EXISTS (SELECT 1 FROM citations WHERE source=s.id)"
 		  " ORDER BY slug" },
 		{ "isolated_entity",
+		  /* tied to nothing: no relation, and no action or site names it either */
 		  "SELECT slug, kind FROM entities e WHERE NOT EXISTS (SELECT 1 FROM relations WHERE subject=e.id)"
-		  " AND NOT EXISTS (SELECT 1 FROM relations WHERE object=e.id) ORDER BY slug" },
+		  " AND NOT EXISTS (SELECT 1 FROM relations WHERE object=e.id)"
+		  " AND NOT EXISTS (SELECT 1 FROM action_actors WHERE entity=e.id)"
+		  " AND NOT EXISTS (SELECT 1 FROM action_targets WHERE entity=e.id)"
+		  " AND NOT EXISTS (SELECT 1 FROM sites WHERE entity=e.id) ORDER BY slug" },
 		{ "duplicate_key",
 		  "SELECT group_concat(slug, ' '), 'shared match key \"'||key||'\"' FROM"
 		  " (SELECT DISTINCT k.key, e.slug FROM name_keys k JOIN entities e ON e.id=k.entity"

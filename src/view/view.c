@@ -463,7 +463,7 @@ tm_rc tm_view_source(tm_store *st, const char *id, size_t limit, json_t **out, t
 	if (rc)
 		return rc;
 	struct claims_ctx c = { st, json_array(), json_array(), limit, 0 };
-	rc = tm_store_source_claims(st, id, claim_entity, claim_relation, &c, err);
+	rc = tm_store_source_claims(st, id, limit, claim_entity, claim_relation, &c, err);
 	if (rc) {
 		json_decref(c.entities);
 		json_decref(c.relations);

@@ -18,6 +18,13 @@ if [ "$RC" -eq 0 ] && [ "$(json_get "sorted({s['id'] for s in d['sources']})")" 
 	pass "the protest records both accounts, each with its source (Black Press Media, the essay)"
 else fail "the protest records both accounts, each with its source"; fi
 
+# check: an entity named only by an action (ADI, the target of the Burnaby
+# protest) is tied to the campaign, not isolated; one tied to nothing is
+run --db "$DB" check
+if grep -q "isolated_entity *georgetown-university:" "$TMP/out" && ! grep -q "adi-global-distribution" "$TMP/out"; then
+	pass "check counts ties through actions: ADI is not isolated, an entity tied to nothing is"
+else fail "check counts ties through actions: ADI is not isolated, an entity tied to nothing is"; fi
+
 # ---- bad records: refused with FILE:LINE and reason, database unchanged ----
 while IFS='|' read -r name line reason; do
 	case "$name" in ''|'#'*) continue ;; esac

@@ -194,6 +194,11 @@ def api(srv):
     ok(all("subject_ref" in r and "label_zh" in r for r in d["relations"]),
        "sources/{id} relations carry labels and entity refs")
 
+    s, h, d1 = srv.get_json("/api/v1/sources/psan-2024?limit=1")
+    ok(s == 200 and len(d1["entities"]) == 1 and len(d1["relations"]) == 1 and d1["truncated"] is True
+       and not d["truncated"] and d1["entities"][0]["id"] in {e["id"] for e in d["entities"]},
+       "sources/{id}?limit=1 gives one claim of each kind and says more exist")
+
     s, h, body = srv.request("/api/v1/export.jsonl")
     c = cli("export")[1]
     lines = body.decode().splitlines()
