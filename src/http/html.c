@@ -179,6 +179,7 @@ void tm_page_begin(tm_req *req, const char *title)
 		"<li><a href=\"/path?%r\">%s</a></li>"
 		"<li><a href=\"/actions?%r\">%s</a></li>"
 		"<li><a href=\"/map?%r\">%s</a></li>"
+		"<li><a href=\"/screen?%r\">%s</a></li>"
 		"<li><a href=\"/api/v1\">%s</a></li>"
 		"</ul></nav>\n"
 		"<a class=\"lang-switch\" href=\"%s\" hreflang=\"%r\" lang=\"%r\">%s</a>\n"
@@ -193,7 +194,7 @@ void tm_page_begin(tm_req *req, const char *title)
 		zh ? "zh-Hans" : "en", title, T("site.title"), css ? css->hash : "", zh ? "en" : "zh-Hans", sw.buf,
 		T("nav.skip"), tm_page_lang_arg(req), T("nav.label"), tm_page_lang_arg(req), T("nav.home"),
 		tm_page_lang_arg(req), T("nav.path"), tm_page_lang_arg(req), T("nav.actions"), tm_page_lang_arg(req),
-		T("nav.map"), T("nav.api"), sw.buf, zh ? "en" : "zh-Hans",
+		T("nav.map"), tm_page_lang_arg(req), T("nav.screen"), T("nav.api"), sw.buf, zh ? "en" : "zh-Hans",
 		zh ? "en" : "zh-Hans", zh ? "English" : "中文", T("search.label"),
 		req->route && strcmp(req->route->pattern, "/search") == 0 && tm_req_arg(req, "q") ? tm_req_arg(req, "q") :
 												     "",

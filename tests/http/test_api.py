@@ -154,6 +154,11 @@ def main():
 def api(srv):
     s, h, d = srv.get_json("/api/v1")
     ok(s == 200 and "/api/v1/search?q=" in d["endpoints"], "GET /api/v1 lists the endpoints")
+    ok("POST /api/v1/screen" in d["endpoints"], "GET /api/v1 lists the screening endpoint")
+    s, h, page = srv.request("/?lang=zh")
+    page = page.decode()
+    ok(s == 200 and all('href="/%s?lang=zh"' % p in page for p in ("path", "actions", "map", "screen"))
+       and "名单筛查" in page, "the site navigation links every section, screening too, in the page's language")
 
     s, h, d = srv.get_json("/api/v1/search?q=" + q("海康"))
     ok(s == 200 and d["results"][0]["id"] == "hikvision", "search?q=海康 finds Hikvision first", d)
