@@ -121,7 +121,10 @@ def main():
                 '{"type":"entity","id":"acme-2","kind":"company","names":[{"text":"Acme Zeta","lang":"en"}],"sources":["t-src"]}\n')
     cli("--quiet", "import", extra)
 
+    if os.path.exists(DB + ".graph"):
+        os.unlink(DB + ".graph")
     srv = Server("--rate", "0", "--watch-seconds", "0.2")
+    ok(os.path.exists(DB + ".graph"), "serve saves the graph beside the database for the next process")
     try:
         api(srv)
         errors(srv)
