@@ -36,12 +36,6 @@ static void set_lang(json_t *o, const char *key, const char *lang, const char *v
 	json_object_set_new(b, lang, json_string(v));
 }
 
-static void set_str(json_t *o, const char *key, const char *v)
-{
-	if (v && *v)
-		json_object_set_new(o, key, json_string(v));
-}
-
 /* A target or an actor as typed: an entity when the text is an entity id or
  * exactly one entity's name, else free text in the language its script
  * says.  Prefix and fuzzy matches are not taken: a wrong entity is worse
@@ -192,7 +186,7 @@ static int interview(tm_cli *cli, json_t *o)
 		if (f->lang)
 			set_lang(o, f->key, f->lang, a);
 		else
-			set_str(o, f->key, a);
+			tm_json_set_str(o, f->key, a);
 		free(a);
 	}
 	if (!json_object_get(o, "lat")) {
@@ -206,7 +200,7 @@ static int interview(tm_cli *cli, json_t *o)
 		if (json_object_get(o, "lat") && !json_object_get(o, "geo_precision")) {
 			if (!(a = ask("what the point stands for (exact, street, city, region, country)", "city")))
 				return -1;
-			set_str(o, "geo_precision", a);
+			tm_json_set_str(o, "geo_precision", a);
 			free(a);
 		}
 	}
@@ -322,14 +316,14 @@ static int action_add(tm_cli *cli, int argc, char **argv)
 	while (!status && (c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		given++;
 		switch (c) {
-		case 'i': set_str(o, "id", optarg); break;
-		case 'd': set_str(o, "date", optarg); break;
-		case 'k': set_str(o, "kind", optarg); break;
+		case 'i': tm_json_set_str(o, "id", optarg); break;
+		case 'd': tm_json_set_str(o, "date", optarg); break;
+		case 'k': tm_json_set_str(o, "kind", optarg); break;
 		case 'p': set_lang(o, "place", "en", optarg); break;
 		case 'P': set_lang(o, "place", "zh", optarg); break;
-		case 'c': set_str(o, "country", optarg); break;
+		case 'c': tm_json_set_str(o, "country", optarg); break;
 		case '@': status = set_point(o, optarg) ? TM_EXIT_USAGE : 0; break;
-		case 'g': set_str(o, "geo_precision", optarg); break;
+		case 'g': tm_json_set_str(o, "geo_precision", optarg); break;
 		case 't': add_party(cli, o, "targets", optarg, 0); break;
 		case 'T': add_party(cli, o, "targets", optarg, 1); break;
 		case 'a': add_party(cli, o, "actors", optarg, 0); break;
@@ -340,7 +334,7 @@ static int action_add(tm_cli *cli, int argc, char **argv)
 		case 'S': set_lang(o, "summary", "zh", optarg); break;
 		case 'u': set_lang(o, "outcome", "en", optarg); break;
 		case 'U': set_lang(o, "outcome", "zh", optarg); break;
-		case 'n': set_str(o, "note", optarg); break;
+		case 'n': tm_json_set_str(o, "note", optarg); break;
 		case 'r': add_source(o, optarg); break;
 		case 'q':
 			if (add_quote(o, optarg)) {

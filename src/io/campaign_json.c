@@ -6,21 +6,13 @@
 
 #include "io/io.h"
 
-/* json_object_set_new steals the value: every call below hands over a fresh
- * reference, so nothing is decref'd here. */
-static void set_str(json_t *o, const char *key, const char *v)
-{
-	if (v && *v)
-		json_object_set_new(o, key, json_string(v));
-}
-
 static void set_bitext(json_t *o, const char *key, const tm_bitext *t)
 {
 	if (!t->en && !t->zh)
 		return;
 	json_t *b = json_object();
-	set_str(b, "en", t->en);
-	set_str(b, "zh", t->zh);
+	tm_json_set_str(b, "en", t->en);
+	tm_json_set_str(b, "zh", t->zh);
 	json_object_set_new(o, key, b);
 }
 
@@ -30,7 +22,7 @@ static void set_geo(json_t *o, const tm_geo *g)
 		return;
 	json_object_set_new(o, "lat", json_real(g->lat));
 	json_object_set_new(o, "lon", json_real(g->lon));
-	set_str(o, "geo_precision", g->precision);
+	tm_json_set_str(o, "geo_precision", g->precision);
 }
 
 static void set_parties(json_t *o, const char *key, const tm_parties *p)
@@ -44,8 +36,8 @@ static void set_parties(json_t *o, const char *key, const tm_parties *p)
 			continue;
 		}
 		json_t *t = json_object();
-		set_str(t, "en", p->v[i].text.en);
-		set_str(t, "zh", p->v[i].text.zh);
+		tm_json_set_str(t, "en", p->v[i].text.en);
+		tm_json_set_str(t, "zh", p->v[i].text.zh);
 		json_array_append_new(arr, t);
 	}
 	json_object_set_new(o, key, arr);
@@ -54,19 +46,19 @@ static void set_parties(json_t *o, const char *key, const tm_parties *p)
 json_t *tm_action_to_json(const tm_action *a)
 {
 	json_t *o = json_object();
-	set_str(o, "type", "action");
-	set_str(o, "id", a->id);
-	set_str(o, "date", a->date);
-	set_str(o, "kind", a->kind);
+	tm_json_set_str(o, "type", "action");
+	tm_json_set_str(o, "id", a->id);
+	tm_json_set_str(o, "date", a->date);
+	tm_json_set_str(o, "kind", a->kind);
 	set_bitext(o, "place", &a->place);
-	set_str(o, "country", a->country);
+	tm_json_set_str(o, "country", a->country);
 	set_geo(o, &a->geo);
 	set_parties(o, "actors", &a->actors);
 	set_parties(o, "targets", &a->targets);
 	set_bitext(o, "title", &a->title);
 	set_bitext(o, "summary", &a->summary);
 	set_bitext(o, "outcome", &a->outcome);
-	set_str(o, "note", a->note);
+	tm_json_set_str(o, "note", a->note);
 	if (a->cites.n)
 		json_object_set_new(o, "sources", tm_cites_to_json(&a->cites));
 	return o;
@@ -75,15 +67,15 @@ json_t *tm_action_to_json(const tm_action *a)
 json_t *tm_site_to_json(const tm_site *s)
 {
 	json_t *o = json_object();
-	set_str(o, "type", "site");
-	set_str(o, "id", s->id);
-	set_str(o, "entity", s->entity);
-	set_str(o, "kind", s->kind);
+	tm_json_set_str(o, "type", "site");
+	tm_json_set_str(o, "id", s->id);
+	tm_json_set_str(o, "entity", s->entity);
+	tm_json_set_str(o, "kind", s->kind);
 	set_bitext(o, "name", &s->name);
-	set_str(o, "address", s->address);
-	set_str(o, "city", s->city);
-	set_str(o, "region", s->region);
-	set_str(o, "country", s->country);
+	tm_json_set_str(o, "address", s->address);
+	tm_json_set_str(o, "city", s->city);
+	tm_json_set_str(o, "region", s->region);
+	tm_json_set_str(o, "country", s->country);
 	set_geo(o, &s->geo);
 	if (s->tags.n) {
 		json_t *tags = json_array();
@@ -91,7 +83,7 @@ json_t *tm_site_to_json(const tm_site *s)
 			json_array_append_new(tags, json_string(s->tags.v[i]));
 		json_object_set_new(o, "tags", tags);
 	}
-	set_str(o, "note", s->note);
+	tm_json_set_str(o, "note", s->note);
 	if (s->cites.n)
 		json_object_set_new(o, "sources", tm_cites_to_json(&s->cites));
 	return o;

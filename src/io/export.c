@@ -13,12 +13,10 @@
 
 #include "store/store_campaign.h"
 
-/* json_object_set_new steals the value: every call below hands over a fresh
- * reference, so nothing is decref'd here. */
-static void set_str(json_t *o, const char *key, const char *v)
+void tm_json_set_str(json_t *o, const char *key, const char *v)
 {
 	if (v && *v)
-		json_object_set_new(o, key, json_string(v));
+		json_object_set_new(o, key, json_string(v)); /* steals the fresh string */
 }
 
 /* Integral values print as integers, so 42000000 stays 42000000. */
@@ -38,9 +36,9 @@ json_t *tm_cites_to_json(const tm_cites *c)
 			continue;
 		}
 		json_t *o = json_object();
-		set_str(o, "source", c->v[i].source);
-		set_str(o, "quote", c->v[i].quote);
-		set_str(o, "page", c->v[i].page);
+		tm_json_set_str(o, "source", c->v[i].source);
+		tm_json_set_str(o, "quote", c->v[i].quote);
+		tm_json_set_str(o, "page", c->v[i].page);
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -49,32 +47,32 @@ json_t *tm_cites_to_json(const tm_cites *c)
 json_t *tm_source_to_json(const tm_source *s)
 {
 	json_t *o = json_object();
-	set_str(o, "type", "source");
-	set_str(o, "id", s->id);
-	set_str(o, "title", s->title);
-	set_str(o, "author", s->author);
-	set_str(o, "publisher", s->publisher);
-	set_str(o, "date", s->date);
-	set_str(o, "url", s->url);
-	set_str(o, "lang", s->lang);
-	set_str(o, "note", s->note);
+	tm_json_set_str(o, "type", "source");
+	tm_json_set_str(o, "id", s->id);
+	tm_json_set_str(o, "title", s->title);
+	tm_json_set_str(o, "author", s->author);
+	tm_json_set_str(o, "publisher", s->publisher);
+	tm_json_set_str(o, "date", s->date);
+	tm_json_set_str(o, "url", s->url);
+	tm_json_set_str(o, "lang", s->lang);
+	tm_json_set_str(o, "note", s->note);
 	return o;
 }
 
 json_t *tm_entity_to_json(const tm_entity *e)
 {
 	json_t *o = json_object();
-	set_str(o, "type", "entity");
-	set_str(o, "id", e->id);
-	set_str(o, "kind", e->kind);
-	set_str(o, "country", e->country);
-	set_str(o, "start", e->start);
-	set_str(o, "end", e->end);
+	tm_json_set_str(o, "type", "entity");
+	tm_json_set_str(o, "id", e->id);
+	tm_json_set_str(o, "kind", e->kind);
+	tm_json_set_str(o, "country", e->country);
+	tm_json_set_str(o, "start", e->start);
+	tm_json_set_str(o, "end", e->end);
 	json_t *names = json_array();
 	for (size_t i = 0; i < e->n_names; i++) {
 		json_t *n = json_object();
-		set_str(n, "text", e->names[i].text);
-		set_str(n, "lang", e->names[i].lang);
+		tm_json_set_str(n, "text", e->names[i].text);
+		tm_json_set_str(n, "lang", e->names[i].lang);
 		if (e->names[i].primary)
 			json_object_set_new(n, "primary", json_true());
 		json_array_append_new(names, n);
@@ -82,8 +80,8 @@ json_t *tm_entity_to_json(const tm_entity *e)
 	json_object_set_new(o, "names", names);
 	if (e->desc_en || e->desc_zh) {
 		json_t *d = json_object();
-		set_str(d, "en", e->desc_en);
-		set_str(d, "zh", e->desc_zh);
+		tm_json_set_str(d, "en", e->desc_en);
+		tm_json_set_str(d, "zh", e->desc_zh);
 		json_object_set_new(o, "description", d);
 	}
 	if (e->tags.n) {
@@ -96,8 +94,8 @@ json_t *tm_entity_to_json(const tm_entity *e)
 		json_t *ids = json_array();
 		for (size_t i = 0; i < e->n_idents; i++) {
 			json_t *id = json_object();
-			set_str(id, "scheme", e->idents[i].scheme);
-			set_str(id, "value", e->idents[i].value);
+			tm_json_set_str(id, "scheme", e->idents[i].scheme);
+			tm_json_set_str(id, "value", e->idents[i].value);
 			json_array_append_new(ids, id);
 		}
 		json_object_set_new(o, "identifiers", ids);
@@ -110,18 +108,18 @@ json_t *tm_entity_to_json(const tm_entity *e)
 json_t *tm_relation_to_json(const tm_relation *r)
 {
 	json_t *o = json_object();
-	set_str(o, "type", "relation");
-	set_str(o, "subject", r->subject);
-	set_str(o, "predicate", r->predicate);
-	set_str(o, "object", r->object);
-	set_str(o, "start", r->start);
-	set_str(o, "end", r->end);
+	tm_json_set_str(o, "type", "relation");
+	tm_json_set_str(o, "subject", r->subject);
+	tm_json_set_str(o, "predicate", r->predicate);
+	tm_json_set_str(o, "object", r->object);
+	tm_json_set_str(o, "start", r->start);
+	tm_json_set_str(o, "end", r->end);
 	if (r->has_amount)
 		json_object_set_new(o, "amount", number(r->amount));
-	set_str(o, "currency", r->currency);
+	tm_json_set_str(o, "currency", r->currency);
 	if (r->has_share)
 		json_object_set_new(o, "share", number(r->share));
-	set_str(o, "note", r->note);
+	tm_json_set_str(o, "note", r->note);
 	if (r->cites.n)
 		json_object_set_new(o, "sources", tm_cites_to_json(&r->cites));
 	return o;

@@ -41,6 +41,10 @@ tm_rc tm_import_files(tm_store *st, const char *const *paths, size_t n, const tm
 tm_rc tm_import_buffer(tm_store *st, const char *name, const char *data, size_t len, const tm_import_opts *opts,
 		       tm_import_report *rep, tm_err *err);
 
+/* o[key] = v, unless v is NULL or empty: the export leaves out what is
+ * unknown rather than writing "" (docs/format.md). */
+void tm_json_set_str(json_t *o, const char *key, const char *v);
+
 /* Records as JSON, in the export's canonical shape and field order.  The
  * returned object is owned by the caller (json_decref). */
 json_t *tm_source_to_json(const tm_source *s);
