@@ -4,81 +4,17 @@
 // tests/e2e/screenshots/ (ignored by git) for a person to look at.
 //
 // $TIEMAP is the binary under test (tests/run-all sets the sanitizer build).
-import { spawn, execFileSync } from "node:child_process";
-import { mkdtempSync, mkdirSync, readdirSync, rmSync } from "node:fs";
-import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { rmSync } from "node:fs";
 
-const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..", "..");
-const require = createRequire(join(root, "web", "package.json"));
-const { chromium } = require("playwright-core");
+import { check, demoDb, failures, launch as launchIn, ok, shoot, startServer, stopServer, tempDir } from "./harness.mjs";
 
-const TIEMAP = process.env.TIEMAP || join(root, "tiemap");
-const shots = join(here, "screenshots");
-mkdirSync(shots, { recursive: true });
-const tmp = mkdtempSync(join(tmpdir(), "tiemap-e2e-"));
-let failed = 0;
-
-function ok(cond, name, detail) {
-  if (cond) {
-    console.log(`ok - ${name}`);
-  } else {
-    failed++;
-    console.log(`not ok - ${name}`);
-    if (detail !== undefined) console.log(`#   ${String(detail).split("\n").slice(0, 8).join("\n#   ")}`);
-  }
-}
-
-async function check(name, fn) {
-  try {
-    ok(await fn(), name);
-  } catch (e) {
-    ok(false, name, e && e.message ? e.message : e);
-  }
-}
-
-function startServer(db) {
-  return new Promise((resolve, reject) => {
-    const p = spawn(TIEMAP, ["--db", db, "serve", "--listen", "127.0.0.1:0"], {
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let out = "", err = "";
-    p.stderr.on("data", (d) => { err += d; });
-    p.stdout.on("data", (d) => {
-      out += d;
-      const m = out.match(/http:\/\/127\.0\.0\.1:(\d+)\//);
-      if (m) resolve({ p, port: Number(m[1]), stderr: () => err });
-    });
-    p.on("exit", (code) => reject(new Error(`server exited ${code}: ${err}`)));
-    setTimeout(() => reject(new Error("server did not start")), 30000);
-  });
-}
-
-async function shoot(page, name) {
-  const w = page.viewportSize().width;
-  await page.screenshot({ path: join(shots, `${name}-${w <= 400 ? "360" : "desktop"}.png`), fullPage: true });
-}
+const tmp = tempDir("tiemap-e2e-");
 
 async function main() {
-  const db = join(tmp, "demo.db");
-  const seed = join(root, "data", "seed");
-  execFileSync(TIEMAP, ["--db", db, "--quiet", "import",
-    ...readdirSync(seed).filter((f) => f.endsWith(".jsonl")).sort().map((f) => join(seed, f))]);
+  const db = demoDb(tmp);
   const srv = await startServer(db);
-  const origin = `http://127.0.0.1:${srv.port}`;
-  // a fresh profile (user data dir) for each browser, none of the user's
-  const launch = (profile, extra) => chromium.launchPersistentContext(join(tmp, profile), {
-    executablePath: "/usr/bin/chromium",
-    headless: true,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-      "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    viewport: { width: 1280, height: 900 },
-    locale: "en-GB",
-    ...extra,
-  });
+  const origin = srv.origin;
+  const launch = (profile, extra) => launchIn(tmp, profile, extra);
   const context = await launch("profile", {});
   const requests = [];
   const problems = [];
@@ -230,14 +166,13 @@ async function main() {
     await nojs.close();
   } finally {
     await context.close();
-    srv.p.kill("SIGTERM");
-    await new Promise((r) => srv.p.on("exit", r));
+    await stopServer(srv);
     ok(!/Sanitizer|runtime error/.test(srv.stderr()), "the server's sanitizers stayed quiet", srv.stderr().slice(-2000));
     rmSync(tmp, { recursive: true, force: true });
   }
 }
 
-main().then(() => process.exit(failed ? 1 : 0), (e) => {
+main().then(() => process.exit(failures() ? 1 : 0), (e) => {
   console.log(`not ok - browser tests could not run: ${e && e.message ? e.message : e}`);
   rmSync(tmp, { recursive: true, force: true });
   process.exit(1);
