@@ -19,7 +19,7 @@ LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store
 HTTP_SRC  := $(sort $(wildcard src/http/*.c)) build/gen/http_assets.c
 CLI_SRC   := $(sort $(wildcard src/cli/*.c)) $(HTTP_SRC) src/main.c
 HDRS      := $(wildcard src/*/*.h src/*/*.def)
-WEB_SRC   := $(wildcard web/*.css web/*.svg web/js/*.js web/i18n/*.json)
+WEB_SRC   := $(wildcard web/*.css web/*.svg web/js/*.js web/i18n/*.json web/api/*.json)
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 
 REL_OBJ   := $(patsubst %.c,build/rel/%.o,$(LIB_SRC) $(CLI_SRC))

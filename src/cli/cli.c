@@ -102,7 +102,8 @@ int tm_cli_resolve(tm_cli *cli, const char *ref, char **id)
 
 int tm_cli_print_json(json_t *v)
 {
-	int rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	/* as the API prints it (tm_req_json): 0.85 stays 0.85 */
+	int rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	fputc('\n', stdout);
 	json_decref(v);
 	return rc == 0 ? TM_EXIT_OK : TM_EXIT_FAIL;

@@ -43,7 +43,7 @@ void tm_http_api_index(tm_req *req)
 	static const char *const calls[] = {
 		"/api/v1/search?q=", "/api/v1/entities/{id}", "/api/v1/entities/{id}/neighbors?depth=",
 		"/api/v1/path?from=&to=&max_hops=", "/api/v1/owners/{id}", "/api/v1/sources/{id}",
-		"/api/v1/export.jsonl", "POST /api/v1/screen",
+		"/api/v1/export.jsonl", "POST /api/v1/screen", "/api/v1/openapi.json",
 	};
 	json_t *o = json_object(), *arr = json_array();
 	json_object_set_new(o, "name", json_string("tiemap"));
@@ -53,7 +53,21 @@ void tm_http_api_index(tm_req *req)
 		json_array_append_new(arr, json_string(calls[i]));
 	json_object_set_new(o, "endpoints", arr);
 	json_object_set_new(o, "docs", json_string("docs/api.md in the tiemap sources"));
+	json_object_set_new(o, "openapi", json_string("/api/v1/openapi.json"));
 	tm_req_json(req, o);
+}
+
+/* The OpenAPI 3.1 description of these calls: web/api/openapi.json, embedded
+ * like the other assets (tests/http/test_api.py checks it against the
+ * routes and validates live answers with its schemas). */
+void tm_http_api_openapi(tm_req *req)
+{
+	req->r_asset = tm_asset_find("api/openapi.json");
+	if (!req->r_asset) {
+		tm_req_fail(req, 404, "not_found", "no OpenAPI document in this build");
+		return;
+	}
+	req->r_status = MHD_HTTP_OK;
 }
 
 const char *tm_http_query_arg(tm_req *req)

@@ -388,7 +388,8 @@ void tm_req_fail_err(tm_req *req, const tm_err *err)
 void tm_req_json(tm_req *req, json_t *v)
 {
 	tm_buf_reset(&req->body);
-	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	/* 15 digits: a threshold of 0.85 reads 0.85, not 0.84999999999999998 */
+	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(v);
 	if (!s) {
 		tm_req_fail(req, 500, "internal", "response not encodable as JSON");

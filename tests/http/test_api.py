@@ -127,6 +127,7 @@ def main():
     ok(os.path.exists(DB + ".graph"), "serve saves the graph beside the database for the next process")
     try:
         api(srv)
+        openapi(srv)
         errors(srv)
         pages(srv)
         caching(srv)
@@ -214,6 +215,57 @@ def api(srv):
 
     s, h, body = srv.request("/api/v1/entities/hikvision", method="HEAD")
     ok(s == 200 and body == b"" and h.get("etag"), "HEAD answers headers without a body")
+
+
+def openapi(srv):
+    """The OpenAPI document names every API route and only those, and the
+    live answers (and errors) are valid against its schemas."""
+    import jsonschema
+    s, h, spec = srv.get_json("/api/v1/openapi.json")
+    ok(s == 200 and h.get("content-type", "").startswith("application/json") and spec
+       and spec.get("openapi") == "3.1.0", "GET /api/v1/openapi.json is an OpenAPI 3.1 document")
+    if not spec:
+        return
+    with open(os.path.join(ROOT, "src", "http", "routes.def")) as f:
+        routes = {m.group(1) for m in re.finditer(r'TM_ROUTE\("(/api/v1[^"]*)"', f.read())}
+    ok(set(spec["paths"]) == routes, "the OpenAPI paths are the API routes of routes.def",
+       "%s" % (set(spec["paths"]) ^ routes))
+    resolver = jsonschema.RefResolver.from_schema(spec)
+
+    def valid(instance, ref):
+        v = jsonschema.Draft202012Validator({"$ref": ref}, resolver=resolver)
+        errs = sorted(v.iter_errors(instance), key=lambda e: list(e.path))
+        return not errs, "; ".join("%s: %s" % (list(e.path), e.message[:120]) for e in errs[:3])
+
+    def response_ref(path, method, status):
+        r = spec["paths"][path][method]["responses"][str(status)]
+        if "$ref" in r:
+            r = spec["components"]["responses"][r["$ref"].rsplit("/", 1)[1]]
+        return r["content"]["application/json"]["schema"]["$ref"]
+
+    calls = [
+        ("/api/v1", "/api/v1"),
+        ("/api/v1/search", "/api/v1/search?q=%E6%B5%B7%E5%BA%B7"),
+        ("/api/v1/entities/{id}", "/api/v1/entities/hikvision"),
+        ("/api/v1/entities/{id}/neighbors", "/api/v1/entities/hikvision/neighbors?depth=2"),
+        ("/api/v1/path", "/api/v1/path?from=hikvision&to=wolf-pack"),
+        ("/api/v1/owners/{id}", "/api/v1/owners/hikvision"),
+        ("/api/v1/sources/{id}", "/api/v1/sources/psan-2024?limit=3"),
+    ]
+    for path, url in calls:
+        s, h, d = srv.get_json(url)
+        good, why = valid(d, response_ref(path, "get", 200))
+        ok(s == 200 and good, "GET %s answers what the OpenAPI document describes" % url, why)
+    s, h, d = srv.request("/api/v1/screen?tags=surveillance", "POST", {"Content-Type": "text/csv"},
+                          "name\nHikvision\nNo Such Company Ltd\n".encode())
+    good, why = valid(json.loads(d), response_ref("/api/v1/screen", "post", 200))
+    ok(s == 200 and good, "POST /api/v1/screen answers what the OpenAPI document describes", why)
+    ok(b'"threshold":0.85,' in d, "numbers print as written: the default threshold reads 0.85", d[:200])
+    for url, status in (("/api/v1/entities/no-such", 404), ("/api/v1/search", 400),
+                        ("/api/v1/path?from=hikvision&to=wolf-pack&max_hops=99", 400)):
+        s, h, d = srv.get_json(url)
+        good, why = valid(d, "#/components/schemas/Error")
+        ok(s == status and good, "the %d error of %s is the documented Error object" % (status, url), why)
 
 
 def errors(srv):
