@@ -30,6 +30,7 @@ struct tm_store {
 	double deadline; /* tm_now() value after which queries stop; 0 = none */
 	int in_tx;
 	int dirty;       /* something was written in this transaction */
+	int64_t names_put; /* names indexed in this transaction */
 };
 
 /* Fail with SQLite's message (TM_ERR_LIMIT when the deadline interrupted). */

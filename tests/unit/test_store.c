@@ -354,6 +354,34 @@ static void test_search_last_word_typed(void **state)
 	tm_store_close(st);
 }
 
+/* A bulk write (here 1,000 names) merges the name index when it commits;
+ * what was written is found as before, and so is what is written later. */
+static void test_bulk_commit(void **state)
+{
+	(void)state;
+	tm_store *st = open_mem();
+	assert_int_equal(tm_store_begin(st, NULL), TM_OK);
+	put_source(st, "s1");
+	char id[32], en[32], zh[48];
+	for (int i = 0; i < 500; i++) {
+		tm_entity e;
+		snprintf(id, sizeof(id), "bulk-%d", i);
+		snprintf(en, sizeof(en), "Bulk Name%d", i);
+		snprintf(zh, sizeof(zh), "大量公司%d号", i);
+		make_entity(&e, id, en, zh);
+		assert_int_equal(tm_store_put_entity(st, &e, NULL), TM_OK);
+		tm_entity_release(&e);
+	}
+	assert_int_equal(tm_store_commit(st, NULL), TM_OK);
+	assert_int_equal(rank_of(st, "name499", "bulk-499"), 0);
+	assert_int_equal(hits_of(st, "bulk name49", 100), 11);
+	assert_int_equal(hits_of(st, "量公司49", 100), 11);
+	static const char *const late[][3] = { { "late", "Late Name", "迟到公司" } };
+	put_named(st, late, 1);
+	assert_int_equal(rank_of(st, "late name", "late"), 0);
+	tm_store_close(st);
+}
+
 /* A database of schema 2 (names_fts without pairs, no name_words) is
  * upgraded when opened writable, its names indexed again. */
 static void test_migration_reindexes_names(void **state)
@@ -411,6 +439,7 @@ int main(void)
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_search_han_runs),
 		cmocka_unit_test(test_search_last_word_typed),
+		cmocka_unit_test(test_bulk_commit),
 		cmocka_unit_test(test_migration_reindexes_names),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
