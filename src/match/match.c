@@ -534,6 +534,7 @@ static tm_rc qprep_init(qprep *q, const char *name, tm_err *err)
 	q->bare = k.bare;
 	q->pinyin = k.pinyin;
 	free(k.tokens);
+	free(k.pairs);
 	q->legal = strcmp(q->norm, q->bare) != 0 || pinyin_legal;
 	q->has_han = tm_text_has_han(q->norm);
 	q->pinyin_differs = strcmp(q->pinyin, q->bare) != 0;

@@ -78,6 +78,16 @@ static const char *const tm_migrations[] = {
 	 * R*Tree keeps 32-bit floats rounded outwards, so it only narrows the
 	 * search and the distance is computed from sites.lat, sites.lon */
 	"CREATE VIRTUAL TABLE sites_rtree USING rtree(id, min_lat, max_lat, min_lon, max_lon);",
+
+	/* 2 → 3: names_fts gains the pairs column (Han runs as overlapping pairs
+	 * of characters, see text.h): a phrase of single characters read the
+	 * doclists of characters in most names.  name_words lists the words of
+	 * the tokens column, so that a word being typed becomes the words it
+	 * starts, where FTS5 would merge the doclists of all of them first.  The
+	 * store fills both from names after this runs (reindex_names). */
+	"DROP TABLE names_fts;"
+	"CREATE VIRTUAL TABLE names_fts USING fts5(tokens, pinyin, pairs, tokenize='unicode61 remove_diacritics 2');"
+	"CREATE TABLE name_words(word TEXT PRIMARY KEY) WITHOUT ROWID;",
 };
 
 #define TM_SCHEMA_VERSION ((int)(sizeof(tm_migrations) / sizeof(tm_migrations[0])))

@@ -18,6 +18,7 @@ enum tm_stmt_id {
 	S_IDENTS_GET, S_IDENT_INS, S_IDENTS_DEL,
 	S_CITES_GET, S_CITE_INS, S_CITES_DEL,
 	S_REL_FIND, S_REL_GET, S_REL_INS, S_REL_UPD,
+	S_WORD_INS, S_WORDS_FROM, S_NAME_ENTITY, S_NAME_TEXT,
 	S_KEY_EXACT, S_KEY_PREFIX, S_IDENT_FIND, S_FTS_MATCH,
 	S_ENTITY_SLUG, S_BUMP_VERSION, S_DATA_VERSION,
 	S_COUNT
@@ -29,6 +30,7 @@ struct tm_store {
 	double deadline; /* tm_now() value after which queries stop; 0 = none */
 	int in_tx;
 	int dirty;       /* something was written in this transaction */
+	int64_t names_put; /* names indexed in this transaction */
 };
 
 /* Fail with SQLite's message (TM_ERR_LIMIT when the deadline interrupted). */

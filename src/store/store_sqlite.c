@@ -29,7 +29,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_NAMES_GET] = "SELECT text,lang,is_primary FROM names WHERE entity=? ORDER BY ord",
 	[S_NAME_INS] = "INSERT INTO names(entity,ord,text,lang,is_primary) VALUES(?,?,?,?,?)",
 	[S_NAMEKEY_INS] = "INSERT OR IGNORE INTO name_keys(key,name,entity) VALUES(?,?,?)",
-	[S_FTS_INS] = "INSERT INTO names_fts(rowid,tokens,pinyin) VALUES(?,?,?)",
+	[S_FTS_INS] = "INSERT INTO names_fts(rowid,tokens,pinyin,pairs) VALUES(?,?,?,?)",
 	[S_FTS_DEL] = "DELETE FROM names_fts WHERE rowid IN (SELECT id FROM names WHERE entity=?)",
 	[S_NAMEKEYS_DEL] = "DELETE FROM name_keys WHERE entity=?",
 	[S_NAMES_DEL] = "DELETE FROM names WHERE entity=?",
@@ -49,6 +49,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_REL_INS] = "INSERT INTO relations(subject,predicate,object,start,end_,amount,currency,share,note,unsourced)"
 		      " VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(subject,predicate,object,start,end_) DO NOTHING",
 	[S_REL_UPD] = "UPDATE relations SET amount=?2,currency=?3,share=?4,note=?5,unsourced=?6 WHERE id=?1",
+	[S_WORD_INS] = "INSERT OR IGNORE INTO name_words(word) VALUES(?)",
+	[S_WORDS_FROM] = "SELECT word FROM name_words WHERE word>=? AND word<? LIMIT ?",
+	[S_NAME_ENTITY] = "SELECT entity FROM names WHERE id=?",
+	[S_NAME_TEXT] = "SELECT text FROM names WHERE id=?",
 	[S_KEY_EXACT] = "SELECT entity,name FROM name_keys WHERE key=? LIMIT 200",
 	[S_KEY_PREFIX] = "SELECT entity,name,length(CAST(key AS BLOB)) FROM name_keys WHERE key>? AND key<? LIMIT 200",
 	[S_IDENT_FIND] = "SELECT entity FROM identifiers WHERE value=? COLLATE NOCASE LIMIT 50",
@@ -124,6 +128,47 @@ int tm_store_schema_version(void)
 	return TM_SCHEMA_VERSION;
 }
 
+static tm_rc put_name_index(tm_store *st, sqlite3_stmt *fts, sqlite3_stmt *word, int64_t name_row,
+			    const tm_name_keys *k, tm_err *err);
+
+/* Migration 2 → 3 made names_fts anew with the pairs column, and
+ * name_words: both filled from names as put_name_keys() fills them (about
+ * 25 s at a million entities, once). */
+static tm_rc reindex_names(tm_store *st, tm_err *err)
+{
+	sqlite3_stmt *sel = NULL, *fts = NULL, *word = NULL;
+	tm_rc rc = TM_OK;
+	if (sqlite3_prepare_v2(st->db, "SELECT id,text FROM names", -1, &sel, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, stmt_sql[S_FTS_INS], -1, &fts, NULL) != SQLITE_OK ||
+	    sqlite3_prepare_v2(st->db, stmt_sql[S_WORD_INS], -1, &word, NULL) != SQLITE_OK)
+		rc = tm_store_db_fail(st, err, "preparing the name index");
+	int step;
+	while (!rc && (step = sqlite3_step(sel)) == SQLITE_ROW) {
+		const char *text = (const char *)sqlite3_column_text(sel, 1);
+		tm_name_keys k;
+		if ((rc = tm_text_name_keys(text, (size_t)sqlite3_column_bytes(sel, 1), &k, err)))
+			break;
+		rc = put_name_index(st, fts, word, sqlite3_column_int64(sel, 0), &k, err);
+		tm_name_keys_release(&k);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = tm_store_db_fail(st, err, "reading names");
+	sqlite3_finalize(sel);
+	sqlite3_finalize(fts);
+	sqlite3_finalize(word);
+	/* one segment, not a dozen: every word of a query is looked up in each
+	 * (two seconds at a million entities) */
+	if (!rc)
+		rc = tm_store_exec(st, "INSERT INTO names_fts(names_fts) VALUES('optimize')", err);
+	return rc;
+}
+
+/* What the store computes after migration i's SQL, for the data that SQL
+ * cannot make (keys come from ICU). */
+static tm_rc (*const migrate_data[TM_SCHEMA_VERSION])(tm_store *st, tm_err *err) = {
+	[2] = reindex_names,
+};
+
 static tm_rc migrate(tm_store *st, int readonly, tm_err *err)
 {
 	sqlite3_stmt *s;
@@ -144,7 +189,7 @@ static tm_rc migrate(tm_store *st, int readonly, tm_err *err)
 	if (tm_store_exec(st, "BEGIN IMMEDIATE", err))
 		return err ? err->rc : TM_ERR_DB;
 	for (int v = version; v < TM_SCHEMA_VERSION; v++) {
-		if (tm_store_exec(st, tm_migrations[v], err)) {
+		if (tm_store_exec(st, tm_migrations[v], err) || (migrate_data[v] && migrate_data[v](st, err))) {
 			sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 			return TM_ERR_DB;
 		}
@@ -223,13 +268,37 @@ tm_rc tm_store_begin(tm_store *st, tm_err *err)
 		return TM_ERR_DB;
 	st->in_tx = 1;
 	st->dirty = 0;
+	st->names_put = 0;
 	return TM_OK;
+}
+
+/* After a bulk write (at least 1,000 names, and a quarter of the name rows
+ * there have been), the name index as one segment: FTS5 leaves a large
+ * import in a dozen, and each word of every later query is looked up in
+ * each of them (search p50 at a million entities 1.2 ms, 0.75 ms after;
+ * the merge takes about 2 s). */
+static tm_rc merge_name_index(tm_store *st, tm_err *err)
+{
+	if (st->names_put < 1000)
+		return TM_OK;
+	sqlite3_stmt *s;
+	int64_t names = 0;
+	if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM names", -1, &s, NULL) != SQLITE_OK)
+		return tm_store_db_fail(st, err, "counting names");
+	if (sqlite3_step(s) == SQLITE_ROW)
+		names = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (st->names_put * 4 < names)
+		return TM_OK;
+	return tm_store_exec(st, "INSERT INTO names_fts(names_fts) VALUES('optimize')", err);
 }
 
 tm_rc tm_store_commit(tm_store *st, tm_err *err)
 {
 	if (!st->in_tx)
 		return tm_fail(err, TM_ERR_INTERNAL, "no transaction to commit");
+	if (merge_name_index(st, err))
+		return TM_ERR_DB;
 	if (st->dirty) {
 		sqlite3_stmt *s = tm_store_stmt(st, S_BUMP_VERSION);
 		if (sqlite3_step(s) != SQLITE_DONE)
@@ -505,6 +574,45 @@ static tm_rc del_by_entity(tm_store *st, enum tm_stmt_id id, int64_t row, tm_err
 	return tm_store_step_done(st, s, err, "deleting entity parts");
 }
 
+/* The words of tokens that start with an ASCII letter or digit, into
+ * name_words (through word, S_WORD_INS): what the last word of a query
+ * expands to.  Words of names since changed or gone stay; they only make an
+ * expansion look up a word that finds nothing. */
+static tm_rc put_words(tm_store *st, sqlite3_stmt *word, const char *tokens, tm_err *err)
+{
+	for (const char *p = tokens; *p;) {
+		while (*p == ' ')
+			p++;
+		const char *w = p;
+		while (*p && *p != ' ')
+			p++;
+		int c = (unsigned char)*w;
+		if (p == w || !((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+			continue;
+		sqlite3_reset(word);
+		sqlite3_bind_text(word, 1, w, (int)(p - w), SQLITE_STATIC);
+		if (sqlite3_step(word) != SQLITE_DONE) {
+			tm_rc rc = tm_store_db_fail(st, err, "writing name words");
+			sqlite3_reset(word);
+			return rc;
+		}
+	}
+	sqlite3_reset(word);
+	return TM_OK;
+}
+
+/* A name's row of names_fts (through fts, S_FTS_INS) and its words. */
+static tm_rc put_name_index(tm_store *st, sqlite3_stmt *fts, sqlite3_stmt *word, int64_t name_row,
+			    const tm_name_keys *k, tm_err *err)
+{
+	sqlite3_bind_int64(fts, 1, name_row);
+	tm_store_bind_text(fts, 2, k->tokens);
+	tm_store_bind_text(fts, 3, k->pinyin);
+	tm_store_bind_text(fts, 4, k->pairs);
+	tm_rc rc = tm_store_step_done(st, fts, err, "writing name index");
+	return rc ? rc : put_words(st, word, k->tokens, err);
+}
+
 static tm_rc put_name_keys(tm_store *st, int64_t row, int64_t name_row, const char *text, tm_err *err)
 {
 	tm_name_keys k;
@@ -531,13 +639,9 @@ static tm_rc put_name_keys(tm_store *st, int64_t row, int64_t name_row, const ch
 		sqlite3_bind_int64(s, 3, row);
 		rc = tm_store_step_done(st, s, err, "writing name key");
 	}
-	if (!rc) {
-		sqlite3_stmt *s = tm_store_stmt(st, S_FTS_INS);
-		sqlite3_bind_int64(s, 1, name_row);
-		tm_store_bind_text(s, 2, k.tokens);
-		tm_store_bind_text(s, 3, k.pinyin);
-		rc = tm_store_step_done(st, s, err, "writing name index");
-	}
+	if (!rc)
+		rc = put_name_index(st, tm_store_stmt(st, S_FTS_INS), tm_store_stmt(st, S_WORD_INS), name_row, &k, err);
+	st->names_put++;
 	free(compact_bare);
 	free(compact_norm);
 	free(compact_pinyin);
@@ -1097,16 +1201,90 @@ static tm_rc search_prefix(tm_store *st, const char *key, struct cands *c, tm_er
 	return rc == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "searching");
 }
 
-/* An FTS5 query over column col: runs of Han characters as phrases, Latin
- * words whole except the last, which may be still being typed and so is a
- * prefix (unless it is one letter), all required.  A prefix of every word
- * expanded each into a large share of the index ("xi" into xi, xian, xiang
- * …) and made a search of a million names take tens of milliseconds. */
-static void fts_query(tm_buf *q, const char *col, const char *text)
+/* n bytes of w inside an FTS5 string: quotes doubled. */
+static void add_escaped(tm_buf *q, const char *w, size_t n)
 {
-	tm_buf_addf(q, "{%s} : (", col);
+	for (size_t i = 0; i < n; i++) {
+		if (w[i] == '"')
+			tm_buf_addch(q, '"');
+		tm_buf_addch(q, w[i]);
+	}
+}
+
+static void add_quoted(tm_buf *q, const char *w, size_t n)
+{
+	tm_buf_addch(q, '"');
+	add_escaped(q, w, n);
+	tm_buf_addch(q, '"');
+}
+
+/* At most this many words stand for a word being typed; a start shared by
+ * more ("li") is left to FTS5's own prefix query. */
+#define EXPAND_MAX 64
+
+/* The words of the index that start with w (n bytes), as an FTS5 OR of
+ * whole words, into q.  *found: 1 done, 0 too many words (q unchanged),
+ * -1 no word starts so (q unchanged: nothing can match). */
+static tm_rc expand_word(tm_store *st, tm_buf *q, const char *w, size_t n, int *found, tm_err *err)
+{
+	tm_buf hi = TM_BUF_INIT, or = TM_BUF_INIT;
+	tm_buf_add(&hi, w, n);
+	tm_buf_adds(&hi, "\xf4\x8f\xbf\xbf"); /* U+10FFFF sorts after every continuation */
+	sqlite3_stmt *s = tm_store_stmt(st, S_WORDS_FROM);
+	sqlite3_bind_text(s, 1, w, (int)n, SQLITE_STATIC);
+	sqlite3_bind_text(s, 2, hi.buf, (int)hi.len, SQLITE_STATIC);
+	sqlite3_bind_int(s, 3, EXPAND_MAX + 1);
+	int rc, words = 0;
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW && ++words <= EXPAND_MAX) {
+		tm_buf_adds(&or, words > 1 ? " OR " : "(");
+		add_quoted(&or, (const char *)sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
+	}
+	tm_rc r = rc == SQLITE_DONE || rc == SQLITE_ROW ? TM_OK : tm_store_db_fail(st, err, "searching");
+	sqlite3_reset(s);
+	*found = words > EXPAND_MAX ? 0 : words ? 1 : -1;
+	if (*found == 1) {
+		tm_buf_add(q, or.buf, or.len);
+		tm_buf_addch(q, ')');
+	}
+	tm_buf_release(&hi);
+	tm_buf_release(&or);
+	return r;
+}
+
+static int is_ascii_word(const char *w, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9')))
+			return 0;
+	return n > 0;
+}
+
+/* Code points in the n bytes at s. */
+static size_t utf8_chars(const char *s, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return c;
+}
+
+/*
+ * The FTS5 query for a name's words: text is its pairs key when it has Han
+ * characters, else its tokens (text.h).  All words are required:
+ *   - a run of Han characters is one phrase: of its pairs over the pairs
+ *     column, or, a run of one character, that character over tokens;
+ *   - a Latin word is a whole word over tokens, except the last, which may
+ *     be still being typed (unless it is one letter): the words of the index
+ *     that start with it (name_words), or FTS5's prefix query when too many
+ *     do.  FTS5 merges the doclists of every word a prefix matches before
+ *     it reads any, so "technology"* read a quarter of the index where
+ *     "technology" is only skipped through beside a rarer word.
+ * Empty q when there is nothing to search for or nothing can match.
+ */
+static tm_rc fts_query(tm_store *st, tm_buf *q, const char *text, tm_err *err)
+{
 	const char *p = text;
-	int first = 1, in_han = 0;
+	int first = 1, in_pairs = 0;
 	while (*p) {
 		while (*p == ' ')
 			p++;
@@ -1115,35 +1293,45 @@ static void fts_query(tm_buf *q, const char *col, const char *text)
 		const char *w = p;
 		while (*p && *p != ' ')
 			p++;
-		tm_buf word = TM_BUF_INIT;
-		tm_buf_add(&word, w, (size_t)(p - w));
-		int han = tm_text_has_han(word.buf);
-		if (han && in_han) {
-			/* continue the phrase: drop its closing quote */
-			q->len--;
-			tm_buf_addch(q, ' ');
-		} else {
-			if (!first)
-				tm_buf_adds(q, " AND ");
-			tm_buf_addch(q, '"');
-		}
-		for (size_t i = 0; i < word.len; i++) {
-			if (word.buf[i] == '"')
-				tm_buf_addch(q, '"');
-			tm_buf_addch(q, word.buf[i]);
-		}
-		tm_buf_addch(q, '"');
+		size_t n = (size_t)(p - w);
 		while (*p == ' ')
 			p++;
-		if (!han && word.len > 1 && !*p)
-			tm_buf_addch(q, '*');
-		in_han = han;
-		first = 0;
+		tm_buf word = TM_BUF_INIT;
+		tm_buf_add(&word, w, n);
+		int han = tm_text_has_han(word.buf), pair = han && utf8_chars(w, n) > 1;
 		tm_buf_release(&word);
+		if (pair && in_pairs) {
+			/* the run goes on: into the phrase, before its closing quote */
+			q->buf[--q->len] = '\0';
+			tm_buf_addch(q, ' ');
+			add_escaped(q, w, n);
+			tm_buf_addch(q, '"');
+			continue;
+		}
+		if (!first)
+			tm_buf_adds(q, " AND ");
+		first = 0;
+		in_pairs = pair;
+		if (han || *p || n < 2 || !is_ascii_word(w, n)) {
+			tm_buf_adds(q, pair ? "{pairs} : " : "{tokens} : ");
+			add_quoted(q, w, n);
+			if (!han && !*p && n > 1)
+				tm_buf_addch(q, '*');
+			continue;
+		}
+		int found;
+		tm_buf_adds(q, "{tokens} : ");
+		tm_rc rc = expand_word(st, q, w, n, &found, err);
+		if (rc || found < 0) {
+			tm_buf_reset(q);
+			return rc;
+		}
+		if (!found) {
+			add_quoted(q, w, n);
+			tm_buf_addch(q, '*');
+		}
 	}
-	tm_buf_addch(q, ')');
-	if (first)
-		tm_buf_reset(q); /* no words: no query */
+	return TM_OK;
 }
 
 /* The pinyin of a query that has Han characters, as one phrase of whole
@@ -1162,43 +1350,38 @@ static void fts_pinyin_query(tm_buf *q, const char *pinyin)
 		tm_buf_reset(q);
 }
 
-static tm_rc search_fts(tm_store *st, const char *col, const char *text, double score, struct cands *c, tm_err *err)
+/* Names matching an FTS5 query, pinyin: the column to search; else text is
+ * the name's words (see fts_query()). */
+static tm_rc search_fts(tm_store *st, int pinyin, const char *text, double score, struct cands *c, tm_err *err)
 {
 	tm_buf q = TM_BUF_INIT;
-	if (strcmp(col, "pinyin") == 0)
+	tm_rc rc = TM_OK;
+	if (pinyin)
 		fts_pinyin_query(&q, text);
 	else
-		fts_query(&q, col, text);
-	if (!q.len) {
+		rc = fts_query(st, &q, text, err);
+	if (rc || !q.len) {
 		tm_buf_release(&q);
-		return TM_OK;
+		return rc;
 	}
 	sqlite3_stmt *s = tm_store_stmt(st, S_FTS_MATCH);
 	sqlite3_bind_text(s, 1, q.buf, (int)q.len, SQLITE_STATIC);
-	int rc;
-	/* the FTS hit is a name row; its entity is found through name_keys' index */
-	sqlite3_stmt *ne;
-	if (sqlite3_prepare_v2(st->db, "SELECT entity FROM names WHERE id=?", -1, &ne, NULL) != SQLITE_OK) {
-		tm_buf_release(&q);
-		return tm_store_db_fail(st, err, "preparing query");
-	}
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		/* the FTS hit is a name row; its entity is found through names */
 		int64_t name = sqlite3_column_int64(s, 0);
-		sqlite3_reset(ne);
+		sqlite3_stmt *ne = tm_store_stmt(st, S_NAME_ENTITY);
 		sqlite3_bind_int64(ne, 1, name);
 		if (sqlite3_step(ne) == SQLITE_ROW)
 			cand_add(c, sqlite3_column_int64(ne, 0), name, score);
+		sqlite3_reset(ne);
 	}
-	sqlite3_finalize(ne);
+	/* a query FTS5 cannot parse is no match, not a failure */
+	if (step != SQLITE_DONE && sqlite3_errcode(st->db) != SQLITE_ERROR)
+		rc = tm_store_db_fail(st, err, "searching");
 	sqlite3_reset(s);
 	tm_buf_release(&q);
-	if (rc != SQLITE_DONE) {
-		/* a query FTS5 cannot parse is no match, not a failure */
-		if (sqlite3_errcode(st->db) == SQLITE_ERROR)
-			return TM_OK;
-		return tm_store_db_fail(st, err, "searching");
-	}
-	return TM_OK;
+	return rc;
 }
 
 /* About how many Han characters s has: the three-byte UTF-8 sequences led
@@ -1234,18 +1417,14 @@ static int hit_cmp(const void *pa, const void *pb)
 
 static char *name_text(tm_store *st, int64_t name_row)
 {
-	sqlite3_stmt *s;
-	char *out = NULL;
-	if (sqlite3_prepare_v2(st->db, "SELECT text FROM names WHERE id=?", -1, &s, NULL) != SQLITE_OK)
-		return NULL;
+	sqlite3_stmt *s = tm_store_stmt(st, S_NAME_TEXT);
 	sqlite3_bind_int64(s, 1, name_row);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		out = tm_store_col_dup(s, 0);
-	sqlite3_finalize(s);
+	char *out = sqlite3_step(s) == SQLITE_ROW ? tm_store_col_dup(s, 0) : NULL;
+	sqlite3_reset(s);
 	return out;
 }
 
-tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *out, tm_err *err)
+static tm_rc search(tm_store *st, const char *query, size_t limit, tm_hits *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	tm_name_keys k;
@@ -1273,12 +1452,12 @@ tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *ou
 	if (!rc) rc = search_prefix(st, k.bare, &c, err);
 	if (!rc && strcmp(cb, k.bare) != 0) rc = search_prefix(st, cb, &c, err);
 	if (!rc && strcmp(cp, cb) != 0) rc = search_prefix(st, cp, &c, err);
-	if (!rc) rc = search_fts(st, "tokens", k.tokens, 0.6, &c, err);
+	if (!rc) rc = search_fts(st, 0, *k.pairs ? k.pairs : k.tokens, 0.6, &c, err);
 	/* pinyin finds names that sound like a short Han query (华为, 华维); for a
 	 * long one (a full name) sound-alikes are noise, and the phrase of common
 	 * syllables (ke ji, xin xi) cost as much as the rest of the search */
 	if (!rc && strcmp(k.pinyin, k.bare) != 0 && han_chars(k.bare) < 4)
-		rc = search_fts(st, "pinyin", k.pinyin, 0.55, &c, err);
+		rc = search_fts(st, 1, k.pinyin, 0.55, &c, err);
 	free(cb);
 	free(cn);
 	free(cp);
@@ -1349,6 +1528,18 @@ tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *ou
 		return rc;
 	}
 	return TM_OK;
+}
+
+tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *out, tm_err *err)
+{
+	/* one read transaction for the dozens of look-ups, when the caller has
+	 * none open: SQLite then takes its file lock once rather than once a
+	 * statement, which cost as much as the look-ups themselves */
+	int own = sqlite3_get_autocommit(st->db) && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
+	tm_rc rc = search(st, query, limit, out, err);
+	if (own)
+		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
+	return rc;
 }
 
 tm_rc tm_store_resolve(tm_store *st, const char *ref, char **id, tm_hits *candidates, tm_err *err)

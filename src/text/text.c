@@ -676,6 +676,43 @@ static void han_tokens(const char *s, tm_buf *out)
 	}
 }
 
+/* pairs: each run of Han characters as its overlapping pairs, a run of one
+ * as that character; other words as they are. */
+static void han_pairs(const char *s, tm_buf *out)
+{
+	int32_t n = (int32_t)strlen(s), i = 0;
+	UChar32 last = 0; /* the run's last character */
+	int run = 0;      /* characters in the run so far */
+	int gap = 0, joined = 0;
+	while (i < n) {
+		UChar32 c;
+		U8_NEXT_UNSAFE(s, i, c);
+		if (c == ' ') {
+			gap = 1;
+			continue;
+		}
+		if (is_han(c)) {
+			if (run) {
+				gap = 1;
+				put_cp(out, last, &gap);
+				put_cp(out, c, &joined);
+			}
+			last = c;
+			run++;
+			gap = 1;
+			continue;
+		}
+		if (run == 1)
+			put_cp(out, last, &gap);
+		if (run)
+			gap = 1;
+		run = 0;
+		put_cp(out, c, &gap);
+	}
+	if (run == 1)
+		put_cp(out, last, &gap);
+}
+
 /* pinyin through ICU: Han runs transliterated, each set apart by spaces so
  * that "华为abc" does not become "hua weiabc". */
 static tm_rc icu_pinyin(const char *s, tm_buf *out, tm_err *err)
@@ -773,6 +810,7 @@ tm_rc tm_text_name_keys(const char *name, size_t len, tm_name_keys *out, tm_err 
 	if (!has_han) {
 		out->pinyin = tm_xstrdup(out->bare);
 		out->tokens = tm_xstrdup(out->bare);
+		out->pairs = tm_xstrdup("");
 		return TM_OK;
 	}
 	if ((rc = han_pinyin(out->bare, &buf, err))) {
@@ -783,6 +821,8 @@ tm_rc tm_text_name_keys(const char *name, size_t len, tm_name_keys *out, tm_err 
 	out->pinyin = tm_buf_detach(&buf);
 	han_tokens(out->bare, &buf);
 	out->tokens = tm_buf_detach(&buf);
+	han_pairs(out->bare, &buf);
+	out->pairs = tm_buf_detach(&buf);
 	return TM_OK;
 }
 
@@ -794,6 +834,7 @@ void tm_name_keys_release(tm_name_keys *keys)
 	free(keys->bare);
 	free(keys->pinyin);
 	free(keys->tokens);
+	free(keys->pairs);
 	memset(keys, 0, sizeof(*keys));
 }
 

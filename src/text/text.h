@@ -38,6 +38,13 @@ typedef struct tm_name_keys {
 	 * between spaces, so that a phrase query finds any run of characters:
 	 * "海康威视" → "海 康 威 视"; Latin unchanged. */
 	char *tokens;
+	/* tokens with each run of two or more Han characters (spaces inside the
+	 * run ignored) written as its overlapping pairs, for a phrase index that
+	 * stays selective where single characters (科, 技, 公, 司) are in every
+	 * other name, as Lucene's CJK bigrams do: "海康威视" → "海康 康威 威视",
+	 * "华为 2期" → "华为 2 期".  Any other word stays, so that runs apart
+	 * stay apart in a phrase.  "" when the name has no Han character. */
+	char *pairs;
 } tm_name_keys;
 
 /* Compute the keys of a UTF-8 name of len bytes.  Fails with TM_ERR_INVALID

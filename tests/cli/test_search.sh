@@ -19,6 +19,9 @@ top_is "search 'hai kang wei shi' (spaced pinyin) finds hikvision" "hai kang wei
 top_is "search 'haikangweishi' (joined pinyin) finds hikvision" "haikangweishi" hikvision
 top_is "search with legal form finds hikvision" "Hangzhou Hikvision Digital Technology Co., Ltd." hikvision
 top_is "search legal name without legal form finds hikvision" "Hangzhou Hikvision Digital Technology" hikvision
+top_is "search the full Chinese legal name finds hikvision" "杭州海康威视数字技术股份有限公司" hikvision
+top_is "search '威视数字' (from the middle of a name) finds hikvision" "威视数字" hikvision
+top_is "search 'Hikvision Digital Tech' (inner words, the last unfinished) finds hikvision" "Hikvision Digital Tech" hikvision
 top_is "search '海康' (two characters) finds hikvision" "海康" hikvision
 top_is "search '华为' (two characters) finds huawei" "华为" huawei
 top_is "search '華為' (Traditional) finds huawei" "華為" huawei

@@ -1,7 +1,8 @@
 /*
  * The store's contract: records round-trip, a put replaces whole, an
  * unchanged put changes nothing, rollback leaves nothing, migrations refuse
- * a newer schema, names resolve or report ambiguity.
+ * a newer schema and upgrade an older one, names resolve or report
+ * ambiguity, search finds runs of Chinese characters and words being typed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -15,6 +16,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "store/schema.sql.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -242,6 +244,190 @@ static void test_newer_schema_refused(void **state)
 	unlink(path);
 }
 
+/* Entities {id, English name, Chinese name or NULL}, in one transaction. */
+static void put_named(tm_store *st, const char *const (*rows)[3], size_t n)
+{
+	assert_int_equal(tm_store_begin(st, NULL), TM_OK);
+	if (!tm_store_has_source(st, "s1"))
+		put_source(st, "s1");
+	for (size_t i = 0; i < n; i++) {
+		tm_entity e;
+		make_entity(&e, rows[i][0], rows[i][1], rows[i][2]);
+		assert_int_equal(tm_store_put_entity(st, &e, NULL), TM_OK);
+		tm_entity_release(&e);
+	}
+	assert_int_equal(tm_store_commit(st, NULL), TM_OK);
+}
+
+/* The place of id among the hits of query (limit 50), -1 when absent. */
+static int rank_of(tm_store *st, const char *query, const char *id)
+{
+	tm_hits h;
+	assert_int_equal(tm_store_search(st, query, 50, &h, NULL), TM_OK);
+	int at = -1;
+	for (size_t i = 0; i < h.n && at < 0; i++)
+		if (strcmp(h.v[i].id, id) == 0)
+			at = (int)i;
+	tm_hits_release(&h);
+	return at;
+}
+
+static size_t hits_of(tm_store *st, const char *query, size_t limit)
+{
+	tm_hits h;
+	assert_int_equal(tm_store_search(st, query, limit, &h, NULL), TM_OK);
+	size_t n = h.n;
+	tm_hits_release(&h);
+	return n;
+}
+
+/* A run of Chinese characters is found anywhere in a name, whole and in
+ * order, with spaces inside it ignored, and not across other words. */
+static void test_search_han_runs(void **state)
+{
+	static const char *const rows[][3] = {
+		{ "kexin", "Kexin Optical Technology Holdings Co., Ltd.", "科新光学科技控股有限公司" },
+		{ "sz-kexin", "Shenzhen Kexin Optical Technology Co., Ltd.", "深圳科新光学科技有限公司" },
+		{ "scattered", "Keji Xinguang", "科技新光学公司" },
+		{ "spaced", "Spaced", "新光学 科技中心" },
+		{ "apart", "Apart", "新光 Optics 学院" },
+	};
+	(void)state;
+	tm_store *st = open_mem();
+	put_named(st, rows, sizeof(rows) / sizeof(rows[0]));
+	/* a full legal name finds itself first, and the name holding it in the middle */
+	assert_int_equal(rank_of(st, "科新光学科技控股有限公司", "kexin"), 0);
+	assert_true(rank_of(st, "科新光学科技控股有限公司", "sz-kexin") > 0);
+	/* a run from the middle of names */
+	assert_true(rank_of(st, "新光学科", "kexin") >= 0);
+	assert_true(rank_of(st, "新光学科", "sz-kexin") >= 0);
+	assert_int_equal(rank_of(st, "新光学科", "scattered"), -1);
+	assert_int_equal(rank_of(st, "新光学科", "apart"), -1);
+	/* spaces inside a run, in the query or the name, do not split it */
+	assert_true(rank_of(st, "光学 科技", "kexin") >= 0);
+	assert_true(rank_of(st, "光学科技", "spaced") >= 0);
+	/* another word between two characters keeps them apart */
+	assert_int_equal(rank_of(st, "光学", "apart"), -1);
+	assert_true(rank_of(st, "光学", "scattered") >= 0);
+	/* runs and words, each anywhere in the name */
+	assert_true(rank_of(st, "学院 optics 新光", "apart") >= 0);
+	assert_int_equal(rank_of(st, "学院 optics 新光学", "apart"), -1);
+	/* one character is found anywhere */
+	assert_true(rank_of(st, "光", "apart") >= 0);
+	assert_true(rank_of(st, "院", "apart") >= 0);
+	assert_true(rank_of(st, "光", "scattered") >= 0);
+	tm_store_close(st);
+}
+
+/* The last word of a query may be still being typed: it finds the words
+ * it starts, whether few (looked up one by one) or many (a prefix query). */
+static void test_search_last_word_typed(void **state)
+{
+	static const char *const rows[][3] = {
+		{ "hikvision", "Hangzhou Hikvision Digital Technology Co., Ltd.", "杭州海康威视数字技术股份有限公司" },
+	};
+	(void)state;
+	tm_store *st = open_mem();
+	put_named(st, rows, 1);
+	/* not the start of any key: only the word index finds these */
+	assert_int_equal(rank_of(st, "Hikvision Digital Tech", "hikvision"), 0);
+	assert_int_equal(rank_of(st, "hikvision digital technology", "hikvision"), 0);
+	assert_int_equal(rank_of(st, "Hikvision Digital Techx", "hikvision"), -1);
+	assert_int_equal(rank_of(st, "Digital Hikv", "hikvision"), 0);
+	/* a space does not split a run of characters: 威视数字 */
+	assert_int_equal(rank_of(st, "威视 数字", "hikvision"), 0);
+
+	/* 70 words that start with "zqa": more than are looked up one by one */
+	char id[16], en[32];
+	for (int i = 0; i < 70; i++) {
+		snprintf(id, sizeof(id), "zqa-%d", i);
+		snprintf(en, sizeof(en), "Alpha Beta Zqa%d", i);
+		const char *const row[][3] = { { id, en, NULL } };
+		put_named(st, row, 1);
+	}
+	assert_int_equal(hits_of(st, "beta zqa", 100), 70);
+	/* zqa1, zqa10 … zqa19 */
+	assert_int_equal(hits_of(st, "beta zqa1", 100), 11);
+	assert_int_equal(hits_of(st, "beta zqa69", 100), 1);
+	assert_int_equal(hits_of(st, "beta zqa7", 100), 1);
+	assert_int_equal(hits_of(st, "beta zqb", 100), 0);
+	tm_store_close(st);
+}
+
+/* A bulk write (here 1,000 names) merges the name index when it commits;
+ * what was written is found as before, and so is what is written later. */
+static void test_bulk_commit(void **state)
+{
+	(void)state;
+	tm_store *st = open_mem();
+	assert_int_equal(tm_store_begin(st, NULL), TM_OK);
+	put_source(st, "s1");
+	char id[32], en[32], zh[48];
+	for (int i = 0; i < 500; i++) {
+		tm_entity e;
+		snprintf(id, sizeof(id), "bulk-%d", i);
+		snprintf(en, sizeof(en), "Bulk Name%d", i);
+		snprintf(zh, sizeof(zh), "大量公司%d号", i);
+		make_entity(&e, id, en, zh);
+		assert_int_equal(tm_store_put_entity(st, &e, NULL), TM_OK);
+		tm_entity_release(&e);
+	}
+	assert_int_equal(tm_store_commit(st, NULL), TM_OK);
+	assert_int_equal(rank_of(st, "name499", "bulk-499"), 0);
+	assert_int_equal(hits_of(st, "bulk name49", 100), 11);
+	assert_int_equal(hits_of(st, "量公司49", 100), 11);
+	static const char *const late[][3] = { { "late", "Late Name", "迟到公司" } };
+	put_named(st, late, 1);
+	assert_int_equal(rank_of(st, "late name", "late"), 0);
+	tm_store_close(st);
+}
+
+/* A database of schema 2 (names_fts without pairs, no name_words) is
+ * upgraded when opened writable, its names indexed again. */
+static void test_migration_reindexes_names(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int v = 0; v < 2; v++)
+		assert_int_equal(sqlite3_exec(db, tm_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+	/* as schema 2 stored a name: single characters in tokens */
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO entities(id,slug,kind) VALUES(1,'kexin','company');"
+				      "INSERT INTO names(id,entity,ord,text,lang,is_primary) VALUES"
+				      " (1,1,0,'Kexin Optical Technology Co., Ltd.','en',1),"
+				      " (2,1,1,'深圳科新光学科技有限公司','zh-Hans',1);"
+				      "INSERT INTO names_fts(rowid,tokens,pinyin) VALUES"
+				      " (1,'kexin optical technology','kexin optical technology'),"
+				      " (2,'深 圳 科 新 光 学 科 技','shen zhen ke xin guang xue ke ji');"
+				      "PRAGMA user_version=2",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	tm_store *st;
+	tm_err err = { 0 };
+	assert_int_not_equal(tm_store_open(path, TM_STORE_READONLY, &st, &err), TM_OK);
+	assert_non_null(strstr(err.msg, "needs migrating"));
+	assert_int_equal(tm_store_open(path, 0, &st, &err), TM_OK);
+	assert_int_equal(rank_of(st, "新光学科", "kexin"), 0);
+	assert_int_equal(rank_of(st, "optical tech", "kexin"), 0);
+	assert_int_equal(rank_of(st, "科技新光", "kexin"), -1);
+	tm_store_close(st);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *s;
+	sqlite3_prepare_v2(db, "SELECT (SELECT count(*) FROM name_words), (SELECT count(*) FROM names_fts)", -1, &s, NULL);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	assert_int_equal(sqlite3_column_int(s, 0), 3); /* kexin, optical, technology */
+	assert_int_equal(sqlite3_column_int(s, 1), 2);
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -251,6 +437,10 @@ int main(void)
 		cmocka_unit_test(test_relation_identity),
 		cmocka_unit_test(test_resolve),
 		cmocka_unit_test(test_newer_schema_refused),
+		cmocka_unit_test(test_search_han_runs),
+		cmocka_unit_test(test_search_last_word_typed),
+		cmocka_unit_test(test_bulk_commit),
+		cmocka_unit_test(test_migration_reindexes_names),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	tm_text_shutdown();

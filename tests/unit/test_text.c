@@ -166,6 +166,40 @@ static void test_mixed(void **state)
 	check_keys(mixed, N(mixed));
 }
 
+/* The pairs key: Han runs as overlapping pairs, spaces inside a run
+ * ignored, any other word kept (so that two runs apart stay apart). */
+static const struct {
+	const char *name, *pairs;
+} pair_cases[] = {
+	{ "海康威视", "海康 康威 威视" },
+	{ "华为", "华为" },
+	{ "华", "华" },
+	{ "海康 威视", "海康 康威 威视" },
+	{ "華為技術有限公司", "华为 为技 技术" },
+	{ "苏州创朗区智慧警务项目2期", "苏州 州创 创朗 朗区 区智 智慧 慧警 警务 务项 项目 2 期" },
+	{ "华为 Technologies Co., Ltd.", "华为 technologies" },
+	{ "TCL科技集团股份有限公司", "tcl 科技" },
+	{ "Hikvision 海康威視 (HK) Limited", "hikvision 海康 康威 威视 hk" },
+	{ "海 abc 康", "海 abc 康" },
+	{ "トヨタ自動車", "トヨタ 自动 动车" },
+	{ "Hangzhou Hikvision", "" },
+	{ "", "" },
+};
+
+static void test_pairs(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < N(pair_cases); i++) {
+		tm_name_keys k;
+		tm_err err = { TM_OK, "" };
+		assert_int_equal(tm_text_name_keys(pair_cases[i].name, strlen(pair_cases[i].name), &k, &err), TM_OK);
+		if (strcmp(k.pairs, pair_cases[i].pairs))
+			print_error("row %zu '%s': pairs '%s'\n", i, pair_cases[i].name, k.pairs);
+		assert_string_equal(k.pairs, pair_cases[i].pairs);
+		tm_name_keys_release(&k);
+	}
+}
+
 static const key_case blank[] = {
 	{ "", "", "", "", "" },
 	{ " \t\r\n ", "", "", "", "" },
@@ -265,6 +299,7 @@ static void test_invalid_utf8(void **state)
 		assert_null(k.bare);
 		assert_null(k.pinyin);
 		assert_null(k.tokens);
+		assert_null(k.pairs);
 		tm_name_keys_release(&k); /* safe on a failed call's keys */
 	}
 	tm_name_keys_release(NULL);
@@ -423,6 +458,7 @@ int main(void)
 		cmocka_unit_test(test_english),
 		cmocka_unit_test(test_chinese),
 		cmocka_unit_test(test_mixed),
+		cmocka_unit_test(test_pairs),
 		cmocka_unit_test(test_blank),
 		cmocka_unit_test(test_legal_forms),
 		cmocka_unit_test(test_length_bounds),
