@@ -30,25 +30,25 @@
  * a pass over it first (that pass took longer than the query it served).
  * Instead every read that could leave an array is checked where it happens:
  * a row's bounds are clamped to the rows, a neighbour must be a node and an
- * edge id an edge, a node key must translate to a node, a predicate or kind
- * outside the vocabulary reads as unknown.  A check that fails marks the
- * query's scratch, and the query then fails with "damaged" instead of
- * answering.  A graph built in memory passes every check; the branches are
+ * edge id an edge, a node key must translate to a node, and a path walk
+ * may not take more steps than a consistent graph allows.  A check that
+ * fails marks the query's scratch, and the query then fails with "damaged"
+ * instead of answering.  A predicate or kind outside the vocabulary reads as
+ * unknown.  A graph built in memory passes every check; the branches are
  * never taken and cost next to nothing.
  *
- * Scratch.  A query needs per-node state (distances, flags, parents).  Clearing
- * arrays of a million entries per query would cost more than the query, so
- * every entry carries the generation of the query that last wrote it and
- * anything older reads as unseen; bumping the generation clears everything.
- * The scratch buffers live in a small lock-free pool owned by the graph: a
- * query takes one (or allocates one), returns it when done, and
- * tm_graph_free() frees them all.  That keeps the graph shareable across
- * threads without locks, without the thread-exit leaks of _Thread_local
- * caches, and without ever pairing a buffer with a freed graph.  A buffer
- * costs, allocated lazily as queries need them, 8 bytes a node for the BFS
- * queues, 8 for parent links, 8 for the slots of owners, neighbourhoods and
- * exposure, and 1 for the marks of path queries (see M_DIST: a path query
- * keeps its state in one byte a node, small enough to stay in cache).
+ * Scratch.  A query needs per-node state: a byte of marks (see M_DIST),
+ * BFS queues, parent links.  Clearing arrays of a million entries per query
+ * would cost more than the query, so a query unmarks only the nodes it
+ * marked, which its queues list.  The scratch buffers live in a small
+ * lock-free pool owned by the graph: a query takes one (or allocates one),
+ * returns it when done, and tm_graph_free() frees them all.  That keeps the
+ * graph shareable across threads without locks, without the thread-exit
+ * leaks of _Thread_local caches, and without ever pairing a buffer with a
+ * freed graph.  A buffer costs 1 byte a node for the marks, 8 for the BFS
+ * queues and, for the queries that need them, 8 for parent links: 17 MB per
+ * concurrent query on 1M nodes, of which a query touches only what it
+ * reaches.
  */
 #include "graph/graph.h"
 
@@ -66,7 +66,6 @@
 #define NOT_REAL (-2)      /* kind of a key with no entity behind it */
 #define PRED_NONE 255      /* predicate outside 0..254 */
 #define HOPS_MAX 250       /* distances are kept in a byte; deeper asks are clamped */
-#define UNSEEN 255         /* distance of a node a query has not reached */
 #define POOL_SLOTS 16      /* scratch buffers kept for reuse */
 #define EDGES_MAX 0x7fffffffu /* the top bit of an edge id says its direction */
 #define ADJ_IN 0x80000000u /* row entries: an in-edge, the neighbour is the subject */
@@ -80,9 +79,6 @@
 #define PREFETCH(p) ((void)(p))
 #endif
 
-/* Scratch flags. */
-#define F_BANNED 1u   /* may not be entered: on the owners chain so far */
-
 /* An edge as added, before finish() sorts it into rows. */
 struct raw_edge {
 	int64_t rel_id;
@@ -92,13 +88,24 @@ struct raw_edge {
 	uint8_t predicate;
 };
 
-/* Per-node state of one query; valid only when gen is the query's. */
-struct slot {
-	uint32_t gen;  /* the query that last wrote this entry */
-	uint8_t d[2];  /* distance from side 0 (a, the centre, the seeds) and side 1 (b) */
-	uint8_t flags; /* F_* */
-	uint8_t pad;
-};
+/*
+ * A query keeps one byte of state a node (mark): for each side of a search
+ * (side 0: a, the centre, the seeds; side 1: b), the node's distance from
+ * that side mod 3, plus one (0: not reached), and the M_* flags.  A byte is
+ * enough because distances are only ever compared between neighbours, which
+ * differ by at most one: mod 3 tells "one less", "the same" and "one more"
+ * apart; a distance a result reports comes from the BFS layer the node is
+ * in.  A million nodes take 1 MB, which stays in the core's L2 cache from
+ * one query to the next, where 8-byte states took 8 MB and missed it on
+ * nearly every neighbour.  Instead of clearing the array, a query clears
+ * what it set: every node it marked is in one of its queues, its banned
+ * list or its owners chain.
+ */
+#define M_SIDE(side) (3u << (2 * (side)))                            /* the side's distance bits */
+#define M_DIST(side, d) ((uint8_t)((1 + (d) % 3) << (2 * (side))))  /* reached at distance d */
+#define M_BANNED 0x10u /* may not be entered: Yen's root nodes; the owners chain so far */
+#define M_ON_A 0x20u   /* on a shortest path, on the a side of the meeting layer */
+#define M_CANDS 0x40u  /* aux holds the index of this node's successor range */
 
 /* A step the path enumeration may take from a node, in relation id order. */
 struct cand {
@@ -123,10 +130,8 @@ struct frame {
 
 struct scratch {
 	uint32_t n;     /* nodes covered */
-	uint32_t gen;   /* the current query; 0 is never used */
 	int damaged;    /* a check on the graph failed during this query */
-	struct slot *slot; /* per node, for owners, neighbourhoods and exposure */
-	uint8_t *mark;  /* per node, for paths (see M_DIST) */
+	uint8_t *mark;  /* per node (see M_DIST); all zero between queries */
 	uint32_t *q[2]; /* nodes reached from each side, in BFS order */
 	uint32_t lay[2][HOPS_MAX + 2]; /* q[side][lay[side][d]] starts BFS layer d */
 	uint32_t *aux;  /* per node: a parent or a range index, as the flags or the query say */
@@ -550,7 +555,6 @@ static void scratch_free(struct scratch *s)
 {
 	if (!s)
 		return;
-	free(s->slot);
 	free(s->mark);
 	free(s->q[0]);
 	free(s->q[1]);
@@ -642,6 +646,7 @@ static struct scratch *scratch_get(const tm_graph *g)
 		s = tm_xcalloc(1, sizeof(*s));
 		size_t n = g->n ? g->n : 1;
 		s->n = g->n;
+		s->mark = tm_xcalloc(n, 1);
 		s->q[0] = tm_xmalloc(n * sizeof(uint32_t));
 		s->q[1] = tm_xmalloc(n * sizeof(uint32_t));
 	}
@@ -669,36 +674,11 @@ static void scratch_need_aux(struct scratch *s)
 		s->aux2 = tm_xmalloc(n * sizeof(uint32_t));
 }
 
-/* Start a query on the slots (owners, neighbourhoods, exposure). */
-static void scratch_begin(struct scratch *s)
+/* Unmark the first cnt nodes of a queue. */
+static void unmark(struct scratch *s, const uint32_t *queue, uint32_t cnt)
 {
-	if (!s->slot) {
-		/* calloc: gen 0 everywhere, older than any query */
-		s->slot = tm_xcalloc(s->n ? s->n : 1, sizeof(*s->slot));
-		s->gen = 0;
-	}
-	if (++s->gen == 0) {
-		memset(s->slot, 0, (size_t)s->n * sizeof(*s->slot));
-		s->gen = 1;
-	}
-}
-
-static inline struct slot *touch(struct scratch *s, tm_node u)
-{
-	struct slot *x = &s->slot[u];
-	if (x->gen != s->gen) {
-		x->gen = s->gen;
-		x->d[0] = x->d[1] = UNSEEN;
-		x->flags = 0;
-	}
-	return x;
-}
-
-/* u's distance from one side, without writing u's state. */
-static inline int dist_of(const struct scratch *s, tm_node u, int side)
-{
-	const struct slot *x = &s->slot[u];
-	return x->gen == s->gen ? x->d[side] : UNSEEN;
+	for (uint32_t i = 0; i < cnt; i++)
+		s->mark[queue[i]] = 0;
 }
 
 /* ---- rows and edges ---- */
@@ -713,6 +693,22 @@ static inline uint32_t row(const tm_graph *g, int *bad, tm_node u, uint32_t *end
 		lo = hi = 0;
 	}
 	*end = hi;
+	return lo;
+}
+
+/* Where the in-edges of the row [lo, hi) start: the row holds the out-edges
+ * first, so a binary search finds the first ADJ_IN.  (On a damaged snapshot
+ * the answer is some place in the row.)  For the queries that walk one
+ * direction only: owners up the in-edges, edges listed from their subject. */
+static inline uint32_t in_edges(const tm_graph *g, uint32_t lo, uint32_t hi)
+{
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (g->adj_e[mid] & ADJ_IN)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return lo;
 }
 
@@ -867,30 +863,6 @@ static int path_cmp(const tm_path *x, const tm_path *y)
 static int path_qcmp(const void *x, const void *y)
 {
 	return path_cmp(x, y);
-}
-
-/*
- * The path search keeps one byte of state a node (mark): for each side, the
- * node's distance from that side's end mod 3, plus one (0: not reached), and
- * the M_* flags.  A byte is enough because the search only ever compares the
- * distances of two neighbours, which differ by at most one: mod 3 tells
- * "one less", "the same" and "one more" apart.  A million nodes take 1 MB,
- * which stays in the core's L2 cache from one query to the next, where the
- * 8-byte slots of the other queries took 8 MB that missed it on nearly every
- * neighbour.  Instead of a generation the search clears what it set: every
- * node it marked is in one of its queues or in the banned list.
- */
-#define M_SIDE(side) (3u << (2 * (side)))                            /* the side's distance bits */
-#define M_DIST(side, d) ((uint8_t)((1 + (d) % 3) << (2 * (side))))  /* reached at distance d */
-#define M_BANNED 0x10u /* may not be entered: Yen's root nodes */
-#define M_ON_A 0x20u   /* on a shortest path, on the a side of the meeting layer */
-#define M_CANDS 0x40u  /* aux holds the index of this node's successor range */
-
-/* Path queries need the marks: allocated on first use, all zero between queries. */
-static void scratch_need_mark(struct scratch *s)
-{
-	if (!s->mark)
-		s->mark = tm_xcalloc(s->n ? s->n : 1, 1);
 }
 
 /*
@@ -1166,11 +1138,9 @@ static void all_shortest(const tm_graph *g, struct scratch *s, const struct quer
 		enumerate(g, s, q, a, b, depth[0], L, max_paths, out);
 	}
 	/* every node marked is in a queue or banned */
-	for (int side = 0; side < 2; side++)
-		for (uint32_t i = 0; i < s->lay[side][depth[side] + 1]; i++)
-			mark[s->q[side][i]] = 0;
-	for (size_t i = 0; i < n_banned; i++)
-		mark[banned[i]] = 0;
+	unmark(s, s->q[0], s->lay[0][depth[0] + 1]);
+	unmark(s, s->q[1], s->lay[1][depth[1] + 1]);
+	unmark(s, banned, (uint32_t)n_banned);
 }
 
 static int same_root(const tm_path *x, const tm_path *y, size_t j)
@@ -1292,7 +1262,6 @@ tm_rc tm_graph_paths(const tm_graph *g, tm_node a, tm_node b, const tm_path_opts
 	struct query q = { opts->predicates, opts->kinds, opts->as_of, UINT32_MAX, NULL, 0 };
 	struct scratch *s = scratch_get(g);
 	scratch_need_aux(s);
-	scratch_need_mark(s);
 	if (opts->k > 0) {
 		yen(g, s, &q, ia, ib, max_hops, (size_t)opts->k, out);
 	} else {
@@ -1339,10 +1308,11 @@ static uint64_t ownership_mask(void)
 static tm_node owner_at(const tm_graph *g, struct scratch *s, uint64_t mask, uint32_t pos)
 {
 	uint8_t p = g->adj_p[pos];
-	if (!(g->adj_e[pos] & ADJ_IN) || p >= 64 || !((mask >> p) & 1))
+	/* the predicate first: most entries fail there, without reading adj_e */
+	if (p >= 64 || !((mask >> p) & 1) || !(g->adj_e[pos] & ADJ_IN))
 		return UINT32_MAX;
 	tm_node w = nbr_at(g, &s->damaged, pos);
-	if (w == UINT32_MAX || edge_at(g, &s->damaged, pos) == UINT32_MAX || (touch(s, w)->flags & F_BANNED))
+	if (w == UINT32_MAX || edge_at(g, &s->damaged, pos) == UINT32_MAX || (s->mark[w] & M_BANNED))
 		return UINT32_MAX;
 	return w;
 }
@@ -1351,7 +1321,7 @@ static tm_node owner_at(const tm_graph *g, struct scratch *s, uint64_t mask, uin
 static int has_open_owner(const tm_graph *g, struct scratch *s, uint64_t mask, tm_node u)
 {
 	uint32_t end, pos = row(g, &s->damaged, u, &end);
-	for (; pos < end; pos++)
+	for (pos = in_edges(g, pos, end); pos < end; pos++)
 		if (owner_at(g, s, mask, pos) != UINT32_MAX)
 			return 1;
 	return 0;
@@ -1427,7 +1397,7 @@ static void owner_totals(tm_owners *o)
 
 /*
  * Depth-first up the in-edges of ownership predicates, owners in (node,
- * relation id) order.  Nodes on the current chain carry F_BANNED so that a
+ * relation id) order.  Nodes on the current chain carry M_BANNED so that a
  * cycle ends the chain instead of looping.  A node ends a chain when it has no
  * owner off the chain or the chain is max_depth long.
  */
@@ -1449,34 +1419,36 @@ tm_rc tm_graph_owners(const tm_graph *g, tm_node node, int max_depth, size_t max
 		max_chains = 1000;
 	uint64_t mask = ownership_mask();
 	struct scratch *s = scratch_get(g);
-	scratch_begin(s);
+	uint8_t *mark = s->mark;
 	tm_node *nodes = tm_xmalloc(((size_t)max_depth + 1) * sizeof(*nodes));
 	uint32_t *pos = tm_xmalloc(((size_t)max_depth + 1) * sizeof(*pos));
 	uint32_t *edges = tm_xmalloc(((size_t)max_depth + 1) * sizeof(*edges));
 	int depth = 0;
 	uint32_t hi;
 	nodes[0] = in;
-	touch(s, in)->flags |= F_BANNED;
+	mark[in] |= M_BANNED;
 	if (!has_open_owner(g, s, mask, in))
 		depth = -1; /* no owner: no chain */
-	else
-		pos[0] = row(g, &s->damaged, in, &hi);
+	else {
+		uint32_t lo = row(g, &s->damaged, in, &hi);
+		pos[0] = in_edges(g, lo, hi);
+	}
 	while (depth >= 0) {
 		tm_node u = nodes[depth], owner = UINT32_MAX;
 		row(g, &s->damaged, u, &hi);
 		while (pos[depth] < hi && (owner = owner_at(g, s, mask, pos[depth])) == UINT32_MAX)
 			pos[depth]++;
 		if (pos[depth] == hi) {
-			s->slot[u].flags &= (uint8_t)~F_BANNED;
+			mark[u] = 0;
 			depth--;
 			continue;
 		}
 		uint32_t at = pos[depth]++;
 		edges[depth] = g->adj_e[at] & ~ADJ_IN;
 		nodes[depth + 1] = owner;
-		touch(s, owner)->flags |= F_BANNED;
+		mark[owner] |= M_BANNED;
 		if (depth + 1 == max_depth || !has_open_owner(g, s, mask, owner)) {
-			s->slot[owner].flags &= (uint8_t)~F_BANNED;
+			mark[owner] = 0;
 			if (out->n_chains == max_chains) {
 				out->truncated = 1;
 				break;
@@ -1485,8 +1457,12 @@ tm_rc tm_graph_owners(const tm_graph *g, tm_node node, int max_depth, size_t max
 			continue;
 		}
 		depth++;
-		pos[depth] = row(g, &s->damaged, owner, &hi);
+		uint32_t lo = row(g, &s->damaged, owner, &hi);
+		pos[depth] = in_edges(g, lo, hi);
 	}
+	/* the chain left when the cap cut the walk short, or the node alone */
+	unmark(s, nodes, (uint32_t)(depth + 1));
+	mark[in] = 0;
 	free(nodes);
 	free(pos);
 	free(edges);
@@ -1538,10 +1514,12 @@ static int cmp_step_rel(const void *x, const void *y)
 	return a->to < b->to ? -1 : a->to > b->to;
 }
 
-/* Plain BFS on side 0 of the scratch from the nodes already in layer 0, up
- * to depth layers or cap nodes (0: no cap).  With parents, aux/aux2 record
- * how each node was first reached, as a step from it back to its parent.
- * Returns the number of nodes reached; sets *truncated when the cap cut it. */
+/* Plain BFS on side 0 of the scratch from the nodes already in layer 0
+ * (marked), up to depth layers or cap nodes (0: no cap).  With parents,
+ * aux/aux2 record how each node was first reached, as a step from it back to
+ * its parent.  Returns the number of nodes reached, all marked and in the
+ * queue, with lay[0] set up to the last layer; sets *truncated when the cap
+ * cut it. */
 static uint32_t bfs(const tm_graph *g, struct scratch *s, int depth, size_t cap, int parents, int *truncated)
 {
 	uint32_t tail = s->lay[0][1];
@@ -1553,17 +1531,17 @@ static uint32_t bfs(const tm_graph *g, struct scratch *s, int depth, size_t cap,
 				tm_node w = nbr_at(g, &s->damaged, pos);
 				if (w == UINT32_MAX)
 					continue;
-				struct slot *x = touch(s, w);
-				if (x->d[0] != UNSEEN)
+				if (s->mark[w] & M_SIDE(0))
 					continue;
 				uint32_t ae = 0;
 				if (parents && (ae = edge_at(g, &s->damaged, pos)) == UINT32_MAX)
 					continue;
 				if (cap && tail == cap) {
 					*truncated = 1;
+					s->lay[0][d + 2] = tail;
 					return tail;
 				}
-				x->d[0] = (uint8_t)(d + 1);
+				s->mark[w] = M_DIST(0, d + 1);
 				s->q[0][tail++] = w;
 				if (parents) {
 					/* walking w→u is forward when w is the subject (an in-edge of u) */
@@ -1579,15 +1557,19 @@ static uint32_t bfs(const tm_graph *g, struct scratch *s, int depth, size_t cap,
 	return tail;
 }
 
-/* The nodes of the first cnt entries of side 0's queue, with their keys,
- * sorted by (distance, key) from entry `from` on. */
+/* The nodes of the first cnt entries of side 0's queue after bfs(), with
+ * their keys and distances (their layers), sorted by (distance, key) from
+ * entry `from` on. */
 static struct dist_node *reached(const tm_graph *g, struct scratch *s, uint32_t cnt, uint32_t from)
 {
 	struct dist_node *dn = tm_xmalloc((cnt ? cnt : 1) * sizeof(*dn));
+	int d = 0;
 	for (uint32_t i = 0; i < cnt; i++) {
+		while (i >= s->lay[0][d + 1])
+			d++;
 		dn[i].at = s->q[0][i];
 		dn[i].node = key_of(g, s, dn[i].at);
-		dn[i].dist = s->slot[dn[i].at].d[0];
+		dn[i].dist = d;
 	}
 	if (cnt > from)
 		qsort(dn + from, cnt - from, sizeof(*dn), cmp_dist_node);
@@ -1608,8 +1590,7 @@ tm_rc tm_graph_neighbors(const tm_graph *g, tm_node node, int depth, size_t max_
 	if (depth > HOPS_MAX)
 		depth = HOPS_MAX;
 	struct scratch *s = scratch_get(g);
-	scratch_begin(s);
-	touch(s, in)->d[0] = 0;
+	s->mark[in] = M_DIST(0, 0);
 	s->q[0][0] = in;
 	s->lay[0][0] = 0;
 	s->lay[0][1] = 1;
@@ -1625,19 +1606,19 @@ tm_rc tm_graph_neighbors(const tm_graph *g, tm_node node, int depth, size_t max_
 	size_t cap = 0;
 	for (uint32_t i = 0; i < cnt; i++) {
 		tm_node u = dn[i].at;
+		/* each edge once: from its subject, among its out-edges */
 		uint32_t end, pos = row(g, &s->damaged, u, &end);
-		for (; pos < end; pos++) {
-			if (g->adj_e[pos] & ADJ_IN)
-				continue; /* each edge once: from its subject */
+		for (end = in_edges(g, pos, end); pos < end; pos++) {
 			tm_node w = nbr_at(g, &s->damaged, pos);
 			uint32_t ae = edge_at(g, &s->damaged, pos);
-			if (w == UINT32_MAX || ae == UINT32_MAX || dist_of(s, w, 0) == UNSEEN)
+			if (w == UINT32_MAX || ae == UINT32_MAX || !(s->mark[w] & M_SIDE(0)))
 				continue;
 			TM_GROW(out->edges, cap, out->n_edges + 1);
-			fill_step(g, &out->edges[out->n_edges++], u, w, ae, 1);
+			fill_step(g, &out->edges[out->n_edges++], u, w, ae & ~ADJ_IN, 1);
 		}
 	}
 	free(dn);
+	unmark(s, s->q[0], cnt);
 	steps_to_keys(g, s, out->edges, out->n_edges);
 	int bad = s->damaged;
 	scratch_put(g, s);
@@ -1699,7 +1680,6 @@ tm_rc tm_graph_exposure(const tm_graph *g, const tm_node *seeds, size_t n_seeds,
 		max_hops = HOPS_MAX;
 	struct scratch *s = scratch_get(g);
 	scratch_need_aux(s);
-	scratch_begin(s);
 	uint32_t cnt = 0;
 	for (size_t i = 0; i < n_seeds; i++) {
 		tm_node in = g->to_int[seeds[i]];
@@ -1707,9 +1687,8 @@ tm_rc tm_graph_exposure(const tm_graph *g, const tm_node *seeds, size_t n_seeds,
 			s->damaged = 1;
 			continue;
 		}
-		struct slot *x = touch(s, in);
-		if (x->d[0] == UNSEEN) {
-			x->d[0] = 0;
+		if (!(s->mark[in] & M_SIDE(0))) {
+			s->mark[in] = M_DIST(0, 0);
 			s->q[0][cnt++] = in;
 		}
 	}
@@ -1728,6 +1707,7 @@ tm_rc tm_graph_exposure(const tm_graph *g, const tm_node *seeds, size_t n_seeds,
 		parent_path(g, s, dn[i].at, x->dist, 0, &x->path);
 	}
 	free(dn);
+	unmark(s, s->q[0], cnt);
 	int bad = s->damaged;
 	scratch_put(g, s);
 	if (bad) {
@@ -1759,11 +1739,11 @@ tm_rc tm_graph_exposure_of(const tm_graph *g, tm_node node, const uint8_t *is_se
 	}
 	struct scratch *s = scratch_get(g);
 	scratch_need_aux(s);
-	scratch_begin(s);
-	touch(s, in)->d[0] = 0;
+	s->mark[in] = M_DIST(0, 0);
 	s->q[0][0] = in;
 	uint32_t tail = 1, lo = 0;
 	tm_node hit = UINT32_MAX;
+	int hit_dist = -1;
 	for (int d = 0; d < max_hops && hit == UINT32_MAX && lo < tail; d++) {
 		uint32_t hi = tail;
 		for (uint32_t i = lo; i < hi && hit == UINT32_MAX; i++) {
@@ -1774,16 +1754,16 @@ tm_rc tm_graph_exposure_of(const tm_graph *g, tm_node node, const uint8_t *is_se
 				uint32_t ae = edge_at(g, &s->damaged, pos);
 				if (w == UINT32_MAX || ae == UINT32_MAX)
 					continue;
-				struct slot *x = touch(s, w);
-				if (x->d[0] != UNSEEN)
+				if (s->mark[w] & M_SIDE(0))
 					continue;
-				x->d[0] = (uint8_t)(d + 1);
+				s->mark[w] = M_DIST(0, d + 1);
 				s->q[0][tail++] = w;
 				s->aux[w] = u;
 				/* the path runs from node to the seed: forward when u is the subject */
 				s->aux2[w] = ae ^ ADJ_IN;
 				if (is_seed[key_of(g, s, w)]) {
 					hit = w;
+					hit_dist = d + 1;
 					break;
 				}
 			}
@@ -1791,9 +1771,10 @@ tm_rc tm_graph_exposure_of(const tm_graph *g, tm_node node, const uint8_t *is_se
 		lo = hi;
 	}
 	if (hit != UINT32_MAX) {
-		out->dist = s->slot[hit].d[0];
+		out->dist = hit_dist;
 		parent_path(g, s, hit, out->dist, 1, &out->path);
 	}
+	unmark(s, s->q[0], tail);
 	int bad = s->damaged;
 	scratch_put(g, s);
 	if (bad) {
@@ -1837,9 +1818,9 @@ void tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out)
 		if (g->kind[u] == NOT_REAL)
 			continue;
 		uint32_t end, pos = row(g, &bad, u, &end);
-		for (; pos < end; pos++) {
+		for (end = in_edges(g, pos, end); pos < end; pos++) {
 			tm_node w = nbr_at(g, &bad, pos);
-			if ((g->adj_e[pos] & ADJ_IN) || w == UINT32_MAX || g->kind[w] == NOT_REAL)
+			if (w == UINT32_MAX || g->kind[w] == NOT_REAL)
 				continue;
 			uint32_t ru = uf_find(parent, u), rw = uf_find(parent, w);
 			if (ru != rw)

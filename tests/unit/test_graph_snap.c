@@ -231,7 +231,8 @@ static int query_all(const tm_graph *h, uint32_t n)
  * is damaged, and never read outside the file or crash (the sanitizers
  * check every read).  Every byte after the header is damaged in turn, once
  * to 0xff (out of range wherever a range is checked) and once to a small
- * value (in range, so a wrong answer).
+ * value (in range, so a wrong answer); then a thousand files with eight
+ * bytes damaged at random.
  */
 static void test_damaged_snapshot_never_crashes(void **state)
 {
@@ -260,6 +261,19 @@ static void test_damaged_snapshot_never_crashes(void **state)
 			answered += d == 0;
 			tm_graph_free(h);
 		}
+	}
+	/* and damage in several places at once */
+	unsigned char copy[1 << 16];
+	for (int k = 0; k < 1000; k++) {
+		memcpy(copy, buf, len);
+		for (int j = 0; j < 8; j++)
+			copy[64 + rnd((uint32_t)(len - 64))] = (unsigned char)rnd(256);
+		write_file(bad, copy, len);
+		assert_int_equal(tm_graph_map(bad, 7, &h, &err), TM_OK);
+		int d = query_all(h, n);
+		damaged += d > 0;
+		answered += d == 0;
+		tm_graph_free(h);
 	}
 	print_message("damaged files: %d said so, %d answered\n", damaged, answered);
 	/* both outcomes happen: the checks catch what they can, and a value in
