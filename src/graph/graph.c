@@ -111,9 +111,9 @@ struct raw_edge {
 struct cand {
 	int64_t rel;
 	uint32_t to;  /* neighbour */
-	uint32_t key; /* its key: ties of one relation id are broken by it */
 	uint32_t e;   /* edge id */
 	uint8_t fwd;  /* walked from subject to object */
+	uint8_t pred; /* the edge's predicate */
 };
 
 /* A node's successors: cand[beg .. beg+cnt). */
@@ -472,11 +472,11 @@ tm_rc tm_graph_finish(tm_graph *g, tm_err *err)
 	for (uint32_t e = 0; e < m; e++)
 		edge_of[by_subj[e]] = e;
 	free(by_subj);
-	uint8_t *pred = g->pred = tm_xmalloc(mm);
-	int64_t *rel = g->rel = tm_xmalloc(mm * sizeof(int64_t));
-	int32_t *start = g->start = tm_xmalloc(mm * sizeof(int32_t));
-	int32_t *end = g->end = tm_xmalloc(mm * sizeof(int32_t));
-	float *share = g->share = tm_xmalloc(mm * sizeof(float));
+	uint8_t *pred = g->pred = big_alloc(mm);
+	int64_t *rel = g->rel = big_alloc(mm * sizeof(int64_t));
+	int32_t *start = g->start = big_alloc(mm * sizeof(int32_t));
+	int32_t *end = g->end = big_alloc(mm * sizeof(int32_t));
+	float *share = g->share = big_alloc(mm * sizeof(float));
 	for (uint32_t i = 0; i < m; i++) {
 		uint32_t e = edge_of[i];
 		pred[e] = raw[i].predicate;
@@ -993,7 +993,9 @@ static int cmp_cand(const void *x, const void *y)
 		return a->rel < b->rel ? -1 : 1;
 	if (a->fwd != b->fwd)
 		return a->fwd < b->fwd ? -1 : 1;
-	return a->key < b->key ? -1 : a->key > b->key;
+	/* one relation id twice from a node the same way (only a graph built by
+	 * hand has that): edge ids run in the order of the other end's key */
+	return a->e < b->e ? -1 : a->e > b->e;
 }
 
 /*
@@ -1026,15 +1028,20 @@ static uint32_t successors(const tm_graph *g, struct scratch *s, const struct qu
 			continue;
 		TM_GROW(s->cand, s->cap_cand, s->n_cand + 1);
 		struct cand *c = &s->cand[s->n_cand++];
-		c->rel = g->rel[e];
 		c->to = w;
-		c->key = key_of(g, s, w);
 		c->e = e;
 		c->fwd = (uint8_t)!(ae & ADJ_IN);
 	}
 	uint32_t cnt = (uint32_t)s->n_cand - beg;
+	struct cand *v = s->cand + beg;
+	/* by edge id, read once the row is done: each read misses the cache,
+	 * and with no branch between them they overlap */
+	for (uint32_t i = 0; i < cnt; i++) {
+		v[i].rel = g->rel[v[i].e];
+		v[i].pred = g->pred[v[i].e];
+	}
 	if (cnt > 1)
-		qsort(s->cand + beg, cnt, sizeof(*s->cand), cmp_cand);
+		qsort(v, cnt, sizeof(*v), cmp_cand);
 	TM_GROW(s->rng, s->cap_rng, s->n_rng + 1);
 	s->rng[s->n_rng].beg = beg;
 	s->rng[s->n_rng].cnt = cnt;
@@ -1080,12 +1087,18 @@ static void enumerate(const tm_graph *g, struct scratch *s, const struct query *
 			s->damaged = 1;
 			return;
 		}
-		struct cand c = s->cand[r->beg + f->next++];
-		fill_step(g, &s->steps[depth], f->node, c.to, c.e, c.fwd);
+		const struct cand *c = &s->cand[r->beg + f->next++];
+		tm_step *st = &s->steps[depth];
+		st->from = f->node;
+		st->to = c->to;
+		st->predicate = pred_report(c->pred);
+		st->rel_id = c->rel;
+		st->forward = c->fwd;
 		struct frame *nf = &s->frames[depth + 1];
-		nf->node = c.to;
+		tm_node to = c->to; /* successors() may move the candidates */
+		nf->node = to;
 		nf->next = 0;
-		nf->range = c.to == b ? 0 : successors(g, s, q, c.to, depth + 1, p, L);
+		nf->range = to == b ? 0 : successors(g, s, q, to, depth + 1, p, L);
 		depth++;
 	}
 }

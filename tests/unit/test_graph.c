@@ -1125,6 +1125,37 @@ static void test_parallel_edges_are_paths(void **state)
 	tm_graph_free(g);
 }
 
+static void test_duplicate_relation_ids_tie_by_key(void **state)
+{
+	(void)state;
+	/* one relation id on two edges from 0 (a graph built by hand can have
+	 * that): 0-1-3 and 0-2-3 read the same, and the first is the one through
+	 * the lower key, 1, although 2 has the most edges and so the engine's
+	 * first internal number */
+	const struct tedge e[] = {
+		{ 0, 1, OWNS, 4, 0, TM_DATE_OPEN_END, -1 },  { 0, 2, OWNS, 4, 0, TM_DATE_OPEN_END, -1 },
+		{ 1, 3, OWNS, 6, 0, TM_DATE_OPEN_END, -1 },  { 2, 3, OWNS, 6, 0, TM_DATE_OPEN_END, -1 },
+		{ 2, 4, OWNS, 20, 0, TM_DATE_OPEN_END, -1 }, { 2, 5, OWNS, 21, 0, TM_DATE_OPEN_END, -1 },
+		{ 2, 6, OWNS, 22, 0, TM_DATE_OPEN_END, -1 },
+	};
+	tm_graph *g = small_graph(7, e, 7);
+	tm_paths p;
+	tm_err err = { 0 };
+	tm_path_opts o = { .max_hops = 4, .max_paths = 1 };
+	assert_int_equal(tm_graph_paths(g, 0, 3, &o, &p, &err), TM_OK);
+	assert_int_equal(p.n, 1);
+	assert_int_equal(p.truncated, 1);
+	assert_int_equal(p.v[0].steps[0].to, 1);
+	tm_paths_release(&p);
+	o.max_paths = 2;
+	assert_int_equal(tm_graph_paths(g, 0, 3, &o, &p, &err), TM_OK);
+	assert_int_equal(p.n, 2);
+	assert_int_equal(p.truncated, 0);
+	assert_true(p.v[0].steps[0].to + p.v[1].steps[0].to == 3);
+	tm_paths_release(&p);
+	tm_graph_free(g);
+}
+
 static void test_build_errors(void **state)
 {
 	(void)state;
@@ -1270,6 +1301,7 @@ int main(void)
 		cmocka_unit_test(test_owner_shares),
 		cmocka_unit_test(test_paths_basic),
 		cmocka_unit_test(test_parallel_edges_are_paths),
+		cmocka_unit_test(test_duplicate_relation_ids_tie_by_key),
 		cmocka_unit_test(test_build_errors),
 		cmocka_unit_test(test_exposure_hand),
 		cmocka_unit_test(test_threads),
