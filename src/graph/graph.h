@@ -5,9 +5,10 @@
  * uses: shortest paths, ownership chains, neighbourhoods, exposure to a tag,
  * components and degree statistics.
  *
- * Nodes are the store's entity keys (tm_ekey), used directly as indices
- * 0..n_nodes-1; a key with no entity behind it is simply an isolated node
- * that is never reported (tm_graph_node_exists() says which are real).
+ * Nodes are the store's entity keys (tm_ekey), 0..n_nodes-1; a key with no
+ * entity behind it is simply an isolated node that is never reported
+ * (tm_graph_node_exists() says which are real).  The engine numbers nodes
+ * its own way inside; every node given or returned here is a key.
  *
  * A graph is immutable once finished; any number of threads may query it.
  * Results are owned by the caller and released with the matching _release().
@@ -31,7 +32,8 @@ int32_t tm_graph_date_end(const char *date);   /* "" → open end */
 
 /* Building. */
 tm_graph *tm_graph_new(uint32_t n_nodes);
-/* Mark node as a real entity of kind (an index into tm_kinds, or -1). */
+/* Mark node as a real entity of kind (an index into tm_kinds, or -1); only
+ * before tm_graph_finish(). */
 void tm_graph_set_node(tm_graph *g, tm_node node, int kind);
 /* An edge subject → object.  share < 0 means unknown. */
 void tm_graph_add_edge(tm_graph *g, tm_node subject, tm_node object, int predicate, int64_t rel_id,
@@ -43,12 +45,15 @@ tm_rc tm_graph_load(tm_store *st, tm_graph **out, tm_err *err);
 void tm_graph_free(tm_graph *g);
 
 /* Snapshots: a finished graph saved as a file that a later process maps in
- * a few milliseconds instead of reading every relation again.  stamp says
- * which data the graph was built from; tm_graph_map() fails with
+ * well under a millisecond instead of reading every relation again.  stamp
+ * says which data the graph was built from; tm_graph_map() fails with
  * TM_ERR_NOTFOUND when the file is missing, from other data (another
- * stamp), written by another build, or damaged (every array is checked
- * against the others before use).  A mapped graph is released with
- * tm_graph_free() like any other. */
+ * stamp), written by another build or format version, or not as long as
+ * its header says.  It does not read the file through: a snapshot damaged
+ * inside maps, and each query on it then either answers (perhaps wrongly)
+ * or fails with TM_ERR_IO "graph snapshot '...' is damaged"; no query ever
+ * reads outside the file.  A mapped graph is released with tm_graph_free()
+ * like any other. */
 tm_rc tm_graph_save(const tm_graph *g, const char *path, uint64_t stamp, tm_err *err);
 tm_rc tm_graph_map(const char *path, uint64_t stamp, tm_graph **out, tm_err *err);
 /* The graph of the store at db_path: mapped from the snapshot at snap_path

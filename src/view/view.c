@@ -88,7 +88,9 @@ json_t *tm_view_step_json(tm_store *st, const tm_step *step)
 {
 	json_t *o = json_object();
 	char *from = tm_view_id_of(st, step->from), *to = tm_view_id_of(st, step->to);
-	const tm_predicate *p = &tm_predicates[step->predicate];
+	/* the graph reports a predicate it cannot name (a damaged snapshot) as -1 */
+	int known = step->predicate >= 0 && (size_t)step->predicate < tm_n_predicates;
+	const tm_predicate *p = &tm_predicates[known ? step->predicate : 0];
 	int ahead = step->forward || p->symmetric;
 	json_object_set_new(o, "from", json_string(from ? from : ""));
 	json_object_set_new(o, "predicate", json_string(p->id));
