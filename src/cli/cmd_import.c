@@ -60,9 +60,9 @@ const tm_cmd tm_cmd_import = {
 	"import", run, TM_CMD_CREATE | TM_CMD_WRITE, "import [--allow-unsourced] FILE...",
 	"load JSON Lines files, all or nothing",
 	"Reads records (source, entity, relation, site, action) one JSON object a\n"
-	"line; '-' reads standard input.  Every line is checked first: on any bad\n"
-	"line nothing is written, each problem is listed as FILE:LINE: reason and\n"
-	"the exit status is 1.\n"
+	"line; '-' reads standard input.  Every line is checked, in one transaction:\n"
+	"on any bad line nothing is written, each problem is listed as FILE:LINE:\n"
+	"reason and the exit status is 1.\n"
 	"A record whose id exists replaces it; importing the same file twice changes\n"
 	"nothing.  --allow-unsourced accepts claims without a citation and marks them,\n"
 	"so that 'tiemap check' lists them.  The format is in docs/format.md.\n",

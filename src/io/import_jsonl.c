@@ -1,12 +1,22 @@
 /*
  * The JSON Lines importer.
  *
- * Three passes, so that a bad file never half-lands:
- *   1. read every line of every file into records, checking each on its own
- *      (JSON, UTF-8, fields, vocabularies, dates);
- *   2. check the records against each other and the database (references,
- *      an id defined twice with different content);
- *   3. only if no line failed, write everything in one transaction.
+ * One transaction, so that a bad file never half-lands: every record is
+ * written inside it as soon as it is known good, and any bad line anywhere
+ * rolls all of it back.  Records stream through three stages:
+ *   1. worker threads read batches of lines and check each line on its own
+ *      (UTF-8, JSON, fields, vocabularies, dates), and make the match keys
+ *      of entity names (ICU, the costliest part of storing a name);
+ *   2. the writer (the calling thread) takes the batches in input order and
+ *      checks each record against the records before it and the database
+ *      (references, an id defined twice with different content), keeping
+ *      only a key per record;
+ *   3. it writes the record at once, unless the record refers to one not
+ *      written yet; such a record waits in memory (with every later record
+ *      of its type, so that each table is still written in input order)
+ *      until the end, where references are checked against the whole input.
+ * A file in the export's order (sources, entities, relations …) never waits,
+ * so memory holds the keys and a few batches, not the records.
  */
 
 #include "io/io.h"
@@ -16,16 +26,23 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "store/store_campaign.h"
+#include "text/text.h"
 
 /* One parsed record and where it came from. */
 /* In the order they are written: later types refer to earlier ones. */
 enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_SITE, REC_ACTION };
+#define N_REC_TYPES (REC_ACTION + 1)
 struct rec {
 	enum rec_type type;
 	const char *file;
+	uint32_t input; /* index of the input it came from (struct input) */
 	size_t line;
 	union {
 		tm_source src;
@@ -34,17 +51,9 @@ struct rec {
 		tm_site site;
 		tm_action act;
 	} u;
+	tm_name_index names; /* an entity's: made while parsing, for tm_store_put_entity_indexed() */
 	char *canon; /* canonical JSON, to tell a repeat from a redefinition; made
 		      * by rec_canon() only for records that share a key */
-	int dup;     /* an exact repeat of an earlier record: skipped */
-};
-
-struct import {
-	tm_store *st;
-	const tm_import_opts *opts;
-	tm_import_report *rep;
-	struct rec *recs;
-	size_t n, cap;
 };
 
 static void rec_release(struct rec *r)
@@ -56,11 +65,13 @@ static void rec_release(struct rec *r)
 	case REC_SITE: tm_site_release(&r->u.site); break;
 	case REC_ACTION: tm_action_release(&r->u.act); break;
 	}
+	tm_name_index_release(&r->names);
 	free(r->canon);
 }
 
-static void report(struct import *im, const char *file, size_t line, const char *fmt, ...) TM_PRINTF(4, 5);
-static void report(struct import *im, const char *file, size_t line, const char *fmt, ...)
+/* Append "FILE:LINE: reason" to errors. */
+static void report(tm_strv *errors, const char *file, size_t line, const char *fmt, ...) TM_PRINTF(4, 5);
+static void report(tm_strv *errors, const char *file, size_t line, const char *fmt, ...)
 {
 	tm_buf b = TM_BUF_INIT;
 	tm_buf_addf(&b, "%s:%zu: ", file, line);
@@ -68,7 +79,7 @@ static void report(struct import *im, const char *file, size_t line, const char 
 	va_start(ap, fmt);
 	tm_buf_vaddf(&b, fmt, ap);
 	va_end(ap);
-	tm_strv_push_owned(&im->rep->errors, tm_buf_detach(&b));
+	tm_strv_push_owned(errors, tm_buf_detach(&b));
 }
 
 void tm_import_report_release(tm_import_report *rep)
@@ -218,12 +229,12 @@ static int get_cites(json_t *obj, tm_cites *out, struct why *w)
 	return 0;
 }
 
-static int need_cites(const struct import *im, const tm_cites *c, int *unsourced, struct why *w)
+static int need_cites(const tm_import_opts *opts, const tm_cites *c, int *unsourced, struct why *w)
 {
 	*unsourced = 0;
 	if (c->n)
 		return 0;
-	if (im->opts && im->opts->allow_unsourced) {
+	if (opts && opts->allow_unsourced) {
 		*unsourced = 1;
 		return 0;
 	}
@@ -246,13 +257,13 @@ static int parse_source(json_t *o, tm_source *s, struct why *w)
 	return 0;
 }
 
-static int parse_entity(const struct import *im, json_t *o, tm_entity *e, struct why *w)
+static int parse_entity(const tm_import_opts *opts, json_t *o, tm_entity *e, struct why *w)
 {
 	static const char *const allowed[] = { "type", "id", "kind", "country", "start", "end", "names",
 					       "description", "tags", "identifiers", "sources", NULL };
 	if (check_fields(o, allowed, w) || get_id(o, "id", &e->id, w) || get_str(o, "kind", 1, &e->kind, w) ||
 	    get_str(o, "country", 0, &e->country, w) || get_date(o, "start", e->start, w) ||
-	    get_date(o, "end", e->end, w) || get_cites(o, &e->cites, w) || need_cites(im, &e->cites, &e->unsourced, w))
+	    get_date(o, "end", e->end, w) || get_cites(o, &e->cites, w) || need_cites(opts, &e->cites, &e->unsourced, w))
 		return -1;
 	if (!tm_kind_find(e->kind))
 		return failf(w, "unknown kind '%.40s'", e->kind);
@@ -344,7 +355,7 @@ static int parse_entity(const struct import *im, json_t *o, tm_entity *e, struct
 	return 0;
 }
 
-static int parse_relation(const struct import *im, json_t *o, tm_relation *r, struct why *w)
+static int parse_relation(const tm_import_opts *opts, json_t *o, tm_relation *r, struct why *w)
 {
 	static const char *const allowed[] = { "type", "subject", "predicate", "object", "start", "end", "amount",
 					       "currency", "share", "note", "sources", NULL };
@@ -353,7 +364,7 @@ static int parse_relation(const struct import *im, json_t *o, tm_relation *r, st
 	    get_date(o, "start", r->start, w) || get_date(o, "end", r->end, w) ||
 	    get_number(o, "amount", &r->has_amount, &r->amount, w) || get_str(o, "currency", 0, &r->currency, w) ||
 	    get_number(o, "share", &r->has_share, &r->share, w) || get_str(o, "note", 0, &r->note, w) ||
-	    get_cites(o, &r->cites, w) || need_cites(im, &r->cites, &r->unsourced, w))
+	    get_cites(o, &r->cites, w) || need_cites(opts, &r->cites, &r->unsourced, w))
 		return -1;
 	if (!tm_predicate_find(r->predicate))
 		return failf(w, "unknown predicate '%.40s'", r->predicate);
@@ -533,26 +544,157 @@ static int parse_site(json_t *o, tm_site *s, struct why *w)
 	return 0;
 }
 
-/* Parse one line into a record; problems go to the report. */
-static void parse_line(struct import *im, const char *file, size_t lineno, const char *line, size_t len)
+/* ---- stage 1: batches of lines, read and parsed on worker threads ---- */
+
+#define BATCH_LINES 4096
+#define MAX_WORKERS 2
+#define SLOTS (MAX_WORKERS + 2) /* batches in flight: being parsed, or parsed and waiting */
+
+struct batch {
+	size_t seq;        /* its place in the input: the writer takes batches in this order */
+	uint32_t input;    /* the input its lines are from (one per batch) */
+	const char *file;  /* that input's name, as errors give it */
+	tm_buf text;       /* the lines, each NUL-terminated */
+	size_t at[BATCH_LINES], len[BATCH_LINES], lineno[BATCH_LINES];
+	size_t n;          /* lines */
+	size_t bytes;      /* input bytes the lines took */
+	struct rec *recs;  /* the good lines' records, in line order */
+	size_t n_recs, cap_recs;
+	tm_strv errors;    /* the bad lines' "FILE:LINE: reason" */
+	enum { B_FREE, B_BUSY, B_READY } state;
+};
+
+/* What batches are read from: files, or one buffer. */
+struct input {
+	const char *const *paths; /* files ("-" standard input), or NULL for data */
+	size_t n_paths;
+	const char *name;         /* the buffer's name */
+	const char *data;
+	size_t len, pos;
+	size_t next;              /* the input to open next */
+	uint32_t cur;             /* the input being read */
+	FILE *f;                  /* the file being read, or NULL */
+	int open;                 /* cur is being read */
+	size_t lineno;            /* lines read of it */
+	char *line;               /* getline's buffer */
+	size_t cap;
+	int done;                 /* every input read (or reading stopped) */
+};
+
+struct pipeline {
+	pthread_mutex_t mu; /* guards everything below but the batches' contents */
+	pthread_cond_t cv;  /* a batch changed state, or reading ended */
+	struct input in;
+	struct batch slot[SLOTS];
+	size_t next_seq;          /* seq of the next batch read */
+	tm_strv errors;           /* inputs that could not be opened or read: "PATH:0: reason" */
+	const tm_import_opts *opts;
+	pthread_t worker[MAX_WORKERS];
+	size_t n_workers;
+	size_t total_bytes;       /* the inputs' size, 0 when unknown (a pipe) */
+};
+
+/* The name errors give input i. */
+static const char *input_name(const struct input *in, uint32_t i)
 {
+	if (!in->paths)
+		return in->name;
+	return strcmp(in->paths[i], "-") == 0 ? "<stdin>" : in->paths[i];
+}
+
+/* Fill b with the next lines of one input (none at the end of the last).
+ * Called with the pipeline's lock held: reading is sequential, parsing is not. */
+static void read_batch(struct pipeline *p, struct batch *b)
+{
+	struct input *in = &p->in;
+	b->seq = p->next_seq++;
+	b->n = 0;
+	b->bytes = 0;
+	tm_buf_reset(&b->text);
+	while (!in->done && b->n < BATCH_LINES) {
+		if (!in->open) {
+			if (in->next >= (in->paths ? in->n_paths : 1)) {
+				in->done = 1;
+				break;
+			}
+			if (b->n)
+				break; /* a batch holds the lines of one input */
+			in->cur = (uint32_t)in->next++;
+			in->lineno = 0;
+			if (in->paths) {
+				const char *path = in->paths[in->cur];
+				in->f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+				if (!in->f) {
+					report(&p->errors, path, 0, "unable to open: %s", strerror(errno));
+					continue;
+				}
+				errno = 0;
+			}
+			in->open = 1;
+		}
+		if (!b->n) {
+			b->input = in->cur;
+			b->file = input_name(in, in->cur);
+		}
+		const char *line;
+		size_t len, took;
+		if (in->f) {
+			ssize_t got = getline(&in->line, &in->cap, in->f);
+			if (got < 0) {
+				if (ferror(in->f))
+					report(&p->errors, in->paths[in->cur], 0, "unable to read '%s': %s", b->file,
+					       strerror(errno));
+				if (in->f != stdin)
+					fclose(in->f);
+				in->f = NULL;
+				in->open = 0;
+				continue;
+			}
+			line = in->line;
+			len = took = (size_t)got;
+			if (len > 0 && line[len - 1] == '\n')
+				len--;
+		} else {
+			if (in->pos >= in->len) {
+				in->open = 0;
+				continue;
+			}
+			line = in->data + in->pos;
+			const char *nl = memchr(line, '\n', in->len - in->pos);
+			len = nl ? (size_t)(nl - line) : in->len - in->pos;
+			took = nl ? len + 1 : len;
+			in->pos += took;
+		}
+		b->at[b->n] = b->text.len;
+		b->len[b->n] = len;
+		b->lineno[b->n++] = ++in->lineno;
+		b->bytes += took;
+		tm_buf_add(&b->text, line, len);
+		tm_buf_addch(&b->text, '\0');
+	}
+}
+
+/* Parse one line into a record of b; problems go to b's errors. */
+static void parse_line(const tm_import_opts *opts, struct batch *b, size_t lineno, const char *line, size_t len)
+{
+	const char *file = b->file;
 	size_t s = 0;
 	while (s < len && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r'))
 		s++;
 	if (s == len)
 		return; /* blank lines are allowed */
 	if (!tm_utf8_valid(line, len)) {
-		report(im, file, lineno, memchr(line, 0, len) ? "NUL byte in line" : "invalid UTF-8");
+		report(&b->errors, file, lineno, memchr(line, 0, len) ? "NUL byte in line" : "invalid UTF-8");
 		return;
 	}
 	json_error_t jerr;
 	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
 	if (!o) {
-		report(im, file, lineno, "bad JSON: %s (column %d)", jerr.text, jerr.column);
+		report(&b->errors, file, lineno, "bad JSON: %s (column %d)", jerr.text, jerr.column);
 		return;
 	}
 	if (!json_is_object(o)) {
-		report(im, file, lineno, "a record must be a JSON object");
+		report(&b->errors, file, lineno, "a record must be a JSON object");
 		json_decref(o);
 		return;
 	}
@@ -560,11 +702,12 @@ static void parse_line(struct import *im, const char *file, size_t lineno, const
 	struct rec r;
 	memset(&r, 0, sizeof(r));
 	r.file = file;
+	r.input = b->input;
 	r.line = lineno;
 	struct why w = { "" };
 	int bad;
 	if (!type) {
-		report(im, file, lineno, "missing field 'type'");
+		report(&b->errors, file, lineno, "missing field 'type'");
 		json_decref(o);
 		return;
 	} else if (strcmp(type, "source") == 0) {
@@ -572,10 +715,10 @@ static void parse_line(struct import *im, const char *file, size_t lineno, const
 		bad = parse_source(o, &r.u.src, &w);
 	} else if (strcmp(type, "entity") == 0) {
 		r.type = REC_ENTITY;
-		bad = parse_entity(im, o, &r.u.ent, &w);
+		bad = parse_entity(opts, o, &r.u.ent, &w);
 	} else if (strcmp(type, "relation") == 0) {
 		r.type = REC_RELATION;
-		bad = parse_relation(im, o, &r.u.rel, &w);
+		bad = parse_relation(opts, o, &r.u.rel, &w);
 	} else if (strcmp(type, "action") == 0) {
 		r.type = REC_ACTION;
 		bad = parse_action(o, &r.u.act, &w);
@@ -583,120 +726,363 @@ static void parse_line(struct import *im, const char *file, size_t lineno, const
 		r.type = REC_SITE;
 		bad = parse_site(o, &r.u.site, &w);
 	} else {
-		report(im, file, lineno, "unknown type '%.40s'", type);
+		report(&b->errors, file, lineno, "unknown type '%.40s'", type);
 		json_decref(o);
 		return;
 	}
 	json_decref(o);
+	if (!bad && r.type == REC_ENTITY) {
+		tm_err err = { 0 };
+		if (tm_name_index_make(&r.u.ent, &r.names, &err))
+			bad = failf(&w, "%s", err.msg);
+	}
 	if (bad) {
-		report(im, file, lineno, "%s", w.msg);
+		report(&b->errors, file, lineno, "%s", w.msg);
 		rec_release(&r);
 		return;
 	}
-	TM_GROW(im->recs, im->cap, im->n + 1);
-	im->recs[im->n++] = r;
+	TM_GROW(b->recs, b->cap_recs, b->n_recs + 1);
+	b->recs[b->n_recs++] = r;
 }
 
-/* Lines are parsed in batches, the second half of each on a helper thread:
- * JSON parsing is most of the reading of a large file, and parse_line()
- * shares nothing between lines but the import it appends to, so each half
- * gets its own and the helper's records and errors are appended after. */
-#define BATCH_LINES 8192
-
-struct batch {
-	tm_buf text;     /* the lines, each NUL-terminated */
-	size_t at[BATCH_LINES], len[BATCH_LINES], lineno[BATCH_LINES];
-	size_t n;
-};
-
-struct half {
-	struct import *im;
-	const char *name;
-	const struct batch *b;
-	size_t from, to;
-};
-
-static void *parse_half(void *p)
+static void parse_batch(const struct pipeline *p, struct batch *b)
 {
-	struct half *h = p;
-	for (size_t i = h->from; i < h->to; i++)
-		parse_line(h->im, h->name, h->b->lineno[i], h->b->text.buf + h->b->at[i], h->b->len[i]);
+	for (size_t i = 0; i < b->n; i++)
+		parse_line(p->opts, b, b->lineno[i], b->text.buf + b->at[i], b->len[i]);
+}
+
+/* Free the records of a batch the writer is done with: on a worker when
+ * there are workers, since freeing them costs the writer as much as some of
+ * the writes. */
+static void batch_recycle(struct batch *b)
+{
+	for (size_t i = 0; i < b->n_recs; i++)
+		rec_release(&b->recs[i]);
+	b->n_recs = 0;
+}
+
+/* Parsing only feeds the writer, the one thread that cannot be split: on a
+ * busy machine the writer should run first, and the workers in its pauses. */
+static void lower_priority(void)
+{
+#ifdef __linux__
+	setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 10); /* a thread's own nice value on Linux */
+#endif
+}
+
+static void *worker_main(void *arg)
+{
+	struct pipeline *p = arg;
+	lower_priority();
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct batch *b = NULL;
+		while (!p->in.done) {
+			for (size_t i = 0; i < SLOTS && !b; i++)
+				if (p->slot[i].state == B_FREE)
+					b = &p->slot[i];
+			if (b)
+				break;
+			pthread_cond_wait(&p->cv, &p->mu);
+		}
+		if (!b)
+			break;
+		b->state = B_BUSY;
+		read_batch(p, b);
+		pthread_mutex_unlock(&p->mu);
+		batch_recycle(b);
+		parse_batch(p, b);
+		pthread_mutex_lock(&p->mu);
+		b->state = B_READY;
+		pthread_cond_broadcast(&p->cv);
+	}
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+	tm_text_shutdown(); /* this thread's transliterators */
 	return NULL;
 }
 
-static void parse_batch(struct import *im, const char *name, const struct batch *b)
+static void pipeline_init(struct pipeline *p, const tm_import_opts *opts)
 {
-	tm_import_report sub_rep;
-	memset(&sub_rep, 0, sizeof(sub_rep));
-	struct import sub = { im->st, im->opts, &sub_rep, NULL, 0, 0 };
-	struct half first = { im, name, b, 0, b->n / 2 }, second = { &sub, name, b, b->n / 2, b->n };
-	pthread_t helper;
-	int threaded = b->n >= 64 && pthread_create(&helper, NULL, parse_half, &second) == 0;
-	parse_half(&first);
-	if (threaded)
-		pthread_join(helper, NULL);
-	else
-		parse_half(&second);
-	TM_GROW(im->recs, im->cap, im->n + sub.n);
-	if (sub.n)
-		memcpy(im->recs + im->n, sub.recs, sub.n * sizeof(*sub.recs));
-	im->n += sub.n;
-	free(sub.recs);
-	for (size_t i = 0; i < sub_rep.errors.n; i++)
-		tm_strv_push_owned(&im->rep->errors, sub_rep.errors.v[i]);
-	free(sub_rep.errors.v);
+	memset(p, 0, sizeof(*p));
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->cv, NULL);
+	p->opts = opts;
+	for (size_t i = 0; i < SLOTS; i++)
+		tm_buf_init(&p->slot[i].text);
 }
 
-static tm_rc read_stream(struct import *im, const char *name, FILE *f, tm_err *err)
+/* The batch of input order seq, parsed; NULL after the last.  Workers start
+ * once the input proves longer than a batch: a line or two (tiemap action
+ * add) is parsed here, without the threads and their transliterators. */
+static struct batch *next_batch(struct pipeline *p, size_t seq)
 {
-	char *line = NULL;
-	size_t cap = 0, lineno = 0;
-	ssize_t len;
-	struct batch *b = tm_xcalloc(1, sizeof(*b));
-	tm_buf_init(&b->text);
-	errno = 0;
-	while ((len = getline(&line, &cap, f)) >= 0) {
-		lineno++;
-		if (len > 0 && line[len - 1] == '\n')
-			len--;
-		b->at[b->n] = b->text.len;
-		b->len[b->n] = (size_t)len;
-		b->lineno[b->n++] = lineno;
-		tm_buf_add(&b->text, line, (size_t)len);
-		tm_buf_addch(&b->text, '\0');
-		if (b->n == BATCH_LINES) {
-			parse_batch(im, name, b);
-			b->n = 0;
-			tm_buf_reset(&b->text);
+	if (!p->n_workers) {
+		struct batch *b = &p->slot[0];
+		batch_recycle(b);
+		if (p->in.done)
+			return NULL;
+		read_batch(p, b);
+		parse_batch(p, b);
+		b->state = B_BUSY;
+		pthread_mutex_lock(&p->mu);
+		while (!p->in.done && p->n_workers < MAX_WORKERS &&
+		       pthread_create(&p->worker[p->n_workers], NULL, worker_main, p) == 0)
+			p->n_workers++;
+		pthread_mutex_unlock(&p->mu);
+		return b;
+	}
+	struct batch *b = NULL;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		for (size_t i = 0; i < SLOTS && !b; i++)
+			if (p->slot[i].state == B_READY && p->slot[i].seq == seq)
+				b = &p->slot[i];
+		if (b || (p->in.done && seq >= p->next_seq))
+			break;
+		pthread_cond_wait(&p->cv, &p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return b;
+}
+
+/* The writer is done with b (its records taken, its errors moved). */
+static void release_batch(struct pipeline *p, struct batch *b)
+{
+	pthread_mutex_lock(&p->mu);
+	b->state = B_FREE;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Read no further (a write failed: the rest can change nothing). */
+static void stop_reading(struct pipeline *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->in.done = 1;
+	pthread_cond_broadcast(&p->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Stop reading and wait for the workers: p->errors is final. */
+static void pipeline_join(struct pipeline *p)
+{
+	stop_reading(p);
+	for (size_t i = 0; i < p->n_workers; i++)
+		pthread_join(p->worker[i], NULL);
+	p->n_workers = 0;
+}
+
+static void pipeline_release(struct pipeline *p)
+{
+	pipeline_join(p);
+	for (size_t i = 0; i < SLOTS; i++) {
+		struct batch *b = &p->slot[i];
+		batch_recycle(b);
+		free(b->recs);
+		tm_buf_release(&b->text);
+		tm_strv_release(&b->errors);
+	}
+	if (p->in.f && p->in.f != stdin)
+		fclose(p->in.f);
+	free(p->in.line);
+	tm_strv_release(&p->errors);
+	pthread_cond_destroy(&p->cv);
+	pthread_mutex_destroy(&p->mu);
+}
+
+/* ---- stage 2: records against those before them and the database ---- */
+
+/* What is known of a key.  A key is entered when a record defines it, or
+ * when a record refers to it before any does. */
+enum key_state {
+	K_STORED,  /* referred to, not defined (yet): the database has it */
+	K_MISSING, /* referred to, not defined (yet), and the database lacks it */
+	K_WRITTEN, /* defined by the import, and written */
+	K_HELD,    /* defined by the import, waiting in memory to be written */
+};
+
+/* One key: "s" source id, "e" entity id, "S" site id, "a" action id, "r"
+ * relation: subject and object as entry numbers, predicate, start, end. */
+struct kentry {
+	uint64_t off;      /* the key's bytes, in keyset.bytes */
+	uint64_t aux;      /* K_HELD: index in import.held[type]; defined: the line of the definition */
+	tm_ekey row;       /* an entity written or stored: its key, which its relations are written with */
+	uint32_t len;      /* the key's length */
+	unsigned input : 24; /* defined: the input of the definition */
+	unsigned state : 8;
+};
+
+/* Open addressing: a slot holds an entry number + 1 (0: empty) in its low
+ * half and the high half of the key's hash in its upper half, so that a probe
+ * reads an entry only when the hashes agree (the table is far larger than
+ * the CPU's caches, and each read of an entry is a miss).  The keys of five
+ * million records take about 400 MB. */
+struct keyset {
+	struct kentry *v;
+	size_t n, cap;
+	uint64_t *slot;
+	size_t mask;
+	tm_buf bytes;
+};
+
+static uint64_t key_hash(const char *k, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (unsigned char)k[i]) * 1099511628211ULL;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	return h ^ (h >> 33);
+}
+
+/* The slot where the key k (n bytes, hash h) is, or the empty slot where it
+ * would go. */
+static size_t keyset_slot(const struct keyset *ks, const char *k, size_t n, uint64_t h)
+{
+	size_t i = (size_t)h & ks->mask;
+	uint64_t tag = h >> 32 << 32;
+	for (;;) {
+		uint64_t s = ks->slot[i];
+		if (!s)
+			return i;
+		if ((s >> 32 << 32) == tag) {
+			const struct kentry *x = &ks->v[(uint32_t)s - 1];
+			if (x->len == n && memcmp(ks->bytes.buf + x->off, k, n) == 0)
+				return i;
 		}
+		i = (i + 1) & ks->mask;
 	}
-	int failed = ferror(f);
-	if (b->n)
-		parse_batch(im, name, b);
-	tm_buf_release(&b->text);
-	free(b);
-	free(line);
-	if (failed)
-		return tm_fail(err, TM_ERR_IO, "unable to read '%s': %s", name, strerror(errno));
-	return TM_OK;
 }
 
-/* ---- pass 2: records against each other and the database ---- */
-
-/* The key under which a record is unique within an import. */
-static void rec_key(const struct rec *r, tm_buf *key)
+/* Room for at least n keys at half load. */
+static void keyset_reserve(struct keyset *ks, size_t n)
 {
-	tm_buf_reset(key);
-	switch (r->type) {
-	case REC_SOURCE: tm_buf_addf(key, "s\x1f%s", r->u.src.id); break;
-	case REC_ENTITY: tm_buf_addf(key, "e\x1f%s", r->u.ent.id); break;
-	case REC_RELATION:
-		tm_buf_addf(key, "r\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s", r->u.rel.subject, r->u.rel.predicate,
-			    r->u.rel.object, r->u.rel.start, r->u.rel.end);
-		break;
-	case REC_SITE: tm_buf_addf(key, "site\x1f%s", r->u.site.id); break;
-	case REC_ACTION: tm_buf_addf(key, "action\x1f%s", r->u.act.id); break;
+	if (ks->slot && 2 * n <= ks->mask + 1)
+		return;
+	size_t size = 4096;
+	while (size < 2 * n)
+		size *= 2;
+	free(ks->slot);
+	ks->slot = tm_xcalloc(size, sizeof(*ks->slot));
+	ks->mask = size - 1;
+	for (size_t e = 0; e < ks->n; e++) {
+		const char *k = ks->bytes.buf + ks->v[e].off;
+		uint64_t h = key_hash(k, ks->v[e].len);
+		ks->slot[keyset_slot(ks, k, ks->v[e].len, h)] = (h >> 32 << 32) | (uint64_t)(e + 1);
 	}
+}
+
+/* The entry number of key k (n bytes); a new entry, with *added set, if it
+ * had none. */
+static size_t keyset_get(struct keyset *ks, const char *k, size_t n, int *added)
+{
+	if (!ks->slot || 2 * (ks->n + 1) > ks->mask + 1)
+		keyset_reserve(ks, 2 * (ks->n + 1));
+	uint64_t h = key_hash(k, n);
+	size_t i = keyset_slot(ks, k, n, h);
+	*added = !ks->slot[i];
+	if (!*added)
+		return (uint32_t)ks->slot[i] - 1;
+	TM_GROW(ks->v, ks->cap, ks->n + 1);
+	struct kentry *x = &ks->v[ks->n];
+	memset(x, 0, sizeof(*x));
+	x->off = ks->bytes.len;
+	x->len = (uint32_t)n;
+	tm_buf_add(&ks->bytes, k, n);
+	ks->slot[i] = (h >> 32 << 32) | (uint64_t)(++ks->n);
+	return ks->n - 1;
+}
+
+static void keyset_release(struct keyset *ks)
+{
+	free(ks->v);
+	free(ks->slot);
+	tm_buf_release(&ks->bytes);
+	memset(ks, 0, sizeof(*ks));
+}
+
+struct import {
+	tm_store *st;
+	const tm_import_opts *opts;
+	tm_import_report *rep;
+	struct pipeline *p;
+	struct keyset ks;
+	tm_buf key, ref;          /* scratch for keys */
+	/* the entries of the subject and object of ends_of, the relation last
+	 * given to rec_entry(): the keyset is large, and each look-up in it a
+	 * cache miss */
+	size_t ends[2];
+	const struct rec *ends_of;
+	tm_strv cross;            /* errors across records: reported only when every line is good */
+	struct rec **held[N_REC_TYPES]; /* records waiting to be written, in input order */
+	size_t n_held[N_REC_TYPES], cap_held[N_REC_TYPES];
+	struct rec **recheck;     /* redefinitions whose references are checked at the end */
+	size_t n_recheck, cap_recheck;
+	int line_failed;          /* a line is bad: nothing more is written */
+	tm_rc write_rc;           /* a write failed (werr says why): nothing more is done */
+	tm_err werr;
+	size_t seen, written;     /* records taken, and written, for the progress */
+	size_t bytes;             /* input bytes of the batches taken */
+};
+
+/* The entry of what a record refers to (kind 'e' entity, 's' source),
+ * entered as K_STORED or K_MISSING when nothing defined it yet. */
+static size_t ref_entry(struct import *im, char kind, const char *id)
+{
+	tm_buf_reset(&im->ref);
+	tm_buf_addch(&im->ref, kind);
+	tm_buf_adds(&im->ref, id);
+	int added;
+	size_t e = keyset_get(&im->ks, im->ref.buf, im->ref.len, &added);
+	if (added) {
+		tm_ekey row = 0;
+		int stored = kind == 'e' ? tm_store_ekey(im->st, id, &row, NULL) == TM_OK : tm_store_has_source(im->st, id);
+		im->ks.v[e].state = stored ? K_STORED : K_MISSING;
+		im->ks.v[e].row = row;
+	}
+	return e;
+}
+
+/* The entry of the key r defines. */
+static size_t rec_entry(struct import *im, const struct rec *r, int *added)
+{
+	tm_buf *k = &im->key;
+	tm_buf_reset(k);
+	im->ends_of = NULL;
+	switch (r->type) {
+	case REC_SOURCE:
+		tm_buf_addch(k, 's');
+		tm_buf_adds(k, r->u.src.id);
+		break;
+	case REC_ENTITY:
+		tm_buf_addch(k, 'e');
+		tm_buf_adds(k, r->u.ent.id);
+		break;
+	case REC_RELATION: {
+		im->ends[0] = ref_entry(im, 'e', r->u.rel.subject);
+		im->ends[1] = ref_entry(im, 'e', r->u.rel.object);
+		im->ends_of = r;
+		uint32_t ends[2] = { (uint32_t)im->ends[0], (uint32_t)im->ends[1] };
+		tm_buf_addch(k, 'r');
+		tm_buf_add(k, ends, sizeof(ends));
+		tm_buf_adds(k, r->u.rel.predicate);
+		tm_buf_addch(k, '\x1f');
+		tm_buf_adds(k, r->u.rel.start);
+		tm_buf_addch(k, '\x1f');
+		tm_buf_adds(k, r->u.rel.end);
+		break;
+	}
+	case REC_SITE:
+		tm_buf_addch(k, 'S');
+		tm_buf_adds(k, r->u.site.id);
+		break;
+	case REC_ACTION:
+		tm_buf_addch(k, 'a');
+		tm_buf_adds(k, r->u.act.id);
+		break;
+	}
+	return keyset_get(&im->ks, k->buf, k->len, added);
 }
 
 /* The id a redefinition message names. */
@@ -712,35 +1098,77 @@ static const char *rec_id(const struct rec *r)
 	return "";
 }
 
-/* The entity ids a record refers to, into refs. */
-static void rec_entity_refs(const struct rec *r, tm_strv *refs)
+static const tm_cites *rec_cites(const struct rec *r)
 {
-	const tm_parties *lists[2] = { NULL, NULL };
 	switch (r->type) {
-	case REC_RELATION:
-		tm_strv_push(refs, r->u.rel.subject);
-		tm_strv_push(refs, r->u.rel.object);
-		break;
-	case REC_SITE:
-		if (r->u.site.entity)
-			tm_strv_push(refs, r->u.site.entity);
-		break;
+	case REC_ENTITY: return &r->u.ent.cites;
+	case REC_RELATION: return &r->u.rel.cites;
+	case REC_SITE: return &r->u.site.cites;
+	case REC_ACTION: return &r->u.act.cites;
+	case REC_SOURCE: break;
+	}
+	return NULL;
+}
+
+/* The i-th entity id a record refers to, or NULL after the last. */
+static const char *rec_entity_ref(const struct rec *r, size_t i)
+{
+	switch (r->type) {
+	case REC_RELATION: return i == 0 ? r->u.rel.subject : i == 1 ? r->u.rel.object : NULL;
+	case REC_SITE: return i == 0 ? r->u.site.entity : NULL;
 	case REC_ACTION:
-		lists[0] = &r->u.act.actors;
-		lists[1] = &r->u.act.targets;
-		break;
+		/* actors then targets; a free-text party refers to nothing */
+		for (int l = 0; l < 2; l++) {
+			const tm_parties *ps = l ? &r->u.act.targets : &r->u.act.actors;
+			for (size_t k = 0; k < ps->n; k++)
+				if (ps->v[k].entity && i-- == 0)
+					return ps->v[k].entity;
+		}
+		return NULL;
 	case REC_SOURCE:
 	case REC_ENTITY: break;
 	}
-	for (int l = 0; l < 2; l++)
-		for (size_t i = 0; lists[l] && i < lists[l]->n; i++)
-			if (lists[l]->v[i].entity)
-				tm_strv_push(refs, lists[l]->v[i].entity);
+	return NULL;
+}
+
+/* How what r refers to stands: REFS_READY when all of it is written or
+ * stored, REFS_WAIT when some is defined but not written yet, REFS_MISSING
+ * when some is nowhere so far.  At the end (final), each missing one is an
+ * error. */
+enum { REFS_READY, REFS_WAIT, REFS_MISSING };
+static int rec_refs(struct import *im, const struct rec *r, int final)
+{
+	int ends_known = r->type == REC_RELATION && im->ends_of == r;
+	int worst = REFS_READY;
+	const tm_cites *cites = rec_cites(r);
+	for (size_t c = 0; cites && c < cites->n; c++) {
+		size_t e = ref_entry(im, 's', cites->v[c].source); /* first: it may move ks.v */
+		int s = im->ks.v[e].state;
+		if (s == K_MISSING) {
+			worst = REFS_MISSING;
+			if (final)
+				report(&im->cross, r->file, r->line, "unknown source '%s'", cites->v[c].source);
+		} else if (s == K_HELD && worst == REFS_READY) {
+			worst = REFS_WAIT;
+		}
+	}
+	const char *id;
+	for (size_t e = 0; (id = rec_entity_ref(r, e)); e++) {
+		size_t x = ends_known ? im->ends[e] : ref_entry(im, 'e', id);
+		int s = im->ks.v[x].state;
+		if (s == K_MISSING) {
+			worst = REFS_MISSING;
+			if (final)
+				report(&im->cross, r->file, r->line, "unknown entity '%s'", id);
+		} else if (s == K_HELD && worst == REFS_READY) {
+			worst = REFS_WAIT;
+		}
+	}
+	return worst;
 }
 
 /* The record's canonical JSON, made when first asked for: only records that
- * share a key are compared, and building it for every record cost a third of
- * the reading of a large file. */
+ * share a key are compared. */
 static const char *rec_canon(struct rec *r)
 {
 	if (!r->canon) {
@@ -758,101 +1186,238 @@ static const char *rec_canon(struct rec *r)
 	return r->canon;
 }
 
-/* The keys of an import in a hash table (open addressing, linear probing):
- * slot holds a record index + 1, 0 for empty. */
-struct keyset {
-	char **key; /* per record: its key */
-	size_t *slot;
-	size_t mask;
-};
-
-static uint64_t key_hash(const char *k)
+/* The canonical JSON of the stored record with r's key (the import's first
+ * definition of it, written), or NULL. */
+static char *stored_canon(struct import *im, const struct rec *r)
 {
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-	for (; *k; k++)
-		h = (h ^ (unsigned char)*k) * 1099511628211ULL;
-	return h ^ (h >> 29);
-}
-
-/* The slot where key is, or the empty slot where it would go. */
-static size_t keyset_find(const struct keyset *ks, const char *key)
-{
-	size_t i = (size_t)key_hash(key) & ks->mask;
-	while (ks->slot[i] && strcmp(ks->key[ks->slot[i] - 1], key) != 0)
-		i = (i + 1) & ks->mask;
-	return i;
-}
-
-static int keyset_has(const struct keyset *ks, const char *key)
-{
-	return ks->slot[keyset_find(ks, key)] != 0;
-}
-
-static void check_refs(struct import *im)
-{
-	/* repeats: the same key twice is fine when the content is the same; the
-	 * table keeps the first record of each key, as records come in order */
-	struct keyset ks;
-	size_t size = 16;
-	while (size < 2 * im->n)
-		size *= 2;
-	ks.key = tm_xcalloc(im->n ? im->n : 1, sizeof(*ks.key));
-	ks.slot = tm_xcalloc(size, sizeof(*ks.slot));
-	ks.mask = size - 1;
-	tm_buf key = TM_BUF_INIT;
-	for (size_t i = 0; i < im->n; i++) {
-		rec_key(&im->recs[i], &key);
-		ks.key[i] = tm_xstrdup(key.buf);
-		size_t at = keyset_find(&ks, key.buf);
-		if (!ks.slot[at]) {
-			ks.slot[at] = i + 1;
-			continue;
+	json_t *j = NULL;
+	switch (r->type) {
+	case REC_SOURCE: {
+		tm_source s;
+		if (tm_store_get_source(im->st, r->u.src.id, &s, NULL) == TM_OK) {
+			j = tm_source_to_json(&s);
+			tm_source_release(&s);
 		}
-		struct rec *first = &im->recs[ks.slot[at] - 1], *again = &im->recs[i];
-		if (strcmp(rec_canon(first), rec_canon(again)) == 0) {
-			again->dup = 1;
-			continue;
+		break;
+	}
+	case REC_ENTITY: {
+		tm_entity e;
+		if (tm_store_get_entity(im->st, r->u.ent.id, &e, NULL) == TM_OK) {
+			j = tm_entity_to_json(&e);
+			tm_entity_release(&e);
 		}
-		tm_buf_reset(&key);
-		if (again->type == REC_RELATION)
-			tm_buf_addf(&key, "relation '%s %s %s'", again->u.rel.subject, again->u.rel.predicate,
-				    again->u.rel.object);
+		break;
+	}
+	case REC_RELATION: {
+		tm_relation rel;
+		if (tm_store_find_relation(im->st, &r->u.rel, &rel, NULL) == TM_OK) {
+			j = tm_relation_to_json(&rel);
+			tm_relation_release(&rel);
+		}
+		break;
+	}
+	case REC_SITE: {
+		tm_site s;
+		if (tm_store_get_site(im->st, r->u.site.id, &s, NULL) == TM_OK) {
+			j = tm_site_to_json(&s);
+			tm_site_release(&s);
+		}
+		break;
+	}
+	case REC_ACTION: {
+		tm_action a;
+		char updated_at[24];
+		if (tm_store_get_action(im->st, r->u.act.id, &a, updated_at, NULL) == TM_OK) {
+			j = tm_action_to_json(&a);
+			tm_action_release(&a);
+		}
+		break;
+	}
+	}
+	char *canon = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+	json_decref(j);
+	return canon;
+}
+
+/* Keep r (moved out of its batch) until the end. */
+static struct rec *keep(struct rec ***list, size_t *n, size_t *cap, struct rec *r)
+{
+	struct rec *h = tm_xmalloc(sizeof(*h));
+	*h = *r;
+	memset(r, 0, sizeof(*r));
+	TM_GROW(*list, *cap, *n + 1);
+	(*list)[(*n)++] = h;
+	return h;
+}
+
+static void count(struct import *im, const struct rec *r)
+{
+	switch (r->type) {
+	case REC_SOURCE: im->rep->sources++; break;
+	case REC_ENTITY: im->rep->entities++; break;
+	case REC_RELATION: im->rep->relations++; break;
+	case REC_SITE: im->rep->sites++; break;
+	case REC_ACTION: im->rep->actions++; break;
+	}
+}
+
+/* ---- stage 3: write ---- */
+
+static void progress(struct import *im, int last)
+{
+	if (!im->opts || !im->opts->progress || (!last && im->written % 4096))
+		return;
+	/* the total is not known until the end: guess it from the share of the
+	 * input read */
+	size_t total = im->seen;
+	if (im->p->total_bytes && im->bytes && !last)
+		total = (size_t)((double)im->seen * (double)im->p->total_bytes / (double)im->bytes);
+	if (total < im->written)
+		total = im->written;
+	im->opts->progress(im->opts->progress_ctx, last ? total : im->written, total);
+}
+
+/* Write r, whose key is entry e; a failure stops the import. */
+static int write_rec(struct import *im, struct rec *r, size_t e)
+{
+	tm_rc rc;
+	tm_err *err = &im->werr;
+	switch (r->type) {
+	case REC_SOURCE: rc = tm_store_put_source(im->st, &r->u.src, err); break;
+	case REC_ENTITY: {
+		tm_ekey row = 0;
+		rc = tm_store_put_entity_indexed(im->st, &r->u.ent, &r->names, &row, err);
+		im->ks.v[e].row = row;
+		break;
+	}
+	case REC_RELATION: {
+		size_t subj = im->ends_of == r ? im->ends[0] : ref_entry(im, 'e', r->u.rel.subject);
+		size_t obj = im->ends_of == r ? im->ends[1] : ref_entry(im, 'e', r->u.rel.object);
+		rc = tm_store_put_relation_keyed(im->st, &r->u.rel, im->ks.v[subj].row, im->ks.v[obj].row, err);
+		break;
+	}
+	case REC_SITE: rc = tm_store_put_site(im->st, &r->u.site, err); break;
+	default: rc = tm_store_put_action(im->st, &r->u.act, err); break;
+	}
+	if (rc) {
+		report(&im->rep->errors, r->file, r->line, "%s", err->msg);
+		im->write_rc = rc;
+		return -1;
+	}
+	im->written++;
+	progress(im, 0);
+	return 0;
+}
+
+/* Check r against the records before it and write it, or keep it to write
+ * at the end (moving it out of its batch). */
+static void take(struct import *im, struct rec *r)
+{
+	int added;
+	size_t e = rec_entry(im, r, &added);
+	struct kentry *k = &im->ks.v[e];
+	if (k->state == K_WRITTEN || k->state == K_HELD) {
+		/* the key again: fine when the content is the same (the first
+		 * record was kept: it is in memory or in the database) */
+		struct rec *first = k->state == K_HELD ? im->held[r->type][k->aux] : NULL;
+		const char *first_file = first ? first->file : input_name(&im->p->in, k->input);
+		size_t first_line = first ? first->line : (size_t)k->aux;
+		char *stored = first ? NULL : stored_canon(im, r);
+		int same = first ? strcmp(rec_canon(first), rec_canon(r)) == 0 :
+				   stored && strcmp(stored, rec_canon(r)) == 0;
+		free(stored);
+		if (same)
+			return;
+		count(im, r);
+		tm_buf_reset(&im->key);
+		if (r->type == REC_RELATION)
+			tm_buf_addf(&im->key, "relation '%s %s %s'", r->u.rel.subject, r->u.rel.predicate, r->u.rel.object);
 		else
-			tm_buf_addf(&key, "id '%s'", rec_id(again));
-		report(im, again->file, again->line, "%s redefined with different content (first at %s:%zu)", key.buf,
-		       first->file, first->line);
+			tm_buf_addf(&im->key, "id '%s'", rec_id(r));
+		report(&im->cross, r->file, r->line, "%s redefined with different content (first at %s:%zu)",
+		       im->key.buf, first_file, first_line);
+		if (rec_refs(im, r, 0) == REFS_MISSING)
+			keep(&im->recheck, &im->n_recheck, &im->cap_recheck, r);
+		return;
 	}
-	for (size_t i = 0; i < im->n; i++) {
-		struct rec *r = &im->recs[i];
-		if (r->dup)
+	count(im, r);
+	int refs = rec_refs(im, r, 0);
+	k = &im->ks.v[e]; /* rec_refs may have grown the keyset */
+	k->input = r->input;
+	if (refs != REFS_READY || im->n_held[r->type]) {
+		k->state = K_HELD;
+		k->aux = im->n_held[r->type];
+		keep(&im->held[r->type], &im->n_held[r->type], &im->cap_held[r->type], r);
+		return;
+	}
+	if (write_rec(im, r, e) == 0) {
+		k = &im->ks.v[e];
+		k->state = K_WRITTEN;
+		k->aux = r->line;
+	}
+}
+
+static void take_batch(struct import *im, struct batch *b)
+{
+	if (b->errors.n) {
+		im->line_failed = 1;
+		for (size_t i = 0; i < b->errors.n; i++)
+			tm_strv_push_owned(&im->rep->errors, b->errors.v[i]);
+		b->errors.n = 0;
+	}
+	im->bytes += b->bytes;
+	for (size_t i = 0; i < b->n_recs; i++) {
+		struct rec *r = &b->recs[i];
+		im->seen++;
+		if (im->line_failed || im->write_rc) {
+			/* nothing more is written: only the lines are still checked */
+			count(im, r);
 			continue;
-		const tm_cites *cites = r->type == REC_ENTITY ? &r->u.ent.cites :
-					r->type == REC_RELATION ? &r->u.rel.cites :
-					r->type == REC_SITE ? &r->u.site.cites :
-					r->type == REC_ACTION ? &r->u.act.cites : NULL;
-		for (size_t c = 0; cites && c < cites->n; c++) {
-			tm_buf_reset(&key);
-			tm_buf_adds(&key, "s\x1f");
-			tm_buf_adds(&key, cites->v[c].source);
-			if (!keyset_has(&ks, key.buf) && !tm_store_has_source(im->st, cites->v[c].source))
-				report(im, r->file, r->line, "unknown source '%s'", cites->v[c].source);
 		}
-		tm_strv refs = TM_STRV_INIT;
-		rec_entity_refs(r, &refs);
-		for (size_t e = 0; e < refs.n; e++) {
-			tm_buf_reset(&key);
-			tm_buf_adds(&key, "e\x1f");
-			tm_buf_adds(&key, refs.v[e]);
-			if (!keyset_has(&ks, key.buf) && !tm_store_has_entity(im->st, refs.v[e]))
-				report(im, r->file, r->line, "unknown entity '%s'", refs.v[e]);
-		}
-		tm_strv_release(&refs);
+		take(im, r);
 	}
-	for (size_t i = 0; i < im->n; i++)
-		free(ks.key[i]);
-	free(ks.key);
-	free(ks.slot);
-	tm_buf_release(&key);
+}
+
+/* The end of the input: the records that waited are checked against all of
+ * it, and written in type order (each type in input order). */
+static void settle(struct import *im)
+{
+	for (int t = REC_SOURCE; t <= REC_ACTION; t++) {
+		for (size_t i = 0; i < im->n_held[t]; i++) {
+			struct rec *r = im->held[t][i];
+			int added;
+			size_t e = rec_entry(im, r, &added);
+			int refs = rec_refs(im, r, 1);
+			if (refs != REFS_READY || im->write_rc || im->cross.n)
+				continue; /* stays K_HELD: what refers to it is not written either */
+			if (write_rec(im, r, e) == 0) {
+				im->ks.v[e].state = K_WRITTEN;
+				im->ks.v[e].aux = r->line;
+			}
+		}
+	}
+	for (size_t i = 0; i < im->n_recheck; i++)
+		rec_refs(im, im->recheck[i], 1);
+}
+
+static void import_release(struct import *im)
+{
+	for (int t = REC_SOURCE; t <= REC_ACTION; t++) {
+		for (size_t i = 0; i < im->n_held[t]; i++) {
+			rec_release(im->held[t][i]);
+			free(im->held[t][i]);
+		}
+		free(im->held[t]);
+	}
+	for (size_t i = 0; i < im->n_recheck; i++) {
+		rec_release(im->recheck[i]);
+		free(im->recheck[i]);
+	}
+	free(im->recheck);
+	keyset_release(&im->ks);
+	tm_buf_release(&im->key);
+	tm_buf_release(&im->ref);
+	tm_strv_release(&im->cross);
 }
 
 /* Errors were reported in pass order; list them by file and line. */
@@ -878,106 +1443,98 @@ static int error_cmp(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
-/* ---- pass 3: write ---- */
-
-static tm_rc write_all(struct import *im, tm_err *err)
+static tm_rc run(tm_store *st, struct pipeline *p, const tm_import_opts *opts, tm_import_report *rep, tm_err *err)
 {
-	tm_rc rc = tm_store_begin(im->st, err);
-	if (rc)
+	struct import im;
+	memset(&im, 0, sizeof(im));
+	im.st = st;
+	im.opts = opts;
+	im.rep = rep;
+	im.p = p;
+	tm_buf_init(&im.key);
+	tm_buf_init(&im.ref);
+	tm_rc rc = tm_store_begin_bulk(st, err);
+	if (rc) {
+		pipeline_release(p);
 		return rc;
-	size_t done = 0;
-	/* sources, entities, relations, sites, actions: later ones refer to earlier */
-	for (int pass = REC_SOURCE; pass <= REC_ACTION && !rc; pass++) {
-		for (size_t i = 0; i < im->n && !rc; i++) {
-			struct rec *r = &im->recs[i];
-			if ((int)r->type != pass || r->dup)
-				continue;
-			if (r->type == REC_SOURCE)
-				rc = tm_store_put_source(im->st, &r->u.src, err);
-			else if (r->type == REC_ENTITY)
-				rc = tm_store_put_entity(im->st, &r->u.ent, err);
-			else if (r->type == REC_RELATION)
-				rc = tm_store_put_relation(im->st, &r->u.rel, err);
-			else if (r->type == REC_SITE)
-				rc = tm_store_put_site(im->st, &r->u.site, err);
-			else
-				rc = tm_store_put_action(im->st, &r->u.act, err);
-			if (rc) {
-				report(im, r->file, r->line, "%s", err ? err->msg : "unable to write");
-				break;
-			}
-			if (im->opts && im->opts->progress && (++done % 4096 == 0 || done == im->n))
-				im->opts->progress(im->opts->progress_ctx, done, im->n);
+	}
+	/* a record takes about 170 bytes of JSON: growing the keyset step by
+	 * step would hash every key again at each step */
+	keyset_reserve(&im.ks, p->total_bytes / 170);
+	for (size_t seq = 0;; seq++) {
+		struct batch *b = next_batch(p, seq);
+		if (!b)
+			break;
+		take_batch(&im, b);
+		release_batch(p, b);
+		if (im.write_rc) {
+			stop_reading(p);
+			break;
+		}
+		if (!im.line_failed) {
+			pthread_mutex_lock(&p->mu);
+			im.line_failed = p->errors.n > 0;
+			pthread_mutex_unlock(&p->mu);
 		}
 	}
-	if (!rc)
-		rc = tm_store_commit(im->st, err);
-	if (rc)
-		tm_store_rollback(im->st);
-	return rc;
-}
-
-static tm_rc finish(struct import *im, tm_err *err)
-{
-	tm_rc rc = TM_OK;
-	if (!im->rep->errors.n)
-		check_refs(im);
-	for (size_t i = 0; i < im->n; i++) {
-		if (im->recs[i].dup)
-			continue;
-		switch (im->recs[i].type) {
-		case REC_SOURCE: im->rep->sources++; break;
-		case REC_ENTITY: im->rep->entities++; break;
-		case REC_RELATION: im->rep->relations++; break;
-		case REC_SITE: im->rep->sites++; break;
-		case REC_ACTION: im->rep->actions++; break;
+	pipeline_join(p);
+	for (size_t i = 0; i < p->errors.n; i++)
+		tm_strv_push(&rep->errors, p->errors.v[i]);
+	pipeline_release(p);
+	if (!rep->errors.n && !im.write_rc)
+		settle(&im);
+	if (im.write_rc) {
+		rc = im.write_rc;
+		if (err)
+			*err = im.werr;
+	} else if (rep->errors.n || im.cross.n) {
+		if (!rep->errors.n) {
+			for (size_t i = 0; i < im.cross.n; i++)
+				tm_strv_push_owned(&rep->errors, im.cross.v[i]);
+			im.cross.n = 0;
 		}
-	}
-	if (im->rep->errors.n) {
-		qsort(im->rep->errors.v, im->rep->errors.n, sizeof(char *), error_cmp);
-		rc = tm_fail(err, TM_ERR_INVALID, "%zu bad line%s: nothing imported", im->rep->errors.n,
-			     im->rep->errors.n == 1 ? "" : "s");
+		qsort(rep->errors.v, rep->errors.n, sizeof(char *), error_cmp);
+		rc = tm_fail(err, TM_ERR_INVALID, "%zu bad line%s: nothing imported", rep->errors.n,
+			     rep->errors.n == 1 ? "" : "s");
 	} else {
-		rc = write_all(im, err);
+		rc = tm_store_commit(st, err);
 	}
-	for (size_t i = 0; i < im->n; i++)
-		rec_release(&im->recs[i]);
-	free(im->recs);
+	if (rc)
+		tm_store_rollback(st);
+	else
+		progress(&im, 1);
+	import_release(&im);
 	return rc;
 }
 
 tm_rc tm_import_files(tm_store *st, const char *const *paths, size_t n, const tm_import_opts *opts,
 		      tm_import_report *rep, tm_err *err)
 {
-	struct import im = { st, opts, rep, NULL, 0, 0 };
 	memset(rep, 0, sizeof(*rep));
+	struct pipeline p;
+	pipeline_init(&p, opts);
+	p.in.paths = paths;
+	p.in.n_paths = n;
 	for (size_t i = 0; i < n; i++) {
-		int is_stdin = strcmp(paths[i], "-") == 0;
-		FILE *f = is_stdin ? stdin : fopen(paths[i], "rb");
-		if (!f) {
-			report(&im, paths[i], 0, "unable to open: %s", strerror(errno));
-			continue;
+		struct stat sb;
+		if (strcmp(paths[i], "-") == 0 || stat(paths[i], &sb) != 0 || !S_ISREG(sb.st_mode)) {
+			p.total_bytes = 0;
+			break;
 		}
-		tm_rc rc = read_stream(&im, is_stdin ? "<stdin>" : paths[i], f, err);
-		if (!is_stdin)
-			fclose(f);
-		if (rc)
-			report(&im, paths[i], 0, "%s", err ? err->msg : "read error");
+		p.total_bytes += (size_t)sb.st_size;
 	}
-	return finish(&im, err);
+	return run(st, &p, opts, rep, err);
 }
 
 tm_rc tm_import_buffer(tm_store *st, const char *name, const char *data, size_t len, const tm_import_opts *opts,
 		       tm_import_report *rep, tm_err *err)
 {
-	struct import im = { st, opts, rep, NULL, 0, 0 };
 	memset(rep, 0, sizeof(*rep));
-	size_t lineno = 0, pos = 0;
-	while (pos < len) {
-		const char *nl = memchr(data + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - data) : len;
-		parse_line(&im, name, ++lineno, data + pos, end - pos);
-		pos = end + 1;
-	}
-	return finish(&im, err);
+	struct pipeline p;
+	pipeline_init(&p, opts);
+	p.in.name = name;
+	p.in.data = data;
+	p.in.len = len;
+	p.total_bytes = len;
+	return run(st, &p, opts, rep, err);
 }

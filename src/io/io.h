@@ -18,7 +18,8 @@
 
 typedef struct tm_import_opts {
 	int allow_unsourced; /* accept claims without a citation, marked unsourced */
-	/* Called now and then while writing: done of total records. May be NULL. */
+	/* Called now and then while writing: done of total records (an estimate
+	 * from the share of the input read, until the end).  May be NULL. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 } tm_import_opts;
@@ -32,7 +33,10 @@ void tm_import_report_release(tm_import_report *rep);
 
 /* Import the JSON Lines files paths[0..n-1] in one transaction.  On any bad
  * line nothing is written, every problem is listed in rep->errors and the
- * result is TM_ERR_INVALID.  A path of "-" reads standard input. */
+ * result is TM_ERR_INVALID.  A path of "-" reads standard input.  Lines are
+ * parsed on worker threads and written as they come (a record that refers to
+ * one further on waits in memory until the end); the transaction holds the
+ * database's write lock from the start. */
 tm_rc tm_import_files(tm_store *st, const char *const *paths, size_t n, const tm_import_opts *opts,
 		      tm_import_report *rep, tm_err *err);
 

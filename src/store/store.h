@@ -46,11 +46,42 @@ tm_rc tm_store_begin(tm_store *st, tm_err *err);
 tm_rc tm_store_commit(tm_store *st, tm_err *err);
 void tm_store_rollback(tm_store *st);
 
+/* A transaction for a large write (an import), committed and rolled back as
+ * any other.  The store defers work to tm_store_commit() that is cheaper done
+ * at once: the match keys of the names written are sorted and appended, and
+ * in an empty database the indexes that rows reach in random order are
+ * dropped and built again by sorting.  Until the commit, tm_store_search()
+ * does not see the names written. */
+tm_rc tm_store_begin_bulk(tm_store *st, tm_err *err);
+
 /* Writes.  The records are only read; references (entity ids in a relation,
  * source ids in citations) must exist already (the importer checks first). */
 tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err);
 tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err);
 tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err);
+
+/* What the store indexes of an entity's names: for each name its FTS5 words
+ * and pinyin and its distinct match keys (text.h).  Making them through ICU
+ * is most of the CPU time of putting an entity and needs no store, so an
+ * importer makes them on its parsing threads (any thread may). */
+typedef struct tm_name_index {
+	struct tm_name_index_entry {
+		char *text; /* tokens, pinyin, pairs, then n_keys keys, each NUL-terminated */
+		int n_keys;
+	} *v;       /* one per name, in the entity's order */
+	size_t n;
+} tm_name_index;
+tm_rc tm_name_index_make(const tm_entity *ent, tm_name_index *out, tm_err *err);
+void tm_name_index_release(tm_name_index *ix);
+/* tm_store_put_entity() with ix made by tm_name_index_make(ent) (NULL: make
+ * it here); *key (key may be NULL) gets the entity's key. */
+tm_rc tm_store_put_entity_indexed(tm_store *st, const tm_entity *ent, const tm_name_index *ix, tm_ekey *key,
+				  tm_err *err);
+/* tm_store_put_relation() with the keys of its subject and object known
+ * (an importer has them from the puts or tm_store_ekey(): looking them up
+ * again by id cost as much as a tenth of writing a relation). */
+tm_rc tm_store_put_relation_keyed(tm_store *st, const tm_relation *rel, tm_ekey subject, tm_ekey object,
+				  tm_err *err);
 
 int tm_store_has_entity(tm_store *st, const char *id);
 int tm_store_has_source(tm_store *st, const char *id);
@@ -59,6 +90,9 @@ int tm_store_has_source(tm_store *st, const char *id);
 tm_rc tm_store_get_source(tm_store *st, const char *id, tm_source *out, tm_err *err);
 tm_rc tm_store_get_entity(tm_store *st, const char *id, tm_entity *out, tm_err *err);
 tm_rc tm_store_get_relation(tm_store *st, int64_t rel_id, tm_relation *out, tm_err *err);
+/* The stored relation with key's identity (subject, predicate, object, start,
+ * end; its other fields are not read).  TM_ERR_NOTFOUND if none. */
+tm_rc tm_store_find_relation(tm_store *st, const tm_relation *key, tm_relation *out, tm_err *err);
 
 /* Iteration.  A callback returns 0 to go on, non-zero to stop (that value is
  * then not an error).  Records passed to callbacks are borrowed for the call. */

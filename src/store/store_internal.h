@@ -6,6 +6,7 @@
 #define TM_STORE_INTERNAL_H
 
 #include <sqlite3.h>
+#include <time.h>
 
 #include "store/store.h"
 
@@ -24,6 +25,32 @@ enum tm_stmt_id {
 	S_COUNT
 };
 
+/* Strings that live until the arena is released (store_bulk.c). */
+typedef struct tm_arena {
+	char **chunks; /* each malloc'd */
+	size_t n, cap;
+	char *at;      /* free space in the last chunk */
+	size_t left;   /* bytes free at `at` */
+} tm_arena;
+
+/* slug → row id, open addressing (store_bulk.c). */
+typedef struct tm_rowslot {
+	const char *slug; /* in the map's arena; NULL for an empty slot */
+	uint64_t hash;
+	int64_t row;
+} tm_rowslot;
+typedef struct tm_rowmap {
+	tm_rowslot *slot;
+	size_t mask, n; /* slots - 1; slots used */
+	tm_arena arena;
+} tm_rowmap;
+/* 0 when slug is not in m. */
+int64_t tm_rowmap_get(const tm_rowmap *m, const char *slug);
+void tm_rowmap_put(tm_rowmap *m, const char *slug, int64_t row);
+void tm_rowmap_release(tm_rowmap *m);
+
+struct tm_bulk; /* store_bulk.c */
+
 struct tm_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT]; /* prepared once, see stmt_sql[] */
@@ -31,7 +58,35 @@ struct tm_store {
 	int in_tx;
 	int dirty;       /* something was written in this transaction */
 	int64_t names_put; /* names indexed in this transaction */
+	/* Row ids of the entities and sources looked up or written in this
+	 * transaction: an import looks each entity up once per relation, and
+	 * the index probes cost more than writing the relation.  Rows are
+	 * never deleted and keep their ids, so within a transaction a row id
+	 * once seen stays right; emptied at commit and rollback. */
+	tm_rowmap entity_rows, source_rows;
+	struct tm_bulk *bulk; /* work deferred to the commit of tm_store_begin_bulk(), or NULL */
+	time_t now_at;        /* the second now_text is of */
+	char now_text[24];    /* added_at of rows written then */
 };
+
+/* In a bulk transaction, before an entity or relation is written: drop what
+ * is cheaper built at commit; names: the row has names (for FTS5). */
+tm_rc tm_store_bulk_prepare(tm_store *st, int names, tm_err *err);
+/* In a bulk transaction, keep a match key to write at commit and return 1;
+ * otherwise return 0 (write it now). */
+int tm_store_bulk_keep_keys(tm_store *st, int64_t entity, int64_t name, const char *key);
+/* Before the parts of entity row `entity` are deleted to be replaced. */
+tm_rc tm_store_bulk_replacing(tm_store *st, int64_t entity, tm_err *err);
+/* 1 when the rows of S_ENTITY_ID's or S_SOURCE_ID's table are all in
+ * st->entity_rows or st->source_rows: a bulk transaction began on an empty
+ * table, and every row since was written through the store. */
+int tm_store_bulk_rows_all_seen(const tm_store *st, enum tm_stmt_id id);
+/* Before COMMIT: write what was deferred. */
+tm_rc tm_store_bulk_finish(tm_store *st, tm_err *err);
+/* After COMMIT or ROLLBACK: forget the bulk state. */
+void tm_store_bulk_end(tm_store *st);
+/* The k-th distinct match key of name i (k < ix->v[i].n_keys). */
+const char *tm_name_index_key(const tm_name_index *ix, size_t name, int k);
 
 /* Fail with SQLite's message (TM_ERR_LIMIT when the deadline interrupted). */
 tm_rc tm_store_db_fail(tm_store *st, tm_err *err, const char *what);

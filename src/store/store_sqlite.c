@@ -11,10 +11,12 @@
 #include "store/store_internal.h"
 #include "text/text.h"
 
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 
 static const char *const stmt_sql[S_COUNT] = {
@@ -24,7 +26,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SOURCE_UPD] = "UPDATE sources SET title=?2,author=?3,publisher=?4,date=?5,url=?6,lang=?7,note=?8 WHERE slug=?1",
 	[S_ENTITY_ID] = "SELECT id FROM entities WHERE slug=?",
 	[S_ENTITY_ROW] = "SELECT id,slug,kind,country,start,end_,desc_en,desc_zh,unsourced FROM entities WHERE slug=?",
-	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced) VALUES(?,?,?,?,?,?,?,?)",
+	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at)"
+			 " VALUES(?,?,?,?,?,?,?,?,?)",
 	[S_ENTITY_UPD] = "UPDATE entities SET kind=?2,country=?3,start=?4,end_=?5,desc_en=?6,desc_zh=?7,unsourced=?8 WHERE slug=?1",
 	[S_NAMES_GET] = "SELECT text,lang,is_primary FROM names WHERE entity=? ORDER BY ord",
 	[S_NAME_INS] = "INSERT INTO names(entity,ord,text,lang,is_primary) VALUES(?,?,?,?,?)",
@@ -46,8 +49,8 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_REL_FIND] = "SELECT id FROM relations WHERE subject=? AND predicate=? AND object=? AND start=? AND end_=?",
 	[S_REL_GET] = "SELECT r.id,s.slug,r.predicate,o.slug,r.start,r.end_,r.amount,r.currency,r.share,r.note,r.unsourced"
 		      " FROM relations r JOIN entities s ON s.id=r.subject JOIN entities o ON o.id=r.object WHERE r.id=?",
-	[S_REL_INS] = "INSERT INTO relations(subject,predicate,object,start,end_,amount,currency,share,note,unsourced)"
-		      " VALUES(?,?,?,?,?,?,?,?,?,?) ON CONFLICT(subject,predicate,object,start,end_) DO NOTHING",
+	[S_REL_INS] = "INSERT INTO relations(subject,predicate,object,start,end_,amount,currency,share,note,unsourced,added_at)"
+		      " VALUES(?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(subject,predicate,object,start,end_) DO NOTHING",
 	[S_REL_UPD] = "UPDATE relations SET amount=?2,currency=?3,share=?4,note=?5,unsourced=?6 WHERE id=?1",
 	[S_WORD_INS] = "INSERT OR IGNORE INTO name_words(word) VALUES(?)",
 	[S_WORDS_FROM] = "SELECT word FROM name_words WHERE word>=? AND word<? LIMIT ?",
@@ -129,7 +132,7 @@ int tm_store_schema_version(void)
 }
 
 static tm_rc put_name_index(tm_store *st, sqlite3_stmt *fts, sqlite3_stmt *word, int64_t name_row,
-			    const tm_name_keys *k, tm_err *err);
+			    const char *tokens, const char *pinyin, const char *pairs, tm_err *err);
 
 /* Migration 2 → 3 made names_fts anew with the pairs column, and
  * name_words: both filled from names as put_name_keys() fills them (about
@@ -148,7 +151,7 @@ static tm_rc reindex_names(tm_store *st, tm_err *err)
 		tm_name_keys k;
 		if ((rc = tm_text_name_keys(text, (size_t)sqlite3_column_bytes(sel, 1), &k, err)))
 			break;
-		rc = put_name_index(st, fts, word, sqlite3_column_int64(sel, 0), &k, err);
+		rc = put_name_index(st, fts, word, sqlite3_column_int64(sel, 0), k.tokens, k.pinyin, k.pairs, err);
 		tm_name_keys_release(&k);
 	}
 	if (!rc && step != SQLITE_DONE)
@@ -203,8 +206,18 @@ static tm_rc migrate(tm_store *st, int readonly, tm_err *err)
 	return TM_OK;
 }
 
+/* SQLite counts every allocation under a global mutex unless told not to;
+ * nothing here reads the counts, and an import makes hundreds of millions.
+ * Only possible before SQLite is first used (later it is refused, harmlessly). */
+static void sqlite_setup(void)
+{
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
 tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, sqlite_setup);
 	*out = NULL;
 	tm_store *st = tm_xcalloc(1, sizeof(*st));
 	int oflags = (flags & TM_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
@@ -252,6 +265,9 @@ void tm_store_close(tm_store *st)
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
+	tm_store_bulk_end(st);
+	tm_rowmap_release(&st->entity_rows);
+	tm_rowmap_release(&st->source_rows);
 	free(st);
 }
 
@@ -293,10 +309,24 @@ static tm_rc merge_name_index(tm_store *st, tm_err *err)
 	return tm_store_exec(st, "INSERT INTO names_fts(names_fts) VALUES('optimize')", err);
 }
 
+/* The transaction is over: what it remembered may no longer hold. */
+static void tx_end(tm_store *st)
+{
+	st->in_tx = 0;
+	st->dirty = 0;
+	st->names_put = 0;
+	tm_store_bulk_end(st);
+	tm_rowmap_release(&st->entity_rows);
+	tm_rowmap_release(&st->source_rows);
+}
+
 tm_rc tm_store_commit(tm_store *st, tm_err *err)
 {
 	if (!st->in_tx)
 		return tm_fail(err, TM_ERR_INTERNAL, "no transaction to commit");
+	tm_rc rc = tm_store_bulk_finish(st, err);
+	if (rc)
+		return rc;
 	if (merge_name_index(st, err))
 		return TM_ERR_DB;
 	if (st->dirty) {
@@ -306,7 +336,7 @@ tm_rc tm_store_commit(tm_store *st, tm_err *err)
 	}
 	if (tm_store_exec(st, "COMMIT", err))
 		return TM_ERR_DB;
-	st->in_tx = 0;
+	tx_end(st);
 	return TM_OK;
 }
 
@@ -317,8 +347,7 @@ void tm_store_rollback(tm_store *st)
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_reset(st->stmt[i]);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
-	st->in_tx = 0;
-	st->dirty = 0;
+	tx_end(st);
 }
 
 int64_t tm_store_data_version(tm_store *st)
@@ -332,10 +361,17 @@ int64_t tm_store_data_version(tm_store *st)
 /* Row id of a slug through the given look-up statement; 0 when absent. */
 int64_t tm_store_rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug)
 {
+	tm_rowmap *seen = !st->in_tx || !slug ? NULL : id == S_ENTITY_ID ? &st->entity_rows :
+						      id == S_SOURCE_ID ? &st->source_rows : NULL;
+	int64_t r = seen ? tm_rowmap_get(seen, slug) : 0;
+	if (r || (seen && tm_store_bulk_rows_all_seen(st, id)))
+		return r;
 	sqlite3_stmt *s = tm_store_stmt(st, id);
 	tm_store_bind_text(s, 1, slug);
-	int64_t r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
 	sqlite3_reset(s);
+	if (r && seen)
+		tm_rowmap_put(seen, slug, r);
 	return r;
 }
 
@@ -369,6 +405,21 @@ tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err)
 }
 
 /* ---- records in and out ---- */
+
+/* What the schema's default for added_at, strftime('%Y-%m-%dT%H:%M:%SZ',
+ * 'now'), gives, made here once a second: as a default it was formatted
+ * again for each of millions of rows. */
+static const char *now_text(tm_store *st)
+{
+	time_t t = time(NULL);
+	if (t != st->now_at || !st->now_text[0]) {
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(st->now_text, sizeof(st->now_text), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		st->now_at = t;
+	}
+	return st->now_text;
+}
 
 
 
@@ -424,11 +475,14 @@ tm_rc tm_store_load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, 
  * it has none to delete (most claims of a large import). */
 tm_rc tm_store_save_cites(tm_store *st, int kind, int64_t claim, const tm_cites *c, int fresh, tm_err *err)
 {
-	sqlite3_stmt *s = tm_store_stmt(st, S_CITES_DEL);
-	sqlite3_bind_int(s, 1, kind);
-	sqlite3_bind_int64(s, 2, claim);
-	if (!fresh && sqlite3_step(s) != SQLITE_DONE)
-		return tm_store_db_fail(st, err, "deleting citations");
+	sqlite3_stmt *s;
+	if (!fresh) {
+		s = tm_store_stmt(st, S_CITES_DEL);
+		sqlite3_bind_int(s, 1, kind);
+		sqlite3_bind_int64(s, 2, claim);
+		if (sqlite3_step(s) != SQLITE_DONE)
+			return tm_store_db_fail(st, err, "deleting citations");
+	}
 	for (size_t i = 0; i < c->n; i++) {
 		int64_t src = tm_store_rowid_of(st, S_SOURCE_ID, c->v[i].source);
 		if (!src)
@@ -491,6 +545,8 @@ tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err)
 	tm_store_bind_text(s, 8, src->note);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return tm_store_db_fail(st, err, "writing source");
+	if (!exists && st->in_tx)
+		tm_rowmap_put(&st->source_rows, src->id, sqlite3_last_insert_rowid(st->db));
 	st->dirty = 1;
 	return TM_OK;
 }
@@ -603,66 +659,50 @@ static tm_rc put_words(tm_store *st, sqlite3_stmt *word, const char *tokens, tm_
 
 /* A name's row of names_fts (through fts, S_FTS_INS) and its words. */
 static tm_rc put_name_index(tm_store *st, sqlite3_stmt *fts, sqlite3_stmt *word, int64_t name_row,
-			    const tm_name_keys *k, tm_err *err)
+			    const char *tokens, const char *pinyin, const char *pairs, tm_err *err)
 {
 	sqlite3_bind_int64(fts, 1, name_row);
-	tm_store_bind_text(fts, 2, k->tokens);
-	tm_store_bind_text(fts, 3, k->pinyin);
-	tm_store_bind_text(fts, 4, k->pairs);
+	tm_store_bind_text(fts, 2, tokens);
+	tm_store_bind_text(fts, 3, pinyin);
+	tm_store_bind_text(fts, 4, pairs);
 	tm_rc rc = tm_store_step_done(st, fts, err, "writing name index");
-	return rc ? rc : put_words(st, word, k->tokens, err);
+	return rc ? rc : put_words(st, word, tokens, err);
 }
 
-static tm_rc put_name_keys(tm_store *st, int64_t row, int64_t name_row, const char *text, tm_err *err)
+static tm_rc put_name_keys(tm_store *st, int64_t row, int64_t name_row, const tm_name_index *ix, size_t i,
+			   tm_err *err)
 {
-	tm_name_keys k;
-	tm_rc rc = tm_text_name_keys(text, strlen(text), &k, err);
-	if (rc)
-		return rc;
-	char *compact_bare = tm_text_compact(k.bare);
-	char *compact_norm = tm_text_compact(k.norm);
-	char *compact_pinyin = tm_text_compact(k.pinyin);
-	const char *keys[] = { k.norm, k.bare, k.pinyin, compact_bare, compact_norm, compact_pinyin };
-	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]) && !rc; i++) {
-		if (!keys[i][0])
-			continue;
-		/* a key equal to an earlier one (the pinyin of a Latin name is its
-		 * bare form) would only be ignored by the insert, after a B-tree search */
-		size_t j = 0;
-		while (j < i && strcmp(keys[j], keys[i]) != 0)
-			j++;
-		if (j < i)
+	tm_rc rc = TM_OK;
+	for (int k = 0; k < ix->v[i].n_keys && !rc; k++) {
+		const char *key = tm_name_index_key(ix, i, k);
+		if (tm_store_bulk_keep_keys(st, row, name_row, key))
 			continue;
 		sqlite3_stmt *s = tm_store_stmt(st, S_NAMEKEY_INS);
-		tm_store_bind_text(s, 1, keys[i]);
+		tm_store_bind_text(s, 1, key);
 		sqlite3_bind_int64(s, 2, name_row);
 		sqlite3_bind_int64(s, 3, row);
 		rc = tm_store_step_done(st, s, err, "writing name key");
 	}
-	if (!rc)
-		rc = put_name_index(st, tm_store_stmt(st, S_FTS_INS), tm_store_stmt(st, S_WORD_INS), name_row, &k, err);
+	if (!rc) {
+		const char *tokens = ix->v[i].text, *pinyin = tokens + strlen(tokens) + 1;
+		const char *pairs = pinyin + strlen(pinyin) + 1;
+		rc = put_name_index(st, tm_store_stmt(st, S_FTS_INS), tm_store_stmt(st, S_WORD_INS), name_row, tokens,
+				    pinyin, pairs, err);
+	}
 	st->names_put++;
-	free(compact_bare);
-	free(compact_norm);
-	free(compact_pinyin);
-	tm_name_keys_release(&k);
 	return rc;
 }
 
-tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
+/* Write ent over entity row *rowp (0: a new entity, whose row it gets). */
+static tm_rc put_entity_row(tm_store *st, const tm_entity *ent, int64_t *rowp, const tm_name_index *ix, tm_err *err)
 {
-	tm_entity old;
-	int64_t row = tm_store_rowid_of(st, S_ENTITY_ID, ent->id);
+	int64_t row = *rowp;
 	int fresh = 0;
 	tm_rc rc;
-	if (row) {
-		if (tm_store_get_entity(st, ent->id, &old, err))
-			return err ? err->rc : TM_ERR_DB;
-		int same = entity_equal(&old, ent);
-		tm_entity_release(&old);
-		if (same)
-			return TM_OK;
-	}
+	if (ix->n != ent->n_names)
+		return tm_fail(err, TM_ERR_INTERNAL, "name index of '%s' does not match its names", ent->id);
+	if ((rc = tm_store_bulk_prepare(st, 1, err)))
+		return rc;
 	sqlite3_stmt *s = tm_store_stmt(st, row ? S_ENTITY_UPD : S_ENTITY_INS);
 	tm_store_bind_text(s, 1, ent->id);
 	tm_store_bind_text(s, 2, ent->kind);
@@ -672,18 +712,22 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 	tm_store_bind_text(s, 6, ent->desc_en);
 	tm_store_bind_text(s, 7, ent->desc_zh);
 	sqlite3_bind_int(s, 8, ent->unsourced);
+	if (!row)
+		tm_store_bind_text(s, 9, now_text(st));
 	if ((rc = tm_store_step_done(st, s, err, "writing entity")))
 		return rc;
 	st->dirty = 1;
 	if (row) {
 		/* the FTS rows are found through names, so they go first */
-		if ((rc = del_by_entity(st, S_FTS_DEL, row, err)) || (rc = del_by_entity(st, S_NAMEKEYS_DEL, row, err)) ||
-		    (rc = del_by_entity(st, S_NAMES_DEL, row, err)) || (rc = del_by_entity(st, S_TAGS_DEL, row, err)) ||
-		    (rc = del_by_entity(st, S_IDENTS_DEL, row, err)))
+		if ((rc = tm_store_bulk_replacing(st, row, err)) || (rc = del_by_entity(st, S_FTS_DEL, row, err)) ||
+		    (rc = del_by_entity(st, S_NAMEKEYS_DEL, row, err)) || (rc = del_by_entity(st, S_NAMES_DEL, row, err)) ||
+		    (rc = del_by_entity(st, S_TAGS_DEL, row, err)) || (rc = del_by_entity(st, S_IDENTS_DEL, row, err)))
 			return rc;
 	} else {
-		row = sqlite3_last_insert_rowid(st->db);
+		*rowp = row = sqlite3_last_insert_rowid(st->db);
 		fresh = 1;
+		if (st->in_tx)
+			tm_rowmap_put(&st->entity_rows, ent->id, row);
 	}
 	for (size_t i = 0; i < ent->n_names; i++) {
 		s = tm_store_stmt(st, S_NAME_INS);
@@ -694,7 +738,7 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 		sqlite3_bind_int(s, 5, ent->names[i].primary ? 1 : 0);
 		if ((rc = tm_store_step_done(st, s, err, "writing name")))
 			return rc;
-		if ((rc = put_name_keys(st, row, sqlite3_last_insert_rowid(st->db), ent->names[i].text, err)))
+		if ((rc = put_name_keys(st, row, sqlite3_last_insert_rowid(st->db), ix, i, err)))
 			return rc;
 	}
 	for (size_t i = 0; i < ent->tags.n; i++) {
@@ -715,6 +759,40 @@ tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
 			return rc;
 	}
 	return tm_store_save_cites(st, 0, row, &ent->cites, fresh, err);
+}
+
+tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err)
+{
+	return tm_store_put_entity_indexed(st, ent, NULL, NULL, err);
+}
+
+tm_rc tm_store_put_entity_indexed(tm_store *st, const tm_entity *ent, const tm_name_index *ix, tm_ekey *key,
+				  tm_err *err)
+{
+	tm_entity old;
+	int64_t row = tm_store_rowid_of(st, S_ENTITY_ID, ent->id);
+	tm_rc rc;
+	if (key)
+		*key = row;
+	if (row) {
+		if (tm_store_get_entity(st, ent->id, &old, err))
+			return err ? err->rc : TM_ERR_DB;
+		int same = entity_equal(&old, ent);
+		tm_entity_release(&old);
+		if (same)
+			return TM_OK;
+	}
+	tm_name_index own = { NULL, 0 };
+	if (!ix) {
+		if ((rc = tm_name_index_make(ent, &own, err)))
+			return rc;
+		ix = &own;
+	}
+	rc = put_entity_row(st, ent, &row, ix, err);
+	tm_name_index_release(&own);
+	if (key)
+		*key = row;
+	return rc;
 }
 
 static tm_rc relation_from_stmt(tm_store *st, sqlite3_stmt *s, int64_t *rel_id, tm_relation *r, tm_err *err)
@@ -763,6 +841,27 @@ tm_rc tm_store_get_relation(tm_store *st, int64_t rel_id, tm_relation *out, tm_e
 	return r;
 }
 
+tm_rc tm_store_find_relation(tm_store *st, const tm_relation *key, tm_relation *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	int64_t subj = tm_store_rowid_of(st, S_ENTITY_ID, key->subject);
+	int64_t obj = tm_store_rowid_of(st, S_ENTITY_ID, key->object);
+	int64_t row = 0;
+	if (subj && obj) {
+		sqlite3_stmt *s = tm_store_stmt(st, S_REL_FIND);
+		sqlite3_bind_int64(s, 1, subj);
+		tm_store_bind_text(s, 2, key->predicate);
+		sqlite3_bind_int64(s, 3, obj);
+		tm_store_bind_text(s, 4, key->start);
+		tm_store_bind_text(s, 5, key->end);
+		row = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		sqlite3_reset(s);
+	}
+	if (!row)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no relation '%s %s %s'", key->subject, key->predicate, key->object);
+	return tm_store_get_relation(st, row, out, err);
+}
+
 tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 {
 	int64_t subj = tm_store_rowid_of(st, S_ENTITY_ID, rel->subject);
@@ -771,6 +870,16 @@ tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", rel->subject);
 	if (!obj)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", rel->object);
+	return tm_store_put_relation_keyed(st, rel, subj, obj, err);
+}
+
+tm_rc tm_store_put_relation_keyed(tm_store *st, const tm_relation *rel, tm_ekey subj, tm_ekey obj, tm_err *err)
+{
+	tm_rc rc;
+	/* a relation may turn out to be stored already: only into an empty
+	 * database is it surely written */
+	if (st->bulk && tm_store_bulk_rows_all_seen(st, S_ENTITY_ID) && (rc = tm_store_bulk_prepare(st, 0, err)))
+		return rc;
 	/* most relations of an import are new: insert first, and read the stored
 	 * one back only when the key is taken */
 	sqlite3_stmt *s = tm_store_stmt(st, S_REL_INS);
@@ -786,7 +895,7 @@ tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 		sqlite3_bind_double(s, 8, rel->share);
 	tm_store_bind_text(s, 9, rel->note);
 	sqlite3_bind_int(s, 10, rel->unsourced);
-	tm_rc rc;
+	tm_store_bind_text(s, 11, now_text(st));
 	if ((rc = tm_store_step_done(st, s, err, "writing relation")))
 		return rc;
 	int fresh = sqlite3_changes(st->db) == 1;

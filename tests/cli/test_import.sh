@@ -48,6 +48,71 @@ if [ "$RC" -eq 1 ] && grep -qF "one-good-one-bad.jsonl:3: unknown kind 'spaceshi
 	pass "one good and one bad line: database byte-for-byte unchanged, bad line named"
 else fail "one good and one bad line: database byte-for-byte unchanged, bad line named"; fi
 
+# a large file whose last line is bad (records are written as they are read,
+# so this is the rollback of everything before it): nothing changes, into a
+# database with data and into an empty one (where the import drops indexes
+# to build them at the end), and the line is named
+"$TIEMAP" gen --entities 1500 --seed 7 > "$TMP/big.jsonl"
+n=$(wc -l < "$TMP/big.jsonl")
+printf '%s\n' '{"type":"entity","id":"late","kind":"spaceship","names":[{"text":"Late","lang":"en"}],"sources":["s1"]}' >> "$TMP/big.jsonl"
+cp "$BASE" "$TMP/case.db"
+run --db "$TMP/case.db" import "$TMP/big.jsonl"
+if [ "$RC" -eq 1 ] && grep -qF "big.jsonl:$((n + 1)): unknown kind 'spaceship'" "$TMP/err" && [ "$(grep -c . "$TMP/err")" -eq 2 ] &&
+   cmp -s "$BASE" "$TMP/case.db"; then
+	pass "a bad last line of $((n + 1)): database with data byte-for-byte unchanged"
+else fail "a bad last line of $((n + 1)): database with data byte-for-byte unchanged"; fi
+"$TIEMAP" --db "$TMP/empty.db" init >/dev/null 2>&1
+cp "$TMP/empty.db" "$TMP/empty0.db"
+run --db "$TMP/empty.db" import "$TMP/big.jsonl"
+if [ "$RC" -eq 1 ] && grep -qF "big.jsonl:$((n + 1)): unknown kind 'spaceship'" "$TMP/err" && cmp -s "$TMP/empty0.db" "$TMP/empty.db"; then
+	pass "a bad last line: empty database byte-for-byte unchanged"
+else fail "a bad last line: empty database byte-for-byte unchanged"; fi
+
+# the same in a second file, after a good first one
+head -n "$n" "$TMP/big.jsonl" > "$TMP/big1.jsonl"
+printf '%s\n' '{"type":"relation","subject":"a","predicate":"owns","object":"nobody","sources":["s1"]}' > "$TMP/big2.jsonl"
+run --db "$TMP/empty.db" import "$TMP/big1.jsonl" "$TMP/big2.jsonl"
+if [ "$RC" -eq 1 ] && grep -qF "big2.jsonl:1: unknown entity 'nobody'" "$TMP/err" && cmp -s "$TMP/empty0.db" "$TMP/empty.db"; then
+	pass "a bad line in the second file: nothing of the first is written"
+else fail "a bad line in the second file: nothing of the first is written"; fi
+
+# a record may refer to one further on: the file backwards (relations first,
+# sources last) gives the same data, each table in the order of the file
+"$TIEMAP" gen --entities 300 --seed 3 > "$TMP/fwd.jsonl"
+tac "$TMP/fwd.jsonl" > "$TMP/rev.jsonl"
+run --db "$TMP/fwd.db" --quiet import "$TMP/fwd.jsonl"
+run --db "$TMP/rev.db" --quiet import "$TMP/rev.jsonl"
+"$TIEMAP" --db "$TMP/fwd.db" export > "$TMP/fwd-out.jsonl"
+"$TIEMAP" --db "$TMP/rev.db" export > "$TMP/rev-out.jsonl"
+grep '^{"type":"entity"' "$TMP/rev.jsonl" | sed 's/^{"type":"entity","id":"\([^"]*\)".*/\1/' > "$TMP/rev-ids"
+sqlite3 "$TMP/rev.db" "select slug from entities order by id" > "$TMP/rev-rows"
+if [ "$RC" -eq 0 ] && [ -s "$TMP/fwd-out.jsonl" ] && cmp -s "$TMP/fwd-out.jsonl" "$TMP/rev-out.jsonl" &&
+   cmp -s "$TMP/rev-ids" "$TMP/rev-rows"; then
+	pass "references forward: the file backwards imports the same data, in file order"
+else fail "references forward: the file backwards imports the same data, in file order"; fi
+
+# importing a large file again writes nothing at all: the file keeps its bytes
+cp "$TMP/fwd.db" "$TMP/fwd0.db"
+run --db "$TMP/fwd.db" --quiet import "$TMP/fwd.jsonl"
+if [ "$RC" -eq 0 ] && cmp -s "$TMP/fwd0.db" "$TMP/fwd.db"; then pass "importing a file again leaves the database file byte-for-byte unchanged"
+else fail "importing a file again leaves the database file byte-for-byte unchanged"; fi
+
+# a repeat or a redefinition far from the first definition (written by then)
+ent=$(grep '^{"type":"entity"' "$TMP/big1.jsonl" | sed -n 10p)
+id=$(printf '%s' "$ent" | sed 's/^{"type":"entity","id":"\([^"]*\)".*/\1/')
+first=$(grep -nF "$ent" "$TMP/big1.jsonl" | head -n 1 | cut -d: -f1)
+rel=$(grep '^{"type":"relation"' "$TMP/big1.jsonl" | sed -n 10p)
+{ cat "$TMP/big1.jsonl"; printf '%s\n%s\n' "$ent" "$rel"; } > "$TMP/again.jsonl"
+rm -f "$TMP/again.db"
+run --db "$TMP/again.db" --quiet import "$TMP/again.jsonl"
+expect_rc "an exact repeat thousands of lines on is accepted" 0
+{ cat "$TMP/big1.jsonl"; printf '%s\n' "$ent" | sed 's/"text":"/"text":"X/'; } > "$TMP/redef2.jsonl"
+rm -f "$TMP/redef2.db"
+run --db "$TMP/redef2.db" import "$TMP/redef2.jsonl"
+if [ "$RC" -eq 1 ] && grep -qF "redef2.jsonl:$((n + 1)): id '$id' redefined with different content (first at $TMP/redef2.jsonl:$first)" "$TMP/err"; then
+	pass "a redefinition thousands of lines on names the first"
+else fail "a redefinition thousands of lines on names the first" "entity $id first at $first"; fi
+
 # several bad lines are all listed
 printf '%s\n%s\n%s\n' '{"type":"x"}' '{"type":"source","id":"ok","title":"fine"}' 'nonsense' > "$TMP/multi.jsonl"
 run --db "$TMP/case.db" import "$TMP/multi.jsonl"

@@ -2,7 +2,9 @@
  * The store's contract: records round-trip, a put replaces whole, an
  * unchanged put changes nothing, rollback leaves nothing, migrations refuse
  * a newer schema and upgrade an older one, names resolve or report
- * ambiguity, search finds runs of Chinese characters and words being typed.
+ * ambiguity, search finds runs of Chinese characters and words being typed;
+ * a bulk transaction leaves the same data and schema as a plain one, into an
+ * empty database or not, and its rollback leaves the file as it was.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -428,6 +430,186 @@ static void test_migration_reindexes_names(void **state)
 	unlink(path);
 }
 
+/* A file database for the bulk tests: they look at the schema and bytes. */
+static tm_store *open_file(char *path)
+{
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	tm_store *st;
+	assert_int_equal(tm_store_open(path, TM_STORE_CREATE, &st, NULL), TM_OK);
+	return st;
+}
+
+/* The index definitions of the file at path, one string. */
+static char *index_sql(const char *path)
+{
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_stmt *s;
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema"
+					    " WHERE type='index' AND sql IS NOT NULL ORDER BY name)", -1, &s, NULL),
+			 SQLITE_OK);
+	assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+	char *out = tm_xstrdup((const char *)sqlite3_column_text(s, 0));
+	sqlite3_finalize(s);
+	sqlite3_close(db);
+	return out;
+}
+
+static char *file_bytes(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	tm_buf b = TM_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+		tm_buf_add(&b, chunk, n);
+	fclose(f);
+	*len = b.len;
+	return tm_buf_detach(&b);
+}
+
+static void put_relation(tm_store *st, const char *s, const char *p, const char *o)
+{
+	tm_relation r = { 0 };
+	r.subject = (char *)s;
+	r.predicate = (char *)p;
+	r.object = (char *)o;
+	tm_cites_push(&r.cites, "s1", NULL, NULL);
+	assert_int_equal(tm_store_put_relation(st, &r, NULL), TM_OK);
+	tm_cites_release(&r.cites);
+}
+
+static size_t hits_for(tm_store *st, const char *q, const char *want)
+{
+	tm_hits hits;
+	assert_int_equal(tm_store_search(st, q, 10, &hits, NULL), TM_OK);
+	size_t n = 0;
+	for (size_t i = 0; i < hits.n; i++)
+		n += strcmp(hits.v[i].id, want) == 0;
+	tm_hits_release(&hits);
+	return n;
+}
+
+static void test_bulk_into_empty_database(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-bulk-XXXXXX";
+	tm_store *st = open_file(path);
+	char *schema = index_sql(path);
+	tm_entity e;
+	assert_int_equal(tm_store_begin_bulk(st, NULL), TM_OK);
+	put_source(st, "s1");
+	make_entity(&e, "huawei", "Huawei Technologies Co., Ltd.", "华为技术有限公司");
+	assert_int_equal(tm_store_put_entity(st, &e, NULL), TM_OK);
+	tm_entity_release(&e);
+	make_entity(&e, "acme", "Alpha Works", NULL);
+	assert_int_equal(tm_store_put_entity(st, &e, NULL), TM_OK);
+	tm_entity_release(&e);
+	/* the same entity again within the transaction: its kept keys go too */
+	make_entity(&e, "acme", "Omega Works", NULL);
+	assert_int_equal(tm_store_put_entity(st, &e, NULL), TM_OK);
+	tm_entity_release(&e);
+	put_relation(st, "huawei", "owns", "acme");
+	assert_true(tm_store_has_entity(st, "acme"));
+	assert_int_equal(tm_store_commit(st, NULL), TM_OK);
+
+	/* the keys written at the commit find the names, and only the current ones */
+	assert_int_equal(hits_for(st, "华为", "huawei"), 1);
+	assert_int_equal(hits_for(st, "Huawei Technologies", "huawei"), 1);
+	assert_int_equal(hits_for(st, "Omega Works", "acme"), 1);
+	assert_int_equal(hits_for(st, "Alpha Works", "acme"), 0);
+	tm_counts c;
+	assert_int_equal(tm_store_counts(st, &c, NULL), TM_OK);
+	assert_int_equal(c.entities, 2);
+	assert_int_equal(c.relations, 1);
+	tm_store_close(st);
+	/* the indexes dropped for the load are back, as the schema has them */
+	char *after = index_sql(path);
+	assert_string_equal(after, schema);
+	free(after);
+	free(schema);
+	unlink(path);
+}
+
+static void test_bulk_rollback_leaves_the_file(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-bulk-XXXXXX";
+	tm_store *st = open_file(path);
+	size_t len0, len1;
+	char *before = file_bytes(path, &len0);
+	tm_entity e;
+	assert_int_equal(tm_store_begin_bulk(st, NULL), TM_OK);
+	put_source(st, "s1");
+	for (int i = 0; i < 200; i++) {
+		char id[32], name[64];
+		snprintf(id, sizeof(id), "e%d", i);
+		snprintf(name, sizeof(name), "Entity Number %d", i);
+		make_entity(&e, id, name, NULL);
+		assert_int_equal(tm_store_put_entity(st, &e, NULL), TM_OK);
+		tm_entity_release(&e);
+	}
+	put_relation(st, "e1", "owns", "e2");
+	tm_store_rollback(st);
+	assert_false(tm_store_has_entity(st, "e1"));
+	assert_int_equal(hits_for(st, "Entity Number 1", "e1"), 0);
+	tm_store_close(st);
+	char *after = file_bytes(path, &len1);
+	assert_int_equal(len0, len1);
+	assert_memory_equal(before, after, len0);
+	free(before);
+	free(after);
+	unlink(path);
+}
+
+static void test_bulk_into_a_database_with_data(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-bulk-XXXXXX";
+	tm_store *st = open_file(path);
+	char *schema = index_sql(path);
+	tm_entity e;
+	tm_store_begin(st, NULL);
+	put_source(st, "s1");
+	make_entity(&e, "old", "Oldco Holdings", NULL);
+	tm_store_put_entity(st, &e, NULL);
+	tm_entity_release(&e);
+	assert_int_equal(tm_store_commit(st, NULL), TM_OK);
+	int64_t v1 = tm_store_data_version(st);
+
+	/* the stored record again: nothing changes, not even the version */
+	assert_int_equal(tm_store_begin_bulk(st, NULL), TM_OK);
+	make_entity(&e, "old", "Oldco Holdings", NULL);
+	assert_int_equal(tm_store_put_entity(st, &e, NULL), TM_OK);
+	tm_entity_release(&e);
+	assert_int_equal(tm_store_commit(st, NULL), TM_OK);
+	assert_int_equal(tm_store_data_version(st), v1);
+
+	/* a replacement and a newcomer that refers to it */
+	assert_int_equal(tm_store_begin_bulk(st, NULL), TM_OK);
+	make_entity(&e, "old", "Renamed Holdings", NULL);
+	assert_int_equal(tm_store_put_entity(st, &e, NULL), TM_OK);
+	tm_entity_release(&e);
+	make_entity(&e, "new", "Newco", NULL);
+	assert_int_equal(tm_store_put_entity(st, &e, NULL), TM_OK);
+	tm_entity_release(&e);
+	put_relation(st, "new", "owns", "old");
+	assert_int_equal(tm_store_commit(st, NULL), TM_OK);
+	assert_true(tm_store_data_version(st) > v1);
+	assert_int_equal(hits_for(st, "Renamed Holdings", "old"), 1);
+	assert_int_equal(hits_for(st, "Oldco Holdings", "old"), 0);
+	assert_int_equal(hits_for(st, "Newco", "new"), 1);
+	tm_store_close(st);
+	char *after = index_sql(path);
+	assert_string_equal(after, schema);
+	free(after);
+	free(schema);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -441,6 +623,9 @@ int main(void)
 		cmocka_unit_test(test_search_last_word_typed),
 		cmocka_unit_test(test_bulk_commit),
 		cmocka_unit_test(test_migration_reindexes_names),
+		cmocka_unit_test(test_bulk_into_empty_database),
+		cmocka_unit_test(test_bulk_rollback_leaves_the_file),
+		cmocka_unit_test(test_bulk_into_a_database_with_data),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	tm_text_shutdown();
