@@ -100,6 +100,28 @@ int tm_cli_resolve(tm_cli *cli, const char *ref, char **id)
 	return tm_cli_error(&err);
 }
 
+int tm_cli_parse_tags(const char *s, tm_strv *out)
+{
+	const char *p = s;
+	while (*p) {
+		while (*p == ',' || *p == ' ')
+			p++;
+		if (!*p)
+			break;
+		const char *w = p;
+		while (*p && *p != ',' && *p != ' ')
+			p++;
+		for (const char *c = w; c < p; c++)
+			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+				return -1;
+		char *tag = tm_xstrndup(w, (size_t)(p - w));
+		if (!tm_strv_contains(out, tag))
+			tm_strv_push(out, tag);
+		free(tag);
+	}
+	return out->n ? 0 : -1;
+}
+
 int tm_cli_print_json(json_t *v)
 {
 	/* as the API prints it (tm_req_json): 0.85 stays 0.85 */

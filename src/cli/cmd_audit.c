@@ -62,35 +62,6 @@ static tm_rc read_all(const char *path, char **data, size_t *len, tm_err *err)
 	return TM_OK;
 }
 
-/* Print and consume v; scores and thresholds in their shortest form (0.85,
- * not 0.84999999999999998). */
-static int print_json_doc(json_t *v)
-{
-	int rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	fputc('\n', stdout);
-	json_decref(v);
-	return rc == 0 ? TM_EXIT_OK : TM_EXIT_FAIL;
-}
-
-static int parse_tags(const char *s, tm_strv *out)
-{
-	const char *p = s;
-	while (*p) {
-		while (*p == ',' || *p == ' ')
-			p++;
-		if (!*p)
-			break;
-		const char *w = p;
-		while (*p && *p != ',' && *p != ' ')
-			p++;
-		char *tag = tm_xstrndup(w, (size_t)(p - w));
-		if (!tm_strv_contains(out, tag))
-			tm_strv_push(out, tag);
-		free(tag);
-	}
-	return out->n ? 0 : -1;
-}
-
 static void join_flags(const tm_flags *f, tm_buf *out, const char *sep)
 {
 	for (size_t i = 0; i < f->tags.n; i++)
@@ -266,7 +237,7 @@ static int print_json(tm_cli *cli, const char *path, const tm_inventory *inv, co
 		json_array_append_new(wj, w);
 	}
 	json_object_set_new(root, "warnings", wj);
-	return print_json_doc(root);
+	return tm_cli_print_json(root);
 }
 
 static void print_table(tm_cli *cli, const char *path, const tm_inventory *inv, const audit_dev *devs, size_t n,
@@ -377,7 +348,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		case 'i': bad = (fmt = tm_inv_format_parse(optarg)) < 0; break;
 		case 'r': registry = optarg; break;
 		case 'm': mac_col = optarg; break;
-		case 'g': bad = parse_tags(optarg, &tags) != 0; break;
+		case 'g': bad = tm_cli_parse_tags(optarg, &tags) != 0; break;
 		case 'H':
 			hops = strtol(optarg, &end, 10);
 			bad = *end || hops < 0 || hops > 8;

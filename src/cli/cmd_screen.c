@@ -25,31 +25,6 @@ static int parse_format(const char *s)
 	return -1;
 }
 
-/* "a,b, c" → the tags, each a lower-case word. */
-static int parse_tags(const char *s, tm_strv *out)
-{
-	const char *p = s;
-	while (*p) {
-		while (*p == ',' || *p == ' ')
-			p++;
-		if (!*p)
-			break;
-		const char *w = p;
-		while (*p && *p != ',' && *p != ' ')
-			p++;
-		char *tag = tm_xstrndup(w, (size_t)(p - w));
-		for (char *c = tag; *c; c++)
-			if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-')) {
-				free(tag);
-				return -1;
-			}
-		if (!tm_strv_contains(out, tag))
-			tm_strv_push(out, tag);
-		free(tag);
-	}
-	return 0;
-}
-
 static char parse_delim(const char *s)
 {
 	if (strcmp(s, "tab") == 0 || strcmp(s, "\\t") == 0 || strcmp(s, "\t") == 0)
@@ -191,16 +166,6 @@ static size_t verify(tm_cli *cli, const tm_screen_report *r, const tm_screen_in 
 	return differ;
 }
 
-/* Print and consume v; scores and thresholds in their shortest form (0.85,
- * not 0.84999999999999998). */
-static int print_json_doc(json_t *v)
-{
-	int rc = json_dumpf(v, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	fputc('\n', stdout);
-	json_decref(v);
-	return rc == 0 ? TM_EXIT_OK : TM_EXIT_FAIL;
-}
-
 static int run(tm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -234,7 +199,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 			threshold = strtod(optarg, &end);
 			bad = *end || !(threshold > 0 && threshold <= 1);
 			break;
-		case 'g': bad = parse_tags(optarg, &tags) != 0; break;
+		case 'g': bad = tm_cli_parse_tags(optarg, &tags) != 0; break;
 		case 'H':
 			hops = strtol(optarg, &end, 10);
 			bad = *end || hops < 0 || hops > 8;
@@ -311,7 +276,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 				rep.seconds > 0 ? (double)rep.n / rep.seconds : 0.0);
 		tm_buf out = TM_BUF_INIT;
 		switch (format) {
-		case F_JSON: status = print_json_doc(tm_screen_report_json(cli->st, &rep)); break;
+		case F_JSON: status = tm_cli_print_json(tm_screen_report_json(cli->st, &rep)); break;
 		case F_CSV: tm_screen_report_csv(cli->st, &rep, &out); break;
 		case F_MD: tm_screen_report_md(cli->st, &rep, &out); break;
 		case F_HTML: tm_screen_report_html(cli->st, &rep, &out); break;

@@ -112,6 +112,11 @@ int tm_strv_contains(const tm_strv *sv, const char *s);
 /* 1 if a and b are both NULL or equal strings. */
 int tm_streq(const char *a, const char *b);
 
+/* A 64-bit hash of n bytes for in-memory tables: FNV-1a with a final mix
+ * (MurmurHash3's), so that the low bits a table masks are well spread.
+ * Never stored: it may change between builds. */
+uint64_t tm_hash(const void *p, size_t n);
+
 /* 1 if [s, s+n) is well-formed UTF-8 with no NUL byte, else 0. */
 int tm_utf8_valid(const char *s, size_t n);
 

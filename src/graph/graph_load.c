@@ -4,7 +4,6 @@
  */
 #include "graph/graph.h"
 
-#include <sys/stat.h>
 
 #include "model/model.h"
 
@@ -66,31 +65,10 @@ tm_rc tm_graph_load(tm_store *st, tm_graph **out, tm_err *err)
 	return TM_OK;
 }
 
-/* What a snapshot of the store at db_path must have been made from: the
- * database file (device, inode, size, modification time to the nanosecond)
- * at its data version.  A write changes the version, and a new database at
- * the same path changes the file. */
-static int db_stamp(tm_store *st, const char *db_path, uint64_t *out)
-{
-	struct stat sb;
-	if (stat(db_path, &sb) != 0)
-		return -1;
-	uint64_t parts[] = { (uint64_t)sb.st_dev, (uint64_t)sb.st_ino, (uint64_t)sb.st_size,
-			     (uint64_t)sb.st_mtim.tv_sec, (uint64_t)sb.st_mtim.tv_nsec,
-			     (uint64_t)tm_store_data_version(st), (uint64_t)tm_store_schema_version() };
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		h = (h ^ parts[i]) * 1099511628211ULL;
-		h ^= h >> 32;
-	}
-	*out = h;
-	return 0;
-}
-
 tm_rc tm_graph_open(tm_store *st, const char *db_path, const char *snap_path, tm_graph **out, tm_err *err)
 {
 	uint64_t stamp;
-	if (!snap_path || !db_path || db_stamp(st, db_path, &stamp) != 0)
+	if (!snap_path || !db_path || tm_store_file_stamp(st, db_path, &stamp) != 0)
 		return tm_graph_load(st, out, err);
 	if (tm_graph_map(snap_path, stamp, out, NULL) == TM_OK)
 		return TM_OK;

@@ -47,6 +47,23 @@ void tm_url_enc(tm_buf *b, const char *s)
 	}
 }
 
+void tm_html_script_json(tm_buf *b, json_t *v)
+{
+	/* outside strings JSON has none of the three; inside, \u escapes mean the same */
+	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	for (const char *p = s; p && *p; p++) {
+		if (*p == '<')
+			tm_buf_adds(b, "\\u003c");
+		else if (*p == '>')
+			tm_buf_adds(b, "\\u003e");
+		else if (*p == '&')
+			tm_buf_adds(b, "\\u0026");
+		else
+			tm_buf_addch(b, *p);
+	}
+	free(s);
+}
+
 void tm_html(tm_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -165,6 +165,10 @@ void tm_url_enc(tm_buf *b, const char *s);
  * Nothing else is accepted, so data can only enter escaped.
  */
 void tm_html(tm_buf *b, const char *fmt, ...);
+/* v as JSON for a <script type="application/json"> block (the pages' data for
+ * their scripts): "<", ">" and "&" as \u escapes, so that no string can end
+ * the element. */
+void tm_html_script_json(tm_buf *b, json_t *v);
 
 /* The page frame: doctype, head, header with search and language switch,
  * <main>.  title is plain text. */

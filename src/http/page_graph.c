@@ -21,25 +21,6 @@ static const char *str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* JSON inside <script type="application/json">: no "<", ">" or "&" may
- * appear raw, or "</script>" in a name would end the element.  Outside
- * strings JSON has none of them; inside, \u escapes mean the same. */
-static void script_json(tm_buf *b, json_t *v)
-{
-	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	for (const char *p = s; p && *p; p++) {
-		if (*p == '<')
-			tm_buf_adds(b, "\\u003c");
-		else if (*p == '>')
-			tm_buf_adds(b, "\\u003e");
-		else if (*p == '&')
-			tm_buf_adds(b, "\\u0026");
-		else
-			tm_buf_addch(b, *p);
-	}
-	free(s);
-}
-
 void tm_http_page_graph(tm_req *req)
 {
 	const char *id = tm_req_param(req, "id");
@@ -127,7 +108,7 @@ void tm_http_page_graph(tm_req *req)
 	tm_notes_release(&notes);
 
 	tm_buf_adds(b, "<script type=\"application/json\" id=\"graph-data\">");
-	script_json(b, o);
+	tm_html_script_json(b, o);
 	tm_html(b, "</script>\n<script src=\"/static/cytoscape.min.js?v=%s\"></script>\n"
 		   "<script src=\"/static/graph.js?v=%s\"></script>\n",
 		tm_asset_find("cytoscape.min.js") ? tm_asset_find("cytoscape.min.js")->hash : "",

@@ -55,24 +55,6 @@ static char *tile_origin(const char *tpl)
 	return tm_xstrndup(tpl, (size_t)(end - tpl));
 }
 
-/* JSON inside <script type="application/json">: "<", ">" and "&" escaped so
- * that no string can end the element. */
-static void script_json(tm_buf *b, json_t *v)
-{
-	char *s = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(10));
-	for (const char *p = s; p && *p; p++) {
-		if (*p == '<')
-			tm_buf_adds(b, "\\u003c");
-		else if (*p == '>')
-			tm_buf_adds(b, "\\u003e");
-		else if (*p == '&')
-			tm_buf_adds(b, "\\u0026");
-		else
-			tm_buf_addch(b, *p);
-	}
-	free(s);
-}
-
 struct map_ctx {
 	tm_req *req;
 	json_t *features;  /* the points for the map */
@@ -309,7 +291,7 @@ void tm_http_page_map(tm_req *req)
 	json_object_set_new(fc, "type", json_string("FeatureCollection"));
 	json_object_set_new(fc, "features", c.features);
 	tm_buf_adds(b, "<script type=\"application/json\" id=\"map-data\">");
-	script_json(b, fc);
+	tm_html_script_json(b, fc);
 	json_decref(fc);
 	tm_html(b,
 		"</script>\n<script src=\"/static/leaflet.js?v=%s\"></script>\n"

@@ -230,14 +230,6 @@ static size_t client_addr(struct MHD_Connection *conn, unsigned char out[16])
 	return 0;
 }
 
-static uint64_t fnv(const void *p, size_t n, uint64_t h)
-{
-	const unsigned char *s = p;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ s[i]) * 1099511628211ULL;
-	return h;
-}
-
 /* 1 when the client may go on, 0 when it is over its rate.  Addresses that
  * share a slot share a bucket: a rare collision limits early, never late. */
 static int rate_ok(tm_http_server *srv, struct MHD_Connection *conn)
@@ -246,7 +238,7 @@ static int rate_ok(tm_http_server *srv, struct MHD_Connection *conn)
 		return 1;
 	unsigned char a[16];
 	client_addr(conn, a);
-	struct rate_slot *s = &srv->rate[fnv(a, 16, 14695981039346656037ULL) % RATE_SLOTS];
+	struct rate_slot *s = &srv->rate[tm_hash(a, 16) % RATE_SLOTS];
 	double now = tm_now();
 	pthread_mutex_lock(&srv->rate_mu);
 	if (!s->used || memcmp(s->addr, a, 16) != 0) {
@@ -459,7 +451,7 @@ static size_t path_segments(const char *p)
 
 static struct cache_slot *cache_slot_of(tm_http_server *srv, const char *key)
 {
-	return &srv->cache[fnv(key, strlen(key), 14695981039346656037ULL) % CACHE_SLOTS];
+	return &srv->cache[tm_hash(key, strlen(key)) % CACHE_SLOTS];
 }
 
 /* Answer from the cache if it holds a current response; 1 when answered. */

@@ -926,16 +926,6 @@ struct keyset {
 	tm_buf bytes;
 };
 
-static uint64_t key_hash(const char *k, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (unsigned char)k[i]) * 1099511628211ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	return h ^ (h >> 33);
-}
-
 /* The slot where the key k (n bytes, hash h) is, or the empty slot where it
  * would go. */
 static size_t keyset_slot(const struct keyset *ks, const char *k, size_t n, uint64_t h)
@@ -968,7 +958,7 @@ static void keyset_reserve(struct keyset *ks, size_t n)
 	ks->mask = size - 1;
 	for (size_t e = 0; e < ks->n; e++) {
 		const char *k = ks->bytes.buf + ks->v[e].off;
-		uint64_t h = key_hash(k, ks->v[e].len);
+		uint64_t h = tm_hash(k, ks->v[e].len);
 		ks->slot[keyset_slot(ks, k, ks->v[e].len, h)] = (h >> 32 << 32) | (uint64_t)(e + 1);
 	}
 }
@@ -979,7 +969,7 @@ static size_t keyset_get(struct keyset *ks, const char *k, size_t n, int *added)
 {
 	if (!ks->slot || 2 * (ks->n + 1) > ks->mask + 1)
 		keyset_reserve(ks, 2 * (ks->n + 1));
-	uint64_t h = key_hash(k, n);
+	uint64_t h = tm_hash(k, n);
 	size_t i = keyset_slot(ks, k, n, h);
 	*added = !ks->slot[i];
 	if (!*added)

@@ -18,7 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #define MIN_LEN 4
@@ -166,29 +165,10 @@ tm_rc tm_match_vocab_build(tm_store *st, tm_match_vocab **out, tm_err *err)
 
 typedef struct snap_head {
 	char magic[16];
-	uint64_t stamp;     /* what the words were read from (db_stamp) */
+	uint64_t stamp;     /* what the words were read from (tm_store_file_stamp) */
 	uint64_t n;         /* words */
 	uint64_t arena_len; /* bytes of words */
 } snap_head;
-
-/* The database file (device, inode, size, modification time) at its data
- * version: a write changes the version, a new file at the same path the rest. */
-static int db_stamp(tm_store *st, const char *db_path, uint64_t *out)
-{
-	struct stat sb;
-	if (stat(db_path, &sb) != 0)
-		return -1;
-	uint64_t parts[] = { (uint64_t)sb.st_dev, (uint64_t)sb.st_ino, (uint64_t)sb.st_size,
-			     (uint64_t)sb.st_mtim.tv_sec, (uint64_t)sb.st_mtim.tv_nsec,
-			     (uint64_t)tm_store_data_version(st), (uint64_t)tm_store_schema_version() };
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		h = (h ^ parts[i]) * 1099511628211ULL;
-		h ^= h >> 32;
-	}
-	*out = h;
-	return 0;
-}
 
 static int read_snapshot(const char *path, uint64_t stamp, tm_match_vocab **out)
 {
@@ -259,7 +239,7 @@ tm_rc tm_match_vocab_open(tm_store *st, const char *db_path, const char *snap_pa
 			  tm_err *err)
 {
 	uint64_t stamp;
-	if (!snap_path || !db_path || db_stamp(st, db_path, &stamp) != 0)
+	if (!snap_path || !db_path || tm_store_file_stamp(st, db_path, &stamp) != 0)
 		return tm_match_vocab_build(st, out, err);
 	if (read_snapshot(snap_path, stamp, out))
 		return TM_OK;

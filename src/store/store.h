@@ -157,6 +157,12 @@ tm_rc tm_store_ekey(tm_store *st, const char *id, tm_ekey *out, tm_err *err);
 tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err);
 /* A counter that changes whenever the data changes (graph caches compare it). */
 int64_t tm_store_data_version(tm_store *st);
+/* What a file derived from the store at db_path (a graph snapshot, the
+ * screening vocabulary) must have been made from: the database file
+ * (device, inode, size, modification time to the nanosecond) at its data
+ * and schema versions.  A write changes the version, a new database at the
+ * same path the file.  -1 when db_path cannot be read. */
+int tm_store_file_stamp(tm_store *st, const char *db_path, uint64_t *out);
 
 typedef struct tm_counts {
 	int64_t sources, entities, relations, names, citations;

@@ -49,16 +49,6 @@ static const char *arena_strdup(tm_arena *a, const char *s, size_t len)
 
 /* ---- slug → row id ---- */
 
-static uint64_t slug_hash(const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL; /* FNV-1a, then a final mix */
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	return h ^ (h >> 33);
-}
-
 void tm_rowmap_release(tm_rowmap *m)
 {
 	free(m->slot);
@@ -79,7 +69,7 @@ int64_t tm_rowmap_get(const tm_rowmap *m, const char *slug)
 	if (!m->n)
 		return 0;
 	size_t len = strlen(slug);
-	tm_rowslot *s = rowmap_find(m, slug, slug_hash(slug, len));
+	tm_rowslot *s = rowmap_find(m, slug, tm_hash(slug, len));
 	return s->slug ? s->row : 0;
 }
 
@@ -97,7 +87,7 @@ void tm_rowmap_put(tm_rowmap *m, const char *slug, int64_t row)
 		free(old);
 	}
 	size_t len = strlen(slug);
-	uint64_t h = slug_hash(slug, len);
+	uint64_t h = tm_hash(slug, len);
 	tm_rowslot *s = rowmap_find(m, slug, h);
 	if (!s->slug) {
 		s->slug = arena_strdup(&m->arena, slug, len);

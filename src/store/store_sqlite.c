@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 
@@ -348,6 +349,23 @@ void tm_store_rollback(tm_store *st)
 		sqlite3_reset(st->stmt[i]);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	tx_end(st);
+}
+
+int tm_store_file_stamp(tm_store *st, const char *db_path, uint64_t *out)
+{
+	struct stat sb;
+	if (stat(db_path, &sb) != 0)
+		return -1;
+	uint64_t parts[] = { (uint64_t)sb.st_dev, (uint64_t)sb.st_ino, (uint64_t)sb.st_size,
+			     (uint64_t)sb.st_mtim.tv_sec, (uint64_t)sb.st_mtim.tv_nsec,
+			     (uint64_t)tm_store_data_version(st), (uint64_t)tm_store_schema_version() };
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+		h = (h ^ parts[i]) * 1099511628211ULL;
+		h ^= h >> 32;
+	}
+	*out = h;
+	return 0;
 }
 
 int64_t tm_store_data_version(tm_store *st)

@@ -4,12 +4,9 @@ every error status, malformed input, the pages' headers and escaping, caching,
 reload on import, and a graceful stop.  One TAP line per check.
 
 $TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
-import http.client
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -17,89 +14,14 @@ import threading
 import time
 import urllib.parse
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TIEMAP = os.environ.get("TIEMAP", os.path.join(ROOT, "tiemap"))
-SEED = os.path.join(ROOT, "data", "seed")
+from harness import ROOT, SEED, TIEMAP, Server, failures, ok
 TMP = tempfile.mkdtemp(prefix="tiemap-http-")
 DB = os.path.join(TMP, "demo.db")
-failures = 0
-
-
-def ok(cond, name, detail=""):
-    global failures
-    if cond:
-        print("ok - " + name)
-    else:
-        failures += 1
-        print("not ok - " + name)
-        if detail:
-            for line in str(detail).splitlines()[:12]:
-                print("#   " + line)
-    sys.stdout.flush()
-    return cond
 
 
 def cli(*args):
     r = subprocess.run([TIEMAP, "--db", DB] + list(args), capture_output=True)
     return r.returncode, r.stdout, r.stderr
-
-
-class Server:
-    """tiemap serve on 127.0.0.1:0; the port is read from its first line."""
-
-    def __init__(self, *extra):
-        self.err = open(os.path.join(TMP, "serve-%d.err" % id(self)), "w+")
-        self.p = subprocess.Popen([TIEMAP, "--db", DB, "serve", "--listen", "127.0.0.1:0"] + list(extra),
-                                  stdout=subprocess.PIPE, stderr=self.err, text=True)
-        line = self.p.stdout.readline()
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
-        if not m:
-            raise SystemExit("not ok - server did not start: %r" % line)
-        self.port = int(m.group(1))
-
-    def request(self, path, method="GET", headers=None, body=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        c.request(method, path, body=body, headers=headers or {})
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
-
-    def get_json(self, path, headers=None):
-        s, h, d = self.request(path, headers=headers)
-        try:
-            return s, h, json.loads(d)
-        except ValueError:
-            return s, h, None
-
-    def raw(self, data):
-        """Send raw bytes; return what comes back (the status line's code)."""
-        s = socket.create_connection(("127.0.0.1", self.port), timeout=30)
-        s.sendall(data)
-        out = b""
-        try:
-            while True:
-                chunk = s.recv(65536)
-                if not chunk:
-                    break
-                out += chunk
-                if b"\r\n\r\n" in out:
-                    break
-        except (socket.timeout, ConnectionResetError):
-            pass
-        s.close()
-        m = re.match(rb"HTTP/1\.[01] (\d{3})", out)
-        return int(m.group(1)) if m else 0
-
-    def stop(self):
-        self.p.send_signal(signal.SIGTERM)
-        try:
-            rc = self.p.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            rc = -1
-        self.err.seek(0)
-        return rc, self.err.read()
 
 
 def q(s):
@@ -123,7 +45,7 @@ def main():
 
     if os.path.exists(DB + ".graph"):
         os.unlink(DB + ".graph")
-    srv = Server("--rate", "0", "--watch-seconds", "0.2")
+    srv = Server(DB, TMP, "--rate", "0", "--watch-seconds", "0.2")
     ok(os.path.exists(DB + ".graph"), "serve saves the graph beside the database for the next process")
     try:
         api(srv)
@@ -141,7 +63,7 @@ def main():
     ok(re.search(r"GET /search 200", err) and "q=" not in err,
        "the access log has paths but no query strings", err[:400])
 
-    limited = Server("--rate", "1", "--burst", "3", "--log-ips")
+    limited = Server(DB, TMP, "--rate", "1", "--burst", "3", "--log-ips")
     try:
         codes = [limited.request("/api/v1")[0] for _ in range(6)]
         s, h, d = limited.request("/api/v1")
@@ -152,7 +74,7 @@ def main():
     finally:
         rc, err = limited.stop()
     ok("127.0.0.1 GET" in err, "--log-ips puts the client address in the access log", err[:300])
-    return 1 if failures else 0
+    return 1 if failures() else 0
 
 
 def api(srv):

@@ -7,71 +7,18 @@ server's CSP), escaping of hostile text everywhere, and the Host header.
 One TAP line per check.
 
 $TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
-import http.client
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
 import tempfile
 import xml.etree.ElementTree as ET
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TIEMAP = os.environ.get("TIEMAP", os.path.join(ROOT, "tiemap"))
-SEED = os.path.join(ROOT, "data", "seed")
+from harness import SEED, TIEMAP, Server, failures, ok
 TMP = tempfile.mkdtemp(prefix="tiemap-http-campaign-")
 DB = os.path.join(TMP, "demo.db")
 A = "{http://www.w3.org/2005/Atom}"
-failures = 0
-
-
-def ok(cond, name, detail=""):
-    global failures
-    if cond:
-        print("ok - " + name)
-    else:
-        failures += 1
-        print("not ok - " + name)
-        for line in str(detail).splitlines()[:12]:
-            print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-class Server:
-    """tiemap serve on 127.0.0.1:0 with the given environment; the port is read from its first line."""
-
-    def __init__(self, env=None):
-        e = dict(os.environ)
-        e.pop("TIEMAP_BASE_URL", None)
-        e.pop("TIEMAP_MAP_TILES", None)
-        e.update(env or {})
-        self.err = open(os.path.join(TMP, "serve-%d.err" % id(self)), "w+")
-        self.p = subprocess.Popen([TIEMAP, "--db", DB, "serve", "--listen", "127.0.0.1:0", "--rate", "0"],
-                                  stdout=subprocess.PIPE, stderr=self.err, text=True, env=e)
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", self.p.stdout.readline())
-        if not m:
-            raise SystemExit("not ok - server did not start")
-        self.port = int(m.group(1))
-
-    def get(self, path, headers=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        c.request("GET", path, headers=headers or {})
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, data.decode("utf-8", "replace")
-
-    def stop(self):
-        self.p.send_signal(signal.SIGTERM)
-        try:
-            rc = self.p.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            rc = -1
-        self.err.seek(0)
-        return rc, self.err.read()
 
 
 HOSTILE = '<script>alert("x")</script> & \'quote\''
@@ -218,7 +165,7 @@ def mapping(srv):
 
 
 def tiles():
-    srv = Server({"TIEMAP_MAP_TILES": "https://tiles.example.org/{z}/{x}/{y}.png",
+    srv = Server(DB, TMP, "--rate", "0", env={"TIEMAP_MAP_TILES": "https://tiles.example.org/{z}/{x}/{y}.png",
                   "TIEMAP_MAP_ATTRIBUTION": "© OpenStreetMap contributors", "TIEMAP_BASE_URL": "https://tiemap.example.net/"})
     try:
         s, h, body = srv.get("/map?lang=en")
@@ -238,7 +185,7 @@ def tiles():
 
 def main():
     setup()
-    srv = Server()
+    srv = Server(DB, TMP, "--rate", "0")
     try:
         actions(srv)
         digest(srv)
@@ -250,7 +197,7 @@ def main():
     ok(rc == 0 and "Sanitizer" not in err and "runtime error" not in err, "the sanitizers stayed quiet while serving",
        err[-3000:])
     tiles()
-    return 1 if failures else 0
+    return 1 if failures() else 0
 
 
 if __name__ == "__main__":

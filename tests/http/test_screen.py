@@ -5,21 +5,15 @@
 uploads are neither cached nor logged.  One TAP line per check.
 
 $TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
-import http.client
 import json
 import os
-import re
-import signal
 import subprocess
 import sys
 import tempfile
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TIEMAP = os.environ.get("TIEMAP", os.path.join(ROOT, "tiemap"))
-SEED = os.path.join(ROOT, "data", "seed")
+from harness import SEED, TIEMAP, Server, failures, ok
 TMP = tempfile.mkdtemp(prefix="tiemap-http-screen-")
 DB = os.path.join(TMP, "demo.db")
-failures = 0
 
 LIST = ("Security Name,Country\n"
         "HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD-A,CN\n"
@@ -27,48 +21,6 @@ LIST = ("Security Name,Country\n"
         "ZHEJIANG DAHUA TECHNOLOGY-A,CN\n"
         "Tencent Holdings Ltd,CN\n"
         "<script>alert(1)</script> Secret Holding 7731,\n")
-
-
-def ok(cond, name, detail=""):
-    global failures
-    if not cond:
-        failures += 1
-    print(("ok - " if cond else "not ok - ") + name)
-    if not cond and detail:
-        for line in str(detail).splitlines()[:12]:
-            print("#   " + line)
-    sys.stdout.flush()
-    return cond
-
-
-class Server:
-    def __init__(self):
-        self.err_path = os.path.join(TMP, "serve.err")
-        self.err = open(self.err_path, "w+")
-        self.p = subprocess.Popen([TIEMAP, "--db", DB, "serve", "--listen", "127.0.0.1:0", "--rate", "0"],
-                                  stdout=subprocess.PIPE, stderr=self.err, text=True)
-        m = re.search(r"http://127\.0\.0\.1:(\d+)/", self.p.stdout.readline())
-        if not m:
-            raise SystemExit("not ok - server did not start")
-        self.port = int(m.group(1))
-
-    def request(self, path, method="GET", headers=None, body=None):
-        c = http.client.HTTPConnection("127.0.0.1", self.port, timeout=60)
-        c.request(method, path, body=body, headers=headers or {})
-        r = c.getresponse()
-        data = r.read()
-        c.close()
-        return r.status, {k.lower(): v for k, v in r.getheaders()}, data
-
-    def stop(self):
-        self.p.send_signal(signal.SIGTERM)
-        try:
-            rc = self.p.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            self.p.kill()
-            rc = -1
-        self.err.seek(0)
-        return rc, self.err.read()
 
 
 def multipart(fields, files):
@@ -101,7 +53,7 @@ def main():
     cli = subprocess.run([TIEMAP, "--db", DB, "--quiet", "screen", "--format", "json", "--tags", "surveillance",
                           listfile], capture_output=True)
     want = strip(json.loads(cli.stdout))
-    srv = Server()
+    srv = Server(DB, TMP, "--rate", "0", timeout=60)
     try:
         s, h, d = srv.request("/api/v1/screen?tags=surveillance", "POST", {"Content-Type": "text/csv"},
                               LIST.encode())
@@ -164,8 +116,8 @@ def main():
     ok("Secret Holding 7731" not in log and "Tencent" not in log and "POST /screen" in log,
        "the access log names the route, never what was uploaded", log[-400:])
     ok(rc == 0 and "Sanitizer" not in log, "the server stops cleanly", log[-400:])
-    print(f"# {failures} failed")
-    return 1 if failures else 0
+    print(f"# {failures()} failed")
+    return 1 if failures() else 0
 
 
 if __name__ == "__main__":
