@@ -277,8 +277,10 @@ static void derive_csrf(const unsigned char raw[RAW_BYTES], char out[TM_AUTH_TEX
 	sodium_bin2base64(out, TM_AUTH_TEXT_MAX, mac, sizeof(mac), B64);
 }
 
-tm_rc tm_auth_login(tm_store *st, const tm_auth_keys *k, const char *name, const char *password, int64_t now,
-		    tm_session *out, tm_err *err)
+/* The check every login and re-authentication makes (auth.h, tm_auth_login):
+ * on success *out is the user and TM_OK. */
+static tm_rc check_login(tm_store *st, const tm_auth_keys *k, const char *name, const char *password, int64_t now,
+			 tm_user *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (!sodium_ready())
@@ -310,14 +312,11 @@ tm_rc tm_auth_login(tm_store *st, const tm_auth_keys *k, const char *name, const
 		/* every failure counts, a right password tried too early or on a
 		 * locked account too: counting only some would make those
 		 * answers faster, and so tell the password was right */
-		if (valid && (rc = tm_store_login_failed(st, key, now, err))) {
-			tm_user_release(&u);
-			return rc;
-		}
-		if (randombytes_uniform(64) == 0)
+		rc = valid ? tm_store_login_failed(st, key, now, err) : TM_OK;
+		if (!rc && randombytes_uniform(64) == 0)
 			tm_store_login_prune(st, now - 86400, NULL);
 		tm_user_release(&u);
-		return tm_fail(err, TM_ERR_INVALID, FAILED_MSG);
+		return rc ? rc : tm_fail(err, TM_ERR_INVALID, FAILED_MSG);
 	}
 	if ((rc = tm_store_login_clear(st, key, err))) {
 		tm_user_release(&u);
@@ -331,6 +330,27 @@ tm_rc tm_auth_login(tm_store *st, const tm_auth_keys *k, const char *name, const
 			tm_store_user_set_password(st, u.name, h, u.password_at, NULL);
 		free(h);
 	}
+	*out = u;
+	return TM_OK;
+}
+
+tm_rc tm_auth_verify(tm_store *st, const tm_auth_keys *k, const char *name, const char *password, int64_t now,
+		     tm_err *err)
+{
+	tm_user u;
+	tm_rc rc = check_login(st, k, name, password, now, &u, err);
+	tm_user_release(&u);
+	return rc;
+}
+
+tm_rc tm_auth_login(tm_store *st, const tm_auth_keys *k, const char *name, const char *password, int64_t now,
+		    tm_session *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	tm_user u;
+	tm_rc rc = check_login(st, k, name, password, now, &u, err);
+	if (rc)
+		return rc;
 	unsigned char raw[RAW_BYTES];
 	randombytes_buf(raw, sizeof(raw));
 	hash_secret(raw, out->hash);

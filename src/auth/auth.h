@@ -115,6 +115,10 @@ void tm_session_release(tm_session *s);
  */
 tm_rc tm_auth_login(tm_store *st, const tm_auth_keys *k, const char *name, const char *password, int64_t now,
 		    tm_session *out, tm_err *err);
+/* The same check without a session (a signed-in user confirming a
+ * password change): TM_OK, or TM_ERR_INVALID as above, and it counts. */
+tm_rc tm_auth_verify(tm_store *st, const tm_auth_keys *k, const char *name, const char *password, int64_t now,
+		     tm_err *err);
 /* The session whose cookie value is cookie; TM_ERR_NOTFOUND when it is
  * none (malformed, unknown, ended, its user disabled). */
 tm_rc tm_auth_session(tm_store *st, const char *cookie, int64_t now, tm_session *out, tm_err *err);

@@ -36,6 +36,9 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "query-seconds", required_argument, NULL, 'Q' },
 		{ "watch-seconds", required_argument, NULL, 'W' },
 		{ "no-cache", no_argument, NULL, 'N' },
+		{ "https", no_argument, NULL, 'S' },
+		{ "origin", required_argument, NULL, 'O' },
+		{ "login-rate", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	tm_http_opts o;
@@ -52,6 +55,17 @@ static int run(tm_cli *cli, int argc, char **argv)
 		case 'r': o.read_only = 1; break;
 		case 'i': o.log_ips = 1; break;
 		case 'N': o.no_cache = 1; break;
+		case 'S': o.https = 1; break;
+		case 'O':
+			if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0)
+				return tm_cli_usage(&tm_cmd_serve);
+			o.origin = optarg;
+			break;
+		case 'L':
+			if (number(optarg, 0, 1000, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.login_rate = v;
+			break;
 		case 't':
 			if (number(optarg, 1, 256, &v))
 				return tm_cli_usage(&tm_cmd_serve);
@@ -124,7 +138,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 const tm_cmd tm_cmd_serve = {
 	"serve", run, 0,
 	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
-	"       [--rate N] [--burst N] [--query-seconds S] [--watch-seconds S] [--no-cache]",
+	"       [--rate N] [--burst N] [--query-seconds S] [--watch-seconds S] [--no-cache]\n"
+	"       [--https] [--origin URL] [--login-rate N]",
 	"the web site (English and Chinese) and the JSON API under /api/v1/",
 	"Serves the database over HTTP on --listen (default 127.0.0.1:8080; port 0\n"
 	"picks a free port, printed on the first line).  Pages work without\n"
@@ -135,5 +150,12 @@ const tm_cmd tm_cmd_serve = {
 	"proxy or a Tor onion service, where every client has one address, needs).\n"
 	"Imports into the database show on the next request after --watch-seconds.\n"
 	"Without --read-only an older database is migrated once at start.\n"
+	"Editors log in at /login (accounts: 'tiemap user'); readers get no cookie.\n"
+	"--https says the site is served over HTTPS (by a proxy in front): session\n"
+	"cookies become Secure.  --origin URL names the site's address when the\n"
+	"Host header a proxy passes on is not it; a state-changing request must come\n"
+	"from a page of that origin.  --login-rate bounds logins a second on the\n"
+	"whole server (2, after a burst of 10; 0 no limit).  With --read-only nobody\n"
+	"can log in.  docs/security.md.\n"
 	"SIGINT or SIGTERM stops it gracefully.  The API is in docs/api.md.\n",
 };

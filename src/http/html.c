@@ -175,12 +175,14 @@ void tm_page_begin(tm_req *req, const char *title)
 	tm_buf sw = TM_BUF_INIT;
 	self_url(req, &sw, other);
 	const tm_asset *css = tm_asset_find("site.css");
+	tm_buf user = TM_BUF_INIT;
+	tm_page_user_box(req, &user);
 	tm_buf *b = &req->body;
 	tm_buf_reset(b);
 	tm_html(b,
 		"<!DOCTYPE html>\n<html lang=\"%r\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		"<meta name=\"referrer\" content=\"no-referrer\">\n"
+		"<meta name=\"referrer\" content=\"%r\">\n"
 		"<title>%s — %s</title>\n"
 		/* the id tells cytoscape.js that its one CSS rule is here
 		 * already, so that it adds no <style> the CSP would refuse */
@@ -200,7 +202,7 @@ void tm_page_begin(tm_req *req, const char *title)
 		"<li><a href=\"/api/v1\">%s</a></li>"
 		"</ul></nav>\n"
 		"<a class=\"lang-switch\" href=\"%s\" hreflang=\"%r\" lang=\"%r\">%s</a>\n"
-		"</div>\n"
+		"%r</div>\n"
 		"<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">"
 		"<label for=\"site-q\">%s</label>"
 		"<input id=\"site-q\" name=\"q\" type=\"search\" maxlength=\"200\" value=\"%s\" "
@@ -208,23 +210,29 @@ void tm_page_begin(tm_req *req, const char *title)
 		"<input type=\"hidden\" name=\"lang\" value=\"%r\">"
 		"<button type=\"submit\">%s</button></form>\n"
 		"</header>\n<main id=\"main\" tabindex=\"-1\">\n",
-		zh ? "zh-Hans" : "en", title, T("site.title"), css ? css->hash : "", zh ? "en" : "zh-Hans", sw.buf,
+		zh ? "zh-Hans" : "en", tm_req_referrer_policy(req), title, T("site.title"), css ? css->hash : "", zh ? "en" : "zh-Hans", sw.buf,
 		T("nav.skip"), tm_page_lang_arg(req), T("nav.label"), tm_page_lang_arg(req), T("nav.home"),
 		tm_page_lang_arg(req), T("nav.path"), tm_page_lang_arg(req), T("nav.actions"), tm_page_lang_arg(req),
 		T("nav.map"), tm_page_lang_arg(req), T("nav.screen"), T("nav.api"), sw.buf, zh ? "en" : "zh-Hans",
-		zh ? "en" : "zh-Hans", zh ? "English" : "中文", T("search.label"),
+		zh ? "en" : "zh-Hans", zh ? "English" : "中文", user.buf, T("search.label"),
 		req->route && strcmp(req->route->pattern, "/search") == 0 && tm_req_arg(req, "q") ? tm_req_arg(req, "q") :
 												     "",
 		T("search.placeholder"), req->lang, T("search.button"));
 	tm_buf_release(&sw);
+	tm_buf_release(&user);
 }
 
 void tm_page_end(tm_req *req)
 {
 	tm_html(&req->body,
 		"</main>\n<footer class=\"site-footer\">\n<p>%s</p>\n<p>%s <a href=\"/api/v1/export.jsonl\">%s</a> · "
-		"<a href=\"/api/v1\">%s</a></p>\n</footer>\n</body>\n</html>\n",
+		"<a href=\"/api/v1\">%s</a></p>\n",
 		T("footer.about"), T("footer.data"), T("footer.export"), T("footer.api"));
+	/* the way in for editors; a reader who never follows it gets no cookie */
+	if (req->who.role == TM_ROLE_NONE)
+		tm_html(&req->body, "<p class=\"editors\">%s <a href=\"/login?%r\" rel=\"nofollow\">%s</a></p>\n",
+			T("footer.editors"), tm_page_lang_arg(req), T("nav.login"));
+	tm_buf_adds(&req->body, "</footer>\n</body>\n</html>\n");
 	if (!req->r_status)
 		req->r_status = MHD_HTTP_OK;
 	req->r_type = "text/html; charset=utf-8";

@@ -33,10 +33,14 @@ typedef struct tm_http_opts {
 	double query_seconds;      /* time limit of one request's queries */
 	double watch_seconds;      /* how often the watcher looks at data_version */
 	int no_cache;              /* render every response afresh (for measuring) */
+	int https;                 /* the site is served over HTTPS (by a proxy in front): Secure cookies */
+	const char *origin;        /* the site's origin ("https://example.org") when the Host header is not it */
+	double login_rate;         /* logins a second on the whole server, after a burst of 10; 0: no limit */
 } tm_http_opts;
 
 /* The defaults: 127.0.0.1:8080, 20 requests/s with a burst of 200, 2 s a
- * query, cache on, access log on stderr without addresses. */
+ * query, cache on, access log on stderr without addresses, plain HTTP,
+ * 2 logins a second. */
 void tm_http_opts_init(tm_http_opts *o);
 
 typedef struct tm_http_server tm_http_server;
