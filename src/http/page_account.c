@@ -128,7 +128,7 @@ void tm_http_page_account(tm_req *req)
 	}
 	/* an API token may not change its owner's password or sessions */
 	if (req->who.via_token) {
-		tm_req_fail(req, 403, "login_required", "%s", T("auth.login_required"));
+		tm_req_fail(req, 403, "session_required", "%s", T("auth.login_required"));
 		return;
 	}
 	const char *action = tm_req_form(req, "action");

@@ -217,10 +217,11 @@ int tm_http_auth_check(tm_http_auth *a, tm_req *req)
 			return refuse(req, 403, "forbidden_role", need == TM_ROLE_ADMIN ? "auth.need_admin" : "auth.need_editor");
 		if (flags & TM_ROUTE_API)
 			return refuse(req, 401, "login_required", "auth.login_required");
-		/* a page: to the login form, and back here after it */
+		/* a page: to the login form, and back here after it (the target
+		 * as sent, with its query: the language is in it) */
 		tm_buf loc = TM_BUF_INIT;
 		tm_buf_adds(&loc, "/login?next=");
-		tm_url_enc(&loc, req->path);
+		tm_url_enc(&loc, req->uri);
 		tm_buf_addf(&loc, "&%s", tm_page_lang_arg(req));
 		tm_req_see_other(req, tm_buf_detach(&loc));
 		return 1;

@@ -1,0 +1,413 @@
+#!/usr/bin/env python3
+"""HTTP tests of accounts (docs/security.md), against a real server.
+
+Every route of src/http/routes.def with TM_ROUTE_EDIT is tried, with each
+method it takes, without a session, with a session but no CSRF token, from
+another origin, from a role below its own, and with a bad API token: each is
+refused with 403 (401 for the token) before its handler runs, so a route
+added later is covered by this file the day it is added.  Then: the session
+cookie's attributes (Secure with --https); no Set-Cookie for a reader on any
+route; signed-in pages never cached for readers nor the reverse; 100 wrong
+passwords lock the account, and the answers and their times are the same for
+a name that does not exist; sessions and tokens end when revoked; no
+password, token or CSRF token in the access log.  One TAP line per check.
+
+$TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+from harness import ROOT, SEED, TIEMAP, Server, failures, ok
+
+TMP = tempfile.mkdtemp(prefix="tiemap-http-auth-")
+DB = os.path.join(TMP, "demo.db")
+PW = {"root": "admin pass phrase 1", "ed": "editor pass phrase 2", "con": "contributor phrase 3",
+      "ed2": "locked out phrase 4", "off": "disabled phrase five"}
+ROLES = {"root": "admin", "ed": "editor", "con": "contributor", "ed2": "editor", "off": "contributor"}
+RANK = {"contributor": 1, "editor": 2, "admin": 3}
+REFUSALS = {"login_required", "csrf", "cross_origin", "forbidden_role", "bad_token"}
+
+
+def cli(*args, stdin=None):
+    return subprocess.run([TIEMAP, "--db", DB] + list(args), input=stdin, capture_output=True, text=True)
+
+
+def routes():
+    """(pattern, flags) of every line of routes.def"""
+    out = []
+    with open(os.path.join(ROOT, "src", "http", "routes.def"), encoding="utf-8") as f:
+        for line in f:
+            m = re.match(r'\s*TM_ROUTE\("([^"]+)",\s*(\w+),\s*([^)]*)\)', line)
+            if m:
+                out.append((m.group(1), set(x.strip() for x in m.group(3).split("|"))))
+    return out
+
+
+def concrete(pattern):
+    """a path for a pattern: {week} a week, {file} an asset, other captures an id of the demo data"""
+    subst = {"week": "2024-W09", "file": "site.css"}
+    return re.sub(r"\{(\w+)\}", lambda m: subst.get(m.group(1), "hikvision"), pattern)
+
+
+def min_role(flags):
+    return "admin" if "TM_ROUTE_ADMIN" in flags else "editor" if "TM_ROUTE_EDITOR" in flags else "contributor"
+
+
+def code_of(body):
+    """the error code of a refusal: data-code on a page, error.code in JSON"""
+    text = body.decode("utf-8", "replace")
+    m = re.search(r'data-code="([a-z_]+)"', text)
+    if m:
+        return m.group(1)
+    try:
+        return json.loads(text)["error"]["code"]
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+class Browser:
+    """A cookie jar of one, and the origin a page of the site sends."""
+
+    def __init__(self, srv, origin=None):
+        self.srv = srv
+        self.origin = origin or "http://127.0.0.1:%d" % srv.port
+        self.cookie = None
+        self.csrf = None
+
+    def login(self, name, password, origin=None):
+        body = "name=%s&password=%s" % (name, password.replace(" ", "+"))
+        s, h, d = self.srv.request("/login", "POST", {"Content-Type": "application/x-www-form-urlencoded",
+                                                      "Origin": origin or self.origin}, body.encode())
+        sc = h.get("set-cookie", "")
+        m = re.match(r"((?:__Host-)?tiemap)=([^;]*);", sc)
+        if s == 303 and m and m.group(2):
+            self.cookie = "%s=%s" % (m.group(1), m.group(2))
+            s2, _, me = self.srv.get_json("/api/v1/me", {"Cookie": self.cookie})
+            self.csrf = me.get("csrf_token") if s2 == 200 and me else None
+        return s, h, d
+
+    def send(self, path, method="POST", csrf=True, origin=True, referer=None, body=None, headers=None):
+        hdr = {"Content-Type": "application/x-www-form-urlencoded"}
+        if self.cookie:
+            hdr["Cookie"] = self.cookie
+        if origin:
+            hdr["Origin"] = self.origin if origin is True else origin
+        if referer:
+            hdr["Referer"] = referer
+        hdr.update(headers or {})
+        form = body if body is not None else ("csrf=%s" % self.csrf if csrf and self.csrf else "x=1")
+        return self.srv.request(path, method, hdr, form.encode())
+
+
+def add_users():
+    for name, pw in PW.items():
+        r = cli("user", "add", name, "--role", ROLES[name], stdin=pw + "\n")
+        if r.returncode:
+            print("not ok - user add %s: %s" % (name, r.stderr))
+            sys.exit(1)
+        ok(pw not in r.stdout + r.stderr, "user add %s does not echo the password" % name)
+    cli("user", "disable", "off")
+    tokens = {}
+    for name, role in (("con", "contributor"), ("ed", "editor"), ("root", "admin")):
+        r = cli("--quiet", "user", "token", name, "--label", "test")
+        tokens[role] = r.stdout.strip()
+    ok(all(t.startswith("tm_") and len(t) == 46 for t in tokens.values()), "user token prints one token each",
+       tokens)
+    return tokens
+
+
+def check_edit_routes(srv, tokens, sessions):
+    edit = [(p, f) for p, f in routes() if "TM_ROUTE_EDIT" in f]
+    ok(len(edit) >= 3, "routes.def has routes that change something (%d)" % len(edit), edit)
+    anon = Browser(srv)
+    for pattern, flags in edit:
+        path = concrete(pattern) + "?lang=en"
+        need = min_role(flags)
+        for method in ("POST", "PUT", "DELETE"):
+            name = "%s %s" % (method, pattern)
+            s, _, d = anon.send(path, method)
+            ok(s == 403 and code_of(d) == "login_required", name + ": no session is refused (403)", (s, d[:300]))
+            for role, b in sessions.items():
+                if RANK[role] < RANK[need]:
+                    s, _, d = b.send(path, method)
+                    ok(s == 403 and code_of(d) == "forbidden_role",
+                       "%s: a %s's session is refused (403)" % (name, role), (s, d[:300]))
+                    s, _, d = srv.request(path, method, {"Authorization": "Bearer " + tokens[role]})
+                    ok(s == 403 and code_of(d) == "forbidden_role",
+                       "%s: a %s's API token is refused (403)" % (name, role), (s, d[:300]))
+            b = sessions[need]
+            s, _, d = b.send(path, method, csrf=False)
+            ok(s == 403 and code_of(d) == "csrf", name + ": a session without its CSRF token is refused (403)",
+               (s, d[:300]))
+            bad = "csrf=" + "A" * 43
+            s, _, d = b.send(path, method, body=bad)
+            ok(s == 403 and code_of(d) == "csrf", name + ": a wrong CSRF token is refused (403)", (s, d[:300]))
+            s, _, d = b.send(path, method, origin="https://evil.example")
+            ok(s == 403 and code_of(d) == "cross_origin",
+               name + ": a cross-origin form post, CSRF token and all, is refused (403)", (s, d[:300]))
+            s, _, d = b.send(path, method, origin=False, referer="https://evil.example/page")
+            ok(s == 403 and code_of(d) == "cross_origin", name + ": a cross-site Referer is refused (403)",
+               (s, d[:300]))
+            s, _, d = b.send(path, method, origin=False)
+            ok(s == 403 and code_of(d) == "cross_origin", name + ": neither Origin nor Referer is refused (403)",
+               (s, d[:300]))
+            s, _, d = b.send(path, method, origin="null")
+            ok(s == 403, name + ": Origin null is refused (403)", (s, d[:300]))
+            s, h, d = srv.request(path, method, {"Authorization": "Bearer tm_" + "A" * 43})
+            ok(s == 401 and h.get("www-authenticate", "").startswith("Bearer"),
+               name + ": an unknown API token is refused (401, WWW-Authenticate)", (s, h))
+            # the right role's API token passes the server's checks (what the handler does is its own)
+            s, _, d = srv.request(path, method, {"Authorization": "Bearer " + tokens[need]})
+            ok(code_of(d) not in REFUSALS, name + ": a %s's API token gets past the checks (%d)" % (need, s),
+               d[:300])
+
+
+def check_no_cookies(srv):
+    """a reader, on every route and method it may send, never gets a cookie"""
+    seen = []
+    for pattern, flags in routes():
+        path = concrete(pattern)
+        methods = ["GET", "HEAD"]
+        if flags & {"TM_ROUTE_POST", "TM_ROUTE_EDIT", "TM_ROUTE_LOGIN", "TM_ROUTE_FORM"}:
+            methods.append("POST")
+        if "TM_ROUTE_EDIT" in flags:
+            methods += ["PUT", "DELETE"]
+        for m in methods:
+            for lang in ("en", "zh"):
+                body = b"name=nobody&password=wrong+password+here" if m != "GET" and m != "HEAD" else None
+                s, h, _ = srv.request(path + "?lang=" + lang, m,
+                                      {"Content-Type": "application/x-www-form-urlencoded",
+                                       "Origin": "http://127.0.0.1:%d" % srv.port}, body)
+                if "set-cookie" in h:
+                    seen.append((m, path, s, h["set-cookie"]))
+    for path in ("/", "/nope", "/api/v1/nope", "/search?q=%E6%B5%B7%E5%BA%B7", "/api/v1/search?q=hik",
+                 "/entities/hikvision/graph", "/static/nope.css"):
+        s, h, _ = srv.request(path)
+        if "set-cookie" in h:
+            seen.append(("GET", path, s, h["set-cookie"]))
+    ok(not seen, "a reader gets no Set-Cookie from any route, method or language (%d routes)" % len(routes()),
+       seen[:5])
+
+
+def check_cookie(srv, https_srv):
+    b = Browser(srv)
+    s, h, _ = b.login("ed", PW["ed"])
+    sc = h.get("set-cookie", "")
+    attrs = [a.strip() for a in sc.split(";")]
+    ok(s == 303 and "HttpOnly" in attrs and "SameSite=Strict" in attrs and "Path=/" in attrs and
+       "Max-Age=28800" in attrs and "Secure" not in attrs,
+       "the session cookie is HttpOnly, SameSite=Strict, Path=/, Max-Age=28800 (8 h), not Secure on http", sc)
+    ok(re.match(r"tiemap=[A-Za-z0-9_-]{43};", sc) is not None, "the session token is 256 random bits (43 base64url)",
+       sc)
+    ok(h.get("cache-control") == "private, no-store", "the login's answer is not cached", h.get("cache-control"))
+    hb = Browser(https_srv, "https://127.0.0.1:%d" % https_srv.port)
+    s, h, _ = hb.login("ed", PW["ed"])
+    sc = h.get("set-cookie", "")
+    attrs = [a.strip() for a in sc.split(";")]
+    ok(s == 303 and "Secure" in attrs and sc.startswith("__Host-tiemap=") and "HttpOnly" in attrs and
+       "SameSite=Strict" in attrs, "with --https the cookie is Secure and __Host- prefixed", (s, sc))
+    s, _, d = hb.send("/logout", origin="http://127.0.0.1:%d" % https_srv.port)
+    ok(s == 403 and code_of(d) == "cross_origin", "with --https a post from the http origin is refused", (s, d[:200]))
+    s, h, _ = hb.send("/logout")
+    ok(s == 303 and "Max-Age=0" in h.get("set-cookie", ""), "with --https the https origin may log out", (s, h))
+
+
+def check_pages_not_shared(srv):
+    b = Browser(srv)
+    b.login("con", PW["con"])
+    marker = 'class="user-box"'
+    for path in ("/", "/entities/hikvision?lang=zh", "/api/v1/entities/hikvision"):
+        s0, h0, anon1 = srv.request(path)                       # a reader fills the cache
+        s1, h1, mine = srv.request(path, headers={"Cookie": b.cookie})
+        s2, h2, anon2 = srv.request(path)
+        page = path != "/api/v1/entities/hikvision"
+        ok(s1 == 200 and (marker.encode() in mine) == page and marker.encode() not in anon1 + anon2,
+           "%s: a signed-in user gets their own page, readers never see it" % path)
+        ok(h1.get("cache-control") == "private, no-store" and "etag" not in h1 and "etag" in h0,
+           "%s: a signed-in response is private, no-store, without an ETag" % path, h1)
+    # and the other way round: a signed-in user first, then a reader
+    srv.request("/actions?lang=en", headers={"Cookie": b.cookie})
+    s, h, anon = srv.request("/actions?lang=en")
+    ok(s == 200 and marker.encode() not in anon, "a page first rendered for a signed-in user is not served to a reader")
+
+
+def check_lockout(srv):
+    """100 wrong passwords: the account locks; the name's existence never shows"""
+    b = Browser(srv)
+
+    def attempt(name, pw):
+        t = time.monotonic()
+        s, h, d = b.login(name, pw)
+        return s, h, d, time.monotonic() - t
+
+    known, unknown = [], []
+    for i in range(100):
+        known.append(attempt("ed2", "wrong password %d" % i))
+        if i % 5 < 2:  # 40 tries of names that do not exist, among them
+            unknown.append(attempt("ghost-%d" % (i % 3), "wrong password %d" % i))
+    ok(all(r[0] == 403 for r in known + unknown), "100 wrong passwords (and 40 for unknown names): all 403",
+       [r[0] for r in known + unknown if r[0] != 403][:5])
+    bodies = set(r[2] for r in known + unknown)
+    ok(len(bodies) == 1, "every failed login, known name or not, gets the same page byte for byte", len(bodies))
+    heads = set(tuple(sorted((k, v) for k, v in r[1].items() if k not in ("date",))) for r in known + unknown)
+    ok(len(heads) == 1, "… and the same headers", heads)
+    ok(all("set-cookie" not in r[1] for r in known + unknown), "a failed login sets no cookie")
+    tk, tu = statistics.median(r[3] for r in known), statistics.median(r[3] for r in unknown)
+    ok(0.67 < tk / tu < 1.5, "a known name's failed login takes as long as an unknown one's "
+       "(median %.0f ms and %.0f ms)" % (tk * 1000, tu * 1000))
+    s, _, d, _ = attempt("ed2", PW["ed2"])
+    ok(s == 403 and d == known[0][2], "after 100 failures the right password is refused, with the same page")
+    r = cli("--json", "user", "list")
+    users = {u["name"]: u for u in json.loads(r.stdout)["users"]}
+    ok(users["ed2"]["state"] == "locked" and users["ed2"]["failed_logins"] >= 100,
+       "user list shows the account locked (%s failures)" % users["ed2"]["failed_logins"], users["ed2"])
+    r = cli("user", "unlock", "ed2")
+    s, h, _, _ = attempt("ed2", PW["ed2"])
+    ok(r.returncode == 0 and s == 303 and "set-cookie" in h, "user unlock lets the right password in again",
+       (r.stderr, s))
+    print("# failed logins: known name median %.0f ms, unknown name %.0f ms" % (tk * 1000, tu * 1000))
+
+
+def check_sessions(srv, tokens):
+    b = Browser(srv)
+    b.login("ed", PW["ed"])
+    s, _, me = srv.get_json("/api/v1/me", {"Cookie": b.cookie})
+    ok(s == 200 and me["name"] == "ed" and me["role"] == "editor" and me["via"] == "session",
+       "GET /api/v1/me names the session's user and role", me)
+    s, h, _ = srv.request("/account")
+    ok(s == 303 and h.get("location", "").startswith("/login?next=%2Faccount"),
+       "GET /account without a session goes to /login and back", (s, h.get("location")))
+    s, _, _ = srv.request("/admin/users", headers={"Cookie": b.cookie})
+    ok(s == 403, "GET /admin/users is refused to an editor (403)", s)
+    s, _, _ = srv.request("/api/v1/me")
+    ok(s == 401, "GET /api/v1/me without a session or token is 401", s)
+    s, _, me = srv.get_json("/api/v1/me", {"Authorization": "Bearer " + tokens["contributor"]})
+    ok(s == 200 and me["role"] == "contributor" and me["via"] == "token" and "csrf_token" not in me,
+       "an API token is its owner with its role, and has no CSRF token", me)
+    # logout ends the session; the stale cookie is then cleared
+    s, h, _ = b.send("/logout")
+    ok(s == 303 and "Max-Age=0" in h.get("set-cookie", ""), "POST /logout with the CSRF token ends the session",
+       (s, h))
+    s, h, _ = srv.request("/api/v1/me", headers={"Cookie": b.cookie})
+    ok(s == 401 and "Max-Age=0" in h.get("set-cookie", ""), "the old cookie no longer works, and is cleared",
+       (s, h))
+    # user logout --all
+    b.login("ed", PW["ed"])
+    r = cli("user", "logout", "--all")
+    s, _, _ = srv.request("/api/v1/me", headers={"Cookie": b.cookie})
+    ok(r.returncode == 0 and s == 401, "tiemap user logout --all ends every session", (r.stderr, s))
+    # a disabled account cannot log in
+    s, _, _ = Browser(srv).login("off", PW["off"])
+    ok(s == 403, "a disabled account cannot log in", s)
+    # revoked and demoted tokens
+    r = cli("--json", "user", "tokens", "root")
+    tid = json.loads(r.stdout)["tokens"][0]["id"]
+    cli("user", "token", "--revoke", str(tid))
+    s, _, _ = srv.request("/api/v1/me", headers={"Authorization": "Bearer " + tokens["admin"]})
+    ok(s == 401, "a revoked API token is refused (401)", s)
+    # the login form itself: only from this site's pages
+    s, _, d = Browser(srv, "https://evil.example").login("ed", PW["ed"])
+    ok(s == 403 and code_of(d) == "cross_origin", "a login posted from another site is refused (403)", s)
+    # a change of password through /account
+    b = Browser(srv)
+    b.login("con", PW["con"])
+    s, _, _ = b.send("/account", body="csrf=%s&action=password&current=wrong+one+here&new=a+newer+phrase+9"
+                                      "&again=a+newer+phrase+9" % b.csrf)
+    ok(s == 403, "/account refuses a password change with a wrong current password", s)
+    s, h, _ = b.send("/account", body="csrf=%s&action=password&current=%s&new=a+newer+phrase+9"
+                                      "&again=a+newer+phrase+9" % (b.csrf, PW["con"].replace(" ", "+")))
+    s2, _, _ = srv.request("/api/v1/me", headers={"Cookie": b.cookie})
+    s3, _, _ = Browser(srv).login("con", "a newer phrase 9")
+    ok(s == 303 and s2 == 401 and s3 == 303, "/account changes the password, ends the sessions, the new one works",
+       (s, s2, s3))
+
+
+def check_methods(srv):
+    s, h, _ = srv.request("/search?q=x", "PUT")
+    ok(s == 405 and h.get("allow") == "GET, HEAD", "PUT on a route that changes nothing is 405 (Allow: GET, HEAD)",
+       (s, h.get("allow")))
+    s, h, _ = srv.request("/entities/hikvision", "DELETE")
+    ok(s == 405, "DELETE on a page is 405", s)
+    s, h, _ = srv.request("/", "PATCH")
+    ok(s == 405, "PATCH is 405 everywhere", s)
+    s, h, d = srv.request("/screen?lang=en", "POST", {"Content-Type": "application/x-www-form-urlencoded"},
+                          b"list=Hikvision")
+    ok(s == 200 and b"Hikvision" in d, "POST /screen stays open to a reader without Origin or session", s)
+    s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/csv"}, b"name\nHikvision\n")
+    ok(s == 200, "POST /api/v1/screen stays open to a reader", s)
+
+
+def check_login_rate(tmp):
+    srv = Server(DB, tmp, "--rate", "0", "--login-rate", "0.05")
+    try:
+        got = [Browser(srv).login("ghost", "wrong password here")[0] for _ in range(12)]
+        ok(got.count(403) == 10 and got.count(429) == 2,
+           "--login-rate: 10 logins at once, then 429 for the whole server (%s)" % got)
+    finally:
+        srv.stop()
+    srv = Server(DB, tmp, "--read-only")
+    try:
+        s, _, d = Browser(srv).login("ed", PW["ed"])
+        ok(s == 503, "with --read-only nobody can log in (503)", s)
+    finally:
+        srv.stop()
+
+
+def check_catalogs():
+    en = json.load(open(os.path.join(ROOT, "web", "i18n", "en.json"), encoding="utf-8"))
+    zh = json.load(open(os.path.join(ROOT, "web", "i18n", "zh.json"), encoding="utf-8"))
+    keys = [k for k in en if k.split(".")[0] in ("login", "logout", "account", "admin", "auth", "form", "role")]
+    ok(keys and all(k in zh for k in keys), "every account message is in Chinese too (%d)" % len(keys),
+       [k for k in keys if k not in zh])
+
+
+def main():
+    r = subprocess.run([TIEMAP, "--db", DB, "--quiet", "import"] +
+                       sorted(os.path.join(SEED, f) for f in os.listdir(SEED) if f.endswith(".jsonl")),
+                       capture_output=True)
+    if r.returncode:
+        print("not ok - seed import")
+        return 1
+    tokens = add_users()
+    secrets = list(PW.values()) + list(tokens.values()) + ["a newer phrase 9", "newer+phrase"]
+    srv = Server(DB, TMP, "--rate", "0", "--login-rate", "0", timeout=60)
+    https_srv = Server(DB, TMP, "--rate", "0", "--login-rate", "0", "--https")
+    logged = []
+    try:
+        sessions = {}
+        for name in ("con", "ed", "root"):
+            sessions[ROLES[name]] = Browser(srv)
+            sessions[ROLES[name]].login(name, PW[name])
+        ok(all(b.cookie and b.csrf for b in sessions.values()), "a contributor, an editor and an admin log in")
+        check_edit_routes(srv, tokens, sessions)
+        check_no_cookies(srv)
+        check_cookie(srv, https_srv)
+        check_pages_not_shared(srv)
+        check_methods(srv)
+        check_sessions(srv, tokens)
+        check_lockout(srv)
+        for b in sessions.values():
+            secrets += [b.cookie.split("=", 1)[1], b.csrf]
+    finally:
+        rc, err = srv.stop()
+        rc2, err2 = https_srv.stop()
+        logged = err + err2
+    ok(rc == 0 and rc2 == 0 and "Sanitizer" not in logged, "the servers stop cleanly", logged[-2000:])
+    lines = logged.count("\n")
+    leaked = [s for s in secrets if s and s in logged]
+    ok(lines > 300 and not leaked, "no password, token, cookie or CSRF token in %d lines of access log" % lines,
+       leaked)
+    ok("password=" not in logged and "csrf=" not in logged and "Bearer" not in logged,
+       "no form field or Authorization header in the log")
+    check_login_rate(TMP)
+    check_catalogs()
+    return 1 if failures() else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
