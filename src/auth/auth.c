@@ -440,7 +440,7 @@ tm_rc tm_auth_token_new(tm_store *st, const char *name, tm_role role, const char
 	else if (role == TM_ROLE_NONE)
 		role = (tm_role)u.role;
 	else if ((int)role > u.role)
-		rc = tm_fail(err, TM_ERR_INVALID, "a token of '%s' cannot do more than a %s", u.name,
+		rc = tm_fail(err, TM_ERR_INVALID, "a token of '%s' cannot do more than its owner (%s)", u.name,
 			     tm_role_name((tm_role)u.role));
 	if (!rc) {
 		unsigned char raw[RAW_BYTES], hash[TM_AUTH_HASH_BYTES];
