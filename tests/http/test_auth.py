@@ -279,6 +279,12 @@ def check_sessions(srv, tokens):
     s, _, me = srv.get_json("/api/v1/me", {"Cookie": b.cookie})
     ok(s == 200 and me["name"] == "ed" and me["role"] == "editor" and me["via"] == "session",
        "GET /api/v1/me names the session's user and role", me)
+    import jsonschema
+    _, _, spec = srv.get_json("/api/v1/openapi.json")
+    v = jsonschema.Draft202012Validator({"$ref": "#/components/schemas/Me"},
+                                        resolver=jsonschema.RefResolver.from_schema(spec))
+    errs = [e.message for e in v.iter_errors(me)]
+    ok(not errs, "… as the OpenAPI document's Me schema says", errs)
     s, h, _ = srv.request("/account")
     ok(s == 303 and h.get("location", "").startswith("/login?next=%2Faccount"),
        "GET /account without a session goes to /login and back", (s, h.get("location")))
