@@ -135,6 +135,29 @@ static int cmd_add(tm_cli *cli, int argc, char **argv)
 	return rc;
 }
 
+/* The end of `user list` and `user tokens`: the error if err is set, else
+ * {"KEY": json} with --json, else the table (or `empty`).  Releases t and
+ * json. */
+static int print_listing(tm_cli *cli, tm_table *t, json_t *json, const char *key, const tm_err *err,
+			 const char *empty)
+{
+	int rc = TM_EXIT_OK;
+	if (err) {
+		json_decref(json);
+		rc = tm_cli_error(err);
+	} else if (json) {
+		json_t *o = json_object();
+		json_object_set_new(o, key, json); /* steals json */
+		rc = tm_cli_print_json(o);
+	} else if (t->cells.n) {
+		tm_table_print(t, stdout, cli->width);
+	} else {
+		puts(empty);
+	}
+	tm_table_release(t);
+	return rc;
+}
+
 struct list_ctx {
 	tm_cli *cli;
 	tm_table t;
@@ -185,23 +208,8 @@ static int cmd_list(tm_cli *cli, int argc, char **argv)
 	if (cli->json)
 		c.json = json_array();
 	tm_rc rc = tm_store_user_each(cli->st, list_one, &c, &c.err);
-	if (rc || c.rc) {
-		tm_table_release(&c.t);
-		json_decref(c.json);
-		return fail(&c.err);
-	}
-	if (c.json) {
-		tm_table_release(&c.t);
-		json_t *o = json_object();
-		json_object_set_new(o, "users", c.json);
-		return tm_cli_print_json(o);
-	}
-	if (c.t.cells.n)
-		tm_table_print(&c.t, stdout, cli->width);
-	else
-		puts("no users yet; add one with 'tiemap user add NAME --role admin'");
-	tm_table_release(&c.t);
-	return TM_EXIT_OK;
+	return print_listing(cli, &c.t, c.json, "users", rc || c.rc ? &c.err : NULL,
+			     "no users yet; add one with 'tiemap user add NAME --role admin'");
 }
 
 /* The folded form of a name given on the command line; 0 with a message
@@ -360,23 +368,8 @@ static int cmd_tokens(tm_cli *cli, int argc, char **argv)
 	if (cli->json)
 		c.json = json_array();
 	tm_err err = { 0 };
-	if (tm_store_token_each(cli->st, argc == 2 ? name : NULL, token_one, &c, &err)) {
-		tm_table_release(&c.t);
-		json_decref(c.json);
-		return fail(&err);
-	}
-	if (c.json) {
-		tm_table_release(&c.t);
-		json_t *o = json_object();
-		json_object_set_new(o, "tokens", c.json);
-		return tm_cli_print_json(o);
-	}
-	if (c.t.cells.n)
-		tm_table_print(&c.t, stdout, cli->width);
-	else
-		puts("no API tokens");
-	tm_table_release(&c.t);
-	return TM_EXIT_OK;
+	tm_rc rc = tm_store_token_each(cli->st, argc == 2 ? name : NULL, token_one, &c, &err);
+	return print_listing(cli, &c.t, c.json, "tokens", rc ? &err : NULL, "no API tokens");
 }
 
 static int cmd_token(tm_cli *cli, int argc, char **argv)

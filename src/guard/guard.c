@@ -23,10 +23,6 @@
 #define FORM_SLOTS 64    /* buckets of forms: forms that share one share its rate */
 #define FUTURE_SLACK 60  /* seconds a token may seem to come from the future (clock steps) */
 
-struct bucket {
-	double tokens, last;
-};
-
 struct seen {
 	unsigned char nonce[NONCE];
 	double until; /* 0: empty; else when the token expires and the nonce can go */
@@ -36,8 +32,8 @@ struct tm_guard {
 	unsigned char key[TM_GUARD_KEY_BYTES];
 	tm_guard_opts o;
 	pthread_mutex_t mu;
-	struct bucket all;
-	struct bucket forms[FORM_SLOTS];
+	tm_bucket all;
+	tm_bucket forms[FORM_SLOTS];
 	struct seen *seen;
 	size_t n_seen;
 };
@@ -73,10 +69,6 @@ tm_guard *tm_guard_new(const unsigned char key[TM_GUARD_KEY_BYTES], const tm_gua
 		g->o.remember = PROBES;
 	g->n_seen = g->o.remember;
 	g->seen = tm_xcalloc(g->n_seen, sizeof(*g->seen));
-	/* every bucket starts full, at the time of the first submission */
-	g->all.tokens = g->o.all_burst;
-	for (size_t i = 0; i < FORM_SLOTS; i++)
-		g->forms[i].tokens = g->o.form_burst;
 	pthread_mutex_init(&g->mu, NULL);
 	return g;
 }
@@ -150,13 +142,24 @@ static void seen_add(tm_guard *g, const unsigned char nonce[NONCE], double until
 	best->until = until;
 }
 
-static void refill(struct bucket *b, double rate, double burst, double now)
+void tm_bucket_refill(tm_bucket *b, double rate, double burst, double now)
 {
-	if (b->last > 0 && now > b->last)
+	if (b->last <= 0)
+		b->tokens = burst;
+	else if (now > b->last)
 		b->tokens += (now - b->last) * rate;
 	if (b->tokens > burst)
 		b->tokens = burst;
 	b->last = now;
+}
+
+int tm_bucket_take(tm_bucket *b, double rate, double burst, double now)
+{
+	tm_bucket_refill(b, rate, burst, now);
+	if (b->tokens < 1)
+		return 0;
+	b->tokens -= 1;
+	return 1;
 }
 
 tm_guard_verdict tm_guard_check(tm_guard *g, const char *form, const char *token, const char *honeypot, double now)
@@ -185,9 +188,9 @@ tm_guard_verdict tm_guard_check(tm_guard *g, const char *form, const char *token
 	const unsigned char *nonce = raw + 9;
 	tm_guard_verdict v = TM_GUARD_OK;
 	pthread_mutex_lock(&g->mu);
-	struct bucket *fb = &g->forms[tm_hash(form, strlen(form)) % FORM_SLOTS];
-	refill(&g->all, g->o.all_rate, g->o.all_burst, now);
-	refill(fb, g->o.form_rate, g->o.form_burst, now);
+	tm_bucket *fb = &g->forms[tm_hash(form, strlen(form)) % FORM_SLOTS];
+	tm_bucket_refill(&g->all, g->o.all_rate, g->o.all_burst, now);
+	tm_bucket_refill(fb, g->o.form_rate, g->o.form_burst, now);
 	if (seen_has(g, nonce, now))
 		v = TM_GUARD_REPLAYED;
 	else if (g->all.tokens < 1 || fb->tokens < 1)

@@ -58,6 +58,16 @@ typedef enum tm_guard_verdict {
 /* "ok", "missing", "forged", "early", "expired", "replayed", "honeypot", "busy". */
 const char *tm_guard_verdict_name(tm_guard_verdict v);
 
+/* A token bucket: up to `burst` tokens, refilled at `rate` a second.  No
+ * lock of its own: the caller holds one.  The first use finds it full. */
+typedef struct tm_bucket {
+	double tokens, last; /* last: the time of the last refill; 0 before the first */
+} tm_bucket;
+/* Add what time has earned since the last refill, up to burst. */
+void tm_bucket_refill(tm_bucket *b, double rate, double burst, double now);
+/* Refill, then take one token: 1, or 0 when there is none. */
+int tm_bucket_take(tm_bucket *b, double rate, double burst, double now);
+
 typedef struct tm_guard tm_guard;
 
 /* A guard signing with key (copied); o NULL: the defaults.  Owned by the

@@ -30,7 +30,7 @@ struct tm_http_auth {
 	tm_guard *guard;
 	pthread_mutex_t rate_mu;
 	double login_rate;    /* 0: no limit */
-	double tokens, last;  /* the login bucket */
+	tm_bucket logins;
 };
 
 tm_rc tm_http_auth_start(const tm_http_opts *o, tm_http_auth **out, tm_err *err)
@@ -45,7 +45,6 @@ tm_rc tm_http_auth_start(const tm_http_opts *o, tm_http_auth **out, tm_err *err)
 		a->origin = tm_xstrndup(o->origin, n);
 	}
 	a->login_rate = o->login_rate;
-	a->tokens = LOGIN_BURST;
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_mutex_init(&a->rate_mu, NULL);
 	tm_rc rc = TM_OK;
@@ -150,9 +149,11 @@ static int identify(tm_req *req)
 	tm_http_auth *a = req->auth;
 	int64_t now = (int64_t)time(NULL);
 	const char *authz = header(req, MHD_HTTP_HEADER_AUTHORIZATION);
-	if (authz) {
+	/* other schemes are not ours: a proxy's Basic authentication in front
+	 * of the site, say */
+	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
 		/* a bad token is an error, not a reader: the script should know */
-		if (strncasecmp(authz, "Bearer ", 7) != 0 || tm_auth_bearer(req->st, authz + 7, now, &req->who, NULL)) {
+		if (tm_auth_bearer(req->st, authz + 7, now, &req->who, NULL)) {
 			tm_req_fail(req, 401, "bad_token", "%s", T("auth.bad_token"));
 			return 1;
 		}
@@ -261,15 +262,7 @@ static int login_allowed(tm_http_auth *a)
 	if (a->login_rate <= 0)
 		return 1;
 	pthread_mutex_lock(&a->rate_mu);
-	double now = tm_now();
-	if (a->last > 0)
-		a->tokens += (now - a->last) * a->login_rate;
-	if (a->tokens > LOGIN_BURST)
-		a->tokens = LOGIN_BURST;
-	a->last = now;
-	int ok = a->tokens >= 1;
-	if (ok)
-		a->tokens -= 1;
+	int ok = tm_bucket_take(&a->logins, a->login_rate, LOGIN_BURST, tm_now());
 	pthread_mutex_unlock(&a->rate_mu);
 	return ok;
 }

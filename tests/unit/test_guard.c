@@ -149,6 +149,21 @@ static void test_bounded_memory(void **state)
 	tm_guard_free(g);
 }
 
+static void test_bucket(void **state)
+{
+	(void)state;
+	/* full at first use, then one every two seconds */
+	tm_bucket b = { 0 };
+	for (int i = 0; i < 3; i++)
+		assert_true(tm_bucket_take(&b, 0.5, 3, T0));
+	assert_false(tm_bucket_take(&b, 0.5, 3, T0 + 1));
+	assert_true(tm_bucket_take(&b, 0.5, 3, T0 + 2.1));
+	assert_false(tm_bucket_take(&b, 0.5, 3, T0 + 2.2));
+	/* a long quiet fills it to its burst, not beyond */
+	tm_bucket_refill(&b, 0.5, 3, T0 + 1000);
+	assert_true(b.tokens == 3);
+}
+
 static void test_verdict_names(void **state)
 {
 	(void)state;
@@ -163,7 +178,7 @@ int main(void)
 		cmocka_unit_test(test_accepts_once), cmocka_unit_test(test_timing),
 		cmocka_unit_test(test_forged),       cmocka_unit_test(test_honeypot),
 		cmocka_unit_test(test_buckets),      cmocka_unit_test(test_bounded_memory),
-		cmocka_unit_test(test_verdict_names),
+		cmocka_unit_test(test_bucket),       cmocka_unit_test(test_verdict_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
