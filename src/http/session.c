@@ -151,17 +151,27 @@ static int identify(tm_req *req)
 	const char *authz = header(req, MHD_HTTP_HEADER_AUTHORIZATION);
 	/* other schemes are not ours: a proxy's Basic authentication in front
 	 * of the site, say */
+	tm_err err = { 0 };
+	tm_rc rc = TM_OK;
 	if (authz && strncasecmp(authz, "Bearer ", 7) == 0) {
 		/* a bad token is an error, not a reader: the script should know */
-		if (tm_auth_bearer(req->st, authz + 7, now, &req->who, NULL)) {
+		if ((rc = tm_auth_bearer(req->st, authz + 7, now, &req->who, &err)) == TM_ERR_NOTFOUND) {
 			tm_req_fail(req, 401, "bad_token", "%s", T("auth.bad_token"));
 			return 1;
 		}
-		return 0;
+	} else {
+		const char *cookie = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, cookie_name(a));
+		rc = cookie ? tm_auth_session(req->st, cookie, now, &req->who, &err) : TM_OK;
+		if (rc == TM_ERR_NOTFOUND) {
+			set_cookie(req, "", 0); /* its session is over: the browser may forget it */
+			rc = TM_OK;
+		}
 	}
-	const char *cookie = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, cookie_name(a));
-	if (cookie && tm_auth_session(req->st, cookie, now, &req->who, NULL) != TM_OK)
-		set_cookie(req, "", 0); /* its session is over: the browser may forget it */
+	if (rc) {
+		/* the database, not the visitor: nobody is logged out by a busy moment */
+		tm_req_fail(req, 503, "unavailable", "the accounts cannot be read just now");
+		return 1;
+	}
 	return 0;
 }
 
