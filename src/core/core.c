@@ -187,6 +187,26 @@ char *tm_buf_detach(tm_buf *b)
 	return p;
 }
 
+void tm_buf_add_csv(tm_buf *b, const char *s, char delim)
+{
+	if (!s)
+		s = "";
+	int formula = *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
+	if (!formula && !strchr(s, delim) && !strpbrk(s, "\"\r\n")) {
+		tm_buf_adds(b, s);
+		return;
+	}
+	tm_buf_addch(b, '"');
+	if (formula)
+		tm_buf_addch(b, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			tm_buf_addch(b, '"');
+		tm_buf_addch(b, *s);
+	}
+	tm_buf_addch(b, '"');
+}
+
 void tm_strv_push(tm_strv *sv, const char *s)
 {
 	tm_strv_push_owned(sv, tm_xstrdup(s));

@@ -96,6 +96,15 @@ void tm_buf_addf(tm_buf *b, const char *fmt, ...) TM_PRINTF(2, 3);
 void tm_buf_vaddf(tm_buf *b, const char *fmt, va_list ap);
 /* Hand the bytes to the caller (free() them) and re-init b. Never NULL. */
 char *tm_buf_detach(tm_buf *b);
+/*
+ * Append s (NULL: empty) as one CSV field, the one way every CSV that
+ * tiemap writes quotes its cells: RFC 4180 quotes when s holds delim, a
+ * quote, CR or LF; and a cell that a spreadsheet would run as a formula
+ * (= + - @, a tab or a CR first) gets an apostrophe in front, inside
+ * quotes, since the cells are other people's text (OWASP, "CSV
+ * injection"); a negative number too, which then reads as text.
+ */
+void tm_buf_add_csv(tm_buf *b, const char *s, char delim);
 
 /* A growable array of owned strings. */
 typedef struct tm_strv {
