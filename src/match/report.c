@@ -541,11 +541,6 @@ void tm_screen_html_escape(tm_buf *out, const char *s)
 	}
 }
 
-static int http_url(const char *u)
-{
-	return u && (strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0);
-}
-
 void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 {
 	rctx c = { .st = st };
@@ -614,7 +609,7 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 			const char *url = json_string_value(json_object_get(ns[i]->json, "url"));
 			const char *title = json_string_value(json_object_get(ns[i]->json, "title"));
 			tm_buf_addf(out, "<li id=\"src-%zu\" value=\"%zu\">", ns[i]->note, ns[i]->note);
-			if (http_url(url)) {
+			if (tm_url_http(url)) {
 				tm_buf_adds(out, "<a href=\"");
 				tm_screen_html_escape(out, url);
 				tm_buf_adds(out, "\" rel=\"noopener noreferrer\">");

@@ -175,6 +175,14 @@ sys.exit(1 if bad or not want <= set(cells) else 0)
 PY
 then pass "export --format csv puts an apostrophe before cells a spreadsheet would run (= + - @ tab CR)"
 else fail "export --format csv puts an apostrophe before cells a spreadsheet would run (= + - @ tab CR)"; fi
+# bidirectional controls: refused in URLs and ids, isolated in what is written
+printf '{"type":"source","id":"bidi-url","title":"x","url":"https://\342\200\256moc.live"}\n' > "$TMP/bidi-url.jsonl"
+run --db "$TMP/bidi.db" import "$TMP/bidi-url.jsonl"
+expect_rc "a source URL whose host starts with U+202E is refused" 1
+expect_err "the refusal says why" "bidirectional characters"
+printf '{"type":"source","id":"bidi-\342\200\256x","title":"x"}\n' > "$TMP/bidi-id.jsonl"
+run --db "$TMP/bidi.db" import "$TMP/bidi-id.jsonl"
+expect_rc "an id holding U+202E is refused" 1
 run --db "$DB" export --format dot --output "$TMP/g.dot"
 if [ "$RC" -eq 0 ] && dot -Tsvg "$TMP/g.dot" -o "$TMP/g.svg" 2>/dev/null && grep -q 'hikvision' "$TMP/g.svg"; then
 	pass "export --format dot is valid Graphviz"
