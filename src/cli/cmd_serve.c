@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "http/http.h"
@@ -103,6 +104,15 @@ static int run(tm_cli *cli, int argc, char **argv)
 	if (access(o.db_path, F_OK) != 0) {
 		fprintf(stderr, "tiemap: no database at '%s'; create one with 'tiemap import'\n", o.db_path);
 		return TM_EXIT_FAIL;
+	}
+	/* a descriptor for each connection and a few dozen besides: the soft
+	 * limit is raised as far as the hard one allows (1024 would refuse
+	 * connections long before --max-conns) */
+	struct rlimit rl;
+	rlim_t want = (rlim_t)(o.max_conns ? o.max_conns : 512) + 128;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	/* blocked before the server's threads start, so that they inherit the
 	 * mask and the signals come to sigwait() below */

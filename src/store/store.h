@@ -29,7 +29,8 @@ enum {
 	TM_STORE_READONLY = 1, /* open an existing database read-only */
 	TM_STORE_CREATE = 2,   /* create the file if it is missing */
 	TM_STORE_STREAM = 4,   /* for one long sequential read (an export): a small page
-				* cache, since the pages are read once */
+				* cache, since the pages are read once, and sorts in
+				* temporary files, not in memory */
 };
 
 /* The schema version this build writes (PRAGMA user_version). */

@@ -236,7 +236,9 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 	sqlite3_progress_handler(st->db, 10000, progress_cb, st);
 	/* a file that is not a database fails here, with SQLite's own words */
 	if (tm_store_exec(st,
-			  flags & TM_STORE_STREAM ? "PRAGMA cache_size=-4096; PRAGMA temp_store=MEMORY" :
+			  /* an export's sorts (800,000 relations at 200,000 entities) spill to
+			   * temporary files rather than to memory */
+			  flags & TM_STORE_STREAM ? "PRAGMA cache_size=-4096; PRAGMA temp_store=FILE" :
 						    "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY",
 			  err) ||
 	    migrate(st, flags & TM_STORE_READONLY, err)) {
