@@ -303,6 +303,9 @@ def pages_and_export(srv):
     st, h, d = srv.get("/sources/bidi-demo?lang=en")
     ok(st == 200 and "\u2068report \u202egpj.exe\u2069" in d and "report \u202egpj.exe<" not in d,
        "a title holding U+202E is isolated (FSI … PDI) on its page", d[:300])
+    st, h, d = srv.get("/map?lang=en&f=1")
+    ok(st == 200 and 0 < d.count('<li id="site-many-') <= 1000 and "the first 1,000 sites" in d,
+       "the map page lists at most 1,000 sites of 1,100 and says so", (st, d.count("many-")))
     st, h, body = srv.request("/api/v1/export.jsonl")
     cli = subprocess.run([TIEMAP, "--db", DB, "export"], capture_output=True).stdout
     ok(st == 200 and body == cli and h.get("transfer-encoding") == "chunked" and "content-length" not in h,
@@ -330,11 +333,15 @@ def main():
     bidi = os.path.join(TMP, "bidi.jsonl")
     with open(bidi, "w") as f:
         f.write('{"type":"source","id":"bidi-demo","title":"report \u202egpj.exe"}\n')
+        # more sites than a map page lists
+        for i in range(1100):
+            f.write('{"type":"site","id":"many-%04d","entity":"hikvision","kind":"office","name":{"en":"Office %d"},'
+                    '"country":"CN","lat":30.2,"lon":120.1,"geo_precision":"city","sources":["bidi-demo"]}\n' % (i, i))
     rc = subprocess.run([TIEMAP, "--db", DB, "--quiet", "import"] + seed + [bidi], capture_output=True)
     if rc.returncode:
-        print("not ok - seed import: %s" % rc.stderr.decode(errors="replace"))
+        print("not ok - seed import: %s" % rc.stderr.decode(errors="replace")[:500])
         return 1
-    srv = Server(DB, TMP, "--rate", "0", "--request-seconds", "2")
+    srv = Server(DB, TMP, "--rate", "0", "--request-seconds", "2", "--query-seconds", "30")
     try:
         odd_requests(srv)
         deadlines(srv.port)
