@@ -157,9 +157,9 @@ static void answer(tm_gate *g, int fd, int status, const char *code, const char 
 			  status == 503 ? "Retry-After: 5\r\n" : "", g->o.headers ? g->o.headers : "");
 	if (hl < 0 || (size_t)hl >= sizeof(head))
 		hl = 0;
-	/* what was peeked is read now, so that closing does not reset */
-	ssize_t r;
-	while ((r = recv(fd, g->peek, g->o.max_head, MSG_DONTWAIT)) > 0)
+	/* what was peeked is read now, so that closing does not reset; a few
+	 * reads at most, so that a fast sender cannot keep the gate here */
+	for (int i = 0; i < 4 && recv(fd, g->peek, g->o.max_head, MSG_DONTWAIT) > 0; i++)
 		;
 	send(fd, head, (size_t)hl, MSG_NOSIGNAL | MSG_DONTWAIT);
 	send(fd, body, (size_t)bl, MSG_NOSIGNAL | MSG_DONTWAIT);
@@ -328,8 +328,8 @@ static void on_readable(tm_gate *g, int fd)
 	struct gconn *e = &g->c[fd];
 	if (e->state == G_LINGER) {
 		char buf[4096];
-		ssize_t r;
-		while ((r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0)
+		ssize_t r = 1;
+		for (int i = 0; i < 16 && (r = recv(fd, buf, sizeof(buf), MSG_DONTWAIT)) > 0; i++)
 			;
 		if (r == 0 || (r < 0 && errno != EAGAIN && errno != EWOULDBLOCK))
 			drop(g, fd);

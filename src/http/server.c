@@ -583,13 +583,23 @@ static void cache_put(tm_http_server *srv, const char *key, long long gen, struc
 
 /* ---- one request ---- */
 
+/* HEAD of a streamed answer: the headers a GET would get, and no body. */
+static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)cls;
+	(void)pos;
+	(void)buf;
+	(void)max;
+	return MHD_CONTENT_READER_END_OF_STREAM;
+}
+
 /* A body the stream pool writes: never held whole, never cached, no ETag
  * (it is read in a transaction of its own, maybe of a newer version).  0
  * when the pool is full and the request is answered 503 instead. */
 static int respond_stream(tm_http_server *srv, tm_req *req, enum MHD_Result *ret)
 {
 	int head = strcmp(req->method, "HEAD") == 0;
-	struct MHD_Response *r = head ? MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT) :
+	struct MHD_Response *r = head ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, no_body, NULL, NULL) :
 					tm_stream_start(srv->streams, req->conn, req->r_stream);
 	req->r_stream = NULL;
 	if (!r) {
