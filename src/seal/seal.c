@@ -1,8 +1,8 @@
 /*
  * Keys, key files, addresses, dedup hashes and sealed signatures
- * (petition.h).
+ * (seal.h).
  */
-#include "petition/petition.h"
+#include "seal/seal.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -31,66 +31,66 @@ static tm_rc sodium_ready(tm_err *err)
 	return sodium_init() < 0 ? tm_fail(err, TM_ERR_INTERNAL, "libsodium cannot start") : TM_OK;
 }
 
-tm_rc tm_petition_derive(const unsigned char seed[TM_PETITION_KEY_BYTES], tm_petition_secret *out, tm_err *err)
+tm_rc tm_seal_derive(const unsigned char seed[TM_SEAL_KEY_BYTES], tm_seal_secret *out, tm_err *err)
 {
 	tm_rc rc = sodium_ready(err);
 	if (rc)
 		return rc;
 	unsigned char box_seed[crypto_box_SEEDBYTES];
-	memcpy(out->seed, seed, TM_PETITION_KEY_BYTES);
+	memcpy(out->seed, seed, TM_SEAL_KEY_BYTES);
 	if (crypto_kdf_derive_from_key(box_seed, sizeof(box_seed), KDF_BOX, KDF_CONTEXT, seed) != 0 ||
-	    crypto_kdf_derive_from_key(out->dedup, TM_PETITION_KEY_BYTES, KDF_DEDUP, KDF_CONTEXT, seed) != 0 ||
+	    crypto_kdf_derive_from_key(out->dedup, TM_SEAL_KEY_BYTES, KDF_DEDUP, KDF_CONTEXT, seed) != 0 ||
 	    crypto_box_seed_keypair(out->pk, out->sk, box_seed) != 0)
 		rc = tm_fail(err, TM_ERR_INTERNAL, "cannot derive the petition keys");
 	sodium_memzero(box_seed, sizeof(box_seed));
 	return rc;
 }
 
-tm_rc tm_petition_keygen(tm_petition_secret *out, tm_err *err)
+tm_rc tm_seal_keygen(tm_seal_secret *out, tm_err *err)
 {
 	tm_rc rc = sodium_ready(err);
 	if (rc)
 		return rc;
-	unsigned char seed[TM_PETITION_KEY_BYTES];
+	unsigned char seed[TM_SEAL_KEY_BYTES];
 	crypto_kdf_keygen(seed);
-	rc = tm_petition_derive(seed, out, err);
+	rc = tm_seal_derive(seed, out, err);
 	sodium_memzero(seed, sizeof(seed));
 	return rc;
 }
 
-void tm_petition_server_half(const tm_petition_secret *s, tm_petition_server_key *out)
+void tm_seal_server_half(const tm_seal_secret *s, tm_seal_server_key *out)
 {
-	memcpy(out->pk, s->pk, TM_PETITION_KEY_BYTES);
-	memcpy(out->dedup, s->dedup, TM_PETITION_KEY_BYTES);
+	memcpy(out->pk, s->pk, TM_SEAL_KEY_BYTES);
+	memcpy(out->dedup, s->dedup, TM_SEAL_KEY_BYTES);
 }
 
-void tm_petition_secret_wipe(tm_petition_secret *s)
+void tm_seal_secret_wipe(tm_seal_secret *s)
 {
 	sodium_memzero(s, sizeof(*s));
 }
 
-void tm_petition_key_text(const unsigned char key[TM_PETITION_KEY_BYTES], char out[TM_PETITION_KEY_TEXT])
+void tm_seal_key_text(const unsigned char key[TM_SEAL_KEY_BYTES], char out[TM_SEAL_KEY_TEXT])
 {
-	sodium_bin2base64(out, TM_PETITION_KEY_TEXT, key, TM_PETITION_KEY_BYTES, B64);
+	sodium_bin2base64(out, TM_SEAL_KEY_TEXT, key, TM_SEAL_KEY_BYTES, B64);
 }
 
-int tm_petition_key_parse(const char *s, unsigned char key[TM_PETITION_KEY_BYTES])
+int tm_seal_key_parse(const char *s, unsigned char key[TM_SEAL_KEY_BYTES])
 {
 	size_t n = 0;
 	const char *end = NULL;
-	if (!s || strlen(s) != TM_PETITION_KEY_TEXT - 1)
+	if (!s || strlen(s) != TM_SEAL_KEY_TEXT - 1)
 		return -1;
-	if (sodium_base642bin(key, TM_PETITION_KEY_BYTES, s, strlen(s), NULL, &n, &end, B64) != 0 ||
-	    n != TM_PETITION_KEY_BYTES || *end)
+	if (sodium_base642bin(key, TM_SEAL_KEY_BYTES, s, strlen(s), NULL, &n, &end, B64) != 0 ||
+	    n != TM_SEAL_KEY_BYTES || *end)
 		return -1;
 	return 0;
 }
 
-void tm_petition_fingerprint(const unsigned char pk[TM_PETITION_KEY_BYTES], char out[TM_PETITION_FINGERPRINT])
+void tm_seal_fingerprint(const unsigned char pk[TM_SEAL_KEY_BYTES], char out[TM_SEAL_FINGERPRINT])
 {
 	unsigned char h[16];
 	static const char hex[] = "0123456789abcdef";
-	crypto_generichash(h, sizeof(h), pk, TM_PETITION_KEY_BYTES, NULL, 0);
+	crypto_generichash(h, sizeof(h), pk, TM_SEAL_KEY_BYTES, NULL, 0);
 	size_t o = 0;
 	for (size_t i = 0; i < sizeof(h); i++) {
 		if (i && i % 2 == 0)
@@ -129,11 +129,11 @@ static tm_rc write_new(const char *path, const tm_buf *text, tm_err *err)
 	return TM_OK;
 }
 
-tm_rc tm_petition_secret_write(const char *path, const tm_petition_secret *s, tm_err *err)
+tm_rc tm_seal_secret_write(const char *path, const tm_seal_secret *s, tm_err *err)
 {
-	char seed[TM_PETITION_KEY_TEXT], pk[TM_PETITION_KEY_TEXT];
-	tm_petition_key_text(s->seed, seed);
-	tm_petition_key_text(s->pk, pk);
+	char seed[TM_SEAL_KEY_TEXT], pk[TM_SEAL_KEY_TEXT];
+	tm_seal_key_text(s->seed, seed);
+	tm_seal_key_text(s->pk, pk);
 	tm_buf b = TM_BUF_INIT;
 	tm_buf_addf(&b,
 		    "# tiemap petition secret key: for the organisers alone.  Whoever has this\n"
@@ -151,11 +151,11 @@ tm_rc tm_petition_secret_write(const char *path, const tm_petition_secret *s, tm
 	return rc;
 }
 
-tm_rc tm_petition_server_key_write(const char *path, const tm_petition_server_key *k, tm_err *err)
+tm_rc tm_seal_server_key_write(const char *path, const tm_seal_server_key *k, tm_err *err)
 {
-	char pk[TM_PETITION_KEY_TEXT], dedup[TM_PETITION_KEY_TEXT];
-	tm_petition_key_text(k->pk, pk);
-	tm_petition_key_text(k->dedup, dedup);
+	char pk[TM_SEAL_KEY_TEXT], dedup[TM_SEAL_KEY_TEXT];
+	tm_seal_key_text(k->pk, pk);
+	tm_seal_key_text(k->dedup, dedup);
 	tm_buf b = TM_BUF_INIT;
 	tm_buf_addf(&b,
 		    "# tiemap petition server key: for `tiemap serve --petition-key FILE`.  It\n"
@@ -220,7 +220,7 @@ static tm_rc parse_key_file(const char *name, const char *text, size_t n, const 
 				       (int)(klen > 40 ? 40 : klen), line);
 		if (have & (1u << k))
 			return tm_fail(err, TM_ERR_INVALID, "%s:%zu: '%s' given twice", name, lineno, names[k]);
-		char value[TM_PETITION_KEY_TEXT + 1];
+		char value[TM_SEAL_KEY_TEXT + 1];
 		size_t vlen = sp ? len - klen - 1 : 0;
 		const char *v = sp ? sp + 1 : "";
 		while (vlen && *v == ' ') {
@@ -231,7 +231,7 @@ static tm_rc parse_key_file(const char *name, const char *text, size_t n, const 
 		if (!bad) {
 			memcpy(value, v, vlen);
 			value[vlen] = '\0';
-			bad = tm_petition_key_parse(value, keys[k]);
+			bad = tm_seal_key_parse(value, keys[k]);
 			sodium_memzero(value, sizeof(value));
 		}
 		if (bad)
@@ -247,9 +247,9 @@ static tm_rc parse_key_file(const char *name, const char *text, size_t n, const 
 	return TM_OK;
 }
 
-tm_rc tm_petition_secret_parse(const char *name, const char *text, size_t n, tm_petition_secret *out, tm_err *err)
+tm_rc tm_seal_secret_parse(const char *name, const char *text, size_t n, tm_seal_secret *out, tm_err *err)
 {
-	unsigned char seed[TM_PETITION_KEY_BYTES], pk[TM_PETITION_KEY_BYTES];
+	unsigned char seed[TM_SEAL_KEY_BYTES], pk[TM_SEAL_KEY_BYTES];
 	static const char *const names[] = { "seed", "public" };
 	unsigned char *const keys[] = { seed, pk };
 	memset(out, 0, sizeof(*out));
@@ -258,16 +258,16 @@ tm_rc tm_petition_secret_parse(const char *name, const char *text, size_t n, tm_
 				  "(the --secret-key file of 'tiemap petition keygen')",
 				  names, keys, 2, err);
 	if (!rc)
-		rc = tm_petition_derive(seed, out, err);
-	if (!rc && sodium_memcmp(pk, out->pk, TM_PETITION_KEY_BYTES) != 0)
+		rc = tm_seal_derive(seed, out, err);
+	if (!rc && sodium_memcmp(pk, out->pk, TM_SEAL_KEY_BYTES) != 0)
 		rc = tm_fail(err, TM_ERR_INVALID, "'%s' is damaged: its seed does not give its public key", name);
 	sodium_memzero(seed, sizeof(seed));
 	if (rc)
-		tm_petition_secret_wipe(out);
+		tm_seal_secret_wipe(out);
 	return rc;
 }
 
-tm_rc tm_petition_server_key_parse(const char *name, const char *text, size_t n, tm_petition_server_key *out,
+tm_rc tm_seal_server_key_parse(const char *name, const char *text, size_t n, tm_seal_server_key *out,
 				   tm_err *err)
 {
 	static const char *const names[] = { "public", "dedup" };
@@ -298,23 +298,23 @@ static tm_rc read_small(const char *path, tm_buf *b, tm_err *err)
 	return bad ? tm_fail(err, TM_ERR_IO, "cannot read '%s'", path) : TM_OK;
 }
 
-tm_rc tm_petition_secret_read(const char *path, tm_petition_secret *out, tm_err *err)
+tm_rc tm_seal_secret_read(const char *path, tm_seal_secret *out, tm_err *err)
 {
 	tm_buf b = TM_BUF_INIT;
 	tm_rc rc = read_small(path, &b, err);
 	if (!rc)
-		rc = tm_petition_secret_parse(path, b.buf, b.len, out, err);
+		rc = tm_seal_secret_parse(path, b.buf, b.len, out, err);
 	sodium_memzero(b.buf, b.len);
 	tm_buf_release(&b);
 	return rc;
 }
 
-tm_rc tm_petition_server_key_read(const char *path, tm_petition_server_key *out, tm_err *err)
+tm_rc tm_seal_server_key_read(const char *path, tm_seal_server_key *out, tm_err *err)
 {
 	tm_buf b = TM_BUF_INIT;
 	tm_rc rc = read_small(path, &b, err);
 	if (!rc)
-		rc = tm_petition_server_key_parse(path, b.buf, b.len, out, err);
+		rc = tm_seal_server_key_parse(path, b.buf, b.len, out, err);
 	sodium_memzero(b.buf, b.len);
 	tm_buf_release(&b);
 	return rc;
@@ -322,7 +322,7 @@ tm_rc tm_petition_server_key_read(const char *path, tm_petition_server_key *out,
 
 /* ---- signers ---- */
 
-void tm_petition_signer_release(tm_petition_signer *s)
+void tm_seal_signer_release(tm_seal_signer *s)
 {
 	if (!s)
 		return;
@@ -382,30 +382,30 @@ static int text_ok(const char *s, size_t max_chars)
 	return tm_utf8_valid(s, strlen(s)) && chars(s) <= max_chars && !has_control(s);
 }
 
-int tm_petition_signer_check(tm_petition_signer *s, const char **field)
+int tm_seal_signer_check(tm_seal_signer *s, const char **field)
 {
 	s->name = trim(s->name);
 	s->email = trim(s->email);
 	s->city = trim(s->city);
-	if (!s->name || !text_ok(s->name, TM_PETITION_NAME_MAX)) {
+	if (!s->name || !text_ok(s->name, TM_SEAL_NAME_MAX)) {
 		*field = "name";
 		return -1;
 	}
 	tm_buf norm = TM_BUF_INIT;
-	int bad = !s->email || strlen(s->email) > 4 * TM_PETITION_EMAIL_MAX || tm_petition_email_norm(s->email, &norm, NULL);
+	int bad = !s->email || strlen(s->email) > 4 * TM_SEAL_EMAIL_MAX || tm_seal_email_norm(s->email, &norm, NULL);
 	tm_buf_release(&norm);
 	if (bad) {
 		*field = "email";
 		return -1;
 	}
-	if (s->city && !text_ok(s->city, TM_PETITION_NAME_MAX)) {
+	if (s->city && !text_ok(s->city, TM_SEAL_NAME_MAX)) {
 		*field = "city";
 		return -1;
 	}
 	return 0;
 }
 
-tm_rc tm_petition_email_norm(const char *email, tm_buf *out, tm_err *err)
+tm_rc tm_seal_email_norm(const char *email, tm_buf *out, tm_err *err)
 {
 	/* folding would drop a bidi control (a default ignorable), but the
 	 * address as typed is what the organisers' spreadsheet shows */
@@ -426,7 +426,7 @@ tm_rc tm_petition_email_norm(const char *email, tm_buf *out, tm_err *err)
 	const char *s = f.buf + a;
 	size_t len = n - a;
 	const char *at = NULL;
-	int bad = len == 0 || len > TM_PETITION_EMAIL_MAX;
+	int bad = len == 0 || len > TM_SEAL_EMAIL_MAX;
 	for (size_t i = 0; i < len && !bad; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c <= 0x20 || c == 0x7f || c == '<' || c == '>' || c == ',' || c == ';' || c == '"' || c == '\\')
@@ -455,23 +455,23 @@ tm_rc tm_petition_email_norm(const char *email, tm_buf *out, tm_err *err)
 	return bad ? tm_fail(err, TM_ERR_INVALID, "not an email address") : TM_OK;
 }
 
-void tm_petition_dedup(const unsigned char key[TM_PETITION_KEY_BYTES], const char *petition, const char *norm_email,
-		       unsigned char out[TM_PETITION_DEDUP_BYTES])
+void tm_seal_dedup(const unsigned char key[TM_SEAL_KEY_BYTES], const char *petition, const char *norm_email,
+		       unsigned char out[TM_SEAL_DEDUP_BYTES])
 {
 	crypto_generichash_state st;
-	crypto_generichash_init(&st, key, TM_PETITION_KEY_BYTES, TM_PETITION_DEDUP_BYTES);
+	crypto_generichash_init(&st, key, TM_SEAL_KEY_BYTES, TM_SEAL_DEDUP_BYTES);
 	/* the NULs keep the parts apart: ("a", "b@c") is not ("a\0b", …) */
 	crypto_generichash_update(&st, (const unsigned char *)DEDUP_LABEL, sizeof(DEDUP_LABEL));
 	crypto_generichash_update(&st, (const unsigned char *)petition, strlen(petition) + 1);
 	crypto_generichash_update(&st, (const unsigned char *)norm_email, strlen(norm_email));
-	crypto_generichash_final(&st, out, TM_PETITION_DEDUP_BYTES);
+	crypto_generichash_final(&st, out, TM_SEAL_DEDUP_BYTES);
 	sodium_memzero(&st, sizeof(st));
 }
 
 /* ---- sealing ---- */
 
-tm_rc tm_petition_seal(const unsigned char pk[TM_PETITION_KEY_BYTES], const char *petition,
-		       const tm_petition_signer *s, tm_buf *out, tm_err *err)
+tm_rc tm_seal_signature(const unsigned char pk[TM_SEAL_KEY_BYTES], const char *petition,
+		       const tm_seal_signer *s, tm_buf *out, tm_err *err)
 {
 	tm_rc rc = sodium_ready(err);
 	if (rc)
@@ -490,13 +490,13 @@ tm_rc tm_petition_seal(const unsigned char pk[TM_PETITION_KEY_BYTES], const char
 	if (!text)
 		return tm_fail(err, TM_ERR_INVALID, "a signature is not valid text");
 	size_t len = strlen(text);
-	size_t cap = len + TM_PETITION_PAD;
+	size_t cap = len + TM_SEAL_PAD;
 	unsigned char *plain = tm_xmalloc(cap);
 	memcpy(plain, text, len);
 	sodium_memzero(text, len);
 	free(text);
 	size_t padded = 0;
-	if (sodium_pad(&padded, plain, len, TM_PETITION_PAD, cap) != 0) {
+	if (sodium_pad(&padded, plain, len, TM_SEAL_PAD, cap) != 0) {
 		sodium_memzero(plain, cap);
 		free(plain);
 		return tm_fail(err, TM_ERR_INTERNAL, "cannot pad a signature");
@@ -525,14 +525,14 @@ static int get_field(json_t *o, const char *key, int required, char **out)
 	return 0;
 }
 
-tm_rc tm_petition_open(const tm_petition_secret *sec, const char *petition, const unsigned char *sealed, size_t n,
-		       tm_petition_signer *out, tm_err *err)
+tm_rc tm_seal_open(const tm_seal_secret *sec, const char *petition, const unsigned char *sealed, size_t n,
+		       tm_seal_signer *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	tm_rc rc = sodium_ready(err);
 	if (rc)
 		return rc;
-	if (n < crypto_box_SEALBYTES + TM_PETITION_PAD || n > SEALED_MAX)
+	if (n < crypto_box_SEALBYTES + TM_SEAL_PAD || n > SEALED_MAX)
 		return tm_fail(err, TM_ERR_INVALID, "not a sealed signature (%zu bytes)", n);
 	size_t plen = n - crypto_box_SEALBYTES, len = 0;
 	unsigned char *plain = tm_xmalloc(plen + 1);
@@ -541,7 +541,7 @@ tm_rc tm_petition_open(const tm_petition_secret *sec, const char *petition, cons
 		return tm_fail(err, TM_ERR_INVALID, "the secret key does not open it");
 	}
 	json_t *o = NULL;
-	if (sodium_unpad(&len, plain, plen, TM_PETITION_PAD) != 0) {
+	if (sodium_unpad(&len, plain, plen, TM_SEAL_PAD) != 0) {
 		rc = tm_fail(err, TM_ERR_INVALID, "its padding is damaged");
 	} else {
 		json_error_t jerr;
@@ -569,6 +569,6 @@ tm_rc tm_petition_open(const tm_petition_secret *sec, const char *petition, cons
 	}
 	json_decref(o); /* jansson's copies of the strings are freed, not wiped: the cost of using it */
 	if (rc)
-		tm_petition_signer_release(out);
+		tm_seal_signer_release(out);
 	return rc;
 }
