@@ -32,13 +32,15 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "seal/seal.h"
 #include "store/store_campaign.h"
+#include "store/store_petition.h"
 #include "text/text.h"
 
 /* One parsed record and where it came from. */
 /* In the order they are written: later types refer to earlier ones. */
-enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_SITE, REC_ACTION };
-#define N_REC_TYPES (REC_ACTION + 1)
+enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_SITE, REC_ACTION, REC_PETITION };
+#define N_REC_TYPES (REC_PETITION + 1)
 struct rec {
 	enum rec_type type;
 	const char *file;
@@ -50,6 +52,7 @@ struct rec {
 		tm_relation rel;
 		tm_site site;
 		tm_action act;
+		tm_petition pet;
 	} u;
 	tm_name_index names; /* an entity's: made while parsing, for tm_store_put_entity_indexed() */
 	char *canon; /* canonical JSON, to tell a repeat from a redefinition; made
@@ -64,6 +67,7 @@ static void rec_release(struct rec *r)
 	case REC_RELATION: tm_relation_release(&r->u.rel); break;
 	case REC_SITE: tm_site_release(&r->u.site); break;
 	case REC_ACTION: tm_action_release(&r->u.act); break;
+	case REC_PETITION: tm_petition_release(&r->u.pet); break;
 	}
 	tm_name_index_release(&r->names);
 	free(r->canon);
@@ -545,6 +549,57 @@ static int parse_site(json_t *o, tm_site *s, struct why *w)
 	return 0;
 }
 
+/* A petition (model/petition.h): the network's appeal, so no sources;
+ * opens and closes are days, and the organisers' public key must be one. */
+static int parse_petition(json_t *o, tm_petition *p, struct why *w)
+{
+	static const char *const allowed[] = { "type", "id", "title", "text", "target", "entities", "action",
+					       "opens", "closes", "goal", "public_key", NULL };
+	if (check_fields(o, allowed, w) || get_id(o, "id", &p->id, w) || get_bitext(o, "title", &p->title, w) ||
+	    get_bitext(o, "text", &p->text, w) || get_bitext(o, "target", &p->target, w) ||
+	    get_date(o, "opens", p->opens, w) || get_date(o, "closes", p->closes, w) ||
+	    get_str(o, "public_key", 1, &p->public_key, w))
+		return -1;
+	if (json_object_get(o, "action") && get_id(o, "action", &p->action, w))
+		return -1;
+	if (!p->title.en && !p->title.zh)
+		return failf(w, "missing field 'title': give {\"en\": …} or {\"zh\": …} or both");
+	if (!p->text.en && !p->text.zh)
+		return failf(w, "missing field 'text': give {\"en\": …} or {\"zh\": …} or both");
+	if (!p->opens[0])
+		return failf(w, "missing field 'opens'");
+	if (tm_date_precision(p->opens) != 3)
+		return failf(w, "'opens' must be a day, YYYY-MM-DD");
+	if (p->closes[0] && tm_date_precision(p->closes) != 3)
+		return failf(w, "'closes' must be a day, YYYY-MM-DD");
+	if (p->closes[0] && strcmp(p->closes, p->opens) < 0)
+		return failf(w, "closes %s is before opens %s", p->closes, p->opens);
+	unsigned char key[TM_SEAL_KEY_BYTES];
+	if (tm_seal_key_parse(p->public_key, key))
+		return failf(w, "'public_key' is not a key: give the public key that 'tiemap petition keygen' printed");
+	json_t *goal = json_object_get(o, "goal");
+	if (goal && !json_is_null(goal)) {
+		if (!json_is_integer(goal) || json_integer_value(goal) < 1 || json_integer_value(goal) > 1000000000)
+			return failf(w, "'goal' must be a whole number of signatures from 1 to 1000000000");
+		p->goal = json_integer_value(goal);
+	}
+	json_t *ents = json_object_get(o, "entities");
+	if (ents && !json_is_null(ents)) {
+		size_t i;
+		json_t *v;
+		if (!json_is_array(ents))
+			return failf(w, "'entities' must be an array of entity ids");
+		json_array_foreach(ents, i, v) {
+			if (!json_is_string(v) || !tm_id_valid(json_string_value(v)))
+				return failf(w, "bad entity id in 'entities'");
+			if (tm_strv_contains(&p->entities, json_string_value(v)))
+				return failf(w, "'entities' names '%s' twice", json_string_value(v));
+			tm_strv_push(&p->entities, json_string_value(v));
+		}
+	}
+	return 0;
+}
+
 /* ---- stage 1: batches of lines, read and parsed on worker threads ---- */
 
 #define BATCH_LINES 4096
@@ -726,6 +781,9 @@ static void parse_line(const tm_import_opts *opts, struct batch *b, size_t linen
 	} else if (strcmp(type, "site") == 0) {
 		r.type = REC_SITE;
 		bad = parse_site(o, &r.u.site, &w);
+	} else if (strcmp(type, "petition") == 0) {
+		r.type = REC_PETITION;
+		bad = parse_petition(o, &r.u.pet, &w);
 	} else {
 		report(&b->errors, file, lineno, "unknown type '%.40s'", type);
 		json_decref(o);
@@ -903,7 +961,8 @@ enum key_state {
 	K_HELD,    /* defined by the import, waiting in memory to be written */
 };
 
-/* One key: "s" source id, "e" entity id, "S" site id, "a" action id, "r"
+/* One key: "s" source id, "e" entity id, "S" site id, "a" action id, "p"
+ * petition id, "r"
  * relation: subject and object as entry numbers, predicate, start, end. */
 struct kentry {
 	uint64_t off;      /* the key's bytes, in keyset.bytes */
@@ -1017,8 +1076,8 @@ struct import {
 	size_t bytes;             /* input bytes of the batches taken */
 };
 
-/* The entry of what a record refers to (kind 'e' entity, 's' source),
- * entered as K_STORED or K_MISSING when nothing defined it yet. */
+/* The entry of what a record refers to (kind 'e' entity, 's' source, 'a'
+ * action), entered as K_STORED or K_MISSING when nothing defined it yet. */
 static size_t ref_entry(struct import *im, char kind, const char *id)
 {
 	tm_buf_reset(&im->ref);
@@ -1028,7 +1087,9 @@ static size_t ref_entry(struct import *im, char kind, const char *id)
 	size_t e = keyset_get(&im->ks, im->ref.buf, im->ref.len, &added);
 	if (added) {
 		tm_ekey row = 0;
-		int stored = kind == 'e' ? tm_store_ekey(im->st, id, &row, NULL) == TM_OK : tm_store_has_source(im->st, id);
+		int stored = kind == 'e' ? tm_store_ekey(im->st, id, &row, NULL) == TM_OK :
+			     kind == 'a' ? tm_store_has_action(im->st, id) :
+					   tm_store_has_source(im->st, id);
 		im->ks.v[e].state = stored ? K_STORED : K_MISSING;
 		im->ks.v[e].row = row;
 	}
@@ -1072,6 +1133,10 @@ static size_t rec_entry(struct import *im, const struct rec *r, int *added)
 		tm_buf_addch(k, 'a');
 		tm_buf_adds(k, r->u.act.id);
 		break;
+	case REC_PETITION:
+		tm_buf_addch(k, 'p');
+		tm_buf_adds(k, r->u.pet.id);
+		break;
 	}
 	return keyset_get(&im->ks, k->buf, k->len, added);
 }
@@ -1084,6 +1149,7 @@ static const char *rec_id(const struct rec *r)
 	case REC_ENTITY: return r->u.ent.id;
 	case REC_SITE: return r->u.site.id;
 	case REC_ACTION: return r->u.act.id;
+	case REC_PETITION: return r->u.pet.id;
 	case REC_RELATION: break;
 	}
 	return "";
@@ -1096,7 +1162,8 @@ static const tm_cites *rec_cites(const struct rec *r)
 	case REC_RELATION: return &r->u.rel.cites;
 	case REC_SITE: return &r->u.site.cites;
 	case REC_ACTION: return &r->u.act.cites;
-	case REC_SOURCE: break;
+	case REC_SOURCE:
+	case REC_PETITION: break;
 	}
 	return NULL;
 }
@@ -1116,6 +1183,7 @@ static const char *rec_entity_ref(const struct rec *r, size_t i)
 					return ps->v[k].entity;
 		}
 		return NULL;
+	case REC_PETITION: return i < r->u.pet.entities.n ? r->u.pet.entities.v[i] : NULL;
 	case REC_SOURCE:
 	case REC_ENTITY: break;
 	}
@@ -1155,6 +1223,16 @@ static int rec_refs(struct import *im, const struct rec *r, int final)
 			worst = REFS_WAIT;
 		}
 	}
+	if (r->type == REC_PETITION && r->u.pet.action) {
+		int s = im->ks.v[ref_entry(im, 'a', r->u.pet.action)].state;
+		if (s == K_MISSING) {
+			worst = REFS_MISSING;
+			if (final)
+				report(&im->cross, r->file, r->line, "unknown action '%s'", r->u.pet.action);
+		} else if (s == K_HELD && worst == REFS_READY) {
+			worst = REFS_WAIT;
+		}
+	}
 	return worst;
 }
 
@@ -1170,6 +1248,7 @@ static const char *rec_canon(struct rec *r)
 		case REC_RELATION: j = tm_relation_to_json(&r->u.rel); break;
 		case REC_ACTION: j = tm_action_to_json(&r->u.act); break;
 		case REC_SITE: j = tm_site_to_json(&r->u.site); break;
+		case REC_PETITION: j = tm_petition_to_json(&r->u.pet); break;
 		}
 		r->canon = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(j);
@@ -1224,6 +1303,14 @@ static char *stored_canon(struct import *im, const struct rec *r)
 		}
 		break;
 	}
+	case REC_PETITION: {
+		tm_petition p;
+		if (tm_store_get_petition(im->st, r->u.pet.id, &p, NULL) == TM_OK) {
+			j = tm_petition_to_json(&p);
+			tm_petition_release(&p);
+		}
+		break;
+	}
 	}
 	char *canon = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(j);
@@ -1249,6 +1336,7 @@ static void count(struct import *im, const struct rec *r)
 	case REC_RELATION: im->rep->relations++; break;
 	case REC_SITE: im->rep->sites++; break;
 	case REC_ACTION: im->rep->actions++; break;
+	case REC_PETITION: im->rep->petitions++; break;
 	}
 }
 
@@ -1288,6 +1376,7 @@ static int write_rec(struct import *im, struct rec *r, size_t e)
 		break;
 	}
 	case REC_SITE: rc = tm_store_put_site(im->st, &r->u.site, err); break;
+	case REC_PETITION: rc = tm_store_put_petition(im->st, &r->u.pet, err); break;
 	default: rc = tm_store_put_action(im->st, &r->u.act, err); break;
 	}
 	if (rc) {
@@ -1373,7 +1462,7 @@ static void take_batch(struct import *im, struct batch *b)
  * it, and written in type order (each type in input order). */
 static void settle(struct import *im)
 {
-	for (int t = REC_SOURCE; t <= REC_ACTION; t++) {
+	for (int t = REC_SOURCE; t <= REC_PETITION; t++) {
 		for (size_t i = 0; i < im->n_held[t]; i++) {
 			struct rec *r = im->held[t][i];
 			int added;
@@ -1393,7 +1482,7 @@ static void settle(struct import *im)
 
 static void import_release(struct import *im)
 {
-	for (int t = REC_SOURCE; t <= REC_ACTION; t++) {
+	for (int t = REC_SOURCE; t <= REC_PETITION; t++) {
 		for (size_t i = 0; i < im->n_held[t]; i++) {
 			rec_release(im->held[t][i]);
 			free(im->held[t][i]);

@@ -1,0 +1,365 @@
+/*
+ * Petitions and their signatures on SQLite (store_petition.h).  A few
+ * statements a page or a signature: each is prepared when it runs, as in
+ * store_campaign.c, and this file's SQL stays its own.
+ */
+#include "store/store_petition.h"
+#include "store/store_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOW_UTC "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
+
+static sqlite3_stmt *prep(tm_store *st, const char *sql, tm_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		tm_store_db_fail(st, err, "petitions");
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
+/* The row id of the petition or action called slug; 0 when absent. */
+static int64_t row_of(tm_store *st, const char *sql, const char *slug)
+{
+	sqlite3_stmt *s = prep(st, sql, NULL);
+	if (!s)
+		return 0;
+	tm_store_bind_text(s, 1, slug);
+	int64_t r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return r;
+}
+
+#define PETITION_ROW "SELECT id FROM petitions WHERE slug=?"
+
+int tm_store_has_action(tm_store *st, const char *id)
+{
+	return row_of(st, "SELECT id FROM actions WHERE slug=?", id) != 0;
+}
+
+/* ---- the record ---- */
+
+#define PETITION_COLS                                                                                          \
+	"p.id,p.slug,p.title_en,p.title_zh,p.text_en,p.text_zh,p.target_en,p.target_zh,a.slug,p.opens,p.closes," \
+	"p.goal,p.public_key"
+#define PETITION_FROM " FROM petitions p LEFT JOIN actions a ON a.id=p.action"
+
+static tm_rc petition_from_row(tm_store *st, sqlite3_stmt *ents, sqlite3_stmt *s, tm_petition *p, tm_err *err)
+{
+	memset(p, 0, sizeof(*p));
+	int64_t row = sqlite3_column_int64(s, 0);
+	p->id = tm_store_col_dup(s, 1);
+	p->title.en = tm_store_col_dup(s, 2);
+	p->title.zh = tm_store_col_dup(s, 3);
+	p->text.en = tm_store_col_dup(s, 4);
+	p->text.zh = tm_store_col_dup(s, 5);
+	p->target.en = tm_store_col_dup(s, 6);
+	p->target.zh = tm_store_col_dup(s, 7);
+	p->action = tm_store_col_dup(s, 8);
+	tm_store_col_date(s, 9, p->opens);
+	tm_store_col_date(s, 10, p->closes);
+	p->goal = sqlite3_column_int64(s, 11);
+	p->public_key = tm_store_col_dup(s, 12);
+	sqlite3_reset(ents);
+	sqlite3_bind_int64(ents, 1, row);
+	int rc;
+	while ((rc = sqlite3_step(ents)) == SQLITE_ROW)
+		tm_strv_push(&p->entities, (const char *)sqlite3_column_text(ents, 0));
+	sqlite3_reset(ents);
+	if (rc != SQLITE_DONE) {
+		tm_petition_release(p);
+		return tm_store_db_fail(st, err, "reading a petition's entities");
+	}
+	return TM_OK;
+}
+
+#define ENTITIES_SQL                                                                                       \
+	"SELECT e.slug FROM petition_entities x JOIN entities e ON e.id=x.entity WHERE x.petition=? ORDER BY x.ord"
+
+tm_rc tm_store_get_petition(tm_store *st, const char *id, tm_petition *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *ents = prep(st, ENTITIES_SQL, err);
+	sqlite3_stmt *s = ents ? prep(st, "SELECT " PETITION_COLS PETITION_FROM " WHERE p.slug=?", err) : NULL;
+	tm_rc rc = TM_OK;
+	if (!s) {
+		rc = TM_ERR_DB;
+	} else {
+		tm_store_bind_text(s, 1, id);
+		int step = sqlite3_step(s);
+		if (step == SQLITE_ROW)
+			rc = petition_from_row(st, ents, s, out, err);
+		else if (step == SQLITE_DONE)
+			rc = tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+		else
+			rc = tm_store_db_fail(st, err, "reading a petition");
+	}
+	sqlite3_finalize(s);
+	sqlite3_finalize(ents);
+	return rc;
+}
+
+tm_rc tm_store_each_petition(tm_store *st, const char *action, tm_petition_fn fn, void *ctx, tm_err *err)
+{
+	sqlite3_stmt *ents = prep(st, ENTITIES_SQL, err);
+	sqlite3_stmt *s = ents ? prep(st,
+				      "SELECT " PETITION_COLS PETITION_FROM
+				      " WHERE ?1 IS NULL OR a.slug=?1 ORDER BY p.slug",
+				      err) :
+				 NULL;
+	if (!s) {
+		sqlite3_finalize(ents);
+		return TM_ERR_DB;
+	}
+	tm_store_bind_text(s, 1, action);
+	tm_rc rc = TM_OK;
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+		tm_petition p;
+		if ((rc = petition_from_row(st, ents, s, &p, err)))
+			break;
+		int stop = fn(ctx, &p);
+		tm_petition_release(&p);
+		if (stop)
+			break;
+	}
+	if (!rc && step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = tm_store_db_fail(st, err, "reading petitions");
+	sqlite3_finalize(s);
+	sqlite3_finalize(ents);
+	return rc;
+}
+
+static int bitext_eq(const tm_bitext *a, const tm_bitext *b)
+{
+	return tm_streq(a->en, b->en) && tm_streq(a->zh, b->zh);
+}
+
+static int petition_eq(const tm_petition *a, const tm_petition *b)
+{
+	if (a->entities.n != b->entities.n)
+		return 0;
+	for (size_t i = 0; i < a->entities.n; i++)
+		if (strcmp(a->entities.v[i], b->entities.v[i]) != 0)
+			return 0;
+	return tm_streq(a->id, b->id) && bitext_eq(&a->title, &b->title) && bitext_eq(&a->text, &b->text) &&
+	       bitext_eq(&a->target, &b->target) && tm_streq(a->action, b->action) && strcmp(a->opens, b->opens) == 0 &&
+	       strcmp(a->closes, b->closes) == 0 && a->goal == b->goal && tm_streq(a->public_key, b->public_key);
+}
+
+tm_rc tm_store_put_petition(tm_store *st, const tm_petition *p, tm_err *err)
+{
+	int64_t row = row_of(st, PETITION_ROW, p->id);
+	tm_rc rc;
+	if (row) {
+		tm_petition old;
+		if ((rc = tm_store_get_petition(st, p->id, &old, err)))
+			return rc;
+		int same = petition_eq(&old, p);
+		tm_petition_release(&old);
+		if (same)
+			return TM_OK;
+	}
+	int64_t action = 0;
+	if (p->action && !(action = row_of(st, "SELECT id FROM actions WHERE slug=?", p->action)))
+		return tm_fail(err, TM_ERR_NOTFOUND, "no action '%s'", p->action);
+	sqlite3_stmt *s = prep(st,
+			       row ? "UPDATE petitions SET title_en=?2,title_zh=?3,text_en=?4,text_zh=?5,target_en=?6,"
+				     "target_zh=?7,action=?8,opens=?9,closes=?10,goal=?11,public_key=?12,"
+				     "updated_at=" NOW_UTC " WHERE slug=?1" :
+				     "INSERT INTO petitions(slug,title_en,title_zh,text_en,text_zh,target_en,target_zh,"
+				     "action,opens,closes,goal,public_key) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+			       err);
+	if (!s)
+		return TM_ERR_DB;
+	tm_store_bind_text(s, 1, p->id);
+	tm_store_bind_text(s, 2, p->title.en);
+	tm_store_bind_text(s, 3, p->title.zh);
+	tm_store_bind_text(s, 4, p->text.en);
+	tm_store_bind_text(s, 5, p->text.zh);
+	tm_store_bind_text(s, 6, p->target.en);
+	tm_store_bind_text(s, 7, p->target.zh);
+	if (action)
+		sqlite3_bind_int64(s, 8, action);
+	else
+		sqlite3_bind_null(s, 8);
+	tm_store_bind_text(s, 9, p->opens);
+	tm_store_bind_text(s, 10, p->closes);
+	sqlite3_bind_int64(s, 11, p->goal);
+	tm_store_bind_text(s, 12, p->public_key);
+	rc = tm_store_step_done(st, s, err, "writing a petition");
+	sqlite3_finalize(s);
+	if (rc)
+		return rc;
+	if (!row)
+		row = sqlite3_last_insert_rowid(st->db);
+	TM_STORE_DIRTY(st);
+	if (!(s = prep(st, "DELETE FROM petition_entities WHERE petition=?", err)))
+		return TM_ERR_DB;
+	sqlite3_bind_int64(s, 1, row);
+	rc = tm_store_step_done(st, s, err, "writing a petition's entities");
+	sqlite3_finalize(s);
+	if (rc || !p->entities.n)
+		return rc;
+	if (!(s = prep(st, "INSERT INTO petition_entities(petition,ord,entity) VALUES(?,?,?)", err)))
+		return TM_ERR_DB;
+	for (size_t i = 0; i < p->entities.n && !rc; i++) {
+		int64_t e = tm_store_rowid_of(st, S_ENTITY_ID, p->entities.v[i]);
+		if (!e) {
+			rc = tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", p->entities.v[i]);
+			break;
+		}
+		sqlite3_bind_int64(s, 1, row);
+		sqlite3_bind_int64(s, 2, (int64_t)i);
+		sqlite3_bind_int64(s, 3, e);
+		rc = tm_store_step_done(st, s, err, "writing a petition's entities");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+/* ---- signatures ---- */
+
+tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char dedup[TM_STORE_DEDUP_BYTES],
+			     const void *sealed, size_t n, const char *day, const char *show_name,
+			     const char *show_city, int *added, tm_err *err)
+{
+	*added = 0;
+	int64_t row = row_of(st, PETITION_ROW, id);
+	if (!row)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	sqlite3_stmt *s = prep(st,
+			       "INSERT INTO petition_signatures(petition,dedup,sealed) VALUES(?,?,?)"
+			       " ON CONFLICT(petition,dedup) DO NOTHING",
+			       err);
+	if (!s)
+		return TM_ERR_DB;
+	sqlite3_bind_int64(s, 1, row);
+	sqlite3_bind_blob(s, 2, dedup, TM_STORE_DEDUP_BYTES, SQLITE_STATIC);
+	sqlite3_bind_blob(s, 3, sealed, (int)n, SQLITE_STATIC);
+	tm_rc rc = tm_store_step_done(st, s, err, "writing a signature");
+	sqlite3_finalize(s);
+	if (rc || sqlite3_changes(st->db) == 0)
+		return rc;
+	*added = 1;
+	if (!(s = prep(st,
+		       "INSERT INTO petition_days(petition,day,n) VALUES(?,?,1)"
+		       " ON CONFLICT(petition,day) DO UPDATE SET n=n+1",
+		       err)))
+		return TM_ERR_DB;
+	sqlite3_bind_int64(s, 1, row);
+	tm_store_bind_text(s, 2, day);
+	rc = tm_store_step_done(st, s, err, "counting a signature");
+	sqlite3_finalize(s);
+	if (rc || !show_name)
+		return rc;
+	/* a random key: rows of one day come back in no telling order, and
+	 * nothing ties a row to its sealed box */
+	if (!(s = prep(st, "INSERT INTO petition_public(petition,day,nonce,name,city) VALUES(?,?,randomblob(8),?,?)",
+		       err)))
+		return TM_ERR_DB;
+	sqlite3_bind_int64(s, 1, row);
+	tm_store_bind_text(s, 2, day);
+	tm_store_bind_text(s, 3, show_name);
+	tm_store_bind_text(s, 4, show_city);
+	rc = tm_store_step_done(st, s, err, "writing a shown signature");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+tm_rc tm_store_petition_counts(tm_store *st, const char *id, const char *from, const char *to,
+			       tm_petition_counts *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	int64_t row = row_of(st, PETITION_ROW, id);
+	if (!row)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	/* without a range, the signatures table is the count (a day's counter
+	 * is only progress); with one, the days say when */
+	sqlite3_stmt *s = prep(st,
+			       "SELECT CASE WHEN ?2 IS NULL AND ?3 IS NULL"
+			       "  THEN (SELECT count(*) FROM petition_signatures WHERE petition=?1)"
+			       "  ELSE (SELECT coalesce(sum(n),0) FROM petition_days WHERE petition=?1"
+			       "   AND (?3 IS NULL OR day<=?3)) END,"
+			       " (SELECT count(*) FROM petition_public WHERE petition=?1),"
+			       " (SELECT coalesce(sum(n),0) FROM petition_days WHERE petition=?1"
+			       "   AND (?2 IS NULL OR day>=?2) AND (?3 IS NULL OR day<=?3))",
+			       err);
+	if (!s)
+		return TM_ERR_DB;
+	sqlite3_bind_int64(s, 1, row);
+	tm_store_bind_text(s, 2, from);
+	tm_store_bind_text(s, 3, to);
+	tm_rc rc = TM_OK;
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		out->signatures = sqlite3_column_int64(s, 0);
+		out->shown = sqlite3_column_int64(s, 1);
+		out->in_range = sqlite3_column_int64(s, 2);
+	} else {
+		rc = tm_store_db_fail(st, err, "counting signatures");
+	}
+	sqlite3_finalize(s);
+	return rc;
+}
+
+tm_rc tm_store_petition_shown(tm_store *st, const char *id, size_t limit, size_t offset, tm_shown_fn fn, void *ctx,
+			      tm_err *err)
+{
+	int64_t row = row_of(st, PETITION_ROW, id);
+	if (!row)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	sqlite3_stmt *s = prep(st,
+			       "SELECT name,city FROM petition_public WHERE petition=?"
+			       " ORDER BY day DESC, nonce LIMIT ? OFFSET ?",
+			       err);
+	if (!s)
+		return TM_ERR_DB;
+	sqlite3_bind_int64(s, 1, row);
+	sqlite3_bind_int64(s, 2, limit ? (int64_t)limit : -1);
+	sqlite3_bind_int64(s, 3, (int64_t)offset);
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1)))
+			break;
+	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "reading signers");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+tm_rc tm_store_petition_each_sealed(tm_store *st, const char *id, tm_sealed_fn fn, void *ctx, tm_err *err)
+{
+	int64_t row = row_of(st, PETITION_ROW, id);
+	if (!row)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	sqlite3_stmt *s = prep(st, "SELECT sealed FROM petition_signatures WHERE petition=?", err);
+	if (!s)
+		return TM_ERR_DB;
+	sqlite3_bind_int64(s, 1, row);
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn(ctx, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0)))
+			break;
+	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "reading signatures");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+tm_rc tm_store_petition_total(tm_store *st, int64_t *out, tm_err *err)
+{
+	*out = 0;
+	sqlite3_stmt *s = prep(st, "SELECT count(*) FROM petition_signatures", err);
+	if (!s)
+		return TM_ERR_DB;
+	tm_rc rc = TM_OK;
+	if (sqlite3_step(s) == SQLITE_ROW)
+		*out = sqlite3_column_int64(s, 0);
+	else
+		rc = tm_store_db_fail(st, err, "counting signatures");
+	sqlite3_finalize(s);
+	return rc;
+}

@@ -1,0 +1,76 @@
+/*
+ * store_petition: petitions (model/petition.h) and their signatures.
+ *
+ * The record follows store.h's rules: written inside tm_store_begin()/
+ * commit(), replaced whole when its id exists, and an unchanged record
+ * writes nothing.  Its entities and action must exist already.
+ *
+ * Signatures are kept apart from the record, in three tables that hold
+ * nothing the server could read (docs/petitions.md):
+ *   - petition_signatures: per signature a sealed box (seal.h) and a keyed
+ *     hash of the address, keyed by that hash, with no time and no row id,
+ *     so that neither a column nor the table's order says when a row came;
+ *   - petition_days: how many signatures came each day (UTC), for the
+ *     digest's progress;
+ *   - petition_public: the name and city of those who asked to be shown,
+ *     under a random key, with no link to their sealed row.
+ * Signing does not move data_version: a signature is not a change of the
+ * graph, and must not make the web server rebuild it.
+ */
+#ifndef TM_STORE_PETITION_H
+#define TM_STORE_PETITION_H
+
+#include "model/petition.h"
+#include "store/store.h"
+
+#define TM_STORE_DEDUP_BYTES 16 /* seal.h's TM_SEAL_DEDUP_BYTES */
+
+tm_rc tm_store_put_petition(tm_store *st, const tm_petition *p, tm_err *err);
+/* The record into *out (the caller releases it); TM_ERR_NOTFOUND if absent. */
+tm_rc tm_store_get_petition(tm_store *st, const char *id, tm_petition *out, tm_err *err);
+int tm_store_has_action(tm_store *st, const char *id);
+
+/* Petitions by id; only those of action when action is not NULL.  The
+ * record is borrowed for the call; fn returns 0 to go on. */
+typedef int (*tm_petition_fn)(void *ctx, const tm_petition *p);
+tm_rc tm_store_each_petition(tm_store *st, const char *action, tm_petition_fn fn, void *ctx, tm_err *err);
+
+/* ---- signatures ---- */
+
+/*
+ * Add a signature to petition id, inside the caller's transaction: its
+ * dedup hash, its sealed box, the day (YYYY-MM-DD, UTC), and the name and
+ * city to show (name NULL: not shown).  *added is 1 when it was new, 0
+ * when a signature with that dedup hash was there already: then nothing is
+ * written.  TM_ERR_NOTFOUND when there is no such petition.
+ */
+tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char dedup[TM_STORE_DEDUP_BYTES],
+			     const void *sealed, size_t n, const char *day, const char *show_name,
+			     const char *show_city, int *added, tm_err *err);
+
+typedef struct tm_petition_counts {
+	int64_t signatures; /* all, each address once */
+	int64_t shown;      /* of them, those shown by name */
+	int64_t in_range;   /* signed within the days asked for (tm_store_petition_counts's from..to) */
+} tm_petition_counts;
+/* The counts of petition id; with from and to (YYYY-MM-DD, inclusive; NULL:
+ * open), signatures counts only those signed up to `to`, and in_range those
+ * signed from `from` to `to`.  TM_ERR_NOTFOUND when there is no such petition. */
+tm_rc tm_store_petition_counts(tm_store *st, const char *id, const char *from, const char *to,
+			       tm_petition_counts *out, tm_err *err);
+
+/* The names and cities shown, newest day first (in random order within a
+ * day), limit of them (0: all) after offset.  city may be NULL. */
+typedef int (*tm_shown_fn)(void *ctx, const char *name, const char *city);
+tm_rc tm_store_petition_shown(tm_store *st, const char *id, size_t limit, size_t offset, tm_shown_fn fn, void *ctx,
+			      tm_err *err);
+
+/* Every sealed box of petition id, in no meaningful order. */
+typedef int (*tm_sealed_fn)(void *ctx, const unsigned char *sealed, size_t n);
+tm_rc tm_store_petition_each_sealed(tm_store *st, const char *id, tm_sealed_fn fn, void *ctx, tm_err *err);
+
+/* Signatures of every petition together: a number that grows with each
+ * one (the web server's version of pages that show counts). */
+tm_rc tm_store_petition_total(tm_store *st, int64_t *out, tm_err *err);
+
+#endif
