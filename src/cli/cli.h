@@ -117,6 +117,7 @@ TM_CMD(near);
 TM_CMD(screen);
 TM_CMD(audit);
 TM_CMD(user);
+TM_CMD(petition);
 #undef TM_CMD
 
 #endif
