@@ -203,6 +203,7 @@ void tm_page_begin(tm_req *req, const char *title)
 		"<li><a href=\"/?%r\">%s</a></li>"
 		"<li><a href=\"/path?%r\">%s</a></li>"
 		"<li><a href=\"/actions?%r\">%s</a></li>"
+		"<li><a href=\"/petitions?%r\">%s</a></li>"
 		"<li><a href=\"/map?%r\">%s</a></li>"
 		"<li><a href=\"/screen?%r\">%s</a></li>"
 		"<li><a href=\"/api/v1\">%s</a></li>"
@@ -219,7 +220,7 @@ void tm_page_begin(tm_req *req, const char *title)
 		zh ? "zh-Hans" : "en", tm_req_referrer_policy(req), title, T("site.title"), css ? css->hash : "", zh ? "en" : "zh-Hans", sw.buf,
 		T("nav.skip"), tm_page_lang_arg(req), T("nav.label"), tm_page_lang_arg(req), T("nav.home"),
 		tm_page_lang_arg(req), T("nav.path"), tm_page_lang_arg(req), T("nav.actions"), tm_page_lang_arg(req),
-		T("nav.map"), tm_page_lang_arg(req), T("nav.screen"), T("nav.api"), sw.buf, zh ? "en" : "zh-Hans",
+		T("nav.petitions"), tm_page_lang_arg(req), T("nav.map"), tm_page_lang_arg(req), T("nav.screen"), T("nav.api"), sw.buf, zh ? "en" : "zh-Hans",
 		zh ? "en" : "zh-Hans", zh ? "English" : "中文", user.buf, T("search.label"),
 		req->route && strcmp(req->route->pattern, "/search") == 0 && tm_req_arg(req, "q") ? tm_req_arg(req, "q") :
 												     "",

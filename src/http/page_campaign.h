@@ -1,6 +1,7 @@
 /*
- * The campaign pages' one entry point that other pages use: the actions
- * that target an entity, as a section of its page (page_actions.c).  The
+ * The campaign pages' entry points that other pages use: the actions that
+ * target an entity, as a section of its page (page_actions.c), and the
+ * petitions of an action (page_petition.c).  The
  * campaign routes themselves are in routes.def.  Not for use outside
  * src/http/.
  */
@@ -12,6 +13,12 @@
 /* Append a section listing the actions that target entity_id, or that it
  * took part in, newest first; nothing when there are none. */
 void tm_page_entity_actions(tm_req *req, const char *entity_id);
+
+/* The petitions of an action (page_petition.c): a section with each one's
+ * title, status and count, or (brief) only "N signatures" links, for a
+ * line of the actions log; nothing when it has none.  Marks the response
+ * as showing counts (req->r_live). */
+void tm_page_action_petitions(tm_req *req, const char *action_id, int brief);
 
 /* The site's public address for links that leave it (feeds, pasted
  * digests): $TIEMAP_BASE_URL when set, else "http://" and the request's Host
