@@ -296,6 +296,7 @@ def main():
            "petition export with the secret key gives back exactly the %d signatures" % N, (rc, len(rows), err[:200]))
 
         check_pages(c, srv, signers)
+        check_openapi(c)
         check_guard(c, srv, signers)
         check_refusals(c)
         ok(not c.cookies, "no response to a reader or a signer set a cookie (%s requests)" % "2,000+", c.cookies[:3])
@@ -379,6 +380,25 @@ def check_pages(c, srv, signers):
        "after another signature the old ETag gets the new count, not a 304", (s, h3.get("etag"), h1["etag"]))
     s, h, body = c.req("/actions/2025-03-01-petition?lang=en")
     ok('data-count="1001"' in body, "a cached page with the count is not served stale after a signature")
+
+
+def check_openapi(c):
+    """the petitions' answers are what web/api/openapi.json says"""
+    import jsonschema
+    spec = json.loads(c.req("/api/v1/openapi.json")[2])
+    resolver = jsonschema.RefResolver.from_schema(spec)
+
+    def valid(instance, ref):
+        v = jsonschema.Draft202012Validator({"$ref": ref}, resolver=resolver)
+        errs = sorted(v.iter_errors(instance), key=lambda e: list(e.path))
+        return not errs, "; ".join("%s: %s" % (list(e.path), e.message[:120]) for e in errs[:3])
+
+    for url, ref in (("/api/v1/petitions", "PetitionList"), ("/api/v1/petitions/drop-hikvision?limit=5", "PetitionFull"),
+                     ("/api/v1/petitions/elsewhere", "PetitionFull"), ("/api/v1/petitions/nope", "Error"),
+                     ("/api/v1/petitions/drop-hikvision?limit=0", "Error")):
+        s, h, body = c.req(url)
+        good, why = valid(json.loads(body), "#/components/schemas/" + ref)
+        ok(good, "GET %s (%d) answers what the OpenAPI document describes" % (url, s), why)
 
 
 def check_guard(c, srv, signers):
