@@ -69,6 +69,12 @@ if [ "$RC" -eq 0 ] && [ "$(json_get "(d['status'], d['signatures'], d['action'][
 	"('open', 0, '2024-02-27-protest-burnaby', 39)" ]; then
 	pass "petition show --json: status, count, action, the key's fingerprint"
 else fail "petition show --json: status, count, action, the key's fingerprint"; fi
+run --db "$DB" action show 2024-02-27-protest-burnaby
+expect_out "action show lists the action's petition with its count" "petitions  drop-hikvision: 0 signatures of a goal of 5000 (open)"
+run --db "$DB" --json action show 2024-02-27-protest-burnaby
+if [ "$RC" -eq 0 ] && [ "$(json_get "[(p['id'], p['signatures'], p['goal']) for p in d['petitions']]")" = "[('drop-hikvision', 0, 5000)]" ]; then
+	pass "action show --json: the petitions with their counts"
+else fail "action show --json: the petitions with their counts"; fi
 run --db "$DB" petition show no-such
 if [ "$RC" -eq 1 ] && grep -qF "no petition 'no-such'" "$TMP/err"; then pass "petition show of an unknown id fails"
 else fail "petition show of an unknown id fails"; fi
