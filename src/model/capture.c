@@ -66,7 +66,7 @@ int tm_sha256_hex_valid(const char *s)
 int tm_warc_name_valid(const char *s)
 {
 	size_t n = s ? strlen(s) : 0;
-	if (n <= 5 || n > 200 || s[0] == '.' || strcmp(s + n - 5, ".warc") != 0)
+	if (n <= 5 || n > 255 || s[0] == '.' || strcmp(s + n - 5, ".warc") != 0)
 		return 0;
 	for (size_t i = 0; i < n; i++) {
 		char c = s[i];
