@@ -58,6 +58,11 @@ typedef struct tm_payload {
 } tm_payload;
 void tm_payload_release(tm_payload *p);
 
+/* The bytes of c's WARC file in dir, whole, into out; the file must hash
+ * to c->warc_sha256, else it is "damaged".  TM_ERR_NOTFOUND when the file
+ * is not there. */
+tm_rc tm_archive_read_warc(const char *dir, const tm_capture *c, tm_buf *out, tm_err *err);
+
 /* Read the final response of c's WARC file in dir; the file must hash to
  * c->warc_sha256 and the payload to c->sha256, else "damaged". */
 tm_rc tm_archive_payload(const char *dir, const tm_capture *c, tm_payload *out, tm_err *err);

@@ -77,22 +77,32 @@ static tm_rc read_file(const char *path, tm_buf *out, tm_err *err)
 	return TM_OK;
 }
 
+tm_rc tm_archive_read_warc(const char *dir, const tm_capture *c, tm_buf *out, tm_err *err)
+{
+	if (!tm_warc_name_valid(c->warc))
+		return tm_fail(err, TM_ERR_INVALID, "bad WARC file name '%s'", c->warc ? c->warc : "");
+	tm_buf path = TM_BUF_INIT;
+	tm_buf_addf(&path, "%s/%s", dir, c->warc);
+	tm_rc rc = read_file(path.buf, out, err);
+	char sha[TM_SHA256_HEX];
+	if (!rc) {
+		tm_sha256_hex(out->buf, out->len, sha);
+		if (strcmp(sha, c->warc_sha256) != 0)
+			rc = tm_fail(err, TM_ERR_IO, "'%s' is damaged: its SHA-256 is not the one recorded", path.buf);
+	}
+	tm_buf_release(&path);
+	return rc;
+}
+
 tm_rc tm_archive_payload(const char *dir, const tm_capture *c, tm_payload *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	if (!tm_warc_name_valid(c->warc))
-		return tm_fail(err, TM_ERR_INVALID, "bad WARC file name '%s'", c->warc ? c->warc : "");
 	tm_buf path = TM_BUF_INIT, file = TM_BUF_INIT;
 	tm_buf_addf(&path, "%s/%s", dir, c->warc);
-	tm_rc rc = read_file(path.buf, &file, err);
+	char sha[TM_SHA256_HEX];
+	tm_rc rc = tm_archive_read_warc(dir, c, &file, err);
 	if (rc)
 		goto out;
-	char sha[TM_SHA256_HEX];
-	tm_sha256_hex(file.buf, file.len, sha);
-	if (strcmp(sha, c->warc_sha256) != 0) {
-		rc = tm_fail(err, TM_ERR_IO, "'%s' is damaged: its SHA-256 is not the one recorded", path.buf);
-		goto out;
-	}
 	/* the last response record: the end of the redirects */
 	tm_http_msg last = { 0 };
 	int found = 0;

@@ -1,5 +1,6 @@
 #include "model/capture.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,4 +75,22 @@ int tm_warc_name_valid(const char *s)
 			return 0;
 	}
 	return 1;
+}
+
+void tm_capture_stamp(const char *fetched, char out[15])
+{
+	size_t n = 0;
+	for (const char *p = fetched; *p && n < 14; p++)
+		if (*p >= '0' && *p <= '9')
+			out[n++] = *p;
+	out[n] = '\0';
+}
+
+int tm_capture_unstamp(const char *stamp, char out[TM_TIME_MAX])
+{
+	if (!stamp || strlen(stamp) != 14 || !digits(stamp, 14))
+		return -1;
+	snprintf(out, TM_TIME_MAX, "%.4s-%.2s-%.2sT%.2s:%.2s:%.2sZ", stamp, stamp + 4, stamp + 6, stamp + 8, stamp + 10,
+		 stamp + 12);
+	return tm_time_valid(out) ? 0 : -1;
 }

@@ -39,6 +39,12 @@ typedef struct tm_capture {
 void tm_capture_release(tm_capture *c);
 void tm_capture_add_redirect(tm_capture *c, const char *url, int status);
 
+/* A capture's time as the 14 digits of its file name and its address on
+ * the web site ("2025-05-01T10:00:00Z" → "20250501100000"), and back:
+ * tm_capture_unstamp() returns 0, or -1 when stamp is not such digits. */
+void tm_capture_stamp(const char *fetched, char out[15]);
+int tm_capture_unstamp(const char *stamp, char out[TM_TIME_MAX]);
+
 /* 1 if s is "YYYY-MM-DDTHH:MM:SSZ", a real UTC time. */
 int tm_time_valid(const char *s);
 /* 1 if s is 64 lower-case hex digits. */
