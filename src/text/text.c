@@ -964,7 +964,7 @@ tm_rc tm_text_quote_form(const char *s, size_t len, int join_hyphens, tm_buf *ou
 		}
 		dash = dash_broken = 0;
 		if (is_quote_mark(c)) {
-			tm_buf_addch(out, '"');
+			continue; /* a quote may leave out or add the marks within it */
 		} else if (u_charType(c) == U_DASH_PUNCTUATION || c == 0x2212) {
 			dash = 1;
 			dash_at = out->len;

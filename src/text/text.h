@@ -68,7 +68,8 @@ size_t tm_text_fit(const char *s, int cols);
 
 /* The form in which a quote is looked for in a document's text (the
  * archived copy of a source, src/archive): NFKC with case folding; every
- * quotation mark (" ' “ ” ‘ ’ „ « » 「 」 …) as '"' and every dash as '-';
+ * quotation mark and apostrophe (" ' “ ” ‘ ’ „ « » 「 」 …) dropped, since a
+ * quote may leave out or change the marks inside it; every dash as '-';
  * whitespace, control and format characters (soft hyphens, zero-width
  * spaces) dropped, so that line breaks, a PDF's spacing and the spaces
  * between Chinese characters do not matter.  join_hyphens: also drop a dash
