@@ -128,7 +128,10 @@ tm_rc tm_archive_payload(const char *dir, const tm_capture *c, tm_payload *out, 
 		rc = tm_fail(err, TM_ERR_IO, "'%s' is damaged: its payload's SHA-256 is not the one recorded", path.buf);
 		goto out;
 	}
-	out->data = tm_xstrndup(last.body, last.body_len);
+	/* not strndup: a PDF, an image holds NUL bytes */
+	out->data = tm_xmalloc(last.body_len + 1);
+	memcpy(out->data, last.body, last.body_len);
+	out->data[last.body_len] = '\0';
 	out->len = last.body_len;
 	out->content_type = tm_archive_header(last.head, last.head_len, "Content-Type");
 	out->content_encoding = tm_archive_header(last.head, last.head_len, "Content-Encoding");

@@ -41,7 +41,9 @@ def make_pdf(lines):
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 5 0 R >> >>"
             b" /Contents 4 0 R >>",
             b"<< /Length %d >>\nstream\n" % len(text) + text + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"]
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+            # binary bytes, NULs among them, as real PDFs' streams hold
+            b"<< /Length 16 >>\nstream\n" + bytes(range(0, 256, 16)) + b"\nendstream"]
     out, offsets = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", []
     for i, o in enumerate(objs):
         offsets.append(len(out))
