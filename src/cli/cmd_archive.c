@@ -99,6 +99,20 @@ static json_t *capture_json(const tm_capture *c, const char *dir, int has_text, 
 	return o;
 }
 
+/* Report a source that failed: on stderr, and in results for --json. */
+static int report_failure(const char *id, const char *why, json_t *results)
+{
+	fprintf(stderr, "tiemap: %s: %s\n", id, why);
+	if (results) {
+		json_t *o = json_object();
+		json_object_set_new(o, "source", json_string(id));
+		json_object_set_new(o, "ok", json_false());
+		json_object_set_new(o, "error", json_string(why));
+		json_array_append_new(results, o);
+	}
+	return -1;
+}
+
 /* Fetch one source and record it; 0, or -1 after reporting why. */
 static int archive_one(tm_cli *cli, const char *dir, const char *id, const char *url, const tm_fetch_opts *fo,
 		       json_t *results)
@@ -115,17 +129,8 @@ static int archive_one(tm_cli *cli, const char *dir, const char *id, const char 
 			rc = tm_fail(&err, TM_ERR_INVALID, "the database has a capture of this second already; try again");
 		}
 	}
-	if (rc) {
-		fprintf(stderr, "tiemap: %s: %s\n", id, err.msg);
-		if (results) {
-			json_t *o = json_object();
-			json_object_set_new(o, "source", json_string(id));
-			json_object_set_new(o, "ok", json_false());
-			json_object_set_new(o, "error", json_string(err.msg));
-			json_array_append_new(results, o);
-		}
-		return -1;
-	}
+	if (rc)
+		return report_failure(id, err.msg, results);
 	/* the text is read from the file as written: what check will read */
 	tm_payload p;
 	char *text = NULL;
@@ -138,17 +143,9 @@ static int archive_one(tm_cli *cli, const char *dir, const char *id, const char 
 	    tm_store_commit(cli->st, &err)) {
 		tm_store_rollback(cli->st);
 		tm_archive_remove(dir, &c);
-		fprintf(stderr, "tiemap: %s: %s\n", id, err.msg);
-		if (results) {
-			json_t *o = json_object();
-			json_object_set_new(o, "source", json_string(id));
-			json_object_set_new(o, "ok", json_false());
-			json_object_set_new(o, "error", json_string(err.msg));
-			json_array_append_new(results, o);
-		}
 		free(text);
 		tm_capture_release(&c);
-		return -1;
+		return report_failure(id, err.msg, results);
 	}
 	if (results) {
 		json_array_append_new(results, capture_json(&c, dir, text != NULL, text ? NULL : terr.msg));

@@ -24,16 +24,6 @@ char *tm_store_archive_dir(tm_store *st)
 	return tm_buf_detach(&b);
 }
 
-static sqlite3_stmt *prep(tm_store *st, const char *sql, tm_err *err)
-{
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		tm_store_db_fail(st, err, "preparing query");
-		sqlite3_finalize(s);
-		return NULL;
-	}
-	return s;
-}
 
 static void copy_fixed(char *out, size_t cap, const unsigned char *t)
 {
@@ -98,7 +88,7 @@ static int capture_eq(const tm_capture *a, const tm_capture *b)
 tm_rc tm_store_get_capture(tm_store *st, const char *source, const char *fetched, tm_capture *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = tm_store_prep(st,
 			       fetched ? "SELECT " CAPTURE_COLS " FROM captures c JOIN sources s ON s.id=c.source"
 					 " WHERE s.slug=?1 AND c.fetched=?2" :
 					 "SELECT " CAPTURE_COLS " FROM captures c JOIN sources s ON s.id=c.source"
@@ -124,7 +114,7 @@ tm_rc tm_store_get_capture(tm_store *st, const char *source, const char *fetched
 
 int tm_store_has_capture(tm_store *st, const char *source)
 {
-	sqlite3_stmt *s = prep(st, "SELECT 1 FROM captures c JOIN sources s ON s.id=c.source WHERE s.slug=? LIMIT 1", NULL);
+	sqlite3_stmt *s = tm_store_prep(st, "SELECT 1 FROM captures c JOIN sources s ON s.id=c.source WHERE s.slug=? LIMIT 1", NULL);
 	if (!s)
 		return 0;
 	tm_store_bind_text(s, 1, source);
@@ -145,7 +135,7 @@ tm_rc tm_store_put_capture(tm_store *st, const tm_capture *c, const char *text, 
 		if (same && !text)
 			return TM_OK;
 	}
-	sqlite3_stmt *s = prep(
+	sqlite3_stmt *s = tm_store_prep(
 		st,
 		"INSERT INTO captures(source,fetched,url,final_url,status,content_type,length,sha256,warc,warc_sha256,"
 		"redirects,text) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(source,fetched) DO UPDATE SET"
@@ -210,7 +200,7 @@ tm_rc tm_store_each_capture(tm_store *st, const char *source, tm_capture_fn fn, 
 tm_rc tm_store_capture_text(tm_store *st, const char *source, const char *fetched, char **text, tm_err *err)
 {
 	*text = NULL;
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = tm_store_prep(st,
 			       "SELECT c.text FROM captures c JOIN sources s ON s.id=c.source WHERE s.slug=? AND c.fetched=?",
 			       err);
 	if (!s)
