@@ -16,6 +16,7 @@ import json
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -96,6 +97,8 @@ class Origin(http.server.BaseHTTPRequestHandler):
         path = self.path
         if path.startswith("http://"):  # asked as a proxy: the absolute form
             path = "/proxied" + path[path.index("/", 7):]
+            if path == "/proxied/elsewhere.html":
+                path = "/proxied/page.html"
         try:
             self.route(path)
         except (BrokenPipeError, ConnectionResetError):
@@ -182,7 +185,17 @@ def sha(b):
     return hashlib.sha256(b).hexdigest()
 
 
+def closed_port():
+    """A loopback port nothing listens on (no DNS, no traffic off the machine)."""
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
 def main():
+    dead = closed_port()
     origin = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Origin)
     origin.daemon_threads = True
     threading.Thread(target=origin.serve_forever, daemon=True).start()
@@ -194,8 +207,9 @@ def main():
         for sid, path in sources:
             f.write(json.dumps({"type": "source", "id": sid, "title": "Source " + sid, "url": base + path}) + "\n")
         f.write(json.dumps({"type": "source", "id": "offline", "title": "A book with no URL"}) + "\n")
+        # reached only through the proxy: directly, nothing answers there
         f.write(json.dumps({"type": "source", "id": "elsewhere", "title": "Seen through a proxy",
-                            "url": "http://archive-test.invalid/page.html"}) + "\n")
+                            "url": "http://localhost:%d/elsewhere.html" % dead}) + "\n")
         f.write(json.dumps({"type": "entity", "id": "hikvision", "kind": "company",
                             "names": [{"text": "Hikvision", "lang": "en"}],
                             "sources": [
@@ -220,9 +234,9 @@ def main():
     # ---- tiemap archive --all: each source its record or its error ----
     t0 = time.time()
     # a proxy named only by the environment is not used: a fetch goes direct
+    dead_proxy = "http://127.0.0.1:%d" % dead
     rc, out, err = cli("archive", "--all", "--delay", "0", "--timeout", "2",
-                       env={"http_proxy": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9",
-                            "ALL_PROXY": "http://127.0.0.1:9"})
+                       env={"http_proxy": dead_proxy, "HTTP_PROXY": dead_proxy, "ALL_PROXY": dead_proxy})
     took = time.time() - t0
     ok(rc == 1, "archive --all exits 1 when some sources fail", "exit %d\n%s\n%s" % (rc, out, err))
     ok("Sanitizer" not in err, "archive runs clean under the sanitizers", err[-2000:])
@@ -236,7 +250,7 @@ def main():
                       ("huge", "larger than the cap of 33554432 bytes"),
                       ("huge-chunked", "larger than the cap of 33554432 bytes"),
                       ("loop", "more than 10 redirects"), ("to-ftp", "which is not http or https"),
-                      ("elsewhere", "archive-test.invalid")):
+                      ("elsewhere", "localhost:%d" % dead)):
         ok(re.search(r"^tiemap: %s: .*%s" % (re.escape(sid), re.escape(want)), err, re.M) is not None,
            "a failing source is reported with why: %s (%s)" % (sid, want), err[-1500:])
     ok(took < 60, "a timeout and a 50 MB answer do not hold the run up (%.1f s)" % took)
@@ -293,10 +307,10 @@ def main():
     # ---- the proxy setting ----
     n = len(Origin.requests)
     rc, out, err = cli("archive", "--proxy", base, "elsewhere")
-    ok(rc == 0 and Origin.requests[n:] and Origin.requests[n][0] == "http://archive-test.invalid/page.html",
-       "--proxy sends the request through the proxy (the name is resolved there, not here)",
+    ok(rc == 0 and Origin.requests[n:] and Origin.requests[n][0] == "http://localhost:%d/elsewhere.html" % dead,
+       "--proxy sends the request through the proxy, which a direct request could not reach",
        "%d %s %s" % (rc, err, Origin.requests[n:]))
-    rc, out, err = cli("archive", "--proxy", "socks5h://127.0.0.1:9", "page")
+    rc, out, err = cli("archive", "--proxy", "socks5h://127.0.0.1:%d" % dead, "page")
     ok(rc == 1 and "tiemap: page:" in err, "a proxy that does not answer is a clear error", err)
     rc, out, err = cli("archive", "offline", "no-such-source")
     ok(rc == 1 and "offline: the source has no url to archive" in err and "no source 'no-such-source'" in err,
