@@ -131,9 +131,10 @@ static char *warc_name(const char *source, time_t t)
 	return tm_buf_detach(&b);
 }
 
+/* A URL the capture can record: the import takes back what archive wrote. */
 static int is_http_url(const char *u)
 {
-	return strncasecmp(u, "http://", 7) == 0 || strncasecmp(u, "https://", 8) == 0;
+	return tm_url_http(u);
 }
 
 /* The reason phrase of a status line, for messages ("Not Found"). */
@@ -373,6 +374,10 @@ tm_rc tm_archive_fetch(const char *dir, const char *source, const char *url, con
 		memset(hop, 0, sizeof(*hop));
 		if ((rc = fetch_one(h, next, n == 1 ? t : time(NULL), &o, hop, err)))
 			break;
+		if (!is_http_url(hop->url)) {
+			rc = tm_fail(err, TM_ERR_IO, "'%.200s' is not a URL tiemap can record", hop->url);
+			break;
+		}
 		if (hop->status < 300 || hop->status >= 400 || hop->status == 304)
 			break;
 		char *loc = NULL;
@@ -380,7 +385,8 @@ tm_rc tm_archive_fetch(const char *dir, const char *source, const char *url, con
 		if (!loc)
 			break; /* a 3xx with no Location is the answer itself */
 		if (!is_http_url(loc)) {
-			rc = tm_fail(err, TM_ERR_IO, "'%s' redirects to '%.200s', which is not http or https", hop->url, loc);
+			rc = tm_fail(err, TM_ERR_IO, "'%s' redirects to '%.200s', which is not an http or https URL",
+				     hop->url, loc);
 			break;
 		}
 		if ((int)n > o.max_redirects) {

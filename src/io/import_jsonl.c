@@ -253,8 +253,9 @@ static int parse_source(json_t *o, tm_source *s, struct why *w)
 	    get_date(o, "date", s->date, w) || get_str(o, "url", 0, &s->url, w) || get_str(o, "lang", 0, &s->lang, w) ||
 	    get_str(o, "note", 0, &s->note, w))
 		return -1;
-	if (s->url && strncmp(s->url, "https://", 8) != 0 && strncmp(s->url, "http://", 7) != 0)
-		return failf(w, "url must start with http:// or https://");
+	if (s->url && !tm_url_http(s->url))
+		return failf(w, "url must be an absolute http:// or https:// URL without spaces, control or "
+			     "bidirectional characters");
 	if (s->lang && !tm_lang_valid(s->lang))
 		return failf(w, "bad language tag '%.40s'", s->lang);
 	return 0;
@@ -547,17 +548,6 @@ static int parse_site(json_t *o, tm_site *s, struct why *w)
 	return 0;
 }
 
-/* A URL as a capture records it: http(s), no space or control character. */
-static int url_ok(const char *u)
-{
-	if (strncmp(u, "https://", 8) != 0 && strncmp(u, "http://", 7) != 0)
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)u; *p; p++)
-		if (*p <= ' ' || *p == 0x7f)
-			return 0;
-	return 1;
-}
-
 /* An integer field in [min, max]. */
 static int get_int(json_t *o, const char *field, int required, int64_t min, int64_t max, int64_t *out,
 		   struct why *w)
@@ -601,8 +591,9 @@ static int parse_capture(json_t *o, tm_capture *c, struct why *w)
 		return -1;
 	c->status = (int)status;
 	c->length = length;
-	if (!url_ok(c->url) || !url_ok(c->final_url))
-		return failf(w, "'url' and 'final_url' must be http:// or https:// URLs without spaces");
+	if (!tm_url_http(c->url) || !tm_url_http(c->final_url))
+		return failf(w, "'url' and 'final_url' must be http:// or https:// URLs (no space, control or bidi "
+			     "character)");
 	for (const unsigned char *p = (const unsigned char *)c->content_type; p && *p; p++)
 		if (*p < ' ' || *p == 0x7f || p - (const unsigned char *)c->content_type > 200)
 			return failf(w, "bad 'content_type': at most 200 characters, none a control character");
@@ -623,9 +614,9 @@ static int parse_capture(json_t *o, tm_capture *c, struct why *w)
 				free(url);
 				return json_is_object(v) ? -1 : failf(w, "each of 'redirects' must be {\"url\", \"status\"}");
 			}
-			if (!url_ok(url)) {
+			if (!tm_url_http(url)) {
 				free(url);
-				return failf(w, "a redirect's 'url' must be an http:// or https:// URL without spaces");
+				return failf(w, "a redirect's 'url' must be an http:// or https:// URL");
 			}
 			tm_capture_add_redirect(c, url, (int)st);
 			free(url);

@@ -249,7 +249,7 @@ def main():
     for sid, want in (("gone", "the server answered 404"), ("slow", "no complete answer within 2 s"),
                       ("huge", "larger than the cap of 33554432 bytes"),
                       ("huge-chunked", "larger than the cap of 33554432 bytes"),
-                      ("loop", "more than 10 redirects"), ("to-ftp", "which is not http or https"),
+                      ("loop", "more than 10 redirects"), ("to-ftp", "which is not an http or https URL"),
                       ("elsewhere", "localhost:%d" % dead)):
         ok(re.search(r"^tiemap: %s: .*%s" % (re.escape(sid), re.escape(want)), err, re.M) is not None,
            "a failing source is reported with why: %s (%s)" % (sid, want), err[-1500:])
