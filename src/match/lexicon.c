@@ -162,7 +162,7 @@ static const char *const listing[] = {
 /* Legal forms as words: the ones text.c strips from the end of a name, for
  * the words that written-out abbreviations make ("Grp" → "group"). */
 static const char *const legal[] = {
-	"ab", "ag", "as", "asa", "bhd", "bv", "co", "company", "corp", "corporation", "gmbh", "group",
+	"ab", "ag", "as", "asa", "bhd", "bv", "co", "com", "company", "corp", "corporation", "gmbh", "group",
 	"holding", "holdings", "inc", "incorporated", "kg", "kk", "limited", "llc", "llp", "lp", "ltd",
 	"ltda", "nv", "oy", "oyj", "plc", "pte", "pty", "sa", "sarl", "sas", "sdn", "se", "spa", "srl",
 };
