@@ -23,6 +23,7 @@ void tm_grid_release(tm_grid *g)
 	}
 	free(g->v);
 	free(g->sheet);
+	tm_strv_release(&g->sheets);
 	memset(g, 0, sizeof(*g));
 }
 

@@ -45,6 +45,7 @@ typedef struct tm_grid {
 	size_t n, cap;
 	const char *format; /* "csv", "xlsx" or "ods" (static) */
 	char *sheet;        /* the sheet read, for workbooks; owned */
+	tm_strv sheets;     /* all the workbook's sheets, in order */
 	char delim;         /* the CSV delimiter used */
 } tm_grid;
 void tm_grid_release(tm_grid *g);

@@ -428,6 +428,26 @@ tm_rc tm_rows_load(const char *data, size_t len, const tm_rows_spec *spec, size_
 	if (rc)
 		return rc;
 	rc = tm_rows_from_grid(&g, spec, max_rows, out, err);
+	/* a workbook whose first sheet is a cover page: the first sheet with
+	 * a list on it, and a note that says which */
+	for (size_t i = 0; rc == TM_ERR_INVALID && !go.sheet && i < g.sheets.n && i < 64; i++) {
+		if (g.sheet && strcmp(g.sheets.v[i], g.sheet) == 0)
+			continue;
+		tm_grid other;
+		tm_grid_opts o2 = go;
+		o2.sheet = g.sheets.v[i];
+		tm_err e2 = { 0 };
+		if (tm_grid_load(data, len, &o2, &other, &e2))
+			continue;
+		if (tm_rows_from_grid(&other, spec, max_rows, out, &e2) == TM_OK) {
+			tm_buf b = TM_BUF_INIT;
+			tm_buf_addf(&b, "the first sheet ('%s') has no list; sheet '%s' was read", g.sheet ? g.sheet : "",
+				    other.sheet);
+			tm_strv_push_owned(&out->notes, tm_buf_detach(&b));
+			rc = TM_OK;
+		}
+		tm_grid_release(&other);
+	}
 	tm_grid_release(&g);
 	return rc;
 }

@@ -443,6 +443,8 @@ tm_rc tm_grid_read_xlsx(const char *data, size_t len, const tm_grid_opts *o, tm_
 		}
 	}
 	out->sheet = tm_xstrdup(wb.names.v[pick]);
+	for (size_t i = 0; i < wb.names.n; i++)
+		tm_strv_push(&out->sheets, wb.names.v[i]);
 
 	rel.x.p = new_parser();
 	rel.want = wb.rids.v[pick];
@@ -535,8 +537,13 @@ static void XMLCALL ods_start(void *ud, const XML_Char *el, const XML_Char **a)
 {
 	ods_ctx *c = ud;
 	const char *l = local(el);
-	if (c->done)
+	if (c->done) {
+		/* only the names of the sheets after the one read */
+		const char *name = strcmp(l, "table") == 0 ? attr(a, "name") : NULL;
+		if (name && c->g->sheets.n < 4096)
+			tm_strv_push(&c->g->sheets, name);
 		return;
+	}
 	if (strcmp(l, "table") == 0) {
 		if (c->depth_table) {
 			c->nested++; /* a table inside a cell: its text counts as the cell's */
@@ -544,6 +551,8 @@ static void XMLCALL ods_start(void *ud, const XML_Char *el, const XML_Char **a)
 		}
 		const char *name = attr(a, "name");
 		c->tables++;
+		if (c->g->sheets.n < 4096)
+			tm_strv_push(&c->g->sheets, name ? name : "");
 		if (c->o && c->o->sheet ? (name && strcmp(name, c->o->sheet) == 0) : c->tables == 1) {
 			c->depth_table = 1;
 			c->name = tm_xstrdup(name ? name : "");
