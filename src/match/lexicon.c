@@ -162,21 +162,23 @@ static const char *const listing[] = {
 /* Legal forms as words: the ones text.c strips from the end of a name, for
  * the words that written-out abbreviations make ("Grp" → "group"). */
 static const char *const legal[] = {
-	"ab", "ag", "as", "asa", "bhd", "bv", "co", "com", "company", "corp", "corporation", "gmbh", "group",
+	"ab", "ag", "as", "asa", "bhd", "bv", "co", "com", "company", "corp", "corporate", "corporation", "gmbh", "group",
 	"holding", "holdings", "inc", "incorporated", "kg", "kk", "limited", "llc", "llp", "lp", "ltd",
 	"ltda", "nv", "oy", "oyj", "plc", "pte", "pty", "sa", "sarl", "sas", "sdn", "se", "spa", "srl",
 };
 
 /* Words that a company's own full name adds to its brand without naming
  * another business: "Huawei Technologies", "Geely Holding Group", "China
- * COSCO", "Meiya Pico Information", 科技, 集团, 国际, 信息.  An input that adds any other word to a group's
+ * COSCO", "Meiya Pico Information", "Motorola Solutions", "Cisco Systems",
+ * "Teva Pharmaceutical Industries", 科技, 集团, 国际, 信息.  An input that adds any other word to a group's
  * name may be another company of the group (match.c, possible group
  * member).  In byte order, Chinese characters last. */
 static const char *const neutral[] = {
-	"&", "and", "china", "chinese", "co", "company", "corporation", "de", "for", "global", "group",
-	"holding", "holdings", "inc", "information", "international", "investment", "investments",
-	"limited", "ltd", "of", "technologies", "technology", "the", "worldwide", "中", "份", "信", "公", "司",
-	"团", "国", "总", "息", "技", "控", "有", "科", "股", "际", "限", "集",
+	"&", "and", "brands", "china", "chinese", "co", "companies", "company", "corporate", "corporation",
+	"de", "financial", "for", "global", "group", "holding", "holdings", "inc", "industries",
+	"information", "international", "investment", "investments", "limited", "ltd", "of", "solutions",
+	"systems", "technologies", "technology", "the", "worldwide", "中", "份", "信", "公", "司", "团", "国", "总",
+	"息", "技", "控", "有", "科", "股", "际", "限", "集",
 };
 
 /* Legal forms in pinyin, as a Chinese name romanized keeps them. */

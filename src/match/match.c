@@ -34,6 +34,7 @@
 #define MALUS_COUNTRY 0.10
 #define BONUS_COMPANY 0.02 /* the input has a legal form and the entity is a company */
 #define MALUS_KIND 0.03    /* the entity is a product, system, place or work */
+#define MALUS_LEGAL_KIND 0.15 /* the input has a company's legal form, the entity is a university or state body */
 #define SKIP_FUZZY 0.96    /* an equal key scoring this much ends the search */
 #define SKIP_WEAK 0.90     /* a candidate of round 2 scoring this much ends it too */
 #define GENERIC_CAP 0.80   /* a fuzzy match on generic words alone ("China Electronics") */
@@ -1351,6 +1352,12 @@ static void bonuses(cand *c, const char *qcountry, int legal)
 	} else if (legal && c->info.kind && strcmp(c->info.kind, "company") == 0) {
 		c->score += BONUS_COMPANY;
 		tm_buf_addf(&note, "; the input's legal form fits a company (+%.2f)", BONUS_COMPANY);
+	} else if (legal && c->info.kind &&
+		   (strcmp(c->info.kind, "university") == 0 || strcmp(c->info.kind, "state_body") == 0 ||
+		    strcmp(c->info.kind, "police") == 0 || strcmp(c->info.kind, "political_party") == 0)) {
+		/* "Technion Oy" is a Finnish company, not the Technion */
+		c->score -= MALUS_LEGAL_KIND;
+		tm_buf_addf(&note, "; a company's legal form, and this is a %s (-%.2f)", c->info.kind, MALUS_LEGAL_KIND);
 	}
 	if (c->score > 1.0)
 		c->score = 1.0;
