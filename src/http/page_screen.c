@@ -436,6 +436,16 @@ static void report(tm_req *req, json_t *rep)
 			tm_html(b, "<br><small>%s</small></td><td>%s<br><small>%s</small></td>",
 				json_string_value(json_object_get(m, "explain")), score,
 				json_string_value(json_object_get(m, "matched_by")));
+		} else if (json_is_object(json_object_get(row, "group"))) {
+			/* not the group itself: the reader sees which, and why */
+			json_t *g = json_object_get(row, "group");
+			char score[16];
+			snprintf(score, sizeof(score), "%.2f", json_real_value(json_object_get(g, "score")));
+			tm_html(b, "<td>%s ", L(req, "no match; possibly a company of the group", "无匹配；可能是该集团旗下公司："));
+			tm_page_entity_link(req, g);
+			tm_html(b, "<br><small>%s</small></td><td>%s<br><small>%s</small></td>",
+				json_string_value(json_object_get(g, "explain")), score,
+				L(req, "possible group member", "可能的集团成员"));
 		} else {
 			tm_html(b, "<td>%s</td><td></td>", L(req, "no match", "无匹配"));
 		}
