@@ -238,9 +238,8 @@ static void note_skipped(tm_rows *out, const tm_grid *g, size_t from, size_t to,
 	tm_strv_push_owned(&out->notes, tm_buf_detach(&b));
 }
 
-tm_rc tm_rows_from_grid(const tm_grid *g, const tm_rows_spec *spec, size_t max_rows, tm_rows *out, tm_err *err)
+static tm_rc rows_from_grid(const tm_grid *g, const tm_rows_spec *spec, size_t max_rows, tm_rows *out, tm_err *err)
 {
-	memset(out, 0, sizeof(*out));
 	out->format = g->format;
 	out->sheet = tm_xstrdup(g->sheet);
 	if (!g->n)
@@ -415,6 +414,15 @@ tm_rc tm_rows_from_grid(const tm_grid *g, const tm_rows_spec *spec, size_t max_r
 		return rc;
 	}
 	return TM_OK;
+}
+
+tm_rc tm_rows_from_grid(const tm_grid *g, const tm_rows_spec *spec, size_t max_rows, tm_rows *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	tm_rc rc = rows_from_grid(g, spec, max_rows, out, err);
+	if (rc)
+		tm_rows_release(out); /* notes made before the failure, too */
+	return rc;
 }
 
 tm_rc tm_rows_load(const char *data, size_t len, const tm_rows_spec *spec, size_t max_rows, tm_rows *out,
