@@ -625,6 +625,12 @@ static void test_inventories(void **state)
 	inventory("lease 10.0.0.13 {\n  hardware ethernet 44:19:b6:00:00:07;\nlease 10.0.0.14 {\n"
 		  "  hardware ethernet 44:19:b6:00:00:08;\n",
 		  TM_INV_DHCPD, "1 44:19:B6:00:00:07 10.0.0.13  / 3 44:19:B6:00:00:08 10.0.0.14 ", "1,3", TM_INV_DHCPD);
+	/* dhcpd6: the MAC from a DUID-LLT after the IAID; a DUID-EN has none */
+	inventory("server-duid \"\\000\\001\";\n"
+		  "ia-na \"\\001\\000\\000\\000\\000\\001\\000\\001\\034\\367\\020\\245D\\031\\266\\000\\000\\013\" {\n"
+		  "  iaaddr 2001:db8::1 { binding state active; ends 3 2016/01/06 15:04:58; }\n}\n"
+		  "ia-na \"\\002\\000\\000\\000\\000\\002\\000\\000\\000\\011ab\" {\n  iaaddr 2001:db8::2 { }\n}\n",
+		  TM_INV_AUTO, "2 44:19:B6:00:00:0B 2001:db8::1 ", "", TM_INV_DHCPD);
 	inventory("MAC Address,IP,Host\n44:19:b6:00:00:09,10.0.0.15,cam9\nnot-a-mac,10.0.0.16,x\n",
 		  TM_INV_AUTO, "2 44:19:B6:00:00:09 10.0.0.15 cam9", "3", TM_INV_CSV);
 	inventory("<?xml version=\"1.0\"?>\n<nmaprun>\n<host><address addr=\"10.0.0.17\" addrtype=\"ipv4\"/>"
