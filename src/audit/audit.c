@@ -327,7 +327,7 @@ void tm_audit_csv(const tm_audit *a, tm_buf *out)
 		for (size_t k = 0; k < nh; k++) {
 			if (k)
 				tm_buf_addch(out, ',');
-			tm_csv_quote(out, cells[k], ',', 1);
+			tm_buf_add_csv(out, cells[k], ',');
 		}
 		tm_buf_adds(out, "\r\n");
 		tm_buf_release(&flags);
