@@ -44,6 +44,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		json_object_set_new(o, "relations", json_integer((json_int_t)rep.relations));
 		json_object_set_new(o, "sites", json_integer((json_int_t)rep.sites));
 		json_object_set_new(o, "actions", json_integer((json_int_t)rep.actions));
+		json_object_set_new(o, "captures", json_integer((json_int_t)rep.captures));
 		json_object_set_new(o, "petitions", json_integer((json_int_t)rep.petitions));
 		json_object_set_new(o, "seconds", json_real(tm_now() - t0));
 		status = tm_cli_print_json(o);
@@ -51,6 +52,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 		printf("imported %zu sources, %zu entities, %zu relations", rep.sources, rep.entities, rep.relations);
 		if (rep.sites || rep.actions)
 			printf(", %zu sites, %zu actions", rep.sites, rep.actions);
+		if (rep.captures)
+			printf(", %zu captures", rep.captures);
 		if (rep.petitions)
 			printf(", %zu petition%s", rep.petitions, rep.petitions == 1 ? "" : "s");
 		printf(" in %.2fs\n", tm_now() - t0);

@@ -35,6 +35,11 @@ static void bitext(tm_req *req, const tm_bitext *t)
 			zh(req) ? "en" : "zh-Hans", s, T("actions.untranslated"));
 }
 
+void tm_page_bitext(tm_req *req, const tm_bitext *t)
+{
+	bitext(req, t);
+}
+
 /* Targets or actors: entities linked, free text as it is. */
 static void parties(tm_req *req, const tm_parties *p)
 {

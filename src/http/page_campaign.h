@@ -9,10 +9,15 @@
 #define TM_HTTP_PAGE_CAMPAIGN_H
 
 #include "http/http_internal.h"
+#include "model/action.h"
 
 /* Append a section listing the actions that target entity_id, or that it
  * took part in, newest first; nothing when there are none. */
 void tm_page_entity_actions(tm_req *req, const char *entity_id);
+
+/* A text of a campaign record in the page's language, else in the other
+ * one, marked untranslated (with its language, for screen readers). */
+void tm_page_bitext(tm_req *req, const tm_bitext *t);
 
 /* The petitions of an action (page_petition.c): a section with each one's
  * title, status and count, or (brief) only "N signatures" links, for a

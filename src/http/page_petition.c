@@ -29,20 +29,6 @@ static int zh(const tm_req *req)
 	return strcmp(req->lang, "zh") == 0;
 }
 
-/* The text in the page's language, else the other one marked untranslated. */
-static void bitext(tm_req *req, const tm_bitext *t)
-{
-	int translated;
-	const char *s = tm_bitext_pick(t, req->lang, &translated);
-	if (!s)
-		return;
-	if (translated)
-		tm_html(&req->body, "%s", s);
-	else
-		tm_html(&req->body, "<span lang=\"%r\">%s</span> <span class=\"untranslated\">(%s)</span>",
-			zh(req) ? "en" : "zh-Hans", s, T("actions.untranslated"));
-}
-
 /* A petition's text: paragraphs at blank lines, line breaks kept. */
 static void paragraphs(tm_req *req, const tm_bitext *t)
 {
@@ -129,11 +115,11 @@ static int list_one(void *ctx, const tm_petition *p)
 		return 1;
 	const char *status = json_string_value(json_object_get(o, "status"));
 	tm_html(&req->body, "<li data-id=\"%s\"><h2><a href=\"/petitions/%q?%r\">", p->id, p->id, tm_page_lang_arg(req));
-	bitext(req, &p->title);
+	tm_page_bitext(req, &p->title);
 	tm_html(&req->body, "</a></h2> <span class=\"status status-%r\">%s</span>\n", status, status_label(req, status));
 	if (p->target.en || p->target.zh) {
 		tm_html(&req->body, "<p class=\"petition-target\">%s%s", T("petition.to"), zh(req) ? "：" : ": ");
-		bitext(req, &p->target);
+		tm_page_bitext(req, &p->target);
 		tm_buf_adds(&req->body, "</p>\n");
 	}
 	count_line(req, o, 0);
@@ -242,11 +228,11 @@ static void render(tm_req *req, const tm_petition *p, const struct attempt *at)
 	const char *title = tm_bitext_pick(&p->title, req->lang, NULL);
 	tm_page_begin(req, title ? title : p->id);
 	tm_html(b, "<article class=\"petition\" data-id=\"%s\">\n<h1>", p->id);
-	bitext(req, &p->title);
+	tm_page_bitext(req, &p->title);
 	tm_html(b, "</h1>\n<p><span class=\"status status-%r\">%s</span></p>\n", status, status_label(req, status));
 	if (p->target.en || p->target.zh) {
 		tm_html(b, "<p class=\"petition-target\">%s%s", T("petition.to"), zh(req) ? "：" : ": ");
-		bitext(req, &p->target);
+		tm_page_bitext(req, &p->target);
 		tm_buf_adds(b, "</p>\n");
 	}
 	count_line(req, o, 1);
@@ -280,7 +266,7 @@ static void render(tm_req *req, const tm_petition *p, const struct attempt *at)
 		tm_html(b, "<dt>%s</dt><dd><a href=\"/actions/%q?%r\">", T("petition.action"), p->action,
 			tm_page_lang_arg(req));
 		if (tm_store_get_action(req->st, p->action, &a, NULL, NULL) == TM_OK) {
-			bitext(req, &a.title);
+			tm_page_bitext(req, &a.title);
 			tm_action_release(&a);
 		} else {
 			tm_html(b, "%s", p->action);
@@ -455,7 +441,7 @@ static int action_one(void *ctx, const tm_petition *p)
 			tm_page_lang_arg(req), (long)n, T("petition.signatures"));
 	} else {
 		tm_html(&req->body, "<li><a href=\"/petitions/%q?%r\">", p->id, tm_page_lang_arg(req));
-		bitext(req, &p->title);
+		tm_page_bitext(req, &p->title);
 		tm_html(&req->body, "</a> <span class=\"status status-%r\">%s</span>", status, status_label(req, status));
 		count_line(req, o, 0);
 		tm_buf_adds(&req->body, "</li>\n");

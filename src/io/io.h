@@ -13,6 +13,7 @@
 
 #include "core/core.h"
 #include "model/action.h"
+#include "model/capture.h"
 #include "model/model.h"
 #include "model/petition.h"
 #include "store/store.h"
@@ -28,6 +29,7 @@ typedef struct tm_import_opts {
 typedef struct tm_import_report {
 	size_t sources, entities, relations; /* records read (after removing exact repeats) */
 	size_t actions, sites;               /* the campaign records (model/action.h) */
+	size_t captures;                     /* archived copies of sources (model/capture.h) */
 	size_t petitions;                    /* model/petition.h */
 	tm_strv errors;                      /* "FILE:LINE: reason", in file order */
 } tm_import_report;
@@ -61,14 +63,16 @@ json_t *tm_cites_to_json(const tm_cites *c);
  * TM_IO_JSON_GEO_FLAGS so that coordinates read as written. */
 json_t *tm_action_to_json(const tm_action *a);
 json_t *tm_site_to_json(const tm_site *s);
-/* A petition (io/petition_json.c), as the importer reads it. */
+/* A capture (io/export.c). */
+json_t *tm_capture_to_json(const tm_capture *c);
+/* A petition (io/campaign_json.c), as the importer reads it. */
 json_t *tm_petition_to_json(const tm_petition *p);
 #define TM_IO_JSON_GEO_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
 /* Exporters.  jsonl writes sources, then entities, then relations, then
- * sites, actions and petitions, each sorted, so that the same data always
- * gives the same bytes.  Petitions' signatures are not exported: they are
- * not the network's data to publish (docs/petitions.md). */
+ * sites, actions, captures and petitions, each sorted, so that the same
+ * data always gives the same bytes.  Petitions' signatures are not
+ * exported: they are not the network's data to publish (docs/petitions.md). */
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err);
 /* One CSV file per record type in dir (created if missing). */
 tm_rc tm_export_csv(tm_store *st, const char *dir, tm_err *err);

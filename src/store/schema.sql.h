@@ -89,7 +89,17 @@ static const char *const tm_migrations[] = {
 	"CREATE VIRTUAL TABLE names_fts USING fts5(tokens, pinyin, pairs, tokenize='unicode61 remove_diacritics 2');"
 	"CREATE TABLE name_words(word TEXT PRIMARY KEY) WITHOUT ROWID;",
 
-	/* 3 → 4: accounts, sessions, API tokens, login throttling and the
+	/* 3 → 4: captures, the archived copies of sources (store_capture.h,
+	 * docs/archive.md); the WARC files are in the archive folder beside the
+	 * database.  redirects: "STATUS URL" lines; text: the copy's text as
+	 * `tiemap archive` read it, NULL until read (an imported capture). */
+	"CREATE TABLE captures("
+	"  id INTEGER PRIMARY KEY, source INTEGER NOT NULL, fetched TEXT NOT NULL, url TEXT NOT NULL,"
+	"  final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT, length INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL, warc TEXT NOT NULL, warc_sha256 TEXT NOT NULL, redirects TEXT, text TEXT,"
+	"  UNIQUE(source, fetched));",
+
+	/* 4 → 5: accounts, sessions, API tokens, login throttling and the
 	 * server's keys (store_auth.h, docs/security.md).  Times are Unix
 	 * seconds.  A user is never deleted, only disabled: history names its
 	 * author.  Secrets are kept only as hashes (BLAKE2b-256 of the token);
@@ -112,7 +122,7 @@ static const char *const tm_migrations[] = {
 	"  WITHOUT ROWID;"
 	"CREATE TABLE auth_keys(name TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;",
 
-	/* 4 → 5: petitions and their signatures (store_petition.h,
+	/* 5 → 6: petitions and their signatures (store_petition.h,
 	 * docs/petitions.md).  A signature is a sealed box the server cannot
 	 * open and a keyed hash of the address, keyed by that hash (WITHOUT
 	 * ROWID), with no time: neither a column nor the order of the rows says

@@ -25,13 +25,11 @@ void tm_user_release(tm_user *u)
 	memset(u, 0, sizeof(*u));
 }
 
+/* tm_store_prep() in the shape the functions below test. */
 static tm_rc prepare(tm_store *st, const char *sql, sqlite3_stmt **s, tm_err *err)
 {
-	if (sqlite3_prepare_v2(st->db, sql, -1, s, NULL) != SQLITE_OK) {
-		*s = NULL;
-		return tm_store_db_fail(st, err, "accounts");
-	}
-	return TM_OK;
+	*s = tm_store_prep(st, sql, err);
+	return *s ? TM_OK : TM_ERR_DB;
 }
 
 /* Step a statement that returns no rows, and finalize it; *changes (may be

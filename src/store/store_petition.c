@@ -1,7 +1,7 @@
 /*
  * Petitions and their signatures on SQLite (store_petition.h).  A few
- * statements a page or a signature: each is prepared when it runs, as in
- * store_campaign.c, and this file's SQL stays its own.
+ * statements a page or a signature: each is prepared when it runs
+ * (tm_store_prep), as in store_campaign.c, and this file's SQL stays its own.
  */
 #include "store/store_petition.h"
 #include "store/store_internal.h"
@@ -12,21 +12,10 @@
 
 #define NOW_UTC "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
-static sqlite3_stmt *prep(tm_store *st, const char *sql, tm_err *err)
-{
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		tm_store_db_fail(st, err, "petitions");
-		sqlite3_finalize(s);
-		return NULL;
-	}
-	return s;
-}
-
 /* The row id of the petition or action called slug; 0 when absent. */
 static int64_t row_of(tm_store *st, const char *sql, const char *slug)
 {
-	sqlite3_stmt *s = prep(st, sql, NULL);
+	sqlite3_stmt *s = tm_store_prep(st, sql, NULL);
 	if (!s)
 		return 0;
 	tm_store_bind_text(s, 1, slug);
@@ -84,8 +73,8 @@ static tm_rc petition_from_row(tm_store *st, sqlite3_stmt *ents, sqlite3_stmt *s
 tm_rc tm_store_get_petition(tm_store *st, const char *id, tm_petition *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *ents = prep(st, ENTITIES_SQL, err);
-	sqlite3_stmt *s = ents ? prep(st, "SELECT " PETITION_COLS PETITION_FROM " WHERE p.slug=?", err) : NULL;
+	sqlite3_stmt *ents = tm_store_prep(st, ENTITIES_SQL, err);
+	sqlite3_stmt *s = ents ? tm_store_prep(st, "SELECT " PETITION_COLS PETITION_FROM " WHERE p.slug=?", err) : NULL;
 	tm_rc rc = TM_OK;
 	if (!s) {
 		rc = TM_ERR_DB;
@@ -106,8 +95,8 @@ tm_rc tm_store_get_petition(tm_store *st, const char *id, tm_petition *out, tm_e
 
 tm_rc tm_store_each_petition(tm_store *st, const char *action, tm_petition_fn fn, void *ctx, tm_err *err)
 {
-	sqlite3_stmt *ents = prep(st, ENTITIES_SQL, err);
-	sqlite3_stmt *s = ents ? prep(st,
+	sqlite3_stmt *ents = tm_store_prep(st, ENTITIES_SQL, err);
+	sqlite3_stmt *s = ents ? tm_store_prep(st,
 				      "SELECT " PETITION_COLS PETITION_FROM
 				      " WHERE ?1 IS NULL OR a.slug=?1 ORDER BY p.slug",
 				      err) :
@@ -168,7 +157,7 @@ tm_rc tm_store_put_petition(tm_store *st, const tm_petition *p, tm_err *err)
 	int64_t action = 0;
 	if (p->action && !(action = row_of(st, "SELECT id FROM actions WHERE slug=?", p->action)))
 		return tm_fail(err, TM_ERR_NOTFOUND, "no action '%s'", p->action);
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = tm_store_prep(st,
 			       row ? "UPDATE petitions SET title_en=?2,title_zh=?3,text_en=?4,text_zh=?5,target_en=?6,"
 				     "target_zh=?7,action=?8,opens=?9,closes=?10,goal=?11,public_key=?12,"
 				     "updated_at=" NOW_UTC " WHERE slug=?1" :
@@ -199,14 +188,14 @@ tm_rc tm_store_put_petition(tm_store *st, const tm_petition *p, tm_err *err)
 	if (!row)
 		row = sqlite3_last_insert_rowid(st->db);
 	TM_STORE_DIRTY(st);
-	if (!(s = prep(st, "DELETE FROM petition_entities WHERE petition=?", err)))
+	if (!(s = tm_store_prep(st, "DELETE FROM petition_entities WHERE petition=?", err)))
 		return TM_ERR_DB;
 	sqlite3_bind_int64(s, 1, row);
 	rc = tm_store_step_done(st, s, err, "writing a petition's entities");
 	sqlite3_finalize(s);
 	if (rc || !p->entities.n)
 		return rc;
-	if (!(s = prep(st, "INSERT INTO petition_entities(petition,ord,entity) VALUES(?,?,?)", err)))
+	if (!(s = tm_store_prep(st, "INSERT INTO petition_entities(petition,ord,entity) VALUES(?,?,?)", err)))
 		return TM_ERR_DB;
 	for (size_t i = 0; i < p->entities.n && !rc; i++) {
 		int64_t e = tm_store_rowid_of(st, S_ENTITY_ID, p->entities.v[i]);
@@ -233,7 +222,7 @@ tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char d
 	int64_t row = row_of(st, PETITION_ROW, id);
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = tm_store_prep(st,
 			       "INSERT INTO petition_signatures(petition,dedup,sealed) VALUES(?,?,?)"
 			       " ON CONFLICT(petition,dedup) DO NOTHING",
 			       err);
@@ -247,7 +236,7 @@ tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char d
 	if (rc || sqlite3_changes(st->db) == 0)
 		return rc;
 	*added = 1;
-	if (!(s = prep(st,
+	if (!(s = tm_store_prep(st,
 		       "INSERT INTO petition_days(petition,day,n) VALUES(?,?,1)"
 		       " ON CONFLICT(petition,day) DO UPDATE SET n=n+1",
 		       err)))
@@ -260,7 +249,7 @@ tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char d
 		return rc;
 	/* a random key: rows of one day come back in no telling order, and
 	 * nothing ties a row to its sealed box */
-	if (!(s = prep(st, "INSERT INTO petition_public(petition,day,nonce,name,city) VALUES(?,?,randomblob(8),?,?)",
+	if (!(s = tm_store_prep(st, "INSERT INTO petition_public(petition,day,nonce,name,city) VALUES(?,?,randomblob(8),?,?)",
 		       err)))
 		return TM_ERR_DB;
 	sqlite3_bind_int64(s, 1, row);
@@ -281,7 +270,7 @@ tm_rc tm_store_petition_counts(tm_store *st, const char *id, const char *from, c
 		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
 	/* without a range, the signatures table is the count (a day's counter
 	 * is only progress); with one, the days say when */
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = tm_store_prep(st,
 			       "SELECT CASE WHEN ?2 IS NULL AND ?3 IS NULL"
 			       "  THEN (SELECT count(*) FROM petition_signatures WHERE petition=?1)"
 			       "  ELSE (SELECT coalesce(sum(n),0) FROM petition_days WHERE petition=?1"
@@ -313,7 +302,7 @@ tm_rc tm_store_petition_shown(tm_store *st, const char *id, size_t limit, size_t
 	int64_t row = row_of(st, PETITION_ROW, id);
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = tm_store_prep(st,
 			       "SELECT name,city FROM petition_public WHERE petition=?"
 			       " ORDER BY day DESC, nonce LIMIT ? OFFSET ?",
 			       err);
@@ -336,7 +325,7 @@ tm_rc tm_store_petition_each_sealed(tm_store *st, const char *id, tm_sealed_fn f
 	int64_t row = row_of(st, PETITION_ROW, id);
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
-	sqlite3_stmt *s = prep(st, "SELECT sealed FROM petition_signatures WHERE petition=?", err);
+	sqlite3_stmt *s = tm_store_prep(st, "SELECT sealed FROM petition_signatures WHERE petition=?", err);
 	if (!s)
 		return TM_ERR_DB;
 	sqlite3_bind_int64(s, 1, row);
@@ -352,7 +341,7 @@ tm_rc tm_store_petition_each_sealed(tm_store *st, const char *id, tm_sealed_fn f
 tm_rc tm_store_petition_total(tm_store *st, int64_t *out, tm_err *err)
 {
 	*out = 0;
-	sqlite3_stmt *s = prep(st, "SELECT count(*) FROM petition_signatures", err);
+	sqlite3_stmt *s = tm_store_prep(st, "SELECT count(*) FROM petition_signatures", err);
 	if (!s)
 		return TM_ERR_DB;
 	tm_rc rc = TM_OK;
