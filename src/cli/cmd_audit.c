@@ -429,7 +429,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 	tm_screen_in *in = tm_xcalloc(nv ? nv : 1, sizeof(*in));
 	for (size_t i = 0; i < nv; i++)
 		in[i] = (tm_screen_in){ i + 1, vs[i].org, NULL, NULL, NULL, NULL };
-	tm_screen_opts so = { threshold, (const char *const *)tags.v, tags.n, (int)hops, g, 1, NULL, NULL, NULL, NULL };
+	tm_screen_opts so = { threshold, (const char *const *)tags.v, tags.n, (int)hops, g, 1, NULL, 0, NULL, NULL };
 	tm_screen_report rep;
 	if ((rc = tm_screen_run(cli->st, in, nv, &so, &rep, &err))) {
 		status = tm_cli_error(&err);

@@ -88,10 +88,6 @@ static int run(tm_cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return tm_cli_usage(&tm_cmd_serve);
-	if (access(o.db_path, F_OK) != 0) {
-		fprintf(stderr, "tiemap: no database at '%s'; create one with 'tiemap import'\n", o.db_path);
-		return TM_EXIT_FAIL;
-	}
 	/* blocked before the server's threads start, so that they inherit the
 	 * mask and the signals come to sigwait() below */
 	sigset_t stop;
@@ -105,7 +101,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 	tm_err err = { 0 };
 	if (tm_http_start(&o, &srv, &err)) {
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
-		return tm_cli_error(&err);
+		return tm_cli_store_error(&err);
 	}
 	const char *colon = strrchr(o.listen, ':');
 	printf("tiemap: serving %s on http://%.*s:%u/ (Ctrl-C stops)\n", o.db_path,

@@ -56,11 +56,11 @@ void tm_graph_free(tm_graph *g);
  * like any other. */
 tm_rc tm_graph_save(const tm_graph *g, const char *path, uint64_t stamp, tm_err *err);
 tm_rc tm_graph_map(const char *path, uint64_t stamp, tm_graph **out, tm_err *err);
-/* The graph of the store at db_path: mapped from the snapshot at snap_path
- * when one was made from the same database file at the same data version,
+/* The graph of the store: mapped from its snapshot (where the store keeps
+ * its "graph" cache, tm_store_cache()) when one was made from the same data,
  * else loaded (tm_graph_load()) and saved there for the next process; a
- * snapshot that cannot be written is no error.  snap_path NULL: no snapshot. */
-tm_rc tm_graph_open(tm_store *st, const char *db_path, const char *snap_path, tm_graph **out, tm_err *err);
+ * snapshot that cannot be written is no error, nor a store without caches. */
+tm_rc tm_graph_open(tm_store *st, tm_graph **out, tm_err *err);
 
 uint32_t tm_graph_n_nodes(const tm_graph *g);
 uint64_t tm_graph_n_edges(const tm_graph *g);

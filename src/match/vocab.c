@@ -235,17 +235,16 @@ static void write_snapshot(const tm_match_vocab *v, const char *path, uint64_t s
 	tm_buf_release(&tmp);
 }
 
-tm_rc tm_match_vocab_open(tm_store *st, const char *db_path, const char *snap_path, tm_match_vocab **out,
-			  tm_err *err)
+tm_rc tm_match_vocab_open(tm_store *st, tm_match_vocab **out, tm_err *err)
 {
+	char *snap;
 	uint64_t stamp;
-	if (!snap_path || !db_path || tm_store_file_stamp(st, db_path, &stamp) != 0)
+	if (tm_store_cache(st, "vocab", &snap, &stamp, NULL))
 		return tm_match_vocab_build(st, out, err);
-	if (read_snapshot(snap_path, stamp, out))
-		return TM_OK;
-	tm_rc rc = tm_match_vocab_build(st, out, err);
-	if (!rc)
-		write_snapshot(*out, snap_path, stamp);
+	tm_rc rc = TM_OK;
+	if (!read_snapshot(snap, stamp, out) && !(rc = tm_match_vocab_build(st, out, err)))
+		write_snapshot(*out, snap, stamp);
+	free(snap);
 	return rc;
 }
 
