@@ -81,7 +81,7 @@ tm_rc tm_cli_graph(tm_cli *cli, tm_graph **out, tm_err *err)
 {
 	if (!cli->graph) {
 		/* a snapshot beside the database spares the next command the load */
-		tm_rc rc = tm_graph_open(cli->st, &cli->graph, err);
+		tm_rc rc = tm_graph_open(cli->st, 0, &cli->graph, err);
 		if (rc)
 			return rc;
 	}
