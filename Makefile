@@ -117,4 +117,4 @@ bench-large: deps tiemap $(BENCH_BIN)
 	@bench/run --large
 
 clean:
-	rm -rf build tiemap demo.db demo.db.tmp
+	rm -rf build tiemap demo.db demo.db.tmp demo.db-wal demo.db-shm
