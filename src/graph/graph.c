@@ -52,14 +52,10 @@
  */
 #include "graph/graph.h"
 
-#include <fcntl.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "model/model.h"
 #include "snap/snap.h"

@@ -51,8 +51,9 @@ static size_t layout(const uint64_t *lens, size_t n, size_t n_blocks, struct tm_
 {
 	if (n > SIZE_MAX / 16 || n_blocks > SIZE_MAX / 16)
 		return 0;
-	size_t at = page_up(sizeof(struct head) + (n + n_blocks) * sizeof(uint64_t)), block = 0;
+	size_t at = sizeof(struct head) + (n + n_blocks) * sizeof(uint64_t), block = 0;
 	for (size_t i = 0; i < n; i++) {
+		at = page_up(at);
 		if (lens[i] > SIZE_MAX / 2 - at)
 			return 0;
 		if (span) {
@@ -62,8 +63,6 @@ static size_t layout(const uint64_t *lens, size_t n, size_t n_blocks, struct tm_
 		}
 		block += blocks_of((size_t)lens[i]);
 		at += (size_t)lens[i];
-		if (i + 1 < n)
-			at = page_up(at);
 	}
 	return block == n_blocks ? at : 0;
 }
@@ -110,7 +109,8 @@ tm_rc tm_snap_write(const char *path, const char *kind, uint64_t key, uint64_t s
 	size_t at = sizeof(h) + nt * sizeof(*table);
 	for (size_t i = 0; ok && i < n; i++) {
 		size_t pad = page_up(at) - at;
-		ok = fwrite(zero, 1, pad, f) == pad && fwrite(parts[i].data, 1, parts[i].len, f) == parts[i].len;
+		ok = fwrite(zero, 1, pad, f) == pad &&
+		     (!parts[i].len || fwrite(parts[i].data, 1, parts[i].len, f) == parts[i].len);
 		at += pad + parts[i].len;
 	}
 	free(table);

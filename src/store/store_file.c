@@ -139,13 +139,16 @@ void tm_store_file_settle(tm_store *st)
 	sqlite3_busy_timeout(st->db, 5000);
 }
 
+/* The integrity check's rows, to the caller's function. */
+struct problems {
+	int (*fn)(void *ctx, const char *problem);
+	void *ctx;
+	size_t n;
+};
+
 static int problem_row(void *p, sqlite3_stmt *s)
 {
-	struct {
-		int (*fn)(void *ctx, const char *problem);
-		void *ctx;
-		size_t n;
-	} *c = p;
+	struct problems *c = p;
 	const char *t = (const char *)sqlite3_column_text(s, 0);
 	if (t && strcmp(t, "ok") == 0)
 		return 0;
@@ -156,11 +159,7 @@ static int problem_row(void *p, sqlite3_stmt *s)
 tm_rc tm_store_recover(tm_store *st, int (*fn)(void *ctx, const char *problem), void *ctx, size_t *problems,
 		       tm_err *err)
 {
-	struct {
-		int (*fn)(void *ctx, const char *problem);
-		void *ctx;
-		size_t n;
-	} c = { fn, ctx, 0 };
+	struct problems c = { fn, ctx, 0 };
 	*problems = 0;
 	if (!sqlite3_db_readonly(st->db, "main") && sqlite3_exec(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL,
 								 NULL) != SQLITE_OK)
