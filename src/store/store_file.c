@@ -119,6 +119,14 @@ tm_rc tm_store_file_open(tm_store *st, const char *path, int flags, tm_err *err)
 			recover(path, 0);
 		tm_buf_release(&wal);
 	} else {
+		if (sqlite3_db_readonly(st->db, "main") == 1) {
+			/* SQLite opens a file it may not write read-only, and the
+			 * first write would fail with "attempt to write a readonly
+			 * database": say why now */
+			sqlite3_close(st->db);
+			st->db = NULL;
+			return tm_fail(err, TM_ERR_IO, "unable to write '%s': this user may not write it", path);
+		}
 		/* Kept as the file has it when this fails: another connection is
 		 * reading a rollback-mode file (the next writer switches it), or
 		 * the file is in memory. */
