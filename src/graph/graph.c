@@ -1951,7 +1951,7 @@ tm_rc tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out, tm_err *err
  * see tm_graph_open()); the key, which build can read it: the sizes of the
  * types and the vocabulary the arrays' indices refer to.
  *
- * Mapping checks the header and the table of checksums only: reading 150 MB
+ * Mapping checks the header and the arrays' lengths only: reading 150 MB
  * to check every value would take longer than the query the CLI opened it
  * for.  Every read of an array then has the blocks it reads checked once
  * (chk()), so a damaged snapshot fails the query that reads the damage, and

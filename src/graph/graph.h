@@ -49,7 +49,7 @@ void tm_graph_free(tm_graph *g);
  * stamp says which data the graph was built from; tm_graph_map() fails with
  * TM_ERR_NOTFOUND when the file is missing, from other data (another
  * stamp), or written by another build or format version, and with
- * TM_ERR_IO when its header or table of checksums is damaged.  It does not
+ * TM_ERR_IO when its header or the arrays' lengths are damaged.  It does not
  * read the file through: each query has the blocks it reads checked against
  * their checksums, the first time any query reads them, and fails with
  * TM_ERR_IO "graph snapshot '...' is damaged" where one is not as written,

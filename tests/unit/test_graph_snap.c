@@ -173,9 +173,9 @@ static void test_stale_snapshot_is_refused(void **state)
 	write_file(bad, buf, len + 64);
 	assert_int_equal(tm_graph_map(bad, 7, &h, &err), TM_ERR_IO);
 	assert_null(h);
-	/* any byte of the header (96 bytes) and the table (each part's length,
-	 * each block's checksum: 13 parts of a block each): refused */
-	for (size_t at = 0; at < 96 + 26 * 8; at++) {
+	/* any byte of the header (88 bytes) and the parts' lengths (13):
+	 * refused (the blocks' checksums are checked with their blocks) */
+	for (size_t at = 0; at < 88 + 13 * 8; at++) {
 		buf[at] ^= 0x40;
 		write_file(bad, buf, len);
 		buf[at] ^= 0x40;
@@ -398,14 +398,18 @@ static void test_damaged_snapshot_never_answers_wrongly(void **state)
 	assert_int_equal(tm_graph_save(g, path, 7, &err), TM_OK);
 	static unsigned char buf[1 << 17], copy[1 << 17];
 	size_t len = read_file(path, buf, sizeof(buf));
-	/* the bytes that are not padding: the header and table (see above),
-	 * then each part's, from the start of its page (parts are shorter than
-	 * one): every byte of the first, every fifth of the others */
+	/* the bytes that are not padding: the header and the table (each
+	 * part's length, each block's checksum), then each part's, from the
+	 * start of its page (parts are shorter than one): every byte of the
+	 * first, every fifth of the others */
 	static const size_t part_len[] = { 30, 124, 640, 640, 160, 80, 640, 320, 320, 320, 120, 120, 8 };
+	size_t table = 88 + 13 * 8;
+	for (size_t i = 0; i < 13; i++)
+		table += (part_len[i] + TM_SNAP_BLOCK - 1) / TM_SNAP_BLOCK * 8;
 	struct tally t = { 0 };
 	for (size_t at = 0; at < len; at++) {
 		size_t part = at / 4096, off = at % 4096;
-		if (part == 0 ? off >= 96 + 26 * 8 : part > 13 || off >= part_len[part - 1] || (at > 8192 && off % 5))
+		if (part == 0 ? off >= table : part > 13 || off >= part_len[part - 1] || (at > 8192 && off % 5))
 			continue;
 		unsigned char save = buf[at];
 		buf[at] = (unsigned char)(save ^ (1 + rnd(255)));

@@ -1,9 +1,10 @@
 /*
  * Unit tests of snap (checked files of derived data): what is written maps
  * back byte for byte; a file of another kind, key, stamp or number of parts
- * is stale (TM_ERR_NOTFOUND); damage to the header or the table is found at
- * mapping (TM_ERR_IO); damage to a part is found by the check of a range
- * that reads its block, every time, and by no check of other blocks.
+ * is stale (TM_ERR_NOTFOUND); damage to the header or the parts' lengths is
+ * found at mapping (TM_ERR_IO); damage to a part or to a block's checksum is
+ * found by the check of a range that reads the block, every time, and by no
+ * check of other blocks.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -95,13 +96,25 @@ static void test_damaged_header_or_table(void **state)
 	(void)state;
 	tm_snap *s = NULL;
 	tm_err err = { 0 };
-	/* the header (96 bytes), then the table: 3 lengths and 5 checksums */
-	for (size_t at = 16; at < 96 + 8 * 8; at++) {
+	/* the header (88 bytes) and the parts' lengths (3): refused at mapping */
+	for (size_t at = 16; at < 88 + 3 * 8; at++) {
 		write_three(5);
 		poke(at, 0x20);
 		tm_rc rc = tm_snap_map(path, "test-1", 99, 5, 3, &s, &err);
 		assert_true(rc == TM_ERR_IO || rc == TM_ERR_NOTFOUND);
 		assert_null(s);
+	}
+	/* a block's checksum (5 blocks): its block fails its check, the others
+	 * pass */
+	for (size_t k = 0; k < 5; k++) {
+		write_three(5);
+		poke(88 + 3 * 8 + k * 8 + 2, 0x20);
+		assert_int_equal(tm_snap_map(path, "test-1", 99, 5, 3, &s, &err), TM_OK);
+		for (size_t b = 0; b < 4; b++)
+			assert_int_equal(tm_snap_check(s, 2, b * TM_SNAP_BLOCK, 1), b + 1 == k ? -1 : 0);
+		assert_int_equal(tm_snap_check(s, 0, 0, 1), k == 0 ? -1 : 0);
+		assert_int_equal(tm_snap_check_all(s), -1);
+		tm_snap_free(s);
 	}
 	write_three(5);
 	poke(3, 0x20); /* the magic: not a snapshot of this format */
