@@ -119,6 +119,7 @@ TM_CMD(feed);
 TM_CMD(near);
 TM_CMD(screen);
 TM_CMD(audit);
+TM_CMD(archive);
 TM_CMD(recover);
 #undef TM_CMD
 

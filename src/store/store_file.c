@@ -207,16 +207,26 @@ static int file_stamp(tm_store *st, const char *db_path, uint64_t *out)
 	return 0;
 }
 
-tm_rc tm_store_cache(tm_store *st, const char *name, char **path, uint64_t *stamp, tm_err *err)
+char *tm_store_beside(tm_store *st, const char *name)
 {
-	*path = NULL;
 	const char *db = sqlite3_db_filename(st->db, "main");
 	if (!db || !*db)
-		return tm_fail(err, TM_ERR_NOTFOUND, "a database in memory keeps no '%s' cache", name);
-	if (file_stamp(st, db, stamp) != 0)
-		return tm_fail(err, TM_ERR_IO, "unable to read '%s': %s", db, strerror(errno));
+		return NULL;
 	tm_buf b = TM_BUF_INIT;
 	tm_buf_addf(&b, "%s.%s", db, name);
-	*path = tm_buf_detach(&b);
+	return tm_buf_detach(&b);
+}
+
+tm_rc tm_store_cache(tm_store *st, const char *name, char **path, uint64_t *stamp, tm_err *err)
+{
+	*path = tm_store_beside(st, name);
+	if (!*path)
+		return tm_fail(err, TM_ERR_NOTFOUND, "a database in memory keeps no '%s' cache", name);
+	const char *db = sqlite3_db_filename(st->db, "main");
+	if (file_stamp(st, db, stamp) != 0) {
+		free(*path);
+		*path = NULL;
+		return tm_fail(err, TM_ERR_IO, "unable to read '%s': %s", db, strerror(errno));
+	}
 	return TM_OK;
 }

@@ -94,6 +94,10 @@ tm_rc tm_store_file_open(tm_store *st, const char *path, int flags, tm_err *err)
 /* After a rollback: play back what a failed write left and give back the
  * space of the log. */
 void tm_store_file_settle(tm_store *st);
+/* The one place a file beside the database gets its name: "DB.name"
+ * (owned by the caller); NULL for a database in memory.  The caches
+ * (tm_store_cache()) and the archive's folder are named here. */
+char *tm_store_beside(tm_store *st, const char *name);
 
 /* Fail with SQLite's message (TM_ERR_LIMIT when the deadline interrupted). */
 tm_rc tm_store_db_fail(tm_store *st, tm_err *err, const char *what);
@@ -104,6 +108,10 @@ void tm_store_bind_text(sqlite3_stmt *s, int i, const char *v);
 char *tm_store_col_dup(sqlite3_stmt *s, int i); /* owned copy, NULL for NULL */
 void tm_store_col_date(sqlite3_stmt *s, int i, char out[TM_DATE_MAX]);
 tm_rc tm_store_exec(tm_store *st, const char *sql, tm_err *err);
+/* A statement prepared for one use (the caller finalizes it), for the
+ * store_<topic>.c files that keep their SQL to themselves; NULL with err
+ * set when SQLite refuses it. */
+sqlite3_stmt *tm_store_prep(tm_store *st, const char *sql, tm_err *err);
 /* Run sql (one optional text parameter) and hand each row to fn; fn returns
  * 0 to go on, > 0 to stop, < 0 to fail with err as fn set it. */
 tm_rc tm_store_each_row(tm_store *st, const char *sql, const char *bind1, int (*fn)(void *ctx, sqlite3_stmt *s),
