@@ -2,7 +2,7 @@
 # commands of the README.  Every build also runs scripts/install-deps, which
 # does nothing when all is installed.
 
-PKGS      := sqlite3 icu-uc icu-i18n jansson libmicrohttpd expat libzip libcurl libxml-2.0 libsodium
+PKGS      := sqlite3 icu-uc icu-i18n jansson libmicrohttpd expat libzip libcurl libxml-2.0 libsodium libxxhash
 CC        ?= cc
 CLANG     ?= clang
 WARN      := -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers
@@ -13,7 +13,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 OPT       ?= -O2 -g
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c \
+LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/snap/*.c \
                                 src/graph/*.c src/io/*.c src/match/*.c src/view/*.c src/campaign/*.c \
                                 src/archive/*.c src/audit/*.c src/auth/*.c src/guard/*.c src/seal/*.c))
 # src/http and the assets it embeds (generated from web/ by web/embed)
@@ -118,4 +118,4 @@ bench-large: deps tiemap $(BENCH_BIN)
 	@bench/run --large
 
 clean:
-	rm -rf build tiemap demo.db demo.db.tmp
+	rm -rf build tiemap demo.db demo.db.tmp demo.db-wal demo.db-shm

@@ -150,10 +150,6 @@ static int run(tm_cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return tm_cli_usage(&tm_cmd_serve);
-	if (access(o.db_path, F_OK) != 0) {
-		fprintf(stderr, "tiemap: no database at '%s'; create one with 'tiemap import'\n", o.db_path);
-		return TM_EXIT_FAIL;
-	}
 	/* a descriptor for each connection and a few dozen besides: the soft
 	 * limit is raised as far as the hard one allows (1024 would refuse
 	 * connections long before --max-conns) */
@@ -180,7 +176,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 	sodium_memzero(keys, sizeof(keys)); /* the server has its own copy */
 	if (started) {
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
-		return tm_cli_error(&err);
+		return tm_cli_store_error(&err);
 	}
 	const char *colon = strrchr(o.listen, ':');
 	printf("tiemap: serving %s on http://%.*s:%u/ (Ctrl-C stops)\n", o.db_path,

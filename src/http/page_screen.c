@@ -325,7 +325,7 @@ static tm_rc screen(tm_req *req, const ask *a, tm_rows *rows, tm_screen_report *
 		for (size_t i = 0; i < rows->n; i++)
 			in[i] = (tm_screen_in){ rows->v[i].line,  rows->v[i].name,    NULL,	       rows->v[i].country,
 						rows->v[i].error, rows->v[i].warning, rows->v[i].ids, rows->v[i].nids };
-		tm_screen_opts o = { threshold, (const char *const *)tags.v, tags.n, (int)hops, req->g, 1, NULL, NULL,
+		tm_screen_opts o = { threshold, (const char *const *)tags.v, tags.n, (int)hops, req->g, 1, NULL, 0,
 				     NULL, NULL };
 		tm_store_set_deadline(req->st, SCREEN_SECONDS);
 		rc = tm_screen_run(req->st, in, rows->n, &o, rep, err);

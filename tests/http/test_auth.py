@@ -346,7 +346,7 @@ def check_methods(srv):
     s, h, _ = srv.request("/", "PATCH")
     ok(s == 405, "PATCH is 405 everywhere", s)
     s, h, d = srv.request("/screen?lang=en", "POST", {"Content-Type": "application/x-www-form-urlencoded"},
-                          b"list=Hikvision")
+                          b"list=name%0AHikvision")
     ok(s == 200 and b"Hikvision" in d, "POST /screen stays open to a reader without Origin or session", s)
     s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/csv"}, b"name\nHikvision\n")
     ok(s == 200, "POST /api/v1/screen stays open to a reader", s)
