@@ -152,16 +152,18 @@ def people(n):
 
 
 def db_bytes():
-    """the database file and whatever journal or WAL sits beside it"""
-    data = b""
-    for f in [DB] + glob.glob(DB + "-*"):
+    """the database file and whatever journal or WAL sits beside it, and
+    which files those were"""
+    data, names = b"", []
+    for f in [DB] + sorted(glob.glob(DB + "-*")):
         with open(f, "rb") as fh:
             data += fh.read()
-    return data
+        names.append(os.path.basename(f))
+    return data, names
 
 
 def scan(signers, when):
-    data = db_bytes()
+    data, names = db_bytes()
     leaked = []
     for p in signers:
         for v in (p["email"], p["email"].lower(), p["email"].split("@")[0]):
@@ -172,7 +174,7 @@ def scan(signers, when):
                 if k in p and p[k].encode() in data:
                     leaked.append(p[k])
     ok(not leaked, "%s: the database and its journal hold no address, and no name or city of a signer not shown "
-       "(%d signers, %d bytes scanned)" % (when, len(signers), len(data)), leaked[:5])
+       "(%d signers, %d bytes of %s scanned)" % (when, len(signers), len(data), ", ".join(names)), leaked[:5])
     shown = [p for p in signers if "show" in p]
     found = sum(1 for p in shown if p["name"].encode() in data and p.get("city", "").encode() in data)
     ok(found == len(shown), "%s: the names and cities of the %d signers who asked to be shown are there, in clear "
