@@ -22,16 +22,6 @@ enum { CLAIM_ACTION = 2, CLAIM_SITE = 3 };
 
 
 
-static int64_t slug_row(tm_store *st, const char *table_sql, const char *slug)
-{
-	sqlite3_stmt *s = tm_store_prep(st, table_sql, NULL);
-	if (!s)
-		return 0;
-	tm_store_bind_text(s, 1, slug);
-	int64_t r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	return r;
-}
 
 static void bind_double_or_null(sqlite3_stmt *s, int i, int has, double v)
 {
@@ -238,7 +228,7 @@ static tm_rc save_parties(tm_store *st, const char *table, int64_t row, const tm
 
 tm_rc tm_store_put_action(tm_store *st, const tm_action *a, tm_err *err)
 {
-	int64_t row = slug_row(st, "SELECT id FROM actions WHERE slug=?", a->id);
+	int64_t row = tm_store_slug_row(st, "SELECT id FROM actions WHERE slug=?", a->id);
 	tm_rc rc;
 	if (row) {
 		tm_action old;
@@ -446,7 +436,7 @@ tm_rc tm_store_get_site(tm_store *st, const char *id, tm_site *out, tm_err *err)
 
 tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 {
-	int64_t row = slug_row(st, "SELECT id FROM sites WHERE slug=?", site->id);
+	int64_t row = tm_store_slug_row(st, "SELECT id FROM sites WHERE slug=?", site->id);
 	tm_rc rc;
 	if (row) {
 		tm_site old;

@@ -12,23 +12,11 @@
 
 #define NOW_UTC "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
-/* The row id of the petition or action called slug; 0 when absent. */
-static int64_t row_of(tm_store *st, const char *sql, const char *slug)
-{
-	sqlite3_stmt *s = tm_store_prep(st, sql, NULL);
-	if (!s)
-		return 0;
-	tm_store_bind_text(s, 1, slug);
-	int64_t r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	return r;
-}
-
 #define PETITION_ROW "SELECT id FROM petitions WHERE slug=?"
 
 int tm_store_has_action(tm_store *st, const char *id)
 {
-	return row_of(st, "SELECT id FROM actions WHERE slug=?", id) != 0;
+	return tm_store_slug_row(st, "SELECT id FROM actions WHERE slug=?", id) != 0;
 }
 
 /* ---- the record ---- */
@@ -143,7 +131,7 @@ static int petition_eq(const tm_petition *a, const tm_petition *b)
 
 tm_rc tm_store_put_petition(tm_store *st, const tm_petition *p, tm_err *err)
 {
-	int64_t row = row_of(st, PETITION_ROW, p->id);
+	int64_t row = tm_store_slug_row(st, PETITION_ROW, p->id);
 	tm_rc rc;
 	if (row) {
 		tm_petition old;
@@ -155,7 +143,7 @@ tm_rc tm_store_put_petition(tm_store *st, const tm_petition *p, tm_err *err)
 			return TM_OK;
 	}
 	int64_t action = 0;
-	if (p->action && !(action = row_of(st, "SELECT id FROM actions WHERE slug=?", p->action)))
+	if (p->action && !(action = tm_store_slug_row(st, "SELECT id FROM actions WHERE slug=?", p->action)))
 		return tm_fail(err, TM_ERR_NOTFOUND, "no action '%s'", p->action);
 	sqlite3_stmt *s = tm_store_prep(st,
 			       row ? "UPDATE petitions SET title_en=?2,title_zh=?3,text_en=?4,text_zh=?5,target_en=?6,"
@@ -219,7 +207,7 @@ tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char d
 			     const char *show_city, int *added, tm_err *err)
 {
 	*added = 0;
-	int64_t row = row_of(st, PETITION_ROW, id);
+	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
 	sqlite3_stmt *s = tm_store_prep(st,
@@ -265,7 +253,7 @@ tm_rc tm_store_petition_counts(tm_store *st, const char *id, const char *from, c
 			       tm_petition_counts *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	int64_t row = row_of(st, PETITION_ROW, id);
+	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
 	/* without a range, the signatures table is the count (a day's counter
@@ -299,7 +287,7 @@ tm_rc tm_store_petition_counts(tm_store *st, const char *id, const char *from, c
 tm_rc tm_store_petition_shown(tm_store *st, const char *id, size_t limit, size_t offset, tm_shown_fn fn, void *ctx,
 			      tm_err *err)
 {
-	int64_t row = row_of(st, PETITION_ROW, id);
+	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
 	sqlite3_stmt *s = tm_store_prep(st,
@@ -322,7 +310,7 @@ tm_rc tm_store_petition_shown(tm_store *st, const char *id, size_t limit, size_t
 
 tm_rc tm_store_petition_each_sealed(tm_store *st, const char *id, tm_sealed_fn fn, void *ctx, tm_err *err)
 {
-	int64_t row = row_of(st, PETITION_ROW, id);
+	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
 	sqlite3_stmt *s = tm_store_prep(st, "SELECT sealed FROM petition_signatures WHERE petition=?", err);

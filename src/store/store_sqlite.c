@@ -137,6 +137,17 @@ sqlite3_stmt *tm_store_prep(tm_store *st, const char *sql, tm_err *err)
 	return s;
 }
 
+int64_t tm_store_slug_row(tm_store *st, const char *sql, const char *slug)
+{
+	sqlite3_stmt *s = tm_store_prep(st, sql, NULL);
+	if (!s)
+		return 0;
+	tm_store_bind_text(s, 1, slug);
+	int64_t r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	sqlite3_finalize(s);
+	return r;
+}
+
 int tm_store_schema_version(void)
 {
 	return TM_SCHEMA_VERSION;
