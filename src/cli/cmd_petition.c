@@ -8,7 +8,11 @@
  *   list     the petitions, with their counts;
  *   show     one petition, with its counts and the key's fingerprint;
  *   export   opens every signature with the secret key and writes them as
- *            CSV: on the organisers' machine, from a copy of the database.
+ *            CSV: on the organisers' machine, from a copy of the database;
+ *   withdraw deletes the signatures of addresses (from a file or stdin,
+ *            never argv), with the server's key;
+ *   unshow   takes one name shown off the page;
+ *   purge    deletes every signature of a closed petition, once exported.
  *
  * Nothing here prints a secret.  The CSV is written whole only once every
  * signature has opened, so that a wrong key leaves no half-written file.
@@ -20,7 +24,10 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <sodium.h>
 
 #include "seal/seal.h"
 #include "store/store_petition.h"
@@ -118,7 +125,7 @@ static int list_one(void *ctx, const tm_petition *p)
 	tm_buf_adds(&title, p->title.en ? p->title.en : p->title.zh);
 	if (p->title.en && p->title.zh)
 		tm_buf_addf(&title, " / %s", p->title.zh);
-	const char *row[] = { p->id, tm_view_petition_status(p, c->today), count, title.buf };
+	const char *row[] = { p->id, json_string_value(json_object_get(o, "status")), count, title.buf };
 	tm_table_add(&c->t, row);
 	tm_buf_release(&title);
 	json_decref(o);
@@ -309,6 +316,18 @@ static int export(tm_cli *cli, int argc, char **argv)
 		return TM_EXIT_FAIL;
 	}
 	tm_petition_release(&p);
+	tm_petition_counts counts;
+	if (tm_store_petition_counts(cli->st, id, NULL, NULL, &counts, &err)) {
+		tm_seal_secret_wipe(&sec);
+		return tm_cli_error(&err);
+	}
+	if (counts.purged[0]) {
+		/* an empty CSV would read as "nobody signed" */
+		fprintf(stderr, "tiemap: the signatures of petition '%s' were purged on %s: this database has none to export\n",
+			id, counts.purged);
+		tm_seal_secret_wipe(&sec);
+		return TM_EXIT_FAIL;
+	}
 	struct export_ctx x = { .sec = &sec, .id = id };
 	tm_rc rc = tm_store_petition_each_sealed(cli->st, id, open_one, &x, &err);
 	tm_seal_secret_wipe(&sec);
@@ -344,6 +363,11 @@ static int export(tm_cli *cli, int argc, char **argv)
 	}
 	/* the file holds people's names and addresses: for its owner alone */
 	int fd = output ? open(output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600) : STDOUT_FILENO;
+	if (fd >= 0 && output && fchmod(fd, 0600) != 0) {
+		/* a file that was there keeps its mode through O_CREAT */
+		close(fd);
+		fd = -1;
+	}
 	if (fd < 0) {
 		fprintf(stderr, "tiemap: cannot create '%s': %s\n", output, strerror(errno));
 		status = TM_EXIT_FAIL;
@@ -361,6 +385,332 @@ static int export(tm_cli *cli, int argc, char **argv)
 	return status;
 }
 
+/* ---- taking back ---- */
+
+/* The store, writable: withdraw, unshow and purge run on the server's own
+ * database (they need no secret). */
+static int open_store_rw(tm_cli *cli)
+{
+	tm_err err = { 0 };
+	if (access(cli->db_path, F_OK) != 0) {
+		fprintf(stderr, "tiemap: no database at '%s'\n", cli->db_path);
+		return TM_EXIT_FAIL;
+	}
+	if (tm_store_open(cli->db_path, 0, &cli->st, &err))
+		return tm_cli_error(&err);
+	return 0;
+}
+
+/* After a commit that deleted something: the log's old frames still hold
+ * it until they are checkpointed and cut. */
+static int scrub(tm_cli *cli)
+{
+	tm_err err = { 0 };
+	int complete;
+	if (tm_store_checkpoint(cli->st, &complete, &err))
+		return tm_cli_error(&err);
+	if (!complete)
+		fprintf(stderr, "tiemap: a reader kept the database's log from being cut: what was deleted stays in "
+				"'%s-wal' until the next checkpoint ('tiemap recover' makes one)\n",
+			cli->db_path);
+	return TM_EXIT_OK;
+}
+
+/* Runs f inside one transaction on the writable store; rolls back on failure. */
+static tm_rc in_tx(tm_cli *cli, tm_rc (*f)(void *ctx, tm_err *err), void *ctx, tm_err *err)
+{
+	tm_rc rc = tm_store_begin(cli->st, err);
+	if (rc)
+		return rc;
+	if ((rc = f(ctx, err)) || (rc = tm_store_commit(cli->st, err)))
+		tm_store_rollback(cli->st);
+	return rc;
+}
+
+#define MAX_ADDRESSES (1 << 20) /* bytes of addresses to withdraw at once */
+
+struct withdraw_ctx {
+	tm_cli *cli;
+	const char *id, *from;
+	const tm_seal_server_key *key;
+	char *text;
+	size_t len;
+	size_t addresses, removed;
+	tm_strv missing; /* "N": the line numbers of addresses that had not signed */
+};
+
+static tm_rc withdraw_all(void *ctx, tm_err *err)
+{
+	struct withdraw_ctx *w = ctx;
+	char today[16];
+	tm_view_today(today);
+	tm_buf norm = TM_BUF_INIT;
+	tm_rc rc = TM_OK;
+	size_t lineno = 0;
+	for (char *line = w->text, *next; line && !rc; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		size_t n = strlen(line);
+		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' || line[n - 1] == '\t'))
+			line[--n] = '\0';
+		while (*line == ' ' || *line == '\t')
+			line++;
+		if (!*line || *line == '#')
+			continue;
+		tm_buf_reset(&norm);
+		tm_err e = { 0 };
+		if (tm_seal_email_norm(line, &norm, &e)) {
+			/* the reason, never the address: it may land in a log */
+			rc = tm_fail(err, TM_ERR_INVALID, "%s:%zu: not an email address", w->from, lineno);
+			break;
+		}
+		unsigned char dedup[TM_SEAL_DEDUP_BYTES];
+		tm_seal_dedup(w->key->dedup, w->id, norm.buf, dedup);
+		int removed;
+		rc = tm_store_petition_withdraw(w->cli->st, w->id, dedup, today, &removed, err);
+		w->addresses++;
+		if (removed) {
+			w->removed++;
+		} else if (!rc) {
+			char num[24];
+			snprintf(num, sizeof(num), "%zu", lineno);
+			tm_strv_push(&w->missing, num);
+		}
+	}
+	sodium_memzero(norm.buf, norm.len);
+	tm_buf_release(&norm);
+	if (!rc && !w->addresses)
+		rc = tm_fail(err, TM_ERR_INVALID, "%s: no address to withdraw (one a line)", w->from);
+	return rc;
+}
+
+/* The server's key, checked against the petition's: with another key the
+ * dedup hashes would match nothing, and say so wrongly. */
+static int petition_server_key(tm_cli *cli, const char *id, const char *path, tm_seal_server_key *key)
+{
+	tm_err err = { 0 };
+	tm_petition p;
+	if (tm_store_get_petition(cli->st, id, &p, &err))
+		return tm_cli_error(&err);
+	if (tm_seal_server_key_read(path, key, &err)) {
+		tm_petition_release(&p);
+		return tm_cli_error(&err);
+	}
+	unsigned char pk[TM_SEAL_KEY_BYTES];
+	int same = tm_seal_key_parse(p.public_key, pk) == 0 && memcmp(pk, key->pk, sizeof(pk)) == 0;
+	if (!same) {
+		char mine[TM_SEAL_FINGERPRINT], theirs[TM_SEAL_FINGERPRINT];
+		tm_seal_fingerprint(key->pk, mine);
+		tm_seal_fingerprint(pk, theirs);
+		fprintf(stderr,
+			"tiemap: the key in '%s' is not the key of petition '%s': its signatures are sealed to the key "
+			"with fingerprint %s, and this one's is %s\n",
+			path, id, theirs, mine);
+		sodium_memzero(key, sizeof(*key));
+	}
+	tm_petition_release(&p);
+	return same ? 0 : TM_EXIT_FAIL;
+}
+
+static int withdraw(tm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "petition-key", required_argument, NULL, 'k' },
+		{ "addresses", required_argument, NULL, 'a' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *key_path = NULL, *from = "-";
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'k')
+			key_path = optarg;
+		else if (c == 'a')
+			from = optarg;
+		else
+			return tm_cli_usage(&tm_cmd_petition);
+	}
+	if (optind + 1 != argc || !key_path)
+		return tm_cli_usage(&tm_cmd_petition);
+	const char *id = argv[optind];
+	int status = open_store_rw(cli);
+	if (status)
+		return status;
+	tm_seal_server_key key;
+	if ((status = petition_server_key(cli, id, key_path, &key)))
+		return status;
+	struct withdraw_ctx w = { .cli = cli, .id = id, .from = strcmp(from, "-") == 0 ? "stdin" : from, .key = &key };
+	tm_err err = { 0 };
+	tm_rc rc = tm_cli_read_input(from, MAX_ADDRESSES, &w.text, &w.len, &err);
+	if (!rc && !tm_utf8_valid(w.text, w.len))
+		rc = tm_fail(&err, TM_ERR_INVALID, "%s: not UTF-8 text", w.from);
+	if (!rc)
+		rc = in_tx(cli, withdraw_all, &w, &err);
+	sodium_memzero(&key, sizeof(key));
+	if (w.text)
+		sodium_memzero(w.text, w.len);
+	free(w.text);
+	if (rc) {
+		tm_strv_release(&w.missing);
+		return tm_cli_error(&err);
+	}
+	fprintf(stderr, "tiemap: %zu of %zu address%s had signed '%s': %s deleted\n", w.removed, w.addresses,
+		w.addresses == 1 ? "" : "es", id, w.removed == 1 ? "its signature is" : "their signatures are");
+	for (size_t i = 0; i < w.missing.n; i++)
+		fprintf(stderr, "tiemap: %s:%s: no signature of this address\n", w.from, w.missing.v[i]);
+	if (w.removed)
+		fputs("tiemap: a name they showed stays on the page: 'petition unshow' takes it off\n", stderr);
+	status = scrub(cli);
+	if (!status && w.missing.n)
+		status = TM_EXIT_FAIL;
+	tm_strv_release(&w.missing);
+	return status;
+}
+
+struct unshow_ctx {
+	tm_cli *cli;
+	const char *id, *name, *city;
+	int removed;
+};
+
+static tm_rc unshow_one(void *ctx, tm_err *err)
+{
+	struct unshow_ctx *u = ctx;
+	return tm_store_petition_unshow(u->cli->st, u->id, u->name, u->city, &u->removed, err);
+}
+
+static int unshow(tm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "city", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	/* trimmed and checked as the form checks them, so that they can match */
+	tm_seal_signer who = { 0 };
+	int c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 'n' && !who.name) {
+			who.name = tm_xstrdup(optarg);
+		} else if (c == 'c' && !who.city) {
+			who.city = tm_xstrdup(optarg);
+		} else {
+			tm_seal_signer_release(&who);
+			return tm_cli_usage(&tm_cmd_petition);
+		}
+	}
+	if (optind + 1 != argc || !who.name) {
+		tm_seal_signer_release(&who);
+		return tm_cli_usage(&tm_cmd_petition);
+	}
+	who.email = tm_xstrdup("someone@example.org");
+	const char *bad = NULL;
+	if (tm_seal_signer_check(&who, &bad)) {
+		fprintf(stderr, "tiemap: --%s: no signer could show that (at most %d characters, no control characters)\n",
+			bad, TM_SEAL_NAME_MAX);
+		tm_seal_signer_release(&who);
+		return TM_EXIT_USAGE;
+	}
+	const char *id = argv[optind];
+	int status = open_store_rw(cli);
+	struct unshow_ctx u = { cli, id, who.name, who.city, 0 };
+	tm_err err = { 0 };
+	if (!status && in_tx(cli, unshow_one, &u, &err))
+		status = tm_cli_error(&err);
+	if (!status && !u.removed) {
+		fprintf(stderr, "tiemap: no name '%s' shown on '%s' %s%s%s\n", who.name, id, who.city ? "with city '" : "without a city",
+			who.city ? who.city : "", who.city ? "'" : "");
+		status = TM_EXIT_FAIL;
+	} else if (!status) {
+		fprintf(stderr, "tiemap: '%s' is no longer shown on '%s' (the signature still counts)\n", who.name, id);
+		status = scrub(cli);
+	}
+	tm_seal_signer_release(&who);
+	return status;
+}
+
+struct purge_ctx {
+	tm_cli *cli;
+	const char *id;
+	int shown_too;
+	int64_t signatures, shown;
+};
+
+static tm_rc purge_one(void *ctx, tm_err *err)
+{
+	struct purge_ctx *x = ctx;
+	return tm_store_petition_purge(x->cli->st, x->id, x->shown_too, &x->signatures, &x->shown, err);
+}
+
+static int purge(tm_cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "shown", no_argument, NULL, 's' },
+		{ "yes", no_argument, NULL, 'y' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int shown_too = 0, yes = 0, c;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == 's')
+			shown_too = 1;
+		else if (c == 'y')
+			yes = 1;
+		else
+			return tm_cli_usage(&tm_cmd_petition);
+	}
+	if (optind + 1 != argc)
+		return tm_cli_usage(&tm_cmd_petition);
+	const char *id = argv[optind];
+	int status = open_store_rw(cli);
+	if (status)
+		return status;
+	tm_err err = { 0 };
+	tm_petition p;
+	if (tm_store_get_petition(cli->st, id, &p, &err))
+		return tm_cli_error(&err);
+	char today[16];
+	tm_view_today(today);
+	int phase = tm_petition_phase(&p, today);
+	tm_petition_counts counts;
+	tm_rc rc = tm_store_petition_counts(cli->st, id, NULL, NULL, &counts, &err);
+	if (rc) {
+		tm_petition_release(&p);
+		return tm_cli_error(&err);
+	}
+	if (phase <= 0 && !counts.purged[0]) {
+		/* while it takes signatures, its dedup hashes count each address once */
+		if (p.closes[0])
+			fprintf(stderr, "tiemap: petition '%s' takes signatures until %s: purge it after that\n", id,
+				p.closes);
+		else
+			fprintf(stderr, "tiemap: petition '%s' has no end: set its 'closes' date, and purge it after that\n",
+				id);
+		tm_petition_release(&p);
+		return TM_EXIT_FAIL;
+	}
+	tm_petition_release(&p);
+	if (!yes) {
+		fprintf(stderr,
+			"tiemap: purge deletes every signature of '%s' from this database for good%s; the counts stay.\n"
+			"  Export them first ('petition export' on the organisers' machine), then run it again with --yes\n",
+			id, shown_too ? ", and the names shown" : "");
+		return TM_EXIT_USAGE;
+	}
+	struct purge_ctx x = { cli, id, shown_too, 0, 0 };
+	if (in_tx(cli, purge_one, &x, &err))
+		return tm_cli_error(&err);
+	fprintf(stderr, "tiemap: deleted %lld signature%s of '%s'", (long long)x.signatures, x.signatures == 1 ? "" : "s",
+		id);
+	if (shown_too)
+		fprintf(stderr, " and %lld name%s shown", (long long)x.shown, x.shown == 1 ? "" : "s");
+	fputs("; its counts stay\n", stderr);
+	return scrub(cli);
+}
+
 static int run(tm_cli *cli, int argc, char **argv)
 {
 	if (argc < 2)
@@ -373,14 +723,22 @@ static int run(tm_cli *cli, int argc, char **argv)
 		return show(cli, argc - 1, argv + 1);
 	if (strcmp(argv[1], "export") == 0)
 		return export(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "withdraw") == 0)
+		return withdraw(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "unshow") == 0)
+		return unshow(cli, argc - 1, argv + 1);
+	if (strcmp(argv[1], "purge") == 0)
+		return purge(cli, argc - 1, argv + 1);
 	return tm_cli_usage(&tm_cmd_petition);
 }
 
 const tm_cmd tm_cmd_petition = {
 	"petition", run, 0,
 	"petition keygen --secret-key FILE --server-key FILE | petition list | petition show ID\n"
-	"              | petition export ID --secret-key FILE [--output FILE]",
-	"petitions whose signers only the organisers can read: keys, counts, export",
+	"              | petition export ID --secret-key FILE [--output FILE]\n"
+	"              | petition withdraw ID --petition-key FILE [--addresses FILE]\n"
+	"              | petition unshow ID --name NAME [--city CITY] | petition purge ID [--shown] --yes",
+	"petitions whose signers only the organisers can read: keys, counts, export, deletion",
 	"A petition is a record of the interchange format (docs/format.md); its\n"
 	"signatures are sealed on arrival to the organisers' public key, so that the\n"
 	"server cannot read them (docs/petitions.md).\n"
@@ -390,5 +748,19 @@ const tm_cmd tm_cmd_petition = {
 	"petition list and show give the petitions and their counts.\n"
 	"petition export opens every signature of ID with the secret key and writes\n"
 	"them as CSV (signed_at, name, email, city, shown) to stdout or --output\n"
-	"(mode 600).  Run it on the organisers' machine, on a copy of the database.\n",
+	"(mode 600).  Run it on the organisers' machine, on a copy of the database.\n"
+	"\n"
+	"Taking back, on the server's database (what is deleted is overwritten in\n"
+	"the file and its log, not only unlinked):\n"
+	"petition withdraw deletes the signatures of the addresses read from\n"
+	"--addresses FILE or standard input, one a line (not from the command line:\n"
+	"it would keep them in the shell's history), with the server's key\n"
+	"(--petition-key, as for serve); the count goes down on the day.  Exit 1\n"
+	"when an address had not signed (the others are still withdrawn).\n"
+	"petition unshow takes one name shown off the page, exactly as shown, with\n"
+	"its city or, without --city, the one shown without a city; the signature\n"
+	"stays, and counts.\n"
+	"petition purge, once a petition has closed and the organisers have\n"
+	"exported it, deletes all its signatures (and with --shown the names\n"
+	"shown); the counts stay, and it takes no signature again.\n",
 };

@@ -182,13 +182,20 @@ static void field(tm_req *req, const struct attempt *at, const char *name, const
 	tm_buf_adds(&req->body, "</p>\n");
 }
 
-static void sign_form(tm_req *req, const tm_petition *p, const char *status, int takes, const struct attempt *at)
+static void sign_form(tm_req *req, const tm_petition *p, const char *status, const char *purged, int takes,
+		      const struct attempt *at)
 {
 	tm_buf *b = &req->body;
 	tm_html(b, "<section class=\"petition-sign\" id=\"sign\">\n<h2>%s</h2>\n", T("petition.sign_heading"));
 	if (strcmp(status, "open") != 0) {
-		tm_html(b, "<p class=\"notice\">%s</p>\n</section>\n",
+		tm_html(b, "<p class=\"notice\">%s</p>\n",
 			strcmp(status, "closed") == 0 ? T("petition.closed") : T("petition.upcoming"));
+		if (purged) {
+			tm_html(b, "<p class=\"notice purged\">%s ", T("petition.purged"));
+			date_words(req, purged);
+			tm_buf_adds(b, zh(req) ? "。</p>\n" : ".</p>\n");
+		}
+		tm_buf_adds(b, "</section>\n");
 		return;
 	}
 	if (!takes) {
@@ -275,13 +282,13 @@ static void render(tm_req *req, const tm_petition *p, const struct attempt *at)
 	}
 	tm_buf_adds(b, "</dl>\n");
 
-	sign_form(req, p, status, takes, at);
+	sign_form(req, p, status, json_string_value(json_object_get(o, "purged")), takes, at);
 
 	tm_html(b,
 		"<section class=\"petition-privacy\">\n<h2>%s</h2>\n<ul>\n<li>%s</li>\n<li>%s</li>\n<li>%s</li>\n"
-		"<li>%s</li>\n</ul>\n",
+		"<li>%s</li>\n<li>%s</li>\n</ul>\n",
 		T("petition.privacy_heading"), T("petition.privacy_1"), T("petition.privacy_2"), T("petition.privacy_3"),
-		T("petition.privacy_4"));
+		T("petition.privacy_4"), T("petition.privacy_5"));
 	json_t *fp = json_object_get(o, "fingerprint");
 	if (fp)
 		tm_html(b, "<p>%s%s<code class=\"fingerprint\">%s</code><br><small>%s</small></p>\n",
@@ -328,6 +335,17 @@ static void sign(tm_req *req, const tm_petition *p)
 			    T(phase > 0 ? "petition.closed" : "petition.upcoming"));
 		return;
 	}
+	tm_petition_counts counts;
+	tm_err err = { 0 };
+	if (tm_store_petition_counts(req->st, p->id, NULL, NULL, &counts, &err)) {
+		tm_req_fail_err(req, &err);
+		return;
+	}
+	if (counts.purged[0]) {
+		/* its dedup hashes are gone: a repeated address would count twice */
+		tm_req_fail(req, 403, "petition_closed", "%s", T("petition.closed"));
+		return;
+	}
 	const tm_seal_server_key *key = tm_http_petition_key(req, p->public_key);
 	if (!key) {
 		tm_req_fail(req, 503, "petition_unavailable", "%s", T("petition.unavailable"));
@@ -358,7 +376,6 @@ static void sign(tm_req *req, const tm_petition *p)
 
 	tm_buf norm = TM_BUF_INIT, sealed = TM_BUF_INIT;
 	unsigned char dedup[TM_SEAL_DEDUP_BYTES];
-	tm_err err = { 0 };
 	tm_rc rc = tm_seal_email_norm(s.email, &norm, &err);
 	if (!rc) {
 		tm_seal_dedup(key->dedup, p->id, norm.buf, dedup);

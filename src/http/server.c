@@ -190,8 +190,23 @@ static tm_rc snap_build(tm_store *st, tm_snapshot **out, tm_err *err)
 
 static void cache_clear_all(tm_http_server *srv);
 
+/* Signatures taken back with `tiemap petition withdraw` or purged by
+ * another process: this server's version of the pages with counts moves
+ * up to the file's (it never goes down; its own signatures bump it at
+ * once, tm_http_live_bump()). */
+static void live_catch_up(tm_http_server *srv)
+{
+	int64_t v = 0;
+	if (tm_store_petition_version(srv->watch_st, &v, NULL) != TM_OK)
+		return;
+	long long seen = atomic_load(&srv->live);
+	while (v > seen && !atomic_compare_exchange_weak(&srv->live, &seen, (long long)v))
+		;
+}
+
 /* The watcher: looks at data_version now and then and, when it moved,
- * builds the new graph off the request path and swaps it in. */
+ * builds the new graph off the request path and swaps it in; and brings
+ * the signatures' version up to the file's. */
 static void *watch(void *p)
 {
 	tm_http_server *srv = p;
@@ -213,6 +228,7 @@ static void *watch(void *p)
 		int64_t v = tm_store_data_version(srv->watch_st);
 		tm_snapshot *fresh = NULL;
 		tm_err err = { 0 };
+		live_catch_up(srv);
 		if (v >= 0 && v != srv->snap->version && snap_build(srv->watch_st, &fresh, &err) == TM_OK) {
 			pthread_mutex_lock(&srv->snap_mu);
 			tm_snapshot *old = srv->snap;
@@ -1117,10 +1133,10 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 		tm_http_stop(srv);
 		return rc;
 	}
-	/* the signatures there are, so that the counts' ETags of one run are
-	 * never those of another */
+	/* the signatures' version in the file, so that the counts' ETags of
+	 * one run are never those of another */
 	int64_t signed_so_far = 0;
-	if ((rc = tm_store_petition_total(srv->watch_st, &signed_so_far, err))) {
+	if ((rc = tm_store_petition_version(srv->watch_st, &signed_so_far, err))) {
 		tm_http_stop(srv);
 		return rc;
 	}

@@ -145,6 +145,18 @@ static const char *const tm_migrations[] = {
 	"  PRIMARY KEY(petition, day)) WITHOUT ROWID;"
 	"CREATE TABLE petition_public(petition INTEGER NOT NULL, day TEXT NOT NULL, nonce BLOB NOT NULL,"
 	"  name TEXT NOT NULL, city TEXT, PRIMARY KEY(petition, day, nonce)) WITHOUT ROWID;",
+
+	/* 6 → 7: taking signatures back (store_petition.h, docs/petitions.md).
+	 * A withdrawn signature is deleted and counted on the day it went
+	 * (petition_days.withdrawn), so that a past week's count stays what it
+	 * was; purged_at is when every signature of a closed petition was
+	 * deleted.  meta.petition_version moves with every change to
+	 * signatures or names shown, from any process: the web server versions
+	 * the pages that show counts by it.  It starts at the signatures there
+	 * are, which is what versioned those pages before. */
+	"ALTER TABLE petition_days ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE petitions ADD COLUMN purged_at TEXT;"
+	"INSERT INTO meta VALUES('petition_version', (SELECT count(*) FROM petition_signatures));",
 };
 
 #define TM_SCHEMA_VERSION ((int)(sizeof(tm_migrations) / sizeof(tm_migrations[0])))

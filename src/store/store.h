@@ -190,6 +190,13 @@ tm_rc tm_store_cache(tm_store *st, const char *name, char **path, uint64_t *stam
 tm_rc tm_store_recover(tm_store *st, int (*fn)(void *ctx, const char *problem), void *ctx, size_t *problems,
 		       tm_err *err);
 
+/* Move the log into the database and cut it to nothing, waiting for
+ * readers as long as the busy timeout (5 s): after a deletion that must
+ * not stay readable in the log's old frames (store_petition.h).
+ * *complete 0 when a reader kept part of the log (the next checkpoint
+ * will); a database not in WAL mode has no log, and is complete. */
+tm_rc tm_store_checkpoint(tm_store *st, int *complete, tm_err *err);
+
 typedef struct tm_counts {
 	int64_t sources, entities, relations, names, citations;
 } tm_counts;

@@ -202,6 +202,21 @@ tm_rc tm_store_put_petition(tm_store *st, const tm_petition *p, tm_err *err)
 
 /* ---- signatures ---- */
 
+/* Every change to signatures or names shown moves petition_version, in the
+ * same transaction, whichever process makes it. */
+static tm_rc bump_version(tm_store *st, tm_err *err)
+{
+	return tm_store_exec(st, "UPDATE meta SET value=value+1 WHERE key='petition_version'", err);
+}
+
+/* What is deleted here is overwritten with zeros in the file (and in the
+ * log, until tm_store_checkpoint() cuts it), not only unlinked from its
+ * page: a sealed box or a name taken back must not be read off the disk. */
+static tm_rc secure_delete(tm_store *st, tm_err *err)
+{
+	return tm_store_exec(st, "PRAGMA secure_delete=ON", err);
+}
+
 tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char dedup[TM_STORE_DEDUP_BYTES],
 			     const void *sealed, size_t n, const char *day, const char *show_name,
 			     const char *show_city, int *added, tm_err *err)
@@ -233,6 +248,8 @@ tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char d
 	tm_store_bind_text(s, 2, day);
 	rc = tm_store_step_done(st, s, err, "counting a signature");
 	sqlite3_finalize(s);
+	if (!rc)
+		rc = bump_version(st, err);
 	if (rc || !show_name)
 		return rc;
 	/* a random key: rows of one day come back in no telling order, and
@@ -256,16 +273,15 @@ tm_rc tm_store_petition_counts(tm_store *st, const char *id, const char *from, c
 	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
-	/* without a range, the signatures table is the count (a day's counter
-	 * is only progress); with one, the days say when */
+	/* the days are the count: a signature adds one to its day, a
+	 * withdrawal takes one off its own, and a purge leaves them */
 	sqlite3_stmt *s = tm_store_prep(st,
-			       "SELECT CASE WHEN ?2 IS NULL AND ?3 IS NULL"
-			       "  THEN (SELECT count(*) FROM petition_signatures WHERE petition=?1)"
-			       "  ELSE (SELECT coalesce(sum(n),0) FROM petition_days WHERE petition=?1"
-			       "   AND (?3 IS NULL OR day<=?3)) END,"
+			       "SELECT (SELECT coalesce(sum(n-withdrawn),0) FROM petition_days WHERE petition=?1"
+			       "   AND (?3 IS NULL OR day<=?3)),"
 			       " (SELECT count(*) FROM petition_public WHERE petition=?1),"
 			       " (SELECT coalesce(sum(n),0) FROM petition_days WHERE petition=?1"
-			       "   AND (?2 IS NULL OR day>=?2) AND (?3 IS NULL OR day<=?3))",
+			       "   AND (?2 IS NULL OR day>=?2) AND (?3 IS NULL OR day<=?3)),"
+			       " (SELECT purged_at FROM petitions WHERE id=?1)",
 			       err);
 	if (!s)
 		return TM_ERR_DB;
@@ -277,6 +293,7 @@ tm_rc tm_store_petition_counts(tm_store *st, const char *id, const char *from, c
 		out->signatures = sqlite3_column_int64(s, 0);
 		out->shown = sqlite3_column_int64(s, 1);
 		out->in_range = sqlite3_column_int64(s, 2);
+		tm_store_col_date(s, 3, out->purged);
 	} else {
 		rc = tm_store_db_fail(st, err, "counting signatures");
 	}
@@ -326,17 +343,111 @@ tm_rc tm_store_petition_each_sealed(tm_store *st, const char *id, tm_sealed_fn f
 	return rc;
 }
 
-tm_rc tm_store_petition_total(tm_store *st, int64_t *out, tm_err *err)
+tm_rc tm_store_petition_version(tm_store *st, int64_t *out, tm_err *err)
 {
 	*out = 0;
-	sqlite3_stmt *s = tm_store_prep(st, "SELECT count(*) FROM petition_signatures", err);
+	sqlite3_stmt *s = tm_store_prep(st, "SELECT value FROM meta WHERE key='petition_version'", err);
 	if (!s)
 		return TM_ERR_DB;
 	tm_rc rc = TM_OK;
 	if (sqlite3_step(s) == SQLITE_ROW)
 		*out = sqlite3_column_int64(s, 0);
 	else
-		rc = tm_store_db_fail(st, err, "counting signatures");
+		rc = tm_store_db_fail(st, err, "reading the signatures' version");
 	sqlite3_finalize(s);
 	return rc;
+}
+
+/* ---- taking back ---- */
+
+tm_rc tm_store_petition_withdraw(tm_store *st, const char *id, const unsigned char dedup[TM_STORE_DEDUP_BYTES],
+				 const char *day, int *removed, tm_err *err)
+{
+	*removed = 0;
+	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
+	if (!row)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	tm_rc rc = secure_delete(st, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *s = tm_store_prep(st, "DELETE FROM petition_signatures WHERE petition=? AND dedup=?", err);
+	if (!s)
+		return TM_ERR_DB;
+	sqlite3_bind_int64(s, 1, row);
+	sqlite3_bind_blob(s, 2, dedup, TM_STORE_DEDUP_BYTES, SQLITE_STATIC);
+	rc = tm_store_step_done(st, s, err, "deleting a signature");
+	sqlite3_finalize(s);
+	if (rc || sqlite3_changes(st->db) == 0)
+		return rc;
+	*removed = 1;
+	if (!(s = tm_store_prep(st,
+		       "INSERT INTO petition_days(petition,day,n,withdrawn) VALUES(?,?,0,1)"
+		       " ON CONFLICT(petition,day) DO UPDATE SET withdrawn=withdrawn+1",
+		       err)))
+		return TM_ERR_DB;
+	sqlite3_bind_int64(s, 1, row);
+	tm_store_bind_text(s, 2, day);
+	rc = tm_store_step_done(st, s, err, "counting a withdrawal");
+	sqlite3_finalize(s);
+	return rc ? rc : bump_version(st, err);
+}
+
+tm_rc tm_store_petition_unshow(tm_store *st, const char *id, const char *name, const char *city, int *removed,
+			       tm_err *err)
+{
+	*removed = 0;
+	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
+	if (!row)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	tm_rc rc = secure_delete(st, err);
+	if (rc)
+		return rc;
+	/* one row: two signers may show the same name and city, and each
+	 * takes back only their own */
+	sqlite3_stmt *s = tm_store_prep(st,
+			       "DELETE FROM petition_public WHERE (petition,day,nonce)=(SELECT petition,day,nonce"
+			       " FROM petition_public WHERE petition=?1 AND name=?2 AND city IS ?3 LIMIT 1)",
+			       err);
+	if (!s)
+		return TM_ERR_DB;
+	sqlite3_bind_int64(s, 1, row);
+	tm_store_bind_text(s, 2, name);
+	tm_store_bind_text(s, 3, city);
+	rc = tm_store_step_done(st, s, err, "deleting a name shown");
+	sqlite3_finalize(s);
+	if (rc || sqlite3_changes(st->db) == 0)
+		return rc;
+	*removed = 1;
+	return bump_version(st, err);
+}
+
+tm_rc tm_store_petition_purge(tm_store *st, const char *id, int shown_too, int64_t *signatures, int64_t *shown,
+			      tm_err *err)
+{
+	*signatures = *shown = 0;
+	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
+	if (!row)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	tm_rc rc = secure_delete(st, err);
+	if (rc)
+		return rc;
+	static const char *const sql[] = {
+		"DELETE FROM petition_signatures WHERE petition=?",
+		"DELETE FROM petition_public WHERE petition=?",
+		"UPDATE petitions SET purged_at=coalesce(purged_at,date('now')) WHERE id=?",
+	};
+	int64_t *counted[] = { signatures, shown, NULL };
+	for (size_t i = 0; i < sizeof(sql) / sizeof(sql[0]) && !rc; i++) {
+		if (i == 1 && !shown_too)
+			continue;
+		sqlite3_stmt *s = tm_store_prep(st, sql[i], err);
+		if (!s)
+			return TM_ERR_DB;
+		sqlite3_bind_int64(s, 1, row);
+		rc = tm_store_step_done(st, s, err, "purging signatures");
+		sqlite3_finalize(s);
+		if (!rc && counted[i])
+			*counted[i] = sqlite3_changes(st->db);
+	}
+	return rc ? rc : bump_version(st, err);
 }

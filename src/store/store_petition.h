@@ -15,7 +15,8 @@
  *   - petition_public: the name and city of those who asked to be shown,
  *     under a random key, with no link to their sealed row.
  * Signing does not move data_version: a signature is not a change of the
- * graph, and must not make the web server rebuild it.
+ * graph, and must not make the web server rebuild it; it moves
+ * petition_version instead (tm_store_petition_version()).
  */
 #ifndef TM_STORE_PETITION_H
 #define TM_STORE_PETITION_H
@@ -52,10 +53,13 @@ typedef struct tm_petition_counts {
 	int64_t signatures; /* all, each address once */
 	int64_t shown;      /* of them, those shown by name */
 	int64_t in_range;   /* signed within the days asked for (tm_store_petition_counts's from..to) */
+	char purged[TM_DATE_MAX]; /* YYYY-MM-DD: the day its signatures were purged, or "" */
 } tm_petition_counts;
 /* The counts of petition id; with from and to (YYYY-MM-DD, inclusive; NULL:
- * open), signatures counts only those signed up to `to`, and in_range those
- * signed from `from` to `to`.  TM_ERR_NOTFOUND when there is no such petition. */
+ * open), signatures counts those signed up to `to` less those withdrawn up
+ * to then, and in_range those signed from `from` to `to` (new ones, before
+ * any withdrawal).  A purge changes no count.  TM_ERR_NOTFOUND when there
+ * is no such petition. */
 tm_rc tm_store_petition_counts(tm_store *st, const char *id, const char *from, const char *to,
 			       tm_petition_counts *out, tm_err *err);
 
@@ -69,8 +73,32 @@ tm_rc tm_store_petition_shown(tm_store *st, const char *id, size_t limit, size_t
 typedef int (*tm_sealed_fn)(void *ctx, const unsigned char *sealed, size_t n);
 tm_rc tm_store_petition_each_sealed(tm_store *st, const char *id, tm_sealed_fn fn, void *ctx, tm_err *err);
 
-/* Signatures of every petition together: a number that grows with each
- * one (the web server's version of pages that show counts). */
-tm_rc tm_store_petition_total(tm_store *st, int64_t *out, tm_err *err);
+/* A number that grows with every signature, withdrawal, name taken off
+ * and purge, from any process (the web server's version of the pages that
+ * show counts and names). */
+tm_rc tm_store_petition_version(tm_store *st, int64_t *out, tm_err *err);
+
+/* ---- taking back (docs/petitions.md), inside the caller's transaction ----
+ *
+ * What these delete is overwritten in the file (SQLite's secure_delete),
+ * and then in the log by tm_store_checkpoint() after the commit. */
+
+/* Delete the signature of petition id whose dedup hash is dedup, and count
+ * it as withdrawn on day (YYYY-MM-DD, UTC).  *removed 1 when there was one,
+ * else 0 and nothing changes.  The name shown, if any, is not linked to it:
+ * tm_store_petition_unshow() takes that off. */
+tm_rc tm_store_petition_withdraw(tm_store *st, const char *id, const unsigned char dedup[TM_STORE_DEDUP_BYTES],
+				 const char *day, int *removed, tm_err *err);
+/* Delete one name shown on petition id, with that city (NULL: without a
+ * city), exactly as shown.  The count is not changed: the signature stays.
+ * *removed 1 when there was one, else 0. */
+tm_rc tm_store_petition_unshow(tm_store *st, const char *id, const char *name, const char *city, int *removed,
+			       tm_err *err);
+/* Delete every signature of petition id (sealed boxes and dedup hashes),
+ * and with shown_too its names shown, and mark it purged today; its counts
+ * stay.  *signatures and *shown say how many rows went.  Refusing an open
+ * petition is the caller's. */
+tm_rc tm_store_petition_purge(tm_store *st, const char *id, int shown_too, int64_t *signatures, int64_t *shown,
+			      tm_err *err);
 
 #endif

@@ -69,9 +69,12 @@ tm_rc tm_view_petition(tm_store *st, const tm_petition *p, const char *day, int 
 	json_object_set_new(o, "opens", json_string(p->opens));
 	json_object_set_new(o, "closes", p->closes[0] ? json_string(p->closes) : json_null());
 	json_object_set_new(o, "goal", p->goal ? json_integer(p->goal) : json_null());
-	json_object_set_new(o, "status", json_string(tm_view_petition_status(p, day)));
+	/* purged: its signatures are gone, and so are the hashes that would
+	 * count a repeated address once; it takes no more, whatever its dates */
+	json_object_set_new(o, "status", json_string(c.purged[0] ? "closed" : tm_view_petition_status(p, day)));
 	json_object_set_new(o, "signatures", json_integer(c.signatures));
 	json_object_set_new(o, "shown", json_integer(c.shown));
+	json_object_set_new(o, "purged", c.purged[0] ? json_string(c.purged) : json_null());
 	json_object_set_new(o, "public_key", json_string(p->public_key));
 	unsigned char pk[TM_SEAL_KEY_BYTES];
 	if (tm_seal_key_parse(p->public_key, pk) == 0) {

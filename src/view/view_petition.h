@@ -14,16 +14,18 @@
 #include "model/petition.h"
 #include "store/store.h"
 
-/* "upcoming", "open" or "closed" on day (YYYY-MM-DD, UTC). */
+/* "upcoming", "open" or "closed" on day (YYYY-MM-DD, UTC), by its dates
+ * alone (tm_view_petition()'s "status" also says "closed" once purged). */
 const char *tm_view_petition_status(const tm_petition *p, const char *day);
 /* Today in UTC, YYYY-MM-DD: the day a petition opens and closes on. */
 void tm_view_today(char out[16]);
 
 /*
  * {"id","title","target","text","entities":[refs],"action":{"id","title"}|null,
- *  "opens","closes","goal","status","signatures","shown","public_key",
- *  "fingerprint"}: bitexts as {"en","zh"} (a missing language left out),
- * "closes" and "goal" null when not set.  with_text 0 leaves "text" out
+ *  "opens","closes","goal","status","signatures","shown","purged",
+ *  "public_key","fingerprint"}: bitexts as {"en","zh"} (a missing language
+ * left out), "closes", "goal" and "purged" (the day its signatures were
+ * deleted from the server) null when not set.  with_text 0 leaves "text" out
  * (lists).  *out NULL and err filled on failure.
  */
 tm_rc tm_view_petition(tm_store *st, const tm_petition *p, const char *day, int with_text, json_t **out,

@@ -136,3 +136,43 @@ if [ "$RC" -eq 1 ] && grep -qF "signature 1 of petition 'drop-hikvision' cannot 
    [ ! -e "$TMP/bad.csv" ]; then
 	pass "a signature the key cannot open stops the export, and no file is written"
 else fail "a signature the key cannot open stops the export"; fi
+printf 'signed_at\n' > "$TMP/old.csv"; chmod 644 "$TMP/old.csv"
+sqlite3 "$DB" "DELETE FROM petition_signatures"
+run --db "$DB" petition export drop-hikvision --secret-key "$TMP/org.key" --output "$TMP/old.csv"
+if [ "$RC" -eq 0 ] && [ "$(stat -c %a "$TMP/old.csv")" = 600 ]; then
+	pass "export over a file that was readable by others makes it its owner's alone"
+else fail "export over a file that was readable by others makes it its owner's alone" "$(stat -c %a "$TMP/old.csv")"; fi
+
+# ---- taking back refuses what it cannot do (the deletions themselves: tests/http/test_petition.py) ----
+run --db "$DB" petition withdraw drop-hikvision < /dev/null
+expect_rc "withdraw needs the server's key" 2
+printf 'someone@example.org\n' > "$TMP/addr.txt"
+run --db "$DB" petition withdraw no-such --petition-key "$TMP/srv.key" --addresses "$TMP/addr.txt"
+if [ "$RC" -eq 1 ] && grep -qF "no petition 'no-such'" "$TMP/err"; then pass "withdraw from an unknown petition fails"
+else fail "withdraw from an unknown petition fails"; fi
+printf '# nobody\n\n' > "$TMP/none.txt"
+run --db "$DB" petition withdraw drop-hikvision --petition-key "$TMP/srv.key" --addresses "$TMP/none.txt"
+expect_err "withdraw with no address in its input says so" "none.txt: no address to withdraw"
+printf 'a\377@example.org\n' > "$TMP/bin.txt"
+run --db "$DB" petition withdraw drop-hikvision --petition-key "$TMP/srv.key" --addresses "$TMP/bin.txt"
+if [ "$RC" -eq 1 ] && grep -qF "bin.txt: not UTF-8 text" "$TMP/err"; then pass "withdraw refuses input that is not text"
+else fail "withdraw refuses input that is not text"; fi
+run --db "$DB" petition withdraw drop-hikvision --petition-key "$TMP/srv.key" --addresses "$TMP/addr.txt"
+if [ "$RC" -eq 1 ] && grep -qF "0 of 1 address had signed" "$TMP/err" && grep -qF "addr.txt:1: no signature" "$TMP/err" &&
+   ! grep -qF "someone@example.org" "$TMP/err" "$TMP/out"; then
+	pass "withdraw of an address that had not signed: exit 1, the line named, the address never printed"
+else fail "withdraw of an address that had not signed"; fi
+run --db "$DB" petition unshow drop-hikvision --name "$(printf 'Lin\001')"
+expect_rc "unshow refuses a name with a control character, which no signer could show" 2
+run --db "$DB" petition unshow drop-hikvision
+expect_rc "unshow needs --name" 2
+run --db "$DB" petition unshow drop-hikvision --name Lin --city Berlin
+if [ "$RC" -eq 1 ] && grep -qF "no name 'Lin' shown on 'drop-hikvision' with city 'Berlin'" "$TMP/err"; then
+	pass "unshow of a name not shown: exit 1, and says so"
+else fail "unshow of a name not shown"; fi
+run --db "$DB" petition purge drop-hikvision --yes
+if [ "$RC" -eq 1 ] && grep -qF "petition 'drop-hikvision' takes signatures until 2030-12-31: purge it after that" "$TMP/err"; then
+	pass "purge refuses a petition that still takes signatures"
+else fail "purge refuses a petition that still takes signatures"; fi
+run --db "$DB" petition purge no-such --yes
+expect_rc "purge of an unknown petition fails" 1

@@ -146,7 +146,7 @@ def people(n):
         if i % 10 == 0 or i == 1:
             p["show"] = "1"
         out.append(p)
-    out[7]["name"] = "=HYPERLINK(\"http://evil.example\",\"x%s\")" % secrets.token_hex(4)
+    out[27]["name"] = "=HYPERLINK(\"http://evil.example\",\"x%s\")" % secrets.token_hex(4)
     out[8].pop("city")
     return out
 
@@ -301,6 +301,7 @@ def main():
         check_openapi(c)
         check_guard(c, srv, signers)
         check_refusals(c)
+        withdrawn = check_withdraw(c, org_srv, signers)
         ok(not c.cookies, "no response to a reader or a signer set a cookie (%s requests)" % "2,000+", c.cookies[:3])
     finally:
         rc, log = srv.stop()
@@ -336,12 +337,139 @@ def main():
     independent_open(org, org_srv, signers)
 
     rc, out, err = run("digest", "--week", "this", "--lang", "en", "--format", "md")
-    ok(rc == 0 and "%d signatures (+%d this week; goal 5000)" % (len(signers), len(signers)) in out,
-       "the week's digest gives the petition's progress, counts only", out[-400:])
+    ok(rc == 0 and "%d signatures (+%d this week; goal 5000)" % (len(signers), len(signers) + withdrawn) in out,
+       "the week's digest gives the petition's progress, counts only: the count less the %d withdrawn, and the "
+       "week's new signatures" % withdrawn, out[-400:])
     ok(not any(p["email"] in out or p["name"] in out for p in signers if "show" not in p),
        "the digest names no signer")
     rc, out, err = run("--json", "petition", "show", "drop-hikvision")
     ok(rc == 0 and json.loads(out)["signatures"] == len(signers), "petition show counts them too", out[:200])
+    check_purge(org)
+
+
+def sealed_rows(pid):
+    """{dedup: sealed} of a petition, read with SQLite itself"""
+    con = sqlite3.connect("file:%s?mode=ro" % DB, uri=True)
+    rows = dict(con.execute("SELECT s.dedup, s.sealed FROM petition_signatures s JOIN petitions p ON p.id=s.petition "
+                            "WHERE p.slug=?", (pid,)))
+    con.close()
+    return rows
+
+
+def left_in_file(blobs):
+    """those of blobs (bytes) of which a 16-byte piece is still somewhere in the
+    database file or its log"""
+    data, names = db_bytes()
+    return [b for b in blobs if any(b[i:i + 16] in data for i in range(0, len(b) - 15, 16))], names
+
+
+def check_withdraw(c, server_key, signers):
+    """signers take their signatures back, or their names off the page, while
+    the server runs: the rows go, and their bytes with them (file and log)"""
+    before = sealed_rows("drop-hikvision")
+    found = left_in_file(list(before.values()) + list(before))[0]
+    ok(len(found) == 2 * len(before), "(the scan finds each of the %d sealed boxes and dedup hashes in the file and "
+       "its log while they are there)" % len(before), len(found))
+    n0 = json.loads(c.req("/api/v1/petitions/drop-hikvision")[2])
+    s, h0, _ = c.req("/petitions/drop-hikvision?lang=en")
+    gone = signers[:10]  # 0 and 1 asked to be shown
+    text = "# to withdraw\n" + "\n".join(
+        (" " + p["email"].upper() + "  ") if i == 3 else p["email"] for i, p in enumerate(gone)) + \
+        "\nnever-signed-%s@example.org\n" % secrets.token_hex(3)
+    rc, out, err = run("petition", "withdraw", "drop-hikvision", "--petition-key", server_key, stdin=text.encode())
+    ok(rc == 1 and "10 of 11 addresses had signed 'drop-hikvision'" in err and "stdin:12: no signature" in err and
+       not any(p["email"] in err or p["email"] in out for p in gone),
+       "petition withdraw reads addresses from stdin (any case), deletes 10 signatures, names the line of an "
+       "address that had not signed, and prints no address", (rc, err))
+    after = sealed_rows("drop-hikvision")
+    removed = [before[k] for k in before if k not in after]
+    ok(len(removed) == 10 and len(after) == len(before) - 10 and set(after) <= set(before),
+       "the 10 rows are gone from the signatures table, and no other", (len(removed), len(before), len(after)))
+    left, names = left_in_file(removed + [k for k in before if k not in after])
+    ok(not left, "no 16 bytes of their sealed boxes or dedup hashes are left in %s, the server still reading it"
+       % ", ".join(names), len(left))
+    for p in gone[:2]:
+        rc, out, err = run("petition", "unshow", "drop-hikvision", "--name", p["name"], "--city", p["city"])
+        ok(rc == 0 and "no longer shown" in err, "petition unshow takes %s's name off" % p["name"], err)
+    rc, out, err = run("petition", "unshow", "drop-hikvision", "--name", gone[0]["name"], "--city", gone[0]["city"])
+    ok(rc == 1 and "no name" in err, "a name not shown (any more): exit 1, and says so", (rc, err))
+    rc, out, err = run("petition", "unshow", "drop-hikvision", "--name", signers[10]["name"])
+    ok(rc == 1, "a name shown with a city is not taken off by its name alone", (rc, err))
+    data, names = db_bytes()
+    ok(not any(p["name"].encode() in data for p in gone[:2]),
+       "the names taken off are not left in %s" % ", ".join(names))
+    # bad input changes nothing
+    rc, out, err = run("petition", "withdraw", "drop-hikvision", "--petition-key", server_key,
+                       stdin=(signers[10]["email"] + "\nnot an address\n").encode())
+    ok(rc == 1 and "stdin:2: not an email address" in err and len(sealed_rows("drop-hikvision")) == len(after),
+       "a line that is no address: FILE:LINE, and nothing is withdrawn, not even the good line before it", err)
+    rc, out, err = run("petition", "withdraw", "drop-hikvision", "--petition-key", os.path.join(TMP, "other-server.key"),
+                       stdin=signers[10]["email"].encode())
+    ok(rc == 1 and "is not the key of petition" in err, "another petition's server key is refused", err)
+    rc, out, err = run("petition", "withdraw", "drop-hikvision", "--petition-key", os.path.join(TMP, "organisers.key"),
+                       stdin=signers[10]["email"].encode())
+    ok(rc == 1 and "must never go on the server" in err, "the organisers' secret key is refused: it never goes there",
+       err)
+    # the server sees another process's change (its watcher), and caches nothing stale
+    import time
+    for _ in range(50):
+        j = json.loads(c.req("/api/v1/petitions/drop-hikvision?limit=1000")[2])
+        if j["signatures"] == n0["signatures"] - 10:
+            break
+        time.sleep(0.1)
+    names_api = {x["name"] for x in j["signers"]["items"]}
+    ok(j["signatures"] == n0["signatures"] - 10 and j["shown"] == n0["shown"] - 2 and
+       not names_api & {gone[0]["name"], gone[1]["name"]},
+       "the running server counts 10 fewer and lists 2 fewer names", (n0["signatures"], j["signatures"], j["shown"]))
+    s, h1, body = c.req("/petitions?lang=en", headers={"If-None-Match": h0.get("etag", "")})
+    ok(s == 200 and 'data-count="%d"' % j["signatures"] in body, "the list's cached page moved with them", s)
+    rc, out, err = export(os.path.join(TMP, "organisers.key"))
+    emails = {r["email"] for r in csv.DictReader(io.StringIO(out))}
+    ok(rc == 0 and len(emails) == j["signatures"] and not emails & {p["email"] for p in gone},
+       "export has none of the withdrawn", (rc, len(emails)))
+    # a withdrawn address may sign again, and counts again
+    back = gone[2]
+    s, h, _ = c.sign("drop-hikvision", back)
+    j2 = json.loads(c.req("/api/v1/petitions/drop-hikvision")[2])
+    ok(s == 303 and j2["signatures"] == j["signatures"] + 1, "a withdrawn address can sign again", (s, j2["signatures"]))
+    for p in gone:
+        if p is not back:
+            signers.remove(p)
+    return 10
+
+
+def check_purge(org):
+    """a closed petition's signatures deleted for good, its counts kept"""
+    rc, out, err = run("petition", "purge", "second", "--yes")
+    ok(rc == 1 and ("takes signatures" in err or "has no end" in err), "an open petition is not purged", (rc, err))
+    n = len(sealed_rows("second"))
+    with open(os.path.join(TMP, "close.jsonl"), "w") as f:
+        f.write(json.dumps({"type": "petition", "id": "second", "title": {"en": "Second"}, "text": {"en": "Text."},
+                            "opens": TODAY_OPEN, "closes": "2020-06-30",
+                            "public_key": json.loads(run("--json", "petition", "show", "second")[1])["public_key"]})
+                + "\n")
+    rc, out, err = run("import", os.path.join(TMP, "close.jsonl"))
+    rc, out, err = run("petition", "purge", "second")
+    ok(rc == 2 and "--yes" in err and len(sealed_rows("second")) == n, "without --yes purge deletes nothing and asks "
+       "for an export first", (rc, err))
+    before = sealed_rows("second")
+    rc, out, err = run("petition", "purge", "second", "--yes")
+    ok(rc == 0 and "deleted %d signatures of 'second'" % n in err and not sealed_rows("second"),
+       "a closed petition's %d signatures are purged" % n, (rc, err))
+    left, names = left_in_file(list(before.values()))
+    ok(n > 0 and not left, "none of their sealed boxes is left in %s" % ", ".join(names), len(left))
+    j = json.loads(run("--json", "petition", "show", "second")[1])
+    ok(j["signatures"] == n and j["purged"] and j["status"] == "closed", "its count stays, and it says when it was "
+       "purged", j)
+    rc, out, err = export(org, "second")
+    ok(rc == 1 and "purged" in err and out == "", "export of a purged petition says so, not an empty list", err)
+    srv = Server(DB, TMP, "--petition-key", os.path.join(TMP, "organisers-server.key"), "--rate", "0")
+    try:
+        s, h, body = srv.get("/petitions/second?lang=zh")
+        ok(s == 200 and "已将其从本服务器删除" in body and "<form method" not in body,
+           "its page says, in Chinese, that the signatures were deleted, and has no form")
+    finally:
+        srv.stop()
 
 
 def check_pages(c, srv, signers):
