@@ -308,6 +308,9 @@ def main():
     secrets_in_log = [v for p in signers for v in (p["email"], p["name"], p.get("city")) if v and v in log]
     ok(rc == 0 and "POST /petitions/drop-hikvision 303" in log and not secrets_in_log,
        "the access log has the signatures' requests and none of what signers typed", secrets_in_log[:3])
+    ok(log.count("POST /petitions/") >= N and "127.0.0.1" not in log and not re.search(r"\b\d+\.\d+\.\d+\.\d+\b", log),
+       "and no client address: %d lines of it, none with an IP address" % log.count("\n"),
+       [l for l in log.splitlines() if re.search(r"\d+\.\d+\.\d+\.\d+", l)][:3])
     scan(signers, "after the server stopped")
 
     # export on the organisers' side
