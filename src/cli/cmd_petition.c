@@ -196,6 +196,10 @@ static int show(tm_cli *cli, int argc, char **argv)
 	if (p.goal)
 		printf(" of a goal of %lld", (long long)p.goal);
 	printf(" (%lld shown by name)\n", (long long)json_integer_value(json_object_get(o, "shown")));
+	json_t *purged = json_object_get(o, "purged");
+	if (json_is_string(purged))
+		printf("  %-12s %s (its signatures deleted from this database; the count stays)\n", "purged",
+		       json_string_value(purged));
 	for (size_t i = 0; i < p.entities.n; i++)
 		printf("  %-12s %s\n", i ? "" : "entities", p.entities.v[i]);
 	if (p.action)
@@ -621,8 +625,8 @@ static int unshow(tm_cli *cli, int argc, char **argv)
 	if (!status && in_tx(cli, unshow_one, &u, &err))
 		status = tm_cli_error(&err);
 	if (!status && !u.removed) {
-		fprintf(stderr, "tiemap: no name '%s' shown on '%s' %s%s%s\n", who.name, id, who.city ? "with city '" : "without a city",
-			who.city ? who.city : "", who.city ? "'" : "");
+		fprintf(stderr, "tiemap: no name '%s' shown on '%s' %s%s%s\n", who.name, id,
+			who.city ? "with city '" : "without a city", who.city ? who.city : "", who.city ? "'" : "");
 		status = TM_EXIT_FAIL;
 	} else if (!status) {
 		fprintf(stderr, "tiemap: '%s' is no longer shown on '%s' (the signature still counts)\n", who.name, id);

@@ -464,6 +464,9 @@ def check_purge(org):
     j = json.loads(run("--json", "petition", "show", "second")[1])
     ok(j["signatures"] == n and j["purged"] and j["status"] == "closed", "its count stays, and it says when it was "
        "purged", j)
+    rc, out, err = run("petition", "show", "second")
+    ok(rc == 0 and re.search(r"^  purged +\d{4}-\d\d-\d\d \(its signatures deleted", out, re.M),
+       "petition show says when it was purged", out)
     rc, out, err = export(org, "second")
     ok(rc == 1 and "purged" in err and out == "", "export of a purged petition says so, not an empty list", err)
     srv = Server(DB, TMP, "--petition-key", os.path.join(TMP, "organisers-server.key"), "--rate", "0")
