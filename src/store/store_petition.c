@@ -209,6 +209,20 @@ static tm_rc bump_version(tm_store *st, tm_err *err)
 	return tm_store_exec(st, "UPDATE meta SET value=value+1 WHERE key='petition_version'", err);
 }
 
+/* A signature or a withdrawal counted on its day (sql: petition, day), and
+ * the version moved. */
+static tm_rc count_day(tm_store *st, int64_t petition, const char *day, const char *sql, tm_err *err)
+{
+	sqlite3_stmt *s = tm_store_prep(st, sql, err);
+	if (!s)
+		return TM_ERR_DB;
+	sqlite3_bind_int64(s, 1, petition);
+	tm_store_bind_text(s, 2, day);
+	tm_rc rc = tm_store_step_done(st, s, err, "counting signatures");
+	sqlite3_finalize(s);
+	return rc ? rc : bump_version(st, err);
+}
+
 /* What is deleted here is overwritten with zeros in the file (and in the
  * log, until tm_store_checkpoint() cuts it), not only unlinked from its
  * page: a sealed box or a name taken back must not be read off the disk. */
@@ -239,17 +253,10 @@ tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char d
 	if (rc || sqlite3_changes(st->db) == 0)
 		return rc;
 	*added = 1;
-	if (!(s = tm_store_prep(st,
+	rc = count_day(st, row, day,
 		       "INSERT INTO petition_days(petition,day,n) VALUES(?,?,1)"
 		       " ON CONFLICT(petition,day) DO UPDATE SET n=n+1",
-		       err)))
-		return TM_ERR_DB;
-	sqlite3_bind_int64(s, 1, row);
-	tm_store_bind_text(s, 2, day);
-	rc = tm_store_step_done(st, s, err, "counting a signature");
-	sqlite3_finalize(s);
-	if (!rc)
-		rc = bump_version(st, err);
+		       err);
 	if (rc || !show_name)
 		return rc;
 	/* a random key: rows of one day come back in no telling order, and
@@ -380,16 +387,10 @@ tm_rc tm_store_petition_withdraw(tm_store *st, const char *id, const unsigned ch
 	if (rc || sqlite3_changes(st->db) == 0)
 		return rc;
 	*removed = 1;
-	if (!(s = tm_store_prep(st,
-		       "INSERT INTO petition_days(petition,day,n,withdrawn) VALUES(?,?,0,1)"
-		       " ON CONFLICT(petition,day) DO UPDATE SET withdrawn=withdrawn+1",
-		       err)))
-		return TM_ERR_DB;
-	sqlite3_bind_int64(s, 1, row);
-	tm_store_bind_text(s, 2, day);
-	rc = tm_store_step_done(st, s, err, "counting a withdrawal");
-	sqlite3_finalize(s);
-	return rc ? rc : bump_version(st, err);
+	return count_day(st, row, day,
+			 "INSERT INTO petition_days(petition,day,n,withdrawn) VALUES(?,?,0,1)"
+			 " ON CONFLICT(petition,day) DO UPDATE SET withdrawn=withdrawn+1",
+			 err);
 }
 
 tm_rc tm_store_petition_unshow(tm_store *st, const char *id, const char *name, const char *city, int *removed,
