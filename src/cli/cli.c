@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "search/search.h"
 #include "text/text.h"
 #include "view/view.h"
 
@@ -86,15 +87,15 @@ tm_rc tm_cli_graph(tm_cli *cli, tm_graph **out, tm_err *err)
 int tm_cli_resolve(tm_cli *cli, const char *ref, char **id)
 {
 	tm_err err = { 0 };
-	tm_hits cands;
-	tm_rc rc = tm_store_resolve(cli->st, ref, id, &cands, &err);
+	tm_search_hits cands;
+	tm_rc rc = tm_search_resolve(cli->st, ref, id, &cands, &err);
 	if (rc == TM_OK)
 		return 0;
 	if (rc == TM_ERR_AMBIGUOUS) {
 		fprintf(stderr, "tiemap: '%s' is ambiguous; did you mean one of these?\n", ref);
 		for (size_t i = 0; i < cands.n; i++)
 			fprintf(stderr, "  %-28s %s (%s)\n", cands.v[i].id, cands.v[i].name, cands.v[i].kind);
-		tm_hits_release(&cands);
+		tm_search_hits_release(&cands);
 		return TM_EXIT_USAGE;
 	}
 	return tm_cli_error(&err);

@@ -19,6 +19,7 @@
 
 #include "campaign/campaign.h"
 #include "io/io.h"
+#include "search/search.h"
 #include "text/text.h"
 
 /* ---- action add ---- */
@@ -52,11 +53,11 @@ static void add_party(tm_cli *cli, json_t *o, const char *key, const char *ref, 
 		if (tm_id_valid(ref) && tm_store_has_entity(cli->st, ref)) {
 			id = tm_xstrdup(ref);
 		} else {
-			tm_hits hits;
-			if (tm_store_search(cli->st, ref, 3, &hits, NULL) == TM_OK) {
+			tm_search_hits hits;
+			if (tm_search(cli->st, ref, 3, &hits, NULL) == TM_OK) {
 				if (hits.n && hits.v[0].score >= 1.0 && (hits.n == 1 || hits.v[1].score < 1.0))
 					id = tm_xstrdup(hits.v[0].id);
-				tm_hits_release(&hits);
+				tm_search_hits_release(&hits);
 			}
 		}
 		if (id) {

@@ -10,6 +10,7 @@
 
 #include "io/io.h"
 #include "model/model.h"
+#include "search/search.h"
 #include "view/view.h"
 
 /* Bounds a client cannot raise (docs/api.md, "Limits"). */
@@ -126,14 +127,14 @@ void tm_http_api_neighbors(tm_req *req)
 char *tm_http_resolve(tm_req *req, const char *what, const char *ref)
 {
 	char *id = NULL;
-	tm_hits cands;
+	tm_search_hits cands;
 	tm_err err = { 0 };
-	tm_rc rc = tm_store_resolve(req->st, ref, &id, &cands, &err);
+	tm_rc rc = tm_search_resolve(req->st, ref, &id, &cands, &err);
 	if (rc == TM_OK)
 		return id;
 	if (rc != TM_ERR_AMBIGUOUS || !(req->route->flags & TM_ROUTE_API)) {
 		if (rc == TM_ERR_AMBIGUOUS)
-			tm_hits_release(&cands);
+			tm_search_hits_release(&cands);
 		tm_req_fail_err(req, &err);
 		return NULL;
 	}
@@ -145,7 +146,7 @@ char *tm_http_resolve(tm_req *req, const char *what, const char *ref)
 		json_object_set_new(c, "name", json_string(cands.v[i].name));
 		json_array_append_new(list, c);
 	}
-	tm_hits_release(&cands);
+	tm_search_hits_release(&cands);
 	json_t *e = json_object();
 	json_object_set_new(e, "code", json_string("ambiguous"));
 	json_object_set_new(e, "message", json_string(err.msg));

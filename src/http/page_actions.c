@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "campaign/campaign.h"
+#include "search/search.h"
 #include "view/view.h"
 
 #define PER_PAGE 50
@@ -157,7 +158,7 @@ void tm_http_page_actions(tm_req *req)
 	char *target_id = NULL;
 	if (target) {
 		tm_err err = { 0 };
-		tm_rc rc = tm_store_resolve(req->st, target, &target_id, NULL, &err);
+		tm_rc rc = tm_search_resolve(req->st, target, &target_id, NULL, &err);
 		if (rc == TM_ERR_NOTFOUND || rc == TM_ERR_AMBIGUOUS) {
 			tm_req_fail(req, rc == TM_ERR_NOTFOUND ? 404 : 409, "bad_parameter", "%s", T("actions.bad_target"));
 			return;

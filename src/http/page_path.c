@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "search/search.h"
 #include "view/view.h"
 
 #define MAX_HOPS 6
@@ -41,9 +42,9 @@ static void form(tm_req *req, const char *from, const char *to, long hops)
 static char *resolve(tm_req *req, const char *which, const char *ref, const char *from, const char *to, long hops)
 {
 	char *id = NULL;
-	tm_hits cands;
+	tm_search_hits cands;
 	tm_err err = { 0 };
-	tm_rc rc = tm_store_resolve(req->st, ref, &id, &cands, &err);
+	tm_rc rc = tm_search_resolve(req->st, ref, &id, &cands, &err);
 	if (rc == TM_OK)
 		return id;
 	tm_buf *b = &req->body;
@@ -56,7 +57,7 @@ static char *resolve(tm_req *req, const char *which, const char *ref, const char
 				cands.v[i].name, tm_page_kind_label(req, cands.v[i].kind), cands.v[i].id);
 		}
 		tm_buf_adds(b, "</ul>\n");
-		tm_hits_release(&cands);
+		tm_search_hits_release(&cands);
 	} else if (rc == TM_ERR_NOTFOUND) {
 		tm_html(b, "<p class=\"error\">%s <q>%s</q></p>\n", T("path.not_found"), ref);
 	} else {

@@ -7,7 +7,7 @@
  * come from the store once each (a list names the same entities often).
  */
 #include "match/screen.h"
-#include "store/store_match.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "io/io.h"
+#include "search/search.h"
 
 json_t *tm_view_cite_json(tm_store *st, const tm_cite *c)
 {
@@ -251,8 +252,8 @@ tm_rc tm_view_entity(tm_store *st, const char *id, json_t **out, tm_err *err)
 tm_rc tm_view_search(tm_store *st, const char *query, size_t limit, json_t **out, tm_err *err)
 {
 	*out = NULL;
-	tm_hits hits;
-	tm_rc rc = tm_store_search(st, query, limit, &hits, err);
+	tm_search_hits hits;
+	tm_rc rc = tm_search(st, query, limit, &hits, err);
 	if (rc)
 		return rc;
 	json_t *results = json_array();
@@ -278,7 +279,7 @@ tm_rc tm_view_search(tm_store *st, const char *query, size_t limit, json_t **out
 		json_object_set_new(o, "score", json_real((double)(long)(hits.v[i].score * 1000 + 0.5) / 1000));
 		json_array_append_new(results, o);
 	}
-	tm_hits_release(&hits);
+	tm_search_hits_release(&hits);
 	*out = json_object();
 	json_object_set_new(*out, "results", results);
 	return TM_OK;

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "search/search.h"
 #include "store/schema.sql.h"
 #include "store/store.h"
 #include "text/text.h"
@@ -108,10 +109,10 @@ static void test_put_replaces_whole_and_unchanged_is_noop(void **state)
 	assert_int_equal(tm_store_get_entity(st, "acme", &got, NULL), TM_OK);
 	assert_int_equal(got.n_names, 1);
 	tm_entity_release(&got);
-	tm_hits hits;
-	assert_int_equal(tm_store_search(st, "阿克米", 10, &hits, NULL), TM_OK);
+	tm_search_hits hits;
+	assert_int_equal(tm_search(st, "阿克米", 10, &hits, NULL), TM_OK);
 	assert_int_equal(hits.n, 0);
-	tm_hits_release(&hits);
+	tm_search_hits_release(&hits);
 	tm_entity_release(&e);
 	tm_store_close(st);
 }
@@ -128,10 +129,10 @@ static void test_rollback_leaves_nothing(void **state)
 	tm_store_rollback(st);
 	assert_false(tm_store_has_entity(st, "gone"));
 	assert_false(tm_store_has_source(st, "s1"));
-	tm_hits hits;
-	tm_store_search(st, "gone", 10, &hits, NULL);
+	tm_search_hits hits;
+	tm_search(st, "gone", 10, &hits, NULL);
 	assert_int_equal(hits.n, 0);
-	tm_hits_release(&hits);
+	tm_search_hits_release(&hits);
 	tm_entity_release(&e);
 	tm_store_close(st);
 }
@@ -200,18 +201,18 @@ static void test_resolve(void **state)
 	tm_store_commit(st, NULL);
 
 	char *id;
-	tm_hits cands;
-	assert_int_equal(tm_store_resolve(st, "华为", &id, &cands, NULL), TM_OK);
+	tm_search_hits cands;
+	assert_int_equal(tm_search_resolve(st, "华为", &id, &cands, NULL), TM_OK);
 	assert_string_equal(id, "huawei");
 	free(id);
-	assert_int_equal(tm_store_resolve(st, "acme", &id, &cands, NULL), TM_ERR_AMBIGUOUS);
+	assert_int_equal(tm_search_resolve(st, "acme", &id, &cands, NULL), TM_ERR_AMBIGUOUS);
 	assert_null(id);
 	assert_int_equal(cands.n, 2);
-	tm_hits_release(&cands);
-	assert_int_equal(tm_store_resolve(st, "acme-2", &id, NULL, NULL), TM_OK);
+	tm_search_hits_release(&cands);
+	assert_int_equal(tm_search_resolve(st, "acme-2", &id, NULL, NULL), TM_OK);
 	assert_string_equal(id, "acme-2");
 	free(id);
-	assert_int_equal(tm_store_resolve(st, "nothing like it", &id, NULL, NULL), TM_ERR_NOTFOUND);
+	assert_int_equal(tm_search_resolve(st, "nothing like it", &id, NULL, NULL), TM_ERR_NOTFOUND);
 	tm_store_close(st);
 }
 
@@ -264,22 +265,22 @@ static void put_named(tm_store *st, const char *const (*rows)[3], size_t n)
 /* The place of id among the hits of query (limit 50), -1 when absent. */
 static int rank_of(tm_store *st, const char *query, const char *id)
 {
-	tm_hits h;
-	assert_int_equal(tm_store_search(st, query, 50, &h, NULL), TM_OK);
+	tm_search_hits h;
+	assert_int_equal(tm_search(st, query, 50, &h, NULL), TM_OK);
 	int at = -1;
 	for (size_t i = 0; i < h.n && at < 0; i++)
 		if (strcmp(h.v[i].id, id) == 0)
 			at = (int)i;
-	tm_hits_release(&h);
+	tm_search_hits_release(&h);
 	return at;
 }
 
 static size_t hits_of(tm_store *st, const char *query, size_t limit)
 {
-	tm_hits h;
-	assert_int_equal(tm_store_search(st, query, limit, &h, NULL), TM_OK);
+	tm_search_hits h;
+	assert_int_equal(tm_search(st, query, limit, &h, NULL), TM_OK);
 	size_t n = h.n;
-	tm_hits_release(&h);
+	tm_search_hits_release(&h);
 	return n;
 }
 
@@ -484,12 +485,12 @@ static void put_relation(tm_store *st, const char *s, const char *p, const char 
 
 static size_t hits_for(tm_store *st, const char *q, const char *want)
 {
-	tm_hits hits;
-	assert_int_equal(tm_store_search(st, q, 10, &hits, NULL), TM_OK);
+	tm_search_hits hits;
+	assert_int_equal(tm_search(st, q, 10, &hits, NULL), TM_OK);
 	size_t n = 0;
 	for (size_t i = 0; i < hits.n; i++)
 		n += strcmp(hits.v[i].id, want) == 0;
-	tm_hits_release(&hits);
+	tm_search_hits_release(&hits);
 	return n;
 }
 
