@@ -51,53 +51,6 @@ static void bind_double_or_null(sqlite3_stmt *s, int i, int has, double v)
 		sqlite3_bind_null(s, i);
 }
 
-/* ---- equality, so that putting an unchanged record writes nothing ---- */
-
-
-static int bitext_eq(const tm_bitext *a, const tm_bitext *b)
-{
-	return tm_streq(a->en, b->en) && tm_streq(a->zh, b->zh);
-}
-
-static int geo_eq(const tm_geo *a, const tm_geo *b)
-{
-	return a->has == b->has && (!a->has || (a->lat == b->lat && a->lon == b->lon)) &&
-	       tm_streq(a->precision, b->precision);
-}
-
-static int parties_eq(const tm_parties *a, const tm_parties *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (!tm_streq(a->v[i].entity, b->v[i].entity) || !bitext_eq(&a->v[i].text, &b->v[i].text))
-			return 0;
-	return 1;
-}
-
-
-static int action_eq(const tm_action *a, const tm_action *b)
-{
-	return tm_streq(a->id, b->id) && tm_streq(a->date, b->date) && tm_streq(a->kind, b->kind) &&
-	       bitext_eq(&a->place, &b->place) && tm_streq(a->country, b->country) && geo_eq(&a->geo, &b->geo) &&
-	       parties_eq(&a->actors, &b->actors) && parties_eq(&a->targets, &b->targets) &&
-	       bitext_eq(&a->title, &b->title) && bitext_eq(&a->summary, &b->summary) &&
-	       bitext_eq(&a->outcome, &b->outcome) && tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
-}
-
-static int site_eq(const tm_site *a, const tm_site *b)
-{
-	if (a->tags.n != b->tags.n)
-		return 0;
-	for (size_t i = 0; i < a->tags.n; i++)
-		if (!tm_streq(a->tags.v[i], b->tags.v[i]))
-			return 0;
-	return tm_streq(a->id, b->id) && tm_streq(a->entity, b->entity) && tm_streq(a->kind, b->kind) &&
-	       bitext_eq(&a->name, &b->name) && tm_streq(a->address, b->address) && tm_streq(a->city, b->city) &&
-	       tm_streq(a->region, b->region) && tm_streq(a->country, b->country) && geo_eq(&a->geo, &b->geo) &&
-	       tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
-}
-
 /* Citations go to the graph's table as claim kinds 2 (action) and 3 (site),
  * through tm_store_load_cites()/tm_store_save_cites(). */
 
@@ -254,7 +207,7 @@ tm_rc tm_store_put_action(tm_store *st, const tm_action *a, tm_err *err)
 		tm_action old;
 		if ((rc = tm_store_get_action(st, a->id, &old, NULL, err)))
 			return rc;
-		int same = action_eq(&old, a);
+		int same = tm_action_equal(&old, a);
 		tm_action_release(&old);
 		if (same)
 			return TM_OK;
@@ -462,7 +415,7 @@ tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 		tm_site old;
 		if ((rc = tm_store_get_site(st, site->id, &old, err)))
 			return rc;
-		int same = site_eq(&old, site);
+		int same = tm_site_equal(&old, site);
 		tm_site_release(&old);
 		if (same)
 			return TM_OK;

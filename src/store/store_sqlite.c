@@ -445,41 +445,6 @@ static const char *now_text(tm_store *st)
 
 
 
-static int source_equal(const tm_source *a, const tm_source *b)
-{
-	return tm_streq(a->id, b->id) && tm_streq(a->title, b->title) && tm_streq(a->author, b->author) &&
-	       tm_streq(a->publisher, b->publisher) && tm_streq(a->date, b->date) && tm_streq(a->url, b->url) &&
-	       tm_streq(a->lang, b->lang) && tm_streq(a->note, b->note);
-}
-
-static int entity_equal(const tm_entity *a, const tm_entity *b)
-{
-	if (!tm_streq(a->id, b->id) || !tm_streq(a->kind, b->kind) || !tm_streq(a->country, b->country) ||
-	    !tm_streq(a->start, b->start) || !tm_streq(a->end, b->end) || !tm_streq(a->desc_en, b->desc_en) ||
-	    !tm_streq(a->desc_zh, b->desc_zh) || a->unsourced != b->unsourced || a->n_names != b->n_names ||
-	    a->tags.n != b->tags.n || a->n_idents != b->n_idents || !tm_cites_equal(&a->cites, &b->cites))
-		return 0;
-	for (size_t i = 0; i < a->n_names; i++)
-		if (!tm_streq(a->names[i].text, b->names[i].text) || !tm_streq(a->names[i].lang, b->names[i].lang) ||
-		    !a->names[i].primary != !b->names[i].primary)
-			return 0;
-	for (size_t i = 0; i < a->tags.n; i++)
-		if (!tm_streq(a->tags.v[i], b->tags.v[i]))
-			return 0;
-	for (size_t i = 0; i < a->n_idents; i++)
-		if (!tm_streq(a->idents[i].scheme, b->idents[i].scheme) || !tm_streq(a->idents[i].value, b->idents[i].value))
-			return 0;
-	return 1;
-}
-
-static int relation_equal(const tm_relation *a, const tm_relation *b)
-{
-	return a->has_amount == b->has_amount && (!a->has_amount || a->amount == b->amount) &&
-	       tm_streq(a->currency, b->currency) && a->has_share == b->has_share &&
-	       (!a->has_share || a->share == b->share) && tm_streq(a->note, b->note) && a->unsourced == b->unsourced &&
-	       tm_cites_equal(&a->cites, &b->cites);
-}
-
 tm_rc tm_store_load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm_err *err)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_CITES_GET);
@@ -551,7 +516,7 @@ tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err)
 	tm_source old;
 	int exists = tm_store_get_source(st, src->id, &old, NULL) == TM_OK;
 	if (exists) {
-		int same = source_equal(&old, src);
+		int same = tm_source_equal(&old, src);
 		tm_source_release(&old);
 		if (same)
 			return TM_OK;
@@ -799,7 +764,7 @@ tm_rc tm_store_put_entity_indexed(tm_store *st, const tm_entity *ent, const tm_n
 	if (row) {
 		if (tm_store_get_entity(st, ent->id, &old, err))
 			return err ? err->rc : TM_ERR_DB;
-		int same = entity_equal(&old, ent);
+		int same = tm_entity_equal(&old, ent);
 		tm_entity_release(&old);
 		if (same)
 			return TM_OK;
@@ -938,7 +903,7 @@ tm_rc tm_store_put_relation_keyed(tm_store *st, const tm_relation *rel, tm_ekey 
 		tm_relation old;
 		if ((rc = tm_store_get_relation(st, row, &old, err)))
 			return rc;
-		int same = relation_equal(&old, rel);
+		int same = tm_relation_equal(&old, rel);
 		tm_relation_release(&old);
 		if (same)
 			return TM_OK;
