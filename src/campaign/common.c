@@ -12,28 +12,6 @@
 #include <unicode/uloc.h>
 #include <unicode/ustring.h>
 
-void tm_campaign_xml_esc(tm_buf *b, const char *s)
-{
-	for (const char *p = s ? s : ""; *p; p++) {
-		/* characters XML 1.0 cannot hold at all are left out */
-		if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-			continue;
-		if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBF &&
-		    ((unsigned char)p[2] == 0xBE || (unsigned char)p[2] == 0xBF)) {
-			p += 2;
-			continue;
-		}
-		switch (*p) {
-		case '&': tm_buf_adds(b, "&amp;"); break;
-		case '<': tm_buf_adds(b, "&lt;"); break;
-		case '>': tm_buf_adds(b, "&gt;"); break;
-		case '"': tm_buf_adds(b, "&quot;"); break;
-		case '\'': tm_buf_adds(b, "&#39;"); break;
-		default: tm_buf_addch(b, *p);
-		}
-	}
-}
-
 void tm_campaign_md_esc(tm_buf *b, const char *s)
 {
 	for (const char *p = s ? s : ""; *p; p++) {

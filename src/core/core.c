@@ -187,6 +187,37 @@ char *tm_buf_detach(tm_buf *b)
 	return p;
 }
 
+void tm_html_esc(tm_buf *b, const char *s)
+{
+	if (!s)
+		return;
+	const char *run = s;
+	for (; *s; s++) {
+		const unsigned char *u = (const unsigned char *)s;
+		const char *rep;
+		size_t skip = 1;
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default:
+			if (*u < 0x20 && *u != '\t' && *u != '\n' && *u != '\r')
+				rep = "";
+			else if (u[0] == 0xEF && u[1] == 0xBF && (u[2] == 0xBE || u[2] == 0xBF))
+				rep = "", skip = 3;
+			else
+				continue;
+		}
+		tm_buf_add(b, run, (size_t)(s - run));
+		tm_buf_adds(b, rep);
+		s += skip - 1;
+		run = s + 1;
+	}
+	tm_buf_add(b, run, (size_t)(s - run));
+}
+
 void tm_strv_push(tm_strv *sv, const char *s)
 {
 	tm_strv_push_owned(sv, tm_xstrdup(s));

@@ -10,28 +10,6 @@
 
 #include "model/model.h"
 
-void tm_html_esc(tm_buf *b, const char *s)
-{
-	if (!s)
-		return;
-	const char *run = s;
-	for (; *s; s++) {
-		const char *rep;
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		tm_buf_add(b, run, (size_t)(s - run));
-		tm_buf_adds(b, rep);
-		run = s + 1;
-	}
-	tm_buf_add(b, run, (size_t)(s - run));
-}
-
 void tm_url_enc(tm_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";
