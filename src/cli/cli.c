@@ -241,6 +241,12 @@ int tm_cli_main(int argc, char **argv)
 			return tm_cli_error(&err);
 	}
 	int status = cmd->run(&cli, argc - 1, argv + 1);
+	/* a command that printed what it read may have printed around a
+	 * failure of the store (a part it could not read is left out): it
+	 * fails with the store's error, never a success with a hole in it */
+	tm_err serr = { 0 };
+	if (status == 0 && tm_store_error(cli.st, &serr))
+		status = tm_cli_error(&serr);
 	if (fflush(stdout) != 0 && status == 0)
 		status = TM_EXIT_FAIL;
 	tm_graph_free(cli.graph);

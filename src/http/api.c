@@ -19,12 +19,19 @@
 #define MAX_DEPTH 3
 #define MAX_NODES 500
 
-/* The {id} of the route if it names an entity; else a 404 is set and NULL
- * returned.  A string that is no valid id cannot name one. */
+/* The {id} of the route if it names an entity; else a 404 (a 5xx when the
+ * store cannot tell) is set and NULL returned.  A string that is no valid
+ * id cannot name one. */
 static const char *entity_param(tm_req *req)
 {
 	const char *id = tm_req_param(req, "id");
-	if (!id || !tm_id_valid(id) || !tm_store_has_entity(req->st, id)) {
+	int found = 0;
+	tm_err err = { 0 };
+	if (id && tm_id_valid(id) && tm_store_has_entity(req->st, id, &found, &err)) {
+		tm_req_fail_err(req, &err);
+		return NULL;
+	}
+	if (!found) {
 		tm_req_fail(req, 404, "not_found", "no entity '%s'", id && tm_id_valid(id) ? id : "");
 		return NULL;
 	}
@@ -200,12 +207,17 @@ void tm_http_api_source(tm_req *req)
 	long limit;
 	if (tm_req_int_arg(req, "limit", 1000, 1, 5000, &limit))
 		return;
-	if (!id || !tm_id_valid(id) || !tm_store_has_source(req->st, id)) {
+	int found = 0;
+	tm_err err = { 0 };
+	if (id && tm_id_valid(id) && tm_store_has_source(req->st, id, &found, &err)) {
+		tm_req_fail_err(req, &err);
+		return;
+	}
+	if (!found) {
 		tm_req_fail(req, 404, "not_found", "no source '%s'", id && tm_id_valid(id) ? id : "");
 		return;
 	}
 	json_t *o;
-	tm_err err = { 0 };
 	tm_rc rc = tm_view_source(req->st, id, (size_t)limit, &o, &err);
 	answer(req, rc, o, &err);
 }

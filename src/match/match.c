@@ -842,8 +842,10 @@ static tm_rc score_cands(tm_matcher *m, const qprep *q, tm_err *err)
 			continue;
 		keys_reset(m);
 		tm_rc rc = tm_store_entity_keys(m->st, c->entity, on_key, m, err);
-		if (rc)
+		if (rc) {
+			keys_reset(m);
 			return rc;
+		}
 		score_keys(m, q, c);
 	}
 	keys_reset(m);

@@ -423,13 +423,16 @@ tm_rc tm_search_resolve(tm_store *st, const char *ref, char **id, tm_search_hits
 	*id = NULL;
 	if (candidates)
 		memset(candidates, 0, sizeof(*candidates));
-	if (tm_store_has_entity(st, ref)) {
+	int found;
+	tm_rc rc = tm_store_has_entity(st, ref, &found, err);
+	if (rc)
+		return rc;
+	if (found) {
 		*id = tm_xstrdup(ref);
 		return TM_OK;
 	}
 	tm_search_hits hits;
-	tm_rc rc = tm_search(st, ref, 20, &hits, err);
-	if (rc)
+	if ((rc = tm_search(st, ref, 20, &hits, err)))
 		return rc;
 	if (hits.n == 0) {
 		tm_search_hits_release(&hits);

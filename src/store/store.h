@@ -42,6 +42,21 @@ void tm_store_close(tm_store *st);
  * a query that runs past it fails with TM_ERR_LIMIT. */
 void tm_store_set_deadline(tm_store *st, double seconds);
 
+/*
+ * Failure is never absence.  A record that is not there is TM_ERR_NOTFOUND
+ * (or an empty answer, for a look-up or a listing); a failure of the
+ * database (an I/O error, a damaged file, a lock, the deadline) is another
+ * error, and the store also keeps the first one until
+ * tm_store_error_clear(), as FTS5 keeps a sticky rc.  A caller that builds
+ * one answer from many reads (a page, a report, a command's output) asks
+ * tm_store_error() when done and fails rather than give what it has: a
+ * part may be missing for no reason the reader can see.
+ */
+/* The first failure since the store was opened or cleared (TM_OK: none),
+ * its message in err. */
+tm_rc tm_store_error(const tm_store *st, tm_err *err);
+void tm_store_error_clear(tm_store *st);
+
 tm_rc tm_store_begin(tm_store *st, tm_err *err);
 tm_rc tm_store_commit(tm_store *st, tm_err *err);
 void tm_store_rollback(tm_store *st);
@@ -83,8 +98,10 @@ tm_rc tm_store_put_entity_indexed(tm_store *st, const tm_entity *ent, const tm_n
 tm_rc tm_store_put_relation_keyed(tm_store *st, const tm_relation *rel, tm_ekey subject, tm_ekey object,
 				  tm_err *err);
 
-int tm_store_has_entity(tm_store *st, const char *id);
-int tm_store_has_source(tm_store *st, const char *id);
+/* *found: 1 when the entity (the source) exists, 0 when not; an error is a
+ * failure to tell. */
+tm_rc tm_store_has_entity(tm_store *st, const char *id, int *found, tm_err *err);
+tm_rc tm_store_has_source(tm_store *st, const char *id, int *found, tm_err *err);
 
 /* Read one record into *out (caller releases).  TM_ERR_NOTFOUND if absent. */
 tm_rc tm_store_get_source(tm_store *st, const char *id, tm_source *out, tm_err *err);
@@ -228,7 +245,8 @@ tm_rc tm_store_tagged(tm_store *st, const char *tag, int (*fn)(void *ctx, tm_eke
 tm_rc tm_store_ekey(tm_store *st, const char *id, tm_ekey *out, tm_err *err);
 /* The entity id of a key (*id owned by the caller); TM_ERR_NOTFOUND if none. */
 tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err);
-/* A counter that changes whenever the data changes (graph caches compare it). */
+/* A counter that changes whenever the data changes (graph caches compare
+ * it); -1 when it cannot be read (the failure is kept, see above). */
 int64_t tm_store_data_version(tm_store *st);
 /* What a file derived from the store at db_path (a graph snapshot, the
  * screening vocabulary) must have been made from: the database file

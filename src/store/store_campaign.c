@@ -32,15 +32,20 @@ static sqlite3_stmt *prep(tm_store *st, const char *sql, tm_err *err)
 
 
 
-static int64_t slug_row(tm_store *st, const char *table_sql, const char *slug)
+/* The row id of slug through table_sql into *row: 0 when absent. */
+static tm_rc slug_row(tm_store *st, const char *table_sql, const char *slug, int64_t *row, tm_err *err)
 {
-	sqlite3_stmt *s = prep(st, table_sql, NULL);
+	*row = 0;
+	sqlite3_stmt *s = prep(st, table_sql, err);
 	if (!s)
-		return 0;
+		return TM_ERR_DB;
 	tm_store_bind_text(s, 1, slug);
-	int64_t r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*row = sqlite3_column_int64(s, 0);
+	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "looking up an id");
 	sqlite3_finalize(s);
-	return r;
+	return rc;
 }
 
 static void bind_double_or_null(sqlite3_stmt *s, int i, int has, double v)
@@ -181,7 +186,9 @@ static tm_rc save_parties(tm_store *st, const char *table, int64_t row, const tm
 		sqlite3_bind_int64(s, 1, row);
 		sqlite3_bind_int64(s, 2, (int64_t)i);
 		if (p->v[i].entity) {
-			int64_t e = tm_store_rowid_of(st, S_ENTITY_ID, p->v[i].entity);
+			int64_t e;
+			if ((rc = tm_store_rowid_of(st, S_ENTITY_ID, p->v[i].entity, &e, err)))
+				break;
 			if (!e) {
 				rc = tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", p->v[i].entity);
 				break;
@@ -201,8 +208,10 @@ static tm_rc save_parties(tm_store *st, const char *table, int64_t row, const tm
 
 tm_rc tm_store_put_action(tm_store *st, const tm_action *a, tm_err *err)
 {
-	int64_t row = slug_row(st, "SELECT id FROM actions WHERE slug=?", a->id);
-	tm_rc rc;
+	int64_t row;
+	tm_rc rc = slug_row(st, "SELECT id FROM actions WHERE slug=?", a->id, &row, err);
+	if (rc)
+		return rc;
 	if (row) {
 		tm_action old;
 		if ((rc = tm_store_get_action(st, a->id, &old, NULL, err)))
@@ -409,8 +418,10 @@ tm_rc tm_store_get_site(tm_store *st, const char *id, tm_site *out, tm_err *err)
 
 tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 {
-	int64_t row = slug_row(st, "SELECT id FROM sites WHERE slug=?", site->id);
-	tm_rc rc;
+	int64_t row;
+	tm_rc rc = slug_row(st, "SELECT id FROM sites WHERE slug=?", site->id, &row, err);
+	if (rc)
+		return rc;
 	if (row) {
 		tm_site old;
 		if ((rc = tm_store_get_site(st, site->id, &old, err)))
@@ -421,7 +432,9 @@ tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 			return TM_OK;
 	}
 	int64_t entity = 0;
-	if (site->entity && !(entity = tm_store_rowid_of(st, S_ENTITY_ID, site->entity)))
+	if (site->entity && (rc = tm_store_rowid_of(st, S_ENTITY_ID, site->entity, &entity, err)))
+		return rc;
+	if (site->entity && !entity)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", site->entity);
 	sqlite3_stmt *s = prep(st,
 			       row ? "UPDATE sites SET entity=?2,kind=?3,name_en=?4,name_zh=?5,address=?6,city=?7,"

@@ -71,17 +71,49 @@ static const char *const stmt_sql[S_COUNT] = {
 };
 
 
+/* Keep the first failure since tm_store_error_clear() (see store.h). */
+static void remember(tm_store *st, tm_rc rc, const char *msg)
+{
+	if (!st->failed.rc) {
+		st->failed.rc = rc;
+		snprintf(st->failed.msg, sizeof(st->failed.msg), "%s", msg);
+	}
+}
+
 tm_rc tm_store_db_fail(tm_store *st, tm_err *err, const char *what)
 {
-	int code = sqlite3_errcode(st->db);
-	if (code == SQLITE_INTERRUPT)
-		return tm_fail(err, TM_ERR_LIMIT, "%s: query time limit reached", what);
-	return tm_fail(err, TM_ERR_DB, "%s: %s", what, sqlite3_errmsg(st->db));
+	tm_err e = { 0 };
+	if (sqlite3_errcode(st->db) == SQLITE_INTERRUPT)
+		tm_fail(&e, TM_ERR_LIMIT, "%s: query time limit reached", what);
+	else
+		tm_fail(&e, TM_ERR_DB, "%s: %s", what, sqlite3_errmsg(st->db));
+	remember(st, e.rc, e.msg);
+	return tm_fail(err, e.rc, "%s", e.msg);
 }
+
+tm_rc tm_store_error(const tm_store *st, tm_err *err)
+{
+	if (!st || !st->failed.rc)
+		return TM_OK;
+	return tm_fail(err, st->failed.rc, "%s", st->failed.msg);
+}
+
+void tm_store_error_clear(tm_store *st)
+{
+	if (st)
+		tm_err_clear(&st->failed);
+}
+
+/* How many SQLite VM steps go between two looks at the deadline. */
+#define PROGRESS_STEPS 10000
 
 static int progress_cb(void *p)
 {
 	tm_store *st = p;
+	if (st->expired) {
+		st->expire_steps++;
+		return st->expire_once ? st->expire_steps == st->expire_after + 1 : st->expire_steps > st->expire_after;
+	}
 	return st->deadline > 0 && tm_now() > st->deadline;
 }
 
@@ -124,9 +156,12 @@ tm_rc tm_store_exec(tm_store *st, const char *sql, tm_err *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		tm_fail(err, TM_ERR_DB, "database: %s", msg ? msg : sqlite3_errmsg(st->db));
+		tm_err e = { 0 };
+		tm_fail(&e, sqlite3_errcode(st->db) == SQLITE_INTERRUPT ? TM_ERR_LIMIT : TM_ERR_DB, "database: %s",
+			msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
-		return TM_ERR_DB;
+		remember(st, e.rc, e.msg);
+		return tm_fail(err, e.rc, "%s", e.msg);
 	}
 	return TM_OK;
 }
@@ -183,9 +218,13 @@ static tm_rc migrate(tm_store *st, int readonly, tm_err *err)
 	int version = 0;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
 		return tm_store_db_fail(st, err, "reading schema version");
-	if (sqlite3_step(s) == SQLITE_ROW)
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
 		version = sqlite3_column_int(s, 0);
+	tm_rc rc = step == SQLITE_ROW ? TM_OK : tm_store_db_fail(st, err, "reading schema version");
 	sqlite3_finalize(s);
+	if (rc)
+		return rc;
 	if (version > TM_SCHEMA_VERSION)
 		return tm_fail(err, TM_ERR_DB, "database schema version %d is newer than this tiemap (%d)", version,
 			       TM_SCHEMA_VERSION);
@@ -237,7 +276,7 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 		return TM_ERR_IO;
 	}
 	sqlite3_busy_timeout(st->db, 5000);
-	sqlite3_progress_handler(st->db, 10000, progress_cb, st);
+	sqlite3_progress_handler(st->db, PROGRESS_STEPS, progress_cb, st);
 	/* a file that is not a database fails here, with SQLite's own words */
 	if (tm_store_exec(st, "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY", err) ||
 	    migrate(st, flags & TM_STORE_READONLY, err)) {
@@ -279,6 +318,28 @@ void tm_store_close(tm_store *st)
 void tm_store_set_deadline(tm_store *st, double seconds)
 {
 	st->deadline = seconds > 0 ? tm_now() + seconds : 0;
+	/* For tests (docs/contributing.md): while the file that
+	 * $TIEMAP_TEST_EXPIRED names exists, the deadline passes after as many
+	 * SQLite steps as the number in it (none: at once), so that a test can
+	 * make a request's queries fail at any point, as a slow one's do; with
+	 * "once" after the number, only the statement at that step fails, as
+	 * one read of a damaged page would. */
+	const char *path = getenv("TIEMAP_TEST_EXPIRED");
+	FILE *f = seconds > 0 && path && *path ? fopen(path, "r") : NULL;
+	int on = f != NULL;
+	if (f) {
+		long long steps = 0;
+		char once[8] = "";
+		int n = fscanf(f, "%lld %7s", &steps, once);
+		st->expire_after = n >= 1 && steps > 0 ? steps : 0;
+		st->expire_once = n == 2 && strcmp(once, "once") == 0;
+		st->expire_steps = 0;
+		fclose(f);
+	}
+	if (on != st->expired) {
+		sqlite3_progress_handler(st->db, on ? 1 : PROGRESS_STEPS, progress_cb, st);
+		st->expired = on;
+	}
 }
 
 tm_rc tm_store_begin(tm_store *st, tm_err *err)
@@ -306,9 +367,13 @@ static tm_rc merge_name_index(tm_store *st, tm_err *err)
 	int64_t names = 0;
 	if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM names", -1, &s, NULL) != SQLITE_OK)
 		return tm_store_db_fail(st, err, "counting names");
-	if (sqlite3_step(s) == SQLITE_ROW)
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
 		names = sqlite3_column_int64(s, 0);
+	tm_rc rc = step == SQLITE_ROW ? TM_OK : tm_store_db_fail(st, err, "counting names");
 	sqlite3_finalize(s);
+	if (rc)
+		return rc;
 	if (st->names_put * 4 < names)
 		return TM_OK;
 	return tm_store_exec(st, "INSERT INTO names_fts(names_fts) VALUES('optimize')", err);
@@ -375,55 +440,68 @@ int tm_store_file_stamp(tm_store *st, const char *db_path, uint64_t *out)
 int64_t tm_store_data_version(tm_store *st)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_DATA_VERSION);
-	int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	int step = sqlite3_step(s);
+	int64_t v = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	if (step != SQLITE_ROW)
+		tm_store_db_fail(st, NULL, "reading the data version");
 	sqlite3_reset(s);
 	return v;
 }
 
-/* Row id of a slug through the given look-up statement; 0 when absent. */
-int64_t tm_store_rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug)
+tm_rc tm_store_rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug, int64_t *row, tm_err *err)
 {
 	tm_rowmap *seen = !st->in_tx || !slug ? NULL : id == S_ENTITY_ID ? &st->entity_rows :
 						      id == S_SOURCE_ID ? &st->source_rows : NULL;
-	int64_t r = seen ? tm_rowmap_get(seen, slug) : 0;
-	if (r || (seen && tm_store_bulk_rows_all_seen(st, id)))
-		return r;
+	*row = seen ? tm_rowmap_get(seen, slug) : 0;
+	if (*row || (seen && tm_store_bulk_rows_all_seen(st, id)))
+		return TM_OK;
 	sqlite3_stmt *s = tm_store_stmt(st, id);
 	tm_store_bind_text(s, 1, slug);
-	r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*row = sqlite3_column_int64(s, 0);
+	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "looking up an id");
 	sqlite3_reset(s);
-	if (r && seen)
-		tm_rowmap_put(seen, slug, r);
-	return r;
+	if (*row && seen)
+		tm_rowmap_put(seen, slug, *row);
+	return rc;
 }
 
-int tm_store_has_entity(tm_store *st, const char *id)
+tm_rc tm_store_has_entity(tm_store *st, const char *id, int *found, tm_err *err)
 {
-	return tm_store_rowid_of(st, S_ENTITY_ID, id) != 0;
+	int64_t row;
+	tm_rc rc = tm_store_rowid_of(st, S_ENTITY_ID, id, &row, err);
+	*found = row != 0;
+	return rc;
 }
 
-int tm_store_has_source(tm_store *st, const char *id)
+tm_rc tm_store_has_source(tm_store *st, const char *id, int *found, tm_err *err)
 {
-	return tm_store_rowid_of(st, S_SOURCE_ID, id) != 0;
+	int64_t row;
+	tm_rc rc = tm_store_rowid_of(st, S_SOURCE_ID, id, &row, err);
+	*found = row != 0;
+	return rc;
 }
 
 tm_rc tm_store_ekey(tm_store *st, const char *id, tm_ekey *out, tm_err *err)
 {
-	*out = tm_store_rowid_of(st, S_ENTITY_ID, id);
-	if (!*out)
+	tm_rc rc = tm_store_rowid_of(st, S_ENTITY_ID, id, out, err);
+	if (!rc && !*out)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", id);
-	return TM_OK;
+	return rc;
 }
 
 tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_ENTITY_SLUG);
 	sqlite3_bind_int64(s, 1, key);
-	*id = sqlite3_step(s) == SQLITE_ROW ? tm_store_col_dup(s, 0) : NULL;
+	int step = sqlite3_step(s);
+	*id = step == SQLITE_ROW ? tm_store_col_dup(s, 0) : NULL;
+	tm_rc rc = step == SQLITE_ROW ? TM_OK :
+		   step == SQLITE_DONE ? tm_fail(err, TM_ERR_NOTFOUND, "no entity with key %lld", (long long)key) :
+					 tm_store_db_fail(st, err, "reading entity");
 	sqlite3_reset(s);
-	if (!*id)
-		return tm_fail(err, TM_ERR_NOTFOUND, "no entity with key %lld", (long long)key);
-	return TM_OK;
+	return rc;
 }
 
 /* ---- records in and out ---- */
@@ -471,7 +549,10 @@ tm_rc tm_store_save_cites(tm_store *st, int kind, int64_t claim, const tm_cites 
 			return tm_store_db_fail(st, err, "deleting citations");
 	}
 	for (size_t i = 0; i < c->n; i++) {
-		int64_t src = tm_store_rowid_of(st, S_SOURCE_ID, c->v[i].source);
+		int64_t src;
+		tm_rc rc = tm_store_rowid_of(st, S_SOURCE_ID, c->v[i].source, &src, err);
+		if (rc)
+			return rc;
 		if (!src)
 			return tm_fail(err, TM_ERR_NOTFOUND, "no source '%s'", c->v[i].source);
 		s = tm_store_stmt(st, S_CITE_INS);
@@ -514,7 +595,12 @@ tm_rc tm_store_get_source(tm_store *st, const char *id, tm_source *out, tm_err *
 tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err)
 {
 	tm_source old;
-	int exists = tm_store_get_source(st, src->id, &old, NULL) == TM_OK;
+	tm_rc got = tm_store_get_source(st, src->id, &old, err);
+	if (got && got != TM_ERR_NOTFOUND)
+		return got;
+	int exists = got == TM_OK;
+	if (err && got)
+		tm_err_clear(err);
 	if (exists) {
 		int same = tm_source_equal(&old, src);
 		tm_source_release(&old);
@@ -538,24 +624,37 @@ tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err)
 	return TM_OK;
 }
 
+/* The end of reading the rows of s: a failure unless it ran to its end. */
+static tm_rc rows_done(tm_store *st, sqlite3_stmt *s, int step, tm_err *err, const char *what)
+{
+	tm_rc rc = step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, what);
+	sqlite3_reset(s);
+	return rc;
+}
+
 static tm_rc load_entity_parts(tm_store *st, int64_t row, tm_entity *e, tm_err *err)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_NAMES_GET);
 	sqlite3_bind_int64(s, 1, row);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
 		tm_entity_add_name(e, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
 				   sqlite3_column_int(s, 2));
-	sqlite3_reset(s);
+	tm_rc rc = rows_done(st, s, step, err, "reading names");
+	if (rc)
+		return rc;
 	s = tm_store_stmt(st, S_TAGS_GET);
 	sqlite3_bind_int64(s, 1, row);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
 		tm_strv_push(&e->tags, (const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
+	if ((rc = rows_done(st, s, step, err, "reading tags")))
+		return rc;
 	s = tm_store_stmt(st, S_IDENTS_GET);
 	sqlite3_bind_int64(s, 1, row);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
 		tm_entity_add_ident(e, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
-	sqlite3_reset(s);
+	if ((rc = rows_done(st, s, step, err, "reading identifiers")))
+		return rc;
 	return tm_store_load_cites(st, 0, row, &e->cites, err);
 }
 
@@ -757,8 +856,10 @@ tm_rc tm_store_put_entity_indexed(tm_store *st, const tm_entity *ent, const tm_n
 				  tm_err *err)
 {
 	tm_entity old;
-	int64_t row = tm_store_rowid_of(st, S_ENTITY_ID, ent->id);
-	tm_rc rc;
+	int64_t row;
+	tm_rc rc = tm_store_rowid_of(st, S_ENTITY_ID, ent->id, &row, err);
+	if (rc)
+		return rc;
 	if (key)
 		*key = row;
 	if (row) {
@@ -831,9 +932,11 @@ tm_rc tm_store_get_relation(tm_store *st, int64_t rel_id, tm_relation *out, tm_e
 tm_rc tm_store_find_relation(tm_store *st, const tm_relation *key, tm_relation *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	int64_t subj = tm_store_rowid_of(st, S_ENTITY_ID, key->subject);
-	int64_t obj = tm_store_rowid_of(st, S_ENTITY_ID, key->object);
-	int64_t row = 0;
+	int64_t subj, obj, row = 0;
+	tm_rc rc;
+	if ((rc = tm_store_rowid_of(st, S_ENTITY_ID, key->subject, &subj, err)) ||
+	    (rc = tm_store_rowid_of(st, S_ENTITY_ID, key->object, &obj, err)))
+		return rc;
 	if (subj && obj) {
 		sqlite3_stmt *s = tm_store_stmt(st, S_REL_FIND);
 		sqlite3_bind_int64(s, 1, subj);
@@ -841,8 +944,14 @@ tm_rc tm_store_find_relation(tm_store *st, const tm_relation *key, tm_relation *
 		sqlite3_bind_int64(s, 3, obj);
 		tm_store_bind_text(s, 4, key->start);
 		tm_store_bind_text(s, 5, key->end);
-		row = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		int step = sqlite3_step(s);
+		if (step == SQLITE_ROW)
+			row = sqlite3_column_int64(s, 0);
+		else if (step != SQLITE_DONE)
+			rc = tm_store_db_fail(st, err, "finding relation");
 		sqlite3_reset(s);
+		if (rc)
+			return rc;
 	}
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no relation '%s %s %s'", key->subject, key->predicate, key->object);
@@ -851,8 +960,11 @@ tm_rc tm_store_find_relation(tm_store *st, const tm_relation *key, tm_relation *
 
 tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 {
-	int64_t subj = tm_store_rowid_of(st, S_ENTITY_ID, rel->subject);
-	int64_t obj = tm_store_rowid_of(st, S_ENTITY_ID, rel->object);
+	int64_t subj, obj;
+	tm_rc rc;
+	if ((rc = tm_store_rowid_of(st, S_ENTITY_ID, rel->subject, &subj, err)) ||
+	    (rc = tm_store_rowid_of(st, S_ENTITY_ID, rel->object, &obj, err)))
+		return rc;
 	if (!subj)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", rel->subject);
 	if (!obj)
@@ -940,7 +1052,7 @@ tm_rc tm_store_each_row(tm_store *st, const char *sql, const char *bind1, int (*
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int stop = fn(ctx, s);
 		if (stop < 0) {
-			out = err && err->rc ? err->rc : TM_ERR_INTERNAL;
+			out = err && err->rc ? err->rc : st->failed.rc ? st->failed.rc : TM_ERR_INTERNAL;
 			break;
 		}
 		if (stop)
@@ -1084,9 +1196,11 @@ tm_rc tm_store_max_ekey(tm_store *st, tm_ekey *out, tm_err *err)
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id),0) FROM entities", -1, &s, NULL) != SQLITE_OK)
 		return tm_store_db_fail(st, err, "preparing query");
-	*out = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int step = sqlite3_step(s);
+	*out = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	tm_rc rc = step == SQLITE_ROW ? TM_OK : tm_store_db_fail(st, err, "reading the largest entity key");
 	sqlite3_finalize(s);
-	return TM_OK;
+	return rc;
 }
 
 struct ekey_ctx {
@@ -1148,26 +1262,32 @@ tm_rc tm_store_each_edge(tm_store *st, int (*fn)(void *ctx, const tm_edge_row *r
 
 /* ---- counts and checks ---- */
 
-static int64_t count_of(tm_store *st, const char *sql)
+/* The one number sql answers; with a sticky *rc, as FTS5's builders take
+ * one: nothing is done once it is set, so that a run of counts is checked
+ * once at its end. */
+static int64_t count_of(tm_store *st, const char *sql, tm_rc *rc, tm_err *err)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = NULL;
 	int64_t n = -1;
+	if (*rc)
+		return n;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
+	else
+		*rc = tm_store_db_fail(st, err, "counting");
 	sqlite3_finalize(s);
 	return n;
 }
 
 tm_rc tm_store_counts(tm_store *st, tm_counts *out, tm_err *err)
 {
-	out->sources = count_of(st, "SELECT count(*) FROM sources");
-	out->entities = count_of(st, "SELECT count(*) FROM entities");
-	out->relations = count_of(st, "SELECT count(*) FROM relations");
-	out->names = count_of(st, "SELECT count(*) FROM names");
-	out->citations = count_of(st, "SELECT count(*) FROM citations");
-	if (out->sources < 0 || out->entities < 0 || out->relations < 0)
-		return tm_store_db_fail(st, err, "counting");
-	return TM_OK;
+	tm_rc rc = TM_OK;
+	out->sources = count_of(st, "SELECT count(*) FROM sources", &rc, err);
+	out->entities = count_of(st, "SELECT count(*) FROM entities", &rc, err);
+	out->relations = count_of(st, "SELECT count(*) FROM relations", &rc, err);
+	out->names = count_of(st, "SELECT count(*) FROM names", &rc, err);
+	out->citations = count_of(st, "SELECT count(*) FROM citations", &rc, err);
+	return rc;
 }
 
 struct check_ctx {

@@ -13,6 +13,24 @@
 #include "io/io.h"
 #include "search/search.h"
 
+/*
+ * The builders of parts (a citation, a reference to an entity, a step)
+ * show what is there: a source or an entity not found is shown by its id.
+ * They cannot fail, so a failure of the store while building one leaves
+ * that part out; the store keeps the failure (store.h), and every
+ * tm_view_* that returns tm_rc answers it through done() rather than an
+ * object with a part missing for no reason its reader can see.
+ */
+static tm_rc done(tm_store *st, json_t **out, tm_err *err)
+{
+	tm_rc rc = tm_store_error(st, err);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
 json_t *tm_view_cite_json(tm_store *st, const tm_cite *c)
 {
 	json_t *o = json_object();
@@ -244,7 +262,7 @@ tm_rc tm_view_entity(tm_store *st, const char *id, json_t **out, tm_err *err)
 		tm_view_rels_release(&l);
 	}
 	tm_entity_release(&e);
-	return rc;
+	return rc ? rc : done(st, out, err);
 }
 
 /* ---- search ---- */
@@ -282,7 +300,7 @@ tm_rc tm_view_search(tm_store *st, const char *query, size_t limit, json_t **out
 	tm_search_hits_release(&hits);
 	*out = json_object();
 	json_object_set_new(*out, "results", results);
-	return TM_OK;
+	return done(st, out, err);
 }
 
 /* ---- graph queries ---- */
@@ -317,7 +335,7 @@ tm_rc tm_view_path(tm_store *st, const tm_graph *g, const char *a, const char *b
 	json_object_set_new(root, "truncated", json_boolean(paths.truncated));
 	tm_paths_release(&paths);
 	*out = root;
-	return TM_OK;
+	return done(st, out, err);
 }
 
 static json_t *share_json(double share)
@@ -346,6 +364,8 @@ tm_rc tm_view_owners(tm_store *st, const tm_graph *g, const char *id, json_t **o
 		}
 		for (size_t k = 0; k + 1 < ch->n; k++) {
 			tm_relation r;
+			/* not found: the graph is older than the store; a failure
+			 * is kept by the store, and done() answers it */
 			if (tm_store_get_relation(st, ch->rel_ids[k], &r, NULL) != TM_OK)
 				continue;
 			json_t *e = json_object();
@@ -380,7 +400,7 @@ tm_rc tm_view_owners(tm_store *st, const tm_graph *g, const char *id, json_t **o
 	json_object_set_new(root, "chains", chains);
 	json_object_set_new(root, "ultimate_parents", parents);
 	*out = root;
-	return TM_OK;
+	return done(st, out, err);
 }
 
 tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int depth, size_t limit, json_t **out,
@@ -412,7 +432,7 @@ tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int dep
 	json_object_set_new(root, "truncated", json_boolean(h.truncated));
 	tm_hood_release(&h);
 	*out = root;
-	return TM_OK;
+	return done(st, out, err);
 }
 
 /* ---- a source and its claims ---- */
@@ -480,5 +500,5 @@ tm_rc tm_view_source(tm_store *st, const char *id, size_t limit, json_t **out, t
 	json_object_set_new(o, "truncated", json_boolean(c.truncated));
 	tm_source_release(&s);
 	*out = o;
-	return TM_OK;
+	return done(st, out, err);
 }

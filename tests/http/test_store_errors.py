@@ -1,0 +1,169 @@
+#!/usr/bin/env python3
+"""A failure of the store is never an absence (store.h): under every page and
+API route of src/http/routes.def, a store that fails gives a 5xx, never a 404,
+an empty list or a page with a part left out, and that answer is not cached:
+once the failure is over, the same request answers what a healthy server
+does.
+
+The failure is the query deadline, made to pass at a chosen point: while the
+file named by $TIEMAP_TEST_EXPIRED exists, a deadline passes after as many
+SQLite steps as the number in it (tm_store_set_deadline()).  Each route is
+asked with the failure after 0, 1, 2, 4, 8 … steps until it has time to
+finish, so the failure lands in its first query, its last, and between; every
+answer must be a 5xx error or the healthy answer itself, so an error taken
+for "nothing there" anywhere shows.  Routes come from routes.def, so a new
+route is checked without a line here, unless it needs a sample argument that
+nobody gave (then this test says so).
+
+$TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
+import json
+import os
+import re
+import subprocess
+import tempfile
+
+from harness import ROOT, SEED, TIEMAP, Server, failures, ok
+
+TMP = tempfile.mkdtemp(prefix="tiemap-http-err-")
+DB = os.path.join(TMP, "demo.db")
+EXPIRED = os.path.join(TMP, "expired")
+
+# What to ask each route, by handler name: path captures, then the query
+# string and, for routes that take uploads, a body.  A route not listed gets
+# DEFAULT_CAPTURES and no query.
+DEFAULT_CAPTURES = {"id": "hikvision"}
+SAMPLES = {
+    "page_search": {"query": "q=hikvision"},
+    "api_search": {"query": "q=%E6%B5%B7%E5%BA%B7"},
+    "page_path": {"query": "from=hikvision&to=cetc"},
+    "api_path": {"query": "from=hikvision&to=cetc"},
+    "page_source": {"captures": {"id": None}},  # the first source of the seed data
+    "api_source": {"captures": {"id": None}},
+    "page_action": {"captures": {"id": None}},  # the first action
+    "page_digest": {"captures": {"week": None}},  # that action's week
+    "page_actions": {"query": "target=hikvision"},
+    "page_screen": {"method": "POST", "ctype": "text/csv", "body": b"name\nHikvision\nHuawei Technologies\n"},
+    "api_screen": {"method": "POST", "ctype": "text/csv", "body": b"name\nHikvision\nHuawei Technologies\n"},
+}
+# Routes that answer without reading the store: the failure cannot reach
+# them, and they answer as always.
+STORELESS = {"api_index"}
+
+
+def routes():
+    """(pattern, handler, flags) of every line of routes.def"""
+    text = open(os.path.join(ROOT, "src", "http", "routes.def"), encoding="utf-8").read()
+    return re.findall(r'^TM_ROUTE\("([^"]+)",\s*(\w+),\s*([^)]+)\)', text, re.M)
+
+
+def first_of(path, kind):
+    for line in open(path, encoding="utf-8"):
+        rec = json.loads(line)
+        if rec.get("type") == kind:
+            return rec
+    return None
+
+
+def iso_week(date):
+    import datetime
+    y, w, _ = datetime.date.fromisoformat(date).isocalendar()
+    return "%d-W%02d" % (y, w)
+
+
+def requests():
+    """(name, method, url, headers, body) of each route that reads the
+    store, or a TAP failure for one without a sample."""
+    source = first_of(os.path.join(SEED, "sources.jsonl"), "source")["id"]
+    action = first_of(os.path.join(SEED, "actions.jsonl"), "action")
+    filled = {"page_source": source, "api_source": source, "page_action": action["id"],
+              "page_digest": iso_week(action["date"])}
+    out = []
+    for pattern, name, flags in routes():
+        if "TM_ROUTE_STATIC" in flags:
+            continue
+        sample = SAMPLES.get(name, {})
+        caps = dict(DEFAULT_CAPTURES)
+        caps.update({k: (v if v is not None else filled[name]) for k, v in sample.get("captures", {}).items()})
+        missing = [c for c in re.findall(r"\{(\w+)\}", pattern) if c not in caps]
+        if not ok(not missing, "route %s has sample arguments" % pattern,
+                  "add %s to SAMPLES in tests/http/test_store_errors.py" % missing):
+            continue
+        url = re.sub(r"\{(\w+)\}", lambda m: caps[m.group(1)], pattern)
+        if sample.get("query"):
+            url += "?" + sample["query"]
+        headers = {"Content-Type": sample["ctype"]} if "ctype" in sample else {}
+        out.append((name, sample.get("method", "GET"), url, headers, sample.get("body")))
+    return out
+
+
+def comparable(data):
+    """The body without what differs between two servers (a screening's
+    time, the port in the absolute links of a feed)."""
+    return re.sub(rb'"seconds": ?[0-9.e+-]+|[0-9.]+ s</|127\.0\.0\.1:[0-9]+', b"", data)
+
+
+def main():
+    rc = subprocess.run([TIEMAP, "--db", DB, "--quiet", "import"] +
+                        sorted(os.path.join(SEED, f) for f in os.listdir(SEED) if f.endswith(".jsonl")),
+                        capture_output=True)
+    if rc.returncode:
+        print("not ok - seed import: %s" % rc.stderr.decode(errors="replace"))
+        return 1
+    reqs = requests()
+    ok(len(reqs) >= 15, "routes.def lists the pages and API calls (%d that read the store or not)" % len(reqs))
+
+    # what a healthy server answers, from its own process
+    ref = Server(DB, TMP, "--rate", "0")
+    want = {}
+    try:
+        for name, method, url, headers, body in reqs:
+            want[url] = ref.request(url, method, headers, body)
+    finally:
+        ref.stop()
+    for name, method, url, headers, body in reqs:
+        s = want[url][0]
+        ok(s == 200, "%s %s answers 200 on a healthy store" % (method, url), "status %d" % s)
+
+    srv = Server(DB, TMP, "--rate", "0", env={"TIEMAP_TEST_EXPIRED": EXPIRED})
+    try:
+        for name, method, url, headers, body in reqs:
+            healthy = want[url]
+            steps, failed, wrong = 0, 0, []
+            while True:
+                with open(EXPIRED, "w") as f:
+                    f.write("%d\n" % steps)
+                s, h, d = srv.request(url, method, headers, body)
+                if s == healthy[0] and comparable(d) == comparable(healthy[2]):
+                    break  # it had time to finish
+                api = url.startswith("/api/")
+                kind = h.get("content-type", "")
+                shaped = ("application/json" in kind and b'"error"' in d) if api else \
+                    ("text/html" in kind and b'class="error"' in d)
+                if s < 500 or not shaped or "etag" in h or h.get("cache-control") != "no-store":
+                    wrong.append("after %d steps: %d %s %s %r" % (steps, s, kind, h.get("cache-control"), d[:200]))
+                failed += 1
+                if steps > 1 << 28 or len(wrong) > 3:
+                    break
+                steps = steps * 2 if steps else 1
+            if name in STORELESS:
+                ok(failed == 0, "%s %s reads no store: it answers as always" % (method, url), "\n".join(wrong))
+                continue
+            ok(failed > 0 and not wrong,
+               "%s %s: a store failing at any of %d points gives a 5xx that is not kept, never a partial answer"
+               % (method, url, failed), "\n".join(wrong) or "it never failed")
+        os.unlink(EXPIRED)
+        for name, method, url, headers, body in reqs:
+            s, h, d = srv.request(url, method, headers, body)
+            ok(s == want[url][0] and comparable(d) == comparable(want[url][2]),
+               "%s %s once the store is well again: the healthy answer, not a kept failure" % (method, url),
+               "status %d, %r" % (s, d[:300]))
+    finally:
+        if os.path.exists(EXPIRED):
+            os.unlink(EXPIRED)
+        rc, err = srv.stop()
+    ok(rc == 0 and "Sanitizer" not in err, "the server stops cleanly", err[-2000:])
+    return 1 if failures() else 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
