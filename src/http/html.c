@@ -287,7 +287,7 @@ void tm_page_notes(tm_req *req, tm_notes *n)
 			tm_html(b, ", <time>%s</time>", date);
 		/* only web addresses become links: a javascript: or data: URL in
 		 * the data stays text */
-		if (url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0))
+		if (tm_url_http(url))
 			tm_html(b, ". <a class=\"ext\" href=\"%s\" rel=\"noreferrer noopener external\">%s</a>", url, url);
 		else if (url)
 			tm_html(b, ". %s", url);

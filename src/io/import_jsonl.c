@@ -250,8 +250,9 @@ static int parse_source(json_t *o, tm_source *s, struct why *w)
 	    get_date(o, "date", s->date, w) || get_str(o, "url", 0, &s->url, w) || get_str(o, "lang", 0, &s->lang, w) ||
 	    get_str(o, "note", 0, &s->note, w))
 		return -1;
-	if (s->url && strncmp(s->url, "https://", 8) != 0 && strncmp(s->url, "http://", 7) != 0)
-		return failf(w, "url must start with http:// or https://");
+	if (s->url && !tm_url_http(s->url))
+		return failf(w, "url must be an absolute http:// or https:// URL without spaces, control or "
+			     "bidirectional characters");
 	if (s->lang && !tm_lang_valid(s->lang))
 		return failf(w, "bad language tag '%.40s'", s->lang);
 	return 0;

@@ -28,6 +28,9 @@ typedef int64_t tm_ekey;
 enum {
 	TM_STORE_READONLY = 1, /* open an existing database read-only */
 	TM_STORE_CREATE = 2,   /* create the file if it is missing */
+	TM_STORE_STREAM = 4,   /* for one long sequential read (an export): a small page
+				* cache, since the pages are read once, and sorts in
+				* temporary files, not in memory */
 };
 
 /* The schema version this build writes (PRAGMA user_version). */
@@ -215,13 +218,15 @@ void tm_store_brief_release(tm_store_brief *b);
 tm_rc tm_store_each_key(tm_store *st, int (*fn)(void *ctx, tm_ekey entity, int64_t name, const char *key),
 			void *ctx, tm_err *err);
 
-/* Make the look-ups that follow read one snapshot of the data: a read
- * transaction when none is open (*began says whether one was), until
- * tm_store_read_end(st, *began).  Besides consistency, SQLite then takes
- * its file lock once rather than once a statement, which costs as much as
- * a look-up.  TM_READ_MANY: many look-ups follow (a screening run), worth
- * mapping the file's pages into memory. */
-enum { TM_READ_MANY = 1 };
+/* Make the reads that follow see one state of the data, whatever commits
+ * meanwhile: a read transaction when none is open (*began says whether one
+ * was), until tm_store_read_end(st, *began).  Besides consistency, SQLite
+ * then takes its file lock once rather than once a statement, which costs
+ * as much as a look-up.  Flags: TM_READ_MANY, many look-ups follow (a
+ * screening run), worth mapping the file's pages into memory; TM_READ_NOW,
+ * the state is the one at this call, not at the first read (an export
+ * streamed over minutes). */
+enum { TM_READ_MANY = 1, TM_READ_NOW = 2 };
 tm_rc tm_store_read_begin(tm_store *st, int flags, int *began, tm_err *err);
 void tm_store_read_end(tm_store *st, int began);
 

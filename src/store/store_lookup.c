@@ -327,8 +327,10 @@ tm_rc tm_store_read_begin(tm_store *st, int flags, int *began, tm_err *err)
 	 * over, and a copy out of the page cache each time costs more than
 	 * the look-up (a no-op where mmap is unavailable) */
 	tm_rc rc = flags & TM_READ_MANY ? tm_store_exec(st, "PRAGMA mmap_size=4294967296", err) : TM_OK;
+	/* a deferred BEGIN takes its snapshot at the first read: for now, read */
 	if (!rc)
-		rc = tm_store_exec(st, "BEGIN DEFERRED", err);
+		rc = tm_store_exec(st, flags & TM_READ_NOW ? "BEGIN DEFERRED; SELECT count(*) FROM meta" : "BEGIN DEFERRED",
+				   err);
 	if (!rc)
 		*began = 1;
 	return rc;

@@ -278,7 +278,12 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_progress_handler(st->db, PROGRESS_STEPS, progress_cb, st);
 	/* a file that is not a database fails here, with SQLite's own words */
-	if (tm_store_exec(st, "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY", err) ||
+	if (tm_store_exec(st,
+			  /* an export's sorts (800,000 relations at 200,000 entities) spill to
+			   * temporary files rather than to memory */
+			  flags & TM_STORE_STREAM ? "PRAGMA cache_size=-4096; PRAGMA temp_store=FILE" :
+						    "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY",
+			  err) ||
 	    migrate(st, flags & TM_STORE_READONLY, err)) {
 		tm_rc rc = err ? err->rc : TM_ERR_DB;
 		if (err) {
