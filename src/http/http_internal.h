@@ -137,6 +137,8 @@ struct tm_req {
 	int r_nocache;       /* do not keep it in the cache */
 	char *r_location;    /* a redirect target (owned), with r_status 302/303 */
 	char *r_csp;         /* a Content-Security-Policy replacing the default (owned), or NULL */
+	char *r_disposition; /* a Content-Disposition (owned), or NULL */
+	char *r_type_owned;  /* where r_type points when a handler made it (owned), or NULL */
 	const tm_asset *r_asset; /* static routes: the embedded asset to send */
 	tm_stream_fn r_stream;   /* a body too large to hold: written by the stream pool (tm_req_stream) */
 };

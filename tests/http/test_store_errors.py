@@ -20,11 +20,13 @@ nobody gave (then this test says so).
 
 $TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
 import http.client
+import http.server
 import json
 import os
 import re
 import subprocess
 import tempfile
+import threading
 
 from harness import ROOT, SEED, TIEMAP, Server, failures, ok
 
@@ -46,6 +48,8 @@ SAMPLES = {
     "page_action": {"captures": {"id": None}},  # the first action
     "page_digest": {"captures": {"week": None}},  # that action's week
     "page_actions": {"query": "target=hikvision"},
+    "page_archived": {"captures": {"id": "err-archived", "stamp": None}},  # a copy made here
+    "archived_warc": {"captures": {"id": "err-archived", "stamp": None}},
     "page_screen": {"method": "POST", "ctype": "text/csv", "body": b"name\nHikvision\nHuawei Technologies\n"},
     "api_screen": {"method": "POST", "ctype": "text/csv", "body": b"name\nHikvision\nHuawei Technologies\n"},
 }
@@ -74,13 +78,50 @@ def iso_week(date):
     return "%d-W%02d" % (y, w)
 
 
-def requests():
+class Page(http.server.BaseHTTPRequestHandler):
+    """The page the source err-archived cites, served here to be archived."""
+
+    def do_GET(self):
+        body = b"<html><body><p>A page kept as a WARC file.</p></body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *a):
+        pass
+
+
+def archive_one():
+    """A source citing a page on a loopback server, archived; the stamp of
+    its copy, or None."""
+    origin = http.server.HTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=origin.serve_forever, daemon=True).start()
+    path = os.path.join(TMP, "archived.jsonl")
+    with open(path, "w") as f:
+        f.write(json.dumps({"type": "source", "id": "err-archived", "title": "A page archived for a test",
+                            "url": "http://127.0.0.1:%d/page" % origin.server_port}) + "\n")
+    try:
+        for args in (["--quiet", "import", path], ["archive", "--delay", "0", "--timeout", "10", "err-archived"]):
+            r = subprocess.run([TIEMAP, "--db", DB] + args, capture_output=True)
+            if r.returncode:
+                print("# %s: %s" % (args[0], r.stderr.decode(errors="replace")))
+                return None
+    finally:
+        origin.shutdown()
+    out = subprocess.run([TIEMAP, "--db", DB, "export"], capture_output=True).stdout.decode()
+    caps = [json.loads(l) for l in out.splitlines() if '"type":"capture"' in l]
+    return re.sub(r"\D", "", caps[0]["fetched"]) if caps else None
+
+
+def requests(stamp):
     """(name, method, url, headers, body) of each route that reads the
     store, or a TAP failure for one without a sample."""
     source = first_of(os.path.join(SEED, "sources.jsonl"), "source")["id"]
     action = first_of(os.path.join(SEED, "actions.jsonl"), "action")
     filled = {"page_source": source, "api_source": source, "page_action": action["id"],
-              "page_digest": iso_week(action["date"])}
+              "page_digest": iso_week(action["date"]), "page_archived": stamp, "archived_warc": stamp}
     out = []
     for pattern, name, flags in routes():
         if "TM_ROUTE_STATIC" in flags:
@@ -129,7 +170,9 @@ def main():
     if rc.returncode:
         print("not ok - seed import: %s" % rc.stderr.decode(errors="replace"))
         return 1
-    reqs = requests()
+    stamp = archive_one()
+    ok(stamp is not None, "a source is archived, for the routes of archived copies")
+    reqs = requests(stamp or "0")
     ok(len(reqs) >= 15, "routes.def lists the pages and API calls (%d that read the store or not)" % len(reqs))
 
     # what a healthy server answers, from its own process
