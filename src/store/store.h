@@ -208,6 +208,7 @@ typedef struct tm_store_brief {
 	char *id;      /* slug */
 	char *kind;
 	char *country; /* NULL when unknown */
+	char *desc_en, *desc_zh; /* its description, what it does (NULL when none): the words of its trade */
 } tm_store_brief;
 /* TM_ERR_NOTFOUND when no entity has that key. */
 tm_rc tm_store_entity_brief(tm_store *st, tm_ekey key, tm_store_brief *out, tm_err *err);

@@ -64,7 +64,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_IDENT_SCHEME] = "SELECT entity,scheme FROM identifiers WHERE value=?1 COLLATE NOCASE AND scheme=?2 LIMIT ?3",
 	[S_FTS_MATCH] = "SELECT rowid FROM names_fts WHERE names_fts MATCH ?1 LIMIT ?2",
 	[S_ENTITY_KEYS] = "SELECT name,key FROM name_keys WHERE entity=?",
-	[S_ENTITY_BRIEF] = "SELECT slug,kind,country FROM entities WHERE id=?",
+	[S_ENTITY_BRIEF] = "SELECT slug,kind,country,desc_en,desc_zh FROM entities WHERE id=?",
 	[S_ENTITY_SLUG] = "SELECT slug,kind FROM entities WHERE id=?",
 	[S_BUMP_VERSION] = "UPDATE meta SET value=value+1 WHERE key='data_version'",
 	[S_DATA_VERSION] = "SELECT value FROM meta WHERE key='data_version'",
