@@ -66,7 +66,18 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 
-build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.json
+# The Traditional Chinese catalog, made from the Simplified one by ICU's
+# Hans-Hant transform and the reviewed corrections (web/i18n_hant.c)
+build/tools/i18n_hant: web/i18n_hant.c src/core/core.c src/model/model.c src/model/action.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -o $@ web/i18n_hant.c src/core/core.c src/model/model.c \
+		src/model/action.c $(PKG_LIBS)
+
+build/gen/i18n/zh-Hant.json: build/tools/i18n_hant web/i18n/zh.json web/i18n/zh-Hant.overrides.json
+	@mkdir -p $(dir $@)
+	build/tools/i18n_hant web/i18n/zh.json web/i18n/zh-Hant.overrides.json $@
+
+build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.json build/gen/i18n/zh-Hant.json
 	python3 web/embed $@
 
 demo.db: tiemap $(wildcard data/seed/*.jsonl)
