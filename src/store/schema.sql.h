@@ -88,6 +88,13 @@ static const char *const tm_migrations[] = {
 	"DROP TABLE names_fts;"
 	"CREATE VIRTUAL TABLE names_fts USING fts5(tokens, pinyin, pairs, tokenize='unicode61 remove_diacritics 2');"
 	"CREATE TABLE name_words(word TEXT PRIMARY KEY) WITHOUT ROWID;",
+
+	/* 3 → 4: when an entity's record last changed, which the list of
+	 * entities sorts by (store_browse.c); a record not changed since it was
+	 * added changed when it was added */
+	"ALTER TABLE entities ADD COLUMN updated_at TEXT;"
+	"UPDATE entities SET updated_at=added_at;"
+	"CREATE INDEX entities_updated ON entities(updated_at);",
 };
 
 #define TM_SCHEMA_VERSION ((int)(sizeof(tm_migrations) / sizeof(tm_migrations[0])))
