@@ -541,6 +541,10 @@ tm_rc tm_digest_render(tm_store *st, const tm_digest_opts *o, tm_buf *out, tm_st
 	} else if (strcmp(lang, "both") == 0) {
 		d.langs[d.n_langs++] = &en_words;
 		d.langs[d.n_langs++] = &zh_words;
+	} else if (strcmp(lang, "zh+en") == 0) {
+		/* paired for Chinese readers: Chinese leads */
+		d.langs[d.n_langs++] = &zh_words;
+		d.langs[d.n_langs++] = &en_words;
 	} else {
 		return tm_fail(err, TM_ERR_INVALID, "bad language '%.20s': use zh, en or both", lang);
 	}

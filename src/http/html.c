@@ -156,7 +156,7 @@ void tm_page_lang_attr(tm_req *req, const char *tag)
 }
 
 /* The entity's name for the page, with the name's language. */
-static const char *ref_name_lang(const tm_req *req, json_t *ref, const char **lang)
+const char *tm_page_ref_name_lang(const tm_req *req, json_t *ref, const char **lang)
 {
 	const char *id = json_string_value(json_object_get(ref, "id"));
 	*lang = NULL;
@@ -181,14 +181,14 @@ static const char *ref_name_lang(const tm_req *req, json_t *ref, const char **la
 const char *tm_page_ref_name(const tm_req *req, json_t *ref)
 {
 	const char *lang;
-	return ref_name_lang(req, ref, &lang);
+	return tm_page_ref_name_lang(req, ref, &lang);
 }
 
 void tm_page_entity_link(tm_req *req, json_t *ref)
 {
 	const char *id = json_string_value(json_object_get(ref, "id"));
 	const char *lang;
-	const char *name = ref_name_lang(req, ref, &lang);
+	const char *name = tm_page_ref_name_lang(req, ref, &lang);
 	tm_html(&req->body, "<a href=\"/entities/%q?%r\"", id ? id : "", tm_page_lang_arg(req));
 	tm_page_lang_attr(req, lang);
 	tm_html(&req->body, ">%s</a>", name);
@@ -571,8 +571,11 @@ void tm_page_marks(tm_req *req, tm_notes *n, json_t *sources)
 		size_t num = note_number(n, c);
 		const char *quote = json_string_value(json_object_get(c, "quote"));
 		tm_html(&req->body, "<a class=\"fn\" href=\"#fn-%zu\" aria-label=\"%s %zu\"", num, T("notes.mark"), num);
-		if (quote)
+		if (quote) {
 			tm_html(&req->body, " title=\"%s\"", quote);
+			/* the quote is in its source's words */
+			tm_page_lang_attr(req, tm_text_has_han(quote) ? "zh-Hans" : "en");
+		}
 		tm_html(&req->body, ">[%zu]</a>", num);
 	}
 	tm_buf_adds(&req->body, "</sup>");
@@ -593,10 +596,15 @@ void tm_page_notes(tm_req *req, tm_notes *n)
 		const char *pub = json_string_value(json_object_get(c, "publisher"));
 		const char *date = json_string_value(json_object_get(c, "date"));
 		const char *url = json_string_value(json_object_get(c, "url"));
-		tm_html(b, "<li id=\"fn-%zu\"><a class=\"source-link\" href=\"/sources/%q?%r\">%s</a>", i + 1, id ? id : "",
-			tm_page_lang_arg(req), title ? title : id);
-		if (pub)
-			tm_html(b, ", %s", pub);
+		tm_html(b, "<li id=\"fn-%zu\"><a class=\"source-link\" href=\"/sources/%q?%r\"", i + 1, id ? id : "",
+			tm_page_lang_arg(req));
+		tm_page_lang_attr(req, title && tm_text_has_han(title) ? "zh-Hans" : "en");
+		tm_html(b, ">%s</a>", title ? title : id);
+		if (pub) {
+			tm_buf_adds(b, ", <span");
+			tm_page_lang_attr(req, tm_text_has_han(pub) ? "zh-Hans" : "en");
+			tm_html(b, ">%s</span>", pub);
+		}
 		if (date)
 			tm_html(b, ", <time>%s</time>", date);
 		/* only web addresses become links: a javascript: or data: URL in

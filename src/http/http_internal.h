@@ -209,6 +209,8 @@ void tm_page_lang_attr(tm_req *req, const char *tag);
  * names are read from the store); borrowed until the next call in this
  * thread. */
 const char *tm_page_ref_name(const tm_req *req, json_t *ref);
+/* The same, and the name's language tag in *lang (NULL when unknown). */
+const char *tm_page_ref_name_lang(const tm_req *req, json_t *ref, const char **lang);
 /* <a href="/entities/ID?lang=">name</a> for a ref object (or an id), the
  * name marked with its language when it is not the page's. */
 void tm_page_entity_link(tm_req *req, json_t *ref);
