@@ -77,7 +77,17 @@ build/gen/i18n/zh-Hant.json: build/tools/i18n_hant web/i18n/zh.json web/i18n/zh-
 	@mkdir -p $(dir $@)
 	build/tools/i18n_hant web/i18n/zh.json web/i18n/zh-Hant.overrides.json $@
 
-build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.json build/gen/i18n/zh-Hant.json
+# The guides for campaigners (docs/guide, and docs/zh in Chinese) as HTML for
+# the site's /guide pages, by cmark (CommonMark; raw HTML in them is dropped)
+GUIDE_MD  := $(wildcard docs/guide/*.md docs/zh/*.md)
+build/gen/guide.stamp: $(GUIDE_MD)
+	rm -rf build/gen/guide && mkdir -p build/gen/guide/en build/gen/guide/zh
+	for f in docs/guide/*.md; do cmark "$$f" > build/gen/guide/en/$$(basename "$$f" .md).html || exit 1; done
+	for f in docs/zh/*.md; do cmark "$$f" > build/gen/guide/zh/$$(basename "$$f" .md).html || exit 1; done
+	touch $@
+
+build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.json build/gen/i18n/zh-Hant.json \
+		build/gen/guide.stamp
 	python3 web/embed $@
 
 demo.db: tiemap $(wildcard data/seed/*.jsonl)

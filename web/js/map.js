@@ -91,6 +91,8 @@
     },
   });
   var byId = {};
+  // for the page's own tests and for the hash below
+  el.tiemap = { map: map, cluster: cluster, byId: byId };
   var points = L.geoJSON(data, {
     pointToLayer: function (f, latlng) {
       return L.marker(latlng, { icon: icon(f), keyboard: true, title: f.properties.name, alt: f.properties.name,
@@ -129,9 +131,10 @@
   cluster.on("animationend spiderfied unspiderfied", clusterFocus);
   clusterFocus();
   // /map#action-ID or #site-ID opens that point
+  // (once the clusters are drawn: asked at once, markercluster has none yet)
   var hash = decodeURIComponent(location.hash.slice(1));
-  if (byId[hash]) {
-    cluster.zoomToShowLayer(byId[hash], function () { byId[hash].openPopup(); });
-  }
-  el.setAttribute("data-ready", "1");
+  setTimeout(function () {
+    if (byId[hash]) cluster.zoomToShowLayer(byId[hash], function () { byId[hash].openPopup(); });
+    el.setAttribute("data-ready", "1");
+  }, 0);
 })();
