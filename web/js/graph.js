@@ -81,9 +81,9 @@
      overlap); else rings around the centre */
   function layout() {
     if (typeof cytoscapeFcose === "function") {
-      cy.layout({ name: "fcose", animate: false, randomize: true, quality: "proof", padding: 30,
+      cy.layout({ name: "fcose", animate: false, randomize: true, quality: "default", padding: 30,
         nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 12000; },
-        idealEdgeLength: function () { return 110; }, nodeSeparation: 90, numIter: 2500 }).run();
+        idealEdgeLength: function () { return 110; }, nodeSeparation: 90 }).run();
       legend();
       return;
     }
