@@ -22,7 +22,10 @@ typedef struct tm_entity_filter {
 	const char *tag;
 } tm_entity_filter;
 
-/* The facets of the entity list: the filter fields, by name. */
+/* The facets of the entity list: the filter fields, by name.  A new facet
+ * (the involvement categories of the claims work) is a field here, a line
+ * of entity_where() and of the facets table in store_browse.c, and a name
+ * in this list; the page and the API take every facet of the list. */
 #define TM_ENTITY_FACETS "kind", "country", "tag"
 
 typedef enum tm_entity_sort {
