@@ -159,6 +159,14 @@ static int json_facet(void *p, const char *value, int64_t count)
 }
 
 static const char *const entity_facets[] = { TM_ENTITY_FACETS };
+#define N_FACETS (sizeof(entity_facets) / sizeof(entity_facets[0]))
+
+/* The value a filter has, by its facet's name. */
+static const char *facet_value(const tm_entity_filter *f, const char *facet)
+{
+	return strcmp(facet, "kind") == 0 ? f->kind : strcmp(facet, "country") == 0 ? f->country :
+	       strcmp(facet, "tag") == 0 ? f->tag : NULL;
+}
 
 void tm_http_api_entities(tm_req *req)
 {
@@ -255,8 +263,7 @@ static int page_facet(void *p, const char *value, int64_t count)
 	tm_req *req = c->req;
 	tm_buf label = TM_BUF_INIT, url = TM_BUF_INIT;
 	facet_value_label(req, c->facet, value, &label);
-	const char *cur = strcmp(c->facet, "kind") == 0 ? c->a->f.kind : strcmp(c->facet, "country") == 0 ? c->a->f.country :
-											c->a->f.tag;
+	const char *cur = facet_value(&c->a->f, c->facet);
 	int chosen = cur && strcmp(cur, value) == 0;
 	list_url(req, c->a, c->base, c->facet, value, &url);
 	if (chosen)
@@ -346,9 +353,9 @@ static void entities_page(tm_req *req, const char *tag)
 	int64_t total = 0;
 	tm_err err = { 0 };
 	/* the facets first: each is a form field and a list of links */
-	struct facet_ctx fc[3];
+	struct facet_ctx fc[N_FACETS];
 	tm_rc rc = TM_OK;
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < N_FACETS; i++) {
 		fc[i] = (struct facet_ctx){ req, &a, base, entity_facets[i], TM_BUF_INIT, TM_BUF_INIT, 0 };
 		if (!rc)
 			rc = tm_store_entity_facet(req->st, &a.f, entity_facets[i], FACET_VALUES, page_facet, &fc[i], &err);
@@ -377,7 +384,7 @@ static void entities_page(tm_req *req, const char *tag)
 		tm_buf_release(&cn);
 	}
 	if (rc) {
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < N_FACETS; i++) {
 			tm_buf_release(&fc[i].links);
 			tm_buf_release(&fc[i].options);
 		}
@@ -402,19 +409,20 @@ static void entities_page(tm_req *req, const char *tag)
 
 	/* the form: the same filters as the links, for keyboards and phones */
 	tm_html(b, "<form class=\"filter-form\" action=\"%s\" method=\"get\">\n", tag ? base : "/entities");
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < N_FACETS; i++) {
 		if (tag && strcmp(entity_facets[i], "tag") == 0)
 			continue;
 		char key[32];
 		snprintf(key, sizeof(key), "browse.%s", entity_facets[i]);
+		tm_buf invalid_attr = TM_BUF_INIT;
+		if (is_bad(&a, entity_facets[i]))
+			tm_buf_addf(&invalid_attr, " aria-invalid=\"true\" aria-describedby=\"err-%s\"", entity_facets[i]);
 		tm_html(b, "<div class=\"field\"><label for=\"f-%s\">%s</label><select id=\"f-%s\" name=\"%s\"%r>"
 			   "<option value=\"\">%s</option>%r</select>",
 			entity_facets[i], T(key), entity_facets[i], entity_facets[i],
-			is_bad(&a, entity_facets[i]) ? (strcmp(entity_facets[i], "kind") == 0 ? " aria-describedby=\"err-kind\"" :
-							strcmp(entity_facets[i], "country") == 0 ? " aria-describedby=\"err-country\"" :
-												  " aria-describedby=\"err-tag\"") :
-						       "",
+			invalid_attr.buf,
 			T("browse.any"), fc[i].options.buf);
+		tm_buf_release(&invalid_attr);
 		snprintf(key, sizeof(key), "browse.bad_%s", entity_facets[i]);
 		field_error(req, &a, entity_facets[i], key);
 		tm_buf_adds(b, "</div>\n");
@@ -432,13 +440,13 @@ static void entities_page(tm_req *req, const char *tag)
 		strcmp(req->ui, "zh-Hant") == 0 ? "zh-Hant" : tm_page_zh(req) ? "zh" : "en", T("actions.apply"));
 
 	tm_html(b, "<div class=\"browse\">\n<aside class=\"facets\" aria-label=\"%s\">\n", T("browse.facets"));
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < N_FACETS; i++) {
 		char key[32];
 		snprintf(key, sizeof(key), "browse.%s", entity_facets[i]);
 		if (tag && strcmp(entity_facets[i], "tag") == 0)
 			continue;
 		tm_html(b, "<section><h2>%s</h2><ul class=\"facet\">", T(key));
-		const char *cur = i == 0 ? a.f.kind : i == 1 ? a.f.country : a.f.tag;
+		const char *cur = facet_value(&a.f, entity_facets[i]);
 		if (cur) {
 			tm_buf u = TM_BUF_INIT;
 			list_url(req, &a, base, entity_facets[i], NULL, &u);
@@ -477,13 +485,13 @@ static void entities_page(tm_req *req, const char *tag)
 		tm_req_fail_err(req, &err);
 		tm_buf_release(&title);
 		tm_buf_release(&tagbase);
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < N_FACETS; i++) {
 			tm_buf_release(&fc[i].links);
 			tm_buf_release(&fc[i].options);
 		}
 		return;
 	}
-	for (size_t i = 0; i < 3; i++) {
+	for (size_t i = 0; i < N_FACETS; i++) {
 		tm_buf_release(&fc[i].links);
 		tm_buf_release(&fc[i].options);
 	}
