@@ -316,7 +316,8 @@ void tm_http_page_map(tm_req *req)
 		T("map.title"), tm_assets_build);
 	if (tiles)
 		tm_html(b, " data-tiles=\"%s\" data-attribution=\"%s\"", tiles, credit ? credit : "");
-	tm_html(b, " data-basemap=\"%s\" data-msg-points=\"%s\"></div>\n", T("map.basemap_credit"), T("map.points"));
+	tm_html(b, " data-basemap=\"%s\" data-msg-points=\"%s\" data-msg-zoom-in=\"%s\" data-msg-zoom-out=\"%s\"></div>\n",
+		T("map.basemap_credit"), T("map.points"), T("map.zoom_in"), T("map.zoom_out"));
 	json_t *fc = json_object();
 	json_object_set_new(fc, "type", json_string("FeatureCollection"));
 	json_object_set_new(fc, "features", c.features);

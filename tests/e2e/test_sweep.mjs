@@ -127,6 +127,12 @@ async function ready(page, path, js) {
 }
 
 async function axe(page, rules) {
+  let timer;
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`axe-core did not finish on ${page.url()}`)), 90000); });
+  return Promise.race([late, axeRun(page, rules)]).finally(() => clearTimeout(timer));
+}
+
+async function axeRun(page, rules) {
   return page.evaluate(async ([src, tags, only]) => {
     if (!window.axe) (0, eval)(src); // axe-core from npm, put in by the test, not the page
     const opts = { resultTypes: ["violations"], runOnly: only ? { type: "rule", values: only } : { type: "tag", values: tags } };
@@ -139,6 +145,7 @@ async function axe(page, rules) {
 // and check again.
 async function visit(page, origin, path, lang, js, axed, bad) {
   const url = withLang(path, lang);
+  const t0 = Date.now();
   await page.setViewportSize({ width: 1280, height: 900 });
   const resp = await page.goto(origin + url);
   if (!resp || resp.status() >= 500) bad.status.push(`${url}: ${resp && resp.status()}`);
@@ -150,7 +157,7 @@ async function visit(page, origin, path, lang, js, axed, bad) {
     if (w > width + 1) bad.overflow.push(`${url} at ${width}: ${w}px`);
     // all rules at 1280 in every language; at 360 the layout rules, on the
     // Chinese pages (the longest lines of the three)
-    if (axed && (width === 1280 || lang === "zh")) {
+    if (axed && js && (width === 1280 || lang === "zh")) {
       const v = await axe(page, width === 360 ? LAYOUT_RULES : null);
       if (v.length) bad.axe.push(`${url} at ${width}${js ? "" : " (no JS)"}: ${v.join("; ")}`);
       runs++;
@@ -160,6 +167,7 @@ async function visit(page, origin, path, lang, js, axed, bad) {
     const found = (await page.evaluate(englishRuns, [...ALLOWED])).filter(([, run]) => !DATA.includes(run));
     if (found.length) bad.english.push(`${url}: ${found.slice(0, 5).map((r) => r.join(": ")).join(" | ")}`);
   }
+  if (process.env.SWEEP_DEBUG) console.log(`# ${url} ${js ? "" : "(no JS) "}${Date.now() - t0} ms, ${runs} axe`);
   return runs;
 }
 
@@ -179,7 +187,7 @@ async function sweep(context, origin, pages, js, onPage) {
     if (onPage) onPage(page);
     while (next < tasks.length) {
       const [path, lang] = tasks[next++];
-      axeRuns += await visit(page, origin, path, lang, js, axed.has(path) && (js || /graph|map/.test(path)), bad);
+      axeRuns += await visit(page, origin, path, lang, js, axed.has(path), bad);
     }
     await page.close();
   };
@@ -194,7 +202,7 @@ async function main() {
   const launch = (profile, extra) => launchIn(tmp, profile, extra);
   let pages = await pagesOf(origin);
   // a developer's quick run: the first N pages only
-  if (process.env.SWEEP_PAGES) pages = pages.slice(0, Number(process.env.SWEEP_PAGES));
+  if (process.env.SWEEP_PAGES) pages = pages.slice(Number(process.env.SWEEP_FROM || 0), Number(process.env.SWEEP_PAGES));
   const requests = [];
   const problems = [];
   const context = await launch("profile", { acceptDownloads: true });
@@ -215,10 +223,32 @@ async function main() {
   try {
     const t0 = Date.now();
     const on = await sweep(context, origin, pages, true, watch);
+    console.log(`# JavaScript on: ${on.visited} pages, ${on.axeRuns} axe runs, ${((Date.now() - t0) / 1000).toFixed(0)} s`);
     const nojs = await launch("profile-nojs", { javaScriptEnabled: false });
     nojs.on("request", (r) => requests.push(r.url()));
     const off = await sweep(nojs, origin, pages, false, watch);
     await nojs.close();
+    // axe-core needs a script engine, which a context with JavaScript off
+    // has not: the pages a script changes are checked as they are without
+    // their scripts in a context that blocks the site's scripts instead
+    const blocked = await launch("profile-blocked", {});
+    await blocked.route(/\/static\/[^?]+\.js/, (r) => r.abort());
+    const bpage = await blocked.newPage();
+    for (const lang of LANGS) {
+      for (const path of [...axeSet(pages)].filter((p) => /\/graph$|^\/map/.test(p.split("?")[0]))) {
+        const url = withLang(path, lang);
+        await bpage.setViewportSize({ width: 1280, height: 900 });
+        await bpage.goto(origin + url);
+        for (const width of [1280, 360]) {
+          if (width === 360) await bpage.setViewportSize({ width: 360, height: 740 });
+          if (width === 360 && lang !== "zh") continue;
+          const v = await axe(bpage, width === 360 ? LAYOUT_RULES : null);
+          if (v.length) off.bad.axe.push(`${url} at ${width} (no JS): ${v.join("; ")}`);
+          off.axeRuns++;
+        }
+      }
+    }
+    await blocked.close();
     const secs = ((Date.now() - t0) / 1000).toFixed(0);
     console.log(`# swept ${pages.length} pages × 3 languages × 2 widths, JavaScript on and off (${on.visited + off.visited} loads, ${on.axeRuns + off.axeRuns} axe runs, ${secs} s)`);
     for (const [name, r] of [["JavaScript on", on.bad], ["JavaScript off", off.bad]]) {

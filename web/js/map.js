@@ -22,7 +22,8 @@
   // the zoom control at the bottom, so that a popup opening near the top is
   // never under it; popups keep clear of the edges
   var map = L.map(el, { worldCopyJump: true, minZoom: 1, maxZoom: 14, zoomSnap: 0.5, zoomControl: false });
-  L.control.zoom({ position: "bottomright" }).addTo(map);
+  L.control.zoom({ position: "bottomright", zoomInTitle: el.getAttribute("data-msg-zoom-in") || "+",
+    zoomOutTitle: el.getAttribute("data-msg-zoom-out") || "-" }).addTo(map);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(el.getAttribute("data-basemap") || "");
   var tiles = el.getAttribute("data-tiles");
