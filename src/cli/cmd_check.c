@@ -2,18 +2,23 @@
 
 #include <string.h>
 
+#include "archive/archive.h"
+
+#define N_KINDS 7
+
 struct check_out {
 	json_t *arr;
-	size_t counts[5];
+	size_t counts[N_KINDS];
 };
 
-static const char *const kinds[] = { "unsourced_entity", "unsourced_relation", "uncited_source", "isolated_entity",
-				     "duplicate_key" };
+static const char *const kinds[N_KINDS] = { "unsourced_entity",   "unsourced_relation",   "uncited_source",
+					    "isolated_entity",    "duplicate_key",        "quote_not_in_archive",
+					    "archive_unreadable" };
 
 static int on_finding(void *ctx, const tm_finding *f)
 {
 	struct check_out *o = ctx;
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < N_KINDS; i++)
 		if (strcmp(kinds[i], f->what) == 0)
 			o->counts[i]++;
 	if (o->arr) {
@@ -35,21 +40,26 @@ static int run(tm_cli *cli, int argc, char **argv)
 		return tm_cli_usage(&tm_cmd_check);
 	struct check_out o = { cli->json ? json_array() : NULL, { 0 } };
 	tm_err err = { 0 };
-	if (tm_store_check(cli->st, on_finding, &o, &err)) {
+	/* then the quotes against the archived copies of their sources */
+	if (tm_store_check(cli->st, on_finding, &o, &err) || tm_archive_check(cli->st, on_finding, &o, &err)) {
 		json_decref(o.arr);
 		return tm_cli_error(&err);
 	}
 	size_t unsourced = o.counts[0] + o.counts[1];
 	if (cli->json) {
 		json_t *root = json_object(), *summary = json_object();
-		for (size_t i = 0; i < 5; i++)
+		for (size_t i = 0; i < N_KINDS; i++)
 			json_object_set_new(summary, kinds[i], json_integer((json_int_t)o.counts[i]));
 		json_object_set_new(root, "summary", summary);
 		json_object_set_new(root, "findings", o.arr);
 		tm_cli_print_json(root);
 	} else {
-		printf("%zu unsourced claims, %zu uncited sources, %zu isolated entities, %zu shared match keys\n",
+		printf("%zu unsourced claims, %zu uncited sources, %zu isolated entities, %zu shared match keys",
 		       unsourced, o.counts[2], o.counts[3], o.counts[4]);
+		/* only for a database that has archived copies to check */
+		if (o.counts[5] || o.counts[6])
+			printf(", %zu quotes not in the archived copy, %zu unreadable copies", o.counts[5], o.counts[6]);
+		printf("\n");
 	}
 	/* unsourced claims are the one finding that makes the data unpublishable */
 	return unsourced ? TM_EXIT_FAIL : TM_EXIT_OK;
@@ -59,5 +69,8 @@ const tm_cmd tm_cmd_check = {
 	"check", run, TM_CMD_STORE, "check",
 	"list unsourced claims, uncited sources, isolated entities and likely duplicates",
 	"Exit status 1 when any claim is unsourced (imported with --allow-unsourced);\n"
-	"the other findings are for a reviewer to look at.\n",
+	"the other findings are for a reviewer to look at.  For a source archived\n"
+	"with 'tiemap archive', each quote citing it is looked for in its latest\n"
+	"copy: quote_not_in_archive names a quote the copy no longer has (and the\n"
+	"earlier copy that had it), archive_unreadable a copy whose text cannot be read.\n",
 };

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "store/store_campaign.h"
+#include "store/store_capture.h"
 
 void tm_json_set_str(json_t *o, const char *key, const char *v)
 {
@@ -125,6 +126,33 @@ json_t *tm_relation_to_json(const tm_relation *r)
 	return o;
 }
 
+json_t *tm_capture_to_json(const tm_capture *c)
+{
+	json_t *o = json_object();
+	tm_json_set_str(o, "type", "capture");
+	tm_json_set_str(o, "source", c->source);
+	tm_json_set_str(o, "fetched", c->fetched);
+	tm_json_set_str(o, "url", c->url);
+	tm_json_set_str(o, "final_url", c->final_url);
+	json_object_set_new(o, "status", json_integer(c->status));
+	tm_json_set_str(o, "content_type", c->content_type);
+	json_object_set_new(o, "length", json_integer((json_int_t)c->length));
+	tm_json_set_str(o, "sha256", c->sha256);
+	tm_json_set_str(o, "warc", c->warc);
+	tm_json_set_str(o, "warc_sha256", c->warc_sha256);
+	if (c->n_redirects) {
+		json_t *r = json_array();
+		for (size_t i = 0; i < c->n_redirects; i++) {
+			json_t *h = json_object();
+			tm_json_set_str(h, "url", c->redirects[i].url);
+			json_object_set_new(h, "status", json_integer(c->redirects[i].status));
+			json_array_append_new(r, h);
+		}
+		json_object_set_new(o, "redirects", r);
+	}
+	return o;
+}
+
 /* ---- jsonl ---- */
 
 struct out_ctx {
@@ -176,6 +204,11 @@ static int jsonl_action(void *ctx, const tm_action *a, const char *updated_at)
 	return jsonl_geo_line(ctx, tm_action_to_json(a));
 }
 
+static int jsonl_capture(void *ctx, const tm_capture *c)
+{
+	return write_json_line(ctx, tm_capture_to_json(c));
+}
+
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 {
 	struct out_ctx c = { out, 0 };
@@ -185,7 +218,8 @@ tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 	    (!c.failed && (rc = tm_store_each_entity(st, jsonl_entity, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_relation(st, jsonl_relation, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_site(st, &by_id, jsonl_site, &c, err))) ||
-	    (!c.failed && (rc = tm_store_each_action(st, NULL, jsonl_action, &c, err))))
+	    (!c.failed && (rc = tm_store_each_action(st, NULL, jsonl_action, &c, err))) ||
+	    (!c.failed && (rc = tm_store_each_capture(st, NULL, jsonl_capture, &c, err))))
 		return rc;
 	if (c.failed || fflush(out) != 0)
 		return tm_fail(err, TM_ERR_IO, "unable to write the export: %s", strerror(errno));
@@ -194,20 +228,15 @@ tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 
 /* ---- csv (RFC 4180) ---- */
 
+/* through tm_buf_add_csv, as every CSV tiemap writes: names, notes and
+ * titles are other people's text, and a spreadsheet must not run them */
 static void csv_field(FILE *f, const char *s, int last)
 {
-	if (s && strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (const char *p = s; *p; p++) {
-			if (*p == '"')
-				fputc('"', f);
-			fputc(*p, f);
-		}
-		fputc('"', f);
-	} else if (s) {
-		fputs(s, f);
-	}
-	fputs(last ? "\r\n" : ",", f);
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_add_csv(&b, s, ',');
+	tm_buf_adds(&b, last ? "\r\n" : ",");
+	fwrite(b.buf, 1, b.len, f);
+	tm_buf_release(&b);
 }
 
 static void cites_joined(const tm_cites *c, tm_buf *b)

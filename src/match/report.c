@@ -347,29 +347,6 @@ static void join_flags(const tm_screen_row *r, tm_buf *out, const char *sep)
 
 /* ---- CSV ---- */
 
-/* One RFC 4180 field.  A field that a spreadsheet would run as a formula
- * (= + - @, a tab or CR first) gets an apostrophe in front: a report is
- * opened in spreadsheets, and its cells are other people's text. */
-static void csv_cell(tm_buf *out, const char *s)
-{
-	if (!s)
-		s = "";
-	int formula = *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
-	if (!formula && !strpbrk(s, ",\"\r\n")) {
-		tm_buf_adds(out, s);
-		return;
-	}
-	tm_buf_addch(out, '"');
-	if (formula)
-		tm_buf_addch(out, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			tm_buf_addch(out, '"');
-		tm_buf_addch(out, *s);
-	}
-	tm_buf_addch(out, '"');
-}
-
 void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, tm_buf *out)
 {
 	static const char *const head[] = { "line", "input", "ident", "country", "match_id", "match_name",
@@ -412,7 +389,7 @@ void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, tm_buf *out)
 		for (size_t k = 0; k < 15; k++) {
 			if (k)
 				tm_buf_addch(out, ',');
-			csv_cell(out, cells[k]);
+			tm_buf_add_csv(out, cells[k], ',');
 		}
 		tm_buf_adds(out, "\r\n");
 		free(score);
@@ -564,11 +541,6 @@ void tm_screen_html_escape(tm_buf *out, const char *s)
 	}
 }
 
-static int http_url(const char *u)
-{
-	return u && (strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0);
-}
-
 void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 {
 	rctx c = { .st = st };
@@ -637,7 +609,7 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 			const char *url = json_string_value(json_object_get(ns[i]->json, "url"));
 			const char *title = json_string_value(json_object_get(ns[i]->json, "title"));
 			tm_buf_addf(out, "<li id=\"src-%zu\" value=\"%zu\">", ns[i]->note, ns[i]->note);
-			if (http_url(url)) {
+			if (tm_url_http(url)) {
 				tm_buf_adds(out, "<a href=\"");
 				tm_screen_html_escape(out, url);
 				tm_buf_adds(out, "\" rel=\"noopener noreferrer\">");

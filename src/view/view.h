@@ -87,7 +87,10 @@ tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int dep
 /* A source and the claims citing it: the source as exported (without "type"),
  * plus "entities" (entity refs) and "relations" (each as exported, without
  * "type", plus "label", "label_zh", "subject_ref" and "object_ref"), at most
- * limit of each (0: all), and "truncated" when there were more. */
+ * limit of each (0: all), and "truncated" when there were more; and
+ * "captures", its archived copies newest first, each as exported (without
+ * "type" and "source") plus "copy_url" and "warc_url", the site's paths of
+ * the copy and of its WARC file (docs/archive.md). */
 tm_rc tm_view_source(tm_store *st, const char *id, size_t limit, json_t **out, tm_err *err);
 
 #endif
