@@ -66,6 +66,10 @@ int tm_cli_print_json(json_t *v);
  * word of a-z, 0-9, "_" and "-", or there is none (--tags of screen, audit). */
 int tm_cli_parse_tags(const char *s, tm_strv *out);
 
+/* The whole of the file at path ("-": standard input) into *data (owned,
+ * NUL-terminated) and *len; fails past max bytes, naming the file. */
+tm_rc tm_cli_read_input(const char *path, size_t max, char **data, size_t *len, tm_err *err);
+
 /* A source citation as JSON: id, title, publisher, date, url, quote, page. */
 json_t *tm_cli_cite_json(tm_cli *cli, const tm_cite *c);
 json_t *tm_cli_cites_json(tm_cli *cli, const tm_cites *c);

@@ -6,7 +6,8 @@
  *
  * An upload is read from the request body in memory (the server caps it),
  * screened, answered, and dropped: nothing of it is written anywhere, kept
- * in the response cache, or logged.  Bodies come as text/csv, as JSON, or
+ * in the response cache, or logged.  Bodies come as a table (CSV, TSV,
+ * .xlsx, .ods: read as `tiemap screen` reads a file, io/rows.h), as JSON, or
  * from the form (urlencoded with a pasted list, or multipart with a file).
  */
 #include "http/http_internal.h"
@@ -28,11 +29,12 @@ typedef struct ask {
 	char *csv;      /* the list as CSV (owned), or NULL */
 	size_t csv_len;
 	json_t *rows;   /* or rows [{"name","ident","country"}] from JSON (owned) */
-	char *opt[7];   /* threshold, tags, hops, format, name_col, id_col, country_col (owned) */
+	char *opt[8];   /* threshold, tags, hops, format, name_col, id_col, country_col, sheet (owned) */
 } ask;
 
-enum { O_THRESHOLD, O_TAGS, O_HOPS, O_FORMAT, O_NAME_COL, O_ID_COL, O_COUNTRY_COL, O_N };
-static const char *const opt_names[O_N] = { "threshold", "tags", "hops", "format", "name_col", "id_col", "country_col" };
+enum { O_THRESHOLD, O_TAGS, O_HOPS, O_FORMAT, O_NAME_COL, O_ID_COL, O_COUNTRY_COL, O_SHEET, O_N };
+static const char *const opt_names[O_N] = { "threshold", "tags",   "hops",	"format",
+					    "name_col",	 "id_col", "country_col", "sheet" };
 
 static void ask_release(ask *a)
 {
@@ -57,8 +59,11 @@ static void set_opt(ask *a, const char *name, size_t nlen, const char *v, size_t
 		/* a file chosen wins over an empty text area, not over a filled one */
 		if (a->csv && a->csv_len && !vlen)
 			return;
+		/* a workbook holds NUL bytes: copied whole, not as a string */
 		free(a->csv);
-		a->csv = tm_xstrndup(v, vlen);
+		a->csv = tm_xmalloc(vlen + 1);
+		memcpy(a->csv, v, vlen);
+		a->csv[vlen] = '\0';
 		a->csv_len = vlen;
 	}
 }
@@ -285,33 +290,48 @@ static tm_rc screen(tm_req *req, const ask *a, tm_rows *rows, tm_screen_report *
 			row->line = i + 1;
 			const char *name = json_is_string(r) ? json_string_value(r) : json_string_value(json_object_get(r, "name"));
 			row->name = tm_xstrdup(name);
-			row->ident = tm_xstrdup(json_string_value(json_object_get(r, "ident")));
+			const char *ident = json_string_value(json_object_get(r, "ident"));
+			if (ident && *ident)
+				row->ids[row->nids++] = (tm_qident){ NULL, tm_xstrdup(ident) };
+			/* "identifiers":{"isin":"…","ticker":"…"}, strongest first */
+			static const char *const schemes[] = { "lei", "isin", "uscc", "cusip", "sedol", "ticker" };
+			json_t *ids = json_object_get(r, "identifiers");
+			for (size_t k = 0; json_is_object(ids) && k < 6 && row->nids < TM_ROW_MAX_IDS; k++) {
+				const char *v = json_string_value(json_object_get(ids, schemes[k]));
+				if (v && *v)
+					row->ids[row->nids++] = (tm_qident){ schemes[k], tm_xstrdup(v) };
+			}
 			row->country = tm_xstrdup(json_string_value(json_object_get(r, "country")));
-			if (!name && !row->ident)
+			if (!name && !row->nids)
 				row->error = tm_xstrdup("no name and no identifier");
 		}
 	} else if (a->csv && a->csv_len) {
-		tm_csv *csv;
 		tm_rows_spec spec = { a->opt[O_NAME_COL] && *a->opt[O_NAME_COL] ? a->opt[O_NAME_COL] : NULL,
 				      a->opt[O_ID_COL] && *a->opt[O_ID_COL] ? a->opt[O_ID_COL] : NULL,
-				      a->opt[O_COUNTRY_COL] && *a->opt[O_COUNTRY_COL] ? a->opt[O_COUNTRY_COL] : NULL };
-		if (!(rc = tm_csv_open_mem(a->csv, a->csv_len, NULL, &csv, err))) {
-			rc = tm_rows_read(csv, &spec, MAX_ROWS, rows, err);
-			tm_csv_free(csv);
-		}
+				      a->opt[O_COUNTRY_COL] && *a->opt[O_COUNTRY_COL] ? a->opt[O_COUNTRY_COL] : NULL,
+				      a->opt[O_SHEET] && *a->opt[O_SHEET] ? a->opt[O_SHEET] : NULL, 0 };
+		rc = tm_rows_load(a->csv, a->csv_len, &spec, MAX_ROWS, rows, err);
 	} else {
-		rc = tm_fail(err, TM_ERR_INVALID, "no list: send CSV with a header line, or JSON {\"rows\":[…]}");
+		rc = tm_fail(err, TM_ERR_INVALID, "no list: send a table (CSV, TSV, .xlsx, .ods) with a header line, or "
+						  "JSON {\"rows\":[…]}");
 	}
 	if (!rc) {
 		tm_screen_in *in = tm_xcalloc(rows->n ? rows->n : 1, sizeof(*in));
 		for (size_t i = 0; i < rows->n; i++)
-			in[i] = (tm_screen_in){ rows->v[i].line, rows->v[i].name, rows->v[i].ident, rows->v[i].country,
-						rows->v[i].error, rows->v[i].warning };
+			in[i] = (tm_screen_in){ rows->v[i].line,  rows->v[i].name,    NULL,	       rows->v[i].country,
+						rows->v[i].error, rows->v[i].warning, rows->v[i].ids, rows->v[i].nids };
 		tm_screen_opts o = { threshold, (const char *const *)tags.v, tags.n, (int)hops, req->g, 1, NULL, NULL,
 				     NULL, NULL };
 		tm_store_set_deadline(req->st, SCREEN_SECONDS);
 		rc = tm_screen_run(req->st, in, rows->n, &o, rep, err);
 		free(in);
+		if (!rc && rows->format) {
+			rep->input_format = tm_xstrdup(rows->format);
+			rep->input_sheet = tm_xstrdup(rows->sheet);
+			rep->header_line = rows->header_line;
+			for (size_t i = 0; i < rows->notes.n; i++)
+				tm_strv_push(&rep->input_notes, rows->notes.v[i]);
+		}
 	}
 	tm_strv_release(&tags);
 	if (rc)
@@ -364,7 +384,7 @@ static void form(tm_req *req, const ask *a)
 	tm_html(b,
 		"<form class=\"screen-form\" action=\"/screen?%r\" method=\"post\" enctype=\"multipart/form-data\">\n"
 		"<p><label for=\"screen-file\">%s</label><br><input id=\"screen-file\" name=\"file\" type=\"file\" "
-		"accept=\".csv,.tsv,.txt,text/csv\"></p>\n"
+		"accept=\".csv,.tsv,.txt,.xlsx,.ods,text/csv\"></p>\n"
 		"<p><label for=\"screen-list\">%s</label><br><textarea id=\"screen-list\" name=\"list\" rows=\"8\" "
 		"cols=\"70\" placeholder=\"%s\">%s</textarea></p>\n"
 		"<p class=\"screen-options\"><label>%s <input name=\"tags\" value=\"%s\" size=\"30\"></label> "
@@ -374,7 +394,7 @@ static void form(tm_req *req, const ask *a)
 		"<button type=\"submit\" name=\"format\" value=\"csv\">%s</button></p>\n"
 		"</form>\n",
 		tm_page_lang_arg(req), T("screen.file"), T("screen.paste"), T("screen.placeholder"),
-		a && a->csv && a->csv_len < 65536 ? a->csv : "", T("screen.tags"),
+		a && a->csv && a->csv_len < 65536 && tm_utf8_valid(a->csv, a->csv_len) ? a->csv : "", T("screen.tags"),
 		a && a->opt[O_TAGS] ? a->opt[O_TAGS] : "surveillance,occupation", T("screen.hops"),
 		a && a->opt[O_HOPS] ? a->opt[O_HOPS] : "2", T("screen.threshold"),
 		a && a->opt[O_THRESHOLD] ? a->opt[O_THRESHOLD] : "0.85", T("screen.button"), T("screen.csv"));
@@ -454,6 +474,17 @@ static void report(tm_req *req, json_t *rep)
 				T("screen.details"), T("screen.score"), score, T("screen.method"),
 				json_string_value(json_object_get(m, "matched_by")), T("screen.explain"),
 				json_string_value(json_object_get(m, "explain")));
+		} else if (json_is_object(json_object_get(row, "group"))) {
+			/* not the group itself: the reader sees which, and why */
+			json_t *g = json_object_get(row, "group");
+			char score[16];
+			snprintf(score, sizeof(score), "%.2f", json_real_value(json_object_get(g, "score")));
+			tm_html(b, "<td>%s ", T("screen.group"));
+			tm_page_entity_link(req, g);
+			tm_html(b, "<details><summary>%s</summary><dl class=\"scores\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd "
+				   "lang=\"en\">%s</dd></dl></details></td>",
+				T("screen.details"), T("screen.score"), score, T("screen.explain"),
+				json_string_value(json_object_get(g, "explain")));
 		} else {
 			tm_html(b, "<td>%s</td>", T("screen.no_match"));
 		}
