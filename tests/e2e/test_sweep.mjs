@@ -59,7 +59,7 @@ function englishRuns(allowed) {
   };
   const found = [];
   const look = (text, where) => {
-    const t = text.replace(/https?:\/\/\S+/g, " ").replace(/[\w.-]+\.(?:jsonl|json|csv|md|txt|atom)\b/g, " ");
+    const t = text.replace(/https?:\/\/\S+/g, " ").replace(/[\w.-]*\.(?:jsonl|json|csv|tsv|xlsx|ods|md|txt|atom)\b/g, " ");
     for (const m of t.matchAll(/[A-Za-z][A-Za-z'’_-]*(?:[ \t]+[A-Za-z][A-Za-z'’_-]*)*/g)) {
       const words = m[0].split(/[ \t]+/).filter((w) => !allowed.includes(w) && !/^[A-Z0-9-]{2,8}$/.test(w));
       // interface English: a lower-case word, or two words together
@@ -311,12 +311,12 @@ async function main() {
         await page.waitForTimeout(800);
       }
       const hrefs = [];
-      for (const sel of [".map-marker.marker-distributor", ".map-marker.marker-action"]) {
+      for (const [sel, href] of [[".map-marker.marker-distributor", "/entities/adi-global-distribution?lang=en"],
+        [".map-marker.marker-action", "/actions/2024-02-27-protest-burnaby?lang=en"]]) {
         await page.locator(sel).first().click();
-        const link = page.locator(".map-popup a");
+        const link = page.locator(`.map-popup a[href="${href}"]`);
         await link.waitFor();
         hrefs.push(await link.getAttribute("href"));
-        await page.locator(".leaflet-popup-close-button").click();
       }
       return pos && hrefs[0] === "/entities/adi-global-distribution?lang=en" &&
         hrefs[1] === "/actions/2024-02-27-protest-burnaby?lang=en";
