@@ -26,9 +26,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SOURCE_UPD] = "UPDATE sources SET title=?2,author=?3,publisher=?4,date=?5,url=?6,lang=?7,note=?8 WHERE slug=?1",
 	[S_ENTITY_ID] = "SELECT id FROM entities WHERE slug=?",
 	[S_ENTITY_ROW] = "SELECT id,slug,kind,country,start,end_,desc_en,desc_zh,unsourced FROM entities WHERE slug=?",
-	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at)"
-			 " VALUES(?,?,?,?,?,?,?,?,?)",
-	[S_ENTITY_UPD] = "UPDATE entities SET kind=?2,country=?3,start=?4,end_=?5,desc_en=?6,desc_zh=?7,unsourced=?8 WHERE slug=?1",
+	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,updated_at)"
+			 " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)",
+	[S_ENTITY_UPD] = "UPDATE entities SET kind=?2,country=?3,start=?4,end_=?5,desc_en=?6,desc_zh=?7,unsourced=?8,"
+			 "updated_at=?9 WHERE slug=?1",
 	[S_NAMES_GET] = "SELECT text,lang,is_primary FROM names WHERE entity=? ORDER BY ord",
 	[S_NAME_INS] = "INSERT INTO names(entity,ord,text,lang,is_primary) VALUES(?,?,?,?,?)",
 	[S_NAMEKEY_INS] = "INSERT OR IGNORE INTO name_keys(key,name,entity) VALUES(?,?,?)",
@@ -740,8 +741,7 @@ static tm_rc put_entity_row(tm_store *st, const tm_entity *ent, int64_t *rowp, c
 	tm_store_bind_text(s, 6, ent->desc_en);
 	tm_store_bind_text(s, 7, ent->desc_zh);
 	sqlite3_bind_int(s, 8, ent->unsourced);
-	if (!row)
-		tm_store_bind_text(s, 9, now_text(st));
+	tm_store_bind_text(s, 9, now_text(st));
 	if ((rc = tm_store_step_done(st, s, err, "writing entity")))
 		return rc;
 	st->dirty = 1;
