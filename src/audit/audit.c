@@ -106,7 +106,7 @@ tm_rc tm_audit_run(tm_store *st, const tm_oui_db *db, const tm_inventory *inv, c
 	for (size_t i = 0; i < out->nv; i++)
 		in[i] = (tm_screen_in){ i + 1, out->vendors[i].org, NULL, NULL, NULL, NULL };
 	tm_screen_opts so = { o ? o->threshold : 0, o ? o->tags : NULL, o ? o->ntags : 0, o ? o->hops : 0,
-			      o ? o->graph : NULL, 1, NULL, NULL, NULL, NULL };
+			      o ? o->graph : NULL, 1, NULL, 0, NULL, NULL };
 	tm_rc rc = tm_screen_run(st, in, out->nv, &so, &out->rep, err);
 	free(in);
 	if (rc) {

@@ -272,10 +272,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 	}
 	tm_progress prog;
 	tm_progress_start(&prog, cli, "screening");
-	tm_buf vocab = TM_BUF_INIT;
-	tm_buf_addf(&vocab, "%s.vocab", cli->db_path);
 	tm_screen_opts so = { threshold, (const char *const *)tags.v, tags.n, (int)hops, g, (int)jobs,
-			      cli->db_path, vocab.buf, tm_progress_update, &prog };
+			      cli->db_path, 1, tm_progress_update, &prog };
 	tm_screen_report rep;
 	rc = tm_screen_run(cli->st, in, rows.n, &so, &rep, &err);
 	tm_progress_end(&prog);
@@ -311,7 +309,6 @@ static int run(tm_cli *cli, int argc, char **argv)
 		}
 		tm_screen_report_release(&rep);
 	}
-	tm_buf_release(&vocab);
 	free(in);
 	tm_rows_release(&rows);
 	tm_strv_release(&tags);

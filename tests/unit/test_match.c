@@ -550,7 +550,7 @@ static void test_screen_report(void **state)
 		{ 4, NULL, NULL, NULL, "field 1 is not valid UTF-8", NULL },
 		{ 5, "<script>alert(1)</script>", NULL, NULL, NULL, NULL },
 	};
-	tm_screen_opts o = { 0, tags, 1, 2, g, 1, NULL, NULL, NULL, NULL };
+	tm_screen_opts o = { 0, tags, 1, 2, g, 1, NULL, 0, NULL, NULL };
 	tm_screen_report r;
 	assert_int_equal(tm_screen_run(st, in, N(in), &o, &r, &err), TM_OK);
 	assert_int_equal(r.n, 4);
