@@ -13,7 +13,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 OPT       ?= -O2 -g
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/snap/*.c \
+LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/search/*.c src/snap/*.c \
                                 src/graph/*.c src/io/*.c src/match/*.c src/view/*.c src/campaign/*.c \
                                 src/archive/*.c src/audit/*.c))
 # src/http and the assets it embeds (generated from web/ by web/embed)

@@ -192,9 +192,8 @@ char *tm_http_resolve(tm_req *req, const char *what, const char *ref);
 
 /* ---- HTML ---- */
 
-/* Append s HTML-escaped (& < > " '): the one escaping function; every byte
- * of data that reaches a page goes through it. */
-void tm_html_esc(tm_buf *b, const char *s);
+/* tm_html_esc() (core.h) is the one escaping function: every byte of data
+ * that reaches a page goes through it, mostly by way of tm_html(). */
 /* Append s percent-encoded for a URL query value or path segment. */
 void tm_url_enc(tm_buf *b, const char *s);
 /*
