@@ -98,8 +98,14 @@ static const char *const tm_migrations[] = {
 	"  final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT, length INTEGER NOT NULL,"
 	"  sha256 TEXT NOT NULL, warc TEXT NOT NULL, warc_sha256 TEXT NOT NULL, redirects TEXT, text TEXT,"
 	"  UNIQUE(source, fetched));",
+	/* 4 → 5: when an entity's record last changed, which the list of
+	 * entities sorts by (store_browse.c); a record not changed since it was
+	 * added changed when it was added */
+	"ALTER TABLE entities ADD COLUMN updated_at TEXT;"
+	"UPDATE entities SET updated_at=added_at;"
+	"CREATE INDEX entities_updated ON entities(updated_at);",
 
-	/* 4 → 5: accounts, sessions, API tokens, login throttling and the
+	/* 5 → 6: accounts, sessions, API tokens, login throttling and the
 	 * server's keys (store_auth.h, docs/security.md).  Times are Unix
 	 * seconds.  A user is never deleted, only disabled: history names its
 	 * author.  Secrets are kept only as hashes (BLAKE2b-256 of the token);
