@@ -405,14 +405,19 @@ static int open_store_rw(tm_cli *cli)
 	return 0;
 }
 
-/* After a commit that deleted something: the log's old frames still hold
- * it until they are checkpointed and cut. */
+/* After a commit that deleted something: copies of it may be left in the
+ * free space of pages and in the log's old frames until the file is
+ * rewritten and the log cut. */
 static int scrub(tm_cli *cli)
 {
 	tm_err err = { 0 };
 	int complete;
-	if (tm_store_checkpoint(cli->st, &complete, &err))
-		return tm_cli_error(&err);
+	if (tm_store_rewrite(cli->st, &complete, &err)) {
+		fprintf(stderr, "tiemap: the deletion is done, but the file could not be rewritten without it (%s): "
+				"copies may stay on the disk until the same command runs again and succeeds\n",
+			err.msg);
+		return TM_EXIT_FAIL;
+	}
 	if (!complete)
 		fprintf(stderr, "tiemap: a reader kept the database's log from being cut: what was deleted stays in "
 				"'%s-wal' until the next checkpoint ('tiemap recover' makes one)\n",
@@ -560,8 +565,10 @@ static int withdraw(tm_cli *cli, int argc, char **argv)
 		tm_strv_release(&w.missing);
 		return tm_cli_error(&err);
 	}
-	fprintf(stderr, "tiemap: %zu of %zu address%s had signed '%s': %s deleted\n", w.removed, w.addresses,
-		w.addresses == 1 ? "" : "es", id, w.removed == 1 ? "its signature is" : "their signatures are");
+	fprintf(stderr, "tiemap: %zu of %zu address%s had signed '%s'%s\n", w.removed, w.addresses,
+		w.addresses == 1 ? "" : "es", id,
+		!w.removed ? ": nothing is deleted" : w.removed == 1 ? ": its signature is deleted" :
+							  ": their signatures are deleted");
 	for (size_t i = 0; i < w.missing.n; i++)
 		fprintf(stderr, "tiemap: %s:%s: no signature of this address\n", w.from, w.missing.v[i]);
 	if (w.removed)

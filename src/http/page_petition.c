@@ -449,7 +449,7 @@ static int action_one(void *ctx, const tm_petition *p)
 	json_t *o;
 	tm_err err = { 0 };
 	if (tm_view_petition(req->st, p, c->today, 0, &o, &err))
-		return 0;
+		return 1; /* the store keeps its failure, and the server answers with it */
 	req->r_live = 1;
 	long long n = (long long)json_integer_value(json_object_get(o, "signatures"));
 	const char *status = json_string_value(json_object_get(o, "status"));

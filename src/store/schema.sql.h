@@ -98,8 +98,14 @@ static const char *const tm_migrations[] = {
 	"  final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT, length INTEGER NOT NULL,"
 	"  sha256 TEXT NOT NULL, warc TEXT NOT NULL, warc_sha256 TEXT NOT NULL, redirects TEXT, text TEXT,"
 	"  UNIQUE(source, fetched));",
+	/* 4 → 5: when an entity's record last changed, which the list of
+	 * entities sorts by (store_browse.c); a record not changed since it was
+	 * added changed when it was added */
+	"ALTER TABLE entities ADD COLUMN updated_at TEXT;"
+	"UPDATE entities SET updated_at=added_at;"
+	"CREATE INDEX entities_updated ON entities(updated_at);",
 
-	/* 4 → 5: accounts, sessions, API tokens, login throttling and the
+	/* 5 → 6: accounts, sessions, API tokens, login throttling and the
 	 * server's keys (store_auth.h, docs/security.md).  Times are Unix
 	 * seconds.  A user is never deleted, only disabled: history names its
 	 * author.  Secrets are kept only as hashes (BLAKE2b-256 of the token);
@@ -122,7 +128,7 @@ static const char *const tm_migrations[] = {
 	"  WITHOUT ROWID;"
 	"CREATE TABLE auth_keys(name TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;",
 
-	/* 5 → 6: petitions and their signatures (store_petition.h,
+	/* 6 → 7: petitions and their signatures (store_petition.h,
 	 * docs/petitions.md).  A signature is a sealed box the server cannot
 	 * open and a keyed hash of the address, keyed by that hash (WITHOUT
 	 * ROWID), with no time: neither a column nor the order of the rows says
@@ -146,7 +152,7 @@ static const char *const tm_migrations[] = {
 	"CREATE TABLE petition_public(petition INTEGER NOT NULL, day TEXT NOT NULL, nonce BLOB NOT NULL,"
 	"  name TEXT NOT NULL, city TEXT, PRIMARY KEY(petition, day, nonce)) WITHOUT ROWID;",
 
-	/* 6 → 7: taking signatures back (store_petition.h, docs/petitions.md).
+	/* 7 → 8: taking signatures back (store_petition.h, docs/petitions.md).
 	 * A withdrawn signature is deleted and counted on the day it went
 	 * (petition_days.withdrawn), so that a past week's count stays what it
 	 * was; purged_at is when every signature of a closed petition was

@@ -147,9 +147,14 @@ void tm_store_file_settle(tm_store *st)
 	sqlite3_busy_timeout(st->db, 5000);
 }
 
-tm_rc tm_store_checkpoint(tm_store *st, int *complete, tm_err *err)
+tm_rc tm_store_rewrite(tm_store *st, int *complete, tm_err *err)
 {
 	*complete = 0;
+	/* the copy VACUUM makes goes to a temporary file, not to memory (a
+	 * large database would not fit) */
+	if (sqlite3_exec(st->db, "PRAGMA temp_store=FILE", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(st->db, "VACUUM", NULL, NULL, NULL) != SQLITE_OK)
+		return tm_store_db_fail(st, err, "rewriting the database");
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &s, NULL) != SQLITE_OK)
 		return tm_store_db_fail(st, err, "checkpointing the log");

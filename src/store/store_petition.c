@@ -13,10 +13,24 @@
 #define NOW_UTC "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
 #define PETITION_ROW "SELECT id FROM petitions WHERE slug=?"
+#define ACTION_ROW "SELECT id FROM actions WHERE slug=?"
 
-int tm_store_has_action(tm_store *st, const char *id)
+tm_rc tm_store_has_action(tm_store *st, const char *id, int *found, tm_err *err)
 {
-	return tm_store_slug_row(st, "SELECT id FROM actions WHERE slug=?", id) != 0;
+	int64_t row;
+	tm_rc rc = tm_store_slug_row(st, ACTION_ROW, id, &row, err);
+	*found = row != 0;
+	return rc;
+}
+
+/* The row of petition id into *row; TM_ERR_NOTFOUND when there is none, a
+ * failed read as itself. */
+static tm_rc petition_row(tm_store *st, const char *id, int64_t *row, tm_err *err)
+{
+	tm_rc rc = tm_store_slug_row(st, PETITION_ROW, id, row, err);
+	if (!rc && !*row)
+		rc = tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	return rc;
 }
 
 /* ---- the record ---- */
@@ -131,8 +145,10 @@ static int petition_eq(const tm_petition *a, const tm_petition *b)
 
 tm_rc tm_store_put_petition(tm_store *st, const tm_petition *p, tm_err *err)
 {
-	int64_t row = tm_store_slug_row(st, PETITION_ROW, p->id);
-	tm_rc rc;
+	int64_t row;
+	tm_rc rc = tm_store_slug_row(st, PETITION_ROW, p->id, &row, err);
+	if (rc)
+		return rc;
 	if (row) {
 		tm_petition old;
 		if ((rc = tm_store_get_petition(st, p->id, &old, err)))
@@ -143,7 +159,9 @@ tm_rc tm_store_put_petition(tm_store *st, const tm_petition *p, tm_err *err)
 			return TM_OK;
 	}
 	int64_t action = 0;
-	if (p->action && !(action = tm_store_slug_row(st, "SELECT id FROM actions WHERE slug=?", p->action)))
+	if (p->action && (rc = tm_store_slug_row(st, ACTION_ROW, p->action, &action, err)))
+		return rc;
+	if (p->action && !action)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no action '%s'", p->action);
 	sqlite3_stmt *s = tm_store_prep(st,
 			       row ? "UPDATE petitions SET title_en=?2,title_zh=?3,text_en=?4,text_zh=?5,target_en=?6,"
@@ -186,7 +204,9 @@ tm_rc tm_store_put_petition(tm_store *st, const tm_petition *p, tm_err *err)
 	if (!(s = tm_store_prep(st, "INSERT INTO petition_entities(petition,ord,entity) VALUES(?,?,?)", err)))
 		return TM_ERR_DB;
 	for (size_t i = 0; i < p->entities.n && !rc; i++) {
-		int64_t e = tm_store_rowid_of(st, S_ENTITY_ID, p->entities.v[i]);
+		int64_t e;
+		if ((rc = tm_store_rowid_of(st, S_ENTITY_ID, p->entities.v[i], &e, err)))
+			break;
 		if (!e) {
 			rc = tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", p->entities.v[i]);
 			break;
@@ -223,9 +243,10 @@ static tm_rc count_day(tm_store *st, int64_t petition, const char *day, const ch
 	return rc ? rc : bump_version(st, err);
 }
 
-/* What is deleted here is overwritten with zeros in the file (and in the
- * log, until tm_store_checkpoint() cuts it), not only unlinked from its
- * page: a sealed box or a name taken back must not be read off the disk. */
+/* What is deleted here is overwritten with zeros where it is, not only
+ * unlinked from its page, and its pages zeroed when they are freed: a
+ * sealed box or a name taken back must not be read off the disk.  Copies
+ * that balancing left elsewhere go with tm_store_rewrite(). */
 static tm_rc secure_delete(tm_store *st, tm_err *err)
 {
 	return tm_store_exec(st, "PRAGMA secure_delete=ON", err);
@@ -236,9 +257,10 @@ tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char d
 			     const char *show_city, int *added, tm_err *err)
 {
 	*added = 0;
-	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
-	if (!row)
-		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	int64_t row;
+	tm_rc rc = petition_row(st, id, &row, err);
+	if (rc)
+		return rc;
 	sqlite3_stmt *s = tm_store_prep(st,
 			       "INSERT INTO petition_signatures(petition,dedup,sealed) VALUES(?,?,?)"
 			       " ON CONFLICT(petition,dedup) DO NOTHING",
@@ -248,7 +270,7 @@ tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char d
 	sqlite3_bind_int64(s, 1, row);
 	sqlite3_bind_blob(s, 2, dedup, TM_STORE_DEDUP_BYTES, SQLITE_STATIC);
 	sqlite3_bind_blob(s, 3, sealed, (int)n, SQLITE_STATIC);
-	tm_rc rc = tm_store_step_done(st, s, err, "writing a signature");
+	rc = tm_store_step_done(st, s, err, "writing a signature");
 	sqlite3_finalize(s);
 	if (rc || sqlite3_changes(st->db) == 0)
 		return rc;
@@ -277,9 +299,10 @@ tm_rc tm_store_petition_counts(tm_store *st, const char *id, const char *from, c
 			       tm_petition_counts *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
-	if (!row)
-		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	int64_t row;
+	tm_rc rc = petition_row(st, id, &row, err);
+	if (rc)
+		return rc;
 	/* the days are the count: a signature adds one to its day, a
 	 * withdrawal takes one off its own, and a purge leaves them */
 	sqlite3_stmt *s = tm_store_prep(st,
@@ -295,7 +318,6 @@ tm_rc tm_store_petition_counts(tm_store *st, const char *id, const char *from, c
 	sqlite3_bind_int64(s, 1, row);
 	tm_store_bind_text(s, 2, from);
 	tm_store_bind_text(s, 3, to);
-	tm_rc rc = TM_OK;
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		out->signatures = sqlite3_column_int64(s, 0);
 		out->shown = sqlite3_column_int64(s, 1);
@@ -311,9 +333,10 @@ tm_rc tm_store_petition_counts(tm_store *st, const char *id, const char *from, c
 tm_rc tm_store_petition_shown(tm_store *st, const char *id, size_t limit, size_t offset, tm_shown_fn fn, void *ctx,
 			      tm_err *err)
 {
-	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
-	if (!row)
-		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	int64_t row;
+	tm_rc rc = petition_row(st, id, &row, err);
+	if (rc)
+		return rc;
 	sqlite3_stmt *s = tm_store_prep(st,
 			       "SELECT name,city FROM petition_public WHERE petition=?"
 			       " ORDER BY day DESC, nonce LIMIT ? OFFSET ?",
@@ -327,16 +350,17 @@ tm_rc tm_store_petition_shown(tm_store *st, const char *id, size_t limit, size_t
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)
 		if (fn(ctx, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1)))
 			break;
-	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "reading signers");
+	rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "reading signers");
 	sqlite3_finalize(s);
 	return rc;
 }
 
 tm_rc tm_store_petition_each_sealed(tm_store *st, const char *id, tm_sealed_fn fn, void *ctx, tm_err *err)
 {
-	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
-	if (!row)
-		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
+	int64_t row;
+	tm_rc rc = petition_row(st, id, &row, err);
+	if (rc)
+		return rc;
 	sqlite3_stmt *s = tm_store_prep(st, "SELECT sealed FROM petition_signatures WHERE petition=?", err);
 	if (!s)
 		return TM_ERR_DB;
@@ -345,7 +369,7 @@ tm_rc tm_store_petition_each_sealed(tm_store *st, const char *id, tm_sealed_fn f
 	while ((step = sqlite3_step(s)) == SQLITE_ROW)
 		if (fn(ctx, sqlite3_column_blob(s, 0), (size_t)sqlite3_column_bytes(s, 0)))
 			break;
-	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "reading signatures");
+	rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "reading signatures");
 	sqlite3_finalize(s);
 	return rc;
 }
@@ -371,10 +395,11 @@ tm_rc tm_store_petition_withdraw(tm_store *st, const char *id, const unsigned ch
 				 const char *day, int *removed, tm_err *err)
 {
 	*removed = 0;
-	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
-	if (!row)
-		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
-	tm_rc rc = secure_delete(st, err);
+	int64_t row;
+	tm_rc rc = petition_row(st, id, &row, err);
+	if (rc)
+		return rc;
+	rc = secure_delete(st, err);
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = tm_store_prep(st, "DELETE FROM petition_signatures WHERE petition=? AND dedup=?", err);
@@ -397,10 +422,11 @@ tm_rc tm_store_petition_unshow(tm_store *st, const char *id, const char *name, c
 			       tm_err *err)
 {
 	*removed = 0;
-	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
-	if (!row)
-		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
-	tm_rc rc = secure_delete(st, err);
+	int64_t row;
+	tm_rc rc = petition_row(st, id, &row, err);
+	if (rc)
+		return rc;
+	rc = secure_delete(st, err);
 	if (rc)
 		return rc;
 	/* one row: two signers may show the same name and city, and each
@@ -426,10 +452,11 @@ tm_rc tm_store_petition_purge(tm_store *st, const char *id, int shown_too, int64
 			      tm_err *err)
 {
 	*signatures = *shown = 0;
-	int64_t row = tm_store_slug_row(st, PETITION_ROW, id);
-	if (!row)
-		return tm_fail(err, TM_ERR_NOTFOUND, "no petition '%s'", id);
-	tm_rc rc = secure_delete(st, err);
+	int64_t row;
+	tm_rc rc = petition_row(st, id, &row, err);
+	if (rc)
+		return rc;
+	rc = secure_delete(st, err);
 	if (rc)
 		return rc;
 	static const char *const sql[] = {

@@ -29,7 +29,9 @@
 tm_rc tm_store_put_petition(tm_store *st, const tm_petition *p, tm_err *err);
 /* The record into *out (the caller releases it); TM_ERR_NOTFOUND if absent. */
 tm_rc tm_store_get_petition(tm_store *st, const char *id, tm_petition *out, tm_err *err);
-int tm_store_has_action(tm_store *st, const char *id);
+/* *found 1 when an action id is stored (a failed read is an error, not an
+ * absence). */
+tm_rc tm_store_has_action(tm_store *st, const char *id, int *found, tm_err *err);
 
 /* Petitions by id; only those of action when action is not NULL.  The
  * record is borrowed for the call; fn returns 0 to go on. */
@@ -80,8 +82,9 @@ tm_rc tm_store_petition_version(tm_store *st, int64_t *out, tm_err *err);
 
 /* ---- taking back (docs/petitions.md), inside the caller's transaction ----
  *
- * What these delete is overwritten in the file (SQLite's secure_delete),
- * and then in the log by tm_store_checkpoint() after the commit. */
+ * What these delete is overwritten where it is (SQLite's secure_delete);
+ * the caller then calls tm_store_rewrite() after the commit, so that no
+ * copy is left anywhere in the file or its log. */
 
 /* Delete the signature of petition id whose dedup hash is dedup, and count
  * it as withdrawn on day (YYYY-MM-DD, UTC).  *removed 1 when there was one,

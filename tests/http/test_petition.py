@@ -483,6 +483,11 @@ def check_pages(c, srv, signers):
     ok(s == 200 and 'id="signed"' in body and "签名已计入" in body and ">1000</strong> 个签名" in body and
        "目标：5000" in body and "<progress" in body, "the page thanks the signer and shows the count, in Chinese",
        re.findall(r'petition-count.*', body)[:1])
+    s2, h2, hant = c.req("/petitions/drop-hikvision?lang=zh-Hant")
+    ok(s2 == 200 and '<html lang="zh-Hant">' in hant and "簽署此請願" in hant and "撤回簽名" in hant and
+       "签名" not in hant.split("<main")[1].split("petition-signers")[0],
+       "and in Traditional Chinese, the form and what happens to what signers give",
+       re.findall(r'<h2>[^<]*</h2>', hant)[:4])
     shown = re.findall(r'<li><span class="name">', body)
     ok(len(shown) == 100 and "/api/v1/petitions/drop-hikvision" in body,
        "the page lists the latest 100 names shown and points to the API for the rest", len(shown))
