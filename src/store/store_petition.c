@@ -243,13 +243,15 @@ static tm_rc count_day(tm_store *st, int64_t petition, const char *day, const ch
 	return rc ? rc : bump_version(st, err);
 }
 
-/* What is deleted here is overwritten with zeros where it is, not only
+/* The row of petition id, about to lose signatures or names.  What is
+ * deleted from then on is overwritten with zeros where it is, not only
  * unlinked from its page, and its pages zeroed when they are freed: a
  * sealed box or a name taken back must not be read off the disk.  Copies
  * that balancing left elsewhere go with tm_store_rewrite(). */
-static tm_rc secure_delete(tm_store *st, tm_err *err)
+static tm_rc deleting_from(tm_store *st, const char *id, int64_t *row, tm_err *err)
 {
-	return tm_store_exec(st, "PRAGMA secure_delete=ON", err);
+	tm_rc rc = petition_row(st, id, row, err);
+	return rc ? rc : tm_store_exec(st, "PRAGMA secure_delete=ON", err);
 }
 
 tm_rc tm_store_petition_sign(tm_store *st, const char *id, const unsigned char dedup[TM_STORE_DEDUP_BYTES],
@@ -396,10 +398,7 @@ tm_rc tm_store_petition_withdraw(tm_store *st, const char *id, const unsigned ch
 {
 	*removed = 0;
 	int64_t row;
-	tm_rc rc = petition_row(st, id, &row, err);
-	if (rc)
-		return rc;
-	rc = secure_delete(st, err);
+	tm_rc rc = deleting_from(st, id, &row, err);
 	if (rc)
 		return rc;
 	sqlite3_stmt *s = tm_store_prep(st, "DELETE FROM petition_signatures WHERE petition=? AND dedup=?", err);
@@ -423,10 +422,7 @@ tm_rc tm_store_petition_unshow(tm_store *st, const char *id, const char *name, c
 {
 	*removed = 0;
 	int64_t row;
-	tm_rc rc = petition_row(st, id, &row, err);
-	if (rc)
-		return rc;
-	rc = secure_delete(st, err);
+	tm_rc rc = deleting_from(st, id, &row, err);
 	if (rc)
 		return rc;
 	/* one row: two signers may show the same name and city, and each
@@ -453,10 +449,7 @@ tm_rc tm_store_petition_purge(tm_store *st, const char *id, int shown_too, int64
 {
 	*signatures = *shown = 0;
 	int64_t row;
-	tm_rc rc = petition_row(st, id, &row, err);
-	if (rc)
-		return rc;
-	rc = secure_delete(st, err);
+	tm_rc rc = deleting_from(st, id, &row, err);
 	if (rc)
 		return rc;
 	static const char *const sql[] = {
