@@ -59,6 +59,15 @@ struct rec {
 	uint32_t input; /* index of the input it came from */
 	size_t line;
 	unsigned flags; /* REC_F_* */
+	tm_name_index names; /* an entity's: made while parsing, for tm_store_put_entity_indexed() */
+	char *canon; /* canonical JSON, to tell a repeat from a redefinition; made
+		      * only for records that share a key */
+	char *ftm;   /* the FollowTheMoney id it was made from (attachments find it), or NULL */
+	/* a relation: the entity it puts in a public role, or NULL; an entity
+	 * with REC_F_VOUCHED: what the report counts it as when none does */
+	char *vouch;
+	char *where; /* how errors name it instead of FILE:LINE ("FILE: PATH"), or NULL */
+	/* last, so that a record kept waiting takes only its own member's room */
 	union {
 		tm_source src;
 		tm_entity ent;
@@ -68,14 +77,6 @@ struct rec {
 		tm_capture cap;
 		struct attach att;
 	} u;
-	tm_name_index names; /* an entity's: made while parsing, for tm_store_put_entity_indexed() */
-	char *canon; /* canonical JSON, to tell a repeat from a redefinition; made
-		      * only for records that share a key */
-	char *ftm;   /* the FollowTheMoney id it was made from (attachments find it), or NULL */
-	/* a relation: the entity it puts in a public role, or NULL; an entity
-	 * with REC_F_VOUCHED: what the report counts it as when none does */
-	char *vouch;
-	char *where; /* how errors name it instead of FILE:LINE ("FILE: PATH"), or NULL */
 };
 void tm_import_rec_release(struct rec *r);
 

@@ -22,6 +22,7 @@
 #include "io/import_internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -58,7 +59,12 @@ void tm_import_rec_release(struct rec *r)
 	free(r->ftm);
 	free(r->vouch);
 	free(r->where);
-	memset(r, 0, sizeof(*r));
+	/* a record kept waiting has only its own member's room (keep()) */
+	size_t size = r->type == REC_RELATION ? offsetof(struct rec, u) + sizeof(tm_relation) :
+		      r->type == REC_ENTITY ? offsetof(struct rec, u) + sizeof(tm_entity) : sizeof(*r);
+	enum rec_type type = r->type;
+	memset(r, 0, size);
+	r->type = type;
 }
 #define rec_release tm_import_rec_release
 
@@ -1504,11 +1510,28 @@ static char *stored_canon(struct import *im, const struct rec *r)
 	return canon;
 }
 
-/* Keep r (moved out of its batch) until the end. */
+/* Keep r (moved out of its batch) until the end, in as little memory as
+ * it needs: a file of ties with repeats to merge (FtM) keeps all of them. */
 static struct rec *keep(struct rec ***list, size_t *n, size_t *cap, struct rec *r)
 {
-	struct rec *h = tm_xmalloc(sizeof(*h));
-	*h = *r;
+	size_t size = sizeof(*r);
+	if (r->type == REC_RELATION) {
+		size = offsetof(struct rec, u) + sizeof(tm_relation);
+		tm_cites *c = &r->u.rel.cites;
+		if (c->n && c->cap > c->n) {
+			c->v = tm_xrealloc(c->v, c->n * sizeof(c->v[0]));
+			c->cap = c->n;
+		}
+		/* its attachments are applied; a repeat's canon is made again */
+		free(r->ftm);
+		r->ftm = NULL;
+		free(r->canon);
+		r->canon = NULL;
+	} else if (r->type == REC_ENTITY) {
+		size = offsetof(struct rec, u) + sizeof(tm_entity);
+	}
+	struct rec *h = tm_xmalloc(size);
+	memcpy(h, r, size);
 	memset(r, 0, sizeof(*r));
 	TM_GROW(*list, *cap, *n + 1);
 	(*list)[(*n)++] = h;
@@ -2078,9 +2101,11 @@ static tm_rc run(tm_store *st, struct pipeline *p, const tm_import_opts *opts, t
 	im.compare = opts->on_conflict != TM_CONFLICT_REPLACE || opts->dry_run;
 	rep->compared = im.compare;
 	tm_rc rc = tm_store_begin_bulk(st, err);
-	if (!rc)
-		rc = tm_store_is_empty(st, &im.empty, err);
 	if (rc) {
+		pipeline_release(p);
+		return rc;
+	}
+	if ((rc = tm_store_is_empty(st, &im.empty, err))) {
 		tm_store_rollback(st);
 		pipeline_release(p);
 		return rc;
