@@ -59,12 +59,15 @@ static const char *const input_keys[] = { "format", "sheet", "delimiter", "encod
 static const char *const source_keys[] = { "id", "title", "author", "publisher", "date", "url", "lang", "note", NULL };
 static const char *const set_keys[] = { "records", "entity", "relations", "merge", NULL };
 static const char *const entity_keys[] = { "id", "kind", "names", "country", "start", "end", "description",
-					   "tags", "identifiers", "quote", "page", NULL };
+					   "tags", "identifiers", "quote", "page", "sources", NULL };
 static const char *const name_keys[] = { "text", "lang", "primary", NULL };
 static const char *const ident_keys[] = { "scheme", "value", NULL };
 static const char *const desc_keys[] = { "en", "zh", NULL };
 static const char *const rel_keys[] = { "for_each", "where", "subject", "predicate", "object", "start", "end",
-					"share", "amount", "currency", "note", "quote", "page", "missing", "stub", NULL };
+					"share", "amount", "currency", "note", "quote", "page", "missing", "stub", "sources", NULL };
+/* a source a record names of its own (a column of links, of reports) */
+static const char *const rsource_keys[] = { "id", "title", "author", "publisher", "date", "url", "lang", "note",
+					    "quote", "page", NULL };
 static const char *const stub_keys[] = { "kind", "name", "lang", "tags", NULL };
 static const char *const field_keys[] = { "from", "value", "file", "split", "map", "otherwise", "slug", "prefix",
 					  "lower", "as", NULL };
@@ -169,6 +172,20 @@ static tm_rc check_list(struct mapping *m, json_t *list, const char *part, const
 	return TM_OK;
 }
 
+/* A record's own sources: each with an id and a title. */
+static tm_rc check_sources(struct mapping *m, json_t *list, const char *part, tm_err *err)
+{
+	static const char *const fields[] = { "id", "title", "author", "publisher", "date", "url", "lang", "note",
+					      "quote", "page", NULL };
+	tm_rc rc = check_list(m, list, part, rsource_keys, fields, err);
+	size_t i;
+	json_t *x;
+	json_array_foreach(list, i, x)
+		if (!rc && (!json_object_get(x, "id") || !json_object_get(x, "title")))
+			rc = tm_fail(err, TM_ERR_INVALID, "%s[%zu]: a source needs an 'id' and a 'title'", at(m, x, part), i);
+	return rc;
+}
+
 static tm_rc mapping_load(struct mapping *m, const char *path, tm_err *err)
 {
 	memset(m, 0, sizeof(*m));
@@ -241,6 +258,9 @@ static tm_rc mapping_load(struct mapping *m, const char *path, tm_err *err)
 			snprintf(r, sizeof(r), "%s.tags", q);
 			if ((rc = check_list(m, json_object_get(ent, "tags"), r, NULL, none, err)))
 				return rc;
+			snprintf(r, sizeof(r), "%s.sources", q);
+			if ((rc = check_sources(m, json_object_get(ent, "sources"), r, err)))
+				return rc;
 			json_t *desc = json_object_get(ent, "description");
 			snprintf(r, sizeof(r), "%s.description", q);
 			if (desc && ((rc = keys_known(m, desc, desc_keys, r, err)) ||
@@ -280,6 +300,10 @@ static tm_rc mapping_load(struct mapping *m, const char *path, tm_err *err)
 				    (rc = check_field(m, json_object_get(stub, "name"), s, 0, err)))
 					return rc;
 			}
+			char rs[160];
+			snprintf(rs, sizeof(rs), "%s.sources", r);
+			if ((rc = check_sources(m, json_object_get(rel, "sources"), rs, err)))
+				return rc;
 			json_t *where = json_object_get(rel, "where");
 			if (where && !json_is_object(where))
 				return tm_fail(err, TM_ERR_INVALID, "%s: 'where' must map keys to the values to keep",
@@ -699,6 +723,7 @@ struct made {
 	const char *source;     /* the source's id */
 	int merge;              /* the set's records of one id merge (its "merge: true") */
 	struct idset ids;       /* entity ids made, to tell which ends are missing */
+	struct idset sources;   /* ids of the records' own sources made */
 	json_t *rels;           /* relations waiting for the check of their ends: [{"rel", "spec", "file", "line", "where", "ctx"}] */
 };
 
@@ -714,6 +739,8 @@ static void emit(struct made *m, struct ctx *c, json_t *o)
 	if (m->merge && m->out.n > before)
 		m->out.v[m->out.n - 1].flags |= REC_F_MERGE;
 }
+
+static json_t *cites_of(struct made *m, struct ctx *c, json_t *spec);
 
 static void make_entity(struct made *m, struct ctx *c, json_t *spec)
 {
@@ -830,10 +857,48 @@ static void make_entity(struct made *m, struct ctx *c, json_t *spec)
 		json_object_set_new(o, "identifiers", idents);
 	else
 		json_decref(idents);
-	json_object_set_new(o, "sources", cite(c, m->source, spec));
+	json_object_set_new(o, "sources", cites_of(m, c, spec));
 	if (!c->failed)
 		emit(m, c, o);
 	json_decref(o);
+}
+
+/* The citations of a record: the mapping's source, then each source the
+ * record names of its own (made once an import), with their quotes and
+ * pages. */
+static json_t *cites_of(struct made *m, struct ctx *c, json_t *spec)
+{
+	json_t *a = cite(c, m->source, spec);
+	size_t i;
+	json_t *x;
+	json_array_foreach(json_object_get(spec, "sources"), i, x) {
+		tm_strv ids = { 0 };
+		values(c, json_object_get(x, "id"), "sources.id", &ids);
+		for (size_t k = 0; k < ids.n; k++) {
+			const char *id = ids.v[k];
+			if (!idset_has(&m->sources, id)) {
+				idset_add(&m->sources, id);
+				json_t *s = json_object();
+				json_object_set_new(s, "type", json_string("source"));
+				json_object_set_new(s, "id", json_string(id));
+				static const char *const f[] = { "title", "author", "publisher", "date", "url", "lang", "note" };
+				for (size_t j = 0; j < sizeof(f) / sizeof(f[0]); j++) {
+					char what[32];
+					snprintf(what, sizeof(what), "sources.%s", f[j]);
+					set_str(s, f[j], value1(c, json_object_get(x, f[j]), what));
+				}
+				emit(m, c, s);
+				json_decref(s);
+			}
+			json_t *o = json_object();
+			json_object_set_new(o, "source", json_string(id));
+			set_str(o, "quote", value1(c, json_object_get(x, "quote"), "sources.quote"));
+			set_str(o, "page", value1(c, json_object_get(x, "page"), "sources.page"));
+			json_array_append_new(a, o);
+		}
+		tm_strv_release(&ids);
+	}
+	return a;
 }
 
 /* A relation's records, kept until every entity of the input is known. */
@@ -903,7 +968,7 @@ static void make_relations(struct made *m, struct ctx *c, json_t *spec)
 							*p = (char)toupper((unsigned char)*p);
 					set_str(o, "currency", cur);
 					set_str(o, "note", value1(&ec, json_object_get(spec, "note"), "note"));
-					json_object_set_new(o, "sources", cite(&ec, m->source, spec));
+					json_object_set_new(o, "sources", cites_of(m, &ec, spec));
 					/* kept with what names its place and its spec, for the check of its ends */
 					json_t *w = json_object();
 					json_object_set_new(w, "rel", o);
@@ -1236,6 +1301,7 @@ tm_rc tm_import_mapped(tm_store *st, const char *map_path, const char *const *pa
 	json_decref(m.rels);
 	tm_recbuf_release(&m.out);
 	idset_release(&m.ids);
+	idset_release(&m.sources);
 	mapping_release(&map);
 	return rc;
 }

@@ -188,3 +188,10 @@ if [ "$RC" -eq 0 ] && grep -qF "change entity 'hikvision': names, description, t
    cmp -s "$TMP/demo0.db" "$TMP/demo.db"; then
 	pass "a dry run says what it would add and which fields it would change, and writes nothing"
 else fail "a dry run of a mapped import" "$(head -3 "$TMP/out")"; fi
+
+# ---- a record's own sources: a column of reports, with their quotes ----
+run --db "$TMP/rep.db" --quiet import --map "$MAP/reports.yaml" "$MAP/reports.csv"
+got=$(export_py "$TMP/rep.db" "[(r['id'], r['title'], r.get('date'), r.get('url')) for r in rows if r['type']=='source'], ents['example-analytics']['sources']")
+if [ "$RC" -eq 0 ] && [ "$got" = "[('report-https-example-org-report-1', 'An example report', '2023-05-02', 'https://example.org/report-1'), ('test-reports', 'Test list of reports', None, None)] [{'source': 'test-reports', 'page': 'reports line 3'}, {'source': 'report-https-example-org-report-1', 'quote': 'Example Analytics builds the platform.'}]" ]; then
+	pass "a record's own sources: one source record for two rows, each row citing it with its own quote"
+else fail "a record's own sources" "$got"; fi
