@@ -78,6 +78,16 @@ size_t tm_text_fit(const char *s, int cols);
  * longer than 64 MiB, TM_ERR_INTERNAL when ICU fails. */
 tm_rc tm_text_quote_form(const char *s, size_t len, int join_hyphens, tm_buf *out, tm_err *err);
 
+/* Similarity by code point (sim.c).  Longest string that similarity looks
+ * at; longer strings compare on their first TM_TEXT_SIM_MAX code points. */
+#define TM_TEXT_SIM_MAX 256
+/* Decode UTF-8 (already validated) into at most cap code points; how many. */
+size_t tm_text_decode(const char *s, size_t n, uint32_t *out, size_t cap);
+/* Jaro-Winkler similarity (Winkler's prefix bonus of 0.1 for up to four
+ * code points) of a[0, la) and b[0, lb): 0..1; 0 when either is longer
+ * than TM_TEXT_SIM_MAX. */
+double tm_text_jaro_winkler(const uint32_t *a, size_t la, const uint32_t *b, size_t lb);
+
 /* Free cached ICU objects of this thread. */
 void tm_text_shutdown(void);
 
