@@ -66,6 +66,8 @@ uint32_t tm_graph_n_nodes(const tm_graph *g);
 uint64_t tm_graph_n_edges(const tm_graph *g);
 int tm_graph_node_exists(const tm_graph *g, tm_node n);
 int tm_graph_node_kind(const tm_graph *g, tm_node n);
+/* Ties of node n, both ways (its row's length: no walk): 0 for no node. */
+uint32_t tm_graph_degree(const tm_graph *g, tm_node n);
 
 /* One traversed edge: the relation rel_id, walked from `from` to `to`;
  * forward is 1 when from is the relation's subject. */

@@ -124,6 +124,17 @@ const tm_kind *tm_kind_find(const char *id);           /* NULL if unknown */
 const tm_predicate *tm_predicate_find(const char *id); /* NULL if unknown */
 int tm_predicate_index(const char *id);                /* -1 if unknown */
 
+/* A topic: a tag with labels in both languages (tags are lower-case words
+ * of the data; those of this list are the ones pages label and search finds
+ * by their labels). */
+typedef struct tm_topic {
+	const char *id;
+	const char *label_en, *label_zh;
+} tm_topic;
+extern const tm_topic tm_topics[];
+extern const size_t tm_n_topics;
+const tm_topic *tm_topic_find(const char *id); /* NULL if the tag has no labels */
+
 /* 1 if s is a valid id slug. */
 int tm_id_valid(const char *s);
 /* 1 if s looks like a BCP-47 tag (letters, digits, hyphens; first subtag 2-3 letters). */

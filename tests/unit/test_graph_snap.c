@@ -80,10 +80,15 @@ static void test_mapped_graph_answers_the_same(void **state)
 	assert_int_equal(tm_graph_map(path, 42, &h, &err), TM_OK);
 	assert_int_equal(tm_graph_n_nodes(h), tm_graph_n_nodes(g));
 	assert_int_equal(tm_graph_n_edges(h), tm_graph_n_edges(g));
+	uint64_t degrees = 0;
 	for (tm_node u = 0; u < 60; u++) {
 		assert_int_equal(tm_graph_node_exists(h, u), tm_graph_node_exists(g, u));
 		assert_int_equal(tm_graph_node_kind(h, u), tm_graph_node_kind(g, u));
+		assert_int_equal(tm_graph_degree(h, u), tm_graph_degree(g, u));
+		degrees += tm_graph_degree(g, u);
 	}
+	/* each edge is a tie of both its ends */
+	assert_int_equal(degrees, 2 * tm_graph_n_edges(g));
 	tm_path_opts po = { .max_hops = 6, .max_paths = 50 };
 	tm_path_opts dated = { .max_hops = 6, .as_of = 20100101, .predicates = 0x3ff };
 	for (int q = 0; q < 300; q++) {
