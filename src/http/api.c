@@ -103,7 +103,8 @@ void tm_http_api_search(tm_req *req)
 		return;
 	json_t *o;
 	tm_err err = { 0 };
-	tm_rc rc = tm_view_search(req->st, q, (size_t)limit, &o, &err);
+	tm_search_opts so = { .limit = (size_t)limit, .vocab = req->snap->vocab };
+	tm_rc rc = tm_view_search(req->st, req->g, q, &so, &o, &err);
 	answer(req, rc, o, &err);
 }
 

@@ -19,6 +19,7 @@
 #include <microhttpd.h>
 
 #include "graph/graph.h"
+#include "search/search.h"
 #include "http/http.h"
 #include "store/store.h"
 
@@ -52,6 +53,7 @@ const char *tm_i18n_negotiate(const char *accept_language);
 
 typedef struct tm_snapshot {
 	tm_graph *g;         /* immutable once published */
+	tm_search_vocab *vocab; /* search's typo index of the same data, as immutable */
 	int64_t version;     /* the data_version it was built from */
 	time_t loaded;       /* when: the Last-Modified of every page built on it */
 	atomic_int refs;     /* the server's reference and each request's */

@@ -1,12 +1,19 @@
 /*
  * Search results: the entities whose names match, in any script, as
- * `tiemap search` finds them.
+ * `tiemap search` finds them, each with its kind, country, number of ties
+ * and a line of its description; the topics the query names, linked to
+ * their lists; and, when nothing matches, why that proves nothing and where
+ * to look instead.
  */
 #include "http/http_internal.h"
 
 #include <string.h>
 
 #include "view/view.h"
+
+/* A line of description: up to this many code points, cut at a sentence's
+ * end when one comes early enough. */
+#define DESC_CHARS 160
 
 /* The name of a hit to show in the page's language: for Chinese the first
  * Chinese name (Simplified first), else the English display name. */
@@ -31,6 +38,132 @@ static const char *hit_name(const tm_req *req, json_t *hit)
 	return json_string_value(json_object_get(hit, "name"));
 }
 
+/* The first DESC_CHARS code points of s, or its first sentence when that
+ * ends sooner; "…" when cut. */
+static void desc_line(tm_buf *out, const char *s)
+{
+	size_t chars = 0, i = 0, n = strlen(s);
+	while (i < n && chars < DESC_CHARS) {
+		/* a full stop after a lower-case letter ends a sentence; "U.S." does not */
+		int stop = strncmp(s + i, "。", 3) == 0 ||
+			   (s[i] == '.' && i > 0 && s[i - 1] >= 'a' && s[i - 1] <= 'z' && (s[i + 1] == ' ' || !s[i + 1]));
+		if (chars >= 40 && stop) {
+			tm_buf_add(out, s, i + (s[i] == '.' ? 1 : 3));
+			return;
+		}
+		i++;
+		while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
+			i++;
+		chars++;
+	}
+	tm_buf_add(out, s, i);
+	if (i < n)
+		tm_buf_adds(out, "…");
+}
+
+/* The description in the page's language, else the other one (marked with
+ * its language). */
+static void hit_desc(tm_req *req, json_t *hit)
+{
+	json_t *d = json_object_get(hit, "description");
+	int zh = strcmp(req->lang, "zh") == 0;
+	const char *mine = json_string_value(json_object_get(d, zh ? "zh" : "en"));
+	const char *other = json_string_value(json_object_get(d, zh ? "en" : "zh"));
+	const char *s = mine && *mine ? mine : other;
+	if (!s || !*s)
+		return;
+	tm_buf line = TM_BUF_INIT;
+	desc_line(&line, s);
+	tm_html(&req->body, "<br><span class=\"desc-line\"%r>%s</span>",
+		s == mine ? "" : zh ? " lang=\"en\"" : " lang=\"zh\"", line.buf);
+	tm_buf_release(&line);
+}
+
+/* Why a forgiven hit is there: "a typo forgiven", "part of what you
+ * typed", "topic: surveillance". */
+static void hit_how(tm_req *req, json_t *hit, json_t *topics)
+{
+	const char *how = json_string_value(json_object_get(hit, "how"));
+	tm_buf *b = &req->body;
+	if (how && strcmp(how, "typo") == 0) {
+		tm_html(b, " <span class=\"how\">(%s)</span>", T("search.how_typo"));
+	} else if (how && strcmp(how, "part") == 0) {
+		tm_html(b, " <span class=\"how\">(%s)</span>", T("search.how_part"));
+	} else if (how && strcmp(how, "topic") == 0) {
+		const char *id = json_string_value(json_object_get(hit, "topic"));
+		const char *label = id;
+		size_t i;
+		json_t *t;
+		json_array_foreach(topics, i, t) {
+			if (id && tm_streq(json_string_value(json_object_get(t, "id")), id))
+				label = json_string_value(json_object_get(t, strcmp(req->lang, "zh") == 0 ? "label_zh" : "label"));
+		}
+		tm_html(b, " <span class=\"how\">(%s: %s)</span>", T("search.how_topic"), label ? label : "");
+	}
+}
+
+static void hit_item(tm_req *req, json_t *hit, json_t *topics)
+{
+	tm_buf *b = &req->body;
+	const char *id = json_string_value(json_object_get(hit, "id"));
+	const char *shown = hit_name(req, hit);
+	tm_html(b, "<li><a class=\"hit\" href=\"/entities/%q?%r\">%s</a> <span class=\"kind\">%s</span>", id,
+		tm_page_lang_arg(req), shown, tm_page_kind_label(req, json_string_value(json_object_get(hit, "kind"))));
+	const char *country = json_string_value(json_object_get(hit, "country"));
+	if (country)
+		tm_html(b, " <span class=\"country\">%s</span>", country);
+	json_t *ties = json_object_get(hit, "ties");
+	if (json_is_integer(ties))
+		tm_html(b, " <span class=\"ties\">%ld %s</span>", (long)json_integer_value(ties),
+			T(json_integer_value(ties) == 1 ? "search.tie" : "search.ties"));
+	hit_how(req, hit, topics);
+	size_t k;
+	json_t *n;
+	int first = 1;
+	json_array_foreach(json_object_get(hit, "names"), k, n) {
+		const char *text = json_string_value(json_object_get(n, "text"));
+		if (!text || strcmp(text, shown) == 0)
+			continue;
+		tm_html(b, "%r<span lang=\"%s\">%s</span>", first ? "<br><span class=\"names\">" : " · ",
+			json_string_value(json_object_get(n, "lang")), text);
+		first = 0;
+	}
+	if (!first)
+		tm_buf_adds(b, "</span>");
+	const char *matched = json_string_value(json_object_get(hit, "matched"));
+	if (matched && strcmp(matched, shown) != 0)
+		tm_html(b, " <span class=\"matched\">(%s: %s)</span>", T("search.matched"), matched);
+	hit_desc(req, hit);
+	tm_buf_adds(b, "</li>\n");
+}
+
+/* The topics named, each linked to the list of its entities. */
+static void topics_line(tm_req *req, json_t *topics)
+{
+	if (!json_array_size(topics))
+		return;
+	tm_buf *b = &req->body;
+	tm_html(b, "<p class=\"topics\">%s: ", T("search.topics"));
+	size_t i;
+	json_t *t;
+	json_array_foreach(topics, i, t) {
+		const char *label = json_string_value(json_object_get(t, strcmp(req->lang, "zh") == 0 ? "label_zh" : "label"));
+		tm_html(b, "%r<a class=\"topic\" href=\"/entities?tag=%q&amp;%r\">%s</a>", i ? " · " : "",
+			json_string_value(json_object_get(t, "id")), tm_page_lang_arg(req), label ? label : "");
+	}
+	tm_buf_adds(b, "</p>\n");
+}
+
+/* Nothing found: that proves nothing, and where to look instead. */
+static void none_help(tm_req *req)
+{
+	tm_buf *b = &req->body;
+	tm_html(b, "<p>%s</p>\n<p class=\"absence\">%s</p>\n<ul class=\"next\">\n", T("search.none"), T("search.absence"));
+	tm_html(b, "<li>%s</li>\n", T("search.other_scripts"));
+	tm_html(b, "<li><a href=\"/entities?%r\">%s</a></li>\n", tm_page_lang_arg(req), T("search.browse_entities"));
+	tm_html(b, "<li><a href=\"/sources?%r\">%s</a></li>\n</ul>\n", tm_page_lang_arg(req), T("search.browse_sources"));
+}
+
 void tm_http_page_search(tm_req *req)
 {
 	const char *q = tm_req_arg(req, "q");
@@ -44,44 +177,28 @@ void tm_http_page_search(tm_req *req)
 		return;
 	json_t *o;
 	tm_err err = { 0 };
-	if (tm_view_search(req->st, q, 50, &o, &err)) {
+	tm_search_opts so = { .limit = 50, .vocab = req->snap->vocab };
+	if (tm_view_search(req->st, req->g, q, &so, &o, &err)) {
 		tm_req_fail_err(req, &err);
 		return;
 	}
-	json_t *results = json_object_get(o, "results");
+	json_t *results = json_object_get(o, "results"), *topics = json_object_get(o, "topics");
 	tm_page_begin(req, T("search.title"));
 	tm_buf *b = &req->body;
 	tm_html(b, "<h1>%s: <q>%s</q></h1>\n", T("search.title"), q);
+	const char *corrected = json_string_value(json_object_get(o, "corrected"));
+	if (corrected)
+		tm_html(b, "<p class=\"corrected\">%s <q>%s</q></p>\n", T("search.read_as"), corrected);
+	topics_line(req, topics);
 	if (!json_array_size(results)) {
-		tm_html(b, "<p>%s</p>\n", T("search.none"));
+		none_help(req);
 	} else {
 		tm_html(b, "<p class=\"count\">%s: %zu</p>\n<ol class=\"results\">\n", T("search.count"),
 			json_array_size(results));
 		size_t i;
 		json_t *hit;
-		json_array_foreach(results, i, hit) {
-			const char *id = json_string_value(json_object_get(hit, "id"));
-			const char *shown = hit_name(req, hit);
-			tm_html(b, "<li><a class=\"hit\" href=\"/entities/%q?%r\">%s</a> <span class=\"kind\">%s</span>", id,
-				tm_page_lang_arg(req), shown, tm_page_kind_label(req, json_string_value(json_object_get(hit, "kind"))));
-			size_t k;
-			json_t *n;
-			int first = 1;
-			tm_buf_adds(b, "<br><span class=\"names\">");
-			json_array_foreach(json_object_get(hit, "names"), k, n) {
-				const char *text = json_string_value(json_object_get(n, "text"));
-				if (!text || strcmp(text, shown) == 0)
-					continue;
-				tm_html(b, "%r<span lang=\"%s\">%s</span>", first ? "" : " · ",
-					json_string_value(json_object_get(n, "lang")), text);
-				first = 0;
-			}
-			tm_buf_adds(b, "</span>");
-			const char *matched = json_string_value(json_object_get(hit, "matched"));
-			if (matched && strcmp(matched, shown) != 0)
-				tm_html(b, " <span class=\"matched\">(%s: %s)</span>", T("search.matched"), matched);
-			tm_buf_adds(b, "</li>\n");
-		}
+		json_array_foreach(results, i, hit)
+			hit_item(req, hit, topics);
 		tm_buf_adds(b, "</ol>\n");
 	}
 	json_decref(o);

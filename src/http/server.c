@@ -154,13 +154,15 @@ static void snap_release(tm_snapshot *s)
 {
 	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
 		tm_graph_free(s->g);
+		tm_search_vocab_free(s->vocab);
 		free(s);
 	}
 }
 
 /* The graph comes from the snapshot file beside the database when the CLI
  * (or an earlier server) left one for this data version: at a million
- * entities that is tens of milliseconds instead of seconds of reading. */
+ * entities that is tens of milliseconds instead of seconds of reading.  The
+ * typo index of search likewise (`DB.vocab`, which screening shares). */
 static tm_rc snap_build(tm_store *st, const char *db_path, tm_snapshot **out, tm_err *err)
 {
 	int64_t version = tm_store_data_version(st);
@@ -170,11 +172,19 @@ static tm_rc snap_build(tm_store *st, const char *db_path, tm_snapshot **out, tm
 	tm_buf file = TM_BUF_INIT;
 	tm_buf_addf(&file, "%s.graph", db_path);
 	tm_rc rc = tm_graph_open(st, db_path, file.buf, &g, err);
+	tm_search_vocab *vocab = NULL;
+	if (!rc) {
+		tm_buf_reset(&file);
+		tm_buf_addf(&file, "%s.vocab", db_path);
+		if ((rc = tm_search_vocab_open(st, db_path, file.buf, &vocab, err)))
+			tm_graph_free(g);
+	}
 	tm_buf_release(&file);
 	if (rc)
 		return rc;
 	tm_snapshot *s = tm_xcalloc(1, sizeof(*s));
 	s->g = g;
+	s->vocab = vocab;
 	s->version = version;
 	s->loaded = time(NULL);
 	atomic_init(&s->refs, 1);

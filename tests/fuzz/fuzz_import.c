@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(q, data, size);
 		q[size] = '\0';
 		tm_search_hits hits;
-		if (tm_search(st, q, 5, &hits, &err) == TM_OK)
+		if (tm_search(st, q, &(tm_search_opts){ .limit = 5 }, &hits, &err) == TM_OK)
 			tm_search_hits_release(&hits);
 		free(q);
 	}

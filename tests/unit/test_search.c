@@ -1,5 +1,10 @@
 /*
- * Unit tests of src/search: the typo index.
+ * Unit tests of src/search: the typo index, and how a search scores what
+ * it finds, strict and forgiven (docs/cli.md, "How search matches"): each
+ * case a query and the hit it must give, with how it was found and the band
+ * of its score, side by side.  Then the rules that hold for every query:
+ * anything strict above anything forgiven, strict searches and resolution
+ * never guessing, and the JSON shape the CLI and the API share.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -70,6 +75,13 @@ static tm_search_vocab *vocab_of(tm_store *st)
 	return v;
 }
 
+static void search(tm_store *st, const char *q, const tm_search_opts *o, tm_search_hits *h)
+{
+	tm_err err = { 0 };
+	if (tm_search(st, q, o, h, &err))
+		fail_msg("search '%s': %s", q, err.msg);
+}
+
 static void test_vocab(void **state)
 {
 	(void)state;
@@ -102,10 +114,262 @@ static void test_vocab(void **state)
 	tm_store_close(st);
 }
 
+/* The hit of id among h, or NULL. */
+static const tm_search_hit *hit_of(const tm_search_hits *h, const char *id)
+{
+	for (size_t i = 0; i < h->n; i++)
+		if (strcmp(h->v[i].id, id) == 0)
+			return &h->v[i];
+	return NULL;
+}
+
+/* Each query, the hit it must rank first, how, and the band of its score. */
+static void test_scores(void **state)
+{
+	(void)state;
+	tm_store *st = open_at(":memory:");
+	tm_search_vocab *v = vocab_of(st);
+	static const struct {
+		const char *q, *first;
+		tm_search_how how;
+		double lo, hi;
+	} cases[] = {
+		{ "Hikvision", "hikvision", TM_SEARCH_NAME, 1.0, 1.0 },
+		{ "zzqqxx nothing", NULL, 0, 0, 0 },
+		{ "hikvision", "hikvision", TM_SEARCH_ID, 1.0, 1.0 },
+		{ "002415", "hikvision", TM_SEARCH_ID, 1.0, 1.0 },
+		{ "海康威視", "hikvision", TM_SEARCH_NAME, 0.95, 1.0 },
+		{ "haikangweishi", "hikvision", TM_SEARCH_NAME, 0.95, 1.0 },
+		{ "hikv", "hikvision", TM_SEARCH_PREFIX, 0.5, 0.9 },
+		{ "海康", "hikvision", TM_SEARCH_PREFIX, 0.5, 0.9 },
+		{ "Electronics Group", "cetc", TM_SEARCH_WORDS, 0.6, 0.6 },
+		/* a typo: the name once read as the word one edit away */
+		{ "hikvison", "hikvision", TM_SEARCH_TYPO, 0.49, 0.49 },
+		{ "Cellbrite", "cellebrite", TM_SEARCH_TYPO, 0.49, 0.49 },
+		{ "hikvison cameras", "hik-cameras", TM_SEARCH_TYPO, 0.49, 0.49 },
+		/* words beyond the stored name: the legal form off, the rest extra */
+		{ "Huawei Technologies Co., Ltd.", "huawei", TM_SEARCH_PART, 0.3, 0.33 },
+		{ "Huawei Technologies", "huawei", TM_SEARCH_PART, 0.3, 0.33 },
+		{ "Hangzhou Hikvision", "hikvision", TM_SEARCH_PART, 0.35, 0.37 },
+		{ "华为技术有限公司", "huawei", TM_SEARCH_PART, 0.34, 0.36 },
+		{ "Hangzhou Hikvison", "hikvision", TM_SEARCH_TYPO, 0.3, 0.34 },
+		/* a topic, by either label, in either script: its entities */
+		{ "监控", "hikvision", TM_SEARCH_TOPIC, 0.3, 0.3 },
+		{ "監控", "hikvision", TM_SEARCH_TOPIC, 0.3, 0.3 },
+		/* a name holding the word ranks above the topic's entities */
+		{ "surveillance", "acme", TM_SEARCH_WORDS, 0.6, 0.6 },
+	};
+	tm_search_opts o = { .limit = 20, .vocab = v };
+	for (size_t i = 0; i < N(cases); i++) {
+		tm_search_hits h;
+		search(st, cases[i].q, &o, &h);
+		if (!cases[i].first) {
+			if (h.n)
+				fail_msg("'%s' found %s", cases[i].q, h.v[0].id);
+		} else if (!h.n || strcmp(h.v[0].id, cases[i].first) || h.v[0].how != cases[i].how ||
+			   h.v[0].score < cases[i].lo - 1e-9 || h.v[0].score > cases[i].hi + 1e-9) {
+			fail_msg("'%s': first %s by %s at %.3f; wanted %s by %s in [%.2f, %.2f]", cases[i].q,
+				 h.n ? h.v[0].id : "nothing", h.n ? tm_search_how_name(h.v[0].how) : "-",
+				 h.n ? h.v[0].score : 0.0, cases[i].first, tm_search_how_name(cases[i].how), cases[i].lo,
+				 cases[i].hi);
+		}
+		tm_search_hits_release(&h);
+	}
+	tm_search_vocab_free(v);
+	tm_store_close(st);
+}
+
+/* Whatever the query: hits best first, every strict hit at or above
+ * TM_SEARCH_FORGIVEN (0.5) and every forgiven one below it, so that an
+ * exact or prefix match always ranks above a typo, a part or a topic. */
+static void test_strict_above_forgiven(void **state)
+{
+	(void)state;
+	tm_store *st = open_at(":memory:");
+	tm_search_vocab *v = vocab_of(st);
+	static const char *const queries[] = {
+		"hik", "hikv", "Hikvision", "hikvison", "hikvision cameras", "hikvison cameras", "surveillance",
+		"surv", "监控", "Huawei Technologies", "华为", "华为技术", "Hangzhou Hikvision", "cellbrite", "china",
+		"Acme Surveilance", "hikvision huawei",
+	};
+	tm_search_opts o = { .limit = 50, .vocab = v };
+	for (size_t i = 0; i < N(queries); i++) {
+		tm_search_hits h;
+		search(st, queries[i], &o, &h);
+		for (size_t k = 0; k < h.n; k++) {
+			int strict = h.v[k].how <= TM_SEARCH_WORDS;
+			if (strict != (h.v[k].score >= 0.5))
+				fail_msg("'%s': %s by %s at %.3f", queries[i], h.v[k].id, tm_search_how_name(h.v[k].how),
+					 h.v[k].score);
+			if (k && h.v[k].score > h.v[k - 1].score)
+				fail_msg("'%s': %s after a lower score", queries[i], h.v[k].id);
+			if ((h.v[k].how == TM_SEARCH_TOPIC) != (h.v[k].topic != NULL))
+				fail_msg("'%s': %s has a topic only if found by one", queries[i], h.v[k].id);
+		}
+		tm_search_hits_release(&h);
+	}
+	tm_search_vocab_free(v);
+	tm_store_close(st);
+}
+
+/* Topics: named by a label or the id, whole or begun; reported with their
+ * labels; a topic no entity has is left out. */
+static void test_topics(void **state)
+{
+	(void)state;
+	tm_store *st = open_at(":memory:");
+	static const struct {
+		const char *q, *topic; /* NULL: none */
+		int members;           /* its entities among the hits */
+	} cases[] = {
+		{ "监控", "surveillance", 1 },
+		{ "surveillance", "surveillance", 1 },
+		{ "Surveillance", "surveillance", 1 },
+		{ "surveil", "surveillance", 1 },
+		{ "surv", "surveillance", 0 },   /* a link, too short a start to list its entities */
+		{ "监控公司", "surveillance", 0 }, /* the label among other words */
+		{ "military", NULL, 0 },          /* a topic no entity here has */
+		{ "Hikvision", NULL, 0 },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		tm_search_hits h;
+		search(st, cases[i].q, NULL, &h);
+		const char *got = h.n_topics ? h.topics[0].id : NULL;
+		if (!tm_streq(got, cases[i].topic))
+			fail_msg("'%s': topic %s, wanted %s", cases[i].q, got ? got : "none",
+				 cases[i].topic ? cases[i].topic : "none");
+		if (got) {
+			assert_string_equal(h.topics[0].type, "tag");
+			assert_string_equal(h.topics[0].label_zh, "监控");
+			assert_string_equal(h.topics[0].label_en, "surveillance");
+		}
+		const tm_search_hit *c = hit_of(&h, "cellebrite");
+		int members = c && c->how == TM_SEARCH_TOPIC;
+		if (members != cases[i].members)
+			fail_msg("'%s': entities of the topic %s", cases[i].q, members ? "listed" : "missing");
+		tm_search_hits_release(&h);
+	}
+	tm_store_close(st);
+}
+
+/* A strict search, and resolution (which a command acts on), forgive
+ * nothing; a typo is not forgiven without a typo index either. */
+static void test_strict_guesses_nothing(void **state)
+{
+	(void)state;
+	tm_store *st = open_at(":memory:");
+	tm_search_vocab *v = vocab_of(st);
+	static const char *const queries[] = { "hikvison", "Huawei Technologies Co., Ltd.", "监控", "Hangzhou Hikvision" };
+	for (size_t i = 0; i < N(queries); i++) {
+		tm_search_hits h;
+		search(st, queries[i], &(tm_search_opts){ .strict = 1, .vocab = v }, &h);
+		if (h.n || h.n_topics || h.corrected)
+			fail_msg("strict '%s' found %s", queries[i], h.n ? h.v[0].id : "a topic");
+		tm_search_hits_release(&h);
+		char *id = NULL;
+		tm_err err = { 0 };
+		if (tm_search_resolve(st, queries[i], &id, NULL, &err) != TM_ERR_NOTFOUND)
+			fail_msg("'%s' resolved to %s", queries[i], id ? id : "?");
+		free(id);
+	}
+	tm_search_hits h;
+	search(st, "hikvison", NULL, &h);
+	assert_int_equal(h.n, 0);
+	assert_null(h.corrected);
+	tm_search_hits_release(&h);
+	/* the query as read is said; a word being typed is no typo */
+	search(st, "hikvison cameras", &(tm_search_opts){ .vocab = v }, &h);
+	assert_non_null(h.corrected);
+	assert_string_equal(h.corrected, "hikvision cameras");
+	tm_search_hits_release(&h);
+	search(st, "cellebr", &(tm_search_opts){ .vocab = v }, &h);
+	assert_true(h.n > 0);
+	assert_int_equal(h.v[0].how, TM_SEARCH_PREFIX);
+	assert_null(h.corrected);
+	tm_search_hits_release(&h);
+	tm_search_vocab_free(v);
+	tm_store_close(st);
+}
+
+/* Without a typo index at hand, a search opens one from the snapshot beside
+ * the database when a word is unknown, and only then. */
+static void test_vocab_opened_on_need(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/tiemap-test-search-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char db[128], snap[128];
+	snprintf(db, sizeof(db), "%s/t.db", dir);
+	snprintf(snap, sizeof(snap), "%s/t.db.vocab", dir);
+	tm_store *st = open_at(db);
+	tm_search_opts o = { .limit = 10, .db_path = db, .vocab_path = snap };
+	tm_search_hits h;
+	search(st, "Hikvision cameras", &o, &h);
+	tm_search_hits_release(&h);
+	assert_int_equal(access(snap, F_OK), -1); /* every word known: not opened */
+	search(st, "hikvison", &o, &h);
+	assert_true(h.n > 0);
+	assert_string_equal(h.v[0].id, "hikvision");
+	assert_int_equal(h.v[0].how, TM_SEARCH_TYPO);
+	tm_search_hits_release(&h);
+	assert_int_equal(access(snap, F_OK), 0);
+	tm_store_close(st);
+	unlink(snap);
+	unlink(db);
+	rmdir(dir);
+}
+
+/* The shape the CLI's --json and the API share: kind, country, a
+ * description, ties from the graph, how, the topics and the reading. */
+static void test_view_shape(void **state)
+{
+	(void)state;
+	tm_store *st = open_at(":memory:");
+	tm_search_vocab *v = vocab_of(st);
+	tm_graph *g;
+	tm_err err = { 0 };
+	assert_int_equal(tm_graph_load(st, &g, &err), TM_OK);
+	json_t *o;
+	tm_search_opts so = { .limit = 20, .vocab = v };
+	assert_int_equal(tm_view_search(st, g, "hikvison", &so, &o, &err), TM_OK);
+	json_t *r = json_array_get(json_object_get(o, "results"), 0);
+	assert_string_equal(json_string_value(json_object_get(r, "id")), "hikvision");
+	assert_string_equal(json_string_value(json_object_get(r, "how")), "typo");
+	assert_string_equal(json_string_value(json_object_get(r, "country")), "CN");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "description"), "zh")), "监控摄像机制造商。");
+	assert_int_equal(json_integer_value(json_object_get(r, "ties")), 3); /* owned by cetc, developed, supplied by acme */
+	assert_string_equal(json_string_value(json_object_get(o, "corrected")), "hikvision");
+	assert_int_equal(json_array_size(json_object_get(o, "topics")), 0);
+	json_decref(o);
+	assert_int_equal(tm_view_search(st, g, "监控", &so, &o, &err), TM_OK);
+	json_t *t = json_array_get(json_object_get(o, "topics"), 0);
+	assert_string_equal(json_string_value(json_object_get(t, "id")), "surveillance");
+	assert_string_equal(json_string_value(json_object_get(t, "label_zh")), "监控");
+	r = json_array_get(json_object_get(o, "results"), 0);
+	assert_string_equal(json_string_value(json_object_get(r, "topic")), "surveillance");
+	assert_true(json_is_null(json_object_get(o, "corrected")));
+	json_decref(o);
+	/* without a graph the ties are unknown, not zero */
+	assert_int_equal(tm_view_search(st, NULL, "Huawei", &so, &o, &err), TM_OK);
+	r = json_array_get(json_object_get(o, "results"), 0);
+	assert_true(json_is_null(json_object_get(r, "ties")));
+	assert_true(json_is_null(json_object_get(r, "description")));
+	json_decref(o);
+	tm_graph_free(g);
+	tm_search_vocab_free(v);
+	tm_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vocab),
+		cmocka_unit_test(test_scores),
+		cmocka_unit_test(test_strict_above_forgiven),
+		cmocka_unit_test(test_topics),
+		cmocka_unit_test(test_strict_guesses_nothing),
+		cmocka_unit_test(test_vocab_opened_on_need),
+		cmocka_unit_test(test_view_shape),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	tm_text_shutdown();
