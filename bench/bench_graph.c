@@ -332,8 +332,7 @@ int main(int argc, char **argv)
 	/* the typo index, built once as the server builds it (its snapshot
 	 * beside the database is rebuilt if stale) */
 	tm_search_vocab *vocab = NULL;
-	snprintf(path, sizeof(path), "%s.vocab", db);
-	if (tm_search_vocab_open(st, db, path, &vocab, &err))
+	if (tm_search_vocab_open(st, &vocab, &err))
 		return die("typo index", &err);
 	/* as the server asks: the typo index, and ties from the graph */
 	tm_search_opts so = { .limit = 20, .vocab = vocab, .ties = tm_view_ties, .ties_ctx = g };

@@ -16,7 +16,7 @@ static const tm_cmd *const commands[] = {
 	&tm_cmd_init, &tm_cmd_import, &tm_cmd_export, &tm_cmd_search, &tm_cmd_show, &tm_cmd_path,
 	&tm_cmd_owners, &tm_cmd_neighbors, &tm_cmd_check, &tm_cmd_stats, &tm_cmd_tour, &tm_cmd_gen,
 	&tm_cmd_serve, &tm_cmd_action, &tm_cmd_digest, &tm_cmd_feed, &tm_cmd_near, &tm_cmd_screen, &tm_cmd_audit,
-	&tm_cmd_archive,
+	&tm_cmd_archive, &tm_cmd_recover,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -64,6 +64,14 @@ int tm_cli_error(const tm_err *err)
 	return err->rc == TM_ERR_AMBIGUOUS ? TM_EXIT_USAGE : TM_EXIT_FAIL;
 }
 
+int tm_cli_store_error(const tm_err *err)
+{
+	if (err->rc != TM_ERR_NOTFOUND)
+		return tm_cli_error(err);
+	fprintf(stderr, "tiemap: %s; create one with 'tiemap init' or 'tiemap import'\n", err->msg);
+	return TM_EXIT_FAIL;
+}
+
 int tm_cli_usage(const tm_cmd *cmd)
 {
 	fprintf(stderr, "usage: tiemap %s\n", cmd->usage);
@@ -74,10 +82,7 @@ tm_rc tm_cli_graph(tm_cli *cli, tm_graph **out, tm_err *err)
 {
 	if (!cli->graph) {
 		/* a snapshot beside the database spares the next command the load */
-		tm_buf snap = TM_BUF_INIT;
-		tm_buf_addf(&snap, "%s.graph", cli->db_path);
-		tm_rc rc = tm_graph_open(cli->st, cli->db_path, snap.buf, &cli->graph, err);
-		tm_buf_release(&snap);
+		tm_rc rc = tm_graph_open(cli->st, 0, &cli->graph, err);
 		if (rc)
 			return rc;
 	}
@@ -122,6 +127,35 @@ int tm_cli_parse_tags(const char *s, tm_strv *out)
 		free(tag);
 	}
 	return out->n ? 0 : -1;
+}
+
+tm_rc tm_cli_read_input(const char *path, size_t max, char **data, size_t *len, tm_err *err)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f)
+		return tm_fail(err, TM_ERR_IO, "unable to open '%s'", path);
+	tm_buf b = TM_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	tm_rc rc = TM_OK;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b.len + n > max) {
+			rc = tm_fail(err, TM_ERR_LIMIT, "'%s' is larger than %zu MB", path, max >> 20);
+			break;
+		}
+		tm_buf_add(&b, chunk, n);
+	}
+	if (!rc && ferror(f))
+		rc = tm_fail(err, TM_ERR_IO, "unable to read '%s'", path);
+	if (f != stdin)
+		fclose(f);
+	if (rc) {
+		tm_buf_release(&b);
+		return rc;
+	}
+	*len = b.len;
+	*data = tm_buf_detach(&b);
+	return TM_OK;
 }
 
 int tm_cli_print_json(json_t *v)
@@ -233,13 +267,8 @@ int tm_cli_main(int argc, char **argv)
 		int flags = (cmd->flags & TM_CMD_CREATE) ? TM_STORE_CREATE :
 			    (cmd->flags & TM_CMD_WRITE)  ? 0 :
 							   TM_STORE_READONLY;
-		if (access(cli.db_path, F_OK) != 0 && !(cmd->flags & TM_CMD_CREATE)) {
-			fprintf(stderr, "tiemap: no database at '%s'; create one with 'tiemap init' or 'tiemap import'\n",
-				cli.db_path);
-			return TM_EXIT_FAIL;
-		}
 		if (tm_store_open(cli.db_path, flags, &cli.st, &err))
-			return tm_cli_error(&err);
+			return tm_cli_store_error(&err);
 	}
 	int status = cmd->run(&cli, argc - 1, argv + 1);
 	/* a command that printed what it read may have printed around a

@@ -49,6 +49,9 @@ int tm_cli_main(int argc, char **argv);
 
 /* Print "tiemap: msg" to stderr and return the exit status for err's rc. */
 int tm_cli_error(const tm_err *err);
+/* tm_cli_error() for a failed tm_store_open(): a missing database gets the
+ * commands that make one. */
+int tm_cli_store_error(const tm_err *err);
 /* Print a usage line for cmd to stderr; returns TM_EXIT_USAGE. */
 int tm_cli_usage(const tm_cmd *cmd);
 
@@ -65,6 +68,10 @@ int tm_cli_print_json(json_t *v);
 /* "a,b, c" → out (without repeats): 0, or -1 when a tag is not a lower-case
  * word of a-z, 0-9, "_" and "-", or there is none (--tags of screen, audit). */
 int tm_cli_parse_tags(const char *s, tm_strv *out);
+
+/* The whole of the file at path ("-": standard input) into *data (owned,
+ * NUL-terminated) and *len; fails past max bytes, naming the file. */
+tm_rc tm_cli_read_input(const char *path, size_t max, char **data, size_t *len, tm_err *err);
 
 /* A source citation as JSON: id, title, publisher, date, url, quote, page. */
 json_t *tm_cli_cite_json(tm_cli *cli, const tm_cite *c);
@@ -117,6 +124,7 @@ TM_CMD(near);
 TM_CMD(screen);
 TM_CMD(audit);
 TM_CMD(archive);
+TM_CMD(recover);
 #undef TM_CMD
 
 #endif

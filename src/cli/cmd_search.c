@@ -27,11 +27,9 @@ static int run(tm_cli *cli, int argc, char **argv)
 	tm_buf q = TM_BUF_INIT;
 	for (int i = optind; i < argc; i++)
 		tm_buf_addf(&q, "%s%s", i > optind ? " " : "", argv[i]);
-	/* the typo index beside the database, as screening keeps it: opened
+	/* the typo index from the store's cache, as screening keeps it: opened
 	 * only when a word of the query is not in the name index */
-	tm_buf vocab = TM_BUF_INIT;
-	tm_buf_addf(&vocab, "%s.vocab", cli->db_path);
-	tm_search_opts so = { .limit = (size_t)limit, .db_path = cli->db_path, .vocab_path = vocab.buf };
+	tm_search_opts so = { .limit = (size_t)limit, .cached = 1 };
 	tm_search_hits hits;
 	tm_err err = { 0 };
 	/* the graph (its snapshot, mapped) counts each hit's ties, which also
@@ -40,7 +38,6 @@ static int run(tm_cli *cli, int argc, char **argv)
 	tm_rc rc = tm_cli_graph(cli, &g, &err);
 	if (rc) {
 		tm_buf_release(&q);
-		tm_buf_release(&vocab);
 		return tm_cli_error(&err);
 	}
 	so.ties = tm_view_ties;
@@ -49,12 +46,10 @@ static int run(tm_cli *cli, int argc, char **argv)
 		json_t *o;
 		rc = tm_view_search(cli->st, g, q.buf, &so, &o, &err);
 		tm_buf_release(&q);
-		tm_buf_release(&vocab);
 		return rc ? tm_cli_error(&err) : tm_cli_print_json(o);
 	}
 	rc = tm_search(cli->st, q.buf, &so, &hits, &err);
 	tm_buf_release(&q);
-	tm_buf_release(&vocab);
 	if (rc)
 		return tm_cli_error(&err);
 	if (hits.corrected)

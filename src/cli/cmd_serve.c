@@ -39,6 +39,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "query-seconds", required_argument, NULL, 'Q' },
 		{ "watch-seconds", required_argument, NULL, 'W' },
 		{ "no-cache", no_argument, NULL, 'N' },
+		{ "base-url", required_argument, NULL, 'U' },
+		{ "robots", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	tm_http_opts o;
@@ -55,6 +57,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 		case 'r': o.read_only = 1; break;
 		case 'i': o.log_ips = 1; break;
 		case 'N': o.no_cache = 1; break;
+		case 'U': o.base_url = optarg; break;
+		case 'O': o.robots_file = optarg; break;
 		case 't':
 			if (number(optarg, 1, 256, &v))
 				return tm_cli_usage(&tm_cmd_serve);
@@ -101,10 +105,6 @@ static int run(tm_cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return tm_cli_usage(&tm_cmd_serve);
-	if (access(o.db_path, F_OK) != 0) {
-		fprintf(stderr, "tiemap: no database at '%s'; create one with 'tiemap import'\n", o.db_path);
-		return TM_EXIT_FAIL;
-	}
 	/* a descriptor for each connection and a few dozen besides: the soft
 	 * limit is raised as far as the hard one allows (1024 would refuse
 	 * connections long before --max-conns) */
@@ -127,7 +127,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 	tm_err err = { 0 };
 	if (tm_http_start(&o, &srv, &err)) {
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
-		return tm_cli_error(&err);
+		return tm_cli_store_error(&err);
 	}
 	const char *colon = strrchr(o.listen, ':');
 	printf("tiemap: serving %s on http://%.*s:%u/ (Ctrl-C stops)\n", o.db_path,
@@ -147,7 +147,8 @@ const tm_cmd tm_cmd_serve = {
 	"serve", run, 0,
 	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
 	"       [--max-conns-per-ip N] [--request-seconds S] [--rate N] [--burst N]\n"
-	"       [--query-seconds S] [--watch-seconds S] [--no-cache]",
+	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--base-url https://HOST]\n"
+	"       [--robots FILE]",
 	"the web site (English and Chinese) and the JSON API under /api/v1/",
 	"Serves the database over HTTP on --listen (default 127.0.0.1:8080; port 0\n"
 	"picks a free port, printed on the first line).  Pages work without\n"
@@ -162,5 +163,10 @@ const tm_cmd tm_cmd_serve = {
 	"to send a whole request.  docs/deploy.md has the settings behind nginx.\n"
 	"Imports into the database show on the next request after --watch-seconds.\n"
 	"Without --read-only an older database is migrated once at start.\n"
+	"--base-url is the site's public address, for canonical links, Open Graph\n"
+	"data, printouts, feeds and pasted digests (default $TIEMAP_BASE_URL, else\n"
+	"the request's Host).  --robots FILE is served as /robots.txt instead of the\n"
+	"default, which lets crawlers read the pages but not the API, search, path\n"
+	"or screening.\n"
 	"SIGINT or SIGTERM stops it gracefully.  The API is in docs/api.md.\n",
 };

@@ -35,6 +35,8 @@ typedef struct tm_http_opts {
 	double query_seconds;      /* time limit of one request's queries */
 	double watch_seconds;      /* how often the watcher looks at data_version */
 	int no_cache;              /* render every response afresh (for measuring) */
+	const char *base_url;      /* the site's public address "https://host[/prefix]"; NULL: $TIEMAP_BASE_URL, else Host */
+	const char *robots_file;   /* served as /robots.txt; NULL: the default */
 } tm_http_opts;
 
 /* The defaults: 127.0.0.1:8080, 20 requests/s with a burst of 200, 2 s a

@@ -9,34 +9,12 @@
 
 #include <string.h>
 
+#include "text/text.h"
 #include "view/view.h"
 
 /* A line of description: up to this many code points, cut at a sentence's
  * end when one comes early enough. */
 #define DESC_CHARS 160
-
-/* The name of a hit to show in the page's language: for Chinese the first
- * Chinese name (Simplified first), else the English display name. */
-static const char *hit_name(const tm_req *req, json_t *hit)
-{
-	if (strcmp(req->lang, "zh") == 0) {
-		const char *best = NULL;
-		size_t i;
-		json_t *n;
-		json_array_foreach(json_object_get(hit, "names"), i, n) {
-			const char *lang = json_string_value(json_object_get(n, "lang"));
-			if (lang && strncmp(lang, "zh", 2) == 0) {
-				if (strcmp(lang, "zh-Hans") == 0 || strcmp(lang, "zh") == 0)
-					return json_string_value(json_object_get(n, "text"));
-				if (!best)
-					best = json_string_value(json_object_get(n, "text"));
-			}
-		}
-		if (best)
-			return best;
-	}
-	return json_string_value(json_object_get(hit, "name"));
-}
 
 /* The first DESC_CHARS code points of s, or its first sentence when that
  * ends sooner; "…" when cut. */
@@ -81,7 +59,7 @@ static void hit_desc(tm_req *req, json_t *hit)
 
 /* Why a forgiven hit is there: "a typo forgiven", "part of what you
  * typed", "topic: surveillance". */
-static void hit_how(tm_req *req, json_t *hit, json_t *topics)
+static void hit_how(tm_req *req, json_t *hit)
 {
 	const char *how = json_string_value(json_object_get(hit, "how"));
 	tm_buf *b = &req->body;
@@ -90,33 +68,33 @@ static void hit_how(tm_req *req, json_t *hit, json_t *topics)
 	} else if (how && strcmp(how, "part") == 0) {
 		tm_html(b, " <span class=\"how\">(%s)</span>", T("search.how_part"));
 	} else if (how && strcmp(how, "topic") == 0) {
-		const char *id = json_string_value(json_object_get(hit, "topic"));
-		const char *label = id;
-		size_t i;
-		json_t *t;
-		json_array_foreach(topics, i, t) {
-			if (id && tm_streq(json_string_value(json_object_get(t, "id")), id))
-				label = json_string_value(json_object_get(t, strcmp(req->lang, "zh") == 0 ? "label_zh" : "label"));
-		}
-		tm_html(b, " <span class=\"how\">(%s: %s)</span>", T("search.how_topic"), label ? label : "");
+		tm_html(b, " <span class=\"how\">(%s: %s)</span>", T("search.how_topic"),
+			tm_page_tag_label(req, json_string_value(json_object_get(hit, "topic"))));
 	}
 }
 
-static void hit_item(tm_req *req, json_t *hit, json_t *topics)
+static void hit_item(tm_req *req, json_t *hit)
 {
 	tm_buf *b = &req->body;
-	const char *id = json_string_value(json_object_get(hit, "id"));
-	const char *shown = hit_name(req, hit);
-	tm_html(b, "<li><a class=\"hit\" href=\"/entities/%q?%r\">%s</a> <span class=\"kind\">%s</span>", id,
-		tm_page_lang_arg(req), shown, tm_page_kind_label(req, json_string_value(json_object_get(hit, "kind"))));
+	const char *lang;
+	tm_buf shownbuf = TM_BUF_INIT;
+	tm_buf_adds(&shownbuf, tm_page_ref_name_lang(req, hit, &lang));
+	const char *shown = shownbuf.buf;
+	tm_html(b, "<li><a class=\"hit\" href=\"/entities/%q?%r\"", json_string_value(json_object_get(hit, "id")),
+		tm_page_lang_arg(req));
+	tm_page_lang_attr(req, lang);
+	tm_html(b, ">%s</a> ", shown);
+	tm_page_kind(req, json_string_value(json_object_get(hit, "kind")));
 	const char *country = json_string_value(json_object_get(hit, "country"));
-	if (country)
-		tm_html(b, " <span class=\"country\">%s</span>", country);
+	if (country) {
+		tm_buf_addch(b, ' ');
+		tm_page_country(req, country);
+	}
 	json_t *ties = json_object_get(hit, "ties");
 	if (json_is_integer(ties))
 		tm_html(b, " <span class=\"ties\">%ld %s</span>", (long)json_integer_value(ties),
 			T(json_integer_value(ties) == 1 ? "search.tie" : "search.ties"));
-	hit_how(req, hit, topics);
+	hit_how(req, hit);
 	size_t k;
 	json_t *n;
 	int first = 1;
@@ -132,12 +110,14 @@ static void hit_item(tm_req *req, json_t *hit, json_t *topics)
 		tm_buf_adds(b, "</span>");
 	const char *matched = json_string_value(json_object_get(hit, "matched"));
 	if (matched && strcmp(matched, shown) != 0)
-		tm_html(b, " <span class=\"matched\">(%s: %s)</span>", T("search.matched"), matched);
+		tm_html(b, " <span class=\"matched\">(%s: <span%r>%s</span>)</span>", T("search.matched"),
+			tm_text_has_han(matched) ? "" : " lang=\"en\"", matched);
 	hit_desc(req, hit);
 	tm_buf_adds(b, "</li>\n");
+	tm_buf_release(&shownbuf);
 }
 
-/* The topics named, each linked to the list of its entities. */
+/* The topics named, each linked to its page (its entities). */
 static void topics_line(tm_req *req, json_t *topics)
 {
 	if (!json_array_size(topics))
@@ -147,9 +127,9 @@ static void topics_line(tm_req *req, json_t *topics)
 	size_t i;
 	json_t *t;
 	json_array_foreach(topics, i, t) {
-		const char *label = json_string_value(json_object_get(t, strcmp(req->lang, "zh") == 0 ? "label_zh" : "label"));
-		tm_html(b, "%r<a class=\"topic\" href=\"/entities?tag=%q&amp;%r\">%s</a>", i ? " · " : "",
-			json_string_value(json_object_get(t, "id")), tm_page_lang_arg(req), label ? label : "");
+		if (i)
+			tm_buf_adds(b, " · ");
+		tm_page_tag(req, json_string_value(json_object_get(t, "id")));
 	}
 	tm_buf_adds(b, "</p>\n");
 }
@@ -183,7 +163,11 @@ void tm_http_page_search(tm_req *req)
 		return;
 	}
 	json_t *results = json_object_get(o, "results"), *topics = json_object_get(o, "topics");
-	tm_page_begin(req, T("search.title"));
+	tm_buf title = TM_BUF_INIT;
+	tm_buf_addf(&title, "%s%s%s", T("search.title"), tm_page_zh(req) ? "：" : ": ", q);
+	req->page.noindex = 1;
+	tm_page_begin(req, title.buf);
+	tm_buf_release(&title);
 	tm_buf *b = &req->body;
 	tm_html(b, "<h1>%s: <q>%s</q></h1>\n", T("search.title"), q);
 	const char *corrected = json_string_value(json_object_get(o, "corrected"));
@@ -198,7 +182,7 @@ void tm_http_page_search(tm_req *req)
 		size_t i;
 		json_t *hit;
 		json_array_foreach(results, i, hit)
-			hit_item(req, hit, topics);
+			hit_item(req, hit);
 		tm_buf_adds(b, "</ol>\n");
 	}
 	json_decref(o);

@@ -225,8 +225,30 @@ static json_t *row_json(rctx *c, const tm_screen_row *r)
 	json_object_set_new(o, "input", json_string(r->input));
 	if (r->ident)
 		json_object_set_new(o, "ident", json_string(r->ident));
+	if (r->nids) {
+		json_t *ids = json_object();
+		for (size_t k = 0; k < r->nids; k++)
+			json_object_set_new(ids, r->ids[k].scheme ? r->ids[k].scheme : "identifier",
+					    json_string(r->ids[k].value));
+		json_object_set_new(o, "identifiers", ids);
+	}
 	if (r->country)
 		json_object_set_new(o, "country", json_string(r->country));
+	if (r->group_member) {
+		/* not a match: the group whose whole name the input holds */
+		const tm_match *m = &r->match;
+		const ent_info *e = ent_get(c, m->key);
+		json_t *g = json_object();
+		json_object_set_new(g, "id", json_string(m->id));
+		json_object_set_new(g, "name", json_string(e->en));
+		json_object_set_new(g, "name_zh", json_string(e->zh));
+		json_object_set_new(g, "kind", json_string(m->kind ? m->kind : ""));
+		json_object_set_new(g, "score", score_json(m->score));
+		json_object_set_new(g, "matched_by", json_string(tm_match_by_name(m->by)));
+		json_object_set_new(g, "matched_name", json_string(m->name ? m->name : ""));
+		json_object_set_new(g, "explain", json_string(m->explain ? m->explain : ""));
+		json_object_set_new(o, "group", g);
+	}
 	if (r->error) {
 		json_object_set_new(o, "match", json_null());
 		json_object_set_new(o, "error", json_string(r->error));
@@ -248,7 +270,7 @@ static json_t *row_json(rctx *c, const tm_screen_row *r)
 		json_object_set_new(o, "match", mj);
 	} else {
 		json_object_set_new(o, "match", json_null());
-		if (r->match.id) {
+		if (r->match.id && !r->group_member) {
 			/* the nearest miss, so a reader can see why it is no match */
 			json_t *b = json_object();
 			json_object_set_new(b, "id", json_string(r->match.id));
@@ -286,6 +308,20 @@ static json_t *summary_json(const tm_screen_report *r)
 	json_object_set_new(s, "flagged", json_integer((json_int_t)r->flagged));
 	json_object_set_new(s, "unreadable", json_integer((json_int_t)r->unreadable));
 	json_object_set_new(s, "warnings", json_integer((json_int_t)r->warned));
+	json_object_set_new(s, "group_members", json_integer((json_int_t)r->group_members));
+	if (r->input_format) {
+		/* how the file was read: what was skipped is what a reader checks */
+		json_t *in = json_object();
+		json_object_set_new(in, "format", json_string(r->input_format));
+		if (r->input_sheet)
+			json_object_set_new(in, "sheet", json_string(r->input_sheet));
+		json_object_set_new(in, "header_line", json_integer((json_int_t)r->header_line));
+		json_t *notes = json_array();
+		for (size_t i = 0; i < r->input_notes.n; i++)
+			json_array_append_new(notes, json_string(r->input_notes.v[i]));
+		json_object_set_new(in, "notes", notes);
+		json_object_set_new(s, "input", in);
+	}
 	json_object_set_new(s, "threshold", score_json(r->threshold));
 	json_t *tags = json_array();
 	for (size_t i = 0; i < r->tags.n; i++)
@@ -347,6 +383,16 @@ static void join_flags(const tm_screen_row *r, tm_buf *out, const char *sep)
 
 /* ---- CSV ---- */
 
+/* The identifiers of a row in one cell: "CNE100000PM8" or "ticker 002415; isin CNE100000PM8". */
+static void ident_text(const tm_screen_row *row, tm_buf *out)
+{
+	if (row->ident)
+		tm_buf_adds(out, row->ident);
+	for (size_t k = 0; k < row->nids; k++)
+		tm_buf_addf(out, "%s%s %s", out->len ? "; " : "", row->ids[k].scheme ? row->ids[k].scheme : "identifier",
+			    row->ids[k].value);
+}
+
 void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, tm_buf *out)
 {
 	static const char *const head[] = { "line", "input", "ident", "country", "match_id", "match_name",
@@ -359,13 +405,17 @@ void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, tm_buf *out)
 	for (size_t i = 0; i < r->n; i++) {
 		const tm_screen_row *row = &r->rows[i];
 		const tm_match *m = row->matched ? &row->match : NULL;
+		/* a possible group member: no match, but its kind and why */
+		const tm_match *gm = row->group_member ? &row->match : NULL;
 		char line[32];
 		snprintf(line, sizeof(line), "%zu", row->line);
 		char *score = m ? fmt_score(m->score) : tm_xstrdup("");
-		const char *cells[15] = { line, row->input, row->ident, row->country, m ? m->id : "",
+		tm_buf ids = TM_BUF_INIT;
+		ident_text(row, &ids);
+		const char *cells[15] = { line, row->input, ids.buf, row->country, m ? m->id : "",
 					  m ? ent_get(&c, m->key)->en : "", m ? m->name : "", score,
-					  m ? tm_match_by_name(m->by) : "", NULL, NULL, NULL,
-					  m ? m->explain : "", row->warning, row->error };
+					  m || gm ? tm_match_by_name((m ? m : gm)->by) : "", NULL, NULL, NULL,
+					  m || gm ? (m ? m : gm)->explain : "", row->warning, row->error };
 		tm_buf flags = TM_BUF_INIT, ev = TM_BUF_INIT, srcs = TM_BUF_INIT;
 		join_flags(row, &flags, ";");
 		tm_strv seen = TM_STRV_INIT;
@@ -393,6 +443,7 @@ void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, tm_buf *out)
 		}
 		tm_buf_adds(out, "\r\n");
 		free(score);
+		tm_buf_release(&ids);
 		tm_buf_release(&flags);
 		tm_buf_release(&ev);
 		tm_buf_release(&srcs);
@@ -452,6 +503,8 @@ static void summary_line(const tm_screen_report *r, tm_buf *out)
 {
 	tm_buf_addf(out, "%zu rows: %zu matched, %zu flagged, %zu unreadable; threshold %.2f", r->n, r->matched,
 		    r->flagged, r->unreadable, r->threshold);
+	if (r->group_members)
+		tm_buf_addf(out, "; %zu possible group member%s", r->group_members, r->group_members == 1 ? "" : "s");
 	if (r->tags.n) {
 		tm_buf_adds(out, "; tags ");
 		for (size_t i = 0; i < r->tags.n; i++)
@@ -483,6 +536,13 @@ void tm_screen_report_md(tm_store *st, const tm_screen_report *r, tm_buf *out)
 		}
 		if (row->matched) {
 			const ent_info *e = ent_get(&c, row->match.key);
+			md_esc(out, e->en);
+			tm_buf_adds(out, " (");
+			md_esc(out, e->id);
+			tm_buf_addf(out, ") | %.2f | %s", row->match.score, tm_match_by_name(row->match.by));
+		} else if (row->group_member) {
+			const ent_info *e = ent_get(&c, row->match.key);
+			tm_buf_adds(out, "no match; possible member of the group ");
 			md_esc(out, e->en);
 			tm_buf_adds(out, " (");
 			md_esc(out, e->id);
@@ -564,6 +624,16 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 			tm_buf_adds(out, ")</span><br><span class=\"muted\">");
 			tm_html_esc(out, row->match.explain);
 			tm_buf_addf(out, "</span></td><td class=\"num\">%.2f</td><td>%s</td>", row->match.score,
+				    tm_match_by_name(row->match.by));
+		} else if (row->group_member) {
+			const ent_info *e = ent_get(&c, row->match.key);
+			tm_buf_adds(out, "<td class=\"muted\">no match; possible member of the group ");
+			tm_html_esc(out, e->en);
+			tm_buf_adds(out, " (");
+			tm_html_esc(out, e->id);
+			tm_buf_adds(out, ")<br>");
+			tm_html_esc(out, row->match.explain);
+			tm_buf_addf(out, "</td><td class=\"num\">%.2f</td><td>%s</td>", row->match.score,
 				    tm_match_by_name(row->match.by));
 		} else {
 			tm_buf_adds(out, "<td class=\"muted\">no match</td><td></td><td></td>");

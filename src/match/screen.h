@@ -28,6 +28,8 @@ typedef struct tm_screen_in {
 	const char *country; /* or NULL */
 	const char *error;   /* the row could not be read: why (it is reported, not screened) */
 	const char *warning; /* a note from reading it (a ragged row), or NULL */
+	const tm_qident *ids; /* identifiers with their schemes (match.h), strongest first */
+	size_t nids;
 } tm_screen_in;
 
 typedef struct tm_screen_opts {
@@ -40,7 +42,7 @@ typedef struct tm_screen_opts {
 	 * db_path read-only and screen a share of the rows. */
 	int jobs;
 	const char *db_path;
-	const char *vocab_path;  /* a snapshot of the typo index (search.h), or NULL */
+	int cached;              /* the typo index from the store's cache (search.h) */
 	void (*progress)(void *ctx, size_t done, size_t total); /* may be NULL */
 	void *progress_ctx;
 } tm_screen_opts;
@@ -49,11 +51,14 @@ typedef struct tm_screen_row {
 	size_t line;
 	char *input;       /* the name as read ("" when none) */
 	char *ident;       /* NULL when none */
+	tm_qident *ids;     /* identifiers from their own columns (values and array owned) */
+	size_t nids;
 	char *country;     /* NULL when none */
 	char *error;       /* not screened: why */
 	char *warning;     /* notes on the row (reading, identifier, country) */
 	int matched;       /* match holds the best candidate at the threshold */
-	tm_match match;    /* when matched; also the best candidate below it (matched 0, id non-NULL) */
+	int group_member;  /* not matched: match holds the group the input may be a member of (TM_BY_GROUP) */
+	tm_match match;    /* when matched or group_member; also the best candidate below it (matched 0, id non-NULL) */
 	tm_flags flags;    /* tags reached, and the evidence */
 } tm_screen_row;
 
@@ -61,6 +66,11 @@ typedef struct tm_screen_report {
 	tm_screen_row *rows;
 	size_t n, cap;
 	size_t matched, flagged, unreadable, warned;
+	size_t group_members; /* rows reported as possible group members */
+	/* how the input was read, for the summary (set by the caller; owned) */
+	char *input_format, *input_sheet;
+	size_t header_line;
+	tm_strv input_notes; /* lines skipped above the header and below the table, guesses */
 	double threshold;
 	tm_strv tags;
 	int hops;

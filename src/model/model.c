@@ -53,7 +53,7 @@ const size_t tm_n_predicates = sizeof(tm_predicates) / sizeof(tm_predicates[0]);
 /* The tags of the demo data and of `tiemap gen`.  A tag may be any
  * lower-case word; these are the ones with labels, which search finds them
  * by ("监控" → surveillance) and pages show. */
-const tm_topic tm_topics[] = {
+const tm_vocab tm_topics[] = {
 	{ "surveillance", "surveillance", "监控" },
 	{ "occupation", "occupation", "占领" },
 	{ "xinjiang", "Xinjiang", "新疆" },
@@ -69,12 +69,20 @@ const tm_topic tm_topics[] = {
 };
 const size_t tm_n_topics = sizeof(tm_topics) / sizeof(tm_topics[0]);
 
-const tm_topic *tm_topic_find(const char *id)
+const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id)
 {
-	for (size_t i = 0; id && i < tm_n_topics; i++)
-		if (strcmp(tm_topics[i].id, id) == 0)
-			return &tm_topics[i];
+	for (size_t i = 0; id && i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
 	return NULL;
+}
+
+const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang)
+{
+	const tm_vocab *w = tm_vocab_find(v, n, id);
+	if (!w)
+		return id;
+	return lang && strncmp(lang, "zh", 2) == 0 ? w->label_zh : w->label_en;
 }
 
 const tm_kind *tm_kind_find(const char *id)
@@ -277,29 +285,43 @@ static int lang_matches(const char *tag, const char *want)
 	return tag && strncmp(tag, want, n) == 0 && (tag[n] == '\0' || tag[n] == '-');
 }
 
-const char *tm_entity_display_name(const tm_entity *e, const char *lang)
+const tm_name *tm_entity_display(const tm_entity *e, const char *lang)
 {
-	const char *any = NULL;
-	/* for Chinese prefer Simplified: the site's Chinese pages are zh-Hans */
+	const tm_name *any = NULL;
+	/* Traditional first where asked, then Chinese as for "zh" */
+	if (lang && strcmp(lang, "zh-Hant") == 0) {
+		for (size_t i = 0; i < e->n_names; i++)
+			if (lang_matches(e->names[i].lang, "zh-Hant") && (e->names[i].primary || !any))
+				any = &e->names[i];
+		if (any)
+			return any;
+	}
+	if (lang && strncmp(lang, "zh", 2) == 0)
+		lang = "zh";
+	/* for Chinese prefer Simplified: most Chinese names are recorded in it */
 	if (lang && strcmp(lang, "zh") == 0) {
 		for (size_t i = 0; i < e->n_names; i++)
 			if (e->names[i].primary && e->names[i].lang && strcmp(e->names[i].lang, "zh-Hans") == 0)
-				return e->names[i].text;
+				return &e->names[i];
 	}
 	for (size_t i = 0; lang && i < e->n_names; i++) {
 		if (!lang_matches(e->names[i].lang, lang))
 			continue;
 		if (e->names[i].primary)
-			return e->names[i].text;
+			return &e->names[i];
 		if (!any)
-			any = e->names[i].text;
+			any = &e->names[i];
 	}
 	if (any)
 		return any;
 	for (size_t i = 0; i < e->n_names; i++)
 		if (e->names[i].primary && lang_matches(e->names[i].lang, "en"))
-			return e->names[i].text;
-	if (e->n_names)
-		return e->names[0].text;
-	return e->id;
+			return &e->names[i];
+	return e->n_names ? &e->names[0] : NULL;
+}
+
+const char *tm_entity_display_name(const tm_entity *e, const char *lang)
+{
+	const tm_name *n = tm_entity_display(e, lang);
+	return n ? n->text : e->id;
 }

@@ -98,6 +98,10 @@ void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value);
  * in that language, else any name in it, else the English primary, else the
  * first name, else the id.  Borrowed from e. */
 const char *tm_entity_display_name(const tm_entity *e, const char *lang);
+/* The same as a name record, with its language; lang may also be "zh-Hans"
+ * (as "zh") or "zh-Hant" (a Traditional name first, else as "zh").  NULL
+ * when e has no names.  Borrowed from e. */
+const tm_name *tm_entity_display(const tm_entity *e, const char *lang);
 
 /* An entity kind of the vocabulary. */
 typedef struct tm_kind {
@@ -124,16 +128,23 @@ const tm_kind *tm_kind_find(const char *id);           /* NULL if unknown */
 const tm_predicate *tm_predicate_find(const char *id); /* NULL if unknown */
 int tm_predicate_index(const char *id);                /* -1 if unknown */
 
-/* A topic: a tag with labels in both languages (tags are lower-case words
- * of the data; those of this list are the ones pages label and search finds
- * by their labels). */
-typedef struct tm_topic {
+/* A word of a small vocabulary with its labels. */
+typedef struct tm_vocab {
 	const char *id;
 	const char *label_en, *label_zh;
-} tm_topic;
-extern const tm_topic tm_topics[];
+} tm_vocab;
+
+/* The word id in vocabulary v of n words, or NULL. */
+const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id);
+/* Its label in lang ("zh" or anything else for English); id itself when unknown. */
+const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang);
+
+/* The topics: the tags with labels in both languages (a tag may be any
+ * lower-case word of the data; these are the ones pages label, in every
+ * interface language, and search finds by either label).  The one list of
+ * them: the site's catalogs read it (web/i18n_hant.c, html.c). */
+extern const tm_vocab tm_topics[];
 extern const size_t tm_n_topics;
-const tm_topic *tm_topic_find(const char *id); /* NULL if the tag has no labels */
 
 /* 1 if s is a valid id slug. */
 int tm_id_valid(const char *s);

@@ -78,9 +78,9 @@ static tm_rc typos_vocab(tm_store *st, tm_search_typos *t, tm_err *err)
 	if (t->v || t->tried)
 		return TM_OK;
 	t->tried = 1;
-	if (!t->o->db_path || !t->o->vocab_path)
+	if (!t->o->cached)
 		return TM_OK;
-	tm_rc rc = tm_search_vocab_open(st, t->o->db_path, t->o->vocab_path, &t->own, err);
+	tm_rc rc = tm_search_vocab_open(st, &t->own, err);
 	t->v = t->own;
 	return rc;
 }

@@ -390,7 +390,7 @@ static tm_rc read_hit(tm_store *st, const tm_search_opts *o, const tm_search_can
 	if (rc)
 		return *gone ? TM_OK : tm_fail(err, rc, "%s", miss.msg);
 	*h = (tm_search_hit){ c->entity, e.id, e.kind, tm_xstrdup(tm_entity_display_name(&e, "en")), NULL, c->score,
-			      c->how, c->topic, o->ties ? (long)o->ties(o->ties_ctx, c->entity) : -1 };
+			      c->how, c->topic, o->ties ? o->ties(o->ties_ctx, c->entity) : -1 };
 	e.id = e.kind = NULL;
 	tm_entity_release(&e);
 	return TM_OK;

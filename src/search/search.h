@@ -26,12 +26,12 @@ typedef struct tm_search_vocab tm_search_vocab;
 /* Build it from the store's FTS5 vocabulary (a scan of the distinct words,
  * not of the entities).  *out is owned by the caller. */
 tm_rc tm_search_vocab_build(tm_store *st, tm_search_vocab **out, tm_err *err);
-/* The same, read from the snapshot file at snap_path when it was written
- * from the database file at db_path at its current data version, else built
+/* The same, read from its snapshot (where the store keeps its "vocab"
+ * cache, tm_store_cache()) when one was made from the same data, else built
  * and written there for the next run (a snapshot that cannot be written is no
- * error; snap_path NULL: none).  Like the graph's snapshot, `DB.vocab`. */
-tm_rc tm_search_vocab_open(tm_store *st, const char *db_path, const char *snap_path, tm_search_vocab **out,
-			   tm_err *err);
+ * error, nor a store without caches).  Like the graph's snapshot; screening
+ * shares it. */
+tm_rc tm_search_vocab_open(tm_store *st, tm_search_vocab **out, tm_err *err);
 void tm_search_vocab_free(tm_search_vocab *v);
 size_t tm_search_vocab_size(const tm_search_vocab *v); /* words indexed */
 /* 1 when w[0, n) is a word of the index, 0 when not, -1 when it is not a
@@ -45,6 +45,9 @@ long tm_search_vocab_docs(const tm_search_vocab *v, const char *w, size_t n);
  * two swapped; not w itself), closest first (Jaro-Winkler, then the commoner),
  * at most max into out (borrowed from v).  0 when w is itself a word. */
 size_t tm_search_vocab_suggest(const tm_search_vocab *v, const char *w, size_t n, const char **out, size_t max);
+/* 1 when a and b hold the same words in the same order with the same counts
+ * (a snapshot read back against the vocabulary built from the store). */
+int tm_search_vocab_equal(const tm_search_vocab *a, const tm_search_vocab *b);
 
 /* How a hit was found, strictest first. */
 typedef enum tm_search_how {
@@ -70,7 +73,7 @@ typedef struct tm_search_hit {
 	double score;      /* 0..1: 1 exact; below 0.5 only what was forgiven */
 	tm_search_how how;
 	const char *topic; /* TM_SEARCH_TOPIC: the topic's id (static, from model.h), else NULL */
-	long ties;         /* its ties (opts->ties), or -1 when not asked */
+	long ties;         /* its ties (opts->ties), or -1 when not asked or unknown */
 } tm_search_hit;
 
 /* A topic the query names: a tag of the data with its labels (model.h
@@ -96,17 +99,17 @@ void tm_search_hits_release(tm_search_hits *h);
 typedef struct tm_search_opts {
 	size_t limit; /* hits at most; 0: 20 */
 	int strict;   /* 1: only what the query names whole (no typos, parts or topics) */
-	/* The typo index, shared and borrowed; or NULL: then, when a query has a
-	 * word the index lacks, one is opened for that search from the files
-	 * db_path and vocab_path (tm_search_vocab_open()) and freed after it; with
-	 * those NULL too, typos are not forgiven. */
+	/* The typo index, shared and borrowed; or NULL: then, with cached set,
+	 * when a query has a word the index lacks, one is opened for that search
+	 * from the store's cache (tm_search_vocab_open()) and freed after it;
+	 * with cached 0 too, typos are not forgiven. */
 	const tm_search_vocab *vocab;
-	const char *db_path, *vocab_path;
+	int cached;
 	/* How many ties an entity has (the graph's tm_graph_degree(), O(1)), or
-	 * NULL: then among hits of equal score the one with more ties comes
-	 * first (the topic's best known entities before the rest), and each
-	 * hit says its count. */
-	uint32_t (*ties)(const void *ctx, tm_ekey entity);
+	 * NULL.  When given, among hits of equal score the one with more ties
+	 * comes first (the topic's best known entities before the rest), and
+	 * each hit says its count. */
+	long (*ties)(const void *ctx, tm_ekey entity); /* -1: cannot say */
 	const void *ties_ctx;
 } tm_search_opts;
 

@@ -250,6 +250,8 @@ void tm_store_brief_release(tm_store_brief *b)
 	free(b->id);
 	free(b->kind);
 	free(b->country);
+	free(b->desc_en);
+	free(b->desc_zh);
 	memset(b, 0, sizeof(*b));
 }
 
@@ -263,6 +265,8 @@ tm_rc tm_store_entity_brief(tm_store *st, tm_ekey key, tm_store_brief *out, tm_e
 		out->id = tm_store_col_dup(s, 0);
 		out->kind = tm_store_col_dup(s, 1);
 		out->country = tm_store_col_dup(s, 2);
+		out->desc_en = tm_store_col_dup(s, 3);
+		out->desc_zh = tm_store_col_dup(s, 4);
 	}
 	tm_rc rc = step == SQLITE_ROW ? TM_OK :
 		   step == SQLITE_DONE ? tm_fail(err, TM_ERR_NOTFOUND, "no entity with key %lld", (long long)key) :

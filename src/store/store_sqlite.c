@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 
@@ -27,9 +26,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SOURCE_UPD] = "UPDATE sources SET title=?2,author=?3,publisher=?4,date=?5,url=?6,lang=?7,note=?8 WHERE slug=?1",
 	[S_ENTITY_ID] = "SELECT id FROM entities WHERE slug=?",
 	[S_ENTITY_ROW] = "SELECT id,slug,kind,country,start,end_,desc_en,desc_zh,unsourced FROM entities WHERE slug=?",
-	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at)"
-			 " VALUES(?,?,?,?,?,?,?,?,?)",
-	[S_ENTITY_UPD] = "UPDATE entities SET kind=?2,country=?3,start=?4,end_=?5,desc_en=?6,desc_zh=?7,unsourced=?8 WHERE slug=?1",
+	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,updated_at)"
+			 " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)",
+	[S_ENTITY_UPD] = "UPDATE entities SET kind=?2,country=?3,start=?4,end_=?5,desc_en=?6,desc_zh=?7,unsourced=?8,"
+			 "updated_at=?9 WHERE slug=?1",
 	[S_NAMES_GET] = "SELECT text,lang,is_primary FROM names WHERE entity=? ORDER BY ord",
 	[S_NAME_INS] = "INSERT INTO names(entity,ord,text,lang,is_primary) VALUES(?,?,?,?,?)",
 	[S_NAMEKEY_INS] = "INSERT OR IGNORE INTO name_keys(key,name,entity) VALUES(?,?,?)",
@@ -64,7 +64,7 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_IDENT_SCHEME] = "SELECT entity,scheme FROM identifiers WHERE value=?1 COLLATE NOCASE AND scheme=?2 LIMIT ?3",
 	[S_FTS_MATCH] = "SELECT rowid FROM names_fts WHERE names_fts MATCH ?1 LIMIT ?2",
 	[S_ENTITY_KEYS] = "SELECT name,key FROM name_keys WHERE entity=?",
-	[S_ENTITY_BRIEF] = "SELECT slug,kind,country FROM entities WHERE id=?",
+	[S_ENTITY_BRIEF] = "SELECT slug,kind,country,desc_en,desc_zh FROM entities WHERE id=?",
 	[S_ENTITY_SLUG] = "SELECT slug,kind FROM entities WHERE id=?",
 	[S_BUMP_VERSION] = "UPDATE meta SET value=value+1 WHERE key='data_version'",
 	[S_DATA_VERSION] = "SELECT value FROM meta WHERE key='data_version'",
@@ -275,18 +275,12 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 	pthread_once(&once, sqlite_setup);
 	*out = NULL;
 	tm_store *st = tm_xcalloc(1, sizeof(*st));
-	int oflags = (flags & TM_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if ((flags & TM_STORE_CREATE) && !(flags & TM_STORE_READONLY))
-		oflags |= SQLITE_OPEN_CREATE;
-	oflags |= SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
-		tm_fail(err, TM_ERR_IO, "unable to open '%s': %s", path,
-			st->db ? sqlite3_errmsg(st->db) : "out of memory");
-		sqlite3_close(st->db);
+	/* opened, recovered from an interrupted write, in WAL mode (store_file.c) */
+	tm_rc rc = tm_store_file_open(st, path, flags, err);
+	if (rc) {
 		free(st);
-		return TM_ERR_IO;
+		return rc;
 	}
-	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_progress_handler(st->db, PROGRESS_STEPS, progress_cb, st);
 	/* a file that is not a database fails here, with SQLite's own words */
 	if (tm_store_exec(st,
@@ -296,7 +290,7 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 						    "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY",
 			  err) ||
 	    migrate(st, flags & TM_STORE_READONLY, err)) {
-		tm_rc rc = err ? err->rc : TM_ERR_DB;
+		rc = err ? err->rc : TM_ERR_DB;
 		if (err) {
 			char why[sizeof(err->msg)];
 			memcpy(why, err->msg, sizeof(why));
@@ -322,6 +316,7 @@ void tm_store_close(tm_store *st)
 {
 	if (!st)
 		return;
+	tm_store_rollback(st);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
@@ -434,23 +429,9 @@ void tm_store_rollback(tm_store *st)
 		sqlite3_reset(st->stmt[i]);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	tx_end(st);
-}
-
-int tm_store_file_stamp(tm_store *st, const char *db_path, uint64_t *out)
-{
-	struct stat sb;
-	if (stat(db_path, &sb) != 0)
-		return -1;
-	uint64_t parts[] = { (uint64_t)sb.st_dev, (uint64_t)sb.st_ino, (uint64_t)sb.st_size,
-			     (uint64_t)sb.st_mtim.tv_sec, (uint64_t)sb.st_mtim.tv_nsec,
-			     (uint64_t)tm_store_data_version(st), (uint64_t)tm_store_schema_version() };
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		h = (h ^ parts[i]) * 1099511628211ULL;
-		h ^= h >> 32;
-	}
-	*out = h;
-	return 0;
+	/* a failed write leaves the file whole and its size given back before
+	 * this process goes on (or exits) */
+	tm_store_file_settle(st);
 }
 
 int64_t tm_store_data_version(tm_store *st)
@@ -814,8 +795,7 @@ static tm_rc put_entity_row(tm_store *st, const tm_entity *ent, int64_t *rowp, c
 	tm_store_bind_text(s, 6, ent->desc_en);
 	tm_store_bind_text(s, 7, ent->desc_zh);
 	sqlite3_bind_int(s, 8, ent->unsourced);
-	if (!row)
-		tm_store_bind_text(s, 9, now_text(st));
+	tm_store_bind_text(s, 9, now_text(st));
 	if ((rc = tm_store_step_done(st, s, err, "writing entity")))
 		return rc;
 	st->dirty = 1;

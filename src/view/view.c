@@ -273,7 +273,7 @@ static json_t *string_or_null(const char *s)
 	return s ? json_string(s) : json_null();
 }
 
-uint32_t tm_view_ties(const void *ctx, tm_ekey entity)
+long tm_view_ties(const void *ctx, tm_ekey entity)
 {
 	return entity >= 0 && entity <= UINT32_MAX ? tm_graph_degree(ctx, (tm_node)entity) : 0;
 }

@@ -85,7 +85,7 @@ tm_rc tm_view_entity(tm_store *st, const char *id, json_t **out, tm_err *err);
 tm_rc tm_view_search(tm_store *st, const tm_graph *g, const char *query, const tm_search_opts *opts, json_t **out,
 		     tm_err *err);
 /* The ties of an entity in graph ctx (a tm_graph): tm_search_opts.ties. */
-uint32_t tm_view_ties(const void *ctx, tm_ekey entity);
+long tm_view_ties(const void *ctx, tm_ekey entity);
 
 /* `path`: {"from","to","paths":[{"hops","edges":[step…]}],"truncated"} between
  * the entity ids a and b. */

@@ -92,7 +92,7 @@ def results_of(html):
 
 def pages(srv):
     for query, first in FINDS:
-        for lang in ("en", "zh"):
+        for lang in ("en", "zh", "zh-Hant"):
             s, html = page(srv, query, lang)
             res = results_of(html)
             want = first or "hikvision"
@@ -110,19 +110,24 @@ def pages(srv):
 
     s, html = page(srv, "监控", "zh")
     m = re.search(r'<p class="topics">(.*?)</p>', html, re.S)
-    ok(m and 'href="/entities?tag=surveillance&amp;lang=zh">监控</a>' in m.group(1),
-       "page (zh): the topic is a link to its list", m.group(1) if m else html[:300])
+    ok(m and 'href="/tags/surveillance?lang=zh">监控</a>' in m.group(1),
+       "page (zh): the topic is a link to its page", m.group(1) if m else html[:300])
+    s, html = page(srv, "监控", "zh-Hant")
+    m = re.search(r'<p class="topics">(.*?)</p>', html, re.S)
+    ok(m and 'href="/tags/surveillance?lang=zh-Hant">監控</a>' in m.group(1),
+       "page (zh-Hant): the topic is labelled in Traditional", m.group(1) if m else html[:300])
     s, html = page(srv, "监控", "en")
     m = re.search(r'<p class="topics">(.*?)</p>', html, re.S)
-    ok(m and 'href="/entities?tag=surveillance&amp;lang=en">surveillance</a>' in m.group(1),
-       "page (en): the topic is a link to its list, labelled in English")
+    ok(m and 'href="/tags/surveillance?lang=en">surveillance</a>' in m.group(1),
+       "page (en): the topic is a link to its page, labelled in English")
     ok("(topic: surveillance)" in results_of(html), "page: an entity of the topic says so")
 
     # each result: kind, country, ties, a line of description
     s, html = page(srv, "Hikvision", "en")
     first = results_of(html).split("</li>")[0]
-    ok('<span class="kind">company</span>' in first and '<span class="country">CN</span>' in first,
-       "page: a result shows its kind and country", first)
+    ok('href="/entities?kind=company&amp;lang=en">company</a>' in first
+       and 'href="/entities?country=CN&amp;lang=en">China</a>' in first,
+       "page: a result shows its kind and country, named and linked to their lists", first)
     ok(re.search(r'<span class="ties">\d+ ties</span>', first) is not None, "page: a result shows its number of ties")
     m = re.search(r'<span class="desc-line"[^>]*>(.*?)</span>', first)
     ok(m and 0 < len(htmllib.unescape(m.group(1))) <= 161, "page: a result shows one line of its description",

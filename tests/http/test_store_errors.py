@@ -48,6 +48,8 @@ SAMPLES = {
     "page_action": {"captures": {"id": None}},  # the first action
     "page_digest": {"captures": {"week": None}},  # that action's week
     "page_actions": {"query": "target=hikvision"},
+    "page_tag": {"captures": {"tag": "surveillance"}},
+    "page_guide": {"captures": {"name": "search"}},
     "page_archived": {"captures": {"id": "err-archived", "stamp": None}},  # a copy made here
     "archived_warc": {"captures": {"id": "err-archived", "stamp": None}},
     "page_screen": {"method": "POST", "ctype": "text/csv", "body": b"name\nHikvision\nHuawei Technologies\n"},
@@ -55,7 +57,7 @@ SAMPLES = {
 }
 # Routes that answer without reading the store: the failure cannot reach
 # them, and they answer as always.
-STORELESS = {"api_index"}
+STORELESS = {"api_index", "page_guide", "robots", "print_css"}
 
 
 def routes():
@@ -145,8 +147,12 @@ def ask(srv, method, url, headers, body):
     """(status, headers, body), or (None, headers, None) for a body cut
     short: a chunked stream that ended without its last chunk."""
     c = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=srv.timeout)
-    c.request(method, url, body=body, headers=headers or {})
-    r = c.getresponse()
+    try:
+        c.request(method, url, body=body, headers=headers or {})
+        r = c.getresponse()
+    except (http.client.HTTPException, ConnectionError) as e:
+        c.close()
+        return 0, {}, repr(e).encode()  # no answer at all: the server fell over
     h = {k.lower(): v for k, v in r.getheaders()}
     try:
         data = r.read()

@@ -291,8 +291,8 @@ static void test_strict_guesses_nothing(void **state)
 	tm_store_close(st);
 }
 
-/* Without a typo index at hand, a search opens one from the snapshot beside
- * the database when a word is unknown, and only then. */
+/* Without a typo index at hand, a search opens one from the store's cache
+ * (the snapshot beside the database) when a word is unknown, and only then. */
 static void test_vocab_opened_on_need(void **state)
 {
 	(void)state;
@@ -302,7 +302,7 @@ static void test_vocab_opened_on_need(void **state)
 	snprintf(db, sizeof(db), "%s/t.db", dir);
 	snprintf(snap, sizeof(snap), "%s/t.db.vocab", dir);
 	tm_store *st = open_at(db);
-	tm_search_opts o = { .limit = 10, .db_path = db, .vocab_path = snap };
+	tm_search_opts o = { .limit = 10, .cached = 1 };
 	tm_search_hits h;
 	search(st, "Hikvision cameras", &o, &h);
 	tm_search_hits_release(&h);
