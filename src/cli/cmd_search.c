@@ -11,14 +11,20 @@ static int run(tm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "limit", required_argument, NULL, 'n' },
+		{ "strict", no_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long limit = 20;
+	int strict = 0;
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "n:", opts, NULL)) != -1) {
 		if (c == 'n' && (limit = strtol(optarg, NULL, 10)) > 0 && limit <= 1000)
 			continue;
+		if (c == 's') {
+			strict = 1;
+			continue;
+		}
 		return tm_cli_usage(&tm_cmd_search);
 	}
 	if (optind >= argc)
@@ -29,7 +35,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_buf_addf(&q, "%s%s", i > optind ? " " : "", argv[i]);
 	/* the typo index from the store's cache, as screening keeps it: opened
 	 * only when a word of the query is not in the name index */
-	tm_search_opts so = { .limit = (size_t)limit, .cached = 1 };
+	tm_search_opts so = { .limit = (size_t)limit, .strict = strict, .cached = 1 };
 	tm_search_hits hits;
 	tm_err err = { 0 };
 	/* the graph (its snapshot, mapped) counts each hit's ties, which also
@@ -78,7 +84,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 }
 
 const tm_cmd tm_cmd_search = {
-	"search", run, TM_CMD_STORE, "search [--limit N] QUERY",
+	"search", run, TM_CMD_STORE, "search [--limit N] [--strict] QUERY",
 	"find entities by name in any script, prefix, pinyin or identifier",
 	"Finds an entity by its name in any case and by prefix (hikv), its Simplified\n"
 	"or Traditional Chinese name (海康威视, 海康威視), toneless pinyin with or without\n"
@@ -86,5 +92,6 @@ const tm_cmd tm_cmd_search = {
 	"a run of Chinese characters (华为), or an identifier (ISIN, LEI, ticker).\n"
 	"Below those it forgives: a typo in a Latin word (hikvison), words beyond the\n"
 	"stored name (Huawei Technologies Co., Ltd. finds Huawei), and a topic named\n"
-	"in either language (监控, surveillance) with its entities.  HOW says which.\n",
+	"in either language (监控, surveillance) with its entities.  HOW says which;\n"
+	"--strict leaves those out.  A query is at most 200 characters.\n",
 };

@@ -12,48 +12,35 @@
 #include "text/text.h"
 #include "view/view.h"
 
-/* A line of description: up to this many code points, cut at a sentence's
- * end when one comes early enough. */
-#define DESC_CHARS 160
-
-/* The first DESC_CHARS code points of s, or its first sentence when that
- * ends sooner; "…" when cut. */
-static void desc_line(tm_buf *out, const char *s)
+/* ": " in English, "：" in Chinese. */
+static const char *colon(const tm_req *req)
 {
-	size_t chars = 0, i = 0, n = strlen(s);
-	while (i < n && chars < DESC_CHARS) {
-		/* a full stop after a lower-case letter ends a sentence; "U.S." does not */
-		int stop = strncmp(s + i, "。", 3) == 0 ||
-			   (s[i] == '.' && i > 0 && s[i - 1] >= 'a' && s[i - 1] <= 'z' && (s[i + 1] == ' ' || !s[i + 1]));
-		if (chars >= 40 && stop) {
-			tm_buf_add(out, s, i + (s[i] == '.' ? 1 : 3));
-			return;
-		}
-		i++;
-		while (i < n && ((unsigned char)s[i] & 0xC0) == 0x80)
-			i++;
-		chars++;
-	}
-	tm_buf_add(out, s, i);
-	if (i < n)
-		tm_buf_adds(out, "…");
+	return tm_page_zh(req) ? "：" : ": ";
 }
+
+/* A line of description: whole sentences in this many columns (a Chinese
+ * character takes two), else the words that fit. */
+#define DESC_COLS 160
 
 /* The description in the page's language, else the other one (marked with
  * its language). */
 static void hit_desc(tm_req *req, json_t *hit)
 {
 	json_t *d = json_object_get(hit, "description");
-	int zh = strcmp(req->lang, "zh") == 0;
-	const char *mine = json_string_value(json_object_get(d, zh ? "zh" : "en"));
-	const char *other = json_string_value(json_object_get(d, zh ? "en" : "zh"));
-	const char *s = mine && *mine ? mine : other;
+	int zh = tm_page_zh(req);
+	const char *s = json_string_value(json_object_get(d, zh ? "zh" : "en"));
+	const char *lang = zh ? "zh-Hans" : "en";
+	if (!s || !*s) {
+		s = json_string_value(json_object_get(d, zh ? "en" : "zh"));
+		lang = zh ? "en" : "zh-Hans";
+	}
 	if (!s || !*s)
 		return;
 	tm_buf line = TM_BUF_INIT;
-	desc_line(&line, s);
-	tm_html(&req->body, "<br><span class=\"desc-line\"%r>%s</span>",
-		s == mine ? "" : zh ? " lang=\"en\"" : " lang=\"zh\"", line.buf);
+	tm_text_excerpt(s, lang, DESC_COLS, &line);
+	tm_buf_adds(&req->body, "<br><span class=\"desc-line\"");
+	tm_page_lang_attr(req, lang);
+	tm_html(&req->body, ">%s</span>", line.buf);
 	tm_buf_release(&line);
 }
 
@@ -68,7 +55,7 @@ static void hit_how(tm_req *req, json_t *hit)
 	} else if (how && strcmp(how, "part") == 0) {
 		tm_html(b, " <span class=\"how\">(%s)</span>", T("search.how_part"));
 	} else if (how && strcmp(how, "topic") == 0) {
-		tm_html(b, " <span class=\"how\">(%s: %s)</span>", T("search.how_topic"),
+		tm_html(b, " <span class=\"how\">(%s%r%s)</span>", T("search.how_topic"), colon(req),
 			tm_page_tag_label(req, json_string_value(json_object_get(hit, "topic"))));
 	}
 }
@@ -108,9 +95,10 @@ static void hit_item(tm_req *req, json_t *hit)
 	}
 	if (!first)
 		tm_buf_adds(b, "</span>");
+	/* the name that matched, unless the hit came by its topic (no name did) */
 	const char *matched = json_string_value(json_object_get(hit, "matched"));
-	if (matched && strcmp(matched, shown) != 0)
-		tm_html(b, " <span class=\"matched\">(%s: <span%r>%s</span>)</span>", T("search.matched"),
+	if (matched && strcmp(matched, shown) != 0 && !tm_streq(json_string_value(json_object_get(hit, "how")), "topic"))
+		tm_html(b, " <span class=\"matched\">(%s%r<span%r>%s</span>)</span>", T("search.matched"), colon(req),
 			tm_text_has_han(matched) ? "" : " lang=\"en\"", matched);
 	hit_desc(req, hit);
 	tm_buf_adds(b, "</li>\n");
@@ -123,7 +111,7 @@ static void topics_line(tm_req *req, json_t *topics)
 	if (!json_array_size(topics))
 		return;
 	tm_buf *b = &req->body;
-	tm_html(b, "<p class=\"topics\">%s: ", T("search.topics"));
+	tm_html(b, "<p class=\"topics\">%s%r", T("search.topics"), colon(req));
 	size_t i;
 	json_t *t;
 	json_array_foreach(topics, i, t) {
@@ -164,20 +152,21 @@ void tm_http_page_search(tm_req *req)
 	}
 	json_t *results = json_object_get(o, "results"), *topics = json_object_get(o, "topics");
 	tm_buf title = TM_BUF_INIT;
-	tm_buf_addf(&title, "%s%s%s", T("search.title"), tm_page_zh(req) ? "：" : ": ", q);
+	tm_buf_addf(&title, "%s%s%s", T("search.title"), colon(req), q);
 	req->page.noindex = 1;
 	tm_page_begin(req, title.buf);
 	tm_buf_release(&title);
 	tm_buf *b = &req->body;
-	tm_html(b, "<h1>%s: <q>%s</q></h1>\n", T("search.title"), q);
+	tm_html(b, "<h1>%s%r<q>%s</q></h1>\n", T("search.title"), colon(req), q);
 	const char *corrected = json_string_value(json_object_get(o, "corrected"));
 	if (corrected)
-		tm_html(b, "<p class=\"corrected\">%s <q>%s</q></p>\n", T("search.read_as"), corrected);
+		tm_html(b, "<p class=\"corrected\">%s <a href=\"/search?q=%q&amp;%r\">%s</a></p>\n", T("search.read_as"),
+			corrected, tm_page_lang_arg(req), corrected);
 	topics_line(req, topics);
 	if (!json_array_size(results)) {
 		none_help(req);
 	} else {
-		tm_html(b, "<p class=\"count\">%s: %zu</p>\n<ol class=\"results\">\n", T("search.count"),
+		tm_html(b, "<p class=\"count\">%s%r%zu</p>\n<ol class=\"results\">\n", T("search.count"), colon(req),
 			json_array_size(results));
 		size_t i;
 		json_t *hit;

@@ -6,7 +6,9 @@
  * Typos.  A Latin word of the query that the name index lacks (and that,
  * as the last word, begins none of its words) is read as the words one
  * edit away that the typo index (vocab.c) suggests, as screening does, and
- * the query so read is searched strictly again at a lower score.
+ * the query so read is searched strictly again at a lower score.  When no
+ * word is one, a query of two or three words is also read as one word
+ * ("hik-vison" as "hikvison"), since a name is often written apart.
  *
  * Parts.  When no name equals the query, a name that equals a part of it
  * counts: "Huawei Technologies Co., Ltd." holds "Huawei", "Hangzhou
@@ -14,8 +16,10 @@
  * is off the query already (its bare key); each run of its words (each run
  * of characters, for Chinese) is looked up as a whole name, longest first,
  * and scores by how much of the query it covers, so that the extra words
- * lower the score instead of emptying the result.  Only B-tree look-ups of
- * whole keys, a bounded number, never a scan.
+ * lower the score instead of emptying the result.  A run of Latin words is
+ * also looked up as one word, as names are keyed without their spaces too
+ * ("HIK VISION DIGITAL TECHNOLOGY", pinyin "Zhongguo Dianzi Keji Jituan").
+ * Only B-tree look-ups of whole keys, a bounded number, never a scan.
  */
 #include "search/search_internal.h"
 
@@ -28,6 +32,7 @@
 #define TYPO_SCALE 0.49
 #define TYPO_WORDS 8    /* Latin words of a query looked at for typos */
 #define TYPO_SUGGEST 3  /* readings of a single typo searched */
+#define TYPO_JOINED 3   /* words of a query read as one mistyped word, at most */
 
 /* A name inside the query: 0.25 + 0.2 of the share of the query it covers. */
 #define PART_BASE 0.25
@@ -151,6 +156,29 @@ static tm_rc typos(tm_store *st, const tm_name_keys *k, tm_search_typos *t, tm_s
 			nby[nfix] = ns;
 			fix[nfix++] = i;
 		}
+	}
+	/* a name written apart and mistyped ("hik-vison"): its words as one,
+	 * unless the last is the start of a word, still being typed
+	 * ("cellebrite f") */
+	int typing = 1;
+	if (!rc && !nfix && words.n > 1 && words.n <= TYPO_JOINED) {
+		const char *last = words.v[words.n - 1];
+		rc = word_unknown(st, NULL, last, strlen(last), 1, &typing, err);
+		typing = !typing;
+	}
+	if (!rc && !typing) {
+		char *joined = tm_text_compact(k->tokens);
+		size_t n = strlen(joined);
+		int unknown;
+		if (typo_candidate(joined, n) && !(rc = word_unknown(st, t->v, joined, n, 1, &unknown, err)) && unknown &&
+		    !(rc = typos_vocab(st, t, err)) && t->v &&
+		    (nby[0] = tm_search_vocab_suggest(t->v, joined, n, by[0], TYPO_SUGGEST)) > 0) {
+			tm_strv_release(&words);
+			tm_strv_push_owned(&words, joined);
+			joined = NULL;
+			fix[nfix++] = 0;
+		}
+		free(joined);
 	}
 	if (rc || !nfix) {
 		tm_strv_release(&words);
@@ -292,6 +320,14 @@ static tm_rc parts(tm_store *st, const char *bare, double scale, tm_search_how h
 			struct part_gather g = { c, (PART_BASE + PART_SPAN * (double)cps / (double)total) * scale, how };
 			lookups++;
 			rc = tm_store_names_by_key(st, key.buf, TM_SEARCH_LIMIT_KEYS, on_part, &g, err);
+			/* Latin words written apart ("hik vision", "da hua", pinyin
+			 * "zhongguo dianzi keji"): also as one, as names are keyed */
+			if (!rc && len > 1 && !han && lookups < PART_LOOKUPS) {
+				char *joined = tm_text_compact(key.buf);
+				lookups++;
+				rc = tm_store_names_by_key(st, joined, TM_SEARCH_LIMIT_KEYS, on_part, &g, err);
+				free(joined);
+			}
 		}
 	}
 	tm_buf_release(&key);

@@ -82,11 +82,11 @@ void tm_search_cands_add(tm_search_cands *c, int64_t entity, int64_t name, doubl
 		if (x->entity != entity)
 			continue;
 		if (score > x->score)
-			*x = (tm_search_cand){ entity, name, score, how, topic };
+			*x = (tm_search_cand){ entity, name, score, how, topic, -1 };
 		return;
 	}
 	TM_GROW(c->v, c->cap, c->n + 1);
-	c->v[c->n++] = (tm_search_cand){ entity, name, score, how, topic };
+	c->v[c->n++] = (tm_search_cand){ entity, name, score, how, topic, -1 };
 	c->slot[h] = (uint32_t)c->n;
 }
 
@@ -314,12 +314,15 @@ static size_t han_chars(const char *s)
 	return n;
 }
 
-/* Candidates by score, best first; then by entity, for a stable cut. */
+/* Candidates by score, best first, then more ties (when counted); then by
+ * entity, for a stable cut. */
 static int cand_cmp(const void *pa, const void *pb)
 {
 	const tm_search_cand *a = pa, *b = pb;
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
+	if (a->ties != b->ties)
+		return a->ties > b->ties ? -1 : 1;
 	return a->entity < b->entity ? -1 : a->entity > b->entity;
 }
 
@@ -380,8 +383,7 @@ static tm_rc gather(tm_store *st, const char *query, const tm_name_keys *k, tm_s
 
 /* Hit i of out from candidate c: its id, kind, display name and ties.
  * *gone: the entity is no longer there. */
-static tm_rc read_hit(tm_store *st, const tm_search_opts *o, const tm_search_cand *c, tm_search_hit *h, int *gone,
-		      tm_err *err)
+static tm_rc read_hit(tm_store *st, const tm_search_cand *c, tm_search_hit *h, int *gone, tm_err *err)
 {
 	tm_entity e;
 	tm_err miss = { 0 };
@@ -390,7 +392,7 @@ static tm_rc read_hit(tm_store *st, const tm_search_opts *o, const tm_search_can
 	if (rc)
 		return *gone ? TM_OK : tm_fail(err, rc, "%s", miss.msg);
 	*h = (tm_search_hit){ c->entity, e.id, e.kind, tm_xstrdup(tm_entity_display_name(&e, "en")), NULL, c->score,
-			      c->how, c->topic, o->ties ? o->ties(o->ties_ctx, c->entity) : -1 };
+			      c->how, c->topic, c->ties };
 	e.id = e.kind = NULL;
 	tm_entity_release(&e);
 	return TM_OK;
@@ -402,22 +404,26 @@ static tm_rc read_hits(tm_store *st, const tm_search_opts *o, tm_search_cands *c
 {
 	tm_rc rc = TM_OK;
 	/* Only candidates that can make the first `limit` are read back: those
-	 * scoring above the limit-th best, and all that tie with it (the tie is
-	 * broken by the display name).  A common word gathers hundreds of
+	 * above the limit-th best by score and ties (counted in O(1) each, from
+	 * the graph), and all equal to it in both (the tie is broken by the
+	 * display name).  A common word, or a topic, gathers hundreds of
 	 * candidates, and reading each one cost more than finding them. */
+	for (size_t i = 0; o->ties && i < c->n; i++)
+		c->v[i].ties = o->ties(o->ties_ctx, c->v[i].entity);
 	if (c->n > 1)
 		qsort(c->v, c->n, sizeof(c->v[0]), cand_cmp);
 	size_t keep = c->n;
 	if (limit && keep > limit) {
 		keep = limit;
-		while (keep < c->n && c->v[keep].score >= c->v[limit - 1].score - 1e-12)
+		while (keep < c->n && c->v[keep].score >= c->v[limit - 1].score - 1e-12 &&
+		       c->v[keep].ties == c->v[limit - 1].ties)
 			keep++;
 	}
 	int64_t *rows = tm_xcalloc(keep ? keep : 1, sizeof(*rows)); /* matched name row of each hit */
 	for (size_t i = 0; !rc && i < keep; i++) {
 		tm_search_hit h;
 		int gone;
-		if ((rc = read_hit(st, o, &c->v[i], &h, &gone, err)) || gone)
+		if ((rc = read_hit(st, &c->v[i], &h, &gone, err)) || gone)
 			continue;
 		TM_GROW(out->v, out->cap, out->n + 1);
 		rows[out->n] = c->v[i].name;
@@ -471,6 +477,14 @@ static tm_rc search(tm_store *st, const char *query, const tm_search_opts *o, tm
 		tm_search_vocab_free(t.own);
 		if (!rc)
 			rc = tm_search_topics(st, &k, limit, out, &c, err);
+		/* a topic's label mistyped ("survelliance"): the query as read */
+		if (!rc && !out->n_topics && out->corrected) {
+			tm_name_keys kc;
+			if (!(rc = tm_text_name_keys(out->corrected, strlen(out->corrected), &kc, err))) {
+				rc = tm_search_topics(st, &kc, limit, out, &c, err);
+				tm_name_keys_release(&kc);
+			}
+		}
 	}
 	tm_name_keys_release(&k);
 	if (!rc)
@@ -483,6 +497,8 @@ tm_rc tm_search(tm_store *st, const char *query, const tm_search_opts *opts, tm_
 {
 	static const tm_search_opts defaults = { 0 };
 	memset(out, 0, sizeof(*out));
+	if (utf8_chars(query, strlen(query)) > TM_SEARCH_MAX_CHARS)
+		return tm_fail(err, TM_ERR_INVALID, "query is longer than %d characters", TM_SEARCH_MAX_CHARS);
 	/* one read transaction for the dozens of look-ups */
 	int began;
 	tm_rc rc = tm_store_read_begin(st, 0, &began, err);

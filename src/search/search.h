@@ -113,10 +113,17 @@ typedef struct tm_search_opts {
 	const void *ties_ctx;
 } tm_search_opts;
 
+/* The longest query, in characters (code points): a name, not a text.
+ * Every stage's work is bounded besides (docs/cli.md): the look-ups of a
+ * query grow with its words only up to a fixed number, and each brings a
+ * bounded number of rows. */
+#define TM_SEARCH_MAX_CHARS 200
+
 /* Find entities by a name in any script, a prefix of one, pinyin, or an
  * identifier value, forgiving as above unless opts->strict; opts may be
  * NULL (the defaults, no typo index).  Into *out (the caller's to release).
- * No hit is an empty answer; an error is a failure of the store
+ * No hit is an empty answer.  TM_ERR_INVALID for a query longer than
+ * TM_SEARCH_MAX_CHARS; any other error is a failure of the store
  * (TM_ERR_LIMIT when its time limit ran out). */
 tm_rc tm_search(tm_store *st, const char *query, const tm_search_opts *opts, tm_search_hits *out, tm_err *err);
 

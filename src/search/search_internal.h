@@ -23,6 +23,7 @@ typedef struct tm_search_cand {
 	double score;
 	tm_search_how how;
 	const char *topic;
+	long ties; /* filled when the hits are read back (opts->ties), else -1 */
 } tm_search_cand;
 
 /* The candidates of one search, each entity once (an open-addressing table

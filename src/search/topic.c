@@ -2,8 +2,16 @@
  * Topics a query names.  A topic is a tag with labels in both languages
  * (model.h tm_topics); a query finds it by either label or by its id, in
  * any script the keys fold (監控 is 监控), whole, by a start, or as words of
- * the label, and the best ones bring their entities along, below anything
- * found by name.  A few dozen labels are compared in memory, and each topic
+ * the label, or by the whole pinyin of its Chinese label (jiankong, jian
+ * kong: a syllable or two of pinyin begin too many words to be read as a
+ * start), and the best ones bring their entities along, below anything
+ * found by name.
+ *
+ * ICU's transliterators take a third of a second of CPU to build, which a
+ * Latin query in the CLI never paid before topics: so the Chinese labels
+ * are their own keys (model.h keeps them Simplified and bare, which
+ * test_search checks), and their pinyin is made only for a Latin query
+ * that nothing else found.  A few dozen labels are compared in memory, and each topic
  * found costs one look-up of the tag index, bounded: never a scan.
  */
 #include "search/search_internal.h"
@@ -15,22 +23,28 @@
 #define TOPICS_MAX 5     /* topics an answer names */
 #define MEMBER_TOPIC 0.8 /* a topic named this well (half its label, typed) brings its entities */
 #define MEMBER_SCALE 0.3 /* an entity of a topic scores this much of the topic's score */
+/* Entities of a topic gathered, at most: more than a page, so that the
+ * best connected of them (search.c orders equals by ties) come first; a
+ * bounded read of the tag index however common the tag. */
+#define MEMBERS_MAX TM_SEARCH_LIMIT_KEYS
 
-/* The normalized keys of each topic: English label, Chinese label, id. */
+/* The normalized keys of each topic: English label, Chinese label, id, and
+ * the Chinese label's pinyin without spaces (matched whole only). */
 enum { TOPIC_KEYS = 3 };
+static char *topic_pinyin[64];
 static char *topic_keys[64][TOPIC_KEYS];
 static size_t n_topic_keys;
-static pthread_once_t topic_keys_once = PTHREAD_ONCE_INIT;
+static pthread_once_t topic_keys_once = PTHREAD_ONCE_INIT, topic_pinyin_once = PTHREAD_ONCE_INIT;
 
-static char *key_of(const char *s)
+/* The normalized key of s (ASCII: no ICU), or of its pinyin without spaces. */
+static char *key_of(const char *s, int pinyin)
 {
 	tm_name_keys k;
 	if (tm_text_name_keys(s, strlen(s), &k, NULL))
 		return tm_xstrdup("");
-	char *norm = k.norm;
-	k.norm = NULL;
+	char *key = pinyin ? tm_text_compact(k.pinyin) : tm_xstrdup(k.norm);
 	tm_name_keys_release(&k);
-	return norm;
+	return key;
 }
 
 static void topic_keys_make(void)
@@ -39,12 +53,18 @@ static void topic_keys_make(void)
 		tm_buf id = TM_BUF_INIT;
 		for (const char *p = tm_topics[i].id; *p; p++)
 			tm_buf_addch(&id, *p == '_' ? ' ' : *p);
-		topic_keys[i][0] = key_of(tm_topics[i].label_en);
-		topic_keys[i][1] = key_of(tm_topics[i].label_zh);
-		topic_keys[i][2] = key_of(id.buf);
+		topic_keys[i][0] = key_of(tm_topics[i].label_en, 0);
+		topic_keys[i][1] = tm_xstrdup(tm_topics[i].label_zh);
+		topic_keys[i][2] = key_of(id.buf, 0);
 		tm_buf_release(&id);
 		n_topic_keys = i + 1;
 	}
+}
+
+static void topic_pinyin_make(void)
+{
+	for (size_t i = 0; i < n_topic_keys; i++)
+		topic_pinyin[i] = key_of(tm_topics[i].label_zh, 1);
 }
 
 static size_t code_points(const char *s)
@@ -112,8 +132,15 @@ tm_rc tm_search_topics(tm_store *st, const tm_name_keys *k, size_t limit, tm_sea
 	pthread_once(&topic_keys_once, topic_keys_make);
 	tm_search_topic found[64];
 	size_t n = 0;
+	/* the query as pinyin would be written of the label: Latin, no spaces,
+	 * when no name answered it */
+	char *pinyin = NULL;
+	if (c->n == 0 && !tm_text_has_han(k->norm)) {
+		pthread_once(&topic_pinyin_once, topic_pinyin_make);
+		pinyin = tm_text_compact(k->norm);
+	}
 	for (size_t i = 0; i < n_topic_keys; i++) {
-		double best = 0;
+		double best = pinyin && *pinyin && strcmp(pinyin, topic_pinyin[i]) == 0 ? 1.0 : 0;
 		for (int j = 0; j < TOPIC_KEYS; j++) {
 			double s = label_score(k->norm, topic_keys[i][j]);
 			if (s > best)
@@ -123,6 +150,7 @@ tm_rc tm_search_topics(tm_store *st, const tm_name_keys *k, size_t limit, tm_sea
 			found[n++] = (tm_search_topic){ "tag", tm_topics[i].id, tm_topics[i].label_en, tm_topics[i].label_zh,
 							best };
 	}
+	free(pinyin);
 	if (!n)
 		return TM_OK;
 	/* by score, keeping the vocabulary's order among equals (an insertion
@@ -136,7 +164,8 @@ tm_rc tm_search_topics(tm_store *st, const tm_name_keys *k, size_t limit, tm_sea
 	tm_rc rc = TM_OK;
 	for (size_t i = 0; !rc && i < n && out->n_topics < TOPICS_MAX; i++) {
 		int members = found[i].score >= MEMBER_TOPIC;
-		struct members m = { members ? c : NULL, MEMBER_SCALE * found[i].score, found[i].id, members ? limit : 1, 0 };
+		size_t want = limit > MEMBERS_MAX ? limit : MEMBERS_MAX;
+		struct members m = { members ? c : NULL, MEMBER_SCALE * found[i].score, found[i].id, members ? want : 1, 0 };
 		rc = tm_store_tagged(st, found[i].id, on_member, &m, err);
 		if (rc || !m.any)
 			continue; /* a topic no entity has is not worth a link */

@@ -87,6 +87,14 @@ void tm_text_countries(const char *ui, tm_strv *out);
  * longer than 64 MiB, TM_ERR_INTERNAL when ICU fails. */
 tm_rc tm_text_quote_form(const char *s, size_t len, int join_hyphens, tm_buf *out, tm_err *err);
 
+/* The opening of text s in at most cols columns (tm_text_width()): whole
+ * sentences while they fit (ICU's sentence breaks for language lang, its
+ * abbreviations suppressed: "U.S." ends no sentence), else the words that
+ * fit followed by "…" (ICU's word breaks, by dictionary for Chinese).
+ * Appended to out; 1 when something was left out, 0 when s fits whole
+ * (excerpt.c). */
+int tm_text_excerpt(const char *s, const char *lang, int cols, tm_buf *out);
+
 /* Similarity by code point (sim.c).  Longest string that similarity looks
  * at; longer strings compare on their first TM_TEXT_SIM_MAX code points. */
 #define TM_TEXT_SIM_MAX 256

@@ -79,7 +79,8 @@ tm_rc tm_view_entity(tm_store *st, const char *id, json_t **out, tm_err *err);
  * "matched","score","how","topic","country","description":{"en","zh"},"ties"}],
  * "topics":[{"type","id","label","label_zh"}],"corrected"}: "topic" only for
  * how "topic"; "country" and "description" null when unknown; "ties" the
- * entity's relations both ways, from g (O(1) a hit; null when g is NULL),
+ * entity's relations both ways, from g (O(1) a hit; null when g is NULL or
+ * a damaged snapshot cannot say),
  * which also orders hits of equal score (opts' own ties are replaced);
  * "corrected" the query as read when typos were forgiven, else null. */
 tm_rc tm_view_search(tm_store *st, const tm_graph *g, const char *query, const tm_search_opts *opts, json_t **out,

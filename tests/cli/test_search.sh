@@ -82,3 +82,18 @@ n=$(json_get "len(d['results'][0]['names'])")
 printf 'bad\377utf8' > "$TMP/q"
 run --db "$DB" search "$(cat "$TMP/q")"
 expect_rc "search with invalid UTF-8 fails cleanly" 1
+
+# --strict: only what the query names whole, no guess
+run --db "$DB" --json search --strict "hikvison"
+got=$(json_get "(len(d['results']), d['corrected'], len(d['topics']))")
+[ "$got" = "(0, None, 0)" ] && pass "search --strict forgives no typo" || fail "search --strict forgives no typo" "$got"
+run --db "$DB" --json search --strict "监控"
+got=$(json_get "all(r['how'] in ('id', 'name', 'prefix', 'words') for r in d['results']) and not d['topics']")
+[ "$got" = "True" ] && pass "search --strict names no topic" || fail "search --strict names no topic" "$got"
+
+# a query is a name: at most 200 characters, said so past them
+run --db "$DB" search "$(printf '%0200d' 0 | tr 0 x)"
+expect_rc "a 200-character query is searched" 0
+run --db "$DB" search "$(printf '%0201d' 0 | tr 0 x)"
+expect_err "a 201-character query is refused, saying why" "query is longer than 200 characters"
+[ "$RC" -eq 1 ] && pass "a 201-character query exits 1" || fail "a 201-character query exits 1" "exit $RC"

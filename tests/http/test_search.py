@@ -56,6 +56,18 @@ def api(srv):
     s, h, d = srv.get_json("/api/v1/search?q=hikvison")
     ok(d["corrected"] == "hikvision" and d["results"][0]["how"] == "typo" and d["results"][0]["score"] < 0.5,
        "API: a typo is said (how, corrected) and scores below anything strict", d["results"][0])
+    s, h, d = srv.get_json("/api/v1/search?strict=1&q=hikvison")
+    ok(s == 200 and d["results"] == [] and d["corrected"] is None and d["topics"] == [],
+       "API: strict=1 forgives nothing", d)
+    s, h, d = srv.get_json("/api/v1/search?strict=1&q=" + q("Hikvision"))
+    ok(s == 200 and d["results"][0]["id"] == "hikvision", "API: strict=1 still finds a name")
+    s, h, d = srv.get_json("/api/v1/search?strict=yes&q=hikvison")
+    ok(s == 400 and d["error"]["code"] == "bad_parameter", "API: strict is 0 or 1", (s, d))
+    s, h, d = srv.get_json("/api/v1/search?q=" + "x" * 200)
+    ok(s == 200, "API: a query of 200 characters is searched", s)
+    s, h, d = srv.get_json("/api/v1/search?q=" + q("华" * 201))
+    ok(s == 400 and d["error"]["code"] == "query_too_long", "API: 201 characters (Chinese: 603 bytes) is too long",
+       (s, d))
     s, h, d = srv.get_json("/api/v1/search?q=" + q("Huawei Technologies Co., Ltd."))
     ok(d["results"][0]["how"] == "part" and d["corrected"] is None, "API: a name within the query is a part")
     s, h, d = srv.get_json("/api/v1/search?q=" + q("監控"))
@@ -100,8 +112,10 @@ def pages(srv):
                "page (%s): search '%s' lists %s" % (lang, query, want))
 
     s, html = page(srv, "hikvison", "en")
-    ok('class="corrected"' in html and "<q>hikvision</q>" in html and "a typo forgiven" in results_of(html),
-       "page: a typo is said, with the query as read")
+    m = re.search(r'<p class="corrected">(.*?)</p>', html, re.S)
+    ok(m and 'showing results for <a href="/search?q=hikvision&amp;lang=en">hikvision</a>' in m.group(1)
+       and "a typo forgiven" in results_of(html),
+       "page: a typo is said, with the query as read linked to its own search (did you mean)", m and m.group(1))
     s, html = page(srv, "hikvison", "zh")
     ok("已纠正拼写错误" in results_of(html), "page (zh): the typo is said in Chinese")
 
@@ -138,7 +152,8 @@ def pages(srv):
        "page (zh): ties and kind in Chinese")
 
     # nothing found: absence is not evidence, and where to look instead
-    for lang, absence, other in (("en", "not evidence", "pinyin"), ("zh", "不等于现实中没有", "拼音")):
+    for lang, absence, other in (("en", "not evidence", "the other language"), ("zh", "不等于现实中没有", "另一种语言"),
+                                 ("zh-Hant", "不等於現實中沒有", "另一種語言")):
         s, html = page(srv, "zzqqxx no such name", lang)
         main = html.split("<main", 1)[1]
         ok(s == 200 and absence in main and other in main and

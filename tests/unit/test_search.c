@@ -19,6 +19,7 @@
 
 #include "graph/graph.h"
 #include "io/io.h"
+#include "model/model.h"
 #include "search/search.h"
 #include "text/text.h"
 #include "view/view.h"
@@ -48,6 +49,8 @@ static const char data_jsonl[] =
 	"{\"type\":\"entity\",\"id\":\"cetc\",\"kind\":\"company\",\"country\":\"CN\",\"names\":["
 	"{\"text\":\"China Electronics Technology Group Corporation\",\"lang\":\"en\",\"primary\":true}],"
 	"\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"zte\",\"kind\":\"company\",\"country\":\"CN\",\"names\":["
+	"{\"text\":\"ZTE\",\"lang\":\"en\",\"primary\":true}],\"sources\":[\"s\"]}\n"
 	"{\"type\":\"relation\",\"subject\":\"cetc\",\"predicate\":\"owns\",\"object\":\"hikvision\",\"sources\":[\"s\"]}\n"
 	"{\"type\":\"relation\",\"subject\":\"hikvision\",\"predicate\":\"developed\",\"object\":\"hik-cameras\","
 	"\"sources\":[\"s\"]}\n"
@@ -147,6 +150,15 @@ static void test_scores(void **state)
 		{ "hikvison", "hikvision", TM_SEARCH_TYPO, 0.49, 0.49 },
 		{ "Cellbrite", "cellebrite", TM_SEARCH_TYPO, 0.49, 0.49 },
 		{ "hikvison cameras", "hik-cameras", TM_SEARCH_TYPO, 0.49, 0.49 },
+		/* a name written apart and mistyped: its words as one */
+		{ "Hik-vison", "hikvision", TM_SEARCH_TYPO, 0.49, 0.49 },
+		{ "hik vison", "hikvision", TM_SEARCH_TYPO, 0.49, 0.49 },
+		/* the bound: one edit in a word of four letters or more, no more */
+		{ "hikvisn", NULL, 0, 0, 0 },     /* two letters missing */
+		{ "hkivsion", NULL, 0, 0, 0 },    /* two swaps */
+		{ "huawie", "huawei", TM_SEARCH_TYPO, 0.49, 0.49 },
+		{ "huwaie", NULL, 0, 0, 0 },      /* two swaps */
+		{ "zet", NULL, 0, 0, 0 },         /* ZTE: a word under four letters is not corrected */
 		/* words beyond the stored name: the legal form off, the rest extra */
 		{ "Huawei Technologies Co., Ltd.", "huawei", TM_SEARCH_PART, 0.3, 0.33 },
 		{ "Huawei Technologies", "huawei", TM_SEARCH_PART, 0.3, 0.33 },
@@ -156,6 +168,8 @@ static void test_scores(void **state)
 		/* a topic, by either label, in either script: its entities */
 		{ "监控", "hikvision", TM_SEARCH_TOPIC, 0.3, 0.3 },
 		{ "監控", "hikvision", TM_SEARCH_TOPIC, 0.3, 0.3 },
+		{ "jiankong", "hikvision", TM_SEARCH_TOPIC, 0.3, 0.3 }, /* its label's pinyin */
+		{ "survelliance", "hikvision", TM_SEARCH_TOPIC, 0.3, 0.3 }, /* a typo: the topic, as read */
 		/* a name holding the word ranks above the topic's entities */
 		{ "surveillance", "acme", TM_SEARCH_WORDS, 0.6, 0.6 },
 	};
@@ -360,6 +374,158 @@ static void test_view_shape(void **state)
 	tm_store_close(st);
 }
 
+/* A query is at most TM_SEARCH_MAX_CHARS characters (not bytes); one
+ * longer is refused, saying why, and one as long made of unknown words and
+ * single letters, the worst for the forgiving stages, is answered. */
+static void test_bounds(void **state)
+{
+	(void)state;
+	tm_store *st = open_at(":memory:");
+	tm_search_vocab *v = vocab_of(st);
+	tm_search_opts o = { .limit = 20, .vocab = v };
+	tm_buf q = TM_BUF_INIT;
+	while (q.len + 5 + 6 <= TM_SEARCH_MAX_CHARS)
+		tm_buf_adds(&q, "qzxv ");
+	tm_buf_adds(&q, "huawei");
+	tm_search_hits h;
+	tm_err err = { 0 };
+	assert_int_equal(tm_search(st, q.buf, &o, &h, &err), TM_OK);
+	tm_search_hits_release(&h);
+	tm_buf_reset(&q);
+	for (int i = 0; i < TM_SEARCH_MAX_CHARS / 2; i++)
+		tm_buf_adds(&q, i % 2 ? "h " : "监 ");
+	assert_int_equal(tm_search(st, q.buf, &o, &h, &err), TM_OK);
+	tm_search_hits_release(&h);
+	/* characters, not bytes: 200 Chinese characters are 600 bytes */
+	tm_buf_reset(&q);
+	for (int i = 0; i < TM_SEARCH_MAX_CHARS; i++)
+		tm_buf_adds(&q, "华");
+	assert_int_equal(tm_search(st, q.buf, &o, &h, &err), TM_OK);
+	tm_search_hits_release(&h);
+	tm_buf_adds(&q, "为");
+	assert_int_equal(tm_search(st, q.buf, &o, &h, &err), TM_ERR_INVALID);
+	assert_string_equal(err.msg, "query is longer than 200 characters");
+	assert_int_equal(h.n, 0);
+	tm_buf_release(&q);
+	tm_search_vocab_free(v);
+	tm_store_close(st);
+}
+
+/* The hits as one line: "id how score, …", topics after a bar. */
+static char *answer_line(const tm_search_hits *h)
+{
+	tm_buf b = TM_BUF_INIT;
+	for (size_t i = 0; i < h->n; i++)
+		tm_buf_addf(&b, "%s %s %.3f, ", h->v[i].id, tm_search_how_name(h->v[i].how), h->v[i].score);
+	tm_buf_adds(&b, "|");
+	for (size_t i = 0; i < h->n_topics; i++)
+		tm_buf_addf(&b, " %s", h->topics[i].id);
+	tm_buf_addf(&b, " | %s", h->corrected ? h->corrected : "-");
+	return tm_buf_detach(&b);
+}
+
+/* A failure of the store is never an absence: with the store's queries
+ * failing after 0, 1, 2, 4 … steps (tm_store_set_deadline() under
+ * $TIEMAP_TEST_EXPIRED), or only the one at that step (as one damaged page
+ * would), every forgiving stage's look-ups included, a search fails with
+ * TM_ERR_LIMIT or gives the whole healthy answer, never a part of it. */
+static void test_failure_is_not_absence(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-test-expired-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	setenv("TIEMAP_TEST_EXPIRED", path, 1);
+	tm_store *st = open_at(":memory:");
+	static const char *const queries[] = { "hikvison",	   "Hangzhou Hikvison", "Huawei Technologies Co., Ltd.",
+					       "监控",	   "survelliance",	"hik vison",
+					       "华为技术有限公司", "jiankong" };
+	for (size_t i = 0; i < N(queries); i++) {
+		/* the typo index opened by the search (cached: from the store), so
+		 * that its reading fails too */
+		tm_search_opts o = { .limit = 20, .cached = 1 };
+		tm_search_hits h;
+		search(st, queries[i], &o, &h);
+		char *healthy = answer_line(&h);
+		tm_search_hits_release(&h);
+		for (int once = 0; once < 2; once++) {
+			int finished = 0;
+			for (long steps = 0; !finished && steps < (1L << 20); steps = steps ? steps * 2 : 1) {
+				FILE *f = fopen(path, "w");
+				assert_non_null(f);
+				fprintf(f, "%ld%s\n", steps, once ? " once" : "");
+				fclose(f);
+				tm_store_set_deadline(st, 60);
+				tm_err err = { 0 };
+				tm_rc rc = tm_search(st, queries[i], &o, &h, &err);
+				tm_store_set_deadline(st, 0);
+				tm_store_error_clear(st);
+				if (rc == TM_OK) {
+					char *got = answer_line(&h);
+					if (strcmp(got, healthy) != 0)
+						fail_msg("'%s' failing after %ld steps answered\n  %s\nnot\n  %s", queries[i], steps, got,
+							 healthy);
+					free(got);
+					tm_search_hits_release(&h);
+					finished = 1;
+				} else if (rc != TM_ERR_LIMIT) {
+					fail_msg("'%s' failing after %ld steps: %s", queries[i], steps, err.msg);
+				}
+			}
+			assert_true(finished);
+		}
+		free(healthy);
+	}
+	tm_store_close(st);
+	unsetenv("TIEMAP_TEST_EXPIRED");
+	unlink(path);
+}
+
+/* Topics are labelled once (model.h tm_topics), and search takes each
+ * Chinese label as its own key: so it must be Simplified and bare, as the
+ * keys would make it. */
+static void test_topic_labels_are_keys(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < tm_n_topics; i++) {
+		tm_name_keys k;
+		tm_err err = { 0 };
+		assert_int_equal(tm_text_name_keys(tm_topics[i].label_zh, strlen(tm_topics[i].label_zh), &k, &err), TM_OK);
+		if (strcmp(k.norm, tm_topics[i].label_zh) != 0)
+			fail_msg("topic %s: label '%s' has the key '%s'", tm_topics[i].id, tm_topics[i].label_zh, k.norm);
+		tm_name_keys_release(&k);
+	}
+}
+
+/* Among hits of equal score the one with more ties comes first, before the
+ * cut: a topic's best connected entities make a short page. */
+static void test_ties_order(void **state)
+{
+	(void)state;
+	tm_store *st = open_at(":memory:");
+	tm_graph *g;
+	tm_err err = { 0 };
+	assert_int_equal(tm_graph_load(st, &g, &err), TM_OK);
+	tm_search_opts o = { .limit = 20, .ties = tm_view_ties, .ties_ctx = g };
+	tm_search_hits h;
+	search(st, "监控", &o, &h);
+	assert_true(h.n >= 3);
+	for (size_t i = 1; i < h.n; i++)
+		if (h.v[i].score == h.v[i - 1].score && h.v[i].ties > h.v[i - 1].ties)
+			fail_msg("%s (%ld ties) after %s (%ld)", h.v[i].id, h.v[i].ties, h.v[i - 1].id, h.v[i - 1].ties);
+	assert_string_equal(h.v[0].id, "hikvision"); /* three ties; the others one or none */
+	assert_int_equal(h.v[0].ties, 3);
+	tm_search_hits_release(&h);
+	o.limit = 1;
+	search(st, "监控", &o, &h);
+	assert_int_equal(h.n, 1);
+	assert_string_equal(h.v[0].id, "hikvision");
+	tm_search_hits_release(&h);
+	tm_graph_free(g);
+	tm_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -370,6 +536,10 @@ int main(void)
 		cmocka_unit_test(test_strict_guesses_nothing),
 		cmocka_unit_test(test_vocab_opened_on_need),
 		cmocka_unit_test(test_view_shape),
+		cmocka_unit_test(test_bounds),
+		cmocka_unit_test(test_failure_is_not_absence),
+		cmocka_unit_test(test_topic_labels_are_keys),
+		cmocka_unit_test(test_ties_order),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	tm_text_shutdown();
