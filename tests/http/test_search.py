@@ -16,7 +16,7 @@ import sys
 import tempfile
 import urllib.parse
 
-from harness import SEED, TIEMAP, Server, failures, ok
+from harness import TIEMAP, Server, failures, import_seed, ok
 TMP = tempfile.mkdtemp(prefix="tiemap-http-search-")
 DB = os.path.join(TMP, "demo.db")
 
@@ -162,11 +162,9 @@ def pages(srv):
 
 
 def main():
-    rc = subprocess.run([TIEMAP, "--db", DB, "--quiet", "import"] +
-                        sorted(os.path.join(SEED, f) for f in os.listdir(SEED) if f.endswith(".jsonl")),
-                        capture_output=True)
-    if rc.returncode:
-        print("not ok - seed import: %s" % rc.stderr.decode(errors="replace"))
+    failed = import_seed(DB)
+    if failed:
+        print("not ok - seed import: %s" % failed)
         return 1
     srv = Server(DB, TMP, "--rate", "0")
     try:

@@ -8,12 +8,13 @@ per check.
 
 $TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
 import io
+import json
 import os
 import subprocess
 import sys
 import tempfile
 
-from harness import ROOT, SEED, TIEMAP, Server, failures, ok
+from harness import ROOT, Server, failures, import_seed, ok
 
 sys.path.insert(0, os.path.join(ROOT, "tests", "data", "search"))
 import search_eval  # noqa: E402
@@ -24,11 +25,9 @@ DB = os.path.join(TMP, "demo.db")
 
 
 def main():
-    rc = subprocess.run([TIEMAP, "--db", DB, "--quiet", "import"] +
-                        sorted(os.path.join(SEED, f) for f in os.listdir(SEED) if f.endswith(".jsonl")),
-                        capture_output=True)
-    if rc.returncode:
-        print("not ok - seed import: %s" % rc.stderr.decode(errors="replace"))
+    failed = import_seed(DB)
+    if failed:
+        print("not ok - seed import: %s" % failed)
         return 1
     rows = search_eval.rows_of(EVAL)
     answers = os.path.join(TMP, "answers.jsonl")
@@ -43,7 +42,6 @@ def main():
     status = search_eval.score(EVAL, answers, "demo", min_recall=0.95, min_p1=0.9, out=out)
     print(out.getvalue(), end="")
 
-    import json
     answer = {}
     for line in open(answers):
         a = json.loads(line)
