@@ -61,6 +61,41 @@ const tm_predicate tm_predicates[] = {
 };
 const size_t tm_n_predicates = sizeof(tm_predicates) / sizeof(tm_predicates[0]);
 
+/* The tags of the demo data and of `tiemap gen`.  A tag may be any
+ * lower-case word; these are the ones with labels, which search finds them
+ * by ("监控" → surveillance) and pages show. */
+const tm_vocab tm_topics[] = {
+	{ "surveillance", "surveillance", "监控" },
+	{ "occupation", "occupation", "占领" },
+	{ "xinjiang", "Xinjiang", "新疆" },
+	{ "biometrics", "biometrics", "生物识别" },
+	{ "police", "police", "警察" },
+	{ "military", "military", "军事" },
+	{ "state_owned", "state-owned", "国有" },
+	{ "belt_and_road", "Belt and Road", "一带一路" },
+	{ "infrastructure", "infrastructure", "基础设施" },
+	{ "academic", "academic", "学术" },
+	{ "medical", "medical", "医疗" },
+	{ "ev", "electric vehicles", "电动汽车" },
+};
+const size_t tm_n_topics = sizeof(tm_topics) / sizeof(tm_topics[0]);
+
+const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id)
+{
+	for (size_t i = 0; id && i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
+	return NULL;
+}
+
+const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang)
+{
+	const tm_vocab *w = tm_vocab_find(v, n, id);
+	if (!w)
+		return id;
+	return lang && strncmp(lang, "zh", 2) == 0 ? w->label_zh : w->label_en;
+}
+
 const tm_kind *tm_kind_find(const char *id)
 {
 	for (size_t i = 0; id && i < tm_n_kinds; i++)

@@ -137,6 +137,24 @@ const tm_kind *tm_kind_find(const char *id);           /* NULL if unknown */
 const tm_predicate *tm_predicate_find(const char *id); /* NULL if unknown */
 int tm_predicate_index(const char *id);                /* -1 if unknown */
 
+/* A word of a small vocabulary with its labels. */
+typedef struct tm_vocab {
+	const char *id;
+	const char *label_en, *label_zh;
+} tm_vocab;
+
+/* The word id in vocabulary v of n words, or NULL. */
+const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id);
+/* Its label in lang ("zh" or anything else for English); id itself when unknown. */
+const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang);
+
+/* The topics: the tags with labels in both languages (a tag may be any
+ * lower-case word of the data; these are the ones pages label, in every
+ * interface language, and search finds by either label).  The one list of
+ * them: the site's catalogs read it (web/i18n_hant.c, html.c). */
+extern const tm_vocab tm_topics[];
+extern const size_t tm_n_topics;
+
 /* 1 if s is a valid id slug. */
 int tm_id_valid(const char *s);
 /* 1 if s looks like a BCP-47 tag (letters, digits, hyphens; first subtag 2-3 letters). */

@@ -265,11 +265,11 @@ tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err);
  * it); -1 when it cannot be read (the failure is kept, see above). */
 int64_t tm_store_data_version(tm_store *st);
 /* Where a cache of what is derived from the store's data is kept (name:
- * "graph" for the graph's snapshot, "vocab" for the screening vocabulary),
- * in *path (owned by the caller), and the stamp it must carry to be used:
- * the database file (device, inode, size, modification time to the
- * nanosecond) at its data and schema versions, so that a write, or a new
- * database at the same path, makes every cache stale.  TM_ERR_NOTFOUND when
+ * "graph" for the graph's snapshot, "vocab" for the typo index of search
+ * and screening), in *path (owned by the caller), and the stamp it must
+ * carry to be used: the database file (device, inode, size, modification
+ * time to the nanosecond) at its data and schema versions, so that a write,
+ * or a new database at the same path, makes every cache stale.  TM_ERR_NOTFOUND when
  * the store keeps no caches (a database in memory). */
 tm_rc tm_store_cache(tm_store *st, const char *name, char **path, uint64_t *stamp, tm_err *err);
 

@@ -87,6 +87,24 @@ void tm_text_countries(const char *ui, tm_strv *out);
  * longer than 64 MiB, TM_ERR_INTERNAL when ICU fails. */
 tm_rc tm_text_quote_form(const char *s, size_t len, int join_hyphens, tm_buf *out, tm_err *err);
 
+/* The opening of text s in at most cols columns (tm_text_width()): whole
+ * sentences while they fit (ICU's sentence breaks for language lang, its
+ * abbreviations suppressed: "U.S." ends no sentence), else the words that
+ * fit followed by "…" (ICU's word breaks, by dictionary for Chinese).
+ * Appended to out; 1 when something was left out, 0 when s fits whole
+ * (excerpt.c). */
+int tm_text_excerpt(const char *s, const char *lang, int cols, tm_buf *out);
+
+/* Similarity by code point (sim.c).  Longest string that similarity looks
+ * at; longer strings compare on their first TM_TEXT_SIM_MAX code points. */
+#define TM_TEXT_SIM_MAX 256
+/* Decode UTF-8 (already validated) into at most cap code points; how many. */
+size_t tm_text_decode(const char *s, size_t n, uint32_t *out, size_t cap);
+/* Jaro-Winkler similarity (Winkler's prefix bonus of 0.1 for up to four
+ * code points) of a[0, la) and b[0, lb): 0..1; 0 when either is longer
+ * than TM_TEXT_SIM_MAX. */
+double tm_text_jaro_winkler(const uint32_t *a, size_t la, const uint32_t *b, size_t lb);
+
 /* The language tag a text of unknown language gets from its script (docs/ftm.md:
  * a FollowTheMoney name carries no language).  The script of most of its
  * letters decides: Latin "en" (what this project's data tags the Latin names

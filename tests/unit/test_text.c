@@ -421,6 +421,40 @@ static void test_fit_never_splits(void **state)
 	assert_int_equal(tm_text_fit(s, tm_text_width(s)), n);
 }
 
+/* The opening of a text, side by side with what it must be: whole
+ * sentences while they fit ("U.S." ending none), else the words that fit
+ * and "…"; Chinese by its sentences and, cut, between its words. */
+static void test_excerpt(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s, *lang;
+		int cols;
+		const char *want;
+		int cut;
+	} cases[] = {
+		{ "Maker of cameras.", "en", 40, "Maker of cameras.", 0 },
+		{ "Maker of cameras. Owned by CETC. Sells in 190 countries.", "en", 40, "Maker of cameras. Owned by CETC.",
+		  1 },
+		{ "Banned by the U.S. Commerce Department in 2019. Sells abroad.", "en", 50,
+		  "Banned by the U.S. Commerce Department in 2019.", 1 },
+		{ "A state-backed surveillance company whose parent company is CETC", "en", 30,
+		  "A state-backed surveillance…", 1 },
+		{ "Surveillance, cameras and more", "en", 14, "Surveillance…", 1 },
+		{ "监控摄像机制造商。母公司为中国电子科技集团公司。", "zh-Hans", 20, "监控摄像机制造商。", 1 },
+		{ "中国国家支持的监控企业母公司为中国电子科技集团公司", "zh-Hans", 20, "中国国家支持的监控…", 1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tm_buf b = TM_BUF_INIT;
+		int cut = tm_text_excerpt(cases[i].s, cases[i].lang, cases[i].cols, &b);
+		if (strcmp(b.buf, cases[i].want) != 0 || cut != cases[i].cut)
+			fail_msg("excerpt of '%s' in %d: '%s' (%d), wanted '%s'", cases[i].s, cases[i].cols, b.buf, cut,
+				 cases[i].want);
+		assert_true(tm_text_width(b.buf) <= cases[i].cols);
+		tm_buf_release(&b);
+	}
+}
+
 /* Each thread builds its own ICU objects and caches, at the same time as the
  * others, and must get the same keys. */
 static int keys_in_thread(void *arg)
@@ -551,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_fit_never_splits),
+		cmocka_unit_test(test_excerpt),
 		cmocka_unit_test(test_threads),
 		cmocka_unit_test(test_script_lang),
 		cmocka_unit_test(test_iso3),
