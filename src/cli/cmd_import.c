@@ -1,7 +1,9 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "io/io.h"
 
@@ -9,6 +11,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "allow-unsourced", no_argument, NULL, 'u' },
+		{ "author", required_argument, NULL, 'a' },
+		{ "summary", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	tm_import_opts io = { 0 };
@@ -17,11 +21,22 @@ static int run(tm_cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'u')
 			io.allow_unsourced = 1;
+		else if (c == 'a')
+			io.author = optarg;
+		else if (c == 's')
+			io.summary = optarg;
 		else
 			return tm_cli_usage(&tm_cmd_import);
 	}
 	if (optind >= argc)
 		return tm_cli_usage(&tm_cmd_import);
+	/* history names the operator: the account that ran the import */
+	char author[96];
+	if (!io.author) {
+		struct passwd *pw = getpwuid(getuid());
+		snprintf(author, sizeof(author), "import (%s)", pw && pw->pw_name ? pw->pw_name : "unknown");
+		io.author = author;
+	}
 	tm_progress bar;
 	tm_progress_start(&bar, cli, "importing");
 	io.progress = tm_progress_update;
@@ -60,7 +75,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 }
 
 const tm_cmd tm_cmd_import = {
-	"import", run, TM_CMD_CREATE | TM_CMD_WRITE, "import [--allow-unsourced] FILE...",
+	"import", run, TM_CMD_CREATE | TM_CMD_WRITE, "import [--allow-unsourced] [--author NAME] [--summary TEXT] FILE...",
 	"load JSON Lines files, all or nothing",
 	"Reads records (source, entity, relation, site, action) one JSON object a\n"
 	"line; '-' reads standard input.  Every line is checked, in one transaction:\n"
@@ -68,5 +83,9 @@ const tm_cmd tm_cmd_import = {
 	"reason and the exit status is 1.\n"
 	"A record whose id exists replaces it; importing the same file twice changes\n"
 	"nothing.  --allow-unsourced accepts claims without a citation and marks them,\n"
-	"so that 'tiemap check' lists them.  The format is in docs/format.md.\n",
+	"so that 'tiemap check' lists them.  The format is in docs/format.md.\n"
+	"The import is one change in the history (docs/editing.md): each record it\n"
+	"adds or changes is a revision, by --author (default: \"import (USER)\", the\n"
+	"operator's login) with --summary (default: \"import\" and the files' names).\n"
+	"Change and revision lines (export --history) are kept as they are.\n",
 };
