@@ -367,17 +367,22 @@ tm_rc tm_edit_submit(tm_store *st, const tm_editor *who, const char *summary, co
 	tm_rc rc = tm_store_begin(st, err);
 	if (rc)
 		return rc;
+	/* each op applies at once, so that the next one of the same change (a
+	 * relation citing a source made just before) is checked against it;
+	 * a change that waits for review is then undone */
+	if (status == TM_CHANGE_PENDING)
+		rc = tm_store_savepoint(st, err);
 	for (size_t i = 0; !rc && i < n; i++) {
 		res->op = i;
 		rc = op_revisions(st, &ops[i], &revs, res, err);
-		/* a published op applies at once, so that the next op of the
-		 * same change (a relation to an entity made just before) sees it */
-		for (size_t k = 0; !rc && status == TM_CHANGE_PUBLISHED && k < revs.n; k++)
+		for (size_t k = 0; !rc && k < revs.n; k++)
 			if (!revs.v[k].change) {
 				rc = apply(st, &revs.v[k], err);
 				revs.v[k].change = -1;
 			}
 	}
+	if (!rc && status == TM_CHANGE_PENDING)
+		rc = tm_store_savepoint_undo(st, err);
 	if (!rc)
 		rc = change_open(st, who, who->via ? who->via : "form", summary, status, &res->change, err);
 	for (size_t k = 0; !rc && k < revs.n; k++) {

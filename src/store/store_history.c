@@ -496,6 +496,27 @@ tm_rc tm_store_stage_commit(tm_store *st, const tm_change *c, int64_t *id, tm_er
 	return rc;
 }
 
+tm_rc tm_store_savepoint(tm_store *st, tm_err *err)
+{
+	return tm_store_exec(st, "SAVEPOINT edit_try", err);
+}
+
+tm_rc tm_store_savepoint_undo(tm_store *st, tm_err *err)
+{
+	tm_rc rc = tm_store_exec(st, "ROLLBACK TO edit_try", err);
+	if (!rc)
+		rc = tm_store_exec(st, "RELEASE edit_try", err);
+	tm_rowmap_release(&st->entity_rows);
+	tm_rowmap_release(&st->source_rows);
+	st->dirty = 0;
+	return rc;
+}
+
+void tm_store_touch(tm_store *st)
+{
+	st->dirty = 1;
+}
+
 /* ---- deleting ---- */
 
 /* Run sql with one integer parameter. */

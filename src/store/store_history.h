@@ -110,6 +110,16 @@ tm_rc tm_store_stage_revision(tm_store *st, const char *record, const char *key,
  * needed. */
 tm_rc tm_store_stage_commit(tm_store *st, const tm_change *c, int64_t *id, tm_err *err);
 
+/* Inside a transaction: mark a point, and undo every write since it (a
+ * contributor's change is tried on the records, then undone, so that each
+ * of its parts is checked against those before it). */
+tm_rc tm_store_savepoint(tm_store *st, tm_err *err);
+tm_rc tm_store_savepoint_undo(tm_store *st, tm_err *err);
+
+/* Make the open transaction count as a change of the data (data_version
+ * moves at its commit, and caches of pages with it): a reply published. */
+void tm_store_touch(tm_store *st);
+
 /* ---- deleting records (the record's last state stays in its history) ---- */
 
 /* Remove the entity and its names, keys, tags, identifiers and citations.
