@@ -611,14 +611,16 @@ static const char *allowed_methods(const tm_route *route)
 
 /* Whether route takes method: GET and HEAD everywhere; POST where a flag
  * says; PUT and DELETE only on routes that change something, whose
- * requests the server checks (TM_ROUTE_EDIT). */
+ * requests the server checks (TM_ROUTE_EDIT); nothing else anywhere. */
 static int route_takes(const tm_route *route, const char *method)
 {
 	if (is_safe(method))
 		return 1;
 	if (strcmp(method, "POST") == 0)
 		return (route->flags & (TM_ROUTE_POST | TM_ROUTE_EDIT | TM_ROUTE_LOGIN | TM_ROUTE_FORM)) != 0;
-	return (route->flags & TM_ROUTE_EDIT) != 0;
+	if (strcmp(method, "PUT") == 0 || strcmp(method, "DELETE") == 0)
+		return (route->flags & TM_ROUTE_EDIT) != 0;
+	return 0;
 }
 
 /* HEAD of a streamed answer: the headers a GET would get, and no body. */
@@ -754,13 +756,10 @@ static enum MHD_Result serve_static(tm_req *req)
 
 static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 {
-	/* POST, PUT and DELETE only where a route takes them: checked after the match */
+	/* POST, PUT and DELETE only where a route takes them, and no other
+	 * method anywhere: checked after the match, so that the 405's Allow
+	 * names what the route does take */
 	int post = !is_safe(req->method);
-	if (post && strcmp(req->method, "POST") != 0 && strcmp(req->method, "PUT") != 0 &&
-	    strcmp(req->method, "DELETE") != 0) {
-		tm_req_fail(req, 405, "method_not_allowed", "only GET, HEAD, POST, PUT and DELETE are served");
-		return respond(srv, req, NULL, 0);
-	}
 	if (req->uri_len > MAX_URI) {
 		tm_req_fail(req, 414, "uri_too_long", "the request target is longer than %d bytes", MAX_URI);
 		return respond(srv, req, NULL, 0);

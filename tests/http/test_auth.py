@@ -2,15 +2,19 @@
 """HTTP tests of accounts (docs/security.md), against a real server.
 
 Every route of src/http/routes.def with TM_ROUTE_EDIT is tried, with each
-method it takes, without a session, with a session but no CSRF token, from
-another origin, from a role below its own, and with a bad API token: each is
-refused with 403 (401 for the token) before its handler runs, so a route
-added later is covered by this file the day it is added.  Then: the session
-cookie's attributes (Secure with --https); no Set-Cookie for a reader on any
-route; signed-in pages never cached for readers nor the reverse; 100 wrong
-passwords lock the account, and the answers and their times are the same for
-a name that does not exist; sessions and tokens end when revoked; no
-password, token or CSRF token in the access log.  One TAP line per check.
+method it takes, without a session, with a forged or ended session cookie,
+with a session but no CSRF token, from another origin, from a role below its
+own, and with a bad API token: each is refused with 403 (401 for the token)
+before its handler runs, while the right role gets through; every other
+route refuses PUT, DELETE, PATCH (and POST unless it takes one) with 405.  So
+a route added later is covered by this file the day it is added.  Then: the
+session cookie's attributes (Secure with --https); no Set-Cookie for a
+reader on any route; signed-in pages never cached for readers nor the
+reverse; API tokens of one role, demoted and stopped with their owner,
+revoked one by one; user logout NAME and --all; 100 wrong passwords lock
+the account, and the answers and their times are the same for a name that
+does not exist; no password, token or CSRF token in the access log, the
+commands' output or the database files.  One TAP line per check.
 
 $TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
 import json
@@ -33,8 +37,13 @@ RANK = {"contributor": 1, "editor": 2, "admin": 3}
 REFUSALS = {"login_required", "csrf", "cross_origin", "forbidden_role", "bad_token"}
 
 
+CLI_OUT = []  # (args, stdout, stderr) of every command the test ran, for the check that nothing leaks
+
+
 def cli(*args, stdin=None):
-    return subprocess.run([TIEMAP, "--db", DB] + list(args), input=stdin, capture_output=True, text=True)
+    r = subprocess.run([TIEMAP, "--db", DB] + list(args), input=stdin, capture_output=True, text=True)
+    CLI_OUT.append((args, r.stdout, r.stderr))
+    return r
 
 
 def routes():
@@ -70,6 +79,9 @@ def code_of(body):
         return None
 
 
+SECRETS = []  # every password tried, every session cookie and CSRF token given, every token sent
+
+
 class Browser:
     """A cookie jar of one, and the origin a page of the site sends."""
 
@@ -80,6 +92,7 @@ class Browser:
         self.csrf = None
 
     def login(self, name, password, origin=None):
+        SECRETS.append(password)
         body = "name=%s&password=%s" % (name, password.replace(" ", "+"))
         s, h, d = self.srv.request("/login", "POST", {"Content-Type": "application/x-www-form-urlencoded",
                                                       "Origin": origin or self.origin}, body.encode())
@@ -89,6 +102,7 @@ class Browser:
             self.cookie = "%s=%s" % (m.group(1), m.group(2))
             s2, _, me = self.srv.get_json("/api/v1/me", {"Cookie": self.cookie})
             self.csrf = me.get("csrf_token") if s2 == 200 and me else None
+            SECRETS.extend(x for x in (m.group(2), self.csrf) if x)
         return s, h, d
 
     def send(self, path, method="POST", csrf=True, origin=True, referer=None, body=None, headers=None):
@@ -125,6 +139,14 @@ def check_edit_routes(srv, tokens, sessions):
     edit = [(p, f) for p, f in routes() if "TM_ROUTE_EDIT" in f]
     ok(len(edit) >= 3, "routes.def has routes that change something (%d)" % len(edit), edit)
     anon = Browser(srv)
+    # a cookie of the right shape that no login made, and one whose session was ended by a logout
+    forged = Browser(srv)
+    forged.cookie, forged.csrf = "tiemap=" + "Q" * 43, "A" * 43
+    SECRETS.extend(["Q" * 43, "A" * 43])
+    ended = Browser(srv)
+    ended.login("ed", PW["ed"])
+    s, _, _ = ended.send("/logout")
+    ok(s == 303 and ended.cookie and ended.csrf, "a session ended by its logout, kept for the checks below", s)
     for pattern, flags in edit:
         path = concrete(pattern) + "?lang=en"
         need = min_role(flags)
@@ -132,6 +154,10 @@ def check_edit_routes(srv, tokens, sessions):
             name = "%s %s" % (method, pattern)
             s, _, d = anon.send(path, method)
             ok(s == 403 and code_of(d) == "login_required", name + ": no session is refused (403)", (s, d[:300]))
+            for what, b in (("a forged session cookie", forged), ("the cookie of an ended session", ended)):
+                s, _, d = b.send(path, method)
+                ok(s == 403 and code_of(d) == "login_required", "%s: %s is refused (403)" % (name, what),
+                   (s, d[:300]))
             for role, b in sessions.items():
                 if RANK[role] < RANK[need]:
                     s, _, d = b.send(path, method)
@@ -158,13 +184,62 @@ def check_edit_routes(srv, tokens, sessions):
                (s, d[:300]))
             s, _, d = b.send(path, method, origin="null")
             ok(s == 403, name + ": Origin null is refused (403)", (s, d[:300]))
+            SECRETS.append("tm_" + "A" * 43)
             s, h, d = srv.request(path, method, {"Authorization": "Bearer tm_" + "A" * 43})
             ok(s == 401 and h.get("www-authenticate", "").startswith("Bearer"),
                name + ": an unknown API token is refused (401, WWW-Authenticate)", (s, h))
-            # the right role's API token passes the server's checks (what the handler does is its own)
-            s, _, d = srv.request(path, method, {"Authorization": "Bearer " + tokens[need]})
-            ok(code_of(d) not in REFUSALS, name + ": a %s's API token gets past the checks (%d)" % (need, s),
-               d[:300])
+            # the right role, and every role above it, passes the server's checks (what the handler
+            # then does is its own): by API token, and by a fresh session (the route may be /logout)
+            # with its CSRF token as a form field, as the X-CSRF-Token header, and from a Referer
+            for role in (r for r in RANK if RANK[r] >= RANK[need]):
+                s, _, d = srv.request(path, method, {"Authorization": "Bearer " + tokens[role]})
+                ok(code_of(d) not in REFUSALS, name + ": a %s's API token gets past the checks (%d)" % (role, s),
+                   d[:300])
+            user = next(u for u in ("con", "ed", "root") if ROLES[u] == need)
+            for how in ("form", "header", "referer"):
+                fresh = Browser(srv)
+                fresh.login(user, PW[user])
+                if how == "form":
+                    s, _, d = fresh.send(path, method)
+                elif how == "header":
+                    s, _, d = fresh.send(path, method, csrf=False, headers={"X-CSRF-Token": fresh.csrf})
+                else:
+                    s, _, d = fresh.send(path, method, origin=False, referer=fresh.origin + "/account?lang=en")
+                ok(fresh.csrf and code_of(d) not in REFUSALS,
+                   "%s: a %s's session with its CSRF token (%s) gets past the checks (%d)" % (name, need, how, s),
+                   d[:300])
+
+
+# the routes that take POST from anyone and change nothing (TM_ROUTE_POST); a route that changes
+# something takes TM_ROUTE_EDIT (or is an anonymous form, TM_ROUTE_FORM), so a new TM_ROUTE_POST
+# line must be added here on purpose
+POST_READS = {"/screen", "/api/v1/screen"}
+
+
+def check_unsafe_methods(srv):
+    """a route without TM_ROUTE_EDIT takes no PUT or DELETE, nor POST unless its flags say so"""
+    bad, posts = [], set()
+    for pattern, flags in routes():
+        if "TM_ROUTE_EDIT" in flags:
+            continue
+        takes_post = bool(flags & {"TM_ROUTE_POST", "TM_ROUTE_LOGIN", "TM_ROUTE_FORM"})
+        if "TM_ROUTE_POST" in flags:
+            posts.add(pattern)
+        for method in ("PUT", "DELETE", "PATCH") + (() if takes_post else ("POST",)):
+            s, h, _ = srv.request(concrete(pattern) + "?lang=en", method,
+                                  {"Content-Type": "application/x-www-form-urlencoded"}, b"x=1")
+            if s != 405 or ("POST" in h.get("allow", "")) != takes_post or not h.get("allow", "").startswith("GET"):
+                bad.append((method, pattern, s, h.get("allow")))
+    ok(not bad, "every route without TM_ROUTE_EDIT answers 405 to PUT, DELETE, PATCH (and POST unless it "
+       "takes one), with an Allow header", bad[:5])
+    ok(posts == POST_READS, "the routes that take POST from anyone are the ones known to change nothing",
+       sorted(posts ^ POST_READS))
+    b = Browser(srv)
+    b.login("con", PW["con"])
+    s, h, _ = srv.request("/logout?lang=en", headers={"Cookie": b.cookie})
+    s2, _, _ = srv.request("/api/v1/me", headers={"Cookie": b.cookie})
+    ok(s2 == 200 and "set-cookie" not in h, "GET /logout (a link or an image on another site) ends no session",
+       (s, s2))
 
 
 def check_no_cookies(srv):
@@ -245,18 +320,21 @@ def check_lockout(srv):
         s, h, d = b.login(name, pw)
         return s, h, d, time.monotonic() - t
 
-    known, unknown = [], []
+    known, unknown, disabled = [], [], []
     for i in range(100):
         known.append(attempt("ed2", "wrong password %d" % i))
         if i % 5 < 2:  # 40 tries of names that do not exist, among them
             unknown.append(attempt("ghost-%d" % (i % 3), "wrong password %d" % i))
-    ok(all(r[0] == 403 for r in known + unknown), "100 wrong passwords (and 40 for unknown names): all 403",
-       [r[0] for r in known + unknown if r[0] != 403][:5])
-    bodies = set(r[2] for r in known + unknown)
+        if i % 10 == 0:  # and 10 of a disabled account, with its right password
+            disabled.append(attempt("off", PW["off"]))
+    failed = known + unknown + disabled
+    ok(all(r[0] == 403 for r in failed), "100 wrong passwords (40 for unknown names, 10 right ones of a disabled "
+       "account): all 403", [r[0] for r in failed if r[0] != 403][:5])
+    bodies = set(r[2] for r in failed)
     ok(len(bodies) == 1, "every failed login, known name or not, gets the same page byte for byte", len(bodies))
-    heads = set(tuple(sorted((k, v) for k, v in r[1].items() if k not in ("date",))) for r in known + unknown)
+    heads = set(tuple(sorted((k, v) for k, v in r[1].items() if k not in ("date",))) for r in failed)
     ok(len(heads) == 1, "… and the same headers", heads)
-    ok(all("set-cookie" not in r[1] for r in known + unknown), "a failed login sets no cookie")
+    ok(all("set-cookie" not in r[1] for r in failed), "a failed login sets no cookie")
     tk, tu = statistics.median(r[3] for r in known), statistics.median(r[3] for r in unknown)
     ok(0.67 < tk / tu < 1.5, "a known name's failed login takes as long as an unknown one's "
        "(median %.0f ms and %.0f ms)" % (tk * 1000, tu * 1000))
@@ -306,11 +384,6 @@ def check_sessions(srv, tokens):
     s, h, _ = srv.request("/api/v1/me", headers={"Cookie": b.cookie})
     ok(s == 401 and "Max-Age=0" in h.get("set-cookie", ""), "the old cookie no longer works, and is cleared",
        (s, h))
-    # user logout --all
-    b.login("ed", PW["ed"])
-    r = cli("user", "logout", "--all")
-    s, _, _ = srv.request("/api/v1/me", headers={"Cookie": b.cookie})
-    ok(r.returncode == 0 and s == 401, "tiemap user logout --all ends every session", (r.stderr, s))
     # a disabled account cannot log in
     s, _, _ = Browser(srv).login("off", PW["off"])
     ok(s == 403, "a disabled account cannot log in", s)
@@ -337,6 +410,79 @@ def check_sessions(srv, tokens):
        (s, s2, s3))
 
 
+def check_tokens(srv):
+    """an API token has one role, never above its owner's as it is now; it ends when revoked or when
+    its owner is disabled, and revoking one leaves the others"""
+    r = cli("user", "add", "bot", "--role", "admin", stdin="a script's pass phrase\n")
+    low = cli("--quiet", "user", "token", "bot", "--role", "contributor", "--label", "low").stdout.strip()
+    full = cli("--quiet", "user", "token", "bot", "--label", "full").stdout.strip()
+    ok(r.returncode == 0 and low.startswith("tm_") and full.startswith("tm_"), "an admin's tokens: one "
+       "scoped to contributor, one with the owner's role")
+    admin_routes = [concrete(p) + "?lang=en" for p, f in routes() if {"TM_ROUTE_EDIT", "TM_ROUTE_ADMIN"} <= f]
+    contrib_routes = [concrete(p) + "?lang=en" for p, f in routes() if "TM_ROUTE_EDIT" in f and
+                      min_role(f) == "contributor"]
+
+    def me(tok):
+        s, _, d = srv.get_json("/api/v1/me", {"Authorization": "Bearer " + tok})
+        return s, (d or {}).get("role")
+
+    def codes(tok, paths):
+        return [code_of(srv.request(p, "POST", {"Authorization": "Bearer " + tok}, b"x=1")[2]) for p in paths]
+
+    ok(me(low) == (200, "contributor") and me(full) == (200, "admin"), "/api/v1/me gives each token its own role",
+       (me(low), me(full)))
+    ok(admin_routes and all(c == "forbidden_role" for c in codes(low, admin_routes)) and
+       not set(codes(full, admin_routes)) & REFUSALS,
+       "the admin's contributor-scoped token is refused on admin routes (403), its full token is not",
+       (codes(low, admin_routes), codes(full, admin_routes)))
+    ok(contrib_routes and not set(codes(low, contrib_routes)) & REFUSALS,
+       "the contributor-scoped token gets past the checks of contributor routes", codes(low, contrib_routes))
+    cli("user", "role", "bot", "editor")
+    ok(me(full) == (200, "editor") and all(c == "forbidden_role" for c in codes(full, admin_routes)),
+       "demoting the owner demotes the token at once: refused on admin routes", (me(full), codes(full, admin_routes)))
+    cli("user", "role", "bot", "admin")
+    ok(me(full) == (200, "admin") and me(low) == (200, "contributor"),
+       "promoting the owner again gives the full token its role back, the scoped one stays contributor",
+       (me(full), me(low)))
+    cli("user", "disable", "bot")
+    s, h, _ = srv.request("/api/v1/me", headers={"Authorization": "Bearer " + full})
+    ok(me(full)[0] == 401 and me(low)[0] == 401 and h.get("www-authenticate", "").startswith("Bearer"),
+       "disabling the owner stops every token (401)", (me(full), me(low)))
+    cli("user", "enable", "bot")
+    tid = next(t["id"] for t in json.loads(cli("--json", "user", "tokens", "bot").stdout)["tokens"]
+               if t["label"] == "full")
+    r = cli("user", "token", "--revoke", str(tid))
+    ok(r.returncode == 0 and me(full)[0] == 401 and codes(full, admin_routes) == ["bad_token"] * len(admin_routes)
+       and me(low) == (200, "contributor"),
+       "a revoked token is refused (401) everywhere; the owner's other token still works", (me(full), me(low)))
+    return [low, full]
+
+
+def check_logout_all(srv, tokens):
+    """user logout NAME ends that account's sessions, in every browser; --all everyone's; tokens are
+    revoked on their own (user token --revoke), so a script keeps running"""
+    def alive(b):
+        return srv.request("/api/v1/me", headers={"Cookie": b.cookie})[0] == 200
+
+    bs = {}
+    for key, name in (("con1", "con"), ("con2", "con"), ("ed", "ed"), ("root", "root")):
+        bs[key] = Browser(srv)
+        bs[key].login(name, PW[name])
+    ok(all(alive(b) for b in bs.values()), "four sessions of three accounts, two in different browsers")
+    r = cli("user", "logout", "con")
+    ok(r.returncode == 0 and not alive(bs["con1"]) and not alive(bs["con2"]) and alive(bs["ed"]) and
+       alive(bs["root"]), "tiemap user logout NAME ends both of that account's sessions and no one else's",
+       (r.stderr, [alive(b) for b in bs.values()]))
+    r = cli("user", "logout", "--all")
+    ok(r.returncode == 0 and not any(alive(b) for b in bs.values()),
+       "tiemap user logout --all ends every session of every account", (r.stderr, [alive(b) for b in bs.values()]))
+    s, _, _ = srv.request("/api/v1/me", headers={"Authorization": "Bearer " + tokens["editor"]})
+    ok(s == 200, "… and leaves API tokens, which are revoked one by one", s)
+    s, _, d = bs["ed"].send("/logout")
+    ok(s == 403 and code_of(d) == "login_required", "a browser logged out from the server can change nothing",
+       (s, d[:200]))
+
+
 def check_methods(srv):
     s, h, _ = srv.request("/search?q=x", "PUT")
     ok(s == 405 and h.get("allow") == "GET, HEAD", "PUT on a route that changes nothing is 405 (Allow: GET, HEAD)",
@@ -353,19 +499,21 @@ def check_methods(srv):
 
 
 def check_login_rate(tmp):
-    srv = Server(DB, tmp, "--rate", "0", "--login-rate", "0.05")
+    """--login-rate and --read-only; what the two servers logged"""
+    srv = Server(DB, tmp, "--rate", "0", "--login-rate", "0.05", "--log-ips")
     try:
         got = [Browser(srv).login("ghost", "wrong password here")[0] for _ in range(12)]
         ok(got.count(403) == 10 and got.count(429) == 2,
            "--login-rate: 10 logins at once, then 429 for the whole server (%s)" % got)
     finally:
-        srv.stop()
+        logged = srv.stop()[1]
     srv = Server(DB, tmp, "--read-only")
     try:
         s, _, d = Browser(srv).login("ed", PW["ed"])
         ok(s == 503, "with --read-only nobody can log in (503)", s)
     finally:
-        srv.stop()
+        logged += srv.stop()[1]
+    return logged
 
 
 def check_catalogs():
@@ -376,15 +524,41 @@ def check_catalogs():
        [k for k in keys if k not in zh])
 
 
+def check_secrets(logged, tokens, bot_tokens):
+    """what the servers logged, what the commands printed and what the database holds: no password,
+    session, CSRF token or API token, in any of them"""
+    secrets = set(x for x in SECRETS + list(PW.values()) + list(tokens.values()) + bot_tokens +
+                  ["a newer phrase 9", "a script's pass phrase"] if x and len(x) >= 8)
+    lines = logged.count("\n")
+    leaked = [x for x in secrets if x in logged]
+    ok(lines > 300 and not leaked, "no password, token, cookie or CSRF token in %d lines of access log (%d secrets)"
+       % (lines, len(secrets)), leaked[:5])
+    ok("password=" not in logged and "csrf=" not in logged and "Bearer" not in logged,
+       "no form field or Authorization header in the log")
+    leaked = []
+    for args, out, err in CLI_OUT:
+        shown = out.strip() if "token" in args and "--revoke" not in args else None
+        leaked += [(args, x) for x in secrets if x != shown and (x in out or x in err)]
+    ok(len(CLI_OUT) > 20 and not leaked, "no password or token in the output of %d tiemap user commands "
+       "(but the one token user token prints)" % len(CLI_OUT), leaked[:5])
+    stored = b""
+    for ext in ("", "-wal", "-shm", "-journal"):
+        if os.path.exists(DB + ext):
+            with open(DB + ext, "rb") as f:
+                stored += f.read()
+    leaked = [x for x in secrets if x.encode() in stored]
+    ok(stored and not leaked, "no password, session, CSRF token or API token in the database files in the clear",
+       leaked[:5])
+
+
 def main():
     if seed_db(DB):
         print("not ok - seed import")
         return 1
     tokens = add_users()
-    secrets = list(PW.values()) + list(tokens.values()) + ["a newer phrase 9", "newer+phrase"]
     srv = Server(DB, TMP, "--rate", "0", "--login-rate", "0", timeout=60)
     https_srv = Server(DB, TMP, "--rate", "0", "--login-rate", "0", "--https")
-    logged = []
+    logged, bot_tokens = "", []
     try:
         sessions = {}
         for name in ("con", "ed", "root"):
@@ -392,26 +566,22 @@ def main():
             sessions[ROLES[name]].login(name, PW[name])
         ok(all(b.cookie and b.csrf for b in sessions.values()), "a contributor, an editor and an admin log in")
         check_edit_routes(srv, tokens, sessions)
+        check_unsafe_methods(srv)
         check_no_cookies(srv)
         check_cookie(srv, https_srv)
         check_pages_not_shared(srv)
         check_methods(srv)
+        bot_tokens = check_tokens(srv)
+        check_logout_all(srv, tokens)
         check_sessions(srv, tokens)
         check_lockout(srv)
-        for b in sessions.values():
-            secrets += [b.cookie.split("=", 1)[1], b.csrf]
     finally:
         rc, err = srv.stop()
         rc2, err2 = https_srv.stop()
         logged = err + err2
     ok(rc == 0 and rc2 == 0 and "Sanitizer" not in logged, "the servers stop cleanly", logged[-2000:])
-    lines = logged.count("\n")
-    leaked = [s for s in secrets if s and s in logged]
-    ok(lines > 300 and not leaked, "no password, token, cookie or CSRF token in %d lines of access log" % lines,
-       leaked)
-    ok("password=" not in logged and "csrf=" not in logged and "Bearer" not in logged,
-       "no form field or Authorization header in the log")
-    check_login_rate(TMP)
+    logged += check_login_rate(TMP)
+    check_secrets(logged, tokens, bot_tokens)
     check_catalogs()
     return 1 if failures() else 0
 
