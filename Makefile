@@ -13,7 +13,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 OPT       ?= -O2 -g
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/snap/*.c \
+LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/search/*.c src/snap/*.c \
                                 src/graph/*.c src/io/*.c src/match/*.c src/view/*.c src/campaign/*.c \
                                 src/archive/*.c src/audit/*.c src/auth/*.c src/guard/*.c src/edit/*.c))
 # src/http and the assets it embeds (generated from web/ by web/embed)
@@ -28,7 +28,7 @@ SAN_LIB   := $(patsubst %.c,build/san/%.o,$(LIB_SRC))
 SAN_CLI   := $(patsubst %.c,build/san/%.o,$(CLI_SRC))
 UNIT_BIN  := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps demo tour test unit fuzz lint bench bench-large clean
+.PHONY: all deps demo tour test unit fuzz lint a11y bench bench-large clean
 all: deps tiemap
 
 deps:
@@ -75,7 +75,28 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HDRS)
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 
-build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.json
+# The Traditional Chinese catalog, made from the Simplified one by ICU's
+# Hans-Hant transform and the reviewed corrections (web/i18n_hant.c)
+build/tools/i18n_hant: web/i18n_hant.c src/core/core.c src/model/model.c src/model/action.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -o $@ web/i18n_hant.c src/core/core.c src/model/model.c \
+		src/model/action.c $(PKG_LIBS)
+
+build/gen/i18n/zh-Hant.json: build/tools/i18n_hant web/i18n/zh.json web/i18n/zh-Hant.overrides.json
+	@mkdir -p $(dir $@)
+	build/tools/i18n_hant web/i18n/zh.json web/i18n/zh-Hant.overrides.json $@
+
+# The guides for campaigners (docs/guide, and docs/zh in Chinese) as HTML for
+# the site's /guide pages, by cmark (CommonMark; raw HTML in them is dropped)
+GUIDE_MD  := $(wildcard docs/guide/*.md docs/zh/*.md)
+build/gen/guide.stamp: $(GUIDE_MD)
+	rm -rf build/gen/guide && mkdir -p build/gen/guide/en build/gen/guide/zh
+	for f in docs/guide/*.md; do cmark "$$f" > build/gen/guide/en/$$(basename "$$f" .md).html || exit 1; done
+	for f in docs/zh/*.md; do cmark "$$f" > build/gen/guide/zh/$$(basename "$$f" .md).html || exit 1; done
+	touch $@
+
+build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.json build/gen/i18n/zh-Hant.json \
+		build/gen/guide.stamp
 	python3 web/embed $@
 
 demo.db: tiemap $(wildcard data/seed/*.jsonl)
@@ -103,6 +124,11 @@ fuzz: deps $(FUZZ_BIN)
 
 lint:
 	@tests/run-all --only lint
+
+# The browser sweep with axe-core on every page, not only on one page of
+# each template as in make test (tests/e2e/test_sweep.mjs says why).
+a11y: deps tiemap build/san/tiemap
+	@TIEMAP=$(CURDIR)/build/san/tiemap SWEEP_AXE_ALL=1 node tests/e2e/test_sweep.mjs
 
 # Benchmark binaries: bench/bench_*.c linked against the library objects.
 BENCH_BIN := $(patsubst bench/%.c,build/rel/bench/%,$(wildcard bench/bench_*.c))

@@ -39,8 +39,10 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "query-seconds", required_argument, NULL, 'Q' },
 		{ "watch-seconds", required_argument, NULL, 'W' },
 		{ "no-cache", no_argument, NULL, 'N' },
+		{ "base-url", required_argument, NULL, 'U' },
+		{ "robots", required_argument, NULL, 'O' },
 		{ "https", no_argument, NULL, 'S' },
-		{ "origin", required_argument, NULL, 'O' },
+		{ "origin", required_argument, NULL, 'G' },
 		{ "login-rate", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -58,8 +60,10 @@ static int run(tm_cli *cli, int argc, char **argv)
 		case 'r': o.read_only = 1; break;
 		case 'i': o.log_ips = 1; break;
 		case 'N': o.no_cache = 1; break;
+		case 'U': o.base_url = optarg; break;
+		case 'O': o.robots_file = optarg; break;
 		case 'S': o.https = 1; break;
-		case 'O':
+		case 'G':
 			if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0)
 				return tm_cli_usage(&tm_cmd_serve);
 			o.origin = optarg;
@@ -157,8 +161,8 @@ const tm_cmd tm_cmd_serve = {
 	"serve", run, 0,
 	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
 	"       [--max-conns-per-ip N] [--request-seconds S] [--rate N] [--burst N]\n"
-	"       [--query-seconds S] [--watch-seconds S] [--no-cache]\n"
-	"       [--https] [--origin URL] [--login-rate N]",
+	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--base-url https://HOST]\n"
+	"       [--robots FILE] [--https] [--origin URL] [--login-rate N]",
 	"the web site (English and Chinese) and the JSON API under /api/v1/",
 	"Serves the database over HTTP on --listen (default 127.0.0.1:8080; port 0\n"
 	"picks a free port, printed on the first line).  Pages work without\n"
@@ -173,6 +177,11 @@ const tm_cmd tm_cmd_serve = {
 	"to send a whole request.  docs/deploy.md has the settings behind nginx.\n"
 	"Imports into the database show on the next request after --watch-seconds.\n"
 	"Without --read-only an older database is migrated once at start.\n"
+	"--base-url is the site's public address, for canonical links, Open Graph\n"
+	"data, printouts, feeds and pasted digests (default $TIEMAP_BASE_URL, else\n"
+	"the request's Host).  --robots FILE is served as /robots.txt instead of the\n"
+	"default, which lets crawlers read the pages but not the API, search, path\n"
+	"or screening.\n"
 	"Editors log in at /login (accounts: 'tiemap user'); readers get no cookie.\n"
 	"--https says the site is served over HTTPS (by a proxy in front): session\n"
 	"cookies become Secure.  --origin URL names the site's address when the\n"

@@ -10,13 +10,8 @@
 #include "http/http_internal.h"
 
 /* Append a section listing the actions that target entity_id, or that it
- * took part in, newest first; nothing when there are none. */
-void tm_page_entity_actions(tm_req *req, const char *entity_id);
-
-/* The site's public address for links that leave it (feeds, pasted
- * digests): $TIEMAP_BASE_URL when set, else "http://" and the request's Host
- * header, and then *from_host is 1 and the response must not be cached for
- * other requests.  NULL when the Host header is unusable.  Owned. */
-char *tm_page_public_base(tm_req *req, int *from_host);
+ * took part in, newest first; nothing when there are none.  On a failure
+ * of the store the page is unfinished: answer with err. */
+tm_rc tm_page_entity_actions(tm_req *req, const char *entity_id, tm_err *err);
 
 #endif

@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "edit/edit.h"
+#include "search/search.h"
 
 #define ROWS_EXTRA 2 /* blank rows for names, identifiers, citations */
 #define ROWS_MAX 50
@@ -514,7 +515,9 @@ static char *source_slug(tm_store *st, const char *title)
 	if (!b.len)
 		tm_buf_adds(&b, "source");
 	size_t stem = b.len;
-	for (int n = 2; tm_store_has_source(st, b.buf) && n < 1000; n++) {
+	/* a failing store ends the search: the save then fails on its own */
+	int taken = 0;
+	for (int n = 2; tm_store_has_source(st, b.buf, &taken, NULL) == TM_OK && taken && n < 1000; n++) {
 		b.len = stem;
 		b.buf[stem] = 0;
 		tm_buf_addf(&b, "-%d", n);
@@ -529,16 +532,17 @@ static int resolve_end(struct form *f, const char *field)
 	const char *v = jstr(f->rec, field);
 	if (!v)
 		return 0; /* the importer says it is missing */
-	if (tm_id_valid(v) && tm_store_has_entity(f->req->st, v))
+	int found = 0;
+	if (tm_id_valid(v) && tm_store_has_entity(f->req->st, v, &found, NULL) == TM_OK && found)
 		return 0;
 	char *id = NULL;
-	tm_hits cands = { 0 };
+	tm_search_hits cands = { 0 };
 	tm_err err = { 0 };
-	tm_rc rc = tm_store_resolve(f->req->st, v, &id, &cands, &err);
+	tm_rc rc = tm_search_resolve(f->req->st, v, &id, &cands, &err);
 	if (rc == TM_OK) {
 		json_object_set_new(f->rec, field, json_string(id));
 		free(id);
-		tm_hits_release(&cands);
+		tm_search_hits_release(&cands);
 		return 0;
 	}
 	f->err_field = field;
@@ -548,12 +552,14 @@ static int resolve_end(struct form *f, const char *field)
 		tm_html(&f->err, "%s ", T("edit.which"));
 		for (size_t i = 0; i < cands.n && i < 10; i++)
 			tm_html(&f->err, "%r<code>%s</code> (%s)", i ? ", " : "", cands.v[i].id, cands.v[i].name);
-	} else {
+	} else if (rc == TM_ERR_NOTFOUND) {
 		char msg[300];
 		snprintf(msg, sizeof(msg), "unknown entity '%.200s'", v);
 		tm_page_edit_message(f->req, &f->err, msg);
+	} else {
+		tm_page_edit_message(f->req, &f->err, err.msg); /* the store failed: not "unknown" */
 	}
-	tm_hits_release(&cands);
+	tm_search_hits_release(&cands);
 	return -1;
 }
 

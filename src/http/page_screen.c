@@ -24,11 +24,6 @@
 #define MAX_ROWS 5000       /* rows of one request */
 #define SCREEN_SECONDS 30.0 /* a list takes longer than one page's queries */
 
-static const char *L(const tm_req *req, const char *en, const char *zh)
-{
-	return strcmp(req->lang, "zh") == 0 ? zh : en;
-}
-
 /* What a request asks: the list (CSV text, or rows from JSON) and the options. */
 typedef struct ask {
 	char *csv;      /* the list as CSV (owned), or NULL */
@@ -378,6 +373,11 @@ void tm_http_api_screen(tm_req *req)
 
 /* ---- the page ---- */
 
+static const char *lang_value(const tm_req *req)
+{
+	return strcmp(req->ui, "zh-Hant") == 0 ? "zh-Hant" : tm_page_zh(req) ? "zh" : "en";
+}
+
 static void form(tm_req *req, const ask *a)
 {
 	tm_buf *b = &req->body;
@@ -386,46 +386,80 @@ static void form(tm_req *req, const ask *a)
 		"<p><label for=\"screen-file\">%s</label><br><input id=\"screen-file\" name=\"file\" type=\"file\" "
 		"accept=\".csv,.tsv,.txt,.xlsx,.ods,text/csv\"></p>\n"
 		"<p><label for=\"screen-list\">%s</label><br><textarea id=\"screen-list\" name=\"list\" rows=\"8\" "
-		"cols=\"70\" placeholder=\"name,country&#10;HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD-A,CN\">%s</textarea></p>\n"
-		"<p><label>%s <input name=\"tags\" value=\"%s\" size=\"30\"></label> "
-		"<label>%s <input name=\"hops\" value=\"%s\" size=\"2\"></label> "
-		"<label>%s <input name=\"threshold\" value=\"%s\" size=\"4\"></label></p>\n"
+		"cols=\"70\" placeholder=\"%s\">%s</textarea></p>\n"
+		"<p class=\"screen-options\"><label>%s <input name=\"tags\" value=\"%s\" size=\"30\"></label> "
+		"<label>%s <input name=\"hops\" value=\"%s\" size=\"2\" inputmode=\"numeric\"></label> "
+		"<label>%s <input name=\"threshold\" value=\"%s\" size=\"4\" inputmode=\"decimal\"></label></p>\n"
 		"<p><button type=\"submit\" name=\"format\" value=\"html\">%s</button> "
 		"<button type=\"submit\" name=\"format\" value=\"csv\">%s</button></p>\n"
 		"</form>\n",
-		tm_page_lang_arg(req), L(req, "A table with a header row: CSV, TSV, Excel (.xlsx) or OpenDocument (.ods)",
-		  "带标题行的表格：CSV、TSV、Excel（.xlsx）或 OpenDocument（.ods）"),
-		L(req, "or paste the list", "或粘贴名单"), a && a->csv && a->csv_len < 65536 && tm_utf8_valid(a->csv, a->csv_len) ? a->csv : "",
-		L(req, "Flag tags", "标记标签"), a && a->opt[O_TAGS] ? a->opt[O_TAGS] : "surveillance,occupation",
-		L(req, "within hops", "跳数以内"), a && a->opt[O_HOPS] ? a->opt[O_HOPS] : "2",
-		L(req, "threshold", "阈值"), a && a->opt[O_THRESHOLD] ? a->opt[O_THRESHOLD] : "0.85",
-		L(req, "Screen", "筛查"), L(req, "Download as CSV", "下载 CSV"));
+		tm_page_lang_arg(req), T("screen.file"), T("screen.paste"), T("screen.placeholder"),
+		a && a->csv && a->csv_len < 65536 && tm_utf8_valid(a->csv, a->csv_len) ? a->csv : "", T("screen.tags"),
+		a && a->opt[O_TAGS] ? a->opt[O_TAGS] : "surveillance,occupation", T("screen.hops"),
+		a && a->opt[O_HOPS] ? a->opt[O_HOPS] : "2", T("screen.threshold"),
+		a && a->opt[O_THRESHOLD] ? a->opt[O_THRESHOLD] : "0.85", T("screen.button"), T("screen.csv"));
+	(void)lang_value;
+}
+
+/* Why a line matched, in words a campaigner reads: the kind of match, not
+ * its arithmetic (which is behind a details element). */
+static void reason(tm_req *req, json_t *m)
+{
+	char key[64];
+	const char *by = json_string_value(json_object_get(m, "matched_by"));
+	snprintf(key, sizeof(key), "screen.by.%s", by ? by : "none");
+	for (char *p = key; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	tm_html(&req->body, "<span class=\"reason\">%s</span>", tm_i18n_has("en", key) ? T(key) : T("screen.by.other"));
 }
 
 static void report(tm_req *req, json_t *rep)
 {
 	tm_buf *b = &req->body;
 	json_t *s = json_object_get(rep, "summary");
-	tm_html(b, "<p class=\"count\">%s: %ld · %s: %ld · %s: %ld · %s: %ld</p>\n", L(req, "rows", "行"),
-		(long)json_integer_value(json_object_get(s, "rows")), L(req, "matched", "匹配"),
-		(long)json_integer_value(json_object_get(s, "matched")), L(req, "flagged", "标记"),
-		(long)json_integer_value(json_object_get(s, "flagged")), L(req, "unreadable", "无法读取"),
-		(long)json_integer_value(json_object_get(s, "unreadable")));
-	tm_notes notes;
-	tm_notes_init(&notes);
-	tm_html(b, "<table class=\"screen\">\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-		   "<th>%s</th></tr></thead>\n<tbody>\n",
-		L(req, "Line", "行"), L(req, "Input", "输入"), L(req, "Match", "匹配"), L(req, "Score", "分数"),
-		L(req, "Flags", "标记"), L(req, "Evidence", "证据"));
+	long warned = (long)json_integer_value(json_object_get(s, "warnings"));
+	tm_html(b, "<p class=\"count\">%s: %ld · %s: %ld · %s: %ld · %s: %ld · %s: %ld</p>\n", T("screen.rows"),
+		(long)json_integer_value(json_object_get(s, "rows")), T("screen.matched"),
+		(long)json_integer_value(json_object_get(s, "matched")), T("screen.flagged"),
+		(long)json_integer_value(json_object_get(s, "flagged")), T("screen.unreadable"),
+		(long)json_integer_value(json_object_get(s, "unreadable")), T("screen.warnings"), warned);
 	size_t i;
 	json_t *row;
+	/* the warnings first, as the API and the CSV count them */
+	if (warned) {
+		tm_html(b, "<section class=\"screen-warnings\" aria-labelledby=\"warn-h\"><h2 id=\"warn-h\">%s (%ld)</h2>\n<ul>\n",
+			T("screen.warnings"), warned);
+		json_array_foreach(json_object_get(rep, "rows"), i, row) {
+			const char *w = json_string_value(json_object_get(row, "warning"));
+			if (w)
+				tm_html(b, "<li><a href=\"#row-%ld\">%s %ld</a>: <span lang=\"en\">%s</span></li>\n",
+					(long)json_integer_value(json_object_get(row, "line")), T("screen.line"),
+					(long)json_integer_value(json_object_get(row, "line")), w);
+		}
+		tm_buf_adds(b, "</ul>\n</section>\n");
+	}
+	tm_notes notes;
+	tm_notes_init(&notes);
+	/* the table scrolls in its own box on a narrow screen */
+	tm_html(b, "<div class=\"table-scroll\" role=\"region\" aria-label=\"%s\" tabindex=\"0\">\n"
+		   "<table class=\"screen\">\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
+		T("screen.report"), T("screen.line"), T("screen.input"), T("screen.match"), T("screen.flags"),
+		T("screen.evidence"));
 	json_array_foreach(json_object_get(rep, "rows"), i, row) {
 		json_t *m = json_object_get(row, "match"), *flags = json_object_get(row, "flags");
-		tm_html(b, "<tr%r><td>%ld</td><td>%s</td>", json_array_size(flags) ? " class=\"flagged\"" : "",
-			(long)json_integer_value(json_object_get(row, "line")), json_string_value(json_object_get(row, "input")));
+		long line = (long)json_integer_value(json_object_get(row, "line"));
+		tm_html(b, "<tr id=\"row-%ld\"%r><td>%ld</td><td translate=\"no\">%s", line,
+			json_array_size(flags) ? " class=\"flagged\"" : "", line,
+			json_string_value(json_object_get(row, "input")));
+		const char *w = json_string_value(json_object_get(row, "warning"));
+		if (w)
+			tm_html(b, "<br><span class=\"row-warning\">%s: <span lang=\"en\">%s</span></span>", T("screen.warning"), w);
+		tm_buf_adds(b, "</td>");
 		const char *error = json_string_value(json_object_get(row, "error"));
 		if (error) {
-			tm_html(b, "<td colspan=\"4\">%s: %s</td></tr>\n", L(req, "unreadable", "无法读取"), error);
+			tm_html(b, "<td colspan=\"3\">%s: <span lang=\"en\">%s</span></td></tr>\n", T("screen.unreadable"), error);
 			continue;
 		}
 		if (json_is_object(m)) {
@@ -433,59 +467,62 @@ static void report(tm_req *req, json_t *rep)
 			snprintf(score, sizeof(score), "%.2f", json_real_value(json_object_get(m, "score")));
 			tm_buf_adds(b, "<td>");
 			tm_page_entity_link(req, m);
-			tm_html(b, "<br><small>%s</small></td><td>%s<br><small>%s</small></td>",
-				json_string_value(json_object_get(m, "explain")), score,
-				json_string_value(json_object_get(m, "matched_by")));
+			tm_buf_adds(b, "<br>");
+			reason(req, m);
+			tm_html(b, "<details><summary>%s</summary><dl class=\"scores\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd "
+				   "lang=\"en\">%s</dd><dt>%s</dt><dd lang=\"en\">%s</dd></dl></details></td>",
+				T("screen.details"), T("screen.score"), score, T("screen.method"),
+				json_string_value(json_object_get(m, "matched_by")), T("screen.explain"),
+				json_string_value(json_object_get(m, "explain")));
 		} else if (json_is_object(json_object_get(row, "group"))) {
 			/* not the group itself: the reader sees which, and why */
 			json_t *g = json_object_get(row, "group");
 			char score[16];
 			snprintf(score, sizeof(score), "%.2f", json_real_value(json_object_get(g, "score")));
-			tm_html(b, "<td>%s ", L(req, "no match; possibly a company of the group", "无匹配；可能是该集团旗下公司："));
+			tm_html(b, "<td>%s ", T("screen.group"));
 			tm_page_entity_link(req, g);
-			tm_html(b, "<br><small>%s</small></td><td>%s<br><small>%s</small></td>",
-				json_string_value(json_object_get(g, "explain")), score,
-				L(req, "possible group member", "可能的集团成员"));
+			tm_html(b, "<details><summary>%s</summary><dl class=\"scores\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd "
+				   "lang=\"en\">%s</dd></dl></details></td>",
+				T("screen.details"), T("screen.score"), score, T("screen.explain"),
+				json_string_value(json_object_get(g, "explain")));
 		} else {
-			tm_html(b, "<td>%s</td><td></td>", L(req, "no match", "无匹配"));
+			tm_html(b, "<td>%s</td>", T("screen.no_match"));
 		}
 		tm_buf_adds(b, "<td>");
 		size_t k;
 		json_t *t;
 		json_array_foreach(flags, k, t) {
-			tm_html(b, "%r%s", k ? ", " : "", json_string_value(t));
+			if (k)
+				tm_buf_adds(b, " ");
+			tm_page_tag(req, json_string_value(t));
 		}
-		tm_buf_adds(b, "</td><td>");
+		tm_buf_adds(b, "</td><td><ol class=\"evidence\">");
 		json_t *e;
+		/* each step a sentence of the page's language, between names */
 		json_array_foreach(json_object_get(row, "evidence"), k, e) {
-			tm_html(b, "%r<a href=\"/entities/%q?%r\">%s</a> %s <a href=\"/entities/%q?%r\">%s</a> ", k ? "<br>" : "",
-				json_string_value(json_object_get(e, "from")), tm_page_lang_arg(req),
-				json_string_value(json_object_get(e, "from")), tm_page_label(req, e),
-				json_string_value(json_object_get(e, "to")), tm_page_lang_arg(req),
-				json_string_value(json_object_get(e, "to")));
+			const char *d = json_string_value(json_object_get(e, "direction"));
+			tm_buf_adds(b, "<li>");
+			tm_page_relation_ids(req, json_string_value(json_object_get(e, "from")),
+					     json_string_value(json_object_get(e, "predicate")), d && strcmp(d, "inverse") == 0,
+					     json_string_value(json_object_get(e, "to")));
 			tm_page_marks(req, &notes, json_object_get(e, "sources"));
+			tm_buf_adds(b, "</li>");
 		}
-		tm_buf_adds(b, "</td></tr>\n");
+		tm_buf_adds(b, "</ol></td></tr>\n");
 	}
-	tm_buf_adds(b, "</tbody>\n</table>\n");
+	tm_buf_adds(b, "</tbody>\n</table>\n</div>\n");
 	tm_page_notes(req, &notes);
 	tm_notes_release(&notes);
 }
 
 void tm_http_page_screen(tm_req *req)
 {
-	const char *title = L(req, "Screen a list", "名单筛查");
+	const char *title = T("screen.title");
 	req->r_nocache = 1;
+	req->page.desc = T("screen.intro");
 	if (strcmp(req->method, "POST") != 0) {
 		tm_page_begin(req, title);
-		tm_html(&req->body,
-			"<h1>%s</h1>\n<p>%s</p>\n", title,
-			L(req,
-			  "Match a fund's holdings, a vendor list or any list of names against the graph: each line's "
-			  "institution across spellings, legal forms, scripts and pinyin, the tags it carries or reaches, "
-			  "and the chain of ties with sources. The list is screened in memory and not kept.",
-			  "将基金持仓、供应商名单或任何名单与图谱比对：跨拼写、法律形式、繁简字与拼音找出每行所指的机构，"
-			  "它带有或关联到的标签，以及附来源的关系链。名单只在内存中处理，不会保存。"));
+		tm_html(&req->body, "<h1>%s</h1>\n<p>%s</p>\n", title, T("screen.intro"));
 		form(req, NULL);
 		tm_page_end(req);
 		return;
@@ -506,10 +543,11 @@ void tm_http_page_screen(tm_req *req)
 		req->r_type = "text/csv; charset=utf-8";
 	} else {
 		json_t *j = tm_screen_report_json(req->st, &rep);
+		req->page.noindex = 1;
 		tm_page_begin(req, title);
 		tm_html(&req->body, "<h1>%s</h1>\n", title);
 		report(req, j);
-		tm_html(&req->body, "<h2>%s</h2>\n", L(req, "Screen another list", "筛查另一份名单"));
+		tm_html(&req->body, "<h2>%s</h2>\n", T("screen.again"));
 		form(req, &a);
 		tm_page_end(req);
 		json_decref(j);

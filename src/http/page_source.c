@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "model/model.h"
+#include "text/text.h"
 #include "view/view.h"
 
 /* claims of each kind listed; a source cited a million times gets a note */
@@ -63,21 +64,45 @@ void tm_http_page_source(tm_req *req)
 		tm_req_fail_err(req, &err);
 		return;
 	}
+	const char *slang = str(s, "lang");
+	tm_buf desc = TM_BUF_INIT;
+	tm_buf_addf(&desc, "%s%s%s", T("source.heading"), tm_page_zh(req) ? "：" : ": ", str(s, "title"));
+	req->page.desc = desc.buf;
+	req->page.article = 1;
 	tm_page_begin(req, str(s, "title"));
+	tm_buf_release(&desc);
 	tm_buf *b = &req->body;
-	tm_html(b, "<article class=\"source\" data-id=\"%s\">\n<p class=\"eyebrow\">%s</p>\n<h1>%s</h1>\n<dl class=\"facts\">\n",
-		id, T("source.heading"), str(s, "title"));
-	fact(req, "source.author", str(s, "author"));
-	fact(req, "source.publisher", str(s, "publisher"));
+	/* the title, author and publisher are in the source's own language */
+	tm_html(b, "<article class=\"source\" data-id=\"%s\">\n<p class=\"eyebrow\">%s</p>\n<h1", id, T("source.heading"));
+	tm_page_lang_attr(req, slang);
+	tm_html(b, ">%s</h1>\n<dl class=\"facts\">\n", str(s, "title"));
+	const char *own[] = { "source.author", "author", "source.publisher", "publisher" };
+	for (size_t k = 0; k < 4; k += 2) {
+		const char *v = str(s, own[k + 1]);
+		if (!v)
+			continue;
+		tm_html(b, "<dt>%s</dt><dd", T(own[k]));
+		tm_page_lang_attr(req, tm_text_has_han(v) ? "zh-Hans" : slang && !tm_text_has_han(v) ? slang : "en");
+		tm_html(b, ">%s</dd>\n", v);
+	}
 	fact(req, "source.date", str(s, "date"));
-	fact(req, "source.lang", str(s, "lang"));
+	if (slang) {
+		tm_buf ln = TM_BUF_INIT;
+		tm_page_language_name(req, slang, &ln);
+		fact(req, "source.lang", ln.buf);
+		tm_buf_release(&ln);
+	}
 	const char *url = str(s, "url");
 	if (tm_url_http(url))
 		tm_html(b, "<dt>%s</dt><dd><a class=\"ext\" href=\"%s\" rel=\"noreferrer noopener external\">%s</a></dd>\n",
 			T("source.url"), url, url);
 	else
 		fact(req, "source.url", url);
-	fact(req, "source.note", str(s, "note"));
+	if (str(s, "note")) {
+		tm_html(b, "<dt>%s</dt><dd", T("source.note"));
+		tm_page_lang_attr(req, tm_text_has_han(str(s, "note")) ? "zh-Hans" : "en");
+		tm_html(b, ">%s</dd>\n", str(s, "note"));
+	}
 	archived_fact(req, json_object_get(s, "captures"));
 	tm_buf_adds(b, "</dl>\n");
 
@@ -91,7 +116,9 @@ void tm_http_page_source(tm_req *req)
 		json_array_foreach(ents, i, o) {
 			tm_buf_adds(b, "<li>");
 			tm_page_entity_link(req, o);
-			tm_html(b, " <span class=\"kind\">%s</span></li>\n", tm_page_kind_label(req, str(o, "kind")));
+			tm_buf_adds(b, " ");
+			tm_page_kind(req, str(o, "kind"));
+			tm_buf_adds(b, "</li>\n");
 		}
 		tm_buf_adds(b, "</ul>\n");
 	}
@@ -99,16 +126,18 @@ void tm_http_page_source(tm_req *req)
 		tm_html(b, "<h3>%s</h3>\n<ul class=\"claims\">\n", T("source.relations"));
 		json_array_foreach(rels, i, o) {
 			tm_buf_adds(b, "<li>");
-			tm_page_entity_link(req, json_object_get(o, "subject_ref"));
-			tm_html(b, " <span class=\"pred\">%s</span> ", tm_page_label(req, o));
-			tm_page_entity_link(req, json_object_get(o, "object_ref"));
+			tm_page_relation(req, json_object_get(o, "subject_ref"), str(o, "predicate"), 0,
+					 json_object_get(o, "object_ref"));
 			/* the words this claim quotes from the source */
 			json_t *c;
 			size_t k;
 			json_array_foreach(json_object_get(o, "sources"), k, c) {
 				const char *q = json_is_object(c) ? str(c, "quote") : NULL;
-				if (q && str(c, "source") && strcmp(str(c, "source"), id) == 0)
-					tm_html(b, "<blockquote>%s</blockquote>", q);
+				if (q && str(c, "source") && strcmp(str(c, "source"), id) == 0) {
+					tm_buf_adds(b, "<blockquote");
+					tm_page_lang_attr(req, slang ? slang : tm_text_has_han(q) ? "zh-Hans" : "en");
+					tm_html(b, ">%s</blockquote>", q);
+				}
 			}
 			tm_buf_adds(b, "</li>\n");
 		}

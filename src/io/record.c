@@ -93,15 +93,24 @@ char *tm_record_key(const tm_record *r)
 
 static tm_rc cites_refs(tm_store *st, const tm_cites *c, tm_err *err)
 {
-	for (size_t i = 0; i < c->n; i++)
-		if (!tm_store_has_source(st, c->v[i].source))
+	for (size_t i = 0; i < c->n; i++) {
+		int found = 0;
+		tm_rc rc = tm_store_has_source(st, c->v[i].source, &found, err);
+		if (rc)
+			return rc;
+		if (!found)
 			return tm_fail(err, TM_ERR_INVALID, "unknown source '%s'", c->v[i].source);
+	}
 	return TM_OK;
 }
 
 static tm_rc entity_ref(tm_store *st, const char *id, tm_err *err)
 {
-	if (id && !tm_store_has_entity(st, id))
+	int found = 0;
+	tm_rc rc = id ? tm_store_has_entity(st, id, &found, err) : TM_OK;
+	if (rc)
+		return rc;
+	if (id && !found)
 		return tm_fail(err, TM_ERR_INVALID, "unknown entity '%s'", id);
 	return TM_OK;
 }

@@ -7,7 +7,7 @@
  * come from the store once each (a list names the same entities often).
  */
 #include "match/screen.h"
-#include "store/store_match.h"
+#include "store/store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -587,20 +587,6 @@ void tm_screen_report_md(tm_store *st, const tm_screen_report *r, tm_buf *out)
 
 /* ---- HTML ---- */
 
-void tm_screen_html_escape(tm_buf *out, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': tm_buf_adds(out, "&amp;"); break;
-		case '<': tm_buf_adds(out, "&lt;"); break;
-		case '>': tm_buf_adds(out, "&gt;"); break;
-		case '"': tm_buf_adds(out, "&quot;"); break;
-		case '\'': tm_buf_adds(out, "&#39;"); break;
-		default: tm_buf_addch(out, *s);
-		}
-	}
-}
-
 void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 {
 	rctx c = { .st = st };
@@ -613,7 +599,7 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 			 "</style>\n</head>\n<body>\n<h1>Screening report</h1>\n<p>");
 	tm_buf s = TM_BUF_INIT;
 	summary_line(r, &s);
-	tm_screen_html_escape(out, s.buf);
+	tm_html_esc(out, s.buf);
 	tm_buf_release(&s);
 	tm_buf_adds(out, "</p>\n<table>\n<thead><tr><th>Line</th><th>Input</th><th>Match</th><th>Score</th>"
 			 "<th>By</th><th>Flags</th><th>Evidence</th></tr></thead>\n<tbody>\n");
@@ -621,32 +607,32 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 		const tm_screen_row *row = &r->rows[i];
 		tm_buf_addf(out, "<tr%s><td class=\"num\">%zu</td><td>", row->flags.tags.n ? " class=\"flagged\"" : "",
 			    row->line);
-		tm_screen_html_escape(out, row->input);
+		tm_html_esc(out, row->input);
 		tm_buf_adds(out, "</td>");
 		if (row->error) {
 			tm_buf_adds(out, "<td colspan=\"5\" class=\"muted\">unreadable: ");
-			tm_screen_html_escape(out, row->error);
+			tm_html_esc(out, row->error);
 			tm_buf_adds(out, "</td></tr>\n");
 			continue;
 		}
 		if (row->matched) {
 			const ent_info *e = ent_get(&c, row->match.key);
 			tm_buf_adds(out, "<td>");
-			tm_screen_html_escape(out, e->en);
+			tm_html_esc(out, e->en);
 			tm_buf_adds(out, " <span class=\"muted\">(");
-			tm_screen_html_escape(out, e->id);
+			tm_html_esc(out, e->id);
 			tm_buf_adds(out, ")</span><br><span class=\"muted\">");
-			tm_screen_html_escape(out, row->match.explain);
+			tm_html_esc(out, row->match.explain);
 			tm_buf_addf(out, "</span></td><td class=\"num\">%.2f</td><td>%s</td>", row->match.score,
 				    tm_match_by_name(row->match.by));
 		} else if (row->group_member) {
 			const ent_info *e = ent_get(&c, row->match.key);
 			tm_buf_adds(out, "<td class=\"muted\">no match; possible member of the group ");
-			tm_screen_html_escape(out, e->en);
+			tm_html_esc(out, e->en);
 			tm_buf_adds(out, " (");
-			tm_screen_html_escape(out, e->id);
+			tm_html_esc(out, e->id);
 			tm_buf_adds(out, ")<br>");
-			tm_screen_html_escape(out, row->match.explain);
+			tm_html_esc(out, row->match.explain);
 			tm_buf_addf(out, "</td><td class=\"num\">%.2f</td><td>%s</td>", row->match.score,
 				    tm_match_by_name(row->match.by));
 		} else {
@@ -655,7 +641,7 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 		tm_buf_adds(out, "<td>");
 		tm_buf f = TM_BUF_INIT;
 		join_flags(row, &f, ", ");
-		tm_screen_html_escape(out, f.buf);
+		tm_html_esc(out, f.buf);
 		tm_buf_release(&f);
 		tm_buf_adds(out, "</td><td>");
 		for (size_t k = 0; k < row->flags.n_steps; k++) {
@@ -663,7 +649,7 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 			if (k)
 				tm_buf_adds(out, "<br>");
 			step_text(&c, &row->flags.steps[k], &t);
-			tm_screen_html_escape(out, t.buf);
+			tm_html_esc(out, t.buf);
 			tm_buf_addch(out, ' ');
 			tm_buf_release(&t);
 			note_refs(&c, &row->flags.steps[k], out, 1);
@@ -681,22 +667,22 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 			tm_buf_addf(out, "<li id=\"src-%zu\" value=\"%zu\">", ns[i]->note, ns[i]->note);
 			if (tm_url_http(url)) {
 				tm_buf_adds(out, "<a href=\"");
-				tm_screen_html_escape(out, url);
+				tm_html_esc(out, url);
 				tm_buf_adds(out, "\" rel=\"noopener noreferrer\">");
-				tm_screen_html_escape(out, title ? title : ns[i]->id);
+				tm_html_esc(out, title ? title : ns[i]->id);
 				tm_buf_adds(out, "</a>");
 			} else {
-				tm_screen_html_escape(out, title ? title : ns[i]->id);
+				tm_html_esc(out, title ? title : ns[i]->id);
 			}
 			const char *pub = json_string_value(json_object_get(ns[i]->json, "publisher"));
 			const char *date = json_string_value(json_object_get(ns[i]->json, "date"));
 			if (pub) {
 				tm_buf_adds(out, ", ");
-				tm_screen_html_escape(out, pub);
+				tm_html_esc(out, pub);
 			}
 			if (date) {
 				tm_buf_adds(out, ", ");
-				tm_screen_html_escape(out, date);
+				tm_html_esc(out, date);
 			}
 			tm_buf_adds(out, "</li>\n");
 		}

@@ -96,7 +96,5 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out)
 void tm_screen_step_text(tm_store *st, const tm_step *s, tm_buf *out);
 json_t *tm_screen_step_json(tm_store *st, const tm_step *s);
 
-/* Append s to out with HTML's special characters escaped. */
-void tm_screen_html_escape(tm_buf *out, const char *s);
 
 #endif

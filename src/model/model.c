@@ -133,6 +133,43 @@ int tm_cites_equal(const tm_cites *a, const tm_cites *b)
 	return 1;
 }
 
+int tm_source_equal(const tm_source *a, const tm_source *b)
+{
+	return tm_streq(a->id, b->id) && tm_streq(a->title, b->title) && tm_streq(a->author, b->author) &&
+	       tm_streq(a->publisher, b->publisher) && tm_streq(a->date, b->date) && tm_streq(a->url, b->url) &&
+	       tm_streq(a->lang, b->lang) && tm_streq(a->note, b->note);
+}
+
+int tm_entity_equal(const tm_entity *a, const tm_entity *b)
+{
+	if (!tm_streq(a->id, b->id) || !tm_streq(a->kind, b->kind) || !tm_streq(a->country, b->country) ||
+	    !tm_streq(a->start, b->start) || !tm_streq(a->end, b->end) || !tm_streq(a->desc_en, b->desc_en) ||
+	    !tm_streq(a->desc_zh, b->desc_zh) || a->unsourced != b->unsourced || a->n_names != b->n_names ||
+	    a->tags.n != b->tags.n || a->n_idents != b->n_idents || !tm_cites_equal(&a->cites, &b->cites))
+		return 0;
+	for (size_t i = 0; i < a->n_names; i++)
+		if (!tm_streq(a->names[i].text, b->names[i].text) || !tm_streq(a->names[i].lang, b->names[i].lang) ||
+		    !a->names[i].primary != !b->names[i].primary)
+			return 0;
+	for (size_t i = 0; i < a->tags.n; i++)
+		if (!tm_streq(a->tags.v[i], b->tags.v[i]))
+			return 0;
+	for (size_t i = 0; i < a->n_idents; i++)
+		if (!tm_streq(a->idents[i].scheme, b->idents[i].scheme) || !tm_streq(a->idents[i].value, b->idents[i].value))
+			return 0;
+	return 1;
+}
+
+int tm_relation_equal(const tm_relation *a, const tm_relation *b)
+{
+	return tm_streq(a->subject, b->subject) && tm_streq(a->predicate, b->predicate) &&
+	       tm_streq(a->object, b->object) && strcmp(a->start, b->start) == 0 && strcmp(a->end, b->end) == 0 &&
+	       a->has_amount == b->has_amount && (!a->has_amount || a->amount == b->amount) &&
+	       tm_streq(a->currency, b->currency) && a->has_share == b->has_share &&
+	       (!a->has_share || a->share == b->share) && tm_streq(a->note, b->note) && a->unsourced == b->unsourced &&
+	       tm_cites_equal(&a->cites, &b->cites);
+}
+
 void tm_cites_release(tm_cites *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
@@ -213,31 +250,45 @@ static int lang_matches(const char *tag, const char *want)
 	return tag && strncmp(tag, want, n) == 0 && (tag[n] == '\0' || tag[n] == '-');
 }
 
-const char *tm_entity_display_name(const tm_entity *e, const char *lang)
+const tm_name *tm_entity_display(const tm_entity *e, const char *lang)
 {
-	const char *any = NULL;
-	/* for Chinese prefer Simplified: the site's Chinese pages are zh-Hans */
+	const tm_name *any = NULL;
+	/* Traditional first where asked, then Chinese as for "zh" */
+	if (lang && strcmp(lang, "zh-Hant") == 0) {
+		for (size_t i = 0; i < e->n_names; i++)
+			if (lang_matches(e->names[i].lang, "zh-Hant") && (e->names[i].primary || !any))
+				any = &e->names[i];
+		if (any)
+			return any;
+	}
+	if (lang && strncmp(lang, "zh", 2) == 0)
+		lang = "zh";
+	/* for Chinese prefer Simplified: most Chinese names are recorded in it */
 	if (lang && strcmp(lang, "zh") == 0) {
 		for (size_t i = 0; i < e->n_names; i++)
 			if (e->names[i].primary && e->names[i].lang && strcmp(e->names[i].lang, "zh-Hans") == 0)
-				return e->names[i].text;
+				return &e->names[i];
 	}
 	for (size_t i = 0; lang && i < e->n_names; i++) {
 		if (!lang_matches(e->names[i].lang, lang))
 			continue;
 		if (e->names[i].primary)
-			return e->names[i].text;
+			return &e->names[i];
 		if (!any)
-			any = e->names[i].text;
+			any = &e->names[i];
 	}
 	if (any)
 		return any;
 	for (size_t i = 0; i < e->n_names; i++)
 		if (e->names[i].primary && lang_matches(e->names[i].lang, "en"))
-			return e->names[i].text;
-	if (e->n_names)
-		return e->names[0].text;
-	return e->id;
+			return &e->names[i];
+	return e->n_names ? &e->names[0] : NULL;
+}
+
+const char *tm_entity_display_name(const tm_entity *e, const char *lang)
+{
+	const tm_name *n = tm_entity_display(e, lang);
+	return n ? n->text : e->id;
 }
 
 char *tm_relation_key(const tm_relation *r)

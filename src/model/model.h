@@ -85,6 +85,12 @@ void tm_cites_push(tm_cites *c, const char *source, const char *quote, const cha
 void tm_cites_release(tm_cites *c);
 /* 1 if a and b cite the same sources with the same quotes and pages, in order. */
 int tm_cites_equal(const tm_cites *a, const tm_cites *b);
+/* 1 if a and b are the same record, every field and part (names, tags,
+ * identifiers, citations) equal and in the same order: putting a record
+ * equal to the stored one changes nothing. */
+int tm_source_equal(const tm_source *a, const tm_source *b);
+int tm_entity_equal(const tm_entity *a, const tm_entity *b);
+int tm_relation_equal(const tm_relation *a, const tm_relation *b);
 void tm_entity_add_name(tm_entity *e, const char *text, const char *lang, int primary);
 void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value);
 
@@ -92,6 +98,10 @@ void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value);
  * in that language, else any name in it, else the English primary, else the
  * first name, else the id.  Borrowed from e. */
 const char *tm_entity_display_name(const tm_entity *e, const char *lang);
+/* The same as a name record, with its language; lang may also be "zh-Hans"
+ * (as "zh") or "zh-Hant" (a Traditional name first, else as "zh").  NULL
+ * when e has no names.  Borrowed from e. */
+const tm_name *tm_entity_display(const tm_entity *e, const char *lang);
 
 /* An entity kind of the vocabulary. */
 typedef struct tm_kind {

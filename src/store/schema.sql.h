@@ -98,8 +98,14 @@ static const char *const tm_migrations[] = {
 	"  final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT, length INTEGER NOT NULL,"
 	"  sha256 TEXT NOT NULL, warc TEXT NOT NULL, warc_sha256 TEXT NOT NULL, redirects TEXT, text TEXT,"
 	"  UNIQUE(source, fetched));",
+	/* 4 → 5: when an entity's record last changed, which the list of
+	 * entities sorts by (store_browse.c); a record not changed since it was
+	 * added changed when it was added */
+	"ALTER TABLE entities ADD COLUMN updated_at TEXT;"
+	"UPDATE entities SET updated_at=added_at;"
+	"CREATE INDEX entities_updated ON entities(updated_at);",
 
-	/* 4 → 5: accounts, sessions, API tokens, login throttling and the
+	/* 5 → 6: accounts, sessions, API tokens, login throttling and the
 	 * server's keys (store_auth.h, docs/security.md).  Times are Unix
 	 * seconds.  A user is never deleted, only disabled: history names its
 	 * author.  Secrets are kept only as hashes (BLAKE2b-256 of the token);
@@ -121,7 +127,7 @@ static const char *const tm_migrations[] = {
 	"CREATE TABLE login_failures(key BLOB PRIMARY KEY, failures INTEGER NOT NULL, last_at INTEGER NOT NULL)"
 	"  WITHOUT ROWID;"
 	"CREATE TABLE auth_keys(name TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;",
-	/* 5 → 6: history (store_history.h, docs/editing.md).  A change is one
+	/* 6 → 7: history (store_history.h, docs/editing.md).  A change is one
 	 * edit as its author saved it (a form, an API call, an import, a revert):
 	 * who, when, why, and whether it is published or waits for review; a
 	 * revision is one record's state before and after it, as the export's

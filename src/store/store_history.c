@@ -551,7 +551,9 @@ static void forget_rows(tm_store *st)
 
 tm_rc tm_store_delete_entity(tm_store *st, const char *id, tm_err *err)
 {
-	int64_t row = tm_store_rowid_of(st, S_ENTITY_ID, id);
+	int64_t row = 0;
+	if (tm_store_rowid_of(st, S_ENTITY_ID, id, &row, err))
+		return TM_ERR_DB;
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", id);
 	int64_t n = count_row(st, "SELECT count(*) FROM relations WHERE subject=?1 OR object=?1", row);
@@ -582,7 +584,9 @@ tm_rc tm_store_delete_entity(tm_store *st, const char *id, tm_err *err)
 
 tm_rc tm_store_delete_source(tm_store *st, const char *id, tm_err *err)
 {
-	int64_t row = tm_store_rowid_of(st, S_SOURCE_ID, id);
+	int64_t row = 0;
+	if (tm_store_rowid_of(st, S_SOURCE_ID, id, &row, err))
+		return TM_ERR_DB;
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no source '%s'", id);
 	int64_t n = count_row(st, "SELECT count(*) FROM citations WHERE source=?1", row);

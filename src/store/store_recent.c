@@ -2,7 +2,8 @@
  * Recent claims.  Entities and relations both carry added_at (set by SQLite
  * when the row is written); one UNION ALL sorted with a LIMIT finds the
  * newest of both without an index, a scan that stays cheap for the sizes the
- * web server caches a page for.
+ * web server caches a page for.  Rows are never deleted, so a row listed
+ * and then not found is a failure, not an absence.
  */
 #include "store/store_recent.h"
 #include "store/store_internal.h"
@@ -49,20 +50,22 @@ tm_rc tm_store_recent_claims(tm_store *st, size_t limit, tm_recent_fn fn, void *
 		int stop = 0;
 		if (r->is_relation) {
 			tm_relation rel;
-			if (tm_store_get_relation(st, r->row, &rel, NULL) != TM_OK)
-				continue;
+			if ((rc = tm_store_get_relation(st, r->row, &rel, err)))
+				break;
 			stop = fn(ctx, r->added_at, NULL, r->row, &rel);
 			tm_relation_release(&rel);
 		} else {
 			char *id = NULL;
 			tm_entity e;
-			if (tm_store_entity_id(st, r->row, &id, NULL) != TM_OK)
-				continue;
-			if (tm_store_get_entity(st, id, &e, NULL) == TM_OK) {
+			if ((rc = tm_store_entity_id(st, r->row, &id, err)))
+				break;
+			if (!(rc = tm_store_get_entity(st, id, &e, err))) {
 				stop = fn(ctx, r->added_at, &e, 0, NULL);
 				tm_entity_release(&e);
 			}
 			free(id);
+			if (rc)
+				break;
 		}
 		if (stop)
 			break;

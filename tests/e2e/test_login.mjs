@@ -1,10 +1,11 @@
 // Browser tests of logging in and out (docs/security.md): Debian's chromium,
-// driven by playwright-core, against a `tiemap serve` on a free port.  In
-// English and Chinese, with JavaScript on and off: a reader has no cookie;
+// driven by playwright-core, against a `tiemap serve` on a free port.  With
+// JavaScript on and off: a reader has no cookie;
 // a wrong password shows the one failure message; the right one sets an
 // HttpOnly, SameSite=Strict cookie and shows the account in the header;
 // "log out" ends it and the cookie goes.  And a page that needs an account
-// sends the browser to /login and back.  One TAP line per check.
+// sends the browser to /login and back.  In English, Simplified and
+// Traditional Chinese.  One TAP line per check.
 //
 // $TIEMAP is the binary under test (tests/run-all sets the sanitizer build).
 import { execFileSync } from "node:child_process";
@@ -18,6 +19,7 @@ const PASSWORD = "a long pass phrase 七";
 const text = {
   en: { login: "Log in", logout: "Log out", failed: "Wrong name or password", signedIn: "Signed in as", account: "Your account" },
   zh: { login: "登录", logout: "退出登录", failed: "用户名或密码错误", signedIn: "已登录", account: "您的账户" },
+  "zh-Hant": { login: "登入", logout: "登出", failed: "用戶名或密碼錯誤", signedIn: "已登入", account: "您的帳戶" },
 };
 
 async function session(context) {
@@ -37,7 +39,7 @@ async function main() {
       page.setDefaultTimeout(15000);
       const problems = [];
       page.on("pageerror", (e) => problems.push(String(e)));
-      for (const lang of ["en", "zh"]) {
+      for (const lang of ["en", "zh", "zh-Hant"]) {
         const t = text[lang];
         const how = `${lang}, JavaScript ${js ? "on" : "off"}`;
         await check(`${how}: a reader has no cookie, and finds the login form in the footer`, async () => {
@@ -45,7 +47,7 @@ async function main() {
           await Promise.all([page.waitForURL(/\/login\?/), page.click(".site-footer .editors a")]);
           await shoot(page, `login-${lang}${js ? "" : "-nojs"}`);
           return (await context.cookies()).length === 0 && (await page.textContent("h1")) === t.login &&
-            (await page.getAttribute("html", "lang")) === (lang === "zh" ? "zh-Hans" : "en");
+            (await page.getAttribute("html", "lang")) === (lang === "zh" ? "zh-Hans" : lang);
         });
         await check(`${how}: a wrong password shows the failure, in the page's language, and sets no cookie`, async () => {
           await page.fill("#login-name", "lin");

@@ -59,7 +59,7 @@ def routes():
 
 def concrete(pattern):
     """a path for a pattern: {week} a week, {file} an asset, other captures an id of the demo data"""
-    subst = {"week": "2024-W09", "file": "site.css"}
+    subst = {"week": "2024-W09", "file": "site.css", "tag": "surveillance", "name": "search"}
     return re.sub(r"\{(\w+)\}", lambda m: subst.get(m.group(1), "hikvision"), pattern)
 
 
@@ -253,7 +253,7 @@ def check_no_cookies(srv):
         if "TM_ROUTE_EDIT" in flags:
             methods += ["PUT", "DELETE"]
         for m in methods:
-            for lang in ("en", "zh"):
+            for lang in ("en", "zh", "zh-Hant"):
                 body = b"name=nobody&password=wrong+password+here" if m != "GET" and m != "HEAD" else None
                 s, h, _ = srv.request(path + "?lang=" + lang, m,
                                       {"Content-Type": "application/x-www-form-urlencoded",
@@ -516,12 +516,39 @@ def check_login_rate(tmp):
     return logged
 
 
+def catalogs():
+    """the interface's messages by language: en and zh (zh-Hans) as written, zh-Hant as the build made it"""
+    files = {"en": "web/i18n/en.json", "zh": "web/i18n/zh.json", "zh-Hant": "build/gen/i18n/zh-Hant.json"}
+    return {lang: json.load(open(os.path.join(ROOT, f), encoding="utf-8")) for lang, f in files.items()}
+
+
 def check_catalogs():
-    en = json.load(open(os.path.join(ROOT, "web", "i18n", "en.json"), encoding="utf-8"))
-    zh = json.load(open(os.path.join(ROOT, "web", "i18n", "zh.json"), encoding="utf-8"))
-    keys = [k for k in en if k.split(".")[0] in ("login", "logout", "account", "admin", "auth", "form", "role")]
-    ok(keys and all(k in zh for k in keys), "every account message is in Chinese too (%d)" % len(keys),
-       [k for k in keys if k not in zh])
+    cat = catalogs()
+    keys = [k for k in cat["en"] if k.split(".")[0] in ("login", "logout", "account", "admin", "auth", "form", "role")]
+    ok(keys and all(k in cat["zh"] and k in cat["zh-Hant"] for k in keys),
+       "every account message is in Simplified and Traditional Chinese too (%d)" % len(keys),
+       [k for k in keys if k not in cat["zh"] or k not in cat["zh-Hant"]])
+    # Taiwan's and Hong Kong's words for logging in and out, and their characters for an account
+    hant = " ".join(cat["zh-Hant"][k] for k in keys + ["nav.login", "nav.logout"])
+    ok(not any(w in hant for w in ("登錄", "賬", "啓")), "the Traditional account pages say 登入, 登出, 帳戶, 啟用")
+
+
+def check_languages(srv):
+    """the account pages, each in English, Simplified and Traditional Chinese"""
+    cat = catalogs()
+    admin = Browser(srv)
+    admin.login("root", PW["root"])
+    bad = []
+    for path, key, who in (("/login", "login.title", None), ("/logout", "logout.title", None),
+                           ("/account", "account.title", admin), ("/admin/users", "admin.title", admin)):
+        for lang, html_lang in (("en", "en"), ("zh", "zh-Hans"), ("zh-Hant", "zh-Hant")):
+            s, _, d = srv.get("%s?lang=%s" % (path, lang), {"Cookie": who.cookie} if who else None)
+            if s != 200 or '<html lang="%s">' % html_lang not in d or "<h1>%s</h1>" % cat[lang][key] not in d:
+                bad.append((path, lang, s, d[:200]))
+    ok(not bad, "/login, /logout, /account and /admin/users in en, zh-Hans and zh-Hant", bad[:3])
+    s, _, d = srv.get("/login?lang=zh-Hant", {"Cookie": admin.cookie})
+    ok(s == 200 and cat["zh-Hant"]["nav.logout"] in d and cat["zh-Hant"]["nav.signed_in"] in d,
+       "a signed-in user's box in Traditional Chinese", d[:200])
 
 
 def check_secrets(logged, tokens, bot_tokens):
@@ -570,6 +597,7 @@ def main():
         check_no_cookies(srv)
         check_cookie(srv, https_srv)
         check_pages_not_shared(srv)
+        check_languages(srv)
         check_methods(srv)
         bot_tokens = check_tokens(srv)
         check_logout_all(srv, tokens)

@@ -270,6 +270,46 @@ def main():
     finally:
         rc, err = srv.stop()
         ok(rc == 0, "server stops cleanly", err[-500:])
+    # ---- a write under a failing store changes nothing ----
+    # the store's deadline passes after as many steps as $TIEMAP_TEST_EXPIRED
+    # says (tm_store_set_deadline()), so the failure lands at each point of
+    # the write in turn: every answer is a 5xx or the write done, and after a
+    # 5xx the record and its history are as they were
+    expired = os.path.join(tmp, "expired")
+    srv = Server(db, tmp, env={"TIEMAP_TEST_EXPIRED": expired})
+    try:
+        _, j = api(srv, tokens["ed"], "GET", "/api/v1/records/entity/hikvision")
+        base, rec = j["revision"], j["record"]
+        _, hj = api(srv, tokens["ed"], "GET", "/api/v1/history/entity/hikvision")
+        nrevs = len(hj["revisions"])
+        rec = dict(rec, tags=sorted(set(rec.get("tags", []) + ["failing-store"])))
+        steps, failed, wrong, done = 0, 0, [], False
+        while steps < 1 << 24 and len(wrong) < 3:
+            with open(expired, "w") as f:
+                f.write("%d\n" % steps)
+            s, j = api(srv, tokens["ed"], "PUT", "/api/v1/records/entity/hikvision",
+                       {"summary": "a tag", "base": base, "record": rec})
+            os.unlink(expired)
+            if s == 200:
+                done = True
+                break
+            failed += 1
+            _, now = api(srv, tokens["ed"], "GET", "/api/v1/records/entity/hikvision")
+            _, hj = api(srv, tokens["ed"], "GET", "/api/v1/history/entity/hikvision")
+            if s < 500 or now["revision"] != base or "failing-store" in now["record"].get("tags", []) \
+                    or len(hj["revisions"]) != nrevs:
+                wrong.append("after %d steps: %d %r" % (steps, s, j))
+            steps = steps * 2 if steps else 1
+        ok(done and failed > 0 and not wrong,
+           "a write failing at any of %d points is a 5xx and changes nothing; then it goes through" % failed,
+           "\n".join(wrong) or ("never failed" if done else "never went through"))
+        _, hj = api(srv, tokens["ed"], "GET", "/api/v1/history/entity/hikvision")
+        ok(len(hj["revisions"]) == nrevs + 1, "and it is one revision", hj["revisions"][:1])
+    finally:
+        if os.path.exists(expired):
+            os.unlink(expired)
+        rc, err = srv.stop()
+        ok(rc == 0 and "Sanitizer" not in err, "that server stops cleanly", err[-500:])
     # export --history, import, export --history: the same bytes
     a = cli(db, "export", "--history").stdout
     db2 = os.path.join(tmp, "u.db")
