@@ -73,6 +73,14 @@ static int show_rev(void *p, const tm_revision *r, const tm_change *c)
 		json_object_set_new(o, "via", json_string(c->via));
 		json_object_set_new(o, "summary", json_string(c->summary));
 		json_object_set_new(o, "status", json_string(tm_change_status_name(c->status)));
+		if (c->reviewer)
+			json_object_set_new(o, "reviewer", json_string(c->reviewer));
+		if (c->reviewed_at)
+			json_object_set_new(o, "reviewed_at", json_string(c->reviewed_at));
+		if (c->review_note)
+			json_object_set_new(o, "review_note", json_string(c->review_note));
+		if (c->approves)
+			json_object_set_new(o, "approves", json_integer(c->approves));
 		json_object_set_new(o, "what", json_string(what_of(r)));
 		json_object_set_new(o, "record", json_string(r->record));
 		json_object_set_new(o, "key", json_string(r->key));
@@ -84,9 +92,16 @@ static int show_rev(void *p, const tm_revision *r, const tm_change *c)
 		json_array_append_new(h->arr, o);
 		return 0;
 	}
+	char status[24] = "";
+	if (c->status != TM_CHANGE_PUBLISHED)
+		snprintf(status, sizeof(status), "  [%s]", tm_change_status_name(c->status));
 	printf("revision %lld  %s  %s  %s by %s (%s)%s\n  %s\n", (long long)r->id, c->at, what_of(r), r->key, c->author,
-	       c->via, c->status == TM_CHANGE_PUBLISHED ? "" : c->status == TM_CHANGE_PENDING ? "  [pending]" : "",
-	       c->summary);
+	       c->via, status, c->summary);
+	if (c->status == TM_CHANGE_APPROVED && c->reviewer)
+		printf("  approved by %s at %s%s%s\n", c->reviewer, c->reviewed_at ? c->reviewed_at : "?",
+		       c->review_note ? ": " : "", c->review_note ? c->review_note : "");
+	if (c->approves)
+		printf("  approves change %lld\n", (long long)c->approves);
 	if (r->prev_key)
 		printf("    (was %s)\n", r->prev_key);
 	tm_edit_diff(r->before, r->after, print_diff, NULL);

@@ -422,7 +422,9 @@ tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char
 		tm_buf_addf(&why, "revert revision %lld (%.200s)", (long long)rev, c.summary ? c.summary : "");
 	tm_record_type t = tm_record_type_parse(r.record);
 	char *now = NULL;
-	if (c.status != TM_CHANGE_PUBLISHED)
+	/* an approved proposal's revision is what its approval applied: the
+	 * same record states, so reverting either undoes the edit */
+	if (c.status != TM_CHANGE_PUBLISHED && c.status != TM_CHANGE_APPROVED)
 		rc = tm_fail(err, TM_ERR_INVALID, "revision %lld was never published: nothing to revert", (long long)rev);
 	else if (!summary_ok(why.buf))
 		rc = tm_fail(err, TM_ERR_INVALID, "every change needs a summary: one line of at most %d bytes",
@@ -488,6 +490,19 @@ static int collect(void *ctx, const tm_revision *r, const tm_change *c)
 	return 0;
 }
 
+/* A change's summary cut to TM_EDIT_SUMMARY_MAX bytes at a character's
+ * start. */
+static void summary_cut(tm_buf *b)
+{
+	if (b->len <= TM_EDIT_SUMMARY_MAX)
+		return;
+	size_t n = TM_EDIT_SUMMARY_MAX;
+	while (n > 0 && ((unsigned char)b->buf[n] & 0xC0) == 0x80)
+		n--;
+	b->len = n;
+	b->buf[n] = 0;
+}
+
 tm_rc tm_edit_review(tm_store *st, const tm_editor *who, int64_t change, int decision, const char *note,
 		     tm_edit_result *res, tm_err *err)
 {
@@ -497,12 +512,14 @@ tm_rc tm_edit_review(tm_store *st, const tm_editor *who, int64_t change, int dec
 		return tm_fail(err, TM_ERR_INVALID, "only an editor may review");
 	if (decision != TM_CHANGE_PUBLISHED && decision != TM_CHANGE_RETURNED && decision != TM_CHANGE_REJECTED)
 		return tm_fail(err, TM_ERR_INVALID, "a review approves, returns or rejects");
-	if (decision != TM_CHANGE_PUBLISHED && !summary_ok(note)) {
-		res->field = "note";
-		return tm_fail(err, TM_ERR_INVALID, "say why, in one line: the contributor sees it");
-	}
 	if (note && !*note)
 		note = NULL;
+	if ((decision != TM_CHANGE_PUBLISHED || note) && !summary_ok(note)) {
+		res->field = "note";
+		if (decision != TM_CHANGE_PUBLISHED)
+			return tm_fail(err, TM_ERR_INVALID, "say why, in one line: the contributor sees it");
+		return tm_fail(err, TM_ERR_INVALID, "a note is one line of at most %d bytes", TM_EDIT_SUMMARY_MAX);
+	}
 	tm_change c;
 	tm_rc rc = tm_store_begin(st, err);
 	if (rc)
@@ -515,34 +532,57 @@ tm_rc tm_edit_review(tm_store *st, const tm_editor *who, int64_t change, int dec
 		rc = tm_fail(err, TM_ERR_INVALID, "change %lld is %s, not pending", (long long)change,
 			     tm_change_status_name(c.status));
 	struct revs revs = { 0 };
+	char at[24];
+	tm_now_iso(at);
 	if (!rc && decision == TM_CHANGE_PUBLISHED) {
+		/* the approval is a change of the editor's own, published now,
+		 * whose revisions are what it did to the records: who approved,
+		 * when and why stand in history beside the proposal */
+		tm_buf why = TM_BUF_INIT;
+		tm_buf_addf(&why, "approve change %lld: %s", (long long)change, note ? note : c.summary);
+		summary_cut(&why);
+		tm_change a = {
+			.at = at,
+			.author = (char *)who->name,
+			.user = who->user,
+			.via = "review",
+			.summary = why.buf,
+			.status = TM_CHANGE_PUBLISHED,
+			.approves = change,
+		};
+		int64_t approval = 0;
 		rc = tm_store_change_revisions(st, change, collect, &revs, err);
+		if (!rc)
+			rc = tm_store_change_add(st, &a, &approval, err);
+		tm_buf_release(&why);
 		for (size_t i = 0; !rc && i < revs.n; i++) {
 			tm_revision *r = &revs.v[i];
-			const char *at = r->prev_key ? r->prev_key : r->key;
+			const char *key = r->prev_key ? r->prev_key : r->key;
 			char *now = NULL;
-			rc = tm_record_stored(st, tm_record_type_parse(r->record), at, &now, err);
+			rc = tm_record_stored(st, tm_record_type_parse(r->record), key, &now, err);
 			if (!rc && !tm_streq(now, r->before)) {
 				int64_t latest = 0;
-				tm_store_latest_revision(st, r->record, at, &latest, NULL);
+				tm_store_latest_revision(st, r->record, key, &latest, NULL);
 				conflict(res, latest, r->before ? tm_xstrdup(r->before) : NULL, now);
 				now = NULL;
 				res->op = i;
 				rc = tm_fail(err, TM_ERR_AMBIGUOUS,
 					     "%s '%s' has changed since this change was proposed: ask for changes", r->record,
-					     at);
+					     key);
 			}
 			free(now);
 			if (!rc)
 				rc = apply(st, r, err);
+			if (!rc) {
+				tm_revision done = *r;
+				done.id = 0;
+				done.change = approval;
+				rc = tm_store_revision_add(st, &done, NULL, err);
+			}
 		}
-		/* published now: its revisions come after every revision made
-		 * meanwhile, as history lists them */
-		if (!rc)
-			rc = tm_store_change_renumber(st, change, err);
+		decision = TM_CHANGE_APPROVED;
+		res->approval = approval;
 	}
-	char at[24];
-	tm_now_iso(at);
 	if (!rc)
 		rc = tm_store_change_review(st, change, decision, who->name, at, note, err);
 	if (!rc)

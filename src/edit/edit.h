@@ -40,8 +40,9 @@ typedef struct tm_edit_op {
 } tm_edit_op;
 
 typedef struct tm_edit_result {
-	int64_t change;  /* the change made */
-	int status;      /* TM_CHANGE_PUBLISHED or TM_CHANGE_PENDING */
+	int64_t change;   /* the change made (a review: the change reviewed) */
+	int status;       /* TM_CHANGE_PUBLISHED or TM_CHANGE_PENDING; a review's decision */
+	int64_t approval; /* a review that approved: the editor's change that applied it */
 	/* on TM_ERR_INVALID: the op at fault, and the field the message is
 	 * about (the importer's field names: "start", "names" …), or NULL */
 	size_t op;
@@ -66,11 +67,14 @@ tm_rc tm_edit_submit(tm_store *st, const tm_editor *who, const char *summary, co
 tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char *summary, tm_edit_result *res,
 		     tm_err *err);
 
-/* An editor's decision on a pending change: TM_CHANGE_PUBLISHED applies
- * its revisions (refused, as a lost update, when a record changed since it
- * was proposed), TM_CHANGE_RETURNED asks for changes, TM_CHANGE_REJECTED
- * refuses it; note is the reason the contributor sees (required for the
- * last two). */
+/* An editor's decision on a pending change: TM_CHANGE_PUBLISHED approves
+ * it: a change of the editor's own (via "review", approves: change,
+ * published) applies its revisions and records them again as its own, and
+ * the proposal becomes TM_CHANGE_APPROVED (refused, as a lost update, when
+ * a record changed since it was proposed); TM_CHANGE_RETURNED asks for
+ * changes, TM_CHANGE_REJECTED refuses it.  note is the reason the
+ * contributor sees (one line; required for the last two).  res->status is
+ * the proposal's status after the review. */
 tm_rc tm_edit_review(tm_store *st, const tm_editor *who, int64_t change, int decision, const char *note,
 		     tm_edit_result *res, tm_err *err);
 

@@ -77,9 +77,11 @@ static void answer(tm_req *req, const tm_edit_result *res, int created)
 	json_t *o = json_object();
 	json_object_set_new(o, "change", json_integer(res->change));
 	json_object_set_new(o, "status", json_string(tm_change_status_name(res->status)));
+	if (res->approval)
+		json_object_set_new(o, "approval", json_integer(res->approval));
 	tm_req_json(req, o);
 	req->r_status = res->status == TM_CHANGE_PENDING ? 202 : created ? 201 : 200;
-	if (res->status == TM_CHANGE_PUBLISHED)
+	if (res->status == TM_CHANGE_PUBLISHED || res->status == TM_CHANGE_APPROVED)
 		tm_http_data_changed(req);
 }
 
@@ -197,6 +199,8 @@ static json_t *change_json(const tm_change *c)
 		json_object_set_new(o, "reviewed_at", json_string(c->reviewed_at));
 	if (c->review_note)
 		json_object_set_new(o, "review_note", json_string(c->review_note));
+	if (c->approves)
+		json_object_set_new(o, "approves", json_integer(c->approves));
 	return o;
 }
 

@@ -56,6 +56,7 @@ const char *tm_page_status_label(tm_req *req, int status)
 	case TM_CHANGE_PUBLISHED: return T("review.published");
 	case TM_CHANGE_PENDING: return T("review.pending");
 	case TM_CHANGE_RETURNED: return T("review.returned");
+	case TM_CHANGE_APPROVED: return T("review.approved");
 	default: return T("review.rejected");
 	}
 }
@@ -73,6 +74,19 @@ void tm_page_record_link(tm_req *req, const char *record, const char *key)
 	else
 		tm_html(b, "<a href=\"/history?record=%q&amp;key=%q&amp;%r\">%s</a>", record, key, tm_page_lang_arg(req),
 			key);
+}
+
+/* Who approved a proposal, when and why; the proposal an approval applied. */
+static void review_lines(tm_req *req, const tm_change *c)
+{
+	tm_buf *b = &req->body;
+	if (c->status == TM_CHANGE_APPROVED && c->reviewer)
+		tm_html(b, "<p class=\"approved\">%s <span class=\"reviewer\">%s</span> <time>%s</time>%r%s</p>\n",
+			T("history.approved_by"), c->reviewer, c->reviewed_at ? c->reviewed_at : "",
+			c->review_note ? ": " : "", c->review_note ? c->review_note : "");
+	if (c->approves)
+		tm_html(b, "<p class=\"approves\">%s <a href=\"/review/%ld?%r\">%s %ld</a></p>\n", T("review.approves"),
+			(long)c->approves, tm_page_lang_arg(req), T("review.change"), (long)c->approves);
 }
 
 struct list_ctx {
@@ -94,6 +108,7 @@ static int list_rev(void *p, const tm_revision *r, const tm_change *c)
 	if (c->status != TM_CHANGE_PUBLISHED)
 		tm_html(b, " · <strong>%s</strong>", tm_page_status_label(req, c->status));
 	tm_html(b, "</p>\n<p class=\"summary\">%s</p>\n", c->summary);
+	review_lines(req, c);
 	if (r->prev_key)
 		tm_html(b, "<p>%s <code>%s</code></p>\n", T("history.was"), r->prev_key);
 	tm_page_diff(req, r->before, r->after);
@@ -175,7 +190,7 @@ static void revision_page(tm_req *req, int64_t id, int status, const char *error
 		return;
 	}
 	/* what waits for review is the contributor's and the editors' */
-	if (c.status != TM_CHANGE_PUBLISHED && req->who.role < TM_ROLE_EDITOR &&
+	if (c.status != TM_CHANGE_PUBLISHED && c.status != TM_CHANGE_APPROVED && req->who.role < TM_ROLE_EDITOR &&
 	    !(req->who.role && req->who.user.id == c.user)) {
 		tm_revision_release(&r);
 		tm_change_release(&c);
@@ -204,6 +219,9 @@ static void revision_page(tm_req *req, int64_t id, int status, const char *error
 	if (c.reviewer)
 		tm_html(b, "<dt>%s</dt><dd>%s <time>%s</time>%r%s</dd>", T("review.reviewer"), c.reviewer,
 			c.reviewed_at ? c.reviewed_at : "", c.review_note ? ": " : "", c.review_note ? c.review_note : "");
+	if (c.approves)
+		tm_html(b, "<dt>%s</dt><dd><a href=\"/review/%ld?%r\">%s %ld</a></dd>", T("review.approves"),
+			(long)c.approves, tm_page_lang_arg(req), T("review.change"), (long)c.approves);
 	tm_buf_adds(b, "</dl>\n");
 	tm_page_diff(req, r.before, r.after);
 	if (req->who.role >= TM_ROLE_EDITOR && c.status == TM_CHANGE_PUBLISHED) {

@@ -223,7 +223,7 @@ static void change_page(tm_req *req, int64_t id, int status, const char *msg, co
 		return;
 	}
 	int editor = req->who.role >= TM_ROLE_EDITOR;
-	if (c.status != TM_CHANGE_PUBLISHED && !editor && c.user != req->who.user.id) {
+	if (c.status != TM_CHANGE_PUBLISHED && c.status != TM_CHANGE_APPROVED && !editor && c.user != req->who.user.id) {
 		tm_change_release(&c);
 		tm_req_fail(req, 404, "not_found", "%s", T("history.none"));
 		return;
@@ -236,7 +236,7 @@ static void change_page(tm_req *req, int64_t id, int status, const char *msg, co
 	tm_buf *b = &req->body;
 	tm_html(b, "<h1>%s %ld</h1>\n", T("review.change"), (long)id);
 	if (msg)
-		tm_html(b, "<p class=\"error\" role=\"alert\">%s</p>\n", msg);
+		tm_html(b, "<p class=\"error\" role=\"alert\">%r</p>\n", msg); /* HTML already */
 	if (res && res->conflict) {
 		tm_html(b, "<h2>%s</h2>\n", T("edit.conflict_diff"));
 		tm_page_diff(req, res->then, res->now);
@@ -251,6 +251,9 @@ static void change_page(tm_req *req, int64_t id, int status, const char *msg, co
 			c.reviewed_at ? c.reviewed_at : "");
 	if (c.review_note)
 		tm_html(b, "<dt>%s</dt><dd class=\"review-note\">%s</dd>", T("review.note"), c.review_note);
+	if (c.approves)
+		tm_html(b, "<dt>%s</dt><dd class=\"approves\"><a href=\"/review/%ld?%r\">%s %ld</a></dd>",
+			T("review.approves"), (long)c.approves, tm_page_lang_arg(req), T("review.change"), (long)c.approves);
 	tm_buf_adds(b, "</dl>\n");
 	struct change_ctx x = { req };
 	tm_store_change_revisions(req->st, id, change_rev, &x, NULL);
@@ -293,7 +296,10 @@ void tm_http_page_change(tm_req *req)
 				 strcmp(d, "return") == 0  ? TM_CHANGE_RETURNED :
 				 strcmp(d, "reject") == 0  ? TM_CHANGE_REJECTED : -1;
 	if (decision < 0) {
-		change_page(req, id, 400, T("review.bad_decision"), NULL);
+		tm_buf m = TM_BUF_INIT;
+		tm_html(&m, "%s", T("review.bad_decision"));
+		change_page(req, id, 400, m.buf, NULL);
+		tm_buf_release(&m);
 		return;
 	}
 	tm_editor who = { req->who.user.name, req->who.user.id, req->who.role, "form" };
@@ -309,12 +315,12 @@ void tm_http_page_change(tm_req *req)
 	if (rc) {
 		tm_buf m = TM_BUF_INIT;
 		tm_page_edit_message(req, &m, err.msg);
-		change_page(req, id, rc == TM_ERR_AMBIGUOUS ? 409 : rc == TM_ERR_NOTFOUND ? 404 : 400, NULL, &res);
+		change_page(req, id, rc == TM_ERR_AMBIGUOUS ? 409 : rc == TM_ERR_NOTFOUND ? 404 : 400, m.buf, &res);
 		tm_buf_release(&m);
 		tm_edit_result_release(&res);
 		return;
 	}
-	if (decision == TM_CHANGE_PUBLISHED)
+	if (res.status == TM_CHANGE_APPROVED)
 		tm_http_data_changed(req);
 	tm_edit_result_release(&res);
 	tm_buf loc = TM_BUF_INIT;

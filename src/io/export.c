@@ -243,6 +243,8 @@ static int jsonl_change(void *ctx, const tm_change *ch)
 	tm_json_set_str(o, "reviewer", ch->reviewer);
 	tm_json_set_str(o, "reviewed_at", ch->reviewed_at);
 	tm_json_set_str(o, "review_note", ch->review_note);
+	if (ch->approves)
+		json_object_set_new(o, "approves", json_integer(ch->approves));
 	return write_json_line(ctx, o);
 }
 

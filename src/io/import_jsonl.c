@@ -665,20 +665,21 @@ static int get_state(json_t *o, const char *field, const char *record, char **ou
 static int parse_change(json_t *o, tm_change *c, struct why *w)
 {
 	static const char *const allowed[] = { "type", "id", "at", "author", "via", "summary", "status",
-					       "reviewer", "reviewed_at", "review_note", NULL };
+					       "reviewer", "reviewed_at", "review_note", "approves", NULL };
 	char *status = NULL;
 	if (check_fields(o, allowed, w) || get_rowid(o, "id", &c->id, w) || get_str(o, "at", 1, &c->at, w) ||
 	    get_str(o, "author", 1, &c->author, w) || get_str(o, "via", 1, &c->via, w) ||
 	    get_str(o, "summary", 1, &c->summary, w) || get_str(o, "status", 0, &status, w) ||
 	    get_str(o, "reviewer", 0, &c->reviewer, w) || get_str(o, "reviewed_at", 0, &c->reviewed_at, w) ||
-	    get_str(o, "review_note", 0, &c->review_note, w)) {
+	    get_str(o, "review_note", 0, &c->review_note, w) ||
+	    (json_object_get(o, "approves") && get_rowid(o, "approves", &c->approves, w))) {
 		free(status);
 		return -1;
 	}
 	c->status = status ? tm_change_status_parse(status) : TM_CHANGE_PUBLISHED;
 	free(status);
 	if (c->status < 0)
-		return failf(w, "bad 'status': use published, pending, returned or rejected");
+		return failf(w, "bad 'status': use published, pending, returned, rejected or approved");
 	return 0;
 }
 

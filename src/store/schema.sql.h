@@ -134,12 +134,13 @@ static const char *const tm_migrations[] = {
 	 * canonical JSON (NULL: none, i.e. created or deleted).  A relation's key
 	 * is "subject predicate object" and its dates as start..end.  reports
 	 * are the corrections and replies that readers send (no account); their
-	 * contact address is erased when the report is closed.  Nothing here
-	 * moves data_version by itself. */
+	 * contact address is erased when the report is closed.  An editor's
+	 * approval of a contributor's change is a change of its own (approves:
+	 * the one it applied).  Nothing here moves data_version by itself. */
 	"CREATE TABLE changes("
 	"  id INTEGER PRIMARY KEY, at TEXT NOT NULL, author TEXT NOT NULL, user INTEGER, via TEXT NOT NULL,"
 	"  summary TEXT NOT NULL, status INTEGER NOT NULL DEFAULT 0, reviewer TEXT, reviewed_at TEXT,"
-	"  review_note TEXT);"
+	"  review_note TEXT, approves INTEGER);"
 	"CREATE INDEX changes_open ON changes(status) WHERE status<>0;"
 	"CREATE INDEX changes_user ON changes(user);"
 	"CREATE TABLE revisions("

@@ -10,16 +10,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const status_names[] = { "published", "pending", "returned", "rejected" };
+static const char *const status_names[] = { "published", "pending", "returned", "rejected", "approved" };
+#define N_STATUS ((int)(sizeof(status_names) / sizeof(status_names[0])))
 
 const char *tm_change_status_name(int status)
 {
-	return status >= 0 && status < 4 ? status_names[status] : "unknown";
+	return status >= 0 && status < N_STATUS ? status_names[status] : "unknown";
 }
 
 int tm_change_status_parse(const char *s)
 {
-	for (int i = 0; s && i < 4; i++)
+	for (int i = 0; s && i < N_STATUS; i++)
 		if (strcmp(s, status_names[i]) == 0)
 			return i;
 	return -1;
@@ -84,7 +85,7 @@ static tm_rc finish(tm_store *st, sqlite3_stmt *s, const char *what, tm_err *err
 
 /* ---- changes and revisions ---- */
 
-#define CHANGE_COLS "c.id,c.at,c.author,c.user,c.via,c.summary,c.status,c.reviewer,c.reviewed_at,c.review_note"
+#define CHANGE_COLS "c.id,c.at,c.author,c.user,c.via,c.summary,c.status,c.reviewer,c.reviewed_at,c.review_note,c.approves"
 #define REV_COLS "r.id,r.change,r.record,r.key,r.prev_key,r.before,r.after"
 
 static void read_change(sqlite3_stmt *s, int col, tm_change *c)
@@ -100,6 +101,7 @@ static void read_change(sqlite3_stmt *s, int col, tm_change *c)
 	c->reviewer = tm_store_col_dup(s, col + 7);
 	c->reviewed_at = tm_store_col_dup(s, col + 8);
 	c->review_note = tm_store_col_dup(s, col + 9);
+	c->approves = sqlite3_column_int64(s, col + 10);
 }
 
 static void read_revision(sqlite3_stmt *s, int col, tm_revision *r)
@@ -126,7 +128,8 @@ tm_rc tm_store_change_add(tm_store *st, const tm_change *c, int64_t *id, tm_err 
 			int same = tm_streq(old.at, c->at) && tm_streq(old.author, c->author) &&
 				   tm_streq(old.via, c->via) && tm_streq(old.summary, c->summary) &&
 				   old.status == c->status && tm_streq(old.reviewer, c->reviewer) &&
-				   tm_streq(old.reviewed_at, c->reviewed_at) && tm_streq(old.review_note, c->review_note);
+				   tm_streq(old.reviewed_at, c->reviewed_at) && tm_streq(old.review_note, c->review_note) &&
+				   old.approves == c->approves;
 			tm_change_release(&old);
 			if (!same)
 				return tm_fail(err, TM_ERR_INVALID, "change %lld is in the database with different content",
@@ -137,8 +140,8 @@ tm_rc tm_store_change_add(tm_store *st, const tm_change *c, int64_t *id, tm_err 
 		}
 	}
 	if (prepare(st,
-		    "INSERT INTO changes(id,at,author,user,via,summary,status,reviewer,reviewed_at,review_note)"
-		    " VALUES(?,?,?,?,?,?,?,?,?,?)",
+		    "INSERT INTO changes(id,at,author,user,via,summary,status,reviewer,reviewed_at,review_note,approves)"
+		    " VALUES(?,?,?,?,?,?,?,?,?,?,?)",
 		    &s, err))
 		return TM_ERR_DB;
 	if (c->id)
@@ -153,6 +156,8 @@ tm_rc tm_store_change_add(tm_store *st, const tm_change *c, int64_t *id, tm_err 
 	tm_store_bind_text(s, 8, c->reviewer);
 	tm_store_bind_text(s, 9, c->reviewed_at);
 	tm_store_bind_text(s, 10, c->review_note);
+	if (c->approves)
+		sqlite3_bind_int64(s, 11, c->approves);
 	tm_rc rc = finish(st, s, "recording a change", err);
 	if (!rc && id)
 		*id = sqlite3_last_insert_rowid(st->db);
@@ -258,32 +263,6 @@ tm_rc tm_store_revision_set_after(tm_store *st, int64_t id, const char *before, 
 	return finish(st, s, "updating a revision", err);
 }
 
-tm_rc tm_store_change_renumber(tm_store *st, int64_t change, tm_err *err)
-{
-	sqlite3_stmt *s;
-	if (prepare(st,
-		    "INSERT INTO revisions(change,record,key,prev_key,before,after) SELECT change,record,key,prev_key,"
-		    "before,after FROM revisions WHERE change=?1 ORDER BY id",
-		    &s, err))
-		return TM_ERR_DB;
-	sqlite3_bind_int64(s, 1, change);
-	int64_t first = 0;
-	sqlite3_stmt *m = tm_store_prep(st, "SELECT coalesce(max(id),0) FROM revisions", err);
-	if (!m) {
-		sqlite3_finalize(s);
-		return TM_ERR_DB;
-	}
-	if (sqlite3_step(m) == SQLITE_ROW)
-		first = sqlite3_column_int64(m, 0);
-	sqlite3_finalize(m);
-	tm_rc rc = finish(st, s, "renumbering revisions", err);
-	if (rc || (rc = prepare(st, "DELETE FROM revisions WHERE change=?1 AND id<=?2", &s, err)))
-		return rc;
-	sqlite3_bind_int64(s, 1, change);
-	sqlite3_bind_int64(s, 2, first);
-	return finish(st, s, "renumbering revisions", err);
-}
-
 /* Rows of (revision columns, change columns) to fn. */
 static tm_rc each_rev(tm_store *st, sqlite3_stmt *s, tm_revision_fn fn, void *ctx, tm_err *err)
 {
@@ -312,7 +291,7 @@ tm_rc tm_store_history(tm_store *st, const char *record, const char *key, int al
 	sqlite3_stmt *s;
 	if (prepare(st,
 		    "SELECT " REV_COLS "," CHANGE_COLS " FROM revisions r JOIN changes c ON c.id=r.change"
-		    " WHERE r.record=?1 AND (r.key=?2 OR r.prev_key=?2) AND (?3 OR c.status=0) ORDER BY r.id DESC",
+		    " WHERE r.record=?1 AND (r.key=?2 OR r.prev_key=?2) AND (?3 OR c.status IN (0,4)) ORDER BY r.id DESC",
 		    &s, err))
 		return TM_ERR_DB;
 	tm_store_bind_text(s, 1, record);

@@ -7,7 +7,8 @@
  * record's canonical JSON before and after (io.h's tm_*_to_json, printed
  * compact), NULL for "none": a revision with no before created the record,
  * one with no after deleted it.  A published change's revisions are what
- * the records went through; a pending one's wait to be applied.
+ * the records went through; a pending one's wait to be applied; an approved
+ * one's were applied by its approval, a published change of their own.
  *
  * Records are named by their type ("source", "entity", "relation",
  * "action", "site") and key: the id, or for a relation
@@ -26,8 +27,12 @@ enum {
 	TM_CHANGE_PENDING = 1,  /* a contributor's, waiting for an editor */
 	TM_CHANGE_RETURNED = 2, /* an editor asked for changes (the note says which) */
 	TM_CHANGE_REJECTED = 3, /* refused, with the reason in the note */
+	TM_CHANGE_APPROVED = 4, /* a contributor's that an editor approved: its
+				 * revisions were applied by the editor's own change
+				 * (via "review"), which names it in approves */
 };
-/* "published", "pending", "returned", "rejected"; -1 for another word. */
+/* "published", "pending", "returned", "rejected", "approved"; -1 for
+ * another word. */
 const char *tm_change_status_name(int status);
 int tm_change_status_parse(const char *s);
 
@@ -42,6 +47,7 @@ typedef struct tm_change {
 	char *reviewer;    /* who approved, returned or rejected it, or NULL */
 	char *reviewed_at; /* when, or NULL */
 	char *review_note; /* the reviewer's reason, or NULL */
+	int64_t approves;  /* an approval (via "review"): the change it applied, else 0 */
 } tm_change;
 void tm_change_release(tm_change *c);
 
@@ -67,9 +73,6 @@ tm_rc tm_store_revision_get(tm_store *st, int64_t id, tm_revision *out, tm_err *
 /* Set a change's status and its review (reviewer, at, note may be NULL). */
 tm_rc tm_store_change_review(tm_store *st, int64_t id, int status, const char *reviewer, const char *at,
 			     const char *note, tm_err *err);
-/* Number a change's revisions after every other (a change published on
- * review comes after the revisions published while it waited). */
-tm_rc tm_store_change_renumber(tm_store *st, int64_t change, tm_err *err);
 /* Replace a pending change's summary and its revisions' after (a
  * contributor answering "changes asked"); the revision is borrowed. */
 tm_rc tm_store_revision_set_after(tm_store *st, int64_t id, const char *before, const char *after, tm_err *err);
@@ -79,7 +82,7 @@ typedef int (*tm_revision_fn)(void *ctx, const tm_revision *r, const tm_change *
 typedef int (*tm_change_fn)(void *ctx, const tm_change *c);
 
 /* The revisions of one record (its key now or before a move), newest first,
- * with their changes; only published ones unless all. */
+ * with their changes; only published and approved ones unless all. */
 tm_rc tm_store_history(tm_store *st, const char *record, const char *key, int all, tm_revision_fn fn, void *ctx,
 		       tm_err *err);
 /* The newest published revision of a record, 0 when it has none. */

@@ -155,7 +155,9 @@ def main():
            "the editor's queue lists it, its summary escaped", page[:300])
         s, _, page = con.post("/review/%d?lang=en" % change, {"decision": "approve"})
         ok(s == 403, "a contributor cannot approve (403)", s)
-        s, _, _ = ed.post("/review/%d?lang=en" % change, {"decision": "approve"})
+        s, _, page = ed.post("/review/%d?lang=en" % change, {"decision": "approve", "note": "line\nbreak"})
+        ok(s == 400 and "one line" in page, "an approval's note is one line (400)", (s, page[:300]))
+        s, _, _ = ed.post("/review/%d?lang=en" % change, {"decision": "approve", "note": "checked the report"})
         ok(s == 303, "the editor approves it (303)", s)
         for ent in ("hikvision", "wolf-pack"):
             _, _, page = srv.get("/entities/%s?lang=en" % ent)
@@ -165,11 +167,17 @@ def main():
         key = "hikvision supplies wolf-pack 2024.."
         s, j = api(srv, tokens["ed"], "GET", "/api/v1/history/relation/" + urllib.parse.quote(key))
         revs = j["revisions"] if j else []
-        ok(s == 200 and len(revs) == 1 and revs[0]["status"] == "published" and revs[0]["author"] == "con"
-           and revs[0]["reviewer"] == "ed", "its history: created by the contributor, approved by the editor", j)
+        ok(s == 200 and len(revs) == 2 and revs[1]["status"] == "approved" and revs[1]["author"] == "con"
+           and revs[1]["reviewer"] == "ed" and revs[1]["review_note"] == "checked the report",
+           "its history: proposed by the contributor, approved by the editor with the note", j)
+        ok(len(revs) == 2 and revs[0]["author"] == "ed" and revs[0]["via"] == "review"
+           and revs[0]["status"] == "published" and revs[0].get("approves") == change
+           and "checked the report" in revs[0]["summary"] and revs[0]["diff"] == revs[1]["diff"]
+           and revs[0]["at"] >= revs[1]["at"],
+           "the approval is a revision of its own: the editor's, later, naming the change, with the same diff", j)
 
         # ---- the editor reverts it ----
-        rev = revs[0]["revision"] if revs else 0
+        rev = revs[0]["revision"] if revs else 0  # the approval
         s, hdr, _ = ed.post("/revisions/%d?lang=en" % rev, {"summary": "not confirmed"})
         ok(s == 303, "the editor reverts it (303)", s)
         for ent in ("hikvision", "wolf-pack"):
@@ -178,8 +186,10 @@ def main():
         ok(path_lacks(srv, "hikvision", "wolf-pack", "Test report on a supply contract"),
            "and from the path finder within a second")
         _, _, page = srv.get("/history?record=relation&key=%s&lang=en" % urllib.parse.quote(key))
-        ok(page.count('class="revision"') == 2 and "not confirmed" in page and page.count('class="diff"') == 2
-           and "&lt;script&gt;" in page, "the history shows its revisions (created, reverted) with diffs", page[:500])
+        ok(page.count('class="revision"') == 3 and "not confirmed" in page and page.count('class="diff"') == 3
+           and "&lt;script&gt;" in page and 'class="approved"' in page and "checked the report" in page
+           and 'class="approves"' in page,
+           "the history shows all three revisions (proposed, approved, reverted) with diffs", page[:500])
         s, _, page = srv.get("/history?record=relation&key=%s&lang=zh" % urllib.parse.quote(key))
         ok(s == 200 and "修改历史" in page, "the history page in Chinese")
 
@@ -229,7 +239,7 @@ def main():
         s, j = api(srv, tokens["ed"], "POST", "/api/v1/records/entity", {"summary": "a vendor", "record": new})
         ok(s == 201 and j["status"] == "published", "an editor's API change is published (201)", (s, j))
         s, _, page = srv.get("/entities/test-vendor?lang=en")
-        ok(s == 200 and "Test Vendor" in page, "and is on the site at once")
+        ok(s == 200 and "Test Vendor" in page, "and is on the site at once", (s, re.findall(r"class=\"error\"[^>]*>(.*?)<", page)))
         _, j = api(srv, tokens["ed"], "GET", "/api/v1/records/entity/test-vendor")
         s, j = api(srv, tokens["ed"], "DELETE", "/api/v1/records/entity/test-vendor",
                    {"summary": "made for a test", "base": j["revision"]})
