@@ -338,7 +338,7 @@ static void form_page(struct form *f, int status)
 	if (f->key)
 		tm_html(b, "<p class=\"danger\"><button type=\"submit\" name=\"action\" value=\"delete\">%s</button> %s</p>\n",
 			T("edit.delete"), T("edit.delete_note"));
-	tm_buf_adds(b, "</form>\n<script src=\"/static/js/edit.js\" defer></script>\n");
+	tm_html(b, "</form>\n<script src=\"/static/edit.js?v=%s\" defer></script>\n", tm_assets_build);
 	tm_page_end(req);
 }
 
