@@ -91,6 +91,15 @@ int tm_cites_equal(const tm_cites *a, const tm_cites *b);
 int tm_source_equal(const tm_source *a, const tm_source *b);
 int tm_entity_equal(const tm_entity *a, const tm_entity *b);
 int tm_relation_equal(const tm_relation *a, const tm_relation *b);
+/* Merge `from` into `into` (an import's --on-conflict merge): the fields
+ * of `into` stay where set and empty ones take those of `from`; the names
+ * (text and language), tags, identifiers and citations of `from` that
+ * `into` lacks come after its own, a name primary only where `into` has no
+ * primary name in its language.  A record that gains a citation is no
+ * longer unsourced. */
+void tm_source_merge(tm_source *into, const tm_source *from);
+void tm_entity_merge(tm_entity *into, const tm_entity *from);
+void tm_relation_merge(tm_relation *into, const tm_relation *from);
 void tm_entity_add_name(tm_entity *e, const char *text, const char *lang, int primary);
 void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value);
 

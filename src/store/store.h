@@ -248,6 +248,9 @@ typedef struct tm_edge_row {
 	int has_share;
 	double share;
 } tm_edge_row;
+/* *empty: 1 when the database holds no source and no entity (an import
+ * into it has nothing to compare its records with). */
+tm_rc tm_store_is_empty(tm_store *st, int *empty, tm_err *err);
 /* The largest entity key in use (keys run 1..max, with gaps). */
 tm_rc tm_store_max_ekey(tm_store *st, tm_ekey *out, tm_err *err);
 tm_rc tm_store_each_ekey(tm_store *st, int (*fn)(void *ctx, tm_ekey key, const char *id, const char *kind),
