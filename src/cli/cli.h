@@ -126,6 +126,8 @@ TM_CMD(audit);
 TM_CMD(archive);
 TM_CMD(recover);
 TM_CMD(user);
+TM_CMD(history);
+TM_CMD(revert);
 TM_CMD(petition);
 #undef TM_CMD
 

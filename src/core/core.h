@@ -171,5 +171,7 @@ int tm_date_precision(const char *s);
 
 /* Monotonic clock in seconds, for progress and time limits. */
 double tm_now(void);
+/* The time now as "YYYY-MM-DDTHH:MM:SSZ" (UTC) in out. */
+void tm_now_iso(char out[24]);
 
 #endif

@@ -427,3 +427,48 @@ const char *tm_entity_display_name(const tm_entity *e, const char *lang)
 	const tm_name *n = tm_entity_display(e, lang);
 	return n ? n->text : e->id;
 }
+
+char *tm_relation_key(const tm_relation *r)
+{
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_addf(&b, "%s %s %s", r->subject, r->predicate, r->object);
+	if (r->start[0] || r->end[0])
+		tm_buf_addf(&b, " %s..%s", r->start, r->end);
+	return tm_buf_detach(&b);
+}
+
+int tm_relation_key_parse(const char *key, tm_relation *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *copy = tm_xstrdup(key);
+	char *part[4] = { 0 };
+	size_t n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (n == 4) {
+			n = 5;
+			break;
+		}
+		part[n++] = t;
+	}
+	int ok = (n == 3 || n == 4) && tm_id_valid(part[0]) && tm_id_valid(part[2]) && tm_predicate_find(part[1]);
+	if (ok && n == 4) {
+		char *dots = strstr(part[3], "..");
+		size_t ls = dots ? (size_t)(dots - part[3]) : 0;
+		size_t le = dots ? strlen(dots + 2) : 0;
+		ok = dots && ls < TM_DATE_MAX && le < TM_DATE_MAX && (ls || le);
+		if (ok) {
+			memcpy(out->start, part[3], ls);
+			out->start[ls] = 0;
+			memcpy(out->end, dots + 2, le + 1);
+			ok = (!ls || tm_date_precision(out->start)) && (!le || tm_date_precision(out->end));
+		}
+	}
+	if (ok) {
+		out->subject = tm_xstrdup(part[0]);
+		out->predicate = tm_xstrdup(part[1]);
+		out->object = tm_xstrdup(part[2]);
+	}
+	free(copy);
+	return ok;
+}
