@@ -175,6 +175,9 @@ def scan(signers, when):
                     leaked.append(p[k])
     ok(not leaked, "%s: the database and its journal hold no address, and no name or city of a signer not shown "
        "(%d signers, %d bytes of %s scanned)" % (when, len(signers), len(data), ", ".join(names)), leaked[:5])
+    # every request came from 127.0.0.1: an IP address kept anywhere would be this one
+    ips = sorted(set(re.findall(rb"\b(?:\d{1,3}\.){3}\d{1,3}\b", data)))
+    ok(not ips, "%s: nor any IP address in text (every signer came from 127.0.0.1)" % when, ips[:5])
     shown = [p for p in signers if "show" in p]
     found = sum(1 for p in shown if p["name"].encode() in data and p.get("city", "").encode() in data)
     ok(found == len(shown), "%s: the names and cities of the %d signers who asked to be shown are there, in clear "
