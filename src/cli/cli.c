@@ -100,7 +100,7 @@ int tm_cli_resolve(tm_cli *cli, const char *ref, char **id)
 	return tm_cli_error(&err);
 }
 
-int tm_cli_parse_tags(const char *s, tm_strv *out)
+int tm_cli_parse_list(const char *s, tm_strv *out)
 {
 	const char *p = s;
 	while (*p) {

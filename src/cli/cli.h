@@ -62,9 +62,10 @@ int tm_cli_resolve(tm_cli *cli, const char *ref, char **id);
 
 /* Print a JSON value to stdout, indented, and consume it (json_decref). */
 int tm_cli_print_json(json_t *v);
-/* "a,b, c" → out (without repeats): 0, or -1 when a tag is not a lower-case
- * word of a-z, 0-9, "_" and "-", or there is none (--tags of screen, audit). */
-int tm_cli_parse_tags(const char *s, tm_strv *out);
+/* "a,b, c" → out (without repeats): 0, or -1 when a word is not a lower-case
+ * word of a-z, 0-9, "_" and "-", or there is none (--categories of screen,
+ * audit). */
+int tm_cli_parse_list(const char *s, tm_strv *out);
 
 /* A source citation as JSON: id, title, publisher, date, url, quote, page. */
 json_t *tm_cli_cite_json(tm_cli *cli, const tm_cite *c);

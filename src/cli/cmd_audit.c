@@ -62,10 +62,19 @@ static tm_rc read_all(const char *path, char **data, size_t *len, tm_err *err)
 	return TM_OK;
 }
 
-static void join_flags(const tm_flags *f, tm_buf *out, const char *sep)
+/* The flags of vendor row i as sentences (or "category:basis" when short),
+ * from the report's JSON rows (match/screen.h). */
+static void join_flags(json_t *rows, size_t i, int short_form, tm_buf *out, const char *sep)
 {
-	for (size_t i = 0; i < f->tags.n; i++)
-		tm_buf_addf(out, "%s%s", i ? sep : "", f->tags.v[i]);
+	size_t k;
+	json_t *f;
+	json_array_foreach(json_object_get(json_array_get(rows, i), "flags"), k, f) {
+		if (short_form)
+			tm_buf_addf(out, "%s%s:%s", k ? sep : "", json_string_value(json_object_get(f, "category")),
+				    json_string_value(json_object_get(f, "basis")));
+		else
+			tm_buf_addf(out, "%s%s", k ? sep : "", json_string_value(json_object_get(f, "text")));
+	}
 }
 
 static const tm_screen_row *vendor_row(const tm_screen_report *rep, const audit_dev *a)
@@ -73,7 +82,7 @@ static const tm_screen_row *vendor_row(const tm_screen_report *rep, const audit_
 	return a->vendor >= 0 ? &rep->rows[a->vendor] : NULL;
 }
 
-static void print_csv(const audit_dev *devs, size_t n, const tm_screen_report *rep)
+static void print_csv(const audit_dev *devs, size_t n, const tm_screen_report *rep, json_t *rows)
 {
 	static const char *const head[] = { "line", "ip", "mac", "hostname", "status", "vendor", "registry", "prefix",
 					    "match_id", "flags" };
@@ -89,7 +98,7 @@ static void print_csv(const audit_dev *devs, size_t n, const tm_screen_report *r
 		tm_mac_format(a->d->mac, mac);
 		tm_buf flags = TM_BUF_INIT;
 		if (vr)
-			join_flags(&vr->flags, &flags, ";");
+			join_flags(rows, (size_t)a->vendor, 0, &flags, "; ");
 		const char *cells[] = { line,
 					a->d->ip,
 					mac,
@@ -112,27 +121,6 @@ static void print_csv(const audit_dev *devs, size_t n, const tm_screen_report *r
 	tm_buf_release(&out);
 }
 
-static json_t *flags_json(tm_cli *cli, const tm_flags *f, json_t **detail, json_t **evidence)
-{
-	json_t *tags = json_array();
-	*detail = json_array();
-	*evidence = json_array();
-	for (size_t i = 0; i < f->tags.n; i++) {
-		json_array_append_new(tags, json_string(f->tags.v[i]));
-		char *via = tm_cli_id_of(cli, f->via[i]);
-		json_t *d = json_object();
-		json_object_set_new(d, "tag", json_string(f->tags.v[i]));
-		json_object_set_new(d, "via", json_string(via ? via : ""));
-		json_object_set_new(d, "hops", json_integer(f->dist[i]));
-		json_object_set_new(d, "through_owners", json_boolean(f->owner[i]));
-		json_array_append_new(*detail, d);
-		free(via);
-	}
-	for (size_t i = 0; i < f->n_steps; i++)
-		json_array_append_new(*evidence, tm_screen_step_json(cli->st, &f->steps[i]));
-	return tags;
-}
-
 static json_t *summary_json(const char *path, const tm_inventory *inv, const audit_dev *devs, size_t n, size_t nv,
 			    const tm_screen_report *rep, size_t blocks)
 {
@@ -142,10 +130,10 @@ static json_t *summary_json(const char *path, const tm_inventory *inv, const aud
 		for (int k = 0; k < 4; k++)
 			counts[k] += strcmp(devs[i].status, st[k]) == 0;
 		const tm_screen_row *vr = vendor_row(rep, &devs[i]);
-		flagged += vr && vr->flags.tags.n > 0;
+		flagged += vr && vr->flags.n > 0;
 	}
 	for (size_t i = 0; i < nv; i++) {
-		flagged_vendors += rep->rows[i].flags.tags.n > 0;
+		flagged_vendors += rep->rows[i].flags.n > 0;
 		matched_vendors += rep->rows[i].matched;
 	}
 	json_t *s = json_object();
@@ -161,17 +149,21 @@ static json_t *summary_json(const char *path, const tm_inventory *inv, const aud
 	json_object_set_new(s, "entries_without_mac", json_integer((json_int_t)inv->no_mac));
 	json_object_set_new(s, "warnings", json_integer((json_int_t)inv->nwarn));
 	json_object_set_new(s, "registry_blocks", json_integer((json_int_t)blocks));
-	json_t *tags = json_array();
-	for (size_t i = 0; i < rep->tags.n; i++)
-		json_array_append_new(tags, json_string(rep->tags.v[i]));
-	json_object_set_new(s, "tags", tags);
-	json_object_set_new(s, "hops", json_integer(rep->hops));
+	json_t *cats = json_array();
+	for (size_t c = 0; c < tm_n_categories; c++)
+		if (!rep->categories.n || tm_strv_contains(&rep->categories, tm_categories[c].id))
+			json_array_append_new(cats, json_string(tm_categories[c].id));
+	json_object_set_new(s, "categories", cats);
+	json_object_set_new(s, "depth", json_integer(rep->depth));
+	json_object_set_new(s, "min_share", json_real(rep->min_share));
 	json_object_set_new(s, "threshold", json_real(rep->threshold));
+	json_object_set_new(s, "caveat", json_string(tm_screen_caveat_en));
+	json_object_set_new(s, "caveat_zh", json_string(tm_screen_caveat_zh));
 	return s;
 }
 
-static int print_json(tm_cli *cli, const char *path, const tm_inventory *inv, const audit_dev *devs, size_t n,
-		      const audit_vendor *vs, size_t nv, const tm_screen_report *rep, size_t blocks)
+static int print_json(const char *path, const tm_inventory *inv, const audit_dev *devs, size_t n,
+		      const audit_vendor *vs, size_t nv, const tm_screen_report *rep, json_t *rows, size_t blocks)
 {
 	json_t *root = json_object();
 	json_object_set_new(root, "summary", summary_json(path, inv, devs, n, nv, rep, blocks));
@@ -197,10 +189,8 @@ static int print_json(tm_cli *cli, const char *path, const tm_inventory *inv, co
 		} else {
 			json_object_set_new(o, "match", json_null());
 		}
-		json_t *detail, *ev;
-		json_object_set_new(o, "flags", flags_json(cli, &r->flags, &detail, &ev));
-		json_object_set_new(o, "flag_detail", detail);
-		json_object_set_new(o, "evidence", ev);
+		/* the flags as `tiemap screen` gives them: basis, claims, chain, texts */
+		json_object_set_new(o, "flags", json_incref(json_object_get(json_array_get(rows, i), "flags")));
 		json_array_append_new(vj, o);
 	}
 	json_object_set_new(root, "vendors", vj);
@@ -222,10 +212,10 @@ static int print_json(tm_cli *cli, const char *path, const tm_inventory *inv, co
 			json_object_set_new(o, "prefix", json_string(a->hit.prefix));
 		}
 		json_object_set_new(o, "match_id", vr && vr->matched ? json_string(vr->match.id) : json_null());
-		json_t *tags = json_array();
-		for (size_t k = 0; vr && k < vr->flags.tags.n; k++)
-			json_array_append_new(tags, json_string(vr->flags.tags.v[k]));
-		json_object_set_new(o, "flags", tags);
+		json_t *cats = json_array();
+		for (size_t k = 0; vr && k < vr->flags.n; k++)
+			json_array_append_new(cats, json_string(tm_categories[vr->flags.v[k].category].id));
+		json_object_set_new(o, "flags", cats);
 		json_array_append_new(dj, o);
 	}
 	json_object_set_new(root, "devices", dj);
@@ -241,21 +231,19 @@ static int print_json(tm_cli *cli, const char *path, const tm_inventory *inv, co
 }
 
 static void print_table(tm_cli *cli, const char *path, const tm_inventory *inv, const audit_dev *devs, size_t n,
-			const audit_vendor *vs, size_t nv, const tm_screen_report *rep)
+			const audit_vendor *vs, size_t nv, const tm_screen_report *rep, json_t *rows)
 {
 	size_t rnd = 0, unk = 0, flagged = 0;
 	for (size_t i = 0; i < n; i++) {
 		rnd += strcmp(devs[i].status, "randomized") == 0;
 		unk += strcmp(devs[i].status, "unknown") == 0 || strcmp(devs[i].status, "multicast") == 0;
 		const tm_screen_row *vr = vendor_row(rep, &devs[i]);
-		flagged += vr && vr->flags.tags.n > 0;
+		flagged += vr && vr->flags.n > 0;
 	}
 	printf("%s (%s): %zu devices from %zu vendors; %zu flagged; %zu randomized, %zu unknown; %zu warnings\n",
 	       path, tm_inv_format_name(inv->format), n, nv, flagged, rnd, unk, inv->nwarn);
-	printf("flags: ");
-	for (size_t i = 0; i < rep->tags.n; i++)
-		printf("%s%s", i ? "," : "", rep->tags.v[i]);
-	printf(" within %d hop%s of the vendor\n\n", rep->hops, rep->hops == 1 ? "" : "s");
+	printf("flags: from involvement claims, the vendor's own or through up to %d ownership tie%s\n%s\n\n", rep->depth,
+	       rep->depth == 1 ? "" : "s", tm_screen_caveat_en);
 	static const char *vh[] = { "VENDOR", "BLOCKS", "DEVICES", "MATCH", "FLAGS" };
 	tm_table t;
 	tm_table_init(&t, 5, vh);
@@ -265,7 +253,7 @@ static void print_table(tm_cli *cli, const char *path, const tm_inventory *inv, 
 		snprintf(blocks, sizeof(blocks), "%zu", vs[i].prefixes.n);
 		snprintf(nd, sizeof(nd), "%zu", vs[i].devices);
 		tm_buf f = TM_BUF_INIT;
-		join_flags(&r->flags, &f, ",");
+		join_flags(rows, i, 1, &f, ",");
 		const char *row[] = { vs[i].org, blocks, nd, r->matched ? r->match.id : "-", f.buf };
 		tm_table_add(&t, row);
 		tm_buf_release(&f);
@@ -278,13 +266,13 @@ static void print_table(tm_cli *cli, const char *path, const tm_inventory *inv, 
 		tm_table_init(&t, 6, dh);
 		for (size_t i = 0; i < n; i++) {
 			const tm_screen_row *vr = vendor_row(rep, &devs[i]);
-			if (!vr || !vr->flags.tags.n)
+			if (!vr || !vr->flags.n)
 				continue;
 			char line[24], mac[18];
 			snprintf(line, sizeof(line), "%zu", devs[i].d->line);
 			tm_mac_format(devs[i].d->mac, mac);
 			tm_buf f = TM_BUF_INIT;
-			join_flags(&vr->flags, &f, ",");
+			join_flags(rows, (size_t)devs[i].vendor, 1, &f, ",");
 			const char *row[] = { line, devs[i].d->ip, mac, devs[i].d->hostname, vr->match.id, f.buf };
 			tm_table_add(&t, row);
 			tm_buf_release(&f);
@@ -292,27 +280,22 @@ static void print_table(tm_cli *cli, const char *path, const tm_inventory *inv, 
 		tm_table_print(&t, stdout, cli->width);
 		tm_table_release(&t);
 		printf("\nEvidence\n");
-		tm_strv notes = TM_STRV_INIT;
 		for (size_t i = 0; i < nv; i++) {
-			const tm_screen_row *r = &rep->rows[i];
-			if (!r->flags.tags.n)
-				continue;
-			printf("%s → %s:", vs[i].org, r->match.id);
-			for (size_t k = 0; k < r->flags.tags.n; k++) {
-				char *via = tm_cli_id_of(cli, r->flags.via[k]);
-				if (r->flags.dist[k] == 0)
-					printf("%s%s (tagged itself)", k ? "; " : " ", r->flags.tags.v[k]);
-				else
-					printf("%s%s (via %s, %d hop%s)", k ? "; " : " ", r->flags.tags.v[k], via ? via : "?",
-					       r->flags.dist[k], r->flags.dist[k] == 1 ? "" : "s");
-				free(via);
+			size_t k, a, b;
+			json_t *f, *x, *c;
+			json_array_foreach(json_object_get(json_array_get(rows, i), "flags"), k, f) {
+				printf("%s → %s: %s\n", vs[i].org, rep->rows[i].match.id,
+				       json_string_value(json_object_get(f, "text")));
+				json_array_foreach(json_object_get(f, "claims"), a, x) {
+					json_array_foreach(json_object_get(x, "sources"), b, c) {
+						const char *q = json_string_value(json_object_get(c, "quote"));
+						printf("    \u201c%s\u201d — %s%s\n", q ? q : "",
+						       json_string_value(json_object_get(c, "title")),
+						       json_is_true(json_object_get(c, "checked")) ? "" : " [source not checked]");
+					}
+				}
 			}
-			printf("\n");
-			for (size_t k = 0; k < r->flags.n_steps; k++)
-				tm_cli_print_step(cli, &r->flags.steps[k], &notes);
 		}
-		tm_cli_print_notes(cli, &notes);
-		tm_strv_release(&notes);
 	}
 	if (inv->no_mac)
 		printf("\n%zu entr%s without a MAC address (no answer, or scanned across a router) not counted\n",
@@ -330,8 +313,11 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "input-format", required_argument, NULL, 'i' },
 		{ "registry", required_argument, NULL, 'r' },
 		{ "mac-col", required_argument, NULL, 'm' },
-		{ "tags", required_argument, NULL, 'g' },
-		{ "hops", required_argument, NULL, 'H' },
+		{ "categories", required_argument, NULL, 'g' },
+		{ "depth", required_argument, NULL, 'H' },
+		{ "hops", required_argument, NULL, 'H' }, /* its old name */
+		{ "min-share", required_argument, NULL, 'S' },
+		{ "tags", required_argument, NULL, 'T' },
 		{ "threshold", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
@@ -339,7 +325,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 	int fmt = TM_INV_AUTO, out_fmt = cli->json ? F_JSON : F_TABLE, bad = 0, c;
 	const char *registry = NULL, *mac_col = NULL;
 	double threshold = TM_MATCH_THRESHOLD;
-	long hops = 2;
+	tm_flag_opts fo;
+	tm_flag_opts_init(&fo);
 	tm_strv tags = TM_STRV_INIT;
 	char *end;
 	optind = 1;
@@ -348,11 +335,21 @@ static int run(tm_cli *cli, int argc, char **argv)
 		case 'i': bad = (fmt = tm_inv_format_parse(optarg)) < 0; break;
 		case 'r': registry = optarg; break;
 		case 'm': mac_col = optarg; break;
-		case 'g': bad = tm_cli_parse_tags(optarg, &tags) != 0; break;
+		case 'g': bad = tm_cli_parse_list(optarg, &tags) != 0; break;
 		case 'H':
-			hops = strtol(optarg, &end, 10);
-			bad = *end || hops < 0 || hops > 8;
+			fo.depth = (int)strtol(optarg, &end, 10);
+			bad = *end || fo.depth < 0 || fo.depth > TM_FLAG_DEPTH_MAX;
 			break;
+		case 'S':
+			fo.min_share = strtod(optarg, &end);
+			bad = *end || !(fo.min_share >= 0 && fo.min_share <= 100);
+			break;
+		case 'T':
+			fputs("tiemap: tags are topics and never flag; flags come from involvement claims: use "
+			      "--categories (tiemap help audit)\n",
+			      stderr);
+			tm_strv_release(&tags);
+			return TM_EXIT_USAGE;
 		case 't':
 			threshold = strtod(optarg, &end);
 			bad = *end || !(threshold > 0 && threshold <= 1);
@@ -371,8 +368,15 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_strv_release(&tags);
 		return tm_cli_usage(&tm_cmd_audit);
 	}
-	if (!tags.n)
-		tm_strv_push(&tags, "surveillance");
+	for (size_t i = 0; i < tags.n; i++) {
+		if (!tm_category_find(tags.v[i])) {
+			fprintf(stderr, "tiemap: unknown category '%s' (docs/format.md lists them)\n", tags.v[i]);
+			tm_strv_release(&tags);
+			return TM_EXIT_USAGE;
+		}
+	}
+	fo.categories = (const char *const *)tags.v;
+	fo.ncategories = tags.n;
 	const char *path = argv[optind];
 	tm_err err = { 0 };
 	char *data = NULL;
@@ -429,18 +433,21 @@ static int run(tm_cli *cli, int argc, char **argv)
 	tm_screen_in *in = tm_xcalloc(nv ? nv : 1, sizeof(*in));
 	for (size_t i = 0; i < nv; i++)
 		in[i] = (tm_screen_in){ i + 1, vs[i].org, NULL, NULL, NULL, NULL };
-	tm_screen_opts so = { threshold, (const char *const *)tags.v, tags.n, (int)hops, g, 1, NULL, NULL, NULL, NULL };
+	tm_screen_opts so = { .threshold = threshold, .flags = fo, .graph = g, .jobs = 1 };
 	tm_screen_report rep;
 	if ((rc = tm_screen_run(cli->st, in, nv, &so, &rep, &err))) {
 		status = tm_cli_error(&err);
 	} else {
+		json_t *rj = tm_screen_report_json(cli->st, &rep);
+		json_t *rows = json_object_get(rj, "rows");
 		switch (out_fmt) {
-		case F_CSV: print_csv(devs, inv.n, &rep); break;
+		case F_CSV: print_csv(devs, inv.n, &rep, rows); break;
 		case F_JSON:
-			status = print_json(cli, path, &inv, devs, inv.n, vs, nv, &rep, tm_oui_count(db));
+			status = print_json(path, &inv, devs, inv.n, vs, nv, &rep, rows, tm_oui_count(db));
 			break;
-		default: print_table(cli, path, &inv, devs, inv.n, vs, nv, &rep);
+		default: print_table(cli, path, &inv, devs, inv.n, vs, nv, &rep, rows);
 		}
+		json_decref(rj);
 		tm_screen_report_release(&rep);
 	}
 	free(in);
@@ -459,7 +466,7 @@ done:
 const tm_cmd tm_cmd_audit = {
 	"audit", run, TM_CMD_STORE,
 	"audit [--input-format csv|nmap|neigh|arp|dnsmasq|dhcpd] [--registry DIR] [--mac-col C]\n"
-	"             [--tags T,..] [--hops N] [--threshold X] [--format table|csv|json] FILE",
+	"             [--categories C,..] [--depth N] [--min-share P] [--threshold X] [--format table|csv|json] FILE",
 	"find the devices of a network inventory whose vendors are in the graph",
 	"Reads a device inventory you already have (- for standard input): a CSV with a\n"
 	"MAC column, `nmap -oX` XML, `ip neigh` or `arp -a` output, or a dnsmasq or ISC\n"
@@ -467,9 +474,11 @@ const tm_cmd tm_cmd_audit = {
 	"in the IEEE registries (--registry DIR, default /usr/share/ieee-data: oui.csv,\n"
 	"mam.csv, oui36.csv, iab.csv; the longest prefix wins).  A locally administered\n"
 	"address is reported as randomized: it names no vendor.  The vendors are then\n"
-	"screened against the graph as `tiemap screen` does, and devices whose vendor\n"
-	"carries or reaches --tags (default surveillance) within --hops N (default 2)\n"
-	"are flagged, with IP, MAC, host name and each vendor's evidence and sources.\n"
+	"screened against the graph as `tiemap screen` does, with the same flags: a\n"
+	"vendor is flagged for an involvement category by its own cited claim, or\n"
+	"through up to --depth ownership ties (default 3, shares of at least\n"
+	"--min-share, default 50); --categories limits them (default: all).  Devices\n"
+	"of a flagged vendor are listed with IP, MAC, host name and the evidence.\n"
 	"Lines that cannot be read are listed as warnings.  Nothing is sent anywhere:\n"
 	"a MAC prefix cannot see devices sold under other brands.\n",
 };

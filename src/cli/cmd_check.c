@@ -4,16 +4,17 @@
 
 struct check_out {
 	json_t *arr;
-	size_t counts[5];
+	size_t counts[7];
 };
 
 static const char *const kinds[] = { "unsourced_entity", "unsourced_relation", "uncited_source", "isolated_entity",
-				     "duplicate_key" };
+				     "duplicate_key", "place_involvement", "unchecked_source" };
+#define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
 
 static int on_finding(void *ctx, const tm_finding *f)
 {
 	struct check_out *o = ctx;
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < N_KINDS; i++)
 		if (strcmp(kinds[i], f->what) == 0)
 			o->counts[i]++;
 	if (o->arr) {
@@ -42,14 +43,15 @@ static int run(tm_cli *cli, int argc, char **argv)
 	size_t unsourced = o.counts[0] + o.counts[1];
 	if (cli->json) {
 		json_t *root = json_object(), *summary = json_object();
-		for (size_t i = 0; i < 5; i++)
+		for (size_t i = 0; i < N_KINDS; i++)
 			json_object_set_new(summary, kinds[i], json_integer((json_int_t)o.counts[i]));
 		json_object_set_new(root, "summary", summary);
 		json_object_set_new(root, "findings", o.arr);
 		tm_cli_print_json(root);
 	} else {
-		printf("%zu unsourced claims, %zu uncited sources, %zu isolated entities, %zu shared match keys\n",
-		       unsourced, o.counts[2], o.counts[3], o.counts[4]);
+		printf("%zu unsourced claims, %zu uncited sources, %zu isolated entities, %zu shared match keys, "
+		       "%zu involvements of places, %zu cited sources not checked\n",
+		       unsourced, o.counts[2], o.counts[3], o.counts[4], o.counts[5], o.counts[6]);
 	}
 	/* unsourced claims are the one finding that makes the data unpublishable */
 	return unsourced ? TM_EXIT_FAIL : TM_EXIT_OK;
@@ -57,7 +59,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 
 const tm_cmd tm_cmd_check = {
 	"check", run, TM_CMD_STORE, "check",
-	"list unsourced claims, uncited sources, isolated entities and likely duplicates",
+	"list unsourced claims, uncited sources, isolated entities, likely duplicates and unchecked sources",
 	"Exit status 1 when any claim is unsourced (imported with --allow-unsourced);\n"
 	"the other findings are for a reviewer to look at.\n",
 };

@@ -42,14 +42,20 @@ static int run(tm_cli *cli, int argc, char **argv)
 		json_object_set_new(o, "sources", json_integer((json_int_t)rep.sources));
 		json_object_set_new(o, "entities", json_integer((json_int_t)rep.entities));
 		json_object_set_new(o, "relations", json_integer((json_int_t)rep.relations));
+		json_object_set_new(o, "involvements", json_integer((json_int_t)rep.involvements));
 		json_object_set_new(o, "sites", json_integer((json_int_t)rep.sites));
 		json_object_set_new(o, "actions", json_integer((json_int_t)rep.actions));
+		json_object_set_new(o, "pages", json_integer((json_int_t)rep.pages));
 		json_object_set_new(o, "seconds", json_real(tm_now() - t0));
 		status = tm_cli_print_json(o);
 	} else if (!cli->quiet) {
 		printf("imported %zu sources, %zu entities, %zu relations", rep.sources, rep.entities, rep.relations);
+		if (rep.involvements)
+			printf(", %zu involvements", rep.involvements);
 		if (rep.sites || rep.actions)
 			printf(", %zu sites, %zu actions", rep.sites, rep.actions);
+		if (rep.pages)
+			printf(", %zu pages", rep.pages);
 		printf(" in %.2fs\n", tm_now() - t0);
 	}
 	tm_import_report_release(&rep);

@@ -128,4 +128,9 @@ int tm_date_precision(const char *s);
 /* Monotonic clock in seconds, for progress and time limits. */
 double tm_now(void);
 
+/* Today's date, YYYY-MM-DD (UTC), into out (11 bytes): the day a claim is
+ * recorded as added or changed.  $TIEMAP_TODAY (a YYYY-MM-DD date) stands in
+ * for the clock, so that tests can import "on another day". */
+void tm_today(char out[11]);
+
 #endif

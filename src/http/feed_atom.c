@@ -26,7 +26,9 @@ static int host_ok(const char *h)
 
 char *tm_page_public_base(tm_req *req, int *from_host)
 {
-	const char *conf = getenv("TIEMAP_BASE_URL");
+	const char *conf = req->srv ? tm_http_server_opts(req->srv)->base_url : NULL;
+	if (!conf)
+		conf = getenv("TIEMAP_BASE_URL");
 	*from_host = 0;
 	if (conf && (strncmp(conf, "http://", 7) == 0 || strncmp(conf, "https://", 8) == 0)) {
 		size_t n = strlen(conf);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "model/model.h"
 
@@ -155,7 +156,7 @@ static void self_url(tm_req *req, tm_buf *b, const char *lang)
 	}
 	tm_buf_addch(b, '?');
 	/* the query as parsed: every argument but lang, re-encoded */
-	static const char *const keep[] = { "q", "from", "to", "max_hops", "depth" };
+	static const char *const keep[] = { "q", "from", "to", "max_hops", "depth", "places" };
 	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
 		const char *v = tm_req_arg(req, keep[i]);
 		if (!v)
@@ -170,6 +171,8 @@ static void self_url(tm_req *req, tm_buf *b, const char *lang)
 
 void tm_page_begin(tm_req *req, const char *title)
 {
+	free(req->title);
+	req->title = tm_xstrdup(title);
 	int zh = strcmp(req->lang, "zh") == 0;
 	const char *other = zh ? "en" : "zh";
 	tm_buf sw = TM_BUF_INIT;
@@ -187,6 +190,7 @@ void tm_page_begin(tm_req *req, const char *title)
 		"<link rel=\"stylesheet\" id=\"__________cytoscape_stylesheet\" href=\"/static/site.css?v=%s\">\n"
 		"<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
 		"<link rel=\"alternate\" hreflang=\"%r\" href=\"%s\">\n"
+		"<link rel=\"license\" href=\"/about?%r#licence\">\n"
 		"</head>\n<body>\n"
 		"<a class=\"skip\" href=\"#main\">%s</a>\n"
 		"<header class=\"site-header\">\n<div class=\"bar\">\n"
@@ -209,7 +213,7 @@ void tm_page_begin(tm_req *req, const char *title)
 		"<button type=\"submit\">%s</button></form>\n"
 		"</header>\n<main id=\"main\" tabindex=\"-1\">\n",
 		zh ? "zh-Hans" : "en", title, T("site.title"), css ? css->hash : "", zh ? "en" : "zh-Hans", sw.buf,
-		T("nav.skip"), tm_page_lang_arg(req), T("nav.label"), tm_page_lang_arg(req), T("nav.home"),
+		tm_page_lang_arg(req), T("nav.skip"), tm_page_lang_arg(req), T("nav.label"), tm_page_lang_arg(req), T("nav.home"),
 		tm_page_lang_arg(req), T("nav.path"), tm_page_lang_arg(req), T("nav.actions"), tm_page_lang_arg(req),
 		T("nav.map"), tm_page_lang_arg(req), T("nav.screen"), T("nav.api"), sw.buf, zh ? "en" : "zh-Hans",
 		zh ? "en" : "zh-Hans", zh ? "English" : "中文", T("search.label"),
@@ -219,12 +223,65 @@ void tm_page_begin(tm_req *req, const char *title)
 	tm_buf_release(&sw);
 }
 
+void tm_page_day(tm_req *req, const char *day)
+{
+	if (day && *day)
+		tm_html(&req->body, "<time datetime=\"%s\">%s</time>", day, day);
+}
+
+/* "Cite this page": the title, the site, the permalink (absolute when the
+ * operator gave the site's address, else the path) and a date: the last
+ * change of what the page shows when it knows it, else the day of the data
+ * it was made from. */
+static void cite_line(tm_req *req)
+{
+	const tm_http_opts *o = req->srv ? tm_http_server_opts(req->srv) : NULL;
+	const char *base = o && o->base_url ? o->base_url : getenv("TIEMAP_BASE_URL");
+	tm_buf url = TM_BUF_INIT;
+	if (base && (strncmp(base, "https://", 8) == 0 || strncmp(base, "http://", 7) == 0)) {
+		size_t n = strlen(base);
+		while (n && base[n - 1] == '/')
+			n--;
+		tm_buf_add(&url, base, n);
+	}
+	self_url(req, &url, req->lang);
+	char day[11] = "";
+	const char *label = T("cite.changed");
+	if (req->cite_date[0]) {
+		memcpy(day, req->cite_date, sizeof(day));
+	} else if (req->snap) {
+		struct tm tm;
+		gmtime_r(&req->snap->loaded, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		label = T("cite.data");
+	}
+	tm_html(&req->body, "<p class=\"cite-page\"><span class=\"cite-label\">%s</span> %s%s%s%s%s <a href=\"%s\">%s</a>%s",
+		T("cite.title"), T("cite.open"), req->title ? req->title : "", T("cite.close"), T("site.title"),
+		T("cite.sep"), url.buf, url.buf, T("cite.sep"));
+	if (day[0]) {
+		tm_html(&req->body, "%s ", label);
+		tm_page_day(req, day);
+	}
+	tm_html(&req->body, "%s</p>\n", T("cite.end"));
+	tm_buf_release(&url);
+}
+
 void tm_page_end(tm_req *req)
 {
+	const char *lic_name, *lic_url;
+	tm_http_licence(req->srv ? tm_http_server_opts(req->srv)->licence : NULL, &lic_name, &lic_url);
+	tm_buf_adds(&req->body, "</main>\n<footer class=\"site-footer\">\n");
+	cite_line(req);
+	tm_html(&req->body, "<p class=\"licence\">%s ", T("footer.licence"));
+	if (lic_url)
+		tm_html(&req->body, "<a rel=\"license\" href=\"%s\">%s</a>", lic_url, lic_name);
+	else
+		tm_html(&req->body, "%s", lic_name);
 	tm_html(&req->body,
-		"</main>\n<footer class=\"site-footer\">\n<p>%s</p>\n<p>%s <a href=\"/api/v1/export.jsonl\">%s</a> · "
+		"%s</p>\n<p>%s <a href=\"/about?%r\">%s</a></p>\n<p>%s <a href=\"/api/v1/export.jsonl\">%s</a> · "
 		"<a href=\"/api/v1\">%s</a></p>\n</footer>\n</body>\n</html>\n",
-		T("footer.about"), T("footer.data"), T("footer.export"), T("footer.api"));
+		T("footer.quotes"), T("footer.about"), tm_page_lang_arg(req), T("footer.method"), T("footer.data"),
+		T("footer.export"), T("footer.api"));
 	if (!req->r_status)
 		req->r_status = MHD_HTTP_OK;
 	req->r_type = "text/html; charset=utf-8";
@@ -257,6 +314,13 @@ static size_t note_number(tm_notes *n, json_t *cite)
 	return json_array_size(n->cites);
 }
 
+/* The mark of a source whose title and URL nobody has seen. */
+static void unchecked_mark(tm_req *req, json_t *cite)
+{
+	if (!json_is_true(json_object_get(cite, "checked")))
+		tm_html(&req->body, " <span class=\"unchecked\">%s</span>", T("source.unchecked_mark"));
+}
+
 void tm_page_marks(tm_req *req, tm_notes *n, json_t *sources)
 {
 	size_t count = json_array_size(sources);
@@ -264,10 +328,12 @@ void tm_page_marks(tm_req *req, tm_notes *n, json_t *sources)
 		tm_html(&req->body, " <span class=\"unsourced\">(%s)</span>", T("claim.unsourced"));
 		return;
 	}
+	size_t *num = tm_xcalloc(count, sizeof(size_t));
 	tm_buf_adds(&req->body, "<sup class=\"marks\">");
 	for (size_t i = 0; i < count; i++) {
 		json_t *c = json_array_get(sources, i);
 		const char *id = json_string_value(json_object_get(c, "id"));
+		num[i] = note_number(n, c);
 		int seen = 0;
 		/* one mark per source, even when a claim quotes it twice */
 		for (size_t k = 0; k < i && id; k++) {
@@ -276,14 +342,38 @@ void tm_page_marks(tm_req *req, tm_notes *n, json_t *sources)
 		}
 		if (seen)
 			continue;
-		size_t num = note_number(n, c);
-		const char *quote = json_string_value(json_object_get(c, "quote"));
-		tm_html(&req->body, "<a class=\"fn\" href=\"#fn-%zu\" aria-label=\"%s %zu\"", num, T("notes.mark"), num);
-		if (quote)
-			tm_html(&req->body, " title=\"%s\"", quote);
-		tm_html(&req->body, ">[%zu]</a>", num);
+		tm_html(&req->body, "<a class=\"fn\" href=\"#fn-%zu\" aria-label=\"%s %zu\">[%zu]</a>", num[i], T("notes.mark"),
+			num[i], num[i]);
 	}
 	tm_buf_adds(&req->body, "</sup>");
+	/* the words each source says it in, where the claim quotes them; and the
+	 * sources nobody checked, marked where they are cited */
+	int open = 0;
+	for (size_t i = 0; i < count; i++) {
+		json_t *c = json_array_get(sources, i);
+		const char *quote = json_string_value(json_object_get(c, "quote"));
+		const char *page = json_string_value(json_object_get(c, "page"));
+		int checked = json_is_true(json_object_get(c, "checked"));
+		if (!quote && !page && checked)
+			continue;
+		if (!open++)
+			tm_buf_adds(&req->body, "<ul class=\"evidence\">");
+		tm_buf_adds(&req->body, "<li>");
+		if (quote)
+			tm_html(&req->body, "<q>%s</q>", quote);
+		if (page)
+			tm_html(&req->body, " <span class=\"loc\">(%s)</span>", page);
+		const char *id = json_string_value(json_object_get(c, "id"));
+		const char *title = json_string_value(json_object_get(c, "title"));
+		tm_html(&req->body, "%r<a class=\"src\" href=\"/sources/%q?%r\">%s</a> <a class=\"fn\" href=\"#fn-%zu\">[%zu]</a>",
+			quote || page ? " — " : "", id ? id : "", tm_page_lang_arg(req), title ? title : id ? id : "", num[i],
+			num[i]);
+		unchecked_mark(req, c);
+		tm_buf_adds(&req->body, "</li>");
+	}
+	if (open)
+		tm_buf_adds(&req->body, "</ul>");
+	free(num);
 }
 
 void tm_page_notes(tm_req *req, tm_notes *n)
@@ -313,6 +403,13 @@ void tm_page_notes(tm_req *req, tm_notes *n)
 			tm_html(b, ". <a class=\"ext\" href=\"%s\" rel=\"noreferrer noopener external\">%s</a>", url, url);
 		else if (url)
 			tm_html(b, ". %s", url);
+		unchecked_mark(req, c);
+		const char *accessed = json_string_value(json_object_get(c, "accessed"));
+		if (accessed) {
+			tm_html(b, " <span class=\"accessed\">%s ", T("source.accessed_on"));
+			tm_page_day(req, accessed);
+			tm_buf_adds(b, "</span>");
+		}
 		tm_buf_adds(b, "</li>\n");
 	}
 	tm_buf_adds(b, "</ol>\n</section>\n");

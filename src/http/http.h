@@ -33,10 +33,29 @@ typedef struct tm_http_opts {
 	double query_seconds;      /* time limit of one request's queries */
 	double watch_seconds;      /* how often the watcher looks at data_version */
 	int no_cache;              /* render every response afresh (for measuring) */
+	/* The licence the operator publishes the data under: an SPDX id the site
+	 * knows (CC-BY-SA-4.0, CC-BY-4.0, CC0-1.0, ODbL-1.0, CC-BY-NC-4.0,
+	 * CC-BY-NC-SA-4.0), shown with its name and link, or any other text,
+	 * shown as given.  In every page's footer, the API's index and a Link
+	 * header on every answer. */
+	const char *licence;
+	/* The site's public address ("https://example.org"): "cite this page"
+	 * and the feeds give absolute links with it.  NULL: $TIEMAP_BASE_URL, else
+	 * pages cite their path alone. */
+	const char *base_url;
 } tm_http_opts;
 
+/* The licence of data that names none: CC BY-SA 4.0, as LittleSis publishes
+ * its data (docs/api.md says why). */
+#define TM_HTTP_LICENCE_DEFAULT "CC-BY-SA-4.0"
+
+/* A licence's name and URL (NULL when it is not one the site knows) for an
+ * SPDX id or free text. */
+void tm_http_licence(const char *licence, const char **name, const char **url);
+
 /* The defaults: 127.0.0.1:8080, 20 requests/s with a burst of 200, 2 s a
- * query, cache on, access log on stderr without addresses. */
+ * query, cache on, access log on stderr without addresses, the default
+ * licence. */
 void tm_http_opts_init(tm_http_opts *o);
 
 typedef struct tm_http_server tm_http_server;

@@ -19,14 +19,20 @@ static void entity_ref_link(tm_req *req, const char *id)
 	json_decref(ref);
 }
 
-static int recent_item(void *ctx, const char *added_at, const tm_entity *e, int64_t rel_id, const tm_relation *r)
+static int recent_item(void *ctx, const char *added_at, const tm_entity *e, int64_t rel_id, const tm_relation *r,
+		       const tm_involvement *v)
 {
 	(void)rel_id;
 	tm_req *req = ctx;
-	char day[11] = "";
-	memcpy(day, added_at, strlen(added_at) >= 10 ? 10 : strlen(added_at));
-	tm_html(&req->body, "<li><time datetime=\"%s\">%s</time> ", added_at, day);
-	if (e) {
+	tm_buf_adds(&req->body, "<li>");
+	tm_page_day(req, added_at);
+	tm_buf_adds(&req->body, " ");
+	if (v) {
+		const tm_category *c = tm_category_find(v->category);
+		entity_ref_link(req, v->entity);
+		tm_html(&req->body, " <span class=\"involvement\">%s</span>",
+			c ? (strcmp(req->lang, "zh") == 0 ? c->label_zh : c->label_en) : v->category);
+	} else if (e) {
 		tm_html(&req->body, "<a href=\"/entities/%q?%r\">%s</a> <span class=\"kind\">%s</span>", e->id,
 			tm_page_lang_arg(req), tm_entity_display_name(e, req->lang), tm_page_kind_label(req, e->kind));
 	} else {

@@ -33,11 +33,13 @@ typedef struct ask {
 	char *csv;      /* the list as CSV (owned), or NULL */
 	size_t csv_len;
 	json_t *rows;   /* or rows [{"name","ident","country"}] from JSON (owned) */
-	char *opt[7];   /* threshold, tags, hops, format, name_col, id_col, country_col (owned) */
+	char *opt[10];  /* the options below, by index (owned) */
 } ask;
 
-enum { O_THRESHOLD, O_TAGS, O_HOPS, O_FORMAT, O_NAME_COL, O_ID_COL, O_COUNTRY_COL, O_N };
-static const char *const opt_names[O_N] = { "threshold", "tags", "hops", "format", "name_col", "id_col", "country_col" };
+enum { O_THRESHOLD, O_CATEGORIES, O_DEPTH, O_FORMAT, O_NAME_COL, O_ID_COL, O_COUNTRY_COL, O_MIN_SHARE, O_TAGS, O_HOPS,
+       O_N };
+static const char *const opt_names[O_N] = { "threshold", "categories", "depth", "format", "name_col",
+					     "id_col", "country_col", "min_share", "tags", "hops" };
 
 static void ask_release(ask *a)
 {
@@ -52,6 +54,15 @@ static void set_opt(ask *a, const char *name, size_t nlen, const char *v, size_t
 {
 	for (int i = 0; i < O_N; i++) {
 		if (strlen(opt_names[i]) == nlen && memcmp(opt_names[i], name, nlen) == 0) {
+			if (i == O_CATEGORIES && a->opt[i] && vlen) {
+				/* a form sends one field a ticked box */
+				tm_buf b = TM_BUF_INIT;
+				tm_buf_addf(&b, "%s,", a->opt[i]);
+				tm_buf_add(&b, v, vlen);
+				free(a->opt[i]);
+				a->opt[i] = tm_buf_detach(&b);
+				return;
+			}
 			free(a->opt[i]);
 			a->opt[i] = tm_xstrndup(v, vlen);
 			return;
@@ -239,42 +250,57 @@ static int read_body(tm_req *req, ask *a, tm_err *err)
 	return 0;
 }
 
-/* The rows and options of a request, screened into *rep. */
+/* The rows and options of a request, screened into *rep.  The defaults
+ * are the CLI's (match.h): every category, TM_FLAG_DEPTH ties, TM_FLAG_MIN_SHARE. */
 static tm_rc screen(tm_req *req, const ask *a, tm_rows *rows, tm_screen_report *rep, tm_err *err)
 {
 	memset(rows, 0, sizeof(*rows));
 	double threshold = TM_MATCH_THRESHOLD;
-	long hops = 2;
+	tm_flag_opts fo;
+	tm_flag_opts_init(&fo);
 	char *end;
+	if (a->opt[O_TAGS] && *a->opt[O_TAGS])
+		return tm_fail(err, TM_ERR_INVALID,
+			       "tags are topics and never flag; flags come from involvement claims: use categories");
 	if (a->opt[O_THRESHOLD] && *a->opt[O_THRESHOLD]) {
 		threshold = strtod(a->opt[O_THRESHOLD], &end);
 		if (*end || !(threshold > 0 && threshold <= 1))
 			return tm_fail(err, TM_ERR_INVALID, "threshold must be a number above 0 and at most 1");
 	}
-	if (a->opt[O_HOPS] && *a->opt[O_HOPS]) {
-		hops = strtol(a->opt[O_HOPS], &end, 10);
-		if (*end || hops < 0 || hops > 4)
-			return tm_fail(err, TM_ERR_INVALID, "hops must be an integer from 0 to 4");
+	/* hops is the old name of depth */
+	const char *depth = a->opt[O_DEPTH] && *a->opt[O_DEPTH] ? a->opt[O_DEPTH] : a->opt[O_HOPS];
+	if (depth && *depth) {
+		long d = strtol(depth, &end, 10);
+		if (*end || d < 0 || d > TM_FLAG_DEPTH_MAX)
+			return tm_fail(err, TM_ERR_INVALID, "depth must be an integer from 0 to %d", TM_FLAG_DEPTH_MAX);
+		fo.depth = (int)d;
+	}
+	if (a->opt[O_MIN_SHARE] && *a->opt[O_MIN_SHARE]) {
+		fo.min_share = strtod(a->opt[O_MIN_SHARE], &end);
+		if (*end || !(fo.min_share >= 0 && fo.min_share <= 100))
+			return tm_fail(err, TM_ERR_INVALID, "min_share must be a percentage from 0 to 100");
 	}
 	tm_strv tags = TM_STRV_INIT;
-	for (const char *p = a->opt[O_TAGS] ? a->opt[O_TAGS] : ""; *p;) {
+	for (const char *p = a->opt[O_CATEGORIES] ? a->opt[O_CATEGORIES] : ""; *p;) {
 		while (*p == ',' || *p == ' ')
 			p++;
 		size_t k = strcspn(p, ", ");
 		if (k) {
 			char *t = tm_xstrndup(p, k);
-			for (char *c = t; *c; c++)
-				if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-')) {
-					free(t);
-					tm_strv_release(&tags);
-					return tm_fail(err, TM_ERR_INVALID, "a tag is a lower-case word");
-				}
-			if (!tm_strv_contains(&tags, t) && tags.n < 8)
+			if (!tm_category_find(t)) {
+				tm_rc rc = tm_fail(err, TM_ERR_INVALID, "unknown category '%.60s' (see /about)", t);
+				free(t);
+				tm_strv_release(&tags);
+				return rc;
+			}
+			if (!tm_strv_contains(&tags, t))
 				tm_strv_push(&tags, t);
 			free(t);
 		}
 		p += k;
 	}
+	fo.categories = (const char *const *)tags.v;
+	fo.ncategories = tags.n;
 	tm_rc rc = TM_OK;
 	if (a->rows) {
 		if (json_array_size(a->rows) > MAX_ROWS)
@@ -312,8 +338,7 @@ static tm_rc screen(tm_req *req, const ask *a, tm_rows *rows, tm_screen_report *
 		for (size_t i = 0; i < rows->n; i++)
 			in[i] = (tm_screen_in){ rows->v[i].line, rows->v[i].name, rows->v[i].ident, rows->v[i].country,
 						rows->v[i].error, rows->v[i].warning };
-		tm_screen_opts o = { threshold, (const char *const *)tags.v, tags.n, (int)hops, req->g, 1, NULL, NULL,
-				     NULL, NULL };
+		tm_screen_opts o = { .threshold = threshold, .flags = fo, .graph = req->g, .jobs = 1 };
 		tm_store_set_deadline(req->st, SCREEN_SECONDS);
 		rc = tm_screen_run(req->st, in, rows->n, &o, rep, err);
 		free(in);
@@ -361,78 +386,133 @@ void tm_http_api_screen(tm_req *req)
 static void form(tm_req *req, const ask *a)
 {
 	tm_buf *b = &req->body;
+	char depth[8], share[16];
+	snprintf(depth, sizeof(depth), "%d", TM_FLAG_DEPTH);
+	snprintf(share, sizeof(share), "%g", TM_FLAG_MIN_SHARE);
 	tm_html(b,
 		"<form class=\"screen-form\" action=\"/screen?%r\" method=\"post\" enctype=\"multipart/form-data\">\n"
 		"<p><label for=\"screen-file\">%s</label><br><input id=\"screen-file\" name=\"file\" type=\"file\" "
 		"accept=\".csv,.tsv,.txt,text/csv\"></p>\n"
 		"<p><label for=\"screen-list\">%s</label><br><textarea id=\"screen-list\" name=\"list\" rows=\"8\" "
 		"cols=\"70\" placeholder=\"name,country&#10;HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD-A,CN\">%s</textarea></p>\n"
-		"<p><label>%s <input name=\"tags\" value=\"%s\" size=\"30\"></label> "
-		"<label>%s <input name=\"hops\" value=\"%s\" size=\"2\"></label> "
-		"<label>%s <input name=\"threshold\" value=\"%s\" size=\"4\"></label></p>\n"
+		"<fieldset><legend>%s</legend>\n",
+		tm_page_lang_arg(req), L(req, "A CSV or TSV file with a header line", "带标题行的 CSV 或 TSV 文件"),
+		L(req, "or paste the list", "或粘贴名单"), a && a->csv && a->csv_len < 65536 ? a->csv : "",
+		L(req, "Flag these involvement categories (none ticked: all of them)", "标记以下参与类别（不勾选即全部）"));
+	const char *chosen = a && a->opt[O_CATEGORIES] ? a->opt[O_CATEGORIES] : "";
+	for (size_t c = 0; c < tm_n_categories; c++) {
+		const tm_category *cat = &tm_categories[c];
+		tm_html(b,
+			"<label class=\"cat\"><input type=\"checkbox\" name=\"categories\" value=\"%s\"%r> %s</label>\n",
+			cat->id, strstr(chosen, cat->id) ? " checked" : "", L(req, cat->label_en, cat->label_zh));
+	}
+	tm_html(b,
+		"</fieldset>\n"
+		"<p><label>%s <input name=\"depth\" value=\"%s\" size=\"2\" inputmode=\"numeric\"></label> "
+		"<label>%s <input name=\"min_share\" value=\"%s\" size=\"4\" inputmode=\"decimal\"></label> "
+		"<label>%s <input name=\"threshold\" value=\"%s\" size=\"4\" inputmode=\"decimal\"></label></p>\n"
 		"<p><button type=\"submit\" name=\"format\" value=\"html\">%s</button> "
 		"<button type=\"submit\" name=\"format\" value=\"csv\">%s</button></p>\n"
 		"</form>\n",
-		tm_page_lang_arg(req), L(req, "A CSV or TSV file with a header line", "带标题行的 CSV 或 TSV 文件"),
-		L(req, "or paste the list", "或粘贴名单"), a && a->csv && a->csv_len < 65536 ? a->csv : "",
-		L(req, "Flag tags", "标记标签"), a && a->opt[O_TAGS] ? a->opt[O_TAGS] : "surveillance,occupation",
-		L(req, "within hops", "跳数以内"), a && a->opt[O_HOPS] ? a->opt[O_HOPS] : "2",
-		L(req, "threshold", "阈值"), a && a->opt[O_THRESHOLD] ? a->opt[O_THRESHOLD] : "0.85",
-		L(req, "Screen", "筛查"), L(req, "Download as CSV", "下载 CSV"));
+		L(req, "through ownership ties", "经由所有权关系层数"),
+		a && a->opt[O_DEPTH] && *a->opt[O_DEPTH] ? a->opt[O_DEPTH] : depth,
+		L(req, "each of at least this share (%)", "每层持股至少（%）"),
+		a && a->opt[O_MIN_SHARE] && *a->opt[O_MIN_SHARE] ? a->opt[O_MIN_SHARE] : share, L(req, "match threshold", "匹配阈值"),
+		a && a->opt[O_THRESHOLD] ? a->opt[O_THRESHOLD] : "0.85", L(req, "Screen", "筛查"),
+		L(req, "Download as CSV", "下载 CSV"));
+}
+
+static void caveat(tm_req *req)
+{
+	tm_html(&req->body, "<p class=\"caveat\" role=\"note\">%s</p>\n",
+		strcmp(req->lang, "zh") == 0 ? tm_screen_caveat_zh : tm_screen_caveat_en);
 }
 
 static void report(tm_req *req, json_t *rep)
 {
 	tm_buf *b = &req->body;
+	int zh = strcmp(req->lang, "zh") == 0;
 	json_t *s = json_object_get(rep, "summary");
 	tm_html(b, "<p class=\"count\">%s: %ld · %s: %ld · %s: %ld · %s: %ld</p>\n", L(req, "rows", "行"),
 		(long)json_integer_value(json_object_get(s, "rows")), L(req, "matched", "匹配"),
 		(long)json_integer_value(json_object_get(s, "matched")), L(req, "flagged", "标记"),
 		(long)json_integer_value(json_object_get(s, "flagged")), L(req, "unreadable", "无法读取"),
 		(long)json_integer_value(json_object_get(s, "unreadable")));
+	caveat(req);
 	tm_notes notes;
 	tm_notes_init(&notes);
 	tm_html(b, "<table class=\"screen\">\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-		   "<th>%s</th></tr></thead>\n<tbody>\n",
+		   "</tr></thead>\n<tbody>\n",
 		L(req, "Line", "行"), L(req, "Input", "输入"), L(req, "Match", "匹配"), L(req, "Score", "分数"),
-		L(req, "Flags", "标记"), L(req, "Evidence", "证据"));
+		L(req, "Flags and evidence", "标记与证据"));
 	size_t i;
 	json_t *row;
 	json_array_foreach(json_object_get(rep, "rows"), i, row) {
 		json_t *m = json_object_get(row, "match"), *flags = json_object_get(row, "flags");
-		tm_html(b, "<tr%r><td>%ld</td><td>%s</td>", json_array_size(flags) ? " class=\"flagged\"" : "",
-			(long)json_integer_value(json_object_get(row, "line")), json_string_value(json_object_get(row, "input")));
+		tm_html(b, "<tr%r><td data-label=\"%s\">%ld</td><td data-label=\"%s\">%s</td>",
+			json_array_size(flags) ? " class=\"flagged\"" : "", L(req, "Line", "行"),
+			(long)json_integer_value(json_object_get(row, "line")), L(req, "Input", "输入"),
+			json_string_value(json_object_get(row, "input")));
 		const char *error = json_string_value(json_object_get(row, "error"));
 		if (error) {
-			tm_html(b, "<td colspan=\"4\">%s: %s</td></tr>\n", L(req, "unreadable", "无法读取"), error);
+			tm_html(b, "<td colspan=\"3\">%s: %s</td></tr>\n", L(req, "unreadable", "无法读取"), error);
 			continue;
 		}
 		if (json_is_object(m)) {
 			char score[16];
 			snprintf(score, sizeof(score), "%.2f", json_real_value(json_object_get(m, "score")));
-			tm_buf_adds(b, "<td>");
+			tm_html(b, "<td data-label=\"%s\">", L(req, "Match", "匹配"));
 			tm_page_entity_link(req, m);
-			tm_html(b, "<br><small>%s</small></td><td>%s<br><small>%s</small></td>",
-				json_string_value(json_object_get(m, "explain")), score,
+			tm_html(b, "<br><small>%s</small></td><td data-label=\"%s\">%s<br><small>%s</small></td>",
+				json_string_value(json_object_get(m, "explain")), L(req, "Score", "分数"), score,
 				json_string_value(json_object_get(m, "matched_by")));
 		} else {
-			tm_html(b, "<td>%s</td><td></td>", L(req, "no match", "无匹配"));
+			tm_html(b, "<td data-label=\"%s\">%s</td><td></td>", L(req, "Match", "匹配"), L(req, "no match", "无匹配"));
 		}
-		tm_buf_adds(b, "<td>");
+		tm_html(b, "<td data-label=\"%s\">", L(req, "Flags and evidence", "标记与证据"));
+		if (!json_array_size(flags) && json_is_object(m))
+			tm_html(b, "<small>%s</small>", L(req, "no flag: the graph holds no sourced involvement of it",
+							  "无标记：图谱中没有关于它参与的有来源声明"));
 		size_t k;
-		json_t *t;
-		json_array_foreach(flags, k, t) {
-			tm_html(b, "%r%s", k ? ", " : "", json_string_value(t));
-		}
-		tm_buf_adds(b, "</td><td>");
-		json_t *e;
-		json_array_foreach(json_object_get(row, "evidence"), k, e) {
-			tm_html(b, "%r<a href=\"/entities/%q?%r\">%s</a> %s <a href=\"/entities/%q?%r\">%s</a> ", k ? "<br>" : "",
-				json_string_value(json_object_get(e, "from")), tm_page_lang_arg(req),
-				json_string_value(json_object_get(e, "from")), tm_page_label(req, e),
-				json_string_value(json_object_get(e, "to")), tm_page_lang_arg(req),
-				json_string_value(json_object_get(e, "to")));
-			tm_page_marks(req, &notes, json_object_get(e, "sources"));
+		json_t *f;
+		json_array_foreach(flags, k, f) {
+			/* the flag as a sentence with names, then its evidence in plain sight */
+			tm_html(b, "<div class=\"flag flag-%s\"><p class=\"flag-text\"><strong>%s</strong></p>\n",
+				json_string_value(json_object_get(f, "basis")),
+				json_string_value(json_object_get(f, zh ? "text_zh" : "text")));
+			size_t a, c;
+			json_t *x;
+			json_array_foreach(json_object_get(f, "claims"), a, x) {
+				tm_html(b, "<p class=\"claim\">%s ", L(req, "The claim:", "声明："));
+				tm_page_entity_link(req, json_object_get(f, "involved"));
+				tm_html(b, " — %s", json_string_value(json_object_get(x, zh ? "label_zh" : "label")));
+				tm_page_marks(req, &notes, json_object_get(x, "sources"));
+				tm_buf_adds(b, "</p>\n");
+			}
+			if (json_array_size(json_object_get(f, "chain")))
+				tm_html(b, "<ol class=\"chain\" aria-label=\"%s\">", L(req, "Chain of ownership", "所有权链"));
+			json_array_foreach(json_object_get(f, "chain"), c, x) {
+				tm_html(b, "<li><a href=\"/entities/%q?%r\">%s</a> <span class=\"pred\">%s</span> "
+					   "<a href=\"/entities/%q?%r\">%s</a>",
+					json_string_value(json_object_get(x, "from")), tm_page_lang_arg(req),
+					json_string_value(json_object_get(x, zh ? "from_name_zh" : "from_name")),
+					tm_page_label(req, x), json_string_value(json_object_get(x, "to")), tm_page_lang_arg(req),
+					json_string_value(json_object_get(x, zh ? "to_name_zh" : "to_name")));
+				json_t *share = json_object_get(x, "share");
+				if (share) {
+					char num[32];
+					snprintf(num, sizeof(num), "%g", json_number_value(share));
+					tm_html(b, " <span class=\"share\">%s%%</span>", num);
+				} else {
+					tm_html(b, " <span class=\"share\">%s</span>",
+						L(req, "(share not given)", "（未记录持股比例）"));
+				}
+				tm_page_marks(req, &notes, json_object_get(x, "sources"));
+				tm_buf_adds(b, "</li>");
+			}
+			if (json_array_size(json_object_get(f, "chain")))
+				tm_buf_adds(b, "</ol>");
+			tm_buf_adds(b, "</div>\n");
 		}
 		tm_buf_adds(b, "</td></tr>\n");
 	}
@@ -451,10 +531,14 @@ void tm_http_page_screen(tm_req *req)
 			"<h1>%s</h1>\n<p>%s</p>\n", title,
 			L(req,
 			  "Match a fund's holdings, a vendor list or any list of names against the graph: each line's "
-			  "institution across spellings, legal forms, scripts and pinyin, the tags it carries or reaches, "
-			  "and the chain of ties with sources. The list is screened in memory and not kept.",
+			  "institution across spellings, legal forms, scripts and pinyin, and the involvement it is "
+			  "flagged for — its own cited claim (direct), or a claim of an owner or a subsidiary (via, with "
+			  "the chain of ownership), each with its quotes and sources. Tags, trade and places never flag. "
+			  "The list is screened in memory and not kept.",
 			  "将基金持仓、供应商名单或任何名单与图谱比对：跨拼写、法律形式、繁简字与拼音找出每行所指的机构，"
-			  "它带有或关联到的标签，以及附来源的关系链。名单只在内存中处理，不会保存。"));
+			  "以及它被标记的参与类别——来自它自身有引文的声明（直接），或来自其所有者或子公司的声明（经由，附所有权链），"
+			  "每项都附引文和来源。标签、贸易关系和地点不会产生标记。名单只在内存中处理，不会保存。"));
+		caveat(req);
 		form(req, NULL);
 		tm_page_end(req);
 		return;
@@ -470,7 +554,7 @@ void tm_http_page_screen(tm_req *req)
 	}
 	if (a.opt[O_FORMAT] && strcmp(a.opt[O_FORMAT], "csv") == 0) {
 		tm_buf_reset(&req->body);
-		tm_screen_report_csv(req->st, &rep, &req->body);
+		tm_screen_report_csv(req->st, &rep, req->lang, &req->body);
 		req->r_status = MHD_HTTP_OK;
 		req->r_type = "text/csv; charset=utf-8";
 	} else {

@@ -23,6 +23,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -100,6 +101,36 @@ void tm_http_opts_init(tm_http_opts *o)
 	o->burst = 200;
 	o->query_seconds = 2;
 	o->watch_seconds = 1;
+	o->licence = TM_HTTP_LICENCE_DEFAULT;
+}
+
+void tm_http_licence(const char *licence, const char **name, const char **url)
+{
+	static const struct {
+		const char *id, *name, *url;
+	} known[] = {
+		{ "CC-BY-SA-4.0", "CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/" },
+		{ "CC-BY-4.0", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/" },
+		{ "CC0-1.0", "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/" },
+		{ "ODbL-1.0", "ODbL 1.0", "https://opendatacommons.org/licenses/odbl/1-0/" },
+		{ "CC-BY-NC-4.0", "CC BY-NC 4.0", "https://creativecommons.org/licenses/by-nc/4.0/" },
+		{ "CC-BY-NC-SA-4.0", "CC BY-NC-SA 4.0", "https://creativecommons.org/licenses/by-nc-sa/4.0/" },
+	};
+	if (!licence || !*licence)
+		licence = TM_HTTP_LICENCE_DEFAULT;
+	*name = licence;
+	*url = NULL;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcasecmp(licence, known[i].id) == 0) {
+			*name = known[i].name;
+			*url = known[i].url;
+		}
+	}
+}
+
+const tm_http_opts *tm_http_server_opts(const tm_http_server *s)
+{
+	return &s->o;
 }
 
 uint16_t tm_http_port(const tm_http_server *s)
@@ -537,6 +568,14 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 		return MHD_NO;
 	}
 	add_common_headers(r);
+	const char *lic_name, *lic_url;
+	tm_http_licence(req->srv ? req->srv->o.licence : NULL, &lic_name, &lic_url);
+	if (lic_url) {
+		/* RFC 8288's "license" relation: what a client may do with the data */
+		char link[160];
+		snprintf(link, sizeof(link), "<%s>; rel=\"license\"", lic_url);
+		MHD_add_response_header(r, "Link", link);
+	}
 	if (req->r_csp) {
 		/* a page that needs more than 'self' (the map with a tile server) says so */
 		MHD_del_response_header(r, "Content-Security-Policy", csp);
@@ -806,6 +845,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 		free(req->params[i]);
 	free(req->r_location);
 	free(req->r_csp);
+	free(req->title);
 	free(req->uri);
 	tm_buf_release(&req->body);
 	/* an upload goes with its request, unread by anything else */

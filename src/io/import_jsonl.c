@@ -37,8 +37,8 @@
 
 /* One parsed record and where it came from. */
 /* In the order they are written: later types refer to earlier ones. */
-enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_SITE, REC_ACTION };
-#define N_REC_TYPES (REC_ACTION + 1)
+enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_INVOLVEMENT, REC_SITE, REC_ACTION, REC_PAGE };
+#define N_REC_TYPES (REC_PAGE + 1)
 struct rec {
 	enum rec_type type;
 	const char *file;
@@ -48,8 +48,10 @@ struct rec {
 		tm_source src;
 		tm_entity ent;
 		tm_relation rel;
+		tm_involvement inv;
 		tm_site site;
 		tm_action act;
+		tm_page page;
 	} u;
 	tm_name_index names; /* an entity's: made while parsing, for tm_store_put_entity_indexed() */
 	char *canon; /* canonical JSON, to tell a repeat from a redefinition; made
@@ -62,8 +64,10 @@ static void rec_release(struct rec *r)
 	case REC_SOURCE: tm_source_release(&r->u.src); break;
 	case REC_ENTITY: tm_entity_release(&r->u.ent); break;
 	case REC_RELATION: tm_relation_release(&r->u.rel); break;
+	case REC_INVOLVEMENT: tm_involvement_release(&r->u.inv); break;
 	case REC_SITE: tm_site_release(&r->u.site); break;
 	case REC_ACTION: tm_action_release(&r->u.act); break;
+	case REC_PAGE: tm_page_release(&r->u.page); break;
 	}
 	tm_name_index_release(&r->names);
 	free(r->canon);
@@ -163,6 +167,46 @@ static int get_date(json_t *obj, const char *field, char out[TM_DATE_MAX], struc
 	return 0;
 }
 
+/* A date later than tomorrow (UTC) is a typo: the data records what
+ * happened.  The day of slack lets a time zone ahead of UTC record its
+ * today. */
+static int date_in_future(const char *date)
+{
+	time_t t = time(NULL) + 86400;
+	struct tm tm;
+	char tomorrow[TM_DATE_MAX];
+	gmtime_r(&t, &tm);
+	strftime(tomorrow, sizeof(tomorrow), "%Y-%m-%d", &tm);
+	char today[11];
+	tm_today(today);
+	/* a test's TIEMAP_TODAY later than the clock is not the future */
+	if (strcmp(today, tomorrow) > 0)
+		memcpy(tomorrow, today, sizeof(today));
+	return strncmp(date, tomorrow, strlen(date)) > 0;
+}
+
+/* A day (YYYY-MM-DD) that has happened: added, changed, accessed. */
+static int get_day(json_t *obj, const char *field, char out[TM_DATE_MAX], struct why *w)
+{
+	if (get_date(obj, field, out, w))
+		return -1;
+	if (out[0] && tm_date_precision(out) != 3)
+		return failf(w, "'%s' is a day: use YYYY-MM-DD", field);
+	if (out[0] && date_in_future(out))
+		return failf(w, "'%s' %s is in the future", field, out);
+	return 0;
+}
+
+/* "added" and "changed" of a claim (store.h has what they mean). */
+static int get_claim_dates(json_t *obj, char added[TM_DATE_MAX], char changed[TM_DATE_MAX], struct why *w)
+{
+	if (get_day(obj, "added", added, w) || get_day(obj, "changed", changed, w))
+		return -1;
+	if (added[0] && changed[0] && strcmp(added, changed) > 0)
+		return failf(w, "changed %s is before added %s", changed, added);
+	return 0;
+}
+
 static int get_id(json_t *obj, const char *field, char **out, struct why *w)
 {
 	if (get_str(obj, field, 1, out, w))
@@ -244,12 +288,16 @@ static int need_cites(const tm_import_opts *opts, const tm_cites *c, int *unsour
 static int parse_source(json_t *o, tm_source *s, struct why *w)
 {
 	static const char *const allowed[] = { "type", "id", "title", "author", "publisher", "date",
-					       "url", "lang", "note", NULL };
+					       "url", "lang", "note", "accessed", "checked", NULL };
 	if (check_fields(o, allowed, w) || get_id(o, "id", &s->id, w) || get_str(o, "title", 1, &s->title, w) ||
 	    get_str(o, "author", 0, &s->author, w) || get_str(o, "publisher", 0, &s->publisher, w) ||
 	    get_date(o, "date", s->date, w) || get_str(o, "url", 0, &s->url, w) || get_str(o, "lang", 0, &s->lang, w) ||
-	    get_str(o, "note", 0, &s->note, w))
+	    get_str(o, "note", 0, &s->note, w) || get_day(o, "accessed", s->accessed, w))
 		return -1;
+	json_t *checked = json_object_get(o, "checked");
+	if (checked && !json_is_boolean(checked))
+		return failf(w, "'checked' must be true or false");
+	s->checked = json_is_true(checked);
 	if (s->url && strncmp(s->url, "https://", 8) != 0 && strncmp(s->url, "http://", 7) != 0)
 		return failf(w, "url must start with http:// or https://");
 	if (s->lang && !tm_lang_valid(s->lang))
@@ -260,10 +308,11 @@ static int parse_source(json_t *o, tm_source *s, struct why *w)
 static int parse_entity(const tm_import_opts *opts, json_t *o, tm_entity *e, struct why *w)
 {
 	static const char *const allowed[] = { "type", "id", "kind", "country", "start", "end", "names",
-					       "description", "tags", "identifiers", "sources", NULL };
+					       "description", "tags", "identifiers", "sources", "added", "changed", NULL };
 	if (check_fields(o, allowed, w) || get_id(o, "id", &e->id, w) || get_str(o, "kind", 1, &e->kind, w) ||
 	    get_str(o, "country", 0, &e->country, w) || get_date(o, "start", e->start, w) ||
-	    get_date(o, "end", e->end, w) || get_cites(o, &e->cites, w) || need_cites(opts, &e->cites, &e->unsourced, w))
+	    get_date(o, "end", e->end, w) || get_cites(o, &e->cites, w) || need_cites(opts, &e->cites, &e->unsourced, w) ||
+	    get_claim_dates(o, e->added, e->changed, w))
 		return -1;
 	if (!tm_kind_find(e->kind))
 		return failf(w, "unknown kind '%.40s'", e->kind);
@@ -358,13 +407,14 @@ static int parse_entity(const tm_import_opts *opts, json_t *o, tm_entity *e, str
 static int parse_relation(const tm_import_opts *opts, json_t *o, tm_relation *r, struct why *w)
 {
 	static const char *const allowed[] = { "type", "subject", "predicate", "object", "start", "end", "amount",
-					       "currency", "share", "note", "sources", NULL };
+					       "currency", "share", "note", "sources", "added", "changed", NULL };
 	if (check_fields(o, allowed, w) || get_id(o, "subject", &r->subject, w) ||
 	    get_str(o, "predicate", 1, &r->predicate, w) || get_id(o, "object", &r->object, w) ||
 	    get_date(o, "start", r->start, w) || get_date(o, "end", r->end, w) ||
 	    get_number(o, "amount", &r->has_amount, &r->amount, w) || get_str(o, "currency", 0, &r->currency, w) ||
 	    get_number(o, "share", &r->has_share, &r->share, w) || get_str(o, "note", 0, &r->note, w) ||
-	    get_cites(o, &r->cites, w) || need_cites(opts, &r->cites, &r->unsourced, w))
+	    get_cites(o, &r->cites, w) || need_cites(opts, &r->cites, &r->unsourced, w) ||
+	    get_claim_dates(o, r->added, r->changed, w))
 		return -1;
 	if (!tm_predicate_find(r->predicate))
 		return failf(w, "unknown predicate '%.40s'", r->predicate);
@@ -381,6 +431,59 @@ static int parse_relation(const tm_import_opts *opts, json_t *o, tm_relation *r,
 	}
 	if (r->currency && !r->has_amount)
 		return failf(w, "'currency' given without 'amount'");
+	return 0;
+}
+
+/* An involvement (model.h): an accusation published under the network's
+ * name, so it always quotes its evidence, --allow-unsourced or not. */
+static int parse_involvement(json_t *o, tm_involvement *v, struct why *w)
+{
+	static const char *const allowed[] = { "type", "entity", "category", "start", "end", "note", "sources",
+					       "added", "changed", NULL };
+	if (check_fields(o, allowed, w) || get_id(o, "entity", &v->entity, w) ||
+	    get_str(o, "category", 1, &v->category, w) || get_date(o, "start", v->start, w) ||
+	    get_date(o, "end", v->end, w) || get_str(o, "note", 0, &v->note, w) || get_cites(o, &v->cites, w) ||
+	    get_claim_dates(o, v->added, v->changed, w))
+		return -1;
+	if (!tm_category_find(v->category)) {
+		tm_buf all = TM_BUF_INIT;
+		for (size_t i = 0; i < tm_n_categories; i++)
+			tm_buf_addf(&all, "%s%s", i ? ", " : "", tm_categories[i].id);
+		failf(w, "unknown category '%.40s': use one of %s (docs/format.md)", v->category, all.buf);
+		tm_buf_release(&all);
+		return -1;
+	}
+	if (v->start[0] && v->end[0] && strcmp(v->start, v->end) > 0)
+		return failf(w, "start %s is after end %s", v->start, v->end);
+	if (!v->cites.n)
+		return failf(w, "no citation: an involvement needs 'sources', each with the 'quote' that says so");
+	for (size_t i = 0; i < v->cites.n; i++)
+		if (!v->cites.v[i].quote)
+			return failf(w, "citation of '%s' has no 'quote': an involvement quotes its evidence",
+				     v->cites.v[i].source);
+	return 0;
+}
+
+/* A page of the site's own text: {"type":"page","id","title":{"en","zh"},"body":{"en","zh"}}. */
+static int get_bitext(json_t *obj, const char *field, tm_bitext *out, struct why *w);
+static int parse_page(json_t *o, tm_page *p, struct why *w)
+{
+	static const char *const allowed[] = { "type", "id", "title", "body", NULL };
+	tm_bitext title = { NULL, NULL }, body = { NULL, NULL };
+	if (check_fields(o, allowed, w) || get_id(o, "id", &p->id, w) || get_bitext(o, "title", &title, w) ||
+	    get_bitext(o, "body", &body, w)) {
+		tm_bitext_release(&title);
+		tm_bitext_release(&body);
+		return -1;
+	}
+	p->title_en = title.en;
+	p->title_zh = title.zh;
+	p->body_en = body.en;
+	p->body_zh = body.zh;
+	if (!p->title_en && !p->title_zh)
+		return failf(w, "missing field 'title': give {\"en\": …} or {\"zh\": …} or both");
+	if (!p->body_en && !p->body_zh)
+		return failf(w, "missing field 'body': give {\"en\": …} or {\"zh\": …} or both");
 	return 0;
 }
 
@@ -460,18 +563,6 @@ static int get_parties(json_t *o, const char *field, tm_parties *out, struct why
 		tm_bitext_release(&t);
 	}
 	return 0;
-}
-
-/* A date later than tomorrow (UTC) is a typo: the log holds what happened.
- * The day of slack lets a time zone ahead of UTC record its today. */
-static int date_in_future(const char *date)
-{
-	time_t t = time(NULL) + 86400;
-	struct tm tm;
-	char tomorrow[TM_DATE_MAX];
-	gmtime_r(&t, &tm);
-	strftime(tomorrow, sizeof(tomorrow), "%Y-%m-%d", &tm);
-	return strncmp(date, tomorrow, strlen(date)) > 0;
 }
 
 static int parse_action(json_t *o, tm_action *a, struct why *w)
@@ -725,6 +816,12 @@ static void parse_line(const tm_import_opts *opts, struct batch *b, size_t linen
 	} else if (strcmp(type, "site") == 0) {
 		r.type = REC_SITE;
 		bad = parse_site(o, &r.u.site, &w);
+	} else if (strcmp(type, "involvement") == 0) {
+		r.type = REC_INVOLVEMENT;
+		bad = parse_involvement(o, &r.u.inv, &w);
+	} else if (strcmp(type, "page") == 0) {
+		r.type = REC_PAGE;
+		bad = parse_page(o, &r.u.page, &w);
 	} else {
 		report(&b->errors, file, lineno, "unknown type '%.40s'", type);
 		json_decref(o);
@@ -902,8 +999,9 @@ enum key_state {
 	K_HELD,    /* defined by the import, waiting in memory to be written */
 };
 
-/* One key: "s" source id, "e" entity id, "S" site id, "a" action id, "r"
- * relation: subject and object as entry numbers, predicate, start, end. */
+/* One key: "s" source id, "e" entity id, "S" site id, "a" action id, "p"
+ * page id, "r" relation: subject and object as entry numbers, predicate,
+ * start, end; "v" involvement: entity as entry number, category, start, end. */
 struct kentry {
 	uint64_t off;      /* the key's bytes, in keyset.bytes */
 	uint64_t aux;      /* K_HELD: index in import.held[type]; defined: the line of the definition */
@@ -1063,6 +1161,17 @@ static size_t rec_entry(struct import *im, const struct rec *r, int *added)
 		tm_buf_adds(k, r->u.rel.end);
 		break;
 	}
+	case REC_INVOLVEMENT: {
+		uint32_t ent = (uint32_t)ref_entry(im, 'e', r->u.inv.entity);
+		tm_buf_addch(k, 'v');
+		tm_buf_add(k, &ent, sizeof(ent));
+		tm_buf_adds(k, r->u.inv.category);
+		tm_buf_addch(k, '\x1f');
+		tm_buf_adds(k, r->u.inv.start);
+		tm_buf_addch(k, '\x1f');
+		tm_buf_adds(k, r->u.inv.end);
+		break;
+	}
 	case REC_SITE:
 		tm_buf_addch(k, 'S');
 		tm_buf_adds(k, r->u.site.id);
@@ -1070,6 +1179,10 @@ static size_t rec_entry(struct import *im, const struct rec *r, int *added)
 	case REC_ACTION:
 		tm_buf_addch(k, 'a');
 		tm_buf_adds(k, r->u.act.id);
+		break;
+	case REC_PAGE:
+		tm_buf_addch(k, 'p');
+		tm_buf_adds(k, r->u.page.id);
 		break;
 	}
 	return keyset_get(&im->ks, k->buf, k->len, added);
@@ -1083,7 +1196,9 @@ static const char *rec_id(const struct rec *r)
 	case REC_ENTITY: return r->u.ent.id;
 	case REC_SITE: return r->u.site.id;
 	case REC_ACTION: return r->u.act.id;
-	case REC_RELATION: break;
+	case REC_PAGE: return r->u.page.id;
+	case REC_RELATION:
+	case REC_INVOLVEMENT: break;
 	}
 	return "";
 }
@@ -1093,9 +1208,11 @@ static const tm_cites *rec_cites(const struct rec *r)
 	switch (r->type) {
 	case REC_ENTITY: return &r->u.ent.cites;
 	case REC_RELATION: return &r->u.rel.cites;
+	case REC_INVOLVEMENT: return &r->u.inv.cites;
 	case REC_SITE: return &r->u.site.cites;
 	case REC_ACTION: return &r->u.act.cites;
-	case REC_SOURCE: break;
+	case REC_SOURCE:
+	case REC_PAGE: break;
 	}
 	return NULL;
 }
@@ -1105,6 +1222,7 @@ static const char *rec_entity_ref(const struct rec *r, size_t i)
 {
 	switch (r->type) {
 	case REC_RELATION: return i == 0 ? r->u.rel.subject : i == 1 ? r->u.rel.object : NULL;
+	case REC_INVOLVEMENT: return i == 0 ? r->u.inv.entity : NULL;
 	case REC_SITE: return i == 0 ? r->u.site.entity : NULL;
 	case REC_ACTION:
 		/* actors then targets; a free-text party refers to nothing */
@@ -1116,7 +1234,8 @@ static const char *rec_entity_ref(const struct rec *r, size_t i)
 		}
 		return NULL;
 	case REC_SOURCE:
-	case REC_ENTITY: break;
+	case REC_ENTITY:
+	case REC_PAGE: break;
 	}
 	return NULL;
 }
@@ -1167,8 +1286,10 @@ static const char *rec_canon(struct rec *r)
 		case REC_SOURCE: j = tm_source_to_json(&r->u.src); break;
 		case REC_ENTITY: j = tm_entity_to_json(&r->u.ent); break;
 		case REC_RELATION: j = tm_relation_to_json(&r->u.rel); break;
+		case REC_INVOLVEMENT: j = tm_involvement_to_json(&r->u.inv); break;
 		case REC_ACTION: j = tm_action_to_json(&r->u.act); break;
 		case REC_SITE: j = tm_site_to_json(&r->u.site); break;
+		case REC_PAGE: j = tm_page_to_json(&r->u.page); break;
 		}
 		r->canon = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(j);
@@ -1206,6 +1327,22 @@ static char *stored_canon(struct import *im, const struct rec *r)
 		}
 		break;
 	}
+	case REC_INVOLVEMENT: {
+		tm_involvement v;
+		if (tm_store_find_involvement(im->st, &r->u.inv, &v, NULL) == TM_OK) {
+			j = tm_involvement_to_json(&v);
+			tm_involvement_release(&v);
+		}
+		break;
+	}
+	case REC_PAGE: {
+		tm_page pg;
+		if (tm_store_get_page(im->st, r->u.page.id, &pg, NULL) == TM_OK) {
+			j = tm_page_to_json(&pg);
+			tm_page_release(&pg);
+		}
+		break;
+	}
 	case REC_SITE: {
 		tm_site s;
 		if (tm_store_get_site(im->st, r->u.site.id, &s, NULL) == TM_OK) {
@@ -1224,6 +1361,15 @@ static char *stored_canon(struct import *im, const struct rec *r)
 		break;
 	}
 	}
+	/* the store dated what the record left undated: compare what it gave */
+	const char *added = r->type == REC_ENTITY ? r->u.ent.added : r->type == REC_RELATION ? r->u.rel.added :
+			    r->type == REC_INVOLVEMENT ? r->u.inv.added : NULL;
+	const char *changed = r->type == REC_ENTITY ? r->u.ent.changed : r->type == REC_RELATION ? r->u.rel.changed :
+			      r->type == REC_INVOLVEMENT ? r->u.inv.changed : NULL;
+	if (j && added && !added[0])
+		json_object_del(j, "added");
+	if (j && changed && !changed[0])
+		json_object_del(j, "changed");
 	char *canon = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(j);
 	return canon;
@@ -1246,8 +1392,10 @@ static void count(struct import *im, const struct rec *r)
 	case REC_SOURCE: im->rep->sources++; break;
 	case REC_ENTITY: im->rep->entities++; break;
 	case REC_RELATION: im->rep->relations++; break;
+	case REC_INVOLVEMENT: im->rep->involvements++; break;
 	case REC_SITE: im->rep->sites++; break;
 	case REC_ACTION: im->rep->actions++; break;
+	case REC_PAGE: im->rep->pages++; break;
 	}
 }
 
@@ -1286,7 +1434,25 @@ static int write_rec(struct import *im, struct rec *r, size_t e)
 		rc = tm_store_put_relation_keyed(im->st, &r->u.rel, im->ks.v[subj].row, im->ks.v[obj].row, err);
 		break;
 	}
+	case REC_INVOLVEMENT: {
+		/* a place carries no flag: the claim belongs on the state body, the
+		 * company, the police … (the entity is written or stored by now) */
+		tm_entity ent;
+		rc = tm_store_get_entity(im->st, r->u.inv.entity, &ent, err);
+		if (!rc) {
+			if (tm_kind_is_place(ent.kind))
+				rc = tm_fail(err, TM_ERR_INVALID,
+					     "entity '%s' is a %s: a place carries no involvement; put the claim on the "
+					     "institution",
+					     r->u.inv.entity, ent.kind);
+			tm_entity_release(&ent);
+		}
+		if (!rc)
+			rc = tm_store_put_involvement(im->st, &r->u.inv, err);
+		break;
+	}
 	case REC_SITE: rc = tm_store_put_site(im->st, &r->u.site, err); break;
+	case REC_PAGE: rc = tm_store_put_page(im->st, &r->u.page, err); break;
 	default: rc = tm_store_put_action(im->st, &r->u.act, err); break;
 	}
 	if (rc) {
@@ -1322,6 +1488,8 @@ static void take(struct import *im, struct rec *r)
 		tm_buf_reset(&im->key);
 		if (r->type == REC_RELATION)
 			tm_buf_addf(&im->key, "relation '%s %s %s'", r->u.rel.subject, r->u.rel.predicate, r->u.rel.object);
+		else if (r->type == REC_INVOLVEMENT)
+			tm_buf_addf(&im->key, "involvement '%s %s'", r->u.inv.entity, r->u.inv.category);
 		else
 			tm_buf_addf(&im->key, "id '%s'", rec_id(r));
 		report(&im->cross, r->file, r->line, "%s redefined with different content (first at %s:%zu)",
@@ -1372,7 +1540,7 @@ static void take_batch(struct import *im, struct batch *b)
  * it, and written in type order (each type in input order). */
 static void settle(struct import *im)
 {
-	for (int t = REC_SOURCE; t <= REC_ACTION; t++) {
+	for (int t = REC_SOURCE; t < N_REC_TYPES; t++) {
 		for (size_t i = 0; i < im->n_held[t]; i++) {
 			struct rec *r = im->held[t][i];
 			int added;
@@ -1392,7 +1560,7 @@ static void settle(struct import *im)
 
 static void import_release(struct import *im)
 {
-	for (int t = REC_SOURCE; t <= REC_ACTION; t++) {
+	for (int t = REC_SOURCE; t < N_REC_TYPES; t++) {
 		for (size_t i = 0; i < im->n_held[t]; i++) {
 			rec_release(im->held[t][i]);
 			free(im->held[t][i]);

@@ -27,6 +27,7 @@ typedef struct tm_import_opts {
 typedef struct tm_import_report {
 	size_t sources, entities, relations; /* records read (after removing exact repeats) */
 	size_t actions, sites;               /* the campaign records (model/action.h) */
+	size_t involvements, pages;
 	tm_strv errors;                      /* "FILE:LINE: reason", in file order */
 } tm_import_report;
 void tm_import_report_release(tm_import_report *rep);
@@ -54,6 +55,8 @@ void tm_json_set_str(json_t *o, const char *key, const char *v);
 json_t *tm_source_to_json(const tm_source *s);
 json_t *tm_entity_to_json(const tm_entity *e);
 json_t *tm_relation_to_json(const tm_relation *r);
+json_t *tm_involvement_to_json(const tm_involvement *v);
+json_t *tm_page_to_json(const tm_page *p);
 json_t *tm_cites_to_json(const tm_cites *c);
 /* The campaign records (io/campaign_json.c); print them with
  * TM_IO_JSON_GEO_FLAGS so that coordinates read as written. */
@@ -62,8 +65,8 @@ json_t *tm_site_to_json(const tm_site *s);
 #define TM_IO_JSON_GEO_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
 /* Exporters.  jsonl writes sources, then entities, then relations, then
- * sites and actions, each sorted, so that the same data always gives the
- * same bytes. */
+ * involvements, sites, actions and pages, each sorted, so that the same data
+ * always gives the same bytes. */
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err);
 /* One CSV file per record type in dir (created if missing). */
 tm_rc tm_export_csv(tm_store *st, const char *dir, tm_err *err);

@@ -88,6 +88,30 @@ static const char *const tm_migrations[] = {
 	"DROP TABLE names_fts;"
 	"CREATE VIRTUAL TABLE names_fts USING fts5(tokens, pinyin, pairs, tokenize='unicode61 remove_diacritics 2');"
 	"CREATE TABLE name_words(word TEXT PRIMARY KEY) WITHOUT ROWID;",
+
+	/* 3 → 4: claims a campaign can publish (docs/format.md).  Sources say
+	 * when someone read them and whether their title and URL were seen.
+	 * Entities and relations keep the day they were first added and last
+	 * changed, from the data (added_at held the import's time: its day is
+	 * the best an older database knows).  Involvement claims, with their
+	 * citations under claim_kind 4.  Pages: the site's own texts (the about
+	 * page), kept in the data in both languages. */
+	"ALTER TABLE sources ADD COLUMN accessed TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE sources ADD COLUMN checked INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE entities SET added_at=substr(added_at,1,10);"
+	"ALTER TABLE entities ADD COLUMN changed_at TEXT NOT NULL DEFAULT '';"
+	"UPDATE entities SET changed_at=added_at;"
+	"UPDATE relations SET added_at=substr(added_at,1,10);"
+	"ALTER TABLE relations ADD COLUMN changed_at TEXT NOT NULL DEFAULT '';"
+	"UPDATE relations SET changed_at=added_at;"
+	"CREATE TABLE involvements("
+	"  id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, category TEXT NOT NULL,"
+	"  start TEXT NOT NULL DEFAULT '', end_ TEXT NOT NULL DEFAULT '', note TEXT,"
+	"  added_at TEXT NOT NULL, changed_at TEXT NOT NULL,"
+	"  UNIQUE(entity, category, start, end_));"
+	"CREATE INDEX involvements_category ON involvements(category, entity);"
+	"CREATE TABLE pages(id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE,"
+	"  title_en TEXT, title_zh TEXT, body_en TEXT, body_zh TEXT);",
 };
 
 #define TM_SCHEMA_VERSION ((int)(sizeof(tm_migrations) / sizeof(tm_migrations[0])))
