@@ -36,6 +36,9 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "query-seconds", required_argument, NULL, 'Q' },
 		{ "watch-seconds", required_argument, NULL, 'W' },
 		{ "no-cache", no_argument, NULL, 'N' },
+		{ "licence", required_argument, NULL, 'L' },
+		{ "license", required_argument, NULL, 'L' },
+		{ "base-url", required_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	tm_http_opts o;
@@ -52,6 +55,17 @@ static int run(tm_cli *cli, int argc, char **argv)
 		case 'r': o.read_only = 1; break;
 		case 'i': o.log_ips = 1; break;
 		case 'N': o.no_cache = 1; break;
+		case 'L':
+			/* shown in every footer and header: keep it a short line of text */
+			if (!*optarg || strlen(optarg) > 120 || strpbrk(optarg, "\r\n<>\""))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.licence = optarg;
+			break;
+		case 'U':
+			if (strncmp(optarg, "https://", 8) != 0 && strncmp(optarg, "http://", 7) != 0)
+				return tm_cli_usage(&tm_cmd_serve);
+			o.base_url = optarg;
+			break;
 		case 't':
 			if (number(optarg, 1, 256, &v))
 				return tm_cli_usage(&tm_cmd_serve);
@@ -124,7 +138,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 const tm_cmd tm_cmd_serve = {
 	"serve", run, 0,
 	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
-	"       [--rate N] [--burst N] [--query-seconds S] [--watch-seconds S] [--no-cache]",
+	"       [--rate N] [--burst N] [--query-seconds S] [--watch-seconds S] [--no-cache]\n"
+	"       [--licence ID] [--base-url URL]",
 	"the web site (English and Chinese) and the JSON API under /api/v1/",
 	"Serves the database over HTTP on --listen (default 127.0.0.1:8080; port 0\n"
 	"picks a free port, printed on the first line).  Pages work without\n"
@@ -135,5 +150,10 @@ const tm_cmd tm_cmd_serve = {
 	"proxy or a Tor onion service, where every client has one address, needs).\n"
 	"Imports into the database show on the next request after --watch-seconds.\n"
 	"Without --read-only an older database is migrated once at start.\n"
+	"--licence names the licence the data is published under, shown in every\n"
+	"page's footer, the API's index and a Link header: an SPDX id (CC-BY-SA-4.0,\n"
+	"the default; CC-BY-4.0, CC0-1.0, ODbL-1.0, CC-BY-NC-4.0, CC-BY-NC-SA-4.0) or\n"
+	"a short text.  --base-url is the site's public address, for the absolute\n"
+	"links of \"cite this page\" and the feeds (else $TIEMAP_BASE_URL).\n"
 	"SIGINT or SIGTERM stops it gracefully.  The API is in docs/api.md.\n",
 };

@@ -255,7 +255,7 @@ static void cite_line(tm_req *req)
 		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 		label = T("cite.data");
 	}
-	tm_html(&req->body, "<p class=\"cite-page\"><span class=\"cite-label\">%s</span> %s%s%s%s%s <a href=\"%s\">%s</a>%s",
+	tm_html(&req->body, "<p class=\"cite-page\"><span class=\"cite-label\">%s</span> %s%s%s%s%s<a href=\"%s\">%s</a>%s",
 		T("cite.title"), T("cite.open"), req->title ? req->title : "", T("cite.close"), T("site.title"),
 		T("cite.sep"), url.buf, url.buf, T("cite.sep"));
 	if (day[0]) {

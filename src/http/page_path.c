@@ -17,7 +17,7 @@ static const char *str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static void form(tm_req *req, const char *from, const char *to, long hops)
+static void form(tm_req *req, const char *from, const char *to, long hops, int places)
 {
 	tm_buf *b = &req->body;
 	tm_html(b,
@@ -31,14 +31,17 @@ static void form(tm_req *req, const char *from, const char *to, long hops)
 	for (long h = 1; h <= MAX_HOPS; h++)
 		tm_html(b, "<option value=\"%ld\"%r>%ld</option>", h, h == hops ? " selected" : "", h);
 	tm_html(b,
-		"</select></div>\n<input type=\"hidden\" name=\"lang\" value=\"%r\">\n"
-		"<div class=\"field\"><button type=\"submit\">%s</button></div>\n</form>\n",
-		req->lang, T("path.button"));
+		"</select></div>\n<div class=\"field\"><label><input type=\"checkbox\" name=\"places\" value=\"1\"%r> %s</label></div>\n"
+		"<input type=\"hidden\" name=\"lang\" value=\"%r\">\n"
+		"<div class=\"field\"><button type=\"submit\">%s</button></div>\n</form>\n<p class=\"hint\">%s</p>\n",
+		places ? " checked" : "", T("places.through"), req->lang, T("path.button"),
+		places ? T("places.on") : T("places.off"));
 }
 
 /* Resolve one end; on failure write why (with the candidates when the name
  * is ambiguous, each a link that puts it in the form) and return NULL. */
-static char *resolve(tm_req *req, const char *which, const char *ref, const char *from, const char *to, long hops)
+static char *resolve(tm_req *req, const char *which, const char *ref, const char *from, const char *to, long hops,
+		     int places)
 {
 	char *id = NULL;
 	tm_hits cands;
@@ -51,8 +54,9 @@ static char *resolve(tm_req *req, const char *which, const char *ref, const char
 		tm_html(b, "<p class=\"error\">%s <q>%s</q></p>\n<ul class=\"candidates\">\n", T("path.ambiguous"), ref);
 		for (size_t i = 0; i < cands.n; i++) {
 			int is_from = strcmp(which, "from") == 0;
-			tm_html(b, "<li><a href=\"/path?from=%q&amp;to=%q&amp;max_hops=%ld&amp;%r\">%s</a> <span class=\"kind\">%s</span> (%s)</li>\n",
-				is_from ? cands.v[i].id : from, is_from ? to : cands.v[i].id, hops, tm_page_lang_arg(req),
+			tm_html(b, "<li><a href=\"/path?from=%q&amp;to=%q&amp;max_hops=%ld%r&amp;%r\">%s</a> <span class=\"kind\">%s</span> (%s)</li>\n",
+				is_from ? cands.v[i].id : from, is_from ? to : cands.v[i].id, hops,
+				places ? "&amp;places=1" : "", tm_page_lang_arg(req),
 				cands.v[i].name, tm_page_kind_label(req, cands.v[i].kind), cands.v[i].id);
 		}
 		tm_buf_adds(b, "</ul>\n");
@@ -118,7 +122,8 @@ void tm_http_page_path(tm_req *req)
 {
 	const char *from = tm_req_arg(req, "from"), *to = tm_req_arg(req, "to");
 	long hops;
-	if (tm_req_int_arg(req, "max_hops", 4, 1, MAX_HOPS, &hops))
+	int places;
+	if (tm_req_int_arg(req, "max_hops", 4, 1, MAX_HOPS, &hops) || tm_http_places_arg(req, &places))
 		return;
 	if ((from && strlen(from) > 200) || (to && strlen(to) > 200)) {
 		tm_req_fail(req, 400, "parameter_too_long", "from and to are at most 200 bytes");
@@ -126,12 +131,12 @@ void tm_http_page_path(tm_req *req)
 	}
 	tm_page_begin(req, T("path.title"));
 	tm_html(&req->body, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", T("path.title"), T("path.intro"));
-	form(req, from, to, hops);
+	form(req, from, to, hops, places);
 	if (from && *from && to && *to) {
-		char *a = resolve(req, "from", from, from, to, hops);
-		char *z = a ? resolve(req, "to", to, from, to, hops) : NULL;
+		char *a = resolve(req, "from", from, from, to, hops, places);
+		char *z = a ? resolve(req, "to", to, from, to, hops, places) : NULL;
 		if (a && z) {
-			tm_path_opts po = { .max_hops = (int)hops, .max_paths = 8 };
+			tm_path_opts po = { .max_hops = (int)hops, .max_paths = 8, .kinds = places ? 0 : tm_kinds_no_places() };
 			json_t *o;
 			tm_err err = { 0 };
 			if (tm_view_path(req->st, req->g, a, z, &po, &o, &err) == TM_OK) {
