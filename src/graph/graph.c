@@ -798,7 +798,8 @@ static inline int kind_ok(const tm_graph *g, const struct query *q, tm_node w)
 }
 
 /*
- * The place bits (tm_kind.place) of the internal nodes, made once per graph
+ * The place bits of the internal nodes (a place kind, tm_kind.place, or an
+ * unknown kind: what tm_kinds_no_places() does not let through), made once per graph
  * by the first query that walks around places (the usual one: `tiemap path`
  * leaves places out of the inside of paths), and shared after that.  A bit
  * a node is 125 KB at a million nodes, which stays in the cache beside the
@@ -813,9 +814,12 @@ static const uint8_t *place_bits(const tm_graph *g)
 	if (b)
 		return b;
 	b = tm_xcalloc(g->n / 8 + 1, 1);
+	/* exactly what kind_ok() refuses under tm_kinds_no_places(): the places,
+	 * and a kind this build does not know */
+	uint64_t allowed = tm_kinds_no_places();
 	for (uint32_t i = 0; i < g->n; i++) {
 		int k = g->kind[i];
-		if (k >= 0 && (size_t)k < tm_n_kinds && tm_kinds[k].place)
+		if (k < 0 || k >= 64 || !((allowed >> k) & 1))
 			b[i >> 3] |= (uint8_t)(1u << (i & 7));
 	}
 	uint8_t *none = NULL;

@@ -104,30 +104,6 @@ void tm_http_opts_init(tm_http_opts *o)
 	o->licence = TM_HTTP_LICENCE_DEFAULT;
 }
 
-void tm_http_licence(const char *licence, const char **name, const char **url)
-{
-	static const struct {
-		const char *id, *name, *url;
-	} known[] = {
-		{ "CC-BY-SA-4.0", "CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/" },
-		{ "CC-BY-4.0", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/" },
-		{ "CC0-1.0", "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/" },
-		{ "ODbL-1.0", "ODbL 1.0", "https://opendatacommons.org/licenses/odbl/1-0/" },
-		{ "CC-BY-NC-4.0", "CC BY-NC 4.0", "https://creativecommons.org/licenses/by-nc/4.0/" },
-		{ "CC-BY-NC-SA-4.0", "CC BY-NC-SA 4.0", "https://creativecommons.org/licenses/by-nc-sa/4.0/" },
-	};
-	if (!licence || !*licence)
-		licence = TM_HTTP_LICENCE_DEFAULT;
-	*name = licence;
-	*url = NULL;
-	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
-		if (strcasecmp(licence, known[i].id) == 0) {
-			*name = known[i].name;
-			*url = known[i].url;
-		}
-	}
-}
-
 const tm_http_opts *tm_http_server_opts(const tm_http_server *s)
 {
 	return &s->o;
