@@ -374,7 +374,16 @@ void tm_http_api_screen(tm_req *req)
 		ask_release(&a);
 		return;
 	}
-	tm_req_json(req, tm_screen_report_json(req->st, &rep));
+	if (a.opt[O_FORMAT] && strcmp(a.opt[O_FORMAT], "csv") == 0) {
+		/* the CLI's --csv, with its flags and caveat in the request's language */
+		tm_screen_report_csv(req->st, &rep, req->lang, &req->body);
+		req->r_status = MHD_HTTP_OK;
+		req->r_type = "text/csv; charset=utf-8";
+	} else if (a.opt[O_FORMAT] && *a.opt[O_FORMAT] && strcmp(a.opt[O_FORMAT], "json") != 0) {
+		tm_req_fail(req, 400, "bad_parameter", "format must be json or csv");
+	} else {
+		tm_req_json(req, tm_screen_report_json(req->st, &rep));
+	}
 	req->r_nocache = 1;
 	tm_screen_report_release(&rep);
 	tm_rows_release(&rows);
