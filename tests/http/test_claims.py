@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""HTTP tests of claims a campaign can publish (issue 10): the screening cases
+through the API in JSON and CSV in both languages; paths and neighbourhoods
+that leave places out unless ?places=1; the data licence in the index, the
+headers and every page's footer; a "cite this page" line; the about page from
+the data; quotes as page text; unchecked sources marked; no page that names a
+repository path.  One TAP line per check.
+
+$TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
+import csv
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import urllib.parse
+
+from harness import SEED, TIEMAP, Server, failures, ok
+TMP = tempfile.mkdtemp(prefix="tiemap-http-claims-")
+DB = os.path.join(TMP, "demo.db")
+
+LIST = ("name\nAmnesty International\nHuman Rights Watch\nPalestine Solidarity Action Network\n"
+        "巴勒斯坦团结行动网络\nBYD\n\"Huawei Technologies Co., Ltd.\"\nSAIC Motor\nHikvision\nEZVIZ Network\n"
+        "Israel\nChina\n")
+NOT_FLAGGED = ["amnesty-international", "human-rights-watch", "psan", "psan", "byd", "huawei", "saic-motor"]
+PLACES = {"country", "region", "city"}
+
+
+def screen_api(srv):
+    s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/csv"}, LIST.encode())
+    rep = json.loads(d) if s == 200 else None
+    if not ok(rep is not None, "POST /api/v1/screen the list of the issue", d[:300]):
+        return
+    rows = rep["rows"]
+    ids = [(r["match"] or {}).get("id") for r in rows]
+    ok(ids[:7] == NOT_FLAGGED and all(not r["flags"] for r in rows[:7]),
+       "API: the NGOs, the network, BYD, Huawei and SAIC are matched and not flagged",
+       [(i, len(r["flags"])) for i, r in zip(ids, rows)])
+    ok(not rows[9]["flags"] and not rows[10]["flags"] and ids[9:] == ["israel", "china"],
+       "API: countries carry no flag")
+    hik = rows[7]["flags"]
+    ok(ids[7] == "hikvision" and hik and all(f["basis"] == "direct" and f["direct"] and not f["chain"] for f in hik),
+       "API: Hikvision is flagged direct", [(f["category"], f["basis"]) for f in hik])
+    ok(all(c.get("quote") for f in hik for cl in f["claims"] for c in cl["sources"]),
+       "API: each direct flag carries its claim's citations with their quotes")
+    ez = rows[8]["flags"]
+    ok(ids[8] == "ezviz" and ez and all(f["basis"] == "via_owner" and not f["direct"] for f in ez)
+       and ez[0]["involved"]["id"] == "hikvision",
+       "API: EZVIZ, owned by Hikvision, is flagged via its owner")
+    ok(ez and ez[0]["text"] == "Surveillance of Palestinians under occupation: via owner: "
+       "EZVIZ Network —owned by (share not given)→ Hikvision"
+       and ez[0]["text_zh"] == "监控被占领的巴勒斯坦人：经由所有者：EZVIZ Network —被…拥有（未记录持股比例）→ 海康威视",
+       "API: the via flag says its chain by names, in English and in Chinese", ez and ez[0]["text"])
+    ok(ez and all(c.get("quote") for st in ez[0]["chain"] for c in st["sources"]) and ez[0]["chain"][0]["from_name"] == "EZVIZ Network",
+       "API: each tie of the chain with its names, sources and quotes")
+    sm = rep["summary"]
+    ok("a match is not proof" in sm["caveat"].lower() and "absence is not innocence" in sm["caveat"]
+       and "匹配不是证据" in sm["caveat_zh"] and "没有结果也不代表清白" in sm["caveat_zh"],
+       "API: the report says a match is not proof and absence is not innocence, in both languages")
+    ok(sm["depth"] == 3 and sm["min_share"] == 50 and len(sm["categories"]) == 13 and sm["flags"] is True,
+       "API: the CLI's defaults (every category, depth 3, share 50 %)", {k: sm[k] for k in ("depth", "min_share")})
+    cli = subprocess.run([TIEMAP, "--db", DB, "--quiet", "screen", "--format", "json", os.path.join(TMP, "list.csv")],
+                         capture_output=True)
+    want = json.loads(cli.stdout)
+    want["summary"].pop("seconds", None)
+    rep["summary"].pop("seconds", None)
+    ok(want == rep, "API: the same report as `tiemap screen --format json`")
+
+    for lang, via, direct, caveat_ok in (
+            ("en", "Surveillance of Palestinians under occupation: via owner: EZVIZ Network —owned by (share not given)→ Hikvision",
+             "direct (Hikvision's own involvement claim)", "no flag is not innocence"),
+            ("zh", "监控被占领的巴勒斯坦人：经由所有者：EZVIZ Network —被…拥有（未记录持股比例）→ 海康威视",
+             "直接（海康威视 自身的参与声明）", "没有标记不代表清白")):
+        s, h, d = srv.request("/api/v1/screen?format=csv&lang=" + lang, "POST", {"Content-Type": "text/csv"}, LIST.encode())
+        rows = list(csv.DictReader(io.StringIO(d.decode("utf-8")))) if s == 200 else []
+        by = {r["match_id"]: r for r in rows}
+        ok(s == 200 and h.get("content-type", "").startswith("text/csv") and len(rows) == 11,
+           "API CSV (%s): one row a line" % lang, "%s %r" % (s, d[:200]))
+        if len(rows) != 11:
+            continue
+        ok(via in by["ezviz"]["flags"] and direct in by["hikvision"]["flags"]
+           and by["ezviz"]["flag_bases"].startswith("occupation_surveillance:via_owner"),
+           "API CSV (%s): the flags say direct or via, the chain by names" % lang, by["ezviz"]["flags"][:200])
+        ok(all(by[i]["flags"] == "" for i in NOT_FLAGGED) and by["israel"]["flags"] == "",
+           "API CSV (%s): nobody else is flagged" % lang)
+        ok(by["byd"]["caveat"].startswith(caveat_ok) and "“" in by["ezviz"]["evidence"],
+           "API CSV (%s): the caveat and the quotes of the evidence in every row" % lang, by["byd"]["caveat"])
+    s, h, d = srv.request("/api/v1/screen?tags=surveillance", "POST", {"Content-Type": "text/csv"}, LIST.encode())
+    ok(s == 400 and b"never flag" in d, "API: tags are refused: they are topics and never flag", d[:200])
+    s, h, d = srv.request("/api/v1/screen?categories=xinjiang_detention&depth=0", "POST", {"Content-Type": "text/csv"},
+                          LIST.encode())
+    rep = json.loads(d) if s == 200 else {"rows": []}
+    ok([(r["match"] or {}).get("id") for r in rep["rows"] if r["flags"]] == ["hikvision"],
+       "API: depth=0 and one category flag only Hikvision's own claim")
+
+    for lang, words, flag in (("en", "A match is not proof and absence is not innocence", "via owner: EZVIZ Network"),
+                              ("zh", "匹配不是证据", "经由所有者：EZVIZ Network")):
+        s, h, d = srv.request("/screen?lang=" + lang, "POST", {"Content-Type": "text/csv"}, LIST.encode())
+        page = d.decode("utf-8")
+        ok(s == 200 and words in page and flag in page and "For example, Hikvision cameras feed information" in page,
+           "the screen page (%s) says the caveat, the flag by names and its quotes" % lang)
+
+
+def places(srv):
+    s, h, d = srv.get_json("/api/v1/path?from=hikvision&to=wolf-pack&max_hops=3&limit=32")
+    kinds = {}
+    s2, h2, ents = srv.get_json("/api/v1/export.jsonl")
+    s3, h3, raw = srv.request("/api/v1/export.jsonl")
+    for line in raw.decode().splitlines():
+        r = json.loads(line)
+        if r.get("type") == "entity":
+            kinds[r["id"]] = r["kind"]
+    inside = [st["to"] for p in d["paths"] for st in p["edges"][:-1]]
+    ok(s == 200 and d["through_places"] is False and d["paths"] and not any(kinds.get(x) in PLACES for x in inside),
+       "API path: no path from Hikvision to Wolf Pack passes through a place", inside)
+    s, h, d1 = srv.get_json("/api/v1/path?from=hikvision&to=wolf-pack&max_hops=3&limit=32&places=1")
+    inside1 = [st["to"] for p in d1["paths"] for st in p["edges"][:-1]]
+    ok(s == 200 and d1["through_places"] is True and "israel" in inside1,
+       "API path with places=1: the path through Israel comes back", inside1)
+    s, h, d = srv.get_json("/api/v1/path?from=hikvision&to=israel")
+    ok(s == 200 and d["paths"] and d["paths"][0]["edges"][-1]["to"] == "israel", "API path: a place may be an end")
+    s, h, d = srv.get_json("/api/v1/entities/hikvision/neighbors?depth=2&limit=500")
+    depth = {n["id"]: n["depth"] for n in d["nodes"]}
+    # each node is reached from a node one tie nearer that is not a place
+    bad = [n for n, k in depth.items() if k and not any(
+        {e["from"], e["to"]} & {n} and (e["to"] if e["from"] == n else e["from"]) in depth
+        and depth[e["to"] if e["from"] == n else e["from"]] == k - 1
+        and (k == 1 or kinds.get(e["to"] if e["from"] == n else e["from"]) not in PLACES) for e in d["edges"])]
+    two = [n for n in d["nodes"] if n["depth"] == 2]
+    ok(s == 200 and d["through_places"] is False and not bad and "israel" in depth,
+       "API neighbors: places are listed, nothing is reached through them", bad[:3])
+    s, h, d1 = srv.get_json("/api/v1/entities/hikvision/neighbors?depth=2&limit=500&places=1")
+    two1 = [n for n in d1["nodes"] if n["depth"] == 2]
+    ok(s == 200 and d1["through_places"] is True and len(two1) > len(two),
+       "API neighbors with places=1 reach more through the countries (%d > %d at depth 2)" % (len(two1), len(two)))
+    s, h, page = srv.get("/path?from=hikvision&to=wolf-pack")
+    ok(s == 200 and 'name="places"' in page and 'type="checkbox"' in page, "the path page has a places checkbox")
+    s, h, page = srv.get("/entities/hikvision/graph?depth=2")
+    ok(s == 200 and 'name="places"' in page, "the graph page has a places checkbox")
+
+
+def licence(srv, srv2):
+    s, h, d = srv.get_json("/api/v1")
+    ok(d.get("licence", {}).get("id") == "CC-BY-SA-4.0", "the API index states the default licence, CC BY-SA 4.0", d.get("licence"))
+    ok("creativecommons.org/licenses/by-sa/4.0" in h.get("link", "") and 'rel="license"' in h.get("link", ""),
+       "answers carry a Link rel=license header", h.get("link"))
+    s, h, d = srv.get("/entities/hikvision")
+    ok(re.search(r'<footer.*CC BY-SA 4\.0', d, re.S) is not None, "the footer names the licence")
+    s, h, d = srv2.get_json("/api/v1")
+    ok(d.get("licence", {}).get("id") == "CC-BY-4.0", "serve --licence CC-BY-4.0 is what the index says", d.get("licence"))
+    s, h, d = srv2.get("/entities/hikvision?lang=zh")
+    ok("CC BY 4.0" in d and "creativecommons.org/licenses/by/4.0" in d, "and what the footer says")
+    s, h, d = srv2.get("/entities/hikvision")
+    ok("https://tiemap.example.org/entities/hikvision" in d, "with --base-url, the cite line's permalink uses it")
+    s, h, d = srv.request("/api/v1/export.jsonl")
+    ok("creativecommons.org/licenses/by-sa/4.0" in h.get("link", ""), "the export carries the licence in its Link header")
+
+
+def pages(srv):
+    s, h, d = srv.get("/about")
+    ok(s == 200 and "Surveillance of Palestinians under occupation" in d and "A/HRC/22/63" in d and "Who Profits" in d,
+       "the about page lists the categories with their anchors")
+    s, h, dz = srv.get("/about?lang=zh")
+    ok(s == 200 and "监控被占领的巴勒斯坦人" in dz and dz != d, "the about page in Chinese")
+    s, h, d = srv.get("/entities/hikvision")
+    ok("Involvement" in d and "Topics" in d and "Last changed" in d, "the entity page: involvement, topics, last changed")
+    ok("For example, Hikvision cameras feed information into 狼群 (Wolf Pack)" in d and "section “Interconnected Surveillance”" in d,
+       "the entity page shows the involvement's quote and locator as text")
+    ok('class="cite-page"' in d or "Cite this page" in d, "the entity page has a cite-this-page line")
+    s, h, d = srv.get("/sources/psan-2024")
+    ok(s == 200 and "Hikvision’s parent company is the China Electronics Technology Corporation" in d
+       and "For example, Hikvision cameras feed information" in d, "the source page lists its claims with their quotes")
+    s, h, d = srv.get("/sources/stop-2021")
+    ok(s == 200 and 'class="unchecked"' in d, "an unchecked source is marked on its page")
+    s, h, d = srv.get("/entities/nypd")
+    ok(s == 200 and 'class="unchecked"' in d, "and where it is cited")
+    s, h, d = srv.get("/entities/hikvision?lang=zh")
+    ok("引用本页" in d or "cite-page" in d, "the cite line in Chinese")
+
+
+def crawl(srv):
+    """Every page reachable from the home page (and every entity and source
+    page), none naming a repository path."""
+    seen, todo, bad = set(), ["/", "/about", "/screen", "/actions", "/digest"], []
+    s, h, raw = srv.request("/api/v1/export.jsonl")
+    for line in raw.decode().splitlines():
+        r = json.loads(line)
+        if r.get("type") == "entity":
+            todo.append("/entities/" + r["id"])
+        elif r.get("type") == "source":
+            todo.append("/sources/" + r["id"])
+    while todo and len(seen) < 400:
+        u = todo.pop()
+        if u in seen:
+            continue
+        seen.add(u)
+        s, h, d = srv.get(u)
+        if not h.get("content-type", "").startswith("text/html"):
+            continue
+        for lang in ("", "zh"):
+            if lang:
+                s, h, d = srv.get(u + ("&" if "?" in u else "?") + "lang=zh")
+            if "shared/" in d or "data/seed" in d:
+                bad.append(u + " " + lang)
+        for m in re.finditer(r'href="(/[^"#]*)"', d):
+            v = m.group(1).replace("&amp;", "&")
+            if v.startswith(("/static", "/api", "/tiles", "/feed")):
+                continue
+            v = re.sub(r"[?&]lang=(en|zh)", "", v)
+            if v.count("/") <= 3 and len(seen) + len(todo) < 600:
+                todo.append(v)
+    ok(len(seen) > 80 and not bad, "no page names a repository path (%d pages, both languages)" % len(seen), bad[:5])
+
+
+def main():
+    r = subprocess.run([TIEMAP, "--db", DB, "--quiet", "import"] +
+                       sorted(os.path.join(SEED, f) for f in os.listdir(SEED) if f.endswith(".jsonl")),
+                       capture_output=True)
+    if r.returncode:
+        print("not ok - seed import")
+        return 1
+    with open(os.path.join(TMP, "list.csv"), "w", encoding="utf-8") as f:
+        f.write(LIST)
+    srv = Server(DB, TMP, "--rate", "0", timeout=60)
+    srv2 = Server(DB, TMP, "--rate", "0", "--licence", "CC-BY-4.0", "--base-url", "https://tiemap.example.org",
+                  timeout=60)
+    try:
+        screen_api(srv)
+        places(srv)
+        licence(srv, srv2)
+        pages(srv)
+        crawl(srv)
+    finally:
+        for x in (srv, srv2):
+            rc, err = x.stop()
+            ok(rc == 0 and "runtime error" not in err and "ERROR: AddressSanitizer" not in err, "the server stops cleanly",
+               err[-2000:])
+    print("# %d failed" % failures())
+    return 1 if failures() else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
