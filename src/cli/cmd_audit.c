@@ -313,11 +313,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "input-format", required_argument, NULL, 'i' },
 		{ "registry", required_argument, NULL, 'r' },
 		{ "mac-col", required_argument, NULL, 'm' },
-		{ "categories", required_argument, NULL, 'g' },
-		{ "depth", required_argument, NULL, 'H' },
-		{ "hops", required_argument, NULL, 'H' }, /* its old name */
-		{ "min-share", required_argument, NULL, 'S' },
-		{ "tags", required_argument, NULL, 'T' },
+		TM_CLI_FLAG_OPTIONS,
 		{ "threshold", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
@@ -331,25 +327,17 @@ static int run(tm_cli *cli, int argc, char **argv)
 	char *end;
 	optind = 1;
 	while (!bad && (c = getopt_long(argc, argv, "i:r:m:g:H:t:f:", opts, NULL)) != -1) {
+		int flag_opt = tm_cli_flag_option(c, optarg, "audit", &fo, &tags, &bad);
+		if (flag_opt < 0) {
+			tm_strv_release(&tags);
+			return TM_EXIT_USAGE;
+		}
+		if (flag_opt)
+			continue;
 		switch (c) {
 		case 'i': bad = (fmt = tm_inv_format_parse(optarg)) < 0; break;
 		case 'r': registry = optarg; break;
 		case 'm': mac_col = optarg; break;
-		case 'g': bad = tm_cli_parse_list(optarg, &tags) != 0; break;
-		case 'H':
-			fo.depth = (int)strtol(optarg, &end, 10);
-			bad = *end || fo.depth < 0 || fo.depth > TM_FLAG_DEPTH_MAX;
-			break;
-		case 'S':
-			fo.min_share = strtod(optarg, &end);
-			bad = *end || !(fo.min_share >= 0 && fo.min_share <= 100);
-			break;
-		case 'T':
-			fputs("tiemap: tags are topics and never flag; flags come from involvement claims: use "
-			      "--categories (tiemap help audit)\n",
-			      stderr);
-			tm_strv_release(&tags);
-			return TM_EXIT_USAGE;
 		case 't':
 			threshold = strtod(optarg, &end);
 			bad = *end || !(threshold > 0 && threshold <= 1);
@@ -368,15 +356,10 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_strv_release(&tags);
 		return tm_cli_usage(&tm_cmd_audit);
 	}
-	for (size_t i = 0; i < tags.n; i++) {
-		if (!tm_category_find(tags.v[i])) {
-			fprintf(stderr, "tiemap: unknown category '%s' (docs/format.md lists them)\n", tags.v[i]);
-			tm_strv_release(&tags);
-			return TM_EXIT_USAGE;
-		}
+	if (tm_cli_flag_categories(&tags, &fo)) {
+		tm_strv_release(&tags);
+		return TM_EXIT_USAGE;
 	}
-	fo.categories = (const char *const *)tags.v;
-	fo.ncategories = tags.n;
 	const char *path = argv[optind];
 	tm_err err = { 0 };
 	char *data = NULL;

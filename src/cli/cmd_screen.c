@@ -182,13 +182,9 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "id-col", required_argument, NULL, 'i' },
 		{ "country-col", required_argument, NULL, 'c' },
 		{ "threshold", required_argument, NULL, 't' },
-		{ "categories", required_argument, NULL, 'g' },
-		{ "depth", required_argument, NULL, 'H' },
-		{ "hops", required_argument, NULL, 'H' }, /* its old name */
-		{ "min-share", required_argument, NULL, 'S' },
+		TM_CLI_FLAG_OPTIONS,
 		{ "no-flags", no_argument, NULL, 'F' },
 		{ "lang", required_argument, NULL, 'L' },
-		{ "tags", required_argument, NULL, 'T' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "delimiter", required_argument, NULL, 'd' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -207,6 +203,13 @@ static int run(tm_cli *cli, int argc, char **argv)
 	char *end;
 	optind = 1;
 	while (!bad && (c = getopt_long(argc, argv, "n:i:c:t:g:H:f:d:j:V:", opts, NULL)) != -1) {
+		int flag_opt = tm_cli_flag_option(c, optarg, "screen", &fo, &tags, &bad);
+		if (flag_opt < 0) {
+			tm_strv_release(&tags);
+			return TM_EXIT_USAGE;
+		}
+		if (flag_opt)
+			continue;
 		switch (c) {
 		case 'n': spec.name_col = optarg; break;
 		case 'i': spec.id_col = optarg; break;
@@ -215,26 +218,11 @@ static int run(tm_cli *cli, int argc, char **argv)
 			threshold = strtod(optarg, &end);
 			bad = *end || !(threshold > 0 && threshold <= 1);
 			break;
-		case 'g': bad = tm_cli_parse_list(optarg, &tags) != 0; break;
-		case 'H':
-			fo.depth = (int)strtol(optarg, &end, 10);
-			bad = *end || fo.depth < 0 || fo.depth > TM_FLAG_DEPTH_MAX;
-			break;
-		case 'S':
-			fo.min_share = strtod(optarg, &end);
-			bad = *end || !(fo.min_share >= 0 && fo.min_share <= 100);
-			break;
 		case 'F': no_flags = 1; break;
 		case 'L':
 			bad = strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0;
 			zh = strcmp(optarg, "zh") == 0;
 			break;
-		case 'T':
-			fputs("tiemap: tags are topics and never flag; flags come from involvement claims: use "
-			      "--categories (tiemap help screen)\n",
-			      stderr);
-			tm_strv_release(&tags);
-			return TM_EXIT_USAGE;
 		case 'f': bad = (format = parse_format(optarg)) < 0; break;
 		case 'd': bad = !(copts.delim = parse_delim(optarg)); break;
 		case 'j':
@@ -278,20 +266,12 @@ static int run(tm_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < rows.n; i++)
 		in[i] = (tm_screen_in){ rows.v[i].line, rows.v[i].name, rows.v[i].ident, rows.v[i].country,
 					rows.v[i].error, rows.v[i].warning };
-	for (size_t i = 0; i < tags.n; i++) {
-		if (!tm_category_find(tags.v[i])) {
-			fprintf(stderr, "tiemap: unknown category '%s'; the categories are:", tags.v[i]);
-			for (size_t k = 0; k < tm_n_categories; k++)
-				fprintf(stderr, " %s", tm_categories[k].id);
-			fputc('\n', stderr);
-			free(in);
-			tm_rows_release(&rows);
-			tm_strv_release(&tags);
-			return TM_EXIT_USAGE;
-		}
+	if (tm_cli_flag_categories(&tags, &fo)) {
+		free(in);
+		tm_rows_release(&rows);
+		tm_strv_release(&tags);
+		return TM_EXIT_USAGE;
 	}
-	fo.categories = (const char *const *)tags.v;
-	fo.ncategories = tags.n;
 	tm_graph *g = NULL;
 	if (!no_flags && (rc = tm_cli_graph(cli, &g, &err))) {
 		free(in);

@@ -956,8 +956,14 @@ static int expand(const tm_graph *g, struct scratch *s, const struct query *q, i
 }
 
 /* expand() for a query with no filter and no banned node: the loop every
- * plain `tiemap path` runs, reading nothing of an edge but its neighbour. */
-static int expand_plain(const tm_graph *g, struct scratch *s, int side, int d, int depth_other, uint64_t *cost)
+ * plain `tiemap path` runs, reading nothing of an edge but its neighbour.
+ * With places (a bitset of place nodes: a country, a region, a city), the
+ * one filter nearly every query has, those are never entered, except as the
+ * other end (the other side marked it at the start): the test costs nothing
+ * for a node seen before and one bit read for a new one.  Inlined into the
+ * two callers below, so that the plain loop has no test at all. */
+static inline int expand_fast(const tm_graph *g, struct scratch *s, const uint8_t *places, int side, int d,
+			      int depth_other, uint64_t *cost)
 {
 	uint32_t lo = s->lay[side][d], hi = s->lay[side][d + 1], tail = hi, n = g->n;
 	uint32_t *queue = s->q[side];
@@ -979,7 +985,7 @@ static int expand_plain(const tm_graph *g, struct scratch *s, int side, int d, i
 				continue;
 			if (mk & theirs)
 				met = 1;
-			else if (met)
+			else if (met || (places && ((places[w >> 3] >> (w & 7)) & 1)))
 				continue;
 			mark[w] = mk | dist;
 			queue[tail++] = w;
@@ -991,43 +997,15 @@ static int expand_plain(const tm_graph *g, struct scratch *s, int side, int d, i
 	return met ? d + 1 + depth_other : -1;
 }
 
-/* expand_plain() for the one filter nearly every query has: places (a
- * country, a region, a city) are never entered, except as the other end (the
- * other side marked it at the start).  The test costs nothing for a node seen
- * before and one bit read for a new one. */
+static int expand_plain(const tm_graph *g, struct scratch *s, int side, int d, int depth_other, uint64_t *cost)
+{
+	return expand_fast(g, s, NULL, side, d, depth_other, cost);
+}
+
 static int expand_noplace(const tm_graph *g, struct scratch *s, const uint8_t *places, int side, int d, int depth_other,
 			  uint64_t *cost)
 {
-	uint32_t lo = s->lay[side][d], hi = s->lay[side][d + 1], tail = hi, n = g->n;
-	uint32_t *queue = s->q[side];
-	const uint32_t *adj = g->adj;
-	uint8_t *mark = s->mark, mine = M_SIDE(side), theirs = M_SIDE(!side), dist = M_DIST(side, d + 1);
-	uint64_t next = 0;
-	int met = 0;
-	for (uint32_t i = lo; i < hi; i++) {
-		rows_ahead(g, queue, i, hi);
-		uint32_t end, pos = row(g, &s->damaged, queue[i], &end);
-		for (; pos < end; pos++) {
-			tm_node w = adj[pos];
-			if (w >= n) {
-				s->damaged = 1;
-				continue;
-			}
-			uint8_t mk = mark[w];
-			if (mk & mine)
-				continue;
-			if (mk & theirs)
-				met = 1;
-			else if (met || ((places[w >> 3] >> (w & 7)) & 1))
-				continue;
-			mark[w] = mk | dist;
-			queue[tail++] = w;
-			next += 1 + degree(g, w);
-		}
-	}
-	s->lay[side][d + 2] = tail;
-	*cost = next;
-	return met ? d + 1 + depth_other : -1;
+	return expand_fast(g, s, places, side, d, depth_other, cost);
 }
 
 /*
