@@ -53,13 +53,21 @@ build/san/tests/%: tests/unit/%.c $(SAN_LIB) $(HDRS)
 	$(CC) $(WARN) -O1 -g $(SAN) $(CPPFLAGS) $(PKG_CFLAGS) $(shell pkg-config --cflags cmocka) \
 		-o $@ $< $(SAN_LIB) $(PKG_LIBS) $(shell pkg-config --libs cmocka)
 
-# Fuzz targets: libFuzzer with ASan/UBSan, built by clang.
+# Fuzz targets: libFuzzer with ASan/UBSan, built by clang.  The library is
+# compiled once for all of them (fuzzer-no-link: the coverage hooks without
+# libFuzzer's main), and each target links against those objects.
 FUZZ_SRC  := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_BIN  := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
-build/fuzz/%: tests/fuzz/%.c $(LIB_SRC) $(HDRS)
+FUZZ_LIB  := $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC))
+FUZZ_SAN  := -fsanitize=address,undefined
+.SECONDARY: $(FUZZ_LIB)
+build/fuzz/obj/%.o: %.c $(HDRS)
 	@mkdir -p $(dir $@)
-	$(CLANG) $(WARN) -O1 -g -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(PKG_CFLAGS) \
-		-o $@ $< $(LIB_SRC) $(PKG_LIBS)
+	$(CLANG) $(WARN) -O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN) $(CPPFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CLANG) $(WARN) -O1 -g -fsanitize=fuzzer $(FUZZ_SAN) $(CPPFLAGS) $(PKG_CFLAGS) \
+		-o $@ $< $(FUZZ_LIB) $(PKG_LIBS)
 
 # npm packages at the versions of the committed lock file: cytoscape (embedded)
 # and playwright-core (drives Debian's chromium in tests/e2e)
@@ -82,6 +90,18 @@ tour: all demo.db
 
 test: deps tiemap build/san/tiemap $(UNIT_BIN) $(FUZZ_BIN)
 	@tests/run-all
+
+# One tier each (tests/run-all --only TIER): the cmocka unit tests, the
+# fuzz targets run briefly over their corpora and regression inputs, and
+# the project's lint checks.
+unit: deps $(UNIT_BIN)
+	@tests/run-all --only unit
+
+fuzz: deps $(FUZZ_BIN)
+	@tests/run-all --only fuzz
+
+lint:
+	@tests/run-all --only lint
 
 # Benchmark binaries: bench/bench_*.c linked against the library objects.
 BENCH_BIN := $(patsubst bench/%.c,build/rel/bench/%,$(wildcard bench/bench_*.c))

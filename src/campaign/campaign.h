@@ -102,6 +102,12 @@ size_t tm_posts_chars(const char *s);
  * in order. */
 tm_rc tm_posts_split(const char *text, size_t max_chars, tm_strv *out, tm_err *err);
 
+/* Whether base may be the base of a digest's or a feed's links: an
+ * absolute http:// or https:// URL (tm_url_http) without a trailing slash;
+ * TM_ERR_INVALID naming it otherwise.  The one check of both, and of the
+ * CLI's --base-url. */
+tm_rc tm_campaign_base_url(const char *base, tm_err *err);
+
 /* ---- the weekly digest ---- */
 
 typedef enum tm_digest_format { TM_DIGEST_MD, TM_DIGEST_HTML, TM_DIGEST_TXT } tm_digest_format;

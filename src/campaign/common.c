@@ -14,7 +14,8 @@
 
 void tm_campaign_xml_esc(tm_buf *b, const char *s)
 {
-	for (const char *p = s ? s : ""; *p; p++) {
+	char *iso = tm_bidi_isolate(s);
+	for (const char *p = iso ? iso : s ? s : ""; *p; p++) {
 		/* characters XML 1.0 cannot hold at all are left out */
 		if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
 			continue;
@@ -32,15 +33,29 @@ void tm_campaign_xml_esc(tm_buf *b, const char *s)
 		default: tm_buf_addch(b, *p);
 		}
 	}
+	free(iso);
+}
+
+tm_rc tm_campaign_base_url(const char *base, tm_err *err)
+{
+	if (!base || !tm_url_http(base))
+		return tm_fail(err, TM_ERR_INVALID,
+			       "bad base URL '%.60s': give an absolute http:// or https:// URL such as https://example.org",
+			       base ? base : "");
+	if (base[strlen(base) - 1] == '/')
+		return tm_fail(err, TM_ERR_INVALID, "bad base URL '%.60s': no trailing slash", base);
+	return TM_OK;
 }
 
 void tm_campaign_md_esc(tm_buf *b, const char *s)
 {
-	for (const char *p = s ? s : ""; *p; p++) {
+	char *iso = tm_bidi_isolate(s);
+	for (const char *p = iso ? iso : s ? s : ""; *p; p++) {
 		if (strchr("\\`*_[]<>#|", *p))
 			tm_buf_addch(b, '\\');
 		tm_buf_addch(b, *p == '\n' ? ' ' : *p);
 	}
+	free(iso);
 }
 
 void tm_campaign_date_words(tm_buf *b, const char *date, const char *lang)

@@ -69,7 +69,7 @@ static void text(struct digest *d, const char *s)
 static int external(const struct digest *d, const char *url)
 {
 	const char *base = d->o->base_url;
-	if (strncmp(url, "http://", 7) != 0 && strncmp(url, "https://", 8) != 0)
+	if (!tm_url_http(url))
 		return 0;
 	return !base || !*base || strncmp(url, base, strlen(base)) != 0;
 }
@@ -568,6 +568,10 @@ tm_rc tm_digest_render(tm_store *st, const tm_digest_opts *o, tm_buf *out, tm_st
 	if (!counts)
 		counts = &local;
 	memset(counts, 0, sizeof(*counts));
+	/* "" links relative to the site's root; anything else is checked */
+	tm_rc brc = o->base_url && *o->base_url ? tm_campaign_base_url(o->base_url, err) : TM_OK;
+	if (brc)
+		return brc;
 	const char *lang = o->lang ? o->lang : "zh";
 	if (strcmp(lang, "en") == 0) {
 		d.langs[d.n_langs++] = &en_words;

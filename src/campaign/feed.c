@@ -127,11 +127,9 @@ tm_rc tm_feed_render(tm_store *st, const tm_feed_opts *o, tm_buf *out, tm_err *e
 	if (strcmp(lang, "zh") != 0 && strcmp(lang, "en") != 0)
 		return tm_fail(err, TM_ERR_INVALID, "bad language '%.20s': a feed is zh or en", lang);
 	const char *base = o->base_url;
-	if (!base || (strncmp(base, "http://", 7) != 0 && strncmp(base, "https://", 8) != 0))
-		return tm_fail(err, TM_ERR_INVALID, "a feed needs an absolute base URL such as https://example.org");
-	size_t blen = strlen(base);
-	if (blen > 500 || strpbrk(base, " \"<>\\^`{|}") || base[blen - 1] == '/')
-		return tm_fail(err, TM_ERR_INVALID, "bad base URL '%.60s': give scheme and host, no trailing slash", base);
+	tm_rc brc = tm_campaign_base_url(base, err);
+	if (brc)
+		return brc;
 	int zh = strcmp(lang, "zh") == 0;
 
 	tm_campaign_items items;

@@ -112,7 +112,7 @@ static void print_csv(const audit_dev *devs, size_t n, const tm_screen_report *r
 		for (size_t k = 0; k < sizeof(cells) / sizeof(cells[0]); k++) {
 			if (k)
 				tm_buf_addch(&out, ',');
-			tm_csv_quote(&out, cells[k], ',', 1);
+			tm_buf_add_csv(&out, cells[k], ',');
 		}
 		tm_buf_adds(&out, "\r\n");
 		tm_buf_release(&flags);

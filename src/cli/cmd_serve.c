@@ -8,6 +8,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "http/http.h"
@@ -31,6 +32,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "log-ips", no_argument, NULL, 'i' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "max-conns", required_argument, NULL, 'c' },
+		{ "max-conns-per-ip", required_argument, NULL, 'P' },
+		{ "request-seconds", required_argument, NULL, 'T' },
 		{ "rate", required_argument, NULL, 'R' },
 		{ "burst", required_argument, NULL, 'B' },
 		{ "query-seconds", required_argument, NULL, 'Q' },
@@ -76,6 +79,16 @@ static int run(tm_cli *cli, int argc, char **argv)
 				return tm_cli_usage(&tm_cmd_serve);
 			o.max_conns = (unsigned)v;
 			break;
+		case 'P':
+			if (number(optarg, 0, 100000, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.max_conns_per_ip = (unsigned)v;
+			break;
+		case 'T':
+			if (number(optarg, 0.5, 3600, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.request_seconds = v;
+			break;
 		case 'R':
 			if (number(optarg, 0, 1e9, &v))
 				return tm_cli_usage(&tm_cmd_serve);
@@ -105,6 +118,15 @@ static int run(tm_cli *cli, int argc, char **argv)
 	if (access(o.db_path, F_OK) != 0) {
 		fprintf(stderr, "tiemap: no database at '%s'; create one with 'tiemap import'\n", o.db_path);
 		return TM_EXIT_FAIL;
+	}
+	/* a descriptor for each connection and a few dozen besides: the soft
+	 * limit is raised as far as the hard one allows (1024 would refuse
+	 * connections long before --max-conns) */
+	struct rlimit rl;
+	rlim_t want = (rlim_t)(o.max_conns ? o.max_conns : 512) + 128;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	/* blocked before the server's threads start, so that they inherit the
 	 * mask and the signals come to sigwait() below */
@@ -138,8 +160,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 const tm_cmd tm_cmd_serve = {
 	"serve", run, 0,
 	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
-	"       [--rate N] [--burst N] [--query-seconds S] [--watch-seconds S] [--no-cache]\n"
-	"       [--licence ID] [--base-url URL]",
+	"       [--max-conns-per-ip N] [--request-seconds S] [--rate N] [--burst N]\n"
+	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--licence ID] [--base-url URL]",
 	"the web site (English and Chinese) and the JSON API under /api/v1/",
 	"Serves the database over HTTP on --listen (default 127.0.0.1:8080; port 0\n"
 	"picks a free port, printed on the first line).  Pages work without\n"
@@ -148,6 +170,10 @@ const tm_cmd tm_cmd_serve = {
 	"--rate limits each client address to N requests a second after a burst of\n"
 	"--burst (default 20 and 200; 0 turns the limit off, as a server behind a\n"
 	"proxy or a Tor onion service, where every client has one address, needs).\n"
+	"--max-conns (default 512) caps open connections, an eighth of them kept\n"
+	"free for new clients; --max-conns-per-ip (default 16; 0 behind a proxy)\n"
+	"caps those of one address; a client has --request-seconds (default 10)\n"
+	"to send a whole request.  docs/deploy.md has the settings behind nginx.\n"
 	"Imports into the database show on the next request after --watch-seconds.\n"
 	"Without --read-only an older database is migrated once at start.\n"
 	"--licence names the licence the data is published under, shown in every\n"

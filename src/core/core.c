@@ -1,6 +1,7 @@
 
 #include "core/core.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -185,6 +186,93 @@ char *tm_buf_detach(tm_buf *b)
 	char *p = b->cap ? b->buf : tm_xstrdup("");
 	tm_buf_init(b);
 	return p;
+}
+
+void tm_buf_add_csv(tm_buf *b, const char *s, char delim)
+{
+	if (!s)
+		s = "";
+	int formula = *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
+	if (!formula && !strchr(s, delim) && !strpbrk(s, "\"\r\n")) {
+		tm_buf_adds(b, s);
+		return;
+	}
+	tm_buf_addch(b, '"');
+	if (formula)
+		tm_buf_addch(b, '\'');
+	for (; *s; s++) {
+		if (*s == '"')
+			tm_buf_addch(b, '"');
+		tm_buf_addch(b, *s);
+	}
+	tm_buf_addch(b, '"');
+}
+
+size_t tm_bidi_control(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (p[0] == 0xD8 && p[1] == 0x9C) /* U+061C ARABIC LETTER MARK */
+		return 2;
+	if (p[0] != 0xE2)
+		return 0;
+	if (p[1] == 0x80 && (p[2] == 0x8E || p[2] == 0x8F || (p[2] >= 0xAA && p[2] <= 0xAE)))
+		return 3; /* LRM RLM, LRE RLE PDF LRO RLO */
+	if (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9)
+		return 3; /* LRI RLI FSI PDI */
+	return 0;
+}
+
+int tm_bidi_has(const char *s)
+{
+	for (; s && *s; s++)
+		if (((unsigned char)*s == 0xE2 || (unsigned char)*s == 0xD8) && tm_bidi_control(s))
+			return 1;
+	return 0;
+}
+
+char *tm_bidi_isolate(const char *s)
+{
+	if (!tm_bidi_has(s))
+		return NULL;
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_adds(&b, "\xE2\x81\xA8"); /* FSI */
+	size_t open = 0;
+	while (*s) {
+		size_t n = tm_bidi_control(s);
+		if (n == 3 && (unsigned char)s[1] == 0x81) {
+			if ((unsigned char)s[2] == 0xA9) { /* PDI */
+				if (!open) {
+					s += 3; /* would close the isolate around s */
+					continue;
+				}
+				open--;
+			} else {
+				open++;
+			}
+		}
+		tm_buf_add(&b, s, n ? n : 1);
+		s += n ? n : 1;
+	}
+	for (; open; open--)
+		tm_buf_adds(&b, "\xE2\x81\xA9");
+	tm_buf_adds(&b, "\xE2\x81\xA9"); /* PDI */
+	return tm_buf_detach(&b);
+}
+
+int tm_url_http(const char *s)
+{
+	if (!s)
+		return 0;
+	size_t n = strlen(s);
+	const char *host = strncmp(s, "https://", 8) == 0 ? s + 8 : strncmp(s, "http://", 7) == 0 ? s + 7 : NULL;
+	if (!host || n > 2000 || !tm_utf8_valid(s, n) || tm_bidi_has(s))
+		return 0;
+	if (!(isalnum((unsigned char)*host) || *host == '[' || (unsigned char)*host >= 0x80))
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		if (*p <= 0x20 || *p == 0x7F || strchr("\"<>\\^`{|}", *p))
+			return 0;
+	return 1;
 }
 
 void tm_strv_push(tm_strv *sv, const char *s)

@@ -96,6 +96,15 @@ void tm_buf_addf(tm_buf *b, const char *fmt, ...) TM_PRINTF(2, 3);
 void tm_buf_vaddf(tm_buf *b, const char *fmt, va_list ap);
 /* Hand the bytes to the caller (free() them) and re-init b. Never NULL. */
 char *tm_buf_detach(tm_buf *b);
+/*
+ * Append s (NULL: empty) as one CSV field, the one way every CSV that
+ * tiemap writes quotes its cells: RFC 4180 quotes when s holds delim, a
+ * quote, CR or LF; and a cell that a spreadsheet would run as a formula
+ * (= + - @, a tab or a CR first) gets an apostrophe in front, inside
+ * quotes, since the cells are other people's text (OWASP, "CSV
+ * injection"); a negative number too, which then reads as text.
+ */
+void tm_buf_add_csv(tm_buf *b, const char *s, char delim);
 
 /* A growable array of owned strings. */
 typedef struct tm_strv {
@@ -119,6 +128,28 @@ uint64_t tm_hash(const void *p, size_t n);
 
 /* 1 if [s, s+n) is well-formed UTF-8 with no NUL byte, else 0. */
 int tm_utf8_valid(const char *s, size_t n);
+
+/* The bytes of the bidirectional control character at s (U+061C, U+200E,
+ * U+200F, U+202A-U+202E, U+2066-U+2069), or 0 when s starts with none.
+ * Such a character reorders the text after it: "gpj.exe" shown as
+ * "exe.jpg". */
+size_t tm_bidi_control(const char *s);
+/* 1 if s (NULL: no) holds a bidirectional control character. */
+int tm_bidi_has(const char *s);
+/* s with its bidirectional controls confined to itself, for a page: inside
+ * U+2068 FIRST STRONG ISOLATE ... U+2069 POP DIRECTIONAL ISOLATE, with a
+ * U+2069 of its own that closes nothing dropped and one added for each
+ * isolate it leaves open, so that no override or embedding reaches the
+ * text around it (UAX #9: the closing isolate ends them).  NULL when s
+ * holds none (use s as it is); else a new string, the caller's to free(). */
+char *tm_bidi_isolate(const char *s);
+
+/* 1 if s is an absolute http:// or https:// URL that may become a link or a
+ * base for links: a host after the scheme (a letter, digit or '[' first),
+ * valid UTF-8 of at most 2,000 bytes, no space, control character, bidi
+ * control, or any of "<>\^`{|}.  Anything else (javascript:, data:,
+ * a relative path) is text, never a link. */
+int tm_url_http(const char *s);
 
 /* Validate a date of the form YYYY, YYYY-MM or YYYY-MM-DD (a real calendar
  * day). Returns the precision, 1 (year), 2 (month) or 3 (day), or 0 when s is

@@ -30,7 +30,7 @@ char *tm_page_public_base(tm_req *req, int *from_host)
 	if (!conf)
 		conf = getenv("TIEMAP_BASE_URL");
 	*from_host = 0;
-	if (conf && (strncmp(conf, "http://", 7) == 0 || strncmp(conf, "https://", 8) == 0)) {
+	if (conf && tm_url_http(conf)) {
 		size_t n = strlen(conf);
 		while (n && conf[n - 1] == '/')
 			n--;

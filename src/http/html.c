@@ -16,6 +16,11 @@ void tm_html_esc(tm_buf *b, const char *s)
 {
 	if (!s)
 		return;
+	/* text that holds a bidi control is isolated, so that it cannot
+	 * reorder the page around it */
+	char *iso = tm_bidi_isolate(s);
+	if (iso)
+		s = iso;
 	const char *run = s;
 	for (; *s; s++) {
 		const char *rep;
@@ -32,6 +37,7 @@ void tm_html_esc(tm_buf *b, const char *s)
 		run = s + 1;
 	}
 	tm_buf_add(b, run, (size_t)(s - run));
+	free(iso);
 }
 
 void tm_url_enc(tm_buf *b, const char *s)
@@ -424,7 +430,7 @@ void tm_page_notes(tm_req *req, tm_notes *n)
 			tm_html(b, ", <time>%s</time>", date);
 		/* only web addresses become links: a javascript: or data: URL in
 		 * the data stays text */
-		if (url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0))
+		if (tm_url_http(url))
 			tm_html(b, ". <a class=\"ext\" href=\"%s\" rel=\"noreferrer noopener external\">%s</a>", url, url);
 		else if (url)
 			tm_html(b, ". %s", url);

@@ -26,8 +26,10 @@ typedef struct tm_http_opts {
 	int log_ips;               /* put client addresses in the access log */
 	FILE *access_log;          /* one line per request; NULL: none */
 	unsigned threads;          /* worker threads; 0: one per CPU */
-	unsigned max_conns;        /* open connections in all; 0: 512 */
-	unsigned max_conns_per_ip; /* open connections from one address; 0: 64 */
+	unsigned max_conns;        /* open connections in all (an eighth kept free for new clients); 0: 512 */
+	unsigned max_conns_per_ip; /* open connections from one address; 0: no cap (behind a proxy) */
+	double request_seconds;    /* to send a whole request, head and body, from the connect or the
+				    * end of the previous answer on the connection; bytes do not restart it */
 	double rate;               /* sustained requests/s per client address; 0: no limit */
 	double burst;              /* requests a client may make at once before the rate applies */
 	double query_seconds;      /* time limit of one request's queries */
@@ -54,8 +56,9 @@ typedef struct tm_http_opts {
 void tm_http_licence(const char *licence, const char **name, const char **url);
 
 /* The defaults: 127.0.0.1:8080, 20 requests/s with a burst of 200, 2 s a
- * query, cache on, access log on stderr without addresses, the default
- * licence. */
+ * query, 512 connections with 16 from one address, 10 s to send a request,
+ * cache on, access log on stderr without addresses (docs/deploy.md), the
+ * default licence. */
 void tm_http_opts_init(tm_http_opts *o);
 
 typedef struct tm_http_server tm_http_server;

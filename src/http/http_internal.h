@@ -57,6 +57,23 @@ typedef struct tm_snapshot {
 	atomic_int refs;     /* the server's reference and each request's */
 } tm_snapshot;
 
+/* ---- streamed answers (stream.c) ---- */
+
+/* Writes a body to out from st, inside one read transaction of st's. */
+typedef tm_rc (*tm_stream_fn)(tm_store *st, FILE *out, tm_err *err);
+
+/* The writers of streamed answers: `threads` of them, each with its own
+ * read-only store of db_path; at most max_queued answers wait for one; a
+ * writer gives up after `seconds`.  Owned by the caller: free it (which
+ * cuts the answers under way short) before stopping libmicrohttpd. */
+typedef struct tm_stream_pool tm_stream_pool;
+tm_stream_pool *tm_stream_pool_new(const char *db_path, unsigned threads, unsigned max_queued, double seconds);
+void tm_stream_pool_free(tm_stream_pool *p);
+/* A response (chunked, of unknown length) whose body fn writes on a pool
+ * thread while conn sends it; the caller's reference, to queue and
+ * destroy.  NULL when the queue is full. */
+struct MHD_Response *tm_stream_start(tm_stream_pool *p, struct MHD_Connection *conn, tm_stream_fn fn);
+
 /* ---- routes ---- */
 
 enum {
@@ -126,6 +143,7 @@ struct tm_req {
 	const tm_asset *r_asset; /* static routes: the embedded asset to send */
 	char *title;         /* the page's title, for "cite this page" (owned, set by tm_page_begin) */
 	char cite_date[11];  /* the date the page cites: the claims' last change; "" the data's */
+	tm_stream_fn r_stream;   /* a body too large to hold: written by the stream pool (tm_req_stream) */
 };
 
 #define TM_MAX_UPLOAD ((size_t)4 << 20) /* bytes of a POST body */
@@ -142,6 +160,9 @@ void tm_req_fail(tm_req *req, int status, const char *code, const char *fmt, ...
 /* The same from a tm_err: NOTFOUND 404, INVALID 400, AMBIGUOUS 409,
  * LIMIT 503, anything else 500. */
 void tm_req_fail_err(tm_req *req, const tm_err *err);
+/* A 200 of type `type` whose body fn writes, streamed from the export pool
+ * (never held whole, never cached); 503 when the pool's queue is full. */
+void tm_req_stream(tm_req *req, const char *type, tm_stream_fn fn);
 /* A JSON response (200); consumes v. */
 void tm_req_json(tm_req *req, json_t *v);
 /* A message of the page's language. */

@@ -55,8 +55,14 @@ static char *tile_origin(const char *tpl)
 	return tm_xstrndup(tpl, (size_t)(end - tpl));
 }
 
+/* Sites, and placed actions, a page lists at most: the page grows with the
+ * data, and past this many a reader narrows by tag or kind anyway. */
+#define MAP_MAX 1000
+
 struct map_ctx {
 	tm_req *req;
+	int truncated;     /* a list reached MAP_MAX */
+	size_t n_placed;   /* actions listed */
 	json_t *features;  /* the points for the map */
 	tm_buf list;       /* the sites by country, for everyone */
 	char country[3];   /* the country of the list's last heading, "" before the first */
@@ -96,6 +102,10 @@ static int map_site(void *p, const tm_site *s)
 {
 	struct map_ctx *c = p;
 	tm_req *req = c->req;
+	if (c->n_sites >= MAP_MAX) {
+		c->truncated = 1;
+		return 1;
+	}
 	tm_buf name = TM_BUF_INIT, place = TM_BUF_INIT;
 	site_name(req, s, &name);
 	if (s->city)
@@ -180,6 +190,10 @@ static int map_action(void *p, const tm_action *a, const char *updated_at)
 	(void)updated_at;
 	if (!a->geo.has)
 		return 0;
+	if (c->n_placed++ >= MAP_MAX) {
+		c->truncated = 1;
+		return 1;
+	}
 	const char *title = tm_bitext_pick(&a->title, req->lang, NULL);
 	const char *place = tm_bitext_pick(&a->place, req->lang, NULL);
 	tm_buf when = TM_BUF_INIT, url = TM_BUF_INIT;
@@ -230,7 +244,7 @@ void tm_http_page_map(tm_req *req)
 	const char *submitted = tm_req_arg(req, "f"), *show_actions = tm_req_arg(req, "actions");
 	int actions = !submitted || (show_actions && strcmp(show_actions, "1") == 0);
 
-	struct map_ctx c = { req, json_array(), TM_BUF_INIT, "", 0, 0 };
+	struct map_ctx c = { req, 0, 0, json_array(), TM_BUF_INIT, "", 0, 0 };
 	tm_site_filter f = { .kinds = kinds.n ? &kinds : NULL, .tag = tag };
 	tm_err err = { 0 };
 	if (tm_store_each_site(req->st, &f, map_site, &c, &err)) {
@@ -303,6 +317,8 @@ void tm_http_page_map(tm_req *req)
 		T("map.list"), c.n_sites);
 	if (!c.n_sites)
 		tm_html(b, "<p>%s</p>\n", T("map.none"));
+	if (c.truncated)
+		tm_html(b, "<p class=\"truncated\">%s</p>\n", T("map.truncated"));
 	tm_buf_add(b, c.list.buf, sites_end);
 	tm_buf_adds(b, "</section>\n");
 	if (actions)

@@ -63,7 +63,7 @@ void tm_http_page_source(tm_req *req)
 	fact(req, "source.date", str(s, "date"));
 	fact(req, "source.lang", str(s, "lang"));
 	const char *url = str(s, "url");
-	if (url && (strncmp(url, "https://", 8) == 0 || strncmp(url, "http://", 7) == 0))
+	if (tm_url_http(url))
 		tm_html(b, "<dt>%s</dt><dd><a class=\"ext\" href=\"%s\" rel=\"noreferrer noopener external\">%s</a></dd>\n",
 			T("source.url"), url, url);
 	else

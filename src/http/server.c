@@ -2,6 +2,10 @@
  * The server: libmicrohttpd's daemon, and everything around a handler that
  * every route shares.
  *
+ * A connection comes through the gate (gate.c): it holds a connection until
+ * its first request head is in, under a deadline, answers malformed and
+ * oversized heads itself, and keeps the per-address and total caps.
+ *
  * A request goes: URI log callback (the per-request state is made, the raw
  * target kept) → on_request: method, length, rate and argument checks,
  * route match, language → the response cache (a hit is answered without
@@ -18,6 +22,9 @@
 #include "http/http_internal.h"
 
 #include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -27,6 +34,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "http/gate.h"
 #include "text/text.h"
 
 /* Bounds on what a client may send (see docs/api.md, "Limits"). */
@@ -35,7 +43,11 @@
 #define MAX_ARG_BYTES 1024   /* bytes of one decoded argument */
 #define MAX_SEGMENTS 8       /* path segments */
 #define MAX_BODY 65536       /* bytes of a body sent with a GET before the connection is dropped */
-#define CONN_MEMORY (32 * 1024) /* a connection's buffer: a longer request gets libmicrohttpd's own 414 or 431 */
+#define CONN_MEMORY (32 * 1024) /* a connection's buffer */
+#define MAX_HEAD (16 * 1024) /* bytes of a request head: the gate answers a longer one 431 (it must fit CONN_MEMORY) */
+#define STREAM_THREADS 2     /* exports written at once; more wait in the queue */
+#define STREAM_QUEUE 8       /* exports waiting; more are answered 503 */
+#define STREAM_SECONDS 600.0 /* an export that takes longer (a client reading slowly) is cut */
 
 #define CACHE_SLOTS 2048
 #define CACHE_MAX_ENTRY (1024 * 1024)
@@ -44,6 +56,17 @@
 
 static const char csp[] = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'; "
 			  "object-src 'none'";
+
+/* What every answer carries, the gate's own included. */
+static const char *const security_headers[][2] = {
+	{ "Content-Security-Policy", csp },
+	{ "Referrer-Policy", "no-referrer" },
+	{ "X-Content-Type-Options", "nosniff" },
+	{ "X-Frame-Options", "DENY" },
+	{ "Cross-Origin-Opener-Policy", "same-origin" },
+	{ "Cross-Origin-Resource-Policy", "same-origin" },
+};
+#define N_SECURITY_HEADERS (sizeof(security_headers) / sizeof(security_headers[0]))
 
 struct cache_slot {
 	/* a read-write lock: every hit on a popular page takes the same slot,
@@ -89,6 +112,11 @@ struct tm_http_server {
 	struct rate_slot *rate;
 
 	pthread_mutex_t log_mu;
+
+	int lfd;                 /* the listening socket, the gate's */
+	tm_gate *gate;
+	tm_buf gate_headers;     /* security_headers as header lines, for the gate's answers */
+	tm_stream_pool *streams; /* the export writers */
 };
 
 void tm_http_opts_init(tm_http_opts *o)
@@ -101,6 +129,9 @@ void tm_http_opts_init(tm_http_opts *o)
 	o->burst = 200;
 	o->query_seconds = 2;
 	o->watch_seconds = 1;
+	o->max_conns = 512;
+	o->max_conns_per_ip = 16;
+	o->request_seconds = 10;
 	o->licence = TM_HTTP_LICENCE_DEFAULT;
 }
 
@@ -269,12 +300,8 @@ static int rate_ok(tm_http_server *srv, struct MHD_Connection *conn)
 
 static void add_common_headers(struct MHD_Response *r)
 {
-	MHD_add_response_header(r, "Content-Security-Policy", csp);
-	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "X-Frame-Options", "DENY");
-	MHD_add_response_header(r, "Cross-Origin-Opener-Policy", "same-origin");
-	MHD_add_response_header(r, "Cross-Origin-Resource-Policy", "same-origin");
+	for (size_t i = 0; i < N_SECURITY_HEADERS; i++)
+		MHD_add_response_header(r, security_headers[i][0], security_headers[i][1]);
 }
 
 static void http_date(time_t t, char out[40])
@@ -384,6 +411,15 @@ void tm_req_fail_err(tm_req *req, const tm_err *err)
 	tm_req_fail(req, 500, "internal", "%s", err->msg[0] ? err->msg : tm_rc_name(err->rc));
 }
 
+void tm_req_stream(tm_req *req, const char *type, tm_stream_fn fn)
+{
+	tm_buf_reset(&req->body);
+	req->r_stream = fn;
+	req->r_type = type;
+	req->r_status = MHD_HTTP_OK;
+	req->r_nocache = 1;
+}
+
 void tm_req_json(tm_req *req, json_t *v)
 {
 	tm_buf_reset(&req->body);
@@ -444,6 +480,28 @@ static enum MHD_Result check_arg(void *cls, enum MHD_ValueKind kind, const char 
 	else if (!tm_utf8_valid(key, key_size) || (value && !tm_utf8_valid(value, value_size)))
 		c->problem = "bad_utf8";
 	return c->problem ? MHD_NO : MHD_YES;
+}
+
+/* Whether the path of the raw target holds a control character, raw or
+ * percent-encoded (%00-%1F, %7F): libmicrohttpd decodes "%00" into a NUL
+ * that ends the path early, so /entities/x%00junk would read as /entities/x. */
+static int path_has_control(const char *uri)
+{
+	static const char hex[] = "0123456789abcdef";
+	for (const char *p = uri; *p && *p != '?'; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c < 0x20 || c == 0x7f)
+			return 1;
+		if (c != '%' || !p[1] || !p[2])
+			continue;
+		const char *h = strchr(hex, tolower((unsigned char)p[1])), *l = strchr(hex, tolower((unsigned char)p[2]));
+		if (!h || !l || !*h || !*l)
+			continue;
+		unsigned v = (unsigned)((h - hex) * 16 + (l - hex));
+		if (v < 0x20 || v == 0x7f)
+			return 1;
+	}
+	return 0;
 }
 
 static size_t path_segments(const char *p)
@@ -531,11 +589,59 @@ static void cache_put(tm_http_server *srv, const char *key, long long gen, struc
 
 /* ---- one request ---- */
 
+/* HEAD of a streamed answer: the headers a GET would get, and no body. */
+static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
+{
+	(void)cls;
+	(void)pos;
+	(void)buf;
+	(void)max;
+	return MHD_CONTENT_READER_END_OF_STREAM;
+}
+
+/* RFC 8288's "license" relation on every answer: what a client may do with
+ * the data (serve --licence). */
+static void add_licence_header(const tm_http_server *srv, struct MHD_Response *r)
+{
+	const char *lic_name, *lic_url;
+	tm_http_licence(srv ? srv->o.licence : NULL, &lic_name, &lic_url);
+	if (lic_url) {
+		char link[160];
+		snprintf(link, sizeof(link), "<%s>; rel=\"license\"", lic_url);
+		MHD_add_response_header(r, "Link", link);
+	}
+}
+
+/* A body the stream pool writes: never held whole, never cached, no ETag
+ * (it is read in a transaction of its own, maybe of a newer version).  0
+ * when the pool is full and the request is answered 503 instead. */
+static int respond_stream(tm_http_server *srv, tm_req *req, enum MHD_Result *ret)
+{
+	int head = strcmp(req->method, "HEAD") == 0;
+	struct MHD_Response *r = head ? MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 1024, no_body, NULL, NULL) :
+					tm_stream_start(srv->streams, req->conn, req->r_stream);
+	req->r_stream = NULL;
+	if (!r) {
+		tm_req_fail(req, 503, "busy", "too many exports under way; try again in a minute");
+		return 0;
+	}
+	add_common_headers(r);
+	add_licence_header(srv, r);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->r_type);
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+	*ret = queue(req, MHD_HTTP_OK, r, 0);
+	MHD_destroy_response(r);
+	return 1;
+}
+
 static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cache_key, long long gen)
 {
 	if (!req->r_status) {
 		tm_req_fail(req, 500, "internal", "the handler gave no response");
 	}
+	enum MHD_Result sret;
+	if (req->r_stream && req->r_status == MHD_HTTP_OK && srv && respond_stream(srv, req, &sret))
+		return sret;
 	size_t len = req->body.len;
 	char *data = tm_buf_detach(&req->body);
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
@@ -544,14 +650,7 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 		return MHD_NO;
 	}
 	add_common_headers(r);
-	const char *lic_name, *lic_url;
-	tm_http_licence(req->srv ? req->srv->o.licence : NULL, &lic_name, &lic_url);
-	if (lic_url) {
-		/* RFC 8288's "license" relation: what a client may do with the data */
-		char link[160];
-		snprintf(link, sizeof(link), "<%s>; rel=\"license\"", lic_url);
-		MHD_add_response_header(r, "Link", link);
-	}
+	add_licence_header(req->srv, r);
 	if (req->r_csp) {
 		/* a page that needs more than 'self' (the map with a tile server) says so */
 		MHD_del_response_header(r, "Content-Security-Policy", csp);
@@ -562,6 +661,8 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, req->r_location);
 	if (req->r_status == MHD_HTTP_TOO_MANY_REQUESTS)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+	if (req->r_status == MHD_HTTP_SERVICE_UNAVAILABLE)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "30");
 	if (req->r_status == MHD_HTTP_METHOD_NOT_ALLOWED)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
 	enum MHD_Result ret;
@@ -638,6 +739,11 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 	if (!tm_utf8_valid(req->path, strlen(req->path))) {
 		req->path = "/";
 		tm_req_fail(req, 400, "bad_utf8", "the path is not valid UTF-8");
+		return respond(srv, req, NULL, 0);
+	}
+	if (path_has_control(req->uri) || tm_bidi_has(req->path)) {
+		req->path = "/";
+		tm_req_fail(req, 400, "bad_path", "the path holds a control or bidirectional control character");
 		return respond(srv, req, NULL, 0);
 	}
 	struct arg_check ac = { 0 };
@@ -746,6 +852,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	int post = strcmp(method, "POST") == 0;
 	if ((get || post) && !req->headers_seen) {
 		req->headers_seen = 1;
+		if (srv->gate)
+			tm_gate_request_in(srv->gate, conn, 0);
+		/* a body declared too large, from a client that waits for "100
+		 * Continue" before sending it, is refused now, unread (one that
+		 * sends at once has it read and dropped below, then refused, so
+		 * that it is not cut off mid-send) */
+		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
+		const char *expect = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_EXPECT);
+		unsigned long long declared = cl ? strtoull(cl, NULL, 10) : 0;
+		if (expect && strcasecmp(expect, "100-continue") == 0 && declared > (post ? TM_MAX_UPLOAD : 0)) {
+			pick_lang(req);
+			if (post)
+				tm_req_fail(req, 413, "body_too_large", "the request body is larger than %zu bytes",
+					    TM_MAX_UPLOAD);
+			else
+				tm_req_fail(req, 413, "body_not_allowed", "GET and HEAD take no request body");
+			return respond(srv, req, NULL, 0);
+		}
 		return MHD_YES;
 	}
 	if (post && *upload_data_size) {
@@ -767,6 +891,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		*upload_data_size = 0;
 		return req->body_bytes > MAX_BODY ? MHD_NO : MHD_YES;
 	}
+	/* the whole request is in: its deadline stops */
+	if (srv->gate)
+		tm_gate_request_in(srv->gate, conn, 1);
 	pick_lang(req);
 	if (req->body_bytes && !post) {
 		tm_req_fail(req, 413, "body_not_allowed", "GET and HEAD take no request body");
@@ -788,6 +915,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 {
 	(void)toe;
 	tm_http_server *srv = cls;
+	/* the answer is over: the next request's deadline starts */
+	if (srv->gate)
+		tm_gate_request_done(srv->gate, conn);
 	tm_req *req = *con_cls;
 	if (!req)
 		return;
@@ -868,6 +998,24 @@ static tm_rc parse_listen(const char *s, struct sockaddr_storage *out, int *v6, 
 	return TM_OK;
 }
 
+/* The listening socket, non-blocking, for the gate. */
+static tm_rc listen_on(const char *spec, const struct sockaddr_storage *addr, int v6, int *out, tm_err *err)
+{
+	int fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1;
+	socklen_t len = v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	if (fd < 0 || setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) != 0 ||
+	    (v6 && setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) != 0) ||
+	    bind(fd, (const struct sockaddr *)addr, len) != 0 || listen(fd, 1024) != 0) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		return tm_fail(err, TM_ERR_IO, "unable to listen on '%s': %s", spec, strerror(e));
+	}
+	*out = fd;
+	return TM_OK;
+}
+
 tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 {
 	*out = NULL;
@@ -887,6 +1035,8 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 	}
 	tm_http_server *srv = tm_xcalloc(1, sizeof(*srv));
 	srv->o = *o;
+	srv->lfd = -1;
+	tm_buf_init(&srv->gate_headers);
 	pthread_mutex_init(&srv->snap_mu, NULL);
 	pthread_mutex_init(&srv->stop_mu, NULL);
 	pthread_cond_init(&srv->stop_cv, NULL);
@@ -910,23 +1060,46 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
 		threads = n > 0 && n < 64 ? (unsigned)n : 2;
 	}
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | (v6 ? MHD_USE_IPv6 : 0);
+	unsigned max_conns = o->max_conns ? o->max_conns : 512u;
+	tm_gate_opts go = {
+		.max_conns = max_conns,
+		.per_ip = o->max_conns_per_ip,
+		.reserve = max_conns / 8 > 4 ? max_conns / 8 : max_conns > 8 ? 4 : 0,
+		.request_seconds = o->request_seconds > 0 ? o->request_seconds : 10,
+		.max_head = MAX_HEAD,
+		.max_uri = MAX_URI,
+		.max_args = MAX_ARGS,
+	};
+	for (size_t i = 0; i < N_SECURITY_HEADERS; i++)
+		tm_buf_addf(&srv->gate_headers, "%s: %s\r\n", security_headers[i][0], security_headers[i][1]);
+	go.headers = srv->gate_headers.buf;
+	if ((rc = listen_on(o->listen, &addr, v6, &srv->lfd, err)) || (rc = tm_gate_new(srv->lfd, &go, &srv->gate, err))) {
+		tm_http_stop(srv);
+		return rc;
+	}
+	struct sockaddr_storage bound;
+	socklen_t blen = sizeof(bound);
+	if (getsockname(srv->lfd, (struct sockaddr *)&bound, &blen) == 0)
+		srv->port = ntohs(bound.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&bound)->sin6_port :
+								((struct sockaddr_in *)&bound)->sin_port);
+	srv->streams = tm_stream_pool_new(o->db_path, STREAM_THREADS, STREAM_QUEUE, STREAM_SECONDS);
+	/* connections come from the gate (MHD_add_connection), which keeps the
+	 * caps; libmicrohttpd's own limit only backs it up */
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_NO_LISTEN_SOCKET |
+			 MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
 	srv->d = MHD_start_daemon(flags, 0, NULL, NULL, on_request, srv,
-				  MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&addr,
 				  MHD_OPTION_THREAD_POOL_SIZE, threads,
-				  MHD_OPTION_CONNECTION_LIMIT, o->max_conns ? o->max_conns : 512u,
-				  MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_conns_per_ip ? o->max_conns_per_ip : 64u,
+				  MHD_OPTION_CONNECTION_LIMIT, max_conns + 16,
 				  MHD_OPTION_CONNECTION_TIMEOUT, 30u,
 				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)CONN_MEMORY,
 				  MHD_OPTION_URI_LOG_CALLBACK, on_uri, srv,
 				  MHD_OPTION_NOTIFY_COMPLETED, on_completed, srv,
+				  MHD_OPTION_NOTIFY_CONNECTION, tm_gate_notify, srv->gate,
 				  MHD_OPTION_END);
-	if (!srv->d) {
+	if (!srv->d || (rc = tm_gate_run(srv->gate, srv->d, err))) {
 		tm_http_stop(srv);
-		return tm_fail(err, TM_ERR_IO, "unable to listen on '%s'", o->listen);
+		return srv->d ? rc : tm_fail(err, TM_ERR_IO, "unable to start serving on '%s'", o->listen);
 	}
-	const union MHD_DaemonInfo *di = MHD_get_daemon_info(srv->d, MHD_DAEMON_INFO_BIND_PORT);
-	srv->port = di ? di->port : 0;
 	if (pthread_create(&srv->watcher, NULL, watch, srv) == 0)
 		srv->watcher_started = 1;
 	*out = srv;
@@ -937,9 +1110,17 @@ void tm_http_stop(tm_http_server *srv)
 {
 	if (!srv)
 		return;
-	/* the workers first: their stores close as their threads end */
+	/* no new connections; then no writer resumes a connection while
+	 * libmicrohttpd closes them; then the workers, whose stores close as
+	 * their threads end */
+	tm_gate_stop(srv->gate);
+	tm_stream_pool_free(srv->streams);
 	if (srv->d)
 		MHD_stop_daemon(srv->d);
+	tm_gate_free(srv->gate);
+	if (srv->lfd >= 0)
+		close(srv->lfd);
+	tm_buf_release(&srv->gate_headers);
 	if (srv->watcher_started) {
 		pthread_mutex_lock(&srv->stop_mu);
 		srv->stopping = 1;

@@ -356,24 +356,3 @@ int tm_csv_col(const tm_csv_rec *header, const char *name)
 		return (int)(k - 1);
 	return -1;
 }
-
-void tm_csv_quote(tm_buf *b, const char *s, char delim, int spreadsheet)
-{
-	if (!s)
-		s = "";
-	int formula = spreadsheet && (*s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r');
-	int need = formula || strchr(s, '"') || strchr(s, '\n') || strchr(s, '\r') || strchr(s, delim);
-	if (!need) {
-		tm_buf_adds(b, s);
-		return;
-	}
-	tm_buf_addch(b, '"');
-	if (formula)
-		tm_buf_addch(b, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			tm_buf_addch(b, '"');
-		tm_buf_addch(b, *s);
-	}
-	tm_buf_addch(b, '"');
-}

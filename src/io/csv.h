@@ -70,9 +70,6 @@ void tm_csv_free(tm_csv *c);
  * when no column has that name. */
 int tm_csv_col(const tm_csv_rec *header, const char *name);
 
-/* Append one field to b quoted as RFC 4180 wants (only when it needs it).
- * With `spreadsheet` set, a field that a spreadsheet would run as a formula
- * (starting with = + - @ or a tab or CR) gets a leading apostrophe. */
-void tm_csv_quote(tm_buf *b, const char *s, char delim, int spreadsheet);
+/* CSV is written with tm_buf_add_csv() (core.h), by every writer. */
 
 #endif

@@ -248,20 +248,15 @@ tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 
 /* ---- csv (RFC 4180) ---- */
 
+/* through tm_buf_add_csv, as every CSV tiemap writes: names, notes and
+ * titles are other people's text, and a spreadsheet must not run them */
 static void csv_field(FILE *f, const char *s, int last)
 {
-	if (s && strpbrk(s, ",\"\r\n")) {
-		fputc('"', f);
-		for (const char *p = s; *p; p++) {
-			if (*p == '"')
-				fputc('"', f);
-			fputc(*p, f);
-		}
-		fputc('"', f);
-	} else if (s) {
-		fputs(s, f);
-	}
-	fputs(last ? "\r\n" : ",", f);
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_add_csv(&b, s, ',');
+	tm_buf_adds(&b, last ? "\r\n" : ",");
+	fwrite(b.buf, 1, b.len, f);
+	tm_buf_release(&b);
 }
 
 static void cites_joined(const tm_cites *c, tm_buf *b)

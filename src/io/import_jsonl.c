@@ -298,8 +298,9 @@ static int parse_source(json_t *o, tm_source *s, struct why *w)
 	if (checked && !json_is_boolean(checked))
 		return failf(w, "'checked' must be true or false");
 	s->checked = json_is_true(checked);
-	if (s->url && strncmp(s->url, "https://", 8) != 0 && strncmp(s->url, "http://", 7) != 0)
-		return failf(w, "url must start with http:// or https://");
+	if (s->url && !tm_url_http(s->url))
+		return failf(w, "url must be an absolute http:// or https:// URL without spaces, control or "
+			     "bidirectional characters");
 	if (s->lang && !tm_lang_valid(s->lang))
 		return failf(w, "bad language tag '%.40s'", s->lang);
 	return 0;

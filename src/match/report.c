@@ -337,29 +337,6 @@ static void summary_line(const tm_screen_report *r, int zh, tm_buf *out)
 
 /* ---- CSV ---- */
 
-/* One RFC 4180 field.  A field that a spreadsheet would run as a formula
- * (= + - @, a tab or CR first) gets an apostrophe in front: a report is
- * opened in spreadsheets, and its cells are other people's text. */
-static void csv_cell(tm_buf *out, const char *s)
-{
-	if (!s)
-		s = "";
-	int formula = *s == '=' || *s == '+' || *s == '-' || *s == '@' || *s == '\t' || *s == '\r';
-	if (!formula && !strpbrk(s, ",\"\r\n")) {
-		tm_buf_adds(out, s);
-		return;
-	}
-	tm_buf_addch(out, '"');
-	if (formula)
-		tm_buf_addch(out, '\'');
-	for (; *s; s++) {
-		if (*s == '"')
-			tm_buf_addch(out, '"');
-		tm_buf_addch(out, *s);
-	}
-	tm_buf_addch(out, '"');
-}
-
 void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, const char *lang, tm_buf *out)
 {
 	static const char *const head[] = { "line",    "input",    "ident",   "country", "match_id",
@@ -406,7 +383,7 @@ void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, const char *l
 		for (size_t c = 0; c < NCOL; c++) {
 			if (c)
 				tm_buf_addch(out, ',');
-			csv_cell(out, cells[c]);
+			tm_buf_add_csv(out, cells[c], ',');
 		}
 		tm_buf_adds(out, "\r\n");
 		free(score);
@@ -518,11 +495,6 @@ static void esc(tm_buf *out, const char *s)
 	}
 }
 
-static int http_url(const char *u)
-{
-	return u && (strncmp(u, "https://", 8) == 0 || strncmp(u, "http://", 7) == 0);
-}
-
 /* A citation with its quote as visible text, its locator, the source and
  * its link, and a mark when the source was not checked. */
 static void cite_html(json_t *c, int zh, tm_buf *out)
@@ -539,7 +511,7 @@ static void cite_html(json_t *c, int zh, tm_buf *out)
 		tm_buf_adds(out, ")</span>");
 	}
 	tm_buf_adds(out, " — ");
-	if (http_url(str(c, "url"))) {
+	if (tm_url_http(str(c, "url"))) {
 		tm_buf_adds(out, "<a href=\"");
 		esc(out, str(c, "url"));
 		tm_buf_adds(out, "\" rel=\"noopener noreferrer\">");

@@ -39,6 +39,9 @@ typedef int64_t tm_ekey;
 enum {
 	TM_STORE_READONLY = 1, /* open an existing database read-only */
 	TM_STORE_CREATE = 2,   /* create the file if it is missing */
+	TM_STORE_STREAM = 4,   /* for one long sequential read (an export): a small page
+				* cache, since the pages are read once, and sorts in
+				* temporary files, not in memory */
 };
 
 /* The schema version this build writes (PRAGMA user_version). */
@@ -52,6 +55,12 @@ void tm_store_close(tm_store *st);
 /* Abort any query of this store after `seconds` from now (0 = no limit);
  * a query that runs past it fails with TM_ERR_LIMIT. */
 void tm_store_set_deadline(tm_store *st, double seconds);
+
+/* A read transaction: everything read until tm_store_read_end() sees the
+ * database as it was at the first read, whatever commits meanwhile (so an
+ * export streamed over minutes is one state of the data). */
+tm_rc tm_store_read_begin(tm_store *st, tm_err *err);
+void tm_store_read_end(tm_store *st);
 
 tm_rc tm_store_begin(tm_store *st, tm_err *err);
 tm_rc tm_store_commit(tm_store *st, tm_err *err);

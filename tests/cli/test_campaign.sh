@@ -233,6 +233,13 @@ then pass "the feeds have RFC 4287's feed and entry elements, unique ids, RFC 33
 else fail "the feeds have RFC 4287's feed and entry elements, unique ids, RFC 3339 dates, links to action pages" "$(cat "$TMP/out")"; fi
 run --db "$DB" feed --base-url /relative
 expect_rc "a feed refuses a relative base URL (exit 2)" 2
+run --db "$DB" feed --base-url 'javascript:alert(1)//'
+expect_rc "a feed refuses a javascript: base URL (exit 2)" 2
+run --db "$DB" digest --week 2024-W09 --format md --base-url 'javascript:alert(1)//'
+expect_rc "a digest refuses a javascript: base URL (exit 2)" 2
+expect_err "the digest names the bad base URL" "bad base URL 'javascript:alert(1)"
+run --db "$DB" digest --week 2024-W09 --format html --base-url "$(printf 'https://\342\200\256gro.elpmaxe')"
+expect_rc "a digest refuses a base URL with a bidi control (exit 2)" 2
 
 # ---- near: the R*Tree against brute force on 10,000 sites ----
 G="$TMP/geo.db"

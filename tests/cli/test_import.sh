@@ -156,6 +156,33 @@ if [ "$RC" -eq 0 ] && [ -s "$TMP/csv/entities.csv" ] && [ -s "$TMP/csv/relations
    /usr/bin/python3 -c "import csv,sys; r=list(csv.DictReader(open('$TMP/csv/entities.csv', newline=''))); sys.exit(0 if any(x['id']=='hikvision' and x['name_zh']=='海康威视' for x in r) else 1)"; then
 	pass "export --format csv writes one parseable file per record type"
 else fail "export --format csv writes one parseable file per record type"; fi
+# spreadsheet formulas in names, notes and titles come out as text
+cat > "$TMP/formula.jsonl" <<'JL'
+{"type":"source","id":"f-src","title":"=HYPERLINK(\"http://example.invalid\",\"x\")","note":"@SUM(A1:A9)"}
+{"type":"entity","id":"f-ent","kind":"company","names":[{"text":"+cmd|' /C calc'!A0","lang":"en","primary":true},{"text":"-2+3","lang":"zh"}],"description":{"en":"\tTAB"},"sources":["f-src"]}
+{"type":"relation","subject":"f-ent","predicate":"supplies","object":"f-ent","note":"=1+1","sources":["f-src"]}
+JL
+run --db "$TMP/formula.db" --quiet import "$TMP/formula.jsonl"
+run --db "$TMP/formula.db" export --format csv --output "$TMP/fcsv"
+if [ "$RC" -eq 0 ] && /usr/bin/python3 - "$TMP/fcsv" <<'PY'
+import csv, sys
+d = sys.argv[1]
+cells = [c for f in ("sources.csv", "entities.csv", "relations.csv")
+         for row in csv.reader(open(d + "/" + f, newline="")) for c in row]
+bad = [c for c in cells if c[:1] in ("=", "+", "-", "@", "\t", "\r")]
+want = {"'=HYPERLINK(\"http://example.invalid\",\"x\")", "'@SUM(A1:A9)", "'=1+1", "'\tTAB"}
+sys.exit(1 if bad or not want <= set(cells) else 0)
+PY
+then pass "export --format csv puts an apostrophe before cells a spreadsheet would run (= + - @ tab CR)"
+else fail "export --format csv puts an apostrophe before cells a spreadsheet would run (= + - @ tab CR)"; fi
+# bidirectional controls: refused in URLs and ids, isolated in what is written
+printf '{"type":"source","id":"bidi-url","title":"x","url":"https://\342\200\256moc.live"}\n' > "$TMP/bidi-url.jsonl"
+run --db "$TMP/bidi.db" import "$TMP/bidi-url.jsonl"
+expect_rc "a source URL whose host starts with U+202E is refused" 1
+expect_err "the refusal says why" "bidirectional characters"
+printf '{"type":"source","id":"bidi-\342\200\256x","title":"x"}\n' > "$TMP/bidi-id.jsonl"
+run --db "$TMP/bidi.db" import "$TMP/bidi-id.jsonl"
+expect_rc "an id holding U+202E is refused" 1
 run --db "$DB" export --format dot --output "$TMP/g.dot"
 if [ "$RC" -eq 0 ] && dot -Tsvg "$TMP/g.dot" -o "$TMP/g.svg" 2>/dev/null && grep -q 'hikvision' "$TMP/g.svg"; then
 	pass "export --format dot is valid Graphviz"

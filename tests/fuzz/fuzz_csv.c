@@ -50,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char *s = malloc(size + 1);
 	memcpy(s, data, size);
 	s[size] = '\0';
-	tm_csv_quote(&b, s, ',', 1);
+	tm_buf_add_csv(&b, s, ',');
 	free(s);
 	tm_buf_release(&b);
 	return 0;

@@ -168,7 +168,7 @@ static void test_csv_col_quote(void **state)
 	};
 	for (size_t i = 0; i < N(q); i++) {
 		tm_buf b = TM_BUF_INIT;
-		tm_csv_quote(&b, q[i].in, ',', 1);
+		tm_buf_add_csv(&b, q[i].in, ',');
 		assert_string_equal(b.buf, q[i].want);
 		tm_buf_release(&b);
 	}
