@@ -106,6 +106,17 @@ run --db "$TMP/w.db" --json screen "$TMP/list.csv"
 got=$(json_get "d['summary']['flagged']")
 [ "$got" = "2" ] && pass "a refused import changes nothing" || fail "refused import" "$got"
 
+# ---- show: involvement apart from topics, each claim with its quotes ----
+run --db "$DB" show hikvision
+expect_out "show lists involvement under its own heading" "Surveillance of Palestinians under occupation / 监控被占领的巴勒斯坦人 (occupation_surveillance)"
+expect_out "with the quote and its locator under the claim" "“For example, Hikvision cameras feed information into 狼群 (Wolf Pack), a database exclusively of Palestinians from the West Bank used by Israel” (section “Interconnected Surveillance”)"
+expect_out "tags are shown as topics" "topics:      surveillance"
+expect_out "and when the entity last changed" "added:       2026-11-26; last changed 2026-12-03"
+run --db "$DB" show amnesty-international
+expect_out "an NGO has no involvement" "none recorded: no source in the data says so"
+run --db "$DB" show nypd
+expect_out "an unchecked source is marked in the list of sources" "not checked: its title and address were supplied, not seen"
+
 # ---- dates of claims come from the data ----
 cat > "$TMP/d.jsonl" <<'EOF'
 {"type":"source","id":"s1","title":"A report","checked":true,"accessed":"2025-06-01"}
