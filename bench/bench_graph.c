@@ -275,7 +275,7 @@ int main(int argc, char **argv)
 		unsigned a, b;
 		long hops;
 		double t;
-		long i = 0, nfound = 0;
+		long i = 0, nfound = 0, nhops = 0;
 		while (f && i < n && fscanf(f, "%u %u %ld %lf", &a, &b, &hops, &t) == 4) {
 			tm_paths ps;
 			double q0 = tm_now();
@@ -283,12 +283,14 @@ int main(int argc, char **argv)
 				return die("path without places", &err);
 			lat[i++] = tm_now() - q0;
 			nfound += ps.n > 0;
+			nhops += ps.n ? (long)ps.v[0].n : 0;
 			tm_paths_release(&ps);
 		}
 		if (f)
 			fclose(f);
 		json_t *q = summary(lat, (size_t)i);
 		json_object_set_new(q, "found", json_integer(nfound));
+		json_object_set_new(q, "mean_hops", json_real(nfound ? (double)nhops / (double)nfound : 0));
 		json_object_set_new(res, "path_no_places", q);
 	}
 
