@@ -15,6 +15,7 @@ static const tm_cmd *const commands[] = {
 	&tm_cmd_init, &tm_cmd_import, &tm_cmd_export, &tm_cmd_search, &tm_cmd_show, &tm_cmd_path,
 	&tm_cmd_owners, &tm_cmd_neighbors, &tm_cmd_check, &tm_cmd_stats, &tm_cmd_tour, &tm_cmd_gen,
 	&tm_cmd_serve, &tm_cmd_action, &tm_cmd_digest, &tm_cmd_feed, &tm_cmd_near, &tm_cmd_screen, &tm_cmd_audit,
+	&tm_cmd_archive,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

@@ -134,6 +134,7 @@ TM_CMD(feed);
 TM_CMD(near);
 TM_CMD(screen);
 TM_CMD(audit);
+TM_CMD(archive);
 #undef TM_CMD
 
 #endif

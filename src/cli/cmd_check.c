@@ -2,14 +2,18 @@
 
 #include <string.h>
 
+#include "archive/archive.h"
+
+#define N_KINDS 9
+
 struct check_out {
 	json_t *arr;
-	size_t counts[7];
+	size_t counts[N_KINDS];
 };
 
-static const char *const kinds[] = { "unsourced_entity", "unsourced_relation", "uncited_source", "isolated_entity",
-				     "duplicate_key", "place_involvement", "unchecked_source" };
-#define N_KINDS (sizeof(kinds) / sizeof(kinds[0]))
+static const char *const kinds[N_KINDS] = { "unsourced_entity",   "unsourced_relation",   "uncited_source",
+					    "isolated_entity",    "duplicate_key",        "quote_not_in_archive",
+					    "archive_unreadable", "place_involvement",    "unchecked_source" };
 
 static int on_finding(void *ctx, const tm_finding *f)
 {
@@ -36,7 +40,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 		return tm_cli_usage(&tm_cmd_check);
 	struct check_out o = { cli->json ? json_array() : NULL, { 0 } };
 	tm_err err = { 0 };
-	if (tm_store_check(cli->st, on_finding, &o, &err)) {
+	/* then the quotes against the archived copies of their sources */
+	if (tm_store_check(cli->st, on_finding, &o, &err) || tm_archive_check(cli->st, on_finding, &o, &err)) {
 		json_decref(o.arr);
 		return tm_cli_error(&err);
 	}
@@ -50,8 +55,12 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_cli_print_json(root);
 	} else {
 		printf("%zu unsourced claims, %zu uncited sources, %zu isolated entities, %zu shared match keys, "
-		       "%zu involvements of places, %zu cited sources not checked\n",
-		       unsourced, o.counts[2], o.counts[3], o.counts[4], o.counts[5], o.counts[6]);
+		       "%zu involvements of places, %zu cited sources not checked",
+		       unsourced, o.counts[2], o.counts[3], o.counts[4], o.counts[7], o.counts[8]);
+		/* only for a database that has archived copies to check */
+		if (o.counts[5] || o.counts[6])
+			printf(", %zu quotes not in the archived copy, %zu unreadable copies", o.counts[5], o.counts[6]);
+		printf("\n");
 	}
 	/* unsourced claims are the one finding that makes the data unpublishable */
 	return unsourced ? TM_EXIT_FAIL : TM_EXIT_OK;
@@ -61,5 +70,11 @@ const tm_cmd tm_cmd_check = {
 	"check", run, TM_CMD_STORE, "check",
 	"list unsourced claims, uncited sources, isolated entities, likely duplicates and unchecked sources",
 	"Exit status 1 when any claim is unsourced (imported with --allow-unsourced);\n"
-	"the other findings are for a reviewer to look at.\n",
+	"the other findings are for a reviewer to look at.  For a source archived\n"
+	"with 'tiemap archive', each quote citing it is looked for in its latest\n"
+	"copy: quote_not_in_archive names a quote the copy no longer has (and the\n"
+	"earlier copy that had it), archive_unreadable a copy whose text cannot be read.\n"
+	"place_involvement names an involvement of a country, region or city (a place\n"
+	"carries none), unchecked_source a cited source whose title and address\n"
+	"nobody has seen (docs/format.md).\n",
 };

@@ -45,6 +45,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		json_object_set_new(o, "involvements", json_integer((json_int_t)rep.involvements));
 		json_object_set_new(o, "sites", json_integer((json_int_t)rep.sites));
 		json_object_set_new(o, "actions", json_integer((json_int_t)rep.actions));
+		json_object_set_new(o, "captures", json_integer((json_int_t)rep.captures));
 		json_object_set_new(o, "pages", json_integer((json_int_t)rep.pages));
 		json_object_set_new(o, "seconds", json_real(tm_now() - t0));
 		status = tm_cli_print_json(o);
@@ -54,6 +55,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 			printf(", %zu involvements", rep.involvements);
 		if (rep.sites || rep.actions)
 			printf(", %zu sites, %zu actions", rep.sites, rep.actions);
+		if (rep.captures)
+			printf(", %zu captures", rep.captures);
 		if (rep.pages)
 			printf(", %zu pages", rep.pages);
 		printf(" in %.2fs\n", tm_now() - t0);

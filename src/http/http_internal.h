@@ -140,6 +140,8 @@ struct tm_req {
 	int r_nocache;       /* do not keep it in the cache */
 	char *r_location;    /* a redirect target (owned), with r_status 302/303 */
 	char *r_csp;         /* a Content-Security-Policy replacing the default (owned), or NULL */
+	char *r_disposition; /* a Content-Disposition (owned), or NULL */
+	char *r_type_owned;  /* where r_type points when a handler made it (owned), or NULL */
 	const tm_asset *r_asset; /* static routes: the embedded asset to send */
 	char *title;         /* the page's title, for "cite this page" (owned, set by tm_page_begin) */
 	char cite_date[11];  /* the date the page cites: the claims' last change; "" the data's */

@@ -40,6 +40,29 @@ static void fact(tm_req *req, const char *label_key, const char *value)
 		tm_html(&req->body, "<dt>%s</dt><dd>%s</dd>\n", T(label_key), value);
 }
 
+/* The latest copy `tiemap archive` kept (docs/archive.md): its date, its
+ * SHA-256 and links to it and to its WARC file, served from this site. */
+static void archived_fact(tm_req *req, json_t *captures)
+{
+	json_t *c = json_array_get(captures, 0);
+	const char *fetched = str(c, "fetched"), *sha = str(c, "sha256");
+	if (!fetched || !sha || strlen(fetched) < 10 || strlen(sha) < 12)
+		return;
+	char day[11], short_sha[13];
+	memcpy(day, fetched, 10);
+	day[10] = '\0';
+	memcpy(short_sha, sha, 12);
+	short_sha[12] = '\0';
+	tm_html(&req->body,
+		"<dt>%s</dt><dd class=\"archived\"><time datetime=\"%s\">%s</time> · sha256 <code title=\"%s\">%s…</code>"
+		" · <a href=\"%s\" rel=\"nofollow\">%s</a> · <a href=\"%s\" rel=\"nofollow\">%s</a>",
+		T("source.archived"), fetched, day, sha, short_sha, str(c, "copy_url"), T("source.archived_copy"),
+		str(c, "warc_url"), T("source.archived_warc"));
+	if (json_array_size(captures) > 1)
+		tm_html(&req->body, " · %d %s", (int)json_array_size(captures) - 1, T("source.archived_earlier"));
+	tm_buf_adds(&req->body, "</dd>\n");
+}
+
 void tm_http_page_source(tm_req *req)
 {
 	const char *id = tm_req_param(req, "id");
@@ -78,6 +101,7 @@ void tm_http_page_source(tm_req *req)
 		tm_page_day(req, str(s, "accessed"));
 		tm_buf_adds(b, "</dd>\n");
 	}
+	archived_fact(req, json_object_get(s, "captures"));
 	tm_buf_adds(b, "</dl>\n");
 
 	json_t *ents = json_object_get(s, "entities"), *invs = json_object_get(s, "involvements"),

@@ -659,6 +659,8 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->r_type ? req->r_type : "text/plain");
 	if (req->r_location)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, req->r_location);
+	if (req->r_disposition)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, req->r_disposition);
 	if (req->r_status == MHD_HTTP_TOO_MANY_REQUESTS)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "1");
 	if (req->r_status == MHD_HTTP_SERVICE_UNAVAILABLE)
@@ -952,6 +954,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req->r_location);
 	free(req->r_csp);
 	free(req->title);
+	free(req->r_disposition);
+	free(req->r_type_owned);
 	free(req->uri);
 	tm_buf_release(&req->body);
 	/* an upload goes with its request, unread by anything else */

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "store/store_campaign.h"
+#include "store/store_capture.h"
 
 void tm_json_set_str(json_t *o, const char *key, const char *v)
 {
@@ -166,6 +167,33 @@ json_t *tm_page_to_json(const tm_page *p)
 	return o;
 }
 
+json_t *tm_capture_to_json(const tm_capture *c)
+{
+	json_t *o = json_object();
+	tm_json_set_str(o, "type", "capture");
+	tm_json_set_str(o, "source", c->source);
+	tm_json_set_str(o, "fetched", c->fetched);
+	tm_json_set_str(o, "url", c->url);
+	tm_json_set_str(o, "final_url", c->final_url);
+	json_object_set_new(o, "status", json_integer(c->status));
+	tm_json_set_str(o, "content_type", c->content_type);
+	json_object_set_new(o, "length", json_integer((json_int_t)c->length));
+	tm_json_set_str(o, "sha256", c->sha256);
+	tm_json_set_str(o, "warc", c->warc);
+	tm_json_set_str(o, "warc_sha256", c->warc_sha256);
+	if (c->n_redirects) {
+		json_t *r = json_array();
+		for (size_t i = 0; i < c->n_redirects; i++) {
+			json_t *h = json_object();
+			tm_json_set_str(h, "url", c->redirects[i].url);
+			json_object_set_new(h, "status", json_integer(c->redirects[i].status));
+			json_array_append_new(r, h);
+		}
+		json_object_set_new(o, "redirects", r);
+	}
+	return o;
+}
+
 /* ---- jsonl ---- */
 
 struct out_ctx {
@@ -228,6 +256,11 @@ static int jsonl_action(void *ctx, const tm_action *a, const char *updated_at)
 	return jsonl_geo_line(ctx, tm_action_to_json(a));
 }
 
+static int jsonl_capture(void *ctx, const tm_capture *c)
+{
+	return write_json_line(ctx, tm_capture_to_json(c));
+}
+
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 {
 	struct out_ctx c = { out, 0 };
@@ -239,6 +272,7 @@ tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 	    (!c.failed && (rc = tm_store_each_involvement(st, jsonl_involvement, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_site(st, &by_id, jsonl_site, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_action(st, NULL, jsonl_action, &c, err))) ||
+	    (!c.failed && (rc = tm_store_each_capture(st, NULL, jsonl_capture, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_page(st, jsonl_page, &c, err))))
 		return rc;
 	if (c.failed || fflush(out) != 0)

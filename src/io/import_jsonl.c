@@ -33,11 +33,12 @@
 #include <unistd.h>
 
 #include "store/store_campaign.h"
+#include "store/store_capture.h"
 #include "text/text.h"
 
 /* One parsed record and where it came from. */
 /* In the order they are written: later types refer to earlier ones. */
-enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_INVOLVEMENT, REC_SITE, REC_ACTION, REC_PAGE };
+enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_INVOLVEMENT, REC_SITE, REC_ACTION, REC_CAPTURE, REC_PAGE };
 #define N_REC_TYPES (REC_PAGE + 1)
 struct rec {
 	enum rec_type type;
@@ -51,6 +52,7 @@ struct rec {
 		tm_involvement inv;
 		tm_site site;
 		tm_action act;
+		tm_capture cap;
 		tm_page page;
 	} u;
 	tm_name_index names; /* an entity's: made while parsing, for tm_store_put_entity_indexed() */
@@ -67,6 +69,7 @@ static void rec_release(struct rec *r)
 	case REC_INVOLVEMENT: tm_involvement_release(&r->u.inv); break;
 	case REC_SITE: tm_site_release(&r->u.site); break;
 	case REC_ACTION: tm_action_release(&r->u.act); break;
+	case REC_CAPTURE: tm_capture_release(&r->u.cap); break;
 	case REC_PAGE: tm_page_release(&r->u.page); break;
 	}
 	tm_name_index_release(&r->names);
@@ -636,6 +639,83 @@ static int parse_site(json_t *o, tm_site *s, struct why *w)
 	return 0;
 }
 
+/* An integer field in [min, max]. */
+static int get_int(json_t *o, const char *field, int required, int64_t min, int64_t max, int64_t *out,
+		   struct why *w)
+{
+	json_t *v = json_object_get(o, field);
+	if (!v || json_is_null(v))
+		return required ? failf(w, "missing field '%s'", field) : 0;
+	if (!json_is_integer(v) || json_integer_value(v) < min || json_integer_value(v) > max)
+		return failf(w, "field '%s' must be a whole number from %lld to %lld", field, (long long)min,
+			     (long long)max);
+	*out = json_integer_value(v);
+	return 0;
+}
+
+static int parse_capture(json_t *o, tm_capture *c, struct why *w)
+{
+	static const char *const allowed[] = { "type", "source", "fetched", "url", "final_url", "status",
+					       "content_type", "length", "sha256", "warc", "warc_sha256", "redirects",
+					       NULL };
+	char *fetched = NULL, *sha = NULL, *wsha = NULL;
+	int64_t status = 0, length = 0;
+	int bad = check_fields(o, allowed, w) || get_id(o, "source", &c->source, w) ||
+		  get_str(o, "fetched", 1, &fetched, w) || get_str(o, "url", 1, &c->url, w) ||
+		  get_str(o, "final_url", 1, &c->final_url, w) || get_int(o, "status", 1, 200, 299, &status, w) ||
+		  get_str(o, "content_type", 0, &c->content_type, w) ||
+		  get_int(o, "length", 1, 0, INT64_MAX, &length, w) || get_str(o, "sha256", 1, &sha, w) ||
+		  get_str(o, "warc", 1, &c->warc, w) || get_str(o, "warc_sha256", 1, &wsha, w);
+	if (!bad && !tm_time_valid(fetched))
+		bad = failf(w, "bad time '%.40s' in 'fetched': use YYYY-MM-DDTHH:MM:SSZ (UTC)", fetched);
+	if (!bad && (!tm_sha256_hex_valid(sha) || !tm_sha256_hex_valid(wsha)))
+		bad = failf(w, "'sha256' and 'warc_sha256' must be 64 lower-case hex digits");
+	if (!bad) {
+		memcpy(c->fetched, fetched, TM_TIME_MAX);
+		memcpy(c->sha256, sha, TM_SHA256_HEX);
+		memcpy(c->warc_sha256, wsha, TM_SHA256_HEX);
+	}
+	free(fetched);
+	free(sha);
+	free(wsha);
+	if (bad)
+		return -1;
+	c->status = (int)status;
+	c->length = length;
+	if (!tm_url_http(c->url) || !tm_url_http(c->final_url))
+		return failf(w, "'url' and 'final_url' must be http:// or https:// URLs (no space, control or bidi "
+			     "character)");
+	for (const unsigned char *p = (const unsigned char *)c->content_type; p && *p; p++)
+		if (*p < ' ' || *p == 0x7f || p - (const unsigned char *)c->content_type > 200)
+			return failf(w, "bad 'content_type': at most 200 characters, none a control character");
+	if (!tm_warc_name_valid(c->warc))
+		return failf(w, "bad 'warc' '%.60s': a file name of a-z, 0-9, '-', '_', '.' ending in .warc", c->warc);
+	json_t *redirects = json_object_get(o, "redirects");
+	if (redirects) {
+		size_t i;
+		json_t *v;
+		if (!json_is_array(redirects) || json_array_size(redirects) > 50)
+			return failf(w, "'redirects' must be an array of at most 50 {\"url\", \"status\"}");
+		json_array_foreach(redirects, i, v) {
+			static const char *const hop_fields[] = { "url", "status", NULL };
+			char *url = NULL;
+			int64_t st = 0;
+			if (!json_is_object(v) || check_fields(v, hop_fields, w) || get_str(v, "url", 1, &url, w) ||
+			    get_int(v, "status", 1, 300, 399, &st, w)) {
+				free(url);
+				return json_is_object(v) ? -1 : failf(w, "each of 'redirects' must be {\"url\", \"status\"}");
+			}
+			if (!tm_url_http(url)) {
+				free(url);
+				return failf(w, "a redirect's 'url' must be an http:// or https:// URL");
+			}
+			tm_capture_add_redirect(c, url, (int)st);
+			free(url);
+		}
+	}
+	return 0;
+}
+
 /* ---- stage 1: batches of lines, read and parsed on worker threads ---- */
 
 #define BATCH_LINES 4096
@@ -817,6 +897,9 @@ static void parse_line(const tm_import_opts *opts, struct batch *b, size_t linen
 	} else if (strcmp(type, "site") == 0) {
 		r.type = REC_SITE;
 		bad = parse_site(o, &r.u.site, &w);
+	} else if (strcmp(type, "capture") == 0) {
+		r.type = REC_CAPTURE;
+		bad = parse_capture(o, &r.u.cap, &w);
 	} else if (strcmp(type, "involvement") == 0) {
 		r.type = REC_INVOLVEMENT;
 		bad = parse_involvement(o, &r.u.inv, &w);
@@ -1181,6 +1264,12 @@ static size_t rec_entry(struct import *im, const struct rec *r, int *added)
 		tm_buf_addch(k, 'a');
 		tm_buf_adds(k, r->u.act.id);
 		break;
+	case REC_CAPTURE:
+		tm_buf_addch(k, 'c');
+		tm_buf_adds(k, r->u.cap.source);
+		tm_buf_addch(k, '\x1f');
+		tm_buf_adds(k, r->u.cap.fetched);
+		break;
 	case REC_PAGE:
 		tm_buf_addch(k, 'p');
 		tm_buf_adds(k, r->u.page.id);
@@ -1198,6 +1287,7 @@ static const char *rec_id(const struct rec *r)
 	case REC_SITE: return r->u.site.id;
 	case REC_ACTION: return r->u.act.id;
 	case REC_PAGE: return r->u.page.id;
+	case REC_CAPTURE: return r->u.cap.source;
 	case REC_RELATION:
 	case REC_INVOLVEMENT: break;
 	}
@@ -1213,6 +1303,7 @@ static const tm_cites *rec_cites(const struct rec *r)
 	case REC_SITE: return &r->u.site.cites;
 	case REC_ACTION: return &r->u.act.cites;
 	case REC_SOURCE:
+	case REC_CAPTURE:
 	case REC_PAGE: break;
 	}
 	return NULL;
@@ -1236,6 +1327,7 @@ static const char *rec_entity_ref(const struct rec *r, size_t i)
 		return NULL;
 	case REC_SOURCE:
 	case REC_ENTITY:
+	case REC_CAPTURE:
 	case REC_PAGE: break;
 	}
 	return NULL;
@@ -1251,13 +1343,16 @@ static int rec_refs(struct import *im, const struct rec *r, int final)
 	int ends_known = r->type == REC_RELATION && im->ends_of == r;
 	int worst = REFS_READY;
 	const tm_cites *cites = rec_cites(r);
-	for (size_t c = 0; cites && c < cites->n; c++) {
-		size_t e = ref_entry(im, 's', cites->v[c].source); /* first: it may move ks.v */
+	/* a capture refers to its source as a citation does */
+	size_t n_sources = cites ? cites->n : r->type == REC_CAPTURE;
+	for (size_t c = 0; c < n_sources; c++) {
+		const char *source = cites ? cites->v[c].source : r->u.cap.source;
+		size_t e = ref_entry(im, 's', source); /* first: it may move ks.v */
 		int s = im->ks.v[e].state;
 		if (s == K_MISSING) {
 			worst = REFS_MISSING;
 			if (final)
-				report(&im->cross, r->file, r->line, "unknown source '%s'", cites->v[c].source);
+				report(&im->cross, r->file, r->line, "unknown source '%s'", source);
 		} else if (s == K_HELD && worst == REFS_READY) {
 			worst = REFS_WAIT;
 		}
@@ -1290,6 +1385,7 @@ static const char *rec_canon(struct rec *r)
 		case REC_INVOLVEMENT: j = tm_involvement_to_json(&r->u.inv); break;
 		case REC_ACTION: j = tm_action_to_json(&r->u.act); break;
 		case REC_SITE: j = tm_site_to_json(&r->u.site); break;
+		case REC_CAPTURE: j = tm_capture_to_json(&r->u.cap); break;
 		case REC_PAGE: j = tm_page_to_json(&r->u.page); break;
 		}
 		r->canon = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
@@ -1361,6 +1457,14 @@ static char *stored_canon(struct import *im, const struct rec *r)
 		}
 		break;
 	}
+	case REC_CAPTURE: {
+		tm_capture c;
+		if (tm_store_get_capture(im->st, r->u.cap.source, r->u.cap.fetched, &c, NULL) == TM_OK) {
+			j = tm_capture_to_json(&c);
+			tm_capture_release(&c);
+		}
+		break;
+	}
 	}
 	/* the store dated what the record left undated: compare what it gave */
 	const char *added = r->type == REC_ENTITY ? r->u.ent.added : r->type == REC_RELATION ? r->u.rel.added :
@@ -1396,6 +1500,7 @@ static void count(struct import *im, const struct rec *r)
 	case REC_INVOLVEMENT: im->rep->involvements++; break;
 	case REC_SITE: im->rep->sites++; break;
 	case REC_ACTION: im->rep->actions++; break;
+	case REC_CAPTURE: im->rep->captures++; break;
 	case REC_PAGE: im->rep->pages++; break;
 	}
 }
@@ -1453,6 +1558,7 @@ static int write_rec(struct import *im, struct rec *r, size_t e)
 		break;
 	}
 	case REC_SITE: rc = tm_store_put_site(im->st, &r->u.site, err); break;
+	case REC_CAPTURE: rc = tm_store_put_capture(im->st, &r->u.cap, NULL, err); break;
 	case REC_PAGE: rc = tm_store_put_page(im->st, &r->u.page, err); break;
 	default: rc = tm_store_put_action(im->st, &r->u.act, err); break;
 	}
@@ -1489,6 +1595,8 @@ static void take(struct import *im, struct rec *r)
 		tm_buf_reset(&im->key);
 		if (r->type == REC_RELATION)
 			tm_buf_addf(&im->key, "relation '%s %s %s'", r->u.rel.subject, r->u.rel.predicate, r->u.rel.object);
+		else if (r->type == REC_CAPTURE)
+			tm_buf_addf(&im->key, "capture of '%s' at %s", r->u.cap.source, r->u.cap.fetched);
 		else if (r->type == REC_INVOLVEMENT)
 			tm_buf_addf(&im->key, "involvement '%s %s'", r->u.inv.entity, r->u.inv.category);
 		else

@@ -13,6 +13,7 @@
 
 #include "core/core.h"
 #include "model/action.h"
+#include "model/capture.h"
 #include "model/model.h"
 #include "store/store.h"
 
@@ -28,6 +29,7 @@ typedef struct tm_import_report {
 	size_t sources, entities, relations; /* records read (after removing exact repeats) */
 	size_t actions, sites;               /* the campaign records (model/action.h) */
 	size_t involvements, pages;
+	size_t captures;                     /* archived copies of sources (model/capture.h) */
 	tm_strv errors;                      /* "FILE:LINE: reason", in file order */
 } tm_import_report;
 void tm_import_report_release(tm_import_report *rep);
@@ -62,11 +64,13 @@ json_t *tm_cites_to_json(const tm_cites *c);
  * TM_IO_JSON_GEO_FLAGS so that coordinates read as written. */
 json_t *tm_action_to_json(const tm_action *a);
 json_t *tm_site_to_json(const tm_site *s);
+/* A capture (io/export.c). */
+json_t *tm_capture_to_json(const tm_capture *c);
 #define TM_IO_JSON_GEO_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
 /* Exporters.  jsonl writes sources, then entities, then relations, then
- * involvements, sites, actions and pages, each sorted, so that the same data
- * always gives the same bytes. */
+ * involvements, sites, actions, captures and pages, each sorted, so that
+ * the same data always gives the same bytes. */
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err);
 /* One CSV file per record type in dir (created if missing). */
 tm_rc tm_export_csv(tm_store *st, const char *dir, tm_err *err);

@@ -89,7 +89,17 @@ static const char *const tm_migrations[] = {
 	"CREATE VIRTUAL TABLE names_fts USING fts5(tokens, pinyin, pairs, tokenize='unicode61 remove_diacritics 2');"
 	"CREATE TABLE name_words(word TEXT PRIMARY KEY) WITHOUT ROWID;",
 
-	/* 3 → 4: claims a campaign can publish (docs/format.md).  Sources say
+	/* 3 → 4: captures, the archived copies of sources (store_capture.h,
+	 * docs/archive.md); the WARC files are in the archive folder beside the
+	 * database.  redirects: "STATUS URL" lines; text: the copy's text as
+	 * `tiemap archive` read it, NULL until read (an imported capture). */
+	"CREATE TABLE captures("
+	"  id INTEGER PRIMARY KEY, source INTEGER NOT NULL, fetched TEXT NOT NULL, url TEXT NOT NULL,"
+	"  final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT, length INTEGER NOT NULL,"
+	"  sha256 TEXT NOT NULL, warc TEXT NOT NULL, warc_sha256 TEXT NOT NULL, redirects TEXT, text TEXT,"
+	"  UNIQUE(source, fetched));",
+
+	/* 4 → 5: claims a campaign can publish (docs/format.md).  Sources say
 	 * when someone read them and whether their title and URL were seen.
 	 * Entities and relations keep the day they were first added and last
 	 * changed, from the data (added_at held the import's time: its day is

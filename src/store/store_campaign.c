@@ -19,22 +19,12 @@ enum { CLAIM_ACTION = 2, CLAIM_SITE = 3 };
 
 #define NOW_UTC "strftime('%Y-%m-%dT%H:%M:%SZ','now')"
 
-static sqlite3_stmt *prep(tm_store *st, const char *sql, tm_err *err)
-{
-	sqlite3_stmt *s = NULL;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
-		tm_store_db_fail(st, err, "preparing query");
-		sqlite3_finalize(s);
-		return NULL;
-	}
-	return s;
-}
 
 
 
 static int64_t slug_row(tm_store *st, const char *table_sql, const char *slug)
 {
-	sqlite3_stmt *s = prep(st, table_sql, NULL);
+	sqlite3_stmt *s = tm_store_prep(st, table_sql, NULL);
 	if (!s)
 		return 0;
 	tm_store_bind_text(s, 1, slug);
@@ -120,8 +110,8 @@ static tm_rc reader_open(tm_store *st, struct action_reader *r, tm_err *err)
 		"SELECT e.slug,p.text_en,p.text_zh FROM action_targets p LEFT JOIN entities e ON e.id=p.entity"
 		" WHERE p.action=? ORDER BY p.ord",
 	};
-	r->actors = prep(st, sql[0], err);
-	r->targets = r->actors ? prep(st, sql[1], err) : NULL;
+	r->actors = tm_store_prep(st, sql[0], err);
+	r->targets = r->actors ? tm_store_prep(st, sql[1], err) : NULL;
 	if (!r->targets) {
 		sqlite3_finalize(r->actors);
 		return err && err->rc ? err->rc : TM_ERR_DB;
@@ -191,7 +181,7 @@ tm_rc tm_store_get_action(tm_store *st, const char *id, tm_action *out, char upd
 	tm_rc rc = reader_open(st, &r, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *s = prep(st, "SELECT " ACTION_COLS " FROM actions a WHERE a.slug=?", err);
+	sqlite3_stmt *s = tm_store_prep(st, "SELECT " ACTION_COLS " FROM actions a WHERE a.slug=?", err);
 	if (!s) {
 		reader_close(&r);
 		return TM_ERR_DB;
@@ -213,7 +203,7 @@ static tm_rc save_parties(tm_store *st, const char *table, int64_t row, const tm
 {
 	char sql[160];
 	snprintf(sql, sizeof(sql), "DELETE FROM %s WHERE action=?", table);
-	sqlite3_stmt *s = prep(st, sql, err);
+	sqlite3_stmt *s = tm_store_prep(st, sql, err);
 	if (!s)
 		return TM_ERR_DB;
 	sqlite3_bind_int64(s, 1, row);
@@ -222,7 +212,7 @@ static tm_rc save_parties(tm_store *st, const char *table, int64_t row, const tm
 	if (rc || !p->n)
 		return rc;
 	snprintf(sql, sizeof(sql), "INSERT INTO %s(action,ord,entity,text_en,text_zh) VALUES(?,?,?,?,?)", table);
-	if (!(s = prep(st, sql, err)))
+	if (!(s = tm_store_prep(st, sql, err)))
 		return TM_ERR_DB;
 	for (size_t i = 0; i < p->n && !rc; i++) {
 		sqlite3_bind_int64(s, 1, row);
@@ -259,7 +249,7 @@ tm_rc tm_store_put_action(tm_store *st, const tm_action *a, tm_err *err)
 		if (same)
 			return TM_OK;
 	}
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = tm_store_prep(st,
 			       row ? "UPDATE actions SET date=?2,kind=?3,place_en=?4,place_zh=?5,country=?6,lat=?7,lon=?8,"
 				     "geo_precision=?9,title_en=?10,title_zh=?11,summary_en=?12,summary_zh=?13,"
 				     "outcome_en=?14,outcome_zh=?15,note=?16,updated_at=" NOW_UTC " WHERE slug=?1" :
@@ -342,7 +332,7 @@ tm_rc tm_store_each_action(tm_store *st, const tm_action_filter *f, tm_action_fn
 		tm_buf_addf(&sql, " LIMIT %zu OFFSET %zu", f->limit, f->offset);
 	else if (f && f->offset)
 		tm_buf_addf(&sql, " LIMIT -1 OFFSET %zu", f->offset);
-	sqlite3_stmt *s = prep(st, sql.buf, err);
+	sqlite3_stmt *s = tm_store_prep(st, sql.buf, err);
 	tm_buf_release(&sql);
 	if (!s)
 		return TM_ERR_DB;
@@ -376,7 +366,7 @@ tm_rc tm_store_count_actions(tm_store *st, const tm_action_filter *f, int64_t *o
 	tm_buf sql = TM_BUF_INIT;
 	tm_buf_adds(&sql, "SELECT count(*) FROM actions a");
 	tm_buf_adds(&sql, action_where);
-	sqlite3_stmt *s = prep(st, sql.buf, err);
+	sqlite3_stmt *s = tm_store_prep(st, sql.buf, err);
 	tm_buf_release(&sql);
 	*out = 0;
 	if (!s)
@@ -436,8 +426,8 @@ static const char site_tags_sql[] = "SELECT tag FROM site_tags WHERE site=? ORDE
 tm_rc tm_store_get_site(tm_store *st, const char *id, tm_site *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *s = prep(st, "SELECT " SITE_COLS SITE_FROM " WHERE s.slug=?", err);
-	sqlite3_stmt *tags = s ? prep(st, site_tags_sql, err) : NULL;
+	sqlite3_stmt *s = tm_store_prep(st, "SELECT " SITE_COLS SITE_FROM " WHERE s.slug=?", err);
+	sqlite3_stmt *tags = s ? tm_store_prep(st, site_tags_sql, err) : NULL;
 	tm_rc rc = TM_ERR_DB;
 	if (tags) {
 		tm_store_bind_text(s, 1, id);
@@ -470,7 +460,7 @@ tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 	int64_t entity = 0;
 	if (site->entity && !(entity = tm_store_rowid_of(st, S_ENTITY_ID, site->entity)))
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", site->entity);
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = tm_store_prep(st,
 			       row ? "UPDATE sites SET entity=?2,kind=?3,name_en=?4,name_zh=?5,address=?6,city=?7,"
 				     "region=?8,country=?9,lat=?10,lon=?11,geo_precision=?12,note=?13,updated_at=" NOW_UTC
 				     " WHERE slug=?1" :
@@ -504,14 +494,14 @@ tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 	/* tags and the R*Tree point follow the record whole */
 	static const char *const del[] = { "DELETE FROM site_tags WHERE site=?", "DELETE FROM sites_rtree WHERE id=?" };
 	for (size_t i = 0; i < 2 && !rc; i++) {
-		if (!(s = prep(st, del[i], err)))
+		if (!(s = tm_store_prep(st, del[i], err)))
 			return TM_ERR_DB;
 		sqlite3_bind_int64(s, 1, row);
 		rc = tm_store_step_done(st, s, err, "replacing site parts");
 		sqlite3_finalize(s);
 	}
 	if (!rc && site->tags.n) {
-		if (!(s = prep(st, "INSERT INTO site_tags(site,ord,tag) VALUES(?,?,?)", err)))
+		if (!(s = tm_store_prep(st, "INSERT INTO site_tags(site,ord,tag) VALUES(?,?,?)", err)))
 			return TM_ERR_DB;
 		for (size_t i = 0; i < site->tags.n && !rc; i++) {
 			sqlite3_bind_int64(s, 1, row);
@@ -522,7 +512,7 @@ tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 		sqlite3_finalize(s);
 	}
 	if (!rc && site->geo.has) {
-		if (!(s = prep(st, "INSERT INTO sites_rtree(id,min_lat,max_lat,min_lon,max_lon) VALUES(?1,?2,?2,?3,?3)",
+		if (!(s = tm_store_prep(st, "INSERT INTO sites_rtree(id,min_lat,max_lat,min_lon,max_lon) VALUES(?1,?2,?2,?3,?3)",
 			       err)))
 			return TM_ERR_DB;
 		sqlite3_bind_int64(s, 1, row);
@@ -572,8 +562,8 @@ static void bind_site_filter(sqlite3_stmt *s, const tm_site_filter *f)
 static tm_rc run_sites(tm_store *st, const char *sql, const tm_site_filter *f, const tm_geo_box *box, tm_site_fn fn,
 		       void *ctx, int *stopped, tm_err *err)
 {
-	sqlite3_stmt *s = prep(st, sql, err);
-	sqlite3_stmt *tags = s ? prep(st, site_tags_sql, err) : NULL;
+	sqlite3_stmt *s = tm_store_prep(st, sql, err);
+	sqlite3_stmt *tags = s ? tm_store_prep(st, site_tags_sql, err) : NULL;
 	if (!tags) {
 		sqlite3_finalize(s);
 		return TM_ERR_DB;
@@ -637,7 +627,7 @@ tm_rc tm_store_sites_in_boxes(tm_store *st, const tm_geo_box *boxes, size_t n, c
 tm_rc tm_store_campaign_counts(tm_store *st, tm_campaign_counts *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	sqlite3_stmt *s = prep(st,
+	sqlite3_stmt *s = tm_store_prep(st,
 			       "SELECT (SELECT count(*) FROM actions), (SELECT count(*) FROM sites),"
 			       " (SELECT count(*) FROM sites WHERE lat IS NOT NULL)",
 			       err);

@@ -98,6 +98,10 @@ void tm_store_bind_text(sqlite3_stmt *s, int i, const char *v);
 char *tm_store_col_dup(sqlite3_stmt *s, int i); /* owned copy, NULL for NULL */
 void tm_store_col_date(sqlite3_stmt *s, int i, char out[TM_DATE_MAX]);
 tm_rc tm_store_exec(tm_store *st, const char *sql, tm_err *err);
+/* A statement prepared for one use (the caller finalizes it), for the
+ * store_<topic>.c files that keep their SQL to themselves; NULL with err
+ * set when SQLite refuses it. */
+sqlite3_stmt *tm_store_prep(tm_store *st, const char *sql, tm_err *err);
 /* Run sql (one optional text parameter) and hand each row to fn; fn returns
  * 0 to go on, > 0 to stop, < 0 to fail with err as fn set it. */
 tm_rc tm_store_each_row(tm_store *st, const char *sql, const char *bind1, int (*fn)(void *ctx, sqlite3_stmt *s),

@@ -141,6 +141,17 @@ tm_rc tm_store_exec(tm_store *st, const char *sql, tm_err *err)
 	return TM_OK;
 }
 
+sqlite3_stmt *tm_store_prep(tm_store *st, const char *sql, tm_err *err)
+{
+	sqlite3_stmt *s = NULL;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK) {
+		tm_store_db_fail(st, err, "preparing query");
+		sqlite3_finalize(s);
+		return NULL;
+	}
+	return s;
+}
+
 int tm_store_schema_version(void)
 {
 	return TM_SCHEMA_VERSION;

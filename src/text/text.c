@@ -918,6 +918,68 @@ size_t tm_text_fit(const char *s, int cols)
 	return (size_t)i;
 }
 
+/* Quotation marks of every script: ASCII, the initial and final
+ * punctuation classes (‘ ’ “ ” « » ‹ ›), and the openers and closers that
+ * serve as quotes (‚ „ 「 」 『 』 〝 〞 〟). */
+static int is_quote_mark(UChar32 c)
+{
+	if (c == '"' || c == '\'' || c == '`' || c == 0x201A || c == 0x201E || (c >= 0x300C && c <= 0x300F) ||
+	    (c >= 0x301D && c <= 0x301F) || c == 0x2032 || c == 0x2033)
+		return 1;
+	int t = u_charType(c);
+	return t == U_INITIAL_PUNCTUATION || t == U_FINAL_PUNCTUATION;
+}
+
+#define MAX_QUOTE_TEXT ((size_t)64 << 20)
+
+tm_rc tm_text_quote_form(const char *s, size_t len, int join_hyphens, tm_buf *out, tm_err *err)
+{
+	if (len > MAX_QUOTE_TEXT)
+		return tm_fail(err, TM_ERR_LIMIT, "text of %zu bytes is longer than %zu", len, MAX_QUOTE_TEXT);
+	ubuf b = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
+	UErrorCode st = U_ZERO_ERROR;
+	tm_rc rc = TM_OK;
+	ubuf_reserve(&b, (int32_t)len + 1);
+	u_strFromUTF8WithSub(b.u, b.cap, &b.len, s, (int32_t)len, 0xFFFD, NULL, &st);
+	if (U_FAILURE(st)) {
+		rc = icu_fail(err, "utf-8 conversion", st);
+		goto out;
+	}
+	if ((rc = normalize(unorm2_getNFKCCasefoldInstance, "nfkc_cf", &b, &tmp, err)))
+		goto out;
+	/* a dash written, and whether a line break has followed it since */
+	size_t dash_at = 0;
+	int dash = 0, dash_broken = 0;
+	for (int32_t i = 0; i < b.len;) {
+		UChar32 c;
+		U16_NEXT(b.u, i, b.len, c);
+		if (u_isUWhiteSpace(c) || u_iscntrl(c) || u_charType(c) == U_FORMAT_CHAR) {
+			if (dash && (c == '\n' || c == '\r' || c == 0x2028 || c == 0x2029 || c == 0x0C))
+				dash_broken = 1;
+			continue;
+		}
+		if (dash && dash_broken && join_hyphens) {
+			out->len = dash_at;
+			out->buf[out->len] = '\0';
+		}
+		dash = dash_broken = 0;
+		if (is_quote_mark(c)) {
+			continue; /* a quote may leave out or add the marks within it */
+		} else if (u_charType(c) == U_DASH_PUNCTUATION || c == 0x2212) {
+			dash = 1;
+			dash_at = out->len;
+			tm_buf_addch(out, '-');
+		} else {
+			int gap = 0;
+			put_cp(out, c, &gap);
+		}
+	}
+out:
+	ubuf_release(&b);
+	ubuf_release(&tmp);
+	return rc;
+}
+
 void tm_text_shutdown(void)
 {
 	if (tc.t2s)

@@ -66,6 +66,18 @@ int tm_text_width(const char *s);
  * splitting a character. */
 size_t tm_text_fit(const char *s, int cols);
 
+/* The form in which a quote is looked for in a document's text (the
+ * archived copy of a source, src/archive): NFKC with case folding; every
+ * quotation mark and apostrophe (" ' “ ” ‘ ’ „ « » 「 」 …) dropped, since a
+ * quote may leave out or change the marks inside it; every dash as '-';
+ * whitespace, control and format characters (soft hyphens, zero-width
+ * spaces) dropped, so that line breaks, a PDF's spacing and the spaces
+ * between Chinese characters do not matter.  join_hyphens: also drop a dash
+ * that ends a line ("surveil-\nlance"), as a second form of a document's text.
+ * Invalid UTF-8 becomes U+FFFD.  Appends to out; TM_ERR_LIMIT when s is
+ * longer than 64 MiB, TM_ERR_INTERNAL when ICU fails. */
+tm_rc tm_text_quote_form(const char *s, size_t len, int join_hyphens, tm_buf *out, tm_err *err);
+
 /* Free cached ICU objects of this thread. */
 void tm_text_shutdown(void);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "io/io.h"
+#include "store/store_capture.h"
 
 /* ---- the memo ---- */
 
@@ -741,6 +742,24 @@ static int claim_relation(void *p, int64_t id, const tm_relation *r)
 	return 0;
 }
 
+/* Prepends: the store lists captures oldest first, readers want the latest. */
+static int capture_item(void *ctx, const tm_capture *c)
+{
+	json_t *o = tm_capture_to_json(c);
+	json_object_del(o, "type");
+	json_object_del(o, "source");
+	char stamp[15];
+	tm_capture_stamp(c->fetched, stamp);
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_addf(&b, "/sources/%s/archive/%s", c->source, stamp);
+	json_object_set_new(o, "copy_url", json_string(b.buf));
+	tm_buf_adds(&b, "/warc");
+	json_object_set_new(o, "warc_url", json_string(b.buf));
+	tm_buf_release(&b);
+	json_array_insert_new(ctx, 0, o);
+	return 0;
+}
+
 tm_rc tm_view_source(tm_store *st, const char *id, size_t limit, json_t **out, tm_err *err)
 {
 	*out = NULL;
@@ -766,7 +785,14 @@ tm_rc tm_view_source(tm_store *st, const char *id, size_t limit, json_t **out, t
 	json_object_set_new(o, "involvements", c.involvements);
 	json_object_set_new(o, "relations", c.relations);
 	json_object_set_new(o, "truncated", json_boolean(c.truncated));
+	json_t *caps = json_array();
+	rc = tm_store_each_capture(st, id, capture_item, caps, err);
+	json_object_set_new(o, "captures", caps);
 	tm_source_release(&s);
+	if (rc) {
+		json_decref(o);
+		return rc;
+	}
 	*out = o;
 	return TM_OK;
 }

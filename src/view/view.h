@@ -133,7 +133,10 @@ tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int dep
  * exported, without "type", plus "label", "label_zh", "subject_ref" and
  * "object_ref"), each claim with "quotes": [{"quote","page"}], the words it
  * quotes from this source; at most limit of each kind (0: all), and
- * "truncated" when there were more. */
+ * "truncated" when there were more; and "captures", its archived copies
+ * newest first, each as exported (without "type" and "source") plus
+ * "copy_url" and "warc_url", the site's paths of the copy and of its WARC
+ * file (docs/archive.md). */
 tm_rc tm_view_source(tm_store *st, const char *id, size_t limit, json_t **out, tm_err *err);
 
 #endif
