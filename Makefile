@@ -2,7 +2,7 @@
 # commands of the README.  Every build also runs scripts/install-deps, which
 # does nothing when all is installed.
 
-PKGS      := sqlite3 icu-uc icu-i18n jansson libmicrohttpd expat libcurl libxml-2.0 libsodium
+PKGS      := sqlite3 icu-uc icu-i18n jansson libmicrohttpd expat libzip libcurl libxml-2.0 libsodium
 CC        ?= cc
 CLANG     ?= clang
 WARN      := -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers
@@ -15,7 +15,7 @@ SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c \
                                 src/graph/*.c src/io/*.c src/match/*.c src/view/*.c src/campaign/*.c \
-                                src/archive/*.c))
+                                src/archive/*.c src/audit/*.c))
 # src/http and the assets it embeds (generated from web/ by web/embed)
 HTTP_SRC  := $(sort $(wildcard src/http/*.c)) build/gen/http_assets.c
 CLI_SRC   := $(sort $(wildcard src/cli/*.c)) $(HTTP_SRC) src/main.c

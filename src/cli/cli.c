@@ -162,6 +162,35 @@ int tm_cli_flag_categories(const tm_strv *cats, tm_flag_opts *fo)
 	return 0;
 }
 
+tm_rc tm_cli_read_input(const char *path, size_t max, char **data, size_t *len, tm_err *err)
+{
+	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
+	if (!f)
+		return tm_fail(err, TM_ERR_IO, "unable to open '%s'", path);
+	tm_buf b = TM_BUF_INIT;
+	char chunk[65536];
+	size_t n;
+	tm_rc rc = TM_OK;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		if (b.len + n > max) {
+			rc = tm_fail(err, TM_ERR_LIMIT, "'%s' is larger than %zu MB", path, max >> 20);
+			break;
+		}
+		tm_buf_add(&b, chunk, n);
+	}
+	if (!rc && ferror(f))
+		rc = tm_fail(err, TM_ERR_IO, "unable to read '%s'", path);
+	if (f != stdin)
+		fclose(f);
+	if (rc) {
+		tm_buf_release(&b);
+		return rc;
+	}
+	*len = b.len;
+	*data = tm_buf_detach(&b);
+	return TM_OK;
+}
+
 int tm_cli_print_json(json_t *v)
 {
 	/* as the API prints it (tm_req_json): 0.85 stays 0.85 */

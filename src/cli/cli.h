@@ -84,6 +84,10 @@ int tm_cli_parse_list(const char *s, tm_strv *out);
 int tm_cli_flag_option(int c, const char *arg, const char *cmd, tm_flag_opts *fo, tm_strv *cats, int *bad);
 int tm_cli_flag_categories(const tm_strv *cats, tm_flag_opts *fo);
 
+/* The whole of the file at path ("-": standard input) into *data (owned,
+ * NUL-terminated) and *len; fails past max bytes, naming the file. */
+tm_rc tm_cli_read_input(const char *path, size_t max, char **data, size_t *len, tm_err *err);
+
 /* A source citation as JSON: id, title, publisher, date, url, quote, page. */
 json_t *tm_cli_cite_json(tm_cli *cli, const tm_cite *c);
 json_t *tm_cli_cites_json(tm_cli *cli, const tm_cites *c);

@@ -14,6 +14,8 @@
 
 enum { F_TABLE, F_CSV, F_JSON, F_MD, F_HTML };
 
+#define MAX_INPUT ((size_t)512 << 20) /* bytes of one list */
+
 static int parse_format(const char *s)
 {
 	static const char *const names[] = { "table", "csv", "json", "md", "html" };
@@ -43,7 +45,13 @@ static void print_table(tm_cli *cli, const tm_screen_report *r, int zh)
 	if (r->flags_on)
 		printf("; flags from involvement claims, through up to %d ownership tie%s of at least %g %%", r->depth,
 		       r->depth == 1 ? "" : "s", r->min_share);
-	printf(")\n%s\n\n", zh ? tm_screen_caveat_zh : tm_screen_caveat_en);
+	printf(")\n");
+	if (r->group_members)
+		printf(zh ? "%zu 行可能是集团成员：包含某机构的全名和其他业务的词语；未匹配\n"
+			  : "%zu possible group member%s: the whole name of an institution and words of another business; "
+			    "not matched\n",
+		       r->group_members, r->group_members == 1 ? "" : "s");
+	printf("%s\n\n", zh ? tm_screen_caveat_zh : tm_screen_caveat_en);
 	static const char *headers[] = { "LINE", "INPUT", "MATCH", "SCORE", "BY", "FLAGS" };
 	tm_table t;
 	tm_table_init(&t, 6, headers);
@@ -62,11 +70,16 @@ static void print_table(tm_cli *cli, const tm_screen_report *r, int zh)
 		} else if (row->matched) {
 			tm_buf_adds(&match, row->match.id);
 			snprintf(score, sizeof(score), "%.2f", row->match.score);
+		} else if (row->group_member) {
+			/* no match: the group it may belong to, marked as such */
+			tm_buf_addf(&match, "- (group %s?)", row->match.id);
+			snprintf(score, sizeof(score), "%.2f", row->match.score);
 		} else {
 			tm_buf_adds(&match, "-");
 		}
 		const char *cells[] = { line, row->input, match.buf, score,
-					row->matched ? tm_match_by_name(row->match.by) : "", flags.buf };
+					row->matched || row->group_member ? tm_match_by_name(row->match.by) : "",
+					flags.buf };
 		tm_table_add(&t, cells);
 		tm_buf_release(&flags);
 		tm_buf_release(&match);
@@ -129,7 +142,7 @@ static size_t verify(tm_cli *cli, const tm_screen_report *r, const tm_screen_in 
 		if (in[j].error)
 			continue;
 		idx[k] = j;
-		q[k++] = (tm_match_query){ in[j].name, in[j].ident, in[j].country };
+		q[k++] = (tm_match_query){ in[j].name, in[j].ident, in[j].country, in[j].ids, in[j].nids };
 	}
 	tm_match_opts mo = { threshold, 0 };
 	tm_matcher *m;
@@ -189,10 +202,10 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "delimiter", required_argument, NULL, 'd' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "verify", required_argument, NULL, 'V' },
+		{ "sheet", required_argument, NULL, 's' },
 		{ NULL, 0, NULL, 0 },
 	};
 	tm_rows_spec spec = { 0 };
-	tm_csv_opts copts = { 0 };
 	double threshold = TM_MATCH_THRESHOLD;
 	long jobs = 0, nverify = 0;
 	int format = cli->json ? F_JSON : F_TABLE, no_flags = 0, zh = 0;
@@ -202,7 +215,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 	int c, bad = 0;
 	char *end;
 	optind = 1;
-	while (!bad && (c = getopt_long(argc, argv, "n:i:c:t:g:H:f:d:j:V:", opts, NULL)) != -1) {
+	while (!bad && (c = getopt_long(argc, argv, "n:i:c:t:g:H:f:d:j:V:s:", opts, NULL)) != -1) {
 		int flag_opt = tm_cli_flag_option(c, optarg, "screen", &fo, &tags, &bad);
 		if (flag_opt < 0) {
 			tm_strv_release(&tags);
@@ -224,7 +237,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 			zh = strcmp(optarg, "zh") == 0;
 			break;
 		case 'f': bad = (format = parse_format(optarg)) < 0; break;
-		case 'd': bad = !(copts.delim = parse_delim(optarg)); break;
+		case 'd': bad = !(spec.delim = parse_delim(optarg)); break;
+		case 's': spec.sheet = optarg; break;
 		case 'j':
 			jobs = strtol(optarg, &end, 10);
 			bad = *end || jobs < 1 || jobs > 16;
@@ -241,31 +255,30 @@ static int run(tm_cli *cli, int argc, char **argv)
 		return tm_cli_usage(&tm_cmd_screen);
 	}
 	const char *path = argv[optind];
-	FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
 	tm_err err = { 0 };
-	if (!f) {
+	char *data = NULL;
+	size_t len = 0;
+	tm_rows rows = { 0 };
+	tm_rc rc = tm_cli_read_input(path, MAX_INPUT, &data, &len, &err);
+	if (rc) {
 		tm_strv_release(&tags);
-		tm_fail(&err, TM_ERR_IO, "unable to open '%s'", path);
 		return tm_cli_error(&err);
 	}
-	tm_csv *csv = NULL;
-	tm_rows rows = { 0 };
-	tm_rc rc = tm_csv_open(f, &copts, &csv, &err);
-	if (!rc)
-		rc = tm_rows_read(csv, &spec, 0, &rows, &err);
-	tm_csv_free(csv);
-	if (f != stdin)
-		fclose(f);
+	rc = tm_rows_load(data, len, &spec, 0, &rows, &err);
+	free(data);
 	if (rc) {
 		tm_strv_release(&tags);
 		tm_err e2;
 		tm_fail(&e2, err.rc, "'%s': %s", path, err.msg);
 		return tm_cli_error(&e2);
 	}
+	if (!cli->quiet)
+		for (size_t i = 0; i < rows.notes.n; i++)
+			fprintf(stderr, "tiemap: '%s': %s\n", path, rows.notes.v[i]);
 	tm_screen_in *in = tm_xcalloc(rows.n ? rows.n : 1, sizeof(*in));
 	for (size_t i = 0; i < rows.n; i++)
-		in[i] = (tm_screen_in){ rows.v[i].line, rows.v[i].name, rows.v[i].ident, rows.v[i].country,
-					rows.v[i].error, rows.v[i].warning };
+		in[i] = (tm_screen_in){ rows.v[i].line,	   rows.v[i].name, NULL,	   rows.v[i].country,
+					rows.v[i].error,   rows.v[i].warning, rows.v[i].ids, rows.v[i].nids };
 	if (tm_cli_flag_categories(&tags, &fo)) {
 		free(in);
 		tm_rows_release(&rows);
@@ -303,6 +316,11 @@ static int run(tm_cli *cli, int argc, char **argv)
 	if (rc) {
 		status = tm_cli_error(&err);
 	} else {
+		rep.input_format = tm_xstrdup(rows.format);
+		rep.input_sheet = tm_xstrdup(rows.sheet);
+		rep.header_line = rows.header_line;
+		for (size_t i = 0; i < rows.notes.n; i++)
+			tm_strv_push(&rep.input_notes, rows.notes.v[i]);
 		if (!cli->quiet)
 			fprintf(stderr, "tiemap: screened %zu rows in %.2f s (%.0f names/s)\n", rep.n, rep.seconds,
 				rep.seconds > 0 ? (double)rep.n / rep.seconds : 0.0);
@@ -337,14 +355,25 @@ const tm_cmd tm_cmd_screen = {
 	"screen", run, TM_CMD_STORE,
 	"screen [--name-col C] [--id-col C] [--country-col C] [--threshold X] [--categories C,..]\n"
 	"              [--depth N] [--min-share P] [--no-flags] [--format table|csv|json|md|html] [--lang en|zh]\n"
-	"              [--delimiter D] [--jobs N] [--verify N] FILE",
+	"              [--delimiter D] [--sheet S] [--jobs N] [--verify N] FILE",
 	"match a list (holdings, vendors) against the graph, with flags and evidence",
-	"Reads a CSV or TSV file with a header (- for standard input): a fund's\n"
-	"holdings, a city's vendor payments, any list of names.  Each row is matched\n"
-	"by identifier first (--id-col: ISIN, LEI, USCC with their check characters,\n"
-	"or a ticker), then by name across spellings, legal forms, scripts and pinyin\n"
-	"(--name-col; guessed from the header when not given).  A match needs a score\n"
-	"of at least --threshold (default 0.85).  --country-col lets the country count.\n"
+	"Reads a table (- for standard input): CSV or TSV, an Excel workbook (.xlsx)\n"
+	"or an OpenDocument spreadsheet (.ods; --sheet names the sheet, else the\n"
+	"first): a fund's holdings as the issuer publishes them, a city's vendor\n"
+	"payments, any list of names.  The header is the row that names the most known\n"
+	"columns, so a preamble above it and a disclaimer below the table are skipped\n"
+	"and reported.  JSON, YAML, HTML, PDF and other files that are not tables are\n"
+	"refused, naming what they are; a file with no row to screen is an error.\n"
+	"\n"
+	"Each row is matched by identifier first, from columns that say which:\n"
+	"Ticker, ISIN, CUSIP, SEDOL, LEI, USCC (check characters verified; a failed\n"
+	"one is a warning and no look-up), or --id-col C for a column whose values\n"
+	"tell by their shape.  Then by name (--name-col; guessed from the header,\n"
+	"never a ticker column) across spellings, legal forms, scripts and pinyin.  A\n"
+	"match needs a score of at least --threshold (default 0.85).  An input that\n"
+	"holds a group's whole name and words of another business (\"BYD Electronic\")\n"
+	"is reported as a possible group member, not as the group.  --country-col lets\n"
+	"the country count.\n"
 	"\n"
 	"Flags come from involvement claims only (docs/screening.md): a match is\n"
 	"flagged \"direct\" for its own cited claim, or \"via\" an owner or a subsidiary\n"

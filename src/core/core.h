@@ -118,6 +118,14 @@ void tm_strv_push_owned(tm_strv *sv, char *s); /* takes s */
 void tm_strv_release(tm_strv *sv);
 int tm_strv_contains(const tm_strv *sv, const char *s);
 
+/* An identifier as a list gives it: the scheme its column names ("isin",
+ * "ticker", "cusip" …; NULL when only the value's shape can tell) and the
+ * value.  Who fills one says who owns the value. */
+typedef struct tm_qident {
+	const char *scheme; /* a static string, or NULL */
+	char *value;
+} tm_qident;
+
 /* 1 if a and b are both NULL or equal strings. */
 int tm_streq(const char *a, const char *b);
 

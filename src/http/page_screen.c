@@ -6,7 +6,8 @@
  *
  * An upload is read from the request body in memory (the server caps it),
  * screened, answered, and dropped: nothing of it is written anywhere, kept
- * in the response cache, or logged.  Bodies come as text/csv, as JSON, or
+ * in the response cache, or logged.  Bodies come as a table (CSV, TSV,
+ * .xlsx, .ods: read as `tiemap screen` reads a file, io/rows.h), as JSON, or
  * from the form (urlencoded with a pasted list, or multipart with a file).
  */
 #include "http/http_internal.h"
@@ -33,13 +34,13 @@ typedef struct ask {
 	char *csv;      /* the list as CSV (owned), or NULL */
 	size_t csv_len;
 	json_t *rows;   /* or rows [{"name","ident","country"}] from JSON (owned) */
-	char *opt[10];  /* the options below, by index (owned) */
+	char *opt[11];  /* the options below, by index (owned) */
 } ask;
 
 enum { O_THRESHOLD, O_CATEGORIES, O_DEPTH, O_FORMAT, O_NAME_COL, O_ID_COL, O_COUNTRY_COL, O_MIN_SHARE, O_TAGS, O_HOPS,
-       O_N };
-static const char *const opt_names[O_N] = { "threshold", "categories", "depth", "format", "name_col",
-					     "id_col", "country_col", "min_share", "tags", "hops" };
+       O_SHEET, O_N };
+static const char *const opt_names[O_N] = { "threshold",   "categories", "depth", "format", "name_col", "id_col",
+					     "country_col", "min_share",  "tags",  "hops",   "sheet" };
 
 static void ask_release(ask *a)
 {
@@ -73,8 +74,11 @@ static void set_opt(ask *a, const char *name, size_t nlen, const char *v, size_t
 		/* a file chosen wins over an empty text area, not over a filled one */
 		if (a->csv && a->csv_len && !vlen)
 			return;
+		/* a workbook holds NUL bytes: copied whole, not as a string */
 		free(a->csv);
-		a->csv = tm_xstrndup(v, vlen);
+		a->csv = tm_xmalloc(vlen + 1);
+		memcpy(a->csv, v, vlen);
+		a->csv[vlen] = '\0';
 		a->csv_len = vlen;
 	}
 }
@@ -316,32 +320,47 @@ static tm_rc screen(tm_req *req, const ask *a, tm_rows *rows, tm_screen_report *
 			row->line = i + 1;
 			const char *name = json_is_string(r) ? json_string_value(r) : json_string_value(json_object_get(r, "name"));
 			row->name = tm_xstrdup(name);
-			row->ident = tm_xstrdup(json_string_value(json_object_get(r, "ident")));
+			const char *ident = json_string_value(json_object_get(r, "ident"));
+			if (ident && *ident)
+				row->ids[row->nids++] = (tm_qident){ NULL, tm_xstrdup(ident) };
+			/* "identifiers":{"isin":"…","ticker":"…"}, strongest first */
+			static const char *const schemes[] = { "lei", "isin", "uscc", "cusip", "sedol", "ticker" };
+			json_t *ids = json_object_get(r, "identifiers");
+			for (size_t k = 0; json_is_object(ids) && k < 6 && row->nids < TM_ROW_MAX_IDS; k++) {
+				const char *v = json_string_value(json_object_get(ids, schemes[k]));
+				if (v && *v)
+					row->ids[row->nids++] = (tm_qident){ schemes[k], tm_xstrdup(v) };
+			}
 			row->country = tm_xstrdup(json_string_value(json_object_get(r, "country")));
-			if (!name && !row->ident)
+			if (!name && !row->nids)
 				row->error = tm_xstrdup("no name and no identifier");
 		}
 	} else if (a->csv && a->csv_len) {
-		tm_csv *csv;
 		tm_rows_spec spec = { a->opt[O_NAME_COL] && *a->opt[O_NAME_COL] ? a->opt[O_NAME_COL] : NULL,
 				      a->opt[O_ID_COL] && *a->opt[O_ID_COL] ? a->opt[O_ID_COL] : NULL,
-				      a->opt[O_COUNTRY_COL] && *a->opt[O_COUNTRY_COL] ? a->opt[O_COUNTRY_COL] : NULL };
-		if (!(rc = tm_csv_open_mem(a->csv, a->csv_len, NULL, &csv, err))) {
-			rc = tm_rows_read(csv, &spec, MAX_ROWS, rows, err);
-			tm_csv_free(csv);
-		}
+				      a->opt[O_COUNTRY_COL] && *a->opt[O_COUNTRY_COL] ? a->opt[O_COUNTRY_COL] : NULL,
+				      a->opt[O_SHEET] && *a->opt[O_SHEET] ? a->opt[O_SHEET] : NULL, 0 };
+		rc = tm_rows_load(a->csv, a->csv_len, &spec, MAX_ROWS, rows, err);
 	} else {
-		rc = tm_fail(err, TM_ERR_INVALID, "no list: send CSV with a header line, or JSON {\"rows\":[…]}");
+		rc = tm_fail(err, TM_ERR_INVALID, "no list: send a table (CSV, TSV, .xlsx, .ods) with a header line, or "
+						  "JSON {\"rows\":[…]}");
 	}
 	if (!rc) {
 		tm_screen_in *in = tm_xcalloc(rows->n ? rows->n : 1, sizeof(*in));
 		for (size_t i = 0; i < rows->n; i++)
-			in[i] = (tm_screen_in){ rows->v[i].line, rows->v[i].name, rows->v[i].ident, rows->v[i].country,
-						rows->v[i].error, rows->v[i].warning };
+			in[i] = (tm_screen_in){ rows->v[i].line,  rows->v[i].name,    NULL,	       rows->v[i].country,
+						rows->v[i].error, rows->v[i].warning, rows->v[i].ids, rows->v[i].nids };
 		tm_screen_opts o = { .threshold = threshold, .flags = fo, .graph = req->g, .jobs = 1 };
 		tm_store_set_deadline(req->st, SCREEN_SECONDS);
 		rc = tm_screen_run(req->st, in, rows->n, &o, rep, err);
 		free(in);
+		if (!rc && rows->format) {
+			rep->input_format = tm_xstrdup(rows->format);
+			rep->input_sheet = tm_xstrdup(rows->sheet);
+			rep->header_line = rows->header_line;
+			for (size_t i = 0; i < rows->notes.n; i++)
+				tm_strv_push(&rep->input_notes, rows->notes.v[i]);
+		}
 	}
 	tm_strv_release(&tags);
 	if (rc)
@@ -401,12 +420,14 @@ static void form(tm_req *req, const ask *a)
 	tm_html(b,
 		"<form class=\"screen-form\" action=\"/screen?%r\" method=\"post\" enctype=\"multipart/form-data\">\n"
 		"<p><label for=\"screen-file\">%s</label><br><input id=\"screen-file\" name=\"file\" type=\"file\" "
-		"accept=\".csv,.tsv,.txt,text/csv\"></p>\n"
+		"accept=\".csv,.tsv,.txt,.xlsx,.ods,text/csv\"></p>\n"
 		"<p><label for=\"screen-list\">%s</label><br><textarea id=\"screen-list\" name=\"list\" rows=\"8\" "
 		"cols=\"70\" placeholder=\"name,country&#10;HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD-A,CN\">%s</textarea></p>\n"
 		"<fieldset><legend>%s</legend>\n",
-		tm_page_lang_arg(req), L(req, "A CSV or TSV file with a header line", "带标题行的 CSV 或 TSV 文件"),
-		L(req, "or paste the list", "或粘贴名单"), a && a->csv && a->csv_len < 65536 ? a->csv : "",
+		tm_page_lang_arg(req), L(req, "A table with a header row: CSV, TSV, Excel (.xlsx) or OpenDocument (.ods)",
+		  "带标题行的表格：CSV、TSV、Excel（.xlsx）或 OpenDocument（.ods）"),
+		L(req, "or paste the list", "或粘贴名单"),
+		a && a->csv && a->csv_len < 65536 && tm_utf8_valid(a->csv, a->csv_len) ? a->csv : "",
 		L(req, "Flag these involvement categories (none ticked: all of them)", "标记以下参与类别（不勾选即全部）"));
 	const char *chosen = a && a->opt[O_CATEGORIES] ? a->opt[O_CATEGORIES] : "";
 	for (size_t c = 0; c < tm_n_categories; c++) {
@@ -475,6 +496,17 @@ static void report(tm_req *req, json_t *rep)
 			tm_html(b, "<br><small>%s</small></td><td data-label=\"%s\">%s<br><small>%s</small></td>",
 				json_string_value(json_object_get(m, "explain")), L(req, "Score", "分数"), score,
 				json_string_value(json_object_get(m, "matched_by")));
+		} else if (json_is_object(json_object_get(row, "group"))) {
+			/* not the group itself: the reader sees which, and why */
+			json_t *g = json_object_get(row, "group");
+			char score[16];
+			snprintf(score, sizeof(score), "%.2f", json_real_value(json_object_get(g, "score")));
+			tm_html(b, "<td data-label=\"%s\">%s ", L(req, "Match", "匹配"),
+				L(req, "no match; possibly a company of the group", "无匹配；可能是该集团旗下公司："));
+			tm_page_entity_link(req, g);
+			tm_html(b, "<br><small>%s</small></td><td data-label=\"%s\">%s<br><small>%s</small></td>",
+				json_string_value(json_object_get(g, "explain")), L(req, "Score", "分数"), score,
+				L(req, "possible group member", "可能的集团成员"));
 		} else {
 			tm_html(b, "<td data-label=\"%s\">%s</td><td></td>", L(req, "Match", "匹配"), L(req, "no match", "无匹配"));
 		}

@@ -4,7 +4,8 @@
  * A check character catches most mistyped or truncated identifiers, and a
  * wrong identifier that happens to exist in the store would give a
  * confident wrong match; so a value that has the shape of an ISIN, LEI or
- * USCC is looked up only when its check passes.
+ * USCC, or comes from a CUSIP or SEDOL column, is looked up only when its
+ * check passes.
  */
 #include "match/match_internal.h"
 
@@ -98,6 +99,105 @@ int tm_match_uscc_valid(const char *s)
 		sum += uscc_value(s[i]) * w[i];
 	int check = (31 - sum % 31) % 31;
 	return uscc_value(s[17]) == check;
+}
+
+/* CUSIP (ANSI X9.6): eight characters (digits, letters, and * @ # in
+ * private issues) and a check digit: values 0-9, A = 10 … Z = 35, * = 36,
+ * @ = 37, # = 38; every second one doubled; the digits of each summed. */
+int tm_match_cusip_valid(const char *s)
+{
+	if (!s || strlen(s) != 9 || !isdigit((unsigned char)s[8]))
+		return 0;
+	int sum = 0;
+	for (int i = 0; i < 8; i++) {
+		char c = s[i];
+		int v = isdigit((unsigned char)c) ? c - '0' :
+			c >= 'A' && c <= 'Z'	   ? c - 'A' + 10 :
+			c == '*'		   ? 36 :
+			c == '@'		   ? 37 :
+			c == '#'		   ? 38 :
+						     -1;
+		if (v < 0)
+			return 0;
+		if (i % 2 == 1)
+			v *= 2;
+		sum += v / 10 + v % 10;
+	}
+	return (10 - sum % 10) % 10 == s[8] - '0';
+}
+
+/* SEDOL (London Stock Exchange): six characters, digits and consonants
+ * (no vowels since 2004), weighted 1 3 1 7 3 9 with letters as 10 …; the
+ * seventh digit brings the sum to a multiple of 10. */
+int tm_match_sedol_valid(const char *s)
+{
+	static const int w[6] = { 1, 3, 1, 7, 3, 9 };
+	if (!s || strlen(s) != 7 || !isdigit((unsigned char)s[6]))
+		return 0;
+	int sum = 0;
+	for (int i = 0; i < 6; i++) {
+		char c = s[i];
+		if (strchr("AEIOU", c) && c)
+			return 0;
+		int v = isdigit((unsigned char)c) ? c - '0' : c >= 'A' && c <= 'Z' ? c - 'A' + 10 : -1;
+		if (v < 0)
+			return 0;
+		sum += v * w[i];
+	}
+	return (10 - sum % 10) % 10 == s[6] - '0';
+}
+
+int tm_match_ident_check(const char *scheme, const char *s)
+{
+	if (!scheme)
+		return -1;
+	if (strcmp(scheme, "isin") == 0)
+		return tm_match_isin_valid(s);
+	if (strcmp(scheme, "lei") == 0)
+		return tm_match_lei_valid(s);
+	if (strcmp(scheme, "uscc") == 0)
+		return tm_match_uscc_valid(s);
+	if (strcmp(scheme, "cusip") == 0)
+		return tm_match_cusip_valid(s);
+	if (strcmp(scheme, "sedol") == 0)
+		return tm_match_sedol_valid(s);
+	return -1;
+}
+
+int tm_match_ident_norm(const char *scheme, const char *raw, char *out, size_t cap)
+{
+	size_t n = 0;
+	if (!raw || cap < 2)
+		return 0;
+	while (isspace((unsigned char)*raw))
+		raw++;
+	int checked = scheme && tm_match_ident_check(scheme, "") >= 0;
+	for (; *raw; raw++) {
+		char c = *raw;
+		/* "US 037833 10 0", "0378-331-00-5": spaces and dashes inside a
+		 * checked identifier are how people group its characters */
+		if (checked && (c == ' ' || c == '-'))
+			continue;
+		if (n + 1 >= cap)
+			return 0;
+		out[n++] = (char)toupper((unsigned char)c);
+	}
+	while (n && isspace((unsigned char)out[n - 1]))
+		n--;
+	out[n] = '\0';
+	/* a spreadsheet reads 037833100 as the number 37833100 */
+	size_t want = scheme && strcmp(scheme, "cusip") == 0 ? 9 : scheme && strcmp(scheme, "sedol") == 0 ? 7 : 0;
+	if (want && n && n < want && n + 1 < cap && want < cap) {
+		int digits = 1;
+		for (size_t i = 0; i < n; i++)
+			digits &= isdigit((unsigned char)out[i]) != 0;
+		if (digits) {
+			memmove(out + (want - n), out, n + 1);
+			memset(out, '0', want - n);
+			n = want;
+		}
+	}
+	return n > 0;
 }
 
 const char *tm_match_ident_shape(const char *s)

@@ -162,9 +162,23 @@ static const char *const listing[] = {
 /* Legal forms as words: the ones text.c strips from the end of a name, for
  * the words that written-out abbreviations make ("Grp" → "group"). */
 static const char *const legal[] = {
-	"ab", "ag", "as", "asa", "bhd", "bv", "co", "company", "corp", "corporation", "gmbh", "group",
+	"ab", "ag", "as", "asa", "bhd", "bv", "co", "com", "company", "corp", "corporate", "corporation", "gmbh", "group",
 	"holding", "holdings", "inc", "incorporated", "kg", "kk", "limited", "llc", "llp", "lp", "ltd",
 	"ltda", "nv", "oy", "oyj", "plc", "pte", "pty", "sa", "sarl", "sas", "sdn", "se", "spa", "srl",
+};
+
+/* Words that a company's own full name adds to its brand without naming
+ * another business: "Huawei Technologies", "Geely Holding Group", "China
+ * COSCO", "Meiya Pico Information", "Motorola Solutions", "Cisco Systems",
+ * "Teva Pharmaceutical Industries", 科技, 集团, 国际, 信息.  An input that adds any other word to a group's
+ * name may be another company of the group (match.c, possible group
+ * member).  In byte order, Chinese characters last. */
+static const char *const neutral[] = {
+	"&", "and", "brands", "china", "chinese", "co", "companies", "company", "corporate", "corporation",
+	"de", "financial", "for", "global", "group", "holding", "holdings", "inc", "industries",
+	"information", "international", "investment", "investments", "limited", "ltd", "of", "solutions",
+	"systems", "technologies", "technology", "the", "worldwide", "中", "份", "信", "公", "司", "团", "国", "总",
+	"息", "技", "控", "有", "科", "股", "际", "限", "集",
 };
 
 /* Legal forms in pinyin, as a Chinese name romanized keeps them. */
@@ -207,7 +221,7 @@ static int in_list(const char *const *list, size_t len, const char *word, size_t
  * showed in profiles.  The tables above stay the source and the order a
  * reader checks.
  */
-enum { L_GENERIC = 1, L_PLACE = 2, L_HAN = 4, L_LISTING = 8, L_LEGAL = 16, L_PINYIN_LEGAL = 32 };
+enum { L_GENERIC = 1, L_PLACE = 2, L_HAN = 4, L_LISTING = 8, L_LEGAL = 16, L_PINYIN_LEGAL = 32, L_NEUTRAL = 64 };
 
 typedef struct lex_slot {
 	const char *word; /* NULL: empty */
@@ -264,6 +278,7 @@ static void lex_build(void)
 	lex_add(listing, N(listing), L_LISTING);
 	lex_add(legal, N(legal), L_LEGAL);
 	lex_add(pinyin_legal, N(pinyin_legal), L_PINYIN_LEGAL);
+	lex_add(neutral, N(neutral), L_NEUTRAL);
 	for (size_t i = 0; i < N(abbrevs); i++)
 		lex_slot_of(abbrevs[i].from, strlen(abbrevs[i].from), 1)->expand = abbrevs[i].to;
 	for (size_t i = 0; i < LEX_SLOTS; i++) {
@@ -347,6 +362,12 @@ int tm_lex_pinyin_legal(const char *word, size_t n)
 	return (lex_flags(word, n) & L_PINYIN_LEGAL) != 0;
 }
 
+int tm_lex_neutral(const char *word, size_t n)
+{
+	unsigned f = lex_flags(word, n);
+	return (f & (L_NEUTRAL | L_PLACE | L_LEGAL | L_LISTING | L_PINYIN_LEGAL)) != 0;
+}
+
 int tm_lex_org_kind(const char *kind)
 {
 	static const char *const orgs[] = {
@@ -361,9 +382,9 @@ int tm_lex_sorted(void)
 	for (size_t i = 1; i < N(abbrevs); i++)
 		if (strcmp(abbrevs[i - 1].from, abbrevs[i].from) >= 0)
 			return 0;
-	const char *const *lists[] = { generic, places, generic_han, listing, pinyin_legal, legal };
-	size_t lens[] = { N(generic), N(places), N(generic_han), N(listing), N(pinyin_legal), N(legal) };
-	for (size_t l = 0; l < 6; l++)
+	const char *const *lists[] = { generic, places, generic_han, listing, pinyin_legal, legal, neutral };
+	size_t lens[] = { N(generic), N(places), N(generic_han), N(listing), N(pinyin_legal), N(legal), N(neutral) };
+	for (size_t l = 0; l < 7; l++)
 		for (size_t i = 1; i < lens[l]; i++)
 			if (strcmp(lists[l][i - 1], lists[l][i]) >= 0)
 				return 0;

@@ -10,6 +10,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <strings.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,10 +34,12 @@
 #define MALUS_COUNTRY 0.10
 #define BONUS_COMPANY 0.02 /* the input has a legal form and the entity is a company */
 #define MALUS_KIND 0.03    /* the entity is a product, system, place or work */
+#define MALUS_LEGAL_KIND 0.15 /* the input has a company's legal form, the entity is a university or state body */
 #define SKIP_FUZZY 0.96    /* an equal key scoring this much ends the search */
 #define SKIP_WEAK 0.90     /* a candidate of round 2 scoring this much ends it too */
 #define GENERIC_CAP 0.80   /* a fuzzy match on generic words alone ("China Electronics") */
 #define TELLING 0.5        /* a word weighing this much tells institutions apart */
+#define SCORE_GROUP 0.90   /* the whole of a group's name in the input, and more: a possible member */
 
 #define LIMIT_EXACT 8
 #define LIMIT_PREFIX 8
@@ -58,6 +61,7 @@ const char *tm_match_by_name(tm_match_by by)
 	case TM_BY_SPACING: return "spacing";
 	case TM_BY_ABBREV: return "abbreviation";
 	case TM_BY_FUZZY: return "fuzzy";
+	case TM_BY_GROUP: return "possible group member";
 	}
 	return "none";
 }
@@ -195,7 +199,18 @@ static double word_sim(const tok *a, const tok *b)
 	double s = 0.0;
 	/* short words: a letter more or less at most */
 	size_t slack = mn < 6 ? 1 : mx / 4 > 2 ? mx / 4 : 2;
-	if (mx - mn <= slack) {
+	int typo = mx - mn <= slack;
+	/* In a short word one edit makes another word, and another company:
+	 * Dove and Dover, Ball and Bally, Cosco and Costco, Gartner and
+	 * Garnier.  Up to eight letters a typo is one edit; up to five, only
+	 * two neighbours swapped ("dahau"), which rarely makes a word. */
+	if (typo && mx <= 8) {
+		size_t d = mx - mn <= 1 ? osa_distance(a->cp, la, b->cp, lb) : 2, diff = 0;
+		for (size_t i = 0; la == lb && i < la; i++)
+			diff += a->cp[i] != b->cp[i];
+		typo = d == 1 && (mn > 5 || diff == 2);
+	}
+	if (typo) {
 		double need = mn >= 8 ? 0.88 : mn >= 5 ? 0.90 : 0.93;
 		double jw = tm_sim_jaro_winkler_cp(a->cp, la, b->cp, lb);
 		if (jw >= need)
@@ -443,42 +458,78 @@ static void qprep_release(qprep *q)
 	free(q->dropped);
 }
 
+/* The word of s[0, n) that ends at its end: its start. */
+static size_t last_word(const char *s, size_t n)
+{
+	size_t ws = n;
+	while (ws && s[ws - 1] != ' ')
+		ws--;
+	return ws;
+}
+
+static int word_is(const char *w, size_t n, const char *const *list, size_t len)
+{
+	for (size_t k = 0; k < len; k++)
+		if (strlen(list[k]) == n && memcmp(w, list[k], n) == 0)
+			return 1;
+	return 0;
+}
+
 char *tm_match_strip_listing(const char *norm)
 {
 	static const char *const legal[] = { "ag", "co", "company", "corp", "corporation", "inc", "limited",
 					     "ltd", "nv", "plc", "sa" };
+	static const char *const classes[] = { "cl", "class", "ser", "series" };
 	size_t n = strlen(norm);
 	const char *start = norm;
 	if (strncmp(start, "the ", 4) == 0 && n > 4) {
 		start += 4;
 		n -= 4;
 	}
+	tm_buf kept = TM_BUF_INIT; /* a legal form set aside while what is before it goes */
 	while (n) {
-		size_t ws = n;
-		while (ws && start[ws - 1] != ' ')
-			ws--;
+		size_t ws = last_word(start, n);
 		if (ws == 0)
 			break; /* one word left: it stays */
 		const char *w = start + ws;
-		size_t wn = n - ws;
+		size_t wn = n - ws, ps = last_word(start, ws - 1);
+		const char *prev = start + ps;
+		size_t pn = ws - 1 - ps;
 		int drop = tm_lex_listing(w, wn);
 		/* a letter after a letter is a legal form spelled out ("S.A.",
 		 * "S.p.A."), which the keys take off whole: not a share class */
-		if (drop && wn == 1 && ws >= 2 && (ws == 2 || start[ws - 3] == ' '))
+		if (drop && wn == 1 && ws >= 2 && pn == 1)
 			drop = 0;
+		/* any letter after "class" is a share class: "CLASS C" */
+		if (!drop && wn == 1 && word_is(prev, pn, classes, 4))
+			drop = 1;
 		if (!drop && wn == 3 && memcmp(w, "com", 3) == 0) {
-			/* "APPLE INC COM": com after a legal form is common stock */
-			size_t ps = ws - 1;
-			while (ps && start[ps - 1] != ' ')
-				ps--;
-			for (size_t k = 0; k < sizeof(legal) / sizeof(legal[0]) && !drop; k++)
-				drop = strlen(legal[k]) == ws - 1 - ps && memcmp(start + ps, legal[k], ws - 1 - ps) == 0;
+			/* "APPLE INC COM": com after a legal form is common
+			 * stock; "AMAZON COM" is the web name, the same company */
+			drop = 1;
+		}
+		if (!drop && word_is(w, wn, legal, sizeof(legal) / sizeof(legal[0])) && ps < ws - 1 && ws >= 2) {
+			/* "AMAZON COM INC", "CISCO SYSTEMS INC ORD": look past the
+			 * legal form for listing words before it */
+			int before = (pn == 3 && memcmp(prev, "com", 3) == 0) || (pn > 1 && tm_lex_listing(prev, pn));
+			if (before && ps > 0) {
+				tm_buf t = TM_BUF_INIT;
+				tm_buf_addf(&t, " %.*s%s", (int)wn, w, kept.buf);
+				tm_buf_release(&kept);
+				kept = t;
+				n = ps - 1;
+				continue;
+			}
 		}
 		if (!drop)
 			break;
 		n = ws - 1;
 	}
-	return tm_xstrndup(start, n);
+	tm_buf r = TM_BUF_INIT;
+	tm_buf_add(&r, start, n);
+	tm_buf_adds(&r, kept.buf);
+	tm_buf_release(&kept);
+	return tm_buf_detach(&r);
 }
 
 /* The name without listing words and, at its end, legal forms in pinyin
@@ -649,6 +700,7 @@ typedef struct cand {
 	tm_cand_entity info;
 	int have_info;
 	char *explain_extra; /* bonus notes */
+	char *group_words;   /* TM_BY_GROUP: the input's words that none of the entity's names has */
 } cand;
 
 struct tm_matcher {
@@ -697,6 +749,7 @@ static void cands_reset(tm_matcher *m)
 		free(m->c[i].ident_scheme);
 		free(m->c[i].ident_value);
 		free(m->c[i].explain_extra);
+		free(m->c[i].group_words);
 		tm_cand_entity_release(&m->c[i].info);
 	}
 	m->nc = 0;
@@ -802,6 +855,86 @@ static int needs_fuzzy(const tm_matcher *m, size_t i)
 	return 1;
 }
 
+/*
+ * A possible group member: a key of the entity lies whole in the input (its
+ * telling words and trades, places aside), and the input has words that
+ * none of the entity's names has and that are not neutral (a legal form, a
+ * place, "technology", 集团 …): "BYD Electronic" beside "BYD", "COSCO
+ * SHIPPING Energy" beside "China Ocean Shipping Company | COSCO" (shipping
+ * is COSCO's own word, energy is not).  Such a company shares the group's
+ * name; whether it belongs to the group only an ownership relation can say,
+ * so it is never reported as the group itself.  The words go to *words.
+ */
+/* A neutral word, or one typo from a long one ("technolgies"). */
+static int neutral_tok(const tok *w)
+{
+	if (tm_lex_neutral(w->s, w->n))
+		return 1;
+	if (w->han || w->len < 6)
+		return 0;
+	static const char *const longer[] = { "corporation", "holdings", "information", "international",
+					      "investment", "technologies", "technology", "worldwide" };
+	for (size_t i = 0; i < sizeof(longer) / sizeof(longer[0]); i++) {
+		tok t = { 0 };
+		t.s = longer[i];
+		t.n = (uint16_t)strlen(longer[i]);
+		t.len = (uint8_t)tm_sim_decode(t.s, t.n, t.cp, TOK_CP);
+		size_t mx = t.len > w->len ? t.len : w->len, mn = t.len < w->len ? t.len : w->len;
+		if (mx - mn <= 1 && osa_distance(w->cp, w->len, t.cp, t.len) == 1)
+			return 1;
+	}
+	return 0;
+}
+
+static int group_of(tm_matcher *m, const qprep *q, char **words)
+{
+	const toks *qt = &q->tb;
+	if (qt->n < 2)
+		return 0;
+	uint8_t covered[MAX_TOK] = { 0 };
+	int contained = 0;
+	for (size_t i = 0; i < m->nkeys; i++) {
+		tokenize(m->keys[i].key, &m->kt, NULL);
+		int all = m->kt.n > 0, tell = 0, han = 0;
+		for (size_t j = 0; j < m->kt.n; j++) {
+			const tok *w = &m->kt.v[j];
+			int found = 0;
+			for (size_t t = 0; t < qt->n; t++) {
+				if (word_sim(&qt->v[t], w) >= 0.9) {
+					covered[t] = 1;
+					found = 1;
+				}
+			}
+			/* every word of the name, places too: "de ping xian"
+			 * (地平线 in pinyin) is not in "Ping An Insurance" */
+			if (!found && !tm_lex_legal(w->s, w->n))
+				all = 0;
+			tell += w->w >= TELLING && found;
+			han += w->han;
+		}
+		/* two Chinese characters are too many names' start (大华会计师事务所
+		 * is not 大华, 小米粥 not 小米) */
+		contained |= all && tell && (han == 0 || han >= 3);
+	}
+	if (!contained)
+		return 0;
+	tm_buf b = TM_BUF_INIT;
+	for (size_t t = 0; t < qt->n; t++) {
+		const tok *w = &qt->v[t];
+		if (covered[t] || neutral_tok(w) || (!w->han && w->len <= 2))
+			continue;
+		if (b.len)
+			tm_buf_addch(&b, ' ');
+		tm_buf_add(&b, w->s, w->n);
+	}
+	if (!b.len) {
+		tm_buf_release(&b);
+		return 0;
+	}
+	*words = tm_buf_detach(&b);
+	return 1;
+}
+
 static void score_keys(tm_matcher *m, const qprep *q, cand *c)
 {
 	double floor = m->threshold - 0.2;
@@ -816,6 +949,14 @@ static void score_keys(tm_matcher *m, const qprep *q, cand *c)
 		}
 	}
 	c->scored = 1;
+	/* an equal key says the input is this entity; anything less, with
+	 * words of another business, may be one of its group (finish() asks
+	 * the entity's description what its own business is) */
+	char *words = NULL;
+	free(c->group_words);
+	c->group_words = NULL;
+	if (c->ks.score < SCORE_ABBREV && group_of(m, q, &words))
+		c->group_words = words;
 }
 
 static tm_rc score_cands(tm_matcher *m, const qprep *q, tm_err *err)
@@ -837,8 +978,9 @@ static tm_rc score_cands(tm_matcher *m, const qprep *q, tm_err *err)
 static double best_name_score(const tm_matcher *m)
 {
 	double best = 0;
+	/* a group is no reason to stop looking for the company itself */
 	for (size_t i = 0; i < m->nc; i++)
-		if (m->c[i].ks.score > best)
+		if (m->c[i].ks.by != TM_BY_GROUP && m->c[i].ks.score > best)
 			best = m->c[i].ks.score;
 	return best;
 }
@@ -1128,37 +1270,36 @@ static int on_ident(void *ctx, tm_ekey entity, const char *scheme)
 	return 0;
 }
 
-/* Look up an identifier; a value of a checked shape must pass its check.
- * Tickers also match without their exchange suffix ("002415.SZ"). */
-static tm_rc gather_ident(tm_matcher *m, const char *raw, tm_matches *out, tm_err *err)
+static void add_warning(tm_matches *out, const char *msg);
+
+/* Look up an identifier of scheme (NULL: its shape tells, else it is taken
+ * as a ticker); a value of a checked scheme must pass its check.  Tickers
+ * are looked up as tickers only, and also without their exchange suffix
+ * ("002415.SZ"). */
+static tm_rc gather_ident(tm_matcher *m, const char *scheme, const char *raw, tm_matches *out, tm_err *err)
 {
 	char v[64];
-	size_t n = 0;
-	while (isspace((unsigned char)*raw))
-		raw++;
-	for (; *raw && n + 1 < sizeof(v); raw++)
-		v[n++] = (char)toupper((unsigned char)*raw);
-	while (n && isspace((unsigned char)v[n - 1]))
-		n--;
-	v[n] = '\0';
-	if (!n)
+	if (!tm_match_ident_norm(scheme, raw, v, sizeof(v)))
 		return TM_OK;
-	const char *shape = tm_match_ident_shape(v);
-	if (shape) {
-		int ok = strcmp(shape, "isin") == 0 ? tm_match_isin_valid(v) :
-			 strcmp(shape, "lei") == 0  ? tm_match_lei_valid(v) :
-						      tm_match_uscc_valid(v);
-		if (!ok) {
-			tm_buf b = TM_BUF_INIT;
+	const char *shape = scheme ? scheme : tm_match_ident_shape(v);
+	int ok = tm_match_ident_check(shape, v);
+	if (ok == 0) {
+		tm_buf b = TM_BUF_INIT;
+		if (scheme && !tm_match_ident_shape(v) && strcmp(scheme, "isin") && strcmp(scheme, "lei") &&
+		    strcmp(scheme, "uscc") && strlen(v) != (strcmp(scheme, "cusip") == 0 ? 9u : 7u))
+			tm_buf_addf(&b, "%s '%s' has not the length of one; not looked up", scheme, v);
+		else
 			tm_buf_addf(&b, "%s '%s' fails its check character; not looked up", shape, v);
-			free(out->warning);
-			out->warning = tm_buf_detach(&b);
-			return TM_OK;
-		}
+		add_warning(out, b.buf);
+		tm_buf_release(&b);
+		return TM_OK;
 	}
+	int ticker = !shape || strcmp(shape, "ticker") == 0;
 	size_t before = m->nc;
-	tm_rc rc = tm_store_cand_ident(m->sc, v, NULL, on_ident, m, err);
-	if (!rc && m->nc == before && !shape) {
+	/* a value from a column of unknown scheme may be stored under any;
+	 * a ticker column's value only as a ticker */
+	tm_rc rc = tm_store_cand_ident(m->sc, v, scheme && ticker ? "ticker" : NULL, on_ident, m, err);
+	if (!rc && m->nc == before && ticker) {
 		char *dot = strpbrk(v, ". ");
 		if (dot && dot > v) {
 			*dot = '\0';
@@ -1211,6 +1352,12 @@ static void bonuses(cand *c, const char *qcountry, int legal)
 	} else if (legal && c->info.kind && strcmp(c->info.kind, "company") == 0) {
 		c->score += BONUS_COMPANY;
 		tm_buf_addf(&note, "; the input's legal form fits a company (+%.2f)", BONUS_COMPANY);
+	} else if (legal && c->info.kind &&
+		   (strcmp(c->info.kind, "university") == 0 || strcmp(c->info.kind, "state_body") == 0 ||
+		    strcmp(c->info.kind, "police") == 0 || strcmp(c->info.kind, "political_party") == 0)) {
+		/* "Technion Oy" is a Finnish company, not the Technion */
+		c->score -= MALUS_LEGAL_KIND;
+		tm_buf_addf(&note, "; a company's legal form, and this is a %s (-%.2f)", c->info.kind, MALUS_LEGAL_KIND);
 	}
 	if (c->score > 1.0)
 		c->score = 1.0;
@@ -1227,7 +1374,7 @@ static void explain(tm_matcher *m, const qprep *q, const cand *c, const char *te
 	switch (c->ks.by) {
 	case TM_BY_IDENT:
 		tm_buf_addf(b, "identifier %s %s is recorded for this entity", c->ident_scheme, c->ident_value);
-		if (tm_match_ident_shape(c->ident_value))
+		if (tm_match_ident_check(c->ident_scheme, c->ident_value) == 1)
 			tm_buf_adds(b, " (check character valid)");
 		break;
 	case TM_BY_EXACT:
@@ -1270,6 +1417,12 @@ static void explain(tm_matcher *m, const qprep *q, const cand *c, const char *te
 		tm_buf_release(&ex.extra);
 		break;
 	}
+	case TM_BY_GROUP:
+		tm_buf_addf(b,
+			    "the input holds the whole name '%s' (%s) and words that none of its names has (%s): "
+			    "possibly a company of the group, not the group itself",
+			    text, lang, c->group_words ? c->group_words : "");
+		break;
 	case TM_BY_NONE:
 		break;
 	}
@@ -1281,9 +1434,88 @@ static void explain(tm_matcher *m, const qprep *q, const cand *c, const char *te
 }
 
 /* Bonuses, order, and the top `limit` candidates into out. */
+/* Words of a car maker's trade, which its description calls "car" (汽车):
+ * "Chery Automobile", 合众新能源汽车 (new energy: electric). */
+static int car_word(const char *w, size_t n)
+{
+	static const char *const cars[] = { "auto", "automobile", "automobiles", "automotive", "energy", "motor",
+					    "motors", "new", "vehicle", "vehicles", "新", "能", "源", "汽", "车" };
+	for (size_t i = 0; i < sizeof(cars) / sizeof(cars[0]); i++)
+		if (strlen(cars[i]) == n && memcmp(cars[i], w, n) == 0)
+			return 1;
+	return 0;
+}
+
+/* 1 when the description desc has the word w[0, n) (as a word, without
+ * case; a Chinese character anywhere). */
+static int desc_has(const char *desc, const char *w, size_t n)
+{
+	if (!desc || !n)
+		return 0;
+	int han = (unsigned char)w[0] >= 0x80;
+	for (const char *p = desc; *p; p++) {
+		if (strncasecmp(p, w, n) != 0)
+			continue;
+		if (han)
+			return 1;
+		int before = p == desc || !isalnum((unsigned char)p[-1]);
+		/* a plural or a verb form in the description still says it:
+		 * "medical", "shipping" in "Chinese shipping company" */
+		int after = !isalnum((unsigned char)p[n]) || (p[n] == 's' && !isalnum((unsigned char)p[n + 1]));
+		if (before && after)
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * A candidate whose whole name the input holds with words of its own
+ * (group_of) is a possible group member unless those words name the
+ * entity's own trade, as its description gives it: "Chery Automobile" is
+ * Chery (a car maker), "BYD Electronic" is not BYD.
+ */
+static void decide_group(cand *c)
+{
+	if (!c->group_words)
+		return;
+	const char *desc_en = c->info.desc_en, *desc_zh = c->info.desc_zh;
+	int car = desc_has(desc_en, "car", 3) || desc_has(desc_zh, "汽车", strlen("汽车"));
+	tm_buf left = TM_BUF_INIT;
+	for (const char *p = c->group_words; *p;) {
+		size_t n = strcspn(p, " ");
+		int own = desc_has(desc_en, p, n) || desc_has(desc_zh, p, n) || (car && car_word(p, n));
+		if (!own)
+			list_add(&left, p, n);
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+	free(c->group_words);
+	c->group_words = NULL;
+	if (left.len) {
+		c->group_words = tm_buf_detach(&left);
+		c->ks = (kscore){ SCORE_GROUP, TM_BY_GROUP, c->ks.align, c->ks.tsr, c->ks.jw, SCORE_GROUP };
+	}
+	tm_buf_release(&left);
+}
+
 static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t limit, tm_matches *out,
 		    tm_err *err)
 {
+	/* possible group members first: whether they are depends on what the
+	 * entity does, which its description says */
+	for (size_t i = 0; i < m->nc; i++) {
+		cand *c = &m->c[i];
+		if (!c->group_words)
+			continue;
+		if (!c->have_info) {
+			tm_rc rc = tm_store_cand_entity(m->sc, c->entity, &c->info, err);
+			if (rc && rc != TM_ERR_NOTFOUND)
+				return rc;
+			c->have_info = rc == TM_OK;
+		}
+		decide_group(c);
+	}
 	double best = 0;
 	for (size_t i = 0; i < m->nc; i++)
 		if (m->c[i].ks.score > best)
@@ -1297,6 +1529,7 @@ static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t 
 			free(c->ident_scheme);
 			free(c->ident_value);
 			free(c->explain_extra);
+			free(c->group_words);
 			tm_cand_entity_release(&c->info);
 			continue;
 		}
@@ -1317,6 +1550,9 @@ static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t 
 			c->have_info = 1;
 		}
 		bonuses(c, qcountry, q ? q->legal || q->dropped : 0);
+		/* a product or a place has no group members */
+		if (c->ks.by == TM_BY_GROUP && !tm_lex_org_kind(c->info.kind))
+			c->score = 0;
 	}
 	if (m->nc > 1)
 		qsort(m->c, m->nc, sizeof(m->c[0]), cand_cmp);
@@ -1388,9 +1624,16 @@ void tm_matches_release(tm_matches *ms)
 
 static void add_warning(tm_matches *out, const char *msg)
 {
-	if (out->warning)
+	if (!out->warning) {
+		out->warning = tm_xstrdup(msg);
 		return;
-	out->warning = tm_xstrdup(msg);
+	}
+	if (strstr(out->warning, msg))
+		return;
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_addf(&b, "%s; %s", out->warning, msg);
+	free(out->warning);
+	out->warning = tm_buf_detach(&b);
 }
 
 tm_rc tm_match_query_run(tm_matcher *m, const tm_match_query *q, size_t limit, tm_matches *out, tm_err *err)
@@ -1401,25 +1644,30 @@ tm_rc tm_match_query_run(tm_matcher *m, const tm_match_query *q, size_t limit, t
 	if (q->country && *q->country && !tm_match_country_code(q->country, country))
 		add_warning(out, "country not recognized; ignored");
 	tm_rc rc = TM_OK;
-	if (q->ident && *q->ident)
-		rc = gather_ident(m, q->ident, out, err);
+	/* identifiers first, strongest first; the first found decides */
+	for (size_t i = 0; i < q->nids && !rc; i++) {
+		size_t before = m->nc;
+		if (q->ids[i].value && *q->ids[i].value)
+			rc = gather_ident(m, q->ids[i].scheme, q->ids[i].value, out, err);
+		if (m->nc > before)
+			break;
+	}
+	if (!rc && q->ident && *q->ident && !m->nc)
+		rc = gather_ident(m, NULL, q->ident, out, err);
 	qprep qp;
 	int have_q = 0;
 	if (!rc && q->name && *q->name) {
 		tm_err qerr = { 0 };
 		/* an identifier in the name column is taken as one */
-		const char *shape = NULL;
-		if (!q->ident || !*q->ident) {
+		if ((!q->ident || !*q->ident) && !q->nids) {
 			char up[32];
 			size_t n = strlen(q->name);
 			if (n < sizeof(up)) {
 				for (size_t i = 0; i <= n; i++)
 					up[i] = (char)toupper((unsigned char)q->name[i]);
-				shape = tm_match_ident_shape(up);
-				if (shape && ((strcmp(shape, "isin") == 0 && tm_match_isin_valid(up)) ||
-					      (strcmp(shape, "lei") == 0 && tm_match_lei_valid(up)) ||
-					      (strcmp(shape, "uscc") == 0 && tm_match_uscc_valid(up))))
-					rc = gather_ident(m, up, out, err);
+				const char *shape = tm_match_ident_shape(up);
+				if (shape && tm_match_ident_check(shape, up) == 1)
+					rc = gather_ident(m, shape, up, out, err);
 			}
 		}
 		if (!rc && qprep_init(&qp, q->name, &qerr) == TM_OK) {

@@ -74,8 +74,12 @@ typedef struct tm_match_opts {
 /* One line to screen.  Every field may be NULL or "". */
 typedef struct tm_match_query {
 	const char *name;    /* as written, in any script */
-	const char *ident;   /* ISIN, LEI, USCC or ticker */
+	const char *ident;   /* an identifier of unknown scheme: its shape tells (ISIN, LEI, USCC), else a ticker */
 	const char *country; /* ISO 3166 code (CN, CHN) or an English or Chinese name */
+	/* identifiers from columns that name their scheme (core.h), strongest
+	 * first: the first found decides, and a ticker is only ever a ticker */
+	const tm_qident *ids;
+	size_t nids;
 } tm_match_query;
 
 /* How a match was made. */
@@ -87,11 +91,18 @@ typedef enum tm_match_by {
 	TM_BY_PINYIN,     /* Chinese characters on one side, their pinyin on the other */
 	TM_BY_SPACING,    /* equal but for spaces: "Hik Vision", "haikangweishi" */
 	TM_BY_ABBREV,     /* equal once abbreviations are written out: "Tech" → "Technology" */
-	TM_BY_FUZZY       /* similar: typos, words missing or added */
+	TM_BY_FUZZY,      /* similar: typos, words missing or added */
+	/* Not a match: the input holds the whole name of an institution (a
+	 * group) and words of its own that none of the group's names has, a
+	 * line of business ("BYD Electronic", "COSCO SHIPPING Energy", "CETC
+	 * Avionics").  It may be a member of the group, or a stranger with a
+	 * like name; only an ownership relation in the data can say. */
+	TM_BY_GROUP
 } tm_match_by;
 
 /* The short name of a tm_match_by, for output: "identifier", "exact",
- * "legal form", "pinyin", "spacing", "abbreviation", "fuzzy". */
+ * "legal form", "pinyin", "spacing", "abbreviation", "fuzzy",
+ * "possible group member". */
 const char *tm_match_by_name(tm_match_by by);
 
 typedef struct tm_match {
@@ -144,13 +155,27 @@ double tm_match_jaro_winkler(const char *a, const char *b);
 double tm_match_token_set_ratio(const char *a, const char *b);
 
 /* Identifier checks: 1 when s has the shape and a correct check character. */
-int tm_match_isin_valid(const char *s); /* ISO 6166, Luhn over the digits of letters-as-numbers */
-int tm_match_lei_valid(const char *s);  /* ISO 17442, ISO 7064 mod 97-10 */
-int tm_match_uscc_valid(const char *s); /* GB 32100-2015, mod 31 over its 31-character alphabet */
+int tm_match_isin_valid(const char *s);  /* ISO 6166, Luhn over the digits of letters-as-numbers */
+int tm_match_lei_valid(const char *s);   /* ISO 17442, ISO 7064 mod 97-10 */
+int tm_match_uscc_valid(const char *s);  /* GB 32100-2015, mod 31 over its 31-character alphabet */
+int tm_match_cusip_valid(const char *s); /* CUSIP: 8 characters and a Luhn-like check digit */
+int tm_match_sedol_valid(const char *s); /* SEDOL: 6 characters (no vowels), weights 1 3 1 7 3 9 */
 
 /* The scheme whose shape s has ("isin", "lei", "uscc"), checked or not;
- * NULL when it has none of them (a ticker, say). */
+ * NULL when it has none of them (a ticker, say).  CUSIPs and SEDOLs are
+ * told by their column, not their shape: a ticker can look like either. */
 const char *tm_match_ident_shape(const char *s);
+
+/* For a value of scheme: 1 when its check character is right, 0 when it is
+ * wrong or the value has not the scheme's shape, -1 when the scheme has no
+ * check (a ticker, an unknown scheme). */
+int tm_match_ident_check(const char *scheme, const char *s);
+
+/* Put an identifier as lists write it into the form it is stored in:
+ * upper case, without spaces or dashes inside; a CUSIP or SEDOL that a
+ * spreadsheet read as a number gets back its leading zeros. Into out
+ * (cap bytes); 0 when it does not fit or is empty. */
+int tm_match_ident_norm(const char *scheme, const char *raw, char *out, size_t cap);
 
 /* The ISO 3166 alpha-2 code of a country written as a code (CN, CHN) or a
  * name (China, 中国, PRC) into out; 1 when found, 0 (and out "") if not. */

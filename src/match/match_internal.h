@@ -40,6 +40,9 @@ double tm_lex_word(const char *word, size_t n, const char **expand);
 int tm_lex_listing(const char *word, size_t n);
 /* 1 when word is a legal form ("ltd", "group", "corporation"). */
 int tm_lex_legal(const char *word, size_t n);
+/* 1 when word adds nothing to a group's name that would make it another
+ * company: a legal form, a listing word, a place, "technology", 集团 … */
+int tm_lex_neutral(const char *word, size_t n);
 /* 1 when word is a legal form written in pinyin ("jituan", "gongsi"). */
 int tm_lex_pinyin_legal(const char *word, size_t n);
 /* 1 when kind names an institution (company, state body …) rather than a

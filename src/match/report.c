@@ -149,8 +149,32 @@ static json_t *row_json(tm_view_memo *m, tm_store *st, const tm_screen_row *r)
 	json_object_set_new(o, "input", json_string(r->input));
 	if (r->ident)
 		json_object_set_new(o, "ident", json_string(r->ident));
+	if (r->nids) {
+		json_t *ids = json_object();
+		for (size_t k = 0; k < r->nids; k++)
+			json_object_set_new(ids, r->ids[k].scheme ? r->ids[k].scheme : "identifier",
+					    json_string(r->ids[k].value));
+		json_object_set_new(o, "identifiers", ids);
+	}
 	if (r->country)
 		json_object_set_new(o, "country", json_string(r->country));
+	if (r->group_member) {
+		/* not a match: the group whose whole name the input holds.  It is
+		 * flagged for nothing: only an ownership relation in the data could
+		 * say that the line is the group's */
+		const tm_match *gm = &r->match;
+		const tm_view_ent *e = tm_view_memo_node(m, (tm_node)gm->key);
+		json_t *g = json_object();
+		json_object_set_new(g, "id", json_string(gm->id));
+		json_object_set_new(g, "name", json_string(e->name));
+		json_object_set_new(g, "name_zh", json_string(e->name_zh));
+		json_object_set_new(g, "kind", json_string(gm->kind ? gm->kind : ""));
+		json_object_set_new(g, "score", score_json(gm->score));
+		json_object_set_new(g, "matched_by", json_string(tm_match_by_name(gm->by)));
+		json_object_set_new(g, "matched_name", json_string(gm->name ? gm->name : ""));
+		json_object_set_new(g, "explain", json_string(gm->explain ? gm->explain : ""));
+		json_object_set_new(o, "group", g);
+	}
 	if (r->error) {
 		json_object_set_new(o, "match", json_null());
 		json_object_set_new(o, "error", json_string(r->error));
@@ -172,7 +196,7 @@ static json_t *row_json(tm_view_memo *m, tm_store *st, const tm_screen_row *r)
 		json_object_set_new(o, "match", mj);
 	} else {
 		json_object_set_new(o, "match", json_null());
-		if (r->match.id) {
+		if (r->match.id && !r->group_member) {
 			/* the nearest miss, so a reader can see why it is no match */
 			json_t *b = json_object();
 			json_object_set_new(b, "id", json_string(r->match.id));
@@ -199,6 +223,20 @@ static json_t *summary_json(const tm_screen_report *r)
 	json_object_set_new(s, "flagged", json_integer((json_int_t)r->flagged));
 	json_object_set_new(s, "unreadable", json_integer((json_int_t)r->unreadable));
 	json_object_set_new(s, "warnings", json_integer((json_int_t)r->warned));
+	json_object_set_new(s, "group_members", json_integer((json_int_t)r->group_members));
+	if (r->input_format) {
+		/* how the file was read: what was skipped is what a reader checks */
+		json_t *in = json_object();
+		json_object_set_new(in, "format", json_string(r->input_format));
+		if (r->input_sheet)
+			json_object_set_new(in, "sheet", json_string(r->input_sheet));
+		json_object_set_new(in, "header_line", json_integer((json_int_t)r->header_line));
+		json_t *notes = json_array();
+		for (size_t i = 0; i < r->input_notes.n; i++)
+			json_array_append_new(notes, json_string(r->input_notes.v[i]));
+		json_object_set_new(in, "notes", notes);
+		json_object_set_new(s, "input", in);
+	}
 	json_object_set_new(s, "threshold", score_json(r->threshold));
 	json_object_set_new(s, "flags", json_boolean(r->flags_on));
 	/* the categories looked for: all of them unless some were named */
@@ -324,6 +362,10 @@ static void summary_line(const tm_screen_report *r, int zh, tm_buf *out)
 	else
 		tm_buf_addf(out, "%zu rows: %zu matched, %zu flagged, %zu unreadable; threshold %.2f", r->n, r->matched,
 			    r->flagged, r->unreadable, r->threshold);
+	if (r->group_members && zh)
+		tm_buf_addf(out, "；%zu 行可能是集团成员", r->group_members);
+	else if (r->group_members)
+		tm_buf_addf(out, "; %zu possible group member%s", r->group_members, r->group_members == 1 ? "" : "s");
 	if (!r->flags_on)
 		return;
 	if (zh)
@@ -336,6 +378,16 @@ static void summary_line(const tm_screen_report *r, int zh, tm_buf *out)
 }
 
 /* ---- CSV ---- */
+
+/* The identifiers of a row in one cell: "CNE100000PM8" or "ticker 002415; isin CNE100000PM8". */
+static void ident_text(const tm_screen_row *row, tm_buf *out)
+{
+	if (row->ident)
+		tm_buf_adds(out, row->ident);
+	for (size_t k = 0; k < row->nids; k++)
+		tm_buf_addf(out, "%s%s %s", out->len ? "; " : "", row->ids[k].scheme ? row->ids[k].scheme : "identifier",
+			    row->ids[k].value);
+}
 
 void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, const char *lang, tm_buf *out)
 {
@@ -354,6 +406,10 @@ void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, const char *l
 		char line[32];
 		snprintf(line, sizeof(line), "%zu", row->line);
 		char *score = row->matched ? fmt_score(row->match.score) : tm_xstrdup("");
+		/* a possible group member: no match, but its kind and why */
+		const tm_match *mg = row->matched || row->group_member ? &row->match : NULL;
+		tm_buf ids = TM_BUF_INIT;
+		ident_text(row, &ids);
 		tm_buf flags = TM_BUF_INIT, bases = TM_BUF_INIT, ev = TM_BUF_INIT;
 		size_t k;
 		json_t *f;
@@ -366,17 +422,17 @@ void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, const char *l
 		}
 		const char *cells[NCOL] = { line,
 					    row->input,
-					    row->ident,
+					    ids.buf,
 					    row->country,
 					    row->matched ? row->match.id : "",
 					    m ? str(m, zh ? "name_zh" : "name") : "",
 					    row->matched ? row->match.name : "",
 					    score,
-					    row->matched ? tm_match_by_name(row->match.by) : "",
+					    mg ? tm_match_by_name(mg->by) : "",
 					    flags.buf,
 					    bases.buf,
 					    ev.buf,
-					    row->matched ? row->match.explain : "",
+					    mg ? mg->explain : "",
 					    row->warning,
 					    row->error,
 					    row_caveat(row, zh) };
@@ -387,6 +443,7 @@ void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, const char *l
 		}
 		tm_buf_adds(out, "\r\n");
 		free(score);
+		tm_buf_release(&ids);
 		tm_buf_release(&flags);
 		tm_buf_release(&bases);
 		tm_buf_release(&ev);
@@ -437,6 +494,13 @@ void tm_screen_report_md(tm_store *st, const tm_screen_report *r, const char *la
 		if (m) {
 			md_esc(out, str(m, zh ? "name_zh" : "name"));
 			tm_buf_addf(out, " | %.2f | %s", row->match.score, tm_match_by_name(row->match.by));
+		} else if (row->group_member) {
+			json_t *g = json_object_get(rj, "group");
+			md_esc(out, zh ? "无匹配；可能是以下集团的成员：" : "no match; possible member of the group ");
+			md_esc(out, str(g, zh ? "name_zh" : "name"));
+			tm_buf_adds(out, " (");
+			md_esc(out, str(g, "id"));
+			tm_buf_addf(out, ") | %.2f | %s", row->match.score, tm_match_by_name(row->match.by));
 		} else {
 			md_esc(out, zh ? "无匹配" : "no match");
 			tm_buf_adds(out, " | | ");
@@ -580,6 +644,17 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, const char *
 			tm_buf_adds(out, "<br><span class=\"muted\">");
 			esc(out, row->match.explain);
 			tm_buf_addf(out, "</span></td><td class=\"num\">%.2f<br>%s</td>", row->match.score,
+				    tm_match_by_name(row->match.by));
+		} else if (row->group_member) {
+			json_t *g = json_object_get(rj, "group");
+			tm_buf_adds(out, "<td class=\"muted\">");
+			esc(out, zh ? "无匹配；可能是以下集团的成员：" : "no match; possible member of the group ");
+			esc(out, str(g, zh ? "name_zh" : "name"));
+			tm_buf_adds(out, " (");
+			esc(out, str(g, "id"));
+			tm_buf_adds(out, ")<br>");
+			esc(out, row->match.explain);
+			tm_buf_addf(out, "</td><td class=\"num\">%.2f<br>%s</td>", row->match.score,
 				    tm_match_by_name(row->match.by));
 		} else {
 			tm_buf_addf(out, "<td class=\"muted\">%s</td><td></td>", zh ? "无匹配" : "no match");

@@ -25,6 +25,9 @@ void tm_screen_report_release(tm_screen_report *r)
 		free(row->country);
 		free(row->error);
 		free(row->warning);
+		for (size_t k = 0; k < row->nids; k++)
+			free(row->ids[k].value);
+		free(row->ids);
 		tm_matches m = { &row->match, row->match.id ? 1 : 0, 1, NULL };
 		if (m.n) {
 			/* tm_matches_release frees v itself: hand it a copy */
@@ -36,6 +39,9 @@ void tm_screen_report_release(tm_screen_report *r)
 	}
 	free(r->rows);
 	tm_strv_release(&r->categories);
+	free(r->input_format);
+	free(r->input_sheet);
+	tm_strv_release(&r->input_notes);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -139,12 +145,18 @@ static tm_rc screen_one(worker *w, tm_matcher *m, flag_cache *fc, const tm_scree
 	row->input = tm_xstrdup(in->name ? in->name : "");
 	row->ident = in->ident && *in->ident ? tm_xstrdup(in->ident) : NULL;
 	row->country = in->country && *in->country ? tm_xstrdup(in->country) : NULL;
+	if (in->nids) {
+		row->ids = tm_xcalloc(in->nids, sizeof(tm_qident));
+		for (size_t k = 0; k < in->nids; k++)
+			row->ids[k] = (tm_qident){ in->ids[k].scheme, tm_xstrdup(in->ids[k].value) };
+		row->nids = in->nids;
+	}
 	if (in->error) {
 		row->error = tm_xstrdup(in->error);
 		return TM_OK;
 	}
 	add_note(&row->warning, in->warning);
-	tm_match_query q = { in->name, in->ident, in->country };
+	tm_match_query q = { in->name, in->ident, in->country, in->ids, in->nids };
 	tm_matches ms;
 	tm_rc rc = tm_match_query_run(m, &q, 1, &ms, &w->err);
 	if (rc)
@@ -152,7 +164,9 @@ static tm_rc screen_one(worker *w, tm_matcher *m, flag_cache *fc, const tm_scree
 	add_note(&row->warning, ms.warning);
 	if (ms.n) {
 		row->match = ms.v[0];
-		row->matched = row->match.score >= w->threshold;
+		int at = row->match.score >= w->threshold;
+		row->group_member = at && row->match.by == TM_BY_GROUP;
+		row->matched = at && !row->group_member;
 		ms.n = 0; /* moved out */
 	}
 	tm_matches_release(&ms);
@@ -289,6 +303,7 @@ tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_scr
 		out->flagged += r->flags.n > 0;
 		out->unreadable += r->error != NULL;
 		out->warned += r->warning != NULL;
+		out->group_members += r->group_member;
 	}
 	out->seconds = tm_now() - t0;
 	return TM_OK;

@@ -31,6 +31,8 @@ typedef struct tm_screen_in {
 	const char *country; /* or NULL */
 	const char *error;   /* the row could not be read: why (it is reported, not screened) */
 	const char *warning; /* a note from reading it (a ragged row), or NULL */
+	const tm_qident *ids; /* identifiers with their schemes (match.h), strongest first */
+	size_t nids;
 } tm_screen_in;
 
 typedef struct tm_screen_opts {
@@ -51,18 +53,26 @@ typedef struct tm_screen_row {
 	size_t line;
 	char *input;       /* the name as read ("" when none) */
 	char *ident;       /* NULL when none */
+	tm_qident *ids;     /* identifiers from their own columns (values and array owned) */
+	size_t nids;
 	char *country;     /* NULL when none */
 	char *error;       /* not screened: why */
 	char *warning;     /* notes on the row (reading, identifier, country) */
 	int matched;       /* match holds the best candidate at the threshold */
-	tm_match match;    /* when matched; also the best candidate below it (matched 0, id non-NULL) */
-	tm_flags flags;    /* the categories it is flagged for, and how */
+	int group_member;  /* not matched: match holds the group the input may be a member of (TM_BY_GROUP) */
+	tm_match match;    /* when matched or group_member; also the best candidate below it (matched 0, id non-NULL) */
+	tm_flags flags;    /* the categories it is flagged for, and how (a group member has none) */
 } tm_screen_row;
 
 typedef struct tm_screen_report {
 	tm_screen_row *rows;
 	size_t n, cap;
 	size_t matched, flagged, unreadable, warned;
+	size_t group_members; /* rows reported as possible group members */
+	/* how the input was read, for the summary (set by the caller; owned) */
+	char *input_format, *input_sheet;
+	size_t header_line;
+	tm_strv input_notes; /* lines skipped above the header and below the table, guesses */
 	double threshold;
 	int flags_on;        /* flags were asked for */
 	tm_strv categories;  /* the categories asked (empty: all) */
@@ -90,8 +100,5 @@ json_t *tm_screen_report_json(tm_store *st, const tm_screen_report *r);
 void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, const char *lang, tm_buf *out);
 void tm_screen_report_md(tm_store *st, const tm_screen_report *r, const char *lang, tm_buf *out);
 void tm_screen_report_html(tm_store *st, const tm_screen_report *r, const char *lang, tm_buf *out);
-
-/* Append s to out with HTML's special characters escaped. */
-void tm_screen_html_escape(tm_buf *out, const char *s);
 
 #endif

@@ -20,7 +20,7 @@ static const char *const cand_sql[C_COUNT] = {
 	[C_IDENT] = "SELECT entity,scheme FROM identifiers WHERE value=?1 COLLATE NOCASE LIMIT 20",
 	[C_IDENT_SCHEME] = "SELECT entity,scheme FROM identifiers WHERE value=?1 COLLATE NOCASE AND scheme=?2 LIMIT 20",
 	[C_KEYS] = "SELECT name,key FROM name_keys WHERE entity=?1",
-	[C_ENTITY] = "SELECT slug,kind,country FROM entities WHERE id=?1",
+	[C_ENTITY] = "SELECT slug,kind,country,desc_en,desc_zh FROM entities WHERE id=?1",
 	[C_NAME] = "SELECT text,lang FROM names WHERE id=?1",
 	[C_NAME_ENTITY] = "SELECT entity FROM names WHERE id=?1",
 };
@@ -226,6 +226,8 @@ void tm_cand_entity_release(tm_cand_entity *e)
 	free(e->id);
 	free(e->kind);
 	free(e->country);
+	free(e->desc_en);
+	free(e->desc_zh);
 	memset(e, 0, sizeof(*e));
 }
 
@@ -239,6 +241,8 @@ tm_rc tm_store_cand_entity(tm_store_cand *sc, tm_ekey entity, tm_cand_entity *ou
 		out->id = tm_store_col_dup(s, 0);
 		out->kind = tm_store_col_dup(s, 1);
 		out->country = tm_store_col_dup(s, 2);
+		out->desc_en = tm_store_col_dup(s, 3);
+		out->desc_zh = tm_store_col_dup(s, 4);
 	}
 	sqlite3_reset(s);
 	if (rc == SQLITE_ROW)

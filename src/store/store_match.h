@@ -62,6 +62,7 @@ typedef struct tm_cand_entity {
 	char *id;      /* slug */
 	char *kind;
 	char *country; /* NULL when unknown */
+	char *desc_en, *desc_zh; /* its description, what it does (NULL when none): the words of its trade */
 } tm_cand_entity;
 /* TM_ERR_NOTFOUND when no entity has that key. */
 tm_rc tm_store_cand_entity(tm_store_cand *sc, tm_ekey entity, tm_cand_entity *out, tm_err *err);

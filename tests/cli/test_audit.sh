@@ -89,6 +89,92 @@ got=$(json_get "d['devices'][0]['match_id']")
 [ "$got" = "hikvision" ] && pass "--mac-col names the MAC column" || fail "--mac-col" "$got"
 head -c 3000 /dev/urandom > "$TMP/noise.bin"
 run --db "$DB" audit --input-format neigh "$TMP/noise.bin"
-expect_rc "random bytes as ip neigh: warnings, no crash" 0
+expect_rc "random bytes as ip neigh: no device, so no success" 1
+expect_err "and it says so" "no device could be read"
 run --db "$DB" audit --input-format dhcpd "$TMP/noise.bin"
-expect_rc "random bytes as a lease file: warnings, no crash" 0
+expect_rc "random bytes as a lease file: no device, so no success (and no crash)" 1
+run --db "$DB" audit "$TMP/noise.bin"
+expect_rc "random bytes, format detected: refused" 1
+expect_err "as binary data, named" "this is binary data, not a device inventory"
+printf '{"devices":[{"mac":"44:19:b6:00:00:01"}]}\n' > "$TMP/inv.json"
+run --db "$DB" audit "$TMP/inv.json"
+expect_rc "JSON given to audit is refused" 1
+expect_err "naming what it is" "this is JSON, not a device inventory"
+
+# ---- leases: state and end; dhcpd6 DUIDs; ended leases apart ----
+cat > "$TMP/v6.leases" <<'LEASES'
+server-duid "\000\001\000\001\035f\037-N\316\347\374,\226";
+
+ia-na "\001\000\000\000\000\001\000\001\034\367\020\245D\031\266\001\002\003" {
+  cltt 3 2016/01/06 14:50:34;
+  iaaddr 2001:db8::106 {
+    binding state active;
+    ends 3 2016/01/06 15:04:58;
+  }
+}
+ia-na "\002\000\000\000\000\003\000\001\010\355\355\001\002\003" {
+  iaaddr 2001:db8::107 {
+    binding state free;
+    ends epoch 1452092698; # a free lease: ended
+  }
+}
+ia-na "\003\000\000\000\000\002\000\000\000\011abc" {
+  iaaddr 2001:db8::108 { binding state active; }
+}
+LEASES
+run --db "$DB" --json audit "$TMP/v6.leases"
+got=$(json_get "[(x['ip'], x['mac'], x.get('mac_from'), x['lease'], x['match_id']) for x in d['devices']]")
+[ "$got" = "[('2001:db8::106', '44:19:B6:01:02:03', 'DUID-LLT', 'active', 'hikvision')]" ] &&
+	pass "dhcpd6: the MAC from a DUID-LLT, the lease active, the vendor matched" || fail "dhcpd6 DUID-LLT" "$got"
+got=$(json_get "[(x['ip'], x['mac'], x.get('mac_from'), x['lease'], x['lease_ends']) for x in d['expired']]")
+[ "$got" = "[('2001:db8::107', '08:ED:ED:01:02:03', 'DUID-LL', 'free', '2016-01-06 15:04:58 UTC')]" ] &&
+	pass "dhcpd6: a DUID-LL lease in binding state free is listed apart, with its end" || fail "dhcpd6 free" "$got"
+got=$(json_get "(d['summary']['live_leases'], d['summary']['expired_leases'], d['summary']['entries_without_mac'])")
+[ "$got" = "(1, 1, 1)" ] && pass "the summary counts live and ended leases, and the DUID-EN without a MAC" ||
+	fail "lease counts" "$got"
+run --db "$DB" audit "$TMP/v6.leases"
+expect_out "the table says where IPv6 MACs come from" "of DHCPv6 (IPv6), the MAC read from the client's DUID"
+expect_out "and lists ended leases apart" "Ended leases"
+
+# ---- locally administered: virtual interfaces apart from randomized clients ----
+printf 'mac,ip,host\n02:42:ac:11:00:02,172.17.0.2,web\n52:54:00:12:34:56,192.168.122.5,vm\nda:a1:19:5e:6f:70,10.0.0.9,phone\n' > "$TMP/laa.csv"
+run --db "$DB" --json audit "$TMP/laa.csv"
+got=$(json_get "[(x['status'], x.get('virtual','')[:12]) for x in d['devices']]")
+[ "$got" = "[('virtual', 'Docker conta'), ('virtual', 'QEMU/KVM vir'), ('randomized', '')]" ] &&
+	pass "Docker's 02:42 and QEMU's 52:54:00 are virtual interfaces; another local address is randomized" ||
+	fail "virtual vs randomized" "$got"
+
+# ---- nmap's vendor where the registry has none ----
+mkdir -p "$TMP/reg"
+printf 'Registry,Assignment,Organization Name,Organization Address\nMA-L,4419B6,"Hangzhou Hikvision Digital Technology Co.,Ltd.",x\n' > "$TMP/reg/oui.csv"
+cat > "$TMP/vendor.xml" <<'XML'
+<?xml version="1.0"?>
+<nmaprun><host><address addr="10.0.0.2" addrtype="ipv4"/><address addr="08:ED:ED:AA:BB:CC" addrtype="mac" vendor="Zhejiang Dahua Technology"/></host>
+<host><address addr="10.0.0.3" addrtype="ipv4"/><address addr="44:19:B6:AA:BB:CC" addrtype="mac" vendor="Hikvision"/></host></nmaprun>
+XML
+run --db "$DB" --json audit --registry "$TMP/reg" "$TMP/vendor.xml"
+got=$(json_get "[(x['vendor'], x.get('registry'), x['match_id']) for x in d['devices']]")
+[ "$got" = "[('Zhejiang Dahua Technology', 'nmap', 'dahua'), ('Hangzhou Hikvision Digital Technology Co.,Ltd.', 'MA-L', 'hikvision')]" ] &&
+	pass "nmap's vendor is shown (and screened) where the registry has no block; the registry's wins where it has one" ||
+	fail "nmap vendor" "$got"
+
+# ---- the real files people have (../shared/realdata), when they are there ----
+REAL="$(cd "$DATA/../.." && pwd)/../shared/realdata"
+if [ -d "$REAL/isc-dhcp-leases" ]; then
+	run --db "$DB" --json audit "$REAL/isc-dhcp-leases/"
+	got=$(json_get "(sorted(x['mac_from'] for x in d['devices'] if x.get('mac_from')), d['summary']['expired_leases'] > 0, all(x['lease'] != 'active' for x in d['expired']), all(':' in x['ip'] for x in d['devices'] if x.get('mac_from')))")
+	[ "$RC" -eq 0 ] && [ "$got" = "(['DUID-LLT', 'DUID-LLT', 'DUID-LLT'], True, True, True)" ] &&
+		pass "realdata isc-dhcp-leases/: the IPv6 devices by their DUIDs, and the ended leases apart" ||
+		fail "realdata isc-dhcp-leases" "rc=$RC $got"
+else
+	echo "# skip: realdata isc-dhcp-leases: ../shared/realdata is not here"
+fi
+if [ -d "$REAL/libnmap" ]; then
+	run --db "$DB" --json audit "$REAL/libnmap/"
+	got=$(json_get "[(x['mac'], x['status'], x.get('virtual','')[:6]) for x in d['devices'] if x['mac'].startswith('02:42')]")
+	[ "$RC" -eq 0 ] && [ "$got" = "[('02:42:AC:1C:01:03', 'virtual', 'Docker')]" ] &&
+		pass "realdata libnmap/: the Docker container's MAC is a virtual interface, not a randomized client" ||
+		fail "realdata libnmap" "rc=$RC $got"
+else
+	echo "# skip: realdata libnmap: ../shared/realdata is not here"
+fi

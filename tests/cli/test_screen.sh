@@ -134,46 +134,126 @@ expect_rc "a threshold above 1 is a usage error" 2
 run --db "$DB" screen --format pdf "$TMP/holdings.csv"
 expect_rc "an unknown format is a usage error" 2
 
+# ---- lists as issuers publish them ----
+# iShares' CSV: nine lines of fund metadata, the header, a line of one
+# no-break space, a disclaimer; the ticker column first
+printf 'iShares MSCI China ETF\nFund Holdings as of,"Jan 31, 2024"\nInception Date,"Mar 29, 2011"\nShares Outstanding,"1,000.00"\nStock,"-"\nBond,"-"\nCash,"-"\nOther,"-"\n\302\240\nTicker,Name,Sector,Asset Class,Market Value,Weight (%%),Location\n"CSCO","CISCO SYSTEMS INC","Information Technology","Equity","1","1","United States"\n"002415","HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD-A","Information Technology","Equity","1","1","China"\n"-","USD CASH","Cash","Cash","1","1","United States"\n\302\240\n"The content contained herein is owned or licensed by BlackRock and/or its third-party information providers and is protected by applicable copyrights, trademarks, service marks, and/or other intellectual property rights."\n' > "$TMP/ishares.csv"
+run --db "$DB" --json screen "$TMP/ishares.csv"
+got=$(json_get "[(r['line'], r['input'], (r['match'] or {}).get('id')) for r in d['rows']]")
+[ "$RC" -eq 0 ] && [ "$got" = "[(11, 'CISCO SYSTEMS INC', None), (12, 'HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD-A', 'hikvision'), (13, 'USD CASH', None)]" ] &&
+	pass "an iShares CSV: the header found under the metadata, only the holdings screened, CSCO never read as a name" ||
+	fail "iShares CSV" "rc=$RC $got"
+got=$(json_get "(d['summary']['input']['header_line'], d['summary']['input']['notes'])")
+case "$got" in "(10, [\"lines 1-8 above the header skipped (8 rows): 'iShares MSCI China ETF'\", \"line 15 below the table skipped: 'The content contained herein is owned or lice…'\"])")
+	pass "what was skipped above the header and below the table is reported" ;;
+	*) fail "skipped lines reported" "$got" ;; esac
+expect_err "and said on standard error" "lines 1-8 above the header skipped"
+got=$(json_get "d['rows'][0]['identifiers']")
+[ "$got" = "{'ticker': 'CSCO'}" ] && pass "the ticker is an identifier of its row" || fail "ticker column" "$got"
+
+# workbooks as Vanguard and State Street publish them, made here with
+# Debian's openpyxl and odfpy (no workbook is committed)
+if /usr/bin/python3 "$DATA/screen-input/make-workbooks" "$TMP/wb" 2>"$TMP/err"; then
+	for wb in holdings.xlsx holdings.ods; do
+		run --db "$DB" --json screen "$TMP/wb/$wb"
+		got=$(json_get "[((r['match'] or {}).get('id'), (r.get('group') or {}).get('id')) for r in d['rows']]")
+		[ "$RC" -eq 0 ] && [ "$got" = "[('hikvision', None), ('dahua', None), (None, 'byd'), (None, None), (None, None)]" ] &&
+			pass "$wb: the holdings past the preamble are screened (BYD Electronic a possible group member)" ||
+			fail "$wb" "rc=$RC $got"
+		got=$(json_get "(d['summary']['input']['format'], d['summary']['input']['sheet'], d['summary']['input']['header_line'], len(d['summary']['input']['notes']) >= 2)")
+		case "$got" in "('xlsx', 'Holdings', 5, True)"|"('ods', 'Holdings', 5, True)") pass "$wb: format, sheet, header line and skipped lines reported" ;;
+			*) fail "$wb input summary" "$got" ;; esac
+	done
+	run --db "$DB" screen --sheet Nope "$TMP/wb/holdings.xlsx"
+	expect_rc "--sheet that the workbook has not fails" 1
+	expect_err "naming the sheets it has" "no sheet 'Nope' in the workbook (it has 'Notes', 'Holdings')"
+	head -c 3000 "$TMP/wb/holdings.xlsx" > "$TMP/cut.xlsx"
+	run --db "$DB" screen "$TMP/cut.xlsx"
+	expect_rc "a workbook cut short fails (never 0 rows)" 1
+else
+	fail "make-workbooks (python3-openpyxl, python3-odf)" "$(cat "$TMP/err")"
+fi
+
+# what is not a table is refused, named for what it is
+printf '{"rows":[{"name":"Hikvision"}]}\n' > "$TMP/list.json"
+printf -- '- Name: "Zesty"\n  Description: "Cloud cost optimization tool"\n  Website: "https://zesty.co/"\n' > "$TMP/list.yaml"
+printf '<!DOCTYPE html>\n<html><body><table><tr><td>Hikvision</td></tr></table></body></html>\n' > "$TMP/list.html"
+printf '%%PDF-1.7\n%%\342\343\n' > "$TMP/list.pdf"
+head -c 2000 /dev/urandom > "$TMP/list.bin"
+for kind in "json:this is JSON, not a table" "yaml:this is YAML, not a table" "html:this is an HTML page, not a table" \
+	"pdf:this is a PDF document, not a table" "bin:this is binary data, not a table"; do
+	ext=${kind%%:*}; msg=${kind#*:}
+	run --db "$DB" screen "$TMP/list.$ext"
+	[ "$RC" -eq 1 ] && grep -qF "$msg" "$TMP/err" && pass "$ext given to screen: refused, exit 1, '$msg'" ||
+		fail "$ext refused" "rc=$RC $(cat "$TMP/err")"
+done
+printf 'name\n' > "$TMP/header-only.csv"
+run --db "$DB" screen "$TMP/header-only.csv"
+expect_rc "a header and no rows: exit 1, never 0 rows" 1
+expect_err "and says so" "no rows under the header"
+
+# identifiers in columns of their own: each scheme's check character
+cp "$DB" "$TMP/idc.db"
+cat > "$TMP/idc.jsonl" <<'EOF2'
+{"type":"entity","id":"fx-acme-ids","kind":"company","country":"US","names":[{"text":"Acme Surveillance Supplies","lang":"en"}],"identifiers":[{"scheme":"cusip","value":"037833100"},{"scheme":"sedol","value":"B0YBKJ7"},{"scheme":"lei","value":"529900T8BM49AURSDO55"},{"scheme":"uscc","value":"91330000733796106P"},{"scheme":"isin","value":"US0378331005"},{"scheme":"ticker","value":"ACMS"}],"sources":["psan-2024"]}
+EOF2
+run --db "$TMP/idc.db" --quiet import "$TMP/idc.jsonl"
+for c in "CUSIP:037833100:037833101" "SEDOL:B0YBKJ7:B0YBKJ8" "LEI:529900T8BM49AURSDO55:529900T8BM49AURSDO56" \
+	"USCC:91330000733796106P:91330000733796106Q" "ISIN:US0378331005:US0378331006"; do
+	col=${c%%:*}; rest=${c#*:}; good=${rest%%:*}; bad=${rest#*:}
+	printf 'Name,%s\nNo Such Name,%s\nNo Such Name,%s\n' "$col" "$good" "$bad" > "$TMP/idc.csv"
+	run --db "$TMP/idc.db" --json screen "$TMP/idc.csv"
+	got=$(json_get "((d['rows'][0]['match'] or {}).get('matched_by'), d['rows'][1]['match'], 'fails its check' in d['rows'][1].get('warning',''))")
+	[ "$got" = "('identifier', None, True)" ] &&
+		pass "$col column: a good check character finds the entity; a bad one is a warning and no look-up" ||
+		fail "$col check" "$got"
+done
+printf 'Ticker,Name\nCOSCO,Nothing Like It\n' > "$TMP/tick.csv"
+run --db "$DB" --json screen "$TMP/tick.csv"
+got=$(json_get "d['rows'][0]['match']")
+[ "$got" = "None" ] && pass "a ticker is never matched as a name (COSCO in a Ticker column)" || fail "ticker as name" "$got"
+
+# precision on short names and groups
+printf 'name\nBYD ELECTRONIC INTERNATIONAL CO LTD\nCOSCO SHIPPING ENERGY TRANSPORTATION CO LTD-H\nBYD CO LTD-H\nCETC AVIONICS CO LTD\nChina Electronics Technology Group Corporation\n' > "$TMP/groups.csv"
+run --db "$DB" --json screen "$TMP/groups.csv"
+got=$(json_get "[(r['match'] and r['match']['id'], (r.get('group') or {}).get('id'), (r.get('group') or {}).get('matched_by'), [f['category'] + ':' + f['basis'] for f in r['flags']]) for r in d['rows']]")
+[ "$got" = "[(None, 'byd', 'possible group member', []), (None, 'cosco', 'possible group member', []), ('byd', None, None, []), (None, 'cetc', 'possible group member', []), ('cetc', None, None, ['occupation_surveillance:via_subsidiary', 'xinjiang_surveillance:direct', 'xinjiang_detention:via_subsidiary'])]" ] &&
+	pass "a company that shares a group's name is a possible group member, not the group (and not flagged as it: CETC is, CETC Avionics is not)" ||
+	fail "group members" "$got"
+got=$(json_get "(d['summary']['matched'], d['summary']['group_members'])")
+[ "$got" = "(2, 3)" ] && pass "the summary counts possible group members apart from matches" || fail "group count" "$got"
+
 # ---- the index and a scan of every name agree ----
 run --db "$DB" --quiet --json screen --verify 4 "$TMP/holdings.csv"
 expect_rc "--verify: the indexed matches equal a brute-force scan's" 0
 expect_err "--verify says how many agree" "4 of 4 rows have the same top match"
 
-# ---- the evaluation set: precision and recall at the default threshold ----
+# ---- the evaluation sets: precision and recall at the default threshold ----
+# eval.csv against the demo data and its fixture; boycott.csv against the
+# same plus the Tech for Palestine lists (made from ../shared/realdata at
+# test time, skipped with a note where it is absent).  tests/data/screen-eval/score
+# prints the figures and every miss; bench/screen-eval/run does the same.
 EDB="$TMP/eval.db"
 "$TIEMAP" --db "$EDB" --quiet import "$SEED"/*.jsonl "$EVAL/fixture.jsonl" >/dev/null 2>"$TMP/err"
 run --db "$EDB" --json screen --name-col name --country-col country "$EVAL/eval.csv"
 if [ "$RC" -ne 0 ]; then
 	fail "screen-eval runs" "exit $RC"
 else
-	/usr/bin/python3 - "$EVAL/eval.csv" "$TMP/out" <<'EOF'
-import csv, json, sys
-rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
-out = json.load(open(sys.argv[2], encoding="utf-8"))
-tp = fp = fn = 0
-misses = []
-for r, o in zip(rows, out["rows"]):
-    want = r["expected"]
-    got = (o["match"] or {}).get("id", "")
-    if got.startswith("fx-"):   # a lookalike of the fixture: not a seed entity
-        got = ""
-    if want and got == want:
-        tp += 1
-        continue
-    if got and got != want:
-        fp += 1
-    if want and got != want:
-        fn += 1
-    if got != want:
-        misses.append(f"#   line {o['line']} [{r['case']}] {r['name']!r}: wanted {want or 'no match'}, got {got or 'no match'}")
-p = tp / (tp + fp) if tp + fp else 0.0
-rc = tp / (tp + fn) if tp + fn else 0.0
-neg = sum(1 for r in rows if not r["expected"])
-line = (f"screen-eval: precision {p:.3f} recall {rc:.3f} at threshold {out['summary']['threshold']}"
-        f" ({len(rows)} rows, {neg} negatives; tp {tp} fp {fp} fn {fn})")
-ok = p >= 0.95 and rc >= 0.95 and len(rows) >= 300 and neg >= 100
-print(("ok - " if ok else "not ok - ") + line)
-for m in misses:
-    print(m)
-EOF
+	/usr/bin/python3 "$EVAL/score" "$EVAL/eval.csv" "$TMP/out" demo
+	n=$(grep -c . "$EVAL/eval.csv")
+	[ "$n" -gt 600 ] && pass "the evaluation set has at least 600 rows ($((n - 1)))" || fail "eval rows" "$n"
+fi
+REAL="$(cd "$DATA/../.." && pwd)/../shared/realdata"
+if [ -d "$REAL/tfp-consumer" ] && [ -d "$REAL/tfp-tech" ]; then
+	BDB="$TMP/boycott.db"
+	/usr/bin/python3 "$EVAL/make-boycott-fixture" "$REAL" "$TMP/boycott.jsonl" &&
+		"$TIEMAP" --db "$BDB" --quiet import "$SEED"/*.jsonl "$EVAL/fixture.jsonl" "$TMP/boycott.jsonl" >/dev/null 2>"$TMP/err"
+	run --db "$BDB" --json screen --name-col name --country-col country "$EVAL/boycott.csv"
+	if [ "$RC" -ne 0 ]; then
+		fail "screen-eval boycott runs" "exit $RC"
+	else
+		/usr/bin/python3 "$EVAL/score" "$EVAL/boycott.csv" "$TMP/out" boycott
+	fi
+else
+	echo "# skip: screen-eval boycott: ../shared/realdata (tfp-consumer, tfp-tech) is not here"
 fi

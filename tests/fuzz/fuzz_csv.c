@@ -36,13 +36,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		tm_csv_free(csv);
 	}
-	if (tm_csv_open_mem((const char *)data, size, NULL, &csv, &err) == TM_OK) {
-		tm_rows rows;
-		tm_rows_spec spec = { NULL, NULL, NULL };
-		if (tm_rows_read(csv, &spec, 1000, &rows, &err) == TM_OK)
-			tm_rows_release(&rows);
-		tm_csv_free(csv);
-	}
+	tm_rows rows;
+	if (tm_rows_load((const char *)data, size, NULL, 1000, &rows, &err) == TM_OK)
+		tm_rows_release(&rows);
 	tm_inventory inv;
 	if (tm_inventory_parse((const char *)data, size, TM_INV_CSV, NULL, &inv, &err) == TM_OK)
 		tm_inventory_release(&inv);

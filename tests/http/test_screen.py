@@ -11,7 +11,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import SEED, TIEMAP, Server, failures, ok
+from harness import ROOT, SEED, TIEMAP, Server, failures, ok
 TMP = tempfile.mkdtemp(prefix="tiemap-http-screen-")
 DB = os.path.join(TMP, "demo.db")
 
@@ -94,6 +94,52 @@ def main():
         rows = json.loads(d)["rows"] if s == 200 else []
         ok(s == 200 and rows[0]["match"]["id"] == "hikvision" and "UTF-8" in rows[1].get("error", "")
            and "never closed" in rows[2].get("error", ""), "unreadable rows are reported, the rest screened", d[:300])
+
+        # lists as issuers publish them, and what is not a list
+        ishares = ("iShares MSCI China ETF\nFund Holdings as of,\"Jan 31, 2024\"\nInception Date,\"Mar 29, 2011\"\n"
+                   "\u00a0\nTicker,Name,Sector,Weight (%)\n\"CSCO\",\"CISCO SYSTEMS INC\",\"IT\",\"1\"\n"
+                   "\"002415\",\"HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD-A\",\"IT\",\"1\"\n\u00a0\n"
+                   "\"The content contained herein is owned or licensed by BlackRock and/or its third-party "
+                   "information providers and is protected by applicable copyrights.\"\n")
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/csv"}, ishares.encode())
+        got = json.loads(d) if s == 200 else {}
+        ok(s == 200 and [(r["line"], (r["match"] or {}).get("id")) for r in got["rows"]] == [(6, None), (7, "hikvision")]
+           and got["summary"]["input"]["header_line"] == 5 and len(got["summary"]["input"]["notes"]) == 2
+           and got["rows"][0]["identifiers"] == {"ticker": "CSCO"},
+           "an iShares-shaped CSV: the header under the preamble, the disclaimer skipped and reported", d[:400])
+        wb = os.path.join(TMP, "wb")
+        made = subprocess.run(["/usr/bin/python3", os.path.join(ROOT, "tests", "data", "screen-input", "make-workbooks"),
+                               wb], capture_output=True)
+        if made.returncode == 0:
+            xlsx = open(os.path.join(wb, "holdings.xlsx"), "rb").read()
+            s, h, d = srv.request("/api/v1/screen", "POST", {
+                "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, xlsx)
+            got = json.loads(d) if s == 200 else {}
+            ok(s == 200 and got["summary"]["input"]["format"] == "xlsx" and
+               [(r["match"] or {}).get("id") for r in got["rows"]][:2] == ["hikvision", "dahua"] and
+               (got["rows"][2].get("group") or {}).get("id") == "byd",
+               "POST /api/v1/screen with an .xlsx workbook", d[:300])
+            body, ctype = multipart({"format": "html"}, {"file": ("holdings.ods", open(os.path.join(wb, "holdings.ods"), "rb").read())})
+            s, h, d = srv.request("/screen", "POST", {"Content-Type": ctype}, body)
+            page = d.decode()
+            ok(s == 200 and "/entities/hikvision" in page and "/entities/dahua" in page and
+               "possibly a company of the group" in page and "/entities/byd" in page,
+               "POST /screen with an .ods file from the form; BYD Electronic shown as a possible group member",
+               page[:300])
+        else:
+            ok(False, "make-workbooks (python3-openpyxl, python3-odf)", made.stderr[-300:])
+        for body, what in ((b'{"name":"Hikvision"}\n{"name":"Dahua"}\n', "JSON"),
+                           (b'- Name: "Zesty"\n  Website: "https://zesty.co/"\n', "YAML"),
+                           (b"<!DOCTYPE html><html><body><table></table></body></html>", "an HTML page")):
+            s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/plain"}, body)
+            msg = json.loads(d)["error"]["message"] if s == 400 else ""
+            ok(s == 400 and f"this is {what}, not a table" in msg, f"{what} sent as a list is 400, named", d[:200])
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "application/json"},
+                              json.dumps({"rows": [{"name": "Nothing Alike", "identifiers": {"isin": "CNE100000PM9"}},
+                                                   {"identifiers": {"ticker": "COSCO"}}]}).encode())
+        got = json.loads(d) if s == 200 else {}
+        ok(s == 200 and "fails its check" in got["rows"][0].get("warning", "") and got["rows"][1]["match"] is None,
+           "JSON rows with identifiers: a bad ISIN is a warning, a ticker is never a name", d[:300])
 
         # the page
         s, h, d = srv.request("/screen")

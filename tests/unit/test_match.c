@@ -88,6 +88,7 @@ static void test_identifiers(void **state)
 		{ "91330000733796106Q", "uscc", 0 },
 		{ "9133000073379610IP", NULL, 0 },     /* I is not in the alphabet */
 		{ "002415", NULL, 0 },		       /* a ticker */
+		{ "037833100", NULL, 0 },	       /* a CUSIP: told by its column, not its shape */
 	};
 	for (size_t i = 0; i < N(cases); i++) {
 		const char *shape = tm_match_ident_shape(cases[i].s);
@@ -97,6 +98,54 @@ static void test_identifiers(void **state)
 			    tm_match_uscc_valid(cases[i].s);
 		if (valid != cases[i].valid)
 			fail_msg("'%s' valid = %d", cases[i].s, valid);
+	}
+}
+
+/* Every scheme with a check character: a good value and a bad one. */
+static void test_ident_checks(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *scheme, *s;
+		int want;
+	} cases[] = {
+		{ "isin", "US17275R1023", 1 },	       /* Cisco */
+		{ "isin", "US17275R1024", 0 },
+		{ "lei", "529900T8BM49AURSDO55", 1 },
+		{ "lei", "529900T8BM49AURSDO5X", 0 },
+		{ "uscc", "91330000733796106P", 1 },
+		{ "uscc", "91330000733796106O", 0 },   /* O is not in the alphabet */
+		{ "cusip", "037833100", 1 },	       /* Apple */
+		{ "cusip", "17275R102", 1 },	       /* Cisco */
+		{ "cusip", "38259P508", 1 },
+		{ "cusip", "037833101", 0 },
+		{ "cusip", "03783310", 0 },	       /* one short */
+		{ "sedol", "0263494", 1 },	       /* BAE Systems */
+		{ "sedol", "B0YBKJ7", 1 },
+		{ "sedol", "B0YBKJ8", 0 },
+		{ "sedol", "B0YAKJ7", 0 },	       /* a vowel */
+		{ "ticker", "CSCO", -1 },	       /* no check */
+		{ NULL, "CSCO", -1 },
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		int got = tm_match_ident_check(cases[i].scheme, cases[i].s);
+		if (got != cases[i].want)
+			fail_msg("%s '%s': %d, wanted %d", cases[i].scheme ? cases[i].scheme : "-", cases[i].s, got,
+				 cases[i].want);
+	}
+	static const struct {
+		const char *scheme, *raw, *want;
+	} norms[] = {
+		{ "cusip", "37833100", "037833100" }, /* a spreadsheet read it as a number */
+		{ "sedol", "263494", "0263494" },
+		{ "isin", " us 0378-3310-05 ", "US0378331005" },
+		{ "ticker", "002415.sz", "002415.SZ" },
+		{ NULL, "ab cd", "AB CD" },
+	};
+	for (size_t i = 0; i < N(norms); i++) {
+		char out[64];
+		assert_true(tm_match_ident_norm(norms[i].scheme, norms[i].raw, out, sizeof(out)));
+		assert_string_equal(out, norms[i].want);
 	}
 }
 
@@ -127,7 +176,11 @@ static void test_strip_listing(void **state)
 		{ "alibaba group holding sp adr", "alibaba group holding" },
 		{ "xiaomi corp class b", "xiaomi corp" },
 		{ "apple inc com", "apple inc" },
-		{ "jd com inc adr", "jd com inc" },
+		{ "jd com inc adr", "jd inc" },			/* JD.com: the web suffix is like a legal form */
+		{ "amazon com inc", "amazon inc" },
+		{ "dell technologies inc class c", "dell technologies inc" },
+		{ "alphabet inc cl c", "alphabet inc" },
+		{ "vitamin c", "vitamin c" },			/* a letter after no class word stays */
 		{ "the new york times co", "new york times co" },
 		{ "a", "a" },		/* the last word stays */
 		{ "adr", "adr" },
@@ -190,6 +243,24 @@ static const char graph_jsonl[] =
 	"{\"text\":\"Dahua\",\"lang\":\"en\"}],\"sources\":[\"s\"]}\n"
 	"{\"type\":\"entity\",\"id\":\"acme\",\"kind\":\"company\",\"country\":\"US\",\"names\":["
 	"{\"text\":\"Acme Surveillance Supplies\",\"lang\":\"en\",\"primary\":true}],\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"dove\",\"kind\":\"company\",\"names\":[{\"text\":\"Dove\",\"lang\":\"en\"}],"
+	"\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"bally\",\"kind\":\"company\",\"names\":[{\"text\":\"Bally\",\"lang\":\"en\"}],"
+	"\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"garnier\",\"kind\":\"company\",\"names\":[{\"text\":\"Garnier\",\"lang\":\"en\"}],"
+	"\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"amazon\",\"kind\":\"company\",\"names\":[{\"text\":\"Amazon\",\"lang\":\"en\"}],"
+	"\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"dell\",\"kind\":\"company\",\"names\":[{\"text\":\"Dell\",\"lang\":\"en\"}],"
+	"\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"byd\",\"kind\":\"company\",\"country\":\"CN\",\"names\":["
+	"{\"text\":\"BYD\",\"lang\":\"en\"},{\"text\":\"比亚迪\",\"lang\":\"zh-Hans\"}],"
+	"\"description\":{\"en\":\"Chinese car maker.\"},\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"chery\",\"kind\":\"company\",\"country\":\"CN\",\"names\":["
+	"{\"text\":\"Chery\",\"lang\":\"en\"}],\"description\":{\"en\":\"Chinese car maker.\"},\"sources\":[\"s\"]}\n"
+	"{\"type\":\"entity\",\"id\":\"cosco\",\"kind\":\"company\",\"country\":\"CN\",\"names\":["
+	"{\"text\":\"China Ocean Shipping Company\",\"lang\":\"en\"},{\"text\":\"COSCO\",\"lang\":\"en\"}],"
+	"\"description\":{\"en\":\"Chinese shipping company.\"},\"sources\":[\"s\"]}\n"
 	"{\"type\":\"relation\",\"subject\":\"cetc\",\"predicate\":\"owns\",\"object\":\"hikvision\",\"sources\":[\"s\"]}\n"
 	"{\"type\":\"relation\",\"subject\":\"cetc\",\"predicate\":\"built\",\"object\":\"ijop\",\"sources\":[\"s\"]}\n"
 	"{\"type\":\"relation\",\"subject\":\"hikvision\",\"predicate\":\"developed\",\"object\":\"hik-cameras\",\"sources\":[\"s\"]}\n"
@@ -258,6 +329,23 @@ static void test_matcher(void **state)
 		{ "something else", "002415.SZ", NULL, "hikvision", TM_BY_IDENT },
 		{ "CNE100000PM8", NULL, NULL, "hikvision", TM_BY_IDENT },
 		{ "China Electronics Corporation", NULL, NULL, NULL, TM_BY_NONE },
+		/* one edit on a short word is another word, another company */
+		{ "DOVER CORP", NULL, NULL, NULL, TM_BY_NONE },
+		{ "BALL CORP", NULL, NULL, NULL, TM_BY_NONE },
+		{ "GARTNER INC", NULL, NULL, NULL, TM_BY_NONE },
+		{ "Dahau", NULL, NULL, "dahua", TM_BY_FUZZY }, /* two letters swapped is a typo */
+		/* share classes and the web suffix are legal forms */
+		{ "AMAZON COM INC", NULL, NULL, "amazon", TM_BY_LEGAL_FORM },
+		{ "DELL TECHNOLOGIES INC CLASS C", NULL, NULL, "dell", TM_BY_FUZZY },
+		/* the whole of a group's name and another business: a possible member */
+		{ "BYD ELECTRONIC INTERNATIONAL CO LTD", NULL, NULL, "byd", TM_BY_GROUP },
+		{ "比亚迪电子", NULL, NULL, "byd", TM_BY_GROUP },
+		{ "COSCO SHIPPING ENERGY TRANSPORTATION CO LTD-H", NULL, NULL, "cosco", TM_BY_GROUP },
+		{ "THE 41ST INSTITUTE OF CETC", NULL, NULL, NULL, TM_BY_NONE }, /* CETC is not a name here */
+		/* … unless the words are the entity's own trade or neutral */
+		{ "CHERY AUTOMOBILE CO LTD", NULL, NULL, "chery", TM_BY_FUZZY },
+		{ "COSCO SHIPPING HOLDINGS CO LTD", NULL, NULL, "cosco", TM_BY_FUZZY },
+		{ "BYD CO LTD-H", NULL, NULL, "byd", TM_BY_LEGAL_FORM },
 		{ "Totally Unrelated Bakery", NULL, NULL, NULL, TM_BY_NONE },
 		{ "", NULL, NULL, NULL, TM_BY_NONE },
 	};
@@ -279,6 +367,31 @@ static void test_matcher(void **state)
 	assert_non_null(ms.warning);
 	assert_non_null(strstr(ms.warning, "check"));
 	tm_matches_release(&ms);
+	/* identifiers from columns of their own: the scheme decides how each
+	 * is checked, the first found decides, a ticker is only a ticker */
+	static const struct {
+		const char *name;
+		tm_qident ids[2];
+		size_t nids;
+		const char *want, *warning;
+	} idq[] = {
+		{ NULL, { { "ticker", "002415" } }, 1, "hikvision", NULL },
+		{ "Dahua", { { "isin", "CNE100000PM8" } }, 1, "hikvision", NULL }, /* the identifier decides */
+		{ NULL, { { "ticker", "COSCO" } }, 1, NULL, NULL },	/* a ticker is never a name */
+		{ "Dahua", { { "cusip", "037833101" } }, 1, "dahua", "cusip '037833101' fails its check" },
+		{ "Dahua", { { "sedol", "B0YBK" } }, 1, "dahua", "sedol 'B0YBK' has not the length" },
+		{ NULL, { { "isin", "CNE100000PM9" }, { "ticker", "002415" } }, 2, "hikvision", "isin 'CNE100000PM9'" },
+	};
+	for (size_t i = 0; i < N(idq); i++) {
+		tm_match_query iq = { idq[i].name, NULL, NULL, idq[i].ids, idq[i].nids };
+		assert_int_equal(tm_match_query_run(m, &iq, 3, &ms, &err), TM_OK);
+		const char *got = ms.n && ms.v[0].score >= tm_matcher_threshold(m) ? ms.v[0].id : NULL;
+		if (!tm_streq(got, idq[i].want))
+			fail_msg("identifier row %zu: got %s", i, got ? got : "none");
+		if (idq[i].warning && (!ms.warning || !strstr(ms.warning, idq[i].warning)))
+			fail_msg("identifier row %zu: warning %s", i, ms.warning ? ms.warning : "none");
+		tm_matches_release(&ms);
+	}
 	/* invalid UTF-8 is a warning, not a failure */
 	q = (tm_match_query){ "bad\xff", NULL, NULL };
 	assert_int_equal(tm_match_query_run(m, &q, 3, &ms, &err), TM_OK);
@@ -577,6 +690,7 @@ int main(void)
 		cmocka_unit_test(test_identifiers),
 		cmocka_unit_test(test_countries),
 		cmocka_unit_test(test_strip_listing),
+		cmocka_unit_test(test_ident_checks),
 		cmocka_unit_test(test_lexicon),
 		cmocka_unit_test(test_matcher),
 		cmocka_unit_test(test_brute_force_agrees),
