@@ -2,7 +2,7 @@
 # commands of the README.  Every build also runs scripts/install-deps, which
 # does nothing when all is installed.
 
-PKGS      := sqlite3 icu-uc icu-i18n jansson libmicrohttpd expat libzip libcurl libxml-2.0 libsodium
+PKGS      := sqlite3 icu-uc icu-i18n jansson libmicrohttpd expat libzip libcurl libxml-2.0 libsodium libxxhash
 CC        ?= cc
 CLANG     ?= clang
 WARN      := -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers
@@ -13,7 +13,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 OPT       ?= -O2 -g
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c \
+LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/snap/*.c \
                                 src/graph/*.c src/io/*.c src/match/*.c src/view/*.c src/campaign/*.c \
                                 src/archive/*.c src/audit/*.c))
 # src/http and the assets it embeds (generated from web/ by web/embed)
@@ -75,7 +75,28 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HDRS)
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 
-build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.json
+# The Traditional Chinese catalog, made from the Simplified one by ICU's
+# Hans-Hant transform and the reviewed corrections (web/i18n_hant.c)
+build/tools/i18n_hant: web/i18n_hant.c src/core/core.c src/model/model.c src/model/action.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -o $@ web/i18n_hant.c src/core/core.c src/model/model.c \
+		src/model/action.c $(PKG_LIBS)
+
+build/gen/i18n/zh-Hant.json: build/tools/i18n_hant web/i18n/zh.json web/i18n/zh-Hant.overrides.json
+	@mkdir -p $(dir $@)
+	build/tools/i18n_hant web/i18n/zh.json web/i18n/zh-Hant.overrides.json $@
+
+# The guides for campaigners (docs/guide, and docs/zh in Chinese) as HTML for
+# the site's /guide pages, by cmark (CommonMark; raw HTML in them is dropped)
+GUIDE_MD  := $(wildcard docs/guide/*.md docs/zh/*.md)
+build/gen/guide.stamp: $(GUIDE_MD)
+	rm -rf build/gen/guide && mkdir -p build/gen/guide/en build/gen/guide/zh
+	for f in docs/guide/*.md; do cmark "$$f" > build/gen/guide/en/$$(basename "$$f" .md).html || exit 1; done
+	for f in docs/zh/*.md; do cmark "$$f" > build/gen/guide/zh/$$(basename "$$f" .md).html || exit 1; done
+	touch $@
+
+build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.json build/gen/i18n/zh-Hant.json \
+		build/gen/guide.stamp
 	python3 web/embed $@
 
 demo.db: tiemap $(wildcard data/seed/*.jsonl)
@@ -118,4 +139,4 @@ bench-large: deps tiemap $(BENCH_BIN)
 	@bench/run --large
 
 clean:
-	rm -rf build tiemap demo.db demo.db.tmp
+	rm -rf build tiemap demo.db demo.db.tmp demo.db-wal demo.db-shm

@@ -270,10 +270,30 @@ static void render_title(struct digest *d)
 	tm_day_format(monday + 6, to);
 	/* "Weekly overview of actions · 每周行动概览 2024-W09 (26 February 2024 – 3 March 2024)" */
 	tm_buf t = TM_BUF_INIT;
+	const words *w = d->langs[0];
+	if (d->o->format == TM_DIGEST_HTML && d->n_langs > 1) {
+		/* paired: each title in its own language, the dates in the first */
+		tm_buf_adds(d->b, "<h1>");
+		for (size_t l = 0; l < d->n_langs; l++) {
+			tm_buf_addf(d->b, "%s<span lang=\"%s\">", l ? " · " : "", d->langs[l]->html_lang);
+			text(d, d->langs[l]->title);
+			tm_buf_adds(d->b, "</span>");
+		}
+		tm_buf_addf(&t, " %s", wk);
+		tm_buf_adds(&t, w->open);
+		tm_campaign_date_words(&t, from, w->lang);
+		tm_buf_adds(&t, w->range_sep);
+		tm_campaign_date_words(&t, to, w->lang);
+		tm_buf_adds(&t, w->close);
+		tm_buf_addf(d->b, "<span lang=\"%s\">", w->html_lang);
+		text(d, t.buf);
+		tm_buf_adds(d->b, "</span></h1>\n");
+		tm_buf_release(&t);
+		return;
+	}
 	for (size_t l = 0; l < d->n_langs; l++)
 		tm_buf_addf(&t, "%s%s", l ? " · " : "", d->langs[l]->title);
 	tm_buf_addf(&t, " %s", wk);
-	const words *w = d->langs[0];
 	tm_buf_adds(&t, w->open);
 	tm_campaign_date_words(&t, from, w->lang);
 	tm_buf_adds(&t, w->range_sep);
@@ -580,6 +600,10 @@ tm_rc tm_digest_render(tm_store *st, const tm_digest_opts *o, tm_buf *out, tm_st
 	} else if (strcmp(lang, "both") == 0) {
 		d.langs[d.n_langs++] = &en_words;
 		d.langs[d.n_langs++] = &zh_words;
+	} else if (strcmp(lang, "zh+en") == 0) {
+		/* paired for Chinese readers: Chinese leads */
+		d.langs[d.n_langs++] = &zh_words;
+		d.langs[d.n_langs++] = &en_words;
 	} else {
 		return tm_fail(err, TM_ERR_INVALID, "bad language '%.20s': use zh, en or both", lang);
 	}

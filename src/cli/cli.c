@@ -15,7 +15,7 @@ static const tm_cmd *const commands[] = {
 	&tm_cmd_init, &tm_cmd_import, &tm_cmd_export, &tm_cmd_search, &tm_cmd_show, &tm_cmd_path,
 	&tm_cmd_owners, &tm_cmd_neighbors, &tm_cmd_check, &tm_cmd_stats, &tm_cmd_tour, &tm_cmd_gen,
 	&tm_cmd_serve, &tm_cmd_action, &tm_cmd_digest, &tm_cmd_feed, &tm_cmd_near, &tm_cmd_screen, &tm_cmd_audit,
-	&tm_cmd_archive,
+	&tm_cmd_archive, &tm_cmd_recover,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -63,6 +63,14 @@ int tm_cli_error(const tm_err *err)
 	return err->rc == TM_ERR_AMBIGUOUS ? TM_EXIT_USAGE : TM_EXIT_FAIL;
 }
 
+int tm_cli_store_error(const tm_err *err)
+{
+	if (err->rc != TM_ERR_NOTFOUND)
+		return tm_cli_error(err);
+	fprintf(stderr, "tiemap: %s; create one with 'tiemap init' or 'tiemap import'\n", err->msg);
+	return TM_EXIT_FAIL;
+}
+
 int tm_cli_usage(const tm_cmd *cmd)
 {
 	fprintf(stderr, "usage: tiemap %s\n", cmd->usage);
@@ -73,10 +81,7 @@ tm_rc tm_cli_graph(tm_cli *cli, tm_graph **out, tm_err *err)
 {
 	if (!cli->graph) {
 		/* a snapshot beside the database spares the next command the load */
-		tm_buf snap = TM_BUF_INIT;
-		tm_buf_addf(&snap, "%s.graph", cli->db_path);
-		tm_rc rc = tm_graph_open(cli->st, cli->db_path, snap.buf, &cli->graph, err);
-		tm_buf_release(&snap);
+		tm_rc rc = tm_graph_open(cli->st, 0, &cli->graph, err);
 		if (rc)
 			return rc;
 	}
@@ -300,13 +305,8 @@ int tm_cli_main(int argc, char **argv)
 		int flags = (cmd->flags & TM_CMD_CREATE) ? TM_STORE_CREATE :
 			    (cmd->flags & TM_CMD_WRITE)  ? 0 :
 							   TM_STORE_READONLY;
-		if (access(cli.db_path, F_OK) != 0 && !(cmd->flags & TM_CMD_CREATE)) {
-			fprintf(stderr, "tiemap: no database at '%s'; create one with 'tiemap init' or 'tiemap import'\n",
-				cli.db_path);
-			return TM_EXIT_FAIL;
-		}
 		if (tm_store_open(cli.db_path, flags, &cli.st, &err))
-			return tm_cli_error(&err);
+			return tm_cli_store_error(&err);
 	}
 	int status = cmd->run(&cli, argc - 1, argv + 1);
 	if (fflush(stdout) != 0 && status == 0)

@@ -42,6 +42,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "licence", required_argument, NULL, 'L' },
 		{ "license", required_argument, NULL, 'L' },
 		{ "base-url", required_argument, NULL, 'U' },
+		{ "robots", required_argument, NULL, 'O' },
 		{ NULL, 0, NULL, 0 },
 	};
 	tm_http_opts o;
@@ -64,11 +65,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 				return tm_cli_usage(&tm_cmd_serve);
 			o.licence = optarg;
 			break;
-		case 'U':
-			if (strncmp(optarg, "https://", 8) != 0 && strncmp(optarg, "http://", 7) != 0)
-				return tm_cli_usage(&tm_cmd_serve);
-			o.base_url = optarg;
-			break;
+		case 'U': o.base_url = optarg; break;
+		case 'O': o.robots_file = optarg; break;
 		case 't':
 			if (number(optarg, 1, 256, &v))
 				return tm_cli_usage(&tm_cmd_serve);
@@ -115,10 +113,6 @@ static int run(tm_cli *cli, int argc, char **argv)
 	}
 	if (optind != argc)
 		return tm_cli_usage(&tm_cmd_serve);
-	if (access(o.db_path, F_OK) != 0) {
-		fprintf(stderr, "tiemap: no database at '%s'; create one with 'tiemap import'\n", o.db_path);
-		return TM_EXIT_FAIL;
-	}
 	/* a descriptor for each connection and a few dozen besides: the soft
 	 * limit is raised as far as the hard one allows (1024 would refuse
 	 * connections long before --max-conns) */
@@ -141,7 +135,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 	tm_err err = { 0 };
 	if (tm_http_start(&o, &srv, &err)) {
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
-		return tm_cli_error(&err);
+		return tm_cli_store_error(&err);
 	}
 	const char *colon = strrchr(o.listen, ':');
 	printf("tiemap: serving %s on http://%.*s:%u/ (Ctrl-C stops)\n", o.db_path,
@@ -161,7 +155,8 @@ const tm_cmd tm_cmd_serve = {
 	"serve", run, 0,
 	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
 	"       [--max-conns-per-ip N] [--request-seconds S] [--rate N] [--burst N]\n"
-	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--licence ID] [--base-url URL]",
+	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--licence ID]\n"
+	"       [--base-url https://HOST] [--robots FILE]",
 	"the web site (English and Chinese) and the JSON API under /api/v1/",
 	"Serves the database over HTTP on --listen (default 127.0.0.1:8080; port 0\n"
 	"picks a free port, printed on the first line).  Pages work without\n"
@@ -179,7 +174,11 @@ const tm_cmd tm_cmd_serve = {
 	"--licence names the licence the data is published under, shown in every\n"
 	"page's footer, the API's index and a Link header: an SPDX id (CC-BY-SA-4.0,\n"
 	"the default; CC-BY-4.0, CC0-1.0, ODbL-1.0, CC-BY-NC-4.0, CC-BY-NC-SA-4.0) or\n"
-	"a short text.  --base-url is the site's public address, for the absolute\n"
-	"links of \"cite this page\" and the feeds (else $TIEMAP_BASE_URL).\n"
+	"a short text.\n"
+	"--base-url is the site's public address, for canonical links, Open Graph\n"
+	"data, printouts, \"cite this page\", feeds and pasted digests (default $TIEMAP_BASE_URL, else\n"
+	"the request's Host).  --robots FILE is served as /robots.txt instead of the\n"
+	"default, which lets crawlers read the pages but not the API, search, path\n"
+	"or screening.\n"
 	"SIGINT or SIGTERM stops it gracefully.  The API is in docs/api.md.\n",
 };

@@ -41,8 +41,9 @@ static void answer(tm_req *req, tm_rc rc, json_t *o, const tm_err *err)
 void tm_http_api_index(tm_req *req)
 {
 	static const char *const calls[] = {
-		"/api/v1/search?q=", "/api/v1/entities/{id}", "/api/v1/entities/{id}/neighbors?depth=&places=",
-		"/api/v1/path?from=&to=&max_hops=&places=", "/api/v1/owners/{id}", "/api/v1/sources/{id}",
+		"/api/v1/search?q=", "/api/v1/entities?kind=&country=&tag=&sort=&limit=&offset=", "/api/v1/entities/{id}",
+		"/api/v1/entities/{id}/neighbors?depth=&places=", "/api/v1/path?from=&to=&max_hops=&places=",
+		"/api/v1/owners/{id}", "/api/v1/sources?publisher=&year=&language=&limit=&offset=", "/api/v1/sources/{id}",
 		"/api/v1/export.jsonl", "POST /api/v1/screen", "/api/v1/openapi.json",
 	};
 	json_t *o = json_object(), *arr = json_array();

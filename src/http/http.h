@@ -41,10 +41,8 @@ typedef struct tm_http_opts {
 	 * shown as given.  In every page's footer, the API's index and a Link
 	 * header on every answer. */
 	const char *licence;
-	/* The site's public address ("https://example.org"): "cite this page"
-	 * and the feeds give absolute links with it.  NULL: $TIEMAP_BASE_URL, else
-	 * pages cite their path alone. */
-	const char *base_url;
+	const char *base_url;      /* the site's public address "https://host[/prefix]"; NULL: $TIEMAP_BASE_URL, else Host */
+	const char *robots_file;   /* served as /robots.txt; NULL: the default */
 } tm_http_opts;
 
 /* The licence of data that names none: CC BY-SA 4.0, as LittleSis publishes

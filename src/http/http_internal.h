@@ -42,10 +42,17 @@ const tm_asset *tm_asset_find(const char *path);
 /* Parse the catalogs; once, before the workers start. */
 tm_rc tm_i18n_load(tm_err *err);
 void tm_i18n_free(void);
-/* The message key in lang ("en" or "zh"); the English one when lang lacks it;
- * the key itself when both do (a test checks that none is missing). */
+/* The message key in lang ("en", "zh-Hans" (or "zh"), "zh-Hant"); the
+ * English one when lang lacks it; the key itself when both do (a test checks
+ * that none is missing). */
 const char *tm_i18n(const char *lang, const char *key);
-/* "zh" or "en" from an Accept-Language header (NULL gives "en"). */
+/* 1 if the catalog of lang has key itself (no fallback). */
+int tm_i18n_has(const char *lang, const char *key);
+/* The interface language ("en", "zh-Hans", "zh-Hant") a ?lang= value or a
+ * language tag asks for ("zh" and "zh-CN" are zh-Hans; "zh-TW", "zh-HK"
+ * and "zh-Hant-…" zh-Hant), or NULL when it is none of them. */
+const char *tm_i18n_ui_of(const char *tag);
+/* The interface language from an Accept-Language header (NULL gives "en"). */
 const char *tm_i18n_negotiate(const char *accept_language);
 
 /* ---- the graph snapshot every request reads ---- */
@@ -119,7 +126,8 @@ struct tm_req {
 	char *params[TM_ROUTE_MAX_PARAMS];      /* the {captures}, decoded (owned) */
 	const char *param_names[TM_ROUTE_MAX_PARAMS];
 	size_t n_params;
-	const char *lang;    /* "en" or "zh" */
+	const char *lang;    /* the content's language: "en" or "zh" (either script) */
+	const char *ui;      /* the interface's: "en", "zh-Hans" or "zh-Hant" (html lang, messages) */
 	int lang_explicit;   /* from ?lang=, not from Accept-Language */
 	tm_store *st;        /* this worker's store */
 	const tm_graph *g;   /* the snapshot's graph */
@@ -132,6 +140,14 @@ struct tm_req {
 	int queued;          /* a response went out; later calls only drain */
 	int status;          /* what was sent, for the access log */
 	size_t bytes;
+
+	/* what the page frame says of the page, set before tm_page_begin() */
+	struct {
+		const char *desc; /* <meta name="description">, og:description (plain text); NULL: the site's */
+		int feed;         /* offer the Atom feed (autodiscovery) */
+		int article;      /* og:type article (a record's page), else website */
+		int noindex;      /* ask search engines to leave it out */
+	} page;
 
 	/* the response a handler builds */
 	int r_status;
@@ -167,7 +183,7 @@ void tm_req_fail_err(tm_req *req, const tm_err *err);
 void tm_req_stream(tm_req *req, const char *type, tm_stream_fn fn);
 /* A JSON response (200); consumes v. */
 void tm_req_json(tm_req *req, json_t *v);
-/* A message of the page's language. */
+/* A message of the page's interface language (req->ui). */
 const char *tm_req_msg(const tm_req *req, const char *key);
 #define T(key) tm_req_msg(req, key)
 
@@ -202,21 +218,79 @@ void tm_html(tm_buf *b, const char *fmt, ...);
  * the element. */
 void tm_html_script_json(tm_buf *b, json_t *v);
 
-/* The page frame: doctype, head, header with search and language switch,
- * <main>.  title is plain text. */
+/* The page frame: doctype, head (title, description, canonical link, Open
+ * Graph, alternates, feed), the print header, the site header with search
+ * and language switch, <main>.  title is plain text; req->page says the
+ * rest. */
 void tm_page_begin(tm_req *req, const char *title);
 /* </main>, footer, </html>; sets the response (200, text/html). */
 void tm_page_end(tm_req *req);
-/* "lang=zh": the query argument every internal link carries. */
+/* 1 when the page's content is Chinese (either script). */
+int tm_page_zh(const tm_req *req);
+/* "lang=en", "lang=zh" or "lang=zh-Hant": the query argument every
+ * internal link carries. */
 const char *tm_page_lang_arg(const tm_req *req);
-/* An entity's name in the page's language from a ref {"id","name","name_zh"}. */
+/* tmpl with {1}, {2}, {3} replaced by a1, a2, a3 (a message with slots). */
+void tm_i18n_fill(tm_buf *out, const char *tmpl, const char *a1, const char *a2, const char *a3);
+/* 1 when text in language tag reads as the page's (English on an English
+ * page, Traditional on a Traditional one …); NULL counts as the page's. */
+int tm_page_same_lang(const tm_req *req, const char *tag);
+/* Append ` lang="tag"` when tag is not the page's language. */
+void tm_page_lang_attr(tm_req *req, const char *tag);
+/* An entity's name in the page's language from a ref {"id", …} (its
+ * names are read from the store); borrowed until the next call in this
+ * thread. */
 const char *tm_page_ref_name(const tm_req *req, json_t *ref);
-/* <a href="/entities/ID?lang=">name</a> for a ref object. */
+/* The same, and the name's language tag in *lang (NULL when unknown). */
+const char *tm_page_ref_name_lang(const tm_req *req, json_t *ref, const char **lang);
+/* <a href="/entities/ID?lang=">name</a> for a ref object (or an id), the
+ * name marked with its language when it is not the page's. */
 void tm_page_entity_link(tm_req *req, json_t *ref);
-/* A kind's label in the page's language. */
+void tm_page_entity_link_id(tm_req *req, const char *id);
+/* A vocabulary label in the interface language: en or zh as given, or for
+ * Traditional the generated catalog's "prefix.id". */
+const char *tm_page_vocab(const tm_req *req, const char *prefix, const char *id, const char *en, const char *zh);
+/* Labels of the vocabularies in the page's language. */
 const char *tm_page_kind_label(const tm_req *req, const char *kind);
-/* A relation's or step's label ("label" or "label_zh") in the page's language. */
+/* A category of involvement's label and definition, and a context's name,
+ * in the page's language (Traditional from the built catalog). */
+const char *tm_page_category_label(const tm_req *req, const char *id);
+const char *tm_page_category_def(const tm_req *req, const char *id);
+const char *tm_page_context_label(const tm_req *req, const char *context);
+const char *tm_page_action_kind(const tm_req *req, const char *kind);
+const char *tm_page_site_kind(const tm_req *req, const char *kind);
+const char *tm_page_precision(const tm_req *req, const char *precision);
+/* A predicate's short label read forwards ("owns") or backwards ("owned by"). */
+const char *tm_page_pred_label(const tm_req *req, const char *pred, int inverse);
+/* A relation's or step's label from its "predicate" and "direction"
+ * (in/inverse read it backwards), else its "label"/"label_zh". */
 const char *tm_page_label(const tm_req *req, json_t *o);
+/* A tie as a sentence of the page's language, the two entities linked in
+ * the slots of the predicate's frame ("frame.owns": "{s} owns {o}",
+ * "{s}拥有{o}"; inverse: "frame_inv.owns", "{s} is owned by {o}").  subject
+ * is the entity the sentence starts with. */
+void tm_page_relation(tm_req *req, json_t *subject, const char *pred, int inverse, json_t *object);
+void tm_page_relation_ids(tm_req *req, const char *subject, const char *pred, int inverse, const char *object);
+/* A country (ISO code) by its name in the page's language (ICU), linked to
+ * the entities of that country. */
+void tm_page_country(tm_req *req, const char *code);
+/* A tag's label ("tag.ID" of the catalogs, else the tag), and the tag
+ * linked to its page. */
+const char *tm_page_tag_label(tm_req *req, const char *tag);
+void tm_page_tag(tm_req *req, const char *tag);
+/* A kind linked to the entities of that kind. */
+void tm_page_kind(tm_req *req, const char *kind);
+/* A language's name (BCP-47 tag) in the page's language (ICU). */
+void tm_page_language_name(tm_req *req, const char *tag, tm_buf *out);
+/* The site's public address ("https://host", no trailing slash) for
+ * absolute links: --base-url, else $TIEMAP_BASE_URL, else "http://" and the
+ * request's Host (*from_host 1; the cache keys such pages by host).  NULL
+ * when the Host header is unusable.  Owned. */
+char *tm_page_public_base(tm_req *req, int *from_host);
+/* The configured base URL (--base-url or $TIEMAP_BASE_URL), or NULL. */
+const char *tm_req_base_configured(const tm_req *req);
+/* The operator's robots.txt (--robots), or NULL for the default. */
+const char *tm_req_robots(const tm_req *req);
 
 /* Footnotes: one number per distinct source, in order of first use. */
 typedef struct tm_notes {

@@ -13,10 +13,4 @@
  * took part in, newest first; nothing when there are none. */
 void tm_page_entity_actions(tm_req *req, const char *entity_id);
 
-/* The site's public address for links that leave it (feeds, pasted
- * digests): $TIEMAP_BASE_URL when set, else "http://" and the request's Host
- * header, and then *from_host is 1 and the response must not be cached for
- * other requests.  NULL when the Host header is unusable.  Owned. */
-char *tm_page_public_base(tm_req *req, int *from_host);
-
 #endif

@@ -6,30 +6,8 @@
 
 #include <string.h>
 
+#include "text/text.h"
 #include "view/view.h"
-
-/* The name of a hit to show in the page's language: for Chinese the first
- * Chinese name (Simplified first), else the English display name. */
-static const char *hit_name(const tm_req *req, json_t *hit)
-{
-	if (strcmp(req->lang, "zh") == 0) {
-		const char *best = NULL;
-		size_t i;
-		json_t *n;
-		json_array_foreach(json_object_get(hit, "names"), i, n) {
-			const char *lang = json_string_value(json_object_get(n, "lang"));
-			if (lang && strncmp(lang, "zh", 2) == 0) {
-				if (strcmp(lang, "zh-Hans") == 0 || strcmp(lang, "zh") == 0)
-					return json_string_value(json_object_get(n, "text"));
-				if (!best)
-					best = json_string_value(json_object_get(n, "text"));
-			}
-		}
-		if (best)
-			return best;
-	}
-	return json_string_value(json_object_get(hit, "name"));
-}
 
 void tm_http_page_search(tm_req *req)
 {
@@ -49,7 +27,11 @@ void tm_http_page_search(tm_req *req)
 		return;
 	}
 	json_t *results = json_object_get(o, "results");
-	tm_page_begin(req, T("search.title"));
+	tm_buf title = TM_BUF_INIT;
+	tm_buf_addf(&title, "%s%s%s", T("search.title"), tm_page_zh(req) ? "：" : ": ", q);
+	req->page.noindex = 1;
+	tm_page_begin(req, title.buf);
+	tm_buf_release(&title);
 	tm_buf *b = &req->body;
 	tm_html(b, "<h1>%s: <q>%s</q></h1>\n", T("search.title"), q);
 	if (!json_array_size(results)) {
@@ -60,10 +42,15 @@ void tm_http_page_search(tm_req *req)
 		size_t i;
 		json_t *hit;
 		json_array_foreach(results, i, hit) {
-			const char *id = json_string_value(json_object_get(hit, "id"));
-			const char *shown = hit_name(req, hit);
-			tm_html(b, "<li><a class=\"hit\" href=\"/entities/%q?%r\">%s</a> <span class=\"kind\">%s</span>", id,
-				tm_page_lang_arg(req), shown, tm_page_kind_label(req, json_string_value(json_object_get(hit, "kind"))));
+			const char *lang;
+			tm_buf shownbuf = TM_BUF_INIT;
+			tm_buf_adds(&shownbuf, tm_page_ref_name_lang(req, hit, &lang));
+			const char *shown = shownbuf.buf;
+			tm_html(b, "<li><a class=\"hit\" href=\"/entities/%q?%r\"", json_string_value(json_object_get(hit, "id")),
+				tm_page_lang_arg(req));
+			tm_page_lang_attr(req, lang);
+			tm_html(b, ">%s</a> ", shown);
+			tm_page_kind(req, json_string_value(json_object_get(hit, "kind")));
 			size_t k;
 			json_t *n;
 			int first = 1;
@@ -79,8 +66,10 @@ void tm_http_page_search(tm_req *req)
 			tm_buf_adds(b, "</span>");
 			const char *matched = json_string_value(json_object_get(hit, "matched"));
 			if (matched && strcmp(matched, shown) != 0)
-				tm_html(b, " <span class=\"matched\">(%s: %s)</span>", T("search.matched"), matched);
+				tm_html(b, " <span class=\"matched\">(%s: <span%r>%s</span>)</span>", T("search.matched"),
+					tm_text_has_han(matched) ? "" : " lang=\"en\"", matched);
 			tm_buf_adds(b, "</li>\n");
+			tm_buf_release(&shownbuf);
 		}
 		tm_buf_adds(b, "</ol>\n");
 	}

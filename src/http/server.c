@@ -113,11 +113,39 @@ struct tm_http_server {
 
 	pthread_mutex_t log_mu;
 
+	char *base_url;          /* --base-url or $TIEMAP_BASE_URL, checked, no trailing slash; or NULL */
+	char *robots;            /* the text of --robots FILE, or NULL */
 	int lfd;                 /* the listening socket, the gate's */
 	tm_gate *gate;
 	tm_buf gate_headers;     /* security_headers as header lines, for the gate's answers */
 	tm_stream_pool *streams; /* the export writers */
 };
+
+const char *tm_req_base_configured(const tm_req *req)
+{
+	return req->srv ? req->srv->base_url : NULL;
+}
+
+const char *tm_req_robots(const tm_req *req)
+{
+	return req->srv ? req->srv->robots : NULL;
+}
+
+/* A base URL we will write into pages, CSS and headers: http(s)://, then
+ * nothing that could end a string or an attribute.  Owned, without the
+ * trailing slash; NULL if not usable. */
+static char *base_checked(const char *s)
+{
+	if (!s || (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0))
+		return NULL;
+	size_t n = strlen(s);
+	while (n && s[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || strchr("\"'\\<>`", s[i]))
+			return NULL;
+	return n > 8 ? tm_xstrndup(s, n) : NULL;
+}
 
 void tm_http_opts_init(tm_http_opts *o)
 {
@@ -167,14 +195,13 @@ static void snap_release(tm_snapshot *s)
 /* The graph comes from the snapshot file beside the database when the CLI
  * (or an earlier server) left one for this data version: at a million
  * entities that is tens of milliseconds instead of seconds of reading. */
-static tm_rc snap_build(tm_store *st, const char *db_path, tm_snapshot **out, tm_err *err)
+static tm_rc snap_build(tm_store *st, tm_snapshot **out, tm_err *err)
 {
 	int64_t version = tm_store_data_version(st);
 	tm_graph *g;
-	tm_buf file = TM_BUF_INIT;
-	tm_buf_addf(&file, "%s.graph", db_path);
-	tm_rc rc = tm_graph_open(st, db_path, file.buf, &g, err);
-	tm_buf_release(&file);
+	/* kept for hours: checked whole now, where a query would find damage
+	 * one block at a time (a few milliseconds at a million entities) */
+	tm_rc rc = tm_graph_open(st, TM_GRAPH_CHECK_ALL, &g, err);
 	if (rc)
 		return rc;
 	tm_snapshot *s = tm_xcalloc(1, sizeof(*s));
@@ -211,7 +238,7 @@ static void *watch(void *p)
 		int64_t v = tm_store_data_version(srv->watch_st);
 		tm_snapshot *fresh = NULL;
 		tm_err err = { 0 };
-		if (v >= 0 && v != srv->snap->version && snap_build(srv->watch_st, srv->o.db_path, &fresh, &err) == TM_OK) {
+		if (v >= 0 && v != srv->snap->version && snap_build(srv->watch_st, &fresh, &err) == TM_OK) {
 			pthread_mutex_lock(&srv->snap_mu);
 			tm_snapshot *old = srv->snap;
 			srv->snap = fresh;
@@ -386,10 +413,42 @@ void tm_req_fail(tm_req *req, int status, const char *code, const char *fmt, ...
 	const char *title = tm_req_msg(req, key);
 	if (strcmp(title, key) == 0)
 		title = tm_req_msg(req, "error.title");
+	/* a message in English (the server's own, or a library's) on a Chinese
+	 * page: the catalog's words for its code instead */
+	const char *shown = tm_utf8_valid(msg, strlen(msg)) ? msg : code;
+	int ascii = 1;
+	for (const char *p = shown; *p; p++)
+		ascii &= (unsigned char)*p < 0x80;
+	if (req->ui && strcmp(req->ui, "en") != 0 && ascii) {
+		snprintf(key, sizeof(key), "error.msg.%s", code);
+		shown = tm_i18n_has("en", key) ? tm_req_msg(req, key) : tm_req_msg(req, "error.msg.other");
+	}
 	req->r_status = status;
+	req->page.noindex = 1;
 	tm_page_begin(req, title);
-	tm_html(&req->body, "<h1>%s</h1>\n<p class=\"error\" data-code=\"%s\">%s</p>\n<p><a href=\"/?%r\">%s</a></p>\n",
-		title, code, tm_utf8_valid(msg, strlen(msg)) ? msg : code, tm_page_lang_arg(req), T("error.home"));
+	tm_html(&req->body, "<h1>%s</h1>\n<p class=\"error\" data-code=\"%s\">%s</p>\n", title, code, shown);
+	if (status == 404) {
+		/* offer a search for what was asked: the last part of the path */
+		const char *last = strrchr(req->path ? req->path : "", '/');
+		tm_buf q = TM_BUF_INIT;
+		const char *arg = tm_req_arg(req, "q");
+		tm_buf_adds(&q, arg ? arg : last ? last + 1 : "");
+		for (size_t i = 0; i < q.len; i++)
+			if (q.buf[i] == '-' || q.buf[i] == '_')
+				q.buf[i] = ' ';
+		if (q.len > 200 || !tm_utf8_valid(q.buf, q.len))
+			tm_buf_reset(&q);
+		tm_html(&req->body,
+			"<form class=\"big-search\" role=\"search\" action=\"/search\" method=\"get\">"
+			"<label for=\"nf-q\">%s</label><input id=\"nf-q\" name=\"q\" type=\"search\" maxlength=\"200\" "
+			"value=\"%s\"><input type=\"hidden\" name=\"lang\" value=\"%r\"><button type=\"submit\">%s</button></form>\n"
+			"<p><a href=\"/entities?%r\">%s</a> · <a href=\"/?%r\">%s</a></p>\n",
+			T("error.search_for"), q.buf, strcmp(req->ui, "zh-Hant") == 0 ? "zh-Hant" : strcmp(req->ui, "en") == 0 ? "en" : "zh",
+			T("search.button"), tm_page_lang_arg(req), T("nav.browse"), tm_page_lang_arg(req), T("error.home"));
+		tm_buf_release(&q);
+	} else {
+		tm_html(&req->body, "<p><a href=\"/?%r\">%s</a></p>\n", tm_page_lang_arg(req), T("error.home"));
+	}
 	tm_page_end(req);
 }
 
@@ -672,7 +731,12 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 	int post = req->method && strcmp(req->method, "POST") == 0;
 	if (req->r_status == MHD_HTTP_OK && req->snap && !post) {
 		char etag[96], lm[40];
-		snprintf(etag, sizeof(etag), "\"v%lld-%s-%s\"", (long long)req->snap->version, req->lang, tm_assets_build);
+		char day[16];
+		time_t now = time(NULL);
+		struct tm tmv;
+		gmtime_r(&now, &tmv);
+		strftime(day, sizeof(day), "%Y%m%d", &tmv);
+		snprintf(etag, sizeof(etag), "\"v%lld-%s-%s-%s\"", (long long)req->snap->version, req->ui, tm_assets_build, day);
 		http_date(req->snap->loaded, lm);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
@@ -777,7 +841,15 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 	long long gen = atomic_load(&srv->gen);
 	enum MHD_Result ret;
 	if (!srv->o.no_cache && !post) {
-		tm_buf_addf(&key, "%s\n%s", req->lang, req->uri);
+		/* the day: pages say when they were printed; the host: without a
+		 * configured base URL, pages link to the host they were asked at */
+		char day[16];
+		time_t now = time(NULL);
+		struct tm tmv;
+		gmtime_r(&now, &tmv);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tmv);
+		const char *host = srv->base_url ? "" : MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+		tm_buf_addf(&key, "%s\n%s\n%s\n%s", req->ui, day, host ? host : "", req->uri);
 		if (cache_answer(srv, req, key.buf, &ret)) {
 			tm_buf_release(&key);
 			return ret;
@@ -800,17 +872,17 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 	return ret;
 }
 
-/* Which language a page is in: ?lang=, else Accept-Language. */
+/* Which language a page is in: ?lang= (en, zh or zh-Hans, zh-Hant), else
+ * Accept-Language. */
 static void pick_lang(tm_req *req)
 {
-	const char *l = tm_req_arg(req, "lang");
-	if (l && (strcmp(l, "zh") == 0 || strcmp(l, "en") == 0)) {
-		req->lang = strcmp(l, "zh") == 0 ? "zh" : "en";
-		req->lang_explicit = 1;
-		return;
-	}
-	req->lang = tm_i18n_negotiate(
-		MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	const char *ui = tm_i18n_ui_of(tm_req_arg(req, "lang"));
+	req->lang_explicit = ui != NULL;
+	if (!ui)
+		ui = tm_i18n_negotiate(
+			MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	req->ui = ui;
+	req->lang = strcmp(ui, "en") == 0 ? "en" : "zh";
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -1039,6 +1111,29 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 	}
 	tm_http_server *srv = tm_xcalloc(1, sizeof(*srv));
 	srv->o = *o;
+	const char *base = o->base_url ? o->base_url : getenv("TIEMAP_BASE_URL");
+	if (base && *base && !(srv->base_url = base_checked(base))) {
+		free(srv);
+		return tm_fail(err, TM_ERR_INVALID, "base URL '%s' is not an http(s) address", base);
+	}
+	if (o->robots_file) {
+		FILE *f = fopen(o->robots_file, "rb");
+		tm_buf t = TM_BUF_INIT;
+		char chunk[4096];
+		size_t n;
+		while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0 && t.len < 65536)
+			tm_buf_add(&t, chunk, n);
+		if (!f || ferror(f) || !tm_utf8_valid(t.buf, t.len)) {
+			if (f)
+				fclose(f);
+			tm_buf_release(&t);
+			free(srv->base_url);
+			free(srv);
+			return tm_fail(err, TM_ERR_IO, "unable to read '%s' as UTF-8 text", o->robots_file);
+		}
+		fclose(f);
+		srv->robots = tm_buf_detach(&t);
+	}
 	srv->lfd = -1;
 	tm_buf_init(&srv->gate_headers);
 	pthread_mutex_init(&srv->snap_mu, NULL);
@@ -1055,7 +1150,7 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 	if (pthread_key_create(&srv->store_key, store_destroy) == 0)
 		srv->key_made = 1;
 	if ((rc = tm_store_open(o->db_path, TM_STORE_READONLY, &srv->watch_st, err)) ||
-	    (rc = snap_build(srv->watch_st, o->db_path, &srv->snap, err))) {
+	    (rc = snap_build(srv->watch_st, &srv->snap, err))) {
 		tm_http_stop(srv);
 		return rc;
 	}
@@ -1148,5 +1243,7 @@ void tm_http_stop(tm_http_server *srv)
 	pthread_mutex_destroy(&srv->rate_mu);
 	pthread_mutex_destroy(&srv->log_mu);
 	tm_i18n_free();
+	free(srv->base_url);
+	free(srv->robots);
 	free(srv);
 }

@@ -708,7 +708,7 @@ struct tm_matcher {
 	tm_store_cand *sc;
 	const tm_match_vocab *vocab; /* shared, or own_vocab */
 	tm_match_vocab *own_vocab;
-	char *db_path, *vocab_path;  /* where own_vocab may come from (owned copies) */
+	int cached;                  /* own_vocab comes from the store's cache */
 	int vocab_failed;            /* building it failed once: go without */
 	double threshold;
 	size_t max_cands;
@@ -730,8 +730,7 @@ tm_rc tm_matcher_new(tm_store *st, const tm_match_opts *opts, tm_matcher **out, 
 	m->threshold = opts && opts->threshold > 0 ? opts->threshold : TM_MATCH_THRESHOLD;
 	m->max_cands = opts && opts->max_candidates ? opts->max_candidates : 32;
 	m->vocab = opts ? opts->vocab : NULL;
-	m->db_path = opts ? tm_xstrdup(opts->db_path) : NULL;
-	m->vocab_path = opts ? tm_xstrdup(opts->vocab_path) : NULL;
+	m->cached = opts && opts->cached;
 	tm_rc rc = tm_store_cand_open(st, &m->sc, err);
 	if (rc) {
 		free(m);
@@ -763,8 +762,6 @@ void tm_matcher_free(tm_matcher *m)
 	free(m->c);
 	tm_store_cand_free(m->sc);
 	tm_match_vocab_free(m->own_vocab);
-	free(m->db_path);
-	free(m->vocab_path);
 	free(m);
 }
 
@@ -991,7 +988,8 @@ static tm_rc matcher_vocab(tm_matcher *m, const tm_match_vocab **out, tm_err *er
 {
 	(void)err;
 	if (!m->vocab && !m->vocab_failed) {
-		if (tm_match_vocab_open(m->st, m->db_path, m->vocab_path, &m->own_vocab, NULL) == TM_OK)
+		if ((m->cached ? tm_match_vocab_open(m->st, &m->own_vocab, NULL) :
+				 tm_match_vocab_build(m->st, &m->own_vocab, NULL)) == TM_OK)
 			m->vocab = m->own_vocab;
 		else
 			m->vocab_failed = 1;

@@ -52,12 +52,11 @@ typedef struct tm_match_vocab tm_match_vocab;
 /* Build it from the store's FTS5 vocabulary (a scan of the distinct words,
  * not of the entities).  *out is owned by the caller. */
 tm_rc tm_match_vocab_build(tm_store *st, tm_match_vocab **out, tm_err *err);
-/* The same, read from the snapshot file at snap_path when it was written
- * from the database file at db_path at its current data version, else built
+/* The same, read from its snapshot (where the store keeps its "vocab"
+ * cache, tm_store_cache()) when one was made from the same data, else built
  * and written there for the next run (a snapshot that cannot be written is no
- * error; snap_path NULL: none).  Like the graph's snapshot, `DB.vocab`. */
-tm_rc tm_match_vocab_open(tm_store *st, const char *db_path, const char *snap_path, tm_match_vocab **out,
-			  tm_err *err);
+ * error, nor a store without caches).  Like the graph's snapshot. */
+tm_rc tm_match_vocab_open(tm_store *st, tm_match_vocab **out, tm_err *err);
 void tm_match_vocab_free(tm_match_vocab *v);
 size_t tm_match_vocab_size(const tm_match_vocab *v); /* words indexed */
 
@@ -65,10 +64,10 @@ typedef struct tm_match_opts {
 	double threshold;      /* 0 means TM_MATCH_THRESHOLD */
 	size_t max_candidates; /* entities scored per query; 0 means 32 */
 	/* A shared typo index, or NULL: the matcher then makes its own the
-	 * first time a query needs one (from the snapshot at vocab_path when
-	 * db_path and vocab_path are set, see tm_match_vocab_open()). */
+	 * first time a query needs one (from the store's cache when cached is
+	 * set, see tm_match_vocab_open()). */
 	const tm_match_vocab *vocab;
-	const char *db_path, *vocab_path;
+	int cached;
 } tm_match_opts;
 
 /* One line to screen.  Every field may be NULL or "". */

@@ -26,6 +26,9 @@ long tm_match_vocab_docs(const tm_match_vocab *v, const char *w, size_t n);
 /* Words of the index one edit from w (not w itself), closest first, at
  * most max into out (borrowed from v).  0 when w is itself a word. */
 size_t tm_match_vocab_suggest(const tm_match_vocab *v, const char *w, size_t n, const char **out, size_t max);
+/* 1 when a and b hold the same words in the same order with the same counts
+ * (a snapshot read back against the vocabulary built from the store). */
+int tm_match_vocab_equal(const tm_match_vocab *a, const tm_match_vocab *b);
 
 /* Lexicon (lexicon.c). */
 /* The full word an abbreviation stands for ("tech" → "technology"), or NULL. */

@@ -13,12 +13,12 @@
  * and equality is checked against the word itself.
  */
 #include "match/match_internal.h"
+#include "snap/snap.h"
 #include "store/store_match.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MIN_LEN 4
 #define MAX_LEN 32
@@ -157,41 +157,39 @@ tm_rc tm_match_vocab_build(tm_store *st, tm_match_vocab **out, tm_err *err)
 /*
  * Snapshots.  Reading the vocabulary counts the names of every word of the
  * FTS5 index, a few hundred milliseconds at a million entities; the words
- * and counts in a file beside the database come back in a few.  The file is
- * a header, the words (NUL-terminated) and their counts; the hash tables
- * are built again on reading.  Everything is checked before use.
+ * and counts in a file beside the database (snap.h) come back in a few.  The
+ * parts are the counts, the words (NUL-terminated) and their counts of
+ * names; the hash tables are built again on reading.  The file is read
+ * whole, so it is checked whole (its checksums), and then every word is
+ * checked to be one the index would hold.
  */
-#define SNAP_MAGIC "tiemap-vocab-1\n"
-
-typedef struct snap_head {
-	char magic[16];
-	uint64_t stamp;     /* what the words were read from (tm_store_file_stamp) */
-	uint64_t n;         /* words */
-	uint64_t arena_len; /* bytes of words */
-} snap_head;
+#define SNAP_KIND "vocab-2"
+#define SNAP_KEY ((uint64_t)(MIN_LEN | MAX_LEN << 8 | sizeof(uint32_t) << 16))
 
 static int read_snapshot(const char *path, uint64_t stamp, tm_match_vocab **out)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	tm_snap *snap;
+	if (tm_snap_map(path, SNAP_KIND, SNAP_KEY, stamp, 3, &snap, NULL))
 		return 0;
-	snap_head h;
+	size_t hl, al, dl;
+	const uint64_t *h = tm_snap_part_data(snap, 0, &hl);
+	const char *arena = tm_snap_part_data(snap, 1, &al);
+	const uint32_t *docs = tm_snap_part_data(snap, 2, &dl);
+	int ok = tm_snap_check_all(snap) == 0 && hl == 2 * sizeof(uint64_t) && h[0] < UINT32_MAX && h[1] == al &&
+		 dl == h[0] * sizeof(uint32_t) && al >= h[0] * (MIN_LEN + 1) && al <= h[0] * (MAX_LEN + 1);
 	tm_match_vocab *v = NULL;
-	int ok = fread(&h, sizeof(h), 1, f) == 1 && memcmp(h.magic, SNAP_MAGIC, sizeof(h.magic)) == 0 &&
-		 h.stamp == stamp && h.n < UINT32_MAX && h.arena_len < ((uint64_t)1 << 32) &&
-		 h.arena_len >= h.n * (MIN_LEN + 1) && h.arena_len <= h.n * (MAX_LEN + 1);
 	if (ok) {
 		v = tm_xcalloc(1, sizeof(*v));
-		v->n = v->cap_off = v->cap_len = v->cap_docs = (size_t)h.n;
-		v->arena_len = v->arena_cap = (size_t)h.arena_len;
-		v->arena = tm_xmalloc(v->arena_len ? v->arena_len : 1);
+		v->n = v->cap_off = v->cap_len = v->cap_docs = (size_t)h[0];
+		v->arena_len = v->arena_cap = al;
+		v->arena = tm_xmalloc(al ? al : 1);
 		v->docs = tm_xmalloc((v->n ? v->n : 1) * sizeof(uint32_t));
 		v->off = tm_xmalloc((v->n ? v->n : 1) * sizeof(uint32_t));
 		v->len = tm_xmalloc(v->n ? v->n : 1);
-		ok = fread(v->arena, 1, v->arena_len, f) == v->arena_len &&
-		     fread(v->docs, sizeof(uint32_t), v->n, f) == v->n && fgetc(f) == EOF;
+		memcpy(v->arena, arena, al);
+		memcpy(v->docs, docs, dl);
 	}
-	fclose(f);
+	tm_snap_free(snap);
 	/* the words, in order, each a word the index would hold */
 	size_t pos = 0;
 	for (size_t i = 0; ok && i < v->n; i++) {
@@ -213,39 +211,21 @@ static int read_snapshot(const char *path, uint64_t stamp, tm_match_vocab **out)
 
 static void write_snapshot(const tm_match_vocab *v, const char *path, uint64_t stamp)
 {
-	tm_buf tmp = TM_BUF_INIT;
-	tm_buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	FILE *f = fopen(tmp.buf, "wb");
-	if (!f) {
-		tm_buf_release(&tmp);
-		return;
-	}
-	snap_head h;
-	memset(&h, 0, sizeof(h));
-	memcpy(h.magic, SNAP_MAGIC, sizeof(h.magic));
-	h.stamp = stamp;
-	h.n = v->n;
-	h.arena_len = v->arena_len;
-	int ok = fwrite(&h, sizeof(h), 1, f) == 1 && fwrite(v->arena, 1, v->arena_len, f) == v->arena_len &&
-		 fwrite(v->docs, sizeof(uint32_t), v->n, f) == v->n;
-	ok = fclose(f) == 0 && ok;
-	/* rename: a reader sees the old file or the new one, never half of one */
-	if (!ok || rename(tmp.buf, path) != 0)
-		unlink(tmp.buf);
-	tm_buf_release(&tmp);
+	uint64_t h[2] = { v->n, v->arena_len };
+	tm_snap_part parts[3] = { { h, sizeof(h) }, { v->arena, v->arena_len }, { v->docs, v->n * sizeof(uint32_t) } };
+	tm_snap_write(path, SNAP_KIND, SNAP_KEY, stamp, parts, 3, NULL);
 }
 
-tm_rc tm_match_vocab_open(tm_store *st, const char *db_path, const char *snap_path, tm_match_vocab **out,
-			  tm_err *err)
+tm_rc tm_match_vocab_open(tm_store *st, tm_match_vocab **out, tm_err *err)
 {
+	char *snap;
 	uint64_t stamp;
-	if (!snap_path || !db_path || tm_store_file_stamp(st, db_path, &stamp) != 0)
+	if (tm_store_cache(st, "vocab", &snap, &stamp, NULL))
 		return tm_match_vocab_build(st, out, err);
-	if (read_snapshot(snap_path, stamp, out))
-		return TM_OK;
-	tm_rc rc = tm_match_vocab_build(st, out, err);
-	if (!rc)
-		write_snapshot(*out, snap_path, stamp);
+	tm_rc rc = TM_OK;
+	if (!read_snapshot(snap, stamp, out) && !(rc = tm_match_vocab_build(st, out, err)))
+		write_snapshot(*out, snap, stamp);
+	free(snap);
 	return rc;
 }
 
@@ -260,6 +240,12 @@ void tm_match_vocab_free(tm_match_vocab *v)
 	free(v->wslot);
 	free(v->dslot);
 	free(v);
+}
+
+int tm_match_vocab_equal(const tm_match_vocab *a, const tm_match_vocab *b)
+{
+	return a->n == b->n && a->arena_len == b->arena_len && memcmp(a->arena, b->arena, a->arena_len) == 0 &&
+	       memcmp(a->docs, b->docs, a->n * sizeof(*a->docs)) == 0;
 }
 
 size_t tm_match_vocab_size(const tm_match_vocab *v)

@@ -389,29 +389,43 @@ static int lang_matches(const char *tag, const char *want)
 	return tag && strncmp(tag, want, n) == 0 && (tag[n] == '\0' || tag[n] == '-');
 }
 
-const char *tm_entity_display_name(const tm_entity *e, const char *lang)
+const tm_name *tm_entity_display(const tm_entity *e, const char *lang)
 {
-	const char *any = NULL;
-	/* for Chinese prefer Simplified: the site's Chinese pages are zh-Hans */
+	const tm_name *any = NULL;
+	/* Traditional first where asked, then Chinese as for "zh" */
+	if (lang && strcmp(lang, "zh-Hant") == 0) {
+		for (size_t i = 0; i < e->n_names; i++)
+			if (lang_matches(e->names[i].lang, "zh-Hant") && (e->names[i].primary || !any))
+				any = &e->names[i];
+		if (any)
+			return any;
+	}
+	if (lang && strncmp(lang, "zh", 2) == 0)
+		lang = "zh";
+	/* for Chinese prefer Simplified: most Chinese names are recorded in it */
 	if (lang && strcmp(lang, "zh") == 0) {
 		for (size_t i = 0; i < e->n_names; i++)
 			if (e->names[i].primary && e->names[i].lang && strcmp(e->names[i].lang, "zh-Hans") == 0)
-				return e->names[i].text;
+				return &e->names[i];
 	}
 	for (size_t i = 0; lang && i < e->n_names; i++) {
 		if (!lang_matches(e->names[i].lang, lang))
 			continue;
 		if (e->names[i].primary)
-			return e->names[i].text;
+			return &e->names[i];
 		if (!any)
-			any = e->names[i].text;
+			any = &e->names[i];
 	}
 	if (any)
 		return any;
 	for (size_t i = 0; i < e->n_names; i++)
 		if (e->names[i].primary && lang_matches(e->names[i].lang, "en"))
-			return e->names[i].text;
-	if (e->n_names)
-		return e->names[0].text;
-	return e->id;
+			return &e->names[i];
+	return e->n_names ? &e->names[0] : NULL;
+}
+
+const char *tm_entity_display_name(const tm_entity *e, const char *lang)
+{
+	const tm_name *n = tm_entity_display(e, lang);
+	return n ? n->text : e->id;
 }

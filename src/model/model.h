@@ -127,6 +127,10 @@ void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value);
  * in that language, else any name in it, else the English primary, else the
  * first name, else the id.  Borrowed from e. */
 const char *tm_entity_display_name(const tm_entity *e, const char *lang);
+/* The same as a name record, with its language; lang may also be "zh-Hans"
+ * (as "zh") or "zh-Hant" (a Traditional name first, else as "zh").  NULL
+ * when e has no names.  Borrowed from e. */
+const tm_name *tm_entity_display(const tm_entity *e, const char *lang);
 
 /* An entity kind of the vocabulary. */
 typedef struct tm_kind {

@@ -98,19 +98,26 @@ static const char *const tm_migrations[] = {
 	"  final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT, length INTEGER NOT NULL,"
 	"  sha256 TEXT NOT NULL, warc TEXT NOT NULL, warc_sha256 TEXT NOT NULL, redirects TEXT, text TEXT,"
 	"  UNIQUE(source, fetched));",
+	/* 4 → 5: when an entity's record last changed, which the list of
+	 * entities sorts by (store_browse.c); a record not changed since it was
+	 * added changed when it was added */
+	"ALTER TABLE entities ADD COLUMN updated_at TEXT;"
+	"UPDATE entities SET updated_at=added_at;"
+	"CREATE INDEX entities_updated ON entities(updated_at);",
 
-	/* 4 → 5: claims a campaign can publish (docs/format.md).  Sources say
+	/* 5 → 6: claims a campaign can publish (docs/format.md).  Sources say
 	 * when someone read them and whether their title and URL were seen.
 	 * Entities and relations keep the day they were first added and last
 	 * changed, from the data (added_at held the import's time: its day is
-	 * the best an older database knows).  Involvement claims, with their
-	 * citations under claim_kind 4.  Pages: the site's own texts (the about
-	 * page), kept in the data in both languages. */
+	 * the best an older database knows); an entity's last change is its
+	 * updated_at (4 → 5), now a day of the data's, a relation's changed_at.
+	 * Involvement claims, with their citations under claim_kind 4.  Pages:
+	 * the site's own texts (the about page), kept in the data in both
+	 * languages. */
 	"ALTER TABLE sources ADD COLUMN accessed TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE sources ADD COLUMN checked INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE entities SET added_at=substr(added_at,1,10);"
-	"ALTER TABLE entities ADD COLUMN changed_at TEXT NOT NULL DEFAULT '';"
-	"UPDATE entities SET changed_at=added_at;"
+	"UPDATE entities SET updated_at=substr(coalesce(updated_at,added_at),1,10);"
 	"UPDATE relations SET added_at=substr(added_at,1,10);"
 	"ALTER TABLE relations ADD COLUMN changed_at TEXT NOT NULL DEFAULT '';"
 	"UPDATE relations SET changed_at=added_at;"

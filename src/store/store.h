@@ -10,7 +10,9 @@
  * life of the database, that the graph engine uses as a node number.
  *
  * Writes happen inside tm_store_begin()/tm_store_commit(); on any failure the
- * caller calls tm_store_rollback() and the database is as it was.
+ * caller calls tm_store_rollback() and the database is as it was, its file
+ * back to its size (a failed write, e.g. on a full disk, is undone then,
+ * not left for the next process).
  * Putting a record whose id exists replaces the stored record whole (its
  * names, tags, identifiers and citations), so importing the same file twice
  * changes nothing.  A relation is identified by (subject, predicate, object,
@@ -48,7 +50,12 @@ enum {
 int tm_store_schema_version(void);
 
 /* Open (and migrate forward) the database at path.  *out is owned by the
- * caller: tm_store_close() it. */
+ * caller: tm_store_close() it.  TM_ERR_NOTFOUND when there is no file at
+ * path (and no TM_STORE_CREATE).  What an interrupted write (a killed
+ * process, a full disk) left behind is undone first, by any open that can
+ * write the file, read-only or not; when it cannot, the open fails and says
+ * the file needs `tiemap recover`.  A writable open puts the file in WAL
+ * mode, so that readers and a writer never wait for each other. */
 tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err);
 void tm_store_close(tm_store *st);
 
@@ -194,12 +201,22 @@ tm_rc tm_store_ekey(tm_store *st, const char *id, tm_ekey *out, tm_err *err);
 tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err);
 /* A counter that changes whenever the data changes (graph caches compare it). */
 int64_t tm_store_data_version(tm_store *st);
-/* What a file derived from the store at db_path (a graph snapshot, the
- * screening vocabulary) must have been made from: the database file
- * (device, inode, size, modification time to the nanosecond) at its data
- * and schema versions.  A write changes the version, a new database at the
- * same path the file.  -1 when db_path cannot be read. */
-int tm_store_file_stamp(tm_store *st, const char *db_path, uint64_t *out);
+/* Where a cache of what is derived from the store's data is kept (name:
+ * "graph" for the graph's snapshot, "vocab" for the screening vocabulary),
+ * in *path (owned by the caller), and the stamp it must carry to be used:
+ * the database file (device, inode, size, modification time to the
+ * nanosecond) at its data and schema versions, so that a write, or a new
+ * database at the same path, makes every cache stale.  TM_ERR_NOTFOUND when
+ * the store keeps no caches (a database in memory). */
+tm_rc tm_store_cache(tm_store *st, const char *name, char **path, uint64_t *stamp, tm_err *err);
+
+/* `tiemap recover`: on a store opened writable (which has already played
+ * back or dropped what an interrupted write left, see tm_store_open()),
+ * checkpoint the log and cut it to nothing, then check the whole file
+ * (PRAGMA integrity_check).  fn (may be NULL) gets each problem found, and
+ * *problems their number; 0 means the file is whole. */
+tm_rc tm_store_recover(tm_store *st, int (*fn)(void *ctx, const char *problem), void *ctx, size_t *problems,
+		       tm_err *err);
 
 typedef struct tm_counts {
 	int64_t sources, entities, relations, names, citations, involvements;

@@ -381,6 +381,24 @@ tm_rc tm_store_count_actions(tm_store *st, const tm_action_filter *f, int64_t *o
 	return rc;
 }
 
+tm_rc tm_store_action_days(tm_store *st, int (*fn)(void *ctx, const char *day, int64_t count), void *ctx,
+			   tm_err *err)
+{
+	sqlite3_stmt *s = tm_store_prep(st, "SELECT a.date, count(*) FROM actions a WHERE length(a.date)=10 GROUP BY 1 ORDER BY 1 DESC",
+			       err);
+	if (!s)
+		return TM_ERR_DB;
+	tm_rc rc = TM_OK;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1)))
+			break;
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = tm_store_db_fail(st, err, "counting actions by day");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* ---- sites ---- */
 
 #define SITE_COLS                                                                                            \

@@ -16,12 +16,7 @@
 
 char *tm_store_archive_dir(tm_store *st)
 {
-	const char *db = sqlite3_db_filename(st->db, "main");
-	if (!db || !*db)
-		return NULL;
-	tm_buf b = TM_BUF_INIT;
-	tm_buf_addf(&b, "%s.archive", db);
-	return tm_buf_detach(&b);
+	return tm_store_beside(st, "archive");
 }
 
 

@@ -89,6 +89,17 @@ void tm_store_bulk_end(tm_store *st);
 /* The k-th distinct match key of name i (k < ix->v[i].n_keys). */
 const char *tm_name_index_key(const tm_name_index *ix, size_t name, int k);
 
+/* Open st->db at path (store_file.c): recovered from an interrupted write,
+ * in WAL mode when writable.  On failure st->db is NULL. */
+tm_rc tm_store_file_open(tm_store *st, const char *path, int flags, tm_err *err);
+/* After a rollback: play back what a failed write left and give back the
+ * space of the log. */
+void tm_store_file_settle(tm_store *st);
+/* The one place a file beside the database gets its name: "DB.name"
+ * (owned by the caller); NULL for a database in memory.  The caches
+ * (tm_store_cache()) and the archive's folder are named here. */
+char *tm_store_beside(tm_store *st, const char *name);
+
 /* Fail with SQLite's message (TM_ERR_LIMIT when the deadline interrupted). */
 tm_rc tm_store_db_fail(tm_store *st, tm_err *err, const char *what);
 /* A cached statement, reset and with its bindings cleared. */

@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 
@@ -28,13 +27,13 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SOURCE_UPD] = "UPDATE sources SET title=?2,author=?3,publisher=?4,date=?5,url=?6,lang=?7,note=?8,accessed=?9,"
 			 "checked=?10 WHERE slug=?1",
 	[S_ENTITY_ID] = "SELECT id FROM entities WHERE slug=?",
-	[S_ENTITY_ROW] = "SELECT id,slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,changed_at"
+	[S_ENTITY_ROW] = "SELECT id,slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,updated_at"
 			 " FROM entities WHERE slug=?",
-	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,changed_at)"
+	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,updated_at)"
 			 " VALUES(?,?,?,?,?,?,?,?,?,?)",
 	[S_ENTITY_UPD] = "UPDATE entities SET kind=?2,country=?3,start=?4,end_=?5,desc_en=?6,desc_zh=?7,unsourced=?8,"
-			 "added_at=?9,changed_at=?10 WHERE slug=?1",
-	[S_ENTITY_DATES] = "UPDATE entities SET added_at=?2,changed_at=?3 WHERE id=?1",
+			 "added_at=?9,updated_at=?10 WHERE slug=?1",
+	[S_ENTITY_DATES] = "UPDATE entities SET added_at=?2,updated_at=?3 WHERE id=?1",
 	[S_NAMES_GET] = "SELECT text,lang,is_primary FROM names WHERE entity=? ORDER BY ord",
 	[S_NAME_INS] = "INSERT INTO names(entity,ord,text,lang,is_primary) VALUES(?,?,?,?,?)",
 	[S_NAMEKEY_INS] = "INSERT OR IGNORE INTO name_keys(key,name,entity) VALUES(?,?,?)",
@@ -246,18 +245,12 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 	pthread_once(&once, sqlite_setup);
 	*out = NULL;
 	tm_store *st = tm_xcalloc(1, sizeof(*st));
-	int oflags = (flags & TM_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if ((flags & TM_STORE_CREATE) && !(flags & TM_STORE_READONLY))
-		oflags |= SQLITE_OPEN_CREATE;
-	oflags |= SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
-		tm_fail(err, TM_ERR_IO, "unable to open '%s': %s", path,
-			st->db ? sqlite3_errmsg(st->db) : "out of memory");
-		sqlite3_close(st->db);
+	/* opened, recovered from an interrupted write, in WAL mode (store_file.c) */
+	tm_rc rc = tm_store_file_open(st, path, flags, err);
+	if (rc) {
 		free(st);
-		return TM_ERR_IO;
+		return rc;
 	}
-	sqlite3_busy_timeout(st->db, 5000);
 	sqlite3_progress_handler(st->db, 10000, progress_cb, st);
 	/* a file that is not a database fails here, with SQLite's own words */
 	if (tm_store_exec(st,
@@ -267,7 +260,7 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 						    "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY",
 			  err) ||
 	    migrate(st, flags & TM_STORE_READONLY, err)) {
-		tm_rc rc = err ? err->rc : TM_ERR_DB;
+		rc = err ? err->rc : TM_ERR_DB;
 		if (err) {
 			char why[sizeof(err->msg)];
 			memcpy(why, err->msg, sizeof(why));
@@ -293,6 +286,7 @@ void tm_store_close(tm_store *st)
 {
 	if (!st)
 		return;
+	tm_store_rollback(st);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
@@ -394,23 +388,9 @@ void tm_store_rollback(tm_store *st)
 		sqlite3_reset(st->stmt[i]);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	tx_end(st);
-}
-
-int tm_store_file_stamp(tm_store *st, const char *db_path, uint64_t *out)
-{
-	struct stat sb;
-	if (stat(db_path, &sb) != 0)
-		return -1;
-	uint64_t parts[] = { (uint64_t)sb.st_dev, (uint64_t)sb.st_ino, (uint64_t)sb.st_size,
-			     (uint64_t)sb.st_mtim.tv_sec, (uint64_t)sb.st_mtim.tv_nsec,
-			     (uint64_t)tm_store_data_version(st), (uint64_t)tm_store_schema_version() };
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		h = (h ^ parts[i]) * 1099511628211ULL;
-		h ^= h >> 32;
-	}
-	*out = h;
-	return 0;
+	/* a failed write leaves the file whole and its size given back before
+	 * this process goes on (or exits) */
+	tm_store_file_settle(st);
 }
 
 int64_t tm_store_data_version(tm_store *st)
@@ -1141,7 +1121,7 @@ static int entity_row(void *p, sqlite3_stmt *s)
 	return stop;
 }
 
-#define ENTITY_COLS "e.id,e.slug,e.kind,e.country,e.start,e.end_,e.desc_en,e.desc_zh,e.unsourced,e.added_at,e.changed_at"
+#define ENTITY_COLS "e.id,e.slug,e.kind,e.country,e.start,e.end_,e.desc_en,e.desc_zh,e.unsourced,e.added_at,e.updated_at"
 
 tm_rc tm_store_each_entity(tm_store *st, tm_entity_fn fn, void *ctx, tm_err *err)
 {

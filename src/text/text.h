@@ -57,6 +57,10 @@ char *tm_text_compact(const char *s);
 
 /* 1 if s contains at least one Han ideograph. */
 int tm_text_has_han(const char *s);
+/* 1 if s reads as Chinese: it has more Han ideographs than words in Latin
+ * letters.  An English quote that names a Chinese database (狼群) stays
+ * English, a Chinese one that names a brand (Hikvision) stays Chinese. */
+int tm_text_mostly_han(const char *s);
 
 /* Terminal columns that the UTF-8 string s takes: East Asian wide and
  * full-width characters count 2, combining marks 0, others 1. */
@@ -66,6 +70,15 @@ int tm_text_width(const char *s);
  * splitting a character. */
 size_t tm_text_fit(const char *s, int cols);
 
+/* The name of a country (ISO 3166-1 alpha-2, "CN") or a language (a BCP-47
+ * tag, "zh-Hans") in the interface language ui ("en", "zh-Hans",
+ * "zh-Hant"), from ICU's locale display names, appended to out; 0.  When
+ * ICU has no name for it, the code itself, and -1. */
+int tm_text_country_name(const char *code, const char *ui, tm_buf *out);
+int tm_text_language_name(const char *tag, const char *ui, tm_buf *out);
+/* Every ISO 3166-1 code ICU knows, appended to out in the order of their
+ * names in ui (ICU's collation: pinyin order for Chinese). */
+void tm_text_countries(const char *ui, tm_strv *out);
 /* The form in which a quote is looked for in a document's text (the
  * archived copy of a source, src/archive): NFKC with case folding; every
  * quotation mark and apostrophe (" ' “ ” ‘ ’ „ « » 「 」 …) dropped, since a

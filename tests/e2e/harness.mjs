@@ -55,9 +55,9 @@ export function demoDb(dir) {
 }
 
 // `tiemap serve` on a free port; resolves to { p, port, origin, stderr() }.
-export function startServer(db, env = {}) {
+export function startServer(db, env = {}, args = []) {
   return new Promise((resolve, reject) => {
-    const p = spawn(TIEMAP, ["--db", db, "serve", "--listen", "127.0.0.1:0"], {
+    const p = spawn(TIEMAP, ["--db", db, "serve", "--listen", "127.0.0.1:0", ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ...env },
     });
