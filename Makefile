@@ -13,7 +13,7 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 OPT       ?= -O2 -g
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/snap/*.c \
+LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/search/*.c src/snap/*.c \
                                 src/graph/*.c src/io/*.c src/match/*.c src/view/*.c src/campaign/*.c \
                                 src/archive/*.c src/audit/*.c))
 # src/http and the assets it embeds (generated from web/ by web/embed)
@@ -28,7 +28,7 @@ SAN_LIB   := $(patsubst %.c,build/san/%.o,$(LIB_SRC))
 SAN_CLI   := $(patsubst %.c,build/san/%.o,$(CLI_SRC))
 UNIT_BIN  := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps demo tour test unit fuzz lint bench bench-large clean
+.PHONY: all deps demo tour test unit fuzz lint a11y bench bench-large clean
 all: deps tiemap
 
 deps:
@@ -124,6 +124,11 @@ fuzz: deps $(FUZZ_BIN)
 
 lint:
 	@tests/run-all --only lint
+
+# The browser sweep with axe-core on every page, not only on one page of
+# each template as in make test (tests/e2e/test_sweep.mjs says why).
+a11y: deps tiemap build/san/tiemap
+	@TIEMAP=$(CURDIR)/build/san/tiemap SWEEP_AXE_ALL=1 node tests/e2e/test_sweep.mjs
 
 # Benchmark binaries: bench/bench_*.c linked against the library objects.
 BENCH_BIN := $(patsubst bench/%.c,build/rel/bench/%,$(wildcard bench/bench_*.c))

@@ -9,7 +9,7 @@
  * entities (every shortest path, up to 32; again with places only as ends,
  * the CLI's default), ownership
  * chains of companies, exposure of an entity to the entities tagged
- * `surveillance` (within 3 hops), and search through tm_store_search() with
+ * `surveillance` (within 3 hops), and search through tm_search() with
  * queries made from the entities' own names (full English and Chinese
  * names, a leading word, a brand, a typed prefix).
  *
@@ -31,6 +31,7 @@
 
 #include "graph/graph.h"
 #include "model/model.h"
+#include "search/search.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -359,13 +360,13 @@ int main(int argc, char **argv)
 	}
 	long hits = 0;
 	for (long i = 0; i < n; i++) {
-		tm_hits h;
+		tm_search_hits h;
 		double q0 = tm_now();
-		if (tm_store_search(st, queries[i], 20, &h, &err))
+		if (tm_search(st, queries[i], 20, &h, &err))
 			return die("search", &err);
 		lat[i] = tm_now() - q0;
 		hits += h.n > 0;
-		tm_hits_release(&h);
+		tm_search_hits_release(&h);
 	}
 	p = summary(lat, (size_t)n);
 	json_object_set_new(p, "with_hits", json_integer(hits));

@@ -11,30 +11,6 @@
 
 #include "text/text.h"
 
-void tm_campaign_xml_esc(tm_buf *b, const char *s)
-{
-	char *iso = tm_bidi_isolate(s);
-	for (const char *p = iso ? iso : s ? s : ""; *p; p++) {
-		/* characters XML 1.0 cannot hold at all are left out */
-		if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-			continue;
-		if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBF &&
-		    ((unsigned char)p[2] == 0xBE || (unsigned char)p[2] == 0xBF)) {
-			p += 2;
-			continue;
-		}
-		switch (*p) {
-		case '&': tm_buf_adds(b, "&amp;"); break;
-		case '<': tm_buf_adds(b, "&lt;"); break;
-		case '>': tm_buf_adds(b, "&gt;"); break;
-		case '"': tm_buf_adds(b, "&quot;"); break;
-		case '\'': tm_buf_adds(b, "&#39;"); break;
-		default: tm_buf_addch(b, *p);
-		}
-	}
-	free(iso);
-}
-
 tm_rc tm_campaign_base_url(const char *base, tm_err *err)
 {
 	if (!base || !tm_url_http(base))

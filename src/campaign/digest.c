@@ -60,7 +60,7 @@ static void text(struct digest *d, const char *s)
 {
 	switch (d->o->format) {
 	case TM_DIGEST_MD: tm_campaign_md_esc(d->b, s); break;
-	case TM_DIGEST_HTML: tm_campaign_xml_esc(d->b, s); break;
+	case TM_DIGEST_HTML: tm_html_esc(d->b, s); break;
 	case TM_DIGEST_TXT: tm_buf_adds(d->b, s); break;
 	}
 }
@@ -97,10 +97,10 @@ static void link(struct digest *d, const char *label, const char *url)
 		break;
 	case TM_DIGEST_HTML:
 		tm_buf_adds(d->b, "<a href=\"");
-		tm_campaign_xml_esc(d->b, url);
+		tm_html_esc(d->b, url);
 		/* a source elsewhere learns nothing of where its reader came from */
 		tm_buf_adds(d->b, external(d, url) ? "\" rel=\"noreferrer noopener\">" : "\">");
-		tm_campaign_xml_esc(d->b, label);
+		tm_html_esc(d->b, label);
 		tm_buf_adds(d->b, "</a>");
 		break;
 	case TM_DIGEST_TXT:

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "search/search.h"
 #include "text/text.h"
 #include "view/view.h"
 
@@ -92,15 +93,15 @@ tm_rc tm_cli_graph(tm_cli *cli, tm_graph **out, tm_err *err)
 int tm_cli_resolve(tm_cli *cli, const char *ref, char **id)
 {
 	tm_err err = { 0 };
-	tm_hits cands;
-	tm_rc rc = tm_store_resolve(cli->st, ref, id, &cands, &err);
+	tm_search_hits cands;
+	tm_rc rc = tm_search_resolve(cli->st, ref, id, &cands, &err);
 	if (rc == TM_OK)
 		return 0;
 	if (rc == TM_ERR_AMBIGUOUS) {
 		fprintf(stderr, "tiemap: '%s' is ambiguous; did you mean one of these?\n", ref);
 		for (size_t i = 0; i < cands.n; i++)
 			fprintf(stderr, "  %-28s %s (%s)\n", cands.v[i].id, cands.v[i].name, cands.v[i].kind);
-		tm_hits_release(&cands);
+		tm_search_hits_release(&cands);
 		return TM_EXIT_USAGE;
 	}
 	return tm_cli_error(&err);
@@ -309,6 +310,12 @@ int tm_cli_main(int argc, char **argv)
 			return tm_cli_store_error(&err);
 	}
 	int status = cmd->run(&cli, argc - 1, argv + 1);
+	/* a command that printed what it read may have printed around a
+	 * failure of the store (a part it could not read is left out): it
+	 * fails with the store's error, never a success with a hole in it */
+	tm_err serr = { 0 };
+	if (status == 0 && tm_store_error(cli.st, &serr))
+		status = tm_cli_error(&serr);
 	if (fflush(stdout) != 0 && status == 0)
 		status = TM_EXIT_FAIL;
 	tm_graph_free(cli.graph);

@@ -19,6 +19,7 @@
 
 #include "campaign/campaign.h"
 #include "io/io.h"
+#include "search/search.h"
 #include "text/text.h"
 
 /* ---- action add ---- */
@@ -49,14 +50,17 @@ static void add_party(tm_cli *cli, json_t *o, const char *key, const char *ref, 
 	}
 	if (!force_text) {
 		char *id = NULL;
-		if (tm_id_valid(ref) && tm_store_has_entity(cli->st, ref)) {
+		int found = 0;
+		/* a failure of the store is kept by it, and action_add() checks
+		 * before it writes anything */
+		if (tm_id_valid(ref) && tm_store_has_entity(cli->st, ref, &found, NULL) == TM_OK && found) {
 			id = tm_xstrdup(ref);
 		} else {
-			tm_hits hits;
-			if (tm_store_search(cli->st, ref, 3, &hits, NULL) == TM_OK) {
+			tm_search_hits hits;
+			if (tm_search(cli->st, ref, 3, &hits, NULL) == TM_OK) {
 				if (hits.n && hits.v[0].score >= 1.0 && (hits.n == 1 || hits.v[1].score < 1.0))
 					id = tm_xstrdup(hits.v[0].id);
-				tm_hits_release(&hits);
+				tm_search_hits_release(&hits);
 			}
 		}
 		if (id) {
@@ -372,6 +376,13 @@ static int action_add(tm_cli *cli, int argc, char **argv)
 	simplify_sources(o);
 	char *line = json_dumps(o, TM_IO_JSON_GEO_FLAGS);
 	json_decref(o);
+	/* the entities named and the id were looked up: a failure there is not
+	 * a free text or a free id */
+	tm_err err = { 0 };
+	if (tm_store_error(cli->st, &err)) {
+		free(line);
+		return tm_cli_error(&err);
+	}
 	if (dry) {
 		printf("%s\n", line);
 		free(line);
@@ -389,7 +400,6 @@ static int action_add(tm_cli *cli, int argc, char **argv)
 		}
 	}
 	tm_import_report rep;
-	tm_err err = { 0 };
 	static const char name[] = "action";
 	tm_rc rc = tm_import_buffer(cli->st, name, line, strlen(line), NULL, &rep, &err);
 	for (size_t i = 0; i < rep.errors.n; i++) {

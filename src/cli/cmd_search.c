@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "search/search.h"
 #include "view/view.h"
 
 static int run(tm_cli *cli, int argc, char **argv)
@@ -26,7 +27,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 	tm_buf q = TM_BUF_INIT;
 	for (int i = optind; i < argc; i++)
 		tm_buf_addf(&q, "%s%s", i > optind ? " " : "", argv[i]);
-	tm_hits hits;
+	tm_search_hits hits;
 	tm_err err = { 0 };
 	if (cli->json) {
 		json_t *o;
@@ -34,7 +35,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_buf_release(&q);
 		return rc ? tm_cli_error(&err) : tm_cli_print_json(o);
 	}
-	tm_rc rc = tm_store_search(cli->st, q.buf, (size_t)limit, &hits, &err);
+	tm_rc rc = tm_search(cli->st, q.buf, (size_t)limit, &hits, &err);
 	tm_buf_release(&q);
 	if (rc)
 		return tm_cli_error(&err);
@@ -53,7 +54,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_table_print(&t, stdout, cli->width);
 		tm_table_release(&t);
 	}
-	tm_hits_release(&hits);
+	tm_search_hits_release(&hits);
 	return TM_EXIT_OK;
 }
 

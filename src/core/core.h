@@ -96,6 +96,11 @@ void tm_buf_addf(tm_buf *b, const char *fmt, ...) TM_PRINTF(2, 3);
 void tm_buf_vaddf(tm_buf *b, const char *fmt, va_list ap);
 /* Hand the bytes to the caller (free() them) and re-init b. Never NULL. */
 char *tm_buf_detach(tm_buf *b);
+/* Append s (NULL: nothing) escaped for HTML and XML text and attribute
+ * values: & < > " ' as entities, and the characters XML 1.0 cannot hold at
+ * all (C0 controls but tab, newline and return; U+FFFE, U+FFFF) left out.
+ * The one escaper: pages, feeds, digests and reports all use it. */
+void tm_html_esc(tm_buf *b, const char *s);
 /*
  * Append s (NULL: empty) as one CSV field, the one way every CSV that
  * tiemap writes quotes its cells: RFC 4180 quotes when s holds delim, a

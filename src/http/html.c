@@ -15,34 +15,6 @@
 #include "model/model.h"
 #include "text/text.h"
 
-void tm_html_esc(tm_buf *b, const char *s)
-{
-	if (!s)
-		return;
-	/* text that holds a bidi control is isolated, so that it cannot
-	 * reorder the page around it */
-	char *iso = tm_bidi_isolate(s);
-	if (iso)
-		s = iso;
-	const char *run = s;
-	for (; *s; s++) {
-		const char *rep;
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		tm_buf_add(b, run, (size_t)(s - run));
-		tm_buf_adds(b, rep);
-		run = s + 1;
-	}
-	tm_buf_add(b, run, (size_t)(s - run));
-	free(iso);
-}
-
 void tm_url_enc(tm_buf *b, const char *s)
 {
 	static const char hex[] = "0123456789ABCDEF";

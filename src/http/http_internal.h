@@ -201,9 +201,8 @@ int tm_http_places_arg(tm_req *req, int *out);
 
 /* ---- HTML ---- */
 
-/* Append s HTML-escaped (& < > " '): the one escaping function; every byte
- * of data that reaches a page goes through it. */
-void tm_html_esc(tm_buf *b, const char *s);
+/* tm_html_esc() (core.h) is the one escaping function: every byte of data
+ * that reaches a page goes through it, mostly by way of tm_html(). */
 /* Append s percent-encoded for a URL query value or path segment. */
 void tm_url_enc(tm_buf *b, const char *s);
 /*

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "campaign/campaign.h"
+#include "search/search.h"
 #include "text/text.h"
 #include "view/view.h"
 
@@ -171,7 +172,7 @@ void tm_http_page_actions(tm_req *req)
 	char *target_id = NULL;
 	if (target) {
 		tm_err err = { 0 };
-		tm_rc rc = tm_store_resolve(req->st, target, &target_id, NULL, &err);
+		tm_rc rc = tm_search_resolve(req->st, target, &target_id, NULL, &err);
 		if (rc == TM_ERR_NOTFOUND || rc == TM_ERR_AMBIGUOUS) {
 			bad = "target";
 			bad_msg = "actions.bad_target";
@@ -397,6 +398,8 @@ void tm_http_page_action(tm_req *req)
 			/* the quote is in its source's language, whatever the page's */
 			tm_source src;
 			const char *id = json_string_value(json_object_get(c, "id"));
+			/* a source not found shows no language; a failure to read it is
+			 * kept by the store, and the server answers with it */
 			int got = id && tm_store_get_source(req->st, id, &src, NULL) == TM_OK;
 			if (got && src.lang && tm_lang_valid(src.lang))
 				tm_html(b, "<li><blockquote lang=\"%s\">%s</blockquote> — %s</li>\n", src.lang, q, who ? who : "");
@@ -416,20 +419,23 @@ void tm_http_page_action(tm_req *req)
 	tm_page_end(req);
 }
 
-void tm_page_entity_actions(tm_req *req, const char *entity_id)
+tm_rc tm_page_entity_actions(tm_req *req, const char *entity_id, tm_err *err)
 {
 	tm_action_filter f = { .entity = entity_id, .newest_first = 1, .limit = 20 };
 	int64_t total = 0;
-	if (tm_store_count_actions(req->st, &f, &total, NULL) || !total)
-		return;
+	tm_rc rc = tm_store_count_actions(req->st, &f, &total, err);
+	if (rc || !total)
+		return rc;
 	tm_buf *b = &req->body;
 	tm_html(b, "<section class=\"entity-actions\" aria-labelledby=\"act-h\">\n<h2 id=\"act-h\">%s (%ld)</h2>\n"
 		   "<ol class=\"action-list\">\n",
 		T("entity.actions"), (long)total);
-	tm_store_each_action(req->st, &f, list_one, req, NULL);
+	if ((rc = tm_store_each_action(req->st, &f, list_one, req, err)))
+		return rc;
 	tm_buf_adds(b, "</ol>\n");
 	if (total > 20)
 		tm_html(b, "<p><a href=\"/actions?target=%q&amp;%r\">%s</a></p>\n", entity_id, tm_page_lang_arg(req),
 			T("entity.all_actions"));
 	tm_buf_adds(b, "</section>\n");
+	return TM_OK;
 }

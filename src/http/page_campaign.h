@@ -10,7 +10,8 @@
 #include "http/http_internal.h"
 
 /* Append a section listing the actions that target entity_id, or that it
- * took part in, newest first; nothing when there are none. */
-void tm_page_entity_actions(tm_req *req, const char *entity_id);
+ * took part in, newest first; nothing when there are none.  On a failure
+ * of the store the page is unfinished: answer with err. */
+tm_rc tm_page_entity_actions(tm_req *req, const char *entity_id, tm_err *err);
 
 #endif

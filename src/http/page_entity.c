@@ -135,12 +135,12 @@ static void share_text(json_t *v, const tm_req *req, char *out, size_t n)
 		snprintf(out, n, "%.4g%%", json_number_value(v));
 }
 
-static void owners(tm_req *req, tm_notes *notes, const char *id)
+static tm_rc owners(tm_req *req, tm_notes *notes, const char *id, tm_err *err)
 {
 	json_t *o;
-	tm_err err = { 0 };
-	if (tm_view_owners(req->st, req->g, id, &o, &err))
-		return; /* the page stands without it */
+	tm_rc rc = tm_view_owners(req->st, req->g, id, &o, err);
+	if (rc)
+		return rc;
 	tm_buf *b = &req->body;
 	json_t *chains = json_object_get(o, "chains");
 	tm_html(b, "<section class=\"owners\" aria-labelledby=\"own-h\">\n<h2 id=\"own-h\">%s</h2>\n", T("owners.title"));
@@ -177,6 +177,7 @@ static void owners(tm_req *req, tm_notes *notes, const char *id)
 	}
 	tm_buf_adds(b, "</section>\n");
 	json_decref(o);
+	return TM_OK;
 }
 
 void tm_http_page_entity(tm_req *req)
@@ -295,8 +296,13 @@ void tm_http_page_entity(tm_req *req)
 		id, tm_page_lang_arg(req), T("entity.graph"), id, tm_page_lang_arg(req), T("entity.path_from"), id);
 	involvement(req, &notes, json_object_get(e, "involvement"));
 	relations(req, &notes, json_object_get(e, "relations"));
-	owners(req, &notes, id);
-	tm_page_entity_actions(req, id);
+	if (owners(req, &notes, id, &err) || tm_page_entity_actions(req, id, &err)) {
+		tm_req_fail_err(req, &err);
+		tm_notes_release(&notes);
+		json_decref(e);
+		tm_buf_release(&namebuf);
+		return;
+	}
 	tm_page_notes(req, &notes);
 	tm_buf_adds(b, "</article>\n");
 	tm_notes_release(&notes);

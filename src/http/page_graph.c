@@ -28,12 +28,17 @@ void tm_http_page_graph(tm_req *req)
 	int places;
 	if (tm_req_int_arg(req, "depth", 1, 1, MAX_DEPTH, &depth) || tm_http_places_arg(req, &places))
 		return;
-	if (!id || !tm_id_valid(id) || !tm_store_has_entity(req->st, id)) {
+	int found = 0;
+	tm_err err = { 0 };
+	if (id && tm_id_valid(id) && tm_store_has_entity(req->st, id, &found, &err)) {
+		tm_req_fail_err(req, &err);
+		return;
+	}
+	if (!found) {
 		tm_req_fail(req, 404, "not_found", "%s", T("entity.unknown"));
 		return;
 	}
 	json_t *o;
-	tm_err err = { 0 };
 	if (tm_view_neighbors(req->st, req->g, id, (int)depth, MAX_NODES, places, &o, &err)) {
 		tm_req_fail_err(req, &err);
 		return;

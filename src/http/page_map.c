@@ -276,7 +276,13 @@ void tm_http_page_map(tm_req *req)
 	size_t sites_end = c.list.len;
 	if (actions) {
 		tm_html(&c.list, "<h2>%s</h2>\n<ul class=\"actions-placed\">\n", T("map.actions_list"));
-		tm_store_each_action(req->st, NULL, map_action, &c, NULL);
+		if (tm_store_each_action(req->st, NULL, map_action, &c, &err)) {
+			json_decref(c.features);
+			tm_buf_release(&c.list);
+			tm_strv_release(&kinds);
+			tm_req_fail_err(req, &err);
+			return;
+		}
 		tm_buf_adds(&c.list, "</ul>\n");
 	}
 

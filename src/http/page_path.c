@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "search/search.h"
 #include "view/view.h"
 
 #define MAX_HOPS 6
@@ -48,9 +49,9 @@ static char *resolve(tm_req *req, const char *which, const char *ref, const char
 		     int places)
 {
 	char *id = NULL;
-	tm_hits cands;
+	tm_search_hits cands;
 	tm_err err = { 0 };
-	tm_rc rc = tm_store_resolve(req->st, ref, &id, &cands, &err);
+	tm_rc rc = tm_search_resolve(req->st, ref, &id, &cands, &err);
 	if (rc == TM_OK)
 		return id;
 	tm_buf *b = &req->body;
@@ -71,7 +72,7 @@ static char *resolve(tm_req *req, const char *which, const char *ref, const char
 			json_decref(ref);
 		}
 		tm_buf_adds(b, "</ul>\n");
-		tm_hits_release(&cands);
+		tm_search_hits_release(&cands);
 	} else if (rc == TM_ERR_NOTFOUND) {
 		tm_html(b, "<p class=\"error\">%s <q>%s</q></p>\n", T("path.not_found"), ref);
 	} else {

@@ -198,6 +198,8 @@ static void snap_release(tm_snapshot *s)
 static tm_rc snap_build(tm_store *st, tm_snapshot **out, tm_err *err)
 {
 	int64_t version = tm_store_data_version(st);
+	if (version < 0)
+		return tm_store_error(st, err);
 	tm_graph *g;
 	/* kept for hours: checked whole now, where a query would find damage
 	 * one block at a time (a few milliseconds at a million entities) */
@@ -235,6 +237,7 @@ static void *watch(void *p)
 		if (srv->stopping)
 			break;
 		pthread_mutex_unlock(&srv->stop_mu);
+		tm_store_error_clear(srv->watch_st);
 		int64_t v = tm_store_data_version(srv->watch_st);
 		tm_snapshot *fresh = NULL;
 		tm_err err = { 0 };
@@ -395,6 +398,9 @@ void tm_req_fail(tm_req *req, int status, const char *code, const char *fmt, ...
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	req->r_nocache = 1;
+	/* an error page says nothing of the page it replaces (whose record the
+	 * handler may have freed already) */
+	memset(&req->page, 0, sizeof(req->page));
 	int api = req->route ? (req->route->flags & TM_ROUTE_API) != 0 : strncmp(req->uri, "/api/", 5) == 0;
 	if (api) {
 		json_t *e = json_object();
@@ -760,6 +766,25 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 	return ret;
 }
 
+/* An answer made while the store failed (an I/O error, a damaged file, the
+ * query deadline) may lack what the failure hid, however the handler took
+ * it: it becomes the failure's own answer (500, or 503 for the deadline),
+ * which is never cached, so the next request renders afresh.  A handler
+ * may rely on this for the parts it cannot check (store.h, view.h). */
+static void store_failed(tm_req *req)
+{
+	tm_err err = { 0 };
+	if (!tm_store_error(req->st, &err))
+		return;
+	req->r_nocache = 1;
+	if (req->r_status >= 500)
+		return;
+	free(req->r_location);
+	req->r_location = NULL;
+	req->r_status = 0;
+	tm_req_fail_err(req, &err);
+}
+
 static enum MHD_Result serve_static(tm_req *req)
 {
 	req->route->fn(req);
@@ -864,9 +889,11 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 	}
 	req->snap = snap_acquire(srv);
 	req->g = req->snap->g;
+	tm_store_error_clear(req->st);
 	tm_store_set_deadline(req->st, srv->o.query_seconds);
 	req->route->fn(req);
 	tm_store_set_deadline(req->st, 0);
+	store_failed(req);
 	ret = respond(srv, req, srv->o.no_cache || post ? NULL : key.buf, gen);
 	tm_buf_release(&key);
 	return ret;

@@ -1198,6 +1198,16 @@ struct import {
 	size_t bytes;             /* input bytes of the batches taken */
 };
 
+/* A read of the database failed (which is not an absence): nothing more
+ * is done, and the import fails with the store's error. */
+static void read_failed(struct import *im, tm_rc rc, const tm_err *e)
+{
+	if (im->write_rc)
+		return;
+	im->write_rc = rc;
+	im->werr = *e;
+}
+
 /* The entry of what a record refers to (kind 'e' entity, 's' source),
  * entered as K_STORED or K_MISSING when nothing defined it yet. */
 static size_t ref_entry(struct import *im, char kind, const char *id)
@@ -1209,7 +1219,14 @@ static size_t ref_entry(struct import *im, char kind, const char *id)
 	size_t e = keyset_get(&im->ks, im->ref.buf, im->ref.len, &added);
 	if (added) {
 		tm_ekey row = 0;
-		int stored = kind == 'e' ? tm_store_ekey(im->st, id, &row, NULL) == TM_OK : tm_store_has_source(im->st, id);
+		int stored = 0;
+		tm_err rerr = { 0 };
+		tm_rc rc = kind == 'e' ? tm_store_ekey(im->st, id, &row, &rerr) :
+					 tm_store_has_source(im->st, id, &stored, &rerr);
+		if (kind == 'e')
+			stored = rc == TM_OK;
+		if (rc && rc != TM_ERR_NOTFOUND)
+			read_failed(im, rc, &rerr);
 		im->ks.v[e].state = stored ? K_STORED : K_MISSING;
 		im->ks.v[e].row = row;
 	}
@@ -1399,10 +1416,12 @@ static const char *rec_canon(struct rec *r)
 static char *stored_canon(struct import *im, const struct rec *r)
 {
 	json_t *j = NULL;
+	tm_err rerr = { 0 };
+	tm_rc rc = TM_OK;
 	switch (r->type) {
 	case REC_SOURCE: {
 		tm_source s;
-		if (tm_store_get_source(im->st, r->u.src.id, &s, NULL) == TM_OK) {
+		if (!(rc = tm_store_get_source(im->st, r->u.src.id, &s, &rerr))) {
 			j = tm_source_to_json(&s);
 			tm_source_release(&s);
 		}
@@ -1410,7 +1429,7 @@ static char *stored_canon(struct import *im, const struct rec *r)
 	}
 	case REC_ENTITY: {
 		tm_entity e;
-		if (tm_store_get_entity(im->st, r->u.ent.id, &e, NULL) == TM_OK) {
+		if (!(rc = tm_store_get_entity(im->st, r->u.ent.id, &e, &rerr))) {
 			j = tm_entity_to_json(&e);
 			tm_entity_release(&e);
 		}
@@ -1418,7 +1437,7 @@ static char *stored_canon(struct import *im, const struct rec *r)
 	}
 	case REC_RELATION: {
 		tm_relation rel;
-		if (tm_store_find_relation(im->st, &r->u.rel, &rel, NULL) == TM_OK) {
+		if (!(rc = tm_store_find_relation(im->st, &r->u.rel, &rel, &rerr))) {
 			j = tm_relation_to_json(&rel);
 			tm_relation_release(&rel);
 		}
@@ -1426,7 +1445,7 @@ static char *stored_canon(struct import *im, const struct rec *r)
 	}
 	case REC_INVOLVEMENT: {
 		tm_involvement v;
-		if (tm_store_find_involvement(im->st, &r->u.inv, &v, NULL) == TM_OK) {
+		if (!(rc = tm_store_find_involvement(im->st, &r->u.inv, &v, &rerr))) {
 			j = tm_involvement_to_json(&v);
 			tm_involvement_release(&v);
 		}
@@ -1434,7 +1453,7 @@ static char *stored_canon(struct import *im, const struct rec *r)
 	}
 	case REC_PAGE: {
 		tm_page pg;
-		if (tm_store_get_page(im->st, r->u.page.id, &pg, NULL) == TM_OK) {
+		if (!(rc = tm_store_get_page(im->st, r->u.page.id, &pg, &rerr))) {
 			j = tm_page_to_json(&pg);
 			tm_page_release(&pg);
 		}
@@ -1442,7 +1461,7 @@ static char *stored_canon(struct import *im, const struct rec *r)
 	}
 	case REC_SITE: {
 		tm_site s;
-		if (tm_store_get_site(im->st, r->u.site.id, &s, NULL) == TM_OK) {
+		if (!(rc = tm_store_get_site(im->st, r->u.site.id, &s, &rerr))) {
 			j = tm_site_to_json(&s);
 			tm_site_release(&s);
 		}
@@ -1451,7 +1470,7 @@ static char *stored_canon(struct import *im, const struct rec *r)
 	case REC_ACTION: {
 		tm_action a;
 		char updated_at[24];
-		if (tm_store_get_action(im->st, r->u.act.id, &a, updated_at, NULL) == TM_OK) {
+		if (!(rc = tm_store_get_action(im->st, r->u.act.id, &a, updated_at, &rerr))) {
 			j = tm_action_to_json(&a);
 			tm_action_release(&a);
 		}
@@ -1459,7 +1478,7 @@ static char *stored_canon(struct import *im, const struct rec *r)
 	}
 	case REC_CAPTURE: {
 		tm_capture c;
-		if (tm_store_get_capture(im->st, r->u.cap.source, r->u.cap.fetched, &c, NULL) == TM_OK) {
+		if (!(rc = tm_store_get_capture(im->st, r->u.cap.source, r->u.cap.fetched, &c, &rerr))) {
 			j = tm_capture_to_json(&c);
 			tm_capture_release(&c);
 		}
@@ -1475,6 +1494,8 @@ static char *stored_canon(struct import *im, const struct rec *r)
 		json_object_del(j, "added");
 	if (j && changed && !changed[0])
 		json_object_del(j, "changed");
+	if (rc && rc != TM_ERR_NOTFOUND)
+		read_failed(im, rc, &rerr);
 	char *canon = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
 	json_decref(j);
 	return canon;

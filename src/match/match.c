@@ -5,7 +5,6 @@
  * numbers that tune it are together below.
  */
 #include "match/match_internal.h"
-#include "store/store_match.h"
 #include "text/text.h"
 
 #include <ctype.h>
@@ -44,6 +43,7 @@
 #define LIMIT_EXACT 8
 #define LIMIT_PREFIX 8
 #define LIMIT_WORDS 16
+#define LIMIT_IDENTS 20
 #define MAX_DF 20000 /* a word in more names than this is not worth an AND */
 
 #define MAX_TOK 40
@@ -697,7 +697,7 @@ typedef struct cand {
 	int scored;
 	char *ident_scheme; /* matched by identifier: its scheme and value (owned) */
 	char *ident_value;
-	tm_cand_entity info;
+	tm_store_brief info;
 	int have_info;
 	char *explain_extra; /* bonus notes */
 	char *group_words;   /* TM_BY_GROUP: the input's words that none of the entity's names has */
@@ -705,7 +705,7 @@ typedef struct cand {
 
 struct tm_matcher {
 	tm_store *st;
-	tm_store_cand *sc;
+	int began;                   /* tm_matcher_begin() opened a read transaction */
 	const tm_match_vocab *vocab; /* shared, or own_vocab */
 	tm_match_vocab *own_vocab;
 	int cached;                  /* own_vocab comes from the store's cache */
@@ -731,12 +731,7 @@ tm_rc tm_matcher_new(tm_store *st, const tm_match_opts *opts, tm_matcher **out, 
 	m->max_cands = opts && opts->max_candidates ? opts->max_candidates : 32;
 	m->vocab = opts ? opts->vocab : NULL;
 	m->cached = opts && opts->cached;
-	tm_rc rc = tm_store_cand_open(st, &m->sc, err);
-	if (rc) {
-		free(m);
-		*out = NULL;
-		return rc;
-	}
+	(void)err;
 	*out = m;
 	return TM_OK;
 }
@@ -749,7 +744,7 @@ static void cands_reset(tm_matcher *m)
 		free(m->c[i].ident_value);
 		free(m->c[i].explain_extra);
 		free(m->c[i].group_words);
-		tm_cand_entity_release(&m->c[i].info);
+		tm_store_brief_release(&m->c[i].info);
 	}
 	m->nc = 0;
 }
@@ -760,19 +755,22 @@ void tm_matcher_free(tm_matcher *m)
 		return;
 	cands_reset(m);
 	free(m->c);
-	tm_store_cand_free(m->sc);
+	tm_matcher_end(m);
 	tm_match_vocab_free(m->own_vocab);
 	free(m);
 }
 
 tm_rc tm_matcher_begin(tm_matcher *m, tm_err *err)
 {
-	return tm_store_cand_begin(m->sc, err);
+	if (m->began)
+		return TM_OK;
+	return tm_store_read_begin(m->st, TM_READ_MANY, &m->began, err);
 }
 
 void tm_matcher_end(tm_matcher *m)
 {
-	tm_store_cand_end(m->sc);
+	tm_store_read_end(m->st, m->began);
+	m->began = 0;
 }
 
 double tm_matcher_threshold(const tm_matcher *m)
@@ -808,6 +806,24 @@ static int on_name(void *ctx, tm_ekey entity, int64_t name)
 	(void)name;
 	cand_add(m, entity);
 	return 0;
+}
+
+static int on_prefix_name(void *ctx, tm_ekey entity, int64_t name, size_t key_len)
+{
+	(void)key_len;
+	return on_name(ctx, entity, name);
+}
+
+/* Names holding every one of words[0..n-1] in their words or pinyin; a
+ * word with a space in it is a phrase ("海 康"). */
+static tm_rc words_look_up(tm_matcher *m, const char *const *words, size_t n, size_t limit, tm_err *err)
+{
+	tm_words_term t[5];
+	if (n > sizeof(t) / sizeof(t[0]))
+		n = sizeof(t) / sizeof(t[0]);
+	for (size_t i = 0; i < n; i++)
+		t[i] = (tm_words_term){ TM_WORDS_TOKENS | TM_WORDS_PINYIN, &words[i], 1, 0 };
+	return tm_store_names_by_words(m->st, t, n, limit, on_name, m, err);
 }
 
 static int on_key(void *ctx, int64_t name, const char *key)
@@ -963,9 +979,11 @@ static tm_rc score_cands(tm_matcher *m, const qprep *q, tm_err *err)
 		if (c->scored || c->ident_scheme)
 			continue;
 		keys_reset(m);
-		tm_rc rc = tm_store_cand_keys(m->sc, c->entity, on_key, m, err);
-		if (rc)
+		tm_rc rc = tm_store_entity_keys(m->st, c->entity, on_key, m, err);
+		if (rc) {
+			keys_reset(m);
 			return rc;
+		}
 		score_keys(m, q, c);
 	}
 	keys_reset(m);
@@ -1143,7 +1161,7 @@ static tm_rc words_and(tm_matcher *m, probe *const *p, size_t n, size_t skip, si
 	for (size_t i = 0; i < n && k < 5; i++)
 		if (i != skip)
 			w[k++] = p[i]->w;
-	return k ? tm_store_cand_words(m->sc, w, k, limit, on_name, m, err) : TM_OK;
+	return k ? words_look_up(m, w, k, limit, err) : TM_OK;
 }
 
 /*
@@ -1168,7 +1186,7 @@ static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = strcmp(forms[i], forms[j]) == 0;
 		if (!seen)
-			rc = tm_store_cand_exact(m->sc, forms[i], LIMIT_EXACT, on_name, m, err);
+			rc = tm_store_names_by_key(m->st, forms[i], LIMIT_EXACT, on_name, m, err);
 	}
 	/* words written out ("tech" → "technology") give keys of their own */
 	tm_buf x = TM_BUF_INIT;
@@ -1179,9 +1197,9 @@ static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 	}
 	char *cx = tm_text_compact(x.buf);
 	if (!rc && x.len && strcmp(x.buf, q->bare) != 0) {
-		rc = tm_store_cand_exact(m->sc, x.buf, LIMIT_EXACT, on_name, m, err);
+		rc = tm_store_names_by_key(m->st, x.buf, LIMIT_EXACT, on_name, m, err);
 		if (!rc)
-			rc = tm_store_cand_exact(m->sc, cx, LIMIT_EXACT, on_name, m, err);
+			rc = tm_store_names_by_key(m->st, cx, LIMIT_EXACT, on_name, m, err);
 	}
 	tm_buf_release(&x);
 	if (!rc)
@@ -1192,9 +1210,9 @@ static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 	/* 2. */
 	wordset ws;
 	ws.nall = ws.ntell = ws.nextra = 0;
-	rc = tm_store_cand_prefix(m->sc, cx, LIMIT_PREFIX, on_name, m, err);
+	rc = tm_store_names_by_prefix(m->st, cx, 0, LIMIT_PREFIX, on_prefix_name, m, err);
 	if (!rc && q->pinyin_differs)
-		rc = tm_store_cand_prefix(m->sc, q->cpinyin, LIMIT_PREFIX, on_name, m, err);
+		rc = tm_store_names_by_prefix(m->st, q->cpinyin, 0, LIMIT_PREFIX, on_prefix_name, m, err);
 	if (!rc)
 		rc = score_cands(m, q, err);
 	if (rc || best_name_score(m) >= SKIP_WEAK)
@@ -1221,26 +1239,26 @@ static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 		rc = words_and(m, &ws.tell[i], 1, SIZE_MAX, LIMIT_WORDS / 2, err);
 	for (size_t i = 0; i < ws.nextra && !rc; i++) {
 		const char *x = ws.extra[i];
-		rc = tm_store_cand_words(m->sc, &x, 1, LIMIT_WORDS / 2, on_name, m, err);
+		rc = words_look_up(m, &x, 1, LIMIT_WORDS / 2, err);
 	}
 	for (size_t i = 0; i < ws.ntell && i < 2 && !rc; i++) {
 		if (ws.tell[i]->len < 5 || strchr(ws.tell[i]->w, ' '))
 			continue;
 		char *wp = prefix_of(ws.tell[i]->w, 4);
 		if (wp)
-			rc = tm_store_cand_prefix(m->sc, wp, LIMIT_PREFIX, on_name, m, err);
+			rc = tm_store_names_by_prefix(m->st, wp, 0, LIMIT_PREFIX, on_prefix_name, m, err);
 		free(wp);
 	}
 	char *pre = prefix_of(cx, q->has_han ? 2 : 4);
 	if (!rc && pre)
-		rc = tm_store_cand_prefix(m->sc, pre, LIMIT_PREFIX, on_name, m, err);
+		rc = tm_store_names_by_prefix(m->st, pre, 0, LIMIT_PREFIX, on_prefix_name, m, err);
 	free(pre);
 	if (!rc && q->tb.n >= 2 && !q->tb.v[0].han && !q->tb.v[1].han) {
 		tm_buf j = TM_BUF_INIT;
 		tm_buf_add(&j, q->tb.v[0].s, q->tb.v[0].n);
 		tm_buf_add(&j, q->tb.v[1].s, q->tb.v[1].n);
 		if (j.len >= 4)
-			rc = tm_store_cand_prefix(m->sc, j.buf, LIMIT_PREFIX, on_name, m, err);
+			rc = tm_store_names_by_prefix(m->st, j.buf, 0, LIMIT_PREFIX, on_prefix_name, m, err);
 		tm_buf_release(&j);
 	}
 	if (!rc)
@@ -1296,12 +1314,12 @@ static tm_rc gather_ident(tm_matcher *m, const char *scheme, const char *raw, tm
 	size_t before = m->nc;
 	/* a value from a column of unknown scheme may be stored under any;
 	 * a ticker column's value only as a ticker */
-	tm_rc rc = tm_store_cand_ident(m->sc, v, scheme && ticker ? "ticker" : NULL, on_ident, m, err);
+	tm_rc rc = tm_store_names_by_ident(m->st, v, scheme && ticker ? "ticker" : NULL, LIMIT_IDENTS, on_ident, m, err);
 	if (!rc && m->nc == before && ticker) {
 		char *dot = strpbrk(v, ". ");
 		if (dot && dot > v) {
 			*dot = '\0';
-			rc = tm_store_cand_ident(m->sc, v, "ticker", on_ident, m, err);
+			rc = tm_store_names_by_ident(m->st, v, "ticker", LIMIT_IDENTS, on_ident, m, err);
 		}
 	}
 	for (size_t i = 0; i < m->nc; i++)
@@ -1507,7 +1525,7 @@ static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t 
 		if (!c->group_words)
 			continue;
 		if (!c->have_info) {
-			tm_rc rc = tm_store_cand_entity(m->sc, c->entity, &c->info, err);
+			tm_rc rc = tm_store_entity_brief(m->st, c->entity, &c->info, err);
 			if (rc && rc != TM_ERR_NOTFOUND)
 				return rc;
 			c->have_info = rc == TM_OK;
@@ -1528,7 +1546,7 @@ static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t 
 			free(c->ident_value);
 			free(c->explain_extra);
 			free(c->group_words);
-			tm_cand_entity_release(&c->info);
+			tm_store_brief_release(&c->info);
 			continue;
 		}
 		m->c[k++] = *c;
@@ -1537,7 +1555,7 @@ static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t 
 	for (size_t i = 0; i < m->nc; i++) {
 		cand *c = &m->c[i];
 		if (!c->have_info) {
-			tm_rc rc = tm_store_cand_entity(m->sc, c->entity, &c->info, err);
+			tm_rc rc = tm_store_entity_brief(m->st, c->entity, &c->info, err);
 			if (rc == TM_ERR_NOTFOUND) {
 				c->ks.score = 0;
 				c->score = 0;
@@ -1569,7 +1587,7 @@ static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t 
 		if (c->ks.by == TM_BY_IDENT) {
 			text = tm_xstrdup(c->ident_value);
 			lang = tm_xstrdup(c->ident_scheme);
-		} else if (tm_store_cand_name(m->sc, c->name, &text, &lang, err)) {
+		} else if (tm_store_name_text(m->st, c->name, &text, &lang, err)) {
 			free(r.id);
 			free(r.kind);
 			free(r.country);
@@ -1756,7 +1774,7 @@ tm_rc tm_match_brute_force(tm_matcher *m, const tm_match_query *q, size_t n, tm_
 	}
 	cands_reset(m);
 	keys_reset(m);
-	tm_rc rc = tm_store_cand_each_key(m->sc, brute_key, &b, err);
+	tm_rc rc = tm_store_each_key(m->st, brute_key, &b, err);
 	if (!rc)
 		brute_flush(&b);
 	keys_reset(m);

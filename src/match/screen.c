@@ -212,6 +212,9 @@ done:
 	tm_matcher_free(m);
 	cache_release(&fc);
 	if (w->own_store) {
+		/* a failure its look-ups left in the store is the worker's */
+		if (!w->rc)
+			w->rc = tm_store_error(w->st, &w->err);
 		tm_store_close(w->st);
 		w->st = NULL;
 	}

@@ -14,7 +14,7 @@
  */
 #include "match/match_internal.h"
 #include "snap/snap.h"
-#include "store/store_match.h"
+#include "store/store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,13 +138,8 @@ static void index_words(tm_match_vocab *v)
 tm_rc tm_match_vocab_build(tm_store *st, tm_match_vocab **out, tm_err *err)
 {
 	*out = NULL;
-	tm_store_cand *sc;
-	tm_rc rc = tm_store_cand_open(st, &sc, err);
-	if (rc)
-		return rc;
 	tm_match_vocab *v = tm_xcalloc(1, sizeof(*v));
-	rc = tm_store_cand_each_word(sc, on_word, v, err);
-	tm_store_cand_free(sc);
+	tm_rc rc = tm_store_each_word(st, on_word, v, err);
 	if (rc) {
 		tm_match_vocab_free(v);
 		return rc;

@@ -82,6 +82,10 @@ void tm_site_release(tm_site *s);
 /* Deep copies: *dst is overwritten (not released first) and owned by the caller. */
 void tm_action_copy(tm_action *dst, const tm_action *src);
 void tm_site_copy(tm_site *dst, const tm_site *src);
+/* 1 if a and b are the same record, every field and part equal and in the
+ * same order: putting a record equal to the stored one changes nothing. */
+int tm_action_equal(const tm_action *a, const tm_action *b);
+int tm_site_equal(const tm_site *a, const tm_site *b);
 
 /* A word of a small vocabulary with its labels. */
 typedef struct tm_vocab {

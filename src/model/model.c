@@ -263,6 +263,56 @@ int tm_cites_equal(const tm_cites *a, const tm_cites *b)
 	return 1;
 }
 
+int tm_source_equal(const tm_source *a, const tm_source *b)
+{
+	return tm_streq(a->id, b->id) && tm_streq(a->title, b->title) && tm_streq(a->author, b->author) &&
+	       tm_streq(a->publisher, b->publisher) && tm_streq(a->date, b->date) && tm_streq(a->url, b->url) &&
+	       tm_streq(a->lang, b->lang) && tm_streq(a->note, b->note) && tm_streq(a->accessed, b->accessed) &&
+	       !a->checked == !b->checked;
+}
+
+int tm_entity_equal(const tm_entity *a, const tm_entity *b)
+{
+	if (!tm_streq(a->id, b->id) || !tm_streq(a->kind, b->kind) || !tm_streq(a->country, b->country) ||
+	    !tm_streq(a->start, b->start) || !tm_streq(a->end, b->end) || !tm_streq(a->desc_en, b->desc_en) ||
+	    !tm_streq(a->desc_zh, b->desc_zh) || a->unsourced != b->unsourced || a->n_names != b->n_names ||
+	    a->tags.n != b->tags.n || a->n_idents != b->n_idents || !tm_cites_equal(&a->cites, &b->cites))
+		return 0;
+	for (size_t i = 0; i < a->n_names; i++)
+		if (!tm_streq(a->names[i].text, b->names[i].text) || !tm_streq(a->names[i].lang, b->names[i].lang) ||
+		    !a->names[i].primary != !b->names[i].primary)
+			return 0;
+	for (size_t i = 0; i < a->tags.n; i++)
+		if (!tm_streq(a->tags.v[i], b->tags.v[i]))
+			return 0;
+	for (size_t i = 0; i < a->n_idents; i++)
+		if (!tm_streq(a->idents[i].scheme, b->idents[i].scheme) || !tm_streq(a->idents[i].value, b->idents[i].value))
+			return 0;
+	return 1;
+}
+
+int tm_relation_equal(const tm_relation *a, const tm_relation *b)
+{
+	return tm_streq(a->subject, b->subject) && tm_streq(a->predicate, b->predicate) &&
+	       tm_streq(a->object, b->object) && strcmp(a->start, b->start) == 0 && strcmp(a->end, b->end) == 0 &&
+	       a->has_amount == b->has_amount && (!a->has_amount || a->amount == b->amount) &&
+	       tm_streq(a->currency, b->currency) && a->has_share == b->has_share &&
+	       (!a->has_share || a->share == b->share) && tm_streq(a->note, b->note) && a->unsourced == b->unsourced &&
+	       tm_cites_equal(&a->cites, &b->cites);
+}
+
+int tm_involvement_equal(const tm_involvement *a, const tm_involvement *b)
+{
+	return tm_streq(a->entity, b->entity) && tm_streq(a->category, b->category) && strcmp(a->start, b->start) == 0 &&
+	       strcmp(a->end, b->end) == 0 && tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
+}
+
+int tm_page_equal(const tm_page *a, const tm_page *b)
+{
+	return tm_streq(a->id, b->id) && tm_streq(a->title_en, b->title_en) && tm_streq(a->title_zh, b->title_zh) &&
+	       tm_streq(a->body_en, b->body_en) && tm_streq(a->body_zh, b->body_zh);
+}
+
 void tm_cites_release(tm_cites *c)
 {
 	for (size_t i = 0; i < c->n; i++) {

@@ -120,6 +120,16 @@ void tm_cites_push(tm_cites *c, const char *source, const char *quote, const cha
 void tm_cites_release(tm_cites *c);
 /* 1 if a and b cite the same sources with the same quotes and pages, in order. */
 int tm_cites_equal(const tm_cites *a, const tm_cites *b);
+/* 1 if a and b are the same record, every field and part (names, tags,
+ * identifiers, citations) equal and in the same order: putting a record
+ * equal to the stored one changes nothing.  The days a claim was added and
+ * last changed (added, changed) are not compared: they say when the rest
+ * changed, and the store keeps them (store.h). */
+int tm_source_equal(const tm_source *a, const tm_source *b);
+int tm_entity_equal(const tm_entity *a, const tm_entity *b);
+int tm_relation_equal(const tm_relation *a, const tm_relation *b);
+int tm_involvement_equal(const tm_involvement *a, const tm_involvement *b);
+int tm_page_equal(const tm_page *a, const tm_page *b);
 void tm_entity_add_name(tm_entity *e, const char *text, const char *lang, int primary);
 void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value);
 

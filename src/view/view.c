@@ -12,7 +12,26 @@
 #include <string.h>
 
 #include "io/io.h"
+#include "search/search.h"
 #include "store/store_capture.h"
+
+/*
+ * The builders of parts (a citation, a reference to an entity, a step)
+ * show what is there: a source or an entity not found is shown by its id.
+ * They cannot fail, so a failure of the store while building one leaves
+ * that part out; the store keeps the failure (store.h), and every
+ * tm_view_* that returns tm_rc answers it through done() rather than an
+ * object with a part missing for no reason its reader can see.
+ */
+static tm_rc done(tm_store *st, json_t **out, tm_err *err)
+{
+	tm_rc rc = tm_store_error(st, err);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
 
 /* ---- the memo ---- */
 
@@ -478,7 +497,7 @@ tm_rc tm_view_entity(tm_store *st, const char *id, json_t **out, tm_err *err)
 		tm_view_rels_release(&l);
 	}
 	tm_entity_release(&e);
-	return rc;
+	return rc ? rc : done(st, out, err);
 }
 
 /* ---- search ---- */
@@ -486,8 +505,8 @@ tm_rc tm_view_entity(tm_store *st, const char *id, json_t **out, tm_err *err)
 tm_rc tm_view_search(tm_store *st, const char *query, size_t limit, json_t **out, tm_err *err)
 {
 	*out = NULL;
-	tm_hits hits;
-	tm_rc rc = tm_store_search(st, query, limit, &hits, err);
+	tm_search_hits hits;
+	tm_rc rc = tm_search(st, query, limit, &hits, err);
 	if (rc)
 		return rc;
 	json_t *results = json_array();
@@ -513,10 +532,10 @@ tm_rc tm_view_search(tm_store *st, const char *query, size_t limit, json_t **out
 		json_object_set_new(o, "score", json_real((double)(long)(hits.v[i].score * 1000 + 0.5) / 1000));
 		json_array_append_new(results, o);
 	}
-	tm_hits_release(&hits);
+	tm_search_hits_release(&hits);
 	*out = json_object();
 	json_object_set_new(*out, "results", results);
-	return TM_OK;
+	return done(st, out, err);
 }
 
 /* ---- graph queries ---- */
@@ -554,7 +573,7 @@ tm_rc tm_view_path(tm_store *st, const tm_graph *g, const char *a, const char *b
 	tm_paths_release(&paths);
 	tm_view_memo_free(m);
 	*out = root;
-	return TM_OK;
+	return done(st, out, err);
 }
 
 static json_t *share_json(double share)
@@ -581,6 +600,8 @@ tm_rc tm_view_owners(tm_store *st, const tm_graph *g, const char *id, json_t **o
 			json_array_append_new(ents, json_string(tm_view_memo_node(m, ch->nodes[k])->id));
 		for (size_t k = 0; k + 1 < ch->n; k++) {
 			tm_relation r;
+			/* not found: the graph is older than the store; a failure
+			 * is kept by the store, and done() answers it */
 			if (tm_store_get_relation(st, ch->rel_ids[k], &r, NULL) != TM_OK)
 				continue;
 			json_t *e = json_object();
@@ -625,7 +646,7 @@ tm_rc tm_view_owners(tm_store *st, const tm_graph *g, const char *id, json_t **o
 	json_object_set_new(root, "chains", chains);
 	json_object_set_new(root, "ultimate_parents", parents);
 	*out = root;
-	return TM_OK;
+	return done(st, out, err);
 }
 
 tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int depth, size_t limit,
@@ -659,7 +680,7 @@ tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int dep
 	tm_hood_release(&h);
 	tm_view_memo_free(m);
 	*out = root;
-	return TM_OK;
+	return done(st, out, err);
 }
 
 /* ---- a source and its claims ---- */
@@ -794,5 +815,5 @@ tm_rc tm_view_source(tm_store *st, const char *id, size_t limit, json_t **out, t
 		return rc;
 	}
 	*out = o;
-	return TM_OK;
+	return done(st, out, err);
 }

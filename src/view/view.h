@@ -17,6 +17,12 @@
  * Ownership: every json_t returned here, or put in *out, is a new reference
  * owned by the caller (json_decref).  Builders that fail return the rc with
  * err filled and leave *out NULL.
+ *
+ * Failure is not absence: the builders of parts below, which cannot fail,
+ * show an entity or source that is not there by its id, and leave a part
+ * out when the store fails; the store keeps that failure (store.h), and
+ * the builders that return tm_rc answer it instead of a partial object.
+ * A caller of the part builders alone asks tm_store_error() when done.
  */
 #ifndef TM_VIEW_H
 #define TM_VIEW_H

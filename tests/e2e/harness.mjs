@@ -57,7 +57,9 @@ export function demoDb(dir) {
 // `tiemap serve` on a free port; resolves to { p, port, origin, stderr() }.
 export function startServer(db, env = {}, args = []) {
   return new Promise((resolve, reject) => {
-    const p = spawn(TIEMAP, ["--db", db, "serve", "--listen", "127.0.0.1:0", ...args], {
+    // under the sanitizers, beside other test files, a page may take longer than
+    // a real site's 2 s query deadline
+    const p = spawn(TIEMAP, ["--db", db, "serve", "--listen", "127.0.0.1:0", "--query-seconds", "30", ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ...env },
     });

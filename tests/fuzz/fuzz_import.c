@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "io/io.h"
+#include "search/search.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -38,9 +39,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *q = malloc(size + 1);
 		memcpy(q, data, size);
 		q[size] = '\0';
-		tm_hits hits;
-		if (tm_store_search(st, q, 5, &hits, &err) == TM_OK)
-			tm_hits_release(&hits);
+		tm_search_hits hits;
+		if (tm_search(st, q, 5, &hits, &err) == TM_OK)
+			tm_search_hits_release(&hits);
 		free(q);
 	}
 	return 0;

@@ -81,6 +81,9 @@ static void test_escape(void **state)
 		{ "&amp;", "&amp;amp;" },
 		{ "海康威视 <b>", "海康威视 &lt;b&gt;" },
 		{ "<<>>", "&lt;&lt;&gt;&gt;" },
+		/* what XML 1.0 cannot hold is left out, so a feed stays well-formed */
+		{ "a\x01" "b\x1f" "\tc\n", "ab\tc\n" },
+		{ "x\xef\xbf\xbe" "y\xef\xbf\xbf" "z\xef\xbf\xbd", "xyz\xef\xbf\xbd" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tm_buf b = TM_BUF_INIT;
