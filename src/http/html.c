@@ -365,6 +365,12 @@ void tm_page_tag(tm_req *req, const char *tag)
 	tm_html(&req->body, ">%s</a>", tm_page_tag_label(req, tag));
 }
 
+void tm_page_category(tm_req *req, const char *id)
+{
+	tm_html(&req->body, "<a class=\"category\" href=\"/entities?category=%q&amp;%r\">%s</a>", id ? id : "",
+		tm_page_lang_arg(req), tm_page_category_label(req, id));
+}
+
 void tm_page_kind(tm_req *req, const char *kind)
 {
 	tm_html(&req->body, "<a class=\"kind\" href=\"/entities?kind=%q&amp;%r\">%s</a>", kind ? kind : "",

@@ -256,6 +256,9 @@ const char *tm_page_kind_label(const tm_req *req, const char *kind);
 const char *tm_page_category_label(const tm_req *req, const char *id);
 const char *tm_page_category_def(const tm_req *req, const char *id);
 const char *tm_page_context_label(const tm_req *req, const char *context);
+/* A category of involvement as a link to the list of the entities with a
+ * claim of it (/entities?category=ID). */
+void tm_page_category(tm_req *req, const char *id);
 const char *tm_page_action_kind(const tm_req *req, const char *kind);
 const char *tm_page_site_kind(const tm_req *req, const char *kind);
 const char *tm_page_precision(const tm_req *req, const char *precision);

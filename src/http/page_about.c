@@ -101,8 +101,11 @@ void tm_http_page_about(tm_req *req)
 			tm_html(b, "<h3>%s</h3>\n<dl class=\"categories\">\n", tm_page_context_label(req, c->context));
 			context = c->context;
 		}
-		tm_html(b, "<dt id=\"%s\">%s <code>%s</code></dt>\n<dd><p>%s</p><p class=\"anchor\">%s %s</p></dd>\n", c->id,
-			tm_page_category_label(req, c->id), c->id, tm_page_category_def(req, c->id), T("about.anchor"), c->anchor);
+		/* the label leads to the entities with a claim of the category */
+		tm_html(b, "<dt id=\"%s\">", c->id);
+		tm_page_category(req, c->id);
+		tm_html(b, " <code>%s</code></dt>\n<dd><p>%s</p><p class=\"anchor\">%s %s</p></dd>\n", c->id,
+			tm_page_category_def(req, c->id), T("about.anchor"), c->anchor);
 	}
 	if (context)
 		tm_buf_adds(b, "</dl>\n");

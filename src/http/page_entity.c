@@ -82,8 +82,12 @@ static void involvement(tm_req *req, tm_notes *notes, json_t *list)
 	size_t i;
 	json_t *v;
 	json_array_foreach(list, i, v) {
-		tm_html(b, "<li class=\"claim\"><a class=\"category\" href=\"/about?%r#%s\">%s</a>", tm_page_lang_arg(req),
-			str(v, "category"), tm_page_category_label(req, str(v, "category")));
+		/* the category leads to the others with a claim of it; its
+		 * definition, what the claim asserts, is on the about page */
+		tm_buf_adds(b, "<li class=\"claim\">");
+		tm_page_category(req, str(v, "category"));
+		tm_html(b, " <a class=\"category-def\" href=\"/about?%r#%s\">%s</a>", tm_page_lang_arg(req), str(v, "category"),
+			T("entity.category_def"));
 		if (str(v, "context"))
 			tm_html(b, " <span class=\"context\">(%s)</span>", tm_page_context_label(req, str(v, "context")));
 		dates(b, v);

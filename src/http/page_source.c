@@ -145,8 +145,8 @@ void tm_http_page_source(tm_req *req)
 		json_array_foreach(invs, i, o) {
 			tm_buf_adds(b, "<li>");
 			tm_page_entity_link(req, json_object_get(o, "entity_ref"));
-			tm_html(b, " — <a class=\"category\" href=\"/about?%r#%s\">%s</a>", tm_page_lang_arg(req), str(o, "category"),
-				tm_page_category_label(req, str(o, "category")));
+			tm_buf_adds(b, " — ");
+			tm_page_category(req, str(o, "category"));
 			quotes(req, json_object_get(o, "quotes"), slang);
 			tm_buf_adds(b, "</li>\n");
 		}

@@ -4,7 +4,8 @@ through the API in JSON and CSV in both languages; paths and neighbourhoods
 that leave places out unless ?places=1; the data licence in the index, the
 headers and every page's footer; a "cite this page" line; the about page from
 the data; quotes as page text; unchecked sources marked; no page that names a
-repository path.  One TAP line per check.
+repository path; the list of entities filtered by category of involvement
+(issue 11), its counts against SQL.  One TAP line per check.
 
 $TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
 import csv
@@ -12,6 +13,7 @@ import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -180,6 +182,58 @@ def pages(srv):
     ok("引用本页" in d or "cite-page" in d, "the cite line in Chinese")
 
 
+def sql(query, args=()):
+    with sqlite3.connect("file:%s?mode=ro" % DB, uri=True) as c:
+        return c.execute(query, args).fetchall()
+
+
+def categories(srv):
+    """/entities and /api/v1/entities by category of involvement: the list,
+    the facet's counts under the other filters, each category a link."""
+    cat = "occupation_surveillance"
+    want = sorted(r[0] for r in sql("SELECT DISTINCT e.slug FROM entities e JOIN involvements v ON v.entity=e.id"
+                                     " WHERE v.category=?", (cat,)))
+    s, h, d = srv.get_json("/api/v1/entities?category=%s&limit=100" % cat)
+    got = sorted(r["id"] for r in d.get("results", []))
+    ok(s == 200 and want and got == want and d["total"] == len(want) and d["filters"].get("category") == cat
+       and all(cat in r["categories"] for r in d["results"]),
+       "/api/v1/entities?category=%s lists the %d entities with a claim of it" % (cat, len(want)), (got, want))
+    # the facet counts each category under the other filters (here kind=company)
+    s, h, d = srv.get_json("/api/v1/entities?kind=company&category=%s" % cat)
+    counts = {f["value"]: f["count"] for f in d["facets"]["category"]}
+    expect = dict(sql("SELECT v.category, count(DISTINCT e.id) FROM involvements v JOIN entities e ON e.id=v.entity"
+                      " WHERE e.kind='company' GROUP BY 1"))
+    ok(s == 200 and counts == expect and len(expect) > 1,
+       "the category facet counts the companies of each category, the chosen one included", (counts, expect))
+    kinds = {f["value"]: f["count"] for f in d["facets"]["kind"]}
+    ok(all(kinds[k] == sql("SELECT count(DISTINCT e.id) FROM entities e JOIN involvements v ON v.entity=e.id"
+                           " WHERE e.kind=? AND v.category=?", (k, cat))[0][0] for k in kinds),
+       "and the kind facet counts under the category filter", kinds)
+    s, h, d = srv.get_json("/api/v1/entities?category=surveillance")
+    ok(s == 400 and d["error"]["code"] == "bad_parameter", "a tag is not a category: 400")
+    s, h, d = srv.get_json("/api/v1/entities?limit=100&sort=ties")
+    row = {r["id"]: r for r in d["results"]}
+    hik = sorted(r[0] for r in sql("SELECT DISTINCT category FROM involvements v JOIN entities e ON e.id=v.entity"
+                                   " WHERE e.slug='hikvision'"))
+    ok(row.get("hikvision", {}).get("categories") == hik and row.get("amnesty-international", {}).get("categories") == [],
+       "each row lists its categories, sorted; an NGO has none", row.get("hikvision"))
+    # the page
+    s, h, body = srv.get("/entities?category=%s&lang=zh" % cat)
+    ok(s == 200 and "实体：监控被占领的巴勒斯坦人" in body and ("找到的实体: %d" % len(want)) in body
+       and '<option value="%s" selected>' % cat in body,
+       "/entities?category=… in Chinese: the title names the category, the count, the form keeps it")
+    s, h, body = srv.get("/entities?category=surveillance&kind=company&lang=en")
+    ok(s == 400 and 'id="err-category"' in body and '<option value="company" selected>' in body,
+       "a category that is not one keeps the form with the error beside its field, 400")
+    s, h, body = srv.get("/entities/hikvision?lang=en")
+    ok('class="category" href="/entities?category=%s&amp;lang=en"' % cat in body
+       and 'href="/about?lang=en#%s"' % cat in body,
+       "on the entity page a category links to its list, and to its definition")
+    s, h, body = srv.get("/entities?lang=en&sort=ties")
+    ok('class="category" href="/entities?category=%s&amp;lang=en"' % cat in body,
+       "the list shows each entity's categories as links")
+
+
 def crawl(srv):
     """Every page reachable from the home page (and every entity and source
     page), none naming a repository path."""
@@ -231,6 +285,7 @@ def main():
         places(srv)
         licence(srv, srv2)
         pages(srv)
+        categories(srv)
         crawl(srv)
     finally:
         for x in (srv, srv2):
