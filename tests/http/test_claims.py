@@ -18,6 +18,8 @@ import subprocess
 import sys
 import tempfile
 import urllib.parse
+from collections import defaultdict, deque
+import random
 
 from harness import SEED, TIEMAP, Server, failures, ok
 TMP = tempfile.mkdtemp(prefix="tiemap-http-claims-")
@@ -141,6 +143,76 @@ def places(srv):
     ok(s == 200 and 'name="places"' in page and 'type="checkbox"' in page, "the path page has a places checkbox")
     s, h, page = srv.get("/entities/hikvision/graph?depth=2")
     ok(s == 200 and 'name="places"' in page, "the graph page has a places checkbox")
+
+
+def places_generated():
+    """The API's paths and neighbourhoods on generated data against a brute
+    force over its ties in which a place is reached but never left (the CLI's
+    twin of this is tests/cli/test_claims.sh)."""
+    data, db = os.path.join(TMP, "gen.jsonl"), os.path.join(TMP, "gen.db")
+    r = subprocess.run([TIEMAP, "gen", "--entities", "1500", "--seed", "23", "--out", data], capture_output=True)
+    r2 = subprocess.run([TIEMAP, "--db", db, "--quiet", "import", data], capture_output=True) if not r.returncode else r
+    if not ok(r.returncode == 0 and r2.returncode == 0, "generated data for the API's place checks", r2.stderr[-300:]):
+        return
+    kind, adj = {}, defaultdict(set)
+    for line in open(data, encoding="utf-8"):
+        rec = json.loads(line)
+        if rec["type"] == "entity":
+            kind[rec["id"]] = rec["kind"]
+        elif rec["type"] == "relation" and rec["subject"] != rec["object"]:
+            adj[rec["subject"]].add(rec["object"])
+            adj[rec["object"]].add(rec["subject"])
+    place = {k for k, v in kind.items() if v in PLACES}
+
+    def bfs(a, through, depth=99):
+        d, q = {a: 0}, deque([a])
+        while q:
+            u = q.popleft()
+            if d[u] == depth or (u != a and u in place and not through):
+                continue
+            for w in adj[u]:
+                if w not in d:
+                    d[w] = d[u] + 1
+                    q.append(w)
+        return d
+
+    rnd = random.Random(9)
+    firms = sorted(k for k in kind if k not in place)
+    pairs = [(rnd.choice(firms), rnd.choice(firms)) for _ in range(12)]
+    pairs += [(rnd.choice(firms), rnd.choice(sorted(place))) for _ in range(3)]
+    for c in sorted(place)[:4]:  # two ties of one country: only it would join them
+        ties = sorted(w for w in adj[c] if w not in place)
+        if len(ties) >= 2:
+            pairs.append((ties[0], ties[-1]))
+    srv = Server(db, TMP, "--rate", "0", timeout=60)
+    bad, inner, shorter = [], 0, 0
+    try:
+        for a, b in pairs:
+            if a == b:
+                continue
+            lengths = []
+            for through in (False, True):
+                q = "/api/v1/path?from=%s&to=%s&max_hops=6&limit=32%s" % (a, b, "&places=1" if through else "")
+                s, h, d = srv.get_json(q)
+                got = d["paths"][0]["hops"] if s == 200 and d["paths"] else None
+                want = bfs(a, through).get(b)
+                want = want if want is not None and want <= 6 else None
+                if got != want:
+                    bad.append("%s: %s, brute force %s" % (q, got, want))
+                if not through and s == 200:
+                    inner += sum(e["to"] in place for p in d["paths"] for e in p["edges"][:-1])
+                lengths.append(got)
+            shorter += None not in lengths and lengths[1] < lengths[0]
+        for c in [rnd.choice(firms) for _ in range(6)]:
+            s, h, d = srv.get_json("/api/v1/entities/%s/neighbors?depth=2&limit=500" % c)
+            have = {n["id"]: n["depth"] for n in d["nodes"]} if s == 200 else {}
+            if s != 200 or d["truncated"] or have != bfs(c, False, 2):
+                bad.append("%s: %d nodes, brute force %d" % (c, len(have), len(bfs(c, False, 2))))
+    finally:
+        srv.stop()
+    ok(not bad and not inner, "API paths and neighbourhoods on generated data equal a brute force in which places are "
+       "ends only (%d pairs, 6 neighbourhoods)" % len(pairs), bad[:4])
+    ok(shorter > 0, "and places=1 finds the shorter paths through a place (%d)" % shorter)
 
 
 def licence(srv, srv2):
@@ -287,6 +359,7 @@ def main():
         pages(srv)
         categories(srv)
         crawl(srv)
+        places_generated()
     finally:
         for x in (srv, srv2):
             rc, err = x.stop()
