@@ -20,6 +20,7 @@
 
 #include "search/search.h"
 #include "store/schema.sql.h"
+#include "store/store_browse.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -892,6 +893,58 @@ static void test_migration_to_claims(void **state)
 	unlink(path);
 }
 
+static int first_row(void *ctx, const tm_browse_row *row)
+{
+	snprintf(ctx, 16, "%s", row->id);
+	return 0;
+}
+
+/* A database of schema 5 (main's, with entities.updated_at written by
+ * main's importer at the second) opens: the last change it recorded is kept,
+ * as a day, and browsing by last change still sorts by it. */
+static void test_migration_keeps_updated_at(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int v = 0; v < 5; v++)
+		assert_int_equal(sqlite3_exec(db, tm_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO entities(id,slug,kind,added_at,updated_at) VALUES"
+				      " (1,'hik','company','2025-01-02T03:04:05Z','2025-03-04T05:06:07Z'),"
+				      " (2,'cetc','company','2025-01-03T00:00:00Z','2025-01-03T00:00:00Z');"
+				      "INSERT INTO names(id,entity,ord,text,lang,is_primary) VALUES(1,1,0,'Hikvision','en',1),"
+				      " (2,2,0,'CETC','en',1);"
+				      "PRAGMA user_version=5",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	tm_store *st;
+	tm_err err = { 0 };
+	assert_int_equal(tm_store_open(path, 0, &st, &err), TM_OK);
+	tm_entity e;
+	assert_int_equal(tm_store_get_entity(st, "hik", &e, &err), TM_OK);
+	assert_string_equal(e.added, "2025-01-02");
+	assert_string_equal(e.changed, "2025-03-04");
+	tm_entity_release(&e);
+	assert_int_equal(tm_store_get_entity(st, "cetc", &e, &err), TM_OK);
+	assert_string_equal(e.changed, "2025-01-03");
+	tm_entity_release(&e);
+	tm_entity_filter none = { 0 };
+	char first[16] = "";
+	int64_t total = 0;
+	assert_int_equal(tm_store_browse_entities(st, &none, TM_SORT_CHANGED, "en", 0, 1, first_row, first, &total, &err),
+			 TM_OK);
+	assert_int_equal(total, 2);
+	assert_string_equal(first, "hik");
+	tm_store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -911,6 +964,7 @@ int main(void)
 		cmocka_unit_test(test_bulk_into_a_database_with_data),
 		cmocka_unit_test(test_claim_dates),
 		cmocka_unit_test(test_migration_to_claims),
+		cmocka_unit_test(test_migration_keeps_updated_at),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	tm_text_shutdown();
