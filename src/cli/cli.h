@@ -143,6 +143,7 @@ TM_CMD(screen);
 TM_CMD(audit);
 TM_CMD(archive);
 TM_CMD(recover);
+TM_CMD(user);
 #undef TM_CMD
 
 #endif

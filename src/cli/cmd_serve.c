@@ -39,10 +39,13 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "query-seconds", required_argument, NULL, 'Q' },
 		{ "watch-seconds", required_argument, NULL, 'W' },
 		{ "no-cache", no_argument, NULL, 'N' },
-		{ "licence", required_argument, NULL, 'L' },
-		{ "license", required_argument, NULL, 'L' },
+		{ "licence", required_argument, NULL, 'C' },
+		{ "license", required_argument, NULL, 'C' },
 		{ "base-url", required_argument, NULL, 'U' },
 		{ "robots", required_argument, NULL, 'O' },
+		{ "https", no_argument, NULL, 'S' },
+		{ "origin", required_argument, NULL, 'G' },
+		{ "login-rate", required_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	tm_http_opts o;
@@ -59,7 +62,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		case 'r': o.read_only = 1; break;
 		case 'i': o.log_ips = 1; break;
 		case 'N': o.no_cache = 1; break;
-		case 'L':
+		case 'C':
 			/* shown in every footer and header: keep it a short line of text */
 			if (!*optarg || strlen(optarg) > 120 || strpbrk(optarg, "\r\n<>\""))
 				return tm_cli_usage(&tm_cmd_serve);
@@ -67,6 +70,17 @@ static int run(tm_cli *cli, int argc, char **argv)
 			break;
 		case 'U': o.base_url = optarg; break;
 		case 'O': o.robots_file = optarg; break;
+		case 'S': o.https = 1; break;
+		case 'G':
+			if (strncmp(optarg, "http://", 7) != 0 && strncmp(optarg, "https://", 8) != 0)
+				return tm_cli_usage(&tm_cmd_serve);
+			o.origin = optarg;
+			break;
+		case 'L':
+			if (number(optarg, 0, 1000, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.login_rate = v;
+			break;
 		case 't':
 			if (number(optarg, 1, 256, &v))
 				return tm_cli_usage(&tm_cmd_serve);
@@ -156,7 +170,7 @@ const tm_cmd tm_cmd_serve = {
 	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
 	"       [--max-conns-per-ip N] [--request-seconds S] [--rate N] [--burst N]\n"
 	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--licence ID]\n"
-	"       [--base-url https://HOST] [--robots FILE]",
+	"       [--base-url https://HOST] [--robots FILE] [--https] [--origin URL] [--login-rate N]",
 	"the web site (English and Chinese) and the JSON API under /api/v1/",
 	"Serves the database over HTTP on --listen (default 127.0.0.1:8080; port 0\n"
 	"picks a free port, printed on the first line).  Pages work without\n"
@@ -180,5 +194,12 @@ const tm_cmd tm_cmd_serve = {
 	"the request's Host).  --robots FILE is served as /robots.txt instead of the\n"
 	"default, which lets crawlers read the pages but not the API, search, path\n"
 	"or screening.\n"
+	"Editors log in at /login (accounts: 'tiemap user'); readers get no cookie.\n"
+	"--https says the site is served over HTTPS (by a proxy in front): session\n"
+	"cookies become Secure.  --origin URL names the site's address when the\n"
+	"Host header a proxy passes on is not it; a state-changing request must come\n"
+	"from a page of that origin.  --login-rate bounds logins a second on the\n"
+	"whole server (2, after a burst of 10; 0 no limit).  With --read-only nobody\n"
+	"can log in.  docs/security.md.\n"
 	"SIGINT or SIGTERM stops it gracefully.  The API is in docs/api.md.\n",
 };

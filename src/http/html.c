@@ -467,10 +467,10 @@ void tm_page_begin(tm_req *req, const char *title)
 	tm_html(b,
 		"<!DOCTYPE html>\n<html lang=\"%r\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		"<meta name=\"referrer\" content=\"no-referrer\">\n"
+		"<meta name=\"referrer\" content=\"%r\">\n"
 		"<title>%s — %s</title>\n"
 		"<meta name=\"description\" content=\"%s\">\n",
-		req->ui, title ? title : "", T("site.title"), desc);
+		req->ui, tm_req_referrer_policy(req), title ? title : "", T("site.title"), desc);
 	if (req->page.noindex || (req->r_status && req->r_status != 200))
 		tm_buf_adds(b, "<meta name=\"robots\" content=\"noindex\">\n");
 	/* the canonical address and what a shared link shows (Open Graph) */
@@ -527,6 +527,7 @@ void tm_page_begin(tm_req *req, const char *title)
 		la, T("nav.label"), la, T("nav.home"), la, T("nav.browse"), la, T("nav.path"), la, T("nav.actions"), la,
 		T("nav.digest"), la, T("nav.map"), la, T("nav.screen"), T("nav.api"));
 	lang_switch(req, b);
+	tm_page_user_box(req, b);
 	tm_html(b,
 		"</div>\n"
 		"<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">"
@@ -598,11 +599,15 @@ void tm_page_end(tm_req *req)
 		tm_html(&req->body, "%s", lic_name);
 	tm_html(&req->body,
 		"%s</p>\n<p>%s <a href=\"/about?%r\">%s</a></p>\n<p>%s <a href=\"/api/v1/export.jsonl\">%s</a> · "
-		"<a href=\"/api/v1\">%s</a> · <a href=\"/sources?%r\">%s</a> · <a href=\"/guide?%r\">%s</a></p>\n"
-		"</footer>\n</body>\n</html>\n",
+		"<a href=\"/api/v1\">%s</a> · <a href=\"/sources?%r\">%s</a> · <a href=\"/guide?%r\">%s</a></p>\n",
 		T("footer.quotes"), T("footer.about"), tm_page_lang_arg(req), T("footer.method"), T("footer.data"),
 		T("footer.export"), T("footer.api"), tm_page_lang_arg(req), T("footer.sources"), tm_page_lang_arg(req),
 		T("footer.guide"));
+	/* the way in for editors; a reader who never follows it gets no cookie */
+	if (req->who.role == TM_ROLE_NONE)
+		tm_html(&req->body, "<p class=\"editors\">%s <a href=\"/login?%r\" rel=\"nofollow\">%s</a></p>\n",
+			T("footer.editors"), tm_page_lang_arg(req), T("nav.login"));
+	tm_buf_adds(&req->body, "</footer>\n</body>\n</html>\n");
 	if (!req->r_status)
 		req->r_status = MHD_HTTP_OK;
 	req->r_type = "text/html; charset=utf-8";

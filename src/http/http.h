@@ -43,6 +43,9 @@ typedef struct tm_http_opts {
 	const char *licence;
 	const char *base_url;      /* the site's public address "https://host[/prefix]"; NULL: $TIEMAP_BASE_URL, else Host */
 	const char *robots_file;   /* served as /robots.txt; NULL: the default */
+	int https;                 /* the site is served over HTTPS (by a proxy in front): Secure cookies */
+	const char *origin;        /* the site's origin ("https://example.org") when the Host header is not it */
+	double login_rate;         /* logins a second on the whole server, after a burst of 10; 0: no limit */
 } tm_http_opts;
 
 /* The licence of data that names none: CC BY-SA 4.0, as LittleSis publishes
@@ -56,7 +59,7 @@ void tm_http_licence(const char *licence, const char **name, const char **url);
 /* The defaults: 127.0.0.1:8080, 20 requests/s with a burst of 200, 2 s a
  * query, 512 connections with 16 from one address, 10 s to send a request,
  * cache on, access log on stderr without addresses (docs/deploy.md), the
- * default licence. */
+ * default licence, plain HTTP, 2 logins a second. */
 void tm_http_opts_init(tm_http_opts *o);
 
 typedef struct tm_http_server tm_http_server;

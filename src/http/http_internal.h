@@ -18,6 +18,7 @@
 #include <jansson.h>
 #include <microhttpd.h>
 
+#include "auth/auth.h"
 #include "graph/graph.h"
 #include "http/http.h"
 #include "store/store.h"
@@ -89,10 +90,33 @@ enum {
 	TM_ROUTE_STATIC = 4,  /* an embedded asset: no store, its own ETag */
 	TM_ROUTE_NOCACHE = 8, /* never keep the response in the cache */
 	TM_ROUTE_POST = 16,   /* also takes POST, its body in req->upload (never cached or logged) */
+	/*
+	 * The route changes something: it also takes POST, PUT and DELETE, and
+	 * the server lets one through to the handler only from a signed-in
+	 * user of at least the route's role, who sent either an API token
+	 * (Authorization: Bearer) or a session cookie together with the
+	 * session's CSRF token (form field "csrf" or header X-CSRF-Token) from
+	 * a page of this site (Origin, else Referer).  Anything else is a 403
+	 * before the handler runs.  GET and HEAD stay public unless
+	 * TM_ROUTE_PRIVATE.  docs/security.md.
+	 */
+	TM_ROUTE_EDIT = 32,
+	TM_ROUTE_EDITOR = 64,   /* the least role of EDIT and PRIVATE is editor (else contributor) */
+	TM_ROUTE_ADMIN = 128,   /* … admin */
+	TM_ROUTE_PRIVATE = 256, /* GET and HEAD too need a signed-in user of the role (else /login, or 401) */
+	TM_ROUTE_LOGIN = 512,   /* POST from anyone, but only from this site's pages: the login form */
+	/* POST from anyone, through the guard (guard.h): a form for people
+	 * without an account.  Its page puts tm_page_guard_fields() in the
+	 * form; the server refuses a submission the guard refuses, before the
+	 * handler.  Never cached, so that each reader gets a fresh token. */
+	TM_ROUTE_FORM = 1024,
 };
+/* The least role a route's flags ask for. */
+tm_role tm_route_role(int flags);
 #define TM_ROUTE_MAX_PARAMS 4
 
 typedef struct tm_req tm_req;
+typedef struct tm_http_auth tm_http_auth;
 typedef void (*tm_route_fn)(tm_req *req);
 
 typedef struct tm_route {
@@ -117,6 +141,7 @@ const tm_http_opts *tm_http_server_opts(const tm_http_server *s);
 
 struct tm_req {
 	tm_http_server *srv;
+	tm_http_auth *auth;  /* the server's accounts (session.c) */
 	struct MHD_Connection *conn;
 	char *uri;           /* the request target as sent, percent-encoded (owned) */
 	size_t uri_len;
@@ -162,9 +187,82 @@ struct tm_req {
 	char *title;         /* the page's title, for "cite this page" (owned, set by tm_page_begin) */
 	char cite_date[11];  /* the date the page cites: the claims' last change; "" the data's */
 	tm_stream_fn r_stream;   /* a body too large to hold: written by the stream pool (tm_req_stream) */
+
+	/* who is asking (session.c): who.role is TM_ROLE_NONE for a reader */
+	tm_session who;
+	char *r_cookie;      /* a Set-Cookie value (owned), or NULL */
+	const char *r_allow; /* the Allow header of a handler's 405, when not the route's */
+	int form_parsed;     /* form holds the body's fields */
+	tm_strv form;        /* name, value, name, value … (tm_req_form) */
 };
 
 #define TM_MAX_UPLOAD ((size_t)4 << 20) /* bytes of a POST body */
+
+/* ---- request bodies (form.c) ---- */
+
+/* Called for each field of a form body; return non-zero to stop. */
+typedef int (*tm_form_fn)(void *ctx, const char *name, size_t nlen, const char *value, size_t vlen);
+/* Walk the fields of a body of Content-Type ctype: urlencoded or multipart
+ * (other types, and NULL, have none).  -1 for multipart without a usable
+ * boundary, else 0. */
+int tm_form_parse(const char *ctype, const char *body, size_t n, tm_form_fn fn, void *ctx);
+/* The first field called key of the request's form body, when it is valid
+ * UTF-8 without NUL; else NULL.  Borrowed from req. */
+const char *tm_req_form(tm_req *req, const char *key);
+
+/* ---- accounts (session.c) ---- */
+
+/* What the server keeps for accounts: a writable store (none with
+ * --read-only), the keys, the anonymous forms' guard, the login rate. */
+tm_rc tm_http_auth_start(const tm_http_opts *o, tm_http_auth **out, tm_err *err);
+void tm_http_auth_stop(tm_http_auth *a);
+/* Before a non-static route's handler: who is asking (req->who, from an
+ * API token or a session cookie read through req->st), then what the
+ * route's flags demand of them.  Returns 0 to go on; 1 when the request
+ * is refused, its response set. */
+int tm_http_auth_check(tm_http_auth *a, tm_req *req);
+/* 1 when the response depends on who asked (a signed-in user, a cookie
+ * set or cleared): not cached, not shared, and the referrer policy lets
+ * the site's own forms carry their Origin. */
+int tm_req_personal(const tm_req *req);
+/* The Referrer-Policy of req's response: "same-origin" for personal pages
+ * and the login and anonymous forms (so that their POSTs carry an Origin),
+ * else "no-referrer". */
+const char *tm_req_referrer_policy(const tm_req *req);
+
+/* Log in as name with password: on success the session cookie is set and
+ * req->who is the new session; returns 0.  Else the HTTP status of the
+ * refusal (403 a failed login, every kind alike; 429 too many logins on
+ * the whole server just now; 503 no accounts on a read-only server). */
+int tm_req_login(tm_req *req, const char *name, const char *password);
+/* End the request's session and clear its cookie. */
+void tm_req_logout(tm_req *req);
+/* Check the signed-in user's password again (the account page), under the
+ * same throttle as a login: 0, or a status as tm_req_login's. */
+int tm_req_reauth(tm_req *req, const char *password);
+/*
+ * The server's one writable store, for handlers that change something:
+ * NULL on a read-only server.  The lock is held until
+ * tm_http_writer_unlock(): writes are few and short, and SQLite takes one
+ * writer at a time anyway.
+ */
+tm_store *tm_http_writer_lock(tm_req *req);
+void tm_http_writer_unlock(tm_req *req);
+/* A role's name in the page's language. */
+const char *tm_page_role_label(tm_req *req, tm_role r);
+/* The header's account box for a signed-in user (name, role, log out),
+ * appended to out; nothing for a reader. */
+void tm_page_user_box(tm_req *req, tm_buf *out);
+/* A 303 to location (owned, taken): after a form, to the page to see. */
+void tm_req_see_other(tm_req *req, char *location);
+/* A 405 from a handler that takes fewer methods than its route's flags
+ * let through; methods is the Allow header ("GET, HEAD, POST"). */
+void tm_req_not_allowed(tm_req *req, const char *methods);
+/* <input type=hidden name=csrf> for a form of a signed-in page. */
+void tm_page_csrf_field(tm_req *req);
+/* The guard's token for this route's form and the honeypot field, for a
+ * page of a TM_ROUTE_FORM route. */
+void tm_page_guard_fields(tm_req *req);
 
 /* A {capture} of the route's pattern, or NULL. */
 const char *tm_req_param(const tm_req *req, const char *name);

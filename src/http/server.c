@@ -113,6 +113,7 @@ struct tm_http_server {
 
 	pthread_mutex_t log_mu;
 
+	tm_http_auth *auth;      /* accounts, sessions, the forms' guard (session.c) */
 	char *base_url;          /* --base-url or $TIEMAP_BASE_URL, checked, no trailing slash; or NULL */
 	char *robots;            /* the text of --robots FILE, or NULL */
 	int lfd;                 /* the listening socket, the gate's */
@@ -157,6 +158,7 @@ void tm_http_opts_init(tm_http_opts *o)
 	o->burst = 200;
 	o->query_seconds = 2;
 	o->watch_seconds = 1;
+	o->login_rate = 2;
 	o->max_conns = 512;
 	o->max_conns_per_ip = 16;
 	o->request_seconds = 10;
@@ -654,6 +656,36 @@ static void cache_put(tm_http_server *srv, const char *key, long long gen, struc
 
 /* ---- one request ---- */
 
+static int is_safe(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+/* The methods a route takes (the Allow header of a 405). */
+static const char *allowed_methods(const tm_route *route)
+{
+	int flags = route ? route->flags : 0;
+	if (flags & TM_ROUTE_EDIT)
+		return "GET, HEAD, POST, PUT, DELETE";
+	if (flags & (TM_ROUTE_POST | TM_ROUTE_LOGIN | TM_ROUTE_FORM))
+		return "GET, HEAD, POST";
+	return "GET, HEAD";
+}
+
+/* Whether route takes method: GET and HEAD everywhere; POST where a flag
+ * says; PUT and DELETE only on routes that change something, whose
+ * requests the server checks (TM_ROUTE_EDIT); nothing else anywhere. */
+static int route_takes(const tm_route *route, const char *method)
+{
+	if (is_safe(method))
+		return 1;
+	if (strcmp(method, "POST") == 0)
+		return (route->flags & (TM_ROUTE_POST | TM_ROUTE_EDIT | TM_ROUTE_LOGIN | TM_ROUTE_FORM)) != 0;
+	if (strcmp(method, "PUT") == 0 || strcmp(method, "DELETE") == 0)
+		return (route->flags & TM_ROUTE_EDIT) != 0;
+	return 0;
+}
+
 /* HEAD of a streamed answer: the headers a GET would get, and no body. */
 static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
 {
@@ -731,11 +763,22 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 	if (req->r_status == MHD_HTTP_SERVICE_UNAVAILABLE)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "30");
 	if (req->r_status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, req->r_allow ? req->r_allow : allowed_methods(req->route));
+	if (req->r_status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"tiemap\"");
+	if (req->r_cookie)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, req->r_cookie);
+	if (strcmp(tm_req_referrer_policy(req), "no-referrer") != 0) {
+		/* the site's own forms send their Origin only under this policy */
+		MHD_del_response_header(r, "Referrer-Policy", "no-referrer");
+		MHD_add_response_header(r, "Referrer-Policy", tm_req_referrer_policy(req));
+	}
 	enum MHD_Result ret;
-	/* an answer to an upload is for its sender alone: no ETag, not stored */
-	int post = req->method && strcmp(req->method, "POST") == 0;
-	if (req->r_status == MHD_HTTP_OK && req->snap && !post) {
+	/* an answer to an upload is for its sender alone, and a page of a
+	 * signed-in user for that user: no ETag, not stored */
+	int post = req->method && !is_safe(req->method);
+	int personal = tm_req_personal(req);
+	if (req->r_status == MHD_HTTP_OK && req->snap && !post && !personal) {
 		char etag[96], lm[40];
 		char day[16];
 		time_t now = time(NULL);
@@ -758,7 +801,9 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 			return ret;
 		}
 	} else {
-		if (req->r_status >= 400 || post)
+		if (personal)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
+		else if (req->r_status >= 400 || post)
 			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 		ret = queue(req, (unsigned)req->r_status, r, len);
 	}
@@ -813,12 +858,10 @@ static enum MHD_Result serve_static(tm_req *req)
 
 static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 {
-	/* POST only where a route takes it (TM_ROUTE_POST): checked after the match */
-	int post = strcmp(req->method, "POST") == 0;
-	if (!post && strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-		tm_req_fail(req, 405, "method_not_allowed", "only GET and HEAD are served");
-		return respond(srv, req, NULL, 0);
-	}
+	/* POST, PUT and DELETE only where a route takes them, and no other
+	 * method anywhere: checked after the match, so that the 405's Allow
+	 * names what the route does take */
+	int post = !is_safe(req->method);
 	if (req->uri_len > MAX_URI) {
 		tm_req_fail(req, 414, "uri_too_long", "the request target is longer than %d bytes", MAX_URI);
 		return respond(srv, req, NULL, 0);
@@ -850,8 +893,8 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 		tm_req_fail(req, 404, "not_found", "no such page or API call");
 		return respond(srv, req, NULL, 0);
 	}
-	if (post && !(req->route->flags & TM_ROUTE_POST)) {
-		tm_req_fail(req, 405, "method_not_allowed", "only GET and HEAD are served here");
+	if (!route_takes(req->route, req->method)) {
+		tm_req_fail(req, 405, "method_not_allowed", "only %s are served here", allowed_methods(req->route));
 		return respond(srv, req, NULL, 0);
 	}
 	if (req->upload_over) {
@@ -861,11 +904,29 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 	if (req->route->flags & TM_ROUTE_STATIC)
 		return serve_static(req);
 
-	/* the cache: keyed by the language and the target as sent */
+	tm_err err = { 0 };
+	req->st = worker_store(srv, &err);
+	if (!req->st) {
+		tm_req_fail(req, 503, "unavailable", "the database cannot be opened");
+		return respond(srv, req, NULL, 0);
+	}
+	tm_store_error_clear(req->st);
+	/* who is asking, and whether the route lets them (session.c): its
+	 * reads are bounded as the handler's are */
+	tm_store_set_deadline(req->st, srv->o.query_seconds);
+	if (tm_http_auth_check(srv->auth, req)) {
+		tm_store_set_deadline(req->st, 0);
+		return respond(srv, req, NULL, 0);
+	}
+
+	/* the cache: keyed by the language and the target as sent, and only
+	 * for readers: a signed-in user's pages are theirs alone, and an
+	 * anonymous form's page carries a fresh token each time */
+	int cacheable = !srv->o.no_cache && !post && !tm_req_personal(req) && !(req->route->flags & TM_ROUTE_FORM);
 	tm_buf key = TM_BUF_INIT;
 	long long gen = atomic_load(&srv->gen);
 	enum MHD_Result ret;
-	if (!srv->o.no_cache && !post) {
+	if (cacheable) {
 		/* the day: pages say when they were printed; the host: without a
 		 * configured base URL, pages link to the host they were asked at */
 		char day[16];
@@ -876,25 +937,17 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 		const char *host = srv->base_url ? "" : MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 		tm_buf_addf(&key, "%s\n%s\n%s\n%s", req->ui, day, host ? host : "", req->uri);
 		if (cache_answer(srv, req, key.buf, &ret)) {
+			tm_store_set_deadline(req->st, 0);
 			tm_buf_release(&key);
 			return ret;
 		}
 	}
-	tm_err err = { 0 };
-	req->st = worker_store(srv, &err);
-	if (!req->st) {
-		tm_req_fail(req, 503, "unavailable", "the database cannot be opened");
-		tm_buf_release(&key);
-		return respond(srv, req, NULL, 0);
-	}
 	req->snap = snap_acquire(srv);
 	req->g = req->snap->g;
-	tm_store_error_clear(req->st);
-	tm_store_set_deadline(req->st, srv->o.query_seconds);
 	req->route->fn(req);
 	tm_store_set_deadline(req->st, 0);
 	store_failed(req);
-	ret = respond(srv, req, srv->o.no_cache || post ? NULL : key.buf, gen);
+	ret = respond(srv, req, cacheable ? key.buf : NULL, gen);
 	tm_buf_release(&key);
 	return ret;
 }
@@ -917,6 +970,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	(void)conn;
 	tm_req *req = tm_xcalloc(1, sizeof(*req));
 	req->srv = cls;
+	req->auth = req->srv->auth;
 	req->started = tm_now();
 	req->uri_len = strlen(uri);
 	/* a target too long to serve is kept only as far as the log needs it */
@@ -949,8 +1003,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	 * and keep their connection alive; anything with a body is refused at
 	 * once (and loses it, which is what a body nobody reads should cost).
 	 */
-	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-	int post = strcmp(method, "POST") == 0;
+	int get = is_safe(method);
+	/* PUT and DELETE carry bodies as POST does; whether the route takes
+	 * them is decided once the headers are all in */
+	int post = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 || strcmp(method, "DELETE") == 0;
 	if ((get || post) && !req->headers_seen) {
 		req->headers_seen = 1;
 		if (srv->gate)
@@ -1055,6 +1111,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req->title);
 	free(req->r_disposition);
 	free(req->r_type_owned);
+	free(req->r_cookie);
+	tm_session_release(&req->who);
+	tm_strv_release(&req->form);
 	free(req->uri);
 	tm_buf_release(&req->body);
 	/* an upload goes with its request, unread by anything else */
@@ -1176,7 +1235,8 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 	atomic_init(&srv->cache_bytes, 0);
 	if (pthread_key_create(&srv->store_key, store_destroy) == 0)
 		srv->key_made = 1;
-	if ((rc = tm_store_open(o->db_path, TM_STORE_READONLY, &srv->watch_st, err)) ||
+	if ((rc = tm_http_auth_start(o, &srv->auth, err)) ||
+	    (rc = tm_store_open(o->db_path, TM_STORE_READONLY, &srv->watch_st, err)) ||
 	    (rc = snap_build(srv->watch_st, &srv->snap, err))) {
 		tm_http_stop(srv);
 		return rc;
@@ -1262,6 +1322,7 @@ void tm_http_stop(tm_http_server *srv)
 	free(srv->rate);
 	snap_release(srv->snap);
 	tm_store_close(srv->watch_st);
+	tm_http_auth_stop(srv->auth);
 	if (srv->key_made)
 		pthread_key_delete(srv->store_key);
 	pthread_mutex_destroy(&srv->snap_mu);

@@ -105,7 +105,30 @@ static const char *const tm_migrations[] = {
 	"UPDATE entities SET updated_at=added_at;"
 	"CREATE INDEX entities_updated ON entities(updated_at);",
 
-	/* 5 → 6: claims a campaign can publish (docs/format.md).  Sources say
+	/* 5 → 6: accounts, sessions, API tokens, login throttling and the
+	 * server's keys (store_auth.h, docs/security.md).  Times are Unix
+	 * seconds.  A user is never deleted, only disabled: history names its
+	 * author.  Secrets are kept only as hashes (BLAKE2b-256 of the token);
+	 * login_failures is keyed by a keyed hash of the name tried, so that it
+	 * holds no typed names (people type passwords into name fields) and
+	 * looks the same for names that exist and names that do not.  Nothing
+	 * here moves data_version. */
+	"CREATE TABLE users("
+	"  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role INTEGER NOT NULL CHECK(role BETWEEN 1 AND 3),"
+	"  pwhash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, login_key BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL, password_at INTEGER NOT NULL);"
+	"CREATE TABLE sessions(hash BLOB PRIMARY KEY, user INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions(user);"
+	"CREATE TABLE api_tokens(id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, user INTEGER NOT NULL,"
+	"  role INTEGER NOT NULL CHECK(role BETWEEN 1 AND 3), label TEXT, created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER, revoked_at INTEGER);"
+	"CREATE INDEX api_tokens_user ON api_tokens(user);"
+	"CREATE TABLE login_failures(key BLOB PRIMARY KEY, failures INTEGER NOT NULL, last_at INTEGER NOT NULL)"
+	"  WITHOUT ROWID;"
+	"CREATE TABLE auth_keys(name TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;",
+
+	/* 6 → 7: claims a campaign can publish (docs/format.md).  Sources say
 	 * when someone read them and whether their title and URL were seen.
 	 * Entities and relations keep the day they were first added and last
 	 * changed, from the data (added_at held the import's time: its day is

@@ -19,6 +19,14 @@ SEED = os.path.join(ROOT, "data", "seed")
 _failures = 0
 
 
+def seed_db(db):
+    """The demo data (data/seed) imported into db; 1 when that failed."""
+    r = subprocess.run([TIEMAP, "--db", db, "--quiet", "import"] +
+                       sorted(os.path.join(SEED, f) for f in os.listdir(SEED) if f.endswith(".jsonl")),
+                       capture_output=True)
+    return r.returncode
+
+
 def failures():
     return _failures
 

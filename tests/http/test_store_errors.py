@@ -54,10 +54,16 @@ SAMPLES = {
     "archived_warc": {"captures": {"id": "err-archived", "stamp": None}},
     "page_screen": {"method": "POST", "ctype": "text/csv", "body": b"name\nHikvision\nHuawei Technologies\n"},
     "api_screen": {"method": "POST", "ctype": "text/csv", "body": b"name\nHikvision\nHuawei Technologies\n"},
+    # the accounts' pages, asked by a signed-in administrator (a session
+    # cookie, or an API token for the API): who is asking is read from the
+    # store too; /login and /logout are asked by a reader, and read nothing
+    "page_account": {"as": "session"},
+    "page_admin_users": {"as": "session"},
+    "api_me": {"as": "token"},
 }
 # Routes that answer without reading the store: the failure cannot reach
 # them, and they answer as always.
-STORELESS = {"api_index", "page_guide", "robots", "print_css"}
+STORELESS = {"api_index", "page_guide", "robots", "print_css", "page_login", "page_logout"}
 
 
 def routes():
@@ -117,7 +123,28 @@ def archive_one():
     return re.sub(r"\D", "", caps[0]["fetched"]) if caps else None
 
 
-def requests(stamp):
+def sign_in():
+    """{"session": a Cookie header, "token": an Authorization header} of an
+    administrator added here, logged in at /login of a server of its own."""
+    pw = "an administrator's phrase"
+    r = subprocess.run([TIEMAP, "--db", DB, "user", "add", "err-admin", "--role", "admin"], input=pw + "\n",
+                       capture_output=True, text=True)
+    tok = subprocess.run([TIEMAP, "--db", DB, "--quiet", "user", "token", "err-admin"], capture_output=True, text=True)
+    srv = Server(DB, TMP, "--rate", "0")
+    try:
+        s, h, _ = srv.request("/login", "POST", {"Content-Type": "application/x-www-form-urlencoded",
+                                                 "Origin": "http://127.0.0.1:%d" % srv.port},
+                              ("name=err-admin&password=" + pw.replace(" ", "+")).encode())
+    finally:
+        srv.stop()
+    m = re.match(r"(tiemap=[^;]+);", h.get("set-cookie", ""))
+    ok(r.returncode == 0 and tok.returncode == 0 and s == 303 and m, "an administrator logs in, and has a token",
+       (r.stderr, tok.stderr, s))
+    return {"session": {"Cookie": m.group(1) if m else ""},
+            "token": {"Authorization": "Bearer " + tok.stdout.strip()}}
+
+
+def requests(stamp, who):
     """(name, method, url, headers, body) of each route that reads the
     store, or a TAP failure for one without a sample."""
     source = first_of(os.path.join(SEED, "sources.jsonl"), "source")["id"]
@@ -139,6 +166,7 @@ def requests(stamp):
         if sample.get("query"):
             url += "?" + sample["query"]
         headers = {"Content-Type": sample["ctype"]} if "ctype" in sample else {}
+        headers.update(who[sample["as"]] if "as" in sample else {})
         out.append((name, sample.get("method", "GET"), url, headers, sample.get("body")))
     return out
 
@@ -178,7 +206,7 @@ def main():
         return 1
     stamp = archive_one()
     ok(stamp is not None, "a source is archived, for the routes of archived copies")
-    reqs = requests(stamp or "0")
+    reqs = requests(stamp or "0", sign_in())
     ok(len(reqs) >= 15, "routes.def lists the pages and API calls (%d that read the store or not)" % len(reqs))
 
     # what a healthy server answers, from its own process
@@ -213,7 +241,9 @@ def main():
                 kind = h.get("content-type", "")
                 shaped = ("application/json" in kind and b'"error"' in d) if api else \
                     ("text/html" in kind and b'class="error"' in d)
-                if s < 500 or not shaped or "etag" in h or h.get("cache-control") != "no-store":
+                # a signed-in user's answers are "private, no-store"
+                if s < 500 or not shaped or "etag" in h or \
+                        h.get("cache-control") not in ("no-store", "private, no-store"):
                     wrong.append("after %d steps: %d %s %s %r" % (steps, s, kind, h.get("cache-control"), d[:200]))
                 failed += 1
                 if steps > 1 << 28 or len(wrong) > 3:

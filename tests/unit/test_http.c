@@ -54,6 +54,19 @@ const char *tm_req_arg(const tm_req *req, const char *key)
 	return NULL;
 }
 
+/* the page frame's account parts (session.c): a reader's */
+const char *tm_req_referrer_policy(const tm_req *req)
+{
+	(void)req;
+	return "no-referrer";
+}
+
+void tm_page_user_box(tm_req *req, tm_buf *out)
+{
+	(void)req;
+	(void)out;
+}
+
 char *tm_page_public_base(tm_req *req, int *from_host)
 {
 	(void)req;
