@@ -2,7 +2,7 @@
 # commands of the README.  Every build also runs scripts/install-deps, which
 # does nothing when all is installed.
 
-PKGS      := sqlite3 icu-uc icu-i18n jansson libmicrohttpd expat libzip libcurl libxml-2.0 libsodium libxxhash
+PKGS      := sqlite3 icu-uc icu-i18n jansson libmicrohttpd expat libzip libcurl libxml-2.0 libsodium libxxhash yaml-0.1
 CC        ?= cc
 CLANG     ?= clang
 WARN      := -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers

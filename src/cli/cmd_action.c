@@ -57,7 +57,8 @@ static void add_party(tm_cli *cli, json_t *o, const char *key, const char *ref, 
 			id = tm_xstrdup(ref);
 		} else {
 			tm_search_hits hits;
-			if (tm_search(cli->st, ref, 3, &hits, NULL) == TM_OK) {
+			tm_search_opts so = { .limit = 3, .strict = 1 };
+			if (tm_search(cli->st, ref, &so, &hits, NULL) == TM_OK) {
 				if (hits.n && hits.v[0].score >= 1.0 && (hits.n == 1 || hits.v[1].score < 1.0))
 					id = tm_xstrdup(hits.v[0].id);
 				tm_search_hits_release(&hits);

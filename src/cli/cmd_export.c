@@ -34,7 +34,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 			return TM_EXIT_USAGE;
 		}
 		rc = tm_export_csv(cli->st, output, &err);
-	} else if (strcmp(format, "jsonl") == 0 || strcmp(format, "dot") == 0 || strcmp(format, "geojson") == 0) {
+	} else if (strcmp(format, "jsonl") == 0 || strcmp(format, "dot") == 0 || strcmp(format, "geojson") == 0 ||
+		   strcmp(format, "ftm") == 0) {
 		FILE *f = output ? fopen(output, "wb") : stdout;
 		if (!f) {
 			fprintf(stderr, "tiemap: unable to create '%s': %s\n", output, strerror(errno));
@@ -44,24 +45,28 @@ static int run(tm_cli *cli, int argc, char **argv)
 			rc = tm_export_jsonl(cli->st, f, &err);
 		else if (strcmp(format, "dot") == 0)
 			rc = tm_export_dot(cli->st, f, &err);
+		else if (strcmp(format, "ftm") == 0)
+			rc = tm_export_ftm(cli->st, f, &err);
 		else
 			rc = tm_export_geojson(cli->st, f, &err);
 		if (output && fclose(f) != 0 && !rc)
 			rc = tm_fail(&err, TM_ERR_IO, "unable to write '%s'", output);
 	} else {
-		fprintf(stderr, "tiemap: unknown format '%s': use jsonl, csv, dot or geojson\n", format);
+		fprintf(stderr, "tiemap: unknown format '%s': use jsonl, csv, dot, geojson or ftm\n", format);
 		return TM_EXIT_USAGE;
 	}
 	return rc ? tm_cli_error(&err) : TM_EXIT_OK;
 }
 
 const tm_cmd tm_cmd_export = {
-	"export", run, TM_CMD_STORE, "export [--format jsonl|csv|dot|geojson] [--output PATH]",
+	"export", run, TM_CMD_STORE, "export [--format jsonl|csv|dot|geojson|ftm] [--output PATH]",
 	"write the whole database out",
 	"jsonl (default) writes the interchange format to standard output or PATH,\n"
 	"sorted, so that export, import into a fresh database and export again give\n"
 	"the same bytes.  csv writes sources.csv, entities.csv and relations.csv into\n"
 	"the folder PATH.  dot writes a Graphviz graph.  geojson writes the sites and\n"
 	"actions as one GeoJSON FeatureCollection (RFC 7946); those without\n"
-	"coordinates keep a null geometry.\n",
+	"coordinates keep a null geometry.  ftm writes FollowTheMoney entities, one\n"
+	"JSON object a line, for yente and Aleph; 'import --from ftm' reads them\n"
+	"back (docs/ftm.md).\n",
 };

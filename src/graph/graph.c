@@ -730,6 +730,18 @@ static inline uint32_t row(const tm_graph *g, int *bad, tm_node u, uint32_t *end
 	return lo;
 }
 
+long tm_graph_degree(const tm_graph *g, tm_node n)
+{
+	int bad = 0;
+	uint32_t i = kind_at(g, n, &bad);
+	if (bad)
+		return -1;
+	if (i == UINT32_MAX || !g->finished)
+		return 0;
+	uint32_t end, lo = row(g, &bad, i, &end);
+	return bad ? -1 : (long)(end - lo);
+}
+
 /* Where the in-edges of the row [lo, hi) start: the row holds the out-edges
  * first, so a binary search finds the first ADJ_IN.  (On a damaged snapshot
  * the answer is some place in the row.)  For the queries that walk one

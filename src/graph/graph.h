@@ -76,6 +76,9 @@ uint64_t tm_graph_n_edges(const tm_graph *g);
  * query a caller makes next fails and says why. */
 int tm_graph_node_exists(const tm_graph *g, tm_node n);
 int tm_graph_node_kind(const tm_graph *g, tm_node n);
+/* Ties of node n, both ways (its row's length: no walk): 0 for no node, -1
+ * when a damaged snapshot cannot say. */
+long tm_graph_degree(const tm_graph *g, tm_node n);
 
 /* One traversed edge: the relation rel_id, walked from `from` to `to`;
  * forward is 1 when from is the relation's subject. */

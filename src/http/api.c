@@ -14,7 +14,7 @@
 #include "view/view.h"
 
 /* Bounds a client cannot raise (docs/api.md, "Limits"). */
-#define MAX_QUERY_CHARS 200
+#define MAX_QUERY_CHARS TM_SEARCH_MAX_CHARS
 #define MAX_HOPS 6
 #define MAX_DEPTH 3
 #define MAX_NODES 500
@@ -109,13 +109,14 @@ const char *tm_http_query_arg(tm_req *req)
 
 void tm_http_api_search(tm_req *req)
 {
-	long limit;
+	long limit, strict;
 	const char *q = tm_http_query_arg(req);
-	if (!q || tm_req_int_arg(req, "limit", 20, 1, 100, &limit))
+	if (!q || tm_req_int_arg(req, "limit", 20, 1, 100, &limit) || tm_req_int_arg(req, "strict", 0, 0, 1, &strict))
 		return;
 	json_t *o;
 	tm_err err = { 0 };
-	tm_rc rc = tm_view_search(req->st, q, (size_t)limit, &o, &err);
+	tm_search_opts so = { .limit = (size_t)limit, .strict = (int)strict, .vocab = req->snap->vocab };
+	tm_rc rc = tm_view_search(req->st, req->g, q, &so, &o, &err);
 	answer(req, rc, o, &err);
 }
 

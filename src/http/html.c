@@ -349,18 +349,15 @@ void tm_page_country(tm_req *req, const char *code)
 
 const char *tm_page_tag_label(tm_req *req, const char *tag)
 {
-	char key[96];
-	snprintf(key, sizeof(key), "tag.%s", tag ? tag : "");
-	return tm_i18n_has("en", key) ? T(key) : tag;
+	const tm_vocab *t = tm_vocab_find(tm_topics, tm_n_topics, tag);
+	return t ? tm_page_vocab(req, "tag", t->id, t->label_en, t->label_zh) : tag ? tag : "";
 }
 
 void tm_page_tag(tm_req *req, const char *tag)
 {
-	char key[96];
-	snprintf(key, sizeof(key), "tag.%s", tag ? tag : "");
 	tm_html(&req->body, "<a class=\"tag\" href=\"/tags/%q?%r\"", tag ? tag : "", tm_page_lang_arg(req));
 	/* a tag nobody labelled is shown as recorded, which is English */
-	if (!tm_i18n_has("en", key) && tm_page_zh(req))
+	if (!tm_vocab_find(tm_topics, tm_n_topics, tag) && tm_page_zh(req))
 		tm_buf_adds(&req->body, " lang=\"en\"");
 	tm_html(&req->body, ">%s</a>", tm_page_tag_label(req, tag));
 }

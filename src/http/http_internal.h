@@ -20,6 +20,7 @@
 
 #include "auth/auth.h"
 #include "graph/graph.h"
+#include "search/search.h"
 #include "http/http.h"
 #include "store/store.h"
 
@@ -60,6 +61,7 @@ const char *tm_i18n_negotiate(const char *accept_language);
 
 typedef struct tm_snapshot {
 	tm_graph *g;         /* immutable once published */
+	tm_search_vocab *vocab; /* search's typo index of the same data, as immutable */
 	int64_t version;     /* the data_version it was built from */
 	time_t loaded;       /* when: the Last-Modified of every page built on it */
 	atomic_int refs;     /* the server's reference and each request's */
@@ -374,8 +376,8 @@ void tm_page_relation_ids(tm_req *req, const char *subject, const char *pred, in
 /* A country (ISO code) by its name in the page's language (ICU), linked to
  * the entities of that country. */
 void tm_page_country(tm_req *req, const char *code);
-/* A tag's label ("tag.ID" of the catalogs, else the tag), and the tag
- * linked to its page. */
+/* A tag's label (its topic's, model.h tm_topics; else the tag as
+ * recorded), and the tag linked to its page. */
 const char *tm_page_tag_label(tm_req *req, const char *tag);
 void tm_page_tag(tm_req *req, const char *tag);
 /* A kind linked to the entities of that kind. */

@@ -190,13 +190,15 @@ static void snap_release(tm_snapshot *s)
 {
 	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
 		tm_graph_free(s->g);
+		tm_search_vocab_free(s->vocab);
 		free(s);
 	}
 }
 
 /* The graph comes from the snapshot file beside the database when the CLI
  * (or an earlier server) left one for this data version: at a million
- * entities that is tens of milliseconds instead of seconds of reading. */
+ * entities that is tens of milliseconds instead of seconds of reading.  The
+ * typo index of search likewise (its "vocab" cache, which screening shares). */
 static tm_rc snap_build(tm_store *st, tm_snapshot **out, tm_err *err)
 {
 	int64_t version = tm_store_data_version(st);
@@ -206,10 +208,14 @@ static tm_rc snap_build(tm_store *st, tm_snapshot **out, tm_err *err)
 	/* kept for hours: checked whole now, where a query would find damage
 	 * one block at a time (a few milliseconds at a million entities) */
 	tm_rc rc = tm_graph_open(st, TM_GRAPH_CHECK_ALL, &g, err);
+	tm_search_vocab *vocab = NULL;
+	if (!rc && (rc = tm_search_vocab_open(st, &vocab, err)))
+		tm_graph_free(g);
 	if (rc)
 		return rc;
 	tm_snapshot *s = tm_xcalloc(1, sizeof(*s));
 	s->g = g;
+	s->vocab = vocab;
 	s->version = version;
 	s->loaded = time(NULL);
 	atomic_init(&s->refs, 1);

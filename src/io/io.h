@@ -17,13 +17,40 @@
 #include "model/model.h"
 #include "store/store.h"
 
+/* What an import does with a record whose id (a relation: its subject,
+ * predicate, object and dates) is stored with different content. */
+typedef enum tm_conflict {
+	TM_CONFLICT_REPLACE = 0, /* the record replaces the stored one whole (JSON Lines' default) */
+	TM_CONFLICT_REFUSE,      /* the import fails, naming it (mapped and FtM imports' default) */
+	TM_CONFLICT_KEEP,        /* the stored one stays, the record is left */
+	TM_CONFLICT_MERGE,       /* both: the stored fields stay, the record adds names, tags,
+				  * identifiers and citations and fills empty fields (docs/mapping.md) */
+} tm_conflict;
+
+/* The input's format. */
+enum { TM_IMPORT_JSONL = 0, TM_IMPORT_FTM };
+
 typedef struct tm_import_opts {
 	int allow_unsourced; /* accept claims without a citation, marked unsourced */
+	int format;          /* TM_IMPORT_JSONL or TM_IMPORT_FTM (docs/ftm.md) */
+	tm_conflict on_conflict;
+	int dry_run;         /* check and compare everything, write nothing: the report says what would change */
 	/* Called now and then while writing: done of total records (an estimate
 	 * from the share of the input read, until the end).  May be NULL. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
 } tm_import_opts;
+
+/* What an importer left out, counted by reason ("Person without a public
+ * role", "birthDate of a person" …): said, never silent. */
+typedef struct tm_import_drops {
+	struct tm_import_drop {
+		char *what; /* owned */
+		size_t n;
+	} *v;
+	size_t n, cap;
+} tm_import_drops;
+void tm_import_drops_release(tm_import_drops *d);
 
 typedef struct tm_import_report {
 	size_t sources, entities, relations; /* records read (after removing exact repeats) */
@@ -31,6 +58,16 @@ typedef struct tm_import_report {
 	size_t involvements, pages;
 	size_t captures;                     /* archived copies of sources (model/capture.h) */
 	tm_strv errors;                      /* "FILE:LINE: reason", in file order */
+	/* Sources, entities and relations against the database as it was,
+	 * when the import compares them (a conflict rule other than replace,
+	 * or a dry run): new, the same, different (and then replaced, kept or
+	 * merged by the rule). */
+	int compared;
+	size_t added, unchanged, changed, kept, merged;
+	/* One line per record added (dry runs only), changed, kept or merged:
+	 * "add entity 'x'", "change entity 'x': names, tags" … */
+	tm_strv changes;
+	tm_import_drops drops;
 } tm_import_report;
 void tm_import_report_release(tm_import_report *rep);
 
@@ -47,6 +84,13 @@ tm_rc tm_import_files(tm_store *st, const char *const *paths, size_t n, const tm
  * it); name is what error lines call the input. */
 tm_rc tm_import_buffer(tm_store *st, const char *name, const char *data, size_t len, const tm_import_opts *opts,
 		       tm_import_report *rep, tm_err *err);
+
+/* Apply the mapping file at map_path (docs/mapping.md) to the tables,
+ * JSON or YAML files paths[0..n-1] and import what it makes, as
+ * tm_import_files() does: one transaction, every problem named with its
+ * FILE:LINE or FILE: PATH. */
+tm_rc tm_import_mapped(tm_store *st, const char *map_path, const char *const *paths, size_t n,
+		       const tm_import_opts *opts, tm_import_report *rep, tm_err *err);
 
 /* o[key] = v, unless v is NULL or empty: the export leaves out what is
  * unknown rather than writing "" (docs/format.md). */
@@ -76,6 +120,12 @@ tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err);
 tm_rc tm_export_csv(tm_store *st, const char *dir, tm_err *err);
 /* Graphviz: entities as nodes (English and Chinese names), ties as labelled edges. */
 tm_rc tm_export_dot(tm_store *st, FILE *out, tm_err *err);
+/* FollowTheMoney entities, one JSON object a line, that yente and Aleph
+ * read (docs/ftm.md): sources as Documents, entities by kind as Company,
+ * Organization, PublicBody, Person, Project or Territory, relations as
+ * Ownership, Membership, Directorship, Employment, Succession, Payment or
+ * UnknownLink, citations as `proof` and, where they quote, Documentation. */
+tm_rc tm_export_ftm(tm_store *st, FILE *out, tm_err *err);
 /* GeoJSON (RFC 7946): one FeatureCollection of the sites, then the actions,
  * each a Feature with a Point, or a null geometry when it has no coordinates. */
 tm_rc tm_export_geojson(tm_store *st, FILE *out, tm_err *err);

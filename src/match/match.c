@@ -102,7 +102,7 @@ static void tok_push(toks *t, const char *w, size_t n, int han)
 	k->s = w;
 	k->n = (uint16_t)(n > 65535 ? 65535 : n);
 	k->han = (uint8_t)han;
-	k->len = (uint8_t)tm_sim_decode(w, n, k->cp, TOK_CP);
+	k->len = (uint8_t)tm_text_decode(w, n, k->cp, TOK_CP);
 }
 
 /* Words of a key: split at spaces, each Chinese character a word of its own
@@ -139,7 +139,7 @@ static void tokenize_words(const char *s, toks *t)
 			size_t l = (unsigned char)*q < 0x80 ? 1 : (unsigned char)*q < 0xE0 ? 2 : (unsigned char)*q < 0xF0 ? 3 : 4;
 			if (q + l > p)
 				l = (size_t)(p - q);
-			tm_sim_decode(q, l, &c, 1);
+			tm_text_decode(q, l, &c, 1);
 			if (is_han(c)) {
 				tok_push(t, run, (size_t)(q - run), 0);
 				tok_push(t, q, l, 1);
@@ -212,7 +212,7 @@ static double word_sim(const tok *a, const tok *b)
 	}
 	if (typo) {
 		double need = mn >= 8 ? 0.88 : mn >= 5 ? 0.90 : 0.93;
-		double jw = tm_sim_jaro_winkler_cp(a->cp, la, b->cp, lb);
+		double jw = tm_text_jaro_winkler(a->cp, la, b->cp, lb);
 		if (jw >= need)
 			s = 1.0 - TYPO_SCALE * (1.0 - jw);
 		/* Jaro-Winkler is hard on a letter missing in the middle
@@ -360,9 +360,9 @@ static int tok_cmp(const void *x, const void *y)
 static size_t put_words(uint32_t *out, size_t len, const tok *const *w, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (len && len < TM_SIM_MAX)
+		if (len && len < TM_TEXT_SIM_MAX)
 			out[len++] = ' ';
-		for (size_t k = 0; k < w[i]->len && len < TM_SIM_MAX; k++)
+		for (size_t k = 0; k < w[i]->len && len < TM_TEXT_SIM_MAX; k++)
 			out[len++] = w[i]->cp[k];
 	}
 	return len;
@@ -400,7 +400,7 @@ static double token_set(const toks *a, const toks *b)
 			db[ndb++] = wb[j++];
 		}
 	}
-	static _Thread_local uint32_t t0[TM_SIM_MAX], t1[TM_SIM_MAX], t2[TM_SIM_MAX];
+	static _Thread_local uint32_t t0[TM_TEXT_SIM_MAX], t1[TM_TEXT_SIM_MAX], t2[TM_TEXT_SIM_MAX];
 	size_t l0 = put_words(t0, 0, in, ni);
 	memcpy(t1, t0, l0 * sizeof(uint32_t));
 	memcpy(t2, t0, l0 * sizeof(uint32_t));
@@ -426,7 +426,7 @@ static size_t compact_cp(const toks *t, uint32_t *out)
 	for (size_t i = 0; i < t->n; i++) {
 		if (kept && t->v[i].w <= 0.3f)
 			continue;
-		for (size_t k = 0; k < t->v[i].len && len < TM_SIM_MAX; k++)
+		for (size_t k = 0; k < t->v[i].len && len < TM_TEXT_SIM_MAX; k++)
 			out[len++] = t->v[i].cp[k];
 	}
 	return len;
@@ -444,7 +444,7 @@ typedef struct qprep {
 	toks tb;        /* words of bare, abbreviations written out */
 	toks tp;        /* words of pinyin (when it differs) */
 	size_t lcb, lcp;
-	uint32_t ccb[TM_SIM_MAX], ccp[TM_SIM_MAX]; /* compacts of tb, tp */
+	uint32_t ccb[TM_TEXT_SIM_MAX], ccp[TM_TEXT_SIM_MAX]; /* compacts of tb, tp */
 } qprep;
 
 static void qprep_release(qprep *q)
@@ -649,7 +649,7 @@ static kscore score_key(const qprep *q, const char *key, toks *kt, int fuzzy, do
 	tokenize(key, kt, NULL);
 	if (same_words(&q->tb, kt) || (q->pinyin_differs && same_words(&q->tp, kt)))
 		return (kscore){ SCORE_ABBREV, TM_BY_ABBREV, 1, 1, 1, SCORE_ABBREV };
-	uint32_t kc[TM_SIM_MAX];
+	uint32_t kc[TM_TEXT_SIM_MAX];
 	size_t lk = 0;
 	for (int v = 0; v < (q->pinyin_differs ? 2 : 1); v++) {
 		const toks *qt = v ? &q->tp : &q->tb;
@@ -670,7 +670,7 @@ static kscore score_key(const qprep *q, const char *key, toks *kt, int fuzzy, do
 		for (size_t i = 0; i < qt->n; i++)
 			fixed.v[i] = ai.s[i] >= 0.8 ? kt->v[ai.best[i]] : qt->v[i];
 		double t = token_set(&fixed, kt);
-		double j = tm_sim_jaro_winkler_cp(v ? q->ccp : q->ccb, v ? q->lcp : q->lcb, kc, lk);
+		double j = tm_text_jaro_winkler(v ? q->ccp : q->ccb, v ? q->lcp : q->lcb, kc, lk);
 		double s = W_ALIGN * a + W_TSR * t + W_JW * j, raw = s;
 		if (s > FUZZY_CAP)
 			s = FUZZY_CAP;
@@ -706,8 +706,8 @@ typedef struct cand {
 struct tm_matcher {
 	tm_store *st;
 	int began;                   /* tm_matcher_begin() opened a read transaction */
-	const tm_match_vocab *vocab; /* shared, or own_vocab */
-	tm_match_vocab *own_vocab;
+	const tm_search_vocab *vocab; /* shared, or own_vocab */
+	tm_search_vocab *own_vocab;
 	int cached;                  /* own_vocab comes from the store's cache */
 	int vocab_failed;            /* building it failed once: go without */
 	double threshold;
@@ -756,7 +756,7 @@ void tm_matcher_free(tm_matcher *m)
 	cands_reset(m);
 	free(m->c);
 	tm_matcher_end(m);
-	tm_match_vocab_free(m->own_vocab);
+	tm_search_vocab_free(m->own_vocab);
 	free(m);
 }
 
@@ -891,7 +891,7 @@ static int neutral_tok(const tok *w)
 		tok t = { 0 };
 		t.s = longer[i];
 		t.n = (uint16_t)strlen(longer[i]);
-		t.len = (uint8_t)tm_sim_decode(t.s, t.n, t.cp, TOK_CP);
+		t.len = (uint8_t)tm_text_decode(t.s, t.n, t.cp, TOK_CP);
 		size_t mx = t.len > w->len ? t.len : w->len, mn = t.len < w->len ? t.len : w->len;
 		if (mx - mn <= 1 && osa_distance(w->cp, w->len, t.cp, t.len) == 1)
 			return 1;
@@ -1002,12 +1002,12 @@ static double best_name_score(const tm_matcher *m)
 
 /* The typo index, built on first need when none was given.  Without one
  * (it failed to build) screening goes on without typo look-ups. */
-static tm_rc matcher_vocab(tm_matcher *m, const tm_match_vocab **out, tm_err *err)
+static tm_rc matcher_vocab(tm_matcher *m, const tm_search_vocab **out, tm_err *err)
 {
 	(void)err;
 	if (!m->vocab && !m->vocab_failed) {
-		if ((m->cached ? tm_match_vocab_open(m->st, &m->own_vocab, NULL) :
-				 tm_match_vocab_build(m->st, &m->own_vocab, NULL)) == TM_OK)
+		if ((m->cached ? tm_search_vocab_open(m->st, &m->own_vocab, NULL) :
+				 tm_search_vocab_build(m->st, &m->own_vocab, NULL)) == TM_OK)
 			m->vocab = m->own_vocab;
 		else
 			m->vocab_failed = 1;
@@ -1118,7 +1118,7 @@ static tm_rc query_words(tm_matcher *m, const qprep *q, wordset *ws, tm_err *err
 	if (!ws->np && q->pinyin_differs)
 		ws->np = probes_of(&q->tp, ws->p, MAX_TOK);
 	ws->nall = ws->ntell = ws->nextra = 0;
-	const tm_match_vocab *vocab = NULL;
+	const tm_search_vocab *vocab = NULL;
 	probe *keep[MAX_TOK];
 	size_t nkeep = 0;
 	for (size_t i = 0; i < ws->np && !rc; i++) {
@@ -1126,14 +1126,14 @@ static tm_rc query_words(tm_matcher *m, const qprep *q, wordset *ws, tm_err *err
 		p->df = -1;
 		size_t wl = strlen(p->w);
 		if (!strchr(p->w, ' ') && (rc = matcher_vocab(m, &vocab, err)) == TM_OK && vocab)
-			p->df = tm_match_vocab_docs(vocab, p->w, wl);
+			p->df = tm_search_vocab_docs(vocab, p->w, wl);
 		if (p->df == 0) {
 			const char *sug[3];
-			size_t ns = tm_match_vocab_suggest(vocab, p->w, wl, sug, 3);
+			size_t ns = tm_search_vocab_suggest(vocab, p->w, wl, sug, 3);
 			if (!ns)
 				continue; /* no name has it, nor anything like it */
 			snprintf(p->w, sizeof(p->w), "%s", sug[0]);
-			p->df = tm_match_vocab_docs(vocab, p->w, strlen(p->w));
+			p->df = tm_search_vocab_docs(vocab, p->w, strlen(p->w));
 			for (size_t k = 1; k < ns && ws->nextra < 6; k++)
 				snprintf(ws->extra[ws->nextra++], sizeof(ws->extra[0]), "%s", sug[k]);
 		}

@@ -114,7 +114,7 @@ typedef struct worker {
 	size_t n, first, step;
 	const tm_screen_opts *o;
 	const tm_flagger *flagger;
-	const tm_match_vocab *vocab;
+	const tm_search_vocab *vocab;
 	double threshold;
 	tm_screen_row *rows;
 	atomic_size_t *done;
@@ -254,9 +254,9 @@ tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_scr
 		jobs = 16;
 	/* The typo index, once for all workers.  A short list builds it only
 	 * if a row needs it (in its matcher); a long one surely will. */
-	tm_match_vocab *vocab = NULL;
+	tm_search_vocab *vocab = NULL;
 	if (n >= 256 || jobs > 1 || o->cached) {
-		tm_rc rc = o->cached ? tm_match_vocab_open(st, &vocab, err) : tm_match_vocab_build(st, &vocab, err);
+		tm_rc rc = o->cached ? tm_search_vocab_open(st, &vocab, err) : tm_search_vocab_build(st, &vocab, err);
 		if (rc) {
 			tm_flagger_free(flagger);
 			tm_screen_report_release(out);
@@ -295,7 +295,7 @@ tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_scr
 		}
 	}
 	tm_flagger_free(flagger);
-	tm_match_vocab_free(vocab);
+	tm_search_vocab_free(vocab);
 	if (rc) {
 		tm_screen_report_release(out);
 		return rc;

@@ -38,22 +38,6 @@ const tm_vocab tm_geo_precisions[] = {
 };
 const size_t tm_n_geo_precisions = sizeof(tm_geo_precisions) / sizeof(tm_geo_precisions[0]);
 
-const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id)
-{
-	for (size_t i = 0; id && i < n; i++)
-		if (strcmp(v[i].id, id) == 0)
-			return &v[i];
-	return NULL;
-}
-
-const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang)
-{
-	const tm_vocab *w = tm_vocab_find(v, n, id);
-	if (!w)
-		return id;
-	return lang && strncmp(lang, "zh", 2) == 0 ? w->label_zh : w->label_en;
-}
-
 int tm_geo_valid(double lat, double lon)
 {
 	return isfinite(lat) && isfinite(lon) && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180;

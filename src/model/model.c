@@ -25,6 +25,9 @@ const tm_kind tm_kinds[] = {
 	/* places below a country: a province, state or region; a city or town */
 	{ "region", "region", "地区", 1 },
 	{ "city", "city", "城市", 1 },
+	/* what FollowTheMoney calls an Organization: incorporated, not a company
+	 * that can be owned, nothing more known (a foundation, a guard corps) */
+	{ "organization", "organization", "组织" },
 };
 const size_t tm_n_kinds = sizeof(tm_kinds) / sizeof(tm_kinds[0]);
 
@@ -50,8 +53,51 @@ const tm_predicate tm_predicates[] = {
 	{ "modeled_on", "modeled on", "model for", "模仿", "被…模仿", 0, 0 },
 	{ "trades_with", "trades with", "trades with", "与…贸易", "与…贸易", 1, 0 },
 	{ "contractor_for", "contractor for", "has contractor", "承包商服务于", "承包商为", 0, 0 },
+	/* the ties FollowTheMoney records that had no name here (docs/ftm.md):
+	 * a link of unknown nature, the offices of a person in a public role,
+	 * and legal succession */
+	{ "linked_to", "linked to", "linked to", "与…有关联", "与…有关联", 1, 0 },
+	{ "director_of", "director or officer of", "has as director or officer", "担任…的董事或高管",
+	  "的董事或高管包括", 0, 0 },
+	{ "employed_by", "works for", "employs", "任职于", "雇用", 0, 0 },
+	{ "succeeded", "succeeded", "succeeded by", "承继", "由…承继", 0, 0 },
 };
 const size_t tm_n_predicates = sizeof(tm_predicates) / sizeof(tm_predicates[0]);
+
+/* The tags of the demo data and of `tiemap gen`.  A tag may be any
+ * lower-case word; these are the ones with labels, which search finds them
+ * by ("监控" → surveillance) and pages show. */
+const tm_vocab tm_topics[] = {
+	{ "surveillance", "surveillance", "监控" },
+	{ "occupation", "occupation", "占领" },
+	{ "xinjiang", "Xinjiang", "新疆" },
+	{ "biometrics", "biometrics", "生物识别" },
+	{ "police", "police", "警察" },
+	{ "military", "military", "军事" },
+	{ "state_owned", "state-owned", "国有" },
+	{ "belt_and_road", "Belt and Road", "一带一路" },
+	{ "infrastructure", "infrastructure", "基础设施" },
+	{ "academic", "academic", "学术" },
+	{ "medical", "medical", "医疗" },
+	{ "ev", "electric vehicles", "电动汽车" },
+};
+const size_t tm_n_topics = sizeof(tm_topics) / sizeof(tm_topics[0]);
+
+const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id)
+{
+	for (size_t i = 0; id && i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
+	return NULL;
+}
+
+const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang)
+{
+	const tm_vocab *w = tm_vocab_find(v, n, id);
+	if (!w)
+		return id;
+	return lang && strncmp(lang, "zh", 2) == 0 ? w->label_zh : w->label_en;
+}
 
 const tm_kind *tm_kind_find(const char *id)
 {
@@ -344,6 +390,100 @@ void tm_page_release(tm_page *p)
 	free(p->body_en);
 	free(p->body_zh);
 	memset(p, 0, sizeof(*p));
+}
+
+/* *into = from's copy when *into is NULL (or empty). */
+static void fill(char **into, const char *from)
+{
+	if ((!*into || !**into) && from && *from) {
+		free(*into);
+		*into = tm_xstrdup(from);
+	}
+}
+
+static void fill_date(char into[TM_DATE_MAX], const char from[TM_DATE_MAX])
+{
+	if (!into[0])
+		memcpy(into, from, TM_DATE_MAX);
+}
+
+static void merge_cites(tm_cites *into, const tm_cites *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const tm_cite *c = &from->v[i];
+		int have = 0;
+		for (size_t k = 0; k < into->n && !have; k++)
+			have = tm_streq(into->v[k].source, c->source) && tm_streq(into->v[k].quote, c->quote) &&
+			       tm_streq(into->v[k].page, c->page);
+		if (!have)
+			tm_cites_push(into, c->source, c->quote, c->page);
+	}
+}
+
+void tm_source_merge(tm_source *into, const tm_source *from)
+{
+	fill(&into->title, from->title);
+	fill(&into->author, from->author);
+	fill(&into->publisher, from->publisher);
+	fill_date(into->date, from->date);
+	fill(&into->url, from->url);
+	fill(&into->lang, from->lang);
+	fill(&into->note, from->note);
+	fill_date(into->accessed, from->accessed);
+	/* checked stays into's: that someone saw from's title and URL says
+	 * nothing of into's, which are kept */
+}
+
+void tm_entity_merge(tm_entity *into, const tm_entity *from)
+{
+	fill(&into->kind, from->kind);
+	fill(&into->country, from->country);
+	fill_date(into->start, from->start);
+	fill_date(into->end, from->end);
+	fill(&into->desc_en, from->desc_en);
+	fill(&into->desc_zh, from->desc_zh);
+	for (size_t i = 0; i < from->n_names; i++) {
+		const tm_name *n = &from->names[i];
+		int have = 0, primary = 0;
+		for (size_t k = 0; k < into->n_names; k++) {
+			if (!tm_streq(into->names[k].lang, n->lang))
+				continue;
+			have |= tm_streq(into->names[k].text, n->text);
+			primary |= into->names[k].primary;
+		}
+		if (!have)
+			tm_entity_add_name(into, n->text, n->lang, n->primary && !primary);
+	}
+	for (size_t i = 0; i < from->tags.n; i++)
+		if (!tm_strv_contains(&into->tags, from->tags.v[i]))
+			tm_strv_push(&into->tags, from->tags.v[i]);
+	for (size_t i = 0; i < from->n_idents; i++) {
+		int have = 0;
+		for (size_t k = 0; k < into->n_idents && !have; k++)
+			have = tm_streq(into->idents[k].scheme, from->idents[i].scheme) &&
+			       tm_streq(into->idents[k].value, from->idents[i].value);
+		if (!have)
+			tm_entity_add_ident(into, from->idents[i].scheme, from->idents[i].value);
+	}
+	merge_cites(&into->cites, &from->cites);
+	into->unsourced = into->cites.n == 0 && (into->unsourced || from->unsourced);
+}
+
+void tm_relation_merge(tm_relation *into, const tm_relation *from)
+{
+	if (!into->has_amount && from->has_amount) {
+		into->has_amount = 1;
+		into->amount = from->amount;
+		free(into->currency);
+		into->currency = tm_xstrdup(from->currency);
+	}
+	if (!into->has_share && from->has_share) {
+		into->has_share = 1;
+		into->share = from->share;
+	}
+	fill(&into->note, from->note);
+	merge_cites(&into->cites, &from->cites);
+	into->unsourced = into->cites.n == 0 && (into->unsourced || from->unsourced);
 }
 
 void tm_entity_add_name(tm_entity *e, const char *text, const char *lang, int primary)

@@ -130,6 +130,16 @@ int tm_entity_equal(const tm_entity *a, const tm_entity *b);
 int tm_relation_equal(const tm_relation *a, const tm_relation *b);
 int tm_involvement_equal(const tm_involvement *a, const tm_involvement *b);
 int tm_page_equal(const tm_page *a, const tm_page *b);
+/* Merge `from` into `into` (an import's --on-conflict merge): the fields
+ * of `into` stay where set and empty ones take those of `from`; the names
+ * (text and language), tags, identifiers and citations of `from` that
+ * `into` lacks come after its own, a name primary only where `into` has no
+ * primary name in its language.  A record that gains a citation is no
+ * longer unsourced.  A source's `checked` stays that of `into`; the days a
+ * claim was added and changed are the store's to set. */
+void tm_source_merge(tm_source *into, const tm_source *from);
+void tm_entity_merge(tm_entity *into, const tm_entity *from);
+void tm_relation_merge(tm_relation *into, const tm_relation *from);
 void tm_entity_add_name(tm_entity *e, const char *text, const char *lang, int primary);
 void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value);
 
@@ -198,6 +208,23 @@ const tm_category *tm_category_find(const char *id);
 int tm_category_index(const char *id);
 /* The label of a context ("palestine", "uyghur_region") in lang "en"/"zh". */
 const char *tm_context_label(const char *context, const char *lang);
+/* A word of a small vocabulary with its labels. */
+typedef struct tm_vocab {
+	const char *id;
+	const char *label_en, *label_zh;
+} tm_vocab;
+
+/* The word id in vocabulary v of n words, or NULL. */
+const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id);
+/* Its label in lang ("zh" or anything else for English); id itself when unknown. */
+const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang);
+
+/* The topics: the tags with labels in both languages (a tag may be any
+ * lower-case word of the data; these are the ones pages label, in every
+ * interface language, and search finds by either label).  The one list of
+ * them: the site's catalogs read it (web/i18n_hant.c, html.c). */
+extern const tm_vocab tm_topics[];
+extern const size_t tm_n_topics;
 
 /* 1 if s is a valid id slug. */
 int tm_id_valid(const char *s);

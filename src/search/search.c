@@ -2,21 +2,32 @@
  * Search and resolution over the store's look-ups.  A query's match keys
  * (text.h) are looked up exactly, by prefix and as words; each look-up
  * scores what it finds, an entity keeps its best score, and the best are
- * read back and ordered.
+ * read back and ordered.  What the strict look-ups miss, the forgiving
+ * stages (forgive.c, topic.c) may find, below them.
  */
-#include "search/search.h"
+#include "search/search_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "text/text.h"
-
-/* Rows one look-up may bring: a common word gathers hundreds. */
-#define LIMIT_KEYS 200
 #define LIMIT_IDENTS 50
 /* At most this many words stand for a word being typed; a start shared by
  * more ("li") is left to the index's own prefix query. */
 #define EXPAND_MAX 64
+
+const char *tm_search_how_name(tm_search_how how)
+{
+	switch (how) {
+	case TM_SEARCH_ID: return "id";
+	case TM_SEARCH_NAME: return "name";
+	case TM_SEARCH_PREFIX: return "prefix";
+	case TM_SEARCH_WORDS: return "words";
+	case TM_SEARCH_TYPO: return "typo";
+	case TM_SEARCH_PART: return "part";
+	case TM_SEARCH_TOPIC: return "topic";
+	}
+	return "?";
+}
 
 void tm_search_hits_release(tm_search_hits *h)
 {
@@ -27,46 +38,86 @@ void tm_search_hits_release(tm_search_hits *h)
 		free(h->v[i].matched);
 	}
 	free(h->v);
+	free(h->topics);
+	free(h->corrected);
 	memset(h, 0, sizeof(*h));
 }
 
-/* Candidates while searching: entity → best score and the name row behind it. */
-struct cand {
-	int64_t entity, name;
-	double score;
-};
-struct cands {
-	struct cand *v;
-	size_t n, cap;
-};
-
-static void cand_add(struct cands *c, int64_t entity, int64_t name, double score)
+void tm_search_cands_release(tm_search_cands *c)
 {
-	for (size_t i = 0; i < c->n; i++) {
-		if (c->v[i].entity == entity) {
-			if (score > c->v[i].score) {
-				c->v[i].score = score;
-				c->v[i].name = name;
-			}
-			return;
-		}
-	}
-	TM_GROW(c->v, c->cap, c->n + 1);
-	c->v[c->n++] = (struct cand){ entity, name, score };
+	free(c->v);
+	free(c->slot);
+	memset(c, 0, sizeof(*c));
 }
 
-/* What a look-up's callback adds to: the candidates, the score of what it
- * finds, and (for prefixes) the length of the query's key. */
+static size_t slot_of(int64_t entity, size_t nslot)
+{
+	uint64_t h = (uint64_t)entity * 0x9e3779b97f4a7c15ULL;
+	return (size_t)(h >> 32) & (nslot - 1);
+}
+
+/* The table at twice the candidates, as they grow. */
+static void cands_rehash(tm_search_cands *c)
+{
+	size_t nslot = c->nslot ? c->nslot * 2 : 64;
+	free(c->slot);
+	c->slot = tm_xcalloc(nslot, sizeof(*c->slot));
+	c->nslot = nslot;
+	for (size_t i = 0; i < c->n; i++) {
+		size_t h = slot_of(c->v[i].entity, nslot);
+		while (c->slot[h])
+			h = (h + 1) & (nslot - 1);
+		c->slot[h] = (uint32_t)i + 1;
+	}
+}
+
+void tm_search_cands_add(tm_search_cands *c, int64_t entity, int64_t name, double score, tm_search_how how,
+			 const char *topic)
+{
+	if ((c->n + 1) * 2 > c->nslot)
+		cands_rehash(c);
+	size_t h = slot_of(entity, c->nslot);
+	for (; c->slot[h]; h = (h + 1) & (c->nslot - 1)) {
+		tm_search_cand *x = &c->v[c->slot[h] - 1];
+		if (x->entity != entity)
+			continue;
+		if (score > x->score)
+			*x = (tm_search_cand){ entity, name, score, how, topic, -1 };
+		return;
+	}
+	TM_GROW(c->v, c->cap, c->n + 1);
+	c->v[c->n++] = (tm_search_cand){ entity, name, score, how, topic, -1 };
+	c->slot[h] = (uint32_t)c->n;
+}
+
+double tm_search_cands_best(const tm_search_cands *c)
+{
+	double best = 0;
+	for (size_t i = 0; i < c->n; i++)
+		if (c->v[i].score > best)
+			best = c->v[i].score;
+	return best;
+}
+
+/* What a look-up's callback adds to: the pass, the score and kind of what
+ * it finds, and (for prefixes) the length of the query's key. */
 struct gather {
-	struct cands *c;
+	const tm_search_pass *p;
 	double score;
+	tm_search_how how;
 	size_t key_len;
 };
+
+static void gather_add(const struct gather *g, tm_ekey entity, int64_t name, double score)
+{
+	const tm_search_pass *p = g->p;
+	tm_search_cands_add(p->c, entity, name, score * p->scale, p->how ? p->how : g->how, NULL);
+}
 
 static int on_name(void *ctx, tm_ekey entity, int64_t name)
 {
 	struct gather *g = ctx;
-	cand_add(g->c, entity, name, g->score);
+	gather_add(g, entity, name, g->score);
 	return 0;
 }
 
@@ -80,20 +131,20 @@ static int on_prefix(void *ctx, tm_ekey entity, int64_t name, size_t key_len)
 {
 	struct gather *g = ctx;
 	/* a prefix covering more of the name ranks higher, below any exact match */
-	cand_add(g->c, entity, name, 0.5 + 0.4 * (double)g->key_len / (double)key_len);
+	gather_add(g, entity, name, 0.5 + 0.4 * (double)g->key_len / (double)key_len);
 	return 0;
 }
 
-static tm_rc search_exact(tm_store *st, const char *key, double score, struct cands *c, tm_err *err)
+static tm_rc search_exact(tm_store *st, const char *key, double score, const tm_search_pass *p, tm_err *err)
 {
-	struct gather g = { c, score, 0 };
-	return tm_store_names_by_key(st, key, LIMIT_KEYS, on_name, &g, err);
+	struct gather g = { p, score, TM_SEARCH_NAME, 0 };
+	return tm_store_names_by_key(st, key, TM_SEARCH_LIMIT_KEYS, on_name, &g, err);
 }
 
-static tm_rc search_prefix(tm_store *st, const char *key, struct cands *c, tm_err *err)
+static tm_rc search_prefix(tm_store *st, const char *key, const tm_search_pass *p, tm_err *err)
 {
-	struct gather g = { c, 0, key ? strlen(key) : 0 };
-	return tm_store_names_by_prefix(st, key, 1, LIMIT_KEYS, on_prefix, &g, err);
+	struct gather g = { p, 0, TM_SEARCH_PREFIX, key ? strlen(key) : 0 };
+	return tm_store_names_by_prefix(st, key, 1, TM_SEARCH_LIMIT_KEYS, on_prefix, &g, err);
 }
 
 /* The terms of a words look-up as they are built: phrases in one vector,
@@ -226,7 +277,8 @@ static tm_rc words_terms(tm_store *st, struct terms *t, const char *text, int *n
  * Han characters, looked up as one phrase of whole syllables: they came
  * from characters, so they are complete and in order; as prefixes joined
  * by AND they matched most of the index, slowly). */
-static tm_rc search_words(tm_store *st, int pinyin, const char *text, double score, struct cands *c, tm_err *err)
+static tm_rc search_words(tm_store *st, int pinyin, const char *text, double score, const tm_search_pass *p,
+			  tm_err *err)
 {
 	struct terms t = { TM_STRV_INIT, NULL, 0, 0 };
 	int none = 0;
@@ -242,8 +294,8 @@ static tm_rc search_words(tm_store *st, int pinyin, const char *text, double sco
 		for (size_t i = 0; i < t.n; i++)
 			terms[i] = (tm_words_term){ t.v[i].lists, (const char *const *)&t.phrases.v[t.v[i].first], t.v[i].n,
 						    t.v[i].prefix };
-		struct gather g = { c, score, 0 };
-		rc = tm_store_names_by_words(st, terms, t.n, LIMIT_KEYS, on_name, &g, err);
+		struct gather g = { p, score, TM_SEARCH_WORDS, 0 };
+		rc = tm_store_names_by_words(st, terms, t.n, TM_SEARCH_LIMIT_KEYS, on_name, &g, err);
 		free(terms);
 	}
 	tm_strv_release(&t.phrases);
@@ -262,65 +314,76 @@ static size_t han_chars(const char *s)
 	return n;
 }
 
-/* Candidates by score, best first; then by entity, for a stable cut. */
+/* Candidates by score, best first, then more ties (when counted); then by
+ * entity, for a stable cut. */
 static int cand_cmp(const void *pa, const void *pb)
 {
-	const struct cand *a = pa, *b = pb;
+	const tm_search_cand *a = pa, *b = pb;
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
+	if (a->ties != b->ties)
+		return a->ties > b->ties ? -1 : 1;
 	return a->entity < b->entity ? -1 : a->entity > b->entity;
 }
 
-/* Hits by score, then the shorter display name, then id. */
+/* Hits by score, then more ties, then the shorter display name, then id. */
 static int hit_cmp(const void *pa, const void *pb)
 {
 	const tm_search_hit *a = pa, *b = pb;
 	if (a->score != b->score)
 		return a->score > b->score ? -1 : 1;
+	if (a->ties != b->ties)
+		return a->ties > b->ties ? -1 : 1;
 	size_t la = strlen(a->name), lb = strlen(b->name);
 	if (la != lb)
 		return la < lb ? -1 : 1;
 	return strcmp(a->id, b->id);
 }
 
-/* Every candidate of the query, with its best score. */
-static tm_rc gather(tm_store *st, const char *query, const tm_name_keys *k, struct cands *c, tm_err *err)
+tm_rc tm_search_names(tm_store *st, const tm_name_keys *k, const tm_search_pass *p, tm_err *err)
 {
 	tm_rc rc = TM_OK;
-	tm_ekey by_id;
-	tm_err miss = { 0 };
-	tm_rc found = tm_store_ekey(st, query, &by_id, &miss);
-	if (found == TM_OK)
-		cand_add(c, by_id, 0, 1.0);
-	else if (found != TM_ERR_NOTFOUND)
-		return tm_fail(err, found, "%s", miss.msg);
-	struct gather g = { c, 1.0, 0 };
-	rc = tm_store_names_by_ident(st, query, NULL, LIMIT_IDENTS, on_ident, &g, err);
 	char *cb = tm_text_compact(k->bare), *cn = tm_text_compact(k->norm), *cp = tm_text_compact(k->pinyin);
-	if (!rc) rc = search_exact(st, k->norm, 1.0, c, err);
-	if (!rc) rc = search_exact(st, k->bare, 0.98, c, err);
-	if (!rc) rc = search_exact(st, cn, 0.96, c, err);
-	if (!rc) rc = search_exact(st, cb, 0.96, c, err);
-	if (!rc) rc = search_exact(st, k->pinyin, 0.95, c, err);
-	if (!rc) rc = search_exact(st, cp, 0.95, c, err);
-	if (!rc) rc = search_prefix(st, k->bare, c, err);
-	if (!rc && strcmp(cb, k->bare) != 0) rc = search_prefix(st, cb, c, err);
-	if (!rc && strcmp(cp, cb) != 0) rc = search_prefix(st, cp, c, err);
-	if (!rc) rc = search_words(st, 0, *k->pairs ? k->pairs : k->tokens, 0.6, c, err);
+	if (!rc) rc = search_exact(st, k->norm, 1.0, p, err);
+	if (!rc) rc = search_exact(st, k->bare, 0.98, p, err);
+	if (!rc) rc = search_exact(st, cn, 0.96, p, err);
+	if (!rc) rc = search_exact(st, cb, 0.96, p, err);
+	if (!rc) rc = search_exact(st, k->pinyin, 0.95, p, err);
+	if (!rc) rc = search_exact(st, cp, 0.95, p, err);
+	if (!rc) rc = search_prefix(st, k->bare, p, err);
+	if (!rc && strcmp(cb, k->bare) != 0) rc = search_prefix(st, cb, p, err);
+	if (!rc && strcmp(cp, cb) != 0) rc = search_prefix(st, cp, p, err);
+	if (!rc) rc = search_words(st, 0, *k->pairs ? k->pairs : k->tokens, 0.6, p, err);
 	/* pinyin finds names that sound like a short Han query (华为, 华维); for a
 	 * long one (a full name) sound-alikes are noise, and the phrase of common
 	 * syllables (ke ji, xin xi) cost as much as the rest of the search */
 	if (!rc && strcmp(k->pinyin, k->bare) != 0 && han_chars(k->bare) < 4)
-		rc = search_words(st, 1, k->pinyin, 0.55, c, err);
+		rc = search_words(st, 1, k->pinyin, 0.55, p, err);
 	free(cb);
 	free(cn);
 	free(cp);
 	return rc;
 }
 
-/* Hit i of out from candidate c: its id, kind and display name. *gone: the
- * entity is no longer there. */
-static tm_rc read_hit(tm_store *st, const struct cand *c, tm_search_hit *h, int *gone, tm_err *err)
+/* The strict candidates of the query: its id, identifiers, and names. */
+static tm_rc gather(tm_store *st, const char *query, const tm_name_keys *k, tm_search_cands *c, tm_err *err)
+{
+	tm_ekey by_id;
+	tm_err miss = { 0 };
+	tm_rc found = tm_store_ekey(st, query, &by_id, &miss);
+	if (found == TM_OK)
+		tm_search_cands_add(c, by_id, 0, 1.0, TM_SEARCH_ID, NULL);
+	else if (found != TM_ERR_NOTFOUND)
+		return tm_fail(err, found, "%s", miss.msg);
+	tm_search_pass p = { c, 1.0, 0 };
+	struct gather g = { &p, 1.0, TM_SEARCH_ID, 0 };
+	tm_rc rc = tm_store_names_by_ident(st, query, NULL, LIMIT_IDENTS, on_ident, &g, err);
+	return rc ? rc : tm_search_names(st, k, &p, err);
+}
+
+/* Hit i of out from candidate c: its id, kind, display name and ties.
+ * *gone: the entity is no longer there. */
+static tm_rc read_hit(tm_store *st, const tm_search_cand *c, tm_search_hit *h, int *gone, tm_err *err)
 {
 	tm_entity e;
 	tm_err miss = { 0 };
@@ -328,45 +391,44 @@ static tm_rc read_hit(tm_store *st, const struct cand *c, tm_search_hit *h, int 
 	*gone = rc == TM_ERR_NOTFOUND;
 	if (rc)
 		return *gone ? TM_OK : tm_fail(err, rc, "%s", miss.msg);
-	*h = (tm_search_hit){ e.id, e.kind, tm_xstrdup(tm_entity_display_name(&e, "en")), NULL, c->score };
+	*h = (tm_search_hit){ c->entity, e.id, e.kind, tm_xstrdup(tm_entity_display_name(&e, "en")), NULL, c->score,
+			      c->how, c->topic, c->ties };
 	e.id = e.kind = NULL;
 	tm_entity_release(&e);
 	return TM_OK;
 }
 
-static tm_rc search(tm_store *st, const char *query, size_t limit, tm_search_hits *out, tm_err *err)
+/* The first limit candidates of c, read back into out as hits in order. */
+static tm_rc read_hits(tm_store *st, const tm_search_opts *o, tm_search_cands *c, size_t limit, tm_search_hits *out,
+		       tm_err *err)
 {
-	memset(out, 0, sizeof(*out));
-	tm_name_keys k;
-	tm_rc rc = tm_text_name_keys(query, strlen(query), &k, err);
-	if (rc)
-		return rc;
-	struct cands c = { 0 };
-	rc = gather(st, query, &k, &c, err);
-	tm_name_keys_release(&k);
+	tm_rc rc = TM_OK;
 	/* Only candidates that can make the first `limit` are read back: those
-	 * scoring above the limit-th best, and all that tie with it (the tie is
-	 * broken by the display name).  A common word gathers hundreds of
+	 * above the limit-th best by score and ties (counted in O(1) each, from
+	 * the graph), and all equal to it in both (the tie is broken by the
+	 * display name).  A common word, or a topic, gathers hundreds of
 	 * candidates, and reading each one cost more than finding them. */
-	if (c.n > 1)
-		qsort(c.v, c.n, sizeof(c.v[0]), cand_cmp);
-	size_t keep = c.n;
+	for (size_t i = 0; o->ties && i < c->n; i++)
+		c->v[i].ties = o->ties(o->ties_ctx, c->v[i].entity);
+	if (c->n > 1)
+		qsort(c->v, c->n, sizeof(c->v[0]), cand_cmp);
+	size_t keep = c->n;
 	if (limit && keep > limit) {
 		keep = limit;
-		while (keep < c.n && c.v[keep].score >= c.v[limit - 1].score - 1e-12)
+		while (keep < c->n && c->v[keep].score >= c->v[limit - 1].score - 1e-12 &&
+		       c->v[keep].ties == c->v[limit - 1].ties)
 			keep++;
 	}
 	int64_t *rows = tm_xcalloc(keep ? keep : 1, sizeof(*rows)); /* matched name row of each hit */
 	for (size_t i = 0; !rc && i < keep; i++) {
 		tm_search_hit h;
 		int gone;
-		if ((rc = read_hit(st, &c.v[i], &h, &gone, err)) || gone)
+		if ((rc = read_hit(st, &c->v[i], &h, &gone, err)) || gone)
 			continue;
 		TM_GROW(out->v, out->cap, out->n + 1);
-		rows[out->n] = c.v[i].name;
+		rows[out->n] = c->v[i].name;
 		out->v[out->n++] = h;
 	}
-	free(c.v);
 	/* while sorting, each hit points at its name row through `matched` */
 	for (size_t i = 0; i < out->n; i++)
 		out->v[i].matched = (char *)&rows[i];
@@ -397,24 +459,55 @@ static tm_rc search(tm_store *st, const char *query, size_t limit, tm_search_hit
 			h->matched = tm_xstrdup(h->name);
 	}
 	free(rows);
-	if (rc) {
-		tm_search_hits_release(out);
-		return rc;
-	}
-	return TM_OK;
+	return rc;
 }
 
-tm_rc tm_search(tm_store *st, const char *query, size_t limit, tm_search_hits *out, tm_err *err)
+static tm_rc search(tm_store *st, const char *query, const tm_search_opts *o, tm_search_hits *out, tm_err *err)
 {
+	size_t limit = o->limit ? o->limit : 20;
+	tm_name_keys k;
+	tm_rc rc = tm_text_name_keys(query, strlen(query), &k, err);
+	if (rc)
+		return rc;
+	tm_search_cands c = { 0 };
+	rc = gather(st, query, &k, &c, err);
+	if (!rc && !o->strict) {
+		tm_search_typos t = { o, o->vocab, NULL, 0 };
+		rc = tm_search_forgive(st, &k, &t, &c, &out->corrected, err);
+		tm_search_vocab_free(t.own);
+		if (!rc)
+			rc = tm_search_topics(st, &k, limit, out, &c, err);
+		/* a topic's label mistyped ("survelliance"): the query as read */
+		if (!rc && !out->n_topics && out->corrected) {
+			tm_name_keys kc;
+			if (!(rc = tm_text_name_keys(out->corrected, strlen(out->corrected), &kc, err))) {
+				rc = tm_search_topics(st, &kc, limit, out, &c, err);
+				tm_name_keys_release(&kc);
+			}
+		}
+	}
+	tm_name_keys_release(&k);
+	if (!rc)
+		rc = read_hits(st, o, &c, limit, out, err);
+	tm_search_cands_release(&c);
+	return rc;
+}
+
+tm_rc tm_search(tm_store *st, const char *query, const tm_search_opts *opts, tm_search_hits *out, tm_err *err)
+{
+	static const tm_search_opts defaults = { 0 };
+	memset(out, 0, sizeof(*out));
+	if (utf8_chars(query, strlen(query)) > TM_SEARCH_MAX_CHARS)
+		return tm_fail(err, TM_ERR_INVALID, "query is longer than %d characters", TM_SEARCH_MAX_CHARS);
 	/* one read transaction for the dozens of look-ups */
 	int began;
 	tm_rc rc = tm_store_read_begin(st, 0, &began, err);
-	if (rc) {
-		memset(out, 0, sizeof(*out));
+	if (rc)
 		return rc;
-	}
-	rc = search(st, query, limit, out, err);
+	rc = search(st, query, opts ? opts : &defaults, out, err);
 	tm_store_read_end(st, began);
+	if (rc)
+		tm_search_hits_release(out);
 	return rc;
 }
 
@@ -432,7 +525,8 @@ tm_rc tm_search_resolve(tm_store *st, const char *ref, char **id, tm_search_hits
 		return TM_OK;
 	}
 	tm_search_hits hits;
-	if ((rc = tm_search(st, ref, 20, &hits, err)))
+	tm_search_opts o = { .limit = 20, .strict = 1 };
+	if ((rc = tm_search(st, ref, &o, &hits, err)))
 		return rc;
 	if (hits.n == 0) {
 		tm_search_hits_release(&hits);

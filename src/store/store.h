@@ -276,6 +276,9 @@ typedef struct tm_edge_row {
 	int has_share;
 	double share;
 } tm_edge_row;
+/* *empty: 1 when the database holds no source and no entity (an import
+ * into it has nothing to compare its records with). */
+tm_rc tm_store_is_empty(tm_store *st, int *empty, tm_err *err);
 /* The largest entity key in use (keys run 1..max, with gaps). */
 tm_rc tm_store_max_ekey(tm_store *st, tm_ekey *out, tm_err *err);
 tm_rc tm_store_each_ekey(tm_store *st, int (*fn)(void *ctx, tm_ekey key, const char *id, const char *kind),
@@ -290,11 +293,11 @@ tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err);
  * it); -1 when it cannot be read (the failure is kept, see above). */
 int64_t tm_store_data_version(tm_store *st);
 /* Where a cache of what is derived from the store's data is kept (name:
- * "graph" for the graph's snapshot, "vocab" for the screening vocabulary),
- * in *path (owned by the caller), and the stamp it must carry to be used:
- * the database file (device, inode, size, modification time to the
- * nanosecond) at its data and schema versions, so that a write, or a new
- * database at the same path, makes every cache stale.  TM_ERR_NOTFOUND when
+ * "graph" for the graph's snapshot, "vocab" for the typo index of search
+ * and screening), in *path (owned by the caller), and the stamp it must
+ * carry to be used: the database file (device, inode, size, modification
+ * time to the nanosecond) at its data and schema versions, so that a write,
+ * or a new database at the same path, makes every cache stale.  TM_ERR_NOTFOUND when
  * the store keeps no caches (a database in memory). */
 tm_rc tm_store_cache(tm_store *st, const char *name, char **path, uint64_t *stamp, tm_err *err);
 

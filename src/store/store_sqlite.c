@@ -1547,6 +1547,19 @@ tm_rc tm_store_max_ekey(tm_store *st, tm_ekey *out, tm_err *err)
 	return rc;
 }
 
+tm_rc tm_store_is_empty(tm_store *st, int *empty, tm_err *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT NOT EXISTS(SELECT 1 FROM sources) AND NOT EXISTS(SELECT 1 FROM entities)",
+			       -1, &s, NULL) != SQLITE_OK)
+		return tm_store_db_fail(st, err, "preparing query");
+	int step = sqlite3_step(s);
+	*empty = step == SQLITE_ROW && sqlite3_column_int(s, 0);
+	tm_rc rc = step == SQLITE_ROW ? TM_OK : tm_store_db_fail(st, err, "reading whether the database is empty");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 struct ekey_ctx {
 	int (*fn)(void *ctx, tm_ekey key, const char *id, const char *kind);
 	int (*tfn)(void *ctx, tm_ekey key);

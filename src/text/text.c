@@ -8,17 +8,26 @@
  */
 #include "text/text.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
+#include <unicode/ucnv.h>
+#include <unicode/ucsdet.h>
+#include <unicode/uloc.h>
 #include <unicode/uscript.h>
 #include <unicode/uset.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 #include <unicode/utrans.h>
+
+/* Simplified to Traditional, for telling the two apart (tm_text_script_lang()). */
+static const char S2T_ID[] = "[:Han:]; Simplified-Traditional";
+/* Any script to Latin, then to ASCII (tm_text_to_ascii()). */
+static const char ASCII_ID[] = "Any-Latin; Latin-ASCII";
 
 /* One Han character's toneless pinyin, as Han-Latin spells it alone. */
 typedef struct py_entry {
@@ -39,6 +48,8 @@ typedef struct py_entry {
  * neighbours (重 in 重庆 is chóng, not zhòng) goes through ICU whole.
  */
 typedef struct text_cache {
+	UTransliterator *ascii;  /* ASCII_ID */
+	UTransliterator *s2t;    /* S2T_ID */
 	UTransliterator *t2s;    /* T2S_ID */
 	UTransliterator *latin;  /* LATIN_ID */
 	UTransliterator *pinyin; /* PINYIN_ID */
@@ -1001,8 +1012,264 @@ out:
 	return rc;
 }
 
+/* The tag of a script that one language writes (tm_text_script_lang()). */
+static const char *script_own_lang(UScriptCode sc)
+{
+	switch (sc) {
+	case USCRIPT_LATIN: return "en";
+	case USCRIPT_HEBREW: return "he";
+	case USCRIPT_GREEK: return "el";
+	case USCRIPT_THAI: return "th";
+	case USCRIPT_GEORGIAN: return "ka";
+	case USCRIPT_ARMENIAN: return "hy";
+	case USCRIPT_KHMER: return "km";
+	case USCRIPT_LAO: return "lo";
+	case USCRIPT_MYANMAR: return "my";
+	case USCRIPT_SINHALA: return "si";
+	case USCRIPT_TIBETAN: return "bo";
+	case USCRIPT_MONGOLIAN: return "mn";
+	case USCRIPT_HANGUL: return "ko";
+	default: return NULL;
+	}
+}
+
+tm_rc tm_text_script_lang(const char *s, size_t len, const char **tag, tm_err *err)
+{
+	*tag = "und";
+	if (!tm_utf8_valid(s, len))
+		return tm_fail(err, TM_ERR_INVALID, "invalid UTF-8");
+	if (len > MAX_NAME_BYTES)
+		return tm_fail(err, TM_ERR_LIMIT, "text longer than %zu bytes", MAX_NAME_BYTES);
+	/* the scripts counted, most texts being of one or two */
+	struct { UScriptCode sc; size_t n; } seen[8];
+	size_t n_seen = 0;
+	int kana = 0, hangul = 0;
+	int32_t n = (int32_t)len;
+	for (int32_t i = 0; i < n;) {
+		UChar32 c;
+		U8_NEXT(s, i, n, c);
+		if (c < 0)
+			continue;
+		UScriptCode sc;
+		if (c < 0x80) {
+			if (!is_ascii_alpha((int)c))
+				continue;
+			sc = USCRIPT_LATIN;
+		} else {
+			if (!(U_GET_GC_MASK(c) & U_GC_L_MASK))
+				continue; /* marks, digits and symbols belong to no one */
+			UErrorCode st = U_ZERO_ERROR;
+			sc = uscript_getScript(c, &st);
+			if (U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN)
+				continue;
+			kana |= sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA;
+			hangul |= sc == USCRIPT_HANGUL;
+		}
+		size_t k = 0;
+		while (k < n_seen && seen[k].sc != sc)
+			k++;
+		if (k == n_seen) {
+			if (n_seen == sizeof(seen) / sizeof(seen[0]))
+				continue;
+			seen[n_seen].sc = sc;
+			seen[n_seen++].n = 0;
+		}
+		seen[k].n++;
+	}
+	if (kana) {
+		*tag = "ja";
+		return TM_OK;
+	}
+	if (hangul) {
+		*tag = "ko";
+		return TM_OK;
+	}
+	if (!n_seen)
+		return TM_OK;
+	size_t best = 0;
+	for (size_t k = 1; k < n_seen; k++)
+		if (seen[k].n > seen[best].n)
+			best = k;
+	UScriptCode sc = seen[best].sc;
+	if (sc == USCRIPT_HAN) {
+		ubuf b = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
+		UErrorCode st = U_ZERO_ERROR;
+		ubuf_reserve(&b, n + 1);
+		u_strFromUTF8(b.u, b.cap, &b.len, s, n, &st);
+		int trad = 0;
+		tm_rc rc = U_FAILURE(st) ? icu_fail(err, "utf-8 conversion", st) : has_traditional(&b, &trad, err);
+		if (!rc && trad) {
+			/* Traditional when Simplified-Traditional leaves it as it is
+			 * (no character only Simplified writes) and
+			 * Traditional-Simplified changes it.  A few characters
+			 * Simplified Chinese writes too are changed by ICU's rules
+			 * (阪 → 坂 in 大阪, 乾, 著): they do not count. */
+			static const UChar both[] = { 0x962A, 0x4E7E, 0x8457 };
+			int32_t before = b.len, k = 0;
+			rc = transliterate(&tc.s2t, S2T_ID, 2, &b, &tmp, err);
+			int simplified = !rc && (b.len != before || memcmp(b.u, tmp.u, (size_t)before * sizeof(UChar)) != 0);
+			ubuf_swap(&b, &tmp); /* back to the text as it was */
+			for (int32_t i = 0; i < b.len; i++) {
+				int skip = 0;
+				for (size_t j = 0; j < sizeof(both) / sizeof(both[0]); j++)
+					skip |= b.u[i] == both[j];
+				if (!skip)
+					b.u[k++] = b.u[i];
+			}
+			b.len = k;
+			before = b.len;
+			if (!rc && !simplified)
+				rc = transliterate(&tc.t2s, T2S_ID, 2, &b, &tmp, err);
+			/* after the swap, tmp holds the text as it was */
+			trad = !rc && !simplified &&
+			       (b.len != before || memcmp(b.u, tmp.u, (size_t)before * sizeof(UChar)) != 0);
+		}
+		ubuf_release(&b);
+		ubuf_release(&tmp);
+		if (rc)
+			return rc;
+		*tag = trad ? "zh-Hant" : "zh-Hans";
+		return TM_OK;
+	}
+	const char *own = script_own_lang(sc);
+	if (own) {
+		*tag = own;
+		return TM_OK;
+	}
+	/* "und-" and the four letters of the script's code, kept per script */
+	static const char *const und[] = { "und-Cyrl", "und-Arab", "und-Deva", "und-Beng", "und-Taml", "und-Telu",
+					   "und-Knda", "und-Mlym", "und-Gujr", "und-Guru", "und-Orya", "und-Ethi",
+					   "und-Syrc", "und-Thaa", "und-Tfng", "und-Cher", "und-Cans" };
+	const char *code = uscript_getShortName(sc);
+	for (size_t k = 0; code && k < sizeof(und) / sizeof(und[0]); k++)
+		if (strcmp(und[k] + 4, code) == 0) {
+			*tag = und[k];
+			return TM_OK;
+		}
+	*tag = "und";
+	return TM_OK;
+}
+
+char *tm_text_to_ascii(const char *s)
+{
+	size_t len = strlen(s);
+	if (len > MAX_NAME_BYTES)
+		return NULL;
+	ubuf b = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
+	UErrorCode st = U_ZERO_ERROR;
+	ubuf_reserve(&b, (int32_t)len + 1);
+	u_strFromUTF8(b.u, b.cap, &b.len, s, (int32_t)len, &st);
+	tm_err err = { 0 };
+	char *out = NULL;
+	if (U_SUCCESS(st) && transliterate(&tc.ascii, ASCII_ID, 4, &b, &tmp, &err) == TM_OK) {
+		int32_t need = 0;
+		st = U_ZERO_ERROR;
+		u_strToUTF8(NULL, 0, &need, b.u, b.len, &st);
+		out = tm_xmalloc((size_t)need + 1);
+		st = U_ZERO_ERROR;
+		u_strToUTF8(out, need + 1, &need, b.u, b.len, &st);
+		if (U_FAILURE(st)) {
+			free(out);
+			out = NULL;
+		}
+	}
+	ubuf_release(&b);
+	ubuf_release(&tmp);
+	return out;
+}
+
+const char *tm_text_charset_guess(const char *data, size_t len)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UCharsetDetector *d = ucsdet_open(&st);
+	if (U_FAILURE(st))
+		return NULL;
+	/* ICU's names are static, so the detector may go */
+	const char *name = NULL;
+	ucsdet_setText(d, data, len > (1 << 20) ? (1 << 20) : (int32_t)len, &st);
+	const UCharsetMatch *m = U_SUCCESS(st) ? ucsdet_detect(d, &st) : NULL;
+	if (m && U_SUCCESS(st))
+		name = ucsdet_getName(m, &st);
+	ucsdet_close(d);
+	return U_SUCCESS(st) ? name : NULL;
+}
+
+tm_rc tm_text_to_utf8(const char *charset, const char *data, size_t len, tm_buf *out, tm_err *err)
+{
+	if (len > INT32_MAX / 4)
+		return tm_fail(err, TM_ERR_LIMIT, "a file of %zu bytes is too large to convert", len);
+	UErrorCode st = U_ZERO_ERROR;
+	UConverter *cv = ucnv_open(charset, &st);
+	if (U_FAILURE(st))
+		return tm_fail(err, TM_ERR_INVALID, "unknown encoding '%.60s'", charset);
+	/* a byte the charset has no character for is an error, never a
+	 * replacement character in someone's name */
+	ucnv_setToUCallBack(cv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
+	ubuf u = { NULL, 0, 0 };
+	ubuf_reserve(&u, (int32_t)len * 2 + 2);
+	u.len = ucnv_toUChars(cv, u.u, u.cap, data, (int32_t)len, &st);
+	ucnv_close(cv);
+	tm_rc rc = TM_OK;
+	if (U_FAILURE(st)) {
+		rc = tm_fail(err, TM_ERR_INVALID, "bytes that are not %.60s", charset);
+	} else {
+		int32_t need = 0;
+		UErrorCode st2 = U_ZERO_ERROR;
+		u_strToUTF8(NULL, 0, &need, u.u, u.len, &st2);
+		char *tmp = tm_xmalloc((size_t)need + 1);
+		st2 = U_ZERO_ERROR;
+		u_strToUTF8(tmp, need + 1, &need, u.u, u.len, &st2);
+		if (U_FAILURE(st2))
+			rc = icu_fail(err, "utf-8 conversion", st2);
+		else
+			tm_buf_add(out, tmp, (size_t)need);
+		free(tmp);
+	}
+	ubuf_release(&u);
+	return rc;
+}
+
+int tm_text_lang_from_iso3(const char *iso3, char *out, size_t cap)
+{
+	if (!iso3 || strlen(iso3) != 3 || cap < 4)
+		return -1;
+	char low[4];
+	for (int i = 0; i < 3; i++) {
+		if (!isalpha((unsigned char)iso3[i]))
+			return -1;
+		low[i] = (char)tolower((unsigned char)iso3[i]);
+	}
+	low[3] = '\0';
+	for (const char *const *l = uloc_getISOLanguages(); *l; l++) {
+		const char *three = uloc_getISO3Language(*l);
+		if (three && strcmp(three, low) == 0 && strlen(*l) < cap) {
+			memcpy(out, *l, strlen(*l) + 1);
+			return 0;
+		}
+	}
+	/* a language ISO 639-1 has no code for is its three letters in BCP-47
+	 * too, when ICU knows it at all */
+	const char *known = uloc_getISO3Language(low);
+	if (!known || strcmp(known, low) != 0)
+		return -1;
+	memcpy(out, low, 4);
+	return 0;
+}
+
+const char *tm_text_lang_iso3(const char *tag)
+{
+	if (!tag)
+		return NULL;
+	const char *three = uloc_getISO3Language(tag);
+	return three && *three ? three : NULL;
+}
+
 void tm_text_shutdown(void)
 {
+	if (tc.ascii)
+		utrans_close(tc.ascii);
+	if (tc.s2t)
+		utrans_close(tc.s2t);
 	if (tc.t2s)
 		utrans_close(tc.t2s);
 	if (tc.latin)

@@ -502,39 +502,80 @@ tm_rc tm_view_entity(tm_store *st, const char *id, json_t **out, tm_err *err)
 
 /* ---- search ---- */
 
-tm_rc tm_view_search(tm_store *st, const char *query, size_t limit, json_t **out, tm_err *err)
+static json_t *string_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+long tm_view_ties(const void *ctx, tm_ekey entity)
+{
+	return entity >= 0 && entity <= UINT32_MAX ? tm_graph_degree(ctx, (tm_node)entity) : 0;
+}
+
+tm_rc tm_view_search(tm_store *st, const tm_graph *g, const char *query, const tm_search_opts *opts, json_t **out,
+		     tm_err *err)
 {
 	*out = NULL;
+	tm_search_opts so = { 0 };
+	if (opts)
+		so = *opts;
+	so.ties = g ? tm_view_ties : NULL;
+	so.ties_ctx = g;
 	tm_search_hits hits;
-	tm_rc rc = tm_search(st, query, limit, &hits, err);
+	tm_rc rc = tm_search(st, query, &so, &hits, err);
 	if (rc)
 		return rc;
 	json_t *results = json_array();
 	for (size_t i = 0; i < hits.n; i++) {
+		const tm_search_hit *h = &hits.v[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "id", json_string(hits.v[i].id));
-		json_object_set_new(o, "kind", json_string(hits.v[i].kind));
-		json_object_set_new(o, "name", json_string(hits.v[i].name));
-		json_t *names = json_array();
+		json_object_set_new(o, "id", json_string(h->id));
+		json_object_set_new(o, "kind", json_string(h->kind));
+		json_object_set_new(o, "name", json_string(h->name));
+		json_t *names = json_array(), *country = json_null(), *desc = json_null();
 		tm_entity e;
-		if (tm_store_get_entity(st, hits.v[i].id, &e, NULL) == TM_OK) {
+		if (tm_store_get_entity(st, h->id, &e, NULL) == TM_OK) {
 			for (size_t k = 0; k < e.n_names; k++) {
 				json_t *n = json_object();
 				json_object_set_new(n, "text", json_string(e.names[k].text));
 				json_object_set_new(n, "lang", json_string(e.names[k].lang));
 				json_array_append_new(names, n);
 			}
+			country = string_or_null(e.country);
+			if (e.desc_en || e.desc_zh) {
+				desc = json_object();
+				json_object_set_new(desc, "en", string_or_null(e.desc_en));
+				json_object_set_new(desc, "zh", string_or_null(e.desc_zh));
+			}
 			tm_entity_release(&e);
 		}
 		json_object_set_new(o, "names", names);
-		json_object_set_new(o, "matched", json_string(hits.v[i].matched));
+		json_object_set_new(o, "matched", json_string(h->matched));
 		/* three decimals: enough to order by, and stable across builds */
-		json_object_set_new(o, "score", json_real((double)(long)(hits.v[i].score * 1000 + 0.5) / 1000));
+		json_object_set_new(o, "score", json_real((double)(long)(h->score * 1000 + 0.5) / 1000));
+		json_object_set_new(o, "how", json_string(tm_search_how_name(h->how)));
+		if (h->topic)
+			json_object_set_new(o, "topic", json_string(h->topic));
+		json_object_set_new(o, "country", country);
+		json_object_set_new(o, "description", desc);
+		json_object_set_new(o, "ties", h->ties >= 0 ? json_integer(h->ties) : json_null());
 		json_array_append_new(results, o);
 	}
-	tm_search_hits_release(&hits);
+	json_t *topics = json_array();
+	for (size_t i = 0; i < hits.n_topics; i++) {
+		const tm_search_topic *t = &hits.topics[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "type", json_string(t->type));
+		json_object_set_new(o, "id", json_string(t->id));
+		json_object_set_new(o, "label", json_string(t->label_en));
+		json_object_set_new(o, "label_zh", json_string(t->label_zh));
+		json_array_append_new(topics, o);
+	}
 	*out = json_object();
 	json_object_set_new(*out, "results", results);
+	json_object_set_new(*out, "topics", topics);
+	json_object_set_new(*out, "corrected", string_or_null(hits.corrected));
+	tm_search_hits_release(&hits);
 	return done(st, out, err);
 }
 

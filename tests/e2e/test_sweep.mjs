@@ -106,6 +106,8 @@ async function pagesOf(origin) {
     .map((m) => m[1]);
   return [
     "/", "/search?q=%E6%B5%B7%E5%BA%B7", "/search?q=zzzz-nothing", "/search",
+    // what search forgives: a typo, words beyond the name, a topic
+    "/search?q=hikvison", "/search?q=Huawei%20Technologies%20Co.%2C%20Ltd.", "/search?q=%E7%9B%91%E6%8E%A7",
     "/entities", "/entities?kind=company&country=CN&sort=ties", "/entities?country=Canada",
     "/tags", ...tags.map((t) => `/tags/${t}`),
     "/sources", ...srcs.map((s) => `/sources/${s}`),

@@ -46,6 +46,14 @@ def ok(cond, name, detail=""):
     return cond
 
 
+def import_seed(db, *extra):
+    """The demo data (data/seed), and the files extra, into db: None, or
+    what the import said when it failed."""
+    files = sorted(os.path.join(SEED, f) for f in os.listdir(SEED) if f.endswith(".jsonl")) + list(extra)
+    r = subprocess.run([TIEMAP, "--db", db, "--quiet", "import"] + files, capture_output=True)
+    return r.stderr.decode(errors="replace") if r.returncode else None
+
+
 class Server:
     """tiemap serve --db db on 127.0.0.1:0, its log in tmp.  The operator's
     TIEMAP_BASE_URL and TIEMAP_MAP_TILES are not passed on; env adds to the

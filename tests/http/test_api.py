@@ -168,6 +168,8 @@ def openapi(srv):
     calls = [
         ("/api/v1", "/api/v1"),
         ("/api/v1/search", "/api/v1/search?q=%E6%B5%B7%E5%BA%B7"),
+        ("/api/v1/search", "/api/v1/search?q=hikvison"),
+        ("/api/v1/search", "/api/v1/search?q=%E7%9B%A3%E6%8E%A7&strict=0"),
         ("/api/v1/entities/{id}", "/api/v1/entities/hikvision"),
         ("/api/v1/entities/{id}/neighbors", "/api/v1/entities/hikvision/neighbors?depth=2"),
         ("/api/v1/path", "/api/v1/path?from=hikvision&to=wolf-pack"),

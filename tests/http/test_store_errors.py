@@ -39,8 +39,9 @@ EXPIRED = os.path.join(TMP, "expired")
 # DEFAULT_CAPTURES and no query.
 DEFAULT_CAPTURES = {"id": "hikvision"}
 SAMPLES = {
-    "page_search": {"query": "q=hikvision"},
-    "api_search": {"query": "q=%E6%B5%B7%E5%BA%B7"},
+    # through every stage of a search that forgives: a part with a typo, a topic
+    "page_search": {"query": "q=Hangzhou+Hikvison"},
+    "api_search": {"query": "q=%E7%9B%A3%E6%8E%A7"},
     "page_path": {"query": "from=hikvision&to=cetc"},
     "api_path": {"query": "from=hikvision&to=cetc"},
     "page_source": {"captures": {"id": None}},  # the first source of the seed data

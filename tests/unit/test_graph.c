@@ -1251,6 +1251,8 @@ static void test_build_errors(void **state)
 	assert_int_equal(tm_graph_node_exists(g, 9), 0);
 	assert_int_equal(tm_graph_node_kind(g, 1), 3);
 	assert_int_equal(tm_graph_node_kind(g, 2), -1);
+	assert_int_equal(tm_graph_degree(g, 1), 0);
+	assert_int_equal(tm_graph_degree(g, 9), 0);
 	assert_int_equal(tm_graph_stats_compute(g, &st, NULL), TM_OK);
 	assert_int_equal(st.nodes, 2);
 	assert_int_equal(st.isolated, 2);

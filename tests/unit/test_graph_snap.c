@@ -24,7 +24,7 @@
 
 #include "graph/graph.h"
 #include "match/match.h"
-#include "match/match_internal.h"
+#include "search/search.h"
 #include "model/model.h"
 #include "snap/snap.h"
 #include "store/store.h"
@@ -88,10 +88,15 @@ static void test_mapped_graph_answers_the_same(void **state)
 	assert_int_equal(tm_graph_map(path, 42, &h, &err), TM_OK);
 	assert_int_equal(tm_graph_n_nodes(h), tm_graph_n_nodes(g));
 	assert_int_equal(tm_graph_n_edges(h), tm_graph_n_edges(g));
+	uint64_t degrees = 0;
 	for (tm_node u = 0; u < 60; u++) {
 		assert_int_equal(tm_graph_node_exists(h, u), tm_graph_node_exists(g, u));
 		assert_int_equal(tm_graph_node_kind(h, u), tm_graph_node_kind(g, u));
+		assert_int_equal(tm_graph_degree(h, u), tm_graph_degree(g, u));
+		degrees += tm_graph_degree(g, u);
 	}
+	/* each edge is a tie of both its ends */
+	assert_int_equal(degrees, 2 * tm_graph_n_edges(g));
 	tm_path_opts po = { .max_hops = 6, .max_paths = 50 };
 	tm_path_opts dated = { .max_hops = 6, .as_of = 20100101, .predicates = 0x3ff };
 	for (int q = 0; q < 300; q++) {
@@ -662,12 +667,12 @@ static void test_damaged_snapshots_answer_as_the_store(void **state)
 	free(ref);
 	tm_graph_free(loaded);
 
-	tm_match_vocab *vref, *v;
-	assert_int_equal(tm_match_vocab_build(st, &vref, &err), TM_OK);
-	assert_true(tm_match_vocab_size(vref) > 10);
-	assert_int_equal(tm_match_vocab_open(st, &v, &err), TM_OK); /* saves the snapshot */
-	assert_true(tm_match_vocab_equal(v, vref));
-	tm_match_vocab_free(v);
+	tm_search_vocab *vref, *v;
+	assert_int_equal(tm_search_vocab_build(st, &vref, &err), TM_OK);
+	assert_true(tm_search_vocab_size(vref) > 10);
+	assert_int_equal(tm_search_vocab_open(st, &v, &err), TM_OK); /* saves the snapshot */
+	assert_true(tm_search_vocab_equal(v, vref));
+	tm_search_vocab_free(v);
 	assert_int_equal(tm_store_cache(st, "vocab", &snap, &stamp, &err), TM_OK);
 	good = slurp(snap, &len);
 	int rebuilt = 0;
@@ -675,9 +680,9 @@ static void test_damaged_snapshots_answer_as_the_store(void **state)
 		damage(good, len, snap);
 		struct stat before, after;
 		assert_int_equal(stat(snap, &before), 0);
-		assert_int_equal(tm_match_vocab_open(st, &v, &err), TM_OK);
-		assert_true(tm_match_vocab_equal(v, vref));
-		tm_match_vocab_free(v);
+		assert_int_equal(tm_search_vocab_open(st, &v, &err), TM_OK);
+		assert_true(tm_search_vocab_equal(v, vref));
+		tm_search_vocab_free(v);
 		/* refused, it was built and written again */
 		rebuilt += stat(snap, &after) == 0 && after.st_ino != before.st_ino;
 	}
@@ -687,7 +692,7 @@ static void test_damaged_snapshots_answer_as_the_store(void **state)
 	free(good);
 	unlink(snap);
 	free(snap);
-	tm_match_vocab_free(vref);
+	tm_search_vocab_free(vref);
 	tm_store_close(st);
 	unlink(db);
 }

@@ -126,7 +126,7 @@ static void test_put_replaces_whole_and_unchanged_is_noop(void **state)
 	assert_int_equal(got.n_names, 1);
 	tm_entity_release(&got);
 	tm_search_hits hits;
-	assert_int_equal(tm_search(st, "阿克米", 10, &hits, NULL), TM_OK);
+	assert_int_equal(tm_search(st, "阿克米", &(tm_search_opts){ .limit = 10 }, &hits, NULL), TM_OK);
 	assert_int_equal(hits.n, 0);
 	tm_search_hits_release(&hits);
 	tm_entity_release(&e);
@@ -146,7 +146,7 @@ static void test_rollback_leaves_nothing(void **state)
 	assert_false(has_entity(st, "gone"));
 	assert_false(has_source(st, "s1"));
 	tm_search_hits hits;
-	tm_search(st, "gone", 10, &hits, NULL);
+	tm_search(st, "gone", &(tm_search_opts){ .limit = 10 }, &hits, NULL);
 	assert_int_equal(hits.n, 0);
 	tm_search_hits_release(&hits);
 	tm_entity_release(&e);
@@ -297,7 +297,7 @@ static void test_failure_is_not_absence(void **state)
 	assert_int_equal(tm_store_ekey(st, "huawei", &key, NULL), TM_ERR_LIMIT);
 	assert_int_equal(tm_store_entity_id(st, 1, &id, NULL), TM_ERR_LIMIT);
 	assert_int_equal(tm_store_get_entity(st, "huawei", &e, NULL), TM_ERR_LIMIT);
-	assert_int_equal(tm_search(st, "huawei", 10, &hits, NULL), TM_ERR_LIMIT);
+	assert_int_equal(tm_search(st, "huawei", &(tm_search_opts){ .limit = 10 }, &hits, NULL), TM_ERR_LIMIT);
 	assert_int_equal(tm_search_resolve(st, "华为", &id, NULL, NULL), TM_ERR_LIMIT);
 	assert_int_equal(tm_search_resolve(st, "nothing like it", &id, NULL, NULL), TM_ERR_LIMIT);
 	/* and the store keeps the first failure until told to forget it */
@@ -319,14 +319,14 @@ static void test_failure_is_not_absence(void **state)
 	static const char *const queries[] = { "huawei", "华为", "hua", "huawei tech", "海康", "CNE100000PM8" };
 	for (size_t q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
 		tm_search_hits want;
-		assert_int_equal(tm_search(st, queries[q], 10, &want, NULL), TM_OK);
+		assert_int_equal(tm_search(st, queries[q], &(tm_search_opts){ .limit = 10 }, &want, NULL), TM_OK);
 		assert_true(want.n > 0);
 		/* from there on: until the search has time to finish, at `end` */
 		long end = 0, failures = 0;
 		for (int once = 0; once < 2; once++) {
 			for (long steps = 0; once ? steps <= end : 1; steps = steps ? steps + 1 + steps / 8 : 1) {
 				expire_after(st, path, steps, once);
-				tm_rc rc = tm_search(st, queries[q], 10, &hits, NULL);
+				tm_rc rc = tm_search(st, queries[q], &(tm_search_opts){ .limit = 10 }, &hits, NULL);
 				tm_rc kept_rc = tm_store_error(st, NULL);
 				expire_never(st, path);
 				if (rc) {
@@ -400,7 +400,7 @@ static void put_named(tm_store *st, const char *const (*rows)[3], size_t n)
 static int rank_of(tm_store *st, const char *query, const char *id)
 {
 	tm_search_hits h;
-	assert_int_equal(tm_search(st, query, 50, &h, NULL), TM_OK);
+	assert_int_equal(tm_search(st, query, &(tm_search_opts){ .limit = 50 }, &h, NULL), TM_OK);
 	int at = -1;
 	for (size_t i = 0; i < h.n && at < 0; i++)
 		if (strcmp(h.v[i].id, id) == 0)
@@ -412,7 +412,7 @@ static int rank_of(tm_store *st, const char *query, const char *id)
 static size_t hits_of(tm_store *st, const char *query, size_t limit)
 {
 	tm_search_hits h;
-	assert_int_equal(tm_search(st, query, limit, &h, NULL), TM_OK);
+	assert_int_equal(tm_search(st, query, &(tm_search_opts){ .limit = limit }, &h, NULL), TM_OK);
 	size_t n = h.n;
 	tm_search_hits_release(&h);
 	return n;
@@ -620,7 +620,7 @@ static void put_relation(tm_store *st, const char *s, const char *p, const char 
 static size_t hits_for(tm_store *st, const char *q, const char *want)
 {
 	tm_search_hits hits;
-	assert_int_equal(tm_search(st, q, 10, &hits, NULL), TM_OK);
+	assert_int_equal(tm_search(st, q, &(tm_search_opts){ .limit = 10 }, &hits, NULL), TM_OK);
 	size_t n = 0;
 	for (size_t i = 0; i < hits.n; i++)
 		n += strcmp(hits.v[i].id, want) == 0;
