@@ -144,6 +144,8 @@ TM_CMD(audit);
 TM_CMD(archive);
 TM_CMD(recover);
 TM_CMD(user);
+TM_CMD(history);
+TM_CMD(revert);
 #undef TM_CMD
 
 #endif

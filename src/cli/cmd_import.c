@@ -1,7 +1,9 @@
 #include "cli/cli.h"
 
 #include <getopt.h>
+#include <pwd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "io/io.h"
 
@@ -9,6 +11,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "allow-unsourced", no_argument, NULL, 'u' },
+		{ "author", required_argument, NULL, 'a' },
+		{ "summary", required_argument, NULL, 's' },
 		{ "from", required_argument, NULL, 'f' },
 		{ "map", required_argument, NULL, 'm' },
 		{ "dry-run", no_argument, NULL, 'n' },
@@ -22,6 +26,10 @@ static int run(tm_cli *cli, int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'u') {
 			io.allow_unsourced = 1;
+		} else if (c == 'a') {
+			io.author = optarg;
+		} else if (c == 's') {
+			io.summary = optarg;
 		} else if (c == 'f') {
 			if (strcmp(optarg, "ftm") == 0) {
 				io.format = TM_IMPORT_FTM;
@@ -63,6 +71,13 @@ static int run(tm_cli *cli, int argc, char **argv)
 				conflict);
 			return TM_EXIT_USAGE;
 		}
+	}
+	/* history names the operator: the account that ran the import */
+	char author[96];
+	if (!io.author) {
+		struct passwd *pw = getpwuid(getuid());
+		snprintf(author, sizeof(author), "import (%s)", pw && pw->pw_name ? pw->pw_name : "unknown");
+		io.author = author;
 	}
 	tm_progress bar;
 	tm_progress_start(&bar, cli, io.dry_run ? "checking" : "importing");
@@ -142,7 +157,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 const tm_cmd tm_cmd_import = {
 	"import", run, TM_CMD_CREATE | TM_CMD_WRITE,
 	"import [--from jsonl|ftm | --map MAPPING] [--dry-run] [--on-conflict replace|keep|merge|refuse]\n"
-	"              [--allow-unsourced] FILE...",
+	"              [--allow-unsourced] [--author NAME] [--summary TEXT] FILE...",
 	"load JSON Lines, FollowTheMoney or mapped tables, all or nothing",
 	"Reads records (source, entity, relation, site, action) one JSON object a\n"
 	"line; '-' reads standard input.  Every line is checked, in one transaction:\n"
@@ -151,6 +166,10 @@ const tm_cmd tm_cmd_import = {
 	"A record whose id exists replaces it; importing the same file twice changes\n"
 	"nothing.  --allow-unsourced accepts claims without a citation and marks them,\n"
 	"so that 'tiemap check' lists them.  The format is in docs/format.md.\n"
+	"The import is one change in the history (docs/editing.md): each record it\n"
+	"adds or changes is a revision, by --author (default: \"import (USER)\", the\n"
+	"operator's login) with --summary (default: \"import\" and the files' names).\n"
+	"Change and revision lines (export --history) are kept as they are.\n"
 	"--from ftm reads FollowTheMoney entities, one JSON object a line (or nested),\n"
 	"as OpenSanctions, Aleph and 'ftm export' write them; what tiemap leaves out\n"
 	"(addresses, people without a public role, personal data) is counted and\n"

@@ -171,6 +171,8 @@ int tm_date_precision(const char *s);
 
 /* Monotonic clock in seconds, for progress and time limits. */
 double tm_now(void);
+/* The time now as "YYYY-MM-DDTHH:MM:SSZ" (UTC) in out. */
+void tm_now_iso(char out[24]);
 
 /* Today's date, YYYY-MM-DD (UTC), into out (11 bytes): the day a claim is
  * recorded as added or changed.  $TIEMAP_TODAY (a YYYY-MM-DD date) stands in

@@ -250,6 +250,10 @@ int tm_req_reauth(tm_req *req, const char *password);
  */
 tm_store *tm_http_writer_lock(tm_req *req);
 void tm_http_writer_unlock(tm_req *req);
+/* After a handler changed the data: the response cache is emptied now and
+ * the watcher looks at once (not at its next tick), so that the graph of
+ * every later request has the change within moments. */
+void tm_http_data_changed(tm_req *req);
 /* A role's name in the page's language. */
 const char *tm_page_role_label(tm_req *req, tm_role r);
 /* The header's account box for a signed-in user (name, role, log out),

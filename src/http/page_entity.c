@@ -7,6 +7,7 @@
  * same objects as GET /api/v1/entities/{id} and /api/v1/owners/{id}.
  */
 #include "http/http_internal.h"
+#include "http/page_edit.h"
 #include "http/page_campaign.h"
 
 #include <stdio.h>
@@ -195,6 +196,8 @@ void tm_http_page_entity(tm_req *req)
 	}
 	tm_rc rc = tm_view_entity(req->st, id, &e, &err);
 	if (rc == TM_ERR_NOTFOUND) {
+		if (tm_page_tombstone(req, "entity", id))
+			return;
 		tm_req_fail(req, 404, "not_found", "%s", T("entity.unknown"));
 		return;
 	}
@@ -308,6 +311,7 @@ void tm_http_page_entity(tm_req *req)
 		return;
 	}
 	tm_page_notes(req, &notes);
+	tm_page_record_foot(req, "entity", id);
 	tm_buf_adds(b, "</article>\n");
 	tm_notes_release(&notes);
 	json_decref(e);

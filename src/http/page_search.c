@@ -157,11 +157,12 @@ void tm_http_page_search(tm_req *req)
 	tm_page_begin(req, title.buf);
 	tm_buf_release(&title);
 	tm_buf *b = &req->body;
-	tm_html(b, "<h1>%s%r<q>%s</q></h1>\n", T("search.title"), colon(req), q);
+	/* the reader's own words: not to be translated, whatever their language */
+	tm_html(b, "<h1>%s%r<q translate=\"no\">%s</q></h1>\n", T("search.title"), colon(req), q);
 	const char *corrected = json_string_value(json_object_get(o, "corrected"));
 	if (corrected)
-		tm_html(b, "<p class=\"corrected\">%s <a href=\"/search?q=%q&amp;%r\">%s</a></p>\n", T("search.read_as"),
-			corrected, tm_page_lang_arg(req), corrected);
+		tm_html(b, "<p class=\"corrected\">%s <a href=\"/search?q=%q&amp;%r\" translate=\"no\">%s</a></p>\n",
+			T("search.read_as"), corrected, tm_page_lang_arg(req), corrected);
 	topics_line(req, topics);
 	if (!json_array_size(results)) {
 		none_help(req);

@@ -4,6 +4,7 @@
  * same object as GET /api/v1/sources/{id}.
  */
 #include "http/http_internal.h"
+#include "http/page_edit.h"
 
 #include <string.h>
 
@@ -75,6 +76,8 @@ void tm_http_page_source(tm_req *req)
 	tm_err err = { 0 };
 	tm_rc rc = id && tm_id_valid(id) ? tm_view_source(req->st, id, MAX_CLAIMS, &s, &err) : TM_ERR_NOTFOUND;
 	if (rc == TM_ERR_NOTFOUND) {
+		if (id && tm_id_valid(id) && tm_page_tombstone(req, "source", id))
+			return;
 		tm_req_fail(req, 404, "not_found", "%s", T("source.unknown"));
 		return;
 	}
@@ -179,7 +182,9 @@ void tm_http_page_source(tm_req *req)
 	if (json_is_true(json_object_get(s, "truncated")))
 		tm_html(b, "<p class=\"truncated\">%s <a href=\"/api/v1/sources/%q?limit=5000\">JSON</a></p>\n",
 			T("source.truncated"), id);
-	tm_buf_adds(b, "</section>\n</article>\n");
+	tm_buf_adds(b, "</section>\n");
+	tm_page_record_foot(req, "source", id);
+	tm_buf_adds(b, "</article>\n");
 	json_decref(s);
 	tm_page_end(req);
 }

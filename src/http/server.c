@@ -266,6 +266,15 @@ static void *watch(void *p)
 	return NULL;
 }
 
+void tm_http_data_changed(tm_req *req)
+{
+	tm_http_server *srv = req->srv;
+	cache_clear_all(srv);
+	pthread_mutex_lock(&srv->stop_mu);
+	pthread_cond_broadcast(&srv->stop_cv);
+	pthread_mutex_unlock(&srv->stop_mu);
+}
+
 /* ---- each worker's store ---- */
 
 /* Runs in the exiting worker thread: its store, and the ICU state its

@@ -490,9 +490,17 @@ static int entity_done(struct line *l, struct rec *r, const char *id)
 /* Company, Organization, PublicBody, LegalEntity; Project; Territory. */
 static int org(struct line *l, json_t *ent, const char *id, const char *schema, json_t *props)
 {
+	/* the citations first: they may add source records to out, which
+	 * moves the records already in it */
+	tm_cites cites = { 0 };
+	if (cites_of(l, ent, props, &cites)) {
+		tm_cites_release(&cites);
+		return -1;
+	}
 	struct rec *r = entity_rec(l, id);
 	tm_entity *e = &r->u.ent;
-	if (entity_id(l, id, e) || cites_of(l, ent, props, &e->cites))
+	e->cites = cites;
+	if (entity_id(l, id, e))
 		return -1;
 	names_of(ent, props, e);
 	const char *kind = NULL;
@@ -586,9 +594,15 @@ static int person(struct line *l, json_t *ent, const char *id, json_t *props)
 		left_out(l, id, "Person tiemap never maps (activist, journalist, relative or close associate)");
 		return 0;
 	}
+	tm_cites cites = { 0 };
+	if (cites_of(l, ent, props, &cites)) {
+		tm_cites_release(&cites);
+		return -1;
+	}
 	struct rec *r = entity_rec(l, id);
 	tm_entity *e = &r->u.ent;
-	if (entity_id(l, id, e) || cites_of(l, ent, props, &e->cites))
+	e->cites = cites;
+	if (entity_id(l, id, e))
 		return -1;
 	names_of(ent, props, e);
 	tags_of(l, props, e, NULL);

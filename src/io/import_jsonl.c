@@ -35,7 +35,12 @@
 
 #include "store/store_campaign.h"
 #include "store/store_capture.h"
+#include "store/store_history.h"
 #include "text/text.h"
+
+/* history's names of the record types (store_history.h) */
+static const char *const rec_type_names[N_REC_TYPES] = { "source", "entity", "relation", "involvement", "site",
+							 "action", "capture", "page" };
 
 void tm_import_rec_release(struct rec *r)
 {
@@ -767,6 +772,83 @@ static int parse_capture(json_t *o, tm_capture *c, struct why *w)
 	return 0;
 }
 
+/* ---- history: the changes and revisions an export --history carries ---- */
+
+struct hist {
+	int is_change;
+	size_t line;
+	tm_change c;
+	tm_revision r;
+};
+
+static void hist_release(struct hist *h)
+{
+	tm_change_release(&h->c);
+	tm_revision_release(&h->r);
+}
+
+static int get_rowid(json_t *o, const char *field, int64_t *out, struct why *w)
+{
+	return get_int(o, field, 1, 1, INT64_MAX / 2, out, w);
+}
+
+/* A record's state in a revision: an object of the record's type, or null
+ * (none); kept as the export printed it, which is its canonical form. */
+static int get_state(json_t *o, const char *field, const char *record, char **out, struct why *w)
+{
+	json_t *v = json_object_get(o, field);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v) || !tm_streq(json_string_value(json_object_get(v, "type")), record))
+		return failf(w, "'%s' must be null or a record of type '%s'", field, record);
+	*out = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	return 0;
+}
+
+static int parse_change(json_t *o, tm_change *c, struct why *w)
+{
+	static const char *const allowed[] = { "type", "id", "at", "author", "via", "summary", "status",
+					       "reviewer", "reviewed_at", "review_note", "approves", NULL };
+	char *status = NULL;
+	if (check_fields(o, allowed, w) || get_rowid(o, "id", &c->id, w) || get_str(o, "at", 1, &c->at, w) ||
+	    get_str(o, "author", 1, &c->author, w) || get_str(o, "via", 1, &c->via, w) ||
+	    get_str(o, "summary", 1, &c->summary, w) || get_str(o, "status", 0, &status, w) ||
+	    get_str(o, "reviewer", 0, &c->reviewer, w) || get_str(o, "reviewed_at", 0, &c->reviewed_at, w) ||
+	    get_str(o, "review_note", 0, &c->review_note, w) ||
+	    (json_object_get(o, "approves") && get_rowid(o, "approves", &c->approves, w))) {
+		free(status);
+		return -1;
+	}
+	c->status = status ? tm_change_status_parse(status) : TM_CHANGE_PUBLISHED;
+	free(status);
+	if (c->status < 0)
+		return failf(w, "bad 'status': use published, pending, returned, rejected or approved");
+	return 0;
+}
+
+static int parse_revision(json_t *o, tm_revision *r, struct why *w)
+{
+	static const char *const allowed[] = { "type", "id", "change", "record", "key", "prev_key", "before", "after",
+					       NULL };
+	if (check_fields(o, allowed, w) || get_rowid(o, "id", &r->id, w) || get_rowid(o, "change", &r->change, w) ||
+	    get_str(o, "record", 1, &r->record, w) || get_str(o, "key", 1, &r->key, w) ||
+	    get_str(o, "prev_key", 0, &r->prev_key, w))
+		return -1;
+	static const char *const records[] = { "source", "entity", "relation", "action", "site", "involvement",
+					       NULL };
+	int known = 0;
+	for (const char *const *k = records; *k; k++)
+		known |= strcmp(*k, r->record) == 0;
+	if (!known)
+		return failf(w, "unknown record '%.40s' in a revision", r->record);
+	if (get_state(o, "before", r->record, &r->before, w) || get_state(o, "after", r->record, &r->after, w))
+		return -1;
+	if (!r->before && !r->after)
+		return failf(w, "a revision needs 'before', 'after' or both");
+	return 0;
+}
+
 /* ---- stage 1: batches of lines, read and parsed on worker threads ---- */
 
 #define BATCH_LINES 4096
@@ -782,6 +864,8 @@ struct batch {
 	size_t n;          /* lines */
 	size_t bytes;      /* input bytes the lines took */
 	struct recbuf out; /* the good lines' records in line order, the bad lines' "FILE:LINE: reason" */
+	struct hist *hist; /* the good lines of history (a change, a revision), in line order */
+	size_t n_hist, cap_hist;
 	enum { B_FREE, B_BUSY, B_READY } state;
 };
 
@@ -987,6 +1071,25 @@ static void parse_line(const tm_import_opts *opts, struct batch *b, size_t linen
 		report(errors, file, lineno, "bad JSON: %s (column %d)", jerr.text, jerr.column);
 		return;
 	}
+	const char *type = json_string_value(json_object_get(o, "type"));
+	if (type && (strcmp(type, "change") == 0 || strcmp(type, "revision") == 0)) {
+		/* a history line of an export --history (the interchange format's alone) */
+		struct hist h;
+		struct why w = { "" };
+		memset(&h, 0, sizeof(h));
+		h.line = lineno;
+		h.is_change = type[0] == 'c';
+		int bad = h.is_change ? parse_change(o, &h.c, &w) : parse_revision(o, &h.r, &w);
+		json_decref(o);
+		if (bad) {
+			report(errors, file, lineno, "%s", w.msg);
+			hist_release(&h);
+			return;
+		}
+		TM_GROW(b->hist, b->cap_hist, b->n_hist + 1);
+		b->hist[b->n_hist++] = h;
+		return;
+	}
 	tm_import_parse_json(opts, o, &b->out, file, b->input, lineno, NULL);
 	json_decref(o);
 }
@@ -1013,6 +1116,9 @@ static void batch_recycle(struct batch *b)
 	b->out.n = 0;
 	tm_import_drops_release(&b->out.drops);
 	tm_strv_release(&b->out.seen);
+	for (size_t i = 0; i < b->n_hist; i++)
+		hist_release(&b->hist[i]);
+	b->n_hist = 0;
 }
 
 /* Parsing only feeds the writer, the one thread that cannot be split: on a
@@ -1145,6 +1251,7 @@ static void pipeline_release(struct pipeline *p)
 		struct batch *b = &p->slot[i];
 		batch_recycle(b);
 		tm_recbuf_release(&b->out);
+		free(b->hist);
 		tm_buf_release(&b->text);
 	}
 	if (p->in.f && p->in.f != stdin)
@@ -1307,6 +1414,10 @@ struct import {
 	char **src_canon;         /* the canonical JSON of the sources written (few, repeated often) */
 	size_t n_src_canon, cap_src_canon;
 	tm_buf diff;              /* scratch: the fields in which two records differ */
+	/* history: the tables that were empty when the import began (a record
+	 * written there had no state before), the revisions staged */
+	int fresh[N_REC_TYPES];
+	size_t staged;
 };
 
 /* "FILE:LINE: " or what the record names itself with, then the reason. */
@@ -1820,11 +1931,29 @@ static void progress(struct import *im, int last)
 	im->opts->progress(im->opts->progress_ctx, last ? total : im->written, total);
 }
 
-/* Write r, whose key is entry e; a failure stops the import. */
+
+/* The key history gives r (store_history.h), owned by the caller. */
+static char *rec_history_key(const struct rec *r)
+{
+	return r->type == REC_RELATION	  ? tm_relation_key(&r->u.rel) :
+	       r->type == REC_INVOLVEMENT ? tm_involvement_key(&r->u.inv) :
+					    tm_xstrdup(rec_id(r));
+}
+
+/* Write r, whose key is entry e; a failure stops the import.  Each record
+ * that changes is a revision of the import's change (captures, which are
+ * no one's edit, are not). */
 static int write_rec(struct import *im, struct rec *r, size_t e)
 {
 	tm_rc rc;
 	tm_err *err = &im->werr;
+	char *before = NULL;
+	int keep_history = r->type < REC_CAPTURE; /* not captures (no one's edit) nor attachments */
+	if (keep_history && !im->fresh[r->type]) {
+		before = stored_canon(im, r);
+		if (before && strcmp(before, rec_canon(r)) == 0)
+			keep_history = 0; /* the store skips it: no change */
+	}
 	switch (r->type) {
 	case REC_SOURCE: rc = tm_store_put_source(im->st, &r->u.src, err); break;
 	case REC_ENTITY: {
@@ -1861,6 +1990,13 @@ static int write_rec(struct import *im, struct rec *r, size_t e)
 	case REC_PAGE: rc = tm_store_put_page(im->st, &r->u.page, err); break;
 	default: rc = tm_store_put_action(im->st, &r->u.act, err); break;
 	}
+	if (!rc && keep_history) {
+		char *key = rec_history_key(r);
+		rc = tm_store_stage_revision(im->st, rec_type_names[r->type], key, before, rec_canon(r), err);
+		free(key);
+		im->staged++;
+	}
+	free(before);
 	if (rc) {
 		rec_report(&im->rep->errors, r, "%s", err->msg);
 		im->write_rc = rc;
@@ -2112,6 +2248,21 @@ static void take(struct import *im, struct rec *r)
 	land(im, r, e);
 }
 
+/* A change or revision of a history the input carries: written as it
+ * comes, with its number. */
+static void take_hist(struct import *im, struct batch *b, struct hist *h)
+{
+	tm_err *err = &im->werr;
+	tm_rc rc = h->is_change ? tm_store_change_add(im->st, &h->c, NULL, err) :
+				  tm_store_revision_add(im->st, &h->r, NULL, err);
+	if (rc == TM_ERR_INVALID) {
+		report(&im->cross, b->file, h->line, "%s", err->msg);
+	} else if (rc) {
+		report(&im->rep->errors, b->file, h->line, "%s", err->msg);
+		im->write_rc = rc;
+	}
+}
+
 static void take_batch(struct import *im, struct batch *b)
 {
 	tm_import_drops_add(&im->rep->drops, &b->out.drops);
@@ -2137,6 +2288,8 @@ static void take_batch(struct import *im, struct batch *b)
 		}
 		take(im, r);
 	}
+	for (size_t i = 0; i < b->n_hist && !im->line_failed && !im->write_rc; i++)
+		take_hist(im, b, &b->hist[i]);
 }
 
 /* A held relation that vouches for a person (REC_F_VOUCHED) does so when its
@@ -2259,6 +2412,37 @@ static int error_cmp(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
+/* The import's own change: the revisions staged that a history in the
+ * input does not already end with, by the import's author. */
+static tm_rc commit_history(struct import *im, tm_err *err)
+{
+	if (!im->staged)
+		return TM_OK;
+	const tm_import_opts *o = im->opts;
+	tm_buf summary = TM_BUF_INIT, author = TM_BUF_INIT;
+	if (o && o->summary) {
+		tm_buf_adds(&summary, o->summary);
+	} else {
+		tm_buf_adds(&summary, "import");
+		const struct input *in = &im->p->in;
+		/* by their names alone: the summary is public (history pages),
+		 * the operator's folders are not */
+		for (size_t i = 0; i < (in->paths ? in->n_paths : 1); i++) {
+			const char *name = input_name(in, (uint32_t)i);
+			const char *slash = strrchr(name, '/');
+			tm_buf_addf(&summary, " %s", slash && slash[1] ? slash + 1 : name);
+		}
+	}
+	tm_buf_adds(&author, o && o->author ? o->author : "import");
+	char at[24];
+	tm_now_iso(at);
+	tm_change c = { .at = at, .author = author.buf, .via = (char *)"import", .summary = summary.buf };
+	tm_rc rc = tm_store_stage_commit(im->st, &c, NULL, err);
+	tm_buf_release(&summary);
+	tm_buf_release(&author);
+	return rc;
+}
+
 static tm_rc run(tm_store *st, struct pipeline *p, const tm_import_opts *opts, tm_import_report *rep, tm_err *err)
 {
 	static const tm_import_opts defaults;
@@ -2285,6 +2469,8 @@ static tm_rc run(tm_store *st, struct pipeline *p, const tm_import_opts *opts, t
 		pipeline_release(p);
 		return rc;
 	}
+	for (int t = REC_SOURCE; t < REC_CAPTURE; t++)
+		im.fresh[t] = tm_store_has_records(st, rec_type_names[t]) == 0;
 	/* a record takes about 170 bytes of JSON: growing the keyset step by
 	 * step would hash every key again at each step */
 	keyset_reserve(&im.ks, p->total_bytes / 170);
@@ -2330,7 +2516,9 @@ static tm_rc run(tm_store *st, struct pipeline *p, const tm_import_opts *opts, t
 		import_release(&im);
 		return rc;
 	} else {
-		rc = tm_store_commit(st, err);
+		rc = commit_history(&im, err);
+		if (!rc)
+			rc = tm_store_commit(st, err);
 	}
 	if (rc)
 		tm_store_rollback(st);
@@ -2370,6 +2558,35 @@ tm_rc tm_import_buffer(tm_store *st, const char *name, const char *data, size_t 
 	p.in.len = len;
 	p.total_bytes = len;
 	return run(st, &p, opts, rep, err);
+}
+
+/* ---- one record (io.h's tm_record): the importer's checks, for editing ---- */
+
+tm_rc tm_record_parse(json_t *o, int allow_unsourced, tm_record *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = TM_RECORD_NONE;
+	if (!json_is_object(o))
+		return tm_fail(err, TM_ERR_INVALID, "a record must be a JSON object");
+	const char *type = json_string_value(json_object_get(o, "type"));
+	if (!type)
+		return tm_fail(err, TM_ERR_INVALID, "missing field 'type'");
+	tm_import_opts opts = { .allow_unsourced = allow_unsourced };
+	struct why w = { "" };
+	int bad;
+	out->type = tm_record_type_parse(type);
+	switch (out->type) {
+	case TM_RECORD_SOURCE: bad = parse_source(o, &out->u.src, &w); break;
+	case TM_RECORD_ENTITY: bad = parse_entity(&opts, o, &out->u.ent, &w); break;
+	case TM_RECORD_RELATION: bad = parse_relation(&opts, o, &out->u.rel, &w); break;
+	case TM_RECORD_SITE: bad = parse_site(o, &out->u.site, &w); break;
+	case TM_RECORD_ACTION: bad = parse_action(o, &out->u.act, &w); break;
+	case TM_RECORD_INVOLVEMENT: bad = parse_involvement(o, &out->u.inv, &w); break;
+	default: return tm_fail(err, TM_ERR_INVALID, "unknown type '%.40s'", type);
+	}
+	if (bad)
+		return tm_fail(err, TM_ERR_INVALID, "%s", w.msg);
+	return TM_OK;
 }
 
 tm_rc tm_import_recs(tm_store *st, struct recbuf *out, const tm_import_opts *opts, tm_import_report *rep,

@@ -39,6 +39,13 @@ typedef struct tm_import_opts {
 	 * from the share of the input read, until the end).  May be NULL. */
 	void (*progress)(void *ctx, size_t done, size_t total);
 	void *progress_ctx;
+	/* History (store_history.h): the import is one change, by author (the
+	 * operator; NULL "import"), summary (NULL: "import" and the inputs'
+	 * names).  Change and revision lines (an export --history) are kept
+	 * with their numbers, and a record their history already ends with
+	 * makes no new revision, so that a history survives a round trip. */
+	const char *author;
+	const char *summary;
 } tm_import_opts;
 
 /* What an importer left out, counted by reason ("Person without a public
@@ -112,10 +119,68 @@ json_t *tm_site_to_json(const tm_site *s);
 json_t *tm_capture_to_json(const tm_capture *c);
 #define TM_IO_JSON_GEO_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
+/* ---- one record at a time (io/record.c): what editing and history use ---- */
+
+/* The record types that history keeps, in the order an import writes them. */
+typedef enum tm_record_type {
+	TM_RECORD_SOURCE,
+	TM_RECORD_ENTITY,
+	TM_RECORD_RELATION,
+	TM_RECORD_SITE,
+	TM_RECORD_ACTION,
+	TM_RECORD_INVOLVEMENT, /* written after relations; last here, so that the
+				* numbers of the others stay */
+	TM_RECORD_NONE = -1,
+} tm_record_type;
+#define TM_RECORD_LAST TM_RECORD_INVOLVEMENT
+typedef struct tm_record {
+	tm_record_type type;
+	union {
+		tm_source src;
+		tm_entity ent;
+		tm_relation rel;
+		tm_site site;
+		tm_action act;
+		tm_involvement inv;
+	} u;
+} tm_record;
+void tm_record_release(tm_record *r);
+/* "source", "entity", "relation", "site", "action", "involvement"; the
+ * type called s, or TM_RECORD_NONE. */
+const char *tm_record_type_name(tm_record_type t);
+tm_record_type tm_record_type_parse(const char *s);
+/* Check o, a record in the interchange format with its "type", exactly as
+ * the importer checks a line, into *out (the caller releases it, also on
+ * failure).  TM_ERR_INVALID with the importer's message ("bad date …");
+ * references to other records are not checked here (tm_record_refs). */
+tm_rc tm_record_parse(json_t *o, int allow_unsourced, tm_record *out, tm_err *err);
+/* The same from JSON text. */
+tm_rc tm_record_parse_text(const char *json, tm_record *out, tm_err *err);
+/* TM_ERR_INVALID naming the first entity or source that r refers to and
+ * the store lacks, with the importer's words ("unknown entity 'x'"). */
+tm_rc tm_record_refs(tm_store *st, const tm_record *r, tm_err *err);
+json_t *tm_record_to_json(const tm_record *r);
+/* Canonical JSON (compact, in the export's field order): how history keeps
+ * a record's state (owned by the caller). */
+char *tm_record_canon(const tm_record *r);
+/* r's key in history: its id, tm_relation_key() or tm_involvement_key()
+ * (owned by the caller). */
+char *tm_record_key(const tm_record *r);
+/* The stored record of type t and key as canonical JSON in *canon (owned
+ * by the caller), NULL when there is none. */
+tm_rc tm_record_stored(tm_store *st, tm_record_type t, const char *key, char **canon, tm_err *err);
+/* Write r (its references must exist), or delete the record of type t and
+ * key; inside the caller's transaction. */
+tm_rc tm_record_put(tm_store *st, const tm_record *r, tm_err *err);
+tm_rc tm_record_delete(tm_store *st, tm_record_type t, const char *key, tm_err *err);
+
 /* Exporters.  jsonl writes sources, then entities, then relations, then
  * involvements, sites, actions, captures and pages, each sorted, so that
  * the same data always gives the same bytes. */
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err);
+/* The same, then every change and every revision by number when history
+ * is set (import keeps them: the round trip gives the same bytes). */
+tm_rc tm_export_jsonl_history(tm_store *st, FILE *out, int history, tm_err *err);
 /* One CSV file per record type in dir (created if missing). */
 tm_rc tm_export_csv(tm_store *st, const char *dir, tm_err *err);
 /* Graphviz: entities as nodes (English and Chinese names), ties as labelled edges. */

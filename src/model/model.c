@@ -619,3 +619,84 @@ const char *tm_entity_display_name(const tm_entity *e, const char *lang)
 	const tm_name *n = tm_entity_display(e, lang);
 	return n ? n->text : e->id;
 }
+
+char *tm_relation_key(const tm_relation *r)
+{
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_addf(&b, "%s %s %s", r->subject, r->predicate, r->object);
+	if (r->start[0] || r->end[0])
+		tm_buf_addf(&b, " %s..%s", r->start, r->end);
+	return tm_buf_detach(&b);
+}
+
+/* "START..END" (either may be empty, not both) into start and end. */
+static int period_parse(const char *s, char start[TM_DATE_MAX], char end[TM_DATE_MAX])
+{
+	const char *dots = strstr(s, "..");
+	size_t ls = dots ? (size_t)(dots - s) : 0;
+	size_t le = dots ? strlen(dots + 2) : 0;
+	if (!dots || ls >= TM_DATE_MAX || le >= TM_DATE_MAX || !(ls || le))
+		return 0;
+	memcpy(start, s, ls);
+	start[ls] = 0;
+	memcpy(end, dots + 2, le + 1);
+	return (!ls || tm_date_precision(start)) && (!le || tm_date_precision(end));
+}
+
+/* key split at spaces into part[0 … max-1]; the number of parts, max + 1
+ * when there are more (copy holds them, the caller frees it). */
+static size_t key_split(char *copy, char **part, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (n == max)
+			return max + 1;
+		part[n++] = t;
+	}
+	return n;
+}
+
+int tm_relation_key_parse(const char *key, tm_relation *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *copy = tm_xstrdup(key);
+	char *part[4] = { 0 };
+	size_t n = key_split(copy, part, 4);
+	int ok = (n == 3 || n == 4) && tm_id_valid(part[0]) && tm_id_valid(part[2]) && tm_predicate_find(part[1]);
+	if (ok && n == 4)
+		ok = period_parse(part[3], out->start, out->end);
+	if (ok) {
+		out->subject = tm_xstrdup(part[0]);
+		out->predicate = tm_xstrdup(part[1]);
+		out->object = tm_xstrdup(part[2]);
+	}
+	free(copy);
+	return ok;
+}
+
+char *tm_involvement_key(const tm_involvement *v)
+{
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_addf(&b, "%s %s", v->entity, v->category);
+	if (v->start[0] || v->end[0])
+		tm_buf_addf(&b, " %s..%s", v->start, v->end);
+	return tm_buf_detach(&b);
+}
+
+int tm_involvement_key_parse(const char *key, tm_involvement *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *copy = tm_xstrdup(key);
+	char *part[3] = { 0 };
+	size_t n = key_split(copy, part, 3);
+	int ok = (n == 2 || n == 3) && tm_id_valid(part[0]) && tm_category_find(part[1]);
+	if (ok && n == 3)
+		ok = period_parse(part[2], out->start, out->end);
+	if (ok) {
+		out->entity = tm_xstrdup(part[0]);
+		out->category = tm_xstrdup(part[1]);
+	}
+	free(copy);
+	return ok;
+}

@@ -226,6 +226,18 @@ const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const ch
 extern const tm_vocab tm_topics[];
 extern const size_t tm_n_topics;
 
+/* A relation's key in history (store_history.h): "subject predicate
+ * object", and " start..end" when it has a date (owned by the caller). */
+char *tm_relation_key(const tm_relation *r);
+/* Read a key back into the identity fields of *out (subject, predicate,
+ * object, start, end; the caller releases); 0 when key is not one. */
+int tm_relation_key_parse(const char *key, tm_relation *out);
+/* An involvement claim's key in history: "entity category", and
+ * " start..end" when it has a period; read back as for relations (entity,
+ * category, start, end). */
+char *tm_involvement_key(const tm_involvement *v);
+int tm_involvement_key_parse(const char *key, tm_involvement *out);
+
 /* 1 if s is a valid id slug. */
 int tm_id_valid(const char *s);
 /* 1 if s looks like a BCP-47 tag (letters, digits, hyphens; first subtag 2-3 letters). */

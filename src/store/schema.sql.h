@@ -127,8 +127,36 @@ static const char *const tm_migrations[] = {
 	"CREATE TABLE login_failures(key BLOB PRIMARY KEY, failures INTEGER NOT NULL, last_at INTEGER NOT NULL)"
 	"  WITHOUT ROWID;"
 	"CREATE TABLE auth_keys(name TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;",
+	/* 6 → 7: history (store_history.h, docs/editing.md).  A change is one
+	 * edit as its author saved it (a form, an API call, an import, a revert):
+	 * who, when, why, and whether it is published or waits for review; a
+	 * revision is one record's state before and after it, as the export's
+	 * canonical JSON (NULL: none, i.e. created or deleted).  A relation's key
+	 * is "subject predicate object" and its dates as start..end.  reports
+	 * are the corrections and replies that readers send (no account); their
+	 * contact address is erased when the report is closed.  An editor's
+	 * approval of a contributor's change is a change of its own (approves:
+	 * the one it applied).  Nothing here moves data_version by itself. */
+	"CREATE TABLE changes("
+	"  id INTEGER PRIMARY KEY, at TEXT NOT NULL, author TEXT NOT NULL, user INTEGER, via TEXT NOT NULL,"
+	"  summary TEXT NOT NULL, status INTEGER NOT NULL DEFAULT 0, reviewer TEXT, reviewed_at TEXT,"
+	"  review_note TEXT, approves INTEGER);"
+	"CREATE INDEX changes_open ON changes(status) WHERE status<>0;"
+	"CREATE INDEX changes_user ON changes(user);"
+	"CREATE TABLE revisions("
+	"  id INTEGER PRIMARY KEY, change INTEGER NOT NULL, record TEXT NOT NULL, key TEXT NOT NULL,"
+	"  prev_key TEXT, before TEXT, after TEXT);"
+	"CREATE INDEX revisions_key ON revisions(record, key);"
+	"CREATE INDEX revisions_prev ON revisions(record, prev_key) WHERE prev_key IS NOT NULL;"
+	"CREATE INDEX revisions_change ON revisions(change);"
+	"CREATE TABLE reports("
+	"  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, record TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL,"
+	"  message TEXT NOT NULL, links TEXT, contact TEXT, status INTEGER NOT NULL DEFAULT 0,"
+	"  reviewer TEXT, reviewed_at TEXT, note TEXT);"
+	"CREATE INDEX reports_open ON reports(status) WHERE status=0;"
+	"CREATE INDEX reports_record ON reports(record, key);",
 
-	/* 6 → 7: claims a campaign can publish (docs/format.md).  Sources say
+	/* 7 → 8: claims a campaign can publish (docs/format.md).  Sources say
 	 * when someone read them and whether their title and URL were seen.
 	 * Entities and relations keep the day they were first added and last
 	 * changed, from the data (added_at held the import's time: its day is

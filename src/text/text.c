@@ -58,6 +58,13 @@ typedef struct text_cache {
 	py_entry *py;            /* open addressing, py_cap a power of two */
 	size_t py_cap;           /* slots in py */
 	size_t py_n;             /* slots used */
+	/* each Han character's reading in Traditional and Simplified (HV_*),
+	 * for tm_text_script_lang(): open addressing, hv_cap a power of two */
+	struct hv_entry {
+		UChar32 cp;      /* 0 marks an empty slot */
+		unsigned flags;
+	} *hv;
+	size_t hv_cap, hv_n;
 } text_cache;
 
 static _Thread_local text_cache tc;
@@ -1012,6 +1019,63 @@ out:
 	return rc;
 }
 
+enum { HV_TRAD = 1, HV_SIMP = 2 };
+
+static size_t hv_slot(UChar32 c, size_t cap)
+{
+	size_t i = ((uint32_t)c * 2654435761u) & (cap - 1);
+	while (tc.hv[i].cp && tc.hv[i].cp != c)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+/* Whether c is a Traditional form (HV_TRAD: Traditional-Simplified changes
+ * it) or a Simplified one (HV_SIMP: Simplified-Traditional changes it). */
+static tm_rc han_variants(UChar32 c, unsigned *flags, tm_err *err)
+{
+	if (tc.hv_cap) {
+		size_t i = hv_slot(c, tc.hv_cap);
+		if (tc.hv[i].cp) {
+			*flags = tc.hv[i].flags;
+			return TM_OK;
+		}
+	}
+	unsigned f = 0;
+	for (int dir = 0; dir < 2; dir++) {
+		ubuf b = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
+		ubuf_reserve(&b, 2);
+		U16_APPEND_UNSAFE(b.u, b.len, c);
+		int32_t before = b.len;
+		UChar orig[2] = { b.u[0], before > 1 ? b.u[1] : 0 };
+		tm_rc rc = dir ? transliterate(&tc.s2t, S2T_ID, 4, &b, &tmp, err) :
+				 transliterate(&tc.t2s, T2S_ID, 4, &b, &tmp, err);
+		int changed = !rc && (b.len != before || memcmp(b.u, orig, (size_t)before * sizeof(UChar)) != 0);
+		ubuf_release(&b);
+		ubuf_release(&tmp);
+		if (rc)
+			return rc;
+		if (changed)
+			f |= dir ? HV_SIMP : HV_TRAD;
+	}
+	if (2 * (tc.hv_n + 1) > tc.hv_cap) {
+		size_t cap = tc.hv_cap ? 2 * tc.hv_cap : 1024;
+		struct hv_entry *old = tc.hv;
+		size_t old_cap = tc.hv_cap;
+		tc.hv = tm_xcalloc(cap, sizeof(*tc.hv));
+		tc.hv_cap = cap;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].cp)
+				tc.hv[hv_slot(old[i].cp, cap)] = old[i];
+		free(old);
+	}
+	struct hv_entry *e = &tc.hv[hv_slot(c, tc.hv_cap)];
+	e->cp = c;
+	e->flags = f;
+	tc.hv_n++;
+	*flags = f;
+	return TM_OK;
+}
+
 /* The tag of a script that one language writes (tm_text_script_lang()). */
 static const char *script_own_lang(UScriptCode sc)
 {
@@ -1092,43 +1156,26 @@ tm_rc tm_text_script_lang(const char *s, size_t len, const char **tag, tm_err *e
 			best = k;
 	UScriptCode sc = seen[best].sc;
 	if (sc == USCRIPT_HAN) {
-		ubuf b = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
-		UErrorCode st = U_ZERO_ERROR;
-		ubuf_reserve(&b, n + 1);
-		u_strFromUTF8(b.u, b.cap, &b.len, s, n, &st);
-		int trad = 0;
-		tm_rc rc = U_FAILURE(st) ? icu_fail(err, "utf-8 conversion", st) : has_traditional(&b, &trad, err);
-		if (!rc && trad) {
-			/* Traditional when Simplified-Traditional leaves it as it is
-			 * (no character only Simplified writes) and
-			 * Traditional-Simplified changes it.  A few characters
-			 * Simplified Chinese writes too are changed by ICU's rules
-			 * (阪 → 坂 in 大阪, 乾, 著): they do not count. */
-			static const UChar both[] = { 0x962A, 0x4E7E, 0x8457 };
-			int32_t before = b.len, k = 0;
-			rc = transliterate(&tc.s2t, S2T_ID, 2, &b, &tmp, err);
-			int simplified = !rc && (b.len != before || memcmp(b.u, tmp.u, (size_t)before * sizeof(UChar)) != 0);
-			ubuf_swap(&b, &tmp); /* back to the text as it was */
-			for (int32_t i = 0; i < b.len; i++) {
-				int skip = 0;
-				for (size_t j = 0; j < sizeof(both) / sizeof(both[0]); j++)
-					skip |= b.u[i] == both[j];
-				if (!skip)
-					b.u[k++] = b.u[i];
-			}
-			b.len = k;
-			before = b.len;
-			if (!rc && !simplified)
-				rc = transliterate(&tc.t2s, T2S_ID, 2, &b, &tmp, err);
-			/* after the swap, tmp holds the text as it was */
-			trad = !rc && !simplified &&
-			       (b.len != before || memcmp(b.u, tmp.u, (size_t)before * sizeof(UChar)) != 0);
+		/* Traditional when some character is written otherwise in
+		 * Simplified (Traditional-Simplified changes it) and none only
+		 * in Simplified (Simplified-Traditional changes it).  A few
+		 * characters Simplified Chinese writes too are changed by ICU's
+		 * rules (阪 → 坂 in 大阪, 乾, 著): they do not count.  Each
+		 * character alone, as each is read once a thread. */
+		int trad = 0, simp = 0;
+		for (int32_t i = 0; i < n && !simp;) {
+			UChar32 c;
+			U8_NEXT(s, i, n, c);
+			if (c < 0x2E80 || !is_han(c) || c == 0x962A || c == 0x4E7E || c == 0x8457)
+				continue;
+			unsigned f;
+			tm_rc rc = han_variants(c, &f, err);
+			if (rc)
+				return rc;
+			trad |= (f & HV_TRAD) != 0;
+			simp |= (f & HV_SIMP) != 0;
 		}
-		ubuf_release(&b);
-		ubuf_release(&tmp);
-		if (rc)
-			return rc;
-		*tag = trad ? "zh-Hant" : "zh-Hans";
+		*tag = trad && !simp ? "zh-Hant" : "zh-Hans";
 		return TM_OK;
 	}
 	const char *own = script_own_lang(sc);
@@ -1281,5 +1328,6 @@ void tm_text_shutdown(void)
 	if (tc.py_context)
 		uset_close(tc.py_context);
 	free(tc.py);
+	free(tc.hv);
 	memset(&tc, 0, sizeof(tc));
 }

@@ -581,6 +581,14 @@ tm_rc tm_view_search(tm_store *st, const tm_graph *g, const char *query, const t
 
 /* ---- graph queries ---- */
 
+/* An entity added since the running server's graph was built (a write
+ * wakes its reload, which takes a moment) has a node past the graph's: it
+ * has no ties there yet, and is answered as an entity without any. */
+static int newer_than_graph(const tm_graph *g, tm_node n)
+{
+	return n >= tm_graph_n_nodes(g);
+}
+
 tm_rc tm_view_path(tm_store *st, const tm_graph *g, const char *a, const char *b, const tm_path_opts *opts,
 		   json_t **out, tm_err *err)
 {
@@ -590,7 +598,7 @@ tm_rc tm_view_path(tm_store *st, const tm_graph *g, const char *a, const char *b
 	tm_rc rc = tm_view_node_of(st, a, &na, err);
 	if (!rc)
 		rc = tm_view_node_of(st, b, &nb, err);
-	if (!rc)
+	if (!rc && !newer_than_graph(g, na) && !newer_than_graph(g, nb))
 		rc = tm_graph_paths(g, na, nb, opts, &paths, err);
 	if (rc)
 		return rc;
@@ -628,7 +636,7 @@ tm_rc tm_view_owners(tm_store *st, const tm_graph *g, const char *id, json_t **o
 	tm_node node;
 	tm_owners own = { 0 };
 	tm_rc rc = tm_view_node_of(st, id, &node, err);
-	if (!rc)
+	if (!rc && !newer_than_graph(g, node))
 		rc = tm_graph_owners(g, node, 0, 0, &own, err);
 	if (rc)
 		return rc;
@@ -697,12 +705,18 @@ tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int dep
 	tm_node node;
 	tm_hood h = { 0 };
 	tm_rc rc = tm_view_node_of(st, id, &node, err);
-	if (!rc)
+	int newer = !rc && newer_than_graph(g, node);
+	if (!rc && !newer)
 		rc = tm_graph_neighbors_kinds(g, node, depth, limit, through_places ? 0 : tm_kinds_no_places(), &h, err);
 	if (rc)
 		return rc;
 	tm_view_memo *m = tm_view_memo_new(st);
 	json_t *nodes = json_array(), *edges = json_array();
+	if (newer) {
+		json_t *n = tm_view_memo_ref(m, id);
+		json_object_set_new(n, "depth", json_integer(0));
+		json_array_append_new(nodes, n);
+	}
 	for (size_t i = 0; i < h.n_nodes; i++) {
 		const tm_view_ent *e = tm_view_memo_node(m, h.nodes[i]);
 		json_t *n = tm_view_memo_ref(m, e->id);

@@ -118,7 +118,7 @@ def pages(srv):
 
     s, html = page(srv, "hikvison", "en")
     m = re.search(r'<p class="corrected">(.*?)</p>', html, re.S)
-    ok(m and 'showing results for <a href="/search?q=hikvision&amp;lang=en">hikvision</a>' in m.group(1)
+    ok(m and 'showing results for <a href="/search?q=hikvision&amp;lang=en" translate="no">hikvision</a>' in m.group(1)
        and "a typo forgiven" in results_of(html),
        "page: a typo is said, with the query as read linked to its own search (did you mean)", m and m.group(1))
     s, html = page(srv, "hikvison", "zh")

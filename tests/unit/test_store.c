@@ -21,6 +21,7 @@
 #include "search/search.h"
 #include "store/schema.sql.h"
 #include "store/store_browse.h"
+#include "store/store_history.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -945,6 +946,62 @@ static void test_migration_keeps_updated_at(void **state)
 	unlink(path);
 }
 
+/* A database of schema 7 (main's: accounts, then editing's history), with a
+ * change and its revision as main's importer writes them, opens: claims'
+ * migration comes after, the history stays readable, and the new tables
+ * take an involvement claim. */
+static void test_migration_after_history(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int v = 0; v < 7; v++)
+		assert_int_equal(sqlite3_exec(db, tm_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO sources(id,slug,title) VALUES(1,'s1','A report');"
+				      "INSERT INTO entities(id,slug,kind,added_at,updated_at) VALUES"
+				      " (1,'hik','company','2025-01-02T03:04:05Z','2025-03-04T05:06:07Z');"
+				      "INSERT INTO names(id,entity,ord,text,lang,is_primary) VALUES(1,1,0,'Hikvision','en',1);"
+				      "INSERT INTO changes(id,at,author,via,summary) VALUES"
+				      " (1,'2025-03-04T05:06:07Z','import (lin)','import','import e.jsonl');"
+				      "INSERT INTO revisions(id,change,record,key,after) VALUES"
+				      " (1,1,'entity','hik','{\"type\":\"entity\",\"id\":\"hik\"}');"
+				      "PRAGMA user_version=7",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	tm_store *st;
+	tm_err err = { 0 };
+	assert_int_equal(tm_store_open(path, 0, &st, &err), TM_OK);
+	assert_int_equal(tm_store_schema_version(), 8);
+	assert_true(tm_store_has_history(st));
+	tm_change c;
+	assert_int_equal(tm_store_change_get(st, 1, &c, &err), TM_OK);
+	assert_string_equal(c.summary, "import e.jsonl");
+	tm_change_release(&c);
+	int64_t rev = 0;
+	assert_int_equal(tm_store_latest_revision(st, "entity", "hik", &rev, &err), TM_OK);
+	assert_int_equal(rev, 1);
+	tm_entity e;
+	assert_int_equal(tm_store_get_entity(st, "hik", &e, &err), TM_OK);
+	assert_string_equal(e.changed, "2025-03-04");
+	tm_entity_release(&e);
+	assert_int_equal(tm_store_has_records(st, "involvement"), 0);
+	tm_involvement v = { .entity = "hik", .category = "xinjiang_surveillance" };
+	tm_cites_push(&v.cites, "s1", "the words", NULL);
+	assert_int_equal(tm_store_begin(st, &err), TM_OK);
+	assert_int_equal(tm_store_put_involvement(st, &v, &err), TM_OK);
+	assert_int_equal(tm_store_commit(st, &err), TM_OK);
+	tm_cites_release(&v.cites);
+	assert_int_equal(tm_store_has_records(st, "involvement"), 1);
+	tm_store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -965,6 +1022,7 @@ int main(void)
 		cmocka_unit_test(test_claim_dates),
 		cmocka_unit_test(test_migration_to_claims),
 		cmocka_unit_test(test_migration_keeps_updated_at),
+		cmocka_unit_test(test_migration_after_history),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	tm_text_shutdown();
