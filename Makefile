@@ -2,7 +2,7 @@
 # commands of the README.  Every build also runs scripts/install-deps, which
 # does nothing when all is installed.
 
-PKGS      := sqlite3 icu-uc icu-i18n jansson libmicrohttpd expat libzip libcurl libxml-2.0 libsodium
+PKGS      := sqlite3 icu-uc icu-i18n jansson libmicrohttpd expat libzip libcurl libxml-2.0 libsodium libxxhash yaml-0.1
 CC        ?= cc
 CLANG     ?= clang
 WARN      := -std=c11 -Wall -Wextra -Werror -Wno-missing-field-initializers
@@ -13,9 +13,10 @@ PKG_LIBS   = $(shell pkg-config --libs $(PKGS)) -lm -lpthread
 OPT       ?= -O2 -g
 SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c \
+LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/search/*.c src/snap/*.c \
                                 src/graph/*.c src/io/*.c src/match/*.c src/view/*.c src/campaign/*.c \
-                                src/archive/*.c src/audit/*.c))
+                                src/archive/*.c src/audit/*.c src/auth/*.c src/guard/*.c src/edit/*.c \
+                                src/seal/*.c))
 # src/http and the assets it embeds (generated from web/ by web/embed)
 HTTP_SRC  := $(sort $(wildcard src/http/*.c)) build/gen/http_assets.c
 CLI_SRC   := $(sort $(wildcard src/cli/*.c)) $(HTTP_SRC) src/main.c
@@ -28,7 +29,7 @@ SAN_LIB   := $(patsubst %.c,build/san/%.o,$(LIB_SRC))
 SAN_CLI   := $(patsubst %.c,build/san/%.o,$(CLI_SRC))
 UNIT_BIN  := $(patsubst tests/unit/%.c,build/san/tests/%,$(UNIT_SRC))
 
-.PHONY: all deps demo tour test unit fuzz lint bench bench-large clean
+.PHONY: all deps demo tour test unit fuzz lint a11y bench bench-large clean
 all: deps tiemap
 
 deps:
@@ -75,7 +76,28 @@ build/fuzz/%: tests/fuzz/%.c $(FUZZ_LIB) $(HDRS)
 web/node_modules/.package-lock.json: web/package.json web/package-lock.json
 	cd web && npm ci --no-audit --no-fund --loglevel=error
 
-build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.json
+# The Traditional Chinese catalog, made from the Simplified one by ICU's
+# Hans-Hant transform and the reviewed corrections (web/i18n_hant.c)
+build/tools/i18n_hant: web/i18n_hant.c src/core/core.c src/model/model.c src/model/action.c $(HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WARN) -O1 -g $(CPPFLAGS) $(PKG_CFLAGS) -o $@ web/i18n_hant.c src/core/core.c src/model/model.c \
+		src/model/action.c $(PKG_LIBS)
+
+build/gen/i18n/zh-Hant.json: build/tools/i18n_hant web/i18n/zh.json web/i18n/zh-Hant.overrides.json
+	@mkdir -p $(dir $@)
+	build/tools/i18n_hant web/i18n/zh.json web/i18n/zh-Hant.overrides.json $@
+
+# The guides for campaigners (docs/guide, and docs/zh in Chinese) as HTML for
+# the site's /guide pages, by cmark (CommonMark; raw HTML in them is dropped)
+GUIDE_MD  := $(wildcard docs/guide/*.md docs/zh/*.md)
+build/gen/guide.stamp: $(GUIDE_MD)
+	rm -rf build/gen/guide && mkdir -p build/gen/guide/en build/gen/guide/zh
+	for f in docs/guide/*.md; do cmark "$$f" > build/gen/guide/en/$$(basename "$$f" .md).html || exit 1; done
+	for f in docs/zh/*.md; do cmark "$$f" > build/gen/guide/zh/$$(basename "$$f" .md).html || exit 1; done
+	touch $@
+
+build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.json build/gen/i18n/zh-Hant.json \
+		build/gen/guide.stamp
 	python3 web/embed $@
 
 # The demo is the essay's data and the real-data pack on top of it (docs/data.md)
@@ -107,6 +129,11 @@ fuzz: deps $(FUZZ_BIN)
 lint:
 	@tests/run-all --only lint
 
+# The browser sweep with axe-core on every page, not only on one page of
+# each template as in make test (tests/e2e/test_sweep.mjs says why).
+a11y: deps tiemap build/san/tiemap
+	@TIEMAP=$(CURDIR)/build/san/tiemap SWEEP_AXE_ALL=1 node tests/e2e/test_sweep.mjs
+
 # Benchmark binaries: bench/bench_*.c linked against the library objects.
 BENCH_BIN := $(patsubst bench/%.c,build/rel/bench/%,$(wildcard bench/bench_*.c))
 build/rel/bench/%: bench/%.c $(patsubst %.c,build/rel/%.o,$(LIB_SRC)) $(HDRS)
@@ -121,4 +148,4 @@ bench-large: deps tiemap $(BENCH_BIN)
 	@bench/run --large
 
 clean:
-	rm -rf build tiemap demo.db demo.db.tmp
+	rm -rf build tiemap demo.db demo.db.tmp demo.db-wal demo.db-shm

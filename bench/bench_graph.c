@@ -9,15 +9,19 @@
  * entities (every shortest path, up to 32; again with places only as ends,
  * the CLI's default), ownership
  * chains of companies, exposure of an entity to the entities tagged
- * `surveillance` (within 3 hops), and search through tm_store_search() with
+ * `surveillance` (within 3 hops), and search through tm_search() with
  * queries made from the entities' own names (full English and Chinese
- * names, a leading word, a brand, a typed prefix).
+ * names, a leading word, a brand, a typed prefix) and what search forgives
+ * (a name with a letter dropped, a name with words the stored one lacks, a
+ * topic's label in either language), timed apart as well.
  *
  * Into DIR it writes:
  *   edges.txt   "subject object" entity keys, one relation a line;
  *   pairs.txt   "a b hops seconds": the pair, the length tiemap found (-1
  *               for none within max-hops) and its query time;
  *   cli.txt     "a-id b-id" for the end-to-end CLI timing;
+ *   queries.txt "ms ms-strict query": each search's time, and with nothing
+ *               forgiven;
  *   tiemap.json the measurements.
  * Peers read edges.txt and pairs.txt and must find the same lengths.
  */
@@ -31,8 +35,10 @@
 
 #include "graph/graph.h"
 #include "model/model.h"
+#include "search/search.h"
 #include "store/store.h"
 #include "text/text.h"
+#include "view/view.h"
 
 static uint64_t rng_state;
 
@@ -132,7 +138,24 @@ static int add_seed(void *ctx, tm_ekey key)
 	return 0;
 }
 
-/* A search query made from entity e: the i-th of five forms. */
+/* One search, its time in *seconds, its hits dropped. */
+static tm_rc timed_search(tm_store *st, const char *q, const tm_search_opts *o, double *seconds, tm_err *err)
+{
+	tm_search_hits h;
+	double t0 = tm_now();
+	tm_rc rc = tm_search(st, q, o, &h, err);
+	*seconds = tm_now() - t0;
+	if (!rc)
+		tm_search_hits_release(&h);
+	return rc;
+}
+
+/* The forms of query_of(): the strict ones first, then what is forgiven. */
+enum { FORMS = 8, FORMS_STRICT = 5 };
+static const char *const form_names[FORMS] = { "name", "name_zh", "words", "brand", "prefix",
+					       "typo", "extra_words", "topic" };
+
+/* A search query made from entity e: the i-th of the FORMS forms. */
 static char *query_of(const tm_entity *e, unsigned form)
 {
 	const char *en = tm_entity_display_name(e, "en");
@@ -141,7 +164,7 @@ static char *query_of(const tm_entity *e, unsigned form)
 		if (strncmp(e->names[k].lang, "zh", 2) == 0)
 			zh = e->names[k].text;
 	tm_buf b = TM_BUF_INIT;
-	switch (form % 5) {
+	switch (form % FORMS) {
 	case 0: tm_buf_adds(&b, en); break;
 	case 1: tm_buf_adds(&b, zh ? zh : en); break;
 	case 2: { /* the first two words */
@@ -155,9 +178,34 @@ static char *query_of(const tm_entity *e, unsigned form)
 		tm_buf_add(&b, e->id, dash ? (size_t)(dash - e->id) : strlen(e->id));
 		break;
 	}
-	default: /* a prefix of the first word, as someone types it */
+	case 4: /* a prefix of the first word, as someone types it */
 		tm_buf_add(&b, en, strlen(en) < 4 ? strlen(en) : 4);
 		break;
+	case 5: { /* a typo: the name with the third letter of its longest word dropped */
+		const char *w = en, *best = en;
+		size_t bestn = 0;
+		while (*w) {
+			size_t n = strcspn(w, " ");
+			if (n > bestn) {
+				best = w;
+				bestn = n;
+			}
+			w += n + (w[n] == ' ');
+		}
+		size_t at = bestn >= 5 ? (size_t)(best - en) + 2 : strlen(en);
+		tm_buf_add(&b, en, at);
+		if (at < strlen(en))
+			tm_buf_adds(&b, en + at + 1);
+		break;
+	}
+	case 6: /* words beyond the stored name, and a legal form */
+		tm_buf_addf(&b, "%s Holdings Shenzhen Co., Ltd.", en);
+		break;
+	default: { /* a topic's label, English and Chinese in turn */
+		const tm_vocab *t = &tm_topics[(form / FORMS) % tm_n_topics];
+		tm_buf_adds(&b, (form / FORMS) % 2 ? t->label_zh : t->label_en);
+		break;
+	}
 	}
 	return tm_buf_detach(&b);
 }
@@ -357,29 +405,76 @@ int main(int argc, char **argv)
 		tm_entity_release(&e);
 		free(id);
 	}
-	long hits = 0;
+	/* the typo index, built once as the server builds it (its snapshot
+	 * beside the database is rebuilt if stale) */
+	tm_search_vocab *vocab = NULL;
+	if (tm_search_vocab_open(st, &vocab, &err))
+		return die("typo index", &err);
+	/* as the server asks: the typo index, and ties from the graph */
+	tm_search_opts so = { .limit = 20, .vocab = vocab, .ties = tm_view_ties, .ties_ctx = g };
+	long hits = 0, form_hits[FORMS] = { 0 };
+	double *by_form[FORMS];
+	size_t n_form[FORMS] = { 0 };
+	for (int f = 0; f < FORMS; f++)
+		by_form[f] = tm_xcalloc((size_t)n, sizeof(double));
+	/* the same queries with nothing forgiven, the search as it was before
+	 * (the peer of the forgiving stages): each query both ways, in turns,
+	 * so that a busy machine weighs on both alike */
+	tm_search_opts so_strict = so;
+	so_strict.strict = 1;
+	double *lat_strict = tm_xcalloc((size_t)n, sizeof(double));
 	for (long i = 0; i < n; i++) {
-		tm_hits h;
+		tm_search_hits h;
+		if (i % 2 == 0 && timed_search(st, queries[i], &so_strict, &lat_strict[i], &err))
+			return die("search", &err);
 		double q0 = tm_now();
-		if (tm_store_search(st, queries[i], 20, &h, &err))
+		if (tm_search(st, queries[i], &so, &h, &err))
 			return die("search", &err);
 		lat[i] = tm_now() - q0;
+		if (i % 2 == 1 && timed_search(st, queries[i], &so_strict, &lat_strict[i], &err))
+			return die("search", &err);
 		hits += h.n > 0;
-		tm_hits_release(&h);
+		int f = (int)(i % FORMS);
+		by_form[f][n_form[f]++] = lat[i];
+		form_hits[f] += h.n > 0;
+		tm_search_hits_release(&h);
 	}
 	p = summary(lat, (size_t)n);
 	json_object_set_new(p, "with_hits", json_integer(hits));
+	/* each form apart, and the strict and forgiven forms together */
+	json_t *forms = json_object();
+	double *strict = tm_xcalloc((size_t)n, sizeof(double)), *forgiven = tm_xcalloc((size_t)n, sizeof(double));
+	size_t ns = 0, nf = 0;
+	for (int f = 0; f < FORMS; f++) {
+		json_t *s = summary(by_form[f], n_form[f]);
+		json_object_set_new(s, "with_hits", json_integer(form_hits[f]));
+		json_object_set_new(forms, form_names[f], s);
+		for (size_t k = 0; k < n_form[f]; k++) {
+			if (f < FORMS_STRICT)
+				strict[ns++] = by_form[f][k];
+			else
+				forgiven[nf++] = by_form[f][k];
+		}
+		free(by_form[f]);
+	}
+	json_object_set_new(p, "forms", forms);
+	json_object_set_new(p, "nothing_forgiven", summary(lat_strict, (size_t)n));
+	json_object_set_new(p, "strict", summary(strict, ns));
+	json_object_set_new(p, "forgiven", summary(forgiven, nf));
+	free(strict);
+	free(forgiven);
 	json_object_set_new(res, "search", p);
 	snprintf(path, sizeof(path), "%s/queries.txt", out);
 	FILE *qf = fopen(path, "w");
 	for (long i = 0; i < n; i++) {
 		if (qf)
-			fprintf(qf, "%.6f\t%s\n", lat[i] * 1e3, queries[i]);
+			fprintf(qf, "%.6f\t%.6f\t%s\n", lat[i] * 1e3, lat_strict[i] * 1e3, queries[i]);
 		free(queries[i]);
 	}
 	if (qf)
 		fclose(qf);
 	free(queries);
+	free(lat_strict);
 	json_object_set_new(res, "rss_peak_kb", json_integer(peak_rss_kb()));
 
 	/* the edge list for the peers (after the timings: it is not timed) */
@@ -396,6 +491,7 @@ int main(int argc, char **argv)
 		return die(path, NULL);
 	json_decref(res);
 	free(lat);
+	tm_search_vocab_free(vocab);
 	tm_graph_free(g);
 	tm_store_close(st);
 	tm_text_shutdown();

@@ -114,7 +114,8 @@ typedef enum tm_digest_format { TM_DIGEST_MD, TM_DIGEST_HTML, TM_DIGEST_TXT } tm
 
 typedef struct tm_digest_opts {
 	tm_week week;
-	const char *lang;         /* "en", "zh" or "both" (each item in English, then in Chinese) */
+	const char *lang;         /* "en", "zh" or "both" (each item in English, then in Chinese),
+				   * "zh+en" (paired, Chinese first) */
 	tm_digest_format format;
 	/* Where the site is, for links to action and entity pages: "https://…"
 	 * without a trailing slash, "" for links relative to the site's root
@@ -136,6 +137,19 @@ typedef struct tm_digest_counts {
  * "-----".  counts may be NULL. */
 tm_rc tm_digest_render(tm_store *st, const tm_digest_opts *o, tm_buf *out, tm_strv *posts, tm_digest_counts *counts,
 		       tm_err *err);
+
+/* The weeks that have a digest: each week with actions dated to one of its
+ * days, newest first, with how many. */
+typedef struct tm_digest_week {
+	tm_week week;
+	int64_t actions;
+} tm_digest_week;
+typedef struct tm_digest_weeks {
+	tm_digest_week *v;
+	size_t n, cap;
+} tm_digest_weeks;
+tm_rc tm_digest_list_weeks(tm_store *st, tm_digest_weeks *out, tm_err *err);
+void tm_digest_weeks_release(tm_digest_weeks *w);
 
 /* ---- Atom feeds ---- */
 

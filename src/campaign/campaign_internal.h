@@ -8,8 +8,6 @@
 
 #include "campaign/campaign.h"
 
-/* Append s escaped for XML and HTML text and attributes (& < > " '). */
-void tm_campaign_xml_esc(tm_buf *b, const char *s);
 /* Append s escaped for Markdown text (CommonMark's punctuation that would
  * start emphasis, links, code or HTML). */
 void tm_campaign_md_esc(tm_buf *b, const char *s);

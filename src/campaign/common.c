@@ -9,32 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <unicode/uloc.h>
-#include <unicode/ustring.h>
-
-void tm_campaign_xml_esc(tm_buf *b, const char *s)
-{
-	char *iso = tm_bidi_isolate(s);
-	for (const char *p = iso ? iso : s ? s : ""; *p; p++) {
-		/* characters XML 1.0 cannot hold at all are left out */
-		if ((unsigned char)*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r')
-			continue;
-		if ((unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBF &&
-		    ((unsigned char)p[2] == 0xBE || (unsigned char)p[2] == 0xBF)) {
-			p += 2;
-			continue;
-		}
-		switch (*p) {
-		case '&': tm_buf_adds(b, "&amp;"); break;
-		case '<': tm_buf_adds(b, "&lt;"); break;
-		case '>': tm_buf_adds(b, "&gt;"); break;
-		case '"': tm_buf_adds(b, "&quot;"); break;
-		case '\'': tm_buf_adds(b, "&#39;"); break;
-		default: tm_buf_addch(b, *p);
-		}
-	}
-	free(iso);
-}
+#include "text/text.h"
 
 tm_rc tm_campaign_base_url(const char *base, tm_err *err)
 {
@@ -85,24 +60,7 @@ void tm_campaign_date_words(tm_buf *b, const char *date, const char *lang)
 
 void tm_campaign_country_name(const char *code, const char *lang, tm_buf *out)
 {
-	char locale[8];
-	UChar name[128];
-	char utf8[512];
-	UErrorCode st = U_ZERO_ERROR;
-	int32_t n = 0;
-	if (!tm_country_valid(code)) {
-		tm_buf_adds(out, code);
-		return;
-	}
-	snprintf(locale, sizeof(locale), "_%s", code);
-	int32_t len = uloc_getDisplayCountry(locale, lang && strncmp(lang, "zh", 2) == 0 ? "zh" : "en", name, 128, &st);
-	if (U_SUCCESS(st) && len > 0)
-		u_strToUTF8(utf8, sizeof(utf8), &n, name, len, &st);
-	/* ICU gives the code back for a region it does not know */
-	if (U_FAILURE(st) || n <= 0 || (size_t)n >= sizeof(utf8))
-		tm_buf_adds(out, code);
-	else
-		tm_buf_add(out, utf8, (size_t)n);
+	tm_text_country_name(code, lang, out);
 }
 
 void tm_campaign_items_release(tm_campaign_items *it)

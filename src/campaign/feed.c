@@ -43,21 +43,21 @@ static void entry_html(tm_store *st, const tm_action *a, const char *lang, const
 		tm_buf_adds(&when, zh ? "，" : ", ");
 		tm_campaign_country_name(a->country, lang, &when);
 	}
-	tm_campaign_xml_esc(h, when.buf);
+	tm_html_esc(h, when.buf);
 	tm_buf_release(&when);
 	tm_buf_adds(h, "</p>\n");
 	int translated;
 	const char *summary = tm_bitext_pick(&a->summary, lang, &translated);
 	if (summary) {
 		tm_buf_addf(h, "<p%s>", translated ? "" : zh ? " lang=\"en\"" : " lang=\"zh-Hans\"");
-		tm_campaign_xml_esc(h, summary);
+		tm_html_esc(h, summary);
 		tm_buf_adds(h, "</p>\n");
 	}
 	tm_buf_adds(h, "<ul>\n");
 	const char *outcome = tm_bitext_pick(&a->outcome, lang, NULL);
 	if (outcome) {
 		tm_buf_addf(h, "<li>%s%s", zh ? "结果" : "Outcome", colon);
-		tm_campaign_xml_esc(h, outcome);
+		tm_html_esc(h, outcome);
 		tm_buf_adds(h, "</li>\n");
 	}
 	const tm_parties *lists[2] = { &a->targets, &a->actors };
@@ -74,10 +74,10 @@ static void entry_html(tm_store *st, const tm_action *a, const char *lang, const
 				tm_buf_adds(h, comma);
 			if (entity) {
 				tm_buf_addf(h, "<a href=\"%s/entities/", base);
-				tm_campaign_xml_esc(h, entity);
+				tm_html_esc(h, entity);
 				tm_buf_addf(h, "?lang=%s\">", lang);
 			}
-			tm_campaign_xml_esc(h, name.buf);
+			tm_html_esc(h, name.buf);
 			if (entity)
 				tm_buf_adds(h, "</a>");
 			tm_buf_release(&name);
@@ -94,22 +94,22 @@ static void entry_html(tm_store *st, const tm_action *a, const char *lang, const
 			tm_buf_adds(h, zh ? "；" : "; ");
 		tm_buf_adds(h, "<a href=\"");
 		if (url) {
-			tm_campaign_xml_esc(h, url);
+			tm_html_esc(h, url);
 		} else {
 			tm_buf_addf(h, "%s/sources/", base);
-			tm_campaign_xml_esc(h, a->cites.v[i].source);
+			tm_html_esc(h, a->cites.v[i].source);
 			tm_buf_addf(h, "?lang=%s", lang);
 		}
 		tm_buf_adds(h, "\">");
-		tm_campaign_xml_esc(h, label.buf);
+		tm_html_esc(h, label.buf);
 		tm_buf_adds(h, "</a>");
 		if (a->cites.v[i].quote) {
 			tm_buf_adds(h, zh ? "（“" : " (“");
-			tm_campaign_xml_esc(h, a->cites.v[i].quote);
+			tm_html_esc(h, a->cites.v[i].quote);
 			tm_buf_adds(h, "”");
 			if (a->cites.v[i].page) {
 				tm_buf_adds(h, zh ? "，" : ", ");
-				tm_campaign_xml_esc(h, a->cites.v[i].page);
+				tm_html_esc(h, a->cites.v[i].page);
 			}
 			tm_buf_adds(h, zh ? "）" : ")");
 		}
@@ -147,17 +147,17 @@ tm_rc tm_feed_render(tm_store *st, const tm_feed_opts *o, tm_buf *out, tm_err *e
 	tm_buf_adds(out, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n");
 	tm_buf_addf(out, "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"%s\">\n", zh ? "zh-Hans" : "en");
 	tm_buf_adds(out, "  <id>");
-	tm_campaign_xml_esc(out, base);
+	tm_html_esc(out, base);
 	tm_buf_addf(out, "/feed.atom?lang=%s</id>\n", lang);
 	tm_buf_addf(out, "  <title>%s</title>\n", zh ? "tiemap 关联图谱：行动" : "tiemap: actions");
 	tm_buf_addf(out, "  <subtitle>%s</subtitle>\n",
 		    zh ? "抵制、撤资和抗议行动，附来源" : "Boycott, divestment and protest actions, with their sources");
 	tm_buf_addf(out, "  <updated>%s</updated>\n", updated);
 	tm_buf_adds(out, "  <link rel=\"self\" type=\"application/atom+xml\" href=\"");
-	tm_campaign_xml_esc(out, base);
+	tm_html_esc(out, base);
 	tm_buf_addf(out, "/feed.atom?lang=%s\"/>\n", lang);
 	tm_buf_adds(out, "  <link rel=\"alternate\" type=\"text/html\" href=\"");
-	tm_campaign_xml_esc(out, base);
+	tm_html_esc(out, base);
 	tm_buf_addf(out, "/actions?lang=%s\"/>\n", lang);
 	tm_buf_adds(out, "  <author><name>tiemap</name></author>\n");
 	tm_buf_adds(out, "  <generator>tiemap</generator>\n");
@@ -165,9 +165,9 @@ tm_rc tm_feed_render(tm_store *st, const tm_feed_opts *o, tm_buf *out, tm_err *e
 	for (size_t i = 0; i < items.n; i++) {
 		const tm_action *a = &items.v[i].a;
 		tm_buf url = TM_BUF_INIT, title = TM_BUF_INIT, html = TM_BUF_INIT;
-		tm_campaign_xml_esc(&url, base);
+		tm_html_esc(&url, base);
 		tm_buf_adds(&url, "/actions/");
-		tm_campaign_xml_esc(&url, a->id);
+		tm_html_esc(&url, a->id);
 		tm_buf_addf(&url, "?lang=%s", lang);
 		int translated;
 		const char *t = tm_bitext_pick(&a->title, lang, &translated);
@@ -179,16 +179,16 @@ tm_rc tm_feed_render(tm_store *st, const tm_feed_opts *o, tm_buf *out, tm_err *e
 		tm_buf_adds(out, "  <entry>\n");
 		tm_buf_addf(out, "    <id>%s</id>\n", url.buf);
 		tm_buf_adds(out, "    <title>");
-		tm_campaign_xml_esc(out, title.buf);
+		tm_html_esc(out, title.buf);
 		tm_buf_adds(out, "</title>\n");
 		tm_buf_addf(out, "    <link rel=\"alternate\" type=\"text/html\" hreflang=\"%s\" href=\"%s\"/>\n",
 			    zh ? "zh-Hans" : "en", url.buf);
 		tm_buf_addf(out, "    <updated>%s</updated>\n", items.v[i].updated);
 		tm_buf_addf(out, "    <category term=\"%s\" label=\"", a->kind);
-		tm_campaign_xml_esc(out, tm_vocab_label(tm_action_kinds, tm_n_action_kinds, a->kind, lang));
+		tm_html_esc(out, tm_vocab_label(tm_action_kinds, tm_n_action_kinds, a->kind, lang));
 		tm_buf_adds(out, "\"/>\n");
 		tm_buf_adds(out, "    <content type=\"html\">");
-		tm_campaign_xml_esc(out, html.buf);
+		tm_html_esc(out, html.buf);
 		tm_buf_adds(out, "</content>\n");
 		tm_buf_adds(out, "  </entry>\n");
 		tm_buf_release(&url);

@@ -10,6 +10,7 @@
 #include "campaign/campaign.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <unicode/ucal.h>
@@ -149,4 +150,36 @@ tm_rc tm_tz_day(const char *tz, int64_t t, tm_day *out, tm_err *err)
 		return tm_fail(err, TM_ERR_INTERNAL, "icu calendar: %s", u_errorName(st));
 	*out = tm_day_from_civil(y, m, d);
 	return TM_OK;
+}
+
+static int add_day(void *p, const char *day, int64_t count)
+{
+	tm_digest_weeks *w = p;
+	tm_day d;
+	if (tm_day_parse(day, &d))
+		return 0;
+	tm_week wk = tm_week_of(d);
+	/* the days come newest first, so a week's days are together */
+	if (w->n && w->v[w->n - 1].week.year == wk.year && w->v[w->n - 1].week.week == wk.week) {
+		w->v[w->n - 1].actions += count;
+		return 0;
+	}
+	TM_GROW(w->v, w->cap, w->n + 1);
+	w->v[w->n++] = (tm_digest_week){ wk, count };
+	return 0;
+}
+
+tm_rc tm_digest_list_weeks(tm_store *st, tm_digest_weeks *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	tm_rc rc = tm_store_action_days(st, add_day, out, err);
+	if (rc)
+		tm_digest_weeks_release(out);
+	return rc;
+}
+
+void tm_digest_weeks_release(tm_digest_weeks *w)
+{
+	free(w->v);
+	memset(w, 0, sizeof(*w));
 }

@@ -8,6 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "search/search.h"
 #include "text/text.h"
 #include "view/view.h"
 
@@ -15,7 +16,8 @@ static const tm_cmd *const commands[] = {
 	&tm_cmd_init, &tm_cmd_import, &tm_cmd_export, &tm_cmd_search, &tm_cmd_show, &tm_cmd_path,
 	&tm_cmd_owners, &tm_cmd_neighbors, &tm_cmd_check, &tm_cmd_stats, &tm_cmd_tour, &tm_cmd_gen,
 	&tm_cmd_serve, &tm_cmd_action, &tm_cmd_digest, &tm_cmd_feed, &tm_cmd_near, &tm_cmd_screen, &tm_cmd_audit,
-	&tm_cmd_archive,
+	&tm_cmd_archive, &tm_cmd_recover,
+	&tm_cmd_user, &tm_cmd_history, &tm_cmd_revert, &tm_cmd_petition,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -63,6 +65,14 @@ int tm_cli_error(const tm_err *err)
 	return err->rc == TM_ERR_AMBIGUOUS ? TM_EXIT_USAGE : TM_EXIT_FAIL;
 }
 
+int tm_cli_store_error(const tm_err *err)
+{
+	if (err->rc != TM_ERR_NOTFOUND)
+		return tm_cli_error(err);
+	fprintf(stderr, "tiemap: %s; create one with 'tiemap init' or 'tiemap import'\n", err->msg);
+	return TM_EXIT_FAIL;
+}
+
 int tm_cli_usage(const tm_cmd *cmd)
 {
 	fprintf(stderr, "usage: tiemap %s\n", cmd->usage);
@@ -73,10 +83,7 @@ tm_rc tm_cli_graph(tm_cli *cli, tm_graph **out, tm_err *err)
 {
 	if (!cli->graph) {
 		/* a snapshot beside the database spares the next command the load */
-		tm_buf snap = TM_BUF_INIT;
-		tm_buf_addf(&snap, "%s.graph", cli->db_path);
-		tm_rc rc = tm_graph_open(cli->st, cli->db_path, snap.buf, &cli->graph, err);
-		tm_buf_release(&snap);
+		tm_rc rc = tm_graph_open(cli->st, 0, &cli->graph, err);
 		if (rc)
 			return rc;
 	}
@@ -87,15 +94,15 @@ tm_rc tm_cli_graph(tm_cli *cli, tm_graph **out, tm_err *err)
 int tm_cli_resolve(tm_cli *cli, const char *ref, char **id)
 {
 	tm_err err = { 0 };
-	tm_hits cands;
-	tm_rc rc = tm_store_resolve(cli->st, ref, id, &cands, &err);
+	tm_search_hits cands;
+	tm_rc rc = tm_search_resolve(cli->st, ref, id, &cands, &err);
 	if (rc == TM_OK)
 		return 0;
 	if (rc == TM_ERR_AMBIGUOUS) {
 		fprintf(stderr, "tiemap: '%s' is ambiguous; did you mean one of these?\n", ref);
 		for (size_t i = 0; i < cands.n; i++)
 			fprintf(stderr, "  %-28s %s (%s)\n", cands.v[i].id, cands.v[i].name, cands.v[i].kind);
-		tm_hits_release(&cands);
+		tm_search_hits_release(&cands);
 		return TM_EXIT_USAGE;
 	}
 	return tm_cli_error(&err);
@@ -300,15 +307,16 @@ int tm_cli_main(int argc, char **argv)
 		int flags = (cmd->flags & TM_CMD_CREATE) ? TM_STORE_CREATE :
 			    (cmd->flags & TM_CMD_WRITE)  ? 0 :
 							   TM_STORE_READONLY;
-		if (access(cli.db_path, F_OK) != 0 && !(cmd->flags & TM_CMD_CREATE)) {
-			fprintf(stderr, "tiemap: no database at '%s'; create one with 'tiemap init' or 'tiemap import'\n",
-				cli.db_path);
-			return TM_EXIT_FAIL;
-		}
 		if (tm_store_open(cli.db_path, flags, &cli.st, &err))
-			return tm_cli_error(&err);
+			return tm_cli_store_error(&err);
 	}
 	int status = cmd->run(&cli, argc - 1, argv + 1);
+	/* a command that printed what it read may have printed around a
+	 * failure of the store (a part it could not read is left out): it
+	 * fails with the store's error, never a success with a hole in it */
+	tm_err serr = { 0 };
+	if (status == 0 && tm_store_error(cli.st, &serr))
+		status = tm_cli_error(&serr);
 	if (fflush(stdout) != 0 && status == 0)
 		status = TM_EXIT_FAIL;
 	tm_graph_free(cli.graph);

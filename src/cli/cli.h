@@ -50,6 +50,9 @@ int tm_cli_main(int argc, char **argv);
 
 /* Print "tiemap: msg" to stderr and return the exit status for err's rc. */
 int tm_cli_error(const tm_err *err);
+/* tm_cli_error() for a failed tm_store_open(): a missing database gets the
+ * commands that make one. */
+int tm_cli_store_error(const tm_err *err);
 /* Print a usage line for cmd to stderr; returns TM_EXIT_USAGE. */
 int tm_cli_usage(const tm_cmd *cmd);
 
@@ -139,6 +142,11 @@ TM_CMD(near);
 TM_CMD(screen);
 TM_CMD(audit);
 TM_CMD(archive);
+TM_CMD(recover);
+TM_CMD(user);
+TM_CMD(history);
+TM_CMD(revert);
+TM_CMD(petition);
 #undef TM_CMD
 
 #endif

@@ -120,9 +120,19 @@ static int archive_one(tm_cli *cli, const char *dir, const char *id, const char 
 	tm_err err = { 0 };
 	tm_capture c;
 	tm_rc rc = tm_archive_fetch(dir, id, url, fo, &c, &err);
-	if (!rc && tm_store_has_capture(cli->st, id)) {
+	int has = 0;
+	if (!rc && (rc = tm_store_has_capture(cli->st, id, &has, &err))) {
+		tm_archive_remove(dir, &c);
+		tm_capture_release(&c);
+	}
+	if (!rc && has) {
 		tm_capture same;
-		if (tm_store_get_capture(cli->st, id, c.fetched, &same, NULL) == TM_OK) {
+		tm_rc got = tm_store_get_capture(cli->st, id, c.fetched, &same, &err);
+		if (got && got != TM_ERR_NOTFOUND) {
+			tm_archive_remove(dir, &c);
+			tm_capture_release(&c);
+			rc = got;
+		} else if (got == TM_OK) {
 			tm_capture_release(&same);
 			tm_archive_remove(dir, &c);
 			tm_capture_release(&c);
@@ -246,7 +256,13 @@ static int run(tm_cli *cli, int argc, char **argv)
 	size_t done = 0, skipped = 0;
 	char last_host[256] = "";
 	for (size_t i = 0; i < pick.ids.n; i++) {
-		if (missing && tm_store_has_capture(cli->st, pick.ids.v[i])) {
+		int has = 0;
+		if (missing && tm_store_has_capture(cli->st, pick.ids.v[i], &has, &err)) {
+			report_failure(pick.ids.v[i], err.msg, results);
+			failed++;
+			break;
+		}
+		if (has) {
 			skipped++;
 			continue;
 		}

@@ -298,15 +298,13 @@ static int run(tm_cli *cli, int argc, char **argv)
 	}
 	tm_progress prog;
 	tm_progress_start(&prog, cli, "screening");
-	tm_buf vocab = TM_BUF_INIT;
-	tm_buf_addf(&vocab, "%s.vocab", cli->db_path);
 	tm_screen_opts so = { .threshold = threshold,
 			      .no_flags = no_flags,
 			      .flags = fo,
 			      .graph = g,
 			      .jobs = (int)jobs,
 			      .db_path = cli->db_path,
-			      .vocab_path = vocab.buf,
+			      .cached = 1,
 			      .progress = tm_progress_update,
 			      .progress_ctx = &prog };
 	tm_screen_report rep;
@@ -344,7 +342,6 @@ static int run(tm_cli *cli, int argc, char **argv)
 		}
 		tm_screen_report_release(&rep);
 	}
-	tm_buf_release(&vocab);
 	free(in);
 	tm_rows_release(&rows);
 	tm_strv_release(&tags);

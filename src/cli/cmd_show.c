@@ -201,9 +201,16 @@ static int run(tm_cli *cli, int argc, char **argv)
 	}
 	if (tm_view_rels_load(cli->st, id, &l, &err))
 		status = tm_cli_error(&err);
-	else if (cli->json)
-		status = tm_cli_print_json(tm_view_entity_json(cli->st, &e, &l));
-	else
+	else if (cli->json) {
+		/* built first, and printed only if the store did not fail meanwhile */
+		json_t *o = tm_view_entity_json(cli->st, &e, &l);
+		if (tm_store_error(cli->st, &err)) {
+			json_decref(o);
+			status = tm_cli_error(&err);
+		} else {
+			status = tm_cli_print_json(o);
+		}
+	} else
 		print_text(cli, &e, &l);
 	tm_view_rels_release(&l);
 	tm_entity_release(&e);

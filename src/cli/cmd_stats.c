@@ -13,7 +13,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 		return tm_cli_error(&err);
 	double build = tm_now() - t0;
 	tm_graph_stats gs;
-	tm_graph_stats_compute(g, &gs);
+	if (tm_graph_stats_compute(g, &gs, &err))
+		return tm_cli_error(&err);
 	if (cli->json) {
 		json_t *o = json_object();
 		json_object_set_new(o, "sources", json_integer(c.sources));

@@ -188,6 +188,43 @@ char *tm_buf_detach(tm_buf *b)
 	return p;
 }
 
+void tm_html_esc(tm_buf *b, const char *s)
+{
+	if (!s)
+		return;
+	/* text that holds a bidi control is isolated, so that it cannot
+	 * reorder the page around it */
+	char *iso = tm_bidi_isolate(s);
+	if (iso)
+		s = iso;
+	const char *run = s;
+	for (; *s; s++) {
+		const unsigned char *u = (const unsigned char *)s;
+		const char *rep;
+		size_t skip = 1;
+		switch (*s) {
+		case '&': rep = "&amp;"; break;
+		case '<': rep = "&lt;"; break;
+		case '>': rep = "&gt;"; break;
+		case '"': rep = "&quot;"; break;
+		case '\'': rep = "&#39;"; break;
+		default:
+			if (*u < 0x20 && *u != '\t' && *u != '\n' && *u != '\r')
+				rep = "";
+			else if (u[0] == 0xEF && u[1] == 0xBF && (u[2] == 0xBE || u[2] == 0xBF))
+				rep = "", skip = 3;
+			else
+				continue;
+		}
+		tm_buf_add(b, run, (size_t)(s - run));
+		tm_buf_adds(b, rep);
+		s += skip - 1;
+		run = s + 1;
+	}
+	tm_buf_add(b, run, (size_t)(s - run));
+	free(iso);
+}
+
 void tm_buf_add_csv(tm_buf *b, const char *s, char delim)
 {
 	if (!s)
@@ -413,4 +450,12 @@ double tm_now(void)
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+void tm_now_iso(char out[24])
+{
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 24, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }

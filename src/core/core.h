@@ -96,6 +96,11 @@ void tm_buf_addf(tm_buf *b, const char *fmt, ...) TM_PRINTF(2, 3);
 void tm_buf_vaddf(tm_buf *b, const char *fmt, va_list ap);
 /* Hand the bytes to the caller (free() them) and re-init b. Never NULL. */
 char *tm_buf_detach(tm_buf *b);
+/* Append s (NULL: nothing) escaped for HTML and XML text and attribute
+ * values: & < > " ' as entities, and the characters XML 1.0 cannot hold at
+ * all (C0 controls but tab, newline and return; U+FFFE, U+FFFF) left out.
+ * The one escaper: pages, feeds, digests and reports all use it. */
+void tm_html_esc(tm_buf *b, const char *s);
 /*
  * Append s (NULL: empty) as one CSV field, the one way every CSV that
  * tiemap writes quotes its cells: RFC 4180 quotes when s holds delim, a
@@ -166,6 +171,8 @@ int tm_date_precision(const char *s);
 
 /* Monotonic clock in seconds, for progress and time limits. */
 double tm_now(void);
+/* The time now as "YYYY-MM-DDTHH:MM:SSZ" (UTC) in out. */
+void tm_now_iso(char out[24]);
 
 /* Today's date, YYYY-MM-DD (UTC), into out (11 bytes): the day a claim is
  * recorded as added or changed.  $TIEMAP_TODAY (a YYYY-MM-DD date) stands in

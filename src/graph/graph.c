@@ -52,16 +52,13 @@
  */
 #include "graph/graph.h"
 
-#include <fcntl.h>
 #include <stdatomic.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "model/model.h"
+#include "snap/snap.h"
 
 #define NOT_REAL (-2)      /* kind of a key with no entity behind it */
 #define PRED_NONE 255      /* predicate outside 0..254 */
@@ -176,10 +173,24 @@ struct tm_graph {
 	 * first query that asks (place_bits()); a one-slot cell so that a const
 	 * graph can publish it */
 	_Atomic(uint8_t *) *places;
-	void *map;        /* a snapshot the arrays point into (tm_graph_map), or NULL */
-	size_t map_len;
-	char *map_path;   /* the snapshot's path, for messages */
+	tm_snap *snap;    /* a snapshot the arrays point into (tm_graph_map), or NULL */
 };
+
+/* The arrays, in the order of a snapshot's parts (snap_arrays()), and the
+ * size of an element of each. */
+enum { A_KIND, A_OFF, A_ADJ, A_ADJ_E, A_ADJ_P, A_PRED, A_REL, A_START, A_END, A_SHARE, A_TO_INT, A_TO_EXT };
+static const uint8_t elem_size[] = { 1, 4, 4, 4, 1, 1, 8, 4, 4, 4, 4, 4 };
+
+/* Before reading elements [i, i + n) of array a of a graph mapped from a
+ * snapshot: have their blocks checked against the snapshot's checksums
+ * (once each, snap.h); damage marks *bad, and the query then fails instead
+ * of answering.  A graph built in memory has nothing to check: one
+ * predictable branch. */
+static inline void chk(const tm_graph *g, int *bad, int a, size_t i, size_t n)
+{
+	if (g->snap && tm_snap_check(g->snap, (size_t)a, i * elem_size[a], n * elem_size[a]))
+		*bad = 1;
+}
 
 /* The filters of a path query, and Yen's removed edges. */
 struct query {
@@ -580,10 +591,9 @@ void tm_graph_free(tm_graph *g)
 	if (g->places)
 		free(atomic_load(g->places));
 	free(g->places);
-	if (g->map) {
+	if (g->snap) {
 		/* the arrays live in the mapping */
-		munmap(g->map, g->map_len);
-		free(g->map_path);
+		tm_snap_free(g->snap);
 		free(g);
 		return;
 	}
@@ -614,29 +624,38 @@ uint64_t tm_graph_n_edges(const tm_graph *g)
 }
 
 /* Where node key x's kind is: by key while building, by number after;
- * UINT32_MAX when x is no node or a damaged snapshot maps it nowhere. */
-static uint32_t kind_at(const tm_graph *g, tm_node x)
+ * UINT32_MAX when x is no node or a damaged snapshot maps it nowhere (a
+ * damaged block marks *bad). */
+static uint32_t kind_at(const tm_graph *g, tm_node x, int *bad)
 {
 	if (x >= g->n)
 		return UINT32_MAX;
 	if (!g->finished)
 		return x;
+	chk(g, bad, A_TO_INT, x, 1);
 	uint32_t i = g->to_int[x];
-	return i < g->n ? i : UINT32_MAX;
+	if (i >= g->n)
+		return UINT32_MAX;
+	chk(g, bad, A_KIND, i, 1);
+	return i;
 }
 
+/* On a damaged snapshot: 1, so that the query a caller makes next fails
+ * and says why, where 0 would quietly leave the node out. */
 int tm_graph_node_exists(const tm_graph *g, tm_node n)
 {
-	uint32_t i = kind_at(g, n);
-	return i != UINT32_MAX && g->kind[i] != NOT_REAL;
+	int bad = 0;
+	uint32_t i = kind_at(g, n, &bad);
+	return bad || (i != UINT32_MAX && g->kind[i] != NOT_REAL);
 }
 
 /* A kind outside the vocabulary (only a damaged snapshot has one) reads as
  * unknown, so callers may index tm_kinds with the answer. */
 int tm_graph_node_kind(const tm_graph *g, tm_node n)
 {
-	uint32_t i = kind_at(g, n);
-	int k = i != UINT32_MAX ? g->kind[i] : -1;
+	int bad = 0;
+	uint32_t i = kind_at(g, n, &bad);
+	int k = i != UINT32_MAX && !bad ? g->kind[i] : -1;
 	return k >= 0 && (size_t)k < tm_n_kinds ? k : -1;
 }
 
@@ -695,13 +714,32 @@ static void unmark(struct scratch *s, const uint32_t *queue, uint32_t cnt)
  * damaged snapshot can make a row wrong but never point outside them. */
 static inline uint32_t row(const tm_graph *g, int *bad, tm_node u, uint32_t *end)
 {
+	chk(g, bad, A_OFF, u, 2);
 	uint32_t lo = g->off[u], hi = g->off[u + 1];
 	if (hi > g->n_adj || lo > hi) {
 		*bad = 1;
 		lo = hi = 0;
 	}
+	if (g->snap && hi > lo) {
+		/* all that reads the row reads these three (and stays in [lo, hi)) */
+		chk(g, bad, A_ADJ, lo, hi - lo);
+		chk(g, bad, A_ADJ_E, lo, hi - lo);
+		chk(g, bad, A_ADJ_P, lo, hi - lo);
+	}
 	*end = hi;
 	return lo;
+}
+
+long tm_graph_degree(const tm_graph *g, tm_node n)
+{
+	int bad = 0;
+	uint32_t i = kind_at(g, n, &bad);
+	if (bad)
+		return -1;
+	if (i == UINT32_MAX || !g->finished)
+		return 0;
+	uint32_t end, lo = row(g, &bad, i, &end);
+	return bad ? -1 : (long)(end - lo);
 }
 
 /* Where the in-edges of the row [lo, hi) start: the row holds the out-edges
@@ -738,8 +776,9 @@ static inline void rows_ahead(const tm_graph *g, const uint32_t *queue, uint32_t
 	}
 }
 
-/* What a search weighs before expanding u: its row length (unchecked: a
- * damaged value only makes a worse choice of side). */
+/* What a search weighs before expanding u: its row length (unchecked, nor
+ * checked against the snapshot's checksums: a damaged value only makes a
+ * worse choice of side, and the row is checked when it is expanded). */
 static inline uint64_t degree(const tm_graph *g, tm_node u)
 {
 	return (uint32_t)(g->off[u + 1] - g->off[u]);
@@ -774,14 +813,19 @@ static inline int pred_report(uint8_t p)
 	return p < tm_n_predicates ? p : -1;
 }
 
-static inline int edge_ok(const tm_graph *g, const struct query *q, tm_node u, tm_node w, uint32_t e,
+static inline int edge_ok(const tm_graph *g, int *bad, const struct query *q, tm_node u, tm_node w, uint32_t e,
 			  uint8_t pred)
 {
 	if (q->preds && (pred >= 64 || !((q->preds >> pred) & 1)))
 		return 0;
-	if (q->as_of && (g->start[e] > q->as_of || g->end[e] < q->as_of))
-		return 0;
+	if (q->as_of) {
+		chk(g, bad, A_START, e, 1);
+		chk(g, bad, A_END, e, 1);
+		if (g->start[e] > q->as_of || g->end[e] < q->as_of)
+			return 0;
+	}
 	if (q->n_banned_rels && (u == q->banned_at || w == q->banned_at)) {
+		chk(g, bad, A_REL, e, 1);
 		for (size_t i = 0; i < q->n_banned_rels; i++)
 			if (q->banned_rels[i] == g->rel[e])
 				return 0;
@@ -789,10 +833,11 @@ static inline int edge_ok(const tm_graph *g, const struct query *q, tm_node u, t
 	return 1;
 }
 
-static inline int kind_ok(const tm_graph *g, const struct query *q, tm_node w)
+static inline int kind_ok(const tm_graph *g, int *bad, const struct query *q, tm_node w)
 {
 	if (!q->kinds)
 		return 1;
+	chk(g, bad, A_KIND, w, 1);
 	int k = g->kind[w];
 	return k >= 0 && k < 64 && ((q->kinds >> k) & 1);
 }
@@ -806,13 +851,19 @@ static inline int kind_ok(const tm_graph *g, const struct query *q, tm_node w)
  * marks; reading the kind array (a byte a node) for every new node cost a
  * cache miss each.  A mapped snapshot does not carry them: a snapshot stays
  * O(1) to open, and the first such query pays the scan (about a millisecond
- * at a million nodes).
+ * at a million nodes), which checks the kinds it reads: NULL when a
+ * snapshot's kinds are damaged, and the query takes the general loop, which
+ * says so where it reads the damage.
  */
 static const uint8_t *place_bits(const tm_graph *g)
 {
 	uint8_t *b = atomic_load(g->places);
 	if (b)
 		return b;
+	int bad = 0;
+	chk(g, &bad, A_KIND, 0, g->n);
+	if (bad)
+		return NULL;
 	b = tm_xcalloc(g->n / 8 + 1, 1);
 	/* exactly what kind_ok() refuses under tm_kinds_no_places(): the places,
 	 * and a kind this build does not know */
@@ -831,8 +882,10 @@ static const uint8_t *place_bits(const tm_graph *g)
 }
 
 /* A step between internal nodes; the API turns them into keys (steps_to_keys). */
-static void fill_step(const tm_graph *g, tm_step *st, tm_node from, tm_node to, uint32_t e, int fwd)
+static void fill_step(const tm_graph *g, int *bad, tm_step *st, tm_node from, tm_node to, uint32_t e, int fwd)
 {
+	chk(g, bad, A_PRED, e, 1);
+	chk(g, bad, A_REL, e, 1);
 	st->from = from;
 	st->to = to;
 	st->predicate = pred_report(g->pred[e]);
@@ -843,6 +896,7 @@ static void fill_step(const tm_graph *g, tm_step *st, tm_node from, tm_node to, 
 /* The key of internal node i; a damaged to_ext marks the scratch. */
 static inline tm_node key_of(const tm_graph *g, struct scratch *s, tm_node i)
 {
+	chk(g, &s->damaged, A_TO_EXT, i, 1);
 	tm_node x = g->to_ext[i];
 	if (x >= g->n) {
 		s->damaged = 1;
@@ -864,8 +918,9 @@ static tm_rc check_node(const tm_graph *g, tm_node x, tm_node *out, tm_err *err)
 
 static tm_rc damaged(const tm_graph *g, tm_err *err)
 {
-	if (g->map_path)
-		return tm_fail(err, TM_ERR_IO, "graph snapshot '%s' is damaged: remove it to rebuild it", g->map_path);
+	if (g->snap)
+		return tm_fail(err, TM_ERR_IO, "graph snapshot '%s' is damaged: remove it to rebuild it",
+			       tm_snap_path(g->snap));
 	return tm_fail(err, TM_ERR_INTERNAL, "graph is damaged");
 }
 
@@ -935,14 +990,14 @@ static int expand(const tm_graph *g, struct scratch *s, const struct query *q, i
 		for (; pos < end; pos++) {
 			tm_node w = nbr_at(g, &s->damaged, pos);
 			uint32_t ae = edge_at(g, &s->damaged, pos);
-			if (w == UINT32_MAX || ae == UINT32_MAX || !edge_ok(g, q, u, w, ae & ~ADJ_IN, g->adj_p[pos]))
+			if (w == UINT32_MAX || ae == UINT32_MAX || !edge_ok(g, &s->damaged, q, u, w, ae & ~ADJ_IN, g->adj_p[pos]))
 				continue;
 			uint8_t mk = mark[w];
 			if ((mk & mine) || (mk & M_BANNED))
 				continue;
 			if (met && !(mk & theirs))
 				continue;
-			if (w != a && w != b && !kind_ok(g, q, w))
+			if (w != a && w != b && !kind_ok(g, &s->damaged, q, w))
 				continue;
 			met |= (mk & theirs) != 0;
 			mark[w] = mk | dist;
@@ -1035,7 +1090,7 @@ static void mark_a_side(const tm_graph *g, struct scratch *s, const struct query
 					continue;
 				if (!plain) {
 					uint32_t ae = edge_at(g, &s->damaged, pos);
-					if (ae == UINT32_MAX || !edge_ok(g, q, v, u, ae & ~ADJ_IN, g->adj_p[pos]))
+					if (ae == UINT32_MAX || !edge_ok(g, &s->damaged, q, v, u, ae & ~ADJ_IN, g->adj_p[pos]))
 						continue;
 				}
 				mark[u] |= M_ON_A;
@@ -1082,7 +1137,7 @@ static uint32_t successors(const tm_graph *g, struct scratch *s, const struct qu
 		if (ae == UINT32_MAX)
 			continue;
 		uint32_t e = ae & ~ADJ_IN;
-		if (!edge_ok(g, q, u, w, e, g->adj_p[pos]))
+		if (!edge_ok(g, &s->damaged, q, u, w, e, g->adj_p[pos]))
 			continue;
 		TM_GROW(s->cand, s->cap_cand, s->n_cand + 1);
 		struct cand *c = &s->cand[s->n_cand++];
@@ -1094,6 +1149,10 @@ static uint32_t successors(const tm_graph *g, struct scratch *s, const struct qu
 	struct cand *v = s->cand + beg;
 	/* by edge id, read once the row is done: each read misses the cache,
 	 * and with no branch between them they overlap */
+	for (uint32_t i = 0; g->snap && i < cnt; i++) {
+		chk(g, &s->damaged, A_REL, v[i].e, 1);
+		chk(g, &s->damaged, A_PRED, v[i].e, 1);
+	}
 	for (uint32_t i = 0; i < cnt; i++) {
 		v[i].rel = g->rel[v[i].e];
 		v[i].pred = g->pred[v[i].e];
@@ -1304,8 +1363,10 @@ static tm_rc check_node(const tm_graph *g, tm_node x, tm_node *out, tm_err *err)
 		return tm_fail(err, TM_ERR_INVALID, "graph not finished");
 	if (x >= g->n)
 		return tm_fail(err, TM_ERR_INVALID, "node %u out of range (graph has %u nodes)", x, g->n);
+	int bad = 0;
+	chk(g, &bad, A_TO_INT, x, 1);
 	*out = g->to_int[x];
-	if (*out >= g->n)
+	if (bad || *out >= g->n)
 		return damaged(g, err);
 	return TM_OK;
 }
@@ -1404,7 +1465,8 @@ static int has_open_owner(const tm_graph *g, struct scratch *s, uint64_t mask, t
 }
 
 /* A chain of internal nodes; tm_graph_owners() turns them into keys. */
-static void push_chain(const tm_graph *g, tm_owners *o, const tm_node *nodes, const uint32_t *edges, size_t n)
+static void push_chain(const tm_graph *g, int *bad, tm_owners *o, const tm_node *nodes, const uint32_t *edges,
+		       size_t n)
 {
 	TM_GROW(o->chains, o->cap_chains, o->n_chains + 1);
 	tm_owner_chain *c = &o->chains[o->n_chains++];
@@ -1414,6 +1476,8 @@ static void push_chain(const tm_graph *g, tm_owners *o, const tm_node *nodes, co
 	memcpy(c->nodes, nodes, n * sizeof(*nodes));
 	double share = 1.0;
 	for (size_t i = 0; i + 1 < n; i++) {
+		chk(g, bad, A_REL, edges[i], 1);
+		chk(g, bad, A_SHARE, edges[i], 1);
 		c->rel_ids[i] = g->rel[edges[i]];
 		if (share >= 0)
 			share = g->share[edges[i]] < 0 ? -1.0 : share * (g->share[edges[i]] / 100.0);
@@ -1529,7 +1593,7 @@ tm_rc tm_graph_owners(const tm_graph *g, tm_node node, int max_depth, size_t max
 				out->truncated = 1;
 				break;
 			}
-			push_chain(g, out, nodes, edges, (size_t)depth + 2);
+			push_chain(g, &s->damaged, out, nodes, edges, (size_t)depth + 2);
 			continue;
 		}
 		depth++;
@@ -1653,7 +1717,7 @@ static uint32_t bfs(const tm_graph *g, struct scratch *s, int depth, size_t cap,
 	for (int d = 0; d < depth; d++) {
 		for (uint32_t i = s->lay[0][d]; i < s->lay[0][d + 1]; i++) {
 			tm_node u = s->q[0][i];
-			if (d > 0 && !kind_ok(g, &q, u))
+			if (d > 0 && !kind_ok(g, &s->damaged, &q, u))
 				continue;
 			uint32_t end, pos = row(g, &s->damaged, u, &end);
 			for (; pos < end; pos++) {
@@ -1743,7 +1807,7 @@ tm_rc tm_graph_neighbors_kinds(const tm_graph *g, tm_node node, int depth, size_
 	for (uint32_t i = 0; i < cnt; i++) {
 		tm_node u = dn[i].at;
 		/* an end the walk stopped at (a place) ties only to what was expanded */
-		int u_open = i == 0 || kind_ok(g, &kq, u);
+		int u_open = i == 0 || kind_ok(g, &s->damaged, &kq, u);
 		/* each edge once: from its subject, among its out-edges */
 		uint32_t end, pos = row(g, &s->damaged, u, &end);
 		for (end = in_edges(g, pos, end); pos < end; pos++) {
@@ -1751,10 +1815,10 @@ tm_rc tm_graph_neighbors_kinds(const tm_graph *g, tm_node node, int depth, size_
 			uint32_t ae = edge_at(g, &s->damaged, pos);
 			if (w == UINT32_MAX || ae == UINT32_MAX || !(s->mark[w] & M_SIDE(0)))
 				continue;
-			if (!u_open && w != dn[0].at && !kind_ok(g, &kq, w))
+			if (!u_open && w != dn[0].at && !kind_ok(g, &s->damaged, &kq, w))
 				continue;
 			TM_GROW(out->edges, cap, out->n_edges + 1);
-			fill_step(g, &out->edges[out->n_edges++], u, w, ae & ~ADJ_IN, 1);
+			fill_step(g, &s->damaged, &out->edges[out->n_edges++], u, w, ae & ~ADJ_IN, 1);
 		}
 	}
 	free(dn);
@@ -1794,9 +1858,9 @@ static void parent_path(const tm_graph *g, struct scratch *s, tm_node node, int 
 		tm_node par = s->aux[v];
 		tm_step *st = &path->steps[reverse ? dist - 1 - i : i];
 		if (reverse)
-			fill_step(g, st, par, v, link & ~DIR_BIT, (link & DIR_BIT) != 0);
+			fill_step(g, &s->damaged, st, par, v, link & ~DIR_BIT, (link & DIR_BIT) != 0);
 		else
-			fill_step(g, st, v, par, link & ~DIR_BIT, (link & DIR_BIT) != 0);
+			fill_step(g, &s->damaged, st, v, par, link & ~DIR_BIT, (link & DIR_BIT) != 0);
 		v = par;
 	}
 	steps_to_keys(g, s, path->steps, path->n);
@@ -1822,6 +1886,7 @@ tm_rc tm_graph_exposure(const tm_graph *g, const tm_node *seeds, size_t n_seeds,
 	scratch_need_aux(s);
 	uint32_t cnt = 0;
 	for (size_t i = 0; i < n_seeds; i++) {
+		chk(g, &s->damaged, A_TO_INT, seeds[i], 1);
 		tm_node in = g->to_int[seeds[i]];
 		if (in >= g->n) {
 			s->damaged = 1;
@@ -1940,15 +2005,17 @@ static uint32_t uf_find(uint32_t *parent, uint32_t x)
 
 /* Over real nodes only; an edge joins two components only if both its ends
  * are real.  Degree counts in- and out-edges (a self-loop twice); the median
- * is the lower one.  On a damaged snapshot the counts are wrong, never read
- * outside the graph. */
-void tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out)
+ * is the lower one.  It reads every array: a snapshot is checked whole
+ * first. */
+tm_rc tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
 	if (!g->finished)
-		return;
+		return tm_fail(err, TM_ERR_INVALID, "graph not finished");
+	if (g->snap && tm_snap_check_all(g->snap))
+		return damaged(g, err);
 	uint32_t n = g->n;
-	int bad = 0; /* stats have no error: a damaged snapshot gives wrong counts */
+	int bad = 0;
 	out->edges = g->m;
 	uint32_t *parent = tm_xmalloc((n ? n : 1) * sizeof(*parent));
 	uint32_t *deg = tm_xmalloc((n ? n : 1) * sizeof(*deg));
@@ -2012,33 +2079,32 @@ void tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out)
 	}
 	free(parent);
 	free(deg);
+	if (bad) {
+		memset(out, 0, sizeof(*out));
+		return damaged(g, err);
+	}
+	return TM_OK;
 }
 
 /* ---- snapshots ----
  *
- * A finished graph written as its arrays, so that a process that runs one
- * query (the CLI) maps it instead of reading every relation again: at a
- * million entities that is the difference between milliseconds and seconds.
- * The file is the header below and then each array, 64-byte aligned, in the
- * order of snap_arrays().  The stamp says which data it was built from; the
- * caller makes it (see tm_graph_open()).  Machine-specific: native byte order
- * and sizes, checked through the header.
+ * A finished graph written as its arrays (snap.h), so that a process that
+ * runs one query (the CLI) maps it instead of reading every relation again:
+ * at a million entities that is the difference between milliseconds and
+ * seconds.  The parts are the arrays in the order of snap_arrays(), then
+ * the counts.  The stamp says which data it was built from (the store's,
+ * see tm_graph_open()); the key, which build can read it: the sizes of the
+ * types and the vocabulary the arrays' indices refer to.
  *
- * Opening one checks the header, the sizes and the file's length, nothing
- * more: reading 150 MB to check every value would take longer than the query
- * the CLI opened it for.  The queries check what they read instead (see
- * "Trust" at the top of this file).
+ * Mapping checks the header and the arrays' lengths only: reading 150 MB
+ * to check every value would take longer than the query the CLI opened it
+ * for.  Every read of an array then has the blocks it reads checked once
+ * (chk()), so a damaged snapshot fails the query that reads the damage, and
+ * never answers from it; the queries also check what they read (see "Trust"
+ * at the top of this file), so that no value, checked or not, can lead a
+ * read outside the arrays.
  */
-#define SNAP_MAGIC "tiemap-graph-2\n"
-
-struct snap_header {
-	char magic[16];
-	uint32_t n, m;
-	uint64_t stamp;
-	uint32_t sizes; /* the struct and scalar sizes this build writes, packed */
-	uint32_t vocab; /* the kinds and predicates its indices refer to (snap_vocab()) */
-	uint64_t len;   /* the file's length */
-};
+#define SNAP_KIND "graph-3"
 
 #define SNAP_ARRAYS 12
 
@@ -2058,40 +2124,22 @@ static void snap_arrays(tm_graph *g, uint32_t n, uint32_t m, void **ptr[SNAP_ARR
 	}
 }
 
-static size_t align64(size_t x)
+/* What a build must share with the one that wrote a snapshot: the sizes of
+ * the types in it, and a hash of the kind and predicate ids in order (a
+ * build whose vocabulary differs reads the indices differently, so it
+ * rebuilds instead). */
+static uint64_t snap_key(void)
 {
-	return (x + 63) & ~(size_t)63;
-}
-
-/* The file length of a snapshot of n nodes and m edges. */
-static uint64_t snap_len(const size_t len[SNAP_ARRAYS])
-{
-	size_t at = align64(sizeof(struct snap_header));
-	for (int i = 0; i < SNAP_ARRAYS; i++)
-		at = align64(at + len[i]);
-	return at;
-}
-
-static uint32_t snap_sizes(void)
-{
-	return (uint32_t)(sizeof(struct snap_header) | sizeof(float) << 8 | sizeof(int64_t) << 12 |
-			  sizeof(tm_node) << 16);
-}
-
-/* A hash of the kind and predicate ids in order: a build whose vocabulary
- * differs reads the snapshot's indices differently, so it rebuilds instead. */
-static uint32_t snap_vocab(void)
-{
-	uint32_t h = 2166136261u;
+	uint32_t h = 2166136261u; /* FNV-1a: stored, so it may not change between builds */
 	for (size_t i = 0; i < tm_n_kinds + tm_n_predicates; i++) {
 		const char *id = i < tm_n_kinds ? tm_kinds[i].id : tm_predicates[i - tm_n_kinds].id;
-		for (const char *c = id; ; c++) {
+		for (const char *c = id;; c++) {
 			h = (h ^ (uint8_t)*c) * 16777619u;
 			if (!*c)
 				break;
 		}
 	}
-	return h;
+	return (uint64_t)h << 32 | (uint32_t)(sizeof(float) | sizeof(int64_t) << 8 | sizeof(tm_node) << 16);
 }
 
 tm_rc tm_graph_save(const tm_graph *cg, const char *path, uint64_t stamp, tm_err *err)
@@ -2102,89 +2150,59 @@ tm_rc tm_graph_save(const tm_graph *cg, const char *path, uint64_t stamp, tm_err
 	void **ptr[SNAP_ARRAYS];
 	size_t len[SNAP_ARRAYS];
 	snap_arrays(g, g->n, g->m, ptr, len);
-	struct snap_header h;
-	memset(&h, 0, sizeof(h));
-	memcpy(h.magic, SNAP_MAGIC, sizeof(SNAP_MAGIC) - 1);
-	h.n = g->n;
-	h.m = g->m;
-	h.stamp = stamp;
-	h.sizes = snap_sizes();
-	h.vocab = snap_vocab();
-	h.len = snap_len(len);
-	tm_buf tmp = TM_BUF_INIT;
-	tm_buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	FILE *f = fopen(tmp.buf, "wb");
-	if (!f) {
-		tm_buf_release(&tmp);
-		return tm_fail(err, TM_ERR_IO, "unable to create '%s'", path);
-	}
-	static const char zero[64];
-	int ok = fwrite(&h, sizeof(h), 1, f) == 1;
-	size_t at = sizeof(h);
-	for (int i = 0; ok && i <= SNAP_ARRAYS; i++) {
-		size_t pad = align64(at) - at;
-		ok = fwrite(zero, 1, pad, f) == pad;
-		at += pad;
-		if (i == SNAP_ARRAYS || !ok)
-			break;
-		ok = fwrite(*ptr[i], 1, len[i], f) == len[i];
-		at += len[i];
-	}
-	ok = fclose(f) == 0 && ok;
-	/* rename: a reader sees the old snapshot or the new one, never half of one */
-	if (!ok || rename(tmp.buf, path) != 0) {
-		unlink(tmp.buf);
-		tm_buf_release(&tmp);
-		return tm_fail(err, TM_ERR_IO, "unable to write '%s'", path);
-	}
-	tm_buf_release(&tmp);
-	return TM_OK;
+	tm_snap_part parts[SNAP_ARRAYS + 1];
+	for (int i = 0; i < SNAP_ARRAYS; i++)
+		parts[i] = (tm_snap_part){ *ptr[i], len[i] };
+	uint32_t counts[2] = { g->n, g->m };
+	parts[SNAP_ARRAYS] = (tm_snap_part){ counts, sizeof(counts) };
+	return tm_snap_write(path, SNAP_KIND, snap_key(), stamp, parts, SNAP_ARRAYS + 1, err);
 }
 
 tm_rc tm_graph_map(const char *path, uint64_t stamp, tm_graph **out, tm_err *err)
 {
 	*out = NULL;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return tm_fail(err, TM_ERR_NOTFOUND, "no graph snapshot '%s'", path);
-	struct stat sb;
-	struct snap_header h;
+	tm_snap *snap;
+	tm_rc rc = tm_snap_map(path, SNAP_KIND, snap_key(), stamp, SNAP_ARRAYS + 1, &snap, err);
+	if (rc)
+		return rc;
+	size_t clen;
+	const uint32_t *counts = tm_snap_part_data(snap, SNAP_ARRAYS, &clen);
 	void **ptr[SNAP_ARRAYS];
 	size_t len[SNAP_ARRAYS];
 	tm_graph probe;
-	int ok = fstat(fd, &sb) == 0 && (size_t)sb.st_size >= sizeof(h) &&
-		 pread(fd, &h, sizeof(h), 0) == (ssize_t)sizeof(h) &&
-		 memcmp(h.magic, SNAP_MAGIC, sizeof(SNAP_MAGIC) - 1) == 0 && h.sizes == snap_sizes() &&
-		 h.vocab == snap_vocab() &&
-		 h.stamp == stamp && h.len == (uint64_t)sb.st_size && h.n != UINT32_MAX && h.m <= EDGES_MAX;
+	int ok = clen == 2 * sizeof(uint32_t) && tm_snap_check(snap, SNAP_ARRAYS, 0, clen) == 0 &&
+		 counts[0] != UINT32_MAX && counts[1] <= EDGES_MAX;
 	if (ok) {
-		snap_arrays(&probe, h.n, h.m, ptr, len);
-		ok = snap_len(len) == h.len;
+		snap_arrays(&probe, counts[0], counts[1], ptr, len);
+		for (int i = 0; ok && i < SNAP_ARRAYS; i++) {
+			size_t l;
+			tm_snap_part_data(snap, (size_t)i, &l);
+			ok = l == len[i];
+		}
 	}
 	if (!ok) {
-		close(fd);
-		return tm_fail(err, TM_ERR_NOTFOUND, "graph snapshot '%s' is stale or not one", path);
+		rc = tm_fail(err, TM_ERR_IO, "graph snapshot '%s' is damaged", path);
+		tm_snap_free(snap);
+		return rc;
 	}
-	void *map = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
-	close(fd);
-	if (map == MAP_FAILED)
-		return tm_fail(err, TM_ERR_IO, "unable to map '%s'", path);
 	tm_graph *g = tm_xcalloc(1, sizeof(*g));
-	g->n = h.n;
-	g->m = h.m;
-	g->n_adj = 2 * h.m;
-	g->map = map;
-	g->map_len = (size_t)sb.st_size;
-	snap_arrays(g, h.n, h.m, ptr, len);
-	size_t at = align64(sizeof(h));
+	g->n = counts[0];
+	g->m = counts[1];
+	g->n_adj = 2 * g->m;
+	g->snap = snap;
+	snap_arrays(g, g->n, g->m, ptr, len);
 	for (int i = 0; i < SNAP_ARRAYS; i++) {
-		*ptr[i] = (char *)map + at;
-		at = align64(at + len[i]);
+		size_t l;
+		*ptr[i] = (void *)tm_snap_part_data(snap, (size_t)i, &l);
 	}
-	g->map_path = tm_xstrdup(path);
 	g->pool = tm_xcalloc(POOL_SLOTS, sizeof(*g->pool));
 	g->places = tm_xcalloc(1, sizeof(*g->places));
 	g->finished = 1;
 	*out = g;
 	return TM_OK;
+}
+
+int tm_graph_check_all(const tm_graph *g)
+{
+	return g->snap ? tm_snap_check_all(g->snap) : 0;
 }

@@ -44,28 +44,41 @@ tm_rc tm_graph_finish(tm_graph *g, tm_err *err);
 tm_rc tm_graph_load(tm_store *st, tm_graph **out, tm_err *err);
 void tm_graph_free(tm_graph *g);
 
-/* Snapshots: a finished graph saved as a file that a later process maps in
- * well under a millisecond instead of reading every relation again.  stamp
- * says which data the graph was built from; tm_graph_map() fails with
+/* Snapshots: a finished graph saved as a file (snap.h) that a later process
+ * maps in well under a millisecond instead of reading every relation again.
+ * stamp says which data the graph was built from; tm_graph_map() fails with
  * TM_ERR_NOTFOUND when the file is missing, from other data (another
- * stamp), written by another build or format version, or not as long as
- * its header says.  It does not read the file through: a snapshot damaged
- * inside maps, and each query on it then either answers (perhaps wrongly)
- * or fails with TM_ERR_IO "graph snapshot '...' is damaged"; no query ever
- * reads outside the file.  A mapped graph is released with tm_graph_free()
- * like any other. */
+ * stamp), or written by another build or format version, and with
+ * TM_ERR_IO when its header or the arrays' lengths are damaged.  It does not
+ * read the file through: each query has the blocks it reads checked against
+ * their checksums, the first time any query reads them, and fails with
+ * TM_ERR_IO "graph snapshot '...' is damaged" where one is not as written,
+ * so a damaged snapshot never gives an answer.  A mapped graph is released
+ * with tm_graph_free() like any other. */
 tm_rc tm_graph_save(const tm_graph *g, const char *path, uint64_t stamp, tm_err *err);
 tm_rc tm_graph_map(const char *path, uint64_t stamp, tm_graph **out, tm_err *err);
-/* The graph of the store at db_path: mapped from the snapshot at snap_path
- * when one was made from the same database file at the same data version,
+/* Check a mapped graph's every block now (a server that keeps it does, at
+ * no cost to speak of): 0 when whole (a graph built in memory is), -1 when
+ * damaged. */
+int tm_graph_check_all(const tm_graph *g);
+/* The graph of the store: mapped from its snapshot (where the store keeps
+ * its "graph" cache, tm_store_cache()) when one was made from the same data,
  * else loaded (tm_graph_load()) and saved there for the next process; a
- * snapshot that cannot be written is no error.  snap_path NULL: no snapshot. */
-tm_rc tm_graph_open(tm_store *st, const char *db_path, const char *snap_path, tm_graph **out, tm_err *err);
+ * snapshot that cannot be written is no error, nor a store without caches.
+ * flags TM_GRAPH_CHECK_ALL: a snapshot is checked whole before it is used,
+ * and built again from the store when damaged. */
+enum { TM_GRAPH_CHECK_ALL = 1 };
+tm_rc tm_graph_open(tm_store *st, int flags, tm_graph **out, tm_err *err);
 
 uint32_t tm_graph_n_nodes(const tm_graph *g);
 uint64_t tm_graph_n_edges(const tm_graph *g);
+/* 1 when node is a real entity; on a damaged snapshot also 1, so that the
+ * query a caller makes next fails and says why. */
 int tm_graph_node_exists(const tm_graph *g, tm_node n);
 int tm_graph_node_kind(const tm_graph *g, tm_node n);
+/* Ties of node n, both ways (its row's length: no walk): 0 for no node, -1
+ * when a damaged snapshot cannot say. */
+long tm_graph_degree(const tm_graph *g, tm_node n);
 
 /* One traversed edge: the relation rel_id, walked from `from` to `to`;
  * forward is 1 when from is the relation's subject. */
@@ -204,6 +217,6 @@ typedef struct tm_graph_stats {
 	double mean_degree;
 	uint32_t median_degree;
 } tm_graph_stats;
-void tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out);
+tm_rc tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out, tm_err *err);
 
 #endif

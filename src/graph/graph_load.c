@@ -4,6 +4,8 @@
  */
 #include "graph/graph.h"
 
+#include <stdlib.h>
+
 
 #include "model/model.h"
 
@@ -65,15 +67,20 @@ tm_rc tm_graph_load(tm_store *st, tm_graph **out, tm_err *err)
 	return TM_OK;
 }
 
-tm_rc tm_graph_open(tm_store *st, const char *db_path, const char *snap_path, tm_graph **out, tm_err *err)
+tm_rc tm_graph_open(tm_store *st, int flags, tm_graph **out, tm_err *err)
 {
+	char *snap;
 	uint64_t stamp;
-	if (!snap_path || !db_path || tm_store_file_stamp(st, db_path, &stamp) != 0)
+	if (tm_store_cache(st, "graph", &snap, &stamp, NULL))
 		return tm_graph_load(st, out, err);
-	if (tm_graph_map(snap_path, stamp, out, NULL) == TM_OK)
-		return TM_OK;
-	tm_rc rc = tm_graph_load(st, out, err);
-	if (!rc)
-		tm_graph_save(*out, snap_path, stamp, NULL);
+	tm_rc rc = tm_graph_map(snap, stamp, out, NULL);
+	if (!rc && (flags & TM_GRAPH_CHECK_ALL) && tm_graph_check_all(*out)) {
+		tm_graph_free(*out);
+		*out = NULL;
+		rc = TM_ERR_IO; /* damaged: built again below, and saved over it */
+	}
+	if (rc && !(rc = tm_graph_load(st, out, err)))
+		tm_graph_save(*out, snap, stamp, NULL);
+	free(snap);
 	return rc;
 }

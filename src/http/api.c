@@ -10,20 +10,28 @@
 
 #include "io/io.h"
 #include "model/model.h"
+#include "search/search.h"
 #include "view/view.h"
 
 /* Bounds a client cannot raise (docs/api.md, "Limits"). */
-#define MAX_QUERY_CHARS 200
+#define MAX_QUERY_CHARS TM_SEARCH_MAX_CHARS
 #define MAX_HOPS 6
 #define MAX_DEPTH 3
 #define MAX_NODES 500
 
-/* The {id} of the route if it names an entity; else a 404 is set and NULL
- * returned.  A string that is no valid id cannot name one. */
+/* The {id} of the route if it names an entity; else a 404 (a 5xx when the
+ * store cannot tell) is set and NULL returned.  A string that is no valid
+ * id cannot name one. */
 static const char *entity_param(tm_req *req)
 {
 	const char *id = tm_req_param(req, "id");
-	if (!id || !tm_id_valid(id) || !tm_store_has_entity(req->st, id)) {
+	int found = 0;
+	tm_err err = { 0 };
+	if (id && tm_id_valid(id) && tm_store_has_entity(req->st, id, &found, &err)) {
+		tm_req_fail_err(req, &err);
+		return NULL;
+	}
+	if (!found) {
 		tm_req_fail(req, 404, "not_found", "no entity '%s'", id && tm_id_valid(id) ? id : "");
 		return NULL;
 	}
@@ -41,9 +49,11 @@ static void answer(tm_req *req, tm_rc rc, json_t *o, const tm_err *err)
 void tm_http_api_index(tm_req *req)
 {
 	static const char *const calls[] = {
-		"/api/v1/search?q=", "/api/v1/entities/{id}", "/api/v1/entities/{id}/neighbors?depth=&places=",
-		"/api/v1/path?from=&to=&max_hops=&places=", "/api/v1/owners/{id}", "/api/v1/sources/{id}",
-		"/api/v1/export.jsonl", "POST /api/v1/screen", "/api/v1/openapi.json",
+		"/api/v1/search?q=", "/api/v1/entities?kind=&country=&tag=&sort=&limit=&offset=", "/api/v1/entities/{id}",
+		"/api/v1/entities/{id}/neighbors?depth=&places=", "/api/v1/path?from=&to=&max_hops=&places=",
+		"/api/v1/owners/{id}", "/api/v1/sources?publisher=&year=&language=&limit=&offset=", "/api/v1/sources/{id}",
+		"/api/v1/export.jsonl", "POST /api/v1/screen",
+		"/api/v1/petitions", "/api/v1/petitions/{id}", "/api/v1/openapi.json",
 	};
 	json_t *o = json_object(), *arr = json_array();
 	json_object_set_new(o, "name", json_string("tiemap"));
@@ -100,13 +110,14 @@ const char *tm_http_query_arg(tm_req *req)
 
 void tm_http_api_search(tm_req *req)
 {
-	long limit;
+	long limit, strict;
 	const char *q = tm_http_query_arg(req);
-	if (!q || tm_req_int_arg(req, "limit", 20, 1, 100, &limit))
+	if (!q || tm_req_int_arg(req, "limit", 20, 1, 100, &limit) || tm_req_int_arg(req, "strict", 0, 0, 1, &strict))
 		return;
 	json_t *o;
 	tm_err err = { 0 };
-	tm_rc rc = tm_view_search(req->st, q, (size_t)limit, &o, &err);
+	tm_search_opts so = { .limit = (size_t)limit, .strict = (int)strict, .vocab = req->snap->vocab };
+	tm_rc rc = tm_view_search(req->st, req->g, q, &so, &o, &err);
 	answer(req, rc, o, &err);
 }
 
@@ -152,14 +163,14 @@ void tm_http_api_neighbors(tm_req *req)
 char *tm_http_resolve(tm_req *req, const char *what, const char *ref)
 {
 	char *id = NULL;
-	tm_hits cands;
+	tm_search_hits cands;
 	tm_err err = { 0 };
-	tm_rc rc = tm_store_resolve(req->st, ref, &id, &cands, &err);
+	tm_rc rc = tm_search_resolve(req->st, ref, &id, &cands, &err);
 	if (rc == TM_OK)
 		return id;
 	if (rc != TM_ERR_AMBIGUOUS || !(req->route->flags & TM_ROUTE_API)) {
 		if (rc == TM_ERR_AMBIGUOUS)
-			tm_hits_release(&cands);
+			tm_search_hits_release(&cands);
 		tm_req_fail_err(req, &err);
 		return NULL;
 	}
@@ -171,7 +182,7 @@ char *tm_http_resolve(tm_req *req, const char *what, const char *ref)
 		json_object_set_new(c, "name", json_string(cands.v[i].name));
 		json_array_append_new(list, c);
 	}
-	tm_hits_release(&cands);
+	tm_search_hits_release(&cands);
 	json_t *e = json_object();
 	json_object_set_new(e, "code", json_string("ambiguous"));
 	json_object_set_new(e, "message", json_string(err.msg));
@@ -228,12 +239,17 @@ void tm_http_api_source(tm_req *req)
 	long limit;
 	if (tm_req_int_arg(req, "limit", 1000, 1, 5000, &limit))
 		return;
-	if (!id || !tm_id_valid(id) || !tm_store_has_source(req->st, id)) {
+	int found = 0;
+	tm_err err = { 0 };
+	if (id && tm_id_valid(id) && tm_store_has_source(req->st, id, &found, &err)) {
+		tm_req_fail_err(req, &err);
+		return;
+	}
+	if (!found) {
 		tm_req_fail(req, 404, "not_found", "no source '%s'", id && tm_id_valid(id) ? id : "");
 		return;
 	}
 	json_t *o;
-	tm_err err = { 0 };
 	tm_rc rc = tm_view_source(req->st, id, (size_t)limit, &o, &err);
 	answer(req, rc, o, &err);
 }

@@ -26,16 +26,10 @@ static int host_ok(const char *h)
 
 char *tm_page_public_base(tm_req *req, int *from_host)
 {
-	const char *conf = req->srv ? tm_http_server_opts(req->srv)->base_url : NULL;
-	if (!conf)
-		conf = getenv("TIEMAP_BASE_URL");
+	const char *conf = tm_req_base_configured(req);
 	*from_host = 0;
-	if (conf && tm_url_http(conf)) {
-		size_t n = strlen(conf);
-		while (n && conf[n - 1] == '/')
-			n--;
-		return tm_xstrndup(conf, n);
-	}
+	if (conf)
+		return tm_xstrdup(conf);
 	const char *host = MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
 	if (!host_ok(host))
 		return NULL;

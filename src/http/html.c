@@ -10,35 +10,10 @@
 #include <strings.h>
 #include <time.h>
 
+#include "http/page_campaign.h"
+#include "model/action.h"
 #include "model/model.h"
-
-void tm_html_esc(tm_buf *b, const char *s)
-{
-	if (!s)
-		return;
-	/* text that holds a bidi control is isolated, so that it cannot
-	 * reorder the page around it */
-	char *iso = tm_bidi_isolate(s);
-	if (iso)
-		s = iso;
-	const char *run = s;
-	for (; *s; s++) {
-		const char *rep;
-		switch (*s) {
-		case '&': rep = "&amp;"; break;
-		case '<': rep = "&lt;"; break;
-		case '>': rep = "&gt;"; break;
-		case '"': rep = "&quot;"; break;
-		case '\'': rep = "&#39;"; break;
-		default: continue;
-		}
-		tm_buf_add(b, run, (size_t)(s - run));
-		tm_buf_adds(b, rep);
-		run = s + 1;
-	}
-	tm_buf_add(b, run, (size_t)(s - run));
-	free(iso);
-}
+#include "text/text.h"
 
 void tm_url_enc(tm_buf *b, const char *s)
 {
@@ -137,27 +112,108 @@ void tm_http_licence(const char *licence, const char **name, const char **url)
 
 const char *tm_req_msg(const tm_req *req, const char *key)
 {
-	return tm_i18n(req->lang, key);
+	return tm_i18n(req->ui, key);
+}
+
+int tm_page_zh(const tm_req *req)
+{
+	return strcmp(req->lang, "zh") == 0;
 }
 
 const char *tm_page_lang_arg(const tm_req *req)
 {
-	return strcmp(req->lang, "zh") == 0 ? "lang=zh" : "lang=en";
+	return strcmp(req->ui, "zh-Hant") == 0 ? "lang=zh-Hant" : tm_page_zh(req) ? "lang=zh" : "lang=en";
+}
+
+void tm_i18n_fill(tm_buf *out, const char *tmpl, const char *a1, const char *a2, const char *a3)
+{
+	const char *args[3] = { a1, a2, a3 };
+	for (const char *p = tmpl; *p; p++) {
+		if (p[0] == '{' && p[1] >= '1' && p[1] <= '3' && p[2] == '}') {
+			tm_buf_adds(out, args[p[1] - '1'] ? args[p[1] - '1'] : "");
+			p += 2;
+		} else {
+			tm_buf_addch(out, *p);
+		}
+	}
+}
+
+/* Whether text tagged `tag` reads as the page's language: else it carries
+ * its own lang attribute. */
+int tm_page_same_lang(const tm_req *req, const char *tag)
+{
+	if (!tag)
+		return 1;
+	if (!tm_page_zh(req))
+		return strncmp(tag, "en", 2) == 0 && (tag[2] == '\0' || tag[2] == '-');
+	if (strncmp(tag, "zh", 2) != 0 || (tag[2] != '\0' && tag[2] != '-'))
+		return 0;
+	int hant = strstr(tag, "Hant") || strstr(tag, "TW") || strstr(tag, "HK") || strstr(tag, "MO");
+	return hant == (strcmp(req->ui, "zh-Hant") == 0);
+}
+
+void tm_page_lang_attr(tm_req *req, const char *tag)
+{
+	if (!tm_page_same_lang(req, tag) && tag && tm_lang_valid(tag))
+		tm_html(&req->body, " lang=\"%s\"", tag);
+}
+
+/* The entity's name for the page, with the name's language. */
+const char *tm_page_ref_name_lang(const tm_req *req, json_t *ref, const char **lang)
+{
+	const char *id = json_string_value(json_object_get(ref, "id"));
+	*lang = NULL;
+	/* the ref's two names cover English and Simplified; Traditional, and
+	 * the language of what is shown, need the entity's names */
+	static _Thread_local char shown[512], shown_lang[36];
+	tm_entity e;
+	if (id && req->st && tm_store_get_entity(req->st, id, &e, NULL) == TM_OK) {
+		const tm_name *n = tm_entity_display(&e, req->ui);
+		snprintf(shown, sizeof(shown), "%s", n ? n->text : e.id);
+		snprintf(shown_lang, sizeof(shown_lang), "%s", n && n->lang ? n->lang : "");
+		tm_entity_release(&e);
+		*lang = shown_lang[0] ? shown_lang : NULL;
+		return shown;
+	}
+	const char *zh = json_string_value(json_object_get(ref, "name_zh"));
+	const char *en = json_string_value(json_object_get(ref, "name"));
+	const char *name = tm_page_zh(req) && zh ? zh : en;
+	return name ? name : id;
 }
 
 const char *tm_page_ref_name(const tm_req *req, json_t *ref)
 {
-	const char *zh = json_string_value(json_object_get(ref, "name_zh"));
-	const char *en = json_string_value(json_object_get(ref, "name"));
-	const char *name = strcmp(req->lang, "zh") == 0 && zh ? zh : en;
-	return name ? name : json_string_value(json_object_get(ref, "id"));
+	const char *lang;
+	return tm_page_ref_name_lang(req, ref, &lang);
 }
 
 void tm_page_entity_link(tm_req *req, json_t *ref)
 {
 	const char *id = json_string_value(json_object_get(ref, "id"));
-	tm_html(&req->body, "<a href=\"/entities/%q?%r\">%s</a>", id ? id : "", tm_page_lang_arg(req),
-		tm_page_ref_name(req, ref));
+	const char *lang;
+	const char *name = tm_page_ref_name_lang(req, ref, &lang);
+	tm_html(&req->body, "<a href=\"/entities/%q?%r\"", id ? id : "", tm_page_lang_arg(req));
+	tm_page_lang_attr(req, lang);
+	tm_html(&req->body, ">%s</a>", name);
+}
+
+void tm_page_entity_link_id(tm_req *req, const char *id)
+{
+	json_t *ref = json_object();
+	json_object_set_new(ref, "id", json_string(id));
+	tm_page_entity_link(req, ref);
+	json_decref(ref);
+}
+
+const char *tm_page_vocab(const tm_req *req, const char *prefix, const char *id, const char *en, const char *zh)
+{
+	if (strcmp(req->ui, "zh-Hant") == 0) {
+		char key[128];
+		snprintf(key, sizeof(key), "%s.%s", prefix, id ? id : "");
+		if (tm_i18n_has("zh-Hant", key))
+			return tm_i18n("zh-Hant", key);
+	}
+	return tm_page_zh(req) ? zh : en;
 }
 
 const char *tm_page_kind_label(const tm_req *req, const char *kind)
@@ -165,16 +221,186 @@ const char *tm_page_kind_label(const tm_req *req, const char *kind)
 	const tm_kind *k = kind ? tm_kind_find(kind) : NULL;
 	if (!k)
 		return kind ? kind : "";
-	return strcmp(req->lang, "zh") == 0 ? k->label_zh : k->label_en;
+	return tm_page_vocab(req, "kind", k->id, k->label_en, k->label_zh);
+}
+
+const char *tm_page_category_label(const tm_req *req, const char *id)
+{
+	const tm_category *c = id ? tm_category_find(id) : NULL;
+	if (!c)
+		return id ? id : "";
+	return tm_page_vocab(req, "category", c->id, c->label_en, c->label_zh);
+}
+
+const char *tm_page_category_def(const tm_req *req, const char *id)
+{
+	const tm_category *c = id ? tm_category_find(id) : NULL;
+	if (!c)
+		return "";
+	return tm_page_vocab(req, "category_def", c->id, c->def_en, c->def_zh);
+}
+
+const char *tm_page_context_label(const tm_req *req, const char *context)
+{
+	return tm_page_vocab(req, "context", context, tm_context_label(context, "en"), tm_context_label(context, "zh"));
+}
+
+const char *tm_page_action_kind(const tm_req *req, const char *kind)
+{
+	const tm_vocab *v = tm_vocab_find(tm_action_kinds, tm_n_action_kinds, kind);
+	return v ? tm_page_vocab(req, "action_kind", v->id, v->label_en, v->label_zh) : kind ? kind : "";
+}
+
+const char *tm_page_site_kind(const tm_req *req, const char *kind)
+{
+	const tm_vocab *v = tm_vocab_find(tm_site_kinds, tm_n_site_kinds, kind);
+	return v ? tm_page_vocab(req, "site_kind", v->id, v->label_en, v->label_zh) : kind ? kind : "";
+}
+
+const char *tm_page_precision(const tm_req *req, const char *p)
+{
+	const tm_vocab *v = tm_vocab_find(tm_geo_precisions, tm_n_geo_precisions, p);
+	return v ? tm_page_vocab(req, "precision", v->id, v->label_en, v->label_zh) : p ? p : "";
+}
+
+const char *tm_page_pred_label(const tm_req *req, const char *pred, int inverse)
+{
+	const tm_predicate *p = tm_predicate_find(pred);
+	if (!p)
+		return pred ? pred : "";
+	return tm_page_vocab(req, inverse ? "pred_inv" : "pred", p->id, inverse ? p->inverse_en : p->label_en,
+			     inverse ? p->inverse_zh : p->label_zh);
+}
+
+static int inverse_of(json_t *o)
+{
+	const char *d = json_string_value(json_object_get(o, "direction"));
+	return d && (strcmp(d, "in") == 0 || strcmp(d, "inverse") == 0);
 }
 
 const char *tm_page_label(const tm_req *req, json_t *o)
 {
-	const char *s = json_string_value(json_object_get(o, strcmp(req->lang, "zh") == 0 ? "label_zh" : "label"));
-	return s ? s : json_string_value(json_object_get(o, "predicate"));
+	const char *pred = json_string_value(json_object_get(o, "predicate"));
+	if (tm_predicate_find(pred))
+		return tm_page_pred_label(req, pred, inverse_of(o));
+	const char *s = json_string_value(json_object_get(o, tm_page_zh(req) ? "label_zh" : "label"));
+	return s ? s : pred ? pred : "";
 }
 
-/* The current URL with lang set to `lang`: for the language switch. */
+/* One part of a frame: the literal text between the slots, as a span of
+ * the predicate's class so that it reads as the tie. */
+static void frame_text(tm_buf *b, const char *s, size_t n)
+{
+	if (!n)
+		return;
+	tm_buf t = TM_BUF_INIT;
+	tm_buf_add(&t, s, n);
+	tm_html(b, "<span class=\"pred\">%s</span>", t.buf);
+	tm_buf_release(&t);
+}
+
+void tm_page_relation(tm_req *req, json_t *subject, const char *pred, int inverse, json_t *object)
+{
+	const tm_predicate *p = tm_predicate_find(pred);
+	char key[96];
+	snprintf(key, sizeof(key), "%s.%s", inverse && p && !p->symmetric ? "frame_inv" : "frame", pred ? pred : "");
+	const char *tmpl = p && tm_i18n_has("en", key) ? T(key) : NULL;
+	if (!tmpl) {
+		/* a predicate without a frame: subject, label, object */
+		tm_page_entity_link(req, subject);
+		tm_html(&req->body, " <span class=\"pred\">%s</span> ", tm_page_pred_label(req, pred, inverse));
+		tm_page_entity_link(req, object);
+		return;
+	}
+	tm_html(&req->body, "<span class=\"frame\" data-predicate=\"%s\">", pred);
+	const char *run = tmpl;
+	for (const char *c = tmpl; *c; c++) {
+		if (c[0] == '{' && (c[1] == 's' || c[1] == 'o') && c[2] == '}') {
+			frame_text(&req->body, run, (size_t)(c - run));
+			tm_page_entity_link(req, c[1] == 's' ? subject : object);
+			c += 2;
+			run = c + 1;
+		}
+	}
+	frame_text(&req->body, run, strlen(run));
+	tm_buf_adds(&req->body, "</span>");
+}
+
+void tm_page_relation_ids(tm_req *req, const char *subject, const char *pred, int inverse, const char *object)
+{
+	json_t *s = json_object(), *o = json_object();
+	json_object_set_new(s, "id", json_string(subject));
+	json_object_set_new(o, "id", json_string(object));
+	tm_page_relation(req, s, pred, inverse, o);
+	json_decref(s);
+	json_decref(o);
+}
+
+void tm_page_country(tm_req *req, const char *code)
+{
+	if (!code || !*code)
+		return;
+	tm_buf n = TM_BUF_INIT;
+	tm_text_country_name(code, req->ui, &n);
+	tm_html(&req->body, "<a class=\"country\" href=\"/entities?country=%q&amp;%r\">%s</a>", code,
+		tm_page_lang_arg(req), n.buf);
+	tm_buf_release(&n);
+}
+
+const char *tm_page_tag_label(tm_req *req, const char *tag)
+{
+	const tm_vocab *t = tm_vocab_find(tm_topics, tm_n_topics, tag);
+	return t ? tm_page_vocab(req, "tag", t->id, t->label_en, t->label_zh) : tag ? tag : "";
+}
+
+void tm_page_tag(tm_req *req, const char *tag)
+{
+	tm_html(&req->body, "<a class=\"tag\" href=\"/tags/%q?%r\"", tag ? tag : "", tm_page_lang_arg(req));
+	/* a tag nobody labelled is shown as recorded, which is English */
+	if (!tm_vocab_find(tm_topics, tm_n_topics, tag) && tm_page_zh(req))
+		tm_buf_adds(&req->body, " lang=\"en\"");
+	tm_html(&req->body, ">%s</a>", tm_page_tag_label(req, tag));
+}
+
+void tm_page_category(tm_req *req, const char *id)
+{
+	tm_html(&req->body, "<a class=\"category\" href=\"/entities?category=%q&amp;%r\">%s</a>", id ? id : "",
+		tm_page_lang_arg(req), tm_page_category_label(req, id));
+}
+
+void tm_page_kind(tm_req *req, const char *kind)
+{
+	tm_html(&req->body, "<a class=\"kind\" href=\"/entities?kind=%q&amp;%r\">%s</a>", kind ? kind : "",
+		tm_page_lang_arg(req), tm_page_kind_label(req, kind));
+}
+
+void tm_page_language_name(tm_req *req, const char *tag, tm_buf *out)
+{
+	tm_text_language_name(tag, req->ui, out);
+}
+
+/* ---- the frame of every page ---- */
+
+/* The current path and every query argument but lang, re-encoded, with
+ * lang set to `lang` (NULL: none): the language switch and the canonical
+ * link keep everything the reader asked for. */
+struct self_ctx {
+	tm_buf *b;
+};
+
+static enum MHD_Result self_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct self_ctx *c = cls;
+	if (!key || strcmp(key, "lang") == 0)
+		return MHD_YES;
+	tm_url_enc(c->b, key);
+	tm_buf_addch(c->b, '=');
+	tm_url_enc(c->b, value ? value : "");
+	tm_buf_addch(c->b, '&');
+	return MHD_YES;
+}
+
 static void self_url(tm_req *req, tm_buf *b, const char *lang)
 {
 	for (const char *p = req->path; *p; p++) {
@@ -186,55 +412,121 @@ static void self_url(tm_req *req, tm_buf *b, const char *lang)
 		}
 	}
 	tm_buf_addch(b, '?');
-	/* the query as parsed: every argument but lang, re-encoded */
-	static const char *const keep[] = { "q", "from", "to", "max_hops", "depth", "places" };
-	for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++) {
-		const char *v = tm_req_arg(req, keep[i]);
-		if (!v)
-			continue;
-		tm_buf_adds(b, keep[i]);
-		tm_buf_addch(b, '=');
-		tm_url_enc(b, v);
-		tm_buf_addch(b, '&');
-	}
+	struct self_ctx c = { b };
+	if (req->conn && req->method && strcmp(req->method, "POST") != 0)
+		MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, self_arg, &c);
 	tm_buf_addf(b, "lang=%s", lang);
+}
+
+static const char *lang_value(const char *ui)
+{
+	return strcmp(ui, "zh-Hant") == 0 ? "zh-Hant" : strcmp(ui, "zh-Hans") == 0 ? "zh" : "en";
+}
+
+/* The switch to the other two languages, each named in itself. */
+static void lang_switch(tm_req *req, tm_buf *b)
+{
+	static const struct {
+		const char *ui, *name;
+	} langs[] = { { "en", "English" }, { "zh-Hans", "简体中文" }, { "zh-Hant", "繁體中文" } };
+	tm_html(b, "<ul class=\"lang-switch\" aria-label=\"%s\">", T("nav.languages"));
+	for (size_t i = 0; i < sizeof(langs) / sizeof(langs[0]); i++) {
+		if (strcmp(langs[i].ui, req->ui) == 0)
+			continue;
+		tm_buf u = TM_BUF_INIT;
+		self_url(req, &u, lang_value(langs[i].ui));
+		tm_html(b, "<li><a href=\"%s\" hreflang=\"%r\" lang=\"%r\">%s</a></li>", u.buf, langs[i].ui, langs[i].ui,
+			langs[i].name);
+		tm_buf_release(&u);
+	}
+	tm_buf_adds(b, "</ul>\n");
 }
 
 void tm_page_begin(tm_req *req, const char *title)
 {
+	/* the title "cite this page" names */
 	free(req->title);
-	req->title = tm_xstrdup(title);
-	int zh = strcmp(req->lang, "zh") == 0;
-	const char *other = zh ? "en" : "zh";
-	tm_buf sw = TM_BUF_INIT;
-	self_url(req, &sw, other);
+	req->title = tm_xstrdup(title ? title : "");
 	const tm_asset *css = tm_asset_find("site.css");
+	const char *la = tm_page_lang_arg(req);
 	tm_buf *b = &req->body;
 	tm_buf_reset(b);
+	int from_host = 0;
+	char *base = tm_page_public_base(req, &from_host);
+	tm_buf here = TM_BUF_INIT;
+	self_url(req, &here, lang_value(req->ui));
+	const char *desc = req->page.desc && *req->page.desc ? req->page.desc : T("site.description");
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tmv;
+	gmtime_r(&now, &tmv);
+	strftime(today, sizeof(today), "%Y-%m-%d", &tmv);
 	tm_html(b,
 		"<!DOCTYPE html>\n<html lang=\"%r\">\n<head>\n<meta charset=\"utf-8\">\n"
 		"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-		"<meta name=\"referrer\" content=\"no-referrer\">\n"
+		"<meta name=\"referrer\" content=\"%r\">\n"
 		"<title>%s — %s</title>\n"
+		"<meta name=\"description\" content=\"%s\">\n",
+		req->ui, tm_req_referrer_policy(req), title ? title : "", T("site.title"), desc);
+	if (req->page.noindex || (req->r_status && req->r_status != 200))
+		tm_buf_adds(b, "<meta name=\"robots\" content=\"noindex\">\n");
+	/* the canonical address and what a shared link shows (Open Graph) */
+	if (base) {
+		tm_html(b,
+			"<link rel=\"canonical\" href=\"%s%s\">\n"
+			"<meta property=\"og:type\" content=\"%r\">\n<meta property=\"og:site_name\" content=\"%s\">\n"
+			"<meta property=\"og:title\" content=\"%s\">\n<meta property=\"og:description\" content=\"%s\">\n"
+			"<meta property=\"og:url\" content=\"%s%s\">\n<meta property=\"og:locale\" content=\"%r\">\n",
+			base, here.buf, req->page.article ? "article" : "website", T("site.title"), title ? title : "",
+			desc, base, here.buf,
+			strcmp(req->ui, "zh-Hant") == 0 ? "zh_TW" : tm_page_zh(req) ? "zh_CN" : "en_GB");
+	}
+	/* the same page in the other languages */
+	static const char *const uis[] = { "en", "zh-Hans", "zh-Hant" };
+	for (size_t i = 0; i < 3; i++) {
+		if (strcmp(uis[i], req->ui) == 0)
+			continue;
+		tm_buf u = TM_BUF_INIT;
+		self_url(req, &u, lang_value(uis[i]));
+		tm_html(b, "<link rel=\"alternate\" hreflang=\"%r\" href=\"%s%s\">\n", uis[i], base ? base : "", u.buf);
+		tm_buf_release(&u);
+	}
+	if (req->page.feed)
+		tm_html(b, "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"%s\" href=\"/feed.atom?%r\">\n",
+			T("actions.feed"), la);
+	tm_html(b,
 		/* the id tells cytoscape.js that its one CSS rule is here
 		 * already, so that it adds no <style> the CSP would refuse */
 		"<link rel=\"stylesheet\" id=\"__________cytoscape_stylesheet\" href=\"/static/site.css?v=%s\">\n"
+		"<link rel=\"stylesheet\" media=\"print\" href=\"/print.css\">\n"
 		"<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
-		"<link rel=\"alternate\" hreflang=\"%r\" href=\"%s\">\n"
 		"<link rel=\"license\" href=\"/about?%r#licence\">\n"
 		"</head>\n<body>\n"
-		"<a class=\"skip\" href=\"#main\">%s</a>\n"
+		"<a class=\"skip\" href=\"#main\">%s</a>\n",
+		css ? css->hash : "", la, T("nav.skip"));
+	/* for paper: what was printed, from where, and when, on every page */
+	tm_html(b, "<div class=\"print-head\" aria-hidden=\"true\"><span>%s</span> <span class=\"print-url\">%s%s</span> "
+		   "<span>%s <time datetime=\"%s\">%s</time></span></div>\n",
+		T("site.title"), base ? base : "", here.buf, T("print.date"), today, today);
+	tm_html(b,
 		"<header class=\"site-header\">\n<div class=\"bar\">\n"
 		"<a class=\"brand\" href=\"/?%r\">tiemap <span lang=\"zh-Hans\">关联图谱</span></a>\n"
 		"<nav aria-label=\"%s\"><ul>"
 		"<li><a href=\"/?%r\">%s</a></li>"
+		"<li><a href=\"/entities?%r\">%s</a></li>"
 		"<li><a href=\"/path?%r\">%s</a></li>"
 		"<li><a href=\"/actions?%r\">%s</a></li>"
+		"<li><a href=\"/digest?%r\">%s</a></li>"
+		"<li><a href=\"/petitions?%r\">%s</a></li>"
 		"<li><a href=\"/map?%r\">%s</a></li>"
 		"<li><a href=\"/screen?%r\">%s</a></li>"
 		"<li><a href=\"/api/v1\">%s</a></li>"
-		"</ul></nav>\n"
-		"<a class=\"lang-switch\" href=\"%s\" hreflang=\"%r\" lang=\"%r\">%s</a>\n"
+		"</ul></nav>\n",
+		la, T("nav.label"), la, T("nav.home"), la, T("nav.browse"), la, T("nav.path"), la, T("nav.actions"), la,
+		T("nav.digest"), la, T("nav.petitions"), la, T("nav.map"), la, T("nav.screen"), T("nav.api"));
+	lang_switch(req, b);
+	tm_page_user_box(req, b);
+	tm_html(b,
 		"</div>\n"
 		"<form class=\"search\" role=\"search\" action=\"/search\" method=\"get\">"
 		"<label for=\"site-q\">%s</label>"
@@ -243,15 +535,11 @@ void tm_page_begin(tm_req *req, const char *title)
 		"<input type=\"hidden\" name=\"lang\" value=\"%r\">"
 		"<button type=\"submit\">%s</button></form>\n"
 		"</header>\n<main id=\"main\" tabindex=\"-1\">\n",
-		zh ? "zh-Hans" : "en", title, T("site.title"), css ? css->hash : "", zh ? "en" : "zh-Hans", sw.buf,
-		tm_page_lang_arg(req), T("nav.skip"), tm_page_lang_arg(req), T("nav.label"), tm_page_lang_arg(req), T("nav.home"),
-		tm_page_lang_arg(req), T("nav.path"), tm_page_lang_arg(req), T("nav.actions"), tm_page_lang_arg(req),
-		T("nav.map"), tm_page_lang_arg(req), T("nav.screen"), T("nav.api"), sw.buf, zh ? "en" : "zh-Hans",
-		zh ? "en" : "zh-Hans", zh ? "English" : "中文", T("search.label"),
-		req->route && strcmp(req->route->pattern, "/search") == 0 && tm_req_arg(req, "q") ? tm_req_arg(req, "q") :
-												     "",
-		T("search.placeholder"), req->lang, T("search.button"));
-	tm_buf_release(&sw);
+		T("search.label"),
+		req->route && strcmp(req->route->pattern, "/search") == 0 && tm_req_arg(req, "q") ? tm_req_arg(req, "q") : "",
+		T("search.placeholder"), lang_value(req->ui), T("search.button"));
+	tm_buf_release(&here);
+	free(base);
 }
 
 void tm_page_day(tm_req *req, const char *day)
@@ -266,16 +554,13 @@ void tm_page_day(tm_req *req, const char *day)
  * it was made from. */
 static void cite_line(tm_req *req)
 {
-	const tm_http_opts *o = req->srv ? tm_http_server_opts(req->srv) : NULL;
-	const char *base = o && o->base_url ? o->base_url : getenv("TIEMAP_BASE_URL");
+	/* the operator's address of the site (checked at start), never a
+	 * client's Host header: a citation outlives the request */
+	const char *base = tm_req_base_configured(req);
 	tm_buf url = TM_BUF_INIT;
-	if (base && (strncmp(base, "https://", 8) == 0 || strncmp(base, "http://", 7) == 0)) {
-		size_t n = strlen(base);
-		while (n && base[n - 1] == '/')
-			n--;
-		tm_buf_add(&url, base, n);
-	}
-	self_url(req, &url, req->lang);
+	if (base)
+		tm_buf_adds(&url, base);
+	self_url(req, &url, lang_value(req->ui));
 	char day[11] = "";
 	const char *label = T("cite.changed");
 	if (req->cite_date[0]) {
@@ -286,7 +571,9 @@ static void cite_line(tm_req *req)
 		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
 		label = T("cite.data");
 	}
-	tm_html(&req->body, "<p class=\"cite-page\"><span class=\"cite-label\">%s</span> %s%s%s%s%s<a href=\"%s\">%s</a>%s",
+	/* the permalink is an address, not text to translate */
+	tm_html(&req->body,
+		"<p class=\"cite-page\"><span class=\"cite-label\">%s</span> %s%s%s%s%s<a href=\"%s\" translate=\"no\">%s</a>%s",
 		T("cite.title"), T("cite.open"), req->title ? req->title : "", T("cite.close"), T("site.title"),
 		T("cite.sep"), url.buf, url.buf, T("cite.sep"));
 	if (day[0]) {
@@ -310,9 +597,15 @@ void tm_page_end(tm_req *req)
 		tm_html(&req->body, "%s", lic_name);
 	tm_html(&req->body,
 		"%s</p>\n<p>%s <a href=\"/about?%r\">%s</a></p>\n<p>%s <a href=\"/api/v1/export.jsonl\">%s</a> · "
-		"<a href=\"/api/v1\">%s</a></p>\n</footer>\n</body>\n</html>\n",
+		"<a href=\"/api/v1\">%s</a> · <a href=\"/sources?%r\">%s</a> · <a href=\"/guide?%r\">%s</a></p>\n",
 		T("footer.quotes"), T("footer.about"), tm_page_lang_arg(req), T("footer.method"), T("footer.data"),
-		T("footer.export"), T("footer.api"));
+		T("footer.export"), T("footer.api"), tm_page_lang_arg(req), T("footer.sources"), tm_page_lang_arg(req),
+		T("footer.guide"));
+	/* the way in for editors; a reader who never follows it gets no cookie */
+	if (req->who.role == TM_ROLE_NONE)
+		tm_html(&req->body, "<p class=\"editors\">%s <a href=\"/login?%r\" rel=\"nofollow\">%s</a></p>\n",
+			T("footer.editors"), tm_page_lang_arg(req), T("nav.login"));
+	tm_buf_adds(&req->body, "</footer>\n</body>\n</html>\n");
 	if (!req->r_status)
 		req->r_status = MHD_HTTP_OK;
 	req->r_type = "text/html; charset=utf-8";
@@ -390,8 +683,12 @@ void tm_page_marks(tm_req *req, tm_notes *n, json_t *sources)
 		if (!open++)
 			tm_buf_adds(&req->body, "<ul class=\"evidence\">");
 		tm_buf_adds(&req->body, "<li>");
-		if (quote)
-			tm_html(&req->body, "<q>%s</q>", quote);
+		if (quote) {
+			/* the quote is in its source's words, and says which */
+			tm_buf_adds(&req->body, "<q");
+			tm_page_lang_attr(req, tm_text_mostly_han(quote) ? "zh-Hans" : "en");
+			tm_html(&req->body, ">%s</q>", quote);
+		}
 		if (page)
 			tm_html(&req->body, " <span class=\"loc\">(%s)</span>", page);
 		const char *id = json_string_value(json_object_get(c, "id"));
@@ -422,10 +719,15 @@ void tm_page_notes(tm_req *req, tm_notes *n)
 		const char *pub = json_string_value(json_object_get(c, "publisher"));
 		const char *date = json_string_value(json_object_get(c, "date"));
 		const char *url = json_string_value(json_object_get(c, "url"));
-		tm_html(b, "<li id=\"fn-%zu\"><a class=\"source-link\" href=\"/sources/%q?%r\">%s</a>", i + 1, id ? id : "",
-			tm_page_lang_arg(req), title ? title : id);
-		if (pub)
-			tm_html(b, ", %s", pub);
+		tm_html(b, "<li id=\"fn-%zu\"><a class=\"source-link\" href=\"/sources/%q?%r\"", i + 1, id ? id : "",
+			tm_page_lang_arg(req));
+		tm_page_lang_attr(req, title && tm_text_has_han(title) ? "zh-Hans" : "en");
+		tm_html(b, ">%s</a>", title ? title : id);
+		if (pub) {
+			tm_buf_adds(b, ", <span");
+			tm_page_lang_attr(req, tm_text_has_han(pub) ? "zh-Hans" : "en");
+			tm_html(b, ">%s</span>", pub);
+		}
 		if (date)
 			tm_html(b, ", <time>%s</time>", date);
 		/* only web addresses become links: a javascript: or data: URL in

@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "core/core.h"
+#include "seal/seal.h"
 
 typedef struct tm_http_opts {
 	const char *db_path;       /* the database, opened read-only by the workers */
@@ -41,10 +42,16 @@ typedef struct tm_http_opts {
 	 * shown as given.  In every page's footer, the API's index and a Link
 	 * header on every answer. */
 	const char *licence;
-	/* The site's public address ("https://example.org"): "cite this page"
-	 * and the feeds give absolute links with it.  NULL: $TIEMAP_BASE_URL, else
-	 * pages cite their path alone. */
-	const char *base_url;
+	const char *base_url;      /* the site's public address "https://host[/prefix]"; NULL: $TIEMAP_BASE_URL, else Host */
+	const char *robots_file;   /* served as /robots.txt; NULL: the default */
+	int https;                 /* the site is served over HTTPS (by a proxy in front): Secure cookies */
+	const char *origin;        /* the site's origin ("https://example.org") when the Host header is not it */
+	double login_rate;         /* logins a second on the whole server, after a burst of 10; 0: no limit */
+	double form_min_seconds;   /* the anonymous forms' least fill time (guard.h); < 0: the guard's 3 s */
+	double petition_rate;      /* signatures a second of one petition, sustained, after petition_burst */
+	double petition_burst;     /* … at once (docs/petitions.md has the defaults and the reasons) */
+	const tm_seal_server_key *petition_keys; /* the server keys of the petitions signed here (copied) */
+	size_t n_petition_keys;
 } tm_http_opts;
 
 /* The licence of data that names none: CC BY-SA 4.0, as LittleSis publishes
@@ -58,7 +65,9 @@ void tm_http_licence(const char *licence, const char **name, const char **url);
 /* The defaults: 127.0.0.1:8080, 20 requests/s with a burst of 200, 2 s a
  * query, 512 connections with 16 from one address, 10 s to send a request,
  * cache on, access log on stderr without addresses (docs/deploy.md), the
- * default licence. */
+ * default licence, plain HTTP, 2 logins a second, forms filled in no sooner
+ * than 3 s, petitions signed 120 at once then one every 2 s each, no
+ * petition keys. */
 void tm_http_opts_init(tm_http_opts *o);
 
 typedef struct tm_http_server tm_http_server;

@@ -62,7 +62,7 @@ static void render_text(tm_req *req, const char *text)
 
 void tm_http_page_about(tm_req *req)
 {
-	int zh = strcmp(req->lang, "zh") == 0;
+	int zh = tm_page_zh(req);
 	tm_page page;
 	tm_err err = { 0 };
 	tm_rc rc = tm_store_get_page(req->st, "about", &page, &err);
@@ -80,11 +80,13 @@ void tm_http_page_about(tm_req *req)
 	tm_html(b, "<article class=\"about\">\n<h1>%s</h1>\n", title);
 	if (body) {
 		if (!translated)
-			tm_html(b, "<p class=\"untranslated\">%s</p>\n<div lang=\"%r\">\n", T("actions.untranslated"),
-				zh ? "en" : "zh-Hans");
+			tm_html(b, "<p class=\"untranslated\">%s</p>\n", T("actions.untranslated"));
+		/* the text as the data holds it (Simplified, on a Traditional page) */
+		tm_buf_adds(b, "<div");
+		tm_page_lang_attr(req, translated && zh ? "zh-Hans" : zh ? "en" : translated ? "en" : "zh-Hans");
+		tm_buf_adds(b, ">\n");
 		render_text(req, body);
-		if (!translated)
-			tm_buf_adds(b, "</div>\n");
+		tm_buf_adds(b, "</div>\n");
 	} else {
 		tm_html(b, "<p>%s</p>\n", T("about.missing"));
 	}
@@ -96,11 +98,14 @@ void tm_http_page_about(tm_req *req)
 		if (!context || strcmp(context, c->context) != 0) {
 			if (context)
 				tm_buf_adds(b, "</dl>\n");
-			tm_html(b, "<h3>%s</h3>\n<dl class=\"categories\">\n", tm_context_label(c->context, req->lang));
+			tm_html(b, "<h3>%s</h3>\n<dl class=\"categories\">\n", tm_page_context_label(req, c->context));
 			context = c->context;
 		}
-		tm_html(b, "<dt id=\"%s\">%s <code>%s</code></dt>\n<dd><p>%s</p><p class=\"anchor\">%s %s</p></dd>\n", c->id,
-			zh ? c->label_zh : c->label_en, c->id, zh ? c->def_zh : c->def_en, T("about.anchor"), c->anchor);
+		/* the label leads to the entities with a claim of the category */
+		tm_html(b, "<dt id=\"%s\">", c->id);
+		tm_page_category(req, c->id);
+		tm_html(b, " <code>%s</code></dt>\n<dd><p>%s</p><p class=\"anchor\">%s %s</p></dd>\n", c->id,
+			tm_page_category_def(req, c->id), T("about.anchor"), c->anchor);
 	}
 	if (context)
 		tm_buf_adds(b, "</dl>\n");

@@ -11,6 +11,8 @@
 #include <time.h>
 
 #include "campaign/campaign.h"
+#include "search/search.h"
+#include "text/text.h"
 #include "view/view.h"
 
 #define PER_PAGE 50
@@ -28,11 +30,18 @@ static void bitext(tm_req *req, const tm_bitext *t)
 	const char *s = tm_bitext_pick(t, req->lang, &translated);
 	if (!s)
 		return;
-	if (translated)
+	if (translated && strcmp(req->ui, "zh-Hant") == 0)
+		tm_html(&req->body, "<span lang=\"zh-Hans\">%s</span>", s); /* the data's Chinese is Simplified */
+	else if (translated)
 		tm_html(&req->body, "%s", s);
 	else
 		tm_html(&req->body, "<span lang=\"%r\">%s</span> <span class=\"untranslated\">(%s)</span>",
 			zh(req) ? "en" : "zh-Hans", s, T("actions.untranslated"));
+}
+
+void tm_page_bitext(tm_req *req, const tm_bitext *t)
+{
+	bitext(req, t);
 }
 
 /* Targets or actors: entities linked, free text as it is. */
@@ -62,14 +71,14 @@ static void date_words(tm_req *req, const char *date)
 static void country(tm_req *req, const char *code)
 {
 	tm_buf n = TM_BUF_INIT;
-	tm_campaign_country_name(code, req->lang, &n);
+	tm_campaign_country_name(code, req->ui, &n);
 	tm_html(&req->body, "%s", n.buf);
 	tm_buf_release(&n);
 }
 
 static const char *kind_label(const tm_req *req, const char *kind)
 {
-	return tm_vocab_label(tm_action_kinds, tm_n_action_kinds, kind, req->lang);
+	return tm_page_action_kind(req, kind);
 }
 
 /* One line of a list: date, kind, title linked to its page, place, targets. */
@@ -98,6 +107,8 @@ static void list_item(tm_req *req, const tm_action *a)
 		parties(req, &a->targets);
 		tm_buf_adds(b, "</span>");
 	}
+	if (strcmp(a->kind, "petition") == 0)
+		tm_page_action_petitions(req, a->id, 1);
 	tm_buf_adds(b, "</li>\n");
 }
 
@@ -132,37 +143,47 @@ void tm_http_page_actions(tm_req *req)
 	kind = kind && *kind ? kind : NULL;
 	cc = cc && *cc ? cc : NULL;
 	target = target && *target ? target : NULL;
-	if ((from && tm_day_parse(from, &d)) || (to && tm_day_parse(to, &d))) {
-		tm_req_fail(req, 400, "bad_parameter", "%s", T("actions.bad_date"));
-		return;
+	/* a bad value keeps the form, with the error beside its field (400) */
+	const char *bad = NULL, *bad_msg = NULL;
+	if (from && tm_day_parse(from, &d)) {
+		bad = "from";
+		bad_msg = "actions.bad_date";
+		from = NULL;
+	}
+	if (to && tm_day_parse(to, &d)) {
+		bad = "to";
+		bad_msg = "actions.bad_date";
+		to = NULL;
 	}
 	if (kind && !tm_vocab_find(tm_action_kinds, tm_n_action_kinds, kind)) {
-		tm_req_fail(req, 400, "bad_parameter", "%s", T("actions.bad_kind"));
-		return;
+		bad = "kind";
+		bad_msg = "actions.bad_kind";
+		kind = NULL;
 	}
 	char upper[3] = "";
 	if (cc) {
-		if (strlen(cc) != 2) {
-			tm_req_fail(req, 400, "bad_parameter", "%s", T("actions.bad_country"));
-			return;
+		tm_buf cn = TM_BUF_INIT;
+		if (strlen(cc) == 2) {
+			upper[0] = (char)(cc[0] >= 'a' && cc[0] <= 'z' ? cc[0] - 32 : cc[0]);
+			upper[1] = (char)(cc[1] >= 'a' && cc[1] <= 'z' ? cc[1] - 32 : cc[1]);
 		}
-		upper[0] = (char)(cc[0] >= 'a' && cc[0] <= 'z' ? cc[0] - 32 : cc[0]);
-		upper[1] = (char)(cc[1] >= 'a' && cc[1] <= 'z' ? cc[1] - 32 : cc[1]);
-		if (!tm_country_valid(upper)) {
-			tm_req_fail(req, 400, "bad_parameter", "%s", T("actions.bad_country"));
-			return;
+		if (!tm_country_valid(upper) || tm_text_country_name(upper, "en", &cn)) {
+			bad = "country";
+			bad_msg = "actions.bad_country";
+			cc = NULL;
+		} else {
+			f.country = upper;
 		}
-		f.country = upper;
+		tm_buf_release(&cn);
 	}
 	char *target_id = NULL;
 	if (target) {
 		tm_err err = { 0 };
-		tm_rc rc = tm_store_resolve(req->st, target, &target_id, NULL, &err);
+		tm_rc rc = tm_search_resolve(req->st, target, &target_id, NULL, &err);
 		if (rc == TM_ERR_NOTFOUND || rc == TM_ERR_AMBIGUOUS) {
-			tm_req_fail(req, rc == TM_ERR_NOTFOUND ? 404 : 409, "bad_parameter", "%s", T("actions.bad_target"));
-			return;
-		}
-		if (rc) {
+			bad = "target";
+			bad_msg = "actions.bad_target";
+		} else if (rc) {
 			tm_req_fail_err(req, &err);
 			return;
 		}
@@ -180,9 +201,17 @@ void tm_http_page_actions(tm_req *req)
 		tm_req_fail_err(req, &err);
 		return;
 	}
+	if (bad) {
+		req->r_status = 400;
+		req->r_nocache = 1;
+	}
+	req->page.feed = 1;
+	req->page.desc = T("actions.intro");
 	tm_page_begin(req, T("actions.title"));
 	tm_buf *b = &req->body;
 	tm_html(b, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", T("actions.title"), T("actions.intro"));
+	if (bad)
+		tm_html(b, "<p class=\"error\" role=\"alert\">%s</p>\n", T("browse.invalid"));
 	char wk[16];
 	time_t now = time(NULL);
 	tm_day today;
@@ -190,30 +219,64 @@ void tm_http_page_actions(tm_req *req)
 		today = (tm_day)(now / 86400);
 	tm_week_format(tm_week_of(today), wk);
 	tm_html(b,
-		"<p class=\"actions-links\"><a href=\"/digest/%s?%r\">%s</a> · <a href=\"/map?%r\">%s</a> · "
-		"<a href=\"/feed.atom?%r\" type=\"application/atom+xml\">%s</a></p>\n",
-		wk, tm_page_lang_arg(req), T("actions.digest"), tm_page_lang_arg(req), T("nav.map"), tm_page_lang_arg(req),
-		T("actions.feed"));
+		"<p class=\"actions-links\"><a href=\"/digest/%s?%r\">%s</a> · <a href=\"/digest?%r\">%s</a> · "
+		"<a href=\"/map?%r\">%s</a> · <a href=\"/feed.atom?%r\" type=\"application/atom+xml\">%s</a></p>\n",
+		wk, tm_page_lang_arg(req), T("actions.digest"), tm_page_lang_arg(req), T("digest.archive"),
+		tm_page_lang_arg(req), T("nav.map"), tm_page_lang_arg(req), T("actions.feed"));
 
-	/* the filter form works without JavaScript: a GET of this page */
-	tm_html(b,
-		"<form class=\"filter-form\" action=\"/actions\" method=\"get\">\n"
-		"<label>%s <input type=\"date\" name=\"from\" value=\"%s\"></label>\n"
-		"<label>%s <input type=\"date\" name=\"to\" value=\"%s\"></label>\n"
-		"<label>%s <select name=\"kind\"><option value=\"\">%s</option>",
-		T("actions.from"), from ? from : "", T("actions.to"), to ? to : "", T("actions.kind"), T("actions.any_kind"));
+	/* the filter form works without JavaScript: a GET of this page; a bad
+	 * value is shown as sent, with the error beside it */
+	const char *sent_from = tm_req_arg(req, "from"), *sent_to = tm_req_arg(req, "to");
+	const char *sent_target = tm_req_arg(req, "target");
+	tm_html(b, "<form class=\"filter-form\" action=\"/actions\" method=\"get\">\n");
+	tm_html(b, "<div class=\"field\"><label for=\"a-from\">%s</label><input id=\"a-from\" type=\"date\" name=\"from\" value=\"%s\"%r>",
+		T("actions.from"), sent_from ? sent_from : "", bad && strcmp(bad, "from") == 0 ? " aria-describedby=\"err-field\" aria-invalid=\"true\"" : "");
+	if (bad && strcmp(bad, "from") == 0)
+		tm_html(b, "<span class=\"field-error\" id=\"err-field\">%s</span>", T(bad_msg));
+	tm_html(b, "</div>\n<div class=\"field\"><label for=\"a-to\">%s</label><input id=\"a-to\" type=\"date\" name=\"to\" value=\"%s\"%r>",
+		T("actions.to"), sent_to ? sent_to : "", bad && strcmp(bad, "to") == 0 ? " aria-describedby=\"err-field\" aria-invalid=\"true\"" : "");
+	if (bad && strcmp(bad, "to") == 0)
+		tm_html(b, "<span class=\"field-error\" id=\"err-field\">%s</span>", T(bad_msg));
+	tm_html(b, "</div>\n<div class=\"field\"><label for=\"a-kind\">%s</label><select id=\"a-kind\" name=\"kind\"><option value=\"\">%s</option>",
+		T("actions.kind"), T("actions.any_kind"));
 	for (size_t i = 0; i < tm_n_action_kinds; i++)
 		tm_html(b, "<option value=\"%s\"%r>%s</option>", tm_action_kinds[i].id,
 			kind && strcmp(kind, tm_action_kinds[i].id) == 0 ? " selected" : "",
-			zh(req) ? tm_action_kinds[i].label_zh : tm_action_kinds[i].label_en);
-	tm_html(b,
-		"</select></label>\n"
-		"<label>%s <input name=\"country\" maxlength=\"2\" size=\"3\" value=\"%s\"></label>\n"
-		"<label>%s <input name=\"target\" maxlength=\"200\" value=\"%s\"></label>\n"
-		"<input type=\"hidden\" name=\"lang\" value=\"%r\">\n<button type=\"submit\">%s</button>\n</form>\n",
-		T("actions.country"), cc ? cc : "", T("actions.target"), target ? target : "", req->lang,
-		T("actions.apply"));
+			kind_label(req, tm_action_kinds[i].id));
+	tm_buf_adds(b, "</select>");
+	if (bad && strcmp(bad, "kind") == 0)
+		tm_html(b, "<span class=\"field-error\" id=\"err-field\">%s</span>", T(bad_msg));
+	/* every country ICU knows, by its name in the page's language */
+	tm_html(b, "</div>\n<div class=\"field\"><label for=\"a-country\">%s</label><select id=\"a-country\" name=\"country\"%r><option value=\"\">%s</option>",
+		T("actions.country"), bad && strcmp(bad, "country") == 0 ? " aria-describedby=\"err-field\" aria-invalid=\"true\"" : "",
+		T("actions.any_country"));
+	tm_strv codes = TM_STRV_INIT;
+	tm_text_countries(req->ui, &codes);
+	for (size_t i = 0; i < codes.n; i++) {
+		tm_buf cn = TM_BUF_INIT;
+		tm_text_country_name(codes.v[i], req->ui, &cn);
+		tm_html(b, "<option value=\"%s\"%r>%s</option>", codes.v[i],
+			f.country && strcmp(f.country, codes.v[i]) == 0 ? " selected" : "", cn.buf);
+		tm_buf_release(&cn);
+	}
+	tm_strv_release(&codes);
+	tm_buf_adds(b, "</select>");
+	if (bad && strcmp(bad, "country") == 0)
+		tm_html(b, "<span class=\"field-error\" id=\"err-field\">%s</span>", T(bad_msg));
+	tm_html(b, "</div>\n<div class=\"field\"><label for=\"a-target\">%s</label><input id=\"a-target\" name=\"target\" maxlength=\"200\" value=\"%s\"%r>",
+		T("actions.target"), sent_target ? sent_target : "",
+		bad && strcmp(bad, "target") == 0 ? " aria-describedby=\"err-field\" aria-invalid=\"true\"" : "");
+	if (bad && strcmp(bad, "target") == 0)
+		tm_html(b, "<span class=\"field-error\" id=\"err-field\">%s</span>", T(bad_msg));
+	tm_html(b, "</div>\n<input type=\"hidden\" name=\"lang\" value=\"%r\">\n<div class=\"field\"><button type=\"submit\">%s</button></div>\n</form>\n",
+		strcmp(req->ui, "zh-Hant") == 0 ? "zh-Hant" : zh(req) ? "zh" : "en", T("actions.apply"));
 
+	if (bad && strcmp(bad, "target") == 0) {
+		/* nothing to list for a target that names no one */
+		free(target_id);
+		tm_page_end(req);
+		return;
+	}
 	tm_html(b, "<h2>%s: %ld</h2>\n", T("actions.count"), (long)total);
 	if (!total) {
 		tm_html(b, "<p>%s</p>\n", T("actions.none"));
@@ -273,6 +336,13 @@ void tm_http_page_action(tm_req *req)
 	tm_buf_adds(b, "</h1>\n<dl class=\"facts\">\n");
 	tm_html(b, "<dt>%s</dt><dd>", T("action.date"));
 	date_words(req, a.date);
+	tm_day day;
+	if (strlen(a.date) == 10 && tm_day_parse(a.date, &day) == 0) {
+		char wk[16];
+		tm_week_format(tm_week_of(day), wk);
+		tm_html(b, " · <a class=\"week\" href=\"/digest/%s?%r\">%s %s</a>", wk, tm_page_lang_arg(req),
+			T("action.week_digest"), wk);
+	}
 	tm_buf_adds(b, "</dd>\n");
 	if (a.place.en || a.place.zh) {
 		tm_html(b, "<dt>%s</dt><dd>", T("action.place"));
@@ -290,7 +360,7 @@ void tm_http_page_action(tm_req *req)
 		tm_html(b, "<dt>%s</dt><dd>%s", T("action.point"), pt);
 		if (a.geo.precision)
 			tm_html(b, " <span class=\"precision\">(%s)</span>",
-				tm_vocab_label(tm_geo_precisions, tm_n_geo_precisions, a.geo.precision, req->lang));
+				tm_page_precision(req, a.geo.precision));
 		tm_html(b, " · <a href=\"/map?%r#action-%q\">%s</a></dd>\n", tm_page_lang_arg(req), a.id, T("action.on_map"));
 	}
 	if (a.targets.n) {
@@ -318,6 +388,7 @@ void tm_http_page_action(tm_req *req)
 	}
 	if (a.note)
 		tm_html(b, "<h2>%s</h2>\n<p class=\"note\" lang=\"en\">%s</p>\n", T("action.note"), a.note);
+	tm_page_action_petitions(req, a.id, 0);
 	/* the accounts, each in its source's own words */
 	size_t i, quotes = 0;
 	json_t *c;
@@ -335,6 +406,8 @@ void tm_http_page_action(tm_req *req)
 			/* the quote is in its source's language, whatever the page's */
 			tm_source src;
 			const char *id = json_string_value(json_object_get(c, "id"));
+			/* a source not found shows no language; a failure to read it is
+			 * kept by the store, and the server answers with it */
 			int got = id && tm_store_get_source(req->st, id, &src, NULL) == TM_OK;
 			if (got && src.lang && tm_lang_valid(src.lang))
 				tm_html(b, "<li><blockquote lang=\"%s\">%s</blockquote> — %s</li>\n", src.lang, q, who ? who : "");
@@ -354,20 +427,23 @@ void tm_http_page_action(tm_req *req)
 	tm_page_end(req);
 }
 
-void tm_page_entity_actions(tm_req *req, const char *entity_id)
+tm_rc tm_page_entity_actions(tm_req *req, const char *entity_id, tm_err *err)
 {
 	tm_action_filter f = { .entity = entity_id, .newest_first = 1, .limit = 20 };
 	int64_t total = 0;
-	if (tm_store_count_actions(req->st, &f, &total, NULL) || !total)
-		return;
+	tm_rc rc = tm_store_count_actions(req->st, &f, &total, err);
+	if (rc || !total)
+		return rc;
 	tm_buf *b = &req->body;
 	tm_html(b, "<section class=\"entity-actions\" aria-labelledby=\"act-h\">\n<h2 id=\"act-h\">%s (%ld)</h2>\n"
 		   "<ol class=\"action-list\">\n",
 		T("entity.actions"), (long)total);
-	tm_store_each_action(req->st, &f, list_one, req, NULL);
+	if ((rc = tm_store_each_action(req->st, &f, list_one, req, err)))
+		return rc;
 	tm_buf_adds(b, "</ol>\n");
 	if (total > 20)
 		tm_html(b, "<p><a href=\"/actions?target=%q&amp;%r\">%s</a></p>\n", entity_id, tm_page_lang_arg(req),
 			T("entity.all_actions"));
 	tm_buf_adds(b, "</section>\n");
+	return TM_OK;
 }

@@ -28,12 +28,17 @@ void tm_http_page_graph(tm_req *req)
 	int places;
 	if (tm_req_int_arg(req, "depth", 1, 1, MAX_DEPTH, &depth) || tm_http_places_arg(req, &places))
 		return;
-	if (!id || !tm_id_valid(id) || !tm_store_has_entity(req->st, id)) {
+	int found = 0;
+	tm_err err = { 0 };
+	if (id && tm_id_valid(id) && tm_store_has_entity(req->st, id, &found, &err)) {
+		tm_req_fail_err(req, &err);
+		return;
+	}
+	if (!found) {
 		tm_req_fail(req, 404, "not_found", "%s", T("entity.unknown"));
 		return;
 	}
 	json_t *o;
-	tm_err err = { 0 };
 	if (tm_view_neighbors(req->st, req->g, id, (int)depth, MAX_NODES, places, &o, &err)) {
 		tm_req_fail_err(req, &err);
 		return;
@@ -45,6 +50,7 @@ void tm_http_page_graph(tm_req *req)
 	tm_buf_adds(&title, T("graph.title"));
 	tm_buf_adds(&title, ": ");
 	tm_buf_adds(&title, tm_page_ref_name(req, centre));
+	req->page.desc = T("graph.canvas");
 	tm_page_begin(req, title.buf);
 	tm_buf_release(&title);
 	tm_buf *b = &req->body;
@@ -78,18 +84,33 @@ void tm_http_page_graph(tm_req *req)
 		"<div id=\"graph-panel\" class=\"graph-panel\" hidden aria-live=\"polite\"></div>\n",
 		req->lang, id, T("graph.expand"), T("graph.open"), T("graph.selected"), T("graph.help"), T("graph.canvas"));
 
-	tm_html(b, "<ul class=\"legend\" aria-label=\"%s\">", T("graph.legend"));
-	for (size_t k = 0; k < tm_n_kinds; k++)
-		tm_html(b, "<li><span class=\"swatch kind-%s\"></span>%s</li>", tm_kinds[k].id,
-			tm_page_kind_label(req, tm_kinds[k].id));
+	/* the legend: the kinds drawn (graph.js keeps it so as nodes are added) */
+	tm_html(b, "<ul class=\"legend\" id=\"graph-legend\" aria-label=\"%s\">", T("graph.legend"));
+	json_t *kinds = json_object();
+	size_t i;
+	json_t *n;
+	for (size_t k = 0; k < tm_n_kinds; k++) {
+		json_object_set_new(kinds, tm_kinds[k].id, json_string(tm_page_kind_label(req, tm_kinds[k].id)));
+		int shown = 0;
+		json_array_foreach(nodes, i, n)
+			shown |= str(n, "kind") && strcmp(str(n, "kind"), tm_kinds[k].id) == 0;
+		if (shown)
+			tm_html(b, "<li data-kind=\"%s\"><span class=\"swatch kind-%s\"></span>%s</li>", tm_kinds[k].id,
+				tm_kinds[k].id, tm_page_kind_label(req, tm_kinds[k].id));
+	}
 	tm_buf_adds(b, "</ul>\n");
+	tm_html(b, "<p class=\"graph-export\" id=\"graph-export\" hidden><button type=\"button\" id=\"graph-png\">%s</button> "
+		   "<button type=\"button\" id=\"graph-svg\">%s</button></p>\n",
+		T("graph.download_png"), T("graph.download_svg"));
+	/* what the drawing shows, in the page's language */
+	json_array_foreach(nodes, i, n)
+		json_object_set_new(n, "shown", json_string(tm_page_ref_name(req, n)));
+	json_object_set_new(o, "kind_labels", kinds);
 
 	tm_notes notes;
 	tm_notes_init(&notes);
 	tm_html(b, "<div class=\"graph-lists\">\n<section aria-labelledby=\"gn-h\">\n<h2 id=\"gn-h\">%s</h2>\n<ul class=\"nodes\">\n",
 		T("graph.entities"));
-	size_t i;
-	json_t *n;
 	json_array_foreach(nodes, i, n) {
 		tm_html(b, "<li><span class=\"swatch kind-%s\"></span>", str(n, "kind") ? str(n, "kind") : "");
 		tm_page_entity_link(req, n);
@@ -102,16 +123,11 @@ void tm_http_page_graph(tm_req *req)
 		T("graph.ties"));
 	json_t *e;
 	json_array_foreach(edges, i, e) {
-		json_t *a = tm_view_entity_ref_json(req->st, str(e, "from"));
-		json_t *z = tm_view_entity_ref_json(req->st, str(e, "to"));
 		tm_buf_adds(b, "<li>");
-		tm_page_entity_link(req, a);
-		tm_html(b, " <span class=\"pred\">%s</span> ", tm_page_label(req, e));
-		tm_page_entity_link(req, z);
+		tm_page_relation_ids(req, str(e, "from"), str(e, "predicate"), 0, str(e, "to"));
 		tm_page_marks(req, &notes, json_object_get(e, "sources"));
 		tm_buf_adds(b, "</li>\n");
-		json_decref(a);
-		json_decref(z);
+		json_object_set_new(e, "shown", json_string(tm_page_pred_label(req, str(e, "predicate"), 0)));
 	}
 	tm_buf_adds(b, "</ul>\n</section>\n</div>\n");
 	tm_page_notes(req, &notes);
@@ -119,10 +135,14 @@ void tm_http_page_graph(tm_req *req)
 
 	tm_buf_adds(b, "<script type=\"application/json\" id=\"graph-data\">");
 	tm_html_script_json(b, o);
-	tm_html(b, "</script>\n<script src=\"/static/cytoscape.min.js?v=%s\"></script>\n"
-		   "<script src=\"/static/graph.js?v=%s\"></script>\n",
-		tm_asset_find("cytoscape.min.js") ? tm_asset_find("cytoscape.min.js")->hash : "",
-		tm_asset_find("graph.js") ? tm_asset_find("graph.js")->hash : "");
+	tm_buf_adds(b, "</script>\n");
+	/* cytoscape.js, the fCoSE layout (layout-base and cose-base under it),
+	 * the SVG export, then the page's script */
+	static const char *const scripts[] = { "cytoscape.min.js", "layout-base.js", "cose-base.js", "cytoscape-fcose.js",
+					       "cytoscape-svg.js", "graph.js" };
+	for (size_t k = 0; k < sizeof(scripts) / sizeof(scripts[0]); k++)
+		tm_html(b, "<script src=\"/static/%r?v=%s\"></script>\n", scripts[k],
+			tm_asset_find(scripts[k]) ? tm_asset_find(scripts[k])->hash : "");
 	json_decref(o);
 	tm_page_end(req);
 }

@@ -12,35 +12,25 @@
 
 #define RECENT 15
 
-static void entity_ref_link(tm_req *req, const char *id)
-{
-	json_t *ref = tm_view_entity_ref_json(req->st, id);
-	tm_page_entity_link(req, ref);
-	json_decref(ref);
-}
-
 static int recent_item(void *ctx, const char *added_at, const tm_entity *e, int64_t rel_id, const tm_relation *r,
 		       const tm_involvement *v)
 {
 	(void)rel_id;
 	tm_req *req = ctx;
+	/* the day the claim entered the data (docs/format.md) */
 	tm_buf_adds(&req->body, "<li>");
 	tm_page_day(req, added_at);
 	tm_buf_adds(&req->body, " ");
 	if (v) {
-		const tm_category *c = tm_category_find(v->category);
-		entity_ref_link(req, v->entity);
-		tm_html(&req->body, " <span class=\"involvement\">%s</span>",
-			c ? (strcmp(req->lang, "zh") == 0 ? c->label_zh : c->label_en) : v->category);
+		tm_page_entity_link_id(req, v->entity);
+		tm_html(&req->body, " <span class=\"involvement\">%s</span>", tm_page_category_label(req, v->category));
 	} else if (e) {
-		tm_html(&req->body, "<a href=\"/entities/%q?%r\">%s</a> <span class=\"kind\">%s</span>", e->id,
-			tm_page_lang_arg(req), tm_entity_display_name(e, req->lang), tm_page_kind_label(req, e->kind));
+		tm_page_entity_link_id(req, e->id);
+		tm_buf_adds(&req->body, " ");
+		tm_page_kind(req, e->kind);
 	} else {
-		const tm_predicate *p = tm_predicate_find(r->predicate);
-		entity_ref_link(req, r->subject);
-		tm_html(&req->body, " <span class=\"pred\">%s</span> ",
-			p ? (strcmp(req->lang, "zh") == 0 ? p->label_zh : p->label_en) : r->predicate);
-		entity_ref_link(req, r->object);
+		/* the tie as a sentence of the page's language */
+		tm_page_relation_ids(req, r->subject, r->predicate, 0, r->object);
 	}
 	tm_buf_adds(&req->body, "</li>\n");
 	return 0;
@@ -54,6 +44,7 @@ void tm_http_page_home(tm_req *req)
 		tm_req_fail_err(req, &err);
 		return;
 	}
+	req->page.desc = T("site.description");
 	tm_page_begin(req, T("home.title"));
 	tm_buf *b = &req->body;
 	tm_html(b,
@@ -63,10 +54,14 @@ void tm_http_page_home(tm_req *req)
 		"<input id=\"home-q\" name=\"q\" type=\"search\" maxlength=\"200\" required placeholder=\"%s\">"
 		"<input type=\"hidden\" name=\"lang\" value=\"%r\">"
 		"<button type=\"submit\">%s</button></form>\n"
-		"<p class=\"hint\">%s <a href=\"/path?%r\">%s</a></p>\n",
+		"<p class=\"hint\">%s <a href=\"/path?%r\">%s</a></p>\n"
+		"<p class=\"hint\"><a href=\"/entities?%r\">%s</a> · <a href=\"/tags?%r\">%s</a> · "
+		"<a href=\"/sources?%r\">%s</a> · <a href=\"/digest?%r\">%s</a></p>\n",
 		T("home.title"), T("home.intro"), T("home.search_label"), T("home.search_label"),
-		T("search.placeholder"), req->lang, T("search.button"), T("home.hint"), tm_page_lang_arg(req),
-		T("nav.path"));
+		T("search.placeholder"), strcmp(req->ui, "zh-Hant") == 0 ? "zh-Hant" : req->lang, T("search.button"),
+		T("home.hint"), tm_page_lang_arg(req), T("nav.path"), tm_page_lang_arg(req), T("browse.title"),
+		tm_page_lang_arg(req), T("browse.tags"), tm_page_lang_arg(req), T("sources.title"), tm_page_lang_arg(req),
+		T("digest.archive"));
 	tm_html(b,
 		"<section aria-labelledby=\"counts-h\">\n<h2 id=\"counts-h\">%s</h2>\n<dl class=\"counts\">"
 		"<div><dt>%s</dt><dd>%ld</dd></div><div><dt>%s</dt><dd>%ld</dd></div>"

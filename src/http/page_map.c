@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "campaign/campaign.h"
+#include "store/store_browse.h"
 #include "view/view.h"
 
 static int zh(const tm_req *req)
@@ -112,31 +113,32 @@ static int map_site(void *p, const tm_site *s)
 		tm_buf_adds(&place, s->city);
 	if (s->region)
 		tm_buf_addf(&place, "%s%s", place.len ? ", " : "", s->region);
-	const char *kind = tm_vocab_label(tm_site_kinds, tm_n_site_kinds, s->kind, req->lang);
-	const char *prec = s->geo.precision ?
-				   tm_vocab_label(tm_geo_precisions, tm_n_geo_precisions, s->geo.precision, req->lang) :
-				   NULL;
+	const char *kind = tm_page_site_kind(req, s->kind);
+	const char *prec = s->geo.precision ? tm_page_precision(req, s->geo.precision) : NULL;
 	c->n_sites++;
 
 	/* the list, a heading per country */
 	if (strcmp(c->country, s->country) != 0) {
 		tm_buf cn = TM_BUF_INIT;
-		tm_campaign_country_name(s->country, req->lang, &cn);
+		tm_campaign_country_name(s->country, req->ui, &cn);
 		tm_html(&c->list, "%r<h3>%s</h3>\n<ul class=\"sites\">\n", c->country[0] ? "</ul>\n" : "", cn.buf);
 		tm_buf_release(&cn);
 		snprintf(c->country, sizeof(c->country), "%s", s->country);
 	}
-	tm_html(&c->list, "<li id=\"site-%s\" data-id=\"%s\"><strong>%s</strong> <span class=\"kind\">%s</span>", s->id,
-		s->id, name.buf, kind);
+	tm_html(&c->list, "<li id=\"site-%s\" data-id=\"%s\"><strong translate=\"no\"%r>%s</strong> <span class=\"kind\">%s</span>",
+		s->id, s->id, strcmp(req->ui, "zh-Hant") == 0 ? " lang=\"zh-Hans\"" : "", name.buf, kind);
 	if (s->entity) {
-		char *en, *zhn;
-		tm_view_entity_names(req->st, s->entity, &en, &zhn);
-		tm_html(&c->list, " <a href=\"/entities/%q?%r\">%s</a>", s->entity, tm_page_lang_arg(req), zh(req) ? zhn : en);
-		free(en);
-		free(zhn);
+		tm_buf_adds(&c->list, " ");
+		/* the link is written into the page's body: swap it in */
+		tm_buf keep = req->body;
+		req->body = c->list;
+		tm_page_entity_link_id(req, s->entity);
+		c->list = req->body;
+		req->body = keep;
 	}
+	/* city and region as recorded (in English) */
 	if (place.len)
-		tm_html(&c->list, " <span class=\"place\">%s</span>", place.buf);
+		tm_html(&c->list, " <span class=\"place\"%r>%s</span>", zh(req) ? " lang=\"en\"" : "", place.buf);
 	if (s->geo.has) {
 		char pt[64];
 		snprintf(pt, sizeof(pt), "%.4f, %.4f", s->geo.lat, s->geo.lon);
@@ -206,26 +208,39 @@ static int map_action(void *p, const tm_action *a, const char *updated_at)
 	json_object_set_new(pr, "id", json_string(a->id));
 	json_object_set_new(pr, "name", json_string(title ? title : a->id));
 	json_object_set_new(pr, "kind", json_string(a->kind));
-	json_object_set_new(pr, "kind_label",
-			    json_string(tm_vocab_label(tm_action_kinds, tm_n_action_kinds, a->kind, req->lang)));
+	json_object_set_new(pr, "kind_label", json_string(tm_page_action_kind(req, a->kind)));
 	json_object_set_new(pr, "date", json_string(when.buf));
 	if (place)
 		json_object_set_new(pr, "place", json_string(place));
 	if (a->geo.precision)
-		json_object_set_new(pr, "precision", json_string(tm_vocab_label(tm_geo_precisions, tm_n_geo_precisions,
-										    a->geo.precision, req->lang)));
+		json_object_set_new(pr, "precision", json_string(tm_page_precision(req, a->geo.precision)));
 	json_object_set_new(pr, "url", json_string(url.buf));
 	json_object_set_new(pr, "link", json_string(T("map.open_action")));
 	json_object_set_new(f, "properties", pr);
 	json_array_append_new(c->features, f);
 
 	tm_html(&c->list, "<li id=\"action-%s\"><a href=\"%s\">%s</a> <span class=\"kind\">%s</span> %s", a->id, url.buf,
-		title ? title : a->id, tm_vocab_label(tm_action_kinds, tm_n_action_kinds, a->kind, req->lang), when.buf);
+		title ? title : a->id, tm_page_action_kind(req, a->kind), when.buf);
 	if (place)
 		tm_html(&c->list, " <span class=\"place\">%s</span>", place);
 	tm_buf_adds(&c->list, "</li>\n");
 	tm_buf_release(&when);
 	tm_buf_release(&url);
+	return 0;
+}
+
+struct tag_opts {
+	tm_req *req;
+	const char *current;
+	tm_buf html;
+};
+
+static int tag_option(void *p, const char *value, int64_t count)
+{
+	struct tag_opts *t = p;
+	(void)count;
+	tm_html(&t->html, "<option value=\"%s\"%r>%s</option>", value,
+		t->current && strcmp(t->current, value) == 0 ? " selected" : "", tm_page_tag_label(t->req, value));
 	return 0;
 }
 
@@ -235,10 +250,12 @@ void tm_http_page_map(tm_req *req)
 	MHD_get_connection_values(req->conn, MHD_GET_ARGUMENT_KIND, kind_arg, &kinds);
 	const char *tag = tm_req_arg(req, "tag");
 	tag = tag && *tag ? tag : NULL;
-	if (tag && !tm_id_valid(tag)) {
-		tm_strv_release(&kinds);
-		tm_req_fail(req, 400, "bad_parameter", "%s", T("map.bad_tag"));
-		return;
+	/* a bad tag keeps the form, with the error beside the field (400) */
+	int bad_tag = tag && !tm_id_valid(tag);
+	if (bad_tag) {
+		tag = NULL;
+		req->r_status = 400;
+		req->r_nocache = 1;
 	}
 	/* a submitted form says whether to show actions; a bare /map shows them */
 	const char *submitted = tm_req_arg(req, "f"), *show_actions = tm_req_arg(req, "actions");
@@ -259,7 +276,13 @@ void tm_http_page_map(tm_req *req)
 	size_t sites_end = c.list.len;
 	if (actions) {
 		tm_html(&c.list, "<h2>%s</h2>\n<ul class=\"actions-placed\">\n", T("map.actions_list"));
-		tm_store_each_action(req->st, NULL, map_action, &c, NULL);
+		if (tm_store_each_action(req->st, NULL, map_action, &c, &err)) {
+			json_decref(c.features);
+			tm_buf_release(&c.list);
+			tm_strv_release(&kinds);
+			tm_req_fail_err(req, &err);
+			return;
+		}
 		tm_buf_adds(&c.list, "</ul>\n");
 	}
 
@@ -276,31 +299,45 @@ void tm_http_page_map(tm_req *req)
 		req->r_csp = tm_buf_detach(&csp);
 	}
 
+	req->page.desc = T("map.intro");
 	tm_page_begin(req, T("map.title"));
 	tm_buf *b = &req->body;
 	tm_html(b, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", T("map.title"), T("map.intro"));
 	tm_html(b,
 		"<form class=\"filter-form\" action=\"/map\" method=\"get\">\n"
-		"<label>%s <input name=\"tag\" maxlength=\"60\" value=\"%s\" placeholder=\"surveillance\"></label>\n"
-		"<fieldset><legend>%s</legend>",
-		T("map.tag"), tag ? tag : "", T("map.kinds"));
+		"<div class=\"field\"><label for=\"map-tag\">%s</label><select id=\"map-tag\" name=\"tag\"><option value=\"\">%s</option>",
+		T("map.tag"), T("browse.any"));
+	tm_entity_filter none = { 0 };
+	struct tag_opts to = { req, tag, TM_BUF_INIT };
+	tm_store_entity_facet(req->st, &none, "tag", 0, tag_option, &to, NULL);
+	tm_html(b, "%r</select>", to.html.buf);
+	if (bad_tag)
+		tm_html(b, "<span class=\"field-error\" role=\"alert\">%s</span>", T("map.bad_tag"));
+	tm_html(b, "</div>\n<fieldset><legend>%s</legend>", T("map.kinds"));
+	tm_buf_release(&to.html);
 	for (size_t i = 0; i < tm_n_site_kinds; i++)
 		tm_html(b, "<label><input type=\"checkbox\" name=\"kind\" value=\"%s\"%r> %s</label> ", tm_site_kinds[i].id,
-			tm_strv_contains(&kinds, tm_site_kinds[i].id) ? " checked" : "",
-			zh(req) ? tm_site_kinds[i].label_zh : tm_site_kinds[i].label_en);
+			tm_strv_contains(&kinds, tm_site_kinds[i].id) ? " checked" : "", tm_page_site_kind(req, tm_site_kinds[i].id));
 	tm_html(b,
 		"</fieldset>\n<label class=\"check\"><input type=\"checkbox\" name=\"actions\" value=\"1\"%r> %s</label>\n"
 		"<input type=\"hidden\" name=\"f\" value=\"1\"><input type=\"hidden\" name=\"lang\" value=\"%r\">\n"
 		"<button type=\"submit\">%s</button>\n</form>\n",
-		actions ? " checked" : "", T("map.show_actions"), req->lang, T("actions.apply"));
+		actions ? " checked" : "", T("map.show_actions"), strcmp(req->ui, "zh-Hant") == 0 ? "zh-Hant" : req->lang,
+		T("actions.apply"));
+	/* the legend of what the points are */
+	tm_html(b, "<ul class=\"map-legend\" aria-label=\"%s\"><li><span class=\"dot dot-site\"></span>%s</li>"
+		   "<li><span class=\"dot dot-action\"></span>%s</li><li><span class=\"dot dot-cluster\">2</span>%s</li></ul>\n",
+		T("map.legend"), T("map.legend_site"), T("map.legend_action"), T("map.legend_cluster"));
 
 	/* the map, which map.js draws (hidden until then) */
-	tm_html(b, "<link rel=\"stylesheet\" href=\"/static/leaflet.css?v=%s\">\n", tm_assets_build);
+	tm_html(b, "<link rel=\"stylesheet\" href=\"/static/leaflet.css?v=%s\">\n"
+		   "<link rel=\"stylesheet\" href=\"/static/MarkerCluster.css?v=%s\">\n", tm_assets_build, tm_assets_build);
 	tm_html(b, "<div id=\"map\" class=\"map\" role=\"region\" aria-label=\"%s\" hidden data-countries=\"/static/countries-110m.json?v=%s\"",
 		T("map.title"), tm_assets_build);
 	if (tiles)
 		tm_html(b, " data-tiles=\"%s\" data-attribution=\"%s\"", tiles, credit ? credit : "");
-	tm_html(b, " data-basemap=\"%s\"></div>\n", T("map.basemap_credit"));
+	tm_html(b, " data-basemap=\"%s\" data-msg-points=\"%s\" data-msg-zoom-in=\"%s\" data-msg-zoom-out=\"%s\"></div>\n",
+		T("map.basemap_credit"), T("map.points"), T("map.zoom_in"), T("map.zoom_out"));
 	json_t *fc = json_object();
 	json_object_set_new(fc, "type", json_string("FeatureCollection"));
 	json_object_set_new(fc, "features", c.features);
@@ -309,9 +346,10 @@ void tm_http_page_map(tm_req *req)
 	json_decref(fc);
 	tm_html(b,
 		"</script>\n<script src=\"/static/leaflet.js?v=%s\"></script>\n"
+		"<script src=\"/static/leaflet.markercluster.js?v=%s\"></script>\n"
 		"<script src=\"/static/topojson-client.min.js?v=%s\"></script>\n"
 		"<script src=\"/static/map.js?v=%s\"></script>\n",
-		tm_assets_build, tm_assets_build, tm_assets_build);
+		tm_assets_build, tm_assets_build, tm_assets_build, tm_assets_build);
 
 	tm_html(b, "<section class=\"site-list\" aria-labelledby=\"sites-h\">\n<h2 id=\"sites-h\">%s (%zu)</h2>\n",
 		T("map.list"), c.n_sites);

@@ -24,11 +24,6 @@
 #define MAX_ROWS 5000       /* rows of one request */
 #define SCREEN_SECONDS 30.0 /* a list takes longer than one page's queries */
 
-static const char *L(const tm_req *req, const char *en, const char *zh)
-{
-	return strcmp(req->lang, "zh") == 0 ? zh : en;
-}
-
 /* What a request asks: the list (CSV text, or rows from JSON) and the options. */
 typedef struct ask {
 	char *csv;      /* the list as CSV (owned), or NULL */
@@ -422,163 +417,192 @@ static void form(tm_req *req, const ask *a)
 		"<p><label for=\"screen-file\">%s</label><br><input id=\"screen-file\" name=\"file\" type=\"file\" "
 		"accept=\".csv,.tsv,.txt,.xlsx,.ods,text/csv\"></p>\n"
 		"<p><label for=\"screen-list\">%s</label><br><textarea id=\"screen-list\" name=\"list\" rows=\"8\" "
-		"cols=\"70\" placeholder=\"name,country&#10;HANGZHOU HIKVISION DIGITAL TECHNOLOGY CO LTD-A,CN\">%s</textarea></p>\n"
-		"<fieldset><legend>%s</legend>\n",
-		tm_page_lang_arg(req), L(req, "A table with a header row: CSV, TSV, Excel (.xlsx) or OpenDocument (.ods)",
-		  "带标题行的表格：CSV、TSV、Excel（.xlsx）或 OpenDocument（.ods）"),
-		L(req, "or paste the list", "或粘贴名单"),
-		a && a->csv && a->csv_len < 65536 && tm_utf8_valid(a->csv, a->csv_len) ? a->csv : "",
-		L(req, "Flag these involvement categories (none ticked: all of them)", "标记以下参与类别（不勾选即全部）"));
+		"cols=\"70\" placeholder=\"%s\">%s</textarea></p>\n"
+		"<fieldset class=\"screen-categories\"><legend>%s</legend>\n",
+		tm_page_lang_arg(req), T("screen.file"), T("screen.paste"), T("screen.placeholder"),
+		a && a->csv && a->csv_len < 65536 && tm_utf8_valid(a->csv, a->csv_len) ? a->csv : "", T("screen.categories"));
+	/* the same defaults as the CLI and the API: every category, TM_FLAG_DEPTH
+	 * ties of at least TM_FLAG_MIN_SHARE (match.h) */
 	const char *chosen = a && a->opt[O_CATEGORIES] ? a->opt[O_CATEGORIES] : "";
 	for (size_t c = 0; c < tm_n_categories; c++) {
 		const tm_category *cat = &tm_categories[c];
-		tm_html(b,
-			"<label class=\"cat\"><input type=\"checkbox\" name=\"categories\" value=\"%s\"%r> %s</label>\n",
-			cat->id, strstr(chosen, cat->id) ? " checked" : "", L(req, cat->label_en, cat->label_zh));
+		tm_html(b, "<label class=\"cat\"><input type=\"checkbox\" name=\"categories\" value=\"%s\"%r> %s</label>\n",
+			cat->id, strstr(chosen, cat->id) ? " checked" : "", tm_page_category_label(req, cat->id));
 	}
 	tm_html(b,
 		"</fieldset>\n"
-		"<p><label>%s <input name=\"depth\" value=\"%s\" size=\"2\" inputmode=\"numeric\"></label> "
+		"<p class=\"screen-options\"><label>%s <input name=\"depth\" value=\"%s\" size=\"2\" inputmode=\"numeric\"></label> "
 		"<label>%s <input name=\"min_share\" value=\"%s\" size=\"4\" inputmode=\"decimal\"></label> "
 		"<label>%s <input name=\"threshold\" value=\"%s\" size=\"4\" inputmode=\"decimal\"></label></p>\n"
 		"<p><button type=\"submit\" name=\"format\" value=\"html\">%s</button> "
 		"<button type=\"submit\" name=\"format\" value=\"csv\">%s</button></p>\n"
 		"</form>\n",
-		L(req, "through ownership ties", "经由所有权关系层数"),
-		a && a->opt[O_DEPTH] && *a->opt[O_DEPTH] ? a->opt[O_DEPTH] : depth,
-		L(req, "each of at least this share (%)", "每层持股至少（%）"),
-		a && a->opt[O_MIN_SHARE] && *a->opt[O_MIN_SHARE] ? a->opt[O_MIN_SHARE] : share, L(req, "match threshold", "匹配阈值"),
-		a && a->opt[O_THRESHOLD] ? a->opt[O_THRESHOLD] : "0.85", L(req, "Screen", "筛查"),
-		L(req, "Download as CSV", "下载 CSV"));
+		T("screen.depth"), a && a->opt[O_DEPTH] && *a->opt[O_DEPTH] ? a->opt[O_DEPTH] : depth, T("screen.min_share"),
+		a && a->opt[O_MIN_SHARE] && *a->opt[O_MIN_SHARE] ? a->opt[O_MIN_SHARE] : share, T("screen.threshold"),
+		a && a->opt[O_THRESHOLD] ? a->opt[O_THRESHOLD] : "0.85", T("screen.button"), T("screen.csv"));
 }
 
+/* A match is not proof, and absence is not innocence. */
 static void caveat(tm_req *req)
 {
 	tm_html(&req->body, "<p class=\"caveat\" role=\"note\">%s</p>\n",
-		strcmp(req->lang, "zh") == 0 ? tm_screen_caveat_zh : tm_screen_caveat_en);
+		tm_page_zh(req) ? tm_screen_caveat_zh : tm_screen_caveat_en);
+}
+
+/* Why a line matched, in words a campaigner reads: the kind of match, not
+ * its arithmetic (which is behind a details element). */
+static void reason(tm_req *req, json_t *m)
+{
+	char key[64];
+	const char *by = json_string_value(json_object_get(m, "matched_by"));
+	snprintf(key, sizeof(key), "screen.by.%s", by ? by : "none");
+	for (char *p = key; *p; p++)
+		if (*p == ' ')
+			*p = '_';
+	tm_html(&req->body, "<span class=\"reason\">%s</span>", tm_i18n_has("en", key) ? T(key) : T("screen.by.other"));
+}
+
+/* One flag: its basis and chain as a sentence of the page's language, the
+ * claim with its quotes, and each tie of the chain with its share and
+ * quotes: evidence in plain sight. */
+static void flag_html(tm_req *req, tm_notes *notes, json_t *f)
+{
+	tm_buf *b = &req->body;
+	int zh = tm_page_zh(req);
+	tm_html(b, "<div class=\"flag flag-%s\"><p class=\"flag-text\"><strong>%s</strong></p>\n",
+		json_string_value(json_object_get(f, "basis")), json_string_value(json_object_get(f, zh ? "text_zh" : "text")));
+	size_t a, c;
+	json_t *x;
+	json_array_foreach(json_object_get(f, "claims"), a, x) {
+		tm_html(b, "<p class=\"claim\">%s ", T("screen.claim"));
+		tm_page_entity_link(req, json_object_get(f, "involved"));
+		tm_html(b, " — %s", tm_page_category_label(req, json_string_value(json_object_get(x, "category"))));
+		tm_page_marks(req, notes, json_object_get(x, "sources"));
+		tm_buf_adds(b, "</p>\n");
+	}
+	json_t *chain = json_object_get(f, "chain");
+	if (json_array_size(chain))
+		tm_html(b, "<ol class=\"chain\" aria-label=\"%s\">", T("screen.chain"));
+	json_array_foreach(chain, c, x) {
+		const char *d = json_string_value(json_object_get(x, "direction"));
+		tm_buf_adds(b, "<li>");
+		tm_page_relation_ids(req, json_string_value(json_object_get(x, "from")),
+				     json_string_value(json_object_get(x, "predicate")), d && strcmp(d, "inverse") == 0,
+				     json_string_value(json_object_get(x, "to")));
+		json_t *share = json_object_get(x, "share");
+		if (share) {
+			char num[32];
+			snprintf(num, sizeof(num), "%g", json_number_value(share));
+			tm_html(b, " <span class=\"share\">%s%%</span>", num);
+		} else {
+			tm_html(b, " <span class=\"share\">%s</span>", T("screen.share_unknown"));
+		}
+		tm_page_marks(req, notes, json_object_get(x, "sources"));
+		tm_buf_adds(b, "</li>");
+	}
+	if (json_array_size(chain))
+		tm_buf_adds(b, "</ol>");
+	tm_buf_adds(b, "</div>\n");
 }
 
 static void report(tm_req *req, json_t *rep)
 {
 	tm_buf *b = &req->body;
-	int zh = strcmp(req->lang, "zh") == 0;
 	json_t *s = json_object_get(rep, "summary");
-	tm_html(b, "<p class=\"count\">%s: %ld · %s: %ld · %s: %ld · %s: %ld</p>\n", L(req, "rows", "行"),
-		(long)json_integer_value(json_object_get(s, "rows")), L(req, "matched", "匹配"),
-		(long)json_integer_value(json_object_get(s, "matched")), L(req, "flagged", "标记"),
-		(long)json_integer_value(json_object_get(s, "flagged")), L(req, "unreadable", "无法读取"),
-		(long)json_integer_value(json_object_get(s, "unreadable")));
+	long warned = (long)json_integer_value(json_object_get(s, "warnings"));
+	tm_html(b, "<p class=\"count\">%s: %ld · %s: %ld · %s: %ld · %s: %ld · %s: %ld</p>\n", T("screen.rows"),
+		(long)json_integer_value(json_object_get(s, "rows")), T("screen.matched"),
+		(long)json_integer_value(json_object_get(s, "matched")), T("screen.flagged"),
+		(long)json_integer_value(json_object_get(s, "flagged")), T("screen.unreadable"),
+		(long)json_integer_value(json_object_get(s, "unreadable")), T("screen.warnings"), warned);
 	caveat(req);
-	tm_notes notes;
-	tm_notes_init(&notes);
-	tm_html(b, "<table class=\"screen\">\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th>"
-		   "</tr></thead>\n<tbody>\n",
-		L(req, "Line", "行"), L(req, "Input", "输入"), L(req, "Match", "匹配"), L(req, "Score", "分数"),
-		L(req, "Flags and evidence", "标记与证据"));
 	size_t i;
 	json_t *row;
+	/* the warnings first, as the API and the CSV count them */
+	if (warned) {
+		tm_html(b, "<section class=\"screen-warnings\" aria-labelledby=\"warn-h\"><h2 id=\"warn-h\">%s (%ld)</h2>\n<ul>\n",
+			T("screen.warnings"), warned);
+		json_array_foreach(json_object_get(rep, "rows"), i, row) {
+			const char *w = json_string_value(json_object_get(row, "warning"));
+			if (w)
+				tm_html(b, "<li><a href=\"#row-%ld\">%s %ld</a>: <span lang=\"en\">%s</span></li>\n",
+					(long)json_integer_value(json_object_get(row, "line")), T("screen.line"),
+					(long)json_integer_value(json_object_get(row, "line")), w);
+		}
+		tm_buf_adds(b, "</ul>\n</section>\n");
+	}
+	tm_notes notes;
+	tm_notes_init(&notes);
+	/* the table scrolls in its own box on a narrow screen; each cell says
+	 * its column (data-label) where the table is laid out as a list */
+	tm_html(b, "<div class=\"table-scroll\" role=\"region\" aria-label=\"%s\" tabindex=\"0\">\n"
+		   "<table class=\"screen\">\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
+		   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
+		T("screen.report"), T("screen.line"), T("screen.input"), T("screen.match"), T("screen.evidence"));
 	json_array_foreach(json_object_get(rep, "rows"), i, row) {
 		json_t *m = json_object_get(row, "match"), *flags = json_object_get(row, "flags");
-		tm_html(b, "<tr%r><td data-label=\"%s\">%ld</td><td data-label=\"%s\">%s</td>",
-			json_array_size(flags) ? " class=\"flagged\"" : "", L(req, "Line", "行"),
-			(long)json_integer_value(json_object_get(row, "line")), L(req, "Input", "输入"),
+		long line = (long)json_integer_value(json_object_get(row, "line"));
+		tm_html(b, "<tr id=\"row-%ld\"%r><td data-label=\"%s\">%ld</td><td data-label=\"%s\" translate=\"no\">%s",
+			line, json_array_size(flags) ? " class=\"flagged\"" : "", T("screen.line"), line, T("screen.input"),
 			json_string_value(json_object_get(row, "input")));
+		const char *w = json_string_value(json_object_get(row, "warning"));
+		if (w)
+			tm_html(b, "<br><span class=\"row-warning\">%s: <span lang=\"en\">%s</span></span>", T("screen.warning"), w);
+		tm_buf_adds(b, "</td>");
 		const char *error = json_string_value(json_object_get(row, "error"));
 		if (error) {
-			tm_html(b, "<td colspan=\"3\">%s: %s</td></tr>\n", L(req, "unreadable", "无法读取"), error);
+			tm_html(b, "<td colspan=\"2\">%s: <span lang=\"en\">%s</span></td></tr>\n", T("screen.unreadable"), error);
 			continue;
 		}
 		if (json_is_object(m)) {
 			char score[16];
 			snprintf(score, sizeof(score), "%.2f", json_real_value(json_object_get(m, "score")));
-			tm_html(b, "<td data-label=\"%s\">", L(req, "Match", "匹配"));
+			tm_html(b, "<td data-label=\"%s\">", T("screen.match"));
 			tm_page_entity_link(req, m);
-			tm_html(b, "<br><small>%s</small></td><td data-label=\"%s\">%s<br><small>%s</small></td>",
-				json_string_value(json_object_get(m, "explain")), L(req, "Score", "分数"), score,
-				json_string_value(json_object_get(m, "matched_by")));
+			tm_buf_adds(b, "<br>");
+			reason(req, m);
+			tm_html(b, "<details><summary>%s</summary><dl class=\"scores\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd "
+				   "lang=\"en\">%s</dd><dt>%s</dt><dd lang=\"en\">%s</dd></dl></details></td>",
+				T("screen.details"), T("screen.score"), score, T("screen.method"),
+				json_string_value(json_object_get(m, "matched_by")), T("screen.explain"),
+				json_string_value(json_object_get(m, "explain")));
 		} else if (json_is_object(json_object_get(row, "group"))) {
-			/* not the group itself: the reader sees which, and why */
+			/* not the group itself: the reader sees which, and why; and
+			 * it carries none of the group's flags */
 			json_t *g = json_object_get(row, "group");
 			char score[16];
 			snprintf(score, sizeof(score), "%.2f", json_real_value(json_object_get(g, "score")));
-			tm_html(b, "<td data-label=\"%s\">%s ", L(req, "Match", "匹配"),
-				L(req, "no match; possibly a company of the group", "无匹配；可能是该集团旗下公司："));
+			tm_html(b, "<td data-label=\"%s\">%s ", T("screen.match"), T("screen.group"));
 			tm_page_entity_link(req, g);
-			tm_html(b, "<br><small>%s</small></td><td data-label=\"%s\">%s<br><small>%s</small></td>",
-				json_string_value(json_object_get(g, "explain")), L(req, "Score", "分数"), score,
-				L(req, "possible group member", "可能的集团成员"));
+			tm_html(b, "<details><summary>%s</summary><dl class=\"scores\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd "
+				   "lang=\"en\">%s</dd></dl></details></td>",
+				T("screen.details"), T("screen.score"), score, T("screen.explain"),
+				json_string_value(json_object_get(g, "explain")));
 		} else {
-			tm_html(b, "<td data-label=\"%s\">%s</td><td></td>", L(req, "Match", "匹配"), L(req, "no match", "无匹配"));
+			tm_html(b, "<td data-label=\"%s\">%s</td>", T("screen.match"), T("screen.no_match"));
 		}
-		tm_html(b, "<td data-label=\"%s\">", L(req, "Flags and evidence", "标记与证据"));
+		tm_html(b, "<td data-label=\"%s\">", T("screen.evidence"));
 		if (!json_array_size(flags) && json_is_object(m))
-			tm_html(b, "<small>%s</small>", L(req, "no flag: the graph holds no sourced involvement of it",
-							  "无标记：图谱中没有关于它参与的有来源声明"));
+			tm_html(b, "<small>%s</small>", T("screen.no_flag"));
 		size_t k;
 		json_t *f;
-		json_array_foreach(flags, k, f) {
-			/* the flag as a sentence with names, then its evidence in plain sight */
-			tm_html(b, "<div class=\"flag flag-%s\"><p class=\"flag-text\"><strong>%s</strong></p>\n",
-				json_string_value(json_object_get(f, "basis")),
-				json_string_value(json_object_get(f, zh ? "text_zh" : "text")));
-			size_t a, c;
-			json_t *x;
-			json_array_foreach(json_object_get(f, "claims"), a, x) {
-				tm_html(b, "<p class=\"claim\">%s ", L(req, "The claim:", "声明："));
-				tm_page_entity_link(req, json_object_get(f, "involved"));
-				tm_html(b, " — %s", json_string_value(json_object_get(x, zh ? "label_zh" : "label")));
-				tm_page_marks(req, &notes, json_object_get(x, "sources"));
-				tm_buf_adds(b, "</p>\n");
-			}
-			if (json_array_size(json_object_get(f, "chain")))
-				tm_html(b, "<ol class=\"chain\" aria-label=\"%s\">", L(req, "Chain of ownership", "所有权链"));
-			json_array_foreach(json_object_get(f, "chain"), c, x) {
-				tm_html(b, "<li><a href=\"/entities/%q?%r\">%s</a> <span class=\"pred\">%s</span> "
-					   "<a href=\"/entities/%q?%r\">%s</a>",
-					json_string_value(json_object_get(x, "from")), tm_page_lang_arg(req),
-					json_string_value(json_object_get(x, zh ? "from_name_zh" : "from_name")),
-					tm_page_label(req, x), json_string_value(json_object_get(x, "to")), tm_page_lang_arg(req),
-					json_string_value(json_object_get(x, zh ? "to_name_zh" : "to_name")));
-				json_t *share = json_object_get(x, "share");
-				if (share) {
-					char num[32];
-					snprintf(num, sizeof(num), "%g", json_number_value(share));
-					tm_html(b, " <span class=\"share\">%s%%</span>", num);
-				} else {
-					tm_html(b, " <span class=\"share\">%s</span>",
-						L(req, "(share not given)", "（未记录持股比例）"));
-				}
-				tm_page_marks(req, &notes, json_object_get(x, "sources"));
-				tm_buf_adds(b, "</li>");
-			}
-			if (json_array_size(json_object_get(f, "chain")))
-				tm_buf_adds(b, "</ol>");
-			tm_buf_adds(b, "</div>\n");
-		}
+		json_array_foreach(flags, k, f)
+			flag_html(req, &notes, f);
 		tm_buf_adds(b, "</td></tr>\n");
 	}
-	tm_buf_adds(b, "</tbody>\n</table>\n");
+	tm_buf_adds(b, "</tbody>\n</table>\n</div>\n");
 	tm_page_notes(req, &notes);
 	tm_notes_release(&notes);
 }
 
 void tm_http_page_screen(tm_req *req)
 {
-	const char *title = L(req, "Screen a list", "名单筛查");
+	const char *title = T("screen.title");
 	req->r_nocache = 1;
+	req->page.desc = T("screen.intro");
 	if (strcmp(req->method, "POST") != 0) {
 		tm_page_begin(req, title);
-		tm_html(&req->body,
-			"<h1>%s</h1>\n<p>%s</p>\n", title,
-			L(req,
-			  "Match a fund's holdings, a vendor list or any list of names against the graph: each line's "
-			  "institution across spellings, legal forms, scripts and pinyin, and the involvement it is "
-			  "flagged for — its own cited claim (direct), or a claim of an owner or a subsidiary (via, with "
-			  "the chain of ownership), each with its quotes and sources. Tags, trade and places never flag. "
-			  "The list is screened in memory and not kept.",
-			  "将基金持仓、供应商名单或任何名单与图谱比对：跨拼写、法律形式、繁简字与拼音找出每行所指的机构，"
-			  "以及它被标记的参与类别——来自它自身有引文的声明（直接），或来自其所有者或子公司的声明（经由，附所有权链），"
-			  "每项都附引文和来源。标签、贸易关系和地点不会产生标记。名单只在内存中处理，不会保存。"));
+		tm_html(&req->body, "<h1>%s</h1>\n<p>%s</p>\n", title, T("screen.intro"));
 		caveat(req);
 		form(req, NULL);
 		tm_page_end(req);
@@ -600,10 +624,11 @@ void tm_http_page_screen(tm_req *req)
 		req->r_type = "text/csv; charset=utf-8";
 	} else {
 		json_t *j = tm_screen_report_json(req->st, &rep);
+		req->page.noindex = 1;
 		tm_page_begin(req, title);
 		tm_html(&req->body, "<h1>%s</h1>\n", title);
 		report(req, j);
-		tm_html(&req->body, "<h2>%s</h2>\n", L(req, "Screen another list", "筛查另一份名单"));
+		tm_html(&req->body, "<h2>%s</h2>\n", T("screen.again"));
 		form(req, &a);
 		tm_page_end(req);
 		json_decref(j);

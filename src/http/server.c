@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #include <unistd.h>
 
 #include "http/gate.h"
+#include "store/store_petition.h"
 #include "text/text.h"
 
 /* Bounds on what a client may send (see docs/api.md, "Limits"). */
@@ -75,6 +77,7 @@ struct cache_slot {
 	pthread_rwlock_t mu;
 	char *key;                 /* lang "\n" raw URI; NULL when empty */
 	long long gen;             /* the snapshot generation it was rendered in */
+	long long live;            /* the signatures it was rendered at, when it shows counts; else -1 */
 	struct MHD_Response *resp; /* our reference; each queue takes its own */
 	char etag[96];
 	time_t lastmod;
@@ -97,6 +100,7 @@ struct tm_http_server {
 	pthread_mutex_t snap_mu;
 	tm_snapshot *snap;       /* the current one; the server holds a reference */
 	atomic_llong gen;        /* bumped with every new snapshot */
+	atomic_llong live;       /* petition signatures: the version of responses that show counts */
 
 	tm_store *watch_st;      /* the watcher's own connection */
 	pthread_t watcher;
@@ -113,11 +117,40 @@ struct tm_http_server {
 
 	pthread_mutex_t log_mu;
 
+	tm_http_auth *auth;      /* accounts, sessions, the forms' guard (session.c) */
+	char *base_url;          /* --base-url or $TIEMAP_BASE_URL, checked, no trailing slash; or NULL */
+	char *robots;            /* the text of --robots FILE, or NULL */
 	int lfd;                 /* the listening socket, the gate's */
 	tm_gate *gate;
 	tm_buf gate_headers;     /* security_headers as header lines, for the gate's answers */
 	tm_stream_pool *streams; /* the export writers */
 };
+
+const char *tm_req_base_configured(const tm_req *req)
+{
+	return req->srv ? req->srv->base_url : NULL;
+}
+
+const char *tm_req_robots(const tm_req *req)
+{
+	return req->srv ? req->srv->robots : NULL;
+}
+
+/* A base URL we will write into pages, CSS and headers: http(s)://, then
+ * nothing that could end a string or an attribute.  Owned, without the
+ * trailing slash; NULL if not usable. */
+static char *base_checked(const char *s)
+{
+	if (!s || (strncmp(s, "http://", 7) != 0 && strncmp(s, "https://", 8) != 0))
+		return NULL;
+	size_t n = strlen(s);
+	while (n && s[n - 1] == '/')
+		n--;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= 0x20 || (unsigned char)s[i] >= 0x7f || strchr("\"'\\<>`", s[i]))
+			return NULL;
+	return n > 8 ? tm_xstrndup(s, n) : NULL;
+}
 
 void tm_http_opts_init(tm_http_opts *o)
 {
@@ -129,8 +162,12 @@ void tm_http_opts_init(tm_http_opts *o)
 	o->burst = 200;
 	o->query_seconds = 2;
 	o->watch_seconds = 1;
+	o->login_rate = 2;
 	o->max_conns = 512;
 	o->max_conns_per_ip = 16;
+	o->form_min_seconds = -1;
+	o->petition_rate = 0.5;
+	o->petition_burst = 120;
 	o->request_seconds = 10;
 	o->licence = TM_HTTP_LICENCE_DEFAULT;
 }
@@ -160,25 +197,32 @@ static void snap_release(tm_snapshot *s)
 {
 	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
 		tm_graph_free(s->g);
+		tm_search_vocab_free(s->vocab);
 		free(s);
 	}
 }
 
 /* The graph comes from the snapshot file beside the database when the CLI
  * (or an earlier server) left one for this data version: at a million
- * entities that is tens of milliseconds instead of seconds of reading. */
-static tm_rc snap_build(tm_store *st, const char *db_path, tm_snapshot **out, tm_err *err)
+ * entities that is tens of milliseconds instead of seconds of reading.  The
+ * typo index of search likewise (its "vocab" cache, which screening shares). */
+static tm_rc snap_build(tm_store *st, tm_snapshot **out, tm_err *err)
 {
 	int64_t version = tm_store_data_version(st);
+	if (version < 0)
+		return tm_store_error(st, err);
 	tm_graph *g;
-	tm_buf file = TM_BUF_INIT;
-	tm_buf_addf(&file, "%s.graph", db_path);
-	tm_rc rc = tm_graph_open(st, db_path, file.buf, &g, err);
-	tm_buf_release(&file);
+	/* kept for hours: checked whole now, where a query would find damage
+	 * one block at a time (a few milliseconds at a million entities) */
+	tm_rc rc = tm_graph_open(st, TM_GRAPH_CHECK_ALL, &g, err);
+	tm_search_vocab *vocab = NULL;
+	if (!rc && (rc = tm_search_vocab_open(st, &vocab, err)))
+		tm_graph_free(g);
 	if (rc)
 		return rc;
 	tm_snapshot *s = tm_xcalloc(1, sizeof(*s));
 	s->g = g;
+	s->vocab = vocab;
 	s->version = version;
 	s->loaded = time(NULL);
 	atomic_init(&s->refs, 1);
@@ -188,8 +232,23 @@ static tm_rc snap_build(tm_store *st, const char *db_path, tm_snapshot **out, tm
 
 static void cache_clear_all(tm_http_server *srv);
 
+/* Signatures taken back with `tiemap petition withdraw` or purged by
+ * another process: this server's version of the pages with counts moves
+ * up to the file's (it never goes down; its own signatures bump it at
+ * once, tm_http_live_bump()). */
+static void live_catch_up(tm_http_server *srv)
+{
+	int64_t v = 0;
+	if (tm_store_petition_version(srv->watch_st, &v, NULL) != TM_OK)
+		return;
+	long long seen = atomic_load(&srv->live);
+	while (v > seen && !atomic_compare_exchange_weak(&srv->live, &seen, (long long)v))
+		;
+}
+
 /* The watcher: looks at data_version now and then and, when it moved,
- * builds the new graph off the request path and swaps it in. */
+ * builds the new graph off the request path and swaps it in; and brings
+ * the signatures' version up to the file's. */
 static void *watch(void *p)
 {
 	tm_http_server *srv = p;
@@ -208,10 +267,12 @@ static void *watch(void *p)
 		if (srv->stopping)
 			break;
 		pthread_mutex_unlock(&srv->stop_mu);
+		tm_store_error_clear(srv->watch_st);
 		int64_t v = tm_store_data_version(srv->watch_st);
 		tm_snapshot *fresh = NULL;
 		tm_err err = { 0 };
-		if (v >= 0 && v != srv->snap->version && snap_build(srv->watch_st, srv->o.db_path, &fresh, &err) == TM_OK) {
+		live_catch_up(srv);
+		if (v >= 0 && v != srv->snap->version && snap_build(srv->watch_st, &fresh, &err) == TM_OK) {
 			pthread_mutex_lock(&srv->snap_mu);
 			tm_snapshot *old = srv->snap;
 			srv->snap = fresh;
@@ -226,6 +287,15 @@ static void *watch(void *p)
 	pthread_mutex_unlock(&srv->stop_mu);
 	tm_text_shutdown();
 	return NULL;
+}
+
+void tm_http_data_changed(tm_req *req)
+{
+	tm_http_server *srv = req->srv;
+	cache_clear_all(srv);
+	pthread_mutex_lock(&srv->stop_mu);
+	pthread_cond_broadcast(&srv->stop_cv);
+	pthread_mutex_unlock(&srv->stop_mu);
 }
 
 /* ---- each worker's store ---- */
@@ -368,6 +438,9 @@ void tm_req_fail(tm_req *req, int status, const char *code, const char *fmt, ...
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	req->r_nocache = 1;
+	/* an error page says nothing of the page it replaces (whose record the
+	 * handler may have freed already) */
+	memset(&req->page, 0, sizeof(req->page));
 	int api = req->route ? (req->route->flags & TM_ROUTE_API) != 0 : strncmp(req->uri, "/api/", 5) == 0;
 	if (api) {
 		json_t *e = json_object();
@@ -386,10 +459,42 @@ void tm_req_fail(tm_req *req, int status, const char *code, const char *fmt, ...
 	const char *title = tm_req_msg(req, key);
 	if (strcmp(title, key) == 0)
 		title = tm_req_msg(req, "error.title");
+	/* a message in English (the server's own, or a library's) on a Chinese
+	 * page: the catalog's words for its code instead */
+	const char *shown = tm_utf8_valid(msg, strlen(msg)) ? msg : code;
+	int ascii = 1;
+	for (const char *p = shown; *p; p++)
+		ascii &= (unsigned char)*p < 0x80;
+	if (req->ui && strcmp(req->ui, "en") != 0 && ascii) {
+		snprintf(key, sizeof(key), "error.msg.%s", code);
+		shown = tm_i18n_has("en", key) ? tm_req_msg(req, key) : tm_req_msg(req, "error.msg.other");
+	}
 	req->r_status = status;
+	req->page.noindex = 1;
 	tm_page_begin(req, title);
-	tm_html(&req->body, "<h1>%s</h1>\n<p class=\"error\" data-code=\"%s\">%s</p>\n<p><a href=\"/?%r\">%s</a></p>\n",
-		title, code, tm_utf8_valid(msg, strlen(msg)) ? msg : code, tm_page_lang_arg(req), T("error.home"));
+	tm_html(&req->body, "<h1>%s</h1>\n<p class=\"error\" data-code=\"%s\">%s</p>\n", title, code, shown);
+	if (status == 404) {
+		/* offer a search for what was asked: the last part of the path */
+		const char *last = strrchr(req->path ? req->path : "", '/');
+		tm_buf q = TM_BUF_INIT;
+		const char *arg = tm_req_arg(req, "q");
+		tm_buf_adds(&q, arg ? arg : last ? last + 1 : "");
+		for (size_t i = 0; i < q.len; i++)
+			if (q.buf[i] == '-' || q.buf[i] == '_')
+				q.buf[i] = ' ';
+		if (q.len > 200 || !tm_utf8_valid(q.buf, q.len))
+			tm_buf_reset(&q);
+		tm_html(&req->body,
+			"<form class=\"big-search\" role=\"search\" action=\"/search\" method=\"get\">"
+			"<label for=\"nf-q\">%s</label><input id=\"nf-q\" name=\"q\" type=\"search\" maxlength=\"200\" "
+			"value=\"%s\"><input type=\"hidden\" name=\"lang\" value=\"%r\"><button type=\"submit\">%s</button></form>\n"
+			"<p><a href=\"/entities?%r\">%s</a> · <a href=\"/?%r\">%s</a></p>\n",
+			T("error.search_for"), q.buf, strcmp(req->ui, "zh-Hant") == 0 ? "zh-Hant" : strcmp(req->ui, "en") == 0 ? "en" : "zh",
+			T("search.button"), tm_page_lang_arg(req), T("nav.browse"), tm_page_lang_arg(req), T("error.home"));
+		tm_buf_release(&q);
+	} else {
+		tm_html(&req->body, "<p><a href=\"/?%r\">%s</a></p>\n", tm_page_lang_arg(req), T("error.home"));
+	}
 	tm_page_end(req);
 }
 
@@ -524,9 +629,10 @@ static int cache_answer(tm_http_server *srv, tm_req *req, const char *key, enum 
 {
 	struct cache_slot *s = cache_slot_of(srv, key);
 	long long gen = atomic_load(&srv->gen);
+	long long live = atomic_load(&srv->live);
 	int hit = 0;
 	pthread_rwlock_rdlock(&s->mu);
-	if (s->key && s->gen == gen && strcmp(s->key, key) == 0) {
+	if (s->key && s->gen == gen && (s->live < 0 || s->live == live) && strcmp(s->key, key) == 0) {
 		hit = 1;
 		if (not_modified(req->conn, s->etag, s->lastmod)) {
 			char etag[96];
@@ -567,8 +673,8 @@ static void cache_clear_all(tm_http_server *srv)
 /* Keep r for key; takes the caller's reference to r (dropped when r is not
  * kept).  The caller queues r before, so that an eviction racing with this
  * never frees a response that is still to be sent. */
-static void cache_put(tm_http_server *srv, const char *key, long long gen, struct MHD_Response *r, const char *etag,
-		      time_t lastmod, size_t len)
+static void cache_put(tm_http_server *srv, const char *key, long long gen, long long live, struct MHD_Response *r,
+		      const char *etag, time_t lastmod, size_t len)
 {
 	if (len > CACHE_MAX_ENTRY || atomic_load(&srv->cache_bytes) + len > CACHE_MAX_BYTES) {
 		MHD_destroy_response(r);
@@ -579,6 +685,7 @@ static void cache_put(tm_http_server *srv, const char *key, long long gen, struc
 	cache_clear_slot(srv, s);
 	s->key = tm_xstrdup(key);
 	s->gen = gen;
+	s->live = live;
 	s->resp = r;
 	snprintf(s->etag, sizeof(s->etag), "%s", etag);
 	s->lastmod = lastmod;
@@ -588,6 +695,36 @@ static void cache_put(tm_http_server *srv, const char *key, long long gen, struc
 }
 
 /* ---- one request ---- */
+
+static int is_safe(const char *method)
+{
+	return strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
+}
+
+/* The methods a route takes (the Allow header of a 405). */
+static const char *allowed_methods(const tm_route *route)
+{
+	int flags = route ? route->flags : 0;
+	if (flags & TM_ROUTE_EDIT)
+		return "GET, HEAD, POST, PUT, DELETE";
+	if (flags & (TM_ROUTE_POST | TM_ROUTE_LOGIN | TM_ROUTE_FORM))
+		return "GET, HEAD, POST";
+	return "GET, HEAD";
+}
+
+/* Whether route takes method: GET and HEAD everywhere; POST where a flag
+ * says; PUT and DELETE only on routes that change something, whose
+ * requests the server checks (TM_ROUTE_EDIT); nothing else anywhere. */
+static int route_takes(const tm_route *route, const char *method)
+{
+	if (is_safe(method))
+		return 1;
+	if (strcmp(method, "POST") == 0)
+		return (route->flags & (TM_ROUTE_POST | TM_ROUTE_EDIT | TM_ROUTE_LOGIN | TM_ROUTE_FORM)) != 0;
+	if (strcmp(method, "PUT") == 0 || strcmp(method, "DELETE") == 0)
+		return (route->flags & TM_ROUTE_EDIT) != 0;
+	return 0;
+}
 
 /* HEAD of a streamed answer: the headers a GET would get, and no body. */
 static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
@@ -666,13 +803,37 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 	if (req->r_status == MHD_HTTP_SERVICE_UNAVAILABLE)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "30");
 	if (req->r_status == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, req->r_allow ? req->r_allow : allowed_methods(req->route));
+	if (req->r_status == MHD_HTTP_UNAUTHORIZED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_WWW_AUTHENTICATE, "Bearer realm=\"tiemap\"");
+	if (req->r_cookie)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_SET_COOKIE, req->r_cookie);
+	if (strcmp(tm_req_referrer_policy(req), "no-referrer") != 0) {
+		/* the site's own forms send their Origin only under this policy */
+		MHD_del_response_header(r, "Referrer-Policy", "no-referrer");
+		MHD_add_response_header(r, "Referrer-Policy", tm_req_referrer_policy(req));
+	}
 	enum MHD_Result ret;
-	/* an answer to an upload is for its sender alone: no ETag, not stored */
-	int post = req->method && strcmp(req->method, "POST") == 0;
-	if (req->r_status == MHD_HTTP_OK && req->snap && !post) {
+	/* an answer to an upload is for its sender alone, and a page of a
+	 * signed-in user for that user: no ETag, not stored */
+	int post = req->method && !is_safe(req->method);
+	int personal = tm_req_personal(req);
+	/* an anonymous form's page carries a token good once: never kept, nor
+	 * revalidated into a copy whose token is spent */
+	int form = req->route && (req->route->flags & TM_ROUTE_FORM);
+	if (req->r_status == MHD_HTTP_OK && req->snap && !post && !personal && !form) {
 		char etag[96], lm[40];
-		snprintf(etag, sizeof(etag), "\"v%lld-%s-%s\"", (long long)req->snap->version, req->lang, tm_assets_build);
+		char day[16];
+		time_t now = time(NULL);
+		struct tm tmv;
+		gmtime_r(&now, &tmv);
+		strftime(day, sizeof(day), "%Y%m%d", &tmv);
+		if (req->r_live)
+			snprintf(etag, sizeof(etag), "\"v%lld.%lld-%s-%s-%s\"", (long long)req->snap->version, req->live,
+				 req->ui, tm_assets_build, day);
+		else
+			snprintf(etag, sizeof(etag), "\"v%lld-%s-%s-%s\"", (long long)req->snap->version, req->ui,
+				 tm_assets_build, day);
 		http_date(req->snap->loaded, lm);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
@@ -684,16 +845,37 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 		else
 			ret = queue(req, MHD_HTTP_OK, r, len);
 		if (cache_key && !req->r_nocache && !(req->route->flags & TM_ROUTE_NOCACHE)) {
-			cache_put(srv, cache_key, gen, r, etag, req->snap->loaded, len);
+			cache_put(srv, cache_key, gen, req->r_live ? req->live : -1, r, etag, req->snap->loaded, len);
 			return ret;
 		}
 	} else {
-		if (req->r_status >= 400 || post)
+		if (personal)
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
+		else if (req->r_status >= 400 || post || form)
 			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 		ret = queue(req, (unsigned)req->r_status, r, len);
 	}
 	MHD_destroy_response(r);
 	return ret;
+}
+
+/* An answer made while the store failed (an I/O error, a damaged file, the
+ * query deadline) may lack what the failure hid, however the handler took
+ * it: it becomes the failure's own answer (500, or 503 for the deadline),
+ * which is never cached, so the next request renders afresh.  A handler
+ * may rely on this for the parts it cannot check (store.h, view.h). */
+static void store_failed(tm_req *req)
+{
+	tm_err err = { 0 };
+	if (!tm_store_error(req->st, &err))
+		return;
+	req->r_nocache = 1;
+	if (req->r_status >= 500)
+		return;
+	free(req->r_location);
+	req->r_location = NULL;
+	req->r_status = 0;
+	tm_req_fail_err(req, &err);
 }
 
 static enum MHD_Result serve_static(tm_req *req)
@@ -724,12 +906,10 @@ static enum MHD_Result serve_static(tm_req *req)
 
 static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 {
-	/* POST only where a route takes it (TM_ROUTE_POST): checked after the match */
-	int post = strcmp(req->method, "POST") == 0;
-	if (!post && strcmp(req->method, "GET") != 0 && strcmp(req->method, "HEAD") != 0) {
-		tm_req_fail(req, 405, "method_not_allowed", "only GET and HEAD are served");
-		return respond(srv, req, NULL, 0);
-	}
+	/* POST, PUT and DELETE only where a route takes them, and no other
+	 * method anywhere: checked after the match, so that the 405's Allow
+	 * names what the route does take */
+	int post = !is_safe(req->method);
 	if (req->uri_len > MAX_URI) {
 		tm_req_fail(req, 414, "uri_too_long", "the request target is longer than %d bytes", MAX_URI);
 		return respond(srv, req, NULL, 0);
@@ -761,8 +941,8 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 		tm_req_fail(req, 404, "not_found", "no such page or API call");
 		return respond(srv, req, NULL, 0);
 	}
-	if (post && !(req->route->flags & TM_ROUTE_POST)) {
-		tm_req_fail(req, 405, "method_not_allowed", "only GET and HEAD are served here");
+	if (!route_takes(req->route, req->method)) {
+		tm_req_fail(req, 405, "method_not_allowed", "only %s are served here", allowed_methods(req->route));
 		return respond(srv, req, NULL, 0);
 	}
 	if (req->upload_over) {
@@ -772,45 +952,66 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 	if (req->route->flags & TM_ROUTE_STATIC)
 		return serve_static(req);
 
-	/* the cache: keyed by the language and the target as sent */
-	tm_buf key = TM_BUF_INIT;
-	long long gen = atomic_load(&srv->gen);
-	enum MHD_Result ret;
-	if (!srv->o.no_cache && !post) {
-		tm_buf_addf(&key, "%s\n%s", req->lang, req->uri);
-		if (cache_answer(srv, req, key.buf, &ret)) {
-			tm_buf_release(&key);
-			return ret;
-		}
-	}
 	tm_err err = { 0 };
 	req->st = worker_store(srv, &err);
 	if (!req->st) {
 		tm_req_fail(req, 503, "unavailable", "the database cannot be opened");
-		tm_buf_release(&key);
 		return respond(srv, req, NULL, 0);
+	}
+	tm_store_error_clear(req->st);
+	/* who is asking, and whether the route lets them (session.c): its
+	 * reads are bounded as the handler's are */
+	tm_store_set_deadline(req->st, srv->o.query_seconds);
+	if (tm_http_auth_check(srv->auth, req)) {
+		tm_store_set_deadline(req->st, 0);
+		return respond(srv, req, NULL, 0);
+	}
+
+	/* the cache: keyed by the language and the target as sent, and only
+	 * for readers: a signed-in user's pages are theirs alone, and an
+	 * anonymous form's page carries a fresh token each time */
+	int cacheable = !srv->o.no_cache && !post && !tm_req_personal(req) && !(req->route->flags & TM_ROUTE_FORM);
+	tm_buf key = TM_BUF_INIT;
+	long long gen = atomic_load(&srv->gen);
+	enum MHD_Result ret;
+	if (cacheable) {
+		/* the day: pages say when they were printed; the host: without a
+		 * configured base URL, pages link to the host they were asked at */
+		char day[16];
+		time_t now = time(NULL);
+		struct tm tmv;
+		gmtime_r(&now, &tmv);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tmv);
+		const char *host = srv->base_url ? "" : MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+		tm_buf_addf(&key, "%s\n%s\n%s\n%s", req->ui, day, host ? host : "", req->uri);
+		if (cache_answer(srv, req, key.buf, &ret)) {
+			tm_store_set_deadline(req->st, 0);
+			tm_buf_release(&key);
+			return ret;
+		}
 	}
 	req->snap = snap_acquire(srv);
 	req->g = req->snap->g;
-	tm_store_set_deadline(req->st, srv->o.query_seconds);
+	req->live = atomic_load(&srv->live); /* before rendering: a later signature makes it stale, never the reverse */
 	req->route->fn(req);
 	tm_store_set_deadline(req->st, 0);
-	ret = respond(srv, req, srv->o.no_cache || post ? NULL : key.buf, gen);
+	store_failed(req);
+	ret = respond(srv, req, cacheable ? key.buf : NULL, gen);
 	tm_buf_release(&key);
 	return ret;
 }
 
-/* Which language a page is in: ?lang=, else Accept-Language. */
+/* Which language a page is in: ?lang= (en, zh or zh-Hans, zh-Hant), else
+ * Accept-Language. */
 static void pick_lang(tm_req *req)
 {
-	const char *l = tm_req_arg(req, "lang");
-	if (l && (strcmp(l, "zh") == 0 || strcmp(l, "en") == 0)) {
-		req->lang = strcmp(l, "zh") == 0 ? "zh" : "en";
-		req->lang_explicit = 1;
-		return;
-	}
-	req->lang = tm_i18n_negotiate(
-		MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	const char *ui = tm_i18n_ui_of(tm_req_arg(req, "lang"));
+	req->lang_explicit = ui != NULL;
+	if (!ui)
+		ui = tm_i18n_negotiate(
+			MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT_LANGUAGE));
+	req->ui = ui;
+	req->lang = strcmp(ui, "en") == 0 ? "en" : "zh";
 }
 
 static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
@@ -818,6 +1019,7 @@ static void *on_uri(void *cls, const char *uri, struct MHD_Connection *conn)
 	(void)conn;
 	tm_req *req = tm_xcalloc(1, sizeof(*req));
 	req->srv = cls;
+	req->auth = req->srv->auth;
 	req->started = tm_now();
 	req->uri_len = strlen(uri);
 	/* a target too long to serve is kept only as far as the log needs it */
@@ -850,8 +1052,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	 * and keep their connection alive; anything with a body is refused at
 	 * once (and loses it, which is what a body nobody reads should cost).
 	 */
-	int get = strcmp(method, "GET") == 0 || strcmp(method, "HEAD") == 0;
-	int post = strcmp(method, "POST") == 0;
+	int get = is_safe(method);
+	/* PUT and DELETE carry bodies as POST does; whether the route takes
+	 * them is decided once the headers are all in */
+	int post = strcmp(method, "POST") == 0 || strcmp(method, "PUT") == 0 || strcmp(method, "DELETE") == 0;
 	if ((get || post) && !req->headers_seen) {
 		req->headers_seen = 1;
 		if (srv->gate)
@@ -956,9 +1160,17 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req->title);
 	free(req->r_disposition);
 	free(req->r_type_owned);
+	free(req->r_cookie);
+	tm_session_release(&req->who);
+	/* a form's fields (a password, a signer's name and address) are wiped,
+	 * not only freed: freed memory is what a core dump shows */
+	for (size_t i = 0; i < req->form.n; i++)
+		sodium_memzero(req->form.v[i], strlen(req->form.v[i]));
+	tm_strv_release(&req->form);
 	free(req->uri);
 	tm_buf_release(&req->body);
 	/* an upload goes with its request, unread by anything else */
+	sodium_memzero(req->upload.buf, req->upload.len);
 	tm_buf_release(&req->upload);
 	free(req);
 }
@@ -1039,6 +1251,29 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 	}
 	tm_http_server *srv = tm_xcalloc(1, sizeof(*srv));
 	srv->o = *o;
+	const char *base = o->base_url ? o->base_url : getenv("TIEMAP_BASE_URL");
+	if (base && *base && !(srv->base_url = base_checked(base))) {
+		free(srv);
+		return tm_fail(err, TM_ERR_INVALID, "base URL '%s' is not an http(s) address", base);
+	}
+	if (o->robots_file) {
+		FILE *f = fopen(o->robots_file, "rb");
+		tm_buf t = TM_BUF_INIT;
+		char chunk[4096];
+		size_t n;
+		while (f && (n = fread(chunk, 1, sizeof(chunk), f)) > 0 && t.len < 65536)
+			tm_buf_add(&t, chunk, n);
+		if (!f || ferror(f) || !tm_utf8_valid(t.buf, t.len)) {
+			if (f)
+				fclose(f);
+			tm_buf_release(&t);
+			free(srv->base_url);
+			free(srv);
+			return tm_fail(err, TM_ERR_IO, "unable to read '%s' as UTF-8 text", o->robots_file);
+		}
+		fclose(f);
+		srv->robots = tm_buf_detach(&t);
+	}
 	srv->lfd = -1;
 	tm_buf_init(&srv->gate_headers);
 	pthread_mutex_init(&srv->snap_mu, NULL);
@@ -1051,14 +1286,24 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 		pthread_rwlock_init(&srv->cache[i].mu, NULL);
 	srv->rate = tm_xcalloc(RATE_SLOTS, sizeof(*srv->rate));
 	atomic_init(&srv->gen, 1);
+	atomic_init(&srv->live, 0);
 	atomic_init(&srv->cache_bytes, 0);
 	if (pthread_key_create(&srv->store_key, store_destroy) == 0)
 		srv->key_made = 1;
-	if ((rc = tm_store_open(o->db_path, TM_STORE_READONLY, &srv->watch_st, err)) ||
-	    (rc = snap_build(srv->watch_st, o->db_path, &srv->snap, err))) {
+	if ((rc = tm_http_auth_start(o, &srv->auth, err)) ||
+	    (rc = tm_store_open(o->db_path, TM_STORE_READONLY, &srv->watch_st, err)) ||
+	    (rc = snap_build(srv->watch_st, &srv->snap, err))) {
 		tm_http_stop(srv);
 		return rc;
 	}
+	/* the signatures' version in the file, so that the counts' ETags of
+	 * one run are never those of another */
+	int64_t signed_so_far = 0;
+	if ((rc = tm_store_petition_version(srv->watch_st, &signed_so_far, err))) {
+		tm_http_stop(srv);
+		return rc;
+	}
+	atomic_store(&srv->live, signed_so_far);
 	unsigned threads = o->threads;
 	if (!threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1140,6 +1385,7 @@ void tm_http_stop(tm_http_server *srv)
 	free(srv->rate);
 	snap_release(srv->snap);
 	tm_store_close(srv->watch_st);
+	tm_http_auth_stop(srv->auth);
 	if (srv->key_made)
 		pthread_key_delete(srv->store_key);
 	pthread_mutex_destroy(&srv->snap_mu);
@@ -1148,5 +1394,12 @@ void tm_http_stop(tm_http_server *srv)
 	pthread_mutex_destroy(&srv->rate_mu);
 	pthread_mutex_destroy(&srv->log_mu);
 	tm_i18n_free();
+	free(srv->base_url);
+	free(srv->robots);
 	free(srv);
+}
+
+void tm_http_live_bump(tm_req *req)
+{
+	atomic_fetch_add(&req->srv->live, 1);
 }

@@ -166,7 +166,14 @@ static void run(tm_stream_pool *p, tm_store **st, struct job *j)
 		finish(j, 1);
 		return;
 	}
-	if (tm_store_read_begin(*st, &err)) {
+	/* the stream's time bounds its queries too; a failure of the store
+	 * cuts the body short, as the client then sees (store.h) */
+	tm_store_error_clear(*st);
+	double left = j->deadline - tm_now();
+	tm_store_set_deadline(*st, left > 0 ? left : 1e-6);
+	int began;
+	if (tm_store_read_begin(*st, TM_READ_NOW, &began, &err)) {
+		tm_store_set_deadline(*st, 0);
 		finish(j, 1);
 		return;
 	}
@@ -175,7 +182,10 @@ static void run(tm_stream_pool *p, tm_store **st, struct job *j)
 	tm_rc rc = f ? j->fn(*st, f, &err) : TM_ERR_IO;
 	if (f && fclose(f) != 0 && !rc)
 		rc = TM_ERR_IO;
-	tm_store_read_end(*st);
+	tm_store_read_end(*st, began);
+	if (!rc)
+		rc = tm_store_error(*st, NULL);
+	tm_store_set_deadline(*st, 0);
 	finish(j, rc != TM_OK);
 }
 

@@ -4,6 +4,7 @@
  */
 
 #include "io/io.h"
+#include "store/store_history.h"
 
 #include <errno.h>
 #include <math.h>
@@ -13,6 +14,7 @@
 
 #include "store/store_campaign.h"
 #include "store/store_capture.h"
+#include "store/store_petition.h"
 
 void tm_json_set_str(json_t *o, const char *key, const char *v)
 {
@@ -261,6 +263,11 @@ static int jsonl_capture(void *ctx, const tm_capture *c)
 	return write_json_line(ctx, tm_capture_to_json(c));
 }
 
+static int jsonl_petition(void *ctx, const tm_petition *p)
+{
+	return write_json_line(ctx, tm_petition_to_json(p));
+}
+
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 {
 	struct out_ctx c = { out, 0 };
@@ -273,7 +280,65 @@ tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 	    (!c.failed && (rc = tm_store_each_site(st, &by_id, jsonl_site, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_action(st, NULL, jsonl_action, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_capture(st, NULL, jsonl_capture, &c, err))) ||
+	    (!c.failed && (rc = tm_store_each_petition(st, NULL, jsonl_petition, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_page(st, jsonl_page, &c, err))))
+		return rc;
+	if (c.failed || fflush(out) != 0)
+		return tm_fail(err, TM_ERR_IO, "unable to write the export: %s", strerror(errno));
+	return TM_OK;
+}
+
+/* ---- history (store_history.h): changes, then revisions ---- */
+
+static int jsonl_change(void *ctx, const tm_change *ch)
+{
+	json_t *o = json_object();
+	tm_json_set_str(o, "type", "change");
+	json_object_set_new(o, "id", json_integer(ch->id));
+	tm_json_set_str(o, "at", ch->at);
+	tm_json_set_str(o, "author", ch->author);
+	tm_json_set_str(o, "via", ch->via);
+	tm_json_set_str(o, "summary", ch->summary);
+	if (ch->status != TM_CHANGE_PUBLISHED)
+		tm_json_set_str(o, "status", tm_change_status_name(ch->status));
+	tm_json_set_str(o, "reviewer", ch->reviewer);
+	tm_json_set_str(o, "reviewed_at", ch->reviewed_at);
+	tm_json_set_str(o, "review_note", ch->review_note);
+	if (ch->approves)
+		json_object_set_new(o, "approves", json_integer(ch->approves));
+	return write_json_line(ctx, o);
+}
+
+/* A state as the object it is (kept as canonical JSON text). */
+static void set_state(json_t *o, const char *key, const char *text)
+{
+	json_t *v = text ? json_loads(text, 0, NULL) : NULL;
+	json_object_set_new(o, key, v ? v : json_null());
+}
+
+static int jsonl_revision(void *ctx, const tm_revision *r, const tm_change *ch)
+{
+	(void)ch;
+	json_t *o = json_object();
+	tm_json_set_str(o, "type", "revision");
+	json_object_set_new(o, "id", json_integer(r->id));
+	json_object_set_new(o, "change", json_integer(r->change));
+	tm_json_set_str(o, "record", r->record);
+	tm_json_set_str(o, "key", r->key);
+	tm_json_set_str(o, "prev_key", r->prev_key);
+	set_state(o, "before", r->before);
+	set_state(o, "after", r->after);
+	return write_json_line(ctx, o);
+}
+
+tm_rc tm_export_jsonl_history(tm_store *st, FILE *out, int history, tm_err *err)
+{
+	tm_rc rc = tm_export_jsonl(st, out, err);
+	if (rc || !history)
+		return rc;
+	struct out_ctx c = { out, 0 };
+	if ((rc = tm_store_each_change(st, jsonl_change, &c, err)) ||
+	    (!c.failed && (rc = tm_store_each_revision(st, jsonl_revision, &c, err))))
 		return rc;
 	if (c.failed || fflush(out) != 0)
 		return tm_fail(err, TM_ERR_IO, "unable to write the export: %s", strerror(errno));

@@ -19,9 +19,10 @@
  * so memory holds the keys and a few batches, not the records.
  */
 
-#include "io/io.h"
+#include "io/import_internal.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -32,35 +33,18 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "seal/seal.h"
 #include "store/store_campaign.h"
 #include "store/store_capture.h"
+#include "store/store_petition.h"
+#include "store/store_history.h"
 #include "text/text.h"
 
-/* One parsed record and where it came from. */
-/* In the order they are written: later types refer to earlier ones. */
-enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_INVOLVEMENT, REC_SITE, REC_ACTION, REC_CAPTURE, REC_PAGE };
-#define N_REC_TYPES (REC_PAGE + 1)
-struct rec {
-	enum rec_type type;
-	const char *file;
-	uint32_t input; /* index of the input it came from (struct input) */
-	size_t line;
-	union {
-		tm_source src;
-		tm_entity ent;
-		tm_relation rel;
-		tm_involvement inv;
-		tm_site site;
-		tm_action act;
-		tm_capture cap;
-		tm_page page;
-	} u;
-	tm_name_index names; /* an entity's: made while parsing, for tm_store_put_entity_indexed() */
-	char *canon; /* canonical JSON, to tell a repeat from a redefinition; made
-		      * by rec_canon() only for records that share a key */
-};
+/* history's names of the record types (store_history.h) */
+static const char *const rec_type_names[N_REC_TYPES] = { "source", "entity", "relation", "involvement", "site",
+							 "action", "capture", "petition", "page" };
 
-static void rec_release(struct rec *r)
+void tm_import_rec_release(struct rec *r)
 {
 	switch (r->type) {
 	case REC_SOURCE: tm_source_release(&r->u.src); break;
@@ -70,10 +54,83 @@ static void rec_release(struct rec *r)
 	case REC_SITE: tm_site_release(&r->u.site); break;
 	case REC_ACTION: tm_action_release(&r->u.act); break;
 	case REC_CAPTURE: tm_capture_release(&r->u.cap); break;
+	case REC_PETITION: tm_petition_release(&r->u.pet); break;
 	case REC_PAGE: tm_page_release(&r->u.page); break;
+	case REC_ATTACH:
+		free(r->u.att.target);
+		free(r->u.att.a);
+		free(r->u.att.b);
+		free(r->u.att.c);
+		free(r->u.att.why);
+		break;
 	}
 	tm_name_index_release(&r->names);
 	free(r->canon);
+	free(r->ftm);
+	free(r->vouch);
+	free(r->where);
+	/* a record kept waiting has only its own member's room (keep()) */
+	size_t size = r->type == REC_RELATION ? offsetof(struct rec, u) + sizeof(tm_relation) :
+		      r->type == REC_ENTITY ? offsetof(struct rec, u) + sizeof(tm_entity) : sizeof(*r);
+	enum rec_type type = r->type;
+	memset(r, 0, size);
+	r->type = type;
+}
+#define rec_release tm_import_rec_release
+
+struct rec *tm_import_push(struct recbuf *out, enum rec_type type, const char *file, uint32_t input, size_t line)
+{
+	TM_GROW(out->v, out->cap, out->n + 1);
+	struct rec *r = &out->v[out->n++];
+	memset(r, 0, sizeof(*r));
+	r->type = type;
+	r->file = file;
+	r->input = input;
+	r->line = line;
+	return r;
+}
+
+void tm_import_pop(struct recbuf *out)
+{
+	if (out->n)
+		rec_release(&out->v[--out->n]);
+}
+
+void tm_recbuf_release(struct recbuf *out)
+{
+	for (size_t i = 0; i < out->n; i++)
+		rec_release(&out->v[i]);
+	free(out->v);
+	tm_strv_release(&out->errors);
+	tm_import_drops_release(&out->drops);
+	tm_strv_release(&out->seen);
+	memset(out, 0, sizeof(*out));
+}
+
+void tm_import_drop(tm_import_drops *d, const char *what, size_t n)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->v[i].what, what) == 0) {
+			d->v[i].n += n;
+			return;
+		}
+	TM_GROW(d->v, d->cap, d->n + 1);
+	d->v[d->n].what = tm_xstrdup(what);
+	d->v[d->n++].n = n;
+}
+
+void tm_import_drops_add(tm_import_drops *d, const tm_import_drops *from)
+{
+	for (size_t i = 0; i < from->n; i++)
+		tm_import_drop(d, from->v[i].what, from->v[i].n);
+}
+
+void tm_import_drops_release(tm_import_drops *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		free(d->v[i].what);
+	free(d->v);
+	memset(d, 0, sizeof(*d));
 }
 
 /* Append "FILE:LINE: reason" to errors. */
@@ -92,6 +149,8 @@ static void report(tm_strv *errors, const char *file, size_t line, const char *f
 void tm_import_report_release(tm_import_report *rep)
 {
 	tm_strv_release(&rep->errors);
+	tm_strv_release(&rep->changes);
+	tm_import_drops_release(&rep->drops);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -716,6 +775,134 @@ static int parse_capture(json_t *o, tm_capture *c, struct why *w)
 	return 0;
 }
 
+/* A petition (model/petition.h): the network's appeal, so no sources;
+ * opens and closes are days, and the organisers' public key must be one. */
+static int parse_petition(json_t *o, tm_petition *p, struct why *w)
+{
+	static const char *const allowed[] = { "type", "id", "title", "text", "target", "entities", "action",
+					       "opens", "closes", "goal", "public_key", NULL };
+	if (check_fields(o, allowed, w) || get_id(o, "id", &p->id, w) || get_bitext(o, "title", &p->title, w) ||
+	    get_bitext(o, "text", &p->text, w) || get_bitext(o, "target", &p->target, w) ||
+	    get_date(o, "opens", p->opens, w) || get_date(o, "closes", p->closes, w) ||
+	    get_str(o, "public_key", 1, &p->public_key, w))
+		return -1;
+	if (json_object_get(o, "action") && get_id(o, "action", &p->action, w))
+		return -1;
+	if (!p->title.en && !p->title.zh)
+		return failf(w, "missing field 'title': give {\"en\": …} or {\"zh\": …} or both");
+	if (!p->text.en && !p->text.zh)
+		return failf(w, "missing field 'text': give {\"en\": …} or {\"zh\": …} or both");
+	if (!p->opens[0])
+		return failf(w, "missing field 'opens'");
+	if (tm_date_precision(p->opens) != 3)
+		return failf(w, "'opens' must be a day, YYYY-MM-DD");
+	if (p->closes[0] && tm_date_precision(p->closes) != 3)
+		return failf(w, "'closes' must be a day, YYYY-MM-DD");
+	if (p->closes[0] && strcmp(p->closes, p->opens) < 0)
+		return failf(w, "closes %s is before opens %s", p->closes, p->opens);
+	unsigned char key[TM_SEAL_KEY_BYTES];
+	if (tm_seal_key_parse(p->public_key, key))
+		return failf(w, "'public_key' is not a key: give the public key that 'tiemap petition keygen' printed");
+	json_t *goal = json_object_get(o, "goal");
+	if (goal && !json_is_null(goal)) {
+		if (!json_is_integer(goal) || json_integer_value(goal) < 1 || json_integer_value(goal) > 1000000000)
+			return failf(w, "'goal' must be a whole number of signatures from 1 to 1000000000");
+		p->goal = json_integer_value(goal);
+	}
+	json_t *ents = json_object_get(o, "entities");
+	if (ents && !json_is_null(ents)) {
+		size_t i;
+		json_t *v;
+		if (!json_is_array(ents))
+			return failf(w, "'entities' must be an array of entity ids");
+		json_array_foreach(ents, i, v) {
+			if (!json_is_string(v) || !tm_id_valid(json_string_value(v)))
+				return failf(w, "bad entity id in 'entities'");
+			if (tm_strv_contains(&p->entities, json_string_value(v)))
+				return failf(w, "'entities' names '%s' twice", json_string_value(v));
+			tm_strv_push(&p->entities, json_string_value(v));
+		}
+	}
+	return 0;
+}
+
+/* ---- history: the changes and revisions an export --history carries ---- */
+
+struct hist {
+	int is_change;
+	size_t line;
+	tm_change c;
+	tm_revision r;
+};
+
+static void hist_release(struct hist *h)
+{
+	tm_change_release(&h->c);
+	tm_revision_release(&h->r);
+}
+
+static int get_rowid(json_t *o, const char *field, int64_t *out, struct why *w)
+{
+	return get_int(o, field, 1, 1, INT64_MAX / 2, out, w);
+}
+
+/* A record's state in a revision: an object of the record's type, or null
+ * (none); kept as the export printed it, which is its canonical form. */
+static int get_state(json_t *o, const char *field, const char *record, char **out, struct why *w)
+{
+	json_t *v = json_object_get(o, field);
+	*out = NULL;
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v) || !tm_streq(json_string_value(json_object_get(v, "type")), record))
+		return failf(w, "'%s' must be null or a record of type '%s'", field, record);
+	*out = json_dumps(v, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	return 0;
+}
+
+static int parse_change(json_t *o, tm_change *c, struct why *w)
+{
+	static const char *const allowed[] = { "type", "id", "at", "author", "via", "summary", "status",
+					       "reviewer", "reviewed_at", "review_note", "approves", NULL };
+	char *status = NULL;
+	if (check_fields(o, allowed, w) || get_rowid(o, "id", &c->id, w) || get_str(o, "at", 1, &c->at, w) ||
+	    get_str(o, "author", 1, &c->author, w) || get_str(o, "via", 1, &c->via, w) ||
+	    get_str(o, "summary", 1, &c->summary, w) || get_str(o, "status", 0, &status, w) ||
+	    get_str(o, "reviewer", 0, &c->reviewer, w) || get_str(o, "reviewed_at", 0, &c->reviewed_at, w) ||
+	    get_str(o, "review_note", 0, &c->review_note, w) ||
+	    (json_object_get(o, "approves") && get_rowid(o, "approves", &c->approves, w))) {
+		free(status);
+		return -1;
+	}
+	c->status = status ? tm_change_status_parse(status) : TM_CHANGE_PUBLISHED;
+	free(status);
+	if (c->status < 0)
+		return failf(w, "bad 'status': use published, pending, returned, rejected or approved");
+	return 0;
+}
+
+static int parse_revision(json_t *o, tm_revision *r, struct why *w)
+{
+	static const char *const allowed[] = { "type", "id", "change", "record", "key", "prev_key", "before", "after",
+					       NULL };
+	if (check_fields(o, allowed, w) || get_rowid(o, "id", &r->id, w) || get_rowid(o, "change", &r->change, w) ||
+	    get_str(o, "record", 1, &r->record, w) || get_str(o, "key", 1, &r->key, w) ||
+	    get_str(o, "prev_key", 0, &r->prev_key, w))
+		return -1;
+	static const char *const records[] = { "source", "entity", "relation", "action", "site", "involvement",
+					       NULL };
+	int known = 0;
+	for (const char *const *k = records; *k; k++)
+		known |= strcmp(*k, r->record) == 0;
+	if (!known)
+		return failf(w, "unknown record '%.40s' in a revision", r->record);
+	if (get_state(o, "before", r->record, &r->before, w) || get_state(o, "after", r->record, &r->after, w))
+		return -1;
+	if (!r->before && !r->after)
+		return failf(w, "a revision needs 'before', 'after' or both");
+	return 0;
+}
+
 /* ---- stage 1: batches of lines, read and parsed on worker threads ---- */
 
 #define BATCH_LINES 4096
@@ -730,9 +917,9 @@ struct batch {
 	size_t at[BATCH_LINES], len[BATCH_LINES], lineno[BATCH_LINES];
 	size_t n;          /* lines */
 	size_t bytes;      /* input bytes the lines took */
-	struct rec *recs;  /* the good lines' records, in line order */
-	size_t n_recs, cap_recs;
-	tm_strv errors;    /* the bad lines' "FILE:LINE: reason" */
+	struct recbuf out; /* the good lines' records in line order, the bad lines' "FILE:LINE: reason" */
+	struct hist *hist; /* the good lines of history (a change, a revision), in line order */
+	size_t n_hist, cap_hist;
 	enum { B_FREE, B_BUSY, B_READY } state;
 };
 
@@ -764,6 +951,7 @@ struct pipeline {
 	pthread_t worker[MAX_WORKERS];
 	size_t n_workers;
 	size_t total_bytes;       /* the inputs' size, 0 when unknown (a pipe) */
+	struct recbuf *prepared;  /* records made already (tm_import_recs()): the one batch */
 };
 
 /* The name errors give input i. */
@@ -846,42 +1034,26 @@ static void read_batch(struct pipeline *p, struct batch *b)
 	}
 }
 
-/* Parse one line into a record of b; problems go to b's errors. */
-static void parse_line(const tm_import_opts *opts, struct batch *b, size_t lineno, const char *line, size_t len)
+void tm_import_parse_json(const tm_import_opts *opts, json_t *o, struct recbuf *out, const char *file,
+			  uint32_t input, size_t lineno, const char *where)
 {
-	const char *file = b->file;
-	size_t s = 0;
-	while (s < len && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r'))
-		s++;
-	if (s == len)
-		return; /* blank lines are allowed */
-	if (!tm_utf8_valid(line, len)) {
-		report(&b->errors, file, lineno, memchr(line, 0, len) ? "NUL byte in line" : "invalid UTF-8");
-		return;
-	}
-	json_error_t jerr;
-	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
-	if (!o) {
-		report(&b->errors, file, lineno, "bad JSON: %s (column %d)", jerr.text, jerr.column);
-		return;
-	}
+	tm_strv *errors = &out->errors;
 	if (!json_is_object(o)) {
-		report(&b->errors, file, lineno, "a record must be a JSON object");
-		json_decref(o);
+		if (where) {
+			tm_buf b = TM_BUF_INIT;
+			tm_buf_addf(&b, "%s: a record must be a JSON object", where);
+			tm_strv_push_owned(errors, tm_buf_detach(&b));
+		} else
+			report(errors, file, lineno, "a record must be a JSON object");
 		return;
 	}
 	const char *type = json_string_value(json_object_get(o, "type"));
 	struct rec r;
 	memset(&r, 0, sizeof(r));
-	r.file = file;
-	r.input = b->input;
-	r.line = lineno;
 	struct why w = { "" };
 	int bad;
 	if (!type) {
-		report(&b->errors, file, lineno, "missing field 'type'");
-		json_decref(o);
-		return;
+		bad = failf(&w, "missing field 'type'");
 	} else if (strcmp(type, "source") == 0) {
 		r.type = REC_SOURCE;
 		bad = parse_source(o, &r.u.src, &w);
@@ -903,33 +1075,92 @@ static void parse_line(const tm_import_opts *opts, struct batch *b, size_t linen
 	} else if (strcmp(type, "involvement") == 0) {
 		r.type = REC_INVOLVEMENT;
 		bad = parse_involvement(o, &r.u.inv, &w);
+	} else if (strcmp(type, "petition") == 0) {
+		r.type = REC_PETITION;
+		bad = parse_petition(o, &r.u.pet, &w);
 	} else if (strcmp(type, "page") == 0) {
 		r.type = REC_PAGE;
 		bad = parse_page(o, &r.u.page, &w);
 	} else {
-		report(&b->errors, file, lineno, "unknown type '%.40s'", type);
-		json_decref(o);
-		return;
+		bad = failf(&w, "unknown type '%.40s'", type);
 	}
-	json_decref(o);
 	if (!bad && r.type == REC_ENTITY) {
 		tm_err err = { 0 };
 		if (tm_name_index_make(&r.u.ent, &r.names, &err))
 			bad = failf(&w, "%s", err.msg);
 	}
 	if (bad) {
-		report(&b->errors, file, lineno, "%s", w.msg);
+		if (where) {
+			tm_buf b = TM_BUF_INIT;
+			tm_buf_addf(&b, "%s: %s", where, w.msg);
+			tm_strv_push_owned(errors, tm_buf_detach(&b));
+		} else {
+			report(errors, file, lineno, "%s", w.msg);
+		}
 		rec_release(&r);
 		return;
 	}
-	TM_GROW(b->recs, b->cap_recs, b->n_recs + 1);
-	b->recs[b->n_recs++] = r;
+	struct rec *to = tm_import_push(out, r.type, file, input, lineno);
+	*to = r;
+	to->file = file;
+	to->input = input;
+	to->line = lineno;
+	to->where = tm_xstrdup(where);
+}
+
+/* Parse one line into a record of b; problems go to b's errors. */
+static void parse_line(const tm_import_opts *opts, struct batch *b, size_t lineno, const char *line, size_t len)
+{
+	const char *file = b->file;
+	tm_strv *errors = &b->out.errors;
+	size_t s = 0;
+	while (s < len && (line[s] == ' ' || line[s] == '\t' || line[s] == '\r'))
+		s++;
+	if (s == len)
+		return; /* blank lines are allowed */
+	if (!tm_utf8_valid(line, len)) {
+		report(errors, file, lineno, memchr(line, 0, len) ? "NUL byte in line" : "invalid UTF-8");
+		return;
+	}
+	json_error_t jerr;
+	json_t *o = json_loadb(line, len, JSON_REJECT_DUPLICATES, &jerr);
+	if (!o) {
+		report(errors, file, lineno, "bad JSON: %s (column %d)", jerr.text, jerr.column);
+		return;
+	}
+	const char *type = json_string_value(json_object_get(o, "type"));
+	if (type && (strcmp(type, "change") == 0 || strcmp(type, "revision") == 0)) {
+		/* a history line of an export --history (the interchange format's alone) */
+		struct hist h;
+		struct why w = { "" };
+		memset(&h, 0, sizeof(h));
+		h.line = lineno;
+		h.is_change = type[0] == 'c';
+		int bad = h.is_change ? parse_change(o, &h.c, &w) : parse_revision(o, &h.r, &w);
+		json_decref(o);
+		if (bad) {
+			report(errors, file, lineno, "%s", w.msg);
+			hist_release(&h);
+			return;
+		}
+		TM_GROW(b->hist, b->cap_hist, b->n_hist + 1);
+		b->hist[b->n_hist++] = h;
+		return;
+	}
+	tm_import_parse_json(opts, o, &b->out, file, b->input, lineno, NULL);
+	json_decref(o);
 }
 
 static void parse_batch(const struct pipeline *p, struct batch *b)
 {
-	for (size_t i = 0; i < b->n; i++)
-		parse_line(p->opts, b, b->lineno[i], b->text.buf + b->at[i], b->len[i]);
+	int ftm = p->opts && p->opts->format == TM_IMPORT_FTM;
+	for (size_t i = 0; i < b->n; i++) {
+		if (ftm)
+			tm_ftm_parse_line(p->opts, &b->out, b->file, b->input, b->lineno[i], b->text.buf + b->at[i],
+					  b->len[i]);
+		else
+			parse_line(p->opts, b, b->lineno[i], b->text.buf + b->at[i], b->len[i]);
+	}
 }
 
 /* Free the records of a batch the writer is done with: on a worker when
@@ -937,9 +1168,14 @@ static void parse_batch(const struct pipeline *p, struct batch *b)
  * the writes. */
 static void batch_recycle(struct batch *b)
 {
-	for (size_t i = 0; i < b->n_recs; i++)
-		rec_release(&b->recs[i]);
-	b->n_recs = 0;
+	for (size_t i = 0; i < b->out.n; i++)
+		rec_release(&b->out.v[i]);
+	b->out.n = 0;
+	tm_import_drops_release(&b->out.drops);
+	tm_strv_release(&b->out.seen);
+	for (size_t i = 0; i < b->n_hist; i++)
+		hist_release(&b->hist[i]);
+	b->n_hist = 0;
 }
 
 /* Parsing only feeds the writer, the one thread that cannot be split: on a
@@ -998,6 +1234,17 @@ static void pipeline_init(struct pipeline *p, const tm_import_opts *opts)
  * add) is parsed here, without the threads and their transliterators. */
 static struct batch *next_batch(struct pipeline *p, size_t seq)
 {
+	if (p->prepared) {
+		if (seq > 0)
+			return NULL;
+		struct batch *b = &p->slot[0];
+		tm_recbuf_release(&b->out);
+		b->out = *p->prepared;
+		memset(p->prepared, 0, sizeof(*p->prepared));
+		b->seq = 0;
+		b->state = B_BUSY;
+		return b;
+	}
 	if (!p->n_workers) {
 		struct batch *b = &p->slot[0];
 		batch_recycle(b);
@@ -1060,9 +1307,9 @@ static void pipeline_release(struct pipeline *p)
 	for (size_t i = 0; i < SLOTS; i++) {
 		struct batch *b = &p->slot[i];
 		batch_recycle(b);
-		free(b->recs);
+		tm_recbuf_release(&b->out);
+		free(b->hist);
 		tm_buf_release(&b->text);
-		tm_strv_release(&b->errors);
 	}
 	if (p->in.f && p->in.f != stdin)
 		fclose(p->in.f);
@@ -1081,17 +1328,21 @@ enum key_state {
 	K_MISSING, /* referred to, not defined (yet), and the database lacks it */
 	K_WRITTEN, /* defined by the import, and written */
 	K_HELD,    /* defined by the import, waiting in memory to be written */
+	K_DROPPED, /* defined by the import and left out (a person without a public role …) */
 };
 
 /* One key: "s" source id, "e" entity id, "S" site id, "a" action id, "p"
- * page id, "r" relation: subject and object as entry numbers, predicate,
- * start, end; "v" involvement: entity as entry number, category, start, end. */
+ * petition id, "P" page id, "r" relation: subject and object as entry
+ * numbers, predicate, start, end; "v" involvement: entity as entry number,
+ * category, start, end. */
 struct kentry {
 	uint64_t off;      /* the key's bytes, in keyset.bytes */
 	uint64_t aux;      /* K_HELD: index in import.held[type]; defined: the line of the definition */
-	tm_ekey row;       /* an entity written or stored: its key, which its relations are written with */
+	tm_ekey row;       /* an entity written or stored: its key, which its relations are written with;
+			    * a source written: 1 + its index in import.src_canon */
 	uint32_t len;      /* the key's length */
-	unsigned input : 24; /* defined: the input of the definition */
+	unsigned input : 23; /* defined: the input of the definition */
+	unsigned vouched : 1; /* an entity: a record of the import puts it in a public role */
 	unsigned state : 8;
 };
 
@@ -1166,6 +1417,15 @@ static size_t keyset_get(struct keyset *ks, const char *k, size_t n, int *added)
 	return ks->n - 1;
 }
 
+/* The entry number of key k, or -1 when it has none. */
+static long keyset_find(const struct keyset *ks, const char *k, size_t n)
+{
+	if (!ks->slot)
+		return -1;
+	size_t i = keyset_slot(ks, k, n, tm_hash(k, n));
+	return ks->slot[i] ? (long)((uint32_t)ks->slot[i] - 1) : -1;
+}
+
 static void keyset_release(struct keyset *ks)
 {
 	free(ks->v);
@@ -1173,6 +1433,12 @@ static void keyset_release(struct keyset *ks)
 	tm_buf_release(&ks->bytes);
 	memset(ks, 0, sizeof(*ks));
 }
+
+/* Attachments waiting for the record of their FtM id. */
+struct attlist {
+	struct attach *v;
+	size_t n, cap;
+};
 
 struct import {
 	tm_store *st;
@@ -1196,10 +1462,50 @@ struct import {
 	tm_err werr;
 	size_t seen, written;     /* records taken, and written, for the progress */
 	size_t bytes;             /* input bytes of the batches taken */
+	int compare;              /* sources, entities and relations are compared with the database */
+	int empty;                /* the database held nothing to compare with */
+	/* attachments by the FtM id of the record they are for (entry aux:
+	 * index in atts), and how many wait */
+	struct keyset att;
+	struct attlist *atts;
+	size_t n_atts, cap_atts, n_att_waiting;
+	char **src_canon;         /* the canonical JSON of the sources written (few, repeated often) */
+	size_t n_src_canon, cap_src_canon;
+	tm_buf diff;              /* scratch: the fields in which two records differ */
+	/* history: the tables that were empty when the import began (a record
+	 * written there had no state before), the revisions staged */
+	int fresh[N_REC_TYPES];
+	size_t staged;
 };
 
-/* The entry of what a record refers to (kind 'e' entity, 's' source),
- * entered as K_STORED or K_MISSING when nothing defined it yet. */
+/* "FILE:LINE: " or what the record names itself with, then the reason. */
+static void rec_report(tm_strv *errors, const struct rec *r, const char *fmt, ...) TM_PRINTF(3, 4);
+static void rec_report(tm_strv *errors, const struct rec *r, const char *fmt, ...)
+{
+	tm_buf b = TM_BUF_INIT;
+	if (r->where)
+		tm_buf_addf(&b, "%s: ", r->where);
+	else
+		tm_buf_addf(&b, "%s:%zu: ", r->file, r->line);
+	va_list ap;
+	va_start(ap, fmt);
+	tm_buf_vaddf(&b, fmt, ap);
+	va_end(ap);
+	tm_strv_push_owned(errors, tm_buf_detach(&b));
+}
+
+/* A read of the database failed (which is not an absence): nothing more
+ * is done, and the import fails with the store's error. */
+static void read_failed(struct import *im, tm_rc rc, const tm_err *e)
+{
+	if (im->write_rc)
+		return;
+	im->write_rc = rc;
+	im->werr = *e;
+}
+
+/* The entry of what a record refers to (kind 'e' entity, 's' source, 'a'
+ * action), entered as K_STORED or K_MISSING when nothing defined it yet. */
 static size_t ref_entry(struct import *im, char kind, const char *id)
 {
 	tm_buf_reset(&im->ref);
@@ -1209,7 +1515,17 @@ static size_t ref_entry(struct import *im, char kind, const char *id)
 	size_t e = keyset_get(&im->ks, im->ref.buf, im->ref.len, &added);
 	if (added) {
 		tm_ekey row = 0;
-		int stored = kind == 'e' ? tm_store_ekey(im->st, id, &row, NULL) == TM_OK : tm_store_has_source(im->st, id);
+		int stored = 0;
+		tm_err rerr = { 0 };
+		tm_rc rc = TM_ERR_NOTFOUND;
+		if (!im->empty)
+			rc = kind == 'e' ? tm_store_ekey(im->st, id, &row, &rerr) :
+			     kind == 'a' ? tm_store_has_action(im->st, id, &stored, &rerr) :
+					   tm_store_has_source(im->st, id, &stored, &rerr);
+		if (kind == 'e')
+			stored = rc == TM_OK;
+		if (rc && rc != TM_ERR_NOTFOUND)
+			read_failed(im, rc, &rerr);
 		im->ks.v[e].state = stored ? K_STORED : K_MISSING;
 		im->ks.v[e].row = row;
 	}
@@ -1270,10 +1586,15 @@ static size_t rec_entry(struct import *im, const struct rec *r, int *added)
 		tm_buf_addch(k, '\x1f');
 		tm_buf_adds(k, r->u.cap.fetched);
 		break;
-	case REC_PAGE:
+	case REC_PETITION:
 		tm_buf_addch(k, 'p');
+		tm_buf_adds(k, r->u.pet.id);
+		break;
+	case REC_PAGE:
+		tm_buf_addch(k, 'P');
 		tm_buf_adds(k, r->u.page.id);
 		break;
+	case REC_ATTACH: break;
 	}
 	return keyset_get(&im->ks, k->buf, k->len, added);
 }
@@ -1288,13 +1609,28 @@ static const char *rec_id(const struct rec *r)
 	case REC_ACTION: return r->u.act.id;
 	case REC_PAGE: return r->u.page.id;
 	case REC_CAPTURE: return r->u.cap.source;
+	case REC_PETITION: return r->u.pet.id;
 	case REC_RELATION:
 	case REC_INVOLVEMENT: break;
+	case REC_ATTACH: break;
 	}
 	return "";
 }
 
-static const tm_cites *rec_cites(const struct rec *r)
+/* "entity 'x'", "relation 'a owns b'" … into b. */
+static void rec_name(tm_buf *b, const struct rec *r)
+{
+	static const char *const names[] = { "source", "entity", "relation", "involvement", "site",
+					     "action", "capture", "petition", "page", "" };
+	if (r->type == REC_RELATION)
+		tm_buf_addf(b, "relation '%s %s %s'", r->u.rel.subject, r->u.rel.predicate, r->u.rel.object);
+	else if (r->type == REC_INVOLVEMENT)
+		tm_buf_addf(b, "involvement '%s %s'", r->u.inv.entity, r->u.inv.category);
+	else
+		tm_buf_addf(b, "%s '%s'", names[r->type], rec_id(r));
+}
+
+static tm_cites *rec_cites(struct rec *r)
 {
 	switch (r->type) {
 	case REC_ENTITY: return &r->u.ent.cites;
@@ -1304,7 +1640,9 @@ static const tm_cites *rec_cites(const struct rec *r)
 	case REC_ACTION: return &r->u.act.cites;
 	case REC_SOURCE:
 	case REC_CAPTURE:
+	case REC_PETITION:
 	case REC_PAGE: break;
+	case REC_ATTACH: break;
 	}
 	return NULL;
 }
@@ -1325,10 +1663,12 @@ static const char *rec_entity_ref(const struct rec *r, size_t i)
 					return ps->v[k].entity;
 		}
 		return NULL;
+	case REC_PETITION: return i < r->u.pet.entities.n ? r->u.pet.entities.v[i] : NULL;
 	case REC_SOURCE:
 	case REC_ENTITY:
 	case REC_CAPTURE:
 	case REC_PAGE: break;
+	case REC_ATTACH: break;
 	}
 	return NULL;
 }
@@ -1336,40 +1676,88 @@ static const char *rec_entity_ref(const struct rec *r, size_t i)
 /* How what r refers to stands: REFS_READY when all of it is written or
  * stored, REFS_WAIT when some is defined but not written yet, REFS_MISSING
  * when some is nowhere so far.  At the end (final), each missing one is an
- * error. */
-enum { REFS_READY, REFS_WAIT, REFS_MISSING };
-static int rec_refs(struct import *im, const struct rec *r, int final)
+ * error, unless r is soft (REC_F_SOFT): then it is REFS_LEFT when an entity
+ * it refers to was left out, else REFS_MISSING, and nothing is reported. */
+enum { REFS_READY, REFS_WAIT, REFS_MISSING, REFS_LEFT, REFS_NO_SOURCE };
+static int rec_refs(struct import *im, struct rec *r, int final)
 {
 	int ends_known = r->type == REC_RELATION && im->ends_of == r;
+	int soft = r->flags & REC_F_SOFT;
 	int worst = REFS_READY;
-	const tm_cites *cites = rec_cites(r);
+	tm_cites *cites = rec_cites(r);
 	/* a capture refers to its source as a citation does */
 	size_t n_sources = cites ? cites->n : r->type == REC_CAPTURE;
 	for (size_t c = 0; c < n_sources; c++) {
 		const char *source = cites ? cites->v[c].source : r->u.cap.source;
 		size_t e = ref_entry(im, 's', source); /* first: it may move ks.v */
 		int s = im->ks.v[e].state;
+		if (s == K_MISSING && final && soft && cites && cites->n > 1) {
+			/* a soft record keeps the citations it can */
+			tm_import_drop(&im->rep->drops, "citation of a document neither in the input nor in the database", 1);
+			tm_cite gone = cites->v[c];
+			memmove(&cites->v[c], &cites->v[c + 1], (cites->n - c - 1) * sizeof(tm_cite));
+			cites->n--;
+			n_sources--;
+			c--;
+			free(gone.source);
+			free(gone.quote);
+			free(gone.page);
+			continue;
+		}
 		if (s == K_MISSING) {
 			worst = REFS_MISSING;
-			if (final)
-				report(&im->cross, r->file, r->line, "unknown source '%s'", source);
+			if (final && !soft)
+				rec_report(&im->cross, r, "unknown source '%s'", source);
 		} else if (s == K_HELD && worst == REFS_READY) {
 			worst = REFS_WAIT;
 		}
 	}
 	const char *id;
+	int left = 0, missing_entity = 0;
 	for (size_t e = 0; (id = rec_entity_ref(r, e)); e++) {
 		size_t x = ends_known ? im->ends[e] : ref_entry(im, 'e', id);
 		int s = im->ks.v[x].state;
-		if (s == K_MISSING) {
+		if (s == K_MISSING || s == K_DROPPED) {
 			worst = REFS_MISSING;
-			if (final)
-				report(&im->cross, r->file, r->line, "unknown entity '%s'", id);
+			missing_entity = 1;
+			left |= s == K_DROPPED;
+			if (final && !soft)
+				rec_report(&im->cross, r, s == K_DROPPED ? "entity '%s' was left out (see what the import left out)" :
+						     "unknown entity '%s'", id);
 		} else if (s == K_HELD && worst == REFS_READY) {
 			worst = REFS_WAIT;
 		}
 	}
+	if (r->type == REC_PETITION && r->u.pet.action) {
+		int s = im->ks.v[ref_entry(im, 'a', r->u.pet.action)].state;
+		if (s == K_MISSING) {
+			worst = REFS_MISSING;
+			if (final)
+				rec_report(&im->cross, r, "unknown action '%s'", r->u.pet.action);
+		} else if (s == K_HELD && worst == REFS_READY) {
+			worst = REFS_WAIT;
+		}
+	}
+	if (final && soft && worst == REFS_MISSING)
+		return left ? REFS_LEFT : missing_entity ? REFS_MISSING : REFS_NO_SOURCE;
 	return worst;
+}
+
+static json_t *rec_json(const struct rec *r)
+{
+	switch (r->type) {
+	case REC_SOURCE: return tm_source_to_json(&r->u.src);
+	case REC_ENTITY: return tm_entity_to_json(&r->u.ent);
+	case REC_RELATION: return tm_relation_to_json(&r->u.rel);
+	case REC_INVOLVEMENT: return tm_involvement_to_json(&r->u.inv);
+	case REC_ACTION: return tm_action_to_json(&r->u.act);
+	case REC_SITE: return tm_site_to_json(&r->u.site);
+	case REC_CAPTURE: return tm_capture_to_json(&r->u.cap);
+	case REC_PETITION: return tm_petition_to_json(&r->u.pet);
+	case REC_PAGE: return tm_page_to_json(&r->u.page);
+	case REC_ATTACH: break;
+	}
+	return json_object();
 }
 
 /* The record's canonical JSON, made when first asked for: only records that
@@ -1377,132 +1765,233 @@ static int rec_refs(struct import *im, const struct rec *r, int final)
 static const char *rec_canon(struct rec *r)
 {
 	if (!r->canon) {
-		json_t *j = NULL;
-		switch (r->type) {
-		case REC_SOURCE: j = tm_source_to_json(&r->u.src); break;
-		case REC_ENTITY: j = tm_entity_to_json(&r->u.ent); break;
-		case REC_RELATION: j = tm_relation_to_json(&r->u.rel); break;
-		case REC_INVOLVEMENT: j = tm_involvement_to_json(&r->u.inv); break;
-		case REC_ACTION: j = tm_action_to_json(&r->u.act); break;
-		case REC_SITE: j = tm_site_to_json(&r->u.site); break;
-		case REC_CAPTURE: j = tm_capture_to_json(&r->u.cap); break;
-		case REC_PAGE: j = tm_page_to_json(&r->u.page); break;
-		}
+		json_t *j = rec_json(r);
 		r->canon = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(j);
 	}
 	return r->canon;
 }
 
+/* The store dated what a record left undated (store.h): so that the stored
+ * record compares with r on what r gives, its dates go where r has none. */
+static void blank_dates(const struct rec *r, struct rec *out)
+{
+	char *added = NULL, *changed = NULL;
+	const char *given_added = NULL, *given_changed = NULL;
+	switch (r->type) {
+	case REC_ENTITY:
+		given_added = r->u.ent.added, given_changed = r->u.ent.changed;
+		added = out->u.ent.added, changed = out->u.ent.changed;
+		break;
+	case REC_RELATION:
+		given_added = r->u.rel.added, given_changed = r->u.rel.changed;
+		added = out->u.rel.added, changed = out->u.rel.changed;
+		break;
+	case REC_INVOLVEMENT:
+		given_added = r->u.inv.added, given_changed = r->u.inv.changed;
+		added = out->u.inv.added, changed = out->u.inv.changed;
+		break;
+	default: return;
+	}
+	if (!given_added[0])
+		added[0] = '\0';
+	if (!given_changed[0])
+		changed[0] = '\0';
+}
+
+/* The stored record with r's key into *out (a record of r's type, the
+ * caller's to release): 1 when there is one, 0 when none, -1 when the read
+ * failed (the import then stops). */
+static int stored_rec(struct import *im, const struct rec *r, struct rec *out)
+{
+	tm_err rerr = { 0 };
+	tm_rc rc = TM_ERR_NOTFOUND;
+	memset(out, 0, sizeof(*out));
+	out->type = r->type;
+	switch (r->type) {
+	case REC_SOURCE: rc = tm_store_get_source(im->st, r->u.src.id, &out->u.src, &rerr); break;
+	case REC_ENTITY: rc = tm_store_get_entity(im->st, r->u.ent.id, &out->u.ent, &rerr); break;
+	case REC_RELATION: rc = tm_store_find_relation(im->st, &r->u.rel, &out->u.rel, &rerr); break;
+	case REC_INVOLVEMENT: rc = tm_store_find_involvement(im->st, &r->u.inv, &out->u.inv, &rerr); break;
+	case REC_PAGE: rc = tm_store_get_page(im->st, r->u.page.id, &out->u.page, &rerr); break;
+	case REC_SITE: rc = tm_store_get_site(im->st, r->u.site.id, &out->u.site, &rerr); break;
+	case REC_ACTION: {
+		char updated_at[24];
+		rc = tm_store_get_action(im->st, r->u.act.id, &out->u.act, updated_at, &rerr);
+		break;
+	}
+	case REC_CAPTURE:
+		rc = tm_store_get_capture(im->st, r->u.cap.source, r->u.cap.fetched, &out->u.cap, &rerr);
+		break;
+	case REC_PETITION: rc = tm_store_get_petition(im->st, r->u.pet.id, &out->u.pet, &rerr); break;
+	case REC_ATTACH: break;
+	}
+	if (rc == TM_OK) {
+		blank_dates(r, out);
+		return 1;
+	}
+	memset(out, 0, sizeof(*out)); /* a failed read leaves nothing to release */
+	out->type = r->type;
+	if (rc != TM_ERR_NOTFOUND) {
+		read_failed(im, rc, &rerr);
+		return -1;
+	}
+	return 0;
+}
+
 /* The canonical JSON of the stored record with r's key (the import's first
  * definition of it, written), or NULL. */
 static char *stored_canon(struct import *im, const struct rec *r)
 {
-	json_t *j = NULL;
-	switch (r->type) {
-	case REC_SOURCE: {
-		tm_source s;
-		if (tm_store_get_source(im->st, r->u.src.id, &s, NULL) == TM_OK) {
-			j = tm_source_to_json(&s);
-			tm_source_release(&s);
-		}
-		break;
-	}
-	case REC_ENTITY: {
-		tm_entity e;
-		if (tm_store_get_entity(im->st, r->u.ent.id, &e, NULL) == TM_OK) {
-			j = tm_entity_to_json(&e);
-			tm_entity_release(&e);
-		}
-		break;
-	}
-	case REC_RELATION: {
-		tm_relation rel;
-		if (tm_store_find_relation(im->st, &r->u.rel, &rel, NULL) == TM_OK) {
-			j = tm_relation_to_json(&rel);
-			tm_relation_release(&rel);
-		}
-		break;
-	}
-	case REC_INVOLVEMENT: {
-		tm_involvement v;
-		if (tm_store_find_involvement(im->st, &r->u.inv, &v, NULL) == TM_OK) {
-			j = tm_involvement_to_json(&v);
-			tm_involvement_release(&v);
-		}
-		break;
-	}
-	case REC_PAGE: {
-		tm_page pg;
-		if (tm_store_get_page(im->st, r->u.page.id, &pg, NULL) == TM_OK) {
-			j = tm_page_to_json(&pg);
-			tm_page_release(&pg);
-		}
-		break;
-	}
-	case REC_SITE: {
-		tm_site s;
-		if (tm_store_get_site(im->st, r->u.site.id, &s, NULL) == TM_OK) {
-			j = tm_site_to_json(&s);
-			tm_site_release(&s);
-		}
-		break;
-	}
-	case REC_ACTION: {
-		tm_action a;
-		char updated_at[24];
-		if (tm_store_get_action(im->st, r->u.act.id, &a, updated_at, NULL) == TM_OK) {
-			j = tm_action_to_json(&a);
-			tm_action_release(&a);
-		}
-		break;
-	}
-	case REC_CAPTURE: {
-		tm_capture c;
-		if (tm_store_get_capture(im->st, r->u.cap.source, r->u.cap.fetched, &c, NULL) == TM_OK) {
-			j = tm_capture_to_json(&c);
-			tm_capture_release(&c);
-		}
-		break;
-	}
-	}
-	/* the store dated what the record left undated: compare what it gave */
-	const char *added = r->type == REC_ENTITY ? r->u.ent.added : r->type == REC_RELATION ? r->u.rel.added :
-			    r->type == REC_INVOLVEMENT ? r->u.inv.added : NULL;
-	const char *changed = r->type == REC_ENTITY ? r->u.ent.changed : r->type == REC_RELATION ? r->u.rel.changed :
-			      r->type == REC_INVOLVEMENT ? r->u.inv.changed : NULL;
-	if (j && added && !added[0])
-		json_object_del(j, "added");
-	if (j && changed && !changed[0])
-		json_object_del(j, "changed");
-	char *canon = j ? json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-	json_decref(j);
+	struct rec old;
+	if (stored_rec(im, r, &old) != 1)
+		return NULL;
+	char *canon = (char *)rec_canon(&old);
+	old.canon = NULL;
+	rec_release(&old);
 	return canon;
 }
 
-/* Keep r (moved out of its batch) until the end. */
+/* Keep r (moved out of its batch) until the end, in as little memory as
+ * it needs: a file of ties with repeats to merge (FtM) keeps all of them. */
 static struct rec *keep(struct rec ***list, size_t *n, size_t *cap, struct rec *r)
 {
-	struct rec *h = tm_xmalloc(sizeof(*h));
-	*h = *r;
+	size_t size = sizeof(*r);
+	if (r->type == REC_RELATION) {
+		size = offsetof(struct rec, u) + sizeof(tm_relation);
+		tm_cites *c = &r->u.rel.cites;
+		if (c->n && c->cap > c->n) {
+			c->v = tm_xrealloc(c->v, c->n * sizeof(c->v[0]));
+			c->cap = c->n;
+		}
+		/* its attachments are applied; a repeat's canon is made again */
+		free(r->ftm);
+		r->ftm = NULL;
+		free(r->canon);
+		r->canon = NULL;
+	} else if (r->type == REC_ENTITY) {
+		size = offsetof(struct rec, u) + sizeof(tm_entity);
+	}
+	struct rec *h = tm_xmalloc(size);
+	memcpy(h, r, size);
 	memset(r, 0, sizeof(*r));
 	TM_GROW(*list, *cap, *n + 1);
 	(*list)[(*n)++] = h;
 	return h;
 }
 
-static void count(struct import *im, const struct rec *r)
+static size_t *counter(struct import *im, const struct rec *r)
 {
 	switch (r->type) {
-	case REC_SOURCE: im->rep->sources++; break;
-	case REC_ENTITY: im->rep->entities++; break;
-	case REC_RELATION: im->rep->relations++; break;
-	case REC_INVOLVEMENT: im->rep->involvements++; break;
-	case REC_SITE: im->rep->sites++; break;
-	case REC_ACTION: im->rep->actions++; break;
-	case REC_CAPTURE: im->rep->captures++; break;
-	case REC_PAGE: im->rep->pages++; break;
+	case REC_SOURCE: return &im->rep->sources;
+	case REC_ENTITY: return &im->rep->entities;
+	case REC_RELATION: return &im->rep->relations;
+	case REC_INVOLVEMENT: return &im->rep->involvements;
+	case REC_SITE: return &im->rep->sites;
+	case REC_ACTION: return &im->rep->actions;
+	case REC_CAPTURE: return &im->rep->captures;
+	case REC_PETITION: return &im->rep->petitions;
+	case REC_PAGE: return &im->rep->pages;
+	case REC_ATTACH: break;
 	}
+	return NULL;
+}
+
+static void count(struct import *im, const struct rec *r)
+{
+	size_t *c = counter(im, r);
+	if (c)
+		(*c)++;
+}
+
+/* r is left out after all (counted when taken): say so under why. */
+static void drop(struct import *im, const struct rec *r, const char *why)
+{
+	size_t *c = counter(im, r);
+	if (c && *c)
+		(*c)--;
+	tm_import_drop(&im->rep->drops, why, 1);
+}
+
+/* ---- attachments: what a FollowTheMoney Documentation or Identification
+ * adds to the record of another line ---- */
+
+static void attach_take(struct import *im, struct rec *r)
+{
+	struct attach *a = &r->u.att;
+	if (a->what == ATT_DROPPED) {
+		size_t e = ref_entry(im, 'e', a->target);
+		if (im->ks.v[e].state == K_MISSING)
+			im->ks.v[e].state = K_DROPPED;
+		return;
+	}
+	int added;
+	size_t e = keyset_get(&im->att, a->target, strlen(a->target), &added);
+	if (added) {
+		TM_GROW(im->atts, im->cap_atts, im->n_atts + 1);
+		memset(&im->atts[im->n_atts], 0, sizeof(im->atts[0]));
+		im->att.v[e].aux = im->n_atts++;
+	}
+	struct attlist *l = &im->atts[im->att.v[e].aux];
+	TM_GROW(l->v, l->cap, l->n + 1);
+	l->v[l->n++] = *a;
+	memset(a, 0, sizeof(*a));
+	im->n_att_waiting++;
+}
+
+/* Give r what waits for its FtM id: each quote and page to the first
+ * citation of its source that has none (the citations came in order from
+ * the record's `proof`), after the last citation of that source when all
+ * have one, at the end when none cites it; each identifier at the end. */
+static void attach_apply(struct import *im, struct rec *r)
+{
+	long e = keyset_find(&im->att, r->ftm, strlen(r->ftm));
+	if (e < 0)
+		return;
+	struct attlist *l = &im->atts[im->att.v[e].aux];
+	tm_cites *cites = rec_cites(r);
+	for (size_t i = 0; i < l->n; i++) {
+		struct attach *a = &l->v[i];
+		if (a->what == ATT_IDENT && r->type == REC_ENTITY) {
+			tm_entity_add_ident(&r->u.ent, a->a, a->b);
+		} else if (a->what == ATT_CITE && cites) {
+			size_t at = cites->n, last = cites->n;
+			for (size_t k = 0; k < cites->n; k++) {
+				if (strcmp(cites->v[k].source, a->a) != 0)
+					continue;
+				last = k;
+				if (!cites->v[k].quote && !cites->v[k].page && at == cites->n)
+					at = k;
+			}
+			if (at < cites->n) {
+				cites->v[at].quote = tm_xstrdup(a->b);
+				cites->v[at].page = tm_xstrdup(a->c);
+			} else {
+				tm_cites_push(cites, a->a, a->b, a->c);
+				if (last < cites->n - 1) {
+					/* move it to just after the last citation of its source */
+					tm_cite c = cites->v[cites->n - 1];
+					memmove(&cites->v[last + 2], &cites->v[last + 1],
+						(cites->n - 2 - last) * sizeof(tm_cite));
+					cites->v[last + 1] = c;
+				}
+			}
+		} else {
+			tm_import_drop(&im->rep->drops, "Identification of something other than an entity", 1);
+		}
+		free(a->target);
+		free(a->a);
+		free(a->b);
+		free(a->c);
+		free(a->why);
+	}
+	im->n_att_waiting -= l->n;
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+	if (cites && cites->n && r->type == REC_ENTITY)
+		r->u.ent.unsourced = 0;
+	if (cites && cites->n && r->type == REC_RELATION)
+		r->u.rel.unsourced = 0;
 }
 
 /* ---- stage 3: write ---- */
@@ -1521,11 +2010,29 @@ static void progress(struct import *im, int last)
 	im->opts->progress(im->opts->progress_ctx, last ? total : im->written, total);
 }
 
-/* Write r, whose key is entry e; a failure stops the import. */
+
+/* The key history gives r (store_history.h), owned by the caller. */
+static char *rec_history_key(const struct rec *r)
+{
+	return r->type == REC_RELATION	  ? tm_relation_key(&r->u.rel) :
+	       r->type == REC_INVOLVEMENT ? tm_involvement_key(&r->u.inv) :
+					    tm_xstrdup(rec_id(r));
+}
+
+/* Write r, whose key is entry e; a failure stops the import.  Each record
+ * that changes is a revision of the import's change (captures, which are
+ * no one's edit, are not). */
 static int write_rec(struct import *im, struct rec *r, size_t e)
 {
 	tm_rc rc;
 	tm_err *err = &im->werr;
+	char *before = NULL;
+	int keep_history = r->type < REC_CAPTURE; /* not captures (no one's edit) nor attachments */
+	if (keep_history && !im->fresh[r->type]) {
+		before = stored_canon(im, r);
+		if (before && strcmp(before, rec_canon(r)) == 0)
+			keep_history = 0; /* the store skips it: no change */
+	}
 	switch (r->type) {
 	case REC_SOURCE: rc = tm_store_put_source(im->st, &r->u.src, err); break;
 	case REC_ENTITY: {
@@ -1559,23 +2066,192 @@ static int write_rec(struct import *im, struct rec *r, size_t e)
 	}
 	case REC_SITE: rc = tm_store_put_site(im->st, &r->u.site, err); break;
 	case REC_CAPTURE: rc = tm_store_put_capture(im->st, &r->u.cap, NULL, err); break;
+	case REC_PETITION: rc = tm_store_put_petition(im->st, &r->u.pet, err); break;
 	case REC_PAGE: rc = tm_store_put_page(im->st, &r->u.page, err); break;
 	default: rc = tm_store_put_action(im->st, &r->u.act, err); break;
 	}
+	if (!rc && keep_history) {
+		char *key = rec_history_key(r);
+		rc = tm_store_stage_revision(im->st, rec_type_names[r->type], key, before, rec_canon(r), err);
+		free(key);
+		im->staged++;
+	}
+	free(before);
 	if (rc) {
-		report(&im->rep->errors, r->file, r->line, "%s", err->msg);
+		rec_report(&im->rep->errors, r, "%s", err->msg);
 		im->write_rc = rc;
 		return -1;
+	}
+	if (r->type == REC_SOURCE) {
+		/* its repeats are compared with this, not read back */
+		TM_GROW(im->src_canon, im->cap_src_canon, im->n_src_canon + 1);
+		im->src_canon[im->n_src_canon++] = tm_xstrdup(rec_canon(r));
+		im->ks.v[e].row = (tm_ekey)im->n_src_canon;
 	}
 	im->written++;
 	progress(im, 0);
 	return 0;
 }
 
+/* The fields in which the JSON of a and b differ, into im->diff. */
+static void diff_fields(struct import *im, const struct rec *a, const struct rec *b)
+{
+	json_t *x = rec_json(a), *y = rec_json(b);
+	tm_buf_reset(&im->diff);
+	const char *key;
+	json_t *v;
+	json_object_foreach(x, key, v) {
+		if (!json_equal(v, json_object_get(y, key)))
+			tm_buf_addf(&im->diff, "%s%s", im->diff.len ? ", " : "", key);
+	}
+	json_object_foreach(y, key, v) {
+		if (!json_object_get(x, key))
+			tm_buf_addf(&im->diff, "%s%s", im->diff.len ? ", " : "", key);
+	}
+	json_decref(x);
+	json_decref(y);
+}
+
+static void change_line(struct import *im, const char *verb, const struct rec *r, const char *detail)
+{
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_addf(&b, "%s ", verb);
+	rec_name(&b, r);
+	if (detail && *detail)
+		tm_buf_addf(&b, ": %s", detail);
+	tm_strv_push_owned(&im->rep->changes, tm_buf_detach(&b));
+}
+
+/*
+ * Before r is written: what the database holds under its key, and what the
+ * conflict rule makes of a difference.  Returns 1 to write r (perhaps
+ * merged with the stored record), 0 to leave the stored record as it is.
+ */
+static int reconcile(struct import *im, struct rec *r, size_t e)
+{
+	if (!im->compare || r->type > REC_RELATION)
+		return 1;
+	struct rec old;
+	int found = im->empty ? 0 : stored_rec(im, r, &old);
+	if (found < 0)
+		return 0;
+	if (!found) {
+		im->rep->added++;
+		if (im->opts->dry_run)
+			change_line(im, "add", r, NULL);
+		return 1;
+	}
+	int same = strcmp(rec_canon(&old), rec_canon(r)) == 0;
+	if (same) {
+		im->rep->unchanged++;
+		rec_release(&old);
+		return 1; /* the store skips a record equal to the stored one */
+	}
+	diff_fields(im, &old, r);
+	int write = 1;
+	switch (im->opts->on_conflict) {
+	case TM_CONFLICT_REPLACE:
+		im->rep->changed++;
+		change_line(im, "change", r, im->diff.buf);
+		break;
+	case TM_CONFLICT_REFUSE: {
+		tm_buf b = TM_BUF_INIT;
+		rec_name(&b, r);
+		rec_report(&im->cross, r,
+			   "%s would replace a stored record with different content (%s): give --on-conflict replace, "
+			   "keep or merge",
+			   b.buf, im->diff.buf);
+		tm_buf_release(&b);
+		write = 0;
+		break;
+	}
+	case TM_CONFLICT_KEEP:
+		im->rep->kept++;
+		change_line(im, "keep", r, im->diff.buf);
+		write = 0;
+		break;
+	case TM_CONFLICT_MERGE: {
+		switch (r->type) {
+		case REC_SOURCE: tm_source_merge(&old.u.src, &r->u.src); break;
+		case REC_ENTITY: tm_entity_merge(&old.u.ent, &r->u.ent); break;
+		default: tm_relation_merge(&old.u.rel, &r->u.rel); break;
+		}
+		free(old.canon);
+		old.canon = NULL;
+		struct rec stored;
+		stored_rec(im, r, &stored);
+		if (strcmp(rec_canon(&old), rec_canon(&stored)) == 0) {
+			im->rep->unchanged++;
+			write = 0;
+		} else {
+			diff_fields(im, &stored, &old);
+			im->rep->merged++;
+			change_line(im, "merge", r, im->diff.buf);
+			/* r becomes the merged record */
+			if (r->type == REC_SOURCE) {
+				tm_source_release(&r->u.src);
+				r->u.src = old.u.src;
+			} else if (r->type == REC_ENTITY) {
+				tm_entity_release(&r->u.ent);
+				r->u.ent = old.u.ent;
+				tm_name_index_release(&r->names);
+				tm_err ierr = { 0 };
+				if (tm_name_index_make(&r->u.ent, &r->names, &ierr)) {
+					im->write_rc = TM_ERR_INTERNAL;
+					im->werr = ierr;
+				}
+			} else {
+				tm_relation_release(&r->u.rel);
+				r->u.rel = old.u.rel;
+			}
+			free(r->canon);
+			r->canon = NULL;
+			memset(&old.u, 0, sizeof(old.u));
+		}
+		rec_release(&stored);
+		break;
+	}
+	}
+	rec_release(&old);
+	if (!write && r->type == REC_ENTITY) {
+		/* its relations are written with its key */
+		tm_err rerr = { 0 };
+		tm_rc rc = tm_store_ekey(im->st, r->u.ent.id, &im->ks.v[e].row, &rerr);
+		if (rc)
+			read_failed(im, rc, &rerr);
+	}
+	return write && !im->write_rc;
+}
+
+/* r's references are all written or stored: compare it with the database
+ * and write it (or leave the stored one), which defines entry e. */
+static void land(struct import *im, struct rec *r, size_t e)
+{
+	if (im->line_failed || im->write_rc)
+		return;
+	/* once the import fails, records are still compared, so that every
+	 * conflict is named, but no more are written */
+	if (reconcile(im, r, e) && !im->cross.n) {
+		if (write_rec(im, r, e))
+			return;
+	} else if (im->write_rc) {
+		return;
+	}
+	struct kentry *k = &im->ks.v[e];
+	k->state = K_WRITTEN;
+	k->aux = r->line;
+}
+
 /* Check r against the records before it and write it, or keep it to write
  * at the end (moving it out of its batch). */
 static void take(struct import *im, struct rec *r)
 {
+	if (r->type == REC_ATTACH) {
+		attach_take(im, r);
+		return;
+	}
+	if (im->n_att_waiting && r->ftm)
+		attach_apply(im, r);
 	int added;
 	size_t e = rec_entry(im, r, &added);
 	struct kentry *k = &im->ks.v[e];
@@ -1585,10 +2261,36 @@ static void take(struct import *im, struct rec *r)
 		struct rec *first = k->state == K_HELD ? im->held[r->type][k->aux] : NULL;
 		const char *first_file = first ? first->file : input_name(&im->p->in, k->input);
 		size_t first_line = first ? first->line : (size_t)k->aux;
-		char *stored = first ? NULL : stored_canon(im, r);
-		int same = first ? strcmp(rec_canon(first), rec_canon(r)) == 0 :
-				   stored && strcmp(stored, rec_canon(r)) == 0;
-		free(stored);
+		int same;
+		if (first && (first->flags & REC_F_MERGE) && (r->flags & REC_F_MERGE) && r->type <= REC_RELATION) {
+			if (strcmp(rec_canon(first), rec_canon(r)) != 0) {
+				if (r->type == REC_SOURCE) {
+					tm_source_merge(&first->u.src, &r->u.src);
+				} else if (r->type == REC_RELATION) {
+					tm_relation_merge(&first->u.rel, &r->u.rel);
+				} else {
+					tm_entity_merge(&first->u.ent, &r->u.ent);
+					tm_name_index_release(&first->names);
+					tm_err ierr = { 0 };
+					if (tm_name_index_make(&first->u.ent, &first->names, &ierr)) {
+						im->write_rc = TM_ERR_INTERNAL;
+						im->werr = ierr;
+					}
+				}
+				free(first->canon);
+				first->canon = NULL;
+			}
+			return;
+		}
+		if (first) {
+			same = strcmp(rec_canon(first), rec_canon(r)) == 0;
+		} else if (r->type == REC_SOURCE && k->row > 0) {
+			same = strcmp(im->src_canon[k->row - 1], rec_canon(r)) == 0;
+		} else {
+			char *stored = stored_canon(im, r);
+			same = stored && strcmp(stored, rec_canon(r)) == 0;
+			free(stored);
+		}
 		if (same)
 			return;
 		count(im, r);
@@ -1601,8 +2303,12 @@ static void take(struct import *im, struct rec *r)
 			tm_buf_addf(&im->key, "involvement '%s %s'", r->u.inv.entity, r->u.inv.category);
 		else
 			tm_buf_addf(&im->key, "id '%s'", rec_id(r));
-		report(&im->cross, r->file, r->line, "%s redefined with different content (first at %s:%zu)",
-		       im->key.buf, first_file, first_line);
+		if (r->where || (first && first->where))
+			rec_report(&im->cross, r, "%s redefined with different content (first at %s)", im->key.buf,
+				   first && first->where ? first->where : first_file);
+		else
+			rec_report(&im->cross, r, "%s redefined with different content (first at %s:%zu)", im->key.buf,
+				   first_file, first_line);
 		if (rec_refs(im, r, 0) == REFS_MISSING)
 			keep(&im->recheck, &im->n_recheck, &im->cap_recheck, r);
 		return;
@@ -1611,30 +2317,49 @@ static void take(struct import *im, struct rec *r)
 	int refs = rec_refs(im, r, 0);
 	k = &im->ks.v[e]; /* rec_refs may have grown the keyset */
 	k->input = r->input;
-	if (refs != REFS_READY || im->n_held[r->type]) {
+	int wait = refs != REFS_READY || (r->flags & (REC_F_VOUCHED | REC_F_MERGE)) ||
+		   (im->n_held[r->type] && !(r->flags & REC_F_ANY_ORDER));
+	if (wait) {
 		k->state = K_HELD;
 		k->aux = im->n_held[r->type];
 		keep(&im->held[r->type], &im->n_held[r->type], &im->cap_held[r->type], r);
 		return;
 	}
-	if (write_rec(im, r, e) == 0) {
-		k = &im->ks.v[e];
-		k->state = K_WRITTEN;
-		k->aux = r->line;
+	land(im, r, e);
+}
+
+/* A change or revision of a history the input carries: written as it
+ * comes, with its number. */
+static void take_hist(struct import *im, struct batch *b, struct hist *h)
+{
+	tm_err *err = &im->werr;
+	tm_rc rc = h->is_change ? tm_store_change_add(im->st, &h->c, NULL, err) :
+				  tm_store_revision_add(im->st, &h->r, NULL, err);
+	if (rc == TM_ERR_INVALID) {
+		report(&im->cross, b->file, h->line, "%s", err->msg);
+	} else if (rc) {
+		report(&im->rep->errors, b->file, h->line, "%s", err->msg);
+		im->write_rc = rc;
 	}
 }
 
 static void take_batch(struct import *im, struct batch *b)
 {
-	if (b->errors.n) {
+	tm_import_drops_add(&im->rep->drops, &b->out.drops);
+	if (b->out.errors.n) {
 		im->line_failed = 1;
-		for (size_t i = 0; i < b->errors.n; i++)
-			tm_strv_push_owned(&im->rep->errors, b->errors.v[i]);
-		b->errors.n = 0;
+		for (size_t i = 0; i < b->out.errors.n; i++)
+			tm_strv_push_owned(&im->rep->errors, b->out.errors.v[i]);
+		b->out.errors.n = 0;
 	}
 	im->bytes += b->bytes;
-	for (size_t i = 0; i < b->n_recs; i++) {
-		struct rec *r = &b->recs[i];
+	for (size_t i = 0; i < b->out.n; i++) {
+		struct rec *r = &b->out.v[i];
+		if (r->type == REC_ATTACH) {
+			if (!im->line_failed && !im->write_rc)
+				take(im, r);
+			continue;
+		}
 		im->seen++;
 		if (im->line_failed || im->write_rc) {
 			/* nothing more is written: only the lines are still checked */
@@ -1643,28 +2368,68 @@ static void take_batch(struct import *im, struct batch *b)
 		}
 		take(im, r);
 	}
+	for (size_t i = 0; i < b->n_hist && !im->line_failed && !im->write_rc; i++)
+		take_hist(im, b, &b->hist[i]);
+}
+
+/* A held relation that vouches for a person (REC_F_VOUCHED) does so when its
+ * other end is an entity the import keeps. */
+static void vouch(struct import *im)
+{
+	for (size_t i = 0; i < im->n_held[REC_RELATION]; i++) {
+		struct rec *r = im->held[REC_RELATION][i];
+		if (!r->vouch)
+			continue;
+		const char *other = strcmp(r->u.rel.subject, r->vouch) == 0 ? r->u.rel.object : r->u.rel.subject;
+		size_t o = ref_entry(im, 'e', other);
+		int s = im->ks.v[o].state;
+		int kept = s == K_WRITTEN || s == K_STORED ||
+			   (s == K_HELD && !(im->held[REC_ENTITY][im->ks.v[o].aux]->flags & REC_F_VOUCHED));
+		if (kept)
+			im->ks.v[ref_entry(im, 'e', r->vouch)].vouched = 1;
+	}
 }
 
 /* The end of the input: the records that waited are checked against all of
  * it, and written in type order (each type in input order). */
 static void settle(struct import *im)
 {
+	vouch(im);
 	for (int t = REC_SOURCE; t < N_REC_TYPES; t++) {
 		for (size_t i = 0; i < im->n_held[t]; i++) {
 			struct rec *r = im->held[t][i];
 			int added;
 			size_t e = rec_entry(im, r, &added);
-			int refs = rec_refs(im, r, 1);
-			if (refs != REFS_READY || im->write_rc || im->cross.n)
-				continue; /* stays K_HELD: what refers to it is not written either */
-			if (write_rec(im, r, e) == 0) {
-				im->ks.v[e].state = K_WRITTEN;
-				im->ks.v[e].aux = r->line;
+			if ((r->flags & REC_F_VOUCHED) && !im->ks.v[e].vouched) {
+				im->ks.v[e].state = K_DROPPED;
+				drop(im, r, r->vouch ? r->vouch : "entity no record vouches for");
+				continue;
 			}
+			int refs = rec_refs(im, r, 1);
+			if (refs == REFS_LEFT || refs == REFS_NO_SOURCE || (refs == REFS_MISSING && (r->flags & REC_F_SOFT))) {
+				drop(im, r, refs == REFS_LEFT ? "tie to an entity left out" :
+					    refs == REFS_MISSING ? "tie to an entity neither in the input nor in the database" :
+								   "record whose documents are neither in the input nor in the database");
+				if (r->type == REC_ENTITY)
+					im->ks.v[e].state = K_DROPPED;
+				continue;
+			}
+			if (refs != REFS_READY || im->write_rc)
+				continue; /* stays K_HELD: what refers to it is not written either */
+			land(im, r, e);
 		}
 	}
 	for (size_t i = 0; i < im->n_recheck; i++)
 		rec_refs(im, im->recheck[i], 1);
+	if (im->n_att_waiting) {
+		for (size_t i = 0; i < im->n_atts; i++)
+			for (size_t k = 0; k < im->atts[i].n; k++)
+				tm_import_drop(&im->rep->drops,
+					       im->atts[i].v[k].what == ATT_CITE ?
+						       "Documentation after what it documents, or of what is not in the input" :
+						       "Identification after its holder, or of one not in the input",
+					       1);
+	}
 }
 
 static void import_release(struct import *im)
@@ -1681,9 +2446,26 @@ static void import_release(struct import *im)
 		free(im->recheck[i]);
 	}
 	free(im->recheck);
+	for (size_t i = 0; i < im->n_atts; i++) {
+		for (size_t k = 0; k < im->atts[i].n; k++) {
+			struct attach *a = &im->atts[i].v[k];
+			free(a->target);
+			free(a->a);
+			free(a->b);
+			free(a->c);
+			free(a->why);
+		}
+		free(im->atts[i].v);
+	}
+	free(im->atts);
+	keyset_release(&im->att);
+	for (size_t i = 0; i < im->n_src_canon; i++)
+		free(im->src_canon[i]);
+	free(im->src_canon);
 	keyset_release(&im->ks);
 	tm_buf_release(&im->key);
 	tm_buf_release(&im->ref);
+	tm_buf_release(&im->diff);
 	tm_strv_release(&im->cross);
 }
 
@@ -1710,8 +2492,42 @@ static int error_cmp(const void *a, const void *b)
 	return strcmp(x, y);
 }
 
+/* The import's own change: the revisions staged that a history in the
+ * input does not already end with, by the import's author. */
+static tm_rc commit_history(struct import *im, tm_err *err)
+{
+	if (!im->staged)
+		return TM_OK;
+	const tm_import_opts *o = im->opts;
+	tm_buf summary = TM_BUF_INIT, author = TM_BUF_INIT;
+	if (o && o->summary) {
+		tm_buf_adds(&summary, o->summary);
+	} else {
+		tm_buf_adds(&summary, "import");
+		const struct input *in = &im->p->in;
+		/* by their names alone: the summary is public (history pages),
+		 * the operator's folders are not */
+		for (size_t i = 0; i < (in->paths ? in->n_paths : 1); i++) {
+			const char *name = input_name(in, (uint32_t)i);
+			const char *slash = strrchr(name, '/');
+			tm_buf_addf(&summary, " %s", slash && slash[1] ? slash + 1 : name);
+		}
+	}
+	tm_buf_adds(&author, o && o->author ? o->author : "import");
+	char at[24];
+	tm_now_iso(at);
+	tm_change c = { .at = at, .author = author.buf, .via = (char *)"import", .summary = summary.buf };
+	tm_rc rc = tm_store_stage_commit(im->st, &c, NULL, err);
+	tm_buf_release(&summary);
+	tm_buf_release(&author);
+	return rc;
+}
+
 static tm_rc run(tm_store *st, struct pipeline *p, const tm_import_opts *opts, tm_import_report *rep, tm_err *err)
 {
+	static const tm_import_opts defaults;
+	if (!opts)
+		opts = &defaults;
 	struct import im;
 	memset(&im, 0, sizeof(im));
 	im.st = st;
@@ -1720,11 +2536,21 @@ static tm_rc run(tm_store *st, struct pipeline *p, const tm_import_opts *opts, t
 	im.p = p;
 	tm_buf_init(&im.key);
 	tm_buf_init(&im.ref);
+	tm_buf_init(&im.diff);
+	im.compare = opts->on_conflict != TM_CONFLICT_REPLACE || opts->dry_run;
+	rep->compared = im.compare;
 	tm_rc rc = tm_store_begin_bulk(st, err);
 	if (rc) {
 		pipeline_release(p);
 		return rc;
 	}
+	if ((rc = tm_store_is_empty(st, &im.empty, err))) {
+		tm_store_rollback(st);
+		pipeline_release(p);
+		return rc;
+	}
+	for (int t = REC_SOURCE; t < REC_CAPTURE; t++)
+		im.fresh[t] = tm_store_has_records(st, rec_type_names[t]) == 0;
 	/* a record takes about 170 bytes of JSON: growing the keyset step by
 	 * step would hash every key again at each step */
 	keyset_reserve(&im.ks, p->total_bytes / 170);
@@ -1763,8 +2589,16 @@ static tm_rc run(tm_store *st, struct pipeline *p, const tm_import_opts *opts, t
 		qsort(rep->errors.v, rep->errors.n, sizeof(char *), error_cmp);
 		rc = tm_fail(err, TM_ERR_INVALID, "%zu bad line%s: nothing imported", rep->errors.n,
 			     rep->errors.n == 1 ? "" : "s");
+	} else if (opts->dry_run) {
+		tm_store_rollback(st); /* a dry run: everything checked, nothing kept */
+		rc = TM_OK;
+		progress(&im, 1);
+		import_release(&im);
+		return rc;
 	} else {
-		rc = tm_store_commit(st, err);
+		rc = commit_history(&im, err);
+		if (!rc)
+			rc = tm_store_commit(st, err);
 	}
 	if (rc)
 		tm_store_rollback(st);
@@ -1803,5 +2637,46 @@ tm_rc tm_import_buffer(tm_store *st, const char *name, const char *data, size_t 
 	p.in.data = data;
 	p.in.len = len;
 	p.total_bytes = len;
+	return run(st, &p, opts, rep, err);
+}
+
+/* ---- one record (io.h's tm_record): the importer's checks, for editing ---- */
+
+tm_rc tm_record_parse(json_t *o, int allow_unsourced, tm_record *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->type = TM_RECORD_NONE;
+	if (!json_is_object(o))
+		return tm_fail(err, TM_ERR_INVALID, "a record must be a JSON object");
+	const char *type = json_string_value(json_object_get(o, "type"));
+	if (!type)
+		return tm_fail(err, TM_ERR_INVALID, "missing field 'type'");
+	tm_import_opts opts = { .allow_unsourced = allow_unsourced };
+	struct why w = { "" };
+	int bad;
+	out->type = tm_record_type_parse(type);
+	switch (out->type) {
+	case TM_RECORD_SOURCE: bad = parse_source(o, &out->u.src, &w); break;
+	case TM_RECORD_ENTITY: bad = parse_entity(&opts, o, &out->u.ent, &w); break;
+	case TM_RECORD_RELATION: bad = parse_relation(&opts, o, &out->u.rel, &w); break;
+	case TM_RECORD_SITE: bad = parse_site(o, &out->u.site, &w); break;
+	case TM_RECORD_ACTION: bad = parse_action(o, &out->u.act, &w); break;
+	case TM_RECORD_INVOLVEMENT: bad = parse_involvement(o, &out->u.inv, &w); break;
+	default: return tm_fail(err, TM_ERR_INVALID, "unknown type '%.40s'", type);
+	}
+	if (bad)
+		return tm_fail(err, TM_ERR_INVALID, "%s", w.msg);
+	return TM_OK;
+}
+
+tm_rc tm_import_recs(tm_store *st, struct recbuf *out, const tm_import_opts *opts, tm_import_report *rep,
+		     tm_err *err)
+{
+	memset(rep, 0, sizeof(*rep));
+	struct pipeline p;
+	pipeline_init(&p, opts);
+	p.in.done = 1;
+	p.in.name = out->n ? out->v[0].file : "input";
+	p.prepared = out;
 	return run(st, &p, opts, rep, err);
 }

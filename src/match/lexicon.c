@@ -371,7 +371,7 @@ int tm_lex_neutral(const char *word, size_t n)
 int tm_lex_org_kind(const char *kind)
 {
 	static const char *const orgs[] = {
-		"agency", "company", "military", "municipality", "ngo", "police", "political_party",
+		"agency", "company", "military", "municipality", "ngo", "organization", "police", "political_party",
 		"research_institute", "state_body", "university",
 	};
 	return kind && in_list(orgs, N(orgs), kind, strlen(kind));

@@ -5,7 +5,6 @@
  * numbers that tune it are together below.
  */
 #include "match/match_internal.h"
-#include "store/store_match.h"
 #include "text/text.h"
 
 #include <ctype.h>
@@ -44,6 +43,7 @@
 #define LIMIT_EXACT 8
 #define LIMIT_PREFIX 8
 #define LIMIT_WORDS 16
+#define LIMIT_IDENTS 20
 #define MAX_DF 20000 /* a word in more names than this is not worth an AND */
 
 #define MAX_TOK 40
@@ -102,7 +102,7 @@ static void tok_push(toks *t, const char *w, size_t n, int han)
 	k->s = w;
 	k->n = (uint16_t)(n > 65535 ? 65535 : n);
 	k->han = (uint8_t)han;
-	k->len = (uint8_t)tm_sim_decode(w, n, k->cp, TOK_CP);
+	k->len = (uint8_t)tm_text_decode(w, n, k->cp, TOK_CP);
 }
 
 /* Words of a key: split at spaces, each Chinese character a word of its own
@@ -139,7 +139,7 @@ static void tokenize_words(const char *s, toks *t)
 			size_t l = (unsigned char)*q < 0x80 ? 1 : (unsigned char)*q < 0xE0 ? 2 : (unsigned char)*q < 0xF0 ? 3 : 4;
 			if (q + l > p)
 				l = (size_t)(p - q);
-			tm_sim_decode(q, l, &c, 1);
+			tm_text_decode(q, l, &c, 1);
 			if (is_han(c)) {
 				tok_push(t, run, (size_t)(q - run), 0);
 				tok_push(t, q, l, 1);
@@ -212,7 +212,7 @@ static double word_sim(const tok *a, const tok *b)
 	}
 	if (typo) {
 		double need = mn >= 8 ? 0.88 : mn >= 5 ? 0.90 : 0.93;
-		double jw = tm_sim_jaro_winkler_cp(a->cp, la, b->cp, lb);
+		double jw = tm_text_jaro_winkler(a->cp, la, b->cp, lb);
 		if (jw >= need)
 			s = 1.0 - TYPO_SCALE * (1.0 - jw);
 		/* Jaro-Winkler is hard on a letter missing in the middle
@@ -360,9 +360,9 @@ static int tok_cmp(const void *x, const void *y)
 static size_t put_words(uint32_t *out, size_t len, const tok *const *w, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (len && len < TM_SIM_MAX)
+		if (len && len < TM_TEXT_SIM_MAX)
 			out[len++] = ' ';
-		for (size_t k = 0; k < w[i]->len && len < TM_SIM_MAX; k++)
+		for (size_t k = 0; k < w[i]->len && len < TM_TEXT_SIM_MAX; k++)
 			out[len++] = w[i]->cp[k];
 	}
 	return len;
@@ -400,7 +400,7 @@ static double token_set(const toks *a, const toks *b)
 			db[ndb++] = wb[j++];
 		}
 	}
-	static _Thread_local uint32_t t0[TM_SIM_MAX], t1[TM_SIM_MAX], t2[TM_SIM_MAX];
+	static _Thread_local uint32_t t0[TM_TEXT_SIM_MAX], t1[TM_TEXT_SIM_MAX], t2[TM_TEXT_SIM_MAX];
 	size_t l0 = put_words(t0, 0, in, ni);
 	memcpy(t1, t0, l0 * sizeof(uint32_t));
 	memcpy(t2, t0, l0 * sizeof(uint32_t));
@@ -426,7 +426,7 @@ static size_t compact_cp(const toks *t, uint32_t *out)
 	for (size_t i = 0; i < t->n; i++) {
 		if (kept && t->v[i].w <= 0.3f)
 			continue;
-		for (size_t k = 0; k < t->v[i].len && len < TM_SIM_MAX; k++)
+		for (size_t k = 0; k < t->v[i].len && len < TM_TEXT_SIM_MAX; k++)
 			out[len++] = t->v[i].cp[k];
 	}
 	return len;
@@ -444,7 +444,7 @@ typedef struct qprep {
 	toks tb;        /* words of bare, abbreviations written out */
 	toks tp;        /* words of pinyin (when it differs) */
 	size_t lcb, lcp;
-	uint32_t ccb[TM_SIM_MAX], ccp[TM_SIM_MAX]; /* compacts of tb, tp */
+	uint32_t ccb[TM_TEXT_SIM_MAX], ccp[TM_TEXT_SIM_MAX]; /* compacts of tb, tp */
 } qprep;
 
 static void qprep_release(qprep *q)
@@ -649,7 +649,7 @@ static kscore score_key(const qprep *q, const char *key, toks *kt, int fuzzy, do
 	tokenize(key, kt, NULL);
 	if (same_words(&q->tb, kt) || (q->pinyin_differs && same_words(&q->tp, kt)))
 		return (kscore){ SCORE_ABBREV, TM_BY_ABBREV, 1, 1, 1, SCORE_ABBREV };
-	uint32_t kc[TM_SIM_MAX];
+	uint32_t kc[TM_TEXT_SIM_MAX];
 	size_t lk = 0;
 	for (int v = 0; v < (q->pinyin_differs ? 2 : 1); v++) {
 		const toks *qt = v ? &q->tp : &q->tb;
@@ -670,7 +670,7 @@ static kscore score_key(const qprep *q, const char *key, toks *kt, int fuzzy, do
 		for (size_t i = 0; i < qt->n; i++)
 			fixed.v[i] = ai.s[i] >= 0.8 ? kt->v[ai.best[i]] : qt->v[i];
 		double t = token_set(&fixed, kt);
-		double j = tm_sim_jaro_winkler_cp(v ? q->ccp : q->ccb, v ? q->lcp : q->lcb, kc, lk);
+		double j = tm_text_jaro_winkler(v ? q->ccp : q->ccb, v ? q->lcp : q->lcb, kc, lk);
 		double s = W_ALIGN * a + W_TSR * t + W_JW * j, raw = s;
 		if (s > FUZZY_CAP)
 			s = FUZZY_CAP;
@@ -697,7 +697,7 @@ typedef struct cand {
 	int scored;
 	char *ident_scheme; /* matched by identifier: its scheme and value (owned) */
 	char *ident_value;
-	tm_cand_entity info;
+	tm_store_brief info;
 	int have_info;
 	char *explain_extra; /* bonus notes */
 	char *group_words;   /* TM_BY_GROUP: the input's words that none of the entity's names has */
@@ -705,10 +705,10 @@ typedef struct cand {
 
 struct tm_matcher {
 	tm_store *st;
-	tm_store_cand *sc;
-	const tm_match_vocab *vocab; /* shared, or own_vocab */
-	tm_match_vocab *own_vocab;
-	char *db_path, *vocab_path;  /* where own_vocab may come from (owned copies) */
+	int began;                   /* tm_matcher_begin() opened a read transaction */
+	const tm_search_vocab *vocab; /* shared, or own_vocab */
+	tm_search_vocab *own_vocab;
+	int cached;                  /* own_vocab comes from the store's cache */
 	int vocab_failed;            /* building it failed once: go without */
 	double threshold;
 	size_t max_cands;
@@ -730,14 +730,8 @@ tm_rc tm_matcher_new(tm_store *st, const tm_match_opts *opts, tm_matcher **out, 
 	m->threshold = opts && opts->threshold > 0 ? opts->threshold : TM_MATCH_THRESHOLD;
 	m->max_cands = opts && opts->max_candidates ? opts->max_candidates : 32;
 	m->vocab = opts ? opts->vocab : NULL;
-	m->db_path = opts ? tm_xstrdup(opts->db_path) : NULL;
-	m->vocab_path = opts ? tm_xstrdup(opts->vocab_path) : NULL;
-	tm_rc rc = tm_store_cand_open(st, &m->sc, err);
-	if (rc) {
-		free(m);
-		*out = NULL;
-		return rc;
-	}
+	m->cached = opts && opts->cached;
+	(void)err;
 	*out = m;
 	return TM_OK;
 }
@@ -750,7 +744,7 @@ static void cands_reset(tm_matcher *m)
 		free(m->c[i].ident_value);
 		free(m->c[i].explain_extra);
 		free(m->c[i].group_words);
-		tm_cand_entity_release(&m->c[i].info);
+		tm_store_brief_release(&m->c[i].info);
 	}
 	m->nc = 0;
 }
@@ -761,21 +755,22 @@ void tm_matcher_free(tm_matcher *m)
 		return;
 	cands_reset(m);
 	free(m->c);
-	tm_store_cand_free(m->sc);
-	tm_match_vocab_free(m->own_vocab);
-	free(m->db_path);
-	free(m->vocab_path);
+	tm_matcher_end(m);
+	tm_search_vocab_free(m->own_vocab);
 	free(m);
 }
 
 tm_rc tm_matcher_begin(tm_matcher *m, tm_err *err)
 {
-	return tm_store_cand_begin(m->sc, err);
+	if (m->began)
+		return TM_OK;
+	return tm_store_read_begin(m->st, TM_READ_MANY, &m->began, err);
 }
 
 void tm_matcher_end(tm_matcher *m)
 {
-	tm_store_cand_end(m->sc);
+	tm_store_read_end(m->st, m->began);
+	m->began = 0;
 }
 
 double tm_matcher_threshold(const tm_matcher *m)
@@ -811,6 +806,24 @@ static int on_name(void *ctx, tm_ekey entity, int64_t name)
 	(void)name;
 	cand_add(m, entity);
 	return 0;
+}
+
+static int on_prefix_name(void *ctx, tm_ekey entity, int64_t name, size_t key_len)
+{
+	(void)key_len;
+	return on_name(ctx, entity, name);
+}
+
+/* Names holding every one of words[0..n-1] in their words or pinyin; a
+ * word with a space in it is a phrase ("海 康"). */
+static tm_rc words_look_up(tm_matcher *m, const char *const *words, size_t n, size_t limit, tm_err *err)
+{
+	tm_words_term t[5];
+	if (n > sizeof(t) / sizeof(t[0]))
+		n = sizeof(t) / sizeof(t[0]);
+	for (size_t i = 0; i < n; i++)
+		t[i] = (tm_words_term){ TM_WORDS_TOKENS | TM_WORDS_PINYIN, &words[i], 1, 0 };
+	return tm_store_names_by_words(m->st, t, n, limit, on_name, m, err);
 }
 
 static int on_key(void *ctx, int64_t name, const char *key)
@@ -878,7 +891,7 @@ static int neutral_tok(const tok *w)
 		tok t = { 0 };
 		t.s = longer[i];
 		t.n = (uint16_t)strlen(longer[i]);
-		t.len = (uint8_t)tm_sim_decode(t.s, t.n, t.cp, TOK_CP);
+		t.len = (uint8_t)tm_text_decode(t.s, t.n, t.cp, TOK_CP);
 		size_t mx = t.len > w->len ? t.len : w->len, mn = t.len < w->len ? t.len : w->len;
 		if (mx - mn <= 1 && osa_distance(w->cp, w->len, t.cp, t.len) == 1)
 			return 1;
@@ -966,9 +979,11 @@ static tm_rc score_cands(tm_matcher *m, const qprep *q, tm_err *err)
 		if (c->scored || c->ident_scheme)
 			continue;
 		keys_reset(m);
-		tm_rc rc = tm_store_cand_keys(m->sc, c->entity, on_key, m, err);
-		if (rc)
+		tm_rc rc = tm_store_entity_keys(m->st, c->entity, on_key, m, err);
+		if (rc) {
+			keys_reset(m);
 			return rc;
+		}
 		score_keys(m, q, c);
 	}
 	keys_reset(m);
@@ -987,11 +1002,12 @@ static double best_name_score(const tm_matcher *m)
 
 /* The typo index, built on first need when none was given.  Without one
  * (it failed to build) screening goes on without typo look-ups. */
-static tm_rc matcher_vocab(tm_matcher *m, const tm_match_vocab **out, tm_err *err)
+static tm_rc matcher_vocab(tm_matcher *m, const tm_search_vocab **out, tm_err *err)
 {
 	(void)err;
 	if (!m->vocab && !m->vocab_failed) {
-		if (tm_match_vocab_open(m->st, m->db_path, m->vocab_path, &m->own_vocab, NULL) == TM_OK)
+		if ((m->cached ? tm_search_vocab_open(m->st, &m->own_vocab, NULL) :
+				 tm_search_vocab_build(m->st, &m->own_vocab, NULL)) == TM_OK)
 			m->vocab = m->own_vocab;
 		else
 			m->vocab_failed = 1;
@@ -1102,7 +1118,7 @@ static tm_rc query_words(tm_matcher *m, const qprep *q, wordset *ws, tm_err *err
 	if (!ws->np && q->pinyin_differs)
 		ws->np = probes_of(&q->tp, ws->p, MAX_TOK);
 	ws->nall = ws->ntell = ws->nextra = 0;
-	const tm_match_vocab *vocab = NULL;
+	const tm_search_vocab *vocab = NULL;
 	probe *keep[MAX_TOK];
 	size_t nkeep = 0;
 	for (size_t i = 0; i < ws->np && !rc; i++) {
@@ -1110,14 +1126,14 @@ static tm_rc query_words(tm_matcher *m, const qprep *q, wordset *ws, tm_err *err
 		p->df = -1;
 		size_t wl = strlen(p->w);
 		if (!strchr(p->w, ' ') && (rc = matcher_vocab(m, &vocab, err)) == TM_OK && vocab)
-			p->df = tm_match_vocab_docs(vocab, p->w, wl);
+			p->df = tm_search_vocab_docs(vocab, p->w, wl);
 		if (p->df == 0) {
 			const char *sug[3];
-			size_t ns = tm_match_vocab_suggest(vocab, p->w, wl, sug, 3);
+			size_t ns = tm_search_vocab_suggest(vocab, p->w, wl, sug, 3);
 			if (!ns)
 				continue; /* no name has it, nor anything like it */
 			snprintf(p->w, sizeof(p->w), "%s", sug[0]);
-			p->df = tm_match_vocab_docs(vocab, p->w, strlen(p->w));
+			p->df = tm_search_vocab_docs(vocab, p->w, strlen(p->w));
 			for (size_t k = 1; k < ns && ws->nextra < 6; k++)
 				snprintf(ws->extra[ws->nextra++], sizeof(ws->extra[0]), "%s", sug[k]);
 		}
@@ -1145,7 +1161,7 @@ static tm_rc words_and(tm_matcher *m, probe *const *p, size_t n, size_t skip, si
 	for (size_t i = 0; i < n && k < 5; i++)
 		if (i != skip)
 			w[k++] = p[i]->w;
-	return k ? tm_store_cand_words(m->sc, w, k, limit, on_name, m, err) : TM_OK;
+	return k ? words_look_up(m, w, k, limit, err) : TM_OK;
 }
 
 /*
@@ -1170,7 +1186,7 @@ static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 		for (size_t j = 0; j < i && !seen; j++)
 			seen = strcmp(forms[i], forms[j]) == 0;
 		if (!seen)
-			rc = tm_store_cand_exact(m->sc, forms[i], LIMIT_EXACT, on_name, m, err);
+			rc = tm_store_names_by_key(m->st, forms[i], LIMIT_EXACT, on_name, m, err);
 	}
 	/* words written out ("tech" → "technology") give keys of their own */
 	tm_buf x = TM_BUF_INIT;
@@ -1181,9 +1197,9 @@ static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 	}
 	char *cx = tm_text_compact(x.buf);
 	if (!rc && x.len && strcmp(x.buf, q->bare) != 0) {
-		rc = tm_store_cand_exact(m->sc, x.buf, LIMIT_EXACT, on_name, m, err);
+		rc = tm_store_names_by_key(m->st, x.buf, LIMIT_EXACT, on_name, m, err);
 		if (!rc)
-			rc = tm_store_cand_exact(m->sc, cx, LIMIT_EXACT, on_name, m, err);
+			rc = tm_store_names_by_key(m->st, cx, LIMIT_EXACT, on_name, m, err);
 	}
 	tm_buf_release(&x);
 	if (!rc)
@@ -1194,9 +1210,9 @@ static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 	/* 2. */
 	wordset ws;
 	ws.nall = ws.ntell = ws.nextra = 0;
-	rc = tm_store_cand_prefix(m->sc, cx, LIMIT_PREFIX, on_name, m, err);
+	rc = tm_store_names_by_prefix(m->st, cx, 0, LIMIT_PREFIX, on_prefix_name, m, err);
 	if (!rc && q->pinyin_differs)
-		rc = tm_store_cand_prefix(m->sc, q->cpinyin, LIMIT_PREFIX, on_name, m, err);
+		rc = tm_store_names_by_prefix(m->st, q->cpinyin, 0, LIMIT_PREFIX, on_prefix_name, m, err);
 	if (!rc)
 		rc = score_cands(m, q, err);
 	if (rc || best_name_score(m) >= SKIP_WEAK)
@@ -1223,26 +1239,26 @@ static tm_rc gather_names(tm_matcher *m, const qprep *q, tm_err *err)
 		rc = words_and(m, &ws.tell[i], 1, SIZE_MAX, LIMIT_WORDS / 2, err);
 	for (size_t i = 0; i < ws.nextra && !rc; i++) {
 		const char *x = ws.extra[i];
-		rc = tm_store_cand_words(m->sc, &x, 1, LIMIT_WORDS / 2, on_name, m, err);
+		rc = words_look_up(m, &x, 1, LIMIT_WORDS / 2, err);
 	}
 	for (size_t i = 0; i < ws.ntell && i < 2 && !rc; i++) {
 		if (ws.tell[i]->len < 5 || strchr(ws.tell[i]->w, ' '))
 			continue;
 		char *wp = prefix_of(ws.tell[i]->w, 4);
 		if (wp)
-			rc = tm_store_cand_prefix(m->sc, wp, LIMIT_PREFIX, on_name, m, err);
+			rc = tm_store_names_by_prefix(m->st, wp, 0, LIMIT_PREFIX, on_prefix_name, m, err);
 		free(wp);
 	}
 	char *pre = prefix_of(cx, q->has_han ? 2 : 4);
 	if (!rc && pre)
-		rc = tm_store_cand_prefix(m->sc, pre, LIMIT_PREFIX, on_name, m, err);
+		rc = tm_store_names_by_prefix(m->st, pre, 0, LIMIT_PREFIX, on_prefix_name, m, err);
 	free(pre);
 	if (!rc && q->tb.n >= 2 && !q->tb.v[0].han && !q->tb.v[1].han) {
 		tm_buf j = TM_BUF_INIT;
 		tm_buf_add(&j, q->tb.v[0].s, q->tb.v[0].n);
 		tm_buf_add(&j, q->tb.v[1].s, q->tb.v[1].n);
 		if (j.len >= 4)
-			rc = tm_store_cand_prefix(m->sc, j.buf, LIMIT_PREFIX, on_name, m, err);
+			rc = tm_store_names_by_prefix(m->st, j.buf, 0, LIMIT_PREFIX, on_prefix_name, m, err);
 		tm_buf_release(&j);
 	}
 	if (!rc)
@@ -1298,12 +1314,12 @@ static tm_rc gather_ident(tm_matcher *m, const char *scheme, const char *raw, tm
 	size_t before = m->nc;
 	/* a value from a column of unknown scheme may be stored under any;
 	 * a ticker column's value only as a ticker */
-	tm_rc rc = tm_store_cand_ident(m->sc, v, scheme && ticker ? "ticker" : NULL, on_ident, m, err);
+	tm_rc rc = tm_store_names_by_ident(m->st, v, scheme && ticker ? "ticker" : NULL, LIMIT_IDENTS, on_ident, m, err);
 	if (!rc && m->nc == before && ticker) {
 		char *dot = strpbrk(v, ". ");
 		if (dot && dot > v) {
 			*dot = '\0';
-			rc = tm_store_cand_ident(m->sc, v, "ticker", on_ident, m, err);
+			rc = tm_store_names_by_ident(m->st, v, "ticker", LIMIT_IDENTS, on_ident, m, err);
 		}
 	}
 	for (size_t i = 0; i < m->nc; i++)
@@ -1509,7 +1525,7 @@ static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t 
 		if (!c->group_words)
 			continue;
 		if (!c->have_info) {
-			tm_rc rc = tm_store_cand_entity(m->sc, c->entity, &c->info, err);
+			tm_rc rc = tm_store_entity_brief(m->st, c->entity, &c->info, err);
 			if (rc && rc != TM_ERR_NOTFOUND)
 				return rc;
 			c->have_info = rc == TM_OK;
@@ -1530,7 +1546,7 @@ static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t 
 			free(c->ident_value);
 			free(c->explain_extra);
 			free(c->group_words);
-			tm_cand_entity_release(&c->info);
+			tm_store_brief_release(&c->info);
 			continue;
 		}
 		m->c[k++] = *c;
@@ -1539,7 +1555,7 @@ static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t 
 	for (size_t i = 0; i < m->nc; i++) {
 		cand *c = &m->c[i];
 		if (!c->have_info) {
-			tm_rc rc = tm_store_cand_entity(m->sc, c->entity, &c->info, err);
+			tm_rc rc = tm_store_entity_brief(m->st, c->entity, &c->info, err);
 			if (rc == TM_ERR_NOTFOUND) {
 				c->ks.score = 0;
 				c->score = 0;
@@ -1571,7 +1587,7 @@ static tm_rc finish(tm_matcher *m, const qprep *q, const char *qcountry, size_t 
 		if (c->ks.by == TM_BY_IDENT) {
 			text = tm_xstrdup(c->ident_value);
 			lang = tm_xstrdup(c->ident_scheme);
-		} else if (tm_store_cand_name(m->sc, c->name, &text, &lang, err)) {
+		} else if (tm_store_name_text(m->st, c->name, &text, &lang, err)) {
 			free(r.id);
 			free(r.kind);
 			free(r.country);
@@ -1758,7 +1774,7 @@ tm_rc tm_match_brute_force(tm_matcher *m, const tm_match_query *q, size_t n, tm_
 	}
 	cands_reset(m);
 	keys_reset(m);
-	tm_rc rc = tm_store_cand_each_key(m->sc, brute_key, &b, err);
+	tm_rc rc = tm_store_each_key(m->st, brute_key, &b, err);
 	if (!rc)
 		brute_flush(&b);
 	keys_reset(m);

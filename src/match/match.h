@@ -36,6 +36,7 @@
 
 #include "core/core.h"
 #include "graph/graph.h"
+#include "search/search.h"
 #include "store/store.h"
 
 /* The default threshold: a best candidate below it is no match.  Chosen on
@@ -45,30 +46,14 @@
 
 typedef struct tm_matcher tm_matcher;
 
-/* The typo index: the words of the store's name index and their one-letter
- * deletions, in memory (vocab.c).  Immutable once built: several matchers
- * in several threads may share one. */
-typedef struct tm_match_vocab tm_match_vocab;
-/* Build it from the store's FTS5 vocabulary (a scan of the distinct words,
- * not of the entities).  *out is owned by the caller. */
-tm_rc tm_match_vocab_build(tm_store *st, tm_match_vocab **out, tm_err *err);
-/* The same, read from the snapshot file at snap_path when it was written
- * from the database file at db_path at its current data version, else built
- * and written there for the next run (a snapshot that cannot be written is no
- * error; snap_path NULL: none).  Like the graph's snapshot, `DB.vocab`. */
-tm_rc tm_match_vocab_open(tm_store *st, const char *db_path, const char *snap_path, tm_match_vocab **out,
-			  tm_err *err);
-void tm_match_vocab_free(tm_match_vocab *v);
-size_t tm_match_vocab_size(const tm_match_vocab *v); /* words indexed */
-
 typedef struct tm_match_opts {
 	double threshold;      /* 0 means TM_MATCH_THRESHOLD */
 	size_t max_candidates; /* entities scored per query; 0 means 32 */
-	/* A shared typo index, or NULL: the matcher then makes its own the
-	 * first time a query needs one (from the snapshot at vocab_path when
-	 * db_path and vocab_path are set, see tm_match_vocab_open()). */
-	const tm_match_vocab *vocab;
-	const char *db_path, *vocab_path;
+	/* A shared typo index (search.h), or NULL: the matcher then makes its
+	 * own the first time a query needs one (from the store's cache when
+	 * cached is set, see tm_search_vocab_open()). */
+	const tm_search_vocab *vocab;
+	int cached;
 } tm_match_opts;
 
 /* One line to screen.  Every field may be NULL or "". */

@@ -6,26 +6,9 @@
 
 #include "match/match.h"
 
-/* Longest string, in code points, that similarity looks at; longer
- * strings are compared on their first TM_SIM_MAX code points. */
-#define TM_SIM_MAX 256
-
-/* Decode UTF-8 (already validated) into at most cap code points. */
-size_t tm_sim_decode(const char *s, size_t n, uint32_t *out, size_t cap);
-double tm_sim_jaro_winkler_cp(const uint32_t *a, size_t la, const uint32_t *b, size_t lb);
-/* 2·LCS / (la + lb): 1 for equal strings, the indel similarity. */
+/* 2·LCS / (la + lb): 1 for equal strings, the indel similarity (code
+ * points as tm_text_decode() gives them; at most TM_TEXT_SIM_MAX each). */
 double tm_sim_indel_ratio_cp(const uint32_t *a, size_t la, const uint32_t *b, size_t lb);
-
-/* The typo index (vocab.c). */
-/* 1 when w[0, n) is a word of the index, 0 when not, -1 when it is not a
- * word the index holds (too short, not ASCII letters and digits). */
-int tm_match_vocab_has(const tm_match_vocab *v, const char *w, size_t n);
-/* How many names hold w: 0 when none, -1 when the index cannot say (a word
- * it does not hold: short, Chinese, not ASCII). */
-long tm_match_vocab_docs(const tm_match_vocab *v, const char *w, size_t n);
-/* Words of the index one edit from w (not w itself), closest first, at
- * most max into out (borrowed from v).  0 when w is itself a word. */
-size_t tm_match_vocab_suggest(const tm_match_vocab *v, const char *w, size_t n, const char **out, size_t max);
 
 /* Lexicon (lexicon.c). */
 /* The full word an abbreviation stands for ("tech" → "technology"), or NULL. */

@@ -13,6 +13,7 @@
  * serves a whole report (a list names the same institutions often).
  */
 #include "match/screen.h"
+#include "store/store.h"
 #include "view/view.h"
 
 #include <stdio.h>
@@ -545,20 +546,6 @@ void tm_screen_report_md(tm_store *st, const tm_screen_report *r, const char *la
 
 /* ---- HTML ---- */
 
-static void esc(tm_buf *out, const char *s)
-{
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': tm_buf_adds(out, "&amp;"); break;
-		case '<': tm_buf_adds(out, "&lt;"); break;
-		case '>': tm_buf_adds(out, "&gt;"); break;
-		case '"': tm_buf_adds(out, "&quot;"); break;
-		case '\'': tm_buf_adds(out, "&#39;"); break;
-		default: tm_buf_addch(out, *s);
-		}
-	}
-}
-
 /* A citation with its quote as visible text, its locator, the source and
  * its link, and a mark when the source was not checked. */
 static void cite_html(json_t *c, int zh, tm_buf *out)
@@ -566,31 +553,31 @@ static void cite_html(json_t *c, int zh, tm_buf *out)
 	tm_buf_adds(out, "<li>");
 	if (str(c, "quote")) {
 		tm_buf_adds(out, "<q>");
-		esc(out, str(c, "quote"));
+		tm_html_esc(out, str(c, "quote"));
 		tm_buf_adds(out, "</q>");
 	}
 	if (str(c, "page")) {
 		tm_buf_adds(out, " <span class=\"loc\">(");
-		esc(out, str(c, "page"));
+		tm_html_esc(out, str(c, "page"));
 		tm_buf_adds(out, ")</span>");
 	}
 	tm_buf_adds(out, " — ");
 	if (tm_url_http(str(c, "url"))) {
 		tm_buf_adds(out, "<a href=\"");
-		esc(out, str(c, "url"));
+		tm_html_esc(out, str(c, "url"));
 		tm_buf_adds(out, "\" rel=\"noopener noreferrer\">");
-		esc(out, str(c, "title") ? str(c, "title") : str(c, "id"));
+		tm_html_esc(out, str(c, "title") ? str(c, "title") : str(c, "id"));
 		tm_buf_adds(out, "</a>");
 	} else {
-		esc(out, str(c, "title") ? str(c, "title") : str(c, "id"));
+		tm_html_esc(out, str(c, "title") ? str(c, "title") : str(c, "id"));
 	}
 	if (str(c, "publisher")) {
 		tm_buf_adds(out, ", ");
-		esc(out, str(c, "publisher"));
+		tm_html_esc(out, str(c, "publisher"));
 	}
 	if (str(c, "date")) {
 		tm_buf_adds(out, ", ");
-		esc(out, str(c, "date"));
+		tm_html_esc(out, str(c, "date"));
 	}
 	if (!json_is_true(json_object_get(c, "checked")))
 		tm_buf_adds(out, zh ? " <strong class=\"unchecked\">［来源未核实］</strong>"
@@ -616,10 +603,10 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, const char *
 		    zh ? "zh-Hans" : "en", zh ? "名单筛查报告" : "Screening report", zh ? "名单筛查报告" : "Screening report");
 	tm_buf s = TM_BUF_INIT;
 	summary_line(r, zh, &s);
-	esc(out, s.buf);
+	tm_html_esc(out, s.buf);
 	tm_buf_release(&s);
 	tm_buf_adds(out, "</p>\n<p class=\"caveat\">");
-	esc(out, zh ? tm_screen_caveat_zh : tm_screen_caveat_en);
+	tm_html_esc(out, zh ? tm_screen_caveat_zh : tm_screen_caveat_en);
 	tm_buf_addf(out, "</p>\n<table>\n<thead><tr><th>%s</th><th>%s</th><th>%s</th><th>%s</th><th>%s</th></tr></thead>\n"
 			 "<tbody>\n",
 		    zh ? "行" : "Line", zh ? "输入" : "Input", zh ? "匹配" : "Match", zh ? "分数" : "Score",
@@ -629,31 +616,31 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, const char *
 		json_t *rj = json_array_get(rows, i), *m = json_object_get(rj, "match"), *flags = json_object_get(rj, "flags");
 		tm_buf_addf(out, "<tr%s><td class=\"num\">%zu</td><td>", json_array_size(flags) ? " class=\"flagged\"" : "",
 			    row->line);
-		esc(out, row->input);
+		tm_html_esc(out, row->input);
 		tm_buf_adds(out, "</td>");
 		if (row->error) {
 			tm_buf_adds(out, "<td colspan=\"3\" class=\"muted\">");
-			esc(out, zh ? "无法读取：" : "unreadable: ");
-			esc(out, row->error);
+			tm_html_esc(out, zh ? "无法读取：" : "unreadable: ");
+			tm_html_esc(out, row->error);
 			tm_buf_adds(out, "</td></tr>\n");
 			continue;
 		}
 		if (m) {
 			tm_buf_adds(out, "<td>");
-			esc(out, str(m, zh ? "name_zh" : "name"));
+			tm_html_esc(out, str(m, zh ? "name_zh" : "name"));
 			tm_buf_adds(out, "<br><span class=\"muted\">");
-			esc(out, row->match.explain);
+			tm_html_esc(out, row->match.explain);
 			tm_buf_addf(out, "</span></td><td class=\"num\">%.2f<br>%s</td>", row->match.score,
 				    tm_match_by_name(row->match.by));
 		} else if (row->group_member) {
 			json_t *g = json_object_get(rj, "group");
 			tm_buf_adds(out, "<td class=\"muted\">");
-			esc(out, zh ? "无匹配；可能是以下集团的成员：" : "no match; possible member of the group ");
-			esc(out, str(g, zh ? "name_zh" : "name"));
+			tm_html_esc(out, zh ? "无匹配；可能是以下集团的成员：" : "no match; possible member of the group ");
+			tm_html_esc(out, str(g, zh ? "name_zh" : "name"));
 			tm_buf_adds(out, " (");
-			esc(out, str(g, "id"));
+			tm_html_esc(out, str(g, "id"));
 			tm_buf_adds(out, ")<br>");
-			esc(out, row->match.explain);
+			tm_html_esc(out, row->match.explain);
 			tm_buf_addf(out, "</td><td class=\"num\">%.2f<br>%s</td>", row->match.score,
 				    tm_match_by_name(row->match.by));
 		} else {
@@ -664,7 +651,7 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, const char *
 		json_t *f;
 		json_array_foreach(flags, k, f) {
 			tm_buf_adds(out, "<p><strong>");
-			esc(out, str(f, zh ? "text_zh" : "text"));
+			tm_html_esc(out, str(f, zh ? "text_zh" : "text"));
 			tm_buf_adds(out, "</strong></p>\n<ul>\n");
 			size_t a, b;
 			json_t *x, *c;
@@ -677,7 +664,7 @@ void tm_screen_report_html(tm_store *st, const tm_screen_report *r, const char *
 					tm_buf_adds(out, "<li>");
 					tm_buf ws = TM_BUF_INIT;
 					step_words(x, zh, &ws);
-					esc(out, ws.buf);
+					tm_html_esc(out, ws.buf);
 					tm_buf_release(&ws);
 					tm_buf_adds(out, "<ul>");
 					cite_html(c, zh, out);

@@ -114,7 +114,7 @@ typedef struct worker {
 	size_t n, first, step;
 	const tm_screen_opts *o;
 	const tm_flagger *flagger;
-	const tm_match_vocab *vocab;
+	const tm_search_vocab *vocab;
 	double threshold;
 	tm_screen_row *rows;
 	atomic_size_t *done;
@@ -196,7 +196,7 @@ static int work(void *arg)
 			return 0;
 		w->own_store = 1;
 	}
-	tm_match_opts mo = { w->threshold, 0, w->vocab, w->o->db_path, w->o->vocab_path };
+	tm_match_opts mo = { w->threshold, 0, w->vocab, w->o->cached };
 	if ((w->rc = tm_matcher_new(w->st, &mo, &m, &w->err)) || (w->rc = tm_matcher_begin(m, &w->err)))
 		goto done;
 	for (size_t i = w->first; i < w->n; i += w->step) {
@@ -212,6 +212,9 @@ done:
 	tm_matcher_free(m);
 	cache_release(&fc);
 	if (w->own_store) {
+		/* a failure its look-ups left in the store is the worker's */
+		if (!w->rc)
+			w->rc = tm_store_error(w->st, &w->err);
 		tm_store_close(w->st);
 		w->st = NULL;
 	}
@@ -251,9 +254,9 @@ tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_scr
 		jobs = 16;
 	/* The typo index, once for all workers.  A short list builds it only
 	 * if a row needs it (in its matcher); a long one surely will. */
-	tm_match_vocab *vocab = NULL;
-	if (n >= 256 || jobs > 1 || (o->db_path && o->vocab_path)) {
-		tm_rc rc = tm_match_vocab_open(st, o->db_path, o->vocab_path, &vocab, err);
+	tm_search_vocab *vocab = NULL;
+	if (n >= 256 || jobs > 1 || o->cached) {
+		tm_rc rc = o->cached ? tm_search_vocab_open(st, &vocab, err) : tm_search_vocab_build(st, &vocab, err);
 		if (rc) {
 			tm_flagger_free(flagger);
 			tm_screen_report_release(out);
@@ -292,7 +295,7 @@ tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_scr
 		}
 	}
 	tm_flagger_free(flagger);
-	tm_match_vocab_free(vocab);
+	tm_search_vocab_free(vocab);
 	if (rc) {
 		tm_screen_report_release(out);
 		return rc;

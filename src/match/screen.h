@@ -44,7 +44,7 @@ typedef struct tm_screen_opts {
 	 * db_path read-only and screen a share of the rows. */
 	int jobs;
 	const char *db_path;
-	const char *vocab_path;  /* a snapshot of the typo index (match.h), or NULL */
+	int cached;              /* the typo index from the store's cache (search.h) */
 	void (*progress)(void *ctx, size_t done, size_t total); /* may be NULL */
 	void *progress_ctx;
 } tm_screen_opts;

@@ -38,22 +38,6 @@ const tm_vocab tm_geo_precisions[] = {
 };
 const size_t tm_n_geo_precisions = sizeof(tm_geo_precisions) / sizeof(tm_geo_precisions[0]);
 
-const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id)
-{
-	for (size_t i = 0; id && i < n; i++)
-		if (strcmp(v[i].id, id) == 0)
-			return &v[i];
-	return NULL;
-}
-
-const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang)
-{
-	const tm_vocab *w = tm_vocab_find(v, n, id);
-	if (!w)
-		return id;
-	return lang && strncmp(lang, "zh", 2) == 0 ? w->label_zh : w->label_en;
-}
-
 int tm_geo_valid(double lat, double lon)
 {
 	return isfinite(lat) && isfinite(lon) && lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180;
@@ -204,4 +188,47 @@ void tm_site_copy(tm_site *dst, const tm_site *s)
 		tm_strv_push(&dst->tags, s->tags.v[i]);
 	dst->note = tm_xstrdup(s->note);
 	cites_copy(&dst->cites, &s->cites);
+}
+
+static int bitext_eq(const tm_bitext *a, const tm_bitext *b)
+{
+	return tm_streq(a->en, b->en) && tm_streq(a->zh, b->zh);
+}
+
+static int geo_eq(const tm_geo *a, const tm_geo *b)
+{
+	return a->has == b->has && (!a->has || (a->lat == b->lat && a->lon == b->lon)) &&
+	       tm_streq(a->precision, b->precision);
+}
+
+static int parties_eq(const tm_parties *a, const tm_parties *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (!tm_streq(a->v[i].entity, b->v[i].entity) || !bitext_eq(&a->v[i].text, &b->v[i].text))
+			return 0;
+	return 1;
+}
+
+int tm_action_equal(const tm_action *a, const tm_action *b)
+{
+	return tm_streq(a->id, b->id) && tm_streq(a->date, b->date) && tm_streq(a->kind, b->kind) &&
+	       bitext_eq(&a->place, &b->place) && tm_streq(a->country, b->country) && geo_eq(&a->geo, &b->geo) &&
+	       parties_eq(&a->actors, &b->actors) && parties_eq(&a->targets, &b->targets) &&
+	       bitext_eq(&a->title, &b->title) && bitext_eq(&a->summary, &b->summary) &&
+	       bitext_eq(&a->outcome, &b->outcome) && tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
+}
+
+int tm_site_equal(const tm_site *a, const tm_site *b)
+{
+	if (a->tags.n != b->tags.n)
+		return 0;
+	for (size_t i = 0; i < a->tags.n; i++)
+		if (!tm_streq(a->tags.v[i], b->tags.v[i]))
+			return 0;
+	return tm_streq(a->id, b->id) && tm_streq(a->entity, b->entity) && tm_streq(a->kind, b->kind) &&
+	       bitext_eq(&a->name, &b->name) && tm_streq(a->address, b->address) && tm_streq(a->city, b->city) &&
+	       tm_streq(a->region, b->region) && tm_streq(a->country, b->country) && geo_eq(&a->geo, &b->geo) &&
+	       tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
 }

@@ -82,12 +82,10 @@ void tm_site_release(tm_site *s);
 /* Deep copies: *dst is overwritten (not released first) and owned by the caller. */
 void tm_action_copy(tm_action *dst, const tm_action *src);
 void tm_site_copy(tm_site *dst, const tm_site *src);
-
-/* A word of a small vocabulary with its labels. */
-typedef struct tm_vocab {
-	const char *id;
-	const char *label_en, *label_zh;
-} tm_vocab;
+/* 1 if a and b are the same record, every field and part equal and in the
+ * same order: putting a record equal to the stored one changes nothing. */
+int tm_action_equal(const tm_action *a, const tm_action *b);
+int tm_site_equal(const tm_site *a, const tm_site *b);
 
 extern const tm_vocab tm_action_kinds[]; /* protest, boycott, divestment … other */
 extern const size_t tm_n_action_kinds;
@@ -95,11 +93,6 @@ extern const tm_vocab tm_site_kinds[];   /* office, distributor, factory, deploy
 extern const size_t tm_n_site_kinds;
 extern const tm_vocab tm_geo_precisions[]; /* exact, street, city, region, country */
 extern const size_t tm_n_geo_precisions;
-
-/* The word id in vocabulary v of n words, or NULL. */
-const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id);
-/* Its label in lang ("zh" or anything else for English); id itself when unknown. */
-const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang);
 
 /* 1 if lat, lon are finite WGS 84 degrees within range. */
 int tm_geo_valid(double lat, double lon);

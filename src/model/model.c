@@ -25,6 +25,9 @@ const tm_kind tm_kinds[] = {
 	/* places below a country: a province, state or region; a city or town */
 	{ "region", "region", "地区", 1 },
 	{ "city", "city", "城市", 1 },
+	/* what FollowTheMoney calls an Organization: incorporated, not a company
+	 * that can be owned, nothing more known (a foundation, a guard corps) */
+	{ "organization", "organization", "组织" },
 };
 const size_t tm_n_kinds = sizeof(tm_kinds) / sizeof(tm_kinds[0]);
 
@@ -50,8 +53,51 @@ const tm_predicate tm_predicates[] = {
 	{ "modeled_on", "modeled on", "model for", "模仿", "被…模仿", 0, 0 },
 	{ "trades_with", "trades with", "trades with", "与…贸易", "与…贸易", 1, 0 },
 	{ "contractor_for", "contractor for", "has contractor", "承包商服务于", "承包商为", 0, 0 },
+	/* the ties FollowTheMoney records that had no name here (docs/ftm.md):
+	 * a link of unknown nature, the offices of a person in a public role,
+	 * and legal succession */
+	{ "linked_to", "linked to", "linked to", "与…有关联", "与…有关联", 1, 0 },
+	{ "director_of", "director or officer of", "has as director or officer", "担任…的董事或高管",
+	  "的董事或高管包括", 0, 0 },
+	{ "employed_by", "works for", "employs", "任职于", "雇用", 0, 0 },
+	{ "succeeded", "succeeded", "succeeded by", "承继", "由…承继", 0, 0 },
 };
 const size_t tm_n_predicates = sizeof(tm_predicates) / sizeof(tm_predicates[0]);
+
+/* The tags of the demo data and of `tiemap gen`.  A tag may be any
+ * lower-case word; these are the ones with labels, which search finds them
+ * by ("监控" → surveillance) and pages show. */
+const tm_vocab tm_topics[] = {
+	{ "surveillance", "surveillance", "监控" },
+	{ "occupation", "occupation", "占领" },
+	{ "xinjiang", "Xinjiang", "新疆" },
+	{ "biometrics", "biometrics", "生物识别" },
+	{ "police", "police", "警察" },
+	{ "military", "military", "军事" },
+	{ "state_owned", "state-owned", "国有" },
+	{ "belt_and_road", "Belt and Road", "一带一路" },
+	{ "infrastructure", "infrastructure", "基础设施" },
+	{ "academic", "academic", "学术" },
+	{ "medical", "medical", "医疗" },
+	{ "ev", "electric vehicles", "电动汽车" },
+};
+const size_t tm_n_topics = sizeof(tm_topics) / sizeof(tm_topics[0]);
+
+const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id)
+{
+	for (size_t i = 0; id && i < n; i++)
+		if (strcmp(v[i].id, id) == 0)
+			return &v[i];
+	return NULL;
+}
+
+const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang)
+{
+	const tm_vocab *w = tm_vocab_find(v, n, id);
+	if (!w)
+		return id;
+	return lang && strncmp(lang, "zh", 2) == 0 ? w->label_zh : w->label_en;
+}
 
 const tm_kind *tm_kind_find(const char *id)
 {
@@ -263,6 +309,56 @@ int tm_cites_equal(const tm_cites *a, const tm_cites *b)
 	return 1;
 }
 
+int tm_source_equal(const tm_source *a, const tm_source *b)
+{
+	return tm_streq(a->id, b->id) && tm_streq(a->title, b->title) && tm_streq(a->author, b->author) &&
+	       tm_streq(a->publisher, b->publisher) && tm_streq(a->date, b->date) && tm_streq(a->url, b->url) &&
+	       tm_streq(a->lang, b->lang) && tm_streq(a->note, b->note) && tm_streq(a->accessed, b->accessed) &&
+	       !a->checked == !b->checked;
+}
+
+int tm_entity_equal(const tm_entity *a, const tm_entity *b)
+{
+	if (!tm_streq(a->id, b->id) || !tm_streq(a->kind, b->kind) || !tm_streq(a->country, b->country) ||
+	    !tm_streq(a->start, b->start) || !tm_streq(a->end, b->end) || !tm_streq(a->desc_en, b->desc_en) ||
+	    !tm_streq(a->desc_zh, b->desc_zh) || a->unsourced != b->unsourced || a->n_names != b->n_names ||
+	    a->tags.n != b->tags.n || a->n_idents != b->n_idents || !tm_cites_equal(&a->cites, &b->cites))
+		return 0;
+	for (size_t i = 0; i < a->n_names; i++)
+		if (!tm_streq(a->names[i].text, b->names[i].text) || !tm_streq(a->names[i].lang, b->names[i].lang) ||
+		    !a->names[i].primary != !b->names[i].primary)
+			return 0;
+	for (size_t i = 0; i < a->tags.n; i++)
+		if (!tm_streq(a->tags.v[i], b->tags.v[i]))
+			return 0;
+	for (size_t i = 0; i < a->n_idents; i++)
+		if (!tm_streq(a->idents[i].scheme, b->idents[i].scheme) || !tm_streq(a->idents[i].value, b->idents[i].value))
+			return 0;
+	return 1;
+}
+
+int tm_relation_equal(const tm_relation *a, const tm_relation *b)
+{
+	return tm_streq(a->subject, b->subject) && tm_streq(a->predicate, b->predicate) &&
+	       tm_streq(a->object, b->object) && strcmp(a->start, b->start) == 0 && strcmp(a->end, b->end) == 0 &&
+	       a->has_amount == b->has_amount && (!a->has_amount || a->amount == b->amount) &&
+	       tm_streq(a->currency, b->currency) && a->has_share == b->has_share &&
+	       (!a->has_share || a->share == b->share) && tm_streq(a->note, b->note) && a->unsourced == b->unsourced &&
+	       tm_cites_equal(&a->cites, &b->cites);
+}
+
+int tm_involvement_equal(const tm_involvement *a, const tm_involvement *b)
+{
+	return tm_streq(a->entity, b->entity) && tm_streq(a->category, b->category) && strcmp(a->start, b->start) == 0 &&
+	       strcmp(a->end, b->end) == 0 && tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
+}
+
+int tm_page_equal(const tm_page *a, const tm_page *b)
+{
+	return tm_streq(a->id, b->id) && tm_streq(a->title_en, b->title_en) && tm_streq(a->title_zh, b->title_zh) &&
+	       tm_streq(a->body_en, b->body_en) && tm_streq(a->body_zh, b->body_zh);
+}
+
 void tm_cites_release(tm_cites *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
@@ -294,6 +390,100 @@ void tm_page_release(tm_page *p)
 	free(p->body_en);
 	free(p->body_zh);
 	memset(p, 0, sizeof(*p));
+}
+
+/* *into = from's copy when *into is NULL (or empty). */
+static void fill(char **into, const char *from)
+{
+	if ((!*into || !**into) && from && *from) {
+		free(*into);
+		*into = tm_xstrdup(from);
+	}
+}
+
+static void fill_date(char into[TM_DATE_MAX], const char from[TM_DATE_MAX])
+{
+	if (!into[0])
+		memcpy(into, from, TM_DATE_MAX);
+}
+
+static void merge_cites(tm_cites *into, const tm_cites *from)
+{
+	for (size_t i = 0; i < from->n; i++) {
+		const tm_cite *c = &from->v[i];
+		int have = 0;
+		for (size_t k = 0; k < into->n && !have; k++)
+			have = tm_streq(into->v[k].source, c->source) && tm_streq(into->v[k].quote, c->quote) &&
+			       tm_streq(into->v[k].page, c->page);
+		if (!have)
+			tm_cites_push(into, c->source, c->quote, c->page);
+	}
+}
+
+void tm_source_merge(tm_source *into, const tm_source *from)
+{
+	fill(&into->title, from->title);
+	fill(&into->author, from->author);
+	fill(&into->publisher, from->publisher);
+	fill_date(into->date, from->date);
+	fill(&into->url, from->url);
+	fill(&into->lang, from->lang);
+	fill(&into->note, from->note);
+	fill_date(into->accessed, from->accessed);
+	/* checked stays into's: that someone saw from's title and URL says
+	 * nothing of into's, which are kept */
+}
+
+void tm_entity_merge(tm_entity *into, const tm_entity *from)
+{
+	fill(&into->kind, from->kind);
+	fill(&into->country, from->country);
+	fill_date(into->start, from->start);
+	fill_date(into->end, from->end);
+	fill(&into->desc_en, from->desc_en);
+	fill(&into->desc_zh, from->desc_zh);
+	for (size_t i = 0; i < from->n_names; i++) {
+		const tm_name *n = &from->names[i];
+		int have = 0, primary = 0;
+		for (size_t k = 0; k < into->n_names; k++) {
+			if (!tm_streq(into->names[k].lang, n->lang))
+				continue;
+			have |= tm_streq(into->names[k].text, n->text);
+			primary |= into->names[k].primary;
+		}
+		if (!have)
+			tm_entity_add_name(into, n->text, n->lang, n->primary && !primary);
+	}
+	for (size_t i = 0; i < from->tags.n; i++)
+		if (!tm_strv_contains(&into->tags, from->tags.v[i]))
+			tm_strv_push(&into->tags, from->tags.v[i]);
+	for (size_t i = 0; i < from->n_idents; i++) {
+		int have = 0;
+		for (size_t k = 0; k < into->n_idents && !have; k++)
+			have = tm_streq(into->idents[k].scheme, from->idents[i].scheme) &&
+			       tm_streq(into->idents[k].value, from->idents[i].value);
+		if (!have)
+			tm_entity_add_ident(into, from->idents[i].scheme, from->idents[i].value);
+	}
+	merge_cites(&into->cites, &from->cites);
+	into->unsourced = into->cites.n == 0 && (into->unsourced || from->unsourced);
+}
+
+void tm_relation_merge(tm_relation *into, const tm_relation *from)
+{
+	if (!into->has_amount && from->has_amount) {
+		into->has_amount = 1;
+		into->amount = from->amount;
+		free(into->currency);
+		into->currency = tm_xstrdup(from->currency);
+	}
+	if (!into->has_share && from->has_share) {
+		into->has_share = 1;
+		into->share = from->share;
+	}
+	fill(&into->note, from->note);
+	merge_cites(&into->cites, &from->cites);
+	into->unsourced = into->cites.n == 0 && (into->unsourced || from->unsourced);
 }
 
 void tm_entity_add_name(tm_entity *e, const char *text, const char *lang, int primary)
@@ -389,29 +579,124 @@ static int lang_matches(const char *tag, const char *want)
 	return tag && strncmp(tag, want, n) == 0 && (tag[n] == '\0' || tag[n] == '-');
 }
 
-const char *tm_entity_display_name(const tm_entity *e, const char *lang)
+const tm_name *tm_entity_display(const tm_entity *e, const char *lang)
 {
-	const char *any = NULL;
-	/* for Chinese prefer Simplified: the site's Chinese pages are zh-Hans */
+	const tm_name *any = NULL;
+	/* Traditional first where asked, then Chinese as for "zh" */
+	if (lang && strcmp(lang, "zh-Hant") == 0) {
+		for (size_t i = 0; i < e->n_names; i++)
+			if (lang_matches(e->names[i].lang, "zh-Hant") && (e->names[i].primary || !any))
+				any = &e->names[i];
+		if (any)
+			return any;
+	}
+	if (lang && strncmp(lang, "zh", 2) == 0)
+		lang = "zh";
+	/* for Chinese prefer Simplified: most Chinese names are recorded in it */
 	if (lang && strcmp(lang, "zh") == 0) {
 		for (size_t i = 0; i < e->n_names; i++)
 			if (e->names[i].primary && e->names[i].lang && strcmp(e->names[i].lang, "zh-Hans") == 0)
-				return e->names[i].text;
+				return &e->names[i];
 	}
 	for (size_t i = 0; lang && i < e->n_names; i++) {
 		if (!lang_matches(e->names[i].lang, lang))
 			continue;
 		if (e->names[i].primary)
-			return e->names[i].text;
+			return &e->names[i];
 		if (!any)
-			any = e->names[i].text;
+			any = &e->names[i];
 	}
 	if (any)
 		return any;
 	for (size_t i = 0; i < e->n_names; i++)
 		if (e->names[i].primary && lang_matches(e->names[i].lang, "en"))
-			return e->names[i].text;
-	if (e->n_names)
-		return e->names[0].text;
-	return e->id;
+			return &e->names[i];
+	return e->n_names ? &e->names[0] : NULL;
+}
+
+const char *tm_entity_display_name(const tm_entity *e, const char *lang)
+{
+	const tm_name *n = tm_entity_display(e, lang);
+	return n ? n->text : e->id;
+}
+
+char *tm_relation_key(const tm_relation *r)
+{
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_addf(&b, "%s %s %s", r->subject, r->predicate, r->object);
+	if (r->start[0] || r->end[0])
+		tm_buf_addf(&b, " %s..%s", r->start, r->end);
+	return tm_buf_detach(&b);
+}
+
+/* "START..END" (either may be empty, not both) into start and end. */
+static int period_parse(const char *s, char start[TM_DATE_MAX], char end[TM_DATE_MAX])
+{
+	const char *dots = strstr(s, "..");
+	size_t ls = dots ? (size_t)(dots - s) : 0;
+	size_t le = dots ? strlen(dots + 2) : 0;
+	if (!dots || ls >= TM_DATE_MAX || le >= TM_DATE_MAX || !(ls || le))
+		return 0;
+	memcpy(start, s, ls);
+	start[ls] = 0;
+	memcpy(end, dots + 2, le + 1);
+	return (!ls || tm_date_precision(start)) && (!le || tm_date_precision(end));
+}
+
+/* key split at spaces into part[0 … max-1]; the number of parts, max + 1
+ * when there are more (copy holds them, the caller frees it). */
+static size_t key_split(char *copy, char **part, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (n == max)
+			return max + 1;
+		part[n++] = t;
+	}
+	return n;
+}
+
+int tm_relation_key_parse(const char *key, tm_relation *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *copy = tm_xstrdup(key);
+	char *part[4] = { 0 };
+	size_t n = key_split(copy, part, 4);
+	int ok = (n == 3 || n == 4) && tm_id_valid(part[0]) && tm_id_valid(part[2]) && tm_predicate_find(part[1]);
+	if (ok && n == 4)
+		ok = period_parse(part[3], out->start, out->end);
+	if (ok) {
+		out->subject = tm_xstrdup(part[0]);
+		out->predicate = tm_xstrdup(part[1]);
+		out->object = tm_xstrdup(part[2]);
+	}
+	free(copy);
+	return ok;
+}
+
+char *tm_involvement_key(const tm_involvement *v)
+{
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_addf(&b, "%s %s", v->entity, v->category);
+	if (v->start[0] || v->end[0])
+		tm_buf_addf(&b, " %s..%s", v->start, v->end);
+	return tm_buf_detach(&b);
+}
+
+int tm_involvement_key_parse(const char *key, tm_involvement *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *copy = tm_xstrdup(key);
+	char *part[3] = { 0 };
+	size_t n = key_split(copy, part, 3);
+	int ok = (n == 2 || n == 3) && tm_id_valid(part[0]) && tm_category_find(part[1]);
+	if (ok && n == 3)
+		ok = period_parse(part[2], out->start, out->end);
+	if (ok) {
+		out->entity = tm_xstrdup(part[0]);
+		out->category = tm_xstrdup(part[1]);
+	}
+	free(copy);
+	return ok;
 }

@@ -120,6 +120,26 @@ void tm_cites_push(tm_cites *c, const char *source, const char *quote, const cha
 void tm_cites_release(tm_cites *c);
 /* 1 if a and b cite the same sources with the same quotes and pages, in order. */
 int tm_cites_equal(const tm_cites *a, const tm_cites *b);
+/* 1 if a and b are the same record, every field and part (names, tags,
+ * identifiers, citations) equal and in the same order: putting a record
+ * equal to the stored one changes nothing.  The days a claim was added and
+ * last changed (added, changed) are not compared: they say when the rest
+ * changed, and the store keeps them (store.h). */
+int tm_source_equal(const tm_source *a, const tm_source *b);
+int tm_entity_equal(const tm_entity *a, const tm_entity *b);
+int tm_relation_equal(const tm_relation *a, const tm_relation *b);
+int tm_involvement_equal(const tm_involvement *a, const tm_involvement *b);
+int tm_page_equal(const tm_page *a, const tm_page *b);
+/* Merge `from` into `into` (an import's --on-conflict merge): the fields
+ * of `into` stay where set and empty ones take those of `from`; the names
+ * (text and language), tags, identifiers and citations of `from` that
+ * `into` lacks come after its own, a name primary only where `into` has no
+ * primary name in its language.  A record that gains a citation is no
+ * longer unsourced.  A source's `checked` stays that of `into`; the days a
+ * claim was added and changed are the store's to set. */
+void tm_source_merge(tm_source *into, const tm_source *from);
+void tm_entity_merge(tm_entity *into, const tm_entity *from);
+void tm_relation_merge(tm_relation *into, const tm_relation *from);
 void tm_entity_add_name(tm_entity *e, const char *text, const char *lang, int primary);
 void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value);
 
@@ -127,6 +147,10 @@ void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value);
  * in that language, else any name in it, else the English primary, else the
  * first name, else the id.  Borrowed from e. */
 const char *tm_entity_display_name(const tm_entity *e, const char *lang);
+/* The same as a name record, with its language; lang may also be "zh-Hans"
+ * (as "zh") or "zh-Hant" (a Traditional name first, else as "zh").  NULL
+ * when e has no names.  Borrowed from e. */
+const tm_name *tm_entity_display(const tm_entity *e, const char *lang);
 
 /* An entity kind of the vocabulary. */
 typedef struct tm_kind {
@@ -184,6 +208,35 @@ const tm_category *tm_category_find(const char *id);
 int tm_category_index(const char *id);
 /* The label of a context ("palestine", "uyghur_region") in lang "en"/"zh". */
 const char *tm_context_label(const char *context, const char *lang);
+/* A word of a small vocabulary with its labels. */
+typedef struct tm_vocab {
+	const char *id;
+	const char *label_en, *label_zh;
+} tm_vocab;
+
+/* The word id in vocabulary v of n words, or NULL. */
+const tm_vocab *tm_vocab_find(const tm_vocab *v, size_t n, const char *id);
+/* Its label in lang ("zh" or anything else for English); id itself when unknown. */
+const char *tm_vocab_label(const tm_vocab *v, size_t n, const char *id, const char *lang);
+
+/* The topics: the tags with labels in both languages (a tag may be any
+ * lower-case word of the data; these are the ones pages label, in every
+ * interface language, and search finds by either label).  The one list of
+ * them: the site's catalogs read it (web/i18n_hant.c, html.c). */
+extern const tm_vocab tm_topics[];
+extern const size_t tm_n_topics;
+
+/* A relation's key in history (store_history.h): "subject predicate
+ * object", and " start..end" when it has a date (owned by the caller). */
+char *tm_relation_key(const tm_relation *r);
+/* Read a key back into the identity fields of *out (subject, predicate,
+ * object, start, end; the caller releases); 0 when key is not one. */
+int tm_relation_key_parse(const char *key, tm_relation *out);
+/* An involvement claim's key in history: "entity category", and
+ * " start..end" when it has a period; read back as for relations (entity,
+ * category, start, end). */
+char *tm_involvement_key(const tm_involvement *v);
+int tm_involvement_key_parse(const char *key, tm_involvement *out);
 
 /* 1 if s is a valid id slug. */
 int tm_id_valid(const char *s);

@@ -98,19 +98,113 @@ static const char *const tm_migrations[] = {
 	"  final_url TEXT NOT NULL, status INTEGER NOT NULL, content_type TEXT, length INTEGER NOT NULL,"
 	"  sha256 TEXT NOT NULL, warc TEXT NOT NULL, warc_sha256 TEXT NOT NULL, redirects TEXT, text TEXT,"
 	"  UNIQUE(source, fetched));",
+	/* 4 → 5: when an entity's record last changed, which the list of
+	 * entities sorts by (store_browse.c); a record not changed since it was
+	 * added changed when it was added */
+	"ALTER TABLE entities ADD COLUMN updated_at TEXT;"
+	"UPDATE entities SET updated_at=added_at;"
+	"CREATE INDEX entities_updated ON entities(updated_at);",
 
-	/* 4 → 5: claims a campaign can publish (docs/format.md).  Sources say
+	/* 5 → 6: accounts, sessions, API tokens, login throttling and the
+	 * server's keys (store_auth.h, docs/security.md).  Times are Unix
+	 * seconds.  A user is never deleted, only disabled: history names its
+	 * author.  Secrets are kept only as hashes (BLAKE2b-256 of the token);
+	 * login_failures is keyed by a keyed hash of the name tried, so that it
+	 * holds no typed names (people type passwords into name fields) and
+	 * looks the same for names that exist and names that do not.  Nothing
+	 * here moves data_version. */
+	"CREATE TABLE users("
+	"  id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, role INTEGER NOT NULL CHECK(role BETWEEN 1 AND 3),"
+	"  pwhash TEXT NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, login_key BLOB NOT NULL,"
+	"  created_at INTEGER NOT NULL, password_at INTEGER NOT NULL);"
+	"CREATE TABLE sessions(hash BLOB PRIMARY KEY, user INTEGER NOT NULL, created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX sessions_user ON sessions(user);"
+	"CREATE TABLE api_tokens(id INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, user INTEGER NOT NULL,"
+	"  role INTEGER NOT NULL CHECK(role BETWEEN 1 AND 3), label TEXT, created_at INTEGER NOT NULL,"
+	"  expires_at INTEGER, revoked_at INTEGER);"
+	"CREATE INDEX api_tokens_user ON api_tokens(user);"
+	"CREATE TABLE login_failures(key BLOB PRIMARY KEY, failures INTEGER NOT NULL, last_at INTEGER NOT NULL)"
+	"  WITHOUT ROWID;"
+	"CREATE TABLE auth_keys(name TEXT PRIMARY KEY, key BLOB NOT NULL) WITHOUT ROWID;",
+	/* 6 → 7: history (store_history.h, docs/editing.md).  A change is one
+	 * edit as its author saved it (a form, an API call, an import, a revert):
+	 * who, when, why, and whether it is published or waits for review; a
+	 * revision is one record's state before and after it, as the export's
+	 * canonical JSON (NULL: none, i.e. created or deleted).  A relation's key
+	 * is "subject predicate object" and its dates as start..end.  reports
+	 * are the corrections and replies that readers send (no account); their
+	 * contact address is erased when the report is closed.  An editor's
+	 * approval of a contributor's change is a change of its own (approves:
+	 * the one it applied).  Nothing here moves data_version by itself. */
+	"CREATE TABLE changes("
+	"  id INTEGER PRIMARY KEY, at TEXT NOT NULL, author TEXT NOT NULL, user INTEGER, via TEXT NOT NULL,"
+	"  summary TEXT NOT NULL, status INTEGER NOT NULL DEFAULT 0, reviewer TEXT, reviewed_at TEXT,"
+	"  review_note TEXT, approves INTEGER);"
+	"CREATE INDEX changes_open ON changes(status) WHERE status<>0;"
+	"CREATE INDEX changes_user ON changes(user);"
+	"CREATE TABLE revisions("
+	"  id INTEGER PRIMARY KEY, change INTEGER NOT NULL, record TEXT NOT NULL, key TEXT NOT NULL,"
+	"  prev_key TEXT, before TEXT, after TEXT);"
+	"CREATE INDEX revisions_key ON revisions(record, key);"
+	"CREATE INDEX revisions_prev ON revisions(record, prev_key) WHERE prev_key IS NOT NULL;"
+	"CREATE INDEX revisions_change ON revisions(change);"
+	"CREATE TABLE reports("
+	"  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, record TEXT NOT NULL, key TEXT NOT NULL, at TEXT NOT NULL,"
+	"  message TEXT NOT NULL, links TEXT, contact TEXT, status INTEGER NOT NULL DEFAULT 0,"
+	"  reviewer TEXT, reviewed_at TEXT, note TEXT);"
+	"CREATE INDEX reports_open ON reports(status) WHERE status=0;"
+	"CREATE INDEX reports_record ON reports(record, key);",
+
+	/* 7 → 8: petitions and their signatures (store_petition.h,
+	 * docs/petitions.md).  A signature is a sealed box the server cannot
+	 * open and a keyed hash of the address, keyed by that hash (WITHOUT
+	 * ROWID), with no time: neither a column nor the order of the rows says
+	 * when it came.  petition_days counts a day's signatures; petition_public
+	 * holds the names and cities shown, under a random key, with no link to
+	 * their sealed rows.  Signatures do not move data_version. */
+	"CREATE TABLE petitions("
+	"  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, title_en TEXT, title_zh TEXT, text_en TEXT, text_zh TEXT,"
+	"  target_en TEXT, target_zh TEXT, action INTEGER, opens TEXT NOT NULL, closes TEXT NOT NULL DEFAULT '',"
+	"  goal INTEGER NOT NULL DEFAULT 0, public_key TEXT NOT NULL,"
+	"  added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+	"CREATE INDEX petitions_action ON petitions(action);"
+	"CREATE TABLE petition_entities(petition INTEGER NOT NULL, ord INTEGER NOT NULL, entity INTEGER NOT NULL,"
+	"  PRIMARY KEY(petition, ord)) WITHOUT ROWID;"
+	"CREATE INDEX petition_entities_entity ON petition_entities(entity);"
+	"CREATE TABLE petition_signatures(petition INTEGER NOT NULL, dedup BLOB NOT NULL, sealed BLOB NOT NULL,"
+	"  PRIMARY KEY(petition, dedup)) WITHOUT ROWID;"
+	"CREATE TABLE petition_days(petition INTEGER NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL,"
+	"  PRIMARY KEY(petition, day)) WITHOUT ROWID;"
+	"CREATE TABLE petition_public(petition INTEGER NOT NULL, day TEXT NOT NULL, nonce BLOB NOT NULL,"
+	"  name TEXT NOT NULL, city TEXT, PRIMARY KEY(petition, day, nonce)) WITHOUT ROWID;",
+
+	/* 8 → 9: taking signatures back (store_petition.h, docs/petitions.md).
+	 * A withdrawn signature is deleted and counted on the day it went
+	 * (petition_days.withdrawn), so that a past week's count stays what it
+	 * was; purged_at is when every signature of a closed petition was
+	 * deleted.  meta.petition_version moves with every change to
+	 * signatures or names shown, from any process: the web server versions
+	 * the pages that show counts by it.  It starts at the signatures there
+	 * are, which is what versioned those pages before. */
+	"ALTER TABLE petition_days ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE petitions ADD COLUMN purged_at TEXT;"
+	"INSERT INTO meta VALUES('petition_version', (SELECT count(*) FROM petition_signatures));",
+
+	/* 9 → 10: claims a campaign can publish (docs/format.md).  Sources say
 	 * when someone read them and whether their title and URL were seen.
 	 * Entities and relations keep the day they were first added and last
 	 * changed, from the data (added_at held the import's time: its day is
-	 * the best an older database knows).  Involvement claims, with their
-	 * citations under claim_kind 4.  Pages: the site's own texts (the about
-	 * page), kept in the data in both languages. */
+	 * the best an older database knows); an entity's last change is its
+	 * updated_at (4 → 5), now a day of the data's, a relation's changed_at.
+	 * Involvement claims, with their citations under claim_kind 4.  Pages:
+	 * the site's own texts (the about page), kept in the data in both
+	 * languages. */
 	"ALTER TABLE sources ADD COLUMN accessed TEXT NOT NULL DEFAULT '';"
 	"ALTER TABLE sources ADD COLUMN checked INTEGER NOT NULL DEFAULT 0;"
 	"UPDATE entities SET added_at=substr(added_at,1,10);"
-	"ALTER TABLE entities ADD COLUMN changed_at TEXT NOT NULL DEFAULT '';"
-	"UPDATE entities SET changed_at=added_at;"
+	"UPDATE entities SET updated_at=substr(coalesce(updated_at,added_at),1,10);"
 	"UPDATE relations SET added_at=substr(added_at,1,10);"
 	"ALTER TABLE relations ADD COLUMN changed_at TEXT NOT NULL DEFAULT '';"
 	"UPDATE relations SET changed_at=added_at;"

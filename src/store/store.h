@@ -10,7 +10,9 @@
  * life of the database, that the graph engine uses as a node number.
  *
  * Writes happen inside tm_store_begin()/tm_store_commit(); on any failure the
- * caller calls tm_store_rollback() and the database is as it was.
+ * caller calls tm_store_rollback() and the database is as it was, its file
+ * back to its size (a failed write, e.g. on a full disk, is undone then,
+ * not left for the next process).
  * Putting a record whose id exists replaces the stored record whole (its
  * names, tags, identifiers and citations), so importing the same file twice
  * changes nothing.  A relation is identified by (subject, predicate, object,
@@ -48,7 +50,12 @@ enum {
 int tm_store_schema_version(void);
 
 /* Open (and migrate forward) the database at path.  *out is owned by the
- * caller: tm_store_close() it. */
+ * caller: tm_store_close() it.  TM_ERR_NOTFOUND when there is no file at
+ * path (and no TM_STORE_CREATE).  What an interrupted write (a killed
+ * process, a full disk) left behind is undone first, by any open that can
+ * write the file, read-only or not; when it cannot, the open fails and says
+ * the file needs `tiemap recover`.  A writable open puts the file in WAL
+ * mode, so that readers and a writer never wait for each other. */
 tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err);
 void tm_store_close(tm_store *st);
 
@@ -56,11 +63,20 @@ void tm_store_close(tm_store *st);
  * a query that runs past it fails with TM_ERR_LIMIT. */
 void tm_store_set_deadline(tm_store *st, double seconds);
 
-/* A read transaction: everything read until tm_store_read_end() sees the
- * database as it was at the first read, whatever commits meanwhile (so an
- * export streamed over minutes is one state of the data). */
-tm_rc tm_store_read_begin(tm_store *st, tm_err *err);
-void tm_store_read_end(tm_store *st);
+/*
+ * Failure is never absence.  A record that is not there is TM_ERR_NOTFOUND
+ * (or an empty answer, for a look-up or a listing); a failure of the
+ * database (an I/O error, a damaged file, a lock, the deadline) is another
+ * error, and the store also keeps the first one until
+ * tm_store_error_clear(), as FTS5 keeps a sticky rc.  A caller that builds
+ * one answer from many reads (a page, a report, a command's output) asks
+ * tm_store_error() when done and fails rather than give what it has: a
+ * part may be missing for no reason the reader can see.
+ */
+/* The first failure since the store was opened or cleared (TM_OK: none),
+ * its message in err. */
+tm_rc tm_store_error(const tm_store *st, tm_err *err);
+void tm_store_error_clear(tm_store *st);
 
 tm_rc tm_store_begin(tm_store *st, tm_err *err);
 tm_rc tm_store_commit(tm_store *st, tm_err *err);
@@ -70,8 +86,8 @@ void tm_store_rollback(tm_store *st);
  * any other.  The store defers work to tm_store_commit() that is cheaper done
  * at once: the match keys of the names written are sorted and appended, and
  * in an empty database the indexes that rows reach in random order are
- * dropped and built again by sorting.  Until the commit, tm_store_search()
- * does not see the names written. */
+ * dropped and built again by sorting.  Until the commit, the look-ups
+ * of names below do not see the names written. */
 tm_rc tm_store_begin_bulk(tm_store *st, tm_err *err);
 
 /* Writes.  The records are only read; references (entity ids in a relation,
@@ -106,8 +122,10 @@ tm_rc tm_store_put_entity_indexed(tm_store *st, const tm_entity *ent, const tm_n
 tm_rc tm_store_put_relation_keyed(tm_store *st, const tm_relation *rel, tm_ekey subject, tm_ekey object,
 				  tm_err *err);
 
-int tm_store_has_entity(tm_store *st, const char *id);
-int tm_store_has_source(tm_store *st, const char *id);
+/* *found: 1 when the entity (the source) exists, 0 when not; an error is a
+ * failure to tell. */
+tm_rc tm_store_has_entity(tm_store *st, const char *id, int *found, tm_err *err);
+tm_rc tm_store_has_source(tm_store *st, const char *id, int *found, tm_err *err);
 
 /* Read one record into *out (caller releases).  TM_ERR_NOTFOUND if absent. */
 tm_rc tm_store_get_source(tm_store *st, const char *id, tm_source *out, tm_err *err);
@@ -149,28 +167,104 @@ tm_rc tm_store_each_involved(tm_store *st, int (*fn)(void *ctx, tm_ekey key, int
 tm_rc tm_store_source_claims(tm_store *st, const char *source_id, size_t limit, tm_entity_fn efn,
 			     tm_involvement_fn ifn, tm_relation_fn rfn, void *ctx, tm_err *err);
 
-/* Search hits, best first. */
-typedef struct tm_hit {
-	char *id;
+/*
+ * Look-ups: what search (src/search) and screening (src/match) are built on.
+ * Each asks one index and hands what it finds to fn, at most limit of them,
+ * in the index's order; fn returns 0 to go on, non-zero to stop (not an
+ * error), and must not call the same look-up again.  They rank nothing:
+ * scores and the order of answers are the caller's policy.  Nothing found
+ * is an empty answer and TM_OK; only a failure of the store is an error.
+ */
+
+/* A name found: its entity's key and its name row. */
+typedef int (*tm_name_fn)(void *ctx, tm_ekey entity, int64_t name);
+
+/* Names with a match key (text.h) equal to key ("" finds nothing). */
+tm_rc tm_store_names_by_key(tm_store *st, const char *key, size_t limit, tm_name_fn fn, void *ctx, tm_err *err);
+
+/* Names with a match key that starts with prefix (at least 2 bytes; a
+ * shorter one finds nothing), by key; longer_only: not those whose key is
+ * prefix itself.  fn also gets the length of the key in bytes. */
+tm_rc tm_store_names_by_prefix(tm_store *st, const char *prefix, int longer_only, size_t limit,
+			       int (*fn)(void *ctx, tm_ekey entity, int64_t name, size_t key_len), void *ctx,
+			       tm_err *err);
+
+/* The word lists of a name (text.h): its words, the pinyin of its Han
+ * characters, and its runs of Han characters as overlapping pairs. */
+enum { TM_WORDS_TOKENS = 1, TM_WORDS_PINYIN = 2, TM_WORDS_PAIRS = 4 };
+/* One condition on a name's words: any one of the phrases stands in one
+ * of the lists.  A phrase is words separated by spaces, found in order and
+ * next to each other; with prefix (and one phrase), its last word may be the
+ * start of a longer one. */
+typedef struct tm_words_term {
+	int lists;                  /* TM_WORDS_* or'ed */
+	const char *const *phrases; /* phrases[0..n-1]; n == 0 matches nothing */
+	size_t n;
+	int prefix;
+} tm_words_term;
+/* Names that meet every one of terms[0..n-1], by name row. */
+tm_rc tm_store_names_by_words(tm_store *st, const tm_words_term *terms, size_t n, size_t limit, tm_name_fn fn,
+			      void *ctx, tm_err *err);
+
+/* The words of names (tokens that start with an ASCII letter or digit)
+ * that start with the n bytes at start, in byte order.  A word of a name
+ * since changed may stay listed: it then finds no name. */
+tm_rc tm_store_words_from(tm_store *st, const char *start, size_t n, size_t limit,
+			  int (*fn)(void *ctx, const char *word, size_t len), void *ctx, tm_err *err);
+
+/* Every word of the word lists (tokens and pinyin) that starts with an
+ * ASCII letter or digit, with the number of names holding it: a scan of
+ * the vocabulary, not of the entities (screening reads it once to find
+ * words one typo away). */
+tm_rc tm_store_each_word(tm_store *st, int (*fn)(void *ctx, const char *word, int64_t names), void *ctx,
+			 tm_err *err);
+
+/* Entities with an identifier equal to value without regard to case;
+ * scheme NULL: of any scheme.  fn gets the scheme stored. */
+tm_rc tm_store_names_by_ident(tm_store *st, const char *value, const char *scheme, size_t limit,
+			      int (*fn)(void *ctx, tm_ekey entity, const char *scheme), void *ctx, tm_err *err);
+
+/* Every match key of every name of entity: fn(ctx, name row, key). */
+tm_rc tm_store_entity_keys(tm_store *st, tm_ekey entity, int (*fn)(void *ctx, int64_t name, const char *key),
+			   void *ctx, tm_err *err);
+
+/* The text and language tag of a name row (owned by the caller);
+ * TM_ERR_NOTFOUND when there is no such row. */
+tm_rc tm_store_name_text(tm_store *st, int64_t name, char **text, char **lang, tm_err *err);
+
+/* The slug, kind and names of the entity with key (not its tags,
+ * identifiers or citations): what tm_entity_display_name() needs, for
+ * answers that name many entities.  TM_ERR_NOTFOUND when absent; *out is
+ * the caller's to tm_entity_release(). */
+tm_rc tm_store_entity_names(tm_store *st, tm_ekey key, tm_entity *out, tm_err *err);
+
+/* What screening weighs of an entity; strings owned by the caller. */
+typedef struct tm_store_brief {
+	char *id;      /* slug */
 	char *kind;
-	char *name;    /* the entity's English display name (or first name) */
-	char *matched; /* the stored name that matched */
-	double score;  /* 0..1: 1 exact, lower for prefix and word matches */
-} tm_hit;
-typedef struct tm_hits {
-	tm_hit *v;
-	size_t n, cap;
-} tm_hits;
-void tm_hits_release(tm_hits *h);
+	char *country; /* NULL when unknown */
+	char *desc_en, *desc_zh; /* its description, what it does (NULL when none): the words of its trade */
+} tm_store_brief;
+/* TM_ERR_NOTFOUND when no entity has that key. */
+tm_rc tm_store_entity_brief(tm_store *st, tm_ekey key, tm_store_brief *out, tm_err *err);
+void tm_store_brief_release(tm_store_brief *b);
 
-/* Find entities by a name in any script, a prefix of one, pinyin, or an
- * identifier value; at most limit hits. */
-tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *out, tm_err *err);
+/* The brute-force reference: every (entity, name, key) in the store, by
+ * entity.  A scan of everything; only for checking the indexed look-ups. */
+tm_rc tm_store_each_key(tm_store *st, int (*fn)(void *ctx, tm_ekey entity, int64_t name, const char *key),
+			void *ctx, tm_err *err);
 
-/* Turn what a user typed (an id or a name) into an entity id (*id owned by
- * the caller).  TM_ERR_NOTFOUND if nothing matches; TM_ERR_AMBIGUOUS if several
- * entities match equally well, with them in *candidates (may be NULL). */
-tm_rc tm_store_resolve(tm_store *st, const char *ref, char **id, tm_hits *candidates, tm_err *err);
+/* Make the reads that follow see one state of the data, whatever commits
+ * meanwhile: a read transaction when none is open (*began says whether one
+ * was), until tm_store_read_end(st, *began).  Besides consistency, SQLite
+ * then takes its file lock once rather than once a statement, which costs
+ * as much as a look-up.  Flags: TM_READ_MANY, many look-ups follow (a
+ * screening run), worth mapping the file's pages into memory; TM_READ_NOW,
+ * the state is the one at this call, not at the first read (an export
+ * streamed over minutes). */
+enum { TM_READ_MANY = 1, TM_READ_NOW = 2 };
+tm_rc tm_store_read_begin(tm_store *st, int flags, int *began, tm_err *err);
+void tm_store_read_end(tm_store *st, int began);
 
 /* The graph engine's feed. */
 typedef struct tm_edge_row {
@@ -182,6 +276,9 @@ typedef struct tm_edge_row {
 	int has_share;
 	double share;
 } tm_edge_row;
+/* *empty: 1 when the database holds no source and no entity (an import
+ * into it has nothing to compare its records with). */
+tm_rc tm_store_is_empty(tm_store *st, int *empty, tm_err *err);
 /* The largest entity key in use (keys run 1..max, with gaps). */
 tm_rc tm_store_max_ekey(tm_store *st, tm_ekey *out, tm_err *err);
 tm_rc tm_store_each_ekey(tm_store *st, int (*fn)(void *ctx, tm_ekey key, const char *id, const char *kind),
@@ -192,14 +289,37 @@ tm_rc tm_store_tagged(tm_store *st, const char *tag, int (*fn)(void *ctx, tm_eke
 tm_rc tm_store_ekey(tm_store *st, const char *id, tm_ekey *out, tm_err *err);
 /* The entity id of a key (*id owned by the caller); TM_ERR_NOTFOUND if none. */
 tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err);
-/* A counter that changes whenever the data changes (graph caches compare it). */
+/* A counter that changes whenever the data changes (graph caches compare
+ * it); -1 when it cannot be read (the failure is kept, see above). */
 int64_t tm_store_data_version(tm_store *st);
-/* What a file derived from the store at db_path (a graph snapshot, the
- * screening vocabulary) must have been made from: the database file
- * (device, inode, size, modification time to the nanosecond) at its data
- * and schema versions.  A write changes the version, a new database at the
- * same path the file.  -1 when db_path cannot be read. */
-int tm_store_file_stamp(tm_store *st, const char *db_path, uint64_t *out);
+/* Where a cache of what is derived from the store's data is kept (name:
+ * "graph" for the graph's snapshot, "vocab" for the typo index of search
+ * and screening), in *path (owned by the caller), and the stamp it must
+ * carry to be used: the database file (device, inode, size, modification
+ * time to the nanosecond) at its data and schema versions, so that a write,
+ * or a new database at the same path, makes every cache stale.  TM_ERR_NOTFOUND when
+ * the store keeps no caches (a database in memory). */
+tm_rc tm_store_cache(tm_store *st, const char *name, char **path, uint64_t *stamp, tm_err *err);
+
+/* `tiemap recover`: on a store opened writable (which has already played
+ * back or dropped what an interrupted write left, see tm_store_open()),
+ * checkpoint the log and cut it to nothing, then check the whole file
+ * (PRAGMA integrity_check).  fn (may be NULL) gets each problem found, and
+ * *problems their number; 0 means the file is whole. */
+tm_rc tm_store_recover(tm_store *st, int (*fn)(void *ctx, const char *problem), void *ctx, size_t *problems,
+		       tm_err *err);
+
+/* After a deletion that must not stay readable on the disk
+ * (store_petition.h): rewrite the whole file from its live rows (VACUUM,
+ * through a temporary file), then move the log into it and cut the log to
+ * nothing, waiting for readers as long as the busy timeout (5 s).
+ * Overwriting the deleted rows in place (secure_delete) is not enough:
+ * SQLite leaves copies of cells it moved between pages in the free space
+ * of the pages it rebuilt, and a copy of a row deleted since stays there.
+ * The rewrite holds the write lock for as long as it takes (9 s for a
+ * 174 MB database on a loaded two-core machine).  *complete 0 when a reader kept part of the log (the next
+ * checkpoint will cut it).  Not inside a transaction. */
+tm_rc tm_store_rewrite(tm_store *st, int *complete, tm_err *err);
 
 typedef struct tm_counts {
 	int64_t sources, entities, relations, names, citations, involvements;

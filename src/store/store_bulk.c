@@ -337,12 +337,20 @@ static void bulk_free(tm_store *st)
 	st->bulk = NULL;
 }
 
-static int64_t scalar(tm_store *st, const char *sql)
+/* The number sql answers, or -1 when it answers no row.  With a sticky
+ * *rc, as FTS5's builders take one: nothing is done once it is set, so a
+ * run of them is checked once at its end. */
+static int64_t scalar(tm_store *st, const char *sql, tm_rc *rc, tm_err *err)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = NULL;
 	int64_t v = -1;
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
+	if (*rc)
+		return v;
+	int step = SQLITE_ERROR;
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK && (step = sqlite3_step(s)) == SQLITE_ROW)
 		v = sqlite3_column_int64(s, 0);
+	else if (step != SQLITE_DONE)
+		*rc = tm_store_db_fail(st, err, "preparing a bulk write");
 	sqlite3_finalize(s);
 	return v;
 }
@@ -354,13 +362,15 @@ tm_rc tm_store_begin_bulk(tm_store *st, tm_err *err)
 		return rc;
 	struct tm_bulk *b = tm_xcalloc(1, sizeof(*b));
 	st->bulk = b;
-	b->first_entity = scalar(st, "SELECT coalesce(max(id),0)+1 FROM entities");
+	b->first_entity = scalar(st, "SELECT coalesce(max(id),0)+1 FROM entities", &rc, err);
 	b->no_entities = b->first_entity == 1;
-	b->no_sources = scalar(st, "SELECT NOT EXISTS(SELECT 1 FROM sources)") == 1;
+	b->no_sources = scalar(st, "SELECT NOT EXISTS(SELECT 1 FROM sources)", &rc, err) == 1;
 	/* only into an empty database: rebuilding an index costs all its rows,
 	 * and an entity replaced would be looked for without it */
-	b->empty = b->no_entities && scalar(st, "SELECT NOT EXISTS(SELECT 1 FROM relations)") == 1;
-	return TM_OK;
+	b->empty = b->no_entities && scalar(st, "SELECT NOT EXISTS(SELECT 1 FROM relations)", &rc, err) == 1;
+	if (rc)
+		tm_store_rollback(st);
+	return rc;
 }
 
 /* FTS5 writes what it has gathered as a new segment each time it holds
@@ -382,10 +392,11 @@ tm_rc tm_store_bulk_prepare(tm_store *st, int names, tm_err *err)
 	tm_rc rc = TM_OK;
 	if (names && !b->fts_set) {
 		b->fts_set = 1;
-		b->fts_hashsize = scalar(st, "SELECT v FROM names_fts_config WHERE k='hashsize'");
+		b->fts_hashsize = scalar(st, "SELECT v FROM names_fts_config WHERE k='hashsize'", &rc, err);
 		snprintf(sql, sizeof(sql), "INSERT INTO names_fts(names_fts, rank) VALUES('hashsize', %d)",
 			 FTS_BULK_HASHSIZE);
-		rc = tm_store_exec(st, sql, err);
+		if (!rc)
+			rc = tm_store_exec(st, sql, err);
 	}
 	if (!b->empty || b->dropped)
 		return rc;
@@ -396,9 +407,14 @@ tm_rc tm_store_bulk_prepare(tm_store *st, int names, tm_err *err)
 				       NULL) != SQLITE_OK)
 			return tm_store_db_fail(st, err, "reading schema");
 		sqlite3_bind_text(s, 1, bulk_indexes[i], -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
+		int step = sqlite3_step(s);
+		if (step == SQLITE_ROW)
 			b->index_sql[i] = tm_store_col_dup(s, 0);
+		else if (step != SQLITE_DONE)
+			rc = tm_store_db_fail(st, err, "reading schema");
 		sqlite3_finalize(s);
+		if (rc)
+			break;
 		if (!b->index_sql[i])
 			continue;
 		snprintf(sql, sizeof(sql), "DROP INDEX %s", bulk_indexes[i]);

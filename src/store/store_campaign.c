@@ -22,16 +22,6 @@ enum { CLAIM_ACTION = 2, CLAIM_SITE = 3 };
 
 
 
-static int64_t slug_row(tm_store *st, const char *table_sql, const char *slug)
-{
-	sqlite3_stmt *s = tm_store_prep(st, table_sql, NULL);
-	if (!s)
-		return 0;
-	tm_store_bind_text(s, 1, slug);
-	int64_t r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
-	sqlite3_finalize(s);
-	return r;
-}
 
 static void bind_double_or_null(sqlite3_stmt *s, int i, int has, double v)
 {
@@ -39,53 +29,6 @@ static void bind_double_or_null(sqlite3_stmt *s, int i, int has, double v)
 		sqlite3_bind_double(s, i, v);
 	else
 		sqlite3_bind_null(s, i);
-}
-
-/* ---- equality, so that putting an unchanged record writes nothing ---- */
-
-
-static int bitext_eq(const tm_bitext *a, const tm_bitext *b)
-{
-	return tm_streq(a->en, b->en) && tm_streq(a->zh, b->zh);
-}
-
-static int geo_eq(const tm_geo *a, const tm_geo *b)
-{
-	return a->has == b->has && (!a->has || (a->lat == b->lat && a->lon == b->lon)) &&
-	       tm_streq(a->precision, b->precision);
-}
-
-static int parties_eq(const tm_parties *a, const tm_parties *b)
-{
-	if (a->n != b->n)
-		return 0;
-	for (size_t i = 0; i < a->n; i++)
-		if (!tm_streq(a->v[i].entity, b->v[i].entity) || !bitext_eq(&a->v[i].text, &b->v[i].text))
-			return 0;
-	return 1;
-}
-
-
-static int action_eq(const tm_action *a, const tm_action *b)
-{
-	return tm_streq(a->id, b->id) && tm_streq(a->date, b->date) && tm_streq(a->kind, b->kind) &&
-	       bitext_eq(&a->place, &b->place) && tm_streq(a->country, b->country) && geo_eq(&a->geo, &b->geo) &&
-	       parties_eq(&a->actors, &b->actors) && parties_eq(&a->targets, &b->targets) &&
-	       bitext_eq(&a->title, &b->title) && bitext_eq(&a->summary, &b->summary) &&
-	       bitext_eq(&a->outcome, &b->outcome) && tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
-}
-
-static int site_eq(const tm_site *a, const tm_site *b)
-{
-	if (a->tags.n != b->tags.n)
-		return 0;
-	for (size_t i = 0; i < a->tags.n; i++)
-		if (!tm_streq(a->tags.v[i], b->tags.v[i]))
-			return 0;
-	return tm_streq(a->id, b->id) && tm_streq(a->entity, b->entity) && tm_streq(a->kind, b->kind) &&
-	       bitext_eq(&a->name, &b->name) && tm_streq(a->address, b->address) && tm_streq(a->city, b->city) &&
-	       tm_streq(a->region, b->region) && tm_streq(a->country, b->country) && geo_eq(&a->geo, &b->geo) &&
-	       tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
 }
 
 /* Citations go to the graph's table as claim kinds 2 (action) and 3 (site),
@@ -218,7 +161,9 @@ static tm_rc save_parties(tm_store *st, const char *table, int64_t row, const tm
 		sqlite3_bind_int64(s, 1, row);
 		sqlite3_bind_int64(s, 2, (int64_t)i);
 		if (p->v[i].entity) {
-			int64_t e = tm_store_rowid_of(st, S_ENTITY_ID, p->v[i].entity);
+			int64_t e;
+			if ((rc = tm_store_rowid_of(st, S_ENTITY_ID, p->v[i].entity, &e, err)))
+				break;
 			if (!e) {
 				rc = tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", p->v[i].entity);
 				break;
@@ -238,13 +183,15 @@ static tm_rc save_parties(tm_store *st, const char *table, int64_t row, const tm
 
 tm_rc tm_store_put_action(tm_store *st, const tm_action *a, tm_err *err)
 {
-	int64_t row = slug_row(st, "SELECT id FROM actions WHERE slug=?", a->id);
-	tm_rc rc;
+	int64_t row;
+	tm_rc rc = tm_store_slug_row(st, "SELECT id FROM actions WHERE slug=?", a->id, &row, err);
+	if (rc)
+		return rc;
 	if (row) {
 		tm_action old;
 		if ((rc = tm_store_get_action(st, a->id, &old, NULL, err)))
 			return rc;
-		int same = action_eq(&old, a);
+		int same = tm_action_equal(&old, a);
 		tm_action_release(&old);
 		if (same)
 			return TM_OK;
@@ -381,6 +328,24 @@ tm_rc tm_store_count_actions(tm_store *st, const tm_action_filter *f, int64_t *o
 	return rc;
 }
 
+tm_rc tm_store_action_days(tm_store *st, int (*fn)(void *ctx, const char *day, int64_t count), void *ctx,
+			   tm_err *err)
+{
+	sqlite3_stmt *s = tm_store_prep(st, "SELECT a.date, count(*) FROM actions a WHERE length(a.date)=10 GROUP BY 1 ORDER BY 1 DESC",
+			       err);
+	if (!s)
+		return TM_ERR_DB;
+	tm_rc rc = TM_OK;
+	int r;
+	while ((r = sqlite3_step(s)) == SQLITE_ROW)
+		if (fn(ctx, (const char *)sqlite3_column_text(s, 0), sqlite3_column_int64(s, 1)))
+			break;
+	if (r != SQLITE_ROW && r != SQLITE_DONE)
+		rc = tm_store_db_fail(st, err, "counting actions by day");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 /* ---- sites ---- */
 
 #define SITE_COLS                                                                                            \
@@ -446,19 +411,23 @@ tm_rc tm_store_get_site(tm_store *st, const char *id, tm_site *out, tm_err *err)
 
 tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 {
-	int64_t row = slug_row(st, "SELECT id FROM sites WHERE slug=?", site->id);
-	tm_rc rc;
+	int64_t row;
+	tm_rc rc = tm_store_slug_row(st, "SELECT id FROM sites WHERE slug=?", site->id, &row, err);
+	if (rc)
+		return rc;
 	if (row) {
 		tm_site old;
 		if ((rc = tm_store_get_site(st, site->id, &old, err)))
 			return rc;
-		int same = site_eq(&old, site);
+		int same = tm_site_equal(&old, site);
 		tm_site_release(&old);
 		if (same)
 			return TM_OK;
 	}
 	int64_t entity = 0;
-	if (site->entity && !(entity = tm_store_rowid_of(st, S_ENTITY_ID, site->entity)))
+	if (site->entity && (rc = tm_store_rowid_of(st, S_ENTITY_ID, site->entity, &entity, err)))
+		return rc;
+	if (site->entity && !entity)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", site->entity);
 	sqlite3_stmt *s = tm_store_prep(st,
 			       row ? "UPDATE sites SET entity=?2,kind=?3,name_en=?4,name_zh=?5,address=?6,city=?7,"

@@ -43,6 +43,10 @@ typedef int (*tm_action_fn)(void *ctx, const tm_action *a, const char *updated_a
 tm_rc tm_store_each_action(tm_store *st, const tm_action_filter *f, tm_action_fn fn, void *ctx, tm_err *err);
 /* How many actions the filter matches, ignoring limit and offset. */
 tm_rc tm_store_count_actions(tm_store *st, const tm_action_filter *f, int64_t *out, tm_err *err);
+/* The days that have actions dated to the day, newest first, with how many
+ * each (what the weekly digests count). */
+tm_rc tm_store_action_days(tm_store *st, int (*fn)(void *ctx, const char *day, int64_t count), void *ctx,
+			   tm_err *err);
 
 /* Which sites to list.  Every field is optional. */
 typedef struct tm_site_filter {

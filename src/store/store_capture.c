@@ -16,12 +16,7 @@
 
 char *tm_store_archive_dir(tm_store *st)
 {
-	const char *db = sqlite3_db_filename(st->db, "main");
-	if (!db || !*db)
-		return NULL;
-	tm_buf b = TM_BUF_INIT;
-	tm_buf_addf(&b, "%s.archive", db);
-	return tm_buf_detach(&b);
+	return tm_store_beside(st, "archive");
 }
 
 
@@ -112,29 +107,38 @@ tm_rc tm_store_get_capture(tm_store *st, const char *source, const char *fetched
 	return out_rc;
 }
 
-int tm_store_has_capture(tm_store *st, const char *source)
+tm_rc tm_store_has_capture(tm_store *st, const char *source, int *found, tm_err *err)
 {
-	sqlite3_stmt *s = tm_store_prep(st, "SELECT 1 FROM captures c JOIN sources s ON s.id=c.source WHERE s.slug=? LIMIT 1", NULL);
+	*found = 0;
+	sqlite3_stmt *s = tm_store_prep(st, "SELECT 1 FROM captures c JOIN sources s ON s.id=c.source WHERE s.slug=? LIMIT 1", err);
 	if (!s)
-		return 0;
+		return TM_ERR_DB;
 	tm_store_bind_text(s, 1, source);
-	int has = sqlite3_step(s) == SQLITE_ROW;
+	int step = sqlite3_step(s);
+	*found = step == SQLITE_ROW;
+	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "reading captures");
 	sqlite3_finalize(s);
-	return has;
+	return rc;
 }
 
 tm_rc tm_store_put_capture(tm_store *st, const tm_capture *c, const char *text, tm_err *err)
 {
-	int64_t src = tm_store_rowid_of(st, S_SOURCE_ID, c->source);
+	int64_t src;
+	tm_rc got = tm_store_rowid_of(st, S_SOURCE_ID, c->source, &src, err);
+	if (got)
+		return got;
 	if (!src)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no source '%s'", c->source);
 	tm_capture old;
-	if (tm_store_get_capture(st, c->source, c->fetched, &old, NULL) == TM_OK) {
+	if ((got = tm_store_get_capture(st, c->source, c->fetched, &old, err)) == TM_OK) {
 		int same = capture_eq(&old, c);
 		tm_capture_release(&old);
 		if (same && !text)
 			return TM_OK;
+	} else if (got != TM_ERR_NOTFOUND) {
+		return got;
 	}
+	tm_err_clear(err);
 	sqlite3_stmt *s = tm_store_prep(
 		st,
 		"INSERT INTO captures(source,fetched,url,final_url,status,content_type,length,sha256,warc,warc_sha256,"

@@ -26,8 +26,8 @@ tm_rc tm_store_put_capture(tm_store *st, const tm_capture *c, const char *text, 
  * NULL) into *out (the caller releases it).  TM_ERR_NOTFOUND if none. */
 tm_rc tm_store_get_capture(tm_store *st, const char *source, const char *fetched, tm_capture *out, tm_err *err);
 
-/* 1 if source has at least one capture. */
-int tm_store_has_capture(tm_store *st, const char *source);
+/* *found: 1 if source has at least one capture, else 0. */
+tm_rc tm_store_has_capture(tm_store *st, const char *source, int *found, tm_err *err);
 
 /* Captures by source id, then fetched (oldest first); only source's when
  * source is not NULL.  The record is borrowed for the call; return 0 to go

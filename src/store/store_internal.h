@@ -20,7 +20,8 @@ enum tm_stmt_id {
 	S_CITES_GET, S_CITE_INS, S_CITES_DEL,
 	S_REL_FIND, S_REL_GET, S_REL_INS, S_REL_UPD,
 	S_WORD_INS, S_WORDS_FROM, S_NAME_ENTITY, S_NAME_TEXT,
-	S_KEY_EXACT, S_KEY_PREFIX, S_IDENT_FIND, S_FTS_MATCH,
+	S_KEY_EXACT, S_KEY_PREFIX, S_KEY_LONGER, S_IDENT_FIND, S_IDENT_SCHEME, S_FTS_MATCH,
+	S_ENTITY_KEYS, S_ENTITY_BRIEF,
 	S_ENTITY_SLUG, S_BUMP_VERSION, S_DATA_VERSION,
 	S_ENTITY_DATES, S_REL_DATES,
 	S_INV_FIND, S_INV_GET, S_INV_INS, S_INV_UPD, S_INV_DATES,
@@ -57,6 +58,10 @@ struct tm_store {
 	sqlite3 *db;
 	sqlite3_stmt *stmt[S_COUNT]; /* prepared once, see stmt_sql[] */
 	double deadline; /* tm_now() value after which queries stop; 0 = none */
+	tm_err failed;   /* the first failure since tm_store_error_clear() (store.h) */
+	int expired;     /* the test hook of tm_store_set_deadline() is on: */
+	int64_t expire_after, expire_steps; /* the deadline passes after that many steps */
+	int expire_once;                    /* only the statement at that step fails */
 	int in_tx;
 	int dirty;       /* something was written in this transaction */
 	int64_t names_put; /* names indexed in this transaction */
@@ -89,7 +94,20 @@ void tm_store_bulk_end(tm_store *st);
 /* The k-th distinct match key of name i (k < ix->v[i].n_keys). */
 const char *tm_name_index_key(const tm_name_index *ix, size_t name, int k);
 
-/* Fail with SQLite's message (TM_ERR_LIMIT when the deadline interrupted). */
+/* Open st->db at path (store_file.c): recovered from an interrupted write,
+ * in WAL mode when writable.  On failure st->db is NULL. */
+tm_rc tm_store_file_open(tm_store *st, const char *path, int flags, tm_err *err);
+/* After a rollback: play back what a failed write left and give back the
+ * space of the log. */
+void tm_store_file_settle(tm_store *st);
+/* The one place a file beside the database gets its name: "DB.name"
+ * (owned by the caller); NULL for a database in memory.  The caches
+ * (tm_store_cache()) and the archive's folder are named here. */
+char *tm_store_beside(tm_store *st, const char *name);
+
+/* Fail with SQLite's message (TM_ERR_LIMIT when the deadline interrupted),
+ * and keep the failure in st->failed.  Every failure of the store goes
+ * through here or tm_store_exec(); an absence (TM_ERR_NOTFOUND) does not. */
 tm_rc tm_store_db_fail(tm_store *st, tm_err *err, const char *what);
 /* A cached statement, reset and with its bindings cleared. */
 sqlite3_stmt *tm_store_stmt(tm_store *st, enum tm_stmt_id id);
@@ -102,13 +120,16 @@ tm_rc tm_store_exec(tm_store *st, const char *sql, tm_err *err);
  * store_<topic>.c files that keep their SQL to themselves; NULL with err
  * set when SQLite refuses it. */
 sqlite3_stmt *tm_store_prep(tm_store *st, const char *sql, tm_err *err);
+/* The row id that sql ("SELECT id FROM actions WHERE slug=?") gives for
+ * slug into *row: 0 when there is none (not an error). */
+tm_rc tm_store_slug_row(tm_store *st, const char *sql, const char *slug, int64_t *row, tm_err *err);
 /* Run sql (one optional text parameter) and hand each row to fn; fn returns
  * 0 to go on, > 0 to stop, < 0 to fail with err as fn set it. */
 tm_rc tm_store_each_row(tm_store *st, const char *sql, const char *bind1, int (*fn)(void *ctx, sqlite3_stmt *s),
 			void *ctx, tm_err *err);
 /* Row id of a slug through a cached look-up statement (S_ENTITY_ID,
- * S_SOURCE_ID); 0 when absent. */
-int64_t tm_store_rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug);
+ * S_SOURCE_ID) into *row: 0 when absent (not an error). */
+tm_rc tm_store_rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug, int64_t *row, tm_err *err);
 /* Step a write statement to completion and reset it. */
 tm_rc tm_store_step_done(tm_store *st, sqlite3_stmt *s, tm_err *err, const char *what);
 /* The citations of claim (claim_kind: 0 entity, 1 relation, 2 action, 3 site,

@@ -2,7 +2,8 @@
  * Recent claims.  Entities, relations and involvements carry added_at (the
  * day, from the data); one UNION ALL sorted with a LIMIT finds the newest
  * without an index, a scan that stays cheap for the sizes the web server
- * caches a page for.
+ * caches a page for.  Rows are never deleted, so a row listed and then not
+ * found is a failure, not an absence.
  */
 #include "store/store_recent.h"
 #include "store/store_internal.h"
@@ -49,26 +50,28 @@ tm_rc tm_store_recent_claims(tm_store *st, size_t limit, tm_recent_fn fn, void *
 		int stop = 0;
 		if (r->is_relation == 2) {
 			tm_involvement v;
-			if (tm_store_get_involvement(st, r->row, &v, NULL) != TM_OK)
-				continue;
+			if ((rc = tm_store_get_involvement(st, r->row, &v, err)))
+				break;
 			stop = fn(ctx, r->added_at, NULL, 0, NULL, &v);
 			tm_involvement_release(&v);
 		} else if (r->is_relation) {
 			tm_relation rel;
-			if (tm_store_get_relation(st, r->row, &rel, NULL) != TM_OK)
-				continue;
+			if ((rc = tm_store_get_relation(st, r->row, &rel, err)))
+				break;
 			stop = fn(ctx, r->added_at, NULL, r->row, &rel, NULL);
 			tm_relation_release(&rel);
 		} else {
 			char *id = NULL;
 			tm_entity e;
-			if (tm_store_entity_id(st, r->row, &id, NULL) != TM_OK)
-				continue;
-			if (tm_store_get_entity(st, id, &e, NULL) == TM_OK) {
+			if ((rc = tm_store_entity_id(st, r->row, &id, err)))
+				break;
+			if (!(rc = tm_store_get_entity(st, id, &e, err))) {
 				stop = fn(ctx, r->added_at, &e, 0, NULL, NULL);
 				tm_entity_release(&e);
 			}
 			free(id);
+			if (rc)
+				break;
 		}
 		if (stop)
 			break;

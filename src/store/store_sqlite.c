@@ -16,7 +16,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 
@@ -28,13 +27,13 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_SOURCE_UPD] = "UPDATE sources SET title=?2,author=?3,publisher=?4,date=?5,url=?6,lang=?7,note=?8,accessed=?9,"
 			 "checked=?10 WHERE slug=?1",
 	[S_ENTITY_ID] = "SELECT id FROM entities WHERE slug=?",
-	[S_ENTITY_ROW] = "SELECT id,slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,changed_at"
+	[S_ENTITY_ROW] = "SELECT id,slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,updated_at"
 			 " FROM entities WHERE slug=?",
-	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,changed_at)"
+	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,updated_at)"
 			 " VALUES(?,?,?,?,?,?,?,?,?,?)",
 	[S_ENTITY_UPD] = "UPDATE entities SET kind=?2,country=?3,start=?4,end_=?5,desc_en=?6,desc_zh=?7,unsourced=?8,"
-			 "added_at=?9,changed_at=?10 WHERE slug=?1",
-	[S_ENTITY_DATES] = "UPDATE entities SET added_at=?2,changed_at=?3 WHERE id=?1",
+			 "added_at=?9,updated_at=?10 WHERE slug=?1",
+	[S_ENTITY_DATES] = "UPDATE entities SET added_at=?2,updated_at=?3 WHERE id=?1",
 	[S_NAMES_GET] = "SELECT text,lang,is_primary FROM names WHERE entity=? ORDER BY ord",
 	[S_NAME_INS] = "INSERT INTO names(entity,ord,text,lang,is_primary) VALUES(?,?,?,?,?)",
 	[S_NAMEKEY_INS] = "INSERT OR IGNORE INTO name_keys(key,name,entity) VALUES(?,?,?)",
@@ -70,28 +69,64 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_WORD_INS] = "INSERT OR IGNORE INTO name_words(word) VALUES(?)",
 	[S_WORDS_FROM] = "SELECT word FROM name_words WHERE word>=? AND word<? LIMIT ?",
 	[S_NAME_ENTITY] = "SELECT entity FROM names WHERE id=?",
-	[S_NAME_TEXT] = "SELECT text FROM names WHERE id=?",
-	[S_KEY_EXACT] = "SELECT entity,name FROM name_keys WHERE key=? LIMIT 200",
-	[S_KEY_PREFIX] = "SELECT entity,name,length(CAST(key AS BLOB)) FROM name_keys WHERE key>? AND key<? LIMIT 200",
-	[S_IDENT_FIND] = "SELECT entity FROM identifiers WHERE value=? COLLATE NOCASE LIMIT 50",
-	[S_FTS_MATCH] = "SELECT rowid FROM names_fts WHERE names_fts MATCH ? LIMIT 200",
+	[S_NAME_TEXT] = "SELECT text,lang FROM names WHERE id=?",
+	[S_KEY_EXACT] = "SELECT entity,name FROM name_keys WHERE key=?1 LIMIT ?2",
+	[S_KEY_PREFIX] = "SELECT entity,name,length(CAST(key AS BLOB)) FROM name_keys WHERE key>=?1 AND key<?2 LIMIT ?3",
+	[S_KEY_LONGER] = "SELECT entity,name,length(CAST(key AS BLOB)) FROM name_keys WHERE key>?1 AND key<?2 LIMIT ?3",
+	[S_IDENT_FIND] = "SELECT entity,scheme FROM identifiers WHERE value=?1 COLLATE NOCASE LIMIT ?2",
+	[S_IDENT_SCHEME] = "SELECT entity,scheme FROM identifiers WHERE value=?1 COLLATE NOCASE AND scheme=?2 LIMIT ?3",
+	[S_FTS_MATCH] = "SELECT rowid FROM names_fts WHERE names_fts MATCH ?1 LIMIT ?2",
+	[S_ENTITY_KEYS] = "SELECT name,key FROM name_keys WHERE entity=?",
+	[S_ENTITY_BRIEF] = "SELECT slug,kind,country,desc_en,desc_zh FROM entities WHERE id=?",
 	[S_ENTITY_SLUG] = "SELECT slug,kind FROM entities WHERE id=?",
 	[S_BUMP_VERSION] = "UPDATE meta SET value=value+1 WHERE key='data_version'",
 	[S_DATA_VERSION] = "SELECT value FROM meta WHERE key='data_version'",
 };
 
 
+/* Keep the first failure since tm_store_error_clear() (see store.h). */
+static void remember(tm_store *st, tm_rc rc, const char *msg)
+{
+	if (!st->failed.rc) {
+		st->failed.rc = rc;
+		snprintf(st->failed.msg, sizeof(st->failed.msg), "%s", msg);
+	}
+}
+
 tm_rc tm_store_db_fail(tm_store *st, tm_err *err, const char *what)
 {
-	int code = sqlite3_errcode(st->db);
-	if (code == SQLITE_INTERRUPT)
-		return tm_fail(err, TM_ERR_LIMIT, "%s: query time limit reached", what);
-	return tm_fail(err, TM_ERR_DB, "%s: %s", what, sqlite3_errmsg(st->db));
+	tm_err e = { 0 };
+	if (sqlite3_errcode(st->db) == SQLITE_INTERRUPT)
+		tm_fail(&e, TM_ERR_LIMIT, "%s: query time limit reached", what);
+	else
+		tm_fail(&e, TM_ERR_DB, "%s: %s", what, sqlite3_errmsg(st->db));
+	remember(st, e.rc, e.msg);
+	return tm_fail(err, e.rc, "%s", e.msg);
 }
+
+tm_rc tm_store_error(const tm_store *st, tm_err *err)
+{
+	if (!st || !st->failed.rc)
+		return TM_OK;
+	return tm_fail(err, st->failed.rc, "%s", st->failed.msg);
+}
+
+void tm_store_error_clear(tm_store *st)
+{
+	if (st)
+		tm_err_clear(&st->failed);
+}
+
+/* How many SQLite VM steps go between two looks at the deadline. */
+#define PROGRESS_STEPS 10000
 
 static int progress_cb(void *p)
 {
 	tm_store *st = p;
+	if (st->expired) {
+		st->expire_steps++;
+		return st->expire_once ? st->expire_steps == st->expire_after + 1 : st->expire_steps > st->expire_after;
+	}
 	return st->deadline > 0 && tm_now() > st->deadline;
 }
 
@@ -134,9 +169,12 @@ tm_rc tm_store_exec(tm_store *st, const char *sql, tm_err *err)
 {
 	char *msg = NULL;
 	if (sqlite3_exec(st->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		tm_fail(err, TM_ERR_DB, "database: %s", msg ? msg : sqlite3_errmsg(st->db));
+		tm_err e = { 0 };
+		tm_fail(&e, sqlite3_errcode(st->db) == SQLITE_INTERRUPT ? TM_ERR_LIMIT : TM_ERR_DB, "database: %s",
+			msg ? msg : sqlite3_errmsg(st->db));
 		sqlite3_free(msg);
-		return TM_ERR_DB;
+		remember(st, e.rc, e.msg);
+		return tm_fail(err, e.rc, "%s", e.msg);
 	}
 	return TM_OK;
 }
@@ -150,6 +188,21 @@ sqlite3_stmt *tm_store_prep(tm_store *st, const char *sql, tm_err *err)
 		return NULL;
 	}
 	return s;
+}
+
+tm_rc tm_store_slug_row(tm_store *st, const char *sql, const char *slug, int64_t *row, tm_err *err)
+{
+	*row = 0;
+	sqlite3_stmt *s = tm_store_prep(st, sql, err);
+	if (!s)
+		return TM_ERR_DB;
+	tm_store_bind_text(s, 1, slug);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*row = sqlite3_column_int64(s, 0);
+	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "looking up an id");
+	sqlite3_finalize(s);
+	return rc;
 }
 
 int tm_store_schema_version(void)
@@ -204,9 +257,13 @@ static tm_rc migrate(tm_store *st, int readonly, tm_err *err)
 	int version = 0;
 	if (sqlite3_prepare_v2(st->db, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
 		return tm_store_db_fail(st, err, "reading schema version");
-	if (sqlite3_step(s) == SQLITE_ROW)
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
 		version = sqlite3_column_int(s, 0);
+	tm_rc rc = step == SQLITE_ROW ? TM_OK : tm_store_db_fail(st, err, "reading schema version");
 	sqlite3_finalize(s);
+	if (rc)
+		return rc;
 	if (version > TM_SCHEMA_VERSION)
 		return tm_fail(err, TM_ERR_DB, "database schema version %d is newer than this tiemap (%d)", version,
 			       TM_SCHEMA_VERSION);
@@ -246,19 +303,13 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 	pthread_once(&once, sqlite_setup);
 	*out = NULL;
 	tm_store *st = tm_xcalloc(1, sizeof(*st));
-	int oflags = (flags & TM_STORE_READONLY) ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
-	if ((flags & TM_STORE_CREATE) && !(flags & TM_STORE_READONLY))
-		oflags |= SQLITE_OPEN_CREATE;
-	oflags |= SQLITE_OPEN_NOMUTEX;
-	if (sqlite3_open_v2(path, &st->db, oflags, NULL) != SQLITE_OK) {
-		tm_fail(err, TM_ERR_IO, "unable to open '%s': %s", path,
-			st->db ? sqlite3_errmsg(st->db) : "out of memory");
-		sqlite3_close(st->db);
+	/* opened, recovered from an interrupted write, in WAL mode (store_file.c) */
+	tm_rc rc = tm_store_file_open(st, path, flags, err);
+	if (rc) {
 		free(st);
-		return TM_ERR_IO;
+		return rc;
 	}
-	sqlite3_busy_timeout(st->db, 5000);
-	sqlite3_progress_handler(st->db, 10000, progress_cb, st);
+	sqlite3_progress_handler(st->db, PROGRESS_STEPS, progress_cb, st);
 	/* a file that is not a database fails here, with SQLite's own words */
 	if (tm_store_exec(st,
 			  /* an export's sorts (800,000 relations at 200,000 entities) spill to
@@ -267,7 +318,7 @@ tm_rc tm_store_open(const char *path, int flags, tm_store **out, tm_err *err)
 						    "PRAGMA cache_size=-262144; PRAGMA temp_store=MEMORY",
 			  err) ||
 	    migrate(st, flags & TM_STORE_READONLY, err)) {
-		tm_rc rc = err ? err->rc : TM_ERR_DB;
+		rc = err ? err->rc : TM_ERR_DB;
 		if (err) {
 			char why[sizeof(err->msg)];
 			memcpy(why, err->msg, sizeof(why));
@@ -293,6 +344,7 @@ void tm_store_close(tm_store *st)
 {
 	if (!st)
 		return;
+	tm_store_rollback(st);
 	for (int i = 0; i < S_COUNT; i++)
 		sqlite3_finalize(st->stmt[i]);
 	sqlite3_close(st->db);
@@ -305,20 +357,28 @@ void tm_store_close(tm_store *st)
 void tm_store_set_deadline(tm_store *st, double seconds)
 {
 	st->deadline = seconds > 0 ? tm_now() + seconds : 0;
-}
-
-tm_rc tm_store_read_begin(tm_store *st, tm_err *err)
-{
-	if (!sqlite3_get_autocommit(st->db))
-		return tm_fail(err, TM_ERR_INTERNAL, "transaction already open");
-	/* a deferred BEGIN takes its snapshot at the first read: read now */
-	return tm_store_exec(st, "BEGIN; SELECT count(*) FROM meta", err);
-}
-
-void tm_store_read_end(tm_store *st)
-{
-	if (!sqlite3_get_autocommit(st->db))
-		tm_store_exec(st, "COMMIT", NULL);
+	/* For tests (docs/contributing.md): while the file that
+	 * $TIEMAP_TEST_EXPIRED names exists, the deadline passes after as many
+	 * SQLite steps as the number in it (none: at once), so that a test can
+	 * make a request's queries fail at any point, as a slow one's do; with
+	 * "once" after the number, only the statement at that step fails, as
+	 * one read of a damaged page would. */
+	const char *path = getenv("TIEMAP_TEST_EXPIRED");
+	FILE *f = seconds > 0 && path && *path ? fopen(path, "r") : NULL;
+	int on = f != NULL;
+	if (f) {
+		long long steps = 0;
+		char once[8] = "";
+		int n = fscanf(f, "%lld %7s", &steps, once);
+		st->expire_after = n >= 1 && steps > 0 ? steps : 0;
+		st->expire_once = n == 2 && strcmp(once, "once") == 0;
+		st->expire_steps = 0;
+		fclose(f);
+	}
+	if (on != st->expired) {
+		sqlite3_progress_handler(st->db, on ? 1 : PROGRESS_STEPS, progress_cb, st);
+		st->expired = on;
+	}
 }
 
 tm_rc tm_store_begin(tm_store *st, tm_err *err)
@@ -347,9 +407,13 @@ static tm_rc merge_name_index(tm_store *st, tm_err *err)
 	int64_t names = 0;
 	if (sqlite3_prepare_v2(st->db, "SELECT max(id) FROM names", -1, &s, NULL) != SQLITE_OK)
 		return tm_store_db_fail(st, err, "counting names");
-	if (sqlite3_step(s) == SQLITE_ROW)
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
 		names = sqlite3_column_int64(s, 0);
+	tm_rc rc = step == SQLITE_ROW ? TM_OK : tm_store_db_fail(st, err, "counting names");
 	sqlite3_finalize(s);
+	if (rc)
+		return rc;
 	if (st->names_put * 4 < names)
 		return TM_OK;
 	return tm_store_exec(st, "INSERT INTO names_fts(names_fts) VALUES('optimize')", err);
@@ -394,77 +458,76 @@ void tm_store_rollback(tm_store *st)
 		sqlite3_reset(st->stmt[i]);
 	sqlite3_exec(st->db, "ROLLBACK", NULL, NULL, NULL);
 	tx_end(st);
-}
-
-int tm_store_file_stamp(tm_store *st, const char *db_path, uint64_t *out)
-{
-	struct stat sb;
-	if (stat(db_path, &sb) != 0)
-		return -1;
-	uint64_t parts[] = { (uint64_t)sb.st_dev, (uint64_t)sb.st_ino, (uint64_t)sb.st_size,
-			     (uint64_t)sb.st_mtim.tv_sec, (uint64_t)sb.st_mtim.tv_nsec,
-			     (uint64_t)tm_store_data_version(st), (uint64_t)tm_store_schema_version() };
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
-		h = (h ^ parts[i]) * 1099511628211ULL;
-		h ^= h >> 32;
-	}
-	*out = h;
-	return 0;
+	/* a failed write leaves the file whole and its size given back before
+	 * this process goes on (or exits) */
+	tm_store_file_settle(st);
 }
 
 int64_t tm_store_data_version(tm_store *st)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_DATA_VERSION);
-	int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	int step = sqlite3_step(s);
+	int64_t v = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+	if (step != SQLITE_ROW)
+		tm_store_db_fail(st, NULL, "reading the data version");
 	sqlite3_reset(s);
 	return v;
 }
 
-/* Row id of a slug through the given look-up statement; 0 when absent. */
-int64_t tm_store_rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug)
+tm_rc tm_store_rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug, int64_t *row, tm_err *err)
 {
 	tm_rowmap *seen = !st->in_tx || !slug ? NULL : id == S_ENTITY_ID ? &st->entity_rows :
 						      id == S_SOURCE_ID ? &st->source_rows : NULL;
-	int64_t r = seen ? tm_rowmap_get(seen, slug) : 0;
-	if (r || (seen && tm_store_bulk_rows_all_seen(st, id)))
-		return r;
+	*row = seen ? tm_rowmap_get(seen, slug) : 0;
+	if (*row || (seen && tm_store_bulk_rows_all_seen(st, id)))
+		return TM_OK;
 	sqlite3_stmt *s = tm_store_stmt(st, id);
 	tm_store_bind_text(s, 1, slug);
-	r = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*row = sqlite3_column_int64(s, 0);
+	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "looking up an id");
 	sqlite3_reset(s);
-	if (r && seen)
-		tm_rowmap_put(seen, slug, r);
-	return r;
+	if (*row && seen)
+		tm_rowmap_put(seen, slug, *row);
+	return rc;
 }
 
-int tm_store_has_entity(tm_store *st, const char *id)
+tm_rc tm_store_has_entity(tm_store *st, const char *id, int *found, tm_err *err)
 {
-	return tm_store_rowid_of(st, S_ENTITY_ID, id) != 0;
+	int64_t row;
+	tm_rc rc = tm_store_rowid_of(st, S_ENTITY_ID, id, &row, err);
+	*found = row != 0;
+	return rc;
 }
 
-int tm_store_has_source(tm_store *st, const char *id)
+tm_rc tm_store_has_source(tm_store *st, const char *id, int *found, tm_err *err)
 {
-	return tm_store_rowid_of(st, S_SOURCE_ID, id) != 0;
+	int64_t row;
+	tm_rc rc = tm_store_rowid_of(st, S_SOURCE_ID, id, &row, err);
+	*found = row != 0;
+	return rc;
 }
 
 tm_rc tm_store_ekey(tm_store *st, const char *id, tm_ekey *out, tm_err *err)
 {
-	*out = tm_store_rowid_of(st, S_ENTITY_ID, id);
-	if (!*out)
+	tm_rc rc = tm_store_rowid_of(st, S_ENTITY_ID, id, out, err);
+	if (!rc && !*out)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", id);
-	return TM_OK;
+	return rc;
 }
 
 tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_ENTITY_SLUG);
 	sqlite3_bind_int64(s, 1, key);
-	*id = sqlite3_step(s) == SQLITE_ROW ? tm_store_col_dup(s, 0) : NULL;
+	int step = sqlite3_step(s);
+	*id = step == SQLITE_ROW ? tm_store_col_dup(s, 0) : NULL;
+	tm_rc rc = step == SQLITE_ROW ? TM_OK :
+		   step == SQLITE_DONE ? tm_fail(err, TM_ERR_NOTFOUND, "no entity with key %lld", (long long)key) :
+					 tm_store_db_fail(st, err, "reading entity");
 	sqlite3_reset(s);
-	if (!*id)
-		return tm_fail(err, TM_ERR_NOTFOUND, "no entity with key %lld", (long long)key);
-	return TM_OK;
+	return rc;
 }
 
 /* ---- records in and out ---- */
@@ -505,47 +568,6 @@ static int claim_dates(tm_store *st, const char *given_added, const char *given_
 
 
 
-static int source_equal(const tm_source *a, const tm_source *b)
-{
-	return tm_streq(a->id, b->id) && tm_streq(a->title, b->title) && tm_streq(a->author, b->author) &&
-	       tm_streq(a->publisher, b->publisher) && tm_streq(a->date, b->date) && tm_streq(a->url, b->url) &&
-	       tm_streq(a->lang, b->lang) && tm_streq(a->note, b->note) && tm_streq(a->accessed, b->accessed) &&
-	       !a->checked == !b->checked;
-}
-
-static int entity_equal(const tm_entity *a, const tm_entity *b)
-{
-	if (!tm_streq(a->id, b->id) || !tm_streq(a->kind, b->kind) || !tm_streq(a->country, b->country) ||
-	    !tm_streq(a->start, b->start) || !tm_streq(a->end, b->end) || !tm_streq(a->desc_en, b->desc_en) ||
-	    !tm_streq(a->desc_zh, b->desc_zh) || a->unsourced != b->unsourced || a->n_names != b->n_names ||
-	    a->tags.n != b->tags.n || a->n_idents != b->n_idents || !tm_cites_equal(&a->cites, &b->cites))
-		return 0;
-	for (size_t i = 0; i < a->n_names; i++)
-		if (!tm_streq(a->names[i].text, b->names[i].text) || !tm_streq(a->names[i].lang, b->names[i].lang) ||
-		    !a->names[i].primary != !b->names[i].primary)
-			return 0;
-	for (size_t i = 0; i < a->tags.n; i++)
-		if (!tm_streq(a->tags.v[i], b->tags.v[i]))
-			return 0;
-	for (size_t i = 0; i < a->n_idents; i++)
-		if (!tm_streq(a->idents[i].scheme, b->idents[i].scheme) || !tm_streq(a->idents[i].value, b->idents[i].value))
-			return 0;
-	return 1;
-}
-
-static int relation_equal(const tm_relation *a, const tm_relation *b)
-{
-	return a->has_amount == b->has_amount && (!a->has_amount || a->amount == b->amount) &&
-	       tm_streq(a->currency, b->currency) && a->has_share == b->has_share &&
-	       (!a->has_share || a->share == b->share) && tm_streq(a->note, b->note) && a->unsourced == b->unsourced &&
-	       tm_cites_equal(&a->cites, &b->cites);
-}
-
-static int involvement_equal(const tm_involvement *a, const tm_involvement *b)
-{
-	return tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
-}
-
 tm_rc tm_store_load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm_err *err)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_CITES_GET);
@@ -572,7 +594,10 @@ tm_rc tm_store_save_cites(tm_store *st, int kind, int64_t claim, const tm_cites 
 			return tm_store_db_fail(st, err, "deleting citations");
 	}
 	for (size_t i = 0; i < c->n; i++) {
-		int64_t src = tm_store_rowid_of(st, S_SOURCE_ID, c->v[i].source);
+		int64_t src;
+		tm_rc rc = tm_store_rowid_of(st, S_SOURCE_ID, c->v[i].source, &src, err);
+		if (rc)
+			return rc;
 		if (!src)
 			return tm_fail(err, TM_ERR_NOTFOUND, "no source '%s'", c->v[i].source);
 		s = tm_store_stmt(st, S_CITE_INS);
@@ -617,9 +642,14 @@ tm_rc tm_store_get_source(tm_store *st, const char *id, tm_source *out, tm_err *
 tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err)
 {
 	tm_source old;
-	int exists = tm_store_get_source(st, src->id, &old, NULL) == TM_OK;
+	tm_rc got = tm_store_get_source(st, src->id, &old, err);
+	if (got && got != TM_ERR_NOTFOUND)
+		return got;
+	int exists = got == TM_OK;
+	if (err && got)
+		tm_err_clear(err);
 	if (exists) {
-		int same = source_equal(&old, src);
+		int same = tm_source_equal(&old, src);
 		tm_source_release(&old);
 		if (same)
 			return TM_OK;
@@ -643,24 +673,37 @@ tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err)
 	return TM_OK;
 }
 
+/* The end of reading the rows of s: a failure unless it ran to its end. */
+static tm_rc rows_done(tm_store *st, sqlite3_stmt *s, int step, tm_err *err, const char *what)
+{
+	tm_rc rc = step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, what);
+	sqlite3_reset(s);
+	return rc;
+}
+
 static tm_rc load_entity_parts(tm_store *st, int64_t row, tm_entity *e, tm_err *err)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_NAMES_GET);
 	sqlite3_bind_int64(s, 1, row);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	int step;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
 		tm_entity_add_name(e, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
 				   sqlite3_column_int(s, 2));
-	sqlite3_reset(s);
+	tm_rc rc = rows_done(st, s, step, err, "reading names");
+	if (rc)
+		return rc;
 	s = tm_store_stmt(st, S_TAGS_GET);
 	sqlite3_bind_int64(s, 1, row);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
 		tm_strv_push(&e->tags, (const char *)sqlite3_column_text(s, 0));
-	sqlite3_reset(s);
+	if ((rc = rows_done(st, s, step, err, "reading tags")))
+		return rc;
 	s = tm_store_stmt(st, S_IDENTS_GET);
 	sqlite3_bind_int64(s, 1, row);
-	while (sqlite3_step(s) == SQLITE_ROW)
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
 		tm_entity_add_ident(e, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
-	sqlite3_reset(s);
+	if ((rc = rows_done(st, s, step, err, "reading identifiers")))
+		return rc;
 	return tm_store_load_cites(st, 0, row, &e->cites, err);
 }
 
@@ -868,15 +911,17 @@ tm_rc tm_store_put_entity_indexed(tm_store *st, const tm_entity *ent, const tm_n
 				  tm_err *err)
 {
 	tm_entity old;
-	int64_t row = tm_store_rowid_of(st, S_ENTITY_ID, ent->id);
-	tm_rc rc;
+	int64_t row;
+	tm_rc rc = tm_store_rowid_of(st, S_ENTITY_ID, ent->id, &row, err);
+	if (rc)
+		return rc;
 	char added[TM_DATE_MAX], changed[TM_DATE_MAX];
 	if (key)
 		*key = row;
 	if (row) {
 		if (tm_store_get_entity(st, ent->id, &old, err))
 			return err ? err->rc : TM_ERR_DB;
-		int same = entity_equal(&old, ent);
+		int same = tm_entity_equal(&old, ent);
 		int moved = claim_dates(st, ent->added, ent->changed, 1, old.added, old.changed, same, added, changed);
 		tm_entity_release(&old);
 		if (same) {
@@ -956,9 +1001,11 @@ tm_rc tm_store_get_relation(tm_store *st, int64_t rel_id, tm_relation *out, tm_e
 tm_rc tm_store_find_relation(tm_store *st, const tm_relation *key, tm_relation *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	int64_t subj = tm_store_rowid_of(st, S_ENTITY_ID, key->subject);
-	int64_t obj = tm_store_rowid_of(st, S_ENTITY_ID, key->object);
-	int64_t row = 0;
+	int64_t subj, obj, row = 0;
+	tm_rc rc;
+	if ((rc = tm_store_rowid_of(st, S_ENTITY_ID, key->subject, &subj, err)) ||
+	    (rc = tm_store_rowid_of(st, S_ENTITY_ID, key->object, &obj, err)))
+		return rc;
 	if (subj && obj) {
 		sqlite3_stmt *s = tm_store_stmt(st, S_REL_FIND);
 		sqlite3_bind_int64(s, 1, subj);
@@ -966,8 +1013,14 @@ tm_rc tm_store_find_relation(tm_store *st, const tm_relation *key, tm_relation *
 		sqlite3_bind_int64(s, 3, obj);
 		tm_store_bind_text(s, 4, key->start);
 		tm_store_bind_text(s, 5, key->end);
-		row = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+		int step = sqlite3_step(s);
+		if (step == SQLITE_ROW)
+			row = sqlite3_column_int64(s, 0);
+		else if (step != SQLITE_DONE)
+			rc = tm_store_db_fail(st, err, "finding relation");
 		sqlite3_reset(s);
+		if (rc)
+			return rc;
 	}
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no relation '%s %s %s'", key->subject, key->predicate, key->object);
@@ -976,8 +1029,11 @@ tm_rc tm_store_find_relation(tm_store *st, const tm_relation *key, tm_relation *
 
 tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err)
 {
-	int64_t subj = tm_store_rowid_of(st, S_ENTITY_ID, rel->subject);
-	int64_t obj = tm_store_rowid_of(st, S_ENTITY_ID, rel->object);
+	int64_t subj, obj;
+	tm_rc rc;
+	if ((rc = tm_store_rowid_of(st, S_ENTITY_ID, rel->subject, &subj, err)) ||
+	    (rc = tm_store_rowid_of(st, S_ENTITY_ID, rel->object, &obj, err)))
+		return rc;
 	if (!subj)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", rel->subject);
 	if (!obj)
@@ -1031,7 +1087,7 @@ tm_rc tm_store_put_relation_keyed(tm_store *st, const tm_relation *rel, tm_ekey 
 		tm_relation old;
 		if ((rc = tm_store_get_relation(st, row, &old, err)))
 			return rc;
-		int same = relation_equal(&old, rel);
+		int same = tm_relation_equal(&old, rel);
 		int moved = claim_dates(st, rel->added, rel->changed, 1, old.added, old.changed, same, added, changed);
 		tm_relation_release(&old);
 		if (same) {
@@ -1079,7 +1135,7 @@ tm_rc tm_store_each_row(tm_store *st, const char *sql, const char *bind1, int (*
 	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
 		int stop = fn(ctx, s);
 		if (stop < 0) {
-			out = err && err->rc ? err->rc : TM_ERR_INTERNAL;
+			out = err && err->rc ? err->rc : st->failed.rc ? st->failed.rc : TM_ERR_INTERNAL;
 			break;
 		}
 		if (stop)
@@ -1141,7 +1197,7 @@ static int entity_row(void *p, sqlite3_stmt *s)
 	return stop;
 }
 
-#define ENTITY_COLS "e.id,e.slug,e.kind,e.country,e.start,e.end_,e.desc_en,e.desc_zh,e.unsourced,e.added_at,e.changed_at"
+#define ENTITY_COLS "e.id,e.slug,e.kind,e.country,e.start,e.end_,e.desc_en,e.desc_zh,e.unsourced,e.added_at,e.updated_at"
 
 tm_rc tm_store_each_entity(tm_store *st, tm_entity_fn fn, void *ctx, tm_err *err)
 {
@@ -1231,24 +1287,31 @@ tm_rc tm_store_get_involvement(tm_store *st, int64_t inv_id, tm_involvement *out
 	return r;
 }
 
-/* The row of the involvement with v's identity, 0 when none. */
-static int64_t involvement_row_of(tm_store *st, int64_t entity, const tm_involvement *v)
+/* The row of the involvement with v's identity into *row, 0 when none (not
+ * an error). */
+static tm_rc involvement_row_of(tm_store *st, int64_t entity, const tm_involvement *v, int64_t *row, tm_err *err)
 {
 	sqlite3_stmt *s = tm_store_stmt(st, S_INV_FIND);
 	sqlite3_bind_int64(s, 1, entity);
 	tm_store_bind_text(s, 2, v->category);
 	tm_store_bind_text(s, 3, v->start);
 	tm_store_bind_text(s, 4, v->end);
-	int64_t row = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int step = sqlite3_step(s);
+	*row = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "finding involvement");
 	sqlite3_reset(s);
-	return row;
+	return rc;
 }
 
 tm_rc tm_store_find_involvement(tm_store *st, const tm_involvement *key, tm_involvement *out, tm_err *err)
 {
 	memset(out, 0, sizeof(*out));
-	int64_t entity = tm_store_rowid_of(st, S_ENTITY_ID, key->entity);
-	int64_t row = entity ? involvement_row_of(st, entity, key) : 0;
+	int64_t entity, row = 0;
+	tm_rc rc = tm_store_rowid_of(st, S_ENTITY_ID, key->entity, &entity, err);
+	if (!rc && entity)
+		rc = involvement_row_of(st, entity, key, &row, err);
+	if (rc)
+		return rc;
 	if (!row)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no involvement '%s %s'", key->entity, key->category);
 	return tm_store_get_involvement(st, row, out, err);
@@ -1256,18 +1319,21 @@ tm_rc tm_store_find_involvement(tm_store *st, const tm_involvement *key, tm_invo
 
 tm_rc tm_store_put_involvement(tm_store *st, const tm_involvement *v, tm_err *err)
 {
-	int64_t entity = tm_store_rowid_of(st, S_ENTITY_ID, v->entity);
+	int64_t entity, row;
+	tm_rc rc = tm_store_rowid_of(st, S_ENTITY_ID, v->entity, &entity, err);
+	if (rc)
+		return rc;
 	if (!entity)
 		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", v->entity);
-	int64_t row = involvement_row_of(st, entity, v);
+	if ((rc = involvement_row_of(st, entity, v, &row, err)))
+		return rc;
 	char added[TM_DATE_MAX], changed[TM_DATE_MAX];
 	sqlite3_stmt *s;
-	tm_rc rc;
 	if (row) {
 		tm_involvement old;
 		if ((rc = tm_store_get_involvement(st, row, &old, err)))
 			return rc;
-		int same = involvement_equal(&old, v);
+		int same = tm_involvement_equal(&old, v);
 		int moved = claim_dates(st, v->added, v->changed, 1, old.added, old.changed, same, added, changed);
 		tm_involvement_release(&old);
 		if (same) {
@@ -1348,9 +1414,13 @@ tm_rc tm_store_each_involved(tm_store *st, int (*fn)(void *ctx, tm_ekey key, int
 tm_rc tm_store_put_page(tm_store *st, const tm_page *p, tm_err *err)
 {
 	tm_page old;
-	if (tm_store_get_page(st, p->id, &old, NULL) == TM_OK) {
-		int same = tm_streq(old.title_en, p->title_en) && tm_streq(old.title_zh, p->title_zh) &&
-			   tm_streq(old.body_en, p->body_en) && tm_streq(old.body_zh, p->body_zh);
+	tm_rc got = tm_store_get_page(st, p->id, &old, err);
+	if (got && got != TM_ERR_NOTFOUND)
+		return got;
+	if (err && got)
+		tm_err_clear(err);
+	if (got == TM_OK) {
+		int same = tm_page_equal(&old, p);
 		tm_page_release(&old);
 		if (same)
 			return TM_OK;
@@ -1485,9 +1555,24 @@ tm_rc tm_store_max_ekey(tm_store *st, tm_ekey *out, tm_err *err)
 	sqlite3_stmt *s;
 	if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(id),0) FROM entities", -1, &s, NULL) != SQLITE_OK)
 		return tm_store_db_fail(st, err, "preparing query");
-	*out = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	int step = sqlite3_step(s);
+	*out = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	tm_rc rc = step == SQLITE_ROW ? TM_OK : tm_store_db_fail(st, err, "reading the largest entity key");
 	sqlite3_finalize(s);
-	return TM_OK;
+	return rc;
+}
+
+tm_rc tm_store_is_empty(tm_store *st, int *empty, tm_err *err)
+{
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT NOT EXISTS(SELECT 1 FROM sources) AND NOT EXISTS(SELECT 1 FROM entities)",
+			       -1, &s, NULL) != SQLITE_OK)
+		return tm_store_db_fail(st, err, "preparing query");
+	int step = sqlite3_step(s);
+	*empty = step == SQLITE_ROW && sqlite3_column_int(s, 0);
+	tm_rc rc = step == SQLITE_ROW ? TM_OK : tm_store_db_fail(st, err, "reading whether the database is empty");
+	sqlite3_finalize(s);
+	return rc;
 }
 
 struct ekey_ctx {
@@ -1549,27 +1634,33 @@ tm_rc tm_store_each_edge(tm_store *st, int (*fn)(void *ctx, const tm_edge_row *r
 
 /* ---- counts and checks ---- */
 
-static int64_t count_of(tm_store *st, const char *sql)
+/* The one number sql answers; with a sticky *rc, as FTS5's builders take
+ * one: nothing is done once it is set, so that a run of counts is checked
+ * once at its end. */
+static int64_t count_of(tm_store *st, const char *sql, tm_rc *rc, tm_err *err)
 {
-	sqlite3_stmt *s;
+	sqlite3_stmt *s = NULL;
 	int64_t n = -1;
+	if (*rc)
+		return n;
 	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
 		n = sqlite3_column_int64(s, 0);
+	else
+		*rc = tm_store_db_fail(st, err, "counting");
 	sqlite3_finalize(s);
 	return n;
 }
 
 tm_rc tm_store_counts(tm_store *st, tm_counts *out, tm_err *err)
 {
-	out->sources = count_of(st, "SELECT count(*) FROM sources");
-	out->entities = count_of(st, "SELECT count(*) FROM entities");
-	out->relations = count_of(st, "SELECT count(*) FROM relations");
-	out->names = count_of(st, "SELECT count(*) FROM names");
-	out->citations = count_of(st, "SELECT count(*) FROM citations");
-	out->involvements = count_of(st, "SELECT count(*) FROM involvements");
-	if (out->sources < 0 || out->entities < 0 || out->relations < 0)
-		return tm_store_db_fail(st, err, "counting");
-	return TM_OK;
+	tm_rc rc = TM_OK;
+	out->sources = count_of(st, "SELECT count(*) FROM sources", &rc, err);
+	out->entities = count_of(st, "SELECT count(*) FROM entities", &rc, err);
+	out->relations = count_of(st, "SELECT count(*) FROM relations", &rc, err);
+	out->names = count_of(st, "SELECT count(*) FROM names", &rc, err);
+	out->citations = count_of(st, "SELECT count(*) FROM citations", &rc, err);
+	out->involvements = count_of(st, "SELECT count(*) FROM involvements", &rc, err);
+	return rc;
 }
 
 struct check_ctx {
@@ -1639,452 +1730,4 @@ tm_rc tm_store_check(tm_store *st, int (*fn)(void *ctx, const tm_finding *f), vo
 	if (rc)
 		return rc;
 	return TM_OK;
-}
-
-/* ---- search ---- */
-
-void tm_hits_release(tm_hits *h)
-{
-	for (size_t i = 0; i < h->n; i++) {
-		free(h->v[i].id);
-		free(h->v[i].kind);
-		free(h->v[i].name);
-		free(h->v[i].matched);
-	}
-	free(h->v);
-	memset(h, 0, sizeof(*h));
-}
-
-/* Candidates while searching: entity row → best score and the name row behind it. */
-struct cand {
-	int64_t entity, name;
-	double score;
-};
-struct cands {
-	struct cand *v;
-	size_t n, cap;
-};
-
-static void cand_add(struct cands *c, int64_t entity, int64_t name, double score)
-{
-	for (size_t i = 0; i < c->n; i++) {
-		if (c->v[i].entity == entity) {
-			if (score > c->v[i].score) {
-				c->v[i].score = score;
-				c->v[i].name = name;
-			}
-			return;
-		}
-	}
-	TM_GROW(c->v, c->cap, c->n + 1);
-	c->v[c->n++] = (struct cand){ entity, name, score };
-}
-
-static tm_rc search_exact(tm_store *st, const char *key, double score, struct cands *c, tm_err *err)
-{
-	if (!key || !*key)
-		return TM_OK;
-	sqlite3_stmt *s = tm_store_stmt(st, S_KEY_EXACT);
-	tm_store_bind_text(s, 1, key);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW)
-		cand_add(c, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), score);
-	sqlite3_reset(s);
-	return rc == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "searching");
-}
-
-static tm_rc search_prefix(tm_store *st, const char *key, struct cands *c, tm_err *err)
-{
-	size_t n = key ? strlen(key) : 0;
-	if (n < 2)
-		return TM_OK;
-	tm_buf hi = TM_BUF_INIT;
-	tm_buf_adds(&hi, key);
-	tm_buf_adds(&hi, "\xf4\x8f\xbf\xbf"); /* U+10FFFF sorts after every continuation */
-	sqlite3_stmt *s = tm_store_stmt(st, S_KEY_PREFIX);
-	tm_store_bind_text(s, 1, key);
-	sqlite3_bind_text(s, 2, hi.buf, (int)hi.len, SQLITE_STATIC);
-	int rc;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-		double len = (double)sqlite3_column_int(s, 2);
-		/* a prefix covering more of the name ranks higher, below any exact match */
-		cand_add(c, sqlite3_column_int64(s, 0), sqlite3_column_int64(s, 1), 0.5 + 0.4 * (double)n / len);
-	}
-	sqlite3_reset(s);
-	tm_buf_release(&hi);
-	return rc == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "searching");
-}
-
-/* n bytes of w inside an FTS5 string: quotes doubled. */
-static void add_escaped(tm_buf *q, const char *w, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (w[i] == '"')
-			tm_buf_addch(q, '"');
-		tm_buf_addch(q, w[i]);
-	}
-}
-
-static void add_quoted(tm_buf *q, const char *w, size_t n)
-{
-	tm_buf_addch(q, '"');
-	add_escaped(q, w, n);
-	tm_buf_addch(q, '"');
-}
-
-/* At most this many words stand for a word being typed; a start shared by
- * more ("li") is left to FTS5's own prefix query. */
-#define EXPAND_MAX 64
-
-/* The words of the index that start with w (n bytes), as an FTS5 OR of
- * whole words, into q.  *found: 1 done, 0 too many words (q unchanged),
- * -1 no word starts so (q unchanged: nothing can match). */
-static tm_rc expand_word(tm_store *st, tm_buf *q, const char *w, size_t n, int *found, tm_err *err)
-{
-	tm_buf hi = TM_BUF_INIT, or = TM_BUF_INIT;
-	tm_buf_add(&hi, w, n);
-	tm_buf_adds(&hi, "\xf4\x8f\xbf\xbf"); /* U+10FFFF sorts after every continuation */
-	sqlite3_stmt *s = tm_store_stmt(st, S_WORDS_FROM);
-	sqlite3_bind_text(s, 1, w, (int)n, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, hi.buf, (int)hi.len, SQLITE_STATIC);
-	sqlite3_bind_int(s, 3, EXPAND_MAX + 1);
-	int rc, words = 0;
-	while ((rc = sqlite3_step(s)) == SQLITE_ROW && ++words <= EXPAND_MAX) {
-		tm_buf_adds(&or, words > 1 ? " OR " : "(");
-		add_quoted(&or, (const char *)sqlite3_column_text(s, 0), (size_t)sqlite3_column_bytes(s, 0));
-	}
-	tm_rc r = rc == SQLITE_DONE || rc == SQLITE_ROW ? TM_OK : tm_store_db_fail(st, err, "searching");
-	sqlite3_reset(s);
-	*found = words > EXPAND_MAX ? 0 : words ? 1 : -1;
-	if (*found == 1) {
-		tm_buf_add(q, or.buf, or.len);
-		tm_buf_addch(q, ')');
-	}
-	tm_buf_release(&hi);
-	tm_buf_release(&or);
-	return r;
-}
-
-static int is_ascii_word(const char *w, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9')))
-			return 0;
-	return n > 0;
-}
-
-/* Code points in the n bytes at s. */
-static size_t utf8_chars(const char *s, size_t n)
-{
-	size_t c = 0;
-	for (size_t i = 0; i < n; i++)
-		c += ((unsigned char)s[i] & 0xC0) != 0x80;
-	return c;
-}
-
-/*
- * The FTS5 query for a name's words: text is its pairs key when it has Han
- * characters, else its tokens (text.h).  All words are required:
- *   - a run of Han characters is one phrase: of its pairs over the pairs
- *     column, or, a run of one character, that character over tokens;
- *   - a Latin word is a whole word over tokens, except the last, which may
- *     be still being typed (unless it is one letter): the words of the index
- *     that start with it (name_words), or FTS5's prefix query when too many
- *     do.  FTS5 merges the doclists of every word a prefix matches before
- *     it reads any, so "technology"* read a quarter of the index where
- *     "technology" is only skipped through beside a rarer word.
- * Empty q when there is nothing to search for or nothing can match.
- */
-static tm_rc fts_query(tm_store *st, tm_buf *q, const char *text, tm_err *err)
-{
-	const char *p = text;
-	int first = 1, in_pairs = 0;
-	while (*p) {
-		while (*p == ' ')
-			p++;
-		if (!*p)
-			break;
-		const char *w = p;
-		while (*p && *p != ' ')
-			p++;
-		size_t n = (size_t)(p - w);
-		while (*p == ' ')
-			p++;
-		tm_buf word = TM_BUF_INIT;
-		tm_buf_add(&word, w, n);
-		int han = tm_text_has_han(word.buf), pair = han && utf8_chars(w, n) > 1;
-		tm_buf_release(&word);
-		if (pair && in_pairs) {
-			/* the run goes on: into the phrase, before its closing quote */
-			q->buf[--q->len] = '\0';
-			tm_buf_addch(q, ' ');
-			add_escaped(q, w, n);
-			tm_buf_addch(q, '"');
-			continue;
-		}
-		if (!first)
-			tm_buf_adds(q, " AND ");
-		first = 0;
-		in_pairs = pair;
-		if (han || *p || n < 2 || !is_ascii_word(w, n)) {
-			tm_buf_adds(q, pair ? "{pairs} : " : "{tokens} : ");
-			add_quoted(q, w, n);
-			if (!han && !*p && n > 1)
-				tm_buf_addch(q, '*');
-			continue;
-		}
-		int found;
-		tm_buf_adds(q, "{tokens} : ");
-		tm_rc rc = expand_word(st, q, w, n, &found, err);
-		if (rc || found < 0) {
-			tm_buf_reset(q);
-			return rc;
-		}
-		if (!found) {
-			add_quoted(q, w, n);
-			tm_buf_addch(q, '*');
-		}
-	}
-	return TM_OK;
-}
-
-/* The pinyin of a query that has Han characters, as one phrase of whole
- * syllables: the syllables came from characters, so they are complete and in
- * order (as prefixes joined by AND they matched most of the index, slowly). */
-static void fts_pinyin_query(tm_buf *q, const char *pinyin)
-{
-	tm_buf_adds(q, "{pinyin} : \"");
-	for (const char *p = pinyin; *p; p++) {
-		if (*p == '"')
-			tm_buf_addch(q, '"');
-		tm_buf_addch(q, *p);
-	}
-	tm_buf_addch(q, '"');
-	if (!*pinyin)
-		tm_buf_reset(q);
-}
-
-/* Names matching an FTS5 query, pinyin: the column to search; else text is
- * the name's words (see fts_query()). */
-static tm_rc search_fts(tm_store *st, int pinyin, const char *text, double score, struct cands *c, tm_err *err)
-{
-	tm_buf q = TM_BUF_INIT;
-	tm_rc rc = TM_OK;
-	if (pinyin)
-		fts_pinyin_query(&q, text);
-	else
-		rc = fts_query(st, &q, text, err);
-	if (rc || !q.len) {
-		tm_buf_release(&q);
-		return rc;
-	}
-	sqlite3_stmt *s = tm_store_stmt(st, S_FTS_MATCH);
-	sqlite3_bind_text(s, 1, q.buf, (int)q.len, SQLITE_STATIC);
-	int step;
-	while ((step = sqlite3_step(s)) == SQLITE_ROW) {
-		/* the FTS hit is a name row; its entity is found through names */
-		int64_t name = sqlite3_column_int64(s, 0);
-		sqlite3_stmt *ne = tm_store_stmt(st, S_NAME_ENTITY);
-		sqlite3_bind_int64(ne, 1, name);
-		if (sqlite3_step(ne) == SQLITE_ROW)
-			cand_add(c, sqlite3_column_int64(ne, 0), name, score);
-		sqlite3_reset(ne);
-	}
-	/* a query FTS5 cannot parse is no match, not a failure */
-	if (step != SQLITE_DONE && sqlite3_errcode(st->db) != SQLITE_ERROR)
-		rc = tm_store_db_fail(st, err, "searching");
-	sqlite3_reset(s);
-	tm_buf_release(&q);
-	return rc;
-}
-
-/* About how many Han characters s has: the three-byte UTF-8 sequences led
- * by 0xE3..0xE9 (U+3000..U+9FFF, the CJK blocks; punctuation is gone from a
- * normalized key). */
-static size_t han_chars(const char *s)
-{
-	size_t n = 0;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		n += *p >= 0xE3 && *p <= 0xE9;
-	return n;
-}
-
-/* Candidates by score, best first; then by entity row, for a stable cut. */
-static int cand_cmp(const void *pa, const void *pb)
-{
-	const struct cand *a = pa, *b = pb;
-	if (a->score != b->score)
-		return a->score > b->score ? -1 : 1;
-	return a->entity < b->entity ? -1 : a->entity > b->entity;
-}
-
-static int hit_cmp(const void *pa, const void *pb)
-{
-	const tm_hit *a = pa, *b = pb;
-	if (a->score != b->score)
-		return a->score > b->score ? -1 : 1;
-	size_t la = strlen(a->name), lb = strlen(b->name);
-	if (la != lb)
-		return la < lb ? -1 : 1;
-	return strcmp(a->id, b->id);
-}
-
-static char *name_text(tm_store *st, int64_t name_row)
-{
-	sqlite3_stmt *s = tm_store_stmt(st, S_NAME_TEXT);
-	sqlite3_bind_int64(s, 1, name_row);
-	char *out = sqlite3_step(s) == SQLITE_ROW ? tm_store_col_dup(s, 0) : NULL;
-	sqlite3_reset(s);
-	return out;
-}
-
-static tm_rc search(tm_store *st, const char *query, size_t limit, tm_hits *out, tm_err *err)
-{
-	memset(out, 0, sizeof(*out));
-	tm_name_keys k;
-	tm_rc rc = tm_text_name_keys(query, strlen(query), &k, err);
-	if (rc)
-		return rc;
-	struct cands c = { 0 };
-	char *cb = tm_text_compact(k.bare), *cn = tm_text_compact(k.norm), *cp = tm_text_compact(k.pinyin);
-	int64_t by_id = tm_store_rowid_of(st, S_ENTITY_ID, query);
-	if (by_id)
-		cand_add(&c, by_id, 0, 1.0);
-	{
-		sqlite3_stmt *s = tm_store_stmt(st, S_IDENT_FIND);
-		tm_store_bind_text(s, 1, query);
-		while (sqlite3_step(s) == SQLITE_ROW)
-			cand_add(&c, sqlite3_column_int64(s, 0), 0, 1.0);
-		sqlite3_reset(s);
-	}
-	if (!rc) rc = search_exact(st, k.norm, 1.0, &c, err);
-	if (!rc) rc = search_exact(st, k.bare, 0.98, &c, err);
-	if (!rc) rc = search_exact(st, cn, 0.96, &c, err);
-	if (!rc) rc = search_exact(st, cb, 0.96, &c, err);
-	if (!rc) rc = search_exact(st, k.pinyin, 0.95, &c, err);
-	if (!rc) rc = search_exact(st, cp, 0.95, &c, err);
-	if (!rc) rc = search_prefix(st, k.bare, &c, err);
-	if (!rc && strcmp(cb, k.bare) != 0) rc = search_prefix(st, cb, &c, err);
-	if (!rc && strcmp(cp, cb) != 0) rc = search_prefix(st, cp, &c, err);
-	if (!rc) rc = search_fts(st, 0, *k.pairs ? k.pairs : k.tokens, 0.6, &c, err);
-	/* pinyin finds names that sound like a short Han query (华为, 华维); for a
-	 * long one (a full name) sound-alikes are noise, and the phrase of common
-	 * syllables (ke ji, xin xi) cost as much as the rest of the search */
-	if (!rc && strcmp(k.pinyin, k.bare) != 0 && han_chars(k.bare) < 4)
-		rc = search_fts(st, 1, k.pinyin, 0.55, &c, err);
-	free(cb);
-	free(cn);
-	free(cp);
-	tm_name_keys_release(&k);
-	/* Only candidates that can make the first `limit` are read back: those
-	 * scoring above the limit-th best, and all that tie with it (the tie is
-	 * broken by the display name).  A common word gathers hundreds of
-	 * candidates, and reading each one cost more than finding them. */
-	if (c.n > 1)
-		qsort(c.v, c.n, sizeof(c.v[0]), cand_cmp);
-	size_t keep = c.n;
-	if (limit && keep > limit) {
-		keep = limit;
-		while (keep < c.n && c.v[keep].score >= c.v[limit - 1].score - 1e-12)
-			keep++;
-	}
-	int64_t *rows = tm_xcalloc(keep ? keep : 1, sizeof(*rows)); /* matched name row of each hit */
-	for (size_t i = 0; !rc && i < keep; i++) {
-		sqlite3_stmt *s = tm_store_stmt(st, S_ENTITY_SLUG);
-		sqlite3_bind_int64(s, 1, c.v[i].entity);
-		if (sqlite3_step(s) != SQLITE_ROW) {
-			sqlite3_reset(s);
-			continue;
-		}
-		tm_hit h = { tm_store_col_dup(s, 0), tm_store_col_dup(s, 1), NULL, NULL, c.v[i].score };
-		sqlite3_reset(s);
-		tm_entity e = { 0 };
-		s = tm_store_stmt(st, S_NAMES_GET);
-		sqlite3_bind_int64(s, 1, c.v[i].entity);
-		while (sqlite3_step(s) == SQLITE_ROW)
-			tm_entity_add_name(&e, (const char *)sqlite3_column_text(s, 0),
-					   (const char *)sqlite3_column_text(s, 1), sqlite3_column_int(s, 2));
-		sqlite3_reset(s);
-		e.id = h.id;
-		h.name = tm_xstrdup(tm_entity_display_name(&e, "en"));
-		e.id = NULL;
-		tm_entity_release(&e);
-		TM_GROW(out->v, out->cap, out->n + 1);
-		rows[out->n] = c.v[i].name;
-		out->v[out->n++] = h;
-	}
-	free(c.v);
-	/* while sorting, each hit points at its name row through `matched` */
-	for (size_t i = 0; i < out->n; i++)
-		out->v[i].matched = (char *)&rows[i];
-	if (out->n > 1)
-		qsort(out->v, out->n, sizeof(out->v[0]), hit_cmp);
-	size_t n = out->n;
-	if (out->n > limit)
-		out->n = limit;
-	for (size_t i = 0; i < n; i++) {
-		tm_hit *h = &out->v[i];
-		int64_t name_row = *(const int64_t *)h->matched;
-		h->matched = NULL;
-		if (i >= out->n) {
-			free(h->id);
-			free(h->kind);
-			free(h->name);
-			continue;
-		}
-		h->matched = name_row && !rc ? name_text(st, name_row) : NULL;
-		if (!h->matched)
-			h->matched = tm_xstrdup(h->name);
-	}
-	free(rows);
-	if (rc) {
-		tm_hits_release(out);
-		return rc;
-	}
-	return TM_OK;
-}
-
-tm_rc tm_store_search(tm_store *st, const char *query, size_t limit, tm_hits *out, tm_err *err)
-{
-	/* one read transaction for the dozens of look-ups, when the caller has
-	 * none open: SQLite then takes its file lock once rather than once a
-	 * statement, which cost as much as the look-ups themselves */
-	int own = sqlite3_get_autocommit(st->db) && sqlite3_exec(st->db, "BEGIN", NULL, NULL, NULL) == SQLITE_OK;
-	tm_rc rc = search(st, query, limit, out, err);
-	if (own)
-		sqlite3_exec(st->db, "COMMIT", NULL, NULL, NULL);
-	return rc;
-}
-
-tm_rc tm_store_resolve(tm_store *st, const char *ref, char **id, tm_hits *candidates, tm_err *err)
-{
-	*id = NULL;
-	if (candidates)
-		memset(candidates, 0, sizeof(*candidates));
-	if (tm_store_has_entity(st, ref)) {
-		*id = tm_xstrdup(ref);
-		return TM_OK;
-	}
-	tm_hits hits;
-	tm_rc rc = tm_store_search(st, ref, 20, &hits, err);
-	if (rc)
-		return rc;
-	if (hits.n == 0) {
-		tm_hits_release(&hits);
-		return tm_fail(err, TM_ERR_NOTFOUND, "no entity matches '%s'", ref);
-	}
-	/* one clear best: an exact name, or the only candidate at all */
-	size_t best = 1;
-	while (best < hits.n && hits.v[best].score >= hits.v[0].score - 1e-9)
-		best++;
-	if (hits.n == 1 || (best == 1 && hits.v[0].score >= 0.95)) {
-		*id = tm_xstrdup(hits.v[0].id);
-		tm_hits_release(&hits);
-		return TM_OK;
-	}
-	if (candidates)
-		*candidates = hits;
-	else
-		tm_hits_release(&hits);
-	return tm_fail(err, TM_ERR_AMBIGUOUS, "'%s' matches several entities", ref);
 }

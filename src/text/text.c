@@ -8,17 +8,26 @@
  */
 #include "text/text.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <unicode/uchar.h>
 #include <unicode/unorm2.h>
+#include <unicode/ucnv.h>
+#include <unicode/ucsdet.h>
+#include <unicode/uloc.h>
 #include <unicode/uscript.h>
 #include <unicode/uset.h>
 #include <unicode/ustring.h>
 #include <unicode/utf16.h>
 #include <unicode/utf8.h>
 #include <unicode/utrans.h>
+
+/* Simplified to Traditional, for telling the two apart (tm_text_script_lang()). */
+static const char S2T_ID[] = "[:Han:]; Simplified-Traditional";
+/* Any script to Latin, then to ASCII (tm_text_to_ascii()). */
+static const char ASCII_ID[] = "Any-Latin; Latin-ASCII";
 
 /* One Han character's toneless pinyin, as Han-Latin spells it alone. */
 typedef struct py_entry {
@@ -39,6 +48,8 @@ typedef struct py_entry {
  * neighbours (重 in 重庆 is chóng, not zhòng) goes through ICU whole.
  */
 typedef struct text_cache {
+	UTransliterator *ascii;  /* ASCII_ID */
+	UTransliterator *s2t;    /* S2T_ID */
 	UTransliterator *t2s;    /* T2S_ID */
 	UTransliterator *latin;  /* LATIN_ID */
 	UTransliterator *pinyin; /* PINYIN_ID */
@@ -47,6 +58,13 @@ typedef struct text_cache {
 	py_entry *py;            /* open addressing, py_cap a power of two */
 	size_t py_cap;           /* slots in py */
 	size_t py_n;             /* slots used */
+	/* each Han character's reading in Traditional and Simplified (HV_*),
+	 * for tm_text_script_lang(): open addressing, hv_cap a power of two */
+	struct hv_entry {
+		UChar32 cp;      /* 0 marks an empty slot */
+		unsigned flags;
+	} *hv;
+	size_t hv_cap, hv_n;
 } text_cache;
 
 static _Thread_local text_cache tc;
@@ -778,6 +796,32 @@ static tm_rc han_pinyin(const char *s, tm_buf *out, tm_err *err)
 	return TM_OK;
 }
 
+tm_rc tm_text_fold(const char *s, size_t len, tm_buf *out, tm_err *err)
+{
+	if (len > MAX_NAME_BYTES)
+		return tm_fail(err, TM_ERR_INVALID, "text of %zu bytes is too long", len);
+	if (!tm_utf8_valid(s ? s : "", len))
+		return tm_fail(err, TM_ERR_INVALID, "text is not valid utf-8 (or holds a nul byte)");
+	ubuf b = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
+	UErrorCode st = U_ZERO_ERROR;
+	ubuf_reserve(&b, (int32_t)len + 1);
+	u_strFromUTF8(b.u, b.cap, &b.len, s ? s : "", (int32_t)len, &st);
+	tm_rc rc = U_FAILURE(st) ? icu_fail(err, "utf-8 conversion", st) : TM_OK;
+	if (!rc)
+		rc = normalize(unorm2_getNFKCCasefoldInstance, "nfkc_cf", &b, &tmp, err);
+	for (int32_t i = 0; !rc && i < b.len;) {
+		UChar32 c;
+		char u8[U8_MAX_LENGTH];
+		int32_t n = 0;
+		U16_NEXT(b.u, i, b.len, c);
+		U8_APPEND_UNSAFE(u8, n, c);
+		tm_buf_add(out, u8, (size_t)n);
+	}
+	ubuf_release(&b);
+	ubuf_release(&tmp);
+	return rc;
+}
+
 tm_rc tm_text_name_keys(const char *name, size_t len, tm_name_keys *out, tm_err *err)
 {
 	tm_buf buf = TM_BUF_INIT;
@@ -864,6 +908,27 @@ int tm_text_has_han(const char *s)
 			return 1;
 	}
 	return 0;
+}
+
+int tm_text_mostly_han(const char *s)
+{
+	if (!s)
+		return 0;
+	size_t len = strlen(s);
+	int32_t n = len > INT32_MAX ? INT32_MAX : (int32_t)len, i = 0;
+	long han = 0, words = 0;
+	int in_word = 0;
+	while (i < n) {
+		UChar32 c;
+		U8_NEXT(s, i, n, c);
+		if (c >= 0 && is_han(c))
+			han++;
+		int latin = c >= 0 && u_isalpha(c) && uscript_getScript(c, &(UErrorCode){ U_ZERO_ERROR }) == USCRIPT_LATIN;
+		if (latin && !in_word)
+			words++;
+		in_word = latin;
+	}
+	return han > words;
 }
 
 /* Columns of one code point; an ill-formed sequence (c < 0) shows as one
@@ -980,8 +1045,304 @@ out:
 	return rc;
 }
 
+enum { HV_TRAD = 1, HV_SIMP = 2 };
+
+static size_t hv_slot(UChar32 c, size_t cap)
+{
+	size_t i = ((uint32_t)c * 2654435761u) & (cap - 1);
+	while (tc.hv[i].cp && tc.hv[i].cp != c)
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+/* Whether c is a Traditional form (HV_TRAD: Traditional-Simplified changes
+ * it) or a Simplified one (HV_SIMP: Simplified-Traditional changes it). */
+static tm_rc han_variants(UChar32 c, unsigned *flags, tm_err *err)
+{
+	if (tc.hv_cap) {
+		size_t i = hv_slot(c, tc.hv_cap);
+		if (tc.hv[i].cp) {
+			*flags = tc.hv[i].flags;
+			return TM_OK;
+		}
+	}
+	unsigned f = 0;
+	for (int dir = 0; dir < 2; dir++) {
+		ubuf b = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
+		ubuf_reserve(&b, 2);
+		U16_APPEND_UNSAFE(b.u, b.len, c);
+		int32_t before = b.len;
+		UChar orig[2] = { b.u[0], before > 1 ? b.u[1] : 0 };
+		tm_rc rc = dir ? transliterate(&tc.s2t, S2T_ID, 4, &b, &tmp, err) :
+				 transliterate(&tc.t2s, T2S_ID, 4, &b, &tmp, err);
+		int changed = !rc && (b.len != before || memcmp(b.u, orig, (size_t)before * sizeof(UChar)) != 0);
+		ubuf_release(&b);
+		ubuf_release(&tmp);
+		if (rc)
+			return rc;
+		if (changed)
+			f |= dir ? HV_SIMP : HV_TRAD;
+	}
+	if (2 * (tc.hv_n + 1) > tc.hv_cap) {
+		size_t cap = tc.hv_cap ? 2 * tc.hv_cap : 1024;
+		struct hv_entry *old = tc.hv;
+		size_t old_cap = tc.hv_cap;
+		tc.hv = tm_xcalloc(cap, sizeof(*tc.hv));
+		tc.hv_cap = cap;
+		for (size_t i = 0; i < old_cap; i++)
+			if (old[i].cp)
+				tc.hv[hv_slot(old[i].cp, cap)] = old[i];
+		free(old);
+	}
+	struct hv_entry *e = &tc.hv[hv_slot(c, tc.hv_cap)];
+	e->cp = c;
+	e->flags = f;
+	tc.hv_n++;
+	*flags = f;
+	return TM_OK;
+}
+
+/* The tag of a script that one language writes (tm_text_script_lang()). */
+static const char *script_own_lang(UScriptCode sc)
+{
+	switch (sc) {
+	case USCRIPT_LATIN: return "en";
+	case USCRIPT_HEBREW: return "he";
+	case USCRIPT_GREEK: return "el";
+	case USCRIPT_THAI: return "th";
+	case USCRIPT_GEORGIAN: return "ka";
+	case USCRIPT_ARMENIAN: return "hy";
+	case USCRIPT_KHMER: return "km";
+	case USCRIPT_LAO: return "lo";
+	case USCRIPT_MYANMAR: return "my";
+	case USCRIPT_SINHALA: return "si";
+	case USCRIPT_TIBETAN: return "bo";
+	case USCRIPT_MONGOLIAN: return "mn";
+	case USCRIPT_HANGUL: return "ko";
+	default: return NULL;
+	}
+}
+
+tm_rc tm_text_script_lang(const char *s, size_t len, const char **tag, tm_err *err)
+{
+	*tag = "und";
+	if (!tm_utf8_valid(s, len))
+		return tm_fail(err, TM_ERR_INVALID, "invalid UTF-8");
+	if (len > MAX_NAME_BYTES)
+		return tm_fail(err, TM_ERR_LIMIT, "text longer than %zu bytes", MAX_NAME_BYTES);
+	/* the scripts counted, most texts being of one or two */
+	struct { UScriptCode sc; size_t n; } seen[8];
+	size_t n_seen = 0;
+	int kana = 0, hangul = 0;
+	int32_t n = (int32_t)len;
+	for (int32_t i = 0; i < n;) {
+		UChar32 c;
+		U8_NEXT(s, i, n, c);
+		if (c < 0)
+			continue;
+		UScriptCode sc;
+		if (c < 0x80) {
+			if (!is_ascii_alpha((int)c))
+				continue;
+			sc = USCRIPT_LATIN;
+		} else {
+			if (!(U_GET_GC_MASK(c) & U_GC_L_MASK))
+				continue; /* marks, digits and symbols belong to no one */
+			UErrorCode st = U_ZERO_ERROR;
+			sc = uscript_getScript(c, &st);
+			if (U_FAILURE(st) || sc == USCRIPT_COMMON || sc == USCRIPT_INHERITED || sc == USCRIPT_UNKNOWN)
+				continue;
+			kana |= sc == USCRIPT_HIRAGANA || sc == USCRIPT_KATAKANA;
+			hangul |= sc == USCRIPT_HANGUL;
+		}
+		size_t k = 0;
+		while (k < n_seen && seen[k].sc != sc)
+			k++;
+		if (k == n_seen) {
+			if (n_seen == sizeof(seen) / sizeof(seen[0]))
+				continue;
+			seen[n_seen].sc = sc;
+			seen[n_seen++].n = 0;
+		}
+		seen[k].n++;
+	}
+	if (kana) {
+		*tag = "ja";
+		return TM_OK;
+	}
+	if (hangul) {
+		*tag = "ko";
+		return TM_OK;
+	}
+	if (!n_seen)
+		return TM_OK;
+	size_t best = 0;
+	for (size_t k = 1; k < n_seen; k++)
+		if (seen[k].n > seen[best].n)
+			best = k;
+	UScriptCode sc = seen[best].sc;
+	if (sc == USCRIPT_HAN) {
+		/* Traditional when some character is written otherwise in
+		 * Simplified (Traditional-Simplified changes it) and none only
+		 * in Simplified (Simplified-Traditional changes it).  A few
+		 * characters Simplified Chinese writes too are changed by ICU's
+		 * rules (阪 → 坂 in 大阪, 乾, 著): they do not count.  Each
+		 * character alone, as each is read once a thread. */
+		int trad = 0, simp = 0;
+		for (int32_t i = 0; i < n && !simp;) {
+			UChar32 c;
+			U8_NEXT(s, i, n, c);
+			if (c < 0x2E80 || !is_han(c) || c == 0x962A || c == 0x4E7E || c == 0x8457)
+				continue;
+			unsigned f;
+			tm_rc rc = han_variants(c, &f, err);
+			if (rc)
+				return rc;
+			trad |= (f & HV_TRAD) != 0;
+			simp |= (f & HV_SIMP) != 0;
+		}
+		*tag = trad && !simp ? "zh-Hant" : "zh-Hans";
+		return TM_OK;
+	}
+	const char *own = script_own_lang(sc);
+	if (own) {
+		*tag = own;
+		return TM_OK;
+	}
+	/* "und-" and the four letters of the script's code, kept per script */
+	static const char *const und[] = { "und-Cyrl", "und-Arab", "und-Deva", "und-Beng", "und-Taml", "und-Telu",
+					   "und-Knda", "und-Mlym", "und-Gujr", "und-Guru", "und-Orya", "und-Ethi",
+					   "und-Syrc", "und-Thaa", "und-Tfng", "und-Cher", "und-Cans" };
+	const char *code = uscript_getShortName(sc);
+	for (size_t k = 0; code && k < sizeof(und) / sizeof(und[0]); k++)
+		if (strcmp(und[k] + 4, code) == 0) {
+			*tag = und[k];
+			return TM_OK;
+		}
+	*tag = "und";
+	return TM_OK;
+}
+
+char *tm_text_to_ascii(const char *s)
+{
+	size_t len = strlen(s);
+	if (len > MAX_NAME_BYTES)
+		return NULL;
+	ubuf b = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
+	UErrorCode st = U_ZERO_ERROR;
+	ubuf_reserve(&b, (int32_t)len + 1);
+	u_strFromUTF8(b.u, b.cap, &b.len, s, (int32_t)len, &st);
+	tm_err err = { 0 };
+	char *out = NULL;
+	if (U_SUCCESS(st) && transliterate(&tc.ascii, ASCII_ID, 4, &b, &tmp, &err) == TM_OK) {
+		int32_t need = 0;
+		st = U_ZERO_ERROR;
+		u_strToUTF8(NULL, 0, &need, b.u, b.len, &st);
+		out = tm_xmalloc((size_t)need + 1);
+		st = U_ZERO_ERROR;
+		u_strToUTF8(out, need + 1, &need, b.u, b.len, &st);
+		if (U_FAILURE(st)) {
+			free(out);
+			out = NULL;
+		}
+	}
+	ubuf_release(&b);
+	ubuf_release(&tmp);
+	return out;
+}
+
+const char *tm_text_charset_guess(const char *data, size_t len)
+{
+	UErrorCode st = U_ZERO_ERROR;
+	UCharsetDetector *d = ucsdet_open(&st);
+	if (U_FAILURE(st))
+		return NULL;
+	/* ICU's names are static, so the detector may go */
+	const char *name = NULL;
+	ucsdet_setText(d, data, len > (1 << 20) ? (1 << 20) : (int32_t)len, &st);
+	const UCharsetMatch *m = U_SUCCESS(st) ? ucsdet_detect(d, &st) : NULL;
+	if (m && U_SUCCESS(st))
+		name = ucsdet_getName(m, &st);
+	ucsdet_close(d);
+	return U_SUCCESS(st) ? name : NULL;
+}
+
+tm_rc tm_text_to_utf8(const char *charset, const char *data, size_t len, tm_buf *out, tm_err *err)
+{
+	if (len > INT32_MAX / 4)
+		return tm_fail(err, TM_ERR_LIMIT, "a file of %zu bytes is too large to convert", len);
+	UErrorCode st = U_ZERO_ERROR;
+	UConverter *cv = ucnv_open(charset, &st);
+	if (U_FAILURE(st))
+		return tm_fail(err, TM_ERR_INVALID, "unknown encoding '%.60s'", charset);
+	/* a byte the charset has no character for is an error, never a
+	 * replacement character in someone's name */
+	ucnv_setToUCallBack(cv, UCNV_TO_U_CALLBACK_STOP, NULL, NULL, NULL, &st);
+	ubuf u = { NULL, 0, 0 };
+	ubuf_reserve(&u, (int32_t)len * 2 + 2);
+	u.len = ucnv_toUChars(cv, u.u, u.cap, data, (int32_t)len, &st);
+	ucnv_close(cv);
+	tm_rc rc = TM_OK;
+	if (U_FAILURE(st)) {
+		rc = tm_fail(err, TM_ERR_INVALID, "bytes that are not %.60s", charset);
+	} else {
+		int32_t need = 0;
+		UErrorCode st2 = U_ZERO_ERROR;
+		u_strToUTF8(NULL, 0, &need, u.u, u.len, &st2);
+		char *tmp = tm_xmalloc((size_t)need + 1);
+		st2 = U_ZERO_ERROR;
+		u_strToUTF8(tmp, need + 1, &need, u.u, u.len, &st2);
+		if (U_FAILURE(st2))
+			rc = icu_fail(err, "utf-8 conversion", st2);
+		else
+			tm_buf_add(out, tmp, (size_t)need);
+		free(tmp);
+	}
+	ubuf_release(&u);
+	return rc;
+}
+
+int tm_text_lang_from_iso3(const char *iso3, char *out, size_t cap)
+{
+	if (!iso3 || strlen(iso3) != 3 || cap < 4)
+		return -1;
+	char low[4];
+	for (int i = 0; i < 3; i++) {
+		if (!isalpha((unsigned char)iso3[i]))
+			return -1;
+		low[i] = (char)tolower((unsigned char)iso3[i]);
+	}
+	low[3] = '\0';
+	for (const char *const *l = uloc_getISOLanguages(); *l; l++) {
+		const char *three = uloc_getISO3Language(*l);
+		if (three && strcmp(three, low) == 0 && strlen(*l) < cap) {
+			memcpy(out, *l, strlen(*l) + 1);
+			return 0;
+		}
+	}
+	/* a language ISO 639-1 has no code for is its three letters in BCP-47
+	 * too, when ICU knows it at all */
+	const char *known = uloc_getISO3Language(low);
+	if (!known || strcmp(known, low) != 0)
+		return -1;
+	memcpy(out, low, 4);
+	return 0;
+}
+
+const char *tm_text_lang_iso3(const char *tag)
+{
+	if (!tag)
+		return NULL;
+	const char *three = uloc_getISO3Language(tag);
+	return three && *three ? three : NULL;
+}
+
 void tm_text_shutdown(void)
 {
+	if (tc.ascii)
+		utrans_close(tc.ascii);
+	if (tc.s2t)
+		utrans_close(tc.s2t);
 	if (tc.t2s)
 		utrans_close(tc.t2s);
 	if (tc.latin)
@@ -993,5 +1354,6 @@ void tm_text_shutdown(void)
 	if (tc.py_context)
 		uset_close(tc.py_context);
 	free(tc.py);
+	free(tc.hv);
 	memset(&tc, 0, sizeof(tc));
 }

@@ -12,7 +12,26 @@
 #include <string.h>
 
 #include "io/io.h"
+#include "search/search.h"
 #include "store/store_capture.h"
+
+/*
+ * The builders of parts (a citation, a reference to an entity, a step)
+ * show what is there: a source or an entity not found is shown by its id.
+ * They cannot fail, so a failure of the store while building one leaves
+ * that part out; the store keeps the failure (store.h), and every
+ * tm_view_* that returns tm_rc answers it through done() rather than an
+ * object with a part missing for no reason its reader can see.
+ */
+static tm_rc done(tm_store *st, json_t **out, tm_err *err)
+{
+	tm_rc rc = tm_store_error(st, err);
+	if (rc) {
+		json_decref(*out);
+		*out = NULL;
+	}
+	return rc;
+}
 
 /* ---- the memo ---- */
 
@@ -478,48 +497,97 @@ tm_rc tm_view_entity(tm_store *st, const char *id, json_t **out, tm_err *err)
 		tm_view_rels_release(&l);
 	}
 	tm_entity_release(&e);
-	return rc;
+	return rc ? rc : done(st, out, err);
 }
 
 /* ---- search ---- */
 
-tm_rc tm_view_search(tm_store *st, const char *query, size_t limit, json_t **out, tm_err *err)
+static json_t *string_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+long tm_view_ties(const void *ctx, tm_ekey entity)
+{
+	return entity >= 0 && entity <= UINT32_MAX ? tm_graph_degree(ctx, (tm_node)entity) : 0;
+}
+
+tm_rc tm_view_search(tm_store *st, const tm_graph *g, const char *query, const tm_search_opts *opts, json_t **out,
+		     tm_err *err)
 {
 	*out = NULL;
-	tm_hits hits;
-	tm_rc rc = tm_store_search(st, query, limit, &hits, err);
+	tm_search_opts so = { 0 };
+	if (opts)
+		so = *opts;
+	so.ties = g ? tm_view_ties : NULL;
+	so.ties_ctx = g;
+	tm_search_hits hits;
+	tm_rc rc = tm_search(st, query, &so, &hits, err);
 	if (rc)
 		return rc;
 	json_t *results = json_array();
 	for (size_t i = 0; i < hits.n; i++) {
+		const tm_search_hit *h = &hits.v[i];
 		json_t *o = json_object();
-		json_object_set_new(o, "id", json_string(hits.v[i].id));
-		json_object_set_new(o, "kind", json_string(hits.v[i].kind));
-		json_object_set_new(o, "name", json_string(hits.v[i].name));
-		json_t *names = json_array();
+		json_object_set_new(o, "id", json_string(h->id));
+		json_object_set_new(o, "kind", json_string(h->kind));
+		json_object_set_new(o, "name", json_string(h->name));
+		json_t *names = json_array(), *country = json_null(), *desc = json_null();
 		tm_entity e;
-		if (tm_store_get_entity(st, hits.v[i].id, &e, NULL) == TM_OK) {
+		if (tm_store_get_entity(st, h->id, &e, NULL) == TM_OK) {
 			for (size_t k = 0; k < e.n_names; k++) {
 				json_t *n = json_object();
 				json_object_set_new(n, "text", json_string(e.names[k].text));
 				json_object_set_new(n, "lang", json_string(e.names[k].lang));
 				json_array_append_new(names, n);
 			}
+			country = string_or_null(e.country);
+			if (e.desc_en || e.desc_zh) {
+				desc = json_object();
+				json_object_set_new(desc, "en", string_or_null(e.desc_en));
+				json_object_set_new(desc, "zh", string_or_null(e.desc_zh));
+			}
 			tm_entity_release(&e);
 		}
 		json_object_set_new(o, "names", names);
-		json_object_set_new(o, "matched", json_string(hits.v[i].matched));
+		json_object_set_new(o, "matched", json_string(h->matched));
 		/* three decimals: enough to order by, and stable across builds */
-		json_object_set_new(o, "score", json_real((double)(long)(hits.v[i].score * 1000 + 0.5) / 1000));
+		json_object_set_new(o, "score", json_real((double)(long)(h->score * 1000 + 0.5) / 1000));
+		json_object_set_new(o, "how", json_string(tm_search_how_name(h->how)));
+		if (h->topic)
+			json_object_set_new(o, "topic", json_string(h->topic));
+		json_object_set_new(o, "country", country);
+		json_object_set_new(o, "description", desc);
+		json_object_set_new(o, "ties", h->ties >= 0 ? json_integer(h->ties) : json_null());
 		json_array_append_new(results, o);
 	}
-	tm_hits_release(&hits);
+	json_t *topics = json_array();
+	for (size_t i = 0; i < hits.n_topics; i++) {
+		const tm_search_topic *t = &hits.topics[i];
+		json_t *o = json_object();
+		json_object_set_new(o, "type", json_string(t->type));
+		json_object_set_new(o, "id", json_string(t->id));
+		json_object_set_new(o, "label", json_string(t->label_en));
+		json_object_set_new(o, "label_zh", json_string(t->label_zh));
+		json_array_append_new(topics, o);
+	}
 	*out = json_object();
 	json_object_set_new(*out, "results", results);
-	return TM_OK;
+	json_object_set_new(*out, "topics", topics);
+	json_object_set_new(*out, "corrected", string_or_null(hits.corrected));
+	tm_search_hits_release(&hits);
+	return done(st, out, err);
 }
 
 /* ---- graph queries ---- */
+
+/* An entity added since the running server's graph was built (a write
+ * wakes its reload, which takes a moment) has a node past the graph's: it
+ * has no ties there yet, and is answered as an entity without any. */
+static int newer_than_graph(const tm_graph *g, tm_node n)
+{
+	return n >= tm_graph_n_nodes(g);
+}
 
 tm_rc tm_view_path(tm_store *st, const tm_graph *g, const char *a, const char *b, const tm_path_opts *opts,
 		   json_t **out, tm_err *err)
@@ -530,7 +598,7 @@ tm_rc tm_view_path(tm_store *st, const tm_graph *g, const char *a, const char *b
 	tm_rc rc = tm_view_node_of(st, a, &na, err);
 	if (!rc)
 		rc = tm_view_node_of(st, b, &nb, err);
-	if (!rc)
+	if (!rc && !newer_than_graph(g, na) && !newer_than_graph(g, nb))
 		rc = tm_graph_paths(g, na, nb, opts, &paths, err);
 	if (rc)
 		return rc;
@@ -554,7 +622,7 @@ tm_rc tm_view_path(tm_store *st, const tm_graph *g, const char *a, const char *b
 	tm_paths_release(&paths);
 	tm_view_memo_free(m);
 	*out = root;
-	return TM_OK;
+	return done(st, out, err);
 }
 
 static json_t *share_json(double share)
@@ -568,7 +636,7 @@ tm_rc tm_view_owners(tm_store *st, const tm_graph *g, const char *id, json_t **o
 	tm_node node;
 	tm_owners own = { 0 };
 	tm_rc rc = tm_view_node_of(st, id, &node, err);
-	if (!rc)
+	if (!rc && !newer_than_graph(g, node))
 		rc = tm_graph_owners(g, node, 0, 0, &own, err);
 	if (rc)
 		return rc;
@@ -581,6 +649,8 @@ tm_rc tm_view_owners(tm_store *st, const tm_graph *g, const char *id, json_t **o
 			json_array_append_new(ents, json_string(tm_view_memo_node(m, ch->nodes[k])->id));
 		for (size_t k = 0; k + 1 < ch->n; k++) {
 			tm_relation r;
+			/* not found: the graph is older than the store; a failure
+			 * is kept by the store, and done() answers it */
 			if (tm_store_get_relation(st, ch->rel_ids[k], &r, NULL) != TM_OK)
 				continue;
 			json_t *e = json_object();
@@ -625,7 +695,7 @@ tm_rc tm_view_owners(tm_store *st, const tm_graph *g, const char *id, json_t **o
 	json_object_set_new(root, "chains", chains);
 	json_object_set_new(root, "ultimate_parents", parents);
 	*out = root;
-	return TM_OK;
+	return done(st, out, err);
 }
 
 tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int depth, size_t limit,
@@ -635,12 +705,18 @@ tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int dep
 	tm_node node;
 	tm_hood h = { 0 };
 	tm_rc rc = tm_view_node_of(st, id, &node, err);
-	if (!rc)
+	int newer = !rc && newer_than_graph(g, node);
+	if (!rc && !newer)
 		rc = tm_graph_neighbors_kinds(g, node, depth, limit, through_places ? 0 : tm_kinds_no_places(), &h, err);
 	if (rc)
 		return rc;
 	tm_view_memo *m = tm_view_memo_new(st);
 	json_t *nodes = json_array(), *edges = json_array();
+	if (newer) {
+		json_t *n = tm_view_memo_ref(m, id);
+		json_object_set_new(n, "depth", json_integer(0));
+		json_array_append_new(nodes, n);
+	}
 	for (size_t i = 0; i < h.n_nodes; i++) {
 		const tm_view_ent *e = tm_view_memo_node(m, h.nodes[i]);
 		json_t *n = tm_view_memo_ref(m, e->id);
@@ -659,7 +735,7 @@ tm_rc tm_view_neighbors(tm_store *st, const tm_graph *g, const char *id, int dep
 	tm_hood_release(&h);
 	tm_view_memo_free(m);
 	*out = root;
-	return TM_OK;
+	return done(st, out, err);
 }
 
 /* ---- a source and its claims ---- */
@@ -794,5 +870,5 @@ tm_rc tm_view_source(tm_store *st, const char *id, size_t limit, json_t **out, t
 		return rc;
 	}
 	*out = o;
-	return TM_OK;
+	return done(st, out, err);
 }

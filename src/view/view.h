@@ -17,6 +17,12 @@
  * Ownership: every json_t returned here, or put in *out, is a new reference
  * owned by the caller (json_decref).  Builders that fail return the rc with
  * err filled and leave *out NULL.
+ *
+ * Failure is not absence: the builders of parts below, which cannot fail,
+ * show an entity or source that is not there by its id, and leave a part
+ * out when the store fails; the store keeps that failure (store.h), and
+ * the builders that return tm_rc answer it instead of a partial object.
+ * A caller of the part builders alone asks tm_store_error() when done.
  */
 #ifndef TM_VIEW_H
 #define TM_VIEW_H
@@ -25,6 +31,7 @@
 
 #include "core/core.h"
 #include "graph/graph.h"
+#include "search/search.h"
 #include "store/store.h"
 
 /* What building many shapes looks up again and again (entity names and
@@ -107,8 +114,18 @@ json_t *tm_view_entity_json(tm_store *st, const tm_entity *e, const tm_view_rels
 /* The same, loading the entity id from st.  TM_ERR_NOTFOUND if absent. */
 tm_rc tm_view_entity(tm_store *st, const char *id, json_t **out, tm_err *err);
 
-/* `search`: {"results":[{"id","kind","name","names":[{"text","lang"}],"matched","score"}]} */
-tm_rc tm_view_search(tm_store *st, const char *query, size_t limit, json_t **out, tm_err *err);
+/* `search` (search.h): {"results":[{"id","kind","name","names":[{"text","lang"}],
+ * "matched","score","how","topic","country","description":{"en","zh"},"ties"}],
+ * "topics":[{"type","id","label","label_zh"}],"corrected"}: "topic" only for
+ * how "topic"; "country" and "description" null when unknown; "ties" the
+ * entity's relations both ways, from g (O(1) a hit; null when g is NULL or
+ * a damaged snapshot cannot say),
+ * which also orders hits of equal score (opts' own ties are replaced);
+ * "corrected" the query as read when typos were forgiven, else null. */
+tm_rc tm_view_search(tm_store *st, const tm_graph *g, const char *query, const tm_search_opts *opts, json_t **out,
+		     tm_err *err);
+/* The ties of an entity in graph ctx (a tm_graph): tm_search_opts.ties. */
+long tm_view_ties(const void *ctx, tm_ekey entity);
 
 /* `path`: {"from","to","through_places","paths":[{"hops","edges":[step…]}],"truncated"}
  * between the entity ids a and b; through_places is false when opts->kinds

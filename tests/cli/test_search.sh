@@ -29,6 +29,58 @@ top_is "search 'CETC' finds cetc" "CETC" cetc
 top_is "search '中国电子科技集团公司' finds cetc" "中国电子科技集团公司" cetc
 top_is "search '狼群' finds wolf-pack" "狼群" wolf-pack
 
+# a search that forgives: typos, words beyond the stored name, topics
+top_is "search 'hikvison' (a letter missing) finds hikvision" "hikvison" hikvision
+top_is "search 'Huawei Technologies Co., Ltd.' (only Huawei stored) finds huawei" "Huawei Technologies Co., Ltd." huawei
+# two companies of the demo data are named "Hangzhou Hikvision …": Hikvision
+# and its subsidiary Hangzhou Hikvision Robot Technology; both come first
+top_two() { # NAME QUERY "ID ID": the first two results of QUERY, sorted
+	run --db "$DB" --json search "$2"
+	got=$(json_get "' '.join(sorted(r['id'] for r in d['results'][:2]))" 2>/dev/null)
+	if [ "$RC" -eq 0 ] && [ "$got" = "$3" ]; then pass "$1"; else fail "$1" "first two '$got', wanted '$3'"; fi
+}
+top_two "search 'Hangzhou Hikvision' finds hikvision and hikvision-robot first" "Hangzhou Hikvision" \
+	"hikvision hikvision-robot"
+top_two "search 'Hangzhou Hikvison' (a typo) finds hikvision and hikvision-robot first" "Hangzhou Hikvison" \
+	"hikvision hikvision-robot"
+top_is "search 'Huawei Technologies' (a word beyond the stored name) finds huawei" "Huawei Technologies" huawei
+
+run --db "$DB" --json search "hikvison"
+got=$(json_get "(d['results'][0]['how'], d['results'][0]['score'] < 0.5, d['corrected'])")
+[ "$got" = "('typo', True, 'hikvision')" ] && pass "a typo is said (how typo, the query as read) and scores below 0.5" ||
+	fail "a typo is said (how typo, the query as read) and scores below 0.5" "$got"
+run --db "$DB" search "hikvison"
+expect_out "the table says what the typo was read as" "read as: hikvision"
+
+run --db "$DB" --json search "Huawei Technologies Co., Ltd."
+got=$(json_get "(d['results'][0]['how'], d['results'][0]['score'] < 0.5)")
+[ "$got" = "('part', True)" ] && pass "a name inside a longer query is a part, below 0.5" ||
+	fail "a name inside a longer query is a part, below 0.5" "$got"
+
+run --db "$DB" --json search "监控"
+got=$(json_get "(d['topics'][0]['id'], d['topics'][0]['label_zh'], 'hikvision' in [r['id'] for r in d['results']], all(r['how'] == 'topic' and r['topic'] == 'surveillance' for r in d['results']))")
+[ "$got" = "('surveillance', '监控', True, True)" ] && pass "search '监控' finds the surveillance topic and its entities" ||
+	fail "search '监控' finds the surveillance topic and its entities" "$got"
+run --db "$DB" --json search "監控"
+got=$(json_get "d['topics'][0]['id']")
+[ "$got" = "surveillance" ] && pass "search '監控' (Traditional) finds the surveillance topic" || fail "search '監控' (Traditional) finds the surveillance topic" "$got"
+run --db "$DB" search "监控"
+expect_out "the table names the topic with its labels" "topic: surveillance (surveillance, 监控)"
+
+# exact and prefix above anything forgiven, whatever the query
+run --db "$DB" --json search "surveillance"
+got=$(json_get "all((r['score'] >= 0.5) == (r['how'] in ('id', 'name', 'prefix', 'words')) for r in d['results']) and d['results'][0]['how'] != 'topic'")
+[ "$got" = "True" ] && pass "names holding the word rank above the topic's entities" || fail "names holding the word rank above the topic's entities" "$got"
+
+# results carry kind, country, description and the number of ties
+run --db "$DB" --json search "Hikvision"
+got=$(json_get "(d['results'][0]['kind'], d['results'][0]['country'], d['results'][0]['ties'] > 5, bool(d['results'][0]['description']['en']))")
+[ "$got" = "('company', 'CN', True, True)" ] && pass "a hit has its kind, country, ties and description" || fail "a hit has its kind, country, ties and description" "$got"
+
+# commands act on no guess: a typo does not resolve
+run --db "$DB" show "hikvison"
+expect_rc "show 'hikvison' does not resolve a typo" 1
+
 run --db "$DB" search "zzqqxx-no-such-name"
 expect_out "search with no match says so" "no match"
 
@@ -39,3 +91,18 @@ n=$(json_get "len(d['results'][0]['names'])")
 printf 'bad\377utf8' > "$TMP/q"
 run --db "$DB" search "$(cat "$TMP/q")"
 expect_rc "search with invalid UTF-8 fails cleanly" 1
+
+# --strict: only what the query names whole, no guess
+run --db "$DB" --json search --strict "hikvison"
+got=$(json_get "(len(d['results']), d['corrected'], len(d['topics']))")
+[ "$got" = "(0, None, 0)" ] && pass "search --strict forgives no typo" || fail "search --strict forgives no typo" "$got"
+run --db "$DB" --json search --strict "监控"
+got=$(json_get "all(r['how'] in ('id', 'name', 'prefix', 'words') for r in d['results']) and not d['topics']")
+[ "$got" = "True" ] && pass "search --strict names no topic" || fail "search --strict names no topic" "$got"
+
+# a query is a name: at most 200 characters, said so past them
+run --db "$DB" search "$(printf '%0200d' 0 | tr 0 x)"
+expect_rc "a 200-character query is searched" 0
+run --db "$DB" search "$(printf '%0201d' 0 | tr 0 x)"
+expect_err "a 201-character query is refused, saying why" "query is longer than 200 characters"
+[ "$RC" -eq 1 ] && pass "a 201-character query exits 1" || fail "a 201-character query exits 1" "exit $RC"

@@ -54,10 +54,12 @@ export function demoDb(dir) {
   return db;
 }
 
-// `tiemap serve` on a free port; resolves to { p, port, origin, stderr() }.
-export function startServer(db, env = {}) {
+// `tiemap serve` on a free port, with more serve flags in args; resolves to { p, port, origin, stderr() }.
+export function startServer(db, env = {}, args = []) {
   return new Promise((resolve, reject) => {
-    const p = spawn(TIEMAP, ["--db", db, "serve", "--listen", "127.0.0.1:0"], {
+    // under the sanitizers, beside other test files, a page may take longer than
+    // a real site's 2 s query deadline
+    const p = spawn(TIEMAP, ["--db", db, "serve", "--listen", "127.0.0.1:0", "--query-seconds", "30", ...args], {
       stdio: ["ignore", "pipe", "pipe"],
       env: { ...process.env, ...env },
     });

@@ -64,7 +64,7 @@ def actions(srv):
     ok(s == 200 and "Actions found: 1" in body, "/actions filters by a target entity id")
     for path, status, name in (("/actions?from=2024-13-01", 400, "a bad date"), ("/actions?kind=riot", 400, "an unknown kind"),
                                ("/actions?country=Canada", 400, "a bad country"), ("/actions?page=0", 400, "page 0"),
-                               ("/actions?target=nobody-at-all", 404, "an unknown target"),
+                               ("/actions?target=nobody-at-all", 400, "an unknown target"),
                                ("/actions/no-such-action", 404, "an unknown action"),
                                ("/actions/Bad%20Id", 404, "a malformed id")):
         s, h, body = srv.get(path)

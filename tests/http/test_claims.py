@@ -4,7 +4,8 @@ through the API in JSON and CSV in both languages; paths and neighbourhoods
 that leave places out unless ?places=1; the data licence in the index, the
 headers and every page's footer; a "cite this page" line; the about page from
 the data; quotes as page text; unchecked sources marked; no page that names a
-repository path.  One TAP line per check.
+repository path; the list of entities filtered by category of involvement
+(issue 11), its counts against SQL.  One TAP line per check.
 
 $TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
 import csv
@@ -12,10 +13,13 @@ import io
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import urllib.parse
+from collections import defaultdict, deque
+import random
 
 from harness import SEED, TIEMAP, Server, failures, ok
 TMP = tempfile.mkdtemp(prefix="tiemap-http-claims-")
@@ -141,6 +145,76 @@ def places(srv):
     ok(s == 200 and 'name="places"' in page, "the graph page has a places checkbox")
 
 
+def places_generated():
+    """The API's paths and neighbourhoods on generated data against a brute
+    force over its ties in which a place is reached but never left (the CLI's
+    twin of this is tests/cli/test_claims.sh)."""
+    data, db = os.path.join(TMP, "gen.jsonl"), os.path.join(TMP, "gen.db")
+    r = subprocess.run([TIEMAP, "gen", "--entities", "1500", "--seed", "23", "--out", data], capture_output=True)
+    r2 = subprocess.run([TIEMAP, "--db", db, "--quiet", "import", data], capture_output=True) if not r.returncode else r
+    if not ok(r.returncode == 0 and r2.returncode == 0, "generated data for the API's place checks", r2.stderr[-300:]):
+        return
+    kind, adj = {}, defaultdict(set)
+    for line in open(data, encoding="utf-8"):
+        rec = json.loads(line)
+        if rec["type"] == "entity":
+            kind[rec["id"]] = rec["kind"]
+        elif rec["type"] == "relation" and rec["subject"] != rec["object"]:
+            adj[rec["subject"]].add(rec["object"])
+            adj[rec["object"]].add(rec["subject"])
+    place = {k for k, v in kind.items() if v in PLACES}
+
+    def bfs(a, through, depth=99):
+        d, q = {a: 0}, deque([a])
+        while q:
+            u = q.popleft()
+            if d[u] == depth or (u != a and u in place and not through):
+                continue
+            for w in adj[u]:
+                if w not in d:
+                    d[w] = d[u] + 1
+                    q.append(w)
+        return d
+
+    rnd = random.Random(9)
+    firms = sorted(k for k in kind if k not in place)
+    pairs = [(rnd.choice(firms), rnd.choice(firms)) for _ in range(12)]
+    pairs += [(rnd.choice(firms), rnd.choice(sorted(place))) for _ in range(3)]
+    for c in sorted(place)[:4]:  # two ties of one country: only it would join them
+        ties = sorted(w for w in adj[c] if w not in place)
+        if len(ties) >= 2:
+            pairs.append((ties[0], ties[-1]))
+    srv = Server(db, TMP, "--rate", "0", timeout=60)
+    bad, inner, shorter = [], 0, 0
+    try:
+        for a, b in pairs:
+            if a == b:
+                continue
+            lengths = []
+            for through in (False, True):
+                q = "/api/v1/path?from=%s&to=%s&max_hops=6&limit=32%s" % (a, b, "&places=1" if through else "")
+                s, h, d = srv.get_json(q)
+                got = d["paths"][0]["hops"] if s == 200 and d["paths"] else None
+                want = bfs(a, through).get(b)
+                want = want if want is not None and want <= 6 else None
+                if got != want:
+                    bad.append("%s: %s, brute force %s" % (q, got, want))
+                if not through and s == 200:
+                    inner += sum(e["to"] in place for p in d["paths"] for e in p["edges"][:-1])
+                lengths.append(got)
+            shorter += None not in lengths and lengths[1] < lengths[0]
+        for c in [rnd.choice(firms) for _ in range(6)]:
+            s, h, d = srv.get_json("/api/v1/entities/%s/neighbors?depth=2&limit=500" % c)
+            have = {n["id"]: n["depth"] for n in d["nodes"]} if s == 200 else {}
+            if s != 200 or d["truncated"] or have != bfs(c, False, 2):
+                bad.append("%s: %d nodes, brute force %d" % (c, len(have), len(bfs(c, False, 2))))
+    finally:
+        srv.stop()
+    ok(not bad and not inner, "API paths and neighbourhoods on generated data equal a brute force in which places are "
+       "ends only (%d pairs, 6 neighbourhoods)" % len(pairs), bad[:4])
+    ok(shorter > 0, "and places=1 finds the shorter paths through a place (%d)" % shorter)
+
+
 def licence(srv, srv2):
     s, h, d = srv.get_json("/api/v1")
     ok(d.get("licence", {}).get("id") == "CC-BY-SA-4.0", "the API index states the default licence, CC BY-SA 4.0", d.get("licence"))
@@ -178,6 +252,58 @@ def pages(srv):
     ok(s == 200 and 'class="unchecked"' in d, "and where it is cited")
     s, h, d = srv.get("/entities/hikvision?lang=zh")
     ok("引用本页" in d or "cite-page" in d, "the cite line in Chinese")
+
+
+def sql(query, args=()):
+    with sqlite3.connect("file:%s?mode=ro" % DB, uri=True) as c:
+        return c.execute(query, args).fetchall()
+
+
+def categories(srv):
+    """/entities and /api/v1/entities by category of involvement: the list,
+    the facet's counts under the other filters, each category a link."""
+    cat = "occupation_surveillance"
+    want = sorted(r[0] for r in sql("SELECT DISTINCT e.slug FROM entities e JOIN involvements v ON v.entity=e.id"
+                                     " WHERE v.category=?", (cat,)))
+    s, h, d = srv.get_json("/api/v1/entities?category=%s&limit=100" % cat)
+    got = sorted(r["id"] for r in d.get("results", []))
+    ok(s == 200 and want and got == want and d["total"] == len(want) and d["filters"].get("category") == cat
+       and all(cat in r["categories"] for r in d["results"]),
+       "/api/v1/entities?category=%s lists the %d entities with a claim of it" % (cat, len(want)), (got, want))
+    # the facet counts each category under the other filters (here kind=company)
+    s, h, d = srv.get_json("/api/v1/entities?kind=company&category=%s" % cat)
+    counts = {f["value"]: f["count"] for f in d["facets"]["category"]}
+    expect = dict(sql("SELECT v.category, count(DISTINCT e.id) FROM involvements v JOIN entities e ON e.id=v.entity"
+                      " WHERE e.kind='company' GROUP BY 1"))
+    ok(s == 200 and counts == expect and len(expect) > 1,
+       "the category facet counts the companies of each category, the chosen one included", (counts, expect))
+    kinds = {f["value"]: f["count"] for f in d["facets"]["kind"]}
+    ok(all(kinds[k] == sql("SELECT count(DISTINCT e.id) FROM entities e JOIN involvements v ON v.entity=e.id"
+                           " WHERE e.kind=? AND v.category=?", (k, cat))[0][0] for k in kinds),
+       "and the kind facet counts under the category filter", kinds)
+    s, h, d = srv.get_json("/api/v1/entities?category=surveillance")
+    ok(s == 400 and d["error"]["code"] == "bad_parameter", "a tag is not a category: 400")
+    s, h, d = srv.get_json("/api/v1/entities?limit=100&sort=ties")
+    row = {r["id"]: r for r in d["results"]}
+    hik = sorted(r[0] for r in sql("SELECT DISTINCT category FROM involvements v JOIN entities e ON e.id=v.entity"
+                                   " WHERE e.slug='hikvision'"))
+    ok(row.get("hikvision", {}).get("categories") == hik and row.get("amnesty-international", {}).get("categories") == [],
+       "each row lists its categories, sorted; an NGO has none", row.get("hikvision"))
+    # the page
+    s, h, body = srv.get("/entities?category=%s&lang=zh" % cat)
+    ok(s == 200 and "实体：监控被占领的巴勒斯坦人" in body and ("找到的实体: %d" % len(want)) in body
+       and '<option value="%s" selected>' % cat in body,
+       "/entities?category=… in Chinese: the title names the category, the count, the form keeps it")
+    s, h, body = srv.get("/entities?category=surveillance&kind=company&lang=en")
+    ok(s == 400 and 'id="err-category"' in body and '<option value="company" selected>' in body,
+       "a category that is not one keeps the form with the error beside its field, 400")
+    s, h, body = srv.get("/entities/hikvision?lang=en")
+    ok('class="category" href="/entities?category=%s&amp;lang=en"' % cat in body
+       and 'href="/about?lang=en#%s"' % cat in body,
+       "on the entity page a category links to its list, and to its definition")
+    s, h, body = srv.get("/entities?lang=en&sort=ties")
+    ok('class="category" href="/entities?category=%s&amp;lang=en"' % cat in body,
+       "the list shows each entity's categories as links")
 
 
 def crawl(srv):
@@ -231,7 +357,9 @@ def main():
         places(srv)
         licence(srv, srv2)
         pages(srv)
+        categories(srv)
         crawl(srv)
+        places_generated()
     finally:
         for x in (srv, srv2):
             rc, err = x.stop()

@@ -6,6 +6,7 @@ uploads are neither cached nor logged.  One TAP line per check.
 
 $TIEMAP is the binary under test (tests/run-all sets the sanitizer build)."""
 import json
+import re
 import os
 import subprocess
 import sys
@@ -151,7 +152,7 @@ def main():
         body, ctype = multipart({"format": "html"}, {"file": ("list.csv", LIST.encode())})
         s, h, d = srv.request("/screen", "POST", {"Content-Type": ctype}, body)
         page = d.decode()
-        ok(s == 200 and page.count('<tr class="flagged">') == 3 and "/entities/hikvision" in page and
+        ok(s == 200 and len(re.findall(r'<tr id="row-\d+" class="flagged">', page)) == 3 and "/entities/hikvision" in page and
            "&lt;script&gt;" in page and "<script>alert" not in page,
            "POST /screen with a file: the report, flagged rows marked, input escaped", page[:400])
         ok("direct (Hikvision&#39;s own involvement claim)" in page and "<q>For example, Hikvision cameras feed" in page
@@ -163,6 +164,19 @@ def main():
         page = d.decode()
         ok(s == 200 and "监控被占领的巴勒斯坦人：直接" in page and "新疆大规模监控" not in page.split("<table")[1].split("</table>")[0]
            and "匹配不是证据" in page, "a category chosen in the form, the report in Chinese", page[:300])
+        # warnings: at the top and on their rows, as many as the API counts
+        ragged = "name,country\nHikvision,CN\nZhejiang Dahua Technology, Co., Ltd.,CN\nTencent\n"
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/csv"}, ragged.encode())
+        warned = json.loads(d)["summary"]["warnings"]
+        body, ctype = multipart({"format": "html"}, {"file": ("list.csv", ragged.encode())})
+        s, h, d = srv.request("/screen?lang=zh", "POST", {"Content-Type": ctype}, body)
+        page = d.decode()
+        top = re.search(r'<section class="screen-warnings".*?</section>', page, re.S)
+        ok(warned > 0 and top and top.group(0).count("<li>") == warned and page.count('class="row-warning"') == warned,
+           "the page shows the %d warning(s) the API counts, at the top and on their rows" % warned, page[-800:])
+        ok('class="table-scroll" role="region"' in page and "<details><summary>详情</summary>" in page
+           and "名称相同" in page and "海康威视</a>" in page,
+           "a Chinese report: a plain reason per match, the scores behind details, names not ids, a scrolling table")
         body, ctype = multipart({"format": "csv"}, {"file": ("list.csv", LIST.encode())})
         s, h, d = srv.request("/screen", "POST", {"Content-Type": ctype}, body)
         ok(s == 200 and h.get("content-type", "").startswith("text/csv") and

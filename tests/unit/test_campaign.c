@@ -484,7 +484,7 @@ static void test_words(void **state)
 	tm_campaign_country_name("CA", "en", &b);
 	assert_string_equal(b.buf, "Canada");
 	tm_buf_reset(&b);
-	tm_campaign_xml_esc(&b, "a<b & \"c\"\x01");
+	tm_html_esc(&b, "a<b & \"c\"\x01");
 	assert_string_equal(b.buf, "a&lt;b &amp; &quot;c&quot;");
 	tm_buf_release(&b);
 }

@@ -25,9 +25,11 @@ static const char en_json[] = "{\"a.b\":\"English A\",\"only.en\":\"Only English
 			      "\"source.unchecked_mark\":\"(not checked)\"}";
 static const char zh_json[] = "{\"a.b\":\"中文甲\",\"notes.mark\":\"来源\",\"notes.title\":\"来源\","
 			      "\"claim.unsourced\":\"无来源\"}";
+static const char hant_json[] = "{\"a.b\":\"中文甲（繁）\",\"notes.mark\":\"來源\"}";
 static const tm_asset stub_assets[] = {
 	{ "i18n/en.json", "application/json", (const unsigned char *)en_json, sizeof(en_json) - 1, "e" },
 	{ "i18n/zh.json", "application/json", (const unsigned char *)zh_json, sizeof(zh_json) - 1, "z" },
+	{ "i18n/zh-Hant.json", "application/json", (const unsigned char *)hant_json, sizeof(hant_json) - 1, "h" },
 };
 const char tm_assets_build[] = "test";
 
@@ -52,6 +54,32 @@ const char *tm_req_arg(const tm_req *req, const char *key)
 	return NULL;
 }
 
+/* the page frame's account parts (session.c): a reader's */
+const char *tm_req_referrer_policy(const tm_req *req)
+{
+	(void)req;
+	return "no-referrer";
+}
+
+void tm_page_user_box(tm_req *req, tm_buf *out)
+{
+	(void)req;
+	(void)out;
+}
+
+char *tm_page_public_base(tm_req *req, int *from_host)
+{
+	(void)req;
+	*from_host = 0;
+	return NULL;
+}
+
+const char *tm_req_base_configured(const tm_req *req)
+{
+	(void)req;
+	return NULL;
+}
+
 /* ---- tests ---- */
 
 static void test_escape(void **state)
@@ -66,6 +94,9 @@ static void test_escape(void **state)
 		{ "&amp;", "&amp;amp;" },
 		{ "海康威视 <b>", "海康威视 &lt;b&gt;" },
 		{ "<<>>", "&lt;&lt;&gt;&gt;" },
+		/* what XML 1.0 cannot hold is left out, so a feed stays well-formed */
+		{ "a\x01" "b\x1f" "\tc\n", "ab\tc\n" },
+		{ "x\xef\xbf\xbe" "y\xef\xbf\xbf" "z\xef\xbf\xbd", "xyz\xef\xbf\xbd" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		tm_buf b = TM_BUF_INIT;
@@ -124,17 +155,23 @@ static void test_negotiate(void **state)
 	static const char *const cases[][2] = {
 		{ NULL, "en" },
 		{ "", "en" },
-		{ "zh-CN,zh;q=0.9,en;q=0.8", "zh" },
+		{ "zh-CN,zh;q=0.9,en;q=0.8", "zh-Hans" },
 		{ "en-US,en;q=0.9,zh;q=0.8", "en" },
-		{ "fr-FR,fr;q=0.9,zh-TW;q=0.5", "zh" },
+		{ "fr-FR,fr;q=0.9,zh-TW;q=0.5", "zh-Hant" },
 		{ "fr", "en" },
 		{ "zh;q=0,en;q=0.1", "en" },
-		{ "zh-Hant-TW", "zh" },
+		{ "zh-Hant-TW", "zh-Hant" },
+		{ "zh-TW,zh;q=0.9", "zh-Hant" },
+		{ "zh-HK", "zh-Hant" },
+		{ "zh-MO,en;q=0.5", "zh-Hant" },
+		{ "zh-Hans-HK", "zh-Hans" },
+		{ "zh-SG", "zh-Hans" },
+		{ "zh-hant", "zh-Hant" },
 		{ "zhx,en", "en" },
 		{ "*", "en" },
-		{ "en;q=0.5, zh;q=0.9", "zh" },
+		{ "en;q=0.5, zh;q=0.9", "zh-Hans" },
 		{ ";;;,,,=q", "en" },
-		{ "ZH-cn", "zh" },
+		{ "ZH-cn", "zh-Hans" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const char *got = tm_i18n_negotiate(cases[i][0]);
@@ -152,13 +189,45 @@ static void test_catalogs(void **state)
 	assert_string_equal(tm_i18n("zh", "a.b"), "中文甲");
 	assert_string_equal(tm_i18n("zh", "only.en"), "Only English"); /* falls back to English */
 	assert_string_equal(tm_i18n("en", "no.such.key"), "no.such.key");
+	/* Traditional: its own catalog, then English (never Simplified) */
+	assert_string_equal(tm_i18n("zh-Hant", "a.b"), "中文甲（繁）");
+	assert_string_equal(tm_i18n("zh-Hans", "a.b"), "中文甲");
+	assert_string_equal(tm_i18n("zh-Hant", "only.en"), "Only English");
+	assert_int_equal(tm_i18n_has("zh-Hant", "notes.mark"), 1);
+	assert_int_equal(tm_i18n_has("zh-Hant", "notes.title"), 0);
 	tm_i18n_free();
+}
+
+static void test_ui_of(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{ "en", "en" }, { "zh", "zh-Hans" }, { "zh-Hans", "zh-Hans" }, { "zh-Hant", "zh-Hant" },
+		{ "zh-TW", "zh-Hant" }, { "zh-CN", "zh-Hans" }, { "fr", NULL }, { "", NULL }, { "zhx", NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *got = tm_i18n_ui_of(cases[i][0]);
+		if (!tm_streq(got, cases[i][1]))
+			print_error("row %zu: '%s' gave '%s'\n", i, cases[i][0], got ? got : "(null)");
+		assert_true(tm_streq(got, cases[i][1]));
+	}
+	assert_null(tm_i18n_ui_of(NULL));
+}
+
+static void test_fill(void **state)
+{
+	(void)state;
+	tm_buf b = TM_BUF_INIT;
+	tm_i18n_fill(&b, "{1} of {2}: {3}{4}", "a", "b", NULL);
+	assert_string_equal(b.buf, "a of b: {4}");
+	tm_buf_release(&b);
 }
 
 static tm_req *new_req(const char *lang)
 {
 	tm_req *req = calloc(1, sizeof(*req));
 	req->lang = lang;
+	req->ui = strcmp(lang, "zh") == 0 ? "zh-Hans" : "en";
 	tm_buf_init(&req->body);
 	return req;
 }
@@ -227,6 +296,8 @@ int main(void)
 		cmocka_unit_test(test_html_printf),
 		cmocka_unit_test(test_negotiate),
 		cmocka_unit_test(test_catalogs),
+		cmocka_unit_test(test_ui_of),
+		cmocka_unit_test(test_fill),
 		cmocka_unit_test(test_marks_and_notes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,7 +1,7 @@
 /*
  * Unit tests of src/match: the similarity measures against published
- * values, identifier checks, the lexicon, the listing-noise cutter, the
- * typo index, and the matcher and flagger on a small graph built here.
+ * values, identifier checks, the lexicon, the listing-noise cutter, and the
+ * matcher and flagger on a small graph built here.
  * Most are tables of input and expected output side by side.
  */
 #include <stdarg.h>
@@ -442,39 +442,6 @@ static void test_brute_force_agrees(void **state)
 	tm_store_close(st);
 }
 
-static void test_vocab(void **state)
-{
-	(void)state;
-	tm_store *st = small_store();
-	tm_match_vocab *v;
-	tm_err err = { 0 };
-	assert_int_equal(tm_match_vocab_build(st, &v, &err), TM_OK);
-	assert_true(tm_match_vocab_size(v) > 5);
-	assert_int_equal(tm_match_vocab_has(v, "hikvision", 9), 1);
-	assert_int_equal(tm_match_vocab_has(v, "hikvison", 8), 0);
-	assert_int_equal(tm_match_vocab_has(v, "co", 2), -1);
-	static const struct {
-		const char *typo, *want;
-	} cases[] = {
-		{ "hikvison", "hikvision" },   /* a letter missing */
-		{ "hikvisiion", "hikvision" }, /* one too many */
-		{ "hikvusion", "hikvision" },  /* one changed */
-		{ "hkivision", "hikvision" },  /* two swapped, at the start */
-		{ "dahau", "dahua" },
-	};
-	for (size_t i = 0; i < N(cases); i++) {
-		const char *out[3];
-		size_t n = tm_match_vocab_suggest(v, cases[i].typo, strlen(cases[i].typo), out, 3);
-		if (!n || strcmp(out[0], cases[i].want))
-			fail_msg("'%s' suggested %s", cases[i].typo, n ? out[0] : "nothing");
-	}
-	const char *out[3];
-	assert_int_equal(tm_match_vocab_suggest(v, "hikvision", 9, out, 3), 0);
-	assert_int_equal(tm_match_vocab_suggest(v, "zzzzzzzz", 8, out, 3), 0);
-	tm_match_vocab_free(v);
-	tm_store_close(st);
-}
-
 static tm_node node_of(tm_store *st, const char *id)
 {
 	tm_ekey k;
@@ -694,7 +661,6 @@ int main(void)
 		cmocka_unit_test(test_lexicon),
 		cmocka_unit_test(test_matcher),
 		cmocka_unit_test(test_brute_force_agrees),
-		cmocka_unit_test(test_vocab),
 		cmocka_unit_test(test_flags),
 		cmocka_unit_test(test_screen_report),
 	};

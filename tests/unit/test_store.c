@@ -18,7 +18,10 @@
 #include <cmocka.h>
 #include <sqlite3.h>
 
+#include "search/search.h"
 #include "store/schema.sql.h"
+#include "store/store_browse.h"
+#include "store/store_history.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -28,6 +31,21 @@ static tm_store *open_mem(void)
 	tm_err err = { 0 };
 	assert_int_equal(tm_store_open(":memory:", TM_STORE_CREATE, &st, &err), TM_OK);
 	return st;
+}
+
+/* 1 when the entity (source) is there; the look-up itself must not fail. */
+static int has_entity(tm_store *st, const char *id)
+{
+	int found = -1;
+	assert_int_equal(tm_store_has_entity(st, id, &found, NULL), TM_OK);
+	return found;
+}
+
+static int has_source(tm_store *st, const char *id)
+{
+	int found = -1;
+	assert_int_equal(tm_store_has_source(st, id, &found, NULL), TM_OK);
+	return found;
 }
 
 static void put_source(tm_store *st, const char *id)
@@ -108,10 +126,10 @@ static void test_put_replaces_whole_and_unchanged_is_noop(void **state)
 	assert_int_equal(tm_store_get_entity(st, "acme", &got, NULL), TM_OK);
 	assert_int_equal(got.n_names, 1);
 	tm_entity_release(&got);
-	tm_hits hits;
-	assert_int_equal(tm_store_search(st, "阿克米", 10, &hits, NULL), TM_OK);
+	tm_search_hits hits;
+	assert_int_equal(tm_search(st, "阿克米", &(tm_search_opts){ .limit = 10 }, &hits, NULL), TM_OK);
 	assert_int_equal(hits.n, 0);
-	tm_hits_release(&hits);
+	tm_search_hits_release(&hits);
 	tm_entity_release(&e);
 	tm_store_close(st);
 }
@@ -126,12 +144,12 @@ static void test_rollback_leaves_nothing(void **state)
 	make_entity(&e, "gone", "Gone Ltd", NULL);
 	tm_store_put_entity(st, &e, NULL);
 	tm_store_rollback(st);
-	assert_false(tm_store_has_entity(st, "gone"));
-	assert_false(tm_store_has_source(st, "s1"));
-	tm_hits hits;
-	tm_store_search(st, "gone", 10, &hits, NULL);
+	assert_false(has_entity(st, "gone"));
+	assert_false(has_source(st, "s1"));
+	tm_search_hits hits;
+	tm_search(st, "gone", &(tm_search_opts){ .limit = 10 }, &hits, NULL);
 	assert_int_equal(hits.n, 0);
-	tm_hits_release(&hits);
+	tm_search_hits_release(&hits);
 	tm_entity_release(&e);
 	tm_store_close(st);
 }
@@ -200,18 +218,136 @@ static void test_resolve(void **state)
 	tm_store_commit(st, NULL);
 
 	char *id;
-	tm_hits cands;
-	assert_int_equal(tm_store_resolve(st, "华为", &id, &cands, NULL), TM_OK);
+	tm_search_hits cands;
+	assert_int_equal(tm_search_resolve(st, "华为", &id, &cands, NULL), TM_OK);
 	assert_string_equal(id, "huawei");
 	free(id);
-	assert_int_equal(tm_store_resolve(st, "acme", &id, &cands, NULL), TM_ERR_AMBIGUOUS);
+	assert_int_equal(tm_search_resolve(st, "acme", &id, &cands, NULL), TM_ERR_AMBIGUOUS);
 	assert_null(id);
 	assert_int_equal(cands.n, 2);
-	tm_hits_release(&cands);
-	assert_int_equal(tm_store_resolve(st, "acme-2", &id, NULL, NULL), TM_OK);
+	tm_search_hits_release(&cands);
+	assert_int_equal(tm_search_resolve(st, "acme-2", &id, NULL, NULL), TM_OK);
 	assert_string_equal(id, "acme-2");
 	free(id);
-	assert_int_equal(tm_store_resolve(st, "nothing like it", &id, NULL, NULL), TM_ERR_NOTFOUND);
+	assert_int_equal(tm_search_resolve(st, "nothing like it", &id, NULL, NULL), TM_ERR_NOTFOUND);
+	tm_store_close(st);
+}
+
+/* Make the queries of st fail after `steps` SQLite steps, as one past its
+ * deadline does (the test hook of tm_store_set_deadline()); once: only the
+ * statement at that step. */
+static void expire_after(tm_store *st, const char *path, long steps, int once)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "%ld%s\n", steps, once ? " once" : "");
+	fclose(f);
+	setenv("TIEMAP_TEST_EXPIRED", path, 1);
+	tm_store_set_deadline(st, 60);
+}
+
+static void expire_never(tm_store *st, const char *path)
+{
+	tm_store_set_deadline(st, 0);
+	unsetenv("TIEMAP_TEST_EXPIRED");
+	unlink(path);
+	tm_store_error_clear(st);
+}
+
+/* Same hits, in the same order, with the same scores. */
+static int hits_equal(const tm_search_hits *a, const tm_search_hits *b)
+{
+	if (a->n != b->n)
+		return 0;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].id, b->v[i].id) != 0 || a->v[i].score != b->v[i].score ||
+		    strcmp(a->v[i].matched, b->v[i].matched) != 0)
+			return 0;
+	return 1;
+}
+
+static void test_failure_is_not_absence(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-expired-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	tm_store *st = open_mem();
+	tm_entity e;
+	tm_store_begin(st, NULL);
+	put_source(st, "s1");
+	make_entity(&e, "huawei", "Huawei Technologies", "华为");
+	tm_store_put_entity(st, &e, NULL);
+	tm_entity_release(&e);
+	make_entity(&e, "hikvision", "Hikvision", "海康威视");
+	tm_store_put_entity(st, &e, NULL);
+	tm_entity_release(&e);
+	tm_store_commit(st, NULL);
+	assert_int_equal(tm_store_error(st, NULL), TM_OK);
+
+	/* a store that fails at once: every answer is the failure, none an absence */
+	expire_after(st, path, 0, 0);
+	tm_err err = { 0 };
+	int found = -1;
+	tm_ekey key = 0;
+	char *id = NULL;
+	tm_search_hits hits;
+	assert_int_equal(tm_store_has_entity(st, "huawei", &found, &err), TM_ERR_LIMIT);
+	assert_int_equal(tm_store_has_source(st, "s1", &found, NULL), TM_ERR_LIMIT);
+	assert_int_equal(tm_store_ekey(st, "huawei", &key, NULL), TM_ERR_LIMIT);
+	assert_int_equal(tm_store_entity_id(st, 1, &id, NULL), TM_ERR_LIMIT);
+	assert_int_equal(tm_store_get_entity(st, "huawei", &e, NULL), TM_ERR_LIMIT);
+	assert_int_equal(tm_search(st, "huawei", &(tm_search_opts){ .limit = 10 }, &hits, NULL), TM_ERR_LIMIT);
+	assert_int_equal(tm_search_resolve(st, "华为", &id, NULL, NULL), TM_ERR_LIMIT);
+	assert_int_equal(tm_search_resolve(st, "nothing like it", &id, NULL, NULL), TM_ERR_LIMIT);
+	/* and the store keeps the first failure until told to forget it */
+	tm_err kept = { 0 };
+	assert_int_equal(tm_store_error(st, &kept), TM_ERR_LIMIT);
+	assert_string_equal(kept.msg, err.msg);
+	expire_never(st, path);
+	assert_int_equal(tm_store_error(st, NULL), TM_OK);
+
+	/* healthy: a missing record is an absence, and no failure is kept */
+	assert_int_equal(tm_store_has_entity(st, "nobody", &found, NULL), TM_OK);
+	assert_int_equal(found, 0);
+	assert_int_equal(tm_store_ekey(st, "nobody", &key, NULL), TM_ERR_NOTFOUND);
+	assert_int_equal(tm_search_resolve(st, "nothing like it", &id, NULL, NULL), TM_ERR_NOTFOUND);
+	assert_int_equal(tm_store_error(st, NULL), TM_OK);
+
+	/* a failure at any point of a search, from there on or of one statement
+	 * alone: the failure, or the whole answer */
+	static const char *const queries[] = { "huawei", "华为", "hua", "huawei tech", "海康", "CNE100000PM8" };
+	for (size_t q = 0; q < sizeof(queries) / sizeof(queries[0]); q++) {
+		tm_search_hits want;
+		assert_int_equal(tm_search(st, queries[q], &(tm_search_opts){ .limit = 10 }, &want, NULL), TM_OK);
+		assert_true(want.n > 0);
+		/* from there on: until the search has time to finish, at `end` */
+		long end = 0, failures = 0;
+		for (int once = 0; once < 2; once++) {
+			for (long steps = 0; once ? steps <= end : 1; steps = steps ? steps + 1 + steps / 8 : 1) {
+				expire_after(st, path, steps, once);
+				tm_rc rc = tm_search(st, queries[q], &(tm_search_opts){ .limit = 10 }, &hits, NULL);
+				tm_rc kept_rc = tm_store_error(st, NULL);
+				expire_never(st, path);
+				if (rc) {
+					assert_int_equal(rc, TM_ERR_LIMIT);
+					assert_int_equal(kept_rc, TM_ERR_LIMIT);
+					failures++;
+					continue;
+				}
+				assert_true(hits_equal(&hits, &want));
+				assert_int_equal(kept_rc, TM_OK);
+				tm_search_hits_release(&hits);
+				if (!once) {
+					end = steps;
+					break;
+				}
+			}
+		}
+		assert_true(failures > 2);
+		tm_search_hits_release(&want);
+	}
 	tm_store_close(st);
 }
 
@@ -250,7 +386,7 @@ static void test_newer_schema_refused(void **state)
 static void put_named(tm_store *st, const char *const (*rows)[3], size_t n)
 {
 	assert_int_equal(tm_store_begin(st, NULL), TM_OK);
-	if (!tm_store_has_source(st, "s1"))
+	if (!has_source(st, "s1"))
 		put_source(st, "s1");
 	for (size_t i = 0; i < n; i++) {
 		tm_entity e;
@@ -264,22 +400,22 @@ static void put_named(tm_store *st, const char *const (*rows)[3], size_t n)
 /* The place of id among the hits of query (limit 50), -1 when absent. */
 static int rank_of(tm_store *st, const char *query, const char *id)
 {
-	tm_hits h;
-	assert_int_equal(tm_store_search(st, query, 50, &h, NULL), TM_OK);
+	tm_search_hits h;
+	assert_int_equal(tm_search(st, query, &(tm_search_opts){ .limit = 50 }, &h, NULL), TM_OK);
 	int at = -1;
 	for (size_t i = 0; i < h.n && at < 0; i++)
 		if (strcmp(h.v[i].id, id) == 0)
 			at = (int)i;
-	tm_hits_release(&h);
+	tm_search_hits_release(&h);
 	return at;
 }
 
 static size_t hits_of(tm_store *st, const char *query, size_t limit)
 {
-	tm_hits h;
-	assert_int_equal(tm_store_search(st, query, limit, &h, NULL), TM_OK);
+	tm_search_hits h;
+	assert_int_equal(tm_search(st, query, &(tm_search_opts){ .limit = limit }, &h, NULL), TM_OK);
 	size_t n = h.n;
-	tm_hits_release(&h);
+	tm_search_hits_release(&h);
 	return n;
 }
 
@@ -484,12 +620,12 @@ static void put_relation(tm_store *st, const char *s, const char *p, const char 
 
 static size_t hits_for(tm_store *st, const char *q, const char *want)
 {
-	tm_hits hits;
-	assert_int_equal(tm_store_search(st, q, 10, &hits, NULL), TM_OK);
+	tm_search_hits hits;
+	assert_int_equal(tm_search(st, q, &(tm_search_opts){ .limit = 10 }, &hits, NULL), TM_OK);
 	size_t n = 0;
 	for (size_t i = 0; i < hits.n; i++)
 		n += strcmp(hits.v[i].id, want) == 0;
-	tm_hits_release(&hits);
+	tm_search_hits_release(&hits);
 	return n;
 }
 
@@ -513,7 +649,7 @@ static void test_bulk_into_empty_database(void **state)
 	assert_int_equal(tm_store_put_entity(st, &e, NULL), TM_OK);
 	tm_entity_release(&e);
 	put_relation(st, "huawei", "owns", "acme");
-	assert_true(tm_store_has_entity(st, "acme"));
+	assert_true(has_entity(st, "acme"));
 	assert_int_equal(tm_store_commit(st, NULL), TM_OK);
 
 	/* the keys written at the commit find the names, and only the current ones */
@@ -540,7 +676,10 @@ static void test_bulk_rollback_leaves_the_file(void **state)
 	char path[] = "/tmp/tiemap-bulk-XXXXXX";
 	tm_store *st = open_file(path);
 	size_t len0, len1;
+	/* closed, the log is in the file (WAL mode) */
+	tm_store_close(st);
 	char *before = file_bytes(path, &len0);
+	assert_int_equal(tm_store_open(path, 0, &st, NULL), TM_OK);
 	tm_entity e;
 	assert_int_equal(tm_store_begin_bulk(st, NULL), TM_OK);
 	put_source(st, "s1");
@@ -554,7 +693,7 @@ static void test_bulk_rollback_leaves_the_file(void **state)
 	}
 	put_relation(st, "e1", "owns", "e2");
 	tm_store_rollback(st);
-	assert_false(tm_store_has_entity(st, "e1"));
+	assert_false(has_entity(st, "e1"));
 	assert_int_equal(hits_for(st, "Entity Number 1", "e1"), 0);
 	tm_store_close(st);
 	char *after = file_bytes(path, &len1);
@@ -755,6 +894,113 @@ static void test_migration_to_claims(void **state)
 	unlink(path);
 }
 
+static int first_row(void *ctx, const tm_browse_row *row)
+{
+	snprintf(ctx, 16, "%s", row->id);
+	return 0;
+}
+
+/* A database of schema 5 (main's, with entities.updated_at written by
+ * main's importer at the second) opens: the last change it recorded is kept,
+ * as a day, and browsing by last change still sorts by it. */
+static void test_migration_keeps_updated_at(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int v = 0; v < 5; v++)
+		assert_int_equal(sqlite3_exec(db, tm_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO entities(id,slug,kind,added_at,updated_at) VALUES"
+				      " (1,'hik','company','2025-01-02T03:04:05Z','2025-03-04T05:06:07Z'),"
+				      " (2,'cetc','company','2025-01-03T00:00:00Z','2025-01-03T00:00:00Z');"
+				      "INSERT INTO names(id,entity,ord,text,lang,is_primary) VALUES(1,1,0,'Hikvision','en',1),"
+				      " (2,2,0,'CETC','en',1);"
+				      "PRAGMA user_version=5",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	tm_store *st;
+	tm_err err = { 0 };
+	assert_int_equal(tm_store_open(path, 0, &st, &err), TM_OK);
+	tm_entity e;
+	assert_int_equal(tm_store_get_entity(st, "hik", &e, &err), TM_OK);
+	assert_string_equal(e.added, "2025-01-02");
+	assert_string_equal(e.changed, "2025-03-04");
+	tm_entity_release(&e);
+	assert_int_equal(tm_store_get_entity(st, "cetc", &e, &err), TM_OK);
+	assert_string_equal(e.changed, "2025-01-03");
+	tm_entity_release(&e);
+	tm_entity_filter none = { 0 };
+	char first[16] = "";
+	int64_t total = 0;
+	assert_int_equal(tm_store_browse_entities(st, &none, TM_SORT_CHANGED, "en", 0, 1, first_row, first, &total, &err),
+			 TM_OK);
+	assert_int_equal(total, 2);
+	assert_string_equal(first, "hik");
+	tm_store_close(st);
+	unlink(path);
+}
+
+/* A database of schema 7 (main's: accounts, then editing's history), with a
+ * change and its revision as main's importer writes them, opens: claims'
+ * migration comes after, the history stays readable, and the new tables
+ * take an involvement claim. */
+static void test_migration_after_history(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int v = 0; v < 7; v++)
+		assert_int_equal(sqlite3_exec(db, tm_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO sources(id,slug,title) VALUES(1,'s1','A report');"
+				      "INSERT INTO entities(id,slug,kind,added_at,updated_at) VALUES"
+				      " (1,'hik','company','2025-01-02T03:04:05Z','2025-03-04T05:06:07Z');"
+				      "INSERT INTO names(id,entity,ord,text,lang,is_primary) VALUES(1,1,0,'Hikvision','en',1);"
+				      "INSERT INTO changes(id,at,author,via,summary) VALUES"
+				      " (1,'2025-03-04T05:06:07Z','import (lin)','import','import e.jsonl');"
+				      "INSERT INTO revisions(id,change,record,key,after) VALUES"
+				      " (1,1,'entity','hik','{\"type\":\"entity\",\"id\":\"hik\"}');"
+				      "PRAGMA user_version=7",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	tm_store *st;
+	tm_err err = { 0 };
+	assert_int_equal(tm_store_open(path, 0, &st, &err), TM_OK);
+	assert_true(tm_store_has_history(st));
+	tm_change c;
+	assert_int_equal(tm_store_change_get(st, 1, &c, &err), TM_OK);
+	assert_string_equal(c.summary, "import e.jsonl");
+	tm_change_release(&c);
+	int64_t rev = 0;
+	assert_int_equal(tm_store_latest_revision(st, "entity", "hik", &rev, &err), TM_OK);
+	assert_int_equal(rev, 1);
+	tm_entity e;
+	assert_int_equal(tm_store_get_entity(st, "hik", &e, &err), TM_OK);
+	assert_string_equal(e.changed, "2025-03-04");
+	tm_entity_release(&e);
+	assert_int_equal(tm_store_has_records(st, "involvement"), 0);
+	tm_involvement v = { .entity = "hik", .category = "xinjiang_surveillance" };
+	tm_cites_push(&v.cites, "s1", "the words", NULL);
+	assert_int_equal(tm_store_begin(st, &err), TM_OK);
+	assert_int_equal(tm_store_put_involvement(st, &v, &err), TM_OK);
+	assert_int_equal(tm_store_commit(st, &err), TM_OK);
+	tm_cites_release(&v.cites);
+	assert_int_equal(tm_store_has_records(st, "involvement"), 1);
+	tm_store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -763,6 +1009,7 @@ int main(void)
 		cmocka_unit_test(test_rollback_leaves_nothing),
 		cmocka_unit_test(test_relation_identity),
 		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_failure_is_not_absence),
 		cmocka_unit_test(test_newer_schema_refused),
 		cmocka_unit_test(test_search_han_runs),
 		cmocka_unit_test(test_search_last_word_typed),
@@ -773,6 +1020,8 @@ int main(void)
 		cmocka_unit_test(test_bulk_into_a_database_with_data),
 		cmocka_unit_test(test_claim_dates),
 		cmocka_unit_test(test_migration_to_claims),
+		cmocka_unit_test(test_migration_keeps_updated_at),
+		cmocka_unit_test(test_migration_after_history),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	tm_text_shutdown();

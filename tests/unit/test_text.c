@@ -421,6 +421,40 @@ static void test_fit_never_splits(void **state)
 	assert_int_equal(tm_text_fit(s, tm_text_width(s)), n);
 }
 
+/* The opening of a text, side by side with what it must be: whole
+ * sentences while they fit ("U.S." ending none), else the words that fit
+ * and "…"; Chinese by its sentences and, cut, between its words. */
+static void test_excerpt(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *s, *lang;
+		int cols;
+		const char *want;
+		int cut;
+	} cases[] = {
+		{ "Maker of cameras.", "en", 40, "Maker of cameras.", 0 },
+		{ "Maker of cameras. Owned by CETC. Sells in 190 countries.", "en", 40, "Maker of cameras. Owned by CETC.",
+		  1 },
+		{ "Banned by the U.S. Commerce Department in 2019. Sells abroad.", "en", 50,
+		  "Banned by the U.S. Commerce Department in 2019.", 1 },
+		{ "A state-backed surveillance company whose parent company is CETC", "en", 30,
+		  "A state-backed surveillance…", 1 },
+		{ "Surveillance, cameras and more", "en", 14, "Surveillance…", 1 },
+		{ "监控摄像机制造商。母公司为中国电子科技集团公司。", "zh-Hans", 20, "监控摄像机制造商。", 1 },
+		{ "中国国家支持的监控企业母公司为中国电子科技集团公司", "zh-Hans", 20, "中国国家支持的监控…", 1 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tm_buf b = TM_BUF_INIT;
+		int cut = tm_text_excerpt(cases[i].s, cases[i].lang, cases[i].cols, &b);
+		if (strcmp(b.buf, cases[i].want) != 0 || cut != cases[i].cut)
+			fail_msg("excerpt of '%s' in %d: '%s' (%d), wanted '%s'", cases[i].s, cases[i].cols, b.buf, cut,
+				 cases[i].want);
+		assert_true(tm_text_width(b.buf) <= cases[i].cols);
+		tm_buf_release(&b);
+	}
+}
+
 /* Each thread builds its own ICU objects and caches, at the same time as the
  * others, and must get the same keys. */
 static int keys_in_thread(void *arg)
@@ -452,6 +486,89 @@ static void test_threads(void **state)
 	}
 }
 
+/* The language a name gets from its script (FtM names carry none). */
+static void test_script_lang(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *tag;
+	} cases[] = {
+		{ "Hangzhou Hikvision Digital Technology Co., Ltd.", "en" },
+		{ "Sociedad de responsabilidad limitada “Inter Tobacco”", "en" }, /* Latin: en, whatever the language */
+		{ "海康威视", "zh-Hans" },
+		{ "海康威視數字技術", "zh-Hant" },
+		{ "大阪警察局", "zh-Hans" }, /* 阪 is Simplified too, though ICU's rules change it */
+		{ "大阪市議會", "zh-Hant" },
+		{ "臺灣積體電路製造", "zh-Hant" },
+		{ "中華電信", "zh-Hant" },
+		{ "ソニー株式会社", "ja" },
+		{ "日立製作所", "zh-Hant" }, /* kanji alone read as Han: no kana to tell */
+		{ "삼성전자", "ko" },
+		{ "Общество с ограниченной ответственностью", "und-Cyrl" },
+		{ "Εταιρία περιορισμένης ευθύνης", "el" },
+		{ "אלביט מערכות", "he" },
+		{ "الحرس الثوري", "und-Arab" },
+		{ "3M 2024", "en" },
+		{ "4711", "und" },
+		{ "Hikvision 海康威视", "en" }, /* the script of most letters */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const char *tag = NULL;
+		tm_err err = { 0 };
+		assert_int_equal(tm_text_script_lang(cases[i].text, strlen(cases[i].text), &tag, &err), TM_OK);
+		if (strcmp(tag, cases[i].tag) != 0)
+			fail_msg("'%s': %s, wanted %s", cases[i].text, tag, cases[i].tag);
+	}
+	const char *tag;
+	tm_err err = { 0 };
+	assert_int_equal(tm_text_script_lang("caf\xe9", 4, &tag, &err), TM_ERR_INVALID);
+}
+
+static void test_iso3(void **state)
+{
+	(void)state;
+	char tag[16];
+	assert_int_equal(tm_text_lang_from_iso3("eng", tag, sizeof(tag)), 0);
+	assert_string_equal(tag, "en");
+	assert_int_equal(tm_text_lang_from_iso3("zho", tag, sizeof(tag)), 0);
+	assert_string_equal(tag, "zh");
+	assert_int_equal(tm_text_lang_from_iso3("HEB", tag, sizeof(tag)), 0);
+	assert_string_equal(tag, "he");
+	assert_int_equal(tm_text_lang_from_iso3("qqq", tag, sizeof(tag)), -1);
+	assert_int_equal(tm_text_lang_from_iso3("en", tag, sizeof(tag)), -1);
+	assert_string_equal(tm_text_lang_iso3("zh-Hans"), "zho");
+	assert_string_equal(tm_text_lang_iso3("en"), "eng");
+}
+
+static void test_ascii_and_charsets(void **state)
+{
+	(void)state;
+	char *a = tm_text_to_ascii("Café Über 海康");
+	assert_non_null(a);
+	assert_string_equal(a, "Cafe Uber hai kang");
+	free(a);
+	tm_buf out = TM_BUF_INIT;
+	tm_err err = { 0 };
+	assert_int_equal(tm_text_to_utf8("windows-1252", "Caf\xe9 \x93x\x94", 8, &out, &err), TM_OK);
+	assert_string_equal(out.buf, "Café “x”");
+	tm_buf_reset(&out);
+	/* a byte the charset lacks is an error, never a replacement character */
+	assert_int_equal(tm_text_to_utf8("us-ascii", "caf\xe9", 4, &out, &err), TM_ERR_INVALID);
+	assert_int_equal(tm_text_to_utf8("no-such-charset", "x", 1, &out, &err), TM_ERR_INVALID);
+	tm_buf_release(&out);
+	/* a sentence about Hikvision in GB18030: ICU names the charset */
+	static const char gb[] =
+		"\xba\xbc\xd6\xdd\xba\xa3\xbf\xb5\xcd\xfe\xca\xd3\xca\xfd\xd7\xd6\xbc\xbc\xca\xf5"
+		"\xb9\xc9\xb7\xdd\xd3\xd0\xcf\xde\xb9\xab\xcb\xbe\xca\xc7\xd2\xbb\xbc\xd2\xd2\xd4"
+		"\xca\xd3\xc6\xb5\xce\xaa\xba\xcb\xd0\xc4\xb5\xc4\xd6\xc7\xc4\xdc\xce\xef\xc1\xaa"
+		"\xcd\xf8\xbd\xe2\xbe\xf6\xb7\xbd\xb0\xb8\xba\xcd\xb4\xf3\xca\xfd\xbe\xdd\xb7\xfe"
+		"\xce\xf1\xcc\xe1\xb9\xa9\xc9\xcc\xa3\xac\xd7\xdc\xb2\xbf\xce\xbb\xd3\xda\xd5\xe3"
+		"\xbd\xad\xba\xbc\xd6\xdd\xa1\xa3";
+	const char *guess = tm_text_charset_guess(gb, sizeof(gb) - 1);
+	assert_non_null(guess);
+	assert_string_equal(guess, "GB18030");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -468,7 +585,11 @@ int main(void)
 		cmocka_unit_test(test_width),
 		cmocka_unit_test(test_fit),
 		cmocka_unit_test(test_fit_never_splits),
+		cmocka_unit_test(test_excerpt),
 		cmocka_unit_test(test_threads),
+		cmocka_unit_test(test_script_lang),
+		cmocka_unit_test(test_iso3),
+		cmocka_unit_test(test_ascii_and_charsets),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	tm_text_shutdown();

@@ -1,6 +1,9 @@
-/* tiemap: the graph page's drawing (cytoscape.js).  The page already lists
-   the same entities and ties; this only draws them, and talks to nobody but
-   the server that sent it (/api/v1/entities/{id}/neighbors). */
+/* tiemap: the graph page's drawing (cytoscape.js, laid out by fCoSE from
+   cytoscape-fcose, which keeps nodes and their labels apart).  The page
+   already lists the same entities and ties; this only draws them, keeps the
+   legend to the kinds drawn, offers the drawing as PNG and SVG (cytoscape-svg),
+   and talks to nobody but the server that sent it
+   (/api/v1/entities/{id}/neighbors). */
 (function () {
   "use strict";
   var box = document.getElementById("graph");
@@ -8,6 +11,9 @@
   if (!box || !dataEl || typeof cytoscape !== "function") return;
   var data = JSON.parse(dataEl.textContent);
   var lang = box.getAttribute("data-lang") === "zh" ? "zh" : "en";
+  if (typeof cytoscapeFcose === "function") cytoscape.use(cytoscapeFcose);
+  if (typeof cytoscapeSvg === "function") cytoscape.use(cytoscapeSvg);
+  var kindLabels = data.kind_labels || {};
   var panel = document.getElementById("graph-panel");
 
   /* the kinds' colours are the stylesheet's (.kind-*), read once */
@@ -24,7 +30,7 @@
     return colours[kind];
   }
   function nodeName(n) {
-    return (lang === "zh" ? n.name_zh : n.name) || n.name || n.id;
+    return n.shown || (lang === "zh" ? n.name_zh : n.name) || n.name || n.id;
   }
   function edgeKey(e) {
     var a = e.from < e.to ? e.from : e.to, b = e.from < e.to ? e.to : e.from;
@@ -65,16 +71,70 @@
       var key = edgeKey(e);
       if (cy.getElementById(key).length) return;
       added.push({ group: "edges", data: { id: key, source: e.from, target: e.to,
-        label: lang === "zh" ? e.label_zh : e.label } });
+        label: e.shown || (lang === "zh" ? e.label_zh : e.label) } });
     });
     cy.add(added);
     return added.length;
   }
 
+  /* fCoSE when it loaded (labels count in the node sizes, so they do not
+     overlap); else rings around the centre */
   function layout() {
+    if (typeof cytoscapeFcose === "function") {
+      cy.layout({ name: "fcose", animate: false, randomize: true, quality: "default", padding: 30,
+        nodeDimensionsIncludeLabels: true, nodeRepulsion: function () { return 12000; },
+        idealEdgeLength: function () { return 110; }, nodeSeparation: 90 }).run();
+      legend();
+      return;
+    }
     var outer = cy.nodes().max(function (n) { return n.data("ring"); }).value || 0;
     cy.layout({ name: "concentric", animate: false, padding: 30, minNodeSpacing: 45, avoidOverlap: true,
       concentric: function (n) { return outer - n.data("ring"); }, levelWidth: function () { return 1; } }).run();
+    legend();
+  }
+
+  /* the legend lists the kinds drawn, no more */
+  function legend() {
+    var list = document.getElementById("graph-legend");
+    if (!list) return;
+    var kinds = {};
+    cy.nodes().forEach(function (n) { if (n.data("kind")) kinds[n.data("kind")] = true; });
+    list.textContent = "";
+    Object.keys(kindLabels).forEach(function (k) {
+      if (!kinds[k]) return;
+      var li = document.createElement("li");
+      li.setAttribute("data-kind", k);
+      var sw = document.createElement("span");
+      sw.className = "swatch kind-" + k;
+      li.appendChild(sw);
+      li.appendChild(document.createTextNode(kindLabels[k]));
+      list.appendChild(li);
+    });
+  }
+
+  /* the drawing as a file: a link to a blob (same origin, nothing sent) */
+  function download(name, blob) {
+    var a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = name;
+    document.body.appendChild(a);
+    a.click();
+    setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
+  }
+  var exportBox = document.getElementById("graph-export");
+  if (exportBox) {
+    exportBox.hidden = false;
+    document.getElementById("graph-png").addEventListener("click", function () {
+      download(data.id + ".png", cy.png({ output: "blob", full: true, scale: 2, bg: "#ffffff" }));
+    });
+    var svgButton = document.getElementById("graph-svg");
+    if (typeof cy.svg === "function") {
+      svgButton.addEventListener("click", function () {
+        download(data.id + ".svg", new Blob([cy.svg({ full: true, bg: "#ffffff" })], { type: "image/svg+xml" }));
+      });
+    } else {
+      svgButton.hidden = true;
+    }
   }
 
   function show(node) {

@@ -1,6 +1,9 @@
 // The map page (/map): the sites and actions of the page's JSON block drawn
 // with Leaflet over Natural Earth's country shapes (world-atlas, TopoJSON,
-// turned into GeoJSON by topojson-client), all from this server.  A tile
+// turned into GeoJSON by topojson-client), all from this server.  Points
+// that lie together are clustered by Leaflet.markercluster, which spreads
+// them apart when the cluster is chosen, so that each can be clicked.  Each
+// point is a marker a keyboard reaches (Tab, Enter opens its popup).  A tile
 // layer is added only when the operator configured one (data-tiles).
 // Without this script the page lists the same sites by country.
 (function () {
@@ -16,7 +19,11 @@
   }
   el.hidden = false;
 
-  var map = L.map(el, { worldCopyJump: true, minZoom: 1, maxZoom: 14, zoomSnap: 0.5 });
+  // the zoom control at the bottom, so that a popup opening near the top is
+  // never under it; popups keep clear of the edges
+  var map = L.map(el, { worldCopyJump: true, minZoom: 1, maxZoom: 14, zoomSnap: 0.5, zoomControl: false });
+  L.control.zoom({ position: "bottomright", zoomInTitle: el.getAttribute("data-msg-zoom-in") || "+",
+    zoomOutTitle: el.getAttribute("data-msg-zoom-out") || "-" }).addTo(map);
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution(el.getAttribute("data-basemap") || "");
   var tiles = el.getAttribute("data-tiles");
@@ -64,25 +71,41 @@
     return box;
   }
 
+  // markers are elements (a divIcon): focusable, with a visible focus ring
+  function icon(f) {
+    var action = f.properties.record === "action";
+    return L.divIcon({
+      className: "map-marker marker-" + f.properties.record + " marker-" + f.properties.kind,
+      html: "",
+      iconSize: action ? [22, 22] : [18, 18],
+    });
+  }
+
+  var cluster = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    spiderfyOnMaxZoom: true,
+    maxClusterRadius: 30,
+    // points at the very same place can only be spread, never zoomed apart
+    spiderfyDistanceMultiplier: 2,
+    iconCreateFunction: function (c) {
+      return L.divIcon({ className: "map-cluster", html: "<span>" + c.getChildCount() + "</span>", iconSize: [32, 32] });
+    },
+  });
   var byId = {};
+  // for the page's own tests and for the hash below
+  el.tiemap = { map: map, cluster: cluster, byId: byId };
   var points = L.geoJSON(data, {
     pointToLayer: function (f, latlng) {
-      var action = f.properties.record === "action";
-      return L.circleMarker(latlng, {
-        radius: action ? 8 : 6,
-        color: action ? "#a3261b" : "#1d4f91",
-        weight: 2,
-        fillColor: action ? "#e0503f" : "#4a86cf",
-        fillOpacity: 0.7,
-        className: "marker-" + f.properties.record + " marker-" + f.properties.kind,
-      });
+      return L.marker(latlng, { icon: icon(f), keyboard: true, title: f.properties.name, alt: f.properties.name,
+        riseOnHover: true });
     },
     onEachFeature: function (f, layer) {
-      layer.bindPopup(popup(f.properties));
-      layer.bindTooltip(f.properties.name);
+      layer.bindPopup(popup(f.properties), { autoPanPadding: [40, 40] });
       byId[f.properties.record + "-" + f.properties.id] = layer;
     },
-  }).addTo(map);
+  });
+  cluster.addLayer(points);
+  map.addLayer(cluster);
   el.setAttribute("data-points", String(data.features.length));
 
   if (data.features.length) {
@@ -90,10 +113,29 @@
   } else {
     map.setView([20, 0], 2);
   }
-  // /map#action-ID or #site-ID opens that point
-  var hash = decodeURIComponent(location.hash.slice(1));
-  if (byId[hash]) {
-    map.setView(byId[hash].getLatLng(), 9);
-    byId[hash].openPopup();
+  // a cluster reached by keyboard opens with Enter, as a click would
+  el.addEventListener("keydown", function (ev) {
+    var t = ev.target;
+    if ((ev.key === "Enter" || ev.key === " ") && t && t.classList && t.classList.contains("map-cluster")) {
+      ev.preventDefault();
+      t.click();
+    }
+  });
+  function clusterFocus() {
+    el.querySelectorAll(".map-cluster").forEach(function (c) {
+      c.setAttribute("tabindex", "0");
+      c.setAttribute("role", "button");
+      c.setAttribute("aria-label", (el.getAttribute("data-msg-points") || "") + ": " + c.textContent);
+    });
   }
+  map.on("zoomend moveend", clusterFocus);
+  cluster.on("animationend spiderfied unspiderfied", clusterFocus);
+  clusterFocus();
+  // /map#action-ID or #site-ID opens that point
+  // (once the clusters are drawn: asked at once, markercluster has none yet)
+  var hash = decodeURIComponent(location.hash.slice(1));
+  setTimeout(function () {
+    if (byId[hash]) cluster.zoomToShowLayer(byId[hash], function () { byId[hash].openPopup(); });
+    el.setAttribute("data-ready", "1");
+  }, 0);
 })();

@@ -1,10 +1,11 @@
 /*
  * The typo index: the words of the store's name index, and every word with
- * one letter deleted, in memory.  Two words one edit apart (a letter
- * missing, added, changed, or two letters swapped) share a deletion
- * variant, so "dahau" finds "dahua" and "cellbrite" finds "cellebrite"
- * with a few hash look-ups (the symmetric-delete method of SymSpell),
- * where a prefix of the key would miss a typo near the start.
+ * one letter deleted, in memory, for search and for screening (src/match).
+ * Two words one edit apart (a letter missing, added, changed, or two
+ * letters swapped) share a deletion variant, so "dahau" finds "dahua" and
+ * "cellbrite" finds "cellebrite" with a few hash look-ups (the
+ * symmetric-delete method of SymSpell), where a prefix of the key would
+ * miss a typo near the start.
  *
  * Only words of ASCII letters and digits of 4 to 32 letters are indexed:
  * Chinese names are matched by characters and pinyin, and shorter words
@@ -12,13 +13,14 @@
  * not stored as text: an entry holds the word and the position deleted,
  * and equality is checked against the word itself.
  */
-#include "match/match_internal.h"
-#include "store/store_match.h"
+#include "search/search.h"
+#include "snap/snap.h"
+#include "store/store.h"
+#include "text/text.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #define MIN_LEN 4
 #define MAX_LEN 32
@@ -29,7 +31,7 @@ typedef struct del_entry {
 	uint8_t pos;   /* the letter deleted */
 } del_entry;
 
-struct tm_match_vocab {
+struct tm_search_vocab {
 	char *arena;       /* the words, NUL-terminated */
 	size_t arena_len, arena_cap;
 	uint32_t *off;     /* off[i]: word i in arena */
@@ -68,7 +70,7 @@ static int indexable(const char *w, size_t n)
 	return 1;
 }
 
-static const char *word_at(const tm_match_vocab *v, uint32_t i, size_t *n)
+static const char *word_at(const tm_search_vocab *v, uint32_t i, size_t *n)
 {
 	*n = v->len[i];
 	return v->arena + v->off[i];
@@ -84,7 +86,7 @@ static size_t next_pow2(size_t n)
 
 static int on_word(void *ctx, const char *word, int64_t names)
 {
-	tm_match_vocab *v = ctx;
+	tm_search_vocab *v = ctx;
 	size_t n = word ? strlen(word) : 0;
 	if (!indexable(word, n) || v->n >= UINT32_MAX - 1)
 		return 0;
@@ -102,7 +104,7 @@ static int on_word(void *ctx, const char *word, int64_t names)
 }
 
 /* The hash tables over the words v holds. */
-static void index_words(tm_match_vocab *v)
+static void index_words(tm_search_vocab *v)
 {
 	v->nwslot = next_pow2(v->n * 2 + 1);
 	v->wslot = tm_xcalloc(v->nwslot, sizeof(uint32_t));
@@ -135,18 +137,13 @@ static void index_words(tm_match_vocab *v)
 	}
 }
 
-tm_rc tm_match_vocab_build(tm_store *st, tm_match_vocab **out, tm_err *err)
+tm_rc tm_search_vocab_build(tm_store *st, tm_search_vocab **out, tm_err *err)
 {
 	*out = NULL;
-	tm_store_cand *sc;
-	tm_rc rc = tm_store_cand_open(st, &sc, err);
-	if (rc)
-		return rc;
-	tm_match_vocab *v = tm_xcalloc(1, sizeof(*v));
-	rc = tm_store_cand_each_word(sc, on_word, v, err);
-	tm_store_cand_free(sc);
+	tm_search_vocab *v = tm_xcalloc(1, sizeof(*v));
+	tm_rc rc = tm_store_each_word(st, on_word, v, err);
 	if (rc) {
-		tm_match_vocab_free(v);
+		tm_search_vocab_free(v);
 		return rc;
 	}
 	index_words(v);
@@ -157,41 +154,39 @@ tm_rc tm_match_vocab_build(tm_store *st, tm_match_vocab **out, tm_err *err)
 /*
  * Snapshots.  Reading the vocabulary counts the names of every word of the
  * FTS5 index, a few hundred milliseconds at a million entities; the words
- * and counts in a file beside the database come back in a few.  The file is
- * a header, the words (NUL-terminated) and their counts; the hash tables
- * are built again on reading.  Everything is checked before use.
+ * and counts in a file beside the database (snap.h) come back in a few.  The
+ * parts are the counts, the words (NUL-terminated) and their counts of
+ * names; the hash tables are built again on reading.  The file is read
+ * whole, so it is checked whole (its checksums), and then every word is
+ * checked to be one the index would hold.
  */
-#define SNAP_MAGIC "tiemap-vocab-1\n"
+#define SNAP_KIND "vocab-2"
+#define SNAP_KEY ((uint64_t)(MIN_LEN | MAX_LEN << 8 | sizeof(uint32_t) << 16))
 
-typedef struct snap_head {
-	char magic[16];
-	uint64_t stamp;     /* what the words were read from (tm_store_file_stamp) */
-	uint64_t n;         /* words */
-	uint64_t arena_len; /* bytes of words */
-} snap_head;
-
-static int read_snapshot(const char *path, uint64_t stamp, tm_match_vocab **out)
+static int read_snapshot(const char *path, uint64_t stamp, tm_search_vocab **out)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
+	tm_snap *snap;
+	if (tm_snap_map(path, SNAP_KIND, SNAP_KEY, stamp, 3, &snap, NULL))
 		return 0;
-	snap_head h;
-	tm_match_vocab *v = NULL;
-	int ok = fread(&h, sizeof(h), 1, f) == 1 && memcmp(h.magic, SNAP_MAGIC, sizeof(h.magic)) == 0 &&
-		 h.stamp == stamp && h.n < UINT32_MAX && h.arena_len < ((uint64_t)1 << 32) &&
-		 h.arena_len >= h.n * (MIN_LEN + 1) && h.arena_len <= h.n * (MAX_LEN + 1);
+	size_t hl, al, dl;
+	const uint64_t *h = tm_snap_part_data(snap, 0, &hl);
+	const char *arena = tm_snap_part_data(snap, 1, &al);
+	const uint32_t *docs = tm_snap_part_data(snap, 2, &dl);
+	int ok = tm_snap_check_all(snap) == 0 && hl == 2 * sizeof(uint64_t) && h[0] < UINT32_MAX && h[1] == al &&
+		 dl == h[0] * sizeof(uint32_t) && al >= h[0] * (MIN_LEN + 1) && al <= h[0] * (MAX_LEN + 1);
+	tm_search_vocab *v = NULL;
 	if (ok) {
 		v = tm_xcalloc(1, sizeof(*v));
-		v->n = v->cap_off = v->cap_len = v->cap_docs = (size_t)h.n;
-		v->arena_len = v->arena_cap = (size_t)h.arena_len;
-		v->arena = tm_xmalloc(v->arena_len ? v->arena_len : 1);
+		v->n = v->cap_off = v->cap_len = v->cap_docs = (size_t)h[0];
+		v->arena_len = v->arena_cap = al;
+		v->arena = tm_xmalloc(al ? al : 1);
 		v->docs = tm_xmalloc((v->n ? v->n : 1) * sizeof(uint32_t));
 		v->off = tm_xmalloc((v->n ? v->n : 1) * sizeof(uint32_t));
 		v->len = tm_xmalloc(v->n ? v->n : 1);
-		ok = fread(v->arena, 1, v->arena_len, f) == v->arena_len &&
-		     fread(v->docs, sizeof(uint32_t), v->n, f) == v->n && fgetc(f) == EOF;
+		memcpy(v->arena, arena, al);
+		memcpy(v->docs, docs, dl);
 	}
-	fclose(f);
+	tm_snap_free(snap);
 	/* the words, in order, each a word the index would hold */
 	size_t pos = 0;
 	for (size_t i = 0; ok && i < v->n; i++) {
@@ -203,7 +198,7 @@ static int read_snapshot(const char *path, uint64_t stamp, tm_match_vocab **out)
 		pos += n + 1;
 	}
 	if (!ok || pos != v->arena_len) {
-		tm_match_vocab_free(v);
+		tm_search_vocab_free(v);
 		return 0;
 	}
 	index_words(v);
@@ -211,45 +206,27 @@ static int read_snapshot(const char *path, uint64_t stamp, tm_match_vocab **out)
 	return 1;
 }
 
-static void write_snapshot(const tm_match_vocab *v, const char *path, uint64_t stamp)
+static void write_snapshot(const tm_search_vocab *v, const char *path, uint64_t stamp)
 {
-	tm_buf tmp = TM_BUF_INIT;
-	tm_buf_addf(&tmp, "%s.%ld.tmp", path, (long)getpid());
-	FILE *f = fopen(tmp.buf, "wb");
-	if (!f) {
-		tm_buf_release(&tmp);
-		return;
-	}
-	snap_head h;
-	memset(&h, 0, sizeof(h));
-	memcpy(h.magic, SNAP_MAGIC, sizeof(h.magic));
-	h.stamp = stamp;
-	h.n = v->n;
-	h.arena_len = v->arena_len;
-	int ok = fwrite(&h, sizeof(h), 1, f) == 1 && fwrite(v->arena, 1, v->arena_len, f) == v->arena_len &&
-		 fwrite(v->docs, sizeof(uint32_t), v->n, f) == v->n;
-	ok = fclose(f) == 0 && ok;
-	/* rename: a reader sees the old file or the new one, never half of one */
-	if (!ok || rename(tmp.buf, path) != 0)
-		unlink(tmp.buf);
-	tm_buf_release(&tmp);
+	uint64_t h[2] = { v->n, v->arena_len };
+	tm_snap_part parts[3] = { { h, sizeof(h) }, { v->arena, v->arena_len }, { v->docs, v->n * sizeof(uint32_t) } };
+	tm_snap_write(path, SNAP_KIND, SNAP_KEY, stamp, parts, 3, NULL);
 }
 
-tm_rc tm_match_vocab_open(tm_store *st, const char *db_path, const char *snap_path, tm_match_vocab **out,
-			  tm_err *err)
+tm_rc tm_search_vocab_open(tm_store *st, tm_search_vocab **out, tm_err *err)
 {
+	char *snap;
 	uint64_t stamp;
-	if (!snap_path || !db_path || tm_store_file_stamp(st, db_path, &stamp) != 0)
-		return tm_match_vocab_build(st, out, err);
-	if (read_snapshot(snap_path, stamp, out))
-		return TM_OK;
-	tm_rc rc = tm_match_vocab_build(st, out, err);
-	if (!rc)
-		write_snapshot(*out, snap_path, stamp);
+	if (tm_store_cache(st, "vocab", &snap, &stamp, NULL))
+		return tm_search_vocab_build(st, out, err);
+	tm_rc rc = TM_OK;
+	if (!read_snapshot(snap, stamp, out) && !(rc = tm_search_vocab_build(st, out, err)))
+		write_snapshot(*out, snap, stamp);
+	free(snap);
 	return rc;
 }
 
-void tm_match_vocab_free(tm_match_vocab *v)
+void tm_search_vocab_free(tm_search_vocab *v)
 {
 	if (!v)
 		return;
@@ -262,13 +239,19 @@ void tm_match_vocab_free(tm_match_vocab *v)
 	free(v);
 }
 
-size_t tm_match_vocab_size(const tm_match_vocab *v)
+int tm_search_vocab_equal(const tm_search_vocab *a, const tm_search_vocab *b)
+{
+	return a->n == b->n && a->arena_len == b->arena_len && memcmp(a->arena, b->arena, a->arena_len) == 0 &&
+	       memcmp(a->docs, b->docs, a->n * sizeof(*a->docs)) == 0;
+}
+
+size_t tm_search_vocab_size(const tm_search_vocab *v)
 {
 	return v ? v->n : 0;
 }
 
 /* Index of w in the set, or -1. */
-static long find_word(const tm_match_vocab *v, const char *w, size_t n)
+static long find_word(const tm_search_vocab *v, const char *w, size_t n)
 {
 	if (!v->nwslot)
 		return -1;
@@ -281,14 +264,14 @@ static long find_word(const tm_match_vocab *v, const char *w, size_t n)
 	return -1;
 }
 
-int tm_match_vocab_has(const tm_match_vocab *v, const char *w, size_t n)
+int tm_search_vocab_has(const tm_search_vocab *v, const char *w, size_t n)
 {
 	if (!indexable(w, n))
 		return -1;
 	return find_word(v, w, n) >= 0;
 }
 
-long tm_match_vocab_docs(const tm_match_vocab *v, const char *w, size_t n)
+long tm_search_vocab_docs(const tm_search_vocab *v, const char *w, size_t n)
 {
 	if (!v || !indexable(w, n))
 		return -1;
@@ -297,7 +280,7 @@ long tm_match_vocab_docs(const tm_match_vocab *v, const char *w, size_t n)
 }
 
 /* Does word i less its letter at pos equal q[0, qn)? */
-static int del_equals(const tm_match_vocab *v, uint32_t i, size_t pos, const char *q, size_t qn)
+static int del_equals(const tm_search_vocab *v, uint32_t i, size_t pos, const char *q, size_t qn)
 {
 	size_t n;
 	const char *w = word_at(v, i, &n);
@@ -321,7 +304,7 @@ static void found_add(found *f, uint32_t i)
 }
 
 /* Words w of the vocabulary with w less one letter equal to q[0, qn). */
-static void find_dels(const tm_match_vocab *v, const char *q, size_t qn, found *f)
+static void find_dels(const tm_search_vocab *v, const char *q, size_t qn, found *f)
 {
 	uint32_t hh = fnv(FNV0, q, qn);
 	for (size_t h = hh & (v->ndslot - 1); v->dslot[h].word; h = (h + 1) & (v->ndslot - 1)) {
@@ -344,7 +327,7 @@ static int ranked_cmp(const void *x, const void *y)
 	return a->i < b->i ? -1 : a->i > b->i;
 }
 
-size_t tm_match_vocab_suggest(const tm_match_vocab *v, const char *w, size_t n, const char **out, size_t max)
+size_t tm_search_vocab_suggest(const tm_search_vocab *v, const char *w, size_t n, const char **out, size_t max)
 {
 	if (!v || !v->n || !indexable(w, n) || find_word(v, w, n) >= 0)
 		return 0;
@@ -366,14 +349,14 @@ size_t tm_match_vocab_suggest(const tm_match_vocab *v, const char *w, size_t n, 
 	}
 	ranked r[256];
 	uint32_t qa[MAX_LEN + 1], wb[MAX_LEN + 1];
-	size_t lq = tm_sim_decode(w, n, qa, MAX_LEN + 1);
+	size_t lq = tm_text_decode(w, n, qa, MAX_LEN + 1);
 	for (size_t k = 0; k < f.n; k++) {
 		size_t wn;
 		const char *x = word_at(v, f.v[k], &wn);
-		size_t lw = tm_sim_decode(x, wn, wb, MAX_LEN + 1);
+		size_t lw = tm_text_decode(x, wn, wb, MAX_LEN + 1);
 		r[k].i = f.v[k];
 		/* among equally close words, the commoner one first */
-		r[k].sim = tm_sim_jaro_winkler_cp(qa, lq, wb, lw) + 1e-9 * (double)v->docs[f.v[k]];
+		r[k].sim = tm_text_jaro_winkler(qa, lq, wb, lw) + 1e-9 * (double)v->docs[f.v[k]];
 	}
 	qsort(r, f.n, sizeof(r[0]), ranked_cmp);
 	size_t m = f.n < max ? f.n : max;
