@@ -100,9 +100,12 @@ build/gen/http_assets.c: web/embed $(WEB_SRC) web/node_modules/.package-lock.jso
 		build/gen/guide.stamp
 	python3 web/embed $@
 
-demo.db: tiemap $(wildcard data/seed/*.jsonl)
+# The demo is the essay's data and the real-data pack on top of it (docs/data.md)
+DEMO_DATA := $(wildcard data/seed/*.jsonl) $(wildcard data/pack/*.jsonl)
+
+demo.db: tiemap $(DEMO_DATA)
 	rm -f $@.tmp
-	./tiemap --db $@.tmp --quiet import data/seed/*.jsonl
+	./tiemap --db $@.tmp --quiet import $(DEMO_DATA)
 	mv $@.tmp $@
 
 demo: all demo.db
