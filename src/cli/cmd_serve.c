@@ -39,6 +39,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "query-seconds", required_argument, NULL, 'Q' },
 		{ "watch-seconds", required_argument, NULL, 'W' },
 		{ "no-cache", no_argument, NULL, 'N' },
+		{ "no-live-graph", no_argument, NULL, 'V' },
 		{ "base-url", required_argument, NULL, 'U' },
 		{ "robots", required_argument, NULL, 'O' },
 		{ "https", no_argument, NULL, 'S' },
@@ -60,6 +61,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		case 'r': o.read_only = 1; break;
 		case 'i': o.log_ips = 1; break;
 		case 'N': o.no_cache = 1; break;
+		case 'V': o.no_live = 1; break;
 		case 'U': o.base_url = optarg; break;
 		case 'O': o.robots_file = optarg; break;
 		case 'S': o.https = 1; break;
@@ -161,8 +163,8 @@ const tm_cmd tm_cmd_serve = {
 	"serve", run, 0,
 	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
 	"       [--max-conns-per-ip N] [--request-seconds S] [--rate N] [--burst N]\n"
-	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--base-url https://HOST]\n"
-	"       [--robots FILE] [--https] [--origin URL] [--login-rate N]",
+	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--no-live-graph]\n"
+	"       [--base-url https://HOST] [--robots FILE] [--https] [--origin URL] [--login-rate N]",
 	"the web site (English and Chinese) and the JSON API under /api/v1/",
 	"Serves the database over HTTP on --listen (default 127.0.0.1:8080; port 0\n"
 	"picks a free port, printed on the first line).  Pages work without\n"
@@ -175,7 +177,9 @@ const tm_cmd tm_cmd_serve = {
 	"free for new clients; --max-conns-per-ip (default 16; 0 behind a proxy)\n"
 	"caps those of one address; a client has --request-seconds (default 10)\n"
 	"to send a whole request.  docs/deploy.md has the settings behind nginx.\n"
-	"Imports into the database show on the next request after --watch-seconds.\n"
+	"Imports into the database show on the next request after --watch-seconds;\n"
+	"edits made through the server are patched into its graph at once\n"
+	"(--no-live-graph builds the whole graph again instead, for measuring).\n"
 	"Without --read-only an older database is migrated once at start.\n"
 	"--base-url is the site's public address, for canonical links, Open Graph\n"
 	"data, printouts, feeds and pasted digests (default $TIEMAP_BASE_URL, else\n"

@@ -35,6 +35,7 @@ typedef struct tm_http_opts {
 	double query_seconds;      /* time limit of one request's queries */
 	double watch_seconds;      /* how often the watcher looks at data_version */
 	int no_cache;              /* render every response afresh (for measuring) */
+	int no_live;               /* build the graph again after every change, never patch it (for measuring) */
 	const char *base_url;      /* the site's public address "https://host[/prefix]"; NULL: $TIEMAP_BASE_URL, else Host */
 	const char *robots_file;   /* served as /robots.txt; NULL: the default */
 	int https;                 /* the site is served over HTTPS (by a proxy in front): Secure cookies */
