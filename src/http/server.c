@@ -300,7 +300,8 @@ static int live_patch(tm_http_server *srv, tm_snapshot *cur, tm_snapshot **fresh
 			break;
 		}
 		TM_GROW(keys, cap, n_keys + t->n + 1);
-		memcpy(keys + n_keys, t->keys, t->n * sizeof(*keys));
+		if (t->n)
+			memcpy(keys + n_keys, t->keys, t->n * sizeof(*keys));
 		n_keys += t->n;
 	}
 	pthread_mutex_unlock(&srv->live_mu);
@@ -387,6 +388,20 @@ static void *watch(void *p)
 			snap_release(old);
 			/* the old generation's answers can never be served again */
 			cache_clear_all(srv);
+			if (srv->o.access_log) {
+				/* for the operator (and the tests): how the graph followed */
+				char when[32];
+				time_t t = time(NULL);
+				struct tm tm;
+				gmtime_r(&t, &tm);
+				strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+				pthread_mutex_lock(&srv->log_mu);
+				fprintf(srv->o.access_log, "%s graph %s at data version %lld in %.1fms (%u rows patched)\n", when,
+					build ? "built" : "patched", (long long)fresh->version, (tm_now() - now) * 1000,
+					tm_graph_patched_nodes(fresh->g));
+				fflush(srv->o.access_log);
+				pthread_mutex_unlock(&srv->log_mu);
+			}
 		}
 		pthread_mutex_lock(&srv->stop_mu);
 	}
