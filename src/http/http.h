@@ -7,8 +7,9 @@
  *
  * Threads: libmicrohttpd runs a pool of worker threads; each opens its own
  * read-only tm_store on first use (a store is not thread-safe), and all
- * share one immutable tm_graph, which a watcher thread rebuilds when the
- * database's data_version changes.  docs/api.md describes the API;
+ * share one immutable tm_graph, which a watcher thread replaces when the
+ * database's data_version changes (patched after the server's own edits,
+ * built again after anyone else's; docs/editing.md "Live graph").  docs/api.md describes the API;
  * docs/architecture.md the module.
  */
 #ifndef TM_HTTP_H
