@@ -362,7 +362,8 @@ static void *watch(void *p)
 		int build = 0;
 		soon = 0;
 		if (v >= 0 && v != cur->version) {
-			int r = srv->o.no_live ? -1 : live_patch(srv, cur, &fresh);
+			/* a read-only server has no writer, so no notes: it builds */
+			int r = srv->o.no_live || srv->o.read_only ? -1 : live_patch(srv, cur, &fresh);
 			if (r == 0 && !missing_since)
 				missing_since = now;
 			if (r == 0 && now - missing_since < LIVE_WAIT)
