@@ -34,7 +34,8 @@ typedef struct tm_edit_op {
 	tm_record_type type;
 	const char *key; /* the record edited (tm_record_key); NULL: a new one */
 	json_t *after;   /* the record as it is to be, in the interchange format;
-			  * NULL: delete it (an entity with its relations) */
+			  * NULL: delete it (an entity with its relations and
+			  * involvement claims) */
 	int64_t base;    /* the newest revision of the record its author saw
 			  * (0: none, it had no history); -1: do not check */
 } tm_edit_op;
