@@ -40,6 +40,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "query-seconds", required_argument, NULL, 'Q' },
 		{ "watch-seconds", required_argument, NULL, 'W' },
 		{ "no-cache", no_argument, NULL, 'N' },
+		{ "no-live-graph", no_argument, NULL, 'V' },
 		{ "licence", required_argument, NULL, 'C' },
 		{ "license", required_argument, NULL, 'C' },
 		{ "base-url", required_argument, NULL, 'U' },
@@ -97,6 +98,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		case 'r': o.read_only = 1; break;
 		case 'i': o.log_ips = 1; break;
 		case 'N': o.no_cache = 1; break;
+		case 'V': o.no_live = 1; break;
 		case 'C':
 			/* shown in every footer and header: keep it a short line of text */
 			if (!*optarg || strlen(optarg) > 120 || strpbrk(optarg, "\r\n<>\""))
@@ -208,7 +210,7 @@ const tm_cmd tm_cmd_serve = {
 	"serve", run, 0,
 	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
 	"       [--max-conns-per-ip N] [--request-seconds S] [--rate N] [--burst N]\n"
-	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--licence ID]\n"
+	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--no-live-graph] [--licence ID]\n"
 	"       [--base-url https://HOST] [--robots FILE] [--https] [--origin URL] [--login-rate N]\n"
 	"       [--petition-key FILE]... [--form-min-seconds S] [--petition-rate N] [--petition-burst N]",
 	"the web site (English and Chinese) and the JSON API under /api/v1/",
@@ -223,7 +225,9 @@ const tm_cmd tm_cmd_serve = {
 	"free for new clients; --max-conns-per-ip (default 16; 0 behind a proxy)\n"
 	"caps those of one address; a client has --request-seconds (default 10)\n"
 	"to send a whole request.  docs/deploy.md has the settings behind nginx.\n"
-	"Imports into the database show on the next request after --watch-seconds.\n"
+	"Imports into the database show on the next request after --watch-seconds;\n"
+	"edits made through the server are patched into its graph at once\n"
+	"(--no-live-graph builds the whole graph again instead, for measuring).\n"
 	"Without --read-only an older database is migrated once at start.\n"
 	"--licence names the licence the data is published under, shown in every\n"
 	"page's footer, the API's index and a Link header: an SPDX id (CC-BY-SA-4.0,\n"

@@ -174,6 +174,38 @@ struct tm_graph {
 	 * graph can publish it */
 	_Atomic(uint8_t *) *places;
 	tm_snap *snap;    /* a snapshot the arrays point into (tm_graph_map), or NULL */
+
+	/* Live changes (see "Patches" below).  The arrays above hold nodes
+	 * 0..n0-1 and edge ids 0..m-1; a patched graph shares them with the
+	 * graph it was made from (base) and keeps its own rows, kinds and edges
+	 * in px. */
+	uint32_t n0;      /* nodes in the arrays (n, unless patched) */
+	uint32_t m_ids;   /* edge ids in use: the arrays' m, then px's */
+	uint32_t m_live;  /* edges that rows hold (ids a patch dropped are not counted) */
+	atomic_int refs;  /* an unpatched graph: itself and the patched graphs sharing its arrays */
+	struct tm_graph *base; /* a patched graph: whose arrays these are; else NULL */
+	struct overlay *px;    /* a patched graph's own part; else NULL */
+};
+
+/* A patched graph's own part: the rows and kinds of the nodes a patch
+ * replaced (flag bit set), and the edges it added, ids m..m_ids-1. */
+struct xrow {
+	uint32_t node, at, len;
+	int8_t kind;
+};
+struct overlay {
+	uint8_t *flag;    /* bit per node: its row and kind are in rows */
+	struct xrow *rows;
+	uint32_t n_rows;
+	uint32_t *slot;   /* open addressing by node: index + 1 into rows, 0 empty */
+	uint32_t mask;    /* slots - 1 (a power of two) */
+	uint32_t *adj, *adj_e; /* the rows' entries, as the arrays above */
+	uint8_t *adj_p;
+	uint32_t n_adj;
+	uint8_t *pred;    /* by edge id - m */
+	int64_t *rel;
+	int32_t *start, *end;
+	float *share;
 };
 
 /* The arrays, in the order of a snapshot's parts (snap_arrays()), and the
@@ -190,6 +222,96 @@ static inline void chk(const tm_graph *g, int *bad, int a, size_t i, size_t n)
 {
 	if (g->snap && tm_snap_check(g->snap, (size_t)a, i * elem_size[a], n * elem_size[a]))
 		*bad = 1;
+}
+
+static inline uint32_t xhash(uint32_t u)
+{
+	return u * 2654435761u;
+}
+
+/* The patched row of internal node u, or NULL when its row is the arrays'. */
+static inline const struct xrow *xrow_of(const tm_graph *g, tm_node u)
+{
+	const struct overlay *x = g->px;
+	if (!x || u >= g->n || !((x->flag[u >> 3] >> (u & 7)) & 1))
+		return NULL;
+	for (uint32_t i = xhash(u) & x->mask;; i = (i + 1) & x->mask) {
+		uint32_t r = x->slot[i];
+		if (!r)
+			return NULL;
+		if (x->rows[r - 1].node == u)
+			return &x->rows[r - 1];
+	}
+}
+
+/* An edge's attributes by id, from the arrays or the patch. */
+static inline uint8_t e_pred(const tm_graph *g, int *bad, uint32_t e)
+{
+	if (e >= g->m)
+		return g->px->pred[e - g->m];
+	chk(g, bad, A_PRED, e, 1);
+	return g->pred[e];
+}
+
+static inline int64_t e_rel(const tm_graph *g, int *bad, uint32_t e)
+{
+	if (e >= g->m)
+		return g->px->rel[e - g->m];
+	chk(g, bad, A_REL, e, 1);
+	return g->rel[e];
+}
+
+static inline int32_t e_start(const tm_graph *g, int *bad, uint32_t e)
+{
+	if (e >= g->m)
+		return g->px->start[e - g->m];
+	chk(g, bad, A_START, e, 1);
+	return g->start[e];
+}
+
+static inline int32_t e_end(const tm_graph *g, int *bad, uint32_t e)
+{
+	if (e >= g->m)
+		return g->px->end[e - g->m];
+	chk(g, bad, A_END, e, 1);
+	return g->end[e];
+}
+
+static inline float e_share(const tm_graph *g, int *bad, uint32_t e)
+{
+	if (e >= g->m)
+		return g->px->share[e - g->m];
+	chk(g, bad, A_SHARE, e, 1);
+	return g->share[e];
+}
+
+/* Internal node i's kind (NOT_REAL for none). */
+static inline int kind_i(const tm_graph *g, int *bad, uint32_t i)
+{
+	const struct xrow *x = xrow_of(g, i);
+	if (x)
+		return x->kind;
+	if (i >= g->n0)
+		return NOT_REAL;
+	chk(g, bad, A_KIND, i, 1);
+	return g->kind[i];
+}
+
+/* Key x's internal number; keys a patch added are their own numbers. */
+static inline uint32_t int_of(const tm_graph *g, int *bad, tm_node x)
+{
+	if (x >= g->n0)
+		return x;
+	chk(g, bad, A_TO_INT, x, 1);
+	return g->to_int[x];
+}
+
+static inline uint32_t ext_of(const tm_graph *g, int *bad, uint32_t i)
+{
+	if (i >= g->n0)
+		return i;
+	chk(g, bad, A_TO_EXT, i, 1);
+	return g->to_ext[i];
 }
 
 /* The filters of a path query, and Yen's removed edges. */
@@ -253,6 +375,7 @@ tm_graph *tm_graph_new(uint32_t n_nodes)
 	g->kind = tm_xmalloc(n_nodes ? n_nodes : 1);
 	memset(g->kind, NOT_REAL, n_nodes);
 	g->pool = tm_xcalloc(POOL_SLOTS, sizeof(*g->pool));
+	atomic_init(&g->refs, 1);
 	g->places = tm_xcalloc(1, sizeof(*g->places));
 	return g;
 }
@@ -562,6 +685,8 @@ tm_rc tm_graph_finish(tm_graph *g, tm_err *err)
 	free(off_row[0]);
 	free(off_row[1]);
 	g->m = m;
+	g->n0 = n;
+	g->m_ids = g->m_live = m;
 	g->n_adj = (uint32_t)n_adj;
 	g->finished = 1;
 	return TM_OK;
@@ -581,16 +706,43 @@ static void scratch_free(struct scratch *s)
 	free(s);
 }
 
+static void overlay_free(struct overlay *x)
+{
+	if (!x)
+		return;
+	free(x->flag);
+	free(x->rows);
+	free(x->slot);
+	free(x->adj);
+	free(x->adj_e);
+	free(x->adj_p);
+	free(x->pred);
+	free(x->rel);
+	free(x->start);
+	free(x->end);
+	free(x->share);
+	free(x);
+}
+
 void tm_graph_free(tm_graph *g)
 {
 	if (!g)
 		return;
+	if (!g->base && atomic_fetch_sub(&g->refs, 1) != 1)
+		return; /* a patched graph still reads the arrays: the last one frees them */
 	for (int i = 0; i < POOL_SLOTS; i++)
 		scratch_free(atomic_load(&g->pool[i]));
 	free(g->pool);
 	if (g->places)
 		free(atomic_load(g->places));
 	free(g->places);
+	if (g->base) {
+		tm_graph *base = g->base;
+		overlay_free(g->px);
+		free(g);
+		tm_graph_free(base);
+		return;
+	}
 	if (g->snap) {
 		/* the arrays live in the mapping */
 		tm_snap_free(g->snap);
@@ -620,7 +772,7 @@ uint32_t tm_graph_n_nodes(const tm_graph *g)
 
 uint64_t tm_graph_n_edges(const tm_graph *g)
 {
-	return g->finished ? g->m : g->n_raw;
+	return g->finished ? g->m_live : g->n_raw;
 }
 
 /* Where node key x's kind is: by key while building, by number after;
@@ -632,11 +784,9 @@ static uint32_t kind_at(const tm_graph *g, tm_node x, int *bad)
 		return UINT32_MAX;
 	if (!g->finished)
 		return x;
-	chk(g, bad, A_TO_INT, x, 1);
-	uint32_t i = g->to_int[x];
+	uint32_t i = int_of(g, bad, x);
 	if (i >= g->n)
 		return UINT32_MAX;
-	chk(g, bad, A_KIND, i, 1);
 	return i;
 }
 
@@ -646,7 +796,9 @@ int tm_graph_node_exists(const tm_graph *g, tm_node n)
 {
 	int bad = 0;
 	uint32_t i = kind_at(g, n, &bad);
-	return bad || (i != UINT32_MAX && g->kind[i] != NOT_REAL);
+	if (i == UINT32_MAX)
+		return bad;
+	return bad || (g->finished ? kind_i(g, &bad, i) : g->kind[i]) != NOT_REAL;
 }
 
 /* A kind outside the vocabulary (only a damaged snapshot has one) reads as
@@ -655,7 +807,9 @@ int tm_graph_node_kind(const tm_graph *g, tm_node n)
 {
 	int bad = 0;
 	uint32_t i = kind_at(g, n, &bad);
-	int k = i != UINT32_MAX && !bad ? g->kind[i] : -1;
+	int k = i != UINT32_MAX && !bad ? (g->finished ? kind_i(g, &bad, i) : g->kind[i]) : -1;
+	if (bad)
+		k = -1;
 	return k >= 0 && (size_t)k < tm_n_kinds ? k : -1;
 }
 
@@ -710,24 +864,55 @@ static void unmark(struct scratch *s, const uint32_t *queue, uint32_t cnt)
 
 /* ---- rows and edges ---- */
 
-/* Node u's row, [return value, *end).  Clamped to the entries, so that a
- * damaged snapshot can make a row wrong but never point outside them. */
-static inline uint32_t row(const tm_graph *g, int *bad, tm_node u, uint32_t *end)
+/* A node's row: its n entries, as three parallel arrays (nbr, e, p). */
+struct rowv {
+	const uint32_t *nbr, *e;
+	const uint8_t *p;
+	uint32_t n;
+};
+
+static const uint32_t no_entries32[1];
+static const uint8_t no_entries8[1];
+
+/* Node u's row, from the arrays or a patch.  Clamped to the entries, so
+ * that a damaged snapshot can make a row wrong but never point outside
+ * them. */
+static inline struct rowv row(const tm_graph *g, int *bad, tm_node u)
 {
+	struct rowv r = { no_entries32, no_entries32, no_entries8, 0 };
+	if (g->px) {
+		const struct xrow *x = xrow_of(g, u);
+		if (x) {
+			if (x->len) {
+				r.nbr = g->px->adj + x->at;
+				r.e = g->px->adj_e + x->at;
+				r.p = g->px->adj_p + x->at;
+				r.n = x->len;
+			}
+			return r;
+		}
+		if (u >= g->n0)
+			return r;
+	}
 	chk(g, bad, A_OFF, u, 2);
 	uint32_t lo = g->off[u], hi = g->off[u + 1];
 	if (hi > g->n_adj || lo > hi) {
 		*bad = 1;
 		lo = hi = 0;
 	}
-	if (g->snap && hi > lo) {
-		/* all that reads the row reads these three (and stays in [lo, hi)) */
-		chk(g, bad, A_ADJ, lo, hi - lo);
-		chk(g, bad, A_ADJ_E, lo, hi - lo);
-		chk(g, bad, A_ADJ_P, lo, hi - lo);
+	if (hi > lo) {
+		if (g->snap) {
+			/* all that reads the row reads these three (and stays in it) */
+			chk(g, bad, A_ADJ, lo, hi - lo);
+			chk(g, bad, A_ADJ_E, lo, hi - lo);
+			chk(g, bad, A_ADJ_P, lo, hi - lo);
+		}
+		r.nbr = g->adj + lo;
+		r.e = g->adj_e + lo;
+		r.p = g->adj_p + lo;
+		r.n = hi - lo;
 	}
-	*end = hi;
-	return lo;
+	return r;
 }
 
 long tm_graph_degree(const tm_graph *g, tm_node n)
@@ -738,19 +923,20 @@ long tm_graph_degree(const tm_graph *g, tm_node n)
 		return -1;
 	if (i == UINT32_MAX || !g->finished)
 		return 0;
-	uint32_t end, lo = row(g, &bad, i, &end);
-	return bad ? -1 : (long)(end - lo);
+	struct rowv r = row(g, &bad, i);
+	return bad ? -1 : (long)r.n;
 }
 
-/* Where the in-edges of the row [lo, hi) start: the row holds the out-edges
- * first, so a binary search finds the first ADJ_IN.  (On a damaged snapshot
- * the answer is some place in the row.)  For the queries that walk one
+/* Where the in-edges of row r start: the row holds the out-edges first, so
+ * a binary search finds the first ADJ_IN.  (On a damaged snapshot the
+ * answer is some place in the row.)  For the queries that walk one
  * direction only: owners up the in-edges, edges listed from their subject. */
-static inline uint32_t in_edges(const tm_graph *g, uint32_t lo, uint32_t hi)
+static inline uint32_t in_edges(const struct rowv *r)
 {
+	uint32_t lo = 0, hi = r->n;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		if (g->adj_e[mid] & ADJ_IN)
+		if (r->e[mid] & ADJ_IN)
 			hi = mid;
 		else
 			lo = mid + 1;
@@ -766,9 +952,9 @@ static inline uint32_t in_edges(const tm_graph *g, uint32_t lo, uint32_t hi)
  */
 static inline void rows_ahead(const tm_graph *g, const uint32_t *queue, uint32_t i, uint32_t hi)
 {
-	if (i + 2 * ROWS_AHEAD < hi)
+	if (i + 2 * ROWS_AHEAD < hi && queue[i + 2 * ROWS_AHEAD] < g->n0)
 		PREFETCH(&g->off[queue[i + 2 * ROWS_AHEAD]]);
-	if (i + ROWS_AHEAD < hi) {
+	if (i + ROWS_AHEAD < hi && queue[i + ROWS_AHEAD] < g->n0) {
 		uint32_t at = g->off[queue[i + ROWS_AHEAD]];
 		if (at < g->n_adj) {
 			PREFETCH(&g->adj[at]);
@@ -781,13 +967,18 @@ static inline void rows_ahead(const tm_graph *g, const uint32_t *queue, uint32_t
  * worse choice of side, and the row is checked when it is expanded). */
 static inline uint64_t degree(const tm_graph *g, tm_node u)
 {
+	if (g->px) {
+		const struct xrow *x = xrow_of(g, u);
+		if (x || u >= g->n0)
+			return x ? x->len : 0;
+	}
 	return (uint32_t)(g->off[u + 1] - g->off[u]);
 }
 
-/* The neighbour at row entry pos, or UINT32_MAX when it is no node. */
-static inline tm_node nbr_at(const tm_graph *g, int *bad, uint32_t pos)
+/* The neighbour at entry pos of row r, or UINT32_MAX when it is no node. */
+static inline tm_node nbr_at(const tm_graph *g, int *bad, const struct rowv *r, uint32_t pos)
 {
-	tm_node w = g->adj[pos];
+	tm_node w = r->nbr[pos];
 	if (w >= g->n) {
 		*bad = 1;
 		return UINT32_MAX;
@@ -795,11 +986,11 @@ static inline tm_node nbr_at(const tm_graph *g, int *bad, uint32_t pos)
 	return w;
 }
 
-/* The edge id at row entry pos (ADJ_IN kept), or UINT32_MAX when it is no edge. */
-static inline uint32_t edge_at(const tm_graph *g, int *bad, uint32_t pos)
+/* The edge id at entry pos of row r (ADJ_IN kept), or UINT32_MAX when it is no edge. */
+static inline uint32_t edge_at(const tm_graph *g, int *bad, const struct rowv *r, uint32_t pos)
 {
-	uint32_t ae = g->adj_e[pos];
-	if ((ae & ~ADJ_IN) >= g->m) {
+	uint32_t ae = r->e[pos];
+	if ((ae & ~ADJ_IN) >= g->m_ids) {
 		*bad = 1;
 		return UINT32_MAX;
 	}
@@ -818,16 +1009,12 @@ static inline int edge_ok(const tm_graph *g, int *bad, const struct query *q, tm
 {
 	if (q->preds && (pred >= 64 || !((q->preds >> pred) & 1)))
 		return 0;
-	if (q->as_of) {
-		chk(g, bad, A_START, e, 1);
-		chk(g, bad, A_END, e, 1);
-		if (g->start[e] > q->as_of || g->end[e] < q->as_of)
-			return 0;
-	}
+	if (q->as_of && (e_start(g, bad, e) > q->as_of || e_end(g, bad, e) < q->as_of))
+		return 0;
 	if (q->n_banned_rels && (u == q->banned_at || w == q->banned_at)) {
-		chk(g, bad, A_REL, e, 1);
+		int64_t rel = e_rel(g, bad, e);
 		for (size_t i = 0; i < q->n_banned_rels; i++)
-			if (q->banned_rels[i] == g->rel[e])
+			if (q->banned_rels[i] == rel)
 				return 0;
 	}
 	return 1;
@@ -837,8 +1024,7 @@ static inline int kind_ok(const tm_graph *g, int *bad, const struct query *q, tm
 {
 	if (!q->kinds)
 		return 1;
-	chk(g, bad, A_KIND, w, 1);
-	int k = g->kind[w];
+	int k = kind_i(g, bad, w);
 	return k >= 0 && k < 64 && ((q->kinds >> k) & 1);
 }
 
@@ -861,15 +1047,16 @@ static const uint8_t *place_bits(const tm_graph *g)
 	if (b)
 		return b;
 	int bad = 0;
-	chk(g, &bad, A_KIND, 0, g->n);
+	chk(g, &bad, A_KIND, 0, g->n0);
 	if (bad)
 		return NULL;
 	b = tm_xcalloc(g->n / 8 + 1, 1);
 	/* exactly what kind_ok() refuses under tm_kinds_no_places(): the places,
-	 * and a kind this build does not know */
+	 * and a kind this build does not know (a patched node's kind from its
+	 * patch: each graph has its own bits) */
 	uint64_t allowed = tm_kinds_no_places();
 	for (uint32_t i = 0; i < g->n; i++) {
-		int k = g->kind[i];
+		int k = g->px ? kind_i(g, &bad, i) : g->kind[i];
 		if (k < 0 || k >= 64 || !((allowed >> k) & 1))
 			b[i >> 3] |= (uint8_t)(1u << (i & 7));
 	}
@@ -884,20 +1071,17 @@ static const uint8_t *place_bits(const tm_graph *g)
 /* A step between internal nodes; the API turns them into keys (steps_to_keys). */
 static void fill_step(const tm_graph *g, int *bad, tm_step *st, tm_node from, tm_node to, uint32_t e, int fwd)
 {
-	chk(g, bad, A_PRED, e, 1);
-	chk(g, bad, A_REL, e, 1);
 	st->from = from;
 	st->to = to;
-	st->predicate = pred_report(g->pred[e]);
-	st->rel_id = g->rel[e];
+	st->predicate = pred_report(e_pred(g, bad, e));
+	st->rel_id = e_rel(g, bad, e);
 	st->forward = fwd;
 }
 
 /* The key of internal node i; a damaged to_ext marks the scratch. */
 static inline tm_node key_of(const tm_graph *g, struct scratch *s, tm_node i)
 {
-	chk(g, &s->damaged, A_TO_EXT, i, 1);
-	tm_node x = g->to_ext[i];
+	tm_node x = ext_of(g, &s->damaged, i);
 	if (x >= g->n) {
 		s->damaged = 1;
 		return 0;
@@ -986,11 +1170,11 @@ static int expand(const tm_graph *g, struct scratch *s, const struct query *q, i
 	for (uint32_t i = lo; i < hi; i++) {
 		tm_node u = queue[i];
 		rows_ahead(g, queue, i, hi);
-		uint32_t end, pos = row(g, &s->damaged, u, &end);
-		for (; pos < end; pos++) {
-			tm_node w = nbr_at(g, &s->damaged, pos);
-			uint32_t ae = edge_at(g, &s->damaged, pos);
-			if (w == UINT32_MAX || ae == UINT32_MAX || !edge_ok(g, &s->damaged, q, u, w, ae & ~ADJ_IN, g->adj_p[pos]))
+		struct rowv r = row(g, &s->damaged, u);
+		for (uint32_t pos = 0; pos < r.n; pos++) {
+			tm_node w = nbr_at(g, &s->damaged, &r, pos);
+			uint32_t ae = edge_at(g, &s->damaged, &r, pos);
+			if (w == UINT32_MAX || ae == UINT32_MAX || !edge_ok(g, &s->damaged, q, u, w, ae & ~ADJ_IN, r.p[pos]))
 				continue;
 			uint8_t mk = mark[w];
 			if ((mk & mine) || (mk & M_BANNED))
@@ -1022,14 +1206,14 @@ static inline int expand_fast(const tm_graph *g, struct scratch *s, const uint8_
 {
 	uint32_t lo = s->lay[side][d], hi = s->lay[side][d + 1], tail = hi, n = g->n;
 	uint32_t *queue = s->q[side];
-	const uint32_t *adj = g->adj;
 	uint8_t *mark = s->mark, mine = M_SIDE(side), theirs = M_SIDE(!side), dist = M_DIST(side, d + 1);
 	uint64_t next = 0;
 	int met = 0;
 	for (uint32_t i = lo; i < hi; i++) {
 		rows_ahead(g, queue, i, hi);
-		uint32_t end, pos = row(g, &s->damaged, queue[i], &end);
-		for (; pos < end; pos++) {
+		struct rowv r = row(g, &s->damaged, queue[i]);
+		const uint32_t *adj = r.nbr;
+		for (uint32_t pos = 0; pos < r.n; pos++) {
 			tm_node w = adj[pos];
 			if (w >= n) {
 				s->damaged = 1;
@@ -1083,14 +1267,14 @@ static void mark_a_side(const tm_graph *g, struct scratch *s, const struct query
 			tm_node v = s->q[0][i];
 			if (!(mark[v] & M_ON_A))
 				continue;
-			uint32_t end, pos = row(g, &s->damaged, v, &end);
-			for (; pos < end; pos++) {
-				tm_node u = nbr_at(g, &s->damaged, pos);
+			struct rowv r = row(g, &s->damaged, v);
+			for (uint32_t pos = 0; pos < r.n; pos++) {
+				tm_node u = nbr_at(g, &s->damaged, &r, pos);
 				if (u == UINT32_MAX || (mark[u] & M_SIDE(0)) != before)
 					continue;
 				if (!plain) {
-					uint32_t ae = edge_at(g, &s->damaged, pos);
-					if (ae == UINT32_MAX || !edge_ok(g, &s->damaged, q, v, u, ae & ~ADJ_IN, g->adj_p[pos]))
+					uint32_t ae = edge_at(g, &s->damaged, &r, pos);
+					if (ae == UINT32_MAX || !edge_ok(g, &s->damaged, q, v, u, ae & ~ADJ_IN, r.p[pos]))
 						continue;
 				}
 				mark[u] |= M_ON_A;
@@ -1128,16 +1312,16 @@ static uint32_t successors(const tm_graph *g, struct scratch *s, const struct qu
 	uint8_t want_mask = a_side ? (uint8_t)(M_ON_A | M_SIDE(0)) : (uint8_t)M_SIDE(1);
 	uint8_t want = a_side ? (uint8_t)(M_ON_A | M_DIST(0, at + 1)) : M_DIST(1, L - at - 1);
 	uint32_t beg = (uint32_t)s->n_cand;
-	uint32_t end, pos = row(g, &s->damaged, u, &end);
-	for (; pos < end; pos++) {
-		tm_node w = nbr_at(g, &s->damaged, pos);
+	struct rowv r = row(g, &s->damaged, u);
+	for (uint32_t pos = 0; pos < r.n; pos++) {
+		tm_node w = nbr_at(g, &s->damaged, &r, pos);
 		if (w == UINT32_MAX || (mark[w] & want_mask) != want)
 			continue;
-		uint32_t ae = edge_at(g, &s->damaged, pos);
+		uint32_t ae = edge_at(g, &s->damaged, &r, pos);
 		if (ae == UINT32_MAX)
 			continue;
 		uint32_t e = ae & ~ADJ_IN;
-		if (!edge_ok(g, &s->damaged, q, u, w, e, g->adj_p[pos]))
+		if (!edge_ok(g, &s->damaged, q, u, w, e, r.p[pos]))
 			continue;
 		TM_GROW(s->cand, s->cap_cand, s->n_cand + 1);
 		struct cand *c = &s->cand[s->n_cand++];
@@ -1149,13 +1333,9 @@ static uint32_t successors(const tm_graph *g, struct scratch *s, const struct qu
 	struct cand *v = s->cand + beg;
 	/* by edge id, read once the row is done: each read misses the cache,
 	 * and with no branch between them they overlap */
-	for (uint32_t i = 0; g->snap && i < cnt; i++) {
-		chk(g, &s->damaged, A_REL, v[i].e, 1);
-		chk(g, &s->damaged, A_PRED, v[i].e, 1);
-	}
 	for (uint32_t i = 0; i < cnt; i++) {
-		v[i].rel = g->rel[v[i].e];
-		v[i].pred = g->pred[v[i].e];
+		v[i].rel = e_rel(g, &s->damaged, v[i].e);
+		v[i].pred = e_pred(g, &s->damaged, v[i].e);
 	}
 	if (cnt > 1)
 		qsort(v, cnt, sizeof(*v), cmp_cand);
@@ -1364,8 +1544,7 @@ static tm_rc check_node(const tm_graph *g, tm_node x, tm_node *out, tm_err *err)
 	if (x >= g->n)
 		return tm_fail(err, TM_ERR_INVALID, "node %u out of range (graph has %u nodes)", x, g->n);
 	int bad = 0;
-	chk(g, &bad, A_TO_INT, x, 1);
-	*out = g->to_int[x];
+	*out = int_of(g, &bad, x);
 	if (bad || *out >= g->n)
 		return damaged(g, err);
 	return TM_OK;
@@ -1442,14 +1621,14 @@ static uint64_t ownership_mask(void)
 
 /* Is row entry pos an ownership in-edge from an owner not on the chain?
  * Returns the owner, or UINT32_MAX. */
-static tm_node owner_at(const tm_graph *g, struct scratch *s, uint64_t mask, uint32_t pos)
+static tm_node owner_at(const tm_graph *g, struct scratch *s, uint64_t mask, const struct rowv *r, uint32_t pos)
 {
-	uint8_t p = g->adj_p[pos];
+	uint8_t p = r->p[pos];
 	/* the predicate first: most entries fail there, without reading adj_e */
-	if (p >= 64 || !((mask >> p) & 1) || !(g->adj_e[pos] & ADJ_IN))
+	if (p >= 64 || !((mask >> p) & 1) || !(r->e[pos] & ADJ_IN))
 		return UINT32_MAX;
-	tm_node w = nbr_at(g, &s->damaged, pos);
-	if (w == UINT32_MAX || edge_at(g, &s->damaged, pos) == UINT32_MAX || (s->mark[w] & M_BANNED))
+	tm_node w = nbr_at(g, &s->damaged, r, pos);
+	if (w == UINT32_MAX || edge_at(g, &s->damaged, r, pos) == UINT32_MAX || (s->mark[w] & M_BANNED))
 		return UINT32_MAX;
 	return w;
 }
@@ -1457,9 +1636,9 @@ static tm_node owner_at(const tm_graph *g, struct scratch *s, uint64_t mask, uin
 /* Does u have an ownership in-edge from a node not on the chain? */
 static int has_open_owner(const tm_graph *g, struct scratch *s, uint64_t mask, tm_node u)
 {
-	uint32_t end, pos = row(g, &s->damaged, u, &end);
-	for (pos = in_edges(g, pos, end); pos < end; pos++)
-		if (owner_at(g, s, mask, pos) != UINT32_MAX)
+	struct rowv r = row(g, &s->damaged, u);
+	for (uint32_t pos = in_edges(&r); pos < r.n; pos++)
+		if (owner_at(g, s, mask, &r, pos) != UINT32_MAX)
 			return 1;
 	return 0;
 }
@@ -1476,11 +1655,10 @@ static void push_chain(const tm_graph *g, int *bad, tm_owners *o, const tm_node 
 	memcpy(c->nodes, nodes, n * sizeof(*nodes));
 	double share = 1.0;
 	for (size_t i = 0; i + 1 < n; i++) {
-		chk(g, bad, A_REL, edges[i], 1);
-		chk(g, bad, A_SHARE, edges[i], 1);
-		c->rel_ids[i] = g->rel[edges[i]];
+		c->rel_ids[i] = e_rel(g, bad, edges[i]);
+		float sh = e_share(g, bad, edges[i]);
 		if (share >= 0)
-			share = g->share[edges[i]] < 0 ? -1.0 : share * (g->share[edges[i]] / 100.0);
+			share = sh < 0 ? -1.0 : share * (sh / 100.0);
 	}
 	c->effective_share = share < 0 ? -1.0 : share * 100.0;
 }
@@ -1564,27 +1742,26 @@ tm_rc tm_graph_owners(const tm_graph *g, tm_node node, int max_depth, size_t max
 	uint32_t *pos = tm_xmalloc(((size_t)max_depth + 1) * sizeof(*pos));
 	uint32_t *edges = tm_xmalloc(((size_t)max_depth + 1) * sizeof(*edges));
 	int depth = 0;
-	uint32_t hi;
 	nodes[0] = in;
 	mark[in] |= M_BANNED;
 	if (!has_open_owner(g, s, mask, in))
 		depth = -1; /* no owner: no chain */
 	else {
-		uint32_t lo = row(g, &s->damaged, in, &hi);
-		pos[0] = in_edges(g, lo, hi);
+		struct rowv r = row(g, &s->damaged, in);
+		pos[0] = in_edges(&r);
 	}
 	while (depth >= 0) {
 		tm_node u = nodes[depth], owner = UINT32_MAX;
-		row(g, &s->damaged, u, &hi);
-		while (pos[depth] < hi && (owner = owner_at(g, s, mask, pos[depth])) == UINT32_MAX)
+		struct rowv r = row(g, &s->damaged, u);
+		while (pos[depth] < r.n && (owner = owner_at(g, s, mask, &r, pos[depth])) == UINT32_MAX)
 			pos[depth]++;
-		if (pos[depth] == hi) {
+		if (pos[depth] >= r.n) {
 			mark[u] = 0;
 			depth--;
 			continue;
 		}
 		uint32_t at = pos[depth]++;
-		edges[depth] = g->adj_e[at] & ~ADJ_IN;
+		edges[depth] = r.e[at] & ~ADJ_IN;
 		nodes[depth + 1] = owner;
 		mark[owner] |= M_BANNED;
 		if (depth + 1 == max_depth || !has_open_owner(g, s, mask, owner)) {
@@ -1597,8 +1774,8 @@ tm_rc tm_graph_owners(const tm_graph *g, tm_node node, int max_depth, size_t max
 			continue;
 		}
 		depth++;
-		uint32_t lo = row(g, &s->damaged, owner, &hi);
-		pos[depth] = in_edges(g, lo, hi);
+		struct rowv ro = row(g, &s->damaged, owner);
+		pos[depth] = in_edges(&ro);
 	}
 	/* the chain left when the cap cut the walk short, or the node alone */
 	unmark(s, nodes, (uint32_t)(depth + 1));
@@ -1635,30 +1812,31 @@ tm_rc tm_graph_ties(const tm_graph *g, tm_node node, uint64_t predicates, int di
 	if (rc)
 		return rc;
 	int bad = 0;
-	uint32_t end, pos = row(g, &bad, in, &end);
-	for (; pos < end; pos++) {
-		uint8_t p = g->adj_p[pos];
+	struct rowv r = row(g, &bad, in);
+	for (uint32_t pos = 0; pos < r.n; pos++) {
+		uint8_t p = r.p[pos];
 		if (predicates && (p >= 64 || !((predicates >> p) & 1)))
 			continue;
-		uint32_t ae = edge_at(g, &bad, pos);
-		tm_node w = nbr_at(g, &bad, pos);
+		uint32_t ae = edge_at(g, &bad, &r, pos);
+		tm_node w = nbr_at(g, &bad, &r, pos);
 		if (ae == UINT32_MAX || w == UINT32_MAX)
 			continue;
 		int fwd = !(ae & ADJ_IN);
 		if (!(dirs & (fwd ? TM_TIES_OUT : TM_TIES_IN)))
 			continue;
 		uint32_t e = ae & ~ADJ_IN;
-		tm_node x = g->to_ext[in], y = g->to_ext[w];
+		tm_node x = ext_of(g, &bad, in), y = ext_of(g, &bad, w);
 		if (x >= g->n || y >= g->n) {
 			bad = 1;
 			continue;
 		}
 		TM_GROW(out->v, out->cap, out->n + 1);
 		tm_tie *t = &out->v[out->n++];
-		t->step = (tm_step){ x, y, pred_report(g->pred[e]), g->rel[e], fwd };
-		t->share = g->share[e] < 0 ? -1.0 : (double)g->share[e];
-		t->start = g->start[e];
-		t->end = g->end[e];
+		t->step = (tm_step){ x, y, pred_report(e_pred(g, &bad, e)), e_rel(g, &bad, e), fwd };
+		float sh = e_share(g, &bad, e);
+		t->share = sh < 0 ? -1.0 : (double)sh;
+		t->start = e_start(g, &bad, e);
+		t->end = e_end(g, &bad, e);
 	}
 	if (bad) {
 		out->n = 0;
@@ -1719,15 +1897,15 @@ static uint32_t bfs(const tm_graph *g, struct scratch *s, int depth, size_t cap,
 			tm_node u = s->q[0][i];
 			if (d > 0 && !kind_ok(g, &s->damaged, &q, u))
 				continue;
-			uint32_t end, pos = row(g, &s->damaged, u, &end);
-			for (; pos < end; pos++) {
-				tm_node w = nbr_at(g, &s->damaged, pos);
+			struct rowv r = row(g, &s->damaged, u);
+			for (uint32_t pos = 0; pos < r.n; pos++) {
+				tm_node w = nbr_at(g, &s->damaged, &r, pos);
 				if (w == UINT32_MAX)
 					continue;
 				if (s->mark[w] & M_SIDE(0))
 					continue;
 				uint32_t ae = 0;
-				if (parents && (ae = edge_at(g, &s->damaged, pos)) == UINT32_MAX)
+				if (parents && (ae = edge_at(g, &s->damaged, &r, pos)) == UINT32_MAX)
 					continue;
 				if (cap && tail == cap) {
 					*truncated = 1;
@@ -1809,10 +1987,10 @@ tm_rc tm_graph_neighbors_kinds(const tm_graph *g, tm_node node, int depth, size_
 		/* an end the walk stopped at (a place) ties only to what was expanded */
 		int u_open = i == 0 || kind_ok(g, &s->damaged, &kq, u);
 		/* each edge once: from its subject, among its out-edges */
-		uint32_t end, pos = row(g, &s->damaged, u, &end);
-		for (end = in_edges(g, pos, end); pos < end; pos++) {
-			tm_node w = nbr_at(g, &s->damaged, pos);
-			uint32_t ae = edge_at(g, &s->damaged, pos);
+		struct rowv r = row(g, &s->damaged, u);
+		for (uint32_t pos = 0, end = in_edges(&r); pos < end; pos++) {
+			tm_node w = nbr_at(g, &s->damaged, &r, pos);
+			uint32_t ae = edge_at(g, &s->damaged, &r, pos);
 			if (w == UINT32_MAX || ae == UINT32_MAX || !(s->mark[w] & M_SIDE(0)))
 				continue;
 			if (!u_open && w != dn[0].at && !kind_ok(g, &s->damaged, &kq, w))
@@ -1886,8 +2064,7 @@ tm_rc tm_graph_exposure(const tm_graph *g, const tm_node *seeds, size_t n_seeds,
 	scratch_need_aux(s);
 	uint32_t cnt = 0;
 	for (size_t i = 0; i < n_seeds; i++) {
-		chk(g, &s->damaged, A_TO_INT, seeds[i], 1);
-		tm_node in = g->to_int[seeds[i]];
+		tm_node in = int_of(g, &s->damaged, seeds[i]);
 		if (in >= g->n) {
 			s->damaged = 1;
 			continue;
@@ -1953,10 +2130,10 @@ tm_rc tm_graph_exposure_of(const tm_graph *g, tm_node node, const uint8_t *is_se
 		uint32_t hi = tail;
 		for (uint32_t i = lo; i < hi && hit == UINT32_MAX; i++) {
 			tm_node u = s->q[0][i];
-			uint32_t end, pos = row(g, &s->damaged, u, &end);
-			for (; pos < end; pos++) {
-				tm_node w = nbr_at(g, &s->damaged, pos);
-				uint32_t ae = edge_at(g, &s->damaged, pos);
+			struct rowv r = row(g, &s->damaged, u);
+			for (uint32_t pos = 0; pos < r.n; pos++) {
+				tm_node w = nbr_at(g, &s->damaged, &r, pos);
+				uint32_t ae = edge_at(g, &s->damaged, &r, pos);
 				if (w == UINT32_MAX || ae == UINT32_MAX)
 					continue;
 				if (s->mark[w] & M_SIDE(0))
@@ -2016,18 +2193,18 @@ tm_rc tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out, tm_err *err
 		return damaged(g, err);
 	uint32_t n = g->n;
 	int bad = 0;
-	out->edges = g->m;
+	out->edges = g->m_live;
 	uint32_t *parent = tm_xmalloc((n ? n : 1) * sizeof(*parent));
 	uint32_t *deg = tm_xmalloc((n ? n : 1) * sizeof(*deg));
 	for (uint32_t u = 0; u < n; u++)
 		parent[u] = u;
 	for (uint32_t u = 0; u < n; u++) {
-		if (g->kind[u] == NOT_REAL)
+		if (kind_i(g, &bad, u) == NOT_REAL)
 			continue;
-		uint32_t end, pos = row(g, &bad, u, &end);
-		for (end = in_edges(g, pos, end); pos < end; pos++) {
-			tm_node w = nbr_at(g, &bad, pos);
-			if (w == UINT32_MAX || g->kind[w] == NOT_REAL)
+		struct rowv r = row(g, &bad, u);
+		for (uint32_t pos = 0, end = in_edges(&r); pos < end; pos++) {
+			tm_node w = nbr_at(g, &bad, &r, pos);
+			if (w == UINT32_MAX || kind_i(g, &bad, w) == NOT_REAL)
 				continue;
 			uint32_t ru = uf_find(parent, u), rw = uf_find(parent, w);
 			if (ru != rw)
@@ -2038,10 +2215,10 @@ tm_rc tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out, tm_err *err
 	memset(deg, 0, (n ? n : 1) * sizeof(*deg));
 	uint64_t sum = 0;
 	for (uint32_t u = 0; u < n; u++)
-		if (g->kind[u] != NOT_REAL)
+		if (kind_i(g, &bad, u) != NOT_REAL)
 			deg[uf_find(parent, u)]++;
 	for (uint32_t u = 0; u < n; u++) {
-		if (g->kind[u] == NOT_REAL || parent[u] != u)
+		if (kind_i(g, &bad, u) == NOT_REAL || parent[u] != u)
 			continue;
 		out->components++;
 		if (deg[u] > out->largest_component)
@@ -2049,10 +2226,9 @@ tm_rc tm_graph_stats_compute(const tm_graph *g, tm_graph_stats *out, tm_err *err
 	}
 	uint32_t cnt = 0;
 	for (uint32_t u = 0; u < n; u++) {
-		if (g->kind[u] == NOT_REAL)
+		if (kind_i(g, &bad, u) == NOT_REAL)
 			continue;
-		uint32_t end, pos = row(g, &bad, u, &end);
-		uint32_t d = end - pos;
+		uint32_t d = row(g, &bad, u).n;
 		deg[cnt++] = d;
 		sum += d;
 		if (!d)
@@ -2147,6 +2323,8 @@ tm_rc tm_graph_save(const tm_graph *cg, const char *path, uint64_t stamp, tm_err
 	tm_graph *g = (tm_graph *)cg; /* snap_arrays() takes the addresses of the fields; nothing is written */
 	if (!g->finished)
 		return tm_fail(err, TM_ERR_INVALID, "graph not finished");
+	if (g->px)
+		return tm_fail(err, TM_ERR_INVALID, "graph has live changes: build it again to save it");
 	void **ptr[SNAP_ARRAYS];
 	size_t len[SNAP_ARRAYS];
 	snap_arrays(g, g->n, g->m, ptr, len);
@@ -2196,6 +2374,9 @@ tm_rc tm_graph_map(const char *path, uint64_t stamp, tm_graph **out, tm_err *err
 		*ptr[i] = (void *)tm_snap_part_data(snap, (size_t)i, &l);
 	}
 	g->pool = tm_xcalloc(POOL_SLOTS, sizeof(*g->pool));
+	g->n0 = g->n;
+	g->m_ids = g->m_live = g->m;
+	atomic_init(&g->refs, 1);
 	g->places = tm_xcalloc(1, sizeof(*g->places));
 	g->finished = 1;
 	*out = g;
@@ -2205,4 +2386,489 @@ tm_rc tm_graph_map(const char *path, uint64_t stamp, tm_graph **out, tm_err *err
 int tm_graph_check_all(const tm_graph *g)
 {
 	return g->snap ? tm_snap_check_all(g->snap) : 0;
+}
+
+/* ---- patches ----
+ *
+ * A running server follows edits without building the graph again (2.5 s
+ * and a second copy of it in memory at a million entities).  A patch names
+ * the nodes whose rows changed and gives their edges as the store has them
+ * now; the patched graph shares the arrays of the graph it came from and
+ * keeps only the replaced rows, their nodes' kinds and the edges that are
+ * new in an overlay (struct overlay): a row is looked up there when its
+ * node's flag bit is set, so an unpatched node costs one bit test more.
+ * A chain of patches keeps one overlay, copied forward and never growing
+ * by more than what each patch replaced; the server builds the graph again
+ * (compacts) when it has grown, or when the edits stop.
+ *
+ * An edge of a replaced row keeps its id when the graph already held the
+ * same relation between the same nodes with the same attributes, so the
+ * row of an unpatched neighbour still names it; otherwise it gets a new id,
+ * and any unpatched neighbour whose row no longer matches (an edge added or
+ * dropped that the caller did not name both ends of) is replaced as well.
+ */
+
+struct pnode {
+	tm_node key;
+	int8_t kind;
+};
+
+struct tm_graph_patch {
+	const tm_graph *g;
+	struct pnode *nodes;
+	size_t n_nodes, cap_nodes;
+	struct raw_edge *edges; /* subject and object are keys until finish */
+	size_t n_edges, cap_edges;
+	uint32_t max_key;
+	int bad;
+	tm_node bad_node;
+};
+
+tm_graph_patch *tm_graph_patch_new(const tm_graph *g)
+{
+	tm_graph_patch *p = tm_xcalloc(1, sizeof(*p));
+	p->g = g;
+	return p;
+}
+
+static void patch_key(tm_graph_patch *p, tm_node key)
+{
+	if (key >= UINT32_MAX - 1) {
+		if (!p->bad)
+			p->bad_node = key;
+		p->bad = 1;
+	} else if (key > p->max_key) {
+		p->max_key = key;
+	}
+}
+
+void tm_graph_patch_node(tm_graph_patch *p, tm_node node, int kind, int real)
+{
+	patch_key(p, node);
+	TM_GROW(p->nodes, p->cap_nodes, p->n_nodes + 1);
+	p->nodes[p->n_nodes].key = node;
+	p->nodes[p->n_nodes++].kind = (int8_t)(!real ? NOT_REAL : kind >= 0 && kind < 127 ? kind : -1);
+}
+
+void tm_graph_patch_edge(tm_graph_patch *p, tm_node subject, tm_node object, int predicate, int64_t rel_id,
+			 int32_t start, int32_t end, double share)
+{
+	patch_key(p, subject);
+	patch_key(p, object);
+	TM_GROW(p->edges, p->cap_edges, p->n_edges + 1);
+	struct raw_edge *r = &p->edges[p->n_edges++];
+	r->rel_id = rel_id;
+	r->subject = subject;
+	r->object = object;
+	r->start = start;
+	r->end = end;
+	r->share = share < 0 ? -1.0f : (float)share;
+	r->predicate = (uint8_t)(predicate >= 0 && predicate < PRED_NONE ? predicate : PRED_NONE);
+}
+
+void tm_graph_patch_free(tm_graph_patch *p)
+{
+	if (!p)
+		return;
+	free(p->nodes);
+	free(p->edges);
+	free(p);
+}
+
+uint32_t tm_graph_patched_nodes(const tm_graph *g)
+{
+	return g->px ? g->px->n_rows : 0;
+}
+
+/* An edge the old rows of the patched nodes held. */
+struct old_edge {
+	int64_t rel;
+	uint32_t e, subject, object; /* internal numbers */
+	int used;
+};
+
+static int cmp_old_edge(const void *x, const void *y)
+{
+	const struct old_edge *a = x, *b = y;
+	if (a->rel != b->rel)
+		return a->rel < b->rel ? -1 : 1;
+	return a->e < b->e ? -1 : a->e > b->e;
+}
+
+/* A new edge by one of its ends. */
+struct end_ref {
+	uint32_t node, i;
+};
+
+static int cmp_end_ref(const void *x, const void *y)
+{
+	const struct end_ref *a = x, *b = y;
+	if (a->node != b->node)
+		return a->node < b->node ? -1 : 1;
+	return a->i < b->i ? -1 : a->i > b->i;
+}
+
+/* A row entry being made, with what it is sorted by. */
+struct pentry {
+	uint32_t nbr, ae, ext;
+	int64_t rel;
+	uint8_t p;
+};
+
+static int cmp_pentry(const void *x, const void *y)
+{
+	const struct pentry *a = x, *b = y;
+	uint32_t ia = a->ae & ADJ_IN, ib = b->ae & ADJ_IN;
+	if (ia != ib)
+		return ia < ib ? -1 : 1;
+	if (a->ext != b->ext)
+		return a->ext < b->ext ? -1 : 1;
+	if (a->rel != b->rel)
+		return a->rel < b->rel ? -1 : 1;
+	return a->ae < b->ae ? -1 : a->ae > b->ae;
+}
+
+static inline int bit(const uint8_t *b, uint32_t i)
+{
+	return (b[i >> 3] >> (i & 7)) & 1;
+}
+
+static inline void set_bit(uint8_t *b, uint32_t i)
+{
+	b[i >> 3] |= (uint8_t)(1u << (i & 7));
+}
+
+/* Where the overlay being built puts a row. */
+static void xrow_put(struct overlay *x, uint32_t node, int8_t kind, const struct pentry *v, uint32_t n, size_t *cap_rows,
+		     size_t *cap_adj)
+{
+	TM_GROW(x->rows, *cap_rows, (size_t)x->n_rows + 1);
+	struct xrow *r = &x->rows[x->n_rows++];
+	r->node = node;
+	r->kind = kind;
+	r->at = x->n_adj;
+	r->len = n;
+	if (!n)
+		return;
+	size_t need = (size_t)x->n_adj + n, cap = *cap_adj;
+	if (need > cap) {
+		cap = cap ? cap : 64;
+		while (cap < need)
+			cap *= 2;
+		x->adj = tm_xrealloc(x->adj, cap * sizeof(uint32_t));
+		x->adj_e = tm_xrealloc(x->adj_e, cap * sizeof(uint32_t));
+		x->adj_p = tm_xrealloc(x->adj_p, cap);
+		*cap_adj = cap;
+	}
+	for (uint32_t i = 0; i < n; i++) {
+		x->adj[x->n_adj + i] = v[i].nbr;
+		x->adj_e[x->n_adj + i] = v[i].ae;
+		x->adj_p[x->n_adj + i] = v[i].p;
+	}
+	x->n_adj += n;
+}
+
+tm_rc tm_graph_patch_finish(tm_graph_patch *p, tm_graph **out, tm_err *err)
+{
+	*out = NULL;
+	const tm_graph *g = p->g;
+	tm_rc rc = TM_OK;
+	if (!g->finished)
+		rc = tm_fail(err, TM_ERR_INVALID, "graph not finished");
+	else if (p->bad)
+		rc = tm_fail(err, TM_ERR_LIMIT, "node %u too large for the graph", p->bad_node);
+	else if ((uint64_t)g->m_ids + p->n_edges > EDGES_MAX)
+		rc = tm_fail(err, TM_ERR_LIMIT, "too many edges (%llu)", (unsigned long long)g->m_ids + p->n_edges);
+	if (rc) {
+		tm_graph_patch_free(p);
+		return rc;
+	}
+	int bad = 0;
+	uint32_t n = g->n > p->max_key + 1 ? g->n : p->max_key + 1;
+	size_t nb = ((size_t)n + 7) / 8;
+	uint8_t *named = tm_xcalloc(nb, 1), *redo = tm_xcalloc(nb, 1);
+	uint32_t *redo_list = NULL;
+	size_t n_redo = 0, cap_redo = 0;
+	/* a node named twice: its last kind, one row */
+	struct pnode *uniq = tm_xmalloc((p->n_nodes ? p->n_nodes : 1) * sizeof(*uniq));
+	size_t kept = 0;
+	for (size_t i = p->n_nodes; i-- > 0;) {
+		uint32_t u = int_of(g, &bad, p->nodes[i].key);
+		if (u >= n) {
+			bad = 1;
+			continue;
+		}
+		if (bit(named, u))
+			continue;
+		set_bit(named, u);
+		uniq[kept].key = u;
+		uniq[kept++].kind = p->nodes[i].kind;
+	}
+	free(p->nodes);
+	p->nodes = uniq;
+	p->n_nodes = p->cap_nodes = kept;
+	for (size_t i = 0; i < p->n_edges; i++) {
+		struct raw_edge *r = &p->edges[i];
+		r->subject = int_of(g, &bad, r->subject);
+		r->object = int_of(g, &bad, r->object);
+		if (r->subject >= n || r->object >= n) {
+			bad = 1;
+			r->subject = r->object = 0;
+		}
+		if (!bit(named, r->subject) && !bit(named, r->object)) {
+			rc = tm_fail(err, TM_ERR_INVALID, "edge of relation %lld has neither end among the patched nodes",
+				     (long long)r->rel_id);
+			break;
+		}
+	}
+	/* the edges the named nodes' rows hold now, once each */
+	struct old_edge *old = NULL;
+	size_t n_old = 0, cap_old = 0;
+	for (size_t i = 0; !rc && i < p->n_nodes; i++) {
+		uint32_t u = p->nodes[i].key;
+		if (u >= g->n)
+			continue;
+		struct rowv r = row(g, &bad, u);
+		for (uint32_t k = 0; k < r.n; k++) {
+			uint32_t w = nbr_at(g, &bad, &r, k), ae = edge_at(g, &bad, &r, k);
+			if (w == UINT32_MAX || ae == UINT32_MAX)
+				continue;
+			int in = (ae & ADJ_IN) != 0;
+			/* an edge between two named nodes is in both rows: keep it from its subject's */
+			if (in && bit(named, w) && w != u)
+				continue;
+			if (in && w == u)
+				continue; /* a self-loop: its out-entry is in the same row */
+			TM_GROW(old, cap_old, n_old + 1);
+			old[n_old++] = (struct old_edge){ e_rel(g, &bad, ae & ~ADJ_IN), ae & ~ADJ_IN, in ? w : u, in ? u : w, 0 };
+		}
+	}
+	if (n_old > 1)
+		qsort(old, n_old, sizeof(*old), cmp_old_edge);
+	/* each new edge: the id it had, or a new one */
+	uint32_t *eid = tm_xmalloc((p->n_edges ? p->n_edges : 1) * sizeof(*eid));
+	uint32_t m_ids = g->m_ids, m_live = g->m_live;
+	size_t fresh = 0;
+	for (size_t i = 0; !rc && i < p->n_edges; i++) {
+		const struct raw_edge *r = &p->edges[i];
+		size_t lo = 0, hi = n_old;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (old[mid].rel < r->rel_id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		eid[i] = UINT32_MAX;
+		for (; lo < n_old && old[lo].rel == r->rel_id; lo++) {
+			struct old_edge *o = &old[lo];
+			uint32_t e = o->e;
+			if (o->used || o->subject != r->subject || o->object != r->object || e_pred(g, &bad, e) != r->predicate ||
+			    e_start(g, &bad, e) != r->start || e_end(g, &bad, e) != r->end || e_share(g, &bad, e) != r->share)
+				continue;
+			o->used = 1;
+			eid[i] = e;
+			break;
+		}
+		if (eid[i] != UINT32_MAX)
+			continue;
+		eid[i] = m_ids + (uint32_t)fresh++;
+		m_live++;
+		/* an unnamed end's row lacks the new edge */
+		uint32_t ends2[2] = { r->subject, r->object };
+		for (int k = 0; k < 2; k++)
+			if (!bit(named, ends2[k]) && !bit(redo, ends2[k])) {
+				set_bit(redo, ends2[k]);
+				TM_GROW(redo_list, cap_redo, n_redo + 1);
+				redo_list[n_redo++] = ends2[k];
+			}
+	}
+	for (size_t i = 0; !rc && i < n_old; i++) {
+		if (old[i].used)
+			continue;
+		m_live--;
+		/* an unnamed end's row still holds the edge the patch dropped */
+		uint32_t ends2[2] = { old[i].subject, old[i].object };
+		for (int k = 0; k < 2; k++)
+			if (!bit(named, ends2[k]) && !bit(redo, ends2[k])) {
+				set_bit(redo, ends2[k]);
+				TM_GROW(redo_list, cap_redo, n_redo + 1);
+				redo_list[n_redo++] = ends2[k];
+			}
+	}
+	free(old);
+	if (rc || bad) {
+		if (!rc)
+			rc = damaged(g, err);
+		free(named);
+		free(redo);
+		free(redo_list);
+		free(eid);
+		tm_graph_patch_free(p);
+		return rc;
+	}
+	m_ids += (uint32_t)fresh;
+
+	/* the new edges by each of their ends: (node, index) pairs sorted by node */
+	struct end_ref *ends = tm_xmalloc((2 * p->n_edges + 1) * sizeof(*ends));
+	size_t n_ends = 0;
+	for (size_t i = 0; i < p->n_edges; i++) {
+		ends[n_ends++] = (struct end_ref){ p->edges[i].subject, (uint32_t)i };
+		if (p->edges[i].object != p->edges[i].subject)
+			ends[n_ends++] = (struct end_ref){ p->edges[i].object, (uint32_t)i };
+	}
+	if (n_ends > 1)
+		qsort(ends, n_ends, sizeof(*ends), cmp_end_ref);
+
+	/* the overlay: the old one's rows that stay, then the new rows */
+	struct overlay *x = tm_xcalloc(1, sizeof(*x));
+	size_t cap_rows = 0, cap_adj = 0;
+	x->flag = tm_xcalloc(nb, 1);
+	const struct overlay *ox = g->px;
+	if (ox) {
+		memcpy(x->flag, ox->flag, ((size_t)g->n + 7) / 8);
+		for (uint32_t i = 0; i < ox->n_rows; i++) {
+			const struct xrow *r = &ox->rows[i];
+			if (bit(named, r->node) || bit(redo, r->node))
+				continue;
+			struct pentry *v = tm_xmalloc((r->len ? r->len : 1) * sizeof(*v));
+			for (uint32_t k = 0; k < r->len; k++)
+				v[k] = (struct pentry){ ox->adj[r->at + k], ox->adj_e[r->at + k], 0, 0, ox->adj_p[r->at + k] };
+			xrow_put(x, r->node, r->kind, v, r->len, &cap_rows, &cap_adj);
+			free(v);
+		}
+	}
+	struct pentry *v = NULL;
+	size_t cap_v = 0;
+	for (uint32_t pass = 0; pass < 2; pass++) {
+		/* pass 0: the named nodes; pass 1: the unnamed ones to redo */
+		size_t count = pass == 0 ? p->n_nodes : n_redo;
+		for (size_t j = 0; j < count; j++) {
+			uint32_t u;
+			int8_t kind;
+			if (pass == 0) {
+				u = p->nodes[j].key;
+				kind = p->nodes[j].kind;
+			} else {
+				u = redo_list[j];
+				kind = (int8_t)kind_i(g, &bad, u);
+			}
+			size_t nv = 0;
+			if (pass == 1 && u < g->n) {
+				/* what it keeps: its entries to unnamed nodes */
+				struct rowv r = row(g, &bad, u);
+				for (uint32_t k = 0; k < r.n; k++) {
+					uint32_t w = nbr_at(g, &bad, &r, k), ae = edge_at(g, &bad, &r, k);
+					if (w == UINT32_MAX || ae == UINT32_MAX || bit(named, w))
+						continue;
+					TM_GROW(v, cap_v, nv + 1);
+					v[nv++] = (struct pentry){ w, ae, ext_of(g, &bad, w), e_rel(g, &bad, ae & ~ADJ_IN), r.p[k] };
+				}
+			}
+			/* its new edges: binary search for the first end_ref of u */
+			size_t lo = 0, hi = n_ends;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
+				if (ends[mid].node < u)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			for (; lo < n_ends && ends[lo].node == u; lo++) {
+				const struct raw_edge *r = &p->edges[ends[lo].i];
+				uint32_t e = eid[ends[lo].i];
+				TM_GROW(v, cap_v, nv + 2);
+				if (r->subject == u)
+					v[nv++] = (struct pentry){ r->object, e, ext_of(g, &bad, r->object), r->rel_id,
+								   r->predicate };
+				if (r->object == u)
+					v[nv++] = (struct pentry){ r->subject, e | ADJ_IN, ext_of(g, &bad, r->subject), r->rel_id,
+								   r->predicate };
+			}
+			if (nv > 1)
+				qsort(v, nv, sizeof(*v), cmp_pentry);
+			xrow_put(x, u, kind, v, (uint32_t)nv, &cap_rows, &cap_adj);
+			set_bit(x->flag, u);
+		}
+	}
+	free(v);
+	free(ends);
+	free(named);
+	free(redo);
+	free(redo_list);
+	/* the new edges' attributes, after the old overlay's */
+	size_t ox_m = g->m_ids - g->m, xm = (size_t)m_ids - g->m;
+	x->pred = tm_xmalloc(xm ? xm : 1);
+	x->rel = tm_xmalloc((xm ? xm : 1) * sizeof(int64_t));
+	x->start = tm_xmalloc((xm ? xm : 1) * sizeof(int32_t));
+	x->end = tm_xmalloc((xm ? xm : 1) * sizeof(int32_t));
+	x->share = tm_xmalloc((xm ? xm : 1) * sizeof(float));
+	if (ox && ox_m) {
+		memcpy(x->pred, ox->pred, ox_m);
+		memcpy(x->rel, ox->rel, ox_m * sizeof(int64_t));
+		memcpy(x->start, ox->start, ox_m * sizeof(int32_t));
+		memcpy(x->end, ox->end, ox_m * sizeof(int32_t));
+		memcpy(x->share, ox->share, ox_m * sizeof(float));
+	}
+	for (size_t i = 0; i < p->n_edges; i++) {
+		uint32_t e = eid[i];
+		if (e < g->m_ids)
+			continue;
+		const struct raw_edge *r = &p->edges[i];
+		size_t k = e - g->m;
+		x->pred[k] = r->predicate;
+		x->rel[k] = r->rel_id;
+		x->start[k] = r->start;
+		x->end[k] = r->end;
+		x->share[k] = r->share;
+	}
+	free(eid);
+	/* the rows by node */
+	uint32_t slots = 16;
+	while (slots < 2 * (uint64_t)x->n_rows)
+		slots *= 2;
+	x->slot = tm_xcalloc(slots, sizeof(uint32_t));
+	x->mask = slots - 1;
+	for (uint32_t i = 0; i < x->n_rows; i++) {
+		uint32_t s = xhash(x->rows[i].node) & x->mask;
+		while (x->slot[s])
+			s = (s + 1) & x->mask;
+		x->slot[s] = i + 1;
+	}
+	tm_graph_patch_free(p);
+	if (bad) {
+		overlay_free(x);
+		return damaged(g, err);
+	}
+
+	tm_graph *base = g->base ? g->base : (tm_graph *)g;
+	atomic_fetch_add(&base->refs, 1);
+	tm_graph *ng = tm_xcalloc(1, sizeof(*ng));
+	ng->n = n;
+	ng->n0 = g->n0;
+	ng->m = g->m;
+	ng->m_ids = m_ids;
+	ng->m_live = m_live;
+	ng->n_adj = g->n_adj;
+	ng->kind = g->kind;
+	ng->off = g->off;
+	ng->adj = g->adj;
+	ng->adj_e = g->adj_e;
+	ng->adj_p = g->adj_p;
+	ng->pred = g->pred;
+	ng->rel = g->rel;
+	ng->start = g->start;
+	ng->end = g->end;
+	ng->share = g->share;
+	ng->to_int = g->to_int;
+	ng->to_ext = g->to_ext;
+	ng->snap = g->snap;
+	ng->finished = 1;
+	ng->base = base;
+	ng->px = x;
+	ng->pool = tm_xcalloc(POOL_SLOTS, sizeof(*ng->pool));
+	ng->places = tm_xcalloc(1, sizeof(*ng->places));
+	atomic_init(&ng->refs, 1);
+	*out = ng;
+	return TM_OK;
 }

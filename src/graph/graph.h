@@ -44,6 +44,32 @@ tm_rc tm_graph_finish(tm_graph *g, tm_err *err);
 tm_rc tm_graph_load(tm_store *st, tm_graph **out, tm_err *err);
 void tm_graph_free(tm_graph *g);
 
+/* Live changes (a running server's; docs/editing.md "Live graph"): a new
+ * graph that is finished graph g with some nodes' rows replaced, made
+ * without building the rest again.  tm_graph_patch_node() names a node key
+ * whose kind (real 0: no entity any more) and row are replaced: its edges
+ * are then exactly those given with tm_graph_patch_edge() that have it as
+ * an end (each relation once; an edge needs a named end).  A key beyond g's
+ * nodes adds nodes.  An unnamed node whose row no longer matches (an edge
+ * to a named node added or dropped) is corrected too.  _finish() makes the
+ * graph and frees the patch.  g is not changed and stays usable; the two
+ * share g's arrays, and either may be freed first.  Such a graph is never
+ * saved (tm_graph_save() refuses it). */
+typedef struct tm_graph_patch tm_graph_patch;
+tm_graph_patch *tm_graph_patch_new(const tm_graph *g);
+void tm_graph_patch_node(tm_graph_patch *p, tm_node node, int kind, int real);
+void tm_graph_patch_edge(tm_graph_patch *p, tm_node subject, tm_node object, int predicate, int64_t rel_id,
+			 int32_t start, int32_t end, double share);
+tm_rc tm_graph_patch_finish(tm_graph_patch *p, tm_graph **out, tm_err *err);
+void tm_graph_patch_free(tm_graph_patch *p);
+/* The rows a chain of patches keeps apart (0 for an unpatched graph): a
+ * server builds the graph again when they grow. */
+uint32_t tm_graph_patched_nodes(const tm_graph *g);
+/* The patch of the rows of the given entity keys as the store has them now
+ * (graph_load.c): their kinds, and every relation with one of them as an
+ * end.  Read in one read transaction of st. */
+tm_rc tm_graph_refresh(const tm_graph *g, tm_store *st, const tm_ekey *keys, size_t n, tm_graph **out, tm_err *err);
+
 /* Snapshots: a finished graph saved as a file (snap.h) that a later process
  * maps in well under a millisecond instead of reading every relation again.
  * stamp says which data the graph was built from; tm_graph_map() fails with

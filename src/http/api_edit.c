@@ -20,6 +20,7 @@
 #include "http/http_internal.h"
 #include "http/page_edit.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -85,25 +86,54 @@ static void answer(tm_req *req, const tm_edit_result *res, int created)
 		tm_http_data_changed(req);
 }
 
+/* 400 naming the part of the body that is wrong. */
+static void bad_part(tm_req *req, const char *field, const char *msg)
+{
+	json_t *e = json_object();
+	json_object_set_new(e, "code", json_string("invalid"));
+	json_object_set_new(e, "message", json_string(msg));
+	json_object_set_new(e, "field", json_string(field));
+	json_t *o = json_object();
+	json_object_set_new(o, "error", e);
+	tm_req_json(req, o);
+	req->r_status = 400;
+}
+
+/* A body member that must be a string when given: 1 when it is not (the
+ * answer is made). */
+static int not_text(tm_req *req, json_t *body, const char *field)
+{
+	json_t *v = json_object_get(body, field);
+	if (!v || json_is_string(v) || json_is_null(v))
+		return 0;
+	char msg[96];
+	snprintf(msg, sizeof(msg), "'%s' must be text", field);
+	bad_part(req, field, msg);
+	return 1;
+}
+
 static void submit(tm_req *req, tm_record_type t, const char *key, int delete)
 {
 	json_t *body = body_json(req);
 	if (!json_is_object(body)) {
 		json_decref(body);
-		tm_req_fail(req, 400, "invalid", "the body must be a JSON object {\"summary\", \"base\", \"record\"}");
+		bad_part(req, "body", "the body must be a JSON object {\"summary\", \"base\", \"record\"} in UTF-8");
 		return;
 	}
 	json_t *rec = json_object_get(body, "record");
 	json_t *base = json_object_get(body, "base");
 	if (!delete && !json_is_object(rec)) {
 		json_decref(body);
-		tm_req_fail(req, 400, "invalid", "'record' must be a record in the interchange format");
+		bad_part(req, "record", "'record' must be a record in the interchange format");
 		return;
 	}
-	if (key && !json_is_integer(base)) {
+	if (key && (!json_is_integer(base) || json_integer_value(base) < 0)) {
 		json_decref(body);
-		tm_req_fail(req, 400, "invalid",
-			    "'base' must be the revision the edit started from (0 for a record without history)");
+		bad_part(req, "base", "'base' must be the revision the edit started from (0 for a record without history)");
+		return;
+	}
+	if (not_text(req, body, "summary")) {
+		json_decref(body);
 		return;
 	}
 	tm_edit_op op = { t, key, delete ? NULL : rec, key ? (int64_t)json_integer_value(base) : -1 };
@@ -255,6 +285,15 @@ void tm_http_api_revert(tm_req *req)
 	}
 	int64_t rev = id_param(tm_req_param(req, "rev"));
 	json_t *body = body_json(req);
+	if (req->upload.len && !json_is_object(body)) {
+		json_decref(body);
+		bad_part(req, "body", "the body must be a JSON object {\"summary\"} in UTF-8");
+		return;
+	}
+	if (not_text(req, body, "summary")) {
+		json_decref(body);
+		return;
+	}
 	tm_editor who = { req->who.user.name, req->who.user.id, req->who.role, "revert" };
 	tm_edit_result res;
 	tm_err err = { 0 };
@@ -281,13 +320,22 @@ void tm_http_api_change(tm_req *req)
 			return;
 		}
 		json_t *body = body_json(req);
+		if (!json_is_object(body)) {
+			json_decref(body);
+			bad_part(req, "body", "the body must be a JSON object {\"decision\", \"note\"} in UTF-8");
+			return;
+		}
+		if (not_text(req, body, "note")) {
+			json_decref(body);
+			return;
+		}
 		const char *d = json_string_value(json_object_get(body, "decision"));
 		int decision = !d ? -1 : strcmp(d, "approve") == 0 ? TM_CHANGE_PUBLISHED :
 					 strcmp(d, "return") == 0  ? TM_CHANGE_RETURNED :
 					 strcmp(d, "reject") == 0  ? TM_CHANGE_REJECTED : -1;
 		if (decision < 0) {
 			json_decref(body);
-			tm_req_fail(req, 400, "invalid", "'decision' must be approve, return or reject");
+			bad_part(req, "decision", "'decision' must be approve, return or reject");
 			return;
 		}
 		tm_editor who = { req->who.user.name, req->who.user.id, req->who.role, "api" };

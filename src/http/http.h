@@ -7,8 +7,9 @@
  *
  * Threads: libmicrohttpd runs a pool of worker threads; each opens its own
  * read-only tm_store on first use (a store is not thread-safe), and all
- * share one immutable tm_graph, which a watcher thread rebuilds when the
- * database's data_version changes.  docs/api.md describes the API;
+ * share one immutable tm_graph, which a watcher thread replaces when the
+ * database's data_version changes (patched after the server's own edits,
+ * built again after anyone else's; docs/editing.md "Live graph").  docs/api.md describes the API;
  * docs/architecture.md the module.
  */
 #ifndef TM_HTTP_H
@@ -36,6 +37,7 @@ typedef struct tm_http_opts {
 	double query_seconds;      /* time limit of one request's queries */
 	double watch_seconds;      /* how often the watcher looks at data_version */
 	int no_cache;              /* render every response afresh (for measuring) */
+	int no_live;               /* build the graph again after every change, never patch it (for measuring) */
 	/* The licence the operator publishes the data under: an SPDX id the site
 	 * knows (CC-BY-SA-4.0, CC-BY-4.0, CC0-1.0, ODbL-1.0, CC-BY-NC-4.0,
 	 * CC-BY-NC-SA-4.0), shown with its name and link, or any other text,

@@ -65,6 +65,8 @@ typedef struct tm_snapshot {
 	int64_t version;     /* the data_version it was built from */
 	time_t loaded;       /* when: the Last-Modified of every page built on it */
 	atomic_int refs;     /* the server's reference and each request's */
+	struct tm_snapshot *vocab_of; /* a patched graph's snapshot: the one whose vocab
+				       * it borrows (held); NULL when vocab is its own */
 } tm_snapshot;
 
 /* ---- streamed answers (stream.c) ---- */
@@ -264,6 +266,9 @@ void tm_http_writer_unlock(tm_req *req);
  * the watcher looks at once (not at its next tick), so that the graph of
  * every later request has the change within moments. */
 void tm_http_data_changed(tm_req *req);
+/* The writer's notes of what its commits touched, handed to the live graph
+ * (server.c); takes t. */
+void tm_http_live_note(tm_http_server *srv, tm_touch *t, size_t n);
 /* A role's name in the page's language. */
 const char *tm_page_role_label(tm_req *req, tm_role r);
 /* The header's account box for a signed-in user (name, role, log out),

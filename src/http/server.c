@@ -103,6 +103,9 @@ struct tm_http_server {
 	atomic_llong live;       /* petition signatures: the version of responses that show counts */
 
 	tm_store *watch_st;      /* the watcher's own connection */
+	pthread_mutex_t live_mu;
+	tm_touch *notes;         /* what the writer's commits touched, not yet in the graph */
+	size_t n_notes, cap_notes;
 	pthread_t watcher;
 	int watcher_started;
 	pthread_mutex_t stop_mu;
@@ -197,7 +200,10 @@ static void snap_release(tm_snapshot *s)
 {
 	if (s && atomic_fetch_sub(&s->refs, 1) == 1) {
 		tm_graph_free(s->g);
-		tm_search_vocab_free(s->vocab);
+		if (s->vocab_of)
+			snap_release(s->vocab_of);
+		else
+			tm_search_vocab_free(s->vocab);
 		free(s);
 	}
 }
@@ -232,6 +238,110 @@ static tm_rc snap_build(tm_store *st, tm_snapshot **out, tm_err *err)
 
 static void cache_clear_all(tm_http_server *srv);
 
+/*
+ * The live graph (docs/editing.md "Live graph").  The server's writer notes
+ * the entity keys each of its commits touched (tm_store_track_touches());
+ * when data_version moves and every version since the current snapshot has
+ * its note, the watcher patches the graph (tm_graph_refresh(): the rows of
+ * those entities read again, the rest shared) instead of building it, so a
+ * change is in paths, owners and screening within milliseconds at any size
+ * and memory grows by the rows patched, not by a second graph.  A version
+ * without a note (a `tiemap import` beside the server) is waited for
+ * briefly, then the graph is built again as before; so is a graph whose
+ * patches have grown, and one that has stood patched with no change for a
+ * while, which also brings search's typo index (and the snapshot file) up
+ * to date.
+ */
+#define LIVE_MAX_KEYS 5000     /* entities one patch reads again */
+#define LIVE_MAX_ROWS 100000   /* rows a chain of patches keeps before the graph is built again */
+#define LIVE_WAIT 1.0          /* seconds a version's missing note is waited for */
+#define LIVE_COMPACT_IDLE 30.0 /* seconds a patched graph stands unchanged before it is built again */
+
+/* Called with the writer held, after its commits: their notes, in order. */
+void tm_http_live_note(tm_http_server *srv, tm_touch *t, size_t n)
+{
+	pthread_mutex_lock(&srv->live_mu);
+	for (size_t i = 0; i < n; i++) {
+		TM_GROW(srv->notes, srv->cap_notes, srv->n_notes + 1);
+		srv->notes[srv->n_notes++] = t[i];
+	}
+	pthread_mutex_unlock(&srv->live_mu);
+	free(t);
+}
+
+/* Forget the notes of versions up to v. */
+static void live_drop(tm_http_server *srv, int64_t v)
+{
+	pthread_mutex_lock(&srv->live_mu);
+	size_t k = 0;
+	for (size_t i = 0; i < srv->n_notes; i++) {
+		if (srv->notes[i].version <= v)
+			free(srv->notes[i].keys);
+		else
+			srv->notes[k++] = srv->notes[i];
+	}
+	srv->n_notes = k;
+	pthread_mutex_unlock(&srv->live_mu);
+}
+
+/* The snapshot of cur patched up to the data's version now: 1 and *fresh;
+ * 0 when a version's note is missing (wait); -1 when the graph must be
+ * built again. */
+static int live_patch(tm_http_server *srv, tm_snapshot *cur, tm_snapshot **fresh)
+{
+	*fresh = NULL;
+	tm_err err = { 0 };
+	int began = 0;
+	if (tm_store_read_begin(srv->watch_st, TM_READ_NOW, &began, &err))
+		return -1;
+	int64_t v = tm_store_data_version(srv->watch_st);
+	int out = v > cur->version ? 1 : -1;
+	tm_ekey *keys = NULL;
+	size_t n_keys = 0, cap = 0;
+	pthread_mutex_lock(&srv->live_mu);
+	for (int64_t want = cur->version + 1; out == 1 && want <= v; want++) {
+		size_t i = 0;
+		while (i < srv->n_notes && srv->notes[i].version != want)
+			i++;
+		if (i == srv->n_notes) {
+			out = 0;
+			break;
+		}
+		const tm_touch *t = &srv->notes[i];
+		if (t->all || n_keys + t->n > LIVE_MAX_KEYS) {
+			out = -1;
+			break;
+		}
+		TM_GROW(keys, cap, n_keys + t->n + 1);
+		if (t->n)
+			memcpy(keys + n_keys, t->keys, t->n * sizeof(*keys));
+		n_keys += t->n;
+	}
+	pthread_mutex_unlock(&srv->live_mu);
+	tm_graph *g = NULL;
+	if (out == 1 && tm_graph_refresh(cur->g, srv->watch_st, keys, n_keys, &g, &err))
+		out = -1;
+	tm_store_read_end(srv->watch_st, began);
+	free(keys);
+	if (out == 1 && tm_graph_patched_nodes(g) > LIVE_MAX_ROWS) {
+		tm_graph_free(g);
+		out = -1;
+	}
+	if (out != 1)
+		return out;
+	tm_snapshot *s = tm_xcalloc(1, sizeof(*s));
+	s->g = g;
+	s->vocab_of = cur->vocab_of ? cur->vocab_of : cur;
+	atomic_fetch_add(&s->vocab_of->refs, 1);
+	s->vocab = s->vocab_of->vocab;
+	s->version = v;
+	s->loaded = time(NULL);
+	atomic_init(&s->refs, 1);
+	live_drop(srv, v);
+	*fresh = s;
+	return 1;
+}
+
 /* Signatures taken back with `tiemap petition withdraw` or purged by
  * another process: this server's version of the pages with counts moves
  * up to the file's (it never goes down; its own signatures bump it at
@@ -247,16 +357,20 @@ static void live_catch_up(tm_http_server *srv)
 }
 
 /* The watcher: looks at data_version now and then and, when it moved,
- * builds the new graph off the request path and swaps it in; and brings
- * the signatures' version up to the file's. */
+ * patches the graph or builds it again, off the request path, and swaps it
+ * in; and brings the signatures' version up to the file's. */
 static void *watch(void *p)
 {
 	tm_http_server *srv = p;
+	double missing_since = 0, changed_at = tm_now();
+	int soon = 0;
 	pthread_mutex_lock(&srv->stop_mu);
 	while (!srv->stopping) {
 		struct timespec until;
 		clock_gettime(CLOCK_REALTIME, &until);
 		double secs = srv->o.watch_seconds > 0 ? srv->o.watch_seconds : 1;
+		if (soon)
+			secs = 0.02; /* a note the writer is about to hand over */
 		until.tv_sec += (time_t)secs;
 		until.tv_nsec += (long)((secs - (double)(time_t)secs) * 1e9);
 		if (until.tv_nsec >= 1000000000L) {
@@ -269,10 +383,32 @@ static void *watch(void *p)
 		pthread_mutex_unlock(&srv->stop_mu);
 		tm_store_error_clear(srv->watch_st);
 		int64_t v = tm_store_data_version(srv->watch_st);
-		tm_snapshot *fresh = NULL;
+		tm_snapshot *fresh = NULL, *cur = srv->snap; /* only this thread replaces it */
 		tm_err err = { 0 };
 		live_catch_up(srv);
-		if (v >= 0 && v != srv->snap->version && snap_build(srv->watch_st, &fresh, &err) == TM_OK) {
+		double now = tm_now();
+		int build = 0;
+		soon = 0;
+		if (v >= 0 && v != cur->version) {
+			/* a read-only server has no writer, so no notes: it builds */
+			int r = srv->o.no_live || srv->o.read_only ? -1 : live_patch(srv, cur, &fresh);
+			if (r == 0 && !missing_since)
+				missing_since = now;
+			if (r == 0 && now - missing_since < LIVE_WAIT)
+				soon = 1;
+			else if (r != 1)
+				build = 1;
+			if (r != 0)
+				missing_since = 0;
+			changed_at = now;
+		} else if (v >= 0 && cur->vocab_of && now - changed_at >= LIVE_COMPACT_IDLE) {
+			build = 1; /* edits have stopped: compact */
+		}
+		if (build && snap_build(srv->watch_st, &fresh, &err) == TM_OK) {
+			live_drop(srv, fresh->version);
+			missing_since = 0;
+		}
+		if (fresh) {
 			pthread_mutex_lock(&srv->snap_mu);
 			tm_snapshot *old = srv->snap;
 			srv->snap = fresh;
@@ -281,6 +417,20 @@ static void *watch(void *p)
 			snap_release(old);
 			/* the old generation's answers can never be served again */
 			cache_clear_all(srv);
+			if (srv->o.access_log) {
+				/* for the operator (and the tests): how the graph followed */
+				char when[32];
+				time_t t = time(NULL);
+				struct tm tm;
+				gmtime_r(&t, &tm);
+				strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+				pthread_mutex_lock(&srv->log_mu);
+				fprintf(srv->o.access_log, "%s graph %s at data version %lld in %.1fms (%u rows patched)\n", when,
+					build ? "built" : "patched", (long long)fresh->version, (tm_now() - now) * 1000,
+					tm_graph_patched_nodes(fresh->g));
+				fflush(srv->o.access_log);
+				pthread_mutex_unlock(&srv->log_mu);
+			}
 		}
 		pthread_mutex_lock(&srv->stop_mu);
 	}
@@ -1277,6 +1427,7 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 	srv->lfd = -1;
 	tm_buf_init(&srv->gate_headers);
 	pthread_mutex_init(&srv->snap_mu, NULL);
+	pthread_mutex_init(&srv->live_mu, NULL);
 	pthread_mutex_init(&srv->stop_mu, NULL);
 	pthread_cond_init(&srv->stop_cv, NULL);
 	pthread_mutex_init(&srv->rate_mu, NULL);
@@ -1384,6 +1535,8 @@ void tm_http_stop(tm_http_server *srv)
 	free(srv->cache);
 	free(srv->rate);
 	snap_release(srv->snap);
+	tm_touches_release(srv->notes, srv->n_notes);
+	pthread_mutex_destroy(&srv->live_mu);
 	tm_store_close(srv->watch_st);
 	tm_http_auth_stop(srv->auth);
 	if (srv->key_made)

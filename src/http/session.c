@@ -52,8 +52,8 @@ tm_rc tm_http_auth_start(const tm_http_opts *o, tm_http_auth **out, tm_err *err)
 	pthread_mutex_init(&a->mu, NULL);
 	pthread_mutex_init(&a->rate_mu, NULL);
 	tm_rc rc = TM_OK;
-	if (!o->read_only)
-		rc = tm_store_open(o->db_path, 0, &a->writer, err);
+	if (!o->read_only && !(rc = tm_store_open(o->db_path, 0, &a->writer, err)))
+		rc = tm_store_track_touches(a->writer, err); /* the live graph (server.c) */
 	if (!rc)
 		rc = tm_auth_keys_load(a->writer, &a->keys, err);
 	tm_guard_opts go, co;
@@ -378,8 +378,17 @@ tm_store *tm_http_writer_lock(tm_req *req)
 
 void tm_http_writer_unlock(tm_req *req)
 {
-	if (req->auth->writer)
-		pthread_mutex_unlock(&req->auth->mu);
+	if (!req->auth->writer)
+		return;
+	/* handed over before the lock is let go, so that the notes stay in
+	 * the order of the commits */
+	tm_touch *t;
+	size_t n = tm_store_take_touches(req->auth->writer, &t);
+	if (n)
+		tm_http_live_note(req->srv, t, n);
+	else
+		free(t);
+	pthread_mutex_unlock(&req->auth->mu);
 }
 
 /* ---- what pages put in their forms ---- */

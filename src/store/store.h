@@ -284,6 +284,33 @@ tm_rc tm_store_max_ekey(tm_store *st, tm_ekey *out, tm_err *err);
 tm_rc tm_store_each_ekey(tm_store *st, int (*fn)(void *ctx, tm_ekey key, const char *id, const char *kind),
 			 void *ctx, tm_err *err);
 tm_rc tm_store_each_edge(tm_store *st, int (*fn)(void *ctx, const tm_edge_row *row), void *ctx, tm_err *err);
+/* The feed of one entity, for a graph that follows edits (graph.h
+ * tm_graph_refresh()): its kind in *kind (owned by the caller; NULL when
+ * the key has no entity), and every relation with it as subject or object. */
+tm_rc tm_store_ekey_kind(tm_store *st, tm_ekey key, char **kind, tm_err *err);
+tm_rc tm_store_edges_of(tm_store *st, tm_ekey key, int (*fn)(void *ctx, const tm_edge_row *row), void *ctx,
+			tm_err *err);
+
+/* What each write touched, for a server that keeps a graph in memory and
+ * follows its own edits (docs/editing.md "Live graph").  After
+ * tm_store_track_touches() on a writable store, every committed transaction
+ * that moved data_version is noted with the version it made and the keys
+ * of the entities it wrote, deleted or wrote a relation of (old and new
+ * ends); all = 1 when there were too many to list (TM_TOUCH_MAX), and the
+ * reader should build its graph again.  tm_store_take_touches() hands the
+ * notes over, oldest first (the caller frees them with
+ * tm_touches_release()).  Writes by other connections are not seen: their
+ * versions are simply missing. */
+#define TM_TOUCH_MAX 20000
+typedef struct tm_touch {
+	int64_t version;
+	tm_ekey *keys;
+	size_t n;
+	int all;
+} tm_touch;
+tm_rc tm_store_track_touches(tm_store *st, tm_err *err);
+size_t tm_store_take_touches(tm_store *st, tm_touch **out);
+void tm_touches_release(tm_touch *t, size_t n);
 /* Entity keys of the entities carrying tag. */
 tm_rc tm_store_tagged(tm_store *st, const char *tag, int (*fn)(void *ctx, tm_ekey key), void *ctx, tm_err *err);
 tm_rc tm_store_ekey(tm_store *st, const char *id, tm_ekey *out, tm_err *err);

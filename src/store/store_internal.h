@@ -73,7 +73,17 @@ struct tm_store {
 	tm_rowmap entity_rows, source_rows;
 	struct tm_bulk *bulk; /* work deferred to the commit of tm_store_begin_bulk(), or NULL */
 	char today[11];       /* YYYY-MM-DD the transaction began: added and changed dates of claims */
+	struct tm_touch *touches; /* tm_store_track_touches(): commits not yet taken */
+	size_t n_touches, cap_touches;
+	int tracking;
 };
+
+/* At commit, after data_version moved and before COMMIT: note the entity
+ * keys this transaction touched (store_touch.c); after a COMMIT that
+ * failed, forget them again. */
+tm_rc tm_store_touch_commit(tm_store *st, tm_err *err);
+void tm_store_touch_undo(tm_store *st);
+void tm_store_touch_release(tm_store *st);
 
 /* In a bulk transaction, before an entity or relation is written: drop what
  * is cheaper built at commit; names: the row has names (for FTS5). */

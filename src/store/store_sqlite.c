@@ -351,6 +351,7 @@ void tm_store_close(tm_store *st)
 	tm_store_bulk_end(st);
 	tm_rowmap_release(&st->entity_rows);
 	tm_rowmap_release(&st->source_rows);
+	tm_store_touch_release(st);
 	free(st);
 }
 
@@ -443,9 +444,15 @@ tm_rc tm_store_commit(tm_store *st, tm_err *err)
 		sqlite3_stmt *s = tm_store_stmt(st, S_BUMP_VERSION);
 		if (sqlite3_step(s) != SQLITE_DONE)
 			return tm_store_db_fail(st, err, "bumping data version");
+		sqlite3_reset(s);
+		if (st->tracking && (rc = tm_store_touch_commit(st, err)))
+			return rc;
 	}
-	if (tm_store_exec(st, "COMMIT", err))
+	if (tm_store_exec(st, "COMMIT", err)) {
+		if (st->dirty && st->tracking)
+			tm_store_touch_undo(st);
 		return TM_ERR_DB;
+	}
 	tx_end(st);
 	return TM_OK;
 }
@@ -1630,6 +1637,45 @@ tm_rc tm_store_each_edge(tm_store *st, int (*fn)(void *ctx, const tm_edge_row *r
 	struct ekey_ctx c = { NULL, NULL, fn, ctx };
 	return tm_store_each_row(st, "SELECT id,subject,predicate,object,start,end_,share FROM relations", NULL, edge_row, &c,
 			err);
+}
+
+tm_rc tm_store_ekey_kind(tm_store *st, tm_ekey key, char **kind, tm_err *err)
+{
+	*kind = NULL;
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT kind FROM entities WHERE id=?", -1, &s, NULL) != SQLITE_OK)
+		return tm_store_db_fail(st, err, "preparing query");
+	sqlite3_bind_int64(s, 1, key);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*kind = tm_xstrdup((const char *)sqlite3_column_text(s, 0));
+	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "reading an entity's kind");
+	sqlite3_finalize(s);
+	return rc;
+}
+
+tm_rc tm_store_edges_of(tm_store *st, tm_ekey key, int (*fn)(void *ctx, const tm_edge_row *row), void *ctx,
+			tm_err *err)
+{
+	struct ekey_ctx c = { NULL, NULL, fn, ctx };
+	sqlite3_stmt *s;
+	/* a self-loop once: from its subject */
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT id,subject,predicate,object,start,end_,share FROM relations WHERE subject=?1"
+			       " UNION ALL SELECT id,subject,predicate,object,start,end_,share FROM relations"
+			       " WHERE object=?1 AND subject<>?1",
+			       -1, &s, NULL) != SQLITE_OK)
+		return tm_store_db_fail(st, err, "preparing query");
+	sqlite3_bind_int64(s, 1, key);
+	int step;
+	tm_rc rc = TM_OK;
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		if (edge_row(&c, s))
+			break;
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		rc = tm_store_db_fail(st, err, "reading an entity's relations");
+	sqlite3_finalize(s);
+	return rc;
 }
 
 /* ---- counts and checks ---- */

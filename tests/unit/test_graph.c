@@ -884,6 +884,158 @@ static void test_random_graphs(void **state)
 	assert_true(ty.plain > 500);
 }
 
+/* ---- live changes (patches) ----
+ *
+ * Random edits to the random graphs, each applied as a patch that names
+ * the nodes whose rows changed, several in a chain, and every check above
+ * run on the patched graph: it must answer as the graph built from the
+ * edited edge list does.  Half the rounds name only one end of a changed
+ * edge (the patch must correct the other end's row itself).
+ */
+
+static void touch(uint8_t *named, uint32_t u, int partial, int first)
+{
+	if (!partial || first)
+		named[u] = 1;
+}
+
+static void rnd_attrs(struct tedge *e)
+{
+	e->pred = rnd(5) < 2 ? (int)rnd(2) : (int)rnd((uint32_t)tm_n_predicates);
+	e->start = rnd(2) ? TM_DATE_OPEN_START : (int32_t)((2000 + rnd(20)) * 10000 + 101);
+	e->end = rnd(2) ? TM_DATE_OPEN_END : (int32_t)((e->start ? e->start / 10000 : 2000) + rnd(10)) * 10000 + 1231;
+	e->share = rnd(4) == 0 ? -1.0 : (double)(1 + rnd(100));
+}
+
+static void patch_round(struct tgraph *t, int64_t *next_rel, int partial, int free_old_first)
+{
+	uint8_t named[MAXN] = { 0 };
+	int edits = 1 + (int)rnd(4);
+	for (int k = 0; k < edits; k++) {
+		uint32_t what = rnd(6);
+		if (what == 0 && t->n + 2 <= MAXN) { /* a new entity (perhaps after a gap), tied to another */
+			uint32_t v = t->n + rnd(2);
+			t->n = v + 1;
+			t->real[v] = 1;
+			t->kind[v] = (int)rnd(4);
+			named[v] = 1;
+			if (t->m < MAXE) {
+				struct tedge *e = &t->e[t->m++];
+				e->s = rnd(2) ? v : rnd(v);
+				e->o = e->s == v ? rnd(v) : v;
+				e->rel = (*next_rel)++;
+				rnd_attrs(e);
+				touch(named, e->s == v ? e->o : e->s, partial, 0);
+			}
+		} else if (what == 1 && t->m) { /* a relation deleted */
+			size_t i = rnd((uint32_t)t->m);
+			touch(named, t->e[i].s, partial, 1);
+			touch(named, t->e[i].o, partial, 0);
+			t->e[i] = t->e[--t->m];
+		} else if (what == 2 && t->m < MAXE) { /* a relation added */
+			struct tedge *e = &t->e[t->m++];
+			e->s = rnd(t->n);
+			e->o = rnd(t->n);
+			e->rel = (*next_rel)++;
+			rnd_attrs(e);
+			touch(named, e->s, partial, 1);
+			touch(named, e->o, partial, 0);
+		} else if (what == 3 && t->m) { /* a relation changed: dates, share, predicate */
+			size_t i = rnd((uint32_t)t->m);
+			rnd_attrs(&t->e[i]);
+			touch(named, t->e[i].o, partial, 1);
+			touch(named, t->e[i].s, partial, 0);
+		} else if (what == 4) { /* an entity's kind, or it is deleted or back */
+			uint32_t u = rnd(t->n);
+			t->real[u] = rnd(4) != 0;
+			t->kind[u] = t->real[u] && rnd(4) ? (int)rnd(4) : -1;
+			named[u] = 1;
+		} else { /* read again, nothing changed */
+			named[rnd(t->n)] = 1;
+		}
+	}
+	tm_graph_patch *p = tm_graph_patch_new(t->g);
+	for (uint32_t u = 0; u < t->n; u++)
+		if (named[u])
+			tm_graph_patch_node(p, u, t->kind[u], t->real[u]);
+	for (size_t i = 0; i < t->m; i++) {
+		const struct tedge *e = &t->e[i];
+		if (named[e->s] || named[e->o])
+			tm_graph_patch_edge(p, e->s, e->o, e->pred, e->rel, e->start, e->end, e->share);
+	}
+	tm_graph *old = t->g, *ng = NULL;
+	tm_err err = { 0 };
+	tm_rc prc = tm_graph_patch_finish(p, &ng, &err);
+	if (prc)
+		print_error("patch: %s\n", err.msg);
+	CHECK(prc == TM_OK);
+	if (free_old_first) /* the new graph holds the arrays it shares */
+		tm_graph_free(old);
+	CHECK(tm_graph_n_edges(ng) == t->m);
+	CHECK(tm_graph_n_nodes(ng) >= t->n);
+	if (!free_old_first)
+		tm_graph_free(old);
+	t->g = ng;
+}
+
+static void test_patches(void **state)
+{
+	(void)state;
+	struct bpaths bp = { 0 };
+	struct tally ty = { 0 };
+	size_t patched = 0;
+	for (unsigned seed = 1; seed <= N_GRAPHS / 2; seed++) {
+		struct tgraph t;
+		ctx_seed = seed;
+		gen_graph(&t, seed);
+		rng_seed(seed * 104729u);
+		int64_t next_rel = 100000;
+		for (int round = 0; round < 4; round++) {
+			patch_round(&t, &next_rel, (int)((seed + (unsigned)round) % 2), round % 2);
+			patched += tm_graph_patched_nodes(t.g) > 0;
+			check_shortest(&t, &bp, &ty);
+			check_owners(&t, &ty);
+			check_exposure(&t, &ty);
+			check_neighbors(&t);
+			check_stats(&t);
+			check_order_independent(&t);
+		}
+		/* a patched graph is never saved as a snapshot */
+		tm_err err = { 0 };
+		CHECK(tm_graph_save(t.g, "/nonexistent/never-written", 1, &err) == TM_ERR_INVALID);
+		tm_graph_free(t.g);
+	}
+	free(bp.v);
+	print_message("patched graphs %zu, paths found %zu, owner chains %zu, exposed %zu\n", patched, ty.found,
+		      ty.owner_chains, ty.exposed);
+	assert_true(patched > 300);
+	assert_true(ty.found > 300);
+	assert_true(ty.owner_chains > 50);
+}
+
+/* An edge with neither end named is refused, and nothing is made. */
+static void test_patch_errors(void **state)
+{
+	(void)state;
+	struct tedge e[2] = { { 0, 1, 8, 1, 0, TM_DATE_OPEN_END, -1 }, { 1, 2, 8, 2, 0, TM_DATE_OPEN_END, -1 } };
+	tm_graph *g = tm_graph_new(4);
+	for (uint32_t u = 0; u < 4; u++)
+		tm_graph_set_node(g, u, 0);
+	for (size_t i = 0; i < 2; i++)
+		tm_graph_add_edge(g, e[i].s, e[i].o, e[i].pred, e[i].rel, e[i].start, e[i].end, e[i].share);
+	tm_err err = { 0 };
+	assert_int_equal(tm_graph_finish(g, &err), TM_OK);
+	tm_graph_patch *p = tm_graph_patch_new(g);
+	tm_graph_patch_node(p, 0, 0, 1);
+	tm_graph_patch_edge(p, 2, 3, 8, 9, 0, TM_DATE_OPEN_END, -1);
+	tm_graph *out = (tm_graph *)1;
+	assert_int_equal(tm_graph_patch_finish(p, &out, &err), TM_ERR_INVALID);
+	assert_null(out);
+	assert_non_null(strstr(err.msg, "neither end"));
+	assert_int_equal(tm_graph_n_edges(g), 2);
+	tm_graph_free(g);
+}
+
 /* ---- hand-written cases ---- */
 
 enum { OWNS = 0, ACQUIRED = 1, SUPPLIES = 8, PARTNER_OF = 11 };
@@ -1358,6 +1510,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vocabulary_indices),
+		cmocka_unit_test(test_patches),
+		cmocka_unit_test(test_patch_errors),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_ownership_cycle),
 		cmocka_unit_test(test_owner_shares),
