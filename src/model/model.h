@@ -62,6 +62,9 @@ typedef struct tm_entity {
 	size_t n_idents, cap_idents;
 	tm_cites cites;
 	int unsourced; /* imported with --allow-unsourced and no citation */
+	/* ids of entities merged into this one (`tiemap merge`), which now
+	 * name it: FollowTheMoney's "referents" (docs/editing.md, "Merging") */
+	tm_strv referents;
 } tm_entity;
 
 typedef struct tm_relation {

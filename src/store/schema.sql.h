@@ -155,6 +155,13 @@ static const char *const tm_migrations[] = {
 	"  reviewer TEXT, reviewed_at TEXT, note TEXT);"
 	"CREATE INDEX reports_open ON reports(status) WHERE status=0;"
 	"CREATE INDEX reports_record ON reports(record, key);",
+	/* 7 → 8: merged ids (`tiemap merge`, docs/editing.md "Merging"): an
+	 * entity's referents, the ids of the records merged into it, each of
+	 * which now names it (FollowTheMoney's "referents").  An id is an
+	 * entity's or a referent, never both; one migration of its own so that
+	 * it can be reordered beside others. */
+	"CREATE TABLE referents(id TEXT PRIMARY KEY, entity INTEGER NOT NULL, ord INTEGER NOT NULL) WITHOUT ROWID;"
+	"CREATE INDEX referents_entity ON referents(entity, ord);",
 };
 
 #define TM_SCHEMA_VERSION ((int)(sizeof(tm_migrations) / sizeof(tm_migrations[0])))
