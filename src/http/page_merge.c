@@ -32,7 +32,7 @@ static void merge_page(tm_req *req, int status, const char *msg, const char *kee
 	tm_buf *b = &req->body;
 	tm_html(b, "<h1>%s</h1>\n", T("merge.title"));
 	if (msg)
-		tm_html(b, "<p class=\"error\" role=\"alert\">%s</p>\n", msg);
+		tm_html(b, "<p class=\"error\" role=\"alert\">%r</p>\n", msg); /* HTML already */
 	if (keep && *keep) {
 		tm_html(b, "<p>%s: ", T("merge.keep"));
 		which(req, keep);

@@ -46,6 +46,19 @@ bad "an empty id is refused" "'' is not an entity id" "" hik-dup
 bad "an id that is an option is refused" "is not an entity id" hikvision -- -x
 bad "a 100 kB argument is refused" "is not an entity id" hikvision "$(head -c 100000 /dev/zero | tr '\0' a)X"
 bad "a summary of two lines is refused" "one line" --summary "$(printf 'a\nb')" hikvision hik-dup
+long=$(head -c 5000 /dev/zero | tr '\0' a)
+for hostile in "a'; DROP TABLE entities;--" "../../etc/passwd" "海康威视" "hik dup" "HIKVISION" "$(printf 'hik\001dup')" \
+	"$(printf 'hik\342\200\256dup')" "$(printf '\377\376')" "%s%s%n" "$long"; do
+	[ -n "${bad_hostile:-}" ] && break
+	run --db "$DB" merge hikvision "$hostile"
+	run2=$RC
+	run --db "$DB" merge "$hostile" hikvision
+	if [ "$run2" -eq 1 ] && [ "$RC" -eq 1 ] && ! grep -q Sanitizer "$TMP/err" && grep -q "^tiemap: " "$TMP/err"; then :; else
+		bad_hostile=$(printf '%.40s' "$hostile")
+	fi
+done
+[ -n "${bad_hostile:-}" ] && fail "a hostile id is refused with a message" "$bad_hostile: exit $run2/$RC" ||
+	pass "ten hostile ids (SQL, paths, Han, spaces, capitals, control and bidi characters, bad UTF-8, formats, 5 kB) are refused either way"
 run --db "$DB" merge hikvision
 expect_rc "one argument is a usage error" 2
 run --db "$DB" export -o "$TMP/still.jsonl"
