@@ -160,8 +160,8 @@ static const char *const tm_migrations[] = {
 	 * which now names it (FollowTheMoney's "referents").  An id is an
 	 * entity's or a referent, never both; one migration of its own so that
 	 * it can be reordered beside others. */
-	"CREATE TABLE referents(id TEXT PRIMARY KEY, entity INTEGER NOT NULL, ord INTEGER NOT NULL) WITHOUT ROWID;"
-	"CREATE INDEX referents_entity ON referents(entity, ord);",
+	("CREATE TABLE referents(id TEXT PRIMARY KEY, entity INTEGER NOT NULL, ord INTEGER NOT NULL) WITHOUT ROWID;"
+	 "CREATE INDEX referents_entity ON referents(entity, ord);"),
 };
 
 #define TM_SCHEMA_VERSION ((int)(sizeof(tm_migrations) / sizeof(tm_migrations[0])))
