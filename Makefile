@@ -15,7 +15,8 @@ SAN       := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-
 
 LIB_SRC   := $(sort $(wildcard src/core/*.c src/text/*.c src/model/*.c src/store/*.c src/search/*.c src/snap/*.c \
                                 src/graph/*.c src/io/*.c src/match/*.c src/view/*.c src/campaign/*.c \
-                                src/archive/*.c src/audit/*.c src/auth/*.c src/guard/*.c src/edit/*.c))
+                                src/archive/*.c src/audit/*.c src/auth/*.c src/guard/*.c src/edit/*.c \
+                                src/seal/*.c))
 # src/http and the assets it embeds (generated from web/ by web/embed)
 HTTP_SRC  := $(sort $(wildcard src/http/*.c)) build/gen/http_assets.c
 CLI_SRC   := $(sort $(wildcard src/cli/*.c)) $(HTTP_SRC) src/main.c

@@ -15,6 +15,7 @@
  */
 
 #include "campaign/campaign_internal.h"
+#include "store/store_petition.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -28,6 +29,13 @@ typedef struct words {
 	const char *colon, *comma, *semicolon, *open, *close, *range_sep, *full_stop;
 	const char *untranslated;
 	const char *no_country;
+	/* the petitions' progress */
+	const char *petitions;
+	const char *signatures_fmt;  /* "%lld signatures" */
+	const char *signature1_fmt;  /* "%lld signature": one */
+	const char *this_week_fmt;   /* "(+%lld this week)" */
+	const char *goal_fmt;        /* "goal %lld" */
+	const char *closed;
 } words;
 
 static const words en_words = {
@@ -35,6 +43,7 @@ static const words en_words = {
 	"Targets", "Actors", "Outcome", "Sources", "Source",
 	": ", ", ", "; ", " (", ")", " – ", ".",
 	"untranslated", "Country not recorded",
+	"Petition signatures", "%lld signatures", "%lld signature", "+%lld this week", "goal %lld", "closed",
 };
 
 static const words zh_words = {
@@ -42,6 +51,7 @@ static const words zh_words = {
 	"对象", "参与者", "结果", "来源", "来源",
 	"：", "、", "；", "（", "）", "至", "。",
 	"未翻译", "未注明国家",
+	"请愿签名进展", "%lld 个签名", "%lld 个签名", "本周新增 %lld 个", "目标 %lld 个", "已截止",
 };
 
 struct digest {
@@ -545,6 +555,98 @@ static void render_items(struct digest *d)
 	}
 }
 
+/* ---- the petitions' progress: counts only, never a signer ---- */
+
+struct week_petition {
+	tm_petition p;
+	tm_petition_counts c; /* signatures up to Sunday, and those of the week */
+};
+
+struct week_petitions {
+	struct week_petition *v;
+	size_t n, cap;
+	tm_store *st;
+	const char *from, *to;
+	tm_rc rc;
+	tm_err *err;
+};
+
+/* A petition open on some day of the week goes in, with its counts as they
+ * stood at the week's end, so that a week's digest says the same later. */
+static int week_petition(void *ctx, const tm_petition *p)
+{
+	struct week_petitions *w = ctx;
+	if (strcmp(p->opens, w->to) > 0 || (p->closes[0] && strcmp(p->closes, w->from) < 0))
+		return 0;
+	tm_petition_counts c;
+	if ((w->rc = tm_store_petition_counts(w->st, p->id, w->from, w->to, &c, w->err)))
+		return 1;
+	TM_GROW(w->v, w->cap, w->n + 1);
+	struct week_petition *x = &w->v[w->n++];
+	memset(x, 0, sizeof(*x));
+	x->c = c;
+	x->p.id = tm_xstrdup(p->id);
+	x->p.title.en = tm_xstrdup(p->title.en);
+	x->p.title.zh = tm_xstrdup(p->title.zh);
+	memcpy(x->p.closes, p->closes, sizeof(x->p.closes));
+	x->p.goal = p->goal;
+	return 0;
+}
+
+static tm_rc render_petitions(struct digest *d, const char *from, const char *to, tm_err *err)
+{
+	struct week_petitions w = { .st = d->st, .from = from, .to = to, .err = err };
+	tm_rc rc = tm_store_each_petition(d->st, NULL, week_petition, &w, err);
+	if (!rc)
+		rc = w.rc;
+	if (!rc && w.n) {
+		tm_buf h = TM_BUF_INIT;
+		for (size_t l = 0; l < d->n_langs; l++)
+			tm_buf_addf(&h, "%s%s", l ? " · " : "", d->langs[l]->petitions);
+		heading(d, 2, h.buf);
+		tm_buf_release(&h);
+		for (size_t i = 0; i < w.n; i++) {
+			const struct week_petition *x = &w.v[i];
+			for (size_t l = 0; l < d->n_langs; l++) {
+				const words *wd = d->langs[l];
+				int has;
+				const char *title = tm_bitext_pick(&x->p.title, wd->lang, &has);
+				para_begin(d, d->n_langs > 1 ? wd->html_lang : NULL);
+				if (!has && title) {
+					marker(d, wd);
+					text(d, " ");
+				}
+				char *url = page_url(d, "petitions", x->p.id, wd->lang);
+				link(d, title ? title : x->p.id, url);
+				free(url);
+				tm_buf t = TM_BUF_INIT;
+				tm_buf_adds(&t, wd->colon);
+				tm_buf_addf(&t, x->c.signatures == 1 ? wd->signature1_fmt : wd->signatures_fmt,
+					    (long long)x->c.signatures);
+				tm_buf_adds(&t, wd->open);
+				tm_buf_addf(&t, wd->this_week_fmt, (long long)x->c.in_range);
+				if (x->p.goal) {
+					tm_buf_adds(&t, wd->semicolon);
+					tm_buf_addf(&t, wd->goal_fmt, (long long)x->p.goal);
+				}
+				if (x->p.closes[0] && strcmp(x->p.closes, to) <= 0) {
+					tm_buf_adds(&t, wd->semicolon);
+					tm_buf_adds(&t, wd->closed);
+				}
+				tm_buf_adds(&t, wd->close);
+				tm_buf_adds(&t, wd->full_stop);
+				text(d, t.buf);
+				tm_buf_release(&t);
+				para_end(d);
+			}
+		}
+	}
+	for (size_t i = 0; i < w.n; i++)
+		tm_petition_release(&w.v[i].p);
+	free(w.v);
+	return rc;
+}
+
 tm_rc tm_digest_render(tm_store *st, const tm_digest_opts *o, tm_buf *out, tm_strv *posts, tm_digest_counts *counts,
 		       tm_err *err)
 {
@@ -600,9 +702,14 @@ tm_rc tm_digest_render(tm_store *st, const tm_digest_opts *o, tm_buf *out, tm_st
 	render_title(&d);
 	render_counts(&d, counts);
 	render_items(&d);
+	rc = render_petitions(&d, from, to, err);
 	if (o->format == TM_DIGEST_HTML && !o->html_fragment)
 		tm_buf_adds(d.b, "</body>\n</html>\n");
 	tm_campaign_items_release(&d.items);
+	if (rc) {
+		tm_buf_release(&txt);
+		return rc;
+	}
 
 	if (o->format == TM_DIGEST_TXT) {
 		tm_strv cut = TM_STRV_INIT;

@@ -17,7 +17,7 @@ static const tm_cmd *const commands[] = {
 	&tm_cmd_owners, &tm_cmd_neighbors, &tm_cmd_check, &tm_cmd_stats, &tm_cmd_tour, &tm_cmd_gen,
 	&tm_cmd_serve, &tm_cmd_action, &tm_cmd_digest, &tm_cmd_feed, &tm_cmd_near, &tm_cmd_screen, &tm_cmd_audit,
 	&tm_cmd_archive, &tm_cmd_recover,
-	&tm_cmd_user, &tm_cmd_history, &tm_cmd_revert, &tm_cmd_merge,
+	&tm_cmd_user, &tm_cmd_history, &tm_cmd_revert, &tm_cmd_petition, &tm_cmd_merge,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 

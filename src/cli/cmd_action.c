@@ -20,7 +20,9 @@
 #include "campaign/campaign.h"
 #include "io/io.h"
 #include "search/search.h"
+#include "store/store_petition.h"
 #include "text/text.h"
+#include "view/view_petition.h"
 
 /* ---- action add ---- */
 
@@ -533,6 +535,38 @@ static void print_pair(const char *label, const tm_bitext *t)
 		printf("  %-10s %s\n", t->en ? "" : label, t->zh);
 }
 
+/* The petitions of the action with their counts (the campaign's progress;
+ * never a signer), as JSON objects appended to arr. */
+struct petitions_ctx {
+	tm_cli *cli;
+	char today[16];
+	json_t *arr;
+};
+
+static int petition_one(void *ctx, const tm_petition *p)
+{
+	struct petitions_ctx *c = ctx;
+	json_t *o;
+	tm_err err = { 0 };
+	if (tm_view_petition(c->cli->st, p, c->today, 0, &o, &err) == TM_OK) {
+		json_t *brief = json_object();
+		static const char *const keep[] = { "id", "title", "status", "signatures", "goal" };
+		for (size_t i = 0; i < sizeof(keep) / sizeof(keep[0]); i++)
+			json_object_set(brief, keep[i], json_object_get(o, keep[i]));
+		json_array_append_new(c->arr, brief);
+		json_decref(o);
+	}
+	return 0;
+}
+
+static json_t *action_petitions(tm_cli *cli, const char *id)
+{
+	struct petitions_ctx c = { cli, "", json_array() };
+	tm_view_today(c.today);
+	tm_store_each_petition(cli->st, id, petition_one, &c, NULL);
+	return c.arr;
+}
+
 static int action_show(tm_cli *cli, int argc, char **argv)
 {
 	if (argc != 2)
@@ -547,6 +581,7 @@ static int action_show(tm_cli *cli, int argc, char **argv)
 		json_object_del(o, "type");
 		json_object_set_new(o, "updated", json_string(updated));
 		json_object_set_new(o, "sources", tm_cli_cites_json(cli, &a.cites));
+		json_object_set_new(o, "petitions", action_petitions(cli, a.id));
 		tm_action_release(&a);
 		return tm_cli_print_json(o);
 	}
@@ -593,6 +628,17 @@ static int action_show(tm_cli *cli, int argc, char **argv)
 			printf("\n      “%s”", a.cites.v[i].quote);
 		printf("\n");
 	}
+	json_t *pets = action_petitions(cli, a.id);
+	size_t i;
+	json_t *pt;
+	json_array_foreach(pets, i, pt) {
+		printf("  %-10s %s: %lld signatures", i ? "" : "petitions", json_string_value(json_object_get(pt, "id")),
+		       (long long)json_integer_value(json_object_get(pt, "signatures")));
+		if (json_is_integer(json_object_get(pt, "goal")))
+			printf(" of a goal of %lld", (long long)json_integer_value(json_object_get(pt, "goal")));
+		printf(" (%s)\n", json_string_value(json_object_get(pt, "status")));
+	}
+	json_decref(pets);
 	printf("  %-10s %s\n", "updated", updated);
 	tm_action_release(&a);
 	return TM_EXIT_OK;

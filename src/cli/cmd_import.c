@@ -105,6 +105,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		json_object_set_new(o, "sites", json_integer((json_int_t)rep.sites));
 		json_object_set_new(o, "actions", json_integer((json_int_t)rep.actions));
 		json_object_set_new(o, "captures", json_integer((json_int_t)rep.captures));
+		json_object_set_new(o, "petitions", json_integer((json_int_t)rep.petitions));
 		if (rep.compared) {
 			json_object_set_new(o, "added", json_integer((json_int_t)rep.added));
 			json_object_set_new(o, "unchanged", json_integer((json_int_t)rep.unchanged));
@@ -131,6 +132,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 			printf(", %zu sites, %zu actions", rep.sites, rep.actions);
 		if (rep.captures)
 			printf(", %zu captures", rep.captures);
+		if (rep.petitions)
+			printf(", %zu petition%s", rep.petitions, rep.petitions == 1 ? "" : "s");
 		printf(" in %.2fs\n", tm_now() - t0);
 		if (rep.compared)
 			printf("%s %zu new, %zu unchanged, %zu changed, %zu kept, %zu merged\n",

@@ -6,6 +6,7 @@
 
 #include <getopt.h>
 #include <signal.h>
+#include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -44,6 +45,10 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "https", no_argument, NULL, 'S' },
 		{ "origin", required_argument, NULL, 'G' },
 		{ "login-rate", required_argument, NULL, 'L' },
+		{ "petition-key", required_argument, NULL, 'K' },
+		{ "form-min-seconds", required_argument, NULL, 'F' },
+		{ "petition-rate", required_argument, NULL, 'E' },
+		{ "petition-burst", required_argument, NULL, 'H' },
 		{ NULL, 0, NULL, 0 },
 	};
 	tm_http_opts o;
@@ -53,9 +58,39 @@ static int run(tm_cli *cli, int argc, char **argv)
 		o.access_log = NULL;
 	int c;
 	double v;
+	tm_seal_server_key keys[16];
+	size_t n_keys = 0;
+	tm_err kerr = { 0 };
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (c) {
+		case 'K':
+			/* read now, so that a wrong file stops the start with its reason */
+			if (n_keys == sizeof(keys) / sizeof(keys[0])) {
+				fputs("tiemap: at most 16 --petition-key files\n", stderr);
+				return TM_EXIT_USAGE;
+			}
+			if (tm_seal_server_key_read(optarg, &keys[n_keys], &kerr)) {
+				sodium_memzero(keys, sizeof(keys));
+				return tm_cli_error(&kerr);
+			}
+			n_keys++;
+			break;
+		case 'F':
+			if (number(optarg, 0, 3600, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.form_min_seconds = v;
+			break;
+		case 'E':
+			if (number(optarg, 0.001, 1e6, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.petition_rate = v;
+			break;
+		case 'H':
+			if (number(optarg, 1, 1e7, &v))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.petition_burst = v;
+			break;
 		case 'l': o.listen = optarg; break;
 		case 'r': o.read_only = 1; break;
 		case 'i': o.log_ips = 1; break;
@@ -139,7 +174,11 @@ static int run(tm_cli *cli, int argc, char **argv)
 
 	tm_http_server *srv;
 	tm_err err = { 0 };
-	if (tm_http_start(&o, &srv, &err)) {
+	o.petition_keys = keys;
+	o.n_petition_keys = n_keys;
+	tm_rc started = tm_http_start(&o, &srv, &err);
+	sodium_memzero(keys, sizeof(keys)); /* the server has its own copy */
+	if (started) {
 		pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
 		return tm_cli_store_error(&err);
 	}
@@ -162,7 +201,8 @@ const tm_cmd tm_cmd_serve = {
 	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
 	"       [--max-conns-per-ip N] [--request-seconds S] [--rate N] [--burst N]\n"
 	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--base-url https://HOST]\n"
-	"       [--robots FILE] [--https] [--origin URL] [--login-rate N]",
+	"       [--robots FILE] [--https] [--origin URL] [--login-rate N] [--petition-key FILE]...\n"
+	"       [--form-min-seconds S] [--petition-rate N] [--petition-burst N]",
 	"the web site (English and Chinese) and the JSON API under /api/v1/",
 	"Serves the database over HTTP on --listen (default 127.0.0.1:8080; port 0\n"
 	"picks a free port, printed on the first line).  Pages work without\n"
@@ -189,5 +229,12 @@ const tm_cmd tm_cmd_serve = {
 	"from a page of that origin.  --login-rate bounds logins a second on the\n"
 	"whole server (2, after a burst of 10; 0 no limit).  With --read-only nobody\n"
 	"can log in.  docs/security.md.\n"
+	"--petition-key FILE (repeatable) takes signatures for the petitions sealed\n"
+	"to that key: the --server-key file of 'tiemap petition keygen', never the\n"
+	"organisers' secret key.  A petition without its key here shows its count\n"
+	"but takes no signatures.  --petition-rate and --petition-burst bound the\n"
+	"signatures of one petition (one every 2 s after a burst of 120);\n"
+	"--form-min-seconds is the least time between serving a form and taking it\n"
+	"(3; the tests set 0).  docs/petitions.md.\n"
 	"SIGINT or SIGTERM stops it gracefully.  The API is in docs/api.md.\n",
 };

@@ -191,8 +191,16 @@ static tm_rc merge_records(struct merge *m, tm_err *err)
 		tm_entity_release(&keep);
 		return rc;
 	}
-	tm_strv ties = { 0 }, actions = { 0 }, sites = { 0 };
-	rc = tm_store_relation_keys_of(m->st, m->gone, &ties, err);
+	tm_strv ties = { 0 }, actions = { 0 }, sites = { 0 }, petitions = { 0 };
+	/* petitions keep no history (docs/petitions.md): moving one could not
+	 * be reverted with the rest */
+	rc = tm_store_entity_petitions(m->st, m->gone, &petitions, err);
+	if (!rc && petitions.n)
+		rc = tm_fail(err, TM_ERR_INVALID,
+			     "'%s' is named by petition '%s', which keeps no history: name '%s' there first", m->gone,
+			     petitions.v[0], m->keep);
+	if (!rc)
+		rc = tm_store_relation_keys_of(m->st, m->gone, &ties, err);
 	for (size_t i = 0; !rc && i < ties.n; i++)
 		rc = move_tie(m, ties.v[i], err);
 	if (!rc)
@@ -228,6 +236,7 @@ static tm_rc merge_records(struct merge *m, tm_err *err)
 	tm_strv_release(&ties);
 	tm_strv_release(&actions);
 	tm_strv_release(&sites);
+	tm_strv_release(&petitions);
 	tm_entity_release(&keep);
 	tm_entity_release(&gone);
 	return rc;

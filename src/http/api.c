@@ -72,7 +72,8 @@ void tm_http_api_index(tm_req *req)
 	static const char *const calls[] = {
 		"/api/v1/search?q=", "/api/v1/entities?kind=&country=&tag=&sort=&limit=&offset=", "/api/v1/entities/{id}", "/api/v1/entities/{id}/neighbors?depth=",
 		"/api/v1/path?from=&to=&max_hops=", "/api/v1/owners/{id}", "/api/v1/sources?publisher=&year=&language=&limit=&offset=", "/api/v1/sources/{id}",
-		"/api/v1/export.jsonl", "POST /api/v1/screen", "/api/v1/openapi.json",
+		"/api/v1/export.jsonl", "POST /api/v1/screen",
+		"/api/v1/petitions", "/api/v1/petitions/{id}", "/api/v1/openapi.json",
 	};
 	json_t *o = json_object(), *arr = json_array();
 	json_object_set_new(o, "name", json_string("tiemap"));

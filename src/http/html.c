@@ -461,12 +461,13 @@ void tm_page_begin(tm_req *req, const char *title)
 		"<li><a href=\"/path?%r\">%s</a></li>"
 		"<li><a href=\"/actions?%r\">%s</a></li>"
 		"<li><a href=\"/digest?%r\">%s</a></li>"
+		"<li><a href=\"/petitions?%r\">%s</a></li>"
 		"<li><a href=\"/map?%r\">%s</a></li>"
 		"<li><a href=\"/screen?%r\">%s</a></li>"
 		"<li><a href=\"/api/v1\">%s</a></li>"
 		"</ul></nav>\n",
 		la, T("nav.label"), la, T("nav.home"), la, T("nav.browse"), la, T("nav.path"), la, T("nav.actions"), la,
-		T("nav.digest"), la, T("nav.map"), la, T("nav.screen"), T("nav.api"));
+		T("nav.digest"), la, T("nav.petitions"), la, T("nav.map"), la, T("nav.screen"), T("nav.api"));
 	lang_switch(req, b);
 	tm_page_user_box(req, b);
 	tm_html(b,

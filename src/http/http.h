@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "core/core.h"
+#include "seal/seal.h"
 
 typedef struct tm_http_opts {
 	const char *db_path;       /* the database, opened read-only by the workers */
@@ -40,12 +41,18 @@ typedef struct tm_http_opts {
 	int https;                 /* the site is served over HTTPS (by a proxy in front): Secure cookies */
 	const char *origin;        /* the site's origin ("https://example.org") when the Host header is not it */
 	double login_rate;         /* logins a second on the whole server, after a burst of 10; 0: no limit */
+	double form_min_seconds;   /* the anonymous forms' least fill time (guard.h); < 0: the guard's 3 s */
+	double petition_rate;      /* signatures a second of one petition, sustained, after petition_burst */
+	double petition_burst;     /* … at once (docs/petitions.md has the defaults and the reasons) */
+	const tm_seal_server_key *petition_keys; /* the server keys of the petitions signed here (copied) */
+	size_t n_petition_keys;
 } tm_http_opts;
 
 /* The defaults: 127.0.0.1:8080, 20 requests/s with a burst of 200, 2 s a
  * query, 512 connections with 16 from one address, 10 s to send a request,
  * cache on, access log on stderr without addresses (docs/deploy.md), plain
- * HTTP, 2 logins a second. */
+ * HTTP, 2 logins a second, forms filled in no sooner than 3 s, petitions
+ * signed 120 at once then one every 2 s each, no petition keys. */
 void tm_http_opts_init(tm_http_opts *o);
 
 typedef struct tm_http_server tm_http_server;

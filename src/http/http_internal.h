@@ -112,6 +112,11 @@ enum {
 	 * form; the server refuses a submission the guard refuses, before the
 	 * handler.  Never cached, so that each reader gets a fresh token. */
 	TM_ROUTE_FORM = 1024,
+	/* With TM_ROUTE_FORM: a form that crowds send (a petition's signature),
+	 * behind a guard of its own with larger buckets, one per path, so that
+	 * a petition shared widely neither waits behind the other forms nor
+	 * makes them wait (docs/petitions.md). */
+	TM_ROUTE_CROWD = 2048,
 };
 /* The least role a route's flags ask for. */
 tm_role tm_route_role(int flags);
@@ -194,6 +199,11 @@ struct tm_req {
 	const char *r_allow; /* the Allow header of a handler's 405, when not the route's */
 	int form_parsed;     /* form holds the body's fields */
 	tm_strv form;        /* name, value, name, value … (tm_req_form) */
+
+	/* signatures (tm_http_live): the value when the handler started, and
+	 * whether the response shows counts that move with it */
+	long long live;
+	int r_live;
 };
 
 #define TM_MAX_UPLOAD ((size_t)4 << 20) /* bytes of a POST body */
@@ -271,6 +281,20 @@ void tm_page_csrf_field(tm_req *req);
 /* The guard's token for this route's form and the honeypot field, for a
  * page of a TM_ROUTE_FORM route. */
 void tm_page_guard_fields(tm_req *req);
+/* The server key (serve --petition-key) of the petition whose public key
+ * is public_key (its text, from the record), or NULL when this server
+ * takes no signatures for it. */
+const tm_seal_server_key *tm_http_petition_key(tm_req *req, const char *public_key);
+
+/*
+ * Signatures change counts without changing data_version (which would
+ * rebuild the graph).  The server counts them instead: a response that
+ * shows a count sets req->r_live, and is then cached and given an ETag
+ * under the count it was rendered at, so that it is never served once
+ * another signature has come.  A handler that adds a signature calls
+ * tm_http_live_bump() after its commit.
+ */
+void tm_http_live_bump(tm_req *req);
 
 /* A {capture} of the route's pattern, or NULL. */
 const char *tm_req_param(const tm_req *req, const char *name);

@@ -39,6 +39,11 @@ static void bitext(tm_req *req, const tm_bitext *t)
 			zh(req) ? "en" : "zh-Hans", s, T("actions.untranslated"));
 }
 
+void tm_page_bitext(tm_req *req, const tm_bitext *t)
+{
+	bitext(req, t);
+}
+
 /* Targets or actors: entities linked, free text as it is. */
 static void parties(tm_req *req, const tm_parties *p)
 {
@@ -102,6 +107,8 @@ static void list_item(tm_req *req, const tm_action *a)
 		parties(req, &a->targets);
 		tm_buf_adds(b, "</span>");
 	}
+	if (strcmp(a->kind, "petition") == 0)
+		tm_page_action_petitions(req, a->id, 1);
 	tm_buf_adds(b, "</li>\n");
 }
 
@@ -381,6 +388,7 @@ void tm_http_page_action(tm_req *req)
 	}
 	if (a.note)
 		tm_html(b, "<h2>%s</h2>\n<p class=\"note\" lang=\"en\">%s</p>\n", T("action.note"), a.note);
+	tm_page_action_petitions(req, a.id, 0);
 	/* the accounts, each in its source's own words */
 	size_t i, quotes = 0;
 	json_t *c;

@@ -15,6 +15,8 @@
 
 void tm_http_page_digest(tm_req *req)
 {
+	/* the petitions' counts of the week in progress move with each signature */
+	req->r_live = 1;
 	const char *arg = tm_req_param(req, "week");
 	char wk_text[16] = "";
 	tm_digest_format format = TM_DIGEST_HTML;

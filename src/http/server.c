@@ -27,6 +27,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +36,7 @@
 #include <unistd.h>
 
 #include "http/gate.h"
+#include "store/store_petition.h"
 #include "text/text.h"
 
 /* Bounds on what a client may send (see docs/api.md, "Limits"). */
@@ -75,6 +77,7 @@ struct cache_slot {
 	pthread_rwlock_t mu;
 	char *key;                 /* lang "\n" raw URI; NULL when empty */
 	long long gen;             /* the snapshot generation it was rendered in */
+	long long live;            /* the signatures it was rendered at, when it shows counts; else -1 */
 	struct MHD_Response *resp; /* our reference; each queue takes its own */
 	char etag[96];
 	time_t lastmod;
@@ -97,6 +100,7 @@ struct tm_http_server {
 	pthread_mutex_t snap_mu;
 	tm_snapshot *snap;       /* the current one; the server holds a reference */
 	atomic_llong gen;        /* bumped with every new snapshot */
+	atomic_llong live;       /* petition signatures: the version of responses that show counts */
 
 	tm_store *watch_st;      /* the watcher's own connection */
 	pthread_t watcher;
@@ -161,6 +165,9 @@ void tm_http_opts_init(tm_http_opts *o)
 	o->login_rate = 2;
 	o->max_conns = 512;
 	o->max_conns_per_ip = 16;
+	o->form_min_seconds = -1;
+	o->petition_rate = 0.5;
+	o->petition_burst = 120;
 	o->request_seconds = 10;
 }
 
@@ -219,8 +226,23 @@ static tm_rc snap_build(tm_store *st, tm_snapshot **out, tm_err *err)
 
 static void cache_clear_all(tm_http_server *srv);
 
+/* Signatures taken back with `tiemap petition withdraw` or purged by
+ * another process: this server's version of the pages with counts moves
+ * up to the file's (it never goes down; its own signatures bump it at
+ * once, tm_http_live_bump()). */
+static void live_catch_up(tm_http_server *srv)
+{
+	int64_t v = 0;
+	if (tm_store_petition_version(srv->watch_st, &v, NULL) != TM_OK)
+		return;
+	long long seen = atomic_load(&srv->live);
+	while (v > seen && !atomic_compare_exchange_weak(&srv->live, &seen, (long long)v))
+		;
+}
+
 /* The watcher: looks at data_version now and then and, when it moved,
- * builds the new graph off the request path and swaps it in. */
+ * builds the new graph off the request path and swaps it in; and brings
+ * the signatures' version up to the file's. */
 static void *watch(void *p)
 {
 	tm_http_server *srv = p;
@@ -243,6 +265,7 @@ static void *watch(void *p)
 		int64_t v = tm_store_data_version(srv->watch_st);
 		tm_snapshot *fresh = NULL;
 		tm_err err = { 0 };
+		live_catch_up(srv);
 		if (v >= 0 && v != srv->snap->version && snap_build(srv->watch_st, &fresh, &err) == TM_OK) {
 			pthread_mutex_lock(&srv->snap_mu);
 			tm_snapshot *old = srv->snap;
@@ -600,9 +623,10 @@ static int cache_answer(tm_http_server *srv, tm_req *req, const char *key, enum 
 {
 	struct cache_slot *s = cache_slot_of(srv, key);
 	long long gen = atomic_load(&srv->gen);
+	long long live = atomic_load(&srv->live);
 	int hit = 0;
 	pthread_rwlock_rdlock(&s->mu);
-	if (s->key && s->gen == gen && strcmp(s->key, key) == 0) {
+	if (s->key && s->gen == gen && (s->live < 0 || s->live == live) && strcmp(s->key, key) == 0) {
 		hit = 1;
 		if (not_modified(req->conn, s->etag, s->lastmod)) {
 			char etag[96];
@@ -643,8 +667,8 @@ static void cache_clear_all(tm_http_server *srv)
 /* Keep r for key; takes the caller's reference to r (dropped when r is not
  * kept).  The caller queues r before, so that an eviction racing with this
  * never frees a response that is still to be sent. */
-static void cache_put(tm_http_server *srv, const char *key, long long gen, struct MHD_Response *r, const char *etag,
-		      time_t lastmod, size_t len)
+static void cache_put(tm_http_server *srv, const char *key, long long gen, long long live, struct MHD_Response *r,
+		      const char *etag, time_t lastmod, size_t len)
 {
 	if (len > CACHE_MAX_ENTRY || atomic_load(&srv->cache_bytes) + len > CACHE_MAX_BYTES) {
 		MHD_destroy_response(r);
@@ -655,6 +679,7 @@ static void cache_put(tm_http_server *srv, const char *key, long long gen, struc
 	cache_clear_slot(srv, s);
 	s->key = tm_xstrdup(key);
 	s->gen = gen;
+	s->live = live;
 	s->resp = r;
 	snprintf(s->etag, sizeof(s->etag), "%s", etag);
 	s->lastmod = lastmod;
@@ -774,14 +799,22 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 	 * signed-in user for that user: no ETag, not stored */
 	int post = req->method && !is_safe(req->method);
 	int personal = tm_req_personal(req);
-	if (req->r_status == MHD_HTTP_OK && req->snap && !post && !personal) {
+	/* an anonymous form's page carries a token good once: never kept, nor
+	 * revalidated into a copy whose token is spent */
+	int form = req->route && (req->route->flags & TM_ROUTE_FORM);
+	if (req->r_status == MHD_HTTP_OK && req->snap && !post && !personal && !form) {
 		char etag[96], lm[40];
 		char day[16];
 		time_t now = time(NULL);
 		struct tm tmv;
 		gmtime_r(&now, &tmv);
 		strftime(day, sizeof(day), "%Y%m%d", &tmv);
-		snprintf(etag, sizeof(etag), "\"v%lld-%s-%s-%s\"", (long long)req->snap->version, req->ui, tm_assets_build, day);
+		if (req->r_live)
+			snprintf(etag, sizeof(etag), "\"v%lld.%lld-%s-%s-%s\"", (long long)req->snap->version, req->live,
+				 req->ui, tm_assets_build, day);
+		else
+			snprintf(etag, sizeof(etag), "\"v%lld-%s-%s-%s\"", (long long)req->snap->version, req->ui,
+				 tm_assets_build, day);
 		http_date(req->snap->loaded, lm);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_ETAG, etag);
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LAST_MODIFIED, lm);
@@ -793,13 +826,13 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 		else
 			ret = queue(req, MHD_HTTP_OK, r, len);
 		if (cache_key && !req->r_nocache && !(req->route->flags & TM_ROUTE_NOCACHE)) {
-			cache_put(srv, cache_key, gen, r, etag, req->snap->loaded, len);
+			cache_put(srv, cache_key, gen, req->r_live ? req->live : -1, r, etag, req->snap->loaded, len);
 			return ret;
 		}
 	} else {
 		if (personal)
 			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
-		else if (req->r_status >= 400 || post)
+		else if (req->r_status >= 400 || post || form)
 			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 		else if (req->r_status == MHD_HTTP_MOVED_PERMANENTLY)
 			/* a merge's redirect goes when the merge is reverted: a
@@ -944,6 +977,7 @@ static enum MHD_Result handle(tm_http_server *srv, tm_req *req)
 	}
 	req->snap = snap_acquire(srv);
 	req->g = req->snap->g;
+	req->live = atomic_load(&srv->live); /* before rendering: a later signature makes it stale, never the reverse */
 	req->route->fn(req);
 	tm_store_set_deadline(req->st, 0);
 	store_failed(req);
@@ -1114,10 +1148,15 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req->r_type_owned);
 	free(req->r_cookie);
 	tm_session_release(&req->who);
+	/* a form's fields (a password, a signer's name and address) are wiped,
+	 * not only freed: freed memory is what a core dump shows */
+	for (size_t i = 0; i < req->form.n; i++)
+		sodium_memzero(req->form.v[i], strlen(req->form.v[i]));
 	tm_strv_release(&req->form);
 	free(req->uri);
 	tm_buf_release(&req->body);
 	/* an upload goes with its request, unread by anything else */
+	sodium_memzero(req->upload.buf, req->upload.len);
 	tm_buf_release(&req->upload);
 	free(req);
 }
@@ -1233,6 +1272,7 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 		pthread_rwlock_init(&srv->cache[i].mu, NULL);
 	srv->rate = tm_xcalloc(RATE_SLOTS, sizeof(*srv->rate));
 	atomic_init(&srv->gen, 1);
+	atomic_init(&srv->live, 0);
 	atomic_init(&srv->cache_bytes, 0);
 	if (pthread_key_create(&srv->store_key, store_destroy) == 0)
 		srv->key_made = 1;
@@ -1242,6 +1282,14 @@ tm_rc tm_http_start(const tm_http_opts *o, tm_http_server **out, tm_err *err)
 		tm_http_stop(srv);
 		return rc;
 	}
+	/* the signatures' version in the file, so that the counts' ETags of
+	 * one run are never those of another */
+	int64_t signed_so_far = 0;
+	if ((rc = tm_store_petition_version(srv->watch_st, &signed_so_far, err))) {
+		tm_http_stop(srv);
+		return rc;
+	}
+	atomic_store(&srv->live, signed_so_far);
 	unsigned threads = o->threads;
 	if (!threads) {
 		long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -1335,4 +1383,9 @@ void tm_http_stop(tm_http_server *srv)
 	free(srv->base_url);
 	free(srv->robots);
 	free(srv);
+}
+
+void tm_http_live_bump(tm_req *req)
+{
+	atomic_fetch_add(&req->srv->live, 1);
 }

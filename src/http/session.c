@@ -11,6 +11,7 @@
 #include "http/http_internal.h"
 
 #include <pthread.h>
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,7 +28,10 @@ struct tm_http_auth {
 	tm_store *writer;     /* NULL on a read-only server */
 	pthread_mutex_t mu;   /* held around every use of writer */
 	tm_auth_keys keys;
-	tm_guard *guard;
+	tm_guard *guard;      /* corrections, right of reply … */
+	tm_guard *crowd;      /* petitions: forms that crowds send (TM_ROUTE_CROWD) */
+	tm_seal_server_key *petition_keys; /* the petitions this server takes signatures for */
+	size_t n_petition_keys;
 	pthread_mutex_t rate_mu;
 	double login_rate;    /* 0: no limit */
 	tm_bucket logins;
@@ -52,8 +56,26 @@ tm_rc tm_http_auth_start(const tm_http_opts *o, tm_http_auth **out, tm_err *err)
 		rc = tm_store_open(o->db_path, 0, &a->writer, err);
 	if (!rc)
 		rc = tm_auth_keys_load(a->writer, &a->keys, err);
-	if (!rc && !(a->guard = tm_guard_new(a->keys.form, NULL)))
+	tm_guard_opts go, co;
+	tm_guard_opts_init(&go);
+	if (o->form_min_seconds >= 0)
+		go.min_seconds = o->form_min_seconds;
+	/* a petition is shared to be signed by many at once: its own buckets,
+	 * per petition (the form's name is its path), and both together no
+	 * more than twice one; the nonces of a busy day remembered */
+	co = go;
+	co.form_rate = o->petition_rate > 0 ? o->petition_rate : 0.5;
+	co.form_burst = o->petition_burst >= 1 ? o->petition_burst : 120;
+	co.all_rate = 2 * co.form_rate;
+	co.all_burst = 2 * co.form_burst;
+	co.remember = 32768;
+	if (!rc && (!(a->guard = tm_guard_new(a->keys.form, &go)) || !(a->crowd = tm_guard_new(a->keys.form, &co))))
 		rc = tm_fail(err, TM_ERR_INTERNAL, "libsodium cannot start");
+	if (!rc && o->n_petition_keys) {
+		a->petition_keys = tm_xmalloc(o->n_petition_keys * sizeof(*a->petition_keys));
+		memcpy(a->petition_keys, o->petition_keys, o->n_petition_keys * sizeof(*a->petition_keys));
+		a->n_petition_keys = o->n_petition_keys;
+	}
 	if (rc) {
 		tm_http_auth_stop(a);
 		return rc;
@@ -68,6 +90,11 @@ void tm_http_auth_stop(tm_http_auth *a)
 		return;
 	tm_store_close(a->writer);
 	tm_guard_free(a->guard);
+	tm_guard_free(a->crowd);
+	if (a->petition_keys) {
+		sodium_memzero(a->petition_keys, a->n_petition_keys * sizeof(*a->petition_keys));
+		free(a->petition_keys);
+	}
 	pthread_mutex_destroy(&a->mu);
 	pthread_mutex_destroy(&a->rate_mu);
 	free(a->origin);
@@ -181,12 +208,24 @@ static int refuse(tm_req *req, int status, const char *code, const char *msg_key
 	return 1;
 }
 
+/* The guard of a route's form and the form's name: a petition's path, so
+ * that each petition has its own bucket and its tokens are its own; else
+ * the route's pattern. */
+static tm_guard *form_guard(tm_req *req, const char **form)
+{
+	int crowd = (req->route->flags & TM_ROUTE_CROWD) != 0;
+	*form = crowd ? req->path : req->route->pattern;
+	return crowd ? req->auth->crowd : req->auth->guard;
+}
+
 /* The guard's verdict on an anonymous form's submission. */
 static int guard_form(tm_req *req)
 {
 	struct timespec ts;
+	const char *form;
+	tm_guard *g = form_guard(req, &form);
 	clock_gettime(CLOCK_REALTIME, &ts);
-	tm_guard_verdict v = tm_guard_check(req->auth->guard, req->route->pattern, tm_req_form(req, TM_GUARD_TOKEN_FIELD),
+	tm_guard_verdict v = tm_guard_check(g, form, tm_req_form(req, TM_GUARD_TOKEN_FIELD),
 					    tm_req_form(req, TM_GUARD_TRAP_FIELD), (double)ts.tv_sec + ts.tv_nsec / 1e9);
 	switch (v) {
 	case TM_GUARD_OK: return 0;
@@ -377,7 +416,9 @@ void tm_page_guard_fields(tm_req *req)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	char tok[TM_GUARD_TOKEN_MAX];
-	tm_guard_issue(req->auth->guard, req->route->pattern, (double)ts.tv_sec + ts.tv_nsec / 1e9, tok);
+	const char *form;
+	tm_guard *g = form_guard(req, &form);
+	tm_guard_issue(g, form, (double)ts.tv_sec + ts.tv_nsec / 1e9, tok);
 	/* the honeypot: out of sight and out of the tab order, and labelled
 	 * for anyone whose browser shows it anyway */
 	tm_html(&req->body,
@@ -385,4 +426,15 @@ void tm_page_guard_fields(tm_req *req)
 		"<p class=\"trap\" aria-hidden=\"true\"><label>%s <input name=\"%r\" value=\"\" tabindex=\"-1\" "
 		"autocomplete=\"off\"></label></p>",
 		TM_GUARD_TOKEN_FIELD, tok, T("form.trap"), TM_GUARD_TRAP_FIELD);
+}
+
+const tm_seal_server_key *tm_http_petition_key(tm_req *req, const char *public_key)
+{
+	unsigned char pk[TM_SEAL_KEY_BYTES];
+	if (!public_key || tm_seal_key_parse(public_key, pk))
+		return NULL;
+	for (size_t i = 0; i < req->auth->n_petition_keys; i++)
+		if (memcmp(req->auth->petition_keys[i].pk, pk, sizeof(pk)) == 0)
+			return &req->auth->petition_keys[i];
+	return NULL;
 }

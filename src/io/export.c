@@ -14,6 +14,7 @@
 
 #include "store/store_campaign.h"
 #include "store/store_capture.h"
+#include "store/store_petition.h"
 
 void tm_json_set_str(json_t *o, const char *key, const char *v)
 {
@@ -216,6 +217,11 @@ static int jsonl_capture(void *ctx, const tm_capture *c)
 	return write_json_line(ctx, tm_capture_to_json(c));
 }
 
+static int jsonl_petition(void *ctx, const tm_petition *p)
+{
+	return write_json_line(ctx, tm_petition_to_json(p));
+}
+
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 {
 	struct out_ctx c = { out, 0 };
@@ -226,7 +232,8 @@ tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 	    (!c.failed && (rc = tm_store_each_relation(st, jsonl_relation, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_site(st, &by_id, jsonl_site, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_action(st, NULL, jsonl_action, &c, err))) ||
-	    (!c.failed && (rc = tm_store_each_capture(st, NULL, jsonl_capture, &c, err))))
+	    (!c.failed && (rc = tm_store_each_capture(st, NULL, jsonl_capture, &c, err))) ||
+	    (!c.failed && (rc = tm_store_each_petition(st, NULL, jsonl_petition, &c, err))))
 		return rc;
 	if (c.failed || fflush(out) != 0)
 		return tm_fail(err, TM_ERR_IO, "unable to write the export: %s", strerror(errno));

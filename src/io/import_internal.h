@@ -16,8 +16,8 @@
 
 /* In the order they are written: later types refer to earlier ones.
  * REC_ATTACH is no record of its own: it adds to one (below). */
-enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_SITE, REC_ACTION, REC_CAPTURE, REC_ATTACH };
-#define N_REC_TYPES (REC_CAPTURE + 1)
+enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_SITE, REC_ACTION, REC_CAPTURE, REC_PETITION, REC_ATTACH };
+#define N_REC_TYPES (REC_PETITION + 1)
 
 enum {
 	/* a reference to an entity that is nowhere at the end, or was left
@@ -75,6 +75,7 @@ struct rec {
 		tm_site site;
 		tm_action act;
 		tm_capture cap;
+		tm_petition pet;
 		struct attach att;
 	} u;
 };

@@ -33,14 +33,16 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "seal/seal.h"
 #include "store/store_campaign.h"
 #include "store/store_capture.h"
+#include "store/store_petition.h"
 #include "store/store_history.h"
 #include "text/text.h"
 
 /* history's names of the record types (store_history.h) */
 static const char *const rec_type_names[N_REC_TYPES] = { "source", "entity", "relation", "site", "action",
-							 "capture" };
+							 "capture", "petition" };
 
 void tm_import_rec_release(struct rec *r)
 {
@@ -51,6 +53,7 @@ void tm_import_rec_release(struct rec *r)
 	case REC_SITE: tm_site_release(&r->u.site); break;
 	case REC_ACTION: tm_action_release(&r->u.act); break;
 	case REC_CAPTURE: tm_capture_release(&r->u.cap); break;
+	case REC_PETITION: tm_petition_release(&r->u.pet); break;
 	case REC_ATTACH:
 		free(r->u.att.target);
 		free(r->u.att.a);
@@ -700,6 +703,57 @@ static int parse_capture(json_t *o, tm_capture *c, struct why *w)
 	return 0;
 }
 
+/* A petition (model/petition.h): the network's appeal, so no sources;
+ * opens and closes are days, and the organisers' public key must be one. */
+static int parse_petition(json_t *o, tm_petition *p, struct why *w)
+{
+	static const char *const allowed[] = { "type", "id", "title", "text", "target", "entities", "action",
+					       "opens", "closes", "goal", "public_key", NULL };
+	if (check_fields(o, allowed, w) || get_id(o, "id", &p->id, w) || get_bitext(o, "title", &p->title, w) ||
+	    get_bitext(o, "text", &p->text, w) || get_bitext(o, "target", &p->target, w) ||
+	    get_date(o, "opens", p->opens, w) || get_date(o, "closes", p->closes, w) ||
+	    get_str(o, "public_key", 1, &p->public_key, w))
+		return -1;
+	if (json_object_get(o, "action") && get_id(o, "action", &p->action, w))
+		return -1;
+	if (!p->title.en && !p->title.zh)
+		return failf(w, "missing field 'title': give {\"en\": …} or {\"zh\": …} or both");
+	if (!p->text.en && !p->text.zh)
+		return failf(w, "missing field 'text': give {\"en\": …} or {\"zh\": …} or both");
+	if (!p->opens[0])
+		return failf(w, "missing field 'opens'");
+	if (tm_date_precision(p->opens) != 3)
+		return failf(w, "'opens' must be a day, YYYY-MM-DD");
+	if (p->closes[0] && tm_date_precision(p->closes) != 3)
+		return failf(w, "'closes' must be a day, YYYY-MM-DD");
+	if (p->closes[0] && strcmp(p->closes, p->opens) < 0)
+		return failf(w, "closes %s is before opens %s", p->closes, p->opens);
+	unsigned char key[TM_SEAL_KEY_BYTES];
+	if (tm_seal_key_parse(p->public_key, key))
+		return failf(w, "'public_key' is not a key: give the public key that 'tiemap petition keygen' printed");
+	json_t *goal = json_object_get(o, "goal");
+	if (goal && !json_is_null(goal)) {
+		if (!json_is_integer(goal) || json_integer_value(goal) < 1 || json_integer_value(goal) > 1000000000)
+			return failf(w, "'goal' must be a whole number of signatures from 1 to 1000000000");
+		p->goal = json_integer_value(goal);
+	}
+	json_t *ents = json_object_get(o, "entities");
+	if (ents && !json_is_null(ents)) {
+		size_t i;
+		json_t *v;
+		if (!json_is_array(ents))
+			return failf(w, "'entities' must be an array of entity ids");
+		json_array_foreach(ents, i, v) {
+			if (!json_is_string(v) || !tm_id_valid(json_string_value(v)))
+				return failf(w, "bad entity id in 'entities'");
+			if (tm_strv_contains(&p->entities, json_string_value(v)))
+				return failf(w, "'entities' names '%s' twice", json_string_value(v));
+			tm_strv_push(&p->entities, json_string_value(v));
+		}
+	}
+	return 0;
+}
+
 /* ---- history: the changes and revisions an export --history carries ---- */
 
 struct hist {
@@ -945,6 +999,9 @@ void tm_import_parse_json(const tm_import_opts *opts, json_t *o, struct recbuf *
 	} else if (strcmp(type, "capture") == 0) {
 		r.type = REC_CAPTURE;
 		bad = parse_capture(o, &r.u.cap, &w);
+	} else if (strcmp(type, "petition") == 0) {
+		r.type = REC_PETITION;
+		bad = parse_petition(o, &r.u.pet, &w);
 	} else {
 		bad = failf(&w, "unknown type '%.40s'", type);
 	}
@@ -1195,7 +1252,8 @@ enum key_state {
 	K_DROPPED, /* defined by the import and left out (a person without a public role …) */
 };
 
-/* One key: "s" source id, "e" entity id, "S" site id, "a" action id, "r"
+/* One key: "s" source id, "e" entity id, "S" site id, "a" action id, "p"
+ * petition id, "r"
  * relation: subject and object as entry numbers, predicate, start, end. */
 struct kentry {
 	uint64_t off;      /* the key's bytes, in keyset.bytes */
@@ -1366,8 +1424,8 @@ static void read_failed(struct import *im, tm_rc rc, const tm_err *e)
 	im->werr = *e;
 }
 
-/* The entry of what a record refers to (kind 'e' entity, 's' source),
- * entered as K_STORED or K_MISSING when nothing defined it yet. */
+/* The entry of what a record refers to (kind 'e' entity, 's' source, 'a'
+ * action), entered as K_STORED or K_MISSING when nothing defined it yet. */
 static size_t ref_entry(struct import *im, char kind, const char *id)
 {
 	tm_buf_reset(&im->ref);
@@ -1382,6 +1440,7 @@ static size_t ref_entry(struct import *im, char kind, const char *id)
 		tm_rc rc = TM_ERR_NOTFOUND;
 		if (!im->empty)
 			rc = kind == 'e' ? tm_store_ekey(im->st, id, &row, &rerr) :
+			     kind == 'a' ? tm_store_has_action(im->st, id, &stored, &rerr) :
 					   tm_store_has_source(im->st, id, &stored, &rerr);
 		if (kind == 'e')
 			stored = rc == TM_OK;
@@ -1436,6 +1495,10 @@ static size_t rec_entry(struct import *im, const struct rec *r, int *added)
 		tm_buf_addch(k, '\x1f');
 		tm_buf_adds(k, r->u.cap.fetched);
 		break;
+	case REC_PETITION:
+		tm_buf_addch(k, 'p');
+		tm_buf_adds(k, r->u.pet.id);
+		break;
 	case REC_ATTACH: break;
 	}
 	return keyset_get(&im->ks, k->buf, k->len, added);
@@ -1450,6 +1513,7 @@ static const char *rec_id(const struct rec *r)
 	case REC_SITE: return r->u.site.id;
 	case REC_ACTION: return r->u.act.id;
 	case REC_CAPTURE: return r->u.cap.source;
+	case REC_PETITION: return r->u.pet.id;
 	case REC_RELATION:
 	case REC_ATTACH: break;
 	}
@@ -1459,7 +1523,7 @@ static const char *rec_id(const struct rec *r)
 /* "entity 'x'", "relation 'a owns b'" … into b. */
 static void rec_name(tm_buf *b, const struct rec *r)
 {
-	static const char *const names[] = { "source", "entity", "relation", "site", "action", "capture", "" };
+	static const char *const names[] = { "source", "entity", "relation", "site", "action", "capture", "petition", "" };
 	if (r->type == REC_RELATION)
 		tm_buf_addf(b, "relation '%s %s %s'", r->u.rel.subject, r->u.rel.predicate, r->u.rel.object);
 	else
@@ -1475,6 +1539,7 @@ static tm_cites *rec_cites(struct rec *r)
 	case REC_ACTION: return &r->u.act.cites;
 	case REC_SOURCE:
 	case REC_CAPTURE:
+	case REC_PETITION:
 	case REC_ATTACH: break;
 	}
 	return NULL;
@@ -1495,6 +1560,7 @@ static const char *rec_entity_ref(const struct rec *r, size_t i)
 					return ps->v[k].entity;
 		}
 		return NULL;
+	case REC_PETITION: return i < r->u.pet.entities.n ? r->u.pet.entities.v[i] : NULL;
 	case REC_SOURCE:
 	case REC_ENTITY:
 	case REC_CAPTURE:
@@ -1558,6 +1624,16 @@ static int rec_refs(struct import *im, struct rec *r, int final)
 			worst = REFS_WAIT;
 		}
 	}
+	if (r->type == REC_PETITION && r->u.pet.action) {
+		int s = im->ks.v[ref_entry(im, 'a', r->u.pet.action)].state;
+		if (s == K_MISSING) {
+			worst = REFS_MISSING;
+			if (final)
+				rec_report(&im->cross, r, "unknown action '%s'", r->u.pet.action);
+		} else if (s == K_HELD && worst == REFS_READY) {
+			worst = REFS_WAIT;
+		}
+	}
 	if (final && soft && worst == REFS_MISSING)
 		return left ? REFS_LEFT : missing_entity ? REFS_MISSING : REFS_NO_SOURCE;
 	return worst;
@@ -1572,6 +1648,7 @@ static json_t *rec_json(const struct rec *r)
 	case REC_ACTION: return tm_action_to_json(&r->u.act);
 	case REC_SITE: return tm_site_to_json(&r->u.site);
 	case REC_CAPTURE: return tm_capture_to_json(&r->u.cap);
+	case REC_PETITION: return tm_petition_to_json(&r->u.pet);
 	case REC_ATTACH: break;
 	}
 	return json_object();
@@ -1611,6 +1688,7 @@ static int stored_rec(struct import *im, const struct rec *r, struct rec *out)
 	case REC_CAPTURE:
 		rc = tm_store_get_capture(im->st, r->u.cap.source, r->u.cap.fetched, &out->u.cap, &rerr);
 		break;
+	case REC_PETITION: rc = tm_store_get_petition(im->st, r->u.pet.id, &out->u.pet, &rerr); break;
 	case REC_ATTACH: break;
 	}
 	if (rc == TM_OK)
@@ -1674,6 +1752,7 @@ static size_t *counter(struct import *im, const struct rec *r)
 	case REC_SITE: return &im->rep->sites;
 	case REC_ACTION: return &im->rep->actions;
 	case REC_CAPTURE: return &im->rep->captures;
+	case REC_PETITION: return &im->rep->petitions;
 	case REC_ATTACH: break;
 	}
 	return NULL;
@@ -1829,6 +1908,7 @@ static int write_rec(struct import *im, struct rec *r, size_t e)
 	}
 	case REC_SITE: rc = tm_store_put_site(im->st, &r->u.site, err); break;
 	case REC_CAPTURE: rc = tm_store_put_capture(im->st, &r->u.cap, NULL, err); break;
+	case REC_PETITION: rc = tm_store_put_petition(im->st, &r->u.pet, err); break;
 	default: rc = tm_store_put_action(im->st, &r->u.act, err); break;
 	}
 	if (!rc && keep_history) {

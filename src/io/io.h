@@ -15,6 +15,7 @@
 #include "model/action.h"
 #include "model/capture.h"
 #include "model/model.h"
+#include "model/petition.h"
 #include "store/store.h"
 
 /* What an import does with a record whose id (a relation: its subject,
@@ -63,6 +64,7 @@ typedef struct tm_import_report {
 	size_t sources, entities, relations; /* records read (after removing exact repeats) */
 	size_t actions, sites;               /* the campaign records (model/action.h) */
 	size_t captures;                     /* archived copies of sources (model/capture.h) */
+	size_t petitions;                    /* model/petition.h */
 	tm_strv errors;                      /* "FILE:LINE: reason", in file order */
 	/* Sources, entities and relations against the database as it was,
 	 * when the import compares them (a conflict rule other than replace,
@@ -114,6 +116,8 @@ json_t *tm_action_to_json(const tm_action *a);
 json_t *tm_site_to_json(const tm_site *s);
 /* A capture (io/export.c). */
 json_t *tm_capture_to_json(const tm_capture *c);
+/* A petition (io/campaign_json.c), as the importer reads it. */
+json_t *tm_petition_to_json(const tm_petition *p);
 #define TM_IO_JSON_GEO_FLAGS (JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
 
 /* ---- one record at a time (io/record.c): what editing and history use ---- */
@@ -167,8 +171,9 @@ tm_rc tm_record_put(tm_store *st, const tm_record *r, tm_err *err);
 tm_rc tm_record_delete(tm_store *st, tm_record_type t, const char *key, tm_err *err);
 
 /* Exporters.  jsonl writes sources, then entities, then relations, then
- * sites, actions and captures, each sorted, so that the same data always
- * gives the same bytes. */
+ * sites, actions, captures and petitions, each sorted, so that the same
+ * data always gives the same bytes.  Petitions' signatures are not
+ * exported: they are not the network's data to publish (docs/petitions.md). */
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err);
 /* The same, then every change and every revision by number when history
  * is set (import keeps them: the round trip gives the same bytes). */

@@ -155,7 +155,44 @@ static const char *const tm_migrations[] = {
 	"  reviewer TEXT, reviewed_at TEXT, note TEXT);"
 	"CREATE INDEX reports_open ON reports(status) WHERE status=0;"
 	"CREATE INDEX reports_record ON reports(record, key);",
-	/* 7 → 8: merged ids (`tiemap merge`, docs/editing.md "Merging"): an
+
+	/* 7 → 8: petitions and their signatures (store_petition.h,
+	 * docs/petitions.md).  A signature is a sealed box the server cannot
+	 * open and a keyed hash of the address, keyed by that hash (WITHOUT
+	 * ROWID), with no time: neither a column nor the order of the rows says
+	 * when it came.  petition_days counts a day's signatures; petition_public
+	 * holds the names and cities shown, under a random key, with no link to
+	 * their sealed rows.  Signatures do not move data_version. */
+	"CREATE TABLE petitions("
+	"  id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE, title_en TEXT, title_zh TEXT, text_en TEXT, text_zh TEXT,"
+	"  target_en TEXT, target_zh TEXT, action INTEGER, opens TEXT NOT NULL, closes TEXT NOT NULL DEFAULT '',"
+	"  goal INTEGER NOT NULL DEFAULT 0, public_key TEXT NOT NULL,"
+	"  added_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	"  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')));"
+	"CREATE INDEX petitions_action ON petitions(action);"
+	"CREATE TABLE petition_entities(petition INTEGER NOT NULL, ord INTEGER NOT NULL, entity INTEGER NOT NULL,"
+	"  PRIMARY KEY(petition, ord)) WITHOUT ROWID;"
+	"CREATE INDEX petition_entities_entity ON petition_entities(entity);"
+	"CREATE TABLE petition_signatures(petition INTEGER NOT NULL, dedup BLOB NOT NULL, sealed BLOB NOT NULL,"
+	"  PRIMARY KEY(petition, dedup)) WITHOUT ROWID;"
+	"CREATE TABLE petition_days(petition INTEGER NOT NULL, day TEXT NOT NULL, n INTEGER NOT NULL,"
+	"  PRIMARY KEY(petition, day)) WITHOUT ROWID;"
+	"CREATE TABLE petition_public(petition INTEGER NOT NULL, day TEXT NOT NULL, nonce BLOB NOT NULL,"
+	"  name TEXT NOT NULL, city TEXT, PRIMARY KEY(petition, day, nonce)) WITHOUT ROWID;",
+
+	/* 8 → 9: taking signatures back (store_petition.h, docs/petitions.md).
+	 * A withdrawn signature is deleted and counted on the day it went
+	 * (petition_days.withdrawn), so that a past week's count stays what it
+	 * was; purged_at is when every signature of a closed petition was
+	 * deleted.  meta.petition_version moves with every change to
+	 * signatures or names shown, from any process: the web server versions
+	 * the pages that show counts by it.  It starts at the signatures there
+	 * are, which is what versioned those pages before. */
+	"ALTER TABLE petition_days ADD COLUMN withdrawn INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE petitions ADD COLUMN purged_at TEXT;"
+	"INSERT INTO meta VALUES('petition_version', (SELECT count(*) FROM petition_signatures));",
+
+	/* 9 → 10: merged ids (`tiemap merge`, docs/editing.md "Merging"): an
 	 * entity's referents, the ids of the records merged into it, each of
 	 * which now names it (FollowTheMoney's "referents").  An id is an
 	 * entity's or a referent, never both; one migration of its own so that

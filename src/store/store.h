@@ -281,6 +281,18 @@ tm_rc tm_store_cache(tm_store *st, const char *name, char **path, uint64_t *stam
 tm_rc tm_store_recover(tm_store *st, int (*fn)(void *ctx, const char *problem), void *ctx, size_t *problems,
 		       tm_err *err);
 
+/* After a deletion that must not stay readable on the disk
+ * (store_petition.h): rewrite the whole file from its live rows (VACUUM,
+ * through a temporary file), then move the log into it and cut the log to
+ * nothing, waiting for readers as long as the busy timeout (5 s).
+ * Overwriting the deleted rows in place (secure_delete) is not enough:
+ * SQLite leaves copies of cells it moved between pages in the free space
+ * of the pages it rebuilt, and a copy of a row deleted since stays there.
+ * The rewrite holds the write lock for as long as it takes (9 s for a
+ * 174 MB database on a loaded two-core machine).  *complete 0 when a reader kept part of the log (the next
+ * checkpoint will cut it).  Not inside a transaction. */
+tm_rc tm_store_rewrite(tm_store *st, int *complete, tm_err *err);
+
 typedef struct tm_counts {
 	int64_t sources, entities, relations, names, citations;
 } tm_counts;
@@ -323,5 +335,7 @@ tm_rc tm_store_duplicates(tm_store *st, size_t limit, int (*fn)(void *ctx, const
 /* The ids of the actions and the sites that name entity id, appended to
  * actions and sites (a merge moves them to the kept entity). */
 tm_rc tm_store_entity_users(tm_store *st, const char *id, tm_strv *actions, tm_strv *sites, tm_err *err);
+/* The ids of the petitions that name entity id, appended to out. */
+tm_rc tm_store_entity_petitions(tm_store *st, const char *id, tm_strv *out, tm_err *err);
 
 #endif

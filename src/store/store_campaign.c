@@ -22,21 +22,6 @@ enum { CLAIM_ACTION = 2, CLAIM_SITE = 3 };
 
 
 
-/* The row id of slug through table_sql into *row: 0 when absent. */
-static tm_rc slug_row(tm_store *st, const char *table_sql, const char *slug, int64_t *row, tm_err *err)
-{
-	*row = 0;
-	sqlite3_stmt *s = tm_store_prep(st, table_sql, err);
-	if (!s)
-		return TM_ERR_DB;
-	tm_store_bind_text(s, 1, slug);
-	int step = sqlite3_step(s);
-	if (step == SQLITE_ROW)
-		*row = sqlite3_column_int64(s, 0);
-	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "looking up an id");
-	sqlite3_finalize(s);
-	return rc;
-}
 
 static void bind_double_or_null(sqlite3_stmt *s, int i, int has, double v)
 {
@@ -199,7 +184,7 @@ static tm_rc save_parties(tm_store *st, const char *table, int64_t row, const tm
 tm_rc tm_store_put_action(tm_store *st, const tm_action *a, tm_err *err)
 {
 	int64_t row;
-	tm_rc rc = slug_row(st, "SELECT id FROM actions WHERE slug=?", a->id, &row, err);
+	tm_rc rc = tm_store_slug_row(st, "SELECT id FROM actions WHERE slug=?", a->id, &row, err);
 	if (rc)
 		return rc;
 	if (row) {
@@ -427,7 +412,7 @@ tm_rc tm_store_get_site(tm_store *st, const char *id, tm_site *out, tm_err *err)
 tm_rc tm_store_put_site(tm_store *st, const tm_site *site, tm_err *err)
 {
 	int64_t row;
-	tm_rc rc = slug_row(st, "SELECT id FROM sites WHERE slug=?", site->id, &row, err);
+	tm_rc rc = tm_store_slug_row(st, "SELECT id FROM sites WHERE slug=?", site->id, &row, err);
 	if (rc)
 		return rc;
 	if (row) {

@@ -147,6 +147,26 @@ void tm_store_file_settle(tm_store *st)
 	sqlite3_busy_timeout(st->db, 5000);
 }
 
+tm_rc tm_store_rewrite(tm_store *st, int *complete, tm_err *err)
+{
+	*complete = 0;
+	/* the copy VACUUM makes goes to a temporary file, not to memory (a
+	 * large database would not fit) */
+	if (sqlite3_exec(st->db, "PRAGMA temp_store=FILE", NULL, NULL, NULL) != SQLITE_OK ||
+	    sqlite3_exec(st->db, "VACUUM", NULL, NULL, NULL) != SQLITE_OK)
+		return tm_store_db_fail(st, err, "rewriting the database");
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "PRAGMA wal_checkpoint(TRUNCATE)", -1, &s, NULL) != SQLITE_OK)
+		return tm_store_db_fail(st, err, "checkpointing the log");
+	/* one row: busy (1 when a reader kept it from finishing), frames in
+	 * the log, frames moved (-1 and -1 out of WAL mode) */
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*complete = sqlite3_column_int(s, 0) == 0;
+	sqlite3_finalize(s);
+	return step == SQLITE_ROW ? TM_OK : tm_store_db_fail(st, err, "checkpointing the log");
+}
+
 /* The integrity check's rows, to the caller's function. */
 struct problems {
 	int (*fn)(void *ctx, const char *problem);

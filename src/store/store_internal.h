@@ -120,6 +120,9 @@ tm_rc tm_store_exec(tm_store *st, const char *sql, tm_err *err);
  * store_<topic>.c files that keep their SQL to themselves; NULL with err
  * set when SQLite refuses it. */
 sqlite3_stmt *tm_store_prep(tm_store *st, const char *sql, tm_err *err);
+/* The row id that sql ("SELECT id FROM actions WHERE slug=?") gives for
+ * slug into *row: 0 when there is none (not an error). */
+tm_rc tm_store_slug_row(tm_store *st, const char *sql, const char *slug, int64_t *row, tm_err *err);
 /* Run sql (one optional text parameter) and hand each row to fn; fn returns
  * 0 to go on, > 0 to stop, < 0 to fail with err as fn set it. */
 tm_rc tm_store_each_row(tm_store *st, const char *sql, const char *bind1, int (*fn)(void *ctx, sqlite3_stmt *s),

@@ -260,3 +260,11 @@ tm_rc tm_store_entity_users(tm_store *st, const char *id, tm_strv *actions, tm_s
 				       id, user_row, sites, err);
 	return rc;
 }
+
+tm_rc tm_store_entity_petitions(tm_store *st, const char *id, tm_strv *out, tm_err *err)
+{
+	return tm_store_each_row(st,
+				 "SELECT DISTINCT p.slug FROM petitions p JOIN petition_entities x ON x.petition=p.id"
+				 " JOIN entities e ON e.id=x.entity WHERE e.slug=?1 ORDER BY p.slug",
+				 id, user_row, out, err);
+}

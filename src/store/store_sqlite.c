@@ -181,6 +181,21 @@ sqlite3_stmt *tm_store_prep(tm_store *st, const char *sql, tm_err *err)
 	return s;
 }
 
+tm_rc tm_store_slug_row(tm_store *st, const char *sql, const char *slug, int64_t *row, tm_err *err)
+{
+	*row = 0;
+	sqlite3_stmt *s = tm_store_prep(st, sql, err);
+	if (!s)
+		return TM_ERR_DB;
+	tm_store_bind_text(s, 1, slug);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*row = sqlite3_column_int64(s, 0);
+	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "looking up an id");
+	sqlite3_finalize(s);
+	return rc;
+}
+
 int tm_store_schema_version(void)
 {
 	return TM_SCHEMA_VERSION;

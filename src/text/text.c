@@ -796,6 +796,32 @@ static tm_rc han_pinyin(const char *s, tm_buf *out, tm_err *err)
 	return TM_OK;
 }
 
+tm_rc tm_text_fold(const char *s, size_t len, tm_buf *out, tm_err *err)
+{
+	if (len > MAX_NAME_BYTES)
+		return tm_fail(err, TM_ERR_INVALID, "text of %zu bytes is too long", len);
+	if (!tm_utf8_valid(s ? s : "", len))
+		return tm_fail(err, TM_ERR_INVALID, "text is not valid utf-8 (or holds a nul byte)");
+	ubuf b = { NULL, 0, 0 }, tmp = { NULL, 0, 0 };
+	UErrorCode st = U_ZERO_ERROR;
+	ubuf_reserve(&b, (int32_t)len + 1);
+	u_strFromUTF8(b.u, b.cap, &b.len, s ? s : "", (int32_t)len, &st);
+	tm_rc rc = U_FAILURE(st) ? icu_fail(err, "utf-8 conversion", st) : TM_OK;
+	if (!rc)
+		rc = normalize(unorm2_getNFKCCasefoldInstance, "nfkc_cf", &b, &tmp, err);
+	for (int32_t i = 0; !rc && i < b.len;) {
+		UChar32 c;
+		char u8[U8_MAX_LENGTH];
+		int32_t n = 0;
+		U16_NEXT(b.u, i, b.len, c);
+		U8_APPEND_UNSAFE(u8, n, c);
+		tm_buf_add(out, u8, (size_t)n);
+	}
+	ubuf_release(&b);
+	ubuf_release(&tmp);
+	return rc;
+}
+
 tm_rc tm_text_name_keys(const char *name, size_t len, tm_name_keys *out, tm_err *err)
 {
 	tm_buf buf = TM_BUF_INIT;

@@ -52,6 +52,14 @@ typedef struct tm_name_keys {
 tm_rc tm_text_name_keys(const char *name, size_t len, tm_name_keys *out, tm_err *err);
 void tm_name_keys_release(tm_name_keys *keys);
 
+/* s (len bytes of UTF-8) in NFKC with full case folding (Unicode's
+ * NFKC_Casefold), appended to out: full-width forms, compatibility
+ * characters and capitals in any script become one form, and nothing else
+ * changes (no accent folding, no punctuation removed).  What an address
+ * typed on a phone's Chinese keyboard ("ＬＩＮ＠Example.org") and on a
+ * laptop have in common.  TM_ERR_INVALID on invalid UTF-8. */
+tm_rc tm_text_fold(const char *s, size_t len, tm_buf *out, tm_err *err);
+
 /* s without any space: "hai kang wei shi" → "haikangweishi".  Owned. */
 char *tm_text_compact(const char *s);
 

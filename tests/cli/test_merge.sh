@@ -116,6 +116,15 @@ run --db "$TMP/copy.db" import "$TMP/h1.jsonl"
 run --db "$TMP/copy.db" show hik-dup
 expect_out "an export and import keeps the merged id" "Hikvision (hikvision)"
 
+# ---- a petition names the entity: refused ----
+run --db "$TMP/copy.db" import "$DATA/petition/petitions.jsonl"
+if [ "$RC" -eq 0 ]; then
+	run --db "$TMP/copy.db" merge hik-listed hikvision
+	expect_err "merging away an entity a petition names is refused (petitions keep no history)" "is named by petition 'drop-hikvision'"
+else
+	fail "import the petition fixture" "exit $RC"
+fi
+
 # ---- revert ----
 run --db "$DB" revert "$REV"
 expect_out "revert the merge" "reverted revision $REV"

@@ -54,7 +54,7 @@ export function demoDb(dir) {
   return db;
 }
 
-// `tiemap serve` on a free port; resolves to { p, port, origin, stderr() }.
+// `tiemap serve` on a free port, with more serve flags in args; resolves to { p, port, origin, stderr() }.
 export function startServer(db, env = {}, args = []) {
   return new Promise((resolve, reject) => {
     // under the sanitizers, beside other test files, a page may take longer than

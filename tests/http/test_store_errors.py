@@ -61,6 +61,9 @@ SAMPLES = {
     "page_account": {"as": "session"},
     "page_admin_users": {"as": "session"},
     "api_me": {"as": "token"},
+    # a petition made here, signed twice (one signer shown), with its key
+    "page_petition": {"captures": {"id": "err-petition"}},
+    "api_petition": {"captures": {"id": "err-petition"}},
     # history, editing and review (docs/editing.md): change 1 and revision 1
     # are the seed import's
     "page_history": {"query": "record=entity&key=hikvision"},
@@ -163,6 +166,41 @@ def sign_in():
             "token": {"Authorization": "Bearer " + tok.stdout.strip()}}
 
 
+def petition():
+    """A petition of the first action, its server key (the serve flags that
+    take its signatures), and two signatures through its form, one of a
+    signer shown by name: the petitions' pages and the action's read them."""
+    sec, srv_key = os.path.join(TMP, "org.key"), os.path.join(TMP, "server.key")
+    r = subprocess.run([TIEMAP, "petition", "keygen", "--secret-key", sec, "--server-key", srv_key],
+                       capture_output=True, text=True)
+    pk = re.search(r"^public_key (\S+)$", r.stdout, re.M)
+    action = first_of(os.path.join(SEED, "actions.jsonl"), "action")["id"]
+    path = os.path.join(TMP, "petition.jsonl")
+    with open(path, "w") as f:
+        f.write(json.dumps({"type": "petition", "id": "err-petition", "title": {"en": "A petition", "zh": "请愿"},
+                            "text": {"en": "Text.", "zh": "文本。"}, "entities": ["hikvision"], "action": action,
+                            "opens": "2020-01-01", "goal": 10, "public_key": pk.group(1) if pk else ""}) + "\n")
+    imp = subprocess.run([TIEMAP, "--db", DB, "--quiet", "import", path], capture_output=True, text=True)
+    flags = ["--petition-key", srv_key]
+    srv = Server(DB, TMP, "--rate", "0", "--form-min-seconds", "0", *flags)
+    signed = []
+    try:
+        for i, show in enumerate(("1", "")):
+            page = srv.get("/petitions/err-petition?lang=en")[2]
+            tok = re.search(r'name="tm_form" value="([^"]+)"', page)
+            form = {"tm_form": tok.group(1) if tok else "", "website": "", "name": "Signer %d" % i,
+                    "email": "signer%d@example.org" % i, "city": "City", "show": show}
+            signed.append(srv.request("/petitions/err-petition?lang=en", "POST",
+                                      {"Content-Type": "application/x-www-form-urlencoded",
+                                       "Origin": "http://127.0.0.1:%d" % srv.port},
+                                      "&".join("%s=%s" % kv for kv in form.items()).encode())[0])
+    finally:
+        srv.stop()
+    ok(r.returncode == 0 and imp.returncode == 0 and signed == [303, 303],
+       "a petition of the first action, signed twice, for the petitions' routes", (r.stderr, imp.stderr, signed))
+    return flags
+
+
 def requests(stamp, who):
     """(name, method, url, headers, body) of each route that reads the
     store, or a TAP failure for one without a sample."""
@@ -226,11 +264,12 @@ def main():
         return 1
     stamp = archive_one()
     ok(stamp is not None, "a source is archived, for the routes of archived copies")
+    keys = petition()
     reqs = requests(stamp or "0", sign_in())
     ok(len(reqs) >= 15, "routes.def lists the pages and API calls (%d that read the store or not)" % len(reqs))
 
     # what a healthy server answers, from its own process
-    ref = Server(DB, TMP, "--rate", "0")
+    ref = Server(DB, TMP, "--rate", "0", *keys)
     want = {}
     try:
         for name, method, url, headers, body in reqs:
@@ -242,7 +281,7 @@ def main():
         code = 405 if name in WRITE_ONLY else 200
         ok(s == code, "%s %s answers %d on a healthy store" % (method, url, code), "status %d" % s)
 
-    srv = Server(DB, TMP, "--rate", "0", env={"TIEMAP_TEST_EXPIRED": EXPIRED})
+    srv = Server(DB, TMP, "--rate", "0", *keys, env={"TIEMAP_TEST_EXPIRED": EXPIRED})
     try:
         for name, method, url, headers, body in reqs:
             healthy = want[url]
