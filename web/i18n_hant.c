@@ -7,10 +7,12 @@
  *
  * Every string of ZH.json (web/i18n/zh.json, the Simplified interface), and
  * the Chinese labels of the vocabularies in src/model (entity kinds,
- * predicates both ways, action and site kinds, geo precisions, topics)
- * under the keys the site reads them by ("kind.company", "pred.owns",
- * "pred_inv.owns", "action_kind.protest", "site_kind.office",
- * "precision.city", "tag.surveillance"), goes through ICU's Simplified→Traditional transform
+ * predicates both ways, action and site kinds, geo precisions, topics,
+ * categories of involvement with their definitions and contexts) under the
+ * keys the site reads them by ("kind.company", "pred.owns", "pred_inv.owns",
+ * "action_kind.protest", "site_kind.office", "precision.city",
+ * "tag.surveillance", "category.occupation_surveillance", "category_def.…",
+ * "context.palestine"), goes through ICU's Simplified→Traditional transform
  * (Hans-Hant).  The transform maps characters and common words, and errs
  * where one Simplified character stands for several Traditional ones; a
  * person reviews its output, and OVERRIDES.json holds the corrections:
@@ -102,6 +104,12 @@ int main(int argc, char **argv)
 	vocab(src, "site_kind", tm_site_kinds, tm_n_site_kinds);
 	vocab(src, "precision", tm_geo_precisions, tm_n_geo_precisions);
 	vocab(src, "tag", tm_topics, tm_n_topics);
+	/* the categories of involvement: label and definition; their contexts */
+	for (size_t i = 0; i < tm_n_categories; i++) {
+		put(src, "category", tm_categories[i].id, tm_categories[i].label_zh);
+		put(src, "category_def", tm_categories[i].id, tm_categories[i].def_zh);
+		put(src, "context", tm_categories[i].context, tm_context_label(tm_categories[i].context, "zh"));
+	}
 
 	UErrorCode st = U_ZERO_ERROR;
 	UChar id[16];

@@ -104,9 +104,13 @@ tm_rc tm_audit_run(tm_store *st, const tm_oui_db *db, const tm_inventory *inv, c
 	/* the vendors, screened as a list */
 	tm_screen_in *in = tm_xcalloc(out->nv ? out->nv : 1, sizeof(*in));
 	for (size_t i = 0; i < out->nv; i++)
-		in[i] = (tm_screen_in){ i + 1, out->vendors[i].org, NULL, NULL, NULL, NULL };
-	tm_screen_opts so = { o ? o->threshold : 0, o ? o->tags : NULL, o ? o->ntags : 0, o ? o->hops : 0,
-			      o ? o->graph : NULL, 1, NULL, 0, NULL, NULL };
+		in[i] = (tm_screen_in){ i + 1, out->vendors[i].org, NULL, NULL, NULL, NULL, NULL, 0 };
+	tm_screen_opts so = { .threshold = o ? o->threshold : 0, .graph = o ? o->graph : NULL, .jobs = 1 };
+	if (o)
+		so.flags = o->flags;
+	else
+		tm_flag_opts_init(&so.flags);
+	so.no_flags = !so.graph;
 	tm_rc rc = tm_screen_run(st, in, out->nv, &so, &out->rep, err);
 	free(in);
 	if (rc) {
@@ -115,7 +119,7 @@ tm_rc tm_audit_run(tm_store *st, const tm_oui_db *db, const tm_inventory *inv, c
 	}
 	for (size_t i = 0; i < out->n; i++) {
 		const tm_screen_row *r = tm_audit_vendor_row(out, &out->devs[i]);
-		out->flagged += r && r->flags.tags.n > 0;
+		out->flagged += r && r->flags.n > 0;
 	}
 	return TM_OK;
 }
@@ -127,41 +131,12 @@ const tm_screen_row *tm_audit_vendor_row(const tm_audit *a, const tm_audit_dev *
 
 /* ---- JSON ---- */
 
-static char *id_of(tm_store *st, tm_node node)
-{
-	char *id = NULL;
-	if (tm_store_entity_id(st, (tm_ekey)node, &id, NULL))
-		return NULL;
-	return id;
-}
-
-static json_t *flags_json(tm_store *st, const tm_flags *f, json_t **detail, json_t **evidence)
-{
-	json_t *tags = json_array();
-	*detail = json_array();
-	*evidence = json_array();
-	for (size_t i = 0; i < f->tags.n; i++) {
-		json_array_append_new(tags, json_string(f->tags.v[i]));
-		char *via = id_of(st, f->via[i]);
-		json_t *d = json_object();
-		json_object_set_new(d, "tag", json_string(f->tags.v[i]));
-		json_object_set_new(d, "via", json_string(via ? via : ""));
-		json_object_set_new(d, "hops", json_integer(f->dist[i]));
-		json_object_set_new(d, "through_owners", json_boolean(f->owner[i]));
-		json_array_append_new(*detail, d);
-		free(via);
-	}
-	for (size_t i = 0; i < f->n_steps; i++)
-		json_array_append_new(*evidence, tm_screen_step_json(st, &f->steps[i]));
-	return tags;
-}
-
-static json_t *summary_json(const tm_audit *a)
+static json_t *summary_json(const tm_audit *a, json_t *scr)
 {
 	const tm_inventory *inv = a->inv;
 	size_t flagged_vendors = 0, matched_vendors = 0;
 	for (size_t i = 0; i < a->nv; i++) {
-		flagged_vendors += a->rep.rows[i].flags.tags.n > 0;
+		flagged_vendors += a->rep.rows[i].flags.n > 0;
 		matched_vendors += a->rep.rows[i].matched;
 	}
 	json_t *s = json_object();
@@ -187,12 +162,11 @@ static json_t *summary_json(const tm_audit *a)
 	json_object_set_new(s, "entries_without_mac", json_integer((json_int_t)inv->no_mac));
 	json_object_set_new(s, "warnings", json_integer((json_int_t)inv->nwarn));
 	json_object_set_new(s, "registry_blocks", json_integer((json_int_t)a->blocks));
-	json_t *tags = json_array();
-	for (size_t i = 0; i < a->rep.tags.n; i++)
-		json_array_append_new(tags, json_string(a->rep.tags.v[i]));
-	json_object_set_new(s, "tags", tags);
-	json_object_set_new(s, "hops", json_integer(a->rep.hops));
-	json_object_set_new(s, "threshold", json_real(a->rep.threshold));
+	/* the flags' terms, as screen's summary gives them */
+	json_t *sc = json_object_get(scr, "summary");
+	static const char *const keep[] = { "categories", "depth", "min_share", "threshold", "caveat", "caveat_zh" };
+	for (size_t k = 0; k < sizeof(keep) / sizeof(keep[0]); k++)
+		json_object_set(s, keep[k], json_object_get(sc, keep[k]));
 	return s;
 }
 
@@ -226,10 +200,10 @@ static json_t *device_json(const tm_audit *a, const tm_audit_dev *d)
 			json_object_set_new(o, "prefix", json_string(d->hit.prefix));
 	}
 	json_object_set_new(o, "match_id", vr && vr->matched ? json_string(vr->match.id) : json_null());
-	json_t *tags = json_array();
-	for (size_t k = 0; vr && k < vr->flags.tags.n; k++)
-		json_array_append_new(tags, json_string(vr->flags.tags.v[k]));
-	json_object_set_new(o, "flags", tags);
+	json_t *cats = json_array();
+	for (size_t k = 0; vr && k < vr->flags.n; k++)
+		json_array_append_new(cats, json_string(tm_categories[vr->flags.v[k].category].id));
+	json_object_set_new(o, "flags", cats);
 	return o;
 }
 
@@ -237,7 +211,10 @@ json_t *tm_audit_json(tm_store *st, const tm_audit *a)
 {
 	const tm_inventory *inv = a->inv;
 	json_t *root = json_object();
-	json_object_set_new(root, "summary", summary_json(a));
+	/* the vendors' screening report: its flag objects are the ones screen gives */
+	json_t *scr = tm_screen_report_json(st, &a->rep);
+	json_t *rows = json_object_get(scr, "rows");
+	json_object_set_new(root, "summary", summary_json(a, scr));
 	json_t *vj = json_array();
 	for (size_t i = 0; i < a->nv; i++) {
 		const tm_screen_row *r = &a->rep.rows[i];
@@ -264,10 +241,8 @@ json_t *tm_audit_json(tm_store *st, const tm_audit *a)
 		} else {
 			json_object_set_new(o, "match", json_null());
 		}
-		json_t *detail, *ev;
-		json_object_set_new(o, "flags", flags_json(st, &r->flags, &detail, &ev));
-		json_object_set_new(o, "flag_detail", detail);
-		json_object_set_new(o, "evidence", ev);
+		/* direct or via ownership, with the claims, the chain and their quotes */
+		json_object_set(o, "flags", json_object_get(json_array_get(rows, i), "flags"));
 		json_array_append_new(vj, o);
 	}
 	json_object_set_new(root, "vendors", vj);
@@ -287,13 +262,17 @@ json_t *tm_audit_json(tm_store *st, const tm_audit *a)
 		json_array_append_new(wj, w);
 	}
 	json_object_set_new(root, "warnings", wj);
+	json_decref(scr);
 	return root;
 }
 
 /* ---- CSV ---- */
 
-void tm_audit_csv(const tm_audit *a, tm_buf *out)
+void tm_audit_csv(tm_store *st, const tm_audit *a, const char *lang, tm_buf *out)
 {
+	int zh = lang && strcmp(lang, "zh") == 0;
+	json_t *scr = tm_screen_report_json(st, &a->rep);
+	json_t *rows = json_object_get(scr, "rows");
 	static const char *const head[] = { "line", "ip",	   "mac",      "hostname", "status", "vendor", "registry",
 					    "prefix", "match_id", "flags", "lease", "lease_ends", "file" };
 	const size_t nh = sizeof(head) / sizeof(head[0]);
@@ -307,9 +286,12 @@ void tm_audit_csv(const tm_audit *a, tm_buf *out)
 		char line[24], mac[18];
 		snprintf(line, sizeof(line), "%zu", d->d->line);
 		tm_mac_format(d->d->mac, mac);
+		/* the flags as sentences: basis and chain by names */
 		tm_buf flags = TM_BUF_INIT;
-		for (size_t k = 0; vr && k < vr->flags.tags.n; k++)
-			tm_buf_addf(&flags, "%s%s", k ? ";" : "", vr->flags.tags.v[k]);
+		size_t k;
+		json_t *f;
+		json_array_foreach(vr ? json_object_get(json_array_get(rows, (size_t)d->vendor), "flags") : NULL, k, f)
+			tm_buf_addf(&flags, "%s%s", k ? "; " : "", json_string_value(json_object_get(f, zh ? "text_zh" : "text")));
 		const char *lease = d->d->state == TM_LEASE_NONE ? "" : *d->d->lease ? d->d->lease : "active";
 		const char *cells[] = { line,
 					d->d->ip,
@@ -332,4 +314,5 @@ void tm_audit_csv(const tm_audit *a, tm_buf *out)
 		tm_buf_adds(out, "\r\n");
 		tm_buf_release(&flags);
 	}
+	json_decref(scr);
 }

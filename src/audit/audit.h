@@ -70,11 +70,9 @@ typedef struct tm_audit_vendor {
 } tm_audit_vendor;
 
 typedef struct tm_audit_opts {
-	const char *const *tags; /* flag these tags … */
-	size_t ntags;
-	int hops;                /* … within this many hops */
+	tm_flag_opts flags;      /* as screen's (match.h): involvement categories, ownership depth and share */
 	double threshold;        /* 0: TM_MATCH_THRESHOLD */
-	const tm_graph *graph;   /* needed when ntags > 0 */
+	const tm_graph *graph;   /* the store's graph, for the flags */
 } tm_audit_opts;
 
 typedef struct tm_audit {
@@ -99,9 +97,13 @@ tm_rc tm_audit_run(tm_store *st, const tm_oui_db *db, const tm_inventory *inv, c
 const tm_screen_row *tm_audit_vendor_row(const tm_audit *a, const tm_audit_dev *d);
 
 /* The report as JSON (docs/cli.md): {"summary","vendors","devices",
- * "expired","warnings"}; a new reference, the caller's. */
+ * "expired","warnings"}, each vendor's flags the flag objects of `screen`
+ * (direct or via ownership, with claims, chain, quotes and the texts in both
+ * languages), each device's the categories; a new reference, the caller's. */
 json_t *tm_audit_json(tm_store *st, const tm_audit *a);
-/* One CSV row a device (RFC 4180, formulas defused), appended to out. */
-void tm_audit_csv(const tm_audit *a, tm_buf *out);
+/* One CSV row a device (RFC 4180, formulas defused), appended to out; the
+ * flags as sentences with their basis and chain by names, in lang ("en" or
+ * "zh"). */
+void tm_audit_csv(tm_store *st, const tm_audit *a, const char *lang, tm_buf *out);
 
 #endif

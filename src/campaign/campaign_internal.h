@@ -33,7 +33,9 @@ void tm_campaign_party_label(tm_store *st, const tm_party *p, const char *lang, 
 
 /* A cited source as a reader sees it: "Publisher: Title" (or the title
  * alone), or with brief only the publisher (else the author, else the
- * title), into label; its URL, if it has one, into *url (owned, may be NULL). */
-void tm_campaign_source_label(tm_store *st, const tm_cite *c, int brief, tm_buf *label, char **url);
+ * title), into label; its URL, if it has one, into *url (owned, may be NULL);
+ * whether someone checked it into *checked (when not NULL; an unknown
+ * source is unchecked). */
+void tm_campaign_source_label(tm_store *st, const tm_cite *c, int brief, tm_buf *label, char **url, int *checked);
 
 #endif

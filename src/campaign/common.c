@@ -107,10 +107,12 @@ void tm_campaign_party_label(tm_store *st, const tm_party *p, const char *lang, 
 	tm_buf_adds(label, tm_bitext_pick(&p->text, lang, NULL));
 }
 
-void tm_campaign_source_label(tm_store *st, const tm_cite *c, int brief, tm_buf *label, char **url)
+void tm_campaign_source_label(tm_store *st, const tm_cite *c, int brief, tm_buf *label, char **url, int *checked)
 {
 	tm_source s;
 	*url = NULL;
+	if (checked)
+		*checked = 0;
 	if (tm_store_get_source(st, c->source, &s, NULL) != TM_OK) {
 		tm_buf_adds(label, c->source);
 		return;
@@ -125,5 +127,7 @@ void tm_campaign_source_label(tm_store *st, const tm_cite *c, int brief, tm_buf 
 		tm_buf_adds(label, s.title);
 	*url = s.url;
 	s.url = NULL;
+	if (checked)
+		*checked = s.checked;
 	tm_source_release(&s);
 }

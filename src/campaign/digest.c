@@ -36,6 +36,7 @@ typedef struct words {
 	const char *this_week_fmt;   /* "(+%lld this week)" */
 	const char *goal_fmt;        /* "goal %lld" */
 	const char *closed;
+	const char *unchecked;
 } words;
 
 static const words en_words = {
@@ -44,6 +45,7 @@ static const words en_words = {
 	": ", ", ", "; ", " (", ")", " – ", ".",
 	"untranslated", "Country not recorded",
 	"Petition signatures", "%lld signatures", "%lld signature", "+%lld this week", "goal %lld", "closed",
+	"source not checked",
 };
 
 static const words zh_words = {
@@ -52,6 +54,7 @@ static const words zh_words = {
 	"：", "、", "；", "（", "）", "至", "。",
 	"未翻译", "未注明国家",
 	"请愿签名进展", "%lld 个签名", "%lld 个签名", "本周新增 %lld 个", "目标 %lld 个", "已截止",
+	"来源未核实",
 };
 
 struct digest {
@@ -395,33 +398,67 @@ static void render_parties(struct digest *d, const words *w, const char *label, 
 	line_end(d);
 }
 
-/* The sources on one line; in plain text one line each, so that a post can
- * end between them (a source with its link is one unbreakable piece). */
+/* The sources on one line, each with the words it is cited for (quote and
+ * locator) and marked when nobody checked it; in plain text one line each,
+ * so that a post can end between them (a source with its link is one
+ * unbreakable piece), without the quotes, which a post has no room for:
+ * the link leads to them. */
 static void render_sources(struct digest *d, const words *w, const tm_action *a)
 {
 	int txt = d->o->format == TM_DIGEST_TXT;
 	if (!txt)
 		line_begin(d, w, w->sources);
+	int first = 1;
 	for (size_t i = 0; i < a->cites.n; i++) {
-		/* one mention per source, even when the action quotes it twice */
+		const tm_cite *c = &a->cites.v[i];
+		/* one mention per source in a post, even when the action quotes it
+		 * twice; elsewhere one per quote */
 		int seen = 0;
 		for (size_t k = 0; k < i; k++)
-			seen |= strcmp(a->cites.v[k].source, a->cites.v[i].source) == 0;
+			seen |= strcmp(a->cites.v[k].source, c->source) == 0 &&
+				(txt || (tm_streq(a->cites.v[k].quote, c->quote) && tm_streq(a->cites.v[k].page, c->page)));
 		if (seen)
 			continue;
 		if (txt)
 			line_begin(d, w, w->source);
-		else if (i)
+		else if (!first)
 			text(d, w->semicolon);
+		first = 0;
 		tm_buf label = TM_BUF_INIT;
 		char *url;
+		int checked;
 		/* a post has no room for titles: the publisher and the link say enough */
-		tm_campaign_source_label(d->st, &a->cites.v[i], txt, &label, &url);
+		tm_campaign_source_label(d->st, c, txt, &label, &url, &checked);
 		if (!url)
-			url = page_url(d, "sources", a->cites.v[i].source, w->lang);
+			url = page_url(d, "sources", c->source, w->lang);
 		link(d, label.buf, url);
 		free(url);
 		tm_buf_release(&label);
+		if (!txt) {
+			if (c->quote) {
+				text(d, w->colon);
+				if (d->o->format == TM_DIGEST_HTML)
+					tm_buf_adds(d->b, "<q>");
+				else
+					text(d, "“");
+				text(d, c->quote);
+				if (d->o->format == TM_DIGEST_HTML)
+					tm_buf_adds(d->b, "</q>");
+				else
+					text(d, "”");
+			}
+			if (c->page || !checked) {
+				tm_buf x = TM_BUF_INIT;
+				tm_buf_addf(&x, "%s%s%s%s%s", w->open, c->page ? c->page : "",
+					    c->page && !checked ? w->comma : "", checked ? "" : w->unchecked, w->close);
+				if (!checked && d->o->format == TM_DIGEST_HTML)
+					tm_buf_adds(d->b, "<span class=\"unchecked\">");
+				text(d, x.buf);
+				if (!checked && d->o->format == TM_DIGEST_HTML)
+					tm_buf_adds(d->b, "</span>");
+				tm_buf_release(&x);
+			}
+		}
 		if (txt)
 			line_end(d);
 	}

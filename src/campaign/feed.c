@@ -88,7 +88,8 @@ static void entry_html(tm_store *st, const tm_action *a, const char *lang, const
 	for (size_t i = 0; i < a->cites.n; i++) {
 		tm_buf label = TM_BUF_INIT;
 		char *url;
-		tm_campaign_source_label(st, &a->cites.v[i], 0, &label, &url);
+		int checked;
+		tm_campaign_source_label(st, &a->cites.v[i], 0, &label, &url, &checked);
 		if (i)
 			tm_buf_adds(h, zh ? "；" : "; ");
 		tm_buf_adds(h, "<a href=\"");
@@ -105,8 +106,15 @@ static void entry_html(tm_store *st, const tm_action *a, const char *lang, const
 		if (a->cites.v[i].quote) {
 			tm_buf_adds(h, zh ? "（“" : " (“");
 			tm_html_esc(h, a->cites.v[i].quote);
-			tm_buf_adds(h, zh ? "”）" : "”)");
+			tm_buf_adds(h, "”");
+			if (a->cites.v[i].page) {
+				tm_buf_adds(h, zh ? "，" : ", ");
+				tm_html_esc(h, a->cites.v[i].page);
+			}
+			tm_buf_adds(h, zh ? "）" : ")");
 		}
+		if (!checked)
+			tm_buf_adds(h, zh ? "（来源未核实）" : " (source not checked)");
 		free(url);
 		tm_buf_release(&label);
 	}

@@ -114,7 +114,7 @@ int tm_cli_resolve(tm_cli *cli, const char *ref, char **id)
 	return tm_cli_error(&err);
 }
 
-int tm_cli_parse_tags(const char *s, tm_strv *out)
+int tm_cli_parse_list(const char *s, tm_strv *out)
 {
 	const char *p = s;
 	while (*p) {
@@ -134,6 +134,45 @@ int tm_cli_parse_tags(const char *s, tm_strv *out)
 		free(tag);
 	}
 	return out->n ? 0 : -1;
+}
+
+int tm_cli_flag_option(int c, const char *arg, const char *cmd, tm_flag_opts *fo, tm_strv *cats, int *bad)
+{
+	char *end;
+	switch (c) {
+	case 'g': *bad = tm_cli_parse_list(arg, cats) != 0; return 1;
+	case 'H':
+		fo->depth = (int)strtol(arg, &end, 10);
+		*bad = *end || fo->depth < 0 || fo->depth > TM_FLAG_DEPTH_MAX;
+		return 1;
+	case 'S':
+		fo->min_share = strtod(arg, &end);
+		*bad = *end || !(fo->min_share >= 0 && fo->min_share <= 100);
+		return 1;
+	case 'T':
+		fprintf(stderr,
+			"tiemap: tags are topics and never flag; flags come from involvement claims: use "
+			"--categories (tiemap help %s)\n",
+			cmd);
+		return -1;
+	}
+	return 0;
+}
+
+int tm_cli_flag_categories(const tm_strv *cats, tm_flag_opts *fo)
+{
+	for (size_t i = 0; i < cats->n; i++) {
+		if (!tm_category_find(cats->v[i])) {
+			fprintf(stderr, "tiemap: unknown category '%s'; the categories are:", cats->v[i]);
+			for (size_t k = 0; k < tm_n_categories; k++)
+				fprintf(stderr, " %s", tm_categories[k].id);
+			fputc('\n', stderr);
+			return TM_EXIT_USAGE;
+		}
+	}
+	fo->categories = (const char *const *)cats->v;
+	fo->ncategories = cats->n;
+	return 0;
 }
 
 tm_rc tm_cli_read_input(const char *path, size_t max, char **data, size_t *len, tm_err *err)

@@ -15,6 +15,7 @@
 
 #include "core/core.h"
 #include "graph/graph.h"
+#include "match/match.h"
 #include "store/store.h"
 
 enum { TM_EXIT_OK = 0, TM_EXIT_FAIL = 1, TM_EXIT_USAGE = 2 };
@@ -65,9 +66,26 @@ int tm_cli_resolve(tm_cli *cli, const char *ref, char **id);
 
 /* Print a JSON value to stdout, indented, and consume it (json_decref). */
 int tm_cli_print_json(json_t *v);
-/* "a,b, c" → out (without repeats): 0, or -1 when a tag is not a lower-case
- * word of a-z, 0-9, "_" and "-", or there is none (--tags of screen, audit). */
-int tm_cli_parse_tags(const char *s, tm_strv *out);
+/* "a,b, c" → out (without repeats): 0, or -1 when a word is not a lower-case
+ * word of a-z, 0-9, "_" and "-", or there is none (--categories of screen,
+ * audit). */
+int tm_cli_parse_list(const char *s, tm_strv *out);
+
+/* The flag options of screen and audit, one meaning for both (and the API's,
+ * docs/screening.md): --categories C,…, --depth N (--hops, its old name),
+ * --min-share P, and --tags, refused.  Put TM_CLI_FLAG_OPTIONS in the
+ * getopt_long table, and hand each option to tm_cli_flag_option(): 1 when it
+ * was one of these (*bad set when its value is wrong), 0 when not, -1 for
+ * --tags (after saying why: tags are topics).  Then
+ * tm_cli_flag_categories() checks the categories against the vocabulary and
+ * sets them into fo (they stay owned by cats): 0, or TM_EXIT_USAGE after
+ * naming the unknown one and listing the others. */
+#define TM_CLI_FLAG_OPTIONS                                                                                            \
+	{ "categories", required_argument, NULL, 'g' }, { "depth", required_argument, NULL, 'H' },                   \
+		{ "hops", required_argument, NULL, 'H' }, { "min-share", required_argument, NULL, 'S' },             \
+		{ "tags", required_argument, NULL, 'T' }
+int tm_cli_flag_option(int c, const char *arg, const char *cmd, tm_flag_opts *fo, tm_strv *cats, int *bad);
+int tm_cli_flag_categories(const tm_strv *cats, tm_flag_opts *fo);
 
 /* The whole of the file at path ("-": standard input) into *data (owned,
  * NUL-terminated) and *len; fails past max bytes, naming the file. */

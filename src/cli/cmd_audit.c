@@ -17,10 +17,13 @@
 
 enum { F_TABLE, F_CSV, F_JSON };
 
+/* A row's flags, short: "category:basis,…" (the table; the evidence below
+ * says them as sentences with their quotes). */
 static void join_flags(const tm_flags *f, tm_buf *out, const char *sep)
 {
-	for (size_t i = 0; i < f->tags.n; i++)
-		tm_buf_addf(out, "%s%s", i ? sep : "", f->tags.v[i]);
+	for (size_t i = 0; i < f->n; i++)
+		tm_buf_addf(out, "%s%s:%s", i ? sep : "", tm_categories[f->v[i].category].id,
+			    tm_flag_basis_name(f->v[i].basis));
 }
 
 /* Devices as table rows: the flagged ones (LINE IP MAC HOSTNAME MATCH
@@ -32,7 +35,7 @@ static void device_rows(tm_table *t, const tm_audit *a, int expired, int only_fl
 		if (!only_flagged && (d->d->state == TM_LEASE_EXPIRED) != expired)
 			continue;
 		const tm_screen_row *vr = tm_audit_vendor_row(a, d);
-		if (only_flagged && (!vr || !vr->flags.tags.n))
+		if (only_flagged && (!vr || !vr->flags.n))
 			continue;
 		char line[24], mac[18];
 		snprintf(line, sizeof(line), "%zu", d->d->line);
@@ -62,6 +65,8 @@ static void device_rows(tm_table *t, const tm_audit *a, int expired, int only_fl
 
 static void print_table(tm_cli *cli, const tm_audit *a)
 {
+	json_t *scr = tm_screen_report_json(cli->st, &a->rep);
+	json_t *rows = json_object_get(scr, "rows");
 	const tm_inventory *inv = a->inv;
 	if (inv->files.n == 1)
 		printf("%s (%s)", inv->files.v[0], tm_inv_format_name(inv->format));
@@ -78,10 +83,9 @@ static void print_table(tm_cli *cli, const tm_audit *a)
 		duid += a->devs[i].d->mac_from != NULL;
 	if (duid)
 		printf("%zu device%s of DHCPv6 (IPv6), the MAC read from the client's DUID\n", duid, duid == 1 ? "" : "s");
-	printf("flags: ");
-	for (size_t i = 0; i < a->rep.tags.n; i++)
-		printf("%s%s", i ? "," : "", a->rep.tags.v[i]);
-	printf(" within %d hop%s of the vendor\n\n", a->rep.hops, a->rep.hops == 1 ? "" : "s");
+	printf("flags: from involvement claims, the vendor's own or through up to %d ownership tie%s of at least %g %%\n"
+	       "%s\n\n",
+	       a->rep.depth, a->rep.depth == 1 ? "" : "s", a->rep.min_share, tm_screen_caveat_en);
 	static const char *vh[] = { "VENDOR", "BLOCKS", "DEVICES", "MATCH", "FLAGS" };
 	tm_table t;
 	tm_table_init(&t, 5, vh);
@@ -118,28 +122,24 @@ static void print_table(tm_cli *cli, const tm_audit *a)
 		device_rows(&t, a, 0, 1);
 		tm_table_print(&t, stdout, cli->width);
 		tm_table_release(&t);
+		/* each flag as a sentence, then the words its claims and ties rest on */
 		printf("\nEvidence\n");
-		tm_strv notes = TM_STRV_INIT;
 		for (size_t i = 0; i < a->nv; i++) {
-			const tm_screen_row *r = &a->rep.rows[i];
-			if (!r->flags.tags.n)
-				continue;
-			printf("%s → %s:", a->vendors[i].org, r->match.id);
-			for (size_t k = 0; k < r->flags.tags.n; k++) {
-				char *via = tm_cli_id_of(cli, r->flags.via[k]);
-				if (r->flags.dist[k] == 0)
-					printf("%s%s (tagged itself)", k ? "; " : " ", r->flags.tags.v[k]);
-				else
-					printf("%s%s (via %s, %d hop%s)", k ? "; " : " ", r->flags.tags.v[k], via ? via : "?",
-					       r->flags.dist[k], r->flags.dist[k] == 1 ? "" : "s");
-				free(via);
+			size_t k, x, y;
+			json_t *f, *cl, *c;
+			json_array_foreach(json_object_get(json_array_get(rows, i), "flags"), k, f) {
+				printf("%s → %s: %s\n", a->vendors[i].org, a->rep.rows[i].match.id,
+				       json_string_value(json_object_get(f, "text")));
+				json_array_foreach(json_object_get(f, "claims"), x, cl) {
+					json_array_foreach(json_object_get(cl, "sources"), y, c) {
+						const char *q = json_string_value(json_object_get(c, "quote"));
+						printf("    \u201c%s\u201d — %s%s\n", q ? q : "",
+						       json_string_value(json_object_get(c, "title")),
+						       json_is_true(json_object_get(c, "checked")) ? "" : " [source not checked]");
+					}
+				}
 			}
-			printf("\n");
-			for (size_t k = 0; k < r->flags.n_steps; k++)
-				tm_cli_print_step(cli, &r->flags.steps[k], &notes);
 		}
-		tm_cli_print_notes(cli, &notes);
-		tm_strv_release(&notes);
 	}
 	if (a->count[TM_DEV_VIRTUAL]) {
 		printf("\nVirtual interfaces (a container's or virtual machine's, by their address scheme)\n");
@@ -177,6 +177,7 @@ static void print_table(tm_cli *cli, const tm_audit *a)
 				printf("  line %zu: %s\n", inv->warn[i].line, inv->warn[i].msg);
 		}
 	}
+	json_decref(scr);
 }
 
 static int by_name(const void *x, const void *y)
@@ -227,8 +228,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "input-format", required_argument, NULL, 'i' },
 		{ "registry", required_argument, NULL, 'r' },
 		{ "mac-col", required_argument, NULL, 'm' },
-		{ "tags", required_argument, NULL, 'g' },
-		{ "hops", required_argument, NULL, 'H' },
+		TM_CLI_FLAG_OPTIONS,
 		{ "threshold", required_argument, NULL, 't' },
 		{ "format", required_argument, NULL, 'f' },
 		{ NULL, 0, NULL, 0 },
@@ -236,20 +236,23 @@ static int run(tm_cli *cli, int argc, char **argv)
 	int fmt = TM_INV_AUTO, out_fmt = cli->json ? F_JSON : F_TABLE, bad = 0, c;
 	const char *registry = NULL, *mac_col = NULL;
 	double threshold = TM_MATCH_THRESHOLD;
-	long hops = 2;
+	tm_flag_opts fo;
+	tm_flag_opts_init(&fo);
 	tm_strv tags = TM_STRV_INIT;
 	char *end;
 	optind = 1;
 	while (!bad && (c = getopt_long(argc, argv, "i:r:m:g:H:t:f:", opts, NULL)) != -1) {
+		int flag_opt = tm_cli_flag_option(c, optarg, "audit", &fo, &tags, &bad);
+		if (flag_opt < 0) {
+			tm_strv_release(&tags);
+			return TM_EXIT_USAGE;
+		}
+		if (flag_opt)
+			continue;
 		switch (c) {
 		case 'i': bad = (fmt = tm_inv_format_parse(optarg)) < 0; break;
 		case 'r': registry = optarg; break;
 		case 'm': mac_col = optarg; break;
-		case 'g': bad = tm_cli_parse_tags(optarg, &tags) != 0; break;
-		case 'H':
-			hops = strtol(optarg, &end, 10);
-			bad = *end || hops < 0 || hops > 8;
-			break;
 		case 't':
 			threshold = strtod(optarg, &end);
 			bad = *end || !(threshold > 0 && threshold <= 1);
@@ -268,8 +271,10 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_strv_release(&tags);
 		return tm_cli_usage(&tm_cmd_audit);
 	}
-	if (!tags.n)
-		tm_strv_push(&tags, "surveillance");
+	if (tm_cli_flag_categories(&tags, &fo)) {
+		tm_strv_release(&tags);
+		return TM_EXIT_USAGE;
+	}
 	tm_err err = { 0 };
 	tm_strv files = TM_STRV_INIT;
 	tm_oui_db *db = NULL;
@@ -305,7 +310,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		status = tm_cli_error(&err);
 		goto done;
 	}
-	tm_audit_opts ao = { (const char *const *)tags.v, tags.n, (int)hops, threshold, g };
+	tm_audit_opts ao = { fo, threshold, g };
 	tm_audit a;
 	if ((rc = tm_audit_run(cli->st, db, &inv, &ao, &a, &err))) {
 		status = tm_cli_error(&err);
@@ -313,7 +318,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 	}
 	if (out_fmt == F_CSV) {
 		tm_buf out = TM_BUF_INIT;
-		tm_audit_csv(&a, &out);
+		tm_audit_csv(cli->st, &a, "en", &out);
 		fwrite(out.buf, 1, out.len, stdout);
 		tm_buf_release(&out);
 	} else if (out_fmt == F_JSON) {
@@ -333,7 +338,8 @@ done:
 const tm_cmd tm_cmd_audit = {
 	"audit", run, TM_CMD_STORE,
 	"audit [--input-format csv|nmap|neigh|arp|dnsmasq|dhcpd] [--registry DIR] [--mac-col C]\n"
-	"             [--tags T,..] [--hops N] [--threshold X] [--format table|csv|json] FILE|DIR...",
+	"             [--categories C,..] [--depth N] [--min-share P] [--threshold X] [--format table|csv|json]\n"
+	"             FILE|DIR...",
 	"find the devices of a network inventory whose vendors are in the graph",
 	"Reads device inventories you already have (- for standard input; a directory\n"
 	"for all its files): a table with a MAC column (CSV, TSV, .xlsx, .ods),\n"
@@ -347,10 +353,12 @@ const tm_cmd tm_cmd_audit = {
 	"randomized (most likely a phone's or laptop's private address).  Leases whose\n"
 	"binding state is free, expired, released, abandoned or backup are listed apart\n"
 	"from the live ones, with when they end.  The vendors are then screened against\n"
-	"the graph as `tiemap screen` does, and devices whose vendor carries or reaches\n"
-	"--tags (default surveillance) within --hops N (default 2) are flagged, with IP,\n"
-	"MAC, host name and each vendor's evidence and sources.  Lines that cannot be\n"
-	"read are listed as warnings; a file with no device at all is an error.\n"
+	"the graph as `tiemap screen` does, with the same flags: a vendor is flagged\n"
+	"for an involvement category by its own cited claim, or through up to --depth\n"
+	"ownership ties (default 3, shares of at least --min-share, default 50);\n"
+	"--categories limits them (default: all).  Devices of a flagged vendor are\n"
+	"listed with IP, MAC, host name and the evidence.  Lines that cannot be read\n"
+	"are listed as warnings; a file with no device at all is an error.\n"
 	"Nothing is sent anywhere: a MAC prefix cannot see devices sold under other\n"
 	"brands.\n",
 };

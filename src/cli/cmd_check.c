@@ -4,7 +4,7 @@
 
 #include "archive/archive.h"
 
-#define N_KINDS 8
+#define N_KINDS 10
 
 struct check_out {
 	json_t *arr;
@@ -13,7 +13,8 @@ struct check_out {
 
 static const char *const kinds[N_KINDS] = { "unsourced_entity",   "unsourced_relation",   "uncited_source",
 					    "isolated_entity",    "duplicate_key",        "quote_not_in_archive",
-					    "archive_unreadable", "likely_duplicate" };
+					    "archive_unreadable", "place_involvement",    "unchecked_source",
+					    "likely_duplicate" };
 
 static int on_finding(void *ctx, const tm_finding *f)
 {
@@ -69,8 +70,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_cli_print_json(root);
 	} else {
 		printf("%zu unsourced claims, %zu uncited sources, %zu isolated entities, %zu shared match keys, "
-		       "%zu likely duplicates",
-		       unsourced, o.counts[2], o.counts[3], o.counts[4], o.counts[7]);
+		       "%zu involvements of places, %zu cited sources not checked, %zu likely duplicates",
+		       unsourced, o.counts[2], o.counts[3], o.counts[4], o.counts[7], o.counts[8], o.counts[9]);
 		/* only for a database that has archived copies to check */
 		if (o.counts[5] || o.counts[6])
 			printf(", %zu quotes not in the archived copy, %zu unreadable copies", o.counts[5], o.counts[6]);
@@ -82,10 +83,13 @@ static int run(tm_cli *cli, int argc, char **argv)
 
 const tm_cmd tm_cmd_check = {
 	"check", run, TM_CMD_STORE, "check",
-	"list unsourced claims, uncited sources, isolated entities and likely duplicates",
+	"list unsourced claims, uncited sources, isolated entities, likely duplicates and unchecked sources",
 	"Exit status 1 when any claim is unsourced (imported with --allow-unsourced);\n"
 	"the other findings are for a reviewer to look at.  For a source archived\n"
 	"with 'tiemap archive', each quote citing it is looked for in its latest\n"
 	"copy: quote_not_in_archive names a quote the copy no longer has (and the\n"
-	"earlier copy that had it), archive_unreadable a copy whose text cannot be read.\n",
+	"earlier copy that had it), archive_unreadable a copy whose text cannot be read.\n"
+	"place_involvement names an involvement of a country, region or city (a place\n"
+	"carries none), unchecked_source a cited source whose title and address\n"
+	"nobody has seen (docs/format.md).\n",
 };

@@ -18,7 +18,10 @@
  *     pinyin-based English names for Chinese organizations, Latin names with
  *     their country's legal form for the others;
  *   - tags (a small share `surveillance`), identifiers on some entities, and
- *     every claim cited to one or two of eight generated sources.
+ *     every claim cited to one or two of eight generated sources;
+ *   - an involvement claim (docs/format.md) for each company tagged
+ *     `surveillance`, quoting an investigative source: what screening flags,
+ *     directly or through the ownership trees.
  *
  * Every source says that the data is synthetic: a generated name may
  * coincide with a real organization's, and no claim here is about one.
@@ -788,6 +791,31 @@ static void write_entity(struct gen *g, const struct ent *e)
 	write_line(g);
 }
 
+/* A company tagged surveillance is, in this made-up world, also claimed to
+ * supply it: in Xinjiang when tagged so, else to the occupation.  Nothing of
+ * the random streams is drawn, so the rest of the output stays as it was. */
+static void write_involvement(struct gen *g, const struct ent *e)
+{
+	int surv = 0, xj = 0;
+	for (size_t k = 0; k < e->n_tags; k++) {
+		surv |= strcmp(e->tags[k], "surveillance") == 0;
+		xj |= strcmp(e->tags[k], "xinjiang") == 0;
+	}
+	if (!surv || strcmp(e->kind, "company") != 0)
+		return;
+	tm_buf *b = &g->line;
+	tm_buf_adds(b, "{\"type\":\"involvement\",\"entity\":");
+	json_str(b, e->id.buf);
+	tm_buf_addf(b, ",\"category\":\"%s\",\"sources\":[{\"source\":\"%s\",\"quote\":",
+		    xj ? "xinjiang_surveillance" : "occupation_surveillance", gen_sources[SRC_INVESTIGATION].id);
+	tm_buf ws = TM_BUF_INIT;
+	tm_buf_addf(&ws, "%s supplies surveillance systems (synthetic)", e->en.buf);
+	json_str(b, ws.buf);
+	tm_buf_release(&ws);
+	tm_buf_adds(b, "}]}");
+	write_line(g);
+}
+
 /* ---- the ties ---- */
 
 struct tie {
@@ -1136,6 +1164,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 		g.id_at[i] = (uint32_t)g.ids.len;
 		tm_buf_add(&g.ids, e.id.buf, e.id.len + 1);
 		write_entity(&g, &e);
+		write_involvement(&g, &e);
 		make_ties(&g, i);
 		if ((i & 0xffff) == 0 || i + 1 == g.n)
 			tm_progress_update(&bar, i + 1, g.n);

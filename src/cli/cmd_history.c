@@ -12,11 +12,17 @@
 #include "edit/edit.h"
 
 /* The record type KEY names when none was given: a relation key has
- * spaces; otherwise the first type with a record or a history by that id. */
+ * spaces, so has an involvement's ("entity category[ start..end]", its
+ * second word a category); otherwise the first type with a record or a
+ * history by that id. */
 static tm_record_type guess_type(tm_store *st, const char *key)
 {
-	if (strchr(key, ' '))
-		return TM_RECORD_RELATION;
+	if (strchr(key, ' ')) {
+		tm_involvement v;
+		int inv = tm_involvement_key_parse(key, &v);
+		tm_involvement_release(&v);
+		return inv ? TM_RECORD_INVOLVEMENT : TM_RECORD_RELATION;
+	}
 	static const tm_record_type order[] = { TM_RECORD_ENTITY, TM_RECORD_SOURCE, TM_RECORD_ACTION, TM_RECORD_SITE };
 	for (size_t i = 0; i < 4; i++) {
 		char *now = NULL;
@@ -131,7 +137,7 @@ static int run_history(tm_cli *cli, int argc, char **argv)
 	const char *key = argv[optind];
 	tm_record_type t = record ? tm_record_type_parse(record) : guess_type(cli->st, key);
 	if (t == TM_RECORD_NONE) {
-		fprintf(stderr, "tiemap: unknown record type '%s': use entity, source, relation, action or site\n",
+		fprintf(stderr, "tiemap: unknown record type '%s': use entity, source, relation, involvement, action or site\n",
 			record);
 		return TM_EXIT_USAGE;
 	}
@@ -160,8 +166,9 @@ static int run_history(tm_cli *cli, int argc, char **argv)
 const tm_cmd tm_cmd_history = {
 	"history", run_history, TM_CMD_STORE, "history [--record TYPE] [--all] ID",
 	"every revision of a record, newest first, with what changed",
-	"ID is an entity, source, action or site id, or a relation's key\n"
-	"\"subject predicate object\" (with \" start..end\" when it has dates); --record\n"
+	"ID is an entity, source, action or site id, a relation's key\n"
+	"\"subject predicate object\" or an involvement claim's \"entity category\"\n"
+	"(each with \" start..end\" when it has dates); --record\n"
 	"says which type when an id is ambiguous.  Each revision shows its change:\n"
 	"when, by whom (an account, or an import and its operator), how (form, api,\n"
 	"import, revert, cli), the summary, and the fields before (-) and after (+).\n"

@@ -102,10 +102,12 @@ static int run(tm_cli *cli, int argc, char **argv)
 		json_object_set_new(o, "sources", json_integer((json_int_t)rep.sources));
 		json_object_set_new(o, "entities", json_integer((json_int_t)rep.entities));
 		json_object_set_new(o, "relations", json_integer((json_int_t)rep.relations));
+		json_object_set_new(o, "involvements", json_integer((json_int_t)rep.involvements));
 		json_object_set_new(o, "sites", json_integer((json_int_t)rep.sites));
 		json_object_set_new(o, "actions", json_integer((json_int_t)rep.actions));
 		json_object_set_new(o, "captures", json_integer((json_int_t)rep.captures));
 		json_object_set_new(o, "petitions", json_integer((json_int_t)rep.petitions));
+		json_object_set_new(o, "pages", json_integer((json_int_t)rep.pages));
 		if (rep.compared) {
 			json_object_set_new(o, "added", json_integer((json_int_t)rep.added));
 			json_object_set_new(o, "unchanged", json_integer((json_int_t)rep.unchanged));
@@ -128,12 +130,16 @@ static int run(tm_cli *cli, int argc, char **argv)
 			printf("%s\n", rep.changes.v[i]);
 		printf("%s %zu sources, %zu entities, %zu relations", io.dry_run ? "checked" : "imported", rep.sources,
 		       rep.entities, rep.relations);
+		if (rep.involvements)
+			printf(", %zu involvements", rep.involvements);
 		if (rep.sites || rep.actions)
 			printf(", %zu sites, %zu actions", rep.sites, rep.actions);
 		if (rep.captures)
 			printf(", %zu captures", rep.captures);
 		if (rep.petitions)
 			printf(", %zu petition%s", rep.petitions, rep.petitions == 1 ? "" : "s");
+		if (rep.pages)
+			printf(", %zu pages", rep.pages);
 		printf(" in %.2fs\n", tm_now() - t0);
 		if (rep.compared)
 			printf("%s %zu new, %zu unchanged, %zu changed, %zu kept, %zu merged\n",

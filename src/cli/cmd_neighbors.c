@@ -11,12 +11,17 @@ static int run(tm_cli *cli, int argc, char **argv)
 	static const struct option opts[] = {
 		{ "depth", required_argument, NULL, 'd' },
 		{ "limit", required_argument, NULL, 'n' },
+		{ "through-places", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
 	long depth = 1, limit = 500;
-	int c;
+	int c, through_places = 0;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "d:n:", opts, NULL)) != -1) {
+		if (c == 'P') {
+			through_places = 1;
+			continue;
+		}
 		if (c == 'd' && (depth = strtol(optarg, NULL, 10)) >= 1 && depth <= 6)
 			continue;
 		if (c == 'n' && (limit = strtol(optarg, NULL, 10)) >= 1 && limit <= 100000)
@@ -37,10 +42,12 @@ static int run(tm_cli *cli, int argc, char **argv)
 	if (tm_cli_graph(cli, &g, &err)) {
 		status = tm_cli_error(&err);
 	} else if (cli->json) {
-		status = tm_view_neighbors(cli->st, g, id, (int)depth, (size_t)limit, &o, &err) ? tm_cli_error(&err) :
-												       tm_cli_print_json(o);
+		status = tm_view_neighbors(cli->st, g, id, (int)depth, (size_t)limit, through_places, &o, &err) ?
+				 tm_cli_error(&err) :
+				 tm_cli_print_json(o);
 	} else if (tm_cli_node_of(cli, id, &node, &err) ||
-		   tm_graph_neighbors(g, node, (int)depth, (size_t)limit, &h, &err)) {
+		   tm_graph_neighbors_kinds(g, node, (int)depth, (size_t)limit, through_places ? 0 : tm_kinds_no_places(),
+					    &h, &err)) {
 		status = tm_cli_error(&err);
 	} else {
 		static const char *headers[] = { "DEPTH", "ID", "KIND", "NAME" };
@@ -81,7 +88,11 @@ static int run(tm_cli *cli, int argc, char **argv)
 }
 
 const tm_cmd tm_cmd_neighbors = {
-	"neighbors", run, TM_CMD_STORE, "neighbors [--depth N] [--limit N] ENTITY",
+	"neighbors", run, TM_CMD_STORE, "neighbors [--depth N] [--limit N] [--through-places] ENTITY",
 	"the entities within N hops, either direction",
-	"--depth is 1 to 6 (default 1); --limit caps the entities listed (default 500).\n",
+	"--depth is 1 to 6 (default 1); --limit caps the entities listed (default 500).\n"
+	"A place (a country, a region, a city) is listed where it is tied to what was\n"
+	"reached, but nothing is reached through it: every company sells in some\n"
+	"country, and a country joins everything to everything.  --through-places\n"
+	"walks through places too.\n",
 };

@@ -33,9 +33,11 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "as-of", required_argument, NULL, 'a' },
 		{ "k", required_argument, NULL, 'k' },
 		{ "limit", required_argument, NULL, 'n' },
+		{ "through-places", no_argument, NULL, 'P' },
 		{ NULL, 0, NULL, 0 },
 	};
-	tm_path_opts po = { .max_hops = 6, .max_paths = 32 };
+	/* places only as ends: a path through a country says nothing */
+	tm_path_opts po = { .max_hops = 6, .max_paths = 32, .kinds = tm_kinds_no_places() };
 	int c;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -75,6 +77,7 @@ static int run(tm_cli *cli, int argc, char **argv)
 				return tm_cli_usage(&tm_cmd_path);
 			po.max_paths = (size_t)v;
 			break;
+		case 'P': po.kinds = 0; break;
 		default:
 			return tm_cli_usage(&tm_cmd_path);
 		}
@@ -124,11 +127,14 @@ static int run(tm_cli *cli, int argc, char **argv)
 
 const tm_cmd tm_cmd_path = {
 	"path", run, TM_CMD_STORE,
-	"path [--max-hops N] [--via PRED,...] [--as-of DATE] [--k N] [--limit N] A B",
+	"path [--max-hops N] [--via PRED,...] [--as-of DATE] [--k N] [--limit N] [--through-places] A B",
 	"the shortest paths between two entities, each edge with its sources",
 	"Ties are walked in either direction.  --max-hops bounds the length (default 6,\n"
 	"at most 12); --via walks only the given predicates; --as-of keeps only ties\n"
 	"valid on that date; --k N gives the N shortest simple paths instead of all\n"
 	"shortest ones; --limit caps how many paths are listed (default 32).\n"
+	"A path never passes through a place (a country, a region, a city), which may\n"
+	"only be one of its ends: \"Hikvision supplies Israel, Israel uses Wolf Pack\"\n"
+	"is not a tie between Hikvision and Wolf Pack.  --through-places allows it.\n"
 	"Exit status 1 when no path exists.\n",
 };

@@ -36,22 +36,22 @@ static char parse_delim(const char *s)
 	return 0;
 }
 
-static void print_table(tm_cli *cli, const tm_screen_report *r)
+static void print_table(tm_cli *cli, const tm_screen_report *r, int zh)
 {
+	json_t *rep = tm_screen_report_json(cli->st, r);
+	json_t *rows = json_object_get(rep, "rows");
 	printf("%zu rows: %zu matched, %zu flagged, %zu unreadable (threshold %.2f", r->n, r->matched, r->flagged,
 	       r->unreadable, r->threshold);
-	if (r->tags.n) {
-		printf("; tags ");
-		for (size_t i = 0; i < r->tags.n; i++)
-			printf("%s%s", i ? "," : "", r->tags.v[i]);
-		printf(" within %d hop%s", r->hops, r->hops == 1 ? "" : "s");
-	}
+	if (r->flags_on)
+		printf("; flags from involvement claims, through up to %d ownership tie%s of at least %g %%", r->depth,
+		       r->depth == 1 ? "" : "s", r->min_share);
 	printf(")\n");
 	if (r->group_members)
-		printf("%zu possible group member%s: the whole name of an institution and words of another business; "
-		       "not matched\n",
+		printf(zh ? "%zu 行可能是集团成员：包含某机构的全名和其他业务的词语；未匹配\n"
+			  : "%zu possible group member%s: the whole name of an institution and words of another business; "
+			    "not matched\n",
 		       r->group_members, r->group_members == 1 ? "" : "s");
-	printf("\n");
+	printf("%s\n\n", zh ? tm_screen_caveat_zh : tm_screen_caveat_en);
 	static const char *headers[] = { "LINE", "INPUT", "MATCH", "SCORE", "BY", "FLAGS" };
 	tm_table t;
 	tm_table_init(&t, 6, headers);
@@ -60,8 +60,11 @@ static void print_table(tm_cli *cli, const tm_screen_report *r)
 		char line[24], score[16] = "";
 		snprintf(line, sizeof(line), "%zu", row->line);
 		tm_buf flags = TM_BUF_INIT, match = TM_BUF_INIT;
-		for (size_t k = 0; k < row->flags.tags.n; k++)
-			tm_buf_addf(&flags, "%s%s", k ? "," : "", row->flags.tags.v[k]);
+		size_t k;
+		json_t *f;
+		json_array_foreach(json_object_get(json_array_get(rows, i), "flags"), k, f)
+			tm_buf_addf(&flags, "%s%s:%s", k ? "," : "", json_string_value(json_object_get(f, "category")),
+				    json_string_value(json_object_get(f, "basis")));
 		if (row->error) {
 			tm_buf_addf(&match, "(unreadable: %s)", row->error);
 		} else if (row->matched) {
@@ -83,32 +86,38 @@ static void print_table(tm_cli *cli, const tm_screen_report *r)
 	}
 	tm_table_print(&t, stdout, cli->width);
 	tm_table_release(&t);
-	/* the evidence of each flagged row, with numbered sources */
-	tm_strv notes = TM_STRV_INIT;
+	/* each flag as a sentence, then its evidence: the quotes and the sources */
 	int head = 0;
 	for (size_t i = 0; i < r->n; i++) {
-		const tm_screen_row *row = &r->rows[i];
-		if (!row->flags.tags.n)
-			continue;
-		if (!head++)
-			printf("\nEvidence\n");
-		printf("line %zu, %s (%s):", row->line, row->match.id, row->match.name);
-		for (size_t k = 0; k < row->flags.tags.n; k++) {
-			char *via = tm_cli_id_of(cli, row->flags.via[k]);
-			printf("%s%s", k ? "; " : " ", row->flags.tags.v[k]);
-			if (row->flags.dist[k] == 0)
-				printf(" (tagged itself)");
-			else
-				printf(" (via %s, %d hop%s%s)", via ? via : "?", row->flags.dist[k],
-				       row->flags.dist[k] == 1 ? "" : "s", row->flags.owner[k] ? ", owners" : "");
-			free(via);
+		size_t k;
+		json_t *f;
+		json_array_foreach(json_object_get(json_array_get(rows, i), "flags"), k, f) {
+			if (!head++)
+				printf("\nEvidence\n");
+			printf("line %zu, %s: %s\n", r->rows[i].line, r->rows[i].match.id,
+			       json_string_value(json_object_get(f, zh ? "text_zh" : "text")));
+			size_t a, b;
+			json_t *x, *c;
+			json_array_foreach(json_object_get(f, "claims"), a, x) {
+				json_array_foreach(json_object_get(x, "sources"), b, c) {
+					const char *q = json_string_value(json_object_get(c, "quote"));
+					printf("    \u201c%s\u201d — %s%s\n", q ? q : "", json_string_value(json_object_get(c, "title")),
+					       json_is_true(json_object_get(c, "checked")) ? "" : " [source not checked]");
+				}
+			}
+			json_array_foreach(json_object_get(f, "chain"), a, x) {
+				printf("    %s %s %s", json_string_value(json_object_get(x, "from_name")),
+				       json_string_value(json_object_get(x, zh ? "label_zh" : "label")),
+				       json_string_value(json_object_get(x, "to_name")));
+				json_array_foreach(json_object_get(x, "sources"), b, c) {
+					const char *q = json_string_value(json_object_get(c, "quote"));
+					printf("%s\u201c%s\u201d — %s", b ? "; " : ": ", q ? q : "",
+					       json_string_value(json_object_get(c, "title")));
+				}
+				printf("\n");
+			}
 		}
-		printf("\n");
-		for (size_t k = 0; k < row->flags.n_steps; k++)
-			tm_cli_print_step(cli, &row->flags.steps[k], &notes);
 	}
-	tm_cli_print_notes(cli, &notes);
-	tm_strv_release(&notes);
 	int warned = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		if (!r->rows[i].warning)
@@ -117,6 +126,7 @@ static void print_table(tm_cli *cli, const tm_screen_report *r)
 			printf("\nWarnings\n");
 		printf("  line %zu: %s\n", r->rows[i].line, r->rows[i].warning);
 	}
+	json_decref(rep);
 }
 
 /* --verify N: the brute-force reference on N rows spread over the list;
@@ -185,8 +195,9 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "id-col", required_argument, NULL, 'i' },
 		{ "country-col", required_argument, NULL, 'c' },
 		{ "threshold", required_argument, NULL, 't' },
-		{ "tags", required_argument, NULL, 'g' },
-		{ "hops", required_argument, NULL, 'H' },
+		TM_CLI_FLAG_OPTIONS,
+		{ "no-flags", no_argument, NULL, 'F' },
+		{ "lang", required_argument, NULL, 'L' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "delimiter", required_argument, NULL, 'd' },
 		{ "jobs", required_argument, NULL, 'j' },
@@ -196,13 +207,22 @@ static int run(tm_cli *cli, int argc, char **argv)
 	};
 	tm_rows_spec spec = { 0 };
 	double threshold = TM_MATCH_THRESHOLD;
-	long hops = 2, jobs = 0, nverify = 0;
-	int format = cli->json ? F_JSON : F_TABLE;
+	long jobs = 0, nverify = 0;
+	int format = cli->json ? F_JSON : F_TABLE, no_flags = 0, zh = 0;
+	tm_flag_opts fo;
+	tm_flag_opts_init(&fo);
 	tm_strv tags = TM_STRV_INIT;
 	int c, bad = 0;
 	char *end;
 	optind = 1;
 	while (!bad && (c = getopt_long(argc, argv, "n:i:c:t:g:H:f:d:j:V:s:", opts, NULL)) != -1) {
+		int flag_opt = tm_cli_flag_option(c, optarg, "screen", &fo, &tags, &bad);
+		if (flag_opt < 0) {
+			tm_strv_release(&tags);
+			return TM_EXIT_USAGE;
+		}
+		if (flag_opt)
+			continue;
 		switch (c) {
 		case 'n': spec.name_col = optarg; break;
 		case 'i': spec.id_col = optarg; break;
@@ -211,10 +231,10 @@ static int run(tm_cli *cli, int argc, char **argv)
 			threshold = strtod(optarg, &end);
 			bad = *end || !(threshold > 0 && threshold <= 1);
 			break;
-		case 'g': bad = tm_cli_parse_tags(optarg, &tags) != 0; break;
-		case 'H':
-			hops = strtol(optarg, &end, 10);
-			bad = *end || hops < 0 || hops > 8;
+		case 'F': no_flags = 1; break;
+		case 'L':
+			bad = strcmp(optarg, "en") != 0 && strcmp(optarg, "zh") != 0;
+			zh = strcmp(optarg, "zh") == 0;
 			break;
 		case 'f': bad = (format = parse_format(optarg)) < 0; break;
 		case 'd': bad = !(spec.delim = parse_delim(optarg)); break;
@@ -259,8 +279,14 @@ static int run(tm_cli *cli, int argc, char **argv)
 	for (size_t i = 0; i < rows.n; i++)
 		in[i] = (tm_screen_in){ rows.v[i].line,	   rows.v[i].name, NULL,	   rows.v[i].country,
 					rows.v[i].error,   rows.v[i].warning, rows.v[i].ids, rows.v[i].nids };
+	if (tm_cli_flag_categories(&tags, &fo)) {
+		free(in);
+		tm_rows_release(&rows);
+		tm_strv_release(&tags);
+		return TM_EXIT_USAGE;
+	}
 	tm_graph *g = NULL;
-	if (tags.n && (rc = tm_cli_graph(cli, &g, &err))) {
+	if (!no_flags && (rc = tm_cli_graph(cli, &g, &err))) {
 		free(in);
 		tm_rows_release(&rows);
 		tm_strv_release(&tags);
@@ -272,8 +298,15 @@ static int run(tm_cli *cli, int argc, char **argv)
 	}
 	tm_progress prog;
 	tm_progress_start(&prog, cli, "screening");
-	tm_screen_opts so = { threshold, (const char *const *)tags.v, tags.n, (int)hops, g, (int)jobs,
-			      cli->db_path, 1, tm_progress_update, &prog };
+	tm_screen_opts so = { .threshold = threshold,
+			      .no_flags = no_flags,
+			      .flags = fo,
+			      .graph = g,
+			      .jobs = (int)jobs,
+			      .db_path = cli->db_path,
+			      .cached = 1,
+			      .progress = tm_progress_update,
+			      .progress_ctx = &prog };
 	tm_screen_report rep;
 	rc = tm_screen_run(cli->st, in, rows.n, &so, &rep, &err);
 	tm_progress_end(&prog);
@@ -292,10 +325,10 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_buf out = TM_BUF_INIT;
 		switch (format) {
 		case F_JSON: status = tm_cli_print_json(tm_screen_report_json(cli->st, &rep)); break;
-		case F_CSV: tm_screen_report_csv(cli->st, &rep, &out); break;
-		case F_MD: tm_screen_report_md(cli->st, &rep, &out); break;
-		case F_HTML: tm_screen_report_html(cli->st, &rep, &out); break;
-		default: print_table(cli, &rep);
+		case F_CSV: tm_screen_report_csv(cli->st, &rep, zh ? "zh" : "en", &out); break;
+		case F_MD: tm_screen_report_md(cli->st, &rep, zh ? "zh" : "en", &out); break;
+		case F_HTML: tm_screen_report_html(cli->st, &rep, zh ? "zh" : "en", &out); break;
+		default: print_table(cli, &rep, zh);
 		}
 		fwrite(out.buf, 1, out.len, stdout);
 		tm_buf_release(&out);
@@ -317,8 +350,9 @@ static int run(tm_cli *cli, int argc, char **argv)
 
 const tm_cmd tm_cmd_screen = {
 	"screen", run, TM_CMD_STORE,
-	"screen [--name-col C] [--id-col C] [--country-col C] [--threshold X] [--tags T,..] [--hops N]\n"
-	"              [--format table|csv|json|md|html] [--delimiter D] [--sheet S] [--jobs N] [--verify N] FILE",
+	"screen [--name-col C] [--id-col C] [--country-col C] [--threshold X] [--categories C,..]\n"
+	"              [--depth N] [--min-share P] [--no-flags] [--format table|csv|json|md|html] [--lang en|zh]\n"
+	"              [--delimiter D] [--sheet S] [--jobs N] [--verify N] FILE",
 	"match a list (holdings, vendors) against the graph, with flags and evidence",
 	"Reads a table (- for standard input): CSV or TSV, an Excel workbook (.xlsx)\n"
 	"or an OpenDocument spreadsheet (.ods; --sheet names the sheet, else the\n"
@@ -338,12 +372,18 @@ const tm_cmd tm_cmd_screen = {
 	"is reported as a possible group member, not as the group.  --country-col lets\n"
 	"the country count.\n"
 	"\n"
-	"--tags surveillance,occupation flags the matches that carry a tag or reach an\n"
-	"entity with it within --hops N ties (default 2), through owners first; the\n"
-	"evidence chain comes with its sources.  Rows that cannot be read are listed\n"
-	"with their line number and the rest is still screened.\n"
+	"Flags come from involvement claims only (docs/screening.md): a match is\n"
+	"flagged \"direct\" for its own cited claim, or \"via\" an owner or a subsidiary\n"
+	"that has one, through up to --depth ownership ties (default 3) each with a\n"
+	"share of at least --min-share percent (default 50) or none recorded.  Tags are\n"
+	"topics and never flag; places never carry or pass on a flag.  --categories\n"
+	"limits the flags to some involvement categories (default: all); --no-flags\n"
+	"matches only.  Each flag comes with the claim's quotes and each tie's sources.\n"
+	"A match is not proof, and absence is not innocence.  Rows that cannot be read\n"
+	"are listed with their line number and the rest is still screened.\n"
 	"\n"
 	"--format json gives {\"summary\":{...},\"rows\":[{\"line\",\"input\",\"match\",\n"
-	"\"flags\",\"evidence\"}]} (docs/cli.md); csv, md and html are for publishing.\n"
+	"\"flags\"}]} (docs/cli.md); csv, md and html are for publishing, in --lang\n"
+	"(en, the default, or zh).\n"
 	"--verify N checks N rows against a scan of every name (slow: for testing).\n",
 };

@@ -40,6 +40,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 		{ "query-seconds", required_argument, NULL, 'Q' },
 		{ "watch-seconds", required_argument, NULL, 'W' },
 		{ "no-cache", no_argument, NULL, 'N' },
+		{ "licence", required_argument, NULL, 'C' },
+		{ "license", required_argument, NULL, 'C' },
 		{ "base-url", required_argument, NULL, 'U' },
 		{ "robots", required_argument, NULL, 'O' },
 		{ "https", no_argument, NULL, 'S' },
@@ -95,6 +97,12 @@ static int run(tm_cli *cli, int argc, char **argv)
 		case 'r': o.read_only = 1; break;
 		case 'i': o.log_ips = 1; break;
 		case 'N': o.no_cache = 1; break;
+		case 'C':
+			/* shown in every footer and header: keep it a short line of text */
+			if (!*optarg || strlen(optarg) > 120 || strpbrk(optarg, "\r\n<>\""))
+				return tm_cli_usage(&tm_cmd_serve);
+			o.licence = optarg;
+			break;
 		case 'U': o.base_url = optarg; break;
 		case 'O': o.robots_file = optarg; break;
 		case 'S': o.https = 1; break;
@@ -200,9 +208,9 @@ const tm_cmd tm_cmd_serve = {
 	"serve", run, 0,
 	"serve [--listen HOST:PORT] [--read-only] [--log-ips] [--threads N] [--max-conns N]\n"
 	"       [--max-conns-per-ip N] [--request-seconds S] [--rate N] [--burst N]\n"
-	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--base-url https://HOST]\n"
-	"       [--robots FILE] [--https] [--origin URL] [--login-rate N] [--petition-key FILE]...\n"
-	"       [--form-min-seconds S] [--petition-rate N] [--petition-burst N]",
+	"       [--query-seconds S] [--watch-seconds S] [--no-cache] [--licence ID]\n"
+	"       [--base-url https://HOST] [--robots FILE] [--https] [--origin URL] [--login-rate N]\n"
+	"       [--petition-key FILE]... [--form-min-seconds S] [--petition-rate N] [--petition-burst N]",
 	"the web site (English and Chinese) and the JSON API under /api/v1/",
 	"Serves the database over HTTP on --listen (default 127.0.0.1:8080; port 0\n"
 	"picks a free port, printed on the first line).  Pages work without\n"
@@ -217,8 +225,12 @@ const tm_cmd tm_cmd_serve = {
 	"to send a whole request.  docs/deploy.md has the settings behind nginx.\n"
 	"Imports into the database show on the next request after --watch-seconds.\n"
 	"Without --read-only an older database is migrated once at start.\n"
+	"--licence names the licence the data is published under, shown in every\n"
+	"page's footer, the API's index and a Link header: an SPDX id (CC-BY-SA-4.0,\n"
+	"the default; CC-BY-4.0, CC0-1.0, ODbL-1.0, CC-BY-NC-4.0, CC-BY-NC-SA-4.0) or\n"
+	"a short text.\n"
 	"--base-url is the site's public address, for canonical links, Open Graph\n"
-	"data, printouts, feeds and pasted digests (default $TIEMAP_BASE_URL, else\n"
+	"data, printouts, \"cite this page\", feeds and pasted digests (default $TIEMAP_BASE_URL, else\n"
 	"the request's Host).  --robots FILE is served as /robots.txt instead of the\n"
 	"default, which lets crawlers read the pages but not the API, search, path\n"
 	"or screening.\n"

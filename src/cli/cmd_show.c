@@ -33,6 +33,36 @@ static void print_marks(struct notes *n, const tm_cites *c)
 		printf(" (unsourced)");
 }
 
+/* The words each citation quotes, under its claim: evidence beside the claim,
+ * as on the site. */
+static void print_quotes(struct notes *n, const tm_cites *c, const char *indent)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		if (!c->v[i].quote && !c->v[i].page)
+			continue;
+		printf("%s", indent);
+		if (c->v[i].quote)
+			printf("“%s”", c->v[i].quote);
+		if (c->v[i].page)
+			printf("%s(%s)", c->v[i].quote ? " " : "", c->v[i].page);
+		printf(" [%zu]\n", note_of(n, c->v[i].source));
+	}
+}
+
+struct invs {
+	tm_involvement *v;
+	size_t n, cap;
+};
+
+static int collect_inv(void *ctx, int64_t inv_id, const tm_involvement *v)
+{
+	(void)inv_id;
+	struct invs *l = ctx;
+	TM_GROW(l->v, l->cap, l->n + 1);
+	tm_involvement_copy(&l->v[l->n++], v);
+	return 0;
+}
+
 static void print_text(tm_cli *cli, const tm_entity *e, const tm_view_rels *l)
 {
 	printf("%s (%s)\n", tm_entity_display_name(e, "en"), e->id);
@@ -47,7 +77,8 @@ static void print_text(tm_cli *cli, const tm_entity *e, const tm_view_rels *l)
 		printf("%s %s [%s]%s", i ? "," : "", e->names[i].text, e->names[i].lang, e->names[i].primary ? "*" : "");
 	printf("\n");
 	if (e->tags.n) {
-		printf("  tags:       ");
+		/* topics, for browsing and search: never an accusation */
+		printf("  topics:     ");
 		for (size_t i = 0; i < e->tags.n; i++)
 			printf(" %s", e->tags.v[i]);
 		printf("\n");
@@ -62,6 +93,42 @@ static void print_text(tm_cli *cli, const tm_entity *e, const tm_view_rels *l)
 	printf("  sources:     ");
 	print_marks(&notes, &e->cites);
 	printf("\n");
+	print_quotes(&notes, &e->cites, "               ");
+	/* the latest change of the entity, its relations and its involvement */
+	char last[TM_DATE_MAX];
+	snprintf(last, sizeof(last), "%s", e->changed);
+	for (size_t i = 0; i < l->n; i++)
+		if (strcmp(l->v[i].rel.changed, last) > 0)
+			snprintf(last, sizeof(last), "%s", l->v[i].rel.changed);
+	struct invs inv = { 0 };
+	tm_err err = { 0 };
+	if (tm_store_entity_involvements(cli->st, e->id, collect_inv, &inv, &err))
+		fprintf(stderr, "tiemap: %s\n", err.msg);
+	for (size_t i = 0; i < inv.n; i++)
+		if (strcmp(inv.v[i].changed, last) > 0)
+			snprintf(last, sizeof(last), "%s", inv.v[i].changed);
+	if (e->added[0])
+		printf("  added:       %s; last changed %s\n", e->added, last);
+	/* involvement: the claims that the entity takes part in an abuse, each
+	 * with its evidence, apart from topics */
+	printf("\nInvolvement / 参与\n");
+	if (!inv.n)
+		printf("  none recorded: no source in the data says so\n");
+	for (size_t i = 0; i < inv.n; i++) {
+		const tm_involvement *v = &inv.v[i];
+		const tm_category *c = tm_category_find(v->category);
+		printf("  %s / %s (%s)", c ? c->label_en : v->category, c ? c->label_zh : v->category, v->category);
+		if (v->start[0] || v->end[0])
+			printf(" %s–%s", v->start, v->end);
+		printf(" ");
+		print_marks(&notes, &v->cites);
+		printf("\n");
+		if (v->note)
+			printf("    %s\n", v->note);
+		print_quotes(&notes, &v->cites, "    ");
+		tm_involvement_release(&inv.v[i]);
+	}
+	free(inv.v);
 	int group = -1;
 	for (size_t i = 0; i < l->n; i++) {
 		const tm_view_rel *it = &l->v[i];
@@ -85,6 +152,7 @@ static void print_text(tm_cli *cli, const tm_entity *e, const tm_view_rels *l)
 		printf(" ");
 		print_marks(&notes, &it->rel.cites);
 		printf("\n");
+		print_quotes(&notes, &it->rel.cites, "      ");
 		free(en);
 		free(zh);
 	}
@@ -105,7 +173,12 @@ static void print_text(tm_cli *cli, const tm_entity *e, const tm_view_rels *l)
 			printf(", %s", s.date);
 		if (s.url)
 			printf(". %s", s.url);
-		printf(" (%s)\n", s.id);
+		printf(" (%s)", s.id);
+		if (s.accessed[0])
+			printf(", read %s", s.accessed);
+		if (!s.checked)
+			printf(" — not checked: its title and address were supplied, not seen");
+		printf("\n");
 		tm_source_release(&s);
 	}
 	tm_strv_release(&notes.ids);
@@ -147,8 +220,11 @@ static int run(tm_cli *cli, int argc, char **argv)
 
 const tm_cmd tm_cmd_show = {
 	"show", run, TM_CMD_STORE, "show ENTITY",
-	"an entity: names, attributes and relations both ways, each with its sources",
-	"ENTITY is an id or a name.  Relations are grouped by predicate, read from\n"
-	"this entity (owns, owned by …); numbered marks point to the sources listed\n"
-	"at the end.\n",
+	"an entity: names, attributes, involvement and relations both ways, each with its sources",
+	"ENTITY is an id or a name.  Involvement (the entity's part in an abuse, by\n"
+	"category: docs/format.md) comes first, apart from topics; relations are\n"
+	"grouped by predicate, read from this entity (owns, owned by …).  Each claim\n"
+	"is followed by the words its sources say it in; numbered marks point to the\n"
+	"sources listed at the end, an unchecked one marked.  --json gives the same\n"
+	"object as the API (docs/cli.md).\n",
 };

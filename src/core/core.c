@@ -432,6 +432,19 @@ int tm_date_precision(const char *s)
 	return 3;
 }
 
+void tm_today(char out[11])
+{
+	const char *env = getenv("TIEMAP_TODAY");
+	if (env && strlen(env) == 10 && tm_date_precision(env) == 3) {
+		memcpy(out, env, 11);
+		return;
+	}
+	time_t t = time(NULL);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
 double tm_now(void)
 {
 	struct timespec ts;

@@ -174,4 +174,9 @@ double tm_now(void);
 /* The time now as "YYYY-MM-DDTHH:MM:SSZ" (UTC) in out. */
 void tm_now_iso(char out[24]);
 
+/* Today's date, YYYY-MM-DD (UTC), into out (11 bytes): the day a claim is
+ * recorded as added or changed.  $TIEMAP_TODAY (a YYYY-MM-DD date) stands in
+ * for the clock, so that tests can import "on another day". */
+void tm_today(char out[11]);
+
 #endif

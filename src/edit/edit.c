@@ -140,6 +140,39 @@ tm_rc tm_edit_apply(tm_store *st, const tm_revision *r, tm_err *err)
 	return rc;
 }
 
+/* The dates a claim was added and changed are the store's to set when a
+ * record leaves them out (store.h): a state that gives none is the same as
+ * a stored one that differs from it only there. */
+int tm_edit_same_state(const char *now, const char *want)
+{
+	if (tm_streq(now, want))
+		return 1;
+	if (!now || !want)
+		return 0;
+	json_t *a = json_loads(now, 0, NULL), *b = json_loads(want, 0, NULL);
+	if (a && b) {
+		static const char *const dates[] = { "added", "changed" };
+		for (size_t i = 0; i < 2; i++)
+			if (!json_object_get(b, dates[i]))
+				json_object_del(a, dates[i]);
+	}
+	int same = a && b && json_equal(a, b);
+	json_decref(a);
+	json_decref(b);
+	return same;
+}
+
+/* r's after, once applied, as the store holds it (with the dates it set),
+ * so that history ends with the record's state; r's own when unreadable. */
+void tm_edit_settle(tm_store *st, tm_revision *r)
+{
+	char *now = NULL;
+	if (!r->after || tm_record_stored(st, tm_record_type_parse(r->record), r->key, &now, NULL) || !now)
+		return;
+	free(r->after);
+	r->after = now;
+}
+
 void tm_edit_conflict(tm_edit_result *res, int64_t current, char *then, char *now)
 {
 	res->conflict = 1;
@@ -259,7 +292,8 @@ static tm_rc op_revisions(tm_store *st, const tm_edit_op *op, struct revs *out, 
 	const char *tname = tm_record_type_name(op->type);
 	if (!op->after) {
 		/* a deletion: the record must be there; an entity takes its
-		 * relations with it, each a revision of its own */
+		 * relations and involvement claims with it, each a revision of its
+		 * own */
 		if (!op->key)
 			return tm_fail(err, TM_ERR_INVALID, "nothing to delete");
 		char *now = NULL;
@@ -280,6 +314,16 @@ static tm_rc op_revisions(tm_store *st, const tm_edit_op *op, struct revs *out, 
 					revs_push(out, TM_RECORD_RELATION, rels.v[i])->before = rel;
 			}
 			tm_strv_release(&rels);
+			/* and its involvement claims, which name it alone */
+			tm_strv invs = { 0 };
+			if (!rc)
+				rc = tm_store_involvement_keys_of(st, op->key, &invs, err);
+			for (size_t i = 0; !rc && i < invs.n; i++) {
+				char *inv = NULL;
+				if (!(rc = tm_record_stored(st, TM_RECORD_INVOLVEMENT, invs.v[i], &inv, err)) && inv)
+					revs_push(out, TM_RECORD_INVOLVEMENT, invs.v[i])->before = inv;
+			}
+			tm_strv_release(&invs);
 		}
 		if (rc) {
 			free(now);
@@ -313,7 +357,10 @@ static tm_rc op_revisions(tm_store *st, const tm_edit_op *op, struct revs *out, 
 	char *canon = tm_record_canon(&rec);
 	char *before = NULL, *there = NULL;
 	tm_record_release(&rec);
-	if (op->key && strcmp(op->key, key) != 0 && op->type != TM_RECORD_RELATION) {
+	/* a relation's or an involvement's key is what it says (its ends, its
+	 * dates): an edit may move it */
+	int movable = op->type == TM_RECORD_RELATION || op->type == TM_RECORD_INVOLVEMENT;
+	if (op->key && strcmp(op->key, key) != 0 && !movable) {
 		rc = tm_fail(err, TM_ERR_INVALID, "the id cannot change (it is '%s')", op->key);
 		res->field = "id";
 	}
@@ -327,12 +374,14 @@ static tm_rc op_revisions(tm_store *st, const tm_edit_op *op, struct revs *out, 
 		rc = tm_record_stored(st, op->type, key, &there, err);
 		if (!rc && there) {
 			rc = tm_fail(err, TM_ERR_INVALID, "%s '%s' exists already", tname, key);
-			res->field = op->type == TM_RECORD_RELATION ? "predicate" : "id";
+			res->field = op->type == TM_RECORD_RELATION	  ? "predicate" :
+				     op->type == TM_RECORD_INVOLVEMENT ? "category" :
+									 "id";
 		}
 	}
 	if (!rc)
 		rc = check_base(st, op, op->key, res, err);
-	if (!rc && before && strcmp(before, canon) == 0)
+	if (!rc && before && tm_edit_same_state(before, canon))
 		rc = tm_fail(err, TM_ERR_INVALID, "nothing changed");
 	if (!rc) {
 		tm_revision *v = revs_push(out, op->type, key);
@@ -378,6 +427,8 @@ tm_rc tm_edit_submit(tm_store *st, const tm_editor *who, const char *summary, co
 		for (size_t k = 0; !rc && k < revs.n; k++)
 			if (!revs.v[k].change) {
 				rc = tm_edit_apply(st, &revs.v[k], err);
+				if (!rc && status == TM_CHANGE_PUBLISHED)
+					tm_edit_settle(st, &revs.v[k]);
 				revs.v[k].change = -1;
 			}
 	}
@@ -444,6 +495,7 @@ tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char
 		rc = tm_fail(err, TM_ERR_INVALID, "every change needs a summary: one line of at most %d bytes",
 			     TM_EDIT_SUMMARY_MAX);
 	struct revs revs = { 0 };
+	tm_strv nows = { 0 }; /* each record as it is now, dates and all ("" for none) */
 	if (!rc && !(rc = tm_store_begin(st, err))) {
 		/* a merge is undone whole: its revisions (the kept record with
 		 * its referents, the merged one, their ties, actions and sites)
@@ -458,21 +510,21 @@ tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char
 			tm_revision *x = &revs.v[i];
 			char *now = NULL;
 			rc = tm_record_stored(st, tm_record_type_parse(x->record), x->key, &now, err);
-			if (!rc && !tm_streq(now, x->after)) {
+			if (!rc && !tm_edit_same_state(now, x->after)) {
 				int64_t latest = 0;
 				tm_store_latest_revision(st, x->record, x->key, &latest, NULL);
 				tm_edit_conflict(res, latest, x->after ? tm_xstrdup(x->after) : NULL, now);
 				now = NULL;
 				rc = tm_fail(err, TM_ERR_AMBIGUOUS,
 					     "%s '%s' has changed since revision %lld: revert the later revisions first",
-					     x->record, x->key, (long long)x->id);
+					     x->record, x->key, (long long)(revs.n > 1 ? x->id : rev));
 			}
-			free(now);
+			tm_strv_push_owned(&nows, now ? now : tm_xstrdup(""));
 		}
 		if (!rc)
 			rc = tm_edit_change_open(st, who, "revert", why.buf, TM_CHANGE_PUBLISHED, &res->change, err);
-		/* the inverses, last first: from the after back to the before, at
-		 * the key the record had then */
+		/* the inverses, last first: from the record as it is now back to
+		 * the before, at the key the record had then */
 		for (size_t k = revs.n; !rc && k-- > 0;) {
 			tm_revision *x = &revs.v[k];
 			tm_revision inv = { 0 };
@@ -483,12 +535,15 @@ tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char
 			} else {
 				inv.key = x->key;
 			}
-			inv.before = x->after;
-			inv.after = x->before;
+			inv.before = *nows.v[k] ? nows.v[k] : x->after;
+			inv.after = x->before ? tm_xstrdup(x->before) : NULL;
 			inv.change = res->change;
 			rc = tm_edit_apply(st, &inv, err);
+			if (!rc && inv.after)
+				tm_edit_settle(st, &inv);
 			if (!rc)
 				rc = tm_store_revision_add(st, &inv, NULL, err);
+			free(inv.after);
 		}
 		if (!rc)
 			rc = tm_store_commit(st, err);
@@ -496,6 +551,7 @@ tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char
 			tm_store_rollback(st);
 	}
 	res->status = TM_CHANGE_PUBLISHED;
+	tm_strv_release(&nows);
 	revs_release(&revs);
 	tm_buf_release(&why);
 	tm_revision_release(&r);
@@ -504,6 +560,7 @@ tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char
 }
 
 /* ---- review ---- */
+
 
 /* A change's summary cut to TM_EDIT_SUMMARY_MAX bytes at a character's
  * start. */
@@ -575,7 +632,7 @@ tm_rc tm_edit_review(tm_store *st, const tm_editor *who, int64_t change, int dec
 			const char *key = r->prev_key ? r->prev_key : r->key;
 			char *now = NULL;
 			rc = tm_record_stored(st, tm_record_type_parse(r->record), key, &now, err);
-			if (!rc && !tm_streq(now, r->before)) {
+			if (!rc && !tm_edit_same_state(now, r->before)) {
 				int64_t latest = 0;
 				tm_store_latest_revision(st, r->record, key, &latest, NULL);
 				tm_edit_conflict(res, latest, r->before ? tm_xstrdup(r->before) : NULL, now);
@@ -589,6 +646,7 @@ tm_rc tm_edit_review(tm_store *st, const tm_editor *who, int64_t change, int dec
 			if (!rc)
 				rc = tm_edit_apply(st, r, err);
 			if (!rc) {
+				tm_edit_settle(st, r);
 				tm_revision done = *r;
 				done.id = 0;
 				done.change = approval;

@@ -34,7 +34,8 @@ typedef struct tm_edit_op {
 	tm_record_type type;
 	const char *key; /* the record edited (tm_record_key); NULL: a new one */
 	json_t *after;   /* the record as it is to be, in the interchange format;
-			  * NULL: delete it (an entity with its relations) */
+			  * NULL: delete it (an entity with its relations and
+			  * involvement claims) */
 	int64_t base;    /* the newest revision of the record its author saw
 			  * (0: none, it had no history); -1: do not check */
 } tm_edit_op;
@@ -71,9 +72,9 @@ tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char
 /* Merge entity gone into entity keep (an editor's; docs/editing.md,
  * "Merging"), as one change (via "merge") in one transaction: keep gains
  * gone's names, identifiers, tags and citations, and gone's id (and the ids
- * merged into gone before) as its referents; gone's ties, actions and sites
- * move to keep, a tie that lands on one keep already has merged into it
- * (citations kept); then gone is deleted, and its id names keep.  Refused
+ * merged into gone before) as its referents; gone's ties, involvement
+ * claims, actions and sites move to keep, one that lands on one keep
+ * already has merged into it (citations kept); then gone is deleted, and its id names keep.  Refused
  * (TM_ERR_INVALID, nothing changed) for keep == gone, a gone or keep that
  * is a merged id already (no chains), a tie between the two (two
  * institutions, by their sources' account); TM_ERR_NOTFOUND for an

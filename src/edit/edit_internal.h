@@ -9,6 +9,11 @@
 /* Make the records as r says: its after (at its key, moved from
  * prev_key), or none; in the caller's transaction. */
 tm_rc tm_edit_apply(tm_store *st, const tm_revision *r, tm_err *err);
+/* 1 when the stored state now is want, the dates a claim was added and
+ * changed aside where want leaves them out (the store sets them). */
+int tm_edit_same_state(const char *now, const char *want);
+/* r's after, once applied, as the store holds it (with the dates it set). */
+void tm_edit_settle(tm_store *st, tm_revision *r);
 /* Record a lost update in res (then and now are taken). */
 void tm_edit_conflict(tm_edit_result *res, int64_t current, char *then, char *now);
 /* 1 when s is a change's summary: one visible line of at most

@@ -31,7 +31,11 @@ static tm_rc step(struct merge *m, const char *record, const char *key, const ch
 	r->prev_key = prev_key ? tm_xstrdup(prev_key) : NULL;
 	r->before = before;
 	r->after = after;
-	return tm_edit_apply(m->st, r, err);
+	tm_rc rc = tm_edit_apply(m->st, r, err);
+	/* history ends with the record as the store holds it, dates and all */
+	if (!rc && r->after)
+		tm_edit_settle(m->st, r);
+	return rc;
 }
 
 /* The canonical JSON of record o (a jansson object, borrowed) as the
@@ -102,6 +106,48 @@ static tm_rc move_tie(struct merge *m, const char *old_key, tm_err *err)
 			}
 			free(merged);
 		}
+	}
+	free(after);
+	free(new_key);
+done:
+	free(before);
+	free(there);
+	tm_record_release(&rec);
+	tm_record_release(&other);
+	return rc;
+}
+
+/* One involvement claim of gone, made keep's; one that keep has already
+ * (the same category and dates) takes its citations. */
+static tm_rc move_involvement(struct merge *m, const char *old_key, tm_err *err)
+{
+	char *before = NULL, *there = NULL;
+	tm_record rec = { 0 }, other = { 0 };
+	tm_rc rc = tm_record_stored(m->st, TM_RECORD_INVOLVEMENT, old_key, &before, err);
+	if (!rc && !before)
+		rc = tm_fail(err, TM_ERR_INTERNAL, "involvement '%s' vanished", old_key);
+	if (!rc)
+		rc = tm_record_parse_text(before, &rec, err);
+	if (rc)
+		goto done;
+	free(rec.u.inv.entity);
+	rec.u.inv.entity = tm_xstrdup(m->keep);
+	char *new_key = tm_record_key(&rec);
+	char *after = tm_record_canon(&rec);
+	rc = tm_record_stored(m->st, TM_RECORD_INVOLVEMENT, new_key, &there, err);
+	if (!rc && !there) {
+		rc = step(m, "involvement", new_key, old_key, before, after, err);
+		before = after = NULL;
+	} else if (!rc && !(rc = tm_record_parse_text(there, &other, err))) {
+		tm_involvement_merge(&other.u.inv, &rec.u.inv);
+		char *merged = tm_record_canon(&other);
+		rc = step(m, "involvement", old_key, NULL, before, NULL, err);
+		before = NULL;
+		if (!rc && strcmp(merged, there) != 0) {
+			rc = step(m, "involvement", new_key, NULL, there, merged, err);
+			there = merged = NULL;
+		}
+		free(merged);
 	}
 	free(after);
 	free(new_key);
@@ -203,6 +249,12 @@ static tm_rc merge_records(struct merge *m, tm_err *err)
 		rc = tm_store_relation_keys_of(m->st, m->gone, &ties, err);
 	for (size_t i = 0; !rc && i < ties.n; i++)
 		rc = move_tie(m, ties.v[i], err);
+	tm_strv invs = { 0 };
+	if (!rc)
+		rc = tm_store_involvement_keys_of(m->st, m->gone, &invs, err);
+	for (size_t i = 0; !rc && i < invs.n; i++)
+		rc = move_involvement(m, invs.v[i], err);
+	tm_strv_release(&invs);
 	if (!rc)
 		rc = tm_store_entity_users(m->st, m->gone, &actions, &sites, err);
 	for (size_t i = 0; !rc && i < actions.n; i++)

@@ -169,6 +169,10 @@ struct tm_graph {
 	uint32_t *to_ext; /* n: internal number → node key */
 
 	_Atomic(struct scratch *) *pool; /* POOL_SLOTS idle scratch buffers (or NULL) */
+	/* one bit per internal node: a place kind (tm_kind.place), made on the
+	 * first query that asks (place_bits()); a one-slot cell so that a const
+	 * graph can publish it */
+	_Atomic(uint8_t *) *places;
 	tm_snap *snap;    /* a snapshot the arrays point into (tm_graph_map), or NULL */
 };
 
@@ -249,6 +253,7 @@ tm_graph *tm_graph_new(uint32_t n_nodes)
 	g->kind = tm_xmalloc(n_nodes ? n_nodes : 1);
 	memset(g->kind, NOT_REAL, n_nodes);
 	g->pool = tm_xcalloc(POOL_SLOTS, sizeof(*g->pool));
+	g->places = tm_xcalloc(1, sizeof(*g->places));
 	return g;
 }
 
@@ -583,6 +588,9 @@ void tm_graph_free(tm_graph *g)
 	for (int i = 0; i < POOL_SLOTS; i++)
 		scratch_free(atomic_load(&g->pool[i]));
 	free(g->pool);
+	if (g->places)
+		free(atomic_load(g->places));
+	free(g->places);
 	if (g->snap) {
 		/* the arrays live in the mapping */
 		tm_snap_free(g->snap);
@@ -834,6 +842,45 @@ static inline int kind_ok(const tm_graph *g, int *bad, const struct query *q, tm
 	return k >= 0 && k < 64 && ((q->kinds >> k) & 1);
 }
 
+/*
+ * The place bits of the internal nodes (a place kind, tm_kind.place, or an
+ * unknown kind: what tm_kinds_no_places() does not let through), made once per graph
+ * by the first query that walks around places (the usual one: `tiemap path`
+ * leaves places out of the inside of paths), and shared after that.  A bit
+ * a node is 125 KB at a million nodes, which stays in the cache beside the
+ * marks; reading the kind array (a byte a node) for every new node cost a
+ * cache miss each.  A mapped snapshot does not carry them: a snapshot stays
+ * O(1) to open, and the first such query pays the scan (about a millisecond
+ * at a million nodes), which checks the kinds it reads: NULL when a
+ * snapshot's kinds are damaged, and the query takes the general loop, which
+ * says so where it reads the damage.
+ */
+static const uint8_t *place_bits(const tm_graph *g)
+{
+	uint8_t *b = atomic_load(g->places);
+	if (b)
+		return b;
+	int bad = 0;
+	chk(g, &bad, A_KIND, 0, g->n);
+	if (bad)
+		return NULL;
+	b = tm_xcalloc(g->n / 8 + 1, 1);
+	/* exactly what kind_ok() refuses under tm_kinds_no_places(): the places,
+	 * and a kind this build does not know */
+	uint64_t allowed = tm_kinds_no_places();
+	for (uint32_t i = 0; i < g->n; i++) {
+		int k = g->kind[i];
+		if (k < 0 || k >= 64 || !((allowed >> k) & 1))
+			b[i >> 3] |= (uint8_t)(1u << (i & 7));
+	}
+	uint8_t *none = NULL;
+	if (!atomic_compare_exchange_strong(g->places, &none, b)) {
+		free(b); /* another thread published the same bits first */
+		return none;
+	}
+	return b;
+}
+
 /* A step between internal nodes; the API turns them into keys (steps_to_keys). */
 static void fill_step(const tm_graph *g, int *bad, tm_step *st, tm_node from, tm_node to, uint32_t e, int fwd)
 {
@@ -964,8 +1011,14 @@ static int expand(const tm_graph *g, struct scratch *s, const struct query *q, i
 }
 
 /* expand() for a query with no filter and no banned node: the loop every
- * plain `tiemap path` runs, reading nothing of an edge but its neighbour. */
-static int expand_plain(const tm_graph *g, struct scratch *s, int side, int d, int depth_other, uint64_t *cost)
+ * plain `tiemap path` runs, reading nothing of an edge but its neighbour.
+ * With places (a bitset of place nodes: a country, a region, a city), the
+ * one filter nearly every query has, those are never entered, except as the
+ * other end (the other side marked it at the start): the test costs nothing
+ * for a node seen before and one bit read for a new one.  Inlined into the
+ * two callers below, so that the plain loop has no test at all. */
+static inline int expand_fast(const tm_graph *g, struct scratch *s, const uint8_t *places, int side, int d,
+			      int depth_other, uint64_t *cost)
 {
 	uint32_t lo = s->lay[side][d], hi = s->lay[side][d + 1], tail = hi, n = g->n;
 	uint32_t *queue = s->q[side];
@@ -987,7 +1040,7 @@ static int expand_plain(const tm_graph *g, struct scratch *s, int side, int d, i
 				continue;
 			if (mk & theirs)
 				met = 1;
-			else if (met)
+			else if (met || (places && ((places[w >> 3] >> (w & 7)) & 1)))
 				continue;
 			mark[w] = mk | dist;
 			queue[tail++] = w;
@@ -997,6 +1050,17 @@ static int expand_plain(const tm_graph *g, struct scratch *s, int side, int d, i
 	s->lay[side][d + 2] = tail;
 	*cost = next;
 	return met ? d + 1 + depth_other : -1;
+}
+
+static int expand_plain(const tm_graph *g, struct scratch *s, int side, int d, int depth_other, uint64_t *cost)
+{
+	return expand_fast(g, s, NULL, side, d, depth_other, cost);
+}
+
+static int expand_noplace(const tm_graph *g, struct scratch *s, const uint8_t *places, int side, int d, int depth_other,
+			  uint64_t *cost)
+{
+	return expand_fast(g, s, places, side, d, depth_other, cost);
 }
 
 /*
@@ -1172,6 +1236,10 @@ static void all_shortest(const tm_graph *g, struct scratch *s, const struct quer
 		return;
 	}
 	int plain = !q->preds && !q->kinds && !q->as_of && !q->n_banned_rels && !n_banned;
+	/* places only as ends, and no other filter: the loop of expand_noplace() */
+	const uint8_t *places = NULL;
+	if (!q->preds && !q->as_of && !q->n_banned_rels && !n_banned && q->kinds && q->kinds == tm_kinds_no_places())
+		places = place_bits(g);
 	uint8_t *mark = s->mark;
 	s->n_cand = 0;
 	s->n_rng = 0;
@@ -1192,15 +1260,16 @@ static void all_shortest(const tm_graph *g, struct scratch *s, const struct quer
 			break;
 		int side = cost[0] <= cost[1] ? 0 : 1;
 		uint64_t next;
-		L = plain ? expand_plain(g, s, side, depth[side], depth[!side], &next)
-			  : expand(g, s, q, side, depth[side], depth[!side], a, b, &next);
+		L = plain    ? expand_plain(g, s, side, depth[side], depth[!side], &next)
+		    : places ? expand_noplace(g, s, places, side, depth[side], depth[!side], &next)
+			     : expand(g, s, q, side, depth[side], depth[!side], a, b, &next);
 		depth[side]++;
 		if (L >= 0)
 			break;
 		cost[side] = next;
 	}
 	if (L >= 0) {
-		mark_a_side(g, s, q, plain, depth[0]);
+		mark_a_side(g, s, q, plain || places, depth[0]);
 		enumerate(g, s, q, a, b, depth[0], L, max_paths, out);
 	}
 	/* every node marked is in a queue or banned */
@@ -1550,6 +1619,54 @@ tm_rc tm_graph_owners(const tm_graph *g, tm_node node, int max_depth, size_t max
 	return TM_OK;
 }
 
+/* ---- the ties of one node ---- */
+
+void tm_ties_release(tm_ties *t)
+{
+	free(t->v);
+	memset(t, 0, sizeof(*t));
+}
+
+tm_rc tm_graph_ties(const tm_graph *g, tm_node node, uint64_t predicates, int dirs, tm_ties *out, tm_err *err)
+{
+	out->n = 0;
+	tm_node in;
+	tm_rc rc = check_node(g, node, &in, err);
+	if (rc)
+		return rc;
+	int bad = 0;
+	uint32_t end, pos = row(g, &bad, in, &end);
+	for (; pos < end; pos++) {
+		uint8_t p = g->adj_p[pos];
+		if (predicates && (p >= 64 || !((predicates >> p) & 1)))
+			continue;
+		uint32_t ae = edge_at(g, &bad, pos);
+		tm_node w = nbr_at(g, &bad, pos);
+		if (ae == UINT32_MAX || w == UINT32_MAX)
+			continue;
+		int fwd = !(ae & ADJ_IN);
+		if (!(dirs & (fwd ? TM_TIES_OUT : TM_TIES_IN)))
+			continue;
+		uint32_t e = ae & ~ADJ_IN;
+		tm_node x = g->to_ext[in], y = g->to_ext[w];
+		if (x >= g->n || y >= g->n) {
+			bad = 1;
+			continue;
+		}
+		TM_GROW(out->v, out->cap, out->n + 1);
+		tm_tie *t = &out->v[out->n++];
+		t->step = (tm_step){ x, y, pred_report(g->pred[e]), g->rel[e], fwd };
+		t->share = g->share[e] < 0 ? -1.0 : (double)g->share[e];
+		t->start = g->start[e];
+		t->end = g->end[e];
+	}
+	if (bad) {
+		out->n = 0;
+		return damaged(g, err);
+	}
+	return TM_OK;
+}
+
 /* ---- neighbourhood ---- */
 
 void tm_hood_release(tm_hood *h)
@@ -1588,15 +1705,20 @@ static int cmp_step_rel(const void *x, const void *y)
 /* Plain BFS on side 0 of the scratch from the nodes already in layer 0
  * (marked), up to depth layers or cap nodes (0: no cap).  With parents,
  * aux/aux2 record how each node was first reached, as a step from it back to
- * its parent.  Returns the number of nodes reached, all marked and in the
- * queue, with lay[0] set up to the last layer; sets *truncated when the cap
- * cut it. */
-static uint32_t bfs(const tm_graph *g, struct scratch *s, int depth, size_t cap, int parents, int *truncated)
+ * its parent.  With kinds (a tm_path_opts.kinds mask, 0: all) a node of
+ * another kind beyond layer 0 is reached but not expanded: it ends the walk
+ * there.  Returns the number of nodes reached, all marked and in the queue,
+ * with lay[0] set up to the last layer; sets *truncated when the cap cut it. */
+static uint32_t bfs(const tm_graph *g, struct scratch *s, int depth, size_t cap, int parents, uint64_t kinds,
+		    int *truncated)
 {
 	uint32_t tail = s->lay[0][1];
+	struct query q = { 0, kinds, 0, UINT32_MAX, NULL, 0 };
 	for (int d = 0; d < depth; d++) {
 		for (uint32_t i = s->lay[0][d]; i < s->lay[0][d + 1]; i++) {
 			tm_node u = s->q[0][i];
+			if (d > 0 && !kind_ok(g, &s->damaged, &q, u))
+				continue;
 			uint32_t end, pos = row(g, &s->damaged, u, &end);
 			for (; pos < end; pos++) {
 				tm_node w = nbr_at(g, &s->damaged, pos);
@@ -1651,6 +1773,12 @@ static struct dist_node *reached(const tm_graph *g, struct scratch *s, uint32_t 
 tm_rc tm_graph_neighbors(const tm_graph *g, tm_node node, int depth, size_t max_nodes, tm_hood *out,
 			 tm_err *err)
 {
+	return tm_graph_neighbors_kinds(g, node, depth, max_nodes, 0, out, err);
+}
+
+tm_rc tm_graph_neighbors_kinds(const tm_graph *g, tm_node node, int depth, size_t max_nodes, uint64_t kinds,
+			       tm_hood *out, tm_err *err)
+{
 	memset(out, 0, sizeof(*out));
 	tm_node in;
 	tm_rc rc = check_node(g, node, &in, err);
@@ -1665,7 +1793,7 @@ tm_rc tm_graph_neighbors(const tm_graph *g, tm_node node, int depth, size_t max_
 	s->q[0][0] = in;
 	s->lay[0][0] = 0;
 	s->lay[0][1] = 1;
-	uint32_t cnt = bfs(g, s, depth, max_nodes, 0, &out->truncated);
+	uint32_t cnt = bfs(g, s, depth, max_nodes, 0, kinds, &out->truncated);
 	struct dist_node *dn = reached(g, s, cnt, 1);
 	out->n_nodes = cnt;
 	out->nodes = tm_xmalloc(cnt * sizeof(*out->nodes));
@@ -1675,14 +1803,19 @@ tm_rc tm_graph_neighbors(const tm_graph *g, tm_node node, int depth, size_t max_
 		out->dist[i] = dn[i].dist;
 	}
 	size_t cap = 0;
+	struct query kq = { 0, kinds, 0, UINT32_MAX, NULL, 0 };
 	for (uint32_t i = 0; i < cnt; i++) {
 		tm_node u = dn[i].at;
+		/* an end the walk stopped at (a place) ties only to what was expanded */
+		int u_open = i == 0 || kind_ok(g, &s->damaged, &kq, u);
 		/* each edge once: from its subject, among its out-edges */
 		uint32_t end, pos = row(g, &s->damaged, u, &end);
 		for (end = in_edges(g, pos, end); pos < end; pos++) {
 			tm_node w = nbr_at(g, &s->damaged, pos);
 			uint32_t ae = edge_at(g, &s->damaged, pos);
 			if (w == UINT32_MAX || ae == UINT32_MAX || !(s->mark[w] & M_SIDE(0)))
+				continue;
+			if (!u_open && w != dn[0].at && !kind_ok(g, &s->damaged, &kq, w))
 				continue;
 			TM_GROW(out->edges, cap, out->n_edges + 1);
 			fill_step(g, &s->damaged, &out->edges[out->n_edges++], u, w, ae & ~ADJ_IN, 1);
@@ -1768,7 +1901,7 @@ tm_rc tm_graph_exposure(const tm_graph *g, const tm_node *seeds, size_t n_seeds,
 	s->lay[0][1] = cnt;
 	int truncated = 0;
 	if (cnt)
-		cnt = bfs(g, s, max_hops, 0, 1, &truncated);
+		cnt = bfs(g, s, max_hops, 0, 1, 0, &truncated);
 	struct dist_node *dn = reached(g, s, cnt, 0);
 	out->v = tm_xmalloc((cnt ? cnt : 1) * sizeof(*out->v));
 	out->n = out->cap = cnt;
@@ -2063,6 +2196,7 @@ tm_rc tm_graph_map(const char *path, uint64_t stamp, tm_graph **out, tm_err *err
 		*ptr[i] = (void *)tm_snap_part_data(snap, (size_t)i, &l);
 	}
 	g->pool = tm_xcalloc(POOL_SLOTS, sizeof(*g->pool));
+	g->places = tm_xcalloc(1, sizeof(*g->places));
 	g->finished = 1;
 	*out = g;
 	return TM_OK;

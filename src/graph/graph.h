@@ -104,7 +104,9 @@ void tm_paths_release(tm_paths *p);
 typedef struct tm_path_opts {
 	int max_hops;        /* default 6 when 0 */
 	uint64_t predicates; /* bit i set: tm_predicates[i] may be walked; 0 = all */
-	uint64_t kinds;      /* bit i set: intermediate nodes of tm_kinds[i] allowed; 0 = all */
+	uint64_t kinds;      /* bit i set: intermediate nodes of tm_kinds[i] allowed; 0 = all.
+			      * tm_kinds_no_places() (model.h): places only as ends, the
+			      * default of every path the CLI, the API and the site ask for */
 	int32_t as_of;       /* YYYYMMDD: only ties valid that day; 0 = any time */
 	size_t max_paths;    /* cap on paths returned; default 32 when 0 */
 	int k;               /* > 0: the k shortest simple paths (Yen) instead of all shortest */
@@ -148,6 +150,25 @@ void tm_owners_release(tm_owners *o);
 tm_rc tm_graph_owners(const tm_graph *g, tm_node node, int max_depth, size_t max_chains, tm_owners *out,
 		      tm_err *err);
 
+/* The ties of one node, with what a walk that weighs them needs.  For the
+ * flagger, which follows ownership its own way (a share threshold, ties
+ * valid today, both directions). */
+typedef struct tm_tie {
+	tm_step step;        /* from the node to the other end */
+	double share;        /* percent, < 0 when unknown */
+	int32_t start, end;  /* validity, as tm_graph_date_start/end */
+} tm_tie;
+typedef struct tm_ties {
+	tm_tie *v;
+	size_t n, cap;
+} tm_ties;
+void tm_ties_release(tm_ties *t);
+enum { TM_TIES_OUT = 1, TM_TIES_IN = 2 }; /* the node is the subject / the object */
+/* The ties of node whose predicate is in the mask (bit i: tm_predicates[i];
+ * 0: all), in the directions asked (TM_TIES_OUT | TM_TIES_IN), appended to
+ * *out (cleared first) in row order: by the other end's key, then relation id. */
+tm_rc tm_graph_ties(const tm_graph *g, tm_node node, uint64_t predicates, int dirs, tm_ties *out, tm_err *err);
+
 /* The neighbourhood of node within depth hops (either direction). */
 typedef struct tm_hood {
 	tm_node *nodes; /* nodes[0] is the centre; then by distance */
@@ -160,6 +181,14 @@ typedef struct tm_hood {
 void tm_hood_release(tm_hood *h);
 tm_rc tm_graph_neighbors(const tm_graph *g, tm_node node, int depth, size_t max_nodes, tm_hood *out,
 			 tm_err *err);
+/* The same, expanding only nodes of the kinds in the mask (as
+ * tm_path_opts.kinds; 0: all) besides the centre: a node of another kind is
+ * listed, but the walk goes no further through it, and only its ties to
+ * nodes that were expanded are listed.  With tm_kinds_no_places() a
+ * neighbourhood reaches a country but not, through it, everything else in
+ * that country. */
+tm_rc tm_graph_neighbors_kinds(const tm_graph *g, tm_node node, int depth, size_t max_nodes, uint64_t kinds,
+			       tm_hood *out, tm_err *err);
 
 /* Exposure: every node within max_hops of one of the seed nodes (e.g. the
  * entities tagged `surveillance`), with the distance and one shortest path

@@ -70,8 +70,9 @@ static void answer(tm_req *req, tm_rc rc, json_t *o, const tm_err *err)
 void tm_http_api_index(tm_req *req)
 {
 	static const char *const calls[] = {
-		"/api/v1/search?q=", "/api/v1/entities?kind=&country=&tag=&sort=&limit=&offset=", "/api/v1/entities/{id}", "/api/v1/entities/{id}/neighbors?depth=",
-		"/api/v1/path?from=&to=&max_hops=", "/api/v1/owners/{id}", "/api/v1/sources?publisher=&year=&language=&limit=&offset=", "/api/v1/sources/{id}",
+		"/api/v1/search?q=", "/api/v1/entities?kind=&country=&tag=&sort=&limit=&offset=", "/api/v1/entities/{id}",
+		"/api/v1/entities/{id}/neighbors?depth=&places=", "/api/v1/path?from=&to=&max_hops=&places=",
+		"/api/v1/owners/{id}", "/api/v1/sources?publisher=&year=&language=&limit=&offset=", "/api/v1/sources/{id}",
 		"/api/v1/export.jsonl", "POST /api/v1/screen",
 		"/api/v1/petitions", "/api/v1/petitions/{id}", "/api/v1/openapi.json",
 	};
@@ -84,6 +85,17 @@ void tm_http_api_index(tm_req *req)
 	json_object_set_new(o, "endpoints", arr);
 	json_object_set_new(o, "docs", json_string("docs/api.md in the tiemap sources"));
 	json_object_set_new(o, "openapi", json_string("/api/v1/openapi.json"));
+	/* the terms of the data, as the operator set them (tiemap serve --licence) */
+	const char *lic_name, *lic_url;
+	const tm_http_opts *so = req->srv ? tm_http_server_opts(req->srv) : NULL;
+	tm_http_licence(so ? so->licence : NULL, &lic_name, &lic_url);
+	json_t *lic = json_object();
+	json_object_set_new(lic, "id", json_string(so && so->licence ? so->licence : TM_HTTP_LICENCE_DEFAULT));
+	json_object_set_new(lic, "name", json_string(lic_name));
+	if (lic_url)
+		json_object_set_new(lic, "url", json_string(lic_url));
+	json_object_set_new(lic, "quotes", json_string("each quote remains the words of its source"));
+	json_object_set_new(o, "licence", lic);
 	tm_req_json(req, o);
 }
 
@@ -141,16 +153,31 @@ void tm_http_api_entity(tm_req *req)
 	answer(req, rc, o, &err);
 }
 
+int tm_http_places_arg(tm_req *req, int *out)
+{
+	const char *v = tm_req_arg(req, "places");
+	*out = 0;
+	if (!v || !*v || strcmp(v, "0") == 0)
+		return 0;
+	if (strcmp(v, "1") == 0) {
+		*out = 1;
+		return 0;
+	}
+	tm_req_fail(req, 400, "bad_parameter", "places is 1 (walk through places too) or 0 (the default)");
+	return -1;
+}
+
 void tm_http_api_neighbors(tm_req *req)
 {
 	long depth, limit;
+	int places;
 	const char *id = entity_param(req);
 	if (!id || tm_req_int_arg(req, "depth", 1, 1, MAX_DEPTH, &depth) ||
-	    tm_req_int_arg(req, "limit", 200, 1, MAX_NODES, &limit))
+	    tm_req_int_arg(req, "limit", 200, 1, MAX_NODES, &limit) || tm_http_places_arg(req, &places))
 		return;
 	json_t *o;
 	tm_err err = { 0 };
-	tm_rc rc = tm_view_neighbors(req->st, req->g, id, (int)depth, (size_t)limit, &o, &err);
+	tm_rc rc = tm_view_neighbors(req->st, req->g, id, (int)depth, (size_t)limit, places, &o, &err);
 	answer(req, rc, o, &err);
 }
 
@@ -198,12 +225,15 @@ void tm_http_api_path(tm_req *req)
 		tm_req_fail(req, 400, "missing_parameter", "from and to are required");
 		return;
 	}
-	if (tm_req_int_arg(req, "max_hops", 4, 1, MAX_HOPS, &hops) || tm_req_int_arg(req, "limit", 8, 1, 32, &limit))
+	int places;
+	if (tm_req_int_arg(req, "max_hops", 4, 1, MAX_HOPS, &hops) || tm_req_int_arg(req, "limit", 8, 1, 32, &limit) ||
+	    tm_http_places_arg(req, &places))
 		return;
 	char *a = tm_http_resolve(req, "from", from);
 	char *b = a ? tm_http_resolve(req, "to", to) : NULL;
 	if (a && b) {
-		tm_path_opts po = { .max_hops = (int)hops, .max_paths = (size_t)limit };
+		tm_path_opts po = { .max_hops = (int)hops, .max_paths = (size_t)limit,
+				    .kinds = places ? 0 : tm_kinds_no_places() };
 		json_t *o;
 		tm_err err = { 0 };
 		tm_rc rc = tm_view_path(req->st, req->g, a, b, &po, &o, &err);

@@ -130,7 +130,7 @@ static tm_record_type record_param(tm_req *req)
 {
 	tm_record_type t = tm_record_type_parse(tm_req_param(req, "record"));
 	if (t == TM_RECORD_NONE)
-		tm_req_fail(req, 404, "not_found", "unknown record type: use source, entity, relation, site or action");
+		tm_req_fail(req, 404, "not_found", "unknown record type: use source, entity, relation, involvement, site or action");
 	return t;
 }
 

@@ -1,6 +1,6 @@
 /*
- * Browsing: /entities (filter by kind, country and tag; sort by name, ties
- * or last change; 50 a page; the count of every filter value beside the
+ * Browsing: /entities (filter by kind, country, category of involvement and
+ * tag; sort by name, ties or last change; 50 a page; the count of every filter value beside the
  * list), /tags and /tags/{tag}, and the same list as JSON at
  * /api/v1/entities.  Filters are a plain GET form that works without
  * JavaScript; a filter value that is not one keeps the form, with the
@@ -28,7 +28,7 @@ typedef struct browse_ask {
 	char country[3];
 	tm_entity_sort sort;
 	long page, limit, offset;
-	const char *bad[5]; /* field names with a bad value, NULL-terminated */
+	const char *bad[8]; /* field names with a bad value, NULL-terminated */
 } browse_ask;
 
 static const char *arg(tm_req *req, const char *key)
@@ -39,7 +39,7 @@ static const char *arg(tm_req *req, const char *key)
 
 static void bad(browse_ask *a, const char *field)
 {
-	for (size_t i = 0; i < 4; i++)
+	for (size_t i = 0; i + 1 < sizeof(a->bad) / sizeof(a->bad[0]); i++)
 		if (!a->bad[i]) {
 			a->bad[i] = field;
 			return;
@@ -91,6 +91,9 @@ static int ask_read(tm_req *req, browse_ask *a, const char *tag_fixed, int api)
 	a->f.tag = tag_fixed ? tag_fixed : arg(req, "tag");
 	if (a->f.tag && !tm_id_valid(a->f.tag))
 		bad(a, "tag");
+	a->f.category = arg(req, "category");
+	if (a->f.category && !tm_category_find(a->f.category))
+		bad(a, "category");
 	const char *s = arg(req, "sort");
 	a->sort = TM_SORT_NAME;
 	if (s) {
@@ -142,6 +145,10 @@ static int json_row(void *p, const tm_browse_row *row)
 	for (size_t i = 0; i < e.tags.n; i++)
 		json_array_append_new(tags, json_string(e.tags.v[i]));
 	json_object_set_new(o, "tags", tags);
+	json_t *cats = json_array();
+	for (size_t i = 0; i < row->categories->n; i++)
+		json_array_append_new(cats, json_string(row->categories->v[i]));
+	json_object_set_new(o, "categories", cats);
 	json_object_set_new(o, "ties", json_integer(row->ties));
 	json_object_set_new(o, "changed", json_string(row->changed));
 	json_array_append_new(c->arr, o);
@@ -164,8 +171,13 @@ static const char *const entity_facets[] = { TM_ENTITY_FACETS };
 /* The value a filter has, by its facet's name. */
 static const char *facet_value(const tm_entity_filter *f, const char *facet)
 {
-	return strcmp(facet, "kind") == 0 ? f->kind : strcmp(facet, "country") == 0 ? f->country :
-	       strcmp(facet, "tag") == 0 ? f->tag : NULL;
+	if (strcmp(facet, "kind") == 0)
+		return f->kind;
+	if (strcmp(facet, "country") == 0)
+		return f->country;
+	if (strcmp(facet, "category") == 0)
+		return f->category;
+	return strcmp(facet, "tag") == 0 ? f->tag : NULL;
 }
 
 void tm_http_api_entities(tm_req *req)
@@ -173,8 +185,9 @@ void tm_http_api_entities(tm_req *req)
 	browse_ask a;
 	if (ask_read(req, &a, NULL, 1)) {
 		tm_req_fail(req, 400, "bad_parameter",
-			    "'%s' is not a valid value: kind is an entity kind, country an ISO 3166-1 code, tag a "
-			    "lower-case word, sort one of name, ties, changed, limit 1 to 100, offset 0 or more",
+			    "'%s' is not a valid value: kind is an entity kind, country an ISO 3166-1 code, category a "
+			    "category of involvement (/about), tag a lower-case word, sort one of name, ties, changed, "
+			    "limit 1 to 100, offset 0 or more",
 			    a.bad[0]);
 		return;
 	}
@@ -207,6 +220,8 @@ void tm_http_api_entities(tm_req *req)
 		json_object_set_new(filters, "country", json_string(a.f.country));
 	if (a.f.tag)
 		json_object_set_new(filters, "tag", json_string(a.f.tag));
+	if (a.f.category)
+		json_object_set_new(filters, "category", json_string(a.f.category));
 	json_object_set_new(o, "filters", filters);
 	json_object_set_new(o, "results", results);
 	json_object_set_new(o, "facets", facets);
@@ -222,10 +237,10 @@ static void list_url(tm_req *req, const browse_ask *a, const char *base, const c
 {
 	tm_buf_adds(out, base);
 	tm_buf_addch(out, '?');
-	const char *keys[] = { "kind", "country", "tag", "sort" };
-	const char *vals[] = { a->f.kind, a->f.country, base[1] == 't' ? NULL : a->f.tag,
+	const char *keys[] = { "kind", "country", "category", "tag", "sort" };
+	const char *vals[] = { a->f.kind, a->f.country, a->f.category, base[1] == 't' ? NULL : a->f.tag,
 			       a->sort != TM_SORT_NAME ? sorts[a->sort] : NULL };
-	for (size_t i = 0; i < 4; i++) {
+	for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 		const char *v = strcmp(keys[i], key) == 0 ? value : vals[i];
 		if (!v)
 			continue;
@@ -253,6 +268,8 @@ static void facet_value_label(tm_req *req, const char *facet, const char *value,
 		tm_text_country_name(value, req->ui, out);
 	else if (strcmp(facet, "tag") == 0)
 		tm_buf_adds(out, tm_page_tag_label(req, value));
+	else if (strcmp(facet, "category") == 0)
+		tm_buf_adds(out, tm_page_category_label(req, value));
 	else
 		tm_buf_adds(out, value);
 }
@@ -308,6 +325,16 @@ static int page_row(void *p, const tm_browse_row *row)
 		tm_page_lang_attr(req, dl);
 		tm_html(b, ">%s</span>", d);
 	}
+	if (row->categories->n) {
+		/* involvement, apart from the topics: the claims behind it are on the entity's page */
+		tm_html(b, "<br><span class=\"categories-inline\">%s ", T("browse.involvement"));
+		for (size_t i = 0; i < row->categories->n; i++) {
+			if (i)
+				tm_buf_adds(b, " ");
+			tm_page_category(req, row->categories->v[i]);
+		}
+		tm_buf_adds(b, "</span>");
+	}
 	if (e.tags.n) {
 		tm_buf_adds(b, "<br><span class=\"tags-inline\">");
 		for (size_t i = 0; i < e.tags.n; i++) {
@@ -341,6 +368,8 @@ static void entities_page(tm_req *req, const char *tag)
 		shown.country = NULL;
 	if (is_bad(&a, "tag"))
 		shown.tag = NULL;
+	if (is_bad(&a, "category"))
+		shown.category = NULL;
 	a.f = shown;
 	const char *base = tag ? "" : "/entities";
 	tm_buf tagbase = TM_BUF_INIT;
@@ -367,7 +396,8 @@ static void entities_page(tm_req *req, const char *tag)
 		tm_buf_adds(&title, tm_page_tag_label(req, tag));
 	} else {
 		tm_buf_adds(&title, T("browse.title"));
-		const char *parts[3] = { a.f.kind ? tm_page_kind_label(req, a.f.kind) : NULL, NULL,
+		const char *parts[4] = { a.f.kind ? tm_page_kind_label(req, a.f.kind) : NULL, NULL,
+					 a.f.category ? tm_page_category_label(req, a.f.category) : NULL,
 					 a.f.tag ? tm_page_tag_label(req, a.f.tag) : NULL };
 		tm_buf cn = TM_BUF_INIT;
 		if (a.f.country) {
@@ -375,7 +405,7 @@ static void entities_page(tm_req *req, const char *tag)
 			parts[1] = cn.buf;
 		}
 		int first = 1;
-		for (size_t i = 0; i < 3; i++)
+		for (size_t i = 0; i < 4; i++)
 			if (parts[i]) {
 				tm_buf_adds(&title, first ? (tm_page_zh(req) ? "：" : ": ") : (tm_page_zh(req) ? "、" : ", "));
 				tm_buf_adds(&title, parts[i]);

@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "http/page_campaign.h"
@@ -83,6 +84,30 @@ void tm_html(tm_buf *b, const char *fmt, ...)
 	}
 	tm_buf_adds(b, run);
 	va_end(ap);
+}
+
+void tm_http_licence(const char *licence, const char **name, const char **url)
+{
+	static const struct {
+		const char *id, *name, *url;
+	} known[] = {
+		{ "CC-BY-SA-4.0", "CC BY-SA 4.0", "https://creativecommons.org/licenses/by-sa/4.0/" },
+		{ "CC-BY-4.0", "CC BY 4.0", "https://creativecommons.org/licenses/by/4.0/" },
+		{ "CC0-1.0", "CC0 1.0", "https://creativecommons.org/publicdomain/zero/1.0/" },
+		{ "ODbL-1.0", "ODbL 1.0", "https://opendatacommons.org/licenses/odbl/1-0/" },
+		{ "CC-BY-NC-4.0", "CC BY-NC 4.0", "https://creativecommons.org/licenses/by-nc/4.0/" },
+		{ "CC-BY-NC-SA-4.0", "CC BY-NC-SA 4.0", "https://creativecommons.org/licenses/by-nc-sa/4.0/" },
+	};
+	if (!licence || !*licence)
+		licence = TM_HTTP_LICENCE_DEFAULT;
+	*name = licence;
+	*url = NULL;
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++) {
+		if (strcasecmp(licence, known[i].id) == 0) {
+			*name = known[i].name;
+			*url = known[i].url;
+		}
+	}
 }
 
 const char *tm_req_msg(const tm_req *req, const char *key)
@@ -197,6 +222,27 @@ const char *tm_page_kind_label(const tm_req *req, const char *kind)
 	if (!k)
 		return kind ? kind : "";
 	return tm_page_vocab(req, "kind", k->id, k->label_en, k->label_zh);
+}
+
+const char *tm_page_category_label(const tm_req *req, const char *id)
+{
+	const tm_category *c = id ? tm_category_find(id) : NULL;
+	if (!c)
+		return id ? id : "";
+	return tm_page_vocab(req, "category", c->id, c->label_en, c->label_zh);
+}
+
+const char *tm_page_category_def(const tm_req *req, const char *id)
+{
+	const tm_category *c = id ? tm_category_find(id) : NULL;
+	if (!c)
+		return "";
+	return tm_page_vocab(req, "category_def", c->id, c->def_en, c->def_zh);
+}
+
+const char *tm_page_context_label(const tm_req *req, const char *context)
+{
+	return tm_page_vocab(req, "context", context, tm_context_label(context, "en"), tm_context_label(context, "zh"));
 }
 
 const char *tm_page_action_kind(const tm_req *req, const char *kind)
@@ -316,6 +362,12 @@ void tm_page_tag(tm_req *req, const char *tag)
 	tm_html(&req->body, ">%s</a>", tm_page_tag_label(req, tag));
 }
 
+void tm_page_category(tm_req *req, const char *id)
+{
+	tm_html(&req->body, "<a class=\"category\" href=\"/entities?category=%q&amp;%r\">%s</a>", id ? id : "",
+		tm_page_lang_arg(req), tm_page_category_label(req, id));
+}
+
 void tm_page_kind(tm_req *req, const char *kind)
 {
 	tm_html(&req->body, "<a class=\"kind\" href=\"/entities?kind=%q&amp;%r\">%s</a>", kind ? kind : "",
@@ -392,6 +444,9 @@ static void lang_switch(tm_req *req, tm_buf *b)
 
 void tm_page_begin(tm_req *req, const char *title)
 {
+	/* the title "cite this page" names */
+	free(req->title);
+	req->title = tm_xstrdup(title ? title : "");
 	const tm_asset *css = tm_asset_find("site.css");
 	const char *la = tm_page_lang_arg(req);
 	tm_buf *b = &req->body;
@@ -445,9 +500,10 @@ void tm_page_begin(tm_req *req, const char *title)
 		"<link rel=\"stylesheet\" id=\"__________cytoscape_stylesheet\" href=\"/static/site.css?v=%s\">\n"
 		"<link rel=\"stylesheet\" media=\"print\" href=\"/print.css\">\n"
 		"<link rel=\"icon\" href=\"/static/favicon.svg\" type=\"image/svg+xml\">\n"
+		"<link rel=\"license\" href=\"/about?%r#licence\">\n"
 		"</head>\n<body>\n"
 		"<a class=\"skip\" href=\"#main\">%s</a>\n",
-		css ? css->hash : "", T("nav.skip"));
+		css ? css->hash : "", la, T("nav.skip"));
 	/* for paper: what was printed, from where, and when, on every page */
 	tm_html(b, "<div class=\"print-head\" aria-hidden=\"true\"><span>%s</span> <span class=\"print-url\">%s%s</span> "
 		   "<span>%s <time datetime=\"%s\">%s</time></span></div>\n",
@@ -486,13 +542,65 @@ void tm_page_begin(tm_req *req, const char *title)
 	free(base);
 }
 
+void tm_page_day(tm_req *req, const char *day)
+{
+	if (day && *day)
+		tm_html(&req->body, "<time datetime=\"%s\">%s</time>", day, day);
+}
+
+/* "Cite this page": the title, the site, the permalink (absolute when the
+ * operator gave the site's address, else the path) and a date: the last
+ * change of what the page shows when it knows it, else the day of the data
+ * it was made from. */
+static void cite_line(tm_req *req)
+{
+	/* the operator's address of the site (checked at start), never a
+	 * client's Host header: a citation outlives the request */
+	const char *base = tm_req_base_configured(req);
+	tm_buf url = TM_BUF_INIT;
+	if (base)
+		tm_buf_adds(&url, base);
+	self_url(req, &url, lang_value(req->ui));
+	char day[11] = "";
+	const char *label = T("cite.changed");
+	if (req->cite_date[0]) {
+		memcpy(day, req->cite_date, sizeof(day));
+	} else if (req->snap) {
+		struct tm tm;
+		gmtime_r(&req->snap->loaded, &tm);
+		strftime(day, sizeof(day), "%Y-%m-%d", &tm);
+		label = T("cite.data");
+	}
+	/* the permalink is an address, not text to translate */
+	tm_html(&req->body,
+		"<p class=\"cite-page\"><span class=\"cite-label\">%s</span> %s%s%s%s%s<a href=\"%s\" translate=\"no\">%s</a>%s",
+		T("cite.title"), T("cite.open"), req->title ? req->title : "", T("cite.close"), T("site.title"),
+		T("cite.sep"), url.buf, url.buf, T("cite.sep"));
+	if (day[0]) {
+		tm_html(&req->body, "%s ", label);
+		tm_page_day(req, day);
+	}
+	tm_html(&req->body, "%s</p>\n", T("cite.end"));
+	tm_buf_release(&url);
+}
+
 void tm_page_end(tm_req *req)
 {
+	const char *lic_name, *lic_url;
+	tm_http_licence(req->srv ? tm_http_server_opts(req->srv)->licence : NULL, &lic_name, &lic_url);
+	tm_buf_adds(&req->body, "</main>\n<footer class=\"site-footer\">\n");
+	cite_line(req);
+	tm_html(&req->body, "<p class=\"licence\">%s ", T("footer.licence"));
+	if (lic_url)
+		tm_html(&req->body, "<a rel=\"license\" href=\"%s\">%s</a>", lic_url, lic_name);
+	else
+		tm_html(&req->body, "%s", lic_name);
 	tm_html(&req->body,
-		"</main>\n<footer class=\"site-footer\">\n<p>%s</p>\n<p>%s <a href=\"/api/v1/export.jsonl\">%s</a> · "
+		"%s</p>\n<p>%s <a href=\"/about?%r\">%s</a></p>\n<p>%s <a href=\"/api/v1/export.jsonl\">%s</a> · "
 		"<a href=\"/api/v1\">%s</a> · <a href=\"/sources?%r\">%s</a> · <a href=\"/guide?%r\">%s</a></p>\n",
-		T("footer.about"), T("footer.data"), T("footer.export"), T("footer.api"), tm_page_lang_arg(req),
-		T("footer.sources"), tm_page_lang_arg(req), T("footer.guide"));
+		T("footer.quotes"), T("footer.about"), tm_page_lang_arg(req), T("footer.method"), T("footer.data"),
+		T("footer.export"), T("footer.api"), tm_page_lang_arg(req), T("footer.sources"), tm_page_lang_arg(req),
+		T("footer.guide"));
 	/* the way in for editors; a reader who never follows it gets no cookie */
 	if (req->who.role == TM_ROLE_NONE)
 		tm_html(&req->body, "<p class=\"editors\">%s <a href=\"/login?%r\" rel=\"nofollow\">%s</a></p>\n",
@@ -530,6 +638,13 @@ static size_t note_number(tm_notes *n, json_t *cite)
 	return json_array_size(n->cites);
 }
 
+/* The mark of a source whose title and URL nobody has seen. */
+static void unchecked_mark(tm_req *req, json_t *cite)
+{
+	if (!json_is_true(json_object_get(cite, "checked")))
+		tm_html(&req->body, " <span class=\"unchecked\">%s</span>", T("source.unchecked_mark"));
+}
+
 void tm_page_marks(tm_req *req, tm_notes *n, json_t *sources)
 {
 	size_t count = json_array_size(sources);
@@ -537,10 +652,12 @@ void tm_page_marks(tm_req *req, tm_notes *n, json_t *sources)
 		tm_html(&req->body, " <span class=\"unsourced\">(%s)</span>", T("claim.unsourced"));
 		return;
 	}
+	size_t *num = tm_xcalloc(count, sizeof(size_t));
 	tm_buf_adds(&req->body, "<sup class=\"marks\">");
 	for (size_t i = 0; i < count; i++) {
 		json_t *c = json_array_get(sources, i);
 		const char *id = json_string_value(json_object_get(c, "id"));
+		num[i] = note_number(n, c);
 		int seen = 0;
 		/* one mark per source, even when a claim quotes it twice */
 		for (size_t k = 0; k < i && id; k++) {
@@ -549,17 +666,42 @@ void tm_page_marks(tm_req *req, tm_notes *n, json_t *sources)
 		}
 		if (seen)
 			continue;
-		size_t num = note_number(n, c);
-		const char *quote = json_string_value(json_object_get(c, "quote"));
-		tm_html(&req->body, "<a class=\"fn\" href=\"#fn-%zu\" aria-label=\"%s %zu\"", num, T("notes.mark"), num);
-		if (quote) {
-			tm_html(&req->body, " title=\"%s\"", quote);
-			/* the quote is in its source's words */
-			tm_page_lang_attr(req, tm_text_has_han(quote) ? "zh-Hans" : "en");
-		}
-		tm_html(&req->body, ">[%zu]</a>", num);
+		tm_html(&req->body, "<a class=\"fn\" href=\"#fn-%zu\" aria-label=\"%s %zu\">[%zu]</a>", num[i], T("notes.mark"),
+			num[i], num[i]);
 	}
 	tm_buf_adds(&req->body, "</sup>");
+	/* the words each source says it in, where the claim quotes them; and the
+	 * sources nobody checked, marked where they are cited */
+	int open = 0;
+	for (size_t i = 0; i < count; i++) {
+		json_t *c = json_array_get(sources, i);
+		const char *quote = json_string_value(json_object_get(c, "quote"));
+		const char *page = json_string_value(json_object_get(c, "page"));
+		int checked = json_is_true(json_object_get(c, "checked"));
+		if (!quote && !page && checked)
+			continue;
+		if (!open++)
+			tm_buf_adds(&req->body, "<ul class=\"evidence\">");
+		tm_buf_adds(&req->body, "<li>");
+		if (quote) {
+			/* the quote is in its source's words, and says which */
+			tm_buf_adds(&req->body, "<q");
+			tm_page_lang_attr(req, tm_text_mostly_han(quote) ? "zh-Hans" : "en");
+			tm_html(&req->body, ">%s</q>", quote);
+		}
+		if (page)
+			tm_html(&req->body, " <span class=\"loc\">(%s)</span>", page);
+		const char *id = json_string_value(json_object_get(c, "id"));
+		const char *title = json_string_value(json_object_get(c, "title"));
+		tm_html(&req->body, "%r<a class=\"src\" href=\"/sources/%q?%r\">%s</a> <a class=\"fn\" href=\"#fn-%zu\">[%zu]</a>",
+			quote || page ? " — " : "", id ? id : "", tm_page_lang_arg(req), title ? title : id ? id : "", num[i],
+			num[i]);
+		unchecked_mark(req, c);
+		tm_buf_adds(&req->body, "</li>");
+	}
+	if (open)
+		tm_buf_adds(&req->body, "</ul>");
+	free(num);
 }
 
 void tm_page_notes(tm_req *req, tm_notes *n)
@@ -594,6 +736,13 @@ void tm_page_notes(tm_req *req, tm_notes *n)
 			tm_html(b, ". <a class=\"ext\" href=\"%s\" rel=\"noreferrer noopener external\">%s</a>", url, url);
 		else if (url)
 			tm_html(b, ". %s", url);
+		unchecked_mark(req, c);
+		const char *accessed = json_string_value(json_object_get(c, "accessed"));
+		if (accessed) {
+			tm_html(b, " <span class=\"accessed\">%s ", T("source.accessed_on"));
+			tm_page_day(req, accessed);
+			tm_buf_adds(b, "</span>");
+		}
 		tm_buf_adds(b, "</li>\n");
 	}
 	tm_buf_adds(b, "</ol>\n</section>\n");

@@ -36,6 +36,12 @@ typedef struct tm_http_opts {
 	double query_seconds;      /* time limit of one request's queries */
 	double watch_seconds;      /* how often the watcher looks at data_version */
 	int no_cache;              /* render every response afresh (for measuring) */
+	/* The licence the operator publishes the data under: an SPDX id the site
+	 * knows (CC-BY-SA-4.0, CC-BY-4.0, CC0-1.0, ODbL-1.0, CC-BY-NC-4.0,
+	 * CC-BY-NC-SA-4.0), shown with its name and link, or any other text,
+	 * shown as given.  In every page's footer, the API's index and a Link
+	 * header on every answer. */
+	const char *licence;
 	const char *base_url;      /* the site's public address "https://host[/prefix]"; NULL: $TIEMAP_BASE_URL, else Host */
 	const char *robots_file;   /* served as /robots.txt; NULL: the default */
 	int https;                 /* the site is served over HTTPS (by a proxy in front): Secure cookies */
@@ -48,11 +54,20 @@ typedef struct tm_http_opts {
 	size_t n_petition_keys;
 } tm_http_opts;
 
+/* The licence of data that names none: CC BY-SA 4.0, as LittleSis publishes
+ * its data (docs/api.md says why). */
+#define TM_HTTP_LICENCE_DEFAULT "CC-BY-SA-4.0"
+
+/* A licence's name and URL (NULL when it is not one the site knows) for an
+ * SPDX id or free text. */
+void tm_http_licence(const char *licence, const char **name, const char **url);
+
 /* The defaults: 127.0.0.1:8080, 20 requests/s with a burst of 200, 2 s a
  * query, 512 connections with 16 from one address, 10 s to send a request,
- * cache on, access log on stderr without addresses (docs/deploy.md), plain
- * HTTP, 2 logins a second, forms filled in no sooner than 3 s, petitions
- * signed 120 at once then one every 2 s each, no petition keys. */
+ * cache on, access log on stderr without addresses (docs/deploy.md), the
+ * default licence, plain HTTP, 2 logins a second, forms filled in no sooner
+ * than 3 s, petitions signed 120 at once then one every 2 s each, no
+ * petition keys. */
 void tm_http_opts_init(tm_http_opts *o);
 
 typedef struct tm_http_server tm_http_server;

@@ -141,6 +141,9 @@ extern const size_t tm_n_routes;
 /* The route for path, with its {captures} in req->params; NULL if none. */
 const tm_route *tm_route_match(tm_req *req, const char *path);
 
+/* The options the server was started with (licence, base URL …). */
+const tm_http_opts *tm_http_server_opts(const tm_http_server *s);
+
 /* ---- the request ---- */
 
 struct tm_req {
@@ -191,6 +194,8 @@ struct tm_req {
 	char *r_disposition; /* a Content-Disposition (owned), or NULL */
 	char *r_type_owned;  /* where r_type points when a handler made it (owned), or NULL */
 	const tm_asset *r_asset; /* static routes: the embedded asset to send */
+	char *title;         /* the page's title, for "cite this page" (owned, set by tm_page_begin) */
+	char cite_date[11];  /* the date the page cites: the claims' last change; "" the data's */
 	tm_stream_fn r_stream;   /* a body too large to hold: written by the stream pool (tm_req_stream) */
 
 	/* who is asking (session.c): who.role is TM_ROLE_NONE for a reader */
@@ -324,6 +329,10 @@ const char *tm_http_query_arg(tm_req *req);
  * response is set (404, or 409 listing the candidates) and NULL returned.
  * The result is owned by the caller. */
 char *tm_http_resolve(tm_req *req, const char *what, const char *ref);
+/* The places argument of a path or a neighbourhood (?places=1: walk through
+ * places too; absent or 0: places only as ends): 0 or 1 into *out, or -1
+ * with a 400 set. */
+int tm_http_places_arg(tm_req *req, int *out);
 
 /* ---- HTML ---- */
 
@@ -377,6 +386,14 @@ void tm_page_entity_link_id(tm_req *req, const char *id);
 const char *tm_page_vocab(const tm_req *req, const char *prefix, const char *id, const char *en, const char *zh);
 /* Labels of the vocabularies in the page's language. */
 const char *tm_page_kind_label(const tm_req *req, const char *kind);
+/* A category of involvement's label and definition, and a context's name,
+ * in the page's language (Traditional from the built catalog). */
+const char *tm_page_category_label(const tm_req *req, const char *id);
+const char *tm_page_category_def(const tm_req *req, const char *id);
+const char *tm_page_context_label(const tm_req *req, const char *context);
+/* A category of involvement as a link to the list of the entities with a
+ * claim of it (/entities?category=ID). */
+void tm_page_category(tm_req *req, const char *id);
 const char *tm_page_action_kind(const tm_req *req, const char *kind);
 const char *tm_page_site_kind(const tm_req *req, const char *kind);
 const char *tm_page_precision(const tm_req *req, const char *precision);
@@ -418,10 +435,16 @@ typedef struct tm_notes {
 } tm_notes;
 void tm_notes_init(tm_notes *n);
 void tm_notes_release(tm_notes *n);
-/* Append the marks "[1][2]" linking to the footnotes for a "sources" array
- * of citation objects; "(unsourced)" when it is empty. */
+/* The evidence of one claim from its "sources" array of citation objects
+ * (view.h): the marks "[1][2]" linking to the footnotes, then each quote as
+ * visible text with its locator and its source, and a visible mark on a
+ * source whose title and URL were not checked; "(unsourced)" when the array
+ * is empty.  Quotes are page text, not tooltips: a phone, a keyboard, a
+ * screen reader and paper get them too. */
 void tm_page_marks(tm_req *req, tm_notes *n, json_t *sources);
-/* The numbered list of sources. */
+/* The numbered list of sources, unchecked ones marked. */
 void tm_page_notes(tm_req *req, tm_notes *n);
+/* A day "YYYY-MM-DD" as a <time> element. */
+void tm_page_day(tm_req *req, const char *day);
 
 #endif

@@ -1,9 +1,10 @@
 /*
- * The entity page: names in every language, kind, country, dates, tags,
- * identifiers, description; relations grouped by predicate both ways, with
- * dates and amounts; the owners chain; numbered footnotes to the sources.
- * Rendered from the same objects as GET /api/v1/entities/{id} and
- * /api/v1/owners/{id}.
+ * The entity page: names in every language, kind, country, dates, topics,
+ * identifiers, description; its involvement claims under their own heading,
+ * each with its quotes; relations grouped by predicate both ways, with dates
+ * and amounts; the owners chain; when it last changed; numbered footnotes to
+ * the sources.  Every claim shows its quotes as page text.  Rendered from the
+ * same objects as GET /api/v1/entities/{id} and /api/v1/owners/{id}.
  */
 #include "http/http_internal.h"
 #include "http/page_edit.h"
@@ -66,6 +67,42 @@ static void relation_item(tm_req *req, tm_notes *notes, json_t *r)
 		tm_html(b, ">%s</span>", str(r, "note"));
 	}
 	tm_buf_adds(b, "</li>\n");
+}
+
+/* Involvement: accusations with their own evidence, never mixed with the
+ * topics. */
+static void involvement(tm_req *req, tm_notes *notes, json_t *list)
+{
+	tm_buf *b = &req->body;
+	tm_html(b, "<section class=\"involvement\" aria-labelledby=\"inv-h\">\n<h2 id=\"inv-h\">%s</h2>\n",
+		T("entity.involvement"));
+	if (!json_array_size(list)) {
+		tm_html(b, "<p>%s</p>\n</section>\n", T("entity.no_involvement"));
+		return;
+	}
+	tm_buf_adds(b, "<ul class=\"claims\">\n");
+	size_t i;
+	json_t *v;
+	json_array_foreach(list, i, v) {
+		/* the category leads to the others with a claim of it; its
+		 * definition, what the claim asserts, is on the about page */
+		tm_buf_adds(b, "<li class=\"claim\">");
+		tm_page_category(req, str(v, "category"));
+		tm_html(b, " <a class=\"category-def\" href=\"/about?%r#%s\">%s</a>", tm_page_lang_arg(req), str(v, "category"),
+			T("entity.category_def"));
+		if (str(v, "context"))
+			tm_html(b, " <span class=\"context\">(%s)</span>", tm_page_context_label(req, str(v, "context")));
+		dates(b, v);
+		if (str(v, "note"))
+			tm_html(b, "<br><span class=\"note\">%s</span>", str(v, "note"));
+		tm_page_marks(req, notes, json_object_get(v, "sources"));
+		tm_html(b, "<p class=\"claim-dates\">%s ", T("claim.added"));
+		tm_page_day(req, str(v, "added"));
+		tm_html(b, " · %s ", T("claim.changed"));
+		tm_page_day(req, str(v, "changed"));
+		tm_buf_adds(b, "</p></li>\n");
+	}
+	tm_buf_adds(b, "</ul>\n</section>\n");
 }
 
 static void relations(tm_req *req, tm_notes *notes, json_t *rels)
@@ -249,13 +286,13 @@ void tm_http_page_entity(tm_req *req)
 	}
 	tm_buf_adds(b, "</ul></dd>\n");
 	if (json_array_size(json_object_get(e, "tags"))) {
-		tm_html(b, "<dt>%s</dt><dd><ul class=\"tags\">", T("entity.tags"));
+		tm_html(b, "<dt>%s</dt><dd><ul class=\"tags\" aria-describedby=\"topics-note\">", T("entity.tags"));
 		json_array_foreach(json_object_get(e, "tags"), i, n) {
 			tm_buf_adds(b, "<li>");
 			tm_page_tag(req, json_string_value(n));
 			tm_buf_adds(b, "</li>");
 		}
-		tm_buf_adds(b, "</ul></dd>\n");
+		tm_html(b, "</ul><small id=\"topics-note\">%s</small></dd>\n", T("entity.tags_note"));
 	}
 	if (json_array_size(json_object_get(e, "identifiers"))) {
 		tm_html(b, "<dt>%s</dt><dd><ul class=\"idents\">", T("entity.identifiers"));
@@ -272,11 +309,22 @@ void tm_http_page_entity(tm_req *req)
 	}
 	tm_html(b, "<dt>%s</dt><dd>", T("entity.sources"));
 	tm_page_marks(req, &notes, json_object_get(e, "sources"));
-	tm_buf_adds(b, "</dd>\n</dl>\n");
+	tm_buf_adds(b, "</dd>\n");
+	const char *last = str(e, "last_changed");
+	if (last) {
+		tm_html(b, "<dt>%s</dt><dd>", T("entity.last_changed"));
+		tm_page_day(req, last);
+		tm_html(b, " <small>(%s ", T("claim.added"));
+		tm_page_day(req, str(e, "added"));
+		tm_buf_adds(b, ")</small></dd>\n");
+		snprintf(req->cite_date, sizeof(req->cite_date), "%s", last);
+	}
+	tm_buf_adds(b, "</dl>\n");
 	tm_html(b,
 		"<p class=\"actions\"><a href=\"/entities/%q/graph?%r\">%s</a> · <a href=\"/path?from=%q&amp;%r\">%s</a>"
 		" · <a href=\"/api/v1/entities/%q\">JSON</a></p>\n",
 		id, tm_page_lang_arg(req), T("entity.graph"), id, tm_page_lang_arg(req), T("entity.path_from"), id);
+	involvement(req, &notes, json_object_get(e, "involvement"));
 	relations(req, &notes, json_object_get(e, "relations"));
 	if (owners(req, &notes, id, &err) || tm_page_entity_actions(req, id, &err)) {
 		tm_req_fail_err(req, &err);

@@ -25,7 +25,8 @@ void tm_http_page_graph(tm_req *req)
 {
 	const char *id = tm_req_param(req, "id");
 	long depth;
-	if (tm_req_int_arg(req, "depth", 1, 1, MAX_DEPTH, &depth))
+	int places;
+	if (tm_req_int_arg(req, "depth", 1, 1, MAX_DEPTH, &depth) || tm_http_places_arg(req, &places))
 		return;
 	int found = 0;
 	tm_err err = { 0 };
@@ -40,7 +41,7 @@ void tm_http_page_graph(tm_req *req)
 		return;
 	}
 	json_t *o;
-	if (tm_view_neighbors(req->st, req->g, id, (int)depth, MAX_NODES, &o, &err)) {
+	if (tm_view_neighbors(req->st, req->g, id, (int)depth, MAX_NODES, places, &o, &err)) {
 		tm_req_fail_err(req, &err);
 		return;
 	}
@@ -58,14 +59,23 @@ void tm_http_page_graph(tm_req *req)
 	tm_html(b, "<h1>%s: ", T("graph.title"));
 	tm_page_entity_link(req, centre);
 	tm_html(b, "</h1>\n<p class=\"depth\">%s: ", T("graph.depth"));
+	const char *pa = places ? "&amp;places=1" : "";
 	for (long d = 1; d <= MAX_DEPTH; d++) {
 		if (d == depth)
 			tm_html(b, "<strong aria-current=\"page\">%ld</strong> ", d);
 		else
-			tm_html(b, "<a href=\"/entities/%q/graph?depth=%ld&amp;%r\">%ld</a> ", id, d, la, d);
+			tm_html(b, "<a href=\"/entities/%q/graph?depth=%ld%r&amp;%r\">%ld</a> ", id, d, pa, la, d);
 	}
 	tm_html(b, "· %zu %s, %zu %s%r</p>\n", json_array_size(nodes), T("graph.nodes"), json_array_size(edges),
 		T("graph.edges"), json_is_true(json_object_get(o, "truncated")) ? " (…)" : "");
+	/* places: a form with one checkbox, so that it works without JavaScript */
+	tm_html(b,
+		"<form class=\"places-form\" action=\"/entities/%q/graph\" method=\"get\">"
+		"<input type=\"hidden\" name=\"depth\" value=\"%ld\"><input type=\"hidden\" name=\"lang\" value=\"%r\">"
+		"<label><input type=\"checkbox\" name=\"places\" value=\"1\"%r> %s</label> "
+		"<button type=\"submit\">%s</button></form>\n<p class=\"hint\">%s</p>\n",
+		id, depth, req->lang, places ? " checked" : "", T("places.through"), T("places.apply"),
+		places ? T("places.on") : T("places.off"));
 
 	/* the canvas: hidden until graph.js draws in it; its messages come from
 	 * the catalogs through data- attributes */

@@ -12,14 +12,19 @@
 
 #define RECENT 15
 
-static int recent_item(void *ctx, const char *added_at, const tm_entity *e, int64_t rel_id, const tm_relation *r)
+static int recent_item(void *ctx, const char *added_at, const tm_entity *e, int64_t rel_id, const tm_relation *r,
+		       const tm_involvement *v)
 {
 	(void)rel_id;
 	tm_req *req = ctx;
-	char day[11] = "";
-	memcpy(day, added_at, strlen(added_at) >= 10 ? 10 : strlen(added_at));
-	tm_html(&req->body, "<li><time datetime=\"%s\">%s</time> ", added_at, day);
-	if (e) {
+	/* the day the claim entered the data (docs/format.md) */
+	tm_buf_adds(&req->body, "<li>");
+	tm_page_day(req, added_at);
+	tm_buf_adds(&req->body, " ");
+	if (v) {
+		tm_page_entity_link_id(req, v->entity);
+		tm_html(&req->body, " <span class=\"involvement\">%s</span>", tm_page_category_label(req, v->category));
+	} else if (e) {
 		tm_page_entity_link_id(req, e->id);
 		tm_buf_adds(&req->body, " ");
 		tm_page_kind(req, e->kind);

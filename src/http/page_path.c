@@ -18,7 +18,7 @@ static const char *str(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-static void form(tm_req *req, const char *from, const char *to, long hops, int bad_hops)
+static void form(tm_req *req, const char *from, const char *to, long hops, int bad_hops, int places)
 {
 	tm_buf *b = &req->body;
 	tm_html(b,
@@ -36,14 +36,17 @@ static void form(tm_req *req, const char *from, const char *to, long hops, int b
 	if (bad_hops)
 		tm_html(b, "<span class=\"field-error\" id=\"err-hops\">%s</span>", T("path.bad_hops"));
 	tm_html(b,
-		"</div>\n<input type=\"hidden\" name=\"lang\" value=\"%r\">\n"
-		"<div class=\"field\"><button type=\"submit\">%s</button></div>\n</form>\n",
-		strcmp(req->ui, "zh-Hant") == 0 ? "zh-Hant" : req->lang, T("path.button"));
+		"</div>\n<div class=\"field\"><label><input type=\"checkbox\" name=\"places\" value=\"1\"%r> %s</label></div>\n"
+		"<input type=\"hidden\" name=\"lang\" value=\"%r\">\n"
+		"<div class=\"field\"><button type=\"submit\">%s</button></div>\n</form>\n<p class=\"hint\">%s</p>\n",
+		places ? " checked" : "", T("places.through"), strcmp(req->ui, "zh-Hant") == 0 ? "zh-Hant" : req->lang,
+		T("path.button"), places ? T("places.on") : T("places.off"));
 }
 
 /* Resolve one end; on failure write why (with the candidates when the name
  * is ambiguous, each a link that puts it in the form) and return NULL. */
-static char *resolve(tm_req *req, const char *which, const char *ref, const char *from, const char *to, long hops)
+static char *resolve(tm_req *req, const char *which, const char *ref, const char *from, const char *to, long hops,
+		     int places)
 {
 	char *id = NULL;
 	tm_search_hits cands;
@@ -60,8 +63,9 @@ static char *resolve(tm_req *req, const char *which, const char *ref, const char
 			json_object_set_new(ref, "id", json_string(cands.v[i].id));
 			const char *lang;
 			const char *name = tm_page_ref_name_lang(req, ref, &lang);
-			tm_html(b, "<li><a href=\"/path?from=%q&amp;to=%q&amp;max_hops=%ld&amp;%r\"",
-				is_from ? cands.v[i].id : from, is_from ? to : cands.v[i].id, hops, tm_page_lang_arg(req));
+			tm_html(b, "<li><a href=\"/path?from=%q&amp;to=%q&amp;max_hops=%ld%r&amp;%r\"",
+				is_from ? cands.v[i].id : from, is_from ? to : cands.v[i].id, hops,
+				places ? "&amp;places=1" : "", tm_page_lang_arg(req));
 			tm_page_lang_attr(req, lang);
 			tm_html(b, ">%s</a> <span class=\"kind\">%s</span> <code>%s</code></li>\n", name,
 				tm_page_kind_label(req, cands.v[i].kind), cands.v[i].id);
@@ -142,6 +146,9 @@ void tm_http_page_path(tm_req *req)
 		else
 			hops = n;
 	}
+	int places;
+	if (tm_http_places_arg(req, &places))
+		return;
 	if ((from && strlen(from) > 200) || (to && strlen(to) > 200)) {
 		tm_req_fail(req, 400, "parameter_too_long", "from and to are at most 200 bytes");
 		return;
@@ -155,15 +162,15 @@ void tm_http_page_path(tm_req *req)
 	tm_page_begin(req, title.buf);
 	tm_buf_release(&title);
 	tm_html(&req->body, "<h1>%s</h1>\n<p class=\"lead\">%s</p>\n", T("path.title"), T("path.intro"));
-	form(req, from, to, hops, bad_hops);
+	form(req, from, to, hops, bad_hops, places);
 	if (bad_hops) {
 		req->r_status = 400;
 		req->r_nocache = 1;
 	} else if (from && *from && to && *to) {
-		char *a = resolve(req, "from", from, from, to, hops);
-		char *z = a ? resolve(req, "to", to, from, to, hops) : NULL;
+		char *a = resolve(req, "from", from, from, to, hops, places);
+		char *z = a ? resolve(req, "to", to, from, to, hops, places) : NULL;
 		if (a && z) {
-			tm_path_opts po = { .max_hops = (int)hops, .max_paths = 8 };
+			tm_path_opts po = { .max_hops = (int)hops, .max_paths = 8, .kinds = places ? 0 : tm_kinds_no_places() };
 			json_t *o;
 			tm_err err = { 0 };
 			if (tm_view_path(req->st, req->g, a, z, &po, &o, &err) == TM_OK) {

@@ -29,12 +29,13 @@ typedef struct ask {
 	char *csv;      /* the list as CSV (owned), or NULL */
 	size_t csv_len;
 	json_t *rows;   /* or rows [{"name","ident","country"}] from JSON (owned) */
-	char *opt[8];   /* threshold, tags, hops, format, name_col, id_col, country_col, sheet (owned) */
+	char *opt[11];  /* the options below, by index (owned) */
 } ask;
 
-enum { O_THRESHOLD, O_TAGS, O_HOPS, O_FORMAT, O_NAME_COL, O_ID_COL, O_COUNTRY_COL, O_SHEET, O_N };
-static const char *const opt_names[O_N] = { "threshold", "tags",   "hops",	"format",
-					    "name_col",	 "id_col", "country_col", "sheet" };
+enum { O_THRESHOLD, O_CATEGORIES, O_DEPTH, O_FORMAT, O_NAME_COL, O_ID_COL, O_COUNTRY_COL, O_MIN_SHARE, O_TAGS, O_HOPS,
+       O_SHEET, O_N };
+static const char *const opt_names[O_N] = { "threshold",   "categories", "depth", "format", "name_col", "id_col",
+					     "country_col", "min_share",  "tags",  "hops",   "sheet" };
 
 static void ask_release(ask *a)
 {
@@ -49,6 +50,15 @@ static void set_opt(ask *a, const char *name, size_t nlen, const char *v, size_t
 {
 	for (int i = 0; i < O_N; i++) {
 		if (strlen(opt_names[i]) == nlen && memcmp(opt_names[i], name, nlen) == 0) {
+			if (i == O_CATEGORIES && a->opt[i] && vlen) {
+				/* a form sends one field a ticked box */
+				tm_buf b = TM_BUF_INIT;
+				tm_buf_addf(&b, "%s,", a->opt[i]);
+				tm_buf_add(&b, v, vlen);
+				free(a->opt[i]);
+				a->opt[i] = tm_buf_detach(&b);
+				return;
+			}
 			free(a->opt[i]);
 			a->opt[i] = tm_xstrndup(v, vlen);
 			return;
@@ -239,42 +249,57 @@ static int read_body(tm_req *req, ask *a, tm_err *err)
 	return 0;
 }
 
-/* The rows and options of a request, screened into *rep. */
+/* The rows and options of a request, screened into *rep.  The defaults
+ * are the CLI's (match.h): every category, TM_FLAG_DEPTH ties, TM_FLAG_MIN_SHARE. */
 static tm_rc screen(tm_req *req, const ask *a, tm_rows *rows, tm_screen_report *rep, tm_err *err)
 {
 	memset(rows, 0, sizeof(*rows));
 	double threshold = TM_MATCH_THRESHOLD;
-	long hops = 2;
+	tm_flag_opts fo;
+	tm_flag_opts_init(&fo);
 	char *end;
+	if (a->opt[O_TAGS] && *a->opt[O_TAGS])
+		return tm_fail(err, TM_ERR_INVALID,
+			       "tags are topics and never flag; flags come from involvement claims: use categories");
 	if (a->opt[O_THRESHOLD] && *a->opt[O_THRESHOLD]) {
 		threshold = strtod(a->opt[O_THRESHOLD], &end);
 		if (*end || !(threshold > 0 && threshold <= 1))
 			return tm_fail(err, TM_ERR_INVALID, "threshold must be a number above 0 and at most 1");
 	}
-	if (a->opt[O_HOPS] && *a->opt[O_HOPS]) {
-		hops = strtol(a->opt[O_HOPS], &end, 10);
-		if (*end || hops < 0 || hops > 4)
-			return tm_fail(err, TM_ERR_INVALID, "hops must be an integer from 0 to 4");
+	/* hops is the old name of depth */
+	const char *depth = a->opt[O_DEPTH] && *a->opt[O_DEPTH] ? a->opt[O_DEPTH] : a->opt[O_HOPS];
+	if (depth && *depth) {
+		long d = strtol(depth, &end, 10);
+		if (*end || d < 0 || d > TM_FLAG_DEPTH_MAX)
+			return tm_fail(err, TM_ERR_INVALID, "depth must be an integer from 0 to %d", TM_FLAG_DEPTH_MAX);
+		fo.depth = (int)d;
+	}
+	if (a->opt[O_MIN_SHARE] && *a->opt[O_MIN_SHARE]) {
+		fo.min_share = strtod(a->opt[O_MIN_SHARE], &end);
+		if (*end || !(fo.min_share >= 0 && fo.min_share <= 100))
+			return tm_fail(err, TM_ERR_INVALID, "min_share must be a percentage from 0 to 100");
 	}
 	tm_strv tags = TM_STRV_INIT;
-	for (const char *p = a->opt[O_TAGS] ? a->opt[O_TAGS] : ""; *p;) {
+	for (const char *p = a->opt[O_CATEGORIES] ? a->opt[O_CATEGORIES] : ""; *p;) {
 		while (*p == ',' || *p == ' ')
 			p++;
 		size_t k = strcspn(p, ", ");
 		if (k) {
 			char *t = tm_xstrndup(p, k);
-			for (char *c = t; *c; c++)
-				if (!((*c >= 'a' && *c <= 'z') || (*c >= '0' && *c <= '9') || *c == '_' || *c == '-')) {
-					free(t);
-					tm_strv_release(&tags);
-					return tm_fail(err, TM_ERR_INVALID, "a tag is a lower-case word");
-				}
-			if (!tm_strv_contains(&tags, t) && tags.n < 8)
+			if (!tm_category_find(t)) {
+				tm_rc rc = tm_fail(err, TM_ERR_INVALID, "unknown category '%.60s' (see /about)", t);
+				free(t);
+				tm_strv_release(&tags);
+				return rc;
+			}
+			if (!tm_strv_contains(&tags, t))
 				tm_strv_push(&tags, t);
 			free(t);
 		}
 		p += k;
 	}
+	fo.categories = (const char *const *)tags.v;
+	fo.ncategories = tags.n;
 	tm_rc rc = TM_OK;
 	if (a->rows) {
 		if (json_array_size(a->rows) > MAX_ROWS)
@@ -320,8 +345,7 @@ static tm_rc screen(tm_req *req, const ask *a, tm_rows *rows, tm_screen_report *
 		for (size_t i = 0; i < rows->n; i++)
 			in[i] = (tm_screen_in){ rows->v[i].line,  rows->v[i].name,    NULL,	       rows->v[i].country,
 						rows->v[i].error, rows->v[i].warning, rows->v[i].ids, rows->v[i].nids };
-		tm_screen_opts o = { threshold, (const char *const *)tags.v, tags.n, (int)hops, req->g, 1, NULL, 0,
-				     NULL, NULL };
+		tm_screen_opts o = { .threshold = threshold, .flags = fo, .graph = req->g, .jobs = 1 };
 		tm_store_set_deadline(req->st, SCREEN_SECONDS);
 		rc = tm_screen_run(req->st, in, rows->n, &o, rep, err);
 		free(in);
@@ -364,7 +388,16 @@ void tm_http_api_screen(tm_req *req)
 		ask_release(&a);
 		return;
 	}
-	tm_req_json(req, tm_screen_report_json(req->st, &rep));
+	if (a.opt[O_FORMAT] && strcmp(a.opt[O_FORMAT], "csv") == 0) {
+		/* the CLI's --csv, with its flags and caveat in the request's language */
+		tm_screen_report_csv(req->st, &rep, req->lang, &req->body);
+		req->r_status = MHD_HTTP_OK;
+		req->r_type = "text/csv; charset=utf-8";
+	} else if (a.opt[O_FORMAT] && *a.opt[O_FORMAT] && strcmp(a.opt[O_FORMAT], "json") != 0) {
+		tm_req_fail(req, 400, "bad_parameter", "format must be json or csv");
+	} else {
+		tm_req_json(req, tm_screen_report_json(req->st, &rep));
+	}
 	req->r_nocache = 1;
 	tm_screen_report_release(&rep);
 	tm_rows_release(&rows);
@@ -373,32 +406,47 @@ void tm_http_api_screen(tm_req *req)
 
 /* ---- the page ---- */
 
-static const char *lang_value(const tm_req *req)
-{
-	return strcmp(req->ui, "zh-Hant") == 0 ? "zh-Hant" : tm_page_zh(req) ? "zh" : "en";
-}
-
 static void form(tm_req *req, const ask *a)
 {
 	tm_buf *b = &req->body;
+	char depth[8], share[16];
+	snprintf(depth, sizeof(depth), "%d", TM_FLAG_DEPTH);
+	snprintf(share, sizeof(share), "%g", TM_FLAG_MIN_SHARE);
 	tm_html(b,
 		"<form class=\"screen-form\" action=\"/screen?%r\" method=\"post\" enctype=\"multipart/form-data\">\n"
 		"<p><label for=\"screen-file\">%s</label><br><input id=\"screen-file\" name=\"file\" type=\"file\" "
 		"accept=\".csv,.tsv,.txt,.xlsx,.ods,text/csv\"></p>\n"
 		"<p><label for=\"screen-list\">%s</label><br><textarea id=\"screen-list\" name=\"list\" rows=\"8\" "
 		"cols=\"70\" placeholder=\"%s\">%s</textarea></p>\n"
-		"<p class=\"screen-options\"><label>%s <input name=\"tags\" value=\"%s\" size=\"30\"></label> "
-		"<label>%s <input name=\"hops\" value=\"%s\" size=\"2\" inputmode=\"numeric\"></label> "
+		"<fieldset class=\"screen-categories\"><legend>%s</legend>\n",
+		tm_page_lang_arg(req), T("screen.file"), T("screen.paste"), T("screen.placeholder"),
+		a && a->csv && a->csv_len < 65536 && tm_utf8_valid(a->csv, a->csv_len) ? a->csv : "", T("screen.categories"));
+	/* the same defaults as the CLI and the API: every category, TM_FLAG_DEPTH
+	 * ties of at least TM_FLAG_MIN_SHARE (match.h) */
+	const char *chosen = a && a->opt[O_CATEGORIES] ? a->opt[O_CATEGORIES] : "";
+	for (size_t c = 0; c < tm_n_categories; c++) {
+		const tm_category *cat = &tm_categories[c];
+		tm_html(b, "<label class=\"cat\"><input type=\"checkbox\" name=\"categories\" value=\"%s\"%r> %s</label>\n",
+			cat->id, strstr(chosen, cat->id) ? " checked" : "", tm_page_category_label(req, cat->id));
+	}
+	tm_html(b,
+		"</fieldset>\n"
+		"<p class=\"screen-options\"><label>%s <input name=\"depth\" value=\"%s\" size=\"2\" inputmode=\"numeric\"></label> "
+		"<label>%s <input name=\"min_share\" value=\"%s\" size=\"4\" inputmode=\"decimal\"></label> "
 		"<label>%s <input name=\"threshold\" value=\"%s\" size=\"4\" inputmode=\"decimal\"></label></p>\n"
 		"<p><button type=\"submit\" name=\"format\" value=\"html\">%s</button> "
 		"<button type=\"submit\" name=\"format\" value=\"csv\">%s</button></p>\n"
 		"</form>\n",
-		tm_page_lang_arg(req), T("screen.file"), T("screen.paste"), T("screen.placeholder"),
-		a && a->csv && a->csv_len < 65536 && tm_utf8_valid(a->csv, a->csv_len) ? a->csv : "", T("screen.tags"),
-		a && a->opt[O_TAGS] ? a->opt[O_TAGS] : "surveillance,occupation", T("screen.hops"),
-		a && a->opt[O_HOPS] ? a->opt[O_HOPS] : "2", T("screen.threshold"),
+		T("screen.depth"), a && a->opt[O_DEPTH] && *a->opt[O_DEPTH] ? a->opt[O_DEPTH] : depth, T("screen.min_share"),
+		a && a->opt[O_MIN_SHARE] && *a->opt[O_MIN_SHARE] ? a->opt[O_MIN_SHARE] : share, T("screen.threshold"),
 		a && a->opt[O_THRESHOLD] ? a->opt[O_THRESHOLD] : "0.85", T("screen.button"), T("screen.csv"));
-	(void)lang_value;
+}
+
+/* A match is not proof, and absence is not innocence. */
+static void caveat(tm_req *req)
+{
+	tm_html(&req->body, "<p class=\"caveat\" role=\"note\">%s</p>\n",
+		tm_page_zh(req) ? tm_screen_caveat_zh : tm_screen_caveat_en);
 }
 
 /* Why a line matched, in words a campaigner reads: the kind of match, not
@@ -414,6 +462,49 @@ static void reason(tm_req *req, json_t *m)
 	tm_html(&req->body, "<span class=\"reason\">%s</span>", tm_i18n_has("en", key) ? T(key) : T("screen.by.other"));
 }
 
+/* One flag: its basis and chain as a sentence of the page's language, the
+ * claim with its quotes, and each tie of the chain with its share and
+ * quotes: evidence in plain sight. */
+static void flag_html(tm_req *req, tm_notes *notes, json_t *f)
+{
+	tm_buf *b = &req->body;
+	int zh = tm_page_zh(req);
+	tm_html(b, "<div class=\"flag flag-%s\"><p class=\"flag-text\"><strong>%s</strong></p>\n",
+		json_string_value(json_object_get(f, "basis")), json_string_value(json_object_get(f, zh ? "text_zh" : "text")));
+	size_t a, c;
+	json_t *x;
+	json_array_foreach(json_object_get(f, "claims"), a, x) {
+		tm_html(b, "<p class=\"claim\">%s ", T("screen.claim"));
+		tm_page_entity_link(req, json_object_get(f, "involved"));
+		tm_html(b, " — %s", tm_page_category_label(req, json_string_value(json_object_get(x, "category"))));
+		tm_page_marks(req, notes, json_object_get(x, "sources"));
+		tm_buf_adds(b, "</p>\n");
+	}
+	json_t *chain = json_object_get(f, "chain");
+	if (json_array_size(chain))
+		tm_html(b, "<ol class=\"chain\" aria-label=\"%s\">", T("screen.chain"));
+	json_array_foreach(chain, c, x) {
+		const char *d = json_string_value(json_object_get(x, "direction"));
+		tm_buf_adds(b, "<li>");
+		tm_page_relation_ids(req, json_string_value(json_object_get(x, "from")),
+				     json_string_value(json_object_get(x, "predicate")), d && strcmp(d, "inverse") == 0,
+				     json_string_value(json_object_get(x, "to")));
+		json_t *share = json_object_get(x, "share");
+		if (share) {
+			char num[32];
+			snprintf(num, sizeof(num), "%g", json_number_value(share));
+			tm_html(b, " <span class=\"share\">%s%%</span>", num);
+		} else {
+			tm_html(b, " <span class=\"share\">%s</span>", T("screen.share_unknown"));
+		}
+		tm_page_marks(req, notes, json_object_get(x, "sources"));
+		tm_buf_adds(b, "</li>");
+	}
+	if (json_array_size(chain))
+		tm_buf_adds(b, "</ol>");
+	tm_buf_adds(b, "</div>\n");
+}
+
 static void report(tm_req *req, json_t *rep)
 {
 	tm_buf *b = &req->body;
@@ -424,6 +515,7 @@ static void report(tm_req *req, json_t *rep)
 		(long)json_integer_value(json_object_get(s, "matched")), T("screen.flagged"),
 		(long)json_integer_value(json_object_get(s, "flagged")), T("screen.unreadable"),
 		(long)json_integer_value(json_object_get(s, "unreadable")), T("screen.warnings"), warned);
+	caveat(req);
 	size_t i;
 	json_t *row;
 	/* the warnings first, as the API and the CSV count them */
@@ -441,17 +533,17 @@ static void report(tm_req *req, json_t *rep)
 	}
 	tm_notes notes;
 	tm_notes_init(&notes);
-	/* the table scrolls in its own box on a narrow screen */
+	/* the table scrolls in its own box on a narrow screen; each cell says
+	 * its column (data-label) where the table is laid out as a list */
 	tm_html(b, "<div class=\"table-scroll\" role=\"region\" aria-label=\"%s\" tabindex=\"0\">\n"
 		   "<table class=\"screen\">\n<thead><tr><th scope=\"col\">%s</th><th scope=\"col\">%s</th>"
-		   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
-		T("screen.report"), T("screen.line"), T("screen.input"), T("screen.match"), T("screen.flags"),
-		T("screen.evidence"));
+		   "<th scope=\"col\">%s</th><th scope=\"col\">%s</th></tr></thead>\n<tbody>\n",
+		T("screen.report"), T("screen.line"), T("screen.input"), T("screen.match"), T("screen.evidence"));
 	json_array_foreach(json_object_get(rep, "rows"), i, row) {
 		json_t *m = json_object_get(row, "match"), *flags = json_object_get(row, "flags");
 		long line = (long)json_integer_value(json_object_get(row, "line"));
-		tm_html(b, "<tr id=\"row-%ld\"%r><td>%ld</td><td translate=\"no\">%s", line,
-			json_array_size(flags) ? " class=\"flagged\"" : "", line,
+		tm_html(b, "<tr id=\"row-%ld\"%r><td data-label=\"%s\">%ld</td><td data-label=\"%s\" translate=\"no\">%s",
+			line, json_array_size(flags) ? " class=\"flagged\"" : "", T("screen.line"), line, T("screen.input"),
 			json_string_value(json_object_get(row, "input")));
 		const char *w = json_string_value(json_object_get(row, "warning"));
 		if (w)
@@ -459,13 +551,13 @@ static void report(tm_req *req, json_t *rep)
 		tm_buf_adds(b, "</td>");
 		const char *error = json_string_value(json_object_get(row, "error"));
 		if (error) {
-			tm_html(b, "<td colspan=\"3\">%s: <span lang=\"en\">%s</span></td></tr>\n", T("screen.unreadable"), error);
+			tm_html(b, "<td colspan=\"2\">%s: <span lang=\"en\">%s</span></td></tr>\n", T("screen.unreadable"), error);
 			continue;
 		}
 		if (json_is_object(m)) {
 			char score[16];
 			snprintf(score, sizeof(score), "%.2f", json_real_value(json_object_get(m, "score")));
-			tm_buf_adds(b, "<td>");
+			tm_html(b, "<td data-label=\"%s\">", T("screen.match"));
 			tm_page_entity_link(req, m);
 			tm_buf_adds(b, "<br>");
 			reason(req, m);
@@ -475,40 +567,28 @@ static void report(tm_req *req, json_t *rep)
 				json_string_value(json_object_get(m, "matched_by")), T("screen.explain"),
 				json_string_value(json_object_get(m, "explain")));
 		} else if (json_is_object(json_object_get(row, "group"))) {
-			/* not the group itself: the reader sees which, and why */
+			/* not the group itself: the reader sees which, and why; and
+			 * it carries none of the group's flags */
 			json_t *g = json_object_get(row, "group");
 			char score[16];
 			snprintf(score, sizeof(score), "%.2f", json_real_value(json_object_get(g, "score")));
-			tm_html(b, "<td>%s ", T("screen.group"));
+			tm_html(b, "<td data-label=\"%s\">%s ", T("screen.match"), T("screen.group"));
 			tm_page_entity_link(req, g);
 			tm_html(b, "<details><summary>%s</summary><dl class=\"scores\"><dt>%s</dt><dd>%s</dd><dt>%s</dt><dd "
 				   "lang=\"en\">%s</dd></dl></details></td>",
 				T("screen.details"), T("screen.score"), score, T("screen.explain"),
 				json_string_value(json_object_get(g, "explain")));
 		} else {
-			tm_html(b, "<td>%s</td>", T("screen.no_match"));
+			tm_html(b, "<td data-label=\"%s\">%s</td>", T("screen.match"), T("screen.no_match"));
 		}
-		tm_buf_adds(b, "<td>");
+		tm_html(b, "<td data-label=\"%s\">", T("screen.evidence"));
+		if (!json_array_size(flags) && json_is_object(m))
+			tm_html(b, "<small>%s</small>", T("screen.no_flag"));
 		size_t k;
-		json_t *t;
-		json_array_foreach(flags, k, t) {
-			if (k)
-				tm_buf_adds(b, " ");
-			tm_page_tag(req, json_string_value(t));
-		}
-		tm_buf_adds(b, "</td><td><ol class=\"evidence\">");
-		json_t *e;
-		/* each step a sentence of the page's language, between names */
-		json_array_foreach(json_object_get(row, "evidence"), k, e) {
-			const char *d = json_string_value(json_object_get(e, "direction"));
-			tm_buf_adds(b, "<li>");
-			tm_page_relation_ids(req, json_string_value(json_object_get(e, "from")),
-					     json_string_value(json_object_get(e, "predicate")), d && strcmp(d, "inverse") == 0,
-					     json_string_value(json_object_get(e, "to")));
-			tm_page_marks(req, &notes, json_object_get(e, "sources"));
-			tm_buf_adds(b, "</li>");
-		}
-		tm_buf_adds(b, "</ol></td></tr>\n");
+		json_t *f;
+		json_array_foreach(flags, k, f)
+			flag_html(req, &notes, f);
+		tm_buf_adds(b, "</td></tr>\n");
 	}
 	tm_buf_adds(b, "</tbody>\n</table>\n</div>\n");
 	tm_page_notes(req, &notes);
@@ -523,6 +603,7 @@ void tm_http_page_screen(tm_req *req)
 	if (strcmp(req->method, "POST") != 0) {
 		tm_page_begin(req, title);
 		tm_html(&req->body, "<h1>%s</h1>\n<p>%s</p>\n", title, T("screen.intro"));
+		caveat(req);
 		form(req, NULL);
 		tm_page_end(req);
 		return;
@@ -538,7 +619,7 @@ void tm_http_page_screen(tm_req *req)
 	}
 	if (a.opt[O_FORMAT] && strcmp(a.opt[O_FORMAT], "csv") == 0) {
 		tm_buf_reset(&req->body);
-		tm_screen_report_csv(req->st, &rep, &req->body);
+		tm_screen_report_csv(req->st, &rep, req->lang, &req->body);
 		req->r_status = MHD_HTTP_OK;
 		req->r_type = "text/csv; charset=utf-8";
 	} else {

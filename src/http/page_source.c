@@ -1,6 +1,7 @@
 /*
- * The source page: a source and every claim that cites it, from the same
- * object as GET /api/v1/sources/{id}.
+ * The source page: a source, whether its title and URL were seen and when it
+ * was read, and every claim that cites it with the words it quotes, from the
+ * same object as GET /api/v1/sources/{id}.
  */
 #include "http/http_internal.h"
 #include "http/page_edit.h"
@@ -17,6 +18,26 @@
 static const char *str(json_t *o, const char *key)
 {
 	return json_string_value(json_object_get(o, key));
+}
+
+/* The words a claim quotes from this source, as page text, in the source's
+ * language (slang, else told by the script). */
+static void quotes(tm_req *req, json_t *list, const char *slang)
+{
+	size_t i;
+	json_t *q;
+	json_array_foreach(list, i, q) {
+		const char *quote = str(q, "quote"), *page = str(q, "page");
+		tm_buf_adds(&req->body, "<blockquote>");
+		if (quote) {
+			tm_buf_adds(&req->body, "<q");
+			tm_page_lang_attr(req, slang ? slang : tm_text_mostly_han(quote) ? "zh-Hans" : "en");
+			tm_html(&req->body, ">%s</q>", quote);
+		}
+		if (page)
+			tm_html(&req->body, " <span class=\"loc\">(%s)</span>", page);
+		tm_buf_adds(&req->body, "</blockquote>");
+	}
 }
 
 static void fact(tm_req *req, const char *label_key, const char *value)
@@ -103,14 +124,37 @@ void tm_http_page_source(tm_req *req)
 		tm_page_lang_attr(req, tm_text_has_han(str(s, "note")) ? "zh-Hans" : "en");
 		tm_html(b, ">%s</dd>\n", str(s, "note"));
 	}
+	/* whether anyone has seen the source itself, and when it was read */
+	int checked = json_is_true(json_object_get(s, "checked"));
+	tm_html(b, "<dt>%s</dt><dd%r>%s</dd>\n", T("source.checked"), checked ? "" : " class=\"unchecked\"",
+		checked ? T("source.checked_yes") : T("source.checked_no"));
+	if (str(s, "accessed")) {
+		tm_html(b, "<dt>%s</dt><dd>", T("source.accessed"));
+		tm_page_day(req, str(s, "accessed"));
+		tm_buf_adds(b, "</dd>\n");
+	}
 	archived_fact(req, json_object_get(s, "captures"));
 	tm_buf_adds(b, "</dl>\n");
 
-	json_t *ents = json_object_get(s, "entities"), *rels = json_object_get(s, "relations");
+	json_t *ents = json_object_get(s, "entities"), *invs = json_object_get(s, "involvements"),
+	       *rels = json_object_get(s, "relations");
 	tm_html(b, "<section aria-labelledby=\"claims-h\">\n<h2 id=\"claims-h\">%s (%zu%r)</h2>\n", T("source.claims"),
-		json_array_size(ents) + json_array_size(rels), json_is_true(json_object_get(s, "truncated")) ? "+" : "");
+		json_array_size(ents) + json_array_size(invs) + json_array_size(rels),
+		json_is_true(json_object_get(s, "truncated")) ? "+" : "");
 	size_t i;
 	json_t *o;
+	if (json_array_size(invs)) {
+		tm_html(b, "<h3>%s</h3>\n<ul class=\"claims\">\n", T("source.involvements"));
+		json_array_foreach(invs, i, o) {
+			tm_buf_adds(b, "<li>");
+			tm_page_entity_link(req, json_object_get(o, "entity_ref"));
+			tm_buf_adds(b, " — ");
+			tm_page_category(req, str(o, "category"));
+			quotes(req, json_object_get(o, "quotes"), slang);
+			tm_buf_adds(b, "</li>\n");
+		}
+		tm_buf_adds(b, "</ul>\n");
+	}
 	if (json_array_size(ents)) {
 		tm_html(b, "<h3>%s</h3>\n<ul class=\"claims\">\n", T("source.entities"));
 		json_array_foreach(ents, i, o) {
@@ -118,6 +162,7 @@ void tm_http_page_source(tm_req *req)
 			tm_page_entity_link(req, o);
 			tm_buf_adds(b, " ");
 			tm_page_kind(req, str(o, "kind"));
+			quotes(req, json_object_get(o, "quotes"), slang);
 			tm_buf_adds(b, "</li>\n");
 		}
 		tm_buf_adds(b, "</ul>\n");
@@ -129,16 +174,7 @@ void tm_http_page_source(tm_req *req)
 			tm_page_relation(req, json_object_get(o, "subject_ref"), str(o, "predicate"), 0,
 					 json_object_get(o, "object_ref"));
 			/* the words this claim quotes from the source */
-			json_t *c;
-			size_t k;
-			json_array_foreach(json_object_get(o, "sources"), k, c) {
-				const char *q = json_is_object(c) ? str(c, "quote") : NULL;
-				if (q && str(c, "source") && strcmp(str(c, "source"), id) == 0) {
-					tm_buf_adds(b, "<blockquote");
-					tm_page_lang_attr(req, slang ? slang : tm_text_has_han(q) ? "zh-Hans" : "en");
-					tm_html(b, ">%s</blockquote>", q);
-				}
-			}
+			quotes(req, json_object_get(o, "quotes"), slang);
 			tm_buf_adds(b, "</li>\n");
 		}
 		tm_buf_adds(b, "</ul>\n");

@@ -169,6 +169,12 @@ void tm_http_opts_init(tm_http_opts *o)
 	o->petition_rate = 0.5;
 	o->petition_burst = 120;
 	o->request_seconds = 10;
+	o->licence = TM_HTTP_LICENCE_DEFAULT;
+}
+
+const tm_http_opts *tm_http_server_opts(const tm_http_server *s)
+{
+	return &s->o;
 }
 
 uint16_t tm_http_port(const tm_http_server *s)
@@ -730,6 +736,19 @@ static ssize_t no_body(void *cls, uint64_t pos, char *buf, size_t max)
 	return MHD_CONTENT_READER_END_OF_STREAM;
 }
 
+/* RFC 8288's "license" relation on every answer: what a client may do with
+ * the data (serve --licence). */
+static void add_licence_header(const tm_http_server *srv, struct MHD_Response *r)
+{
+	const char *lic_name, *lic_url;
+	tm_http_licence(srv ? srv->o.licence : NULL, &lic_name, &lic_url);
+	if (lic_url) {
+		char link[160];
+		snprintf(link, sizeof(link), "<%s>; rel=\"license\"", lic_url);
+		MHD_add_response_header(r, "Link", link);
+	}
+}
+
 /* A body the stream pool writes: never held whole, never cached, no ETag
  * (it is read in a transaction of its own, maybe of a newer version).  0
  * when the pool is full and the request is answered 503 instead. */
@@ -744,6 +763,7 @@ static int respond_stream(tm_http_server *srv, tm_req *req, enum MHD_Result *ret
 		return 0;
 	}
 	add_common_headers(r);
+	add_licence_header(srv, r);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->r_type);
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
 	*ret = queue(req, MHD_HTTP_OK, r, 0);
@@ -767,6 +787,7 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 		return MHD_NO;
 	}
 	add_common_headers(r);
+	add_licence_header(req->srv, r);
 	if (req->r_csp) {
 		/* a page that needs more than 'self' (the map with a tile server) says so */
 		MHD_del_response_header(r, "Content-Security-Policy", csp);
@@ -1144,6 +1165,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	free(req->r_content_location);
 	free(req->merged_into);
 	free(req->r_csp);
+	free(req->title);
 	free(req->r_disposition);
 	free(req->r_type_owned);
 	free(req->r_cookie);

@@ -59,6 +59,9 @@ json_t *tm_source_to_json(const tm_source *s)
 	tm_json_set_str(o, "url", s->url);
 	tm_json_set_str(o, "lang", s->lang);
 	tm_json_set_str(o, "note", s->note);
+	tm_json_set_str(o, "accessed", s->accessed);
+	if (s->checked)
+		json_object_set_new(o, "checked", json_true());
 	return o;
 }
 
@@ -111,6 +114,8 @@ json_t *tm_entity_to_json(const tm_entity *e)
 	}
 	if (e->cites.n)
 		json_object_set_new(o, "sources", tm_cites_to_json(&e->cites));
+	tm_json_set_str(o, "added", e->added);
+	tm_json_set_str(o, "changed", e->changed);
 	return o;
 }
 
@@ -131,6 +136,42 @@ json_t *tm_relation_to_json(const tm_relation *r)
 	tm_json_set_str(o, "note", r->note);
 	if (r->cites.n)
 		json_object_set_new(o, "sources", tm_cites_to_json(&r->cites));
+	tm_json_set_str(o, "added", r->added);
+	tm_json_set_str(o, "changed", r->changed);
+	return o;
+}
+
+json_t *tm_involvement_to_json(const tm_involvement *v)
+{
+	json_t *o = json_object();
+	tm_json_set_str(o, "type", "involvement");
+	tm_json_set_str(o, "entity", v->entity);
+	tm_json_set_str(o, "category", v->category);
+	tm_json_set_str(o, "start", v->start);
+	tm_json_set_str(o, "end", v->end);
+	tm_json_set_str(o, "note", v->note);
+	if (v->cites.n)
+		json_object_set_new(o, "sources", tm_cites_to_json(&v->cites));
+	tm_json_set_str(o, "added", v->added);
+	tm_json_set_str(o, "changed", v->changed);
+	return o;
+}
+
+static json_t *bitext(const char *en, const char *zh)
+{
+	json_t *o = json_object();
+	tm_json_set_str(o, "en", en);
+	tm_json_set_str(o, "zh", zh);
+	return o;
+}
+
+json_t *tm_page_to_json(const tm_page *p)
+{
+	json_t *o = json_object();
+	tm_json_set_str(o, "type", "page");
+	tm_json_set_str(o, "id", p->id);
+	json_object_set_new(o, "title", bitext(p->title_en, p->title_zh));
+	json_object_set_new(o, "body", bitext(p->body_en, p->body_zh));
 	return o;
 }
 
@@ -192,6 +233,17 @@ static int jsonl_relation(void *ctx, int64_t id, const tm_relation *r)
 	return write_json_line(ctx, tm_relation_to_json(r));
 }
 
+static int jsonl_involvement(void *ctx, int64_t id, const tm_involvement *v)
+{
+	(void)id;
+	return write_json_line(ctx, tm_involvement_to_json(v));
+}
+
+static int jsonl_page(void *ctx, const tm_page *p)
+{
+	return write_json_line(ctx, tm_page_to_json(p));
+}
+
 /* Campaign records print reals with 15 digits, so that 49.267 stays 49.267. */
 static int jsonl_geo_line(struct out_ctx *c, json_t *o)
 {
@@ -230,10 +282,12 @@ tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err)
 	if ((rc = tm_store_each_source(st, jsonl_source, &c, err)) ||
 	    (!c.failed && (rc = tm_store_each_entity(st, jsonl_entity, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_relation(st, jsonl_relation, &c, err))) ||
+	    (!c.failed && (rc = tm_store_each_involvement(st, jsonl_involvement, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_site(st, &by_id, jsonl_site, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_action(st, NULL, jsonl_action, &c, err))) ||
 	    (!c.failed && (rc = tm_store_each_capture(st, NULL, jsonl_capture, &c, err))) ||
-	    (!c.failed && (rc = tm_store_each_petition(st, NULL, jsonl_petition, &c, err))))
+	    (!c.failed && (rc = tm_store_each_petition(st, NULL, jsonl_petition, &c, err))) ||
+	    (!c.failed && (rc = tm_store_each_page(st, jsonl_page, &c, err))))
 		return rc;
 	if (c.failed || fflush(out) != 0)
 		return tm_fail(err, TM_ERR_IO, "unable to write the export: %s", strerror(errno));
@@ -330,7 +384,9 @@ static int csv_source(void *ctx, const tm_source *s)
 	csv_field(c->f, s->date, 0);
 	csv_field(c->f, s->url, 0);
 	csv_field(c->f, s->lang, 0);
-	csv_field(c->f, s->note, 1);
+	csv_field(c->f, s->note, 0);
+	csv_field(c->f, s->accessed, 0);
+	csv_field(c->f, s->checked ? "true" : "false", 1);
 	return ferror(c->f);
 }
 
@@ -359,7 +415,9 @@ static int csv_entity(void *ctx, const tm_entity *e)
 	csv_field(c->f, e->desc_en, 0);
 	csv_field(c->f, e->desc_zh, 0);
 	cites_joined(&e->cites, &b);
-	csv_field(c->f, b.buf, 1);
+	csv_field(c->f, b.buf, 0);
+	csv_field(c->f, e->added, 0);
+	csv_field(c->f, e->changed, 1);
 	tm_buf_release(&b);
 	return ferror(c->f);
 }
@@ -382,7 +440,32 @@ static int csv_relation(void *ctx, int64_t id, const tm_relation *r)
 	csv_field(c->f, r->has_share ? num : NULL, 0);
 	csv_field(c->f, r->note, 0);
 	cites_joined(&r->cites, &b);
-	csv_field(c->f, b.buf, 1);
+	csv_field(c->f, b.buf, 0);
+	csv_field(c->f, r->added, 0);
+	csv_field(c->f, r->changed, 1);
+	tm_buf_release(&b);
+	return ferror(c->f);
+}
+
+/* An involvement's citations with their quotes: "source: quote" joined by " | ". */
+static int csv_involvement(void *ctx, int64_t id, const tm_involvement *v)
+{
+	struct out_ctx *c = ctx;
+	tm_buf b = TM_BUF_INIT;
+	(void)id;
+	csv_field(c->f, v->entity, 0);
+	csv_field(c->f, v->category, 0);
+	csv_field(c->f, v->start, 0);
+	csv_field(c->f, v->end, 0);
+	csv_field(c->f, v->note, 0);
+	cites_joined(&v->cites, &b);
+	csv_field(c->f, b.buf, 0);
+	tm_buf_reset(&b);
+	for (size_t i = 0; i < v->cites.n; i++)
+		tm_buf_addf(&b, "%s%s", i ? " | " : "", v->cites.v[i].quote ? v->cites.v[i].quote : "");
+	csv_field(c->f, b.buf, 0);
+	csv_field(c->f, v->added, 0);
+	csv_field(c->f, v->changed, 1);
 	tm_buf_release(&b);
 	return ferror(c->f);
 }
@@ -401,7 +484,8 @@ static tm_rc csv_file(tm_store *st, const char *dir, const char *name, const cha
 	struct out_ctx c = { f, 0 };
 	tm_rc rc = which == 0 ? tm_store_each_source(st, csv_source, &c, err) :
 		   which == 1 ? tm_store_each_entity(st, csv_entity, &c, err) :
-				tm_store_each_relation(st, csv_relation, &c, err);
+		   which == 2 ? tm_store_each_relation(st, csv_relation, &c, err) :
+				tm_store_each_involvement(st, csv_involvement, &c, err);
 	if (fclose(f) != 0 && !rc)
 		rc = tm_fail(err, TM_ERR_IO, "unable to write '%s': %s", path.buf, strerror(errno));
 	tm_buf_release(&path);
@@ -413,13 +497,17 @@ tm_rc tm_export_csv(tm_store *st, const char *dir, tm_err *err)
 	if (mkdir(dir, 0777) != 0 && errno != EEXIST)
 		return tm_fail(err, TM_ERR_IO, "unable to create '%s': %s", dir, strerror(errno));
 	tm_rc rc;
-	if ((rc = csv_file(st, dir, "sources.csv", "id,title,author,publisher,date,url,lang,note\r\n", 0, err)) ||
+	if ((rc = csv_file(st, dir, "sources.csv", "id,title,author,publisher,date,url,lang,note,accessed,checked\r\n", 0,
+			   err)) ||
 	    (rc = csv_file(st, dir, "entities.csv",
 			   "id,kind,country,start,end,name_en,name_zh,names,tags,identifiers,description_en,"
-			   "description_zh,sources\r\n",
+			   "description_zh,sources,added,changed\r\n",
 			   1, err)) ||
 	    (rc = csv_file(st, dir, "relations.csv",
-			   "subject,predicate,object,start,end,amount,currency,share,note,sources\r\n", 2, err)))
+			   "subject,predicate,object,start,end,amount,currency,share,note,sources,added,changed\r\n", 2,
+			   err)) ||
+	    (rc = csv_file(st, dir, "involvements.csv",
+			   "entity,category,start,end,note,sources,quotes,added,changed\r\n", 3, err)))
 		return rc;
 	return TM_OK;
 }

@@ -16,8 +16,19 @@
 
 /* In the order they are written: later types refer to earlier ones.
  * REC_ATTACH is no record of its own: it adds to one (below). */
-enum rec_type { REC_SOURCE, REC_ENTITY, REC_RELATION, REC_SITE, REC_ACTION, REC_CAPTURE, REC_PETITION, REC_ATTACH };
-#define N_REC_TYPES (REC_PETITION + 1)
+enum rec_type {
+	REC_SOURCE,
+	REC_ENTITY,
+	REC_RELATION,
+	REC_INVOLVEMENT,
+	REC_SITE,
+	REC_ACTION,
+	REC_CAPTURE,
+	REC_PETITION,
+	REC_PAGE,
+	REC_ATTACH
+};
+#define N_REC_TYPES (REC_PAGE + 1)
 
 enum {
 	/* a reference to an entity that is nowhere at the end, or was left
@@ -72,10 +83,12 @@ struct rec {
 		tm_source src;
 		tm_entity ent;
 		tm_relation rel;
+		tm_involvement inv;
 		tm_site site;
 		tm_action act;
 		tm_capture cap;
 		tm_petition pet;
+		tm_page page;
 		struct attach att;
 	} u;
 };

@@ -41,8 +41,8 @@
 #include "text/text.h"
 
 /* history's names of the record types (store_history.h) */
-static const char *const rec_type_names[N_REC_TYPES] = { "source", "entity", "relation", "site", "action",
-							 "capture", "petition" };
+static const char *const rec_type_names[N_REC_TYPES] = { "source", "entity", "relation", "involvement", "site",
+							 "action", "capture", "petition", "page" };
 
 void tm_import_rec_release(struct rec *r)
 {
@@ -50,10 +50,12 @@ void tm_import_rec_release(struct rec *r)
 	case REC_SOURCE: tm_source_release(&r->u.src); break;
 	case REC_ENTITY: tm_entity_release(&r->u.ent); break;
 	case REC_RELATION: tm_relation_release(&r->u.rel); break;
+	case REC_INVOLVEMENT: tm_involvement_release(&r->u.inv); break;
 	case REC_SITE: tm_site_release(&r->u.site); break;
 	case REC_ACTION: tm_action_release(&r->u.act); break;
 	case REC_CAPTURE: tm_capture_release(&r->u.cap); break;
 	case REC_PETITION: tm_petition_release(&r->u.pet); break;
+	case REC_PAGE: tm_page_release(&r->u.page); break;
 	case REC_ATTACH:
 		free(r->u.att.target);
 		free(r->u.att.a);
@@ -227,6 +229,46 @@ static int get_date(json_t *obj, const char *field, char out[TM_DATE_MAX], struc
 	return 0;
 }
 
+/* A date later than tomorrow (UTC) is a typo: the data records what
+ * happened.  The day of slack lets a time zone ahead of UTC record its
+ * today. */
+static int date_in_future(const char *date)
+{
+	time_t t = time(NULL) + 86400;
+	struct tm tm;
+	char tomorrow[TM_DATE_MAX];
+	gmtime_r(&t, &tm);
+	strftime(tomorrow, sizeof(tomorrow), "%Y-%m-%d", &tm);
+	char today[11];
+	tm_today(today);
+	/* a test's TIEMAP_TODAY later than the clock is not the future */
+	if (strcmp(today, tomorrow) > 0)
+		memcpy(tomorrow, today, sizeof(today));
+	return strncmp(date, tomorrow, strlen(date)) > 0;
+}
+
+/* A day (YYYY-MM-DD) that has happened: added, changed, accessed. */
+static int get_day(json_t *obj, const char *field, char out[TM_DATE_MAX], struct why *w)
+{
+	if (get_date(obj, field, out, w))
+		return -1;
+	if (out[0] && tm_date_precision(out) != 3)
+		return failf(w, "'%s' is a day: use YYYY-MM-DD", field);
+	if (out[0] && date_in_future(out))
+		return failf(w, "'%s' %s is in the future", field, out);
+	return 0;
+}
+
+/* "added" and "changed" of a claim (store.h has what they mean). */
+static int get_claim_dates(json_t *obj, char added[TM_DATE_MAX], char changed[TM_DATE_MAX], struct why *w)
+{
+	if (get_day(obj, "added", added, w) || get_day(obj, "changed", changed, w))
+		return -1;
+	if (added[0] && changed[0] && strcmp(added, changed) > 0)
+		return failf(w, "changed %s is before added %s", changed, added);
+	return 0;
+}
+
 static int get_id(json_t *obj, const char *field, char **out, struct why *w)
 {
 	if (get_str(obj, field, 1, out, w))
@@ -308,12 +350,16 @@ static int need_cites(const tm_import_opts *opts, const tm_cites *c, int *unsour
 static int parse_source(json_t *o, tm_source *s, struct why *w)
 {
 	static const char *const allowed[] = { "type", "id", "title", "author", "publisher", "date",
-					       "url", "lang", "note", NULL };
+					       "url", "lang", "note", "accessed", "checked", NULL };
 	if (check_fields(o, allowed, w) || get_id(o, "id", &s->id, w) || get_str(o, "title", 1, &s->title, w) ||
 	    get_str(o, "author", 0, &s->author, w) || get_str(o, "publisher", 0, &s->publisher, w) ||
 	    get_date(o, "date", s->date, w) || get_str(o, "url", 0, &s->url, w) || get_str(o, "lang", 0, &s->lang, w) ||
-	    get_str(o, "note", 0, &s->note, w))
+	    get_str(o, "note", 0, &s->note, w) || get_day(o, "accessed", s->accessed, w))
 		return -1;
+	json_t *checked = json_object_get(o, "checked");
+	if (checked && !json_is_boolean(checked))
+		return failf(w, "'checked' must be true or false");
+	s->checked = json_is_true(checked);
 	if (s->url && !tm_url_http(s->url))
 		return failf(w, "url must be an absolute http:// or https:// URL without spaces, control or "
 			     "bidirectional characters");
@@ -325,10 +371,11 @@ static int parse_source(json_t *o, tm_source *s, struct why *w)
 static int parse_entity(const tm_import_opts *opts, json_t *o, tm_entity *e, struct why *w)
 {
 	static const char *const allowed[] = { "type", "id", "kind", "country", "start", "end", "names",
-					       "description", "tags", "identifiers", "referents", "sources", NULL };
+					       "description", "tags", "identifiers", "referents", "sources", "added", "changed", NULL };
 	if (check_fields(o, allowed, w) || get_id(o, "id", &e->id, w) || get_str(o, "kind", 1, &e->kind, w) ||
 	    get_str(o, "country", 0, &e->country, w) || get_date(o, "start", e->start, w) ||
-	    get_date(o, "end", e->end, w) || get_cites(o, &e->cites, w) || need_cites(opts, &e->cites, &e->unsourced, w))
+	    get_date(o, "end", e->end, w) || get_cites(o, &e->cites, w) || need_cites(opts, &e->cites, &e->unsourced, w) ||
+	    get_claim_dates(o, e->added, e->changed, w))
 		return -1;
 	if (!tm_kind_find(e->kind))
 		return failf(w, "unknown kind '%.40s'", e->kind);
@@ -440,13 +487,14 @@ static int parse_entity(const tm_import_opts *opts, json_t *o, tm_entity *e, str
 static int parse_relation(const tm_import_opts *opts, json_t *o, tm_relation *r, struct why *w)
 {
 	static const char *const allowed[] = { "type", "subject", "predicate", "object", "start", "end", "amount",
-					       "currency", "share", "note", "sources", NULL };
+					       "currency", "share", "note", "sources", "added", "changed", NULL };
 	if (check_fields(o, allowed, w) || get_id(o, "subject", &r->subject, w) ||
 	    get_str(o, "predicate", 1, &r->predicate, w) || get_id(o, "object", &r->object, w) ||
 	    get_date(o, "start", r->start, w) || get_date(o, "end", r->end, w) ||
 	    get_number(o, "amount", &r->has_amount, &r->amount, w) || get_str(o, "currency", 0, &r->currency, w) ||
 	    get_number(o, "share", &r->has_share, &r->share, w) || get_str(o, "note", 0, &r->note, w) ||
-	    get_cites(o, &r->cites, w) || need_cites(opts, &r->cites, &r->unsourced, w))
+	    get_cites(o, &r->cites, w) || need_cites(opts, &r->cites, &r->unsourced, w) ||
+	    get_claim_dates(o, r->added, r->changed, w))
 		return -1;
 	if (!tm_predicate_find(r->predicate))
 		return failf(w, "unknown predicate '%.40s'", r->predicate);
@@ -463,6 +511,59 @@ static int parse_relation(const tm_import_opts *opts, json_t *o, tm_relation *r,
 	}
 	if (r->currency && !r->has_amount)
 		return failf(w, "'currency' given without 'amount'");
+	return 0;
+}
+
+/* An involvement (model.h): an accusation published under the network's
+ * name, so it always quotes its evidence, --allow-unsourced or not. */
+static int parse_involvement(json_t *o, tm_involvement *v, struct why *w)
+{
+	static const char *const allowed[] = { "type", "entity", "category", "start", "end", "note", "sources",
+					       "added", "changed", NULL };
+	if (check_fields(o, allowed, w) || get_id(o, "entity", &v->entity, w) ||
+	    get_str(o, "category", 1, &v->category, w) || get_date(o, "start", v->start, w) ||
+	    get_date(o, "end", v->end, w) || get_str(o, "note", 0, &v->note, w) || get_cites(o, &v->cites, w) ||
+	    get_claim_dates(o, v->added, v->changed, w))
+		return -1;
+	if (!tm_category_find(v->category)) {
+		tm_buf all = TM_BUF_INIT;
+		for (size_t i = 0; i < tm_n_categories; i++)
+			tm_buf_addf(&all, "%s%s", i ? ", " : "", tm_categories[i].id);
+		failf(w, "unknown category '%.40s': use one of %s (docs/format.md)", v->category, all.buf);
+		tm_buf_release(&all);
+		return -1;
+	}
+	if (v->start[0] && v->end[0] && strcmp(v->start, v->end) > 0)
+		return failf(w, "start %s is after end %s", v->start, v->end);
+	if (!v->cites.n)
+		return failf(w, "no citation: an involvement needs 'sources', each with the 'quote' that says so");
+	for (size_t i = 0; i < v->cites.n; i++)
+		if (!v->cites.v[i].quote)
+			return failf(w, "citation of '%s' has no 'quote': an involvement quotes its evidence",
+				     v->cites.v[i].source);
+	return 0;
+}
+
+/* A page of the site's own text: {"type":"page","id","title":{"en","zh"},"body":{"en","zh"}}. */
+static int get_bitext(json_t *obj, const char *field, tm_bitext *out, struct why *w);
+static int parse_page(json_t *o, tm_page *p, struct why *w)
+{
+	static const char *const allowed[] = { "type", "id", "title", "body", NULL };
+	tm_bitext title = { NULL, NULL }, body = { NULL, NULL };
+	if (check_fields(o, allowed, w) || get_id(o, "id", &p->id, w) || get_bitext(o, "title", &title, w) ||
+	    get_bitext(o, "body", &body, w)) {
+		tm_bitext_release(&title);
+		tm_bitext_release(&body);
+		return -1;
+	}
+	p->title_en = title.en;
+	p->title_zh = title.zh;
+	p->body_en = body.en;
+	p->body_zh = body.zh;
+	if (!p->title_en && !p->title_zh)
+		return failf(w, "missing field 'title': give {\"en\": …} or {\"zh\": …} or both");
+	if (!p->body_en && !p->body_zh)
+		return failf(w, "missing field 'body': give {\"en\": …} or {\"zh\": …} or both");
 	return 0;
 }
 
@@ -542,18 +643,6 @@ static int get_parties(json_t *o, const char *field, tm_parties *out, struct why
 		tm_bitext_release(&t);
 	}
 	return 0;
-}
-
-/* A date later than tomorrow (UTC) is a typo: the log holds what happened.
- * The day of slack lets a time zone ahead of UTC record its today. */
-static int date_in_future(const char *date)
-{
-	time_t t = time(NULL) + 86400;
-	struct tm tm;
-	char tomorrow[TM_DATE_MAX];
-	gmtime_r(&t, &tm);
-	strftime(tomorrow, sizeof(tomorrow), "%Y-%m-%d", &tm);
-	return strncmp(date, tomorrow, strlen(date)) > 0;
 }
 
 static int parse_action(json_t *o, tm_action *a, struct why *w)
@@ -817,7 +906,8 @@ static int parse_revision(json_t *o, tm_revision *r, struct why *w)
 	    get_str(o, "record", 1, &r->record, w) || get_str(o, "key", 1, &r->key, w) ||
 	    get_str(o, "prev_key", 0, &r->prev_key, w))
 		return -1;
-	static const char *const records[] = { "source", "entity", "relation", "action", "site", NULL };
+	static const char *const records[] = { "source", "entity", "relation", "action", "site", "involvement",
+					       NULL };
 	int known = 0;
 	for (const char *const *k = records; *k; k++)
 		known |= strcmp(*k, r->record) == 0;
@@ -999,9 +1089,15 @@ void tm_import_parse_json(const tm_import_opts *opts, json_t *o, struct recbuf *
 	} else if (strcmp(type, "capture") == 0) {
 		r.type = REC_CAPTURE;
 		bad = parse_capture(o, &r.u.cap, &w);
+	} else if (strcmp(type, "involvement") == 0) {
+		r.type = REC_INVOLVEMENT;
+		bad = parse_involvement(o, &r.u.inv, &w);
 	} else if (strcmp(type, "petition") == 0) {
 		r.type = REC_PETITION;
 		bad = parse_petition(o, &r.u.pet, &w);
+	} else if (strcmp(type, "page") == 0) {
+		r.type = REC_PAGE;
+		bad = parse_page(o, &r.u.page, &w);
 	} else {
 		bad = failf(&w, "unknown type '%.40s'", type);
 	}
@@ -1253,8 +1349,9 @@ enum key_state {
 };
 
 /* One key: "s" source id, "e" entity id, "S" site id, "a" action id, "p"
- * petition id, "r"
- * relation: subject and object as entry numbers, predicate, start, end. */
+ * petition id, "P" page id, "r" relation: subject and object as entry
+ * numbers, predicate, start, end; "v" involvement: entity as entry number,
+ * category, start, end. */
 struct kentry {
 	uint64_t off;      /* the key's bytes, in keyset.bytes */
 	uint64_t aux;      /* K_HELD: index in import.held[type]; defined: the line of the definition */
@@ -1481,6 +1578,17 @@ static size_t rec_entry(struct import *im, const struct rec *r, int *added)
 		tm_buf_adds(k, r->u.rel.end);
 		break;
 	}
+	case REC_INVOLVEMENT: {
+		uint32_t ent = (uint32_t)ref_entry(im, 'e', r->u.inv.entity);
+		tm_buf_addch(k, 'v');
+		tm_buf_add(k, &ent, sizeof(ent));
+		tm_buf_adds(k, r->u.inv.category);
+		tm_buf_addch(k, '\x1f');
+		tm_buf_adds(k, r->u.inv.start);
+		tm_buf_addch(k, '\x1f');
+		tm_buf_adds(k, r->u.inv.end);
+		break;
+	}
 	case REC_SITE:
 		tm_buf_addch(k, 'S');
 		tm_buf_adds(k, r->u.site.id);
@@ -1499,6 +1607,10 @@ static size_t rec_entry(struct import *im, const struct rec *r, int *added)
 		tm_buf_addch(k, 'p');
 		tm_buf_adds(k, r->u.pet.id);
 		break;
+	case REC_PAGE:
+		tm_buf_addch(k, 'P');
+		tm_buf_adds(k, r->u.page.id);
+		break;
 	case REC_ATTACH: break;
 	}
 	return keyset_get(&im->ks, k->buf, k->len, added);
@@ -1512,9 +1624,11 @@ static const char *rec_id(const struct rec *r)
 	case REC_ENTITY: return r->u.ent.id;
 	case REC_SITE: return r->u.site.id;
 	case REC_ACTION: return r->u.act.id;
+	case REC_PAGE: return r->u.page.id;
 	case REC_CAPTURE: return r->u.cap.source;
 	case REC_PETITION: return r->u.pet.id;
 	case REC_RELATION:
+	case REC_INVOLVEMENT: break;
 	case REC_ATTACH: break;
 	}
 	return "";
@@ -1523,9 +1637,12 @@ static const char *rec_id(const struct rec *r)
 /* "entity 'x'", "relation 'a owns b'" … into b. */
 static void rec_name(tm_buf *b, const struct rec *r)
 {
-	static const char *const names[] = { "source", "entity", "relation", "site", "action", "capture", "petition", "" };
+	static const char *const names[] = { "source", "entity", "relation", "involvement", "site",
+					     "action", "capture", "petition", "page", "" };
 	if (r->type == REC_RELATION)
 		tm_buf_addf(b, "relation '%s %s %s'", r->u.rel.subject, r->u.rel.predicate, r->u.rel.object);
+	else if (r->type == REC_INVOLVEMENT)
+		tm_buf_addf(b, "involvement '%s %s'", r->u.inv.entity, r->u.inv.category);
 	else
 		tm_buf_addf(b, "%s '%s'", names[r->type], rec_id(r));
 }
@@ -1535,11 +1652,13 @@ static tm_cites *rec_cites(struct rec *r)
 	switch (r->type) {
 	case REC_ENTITY: return &r->u.ent.cites;
 	case REC_RELATION: return &r->u.rel.cites;
+	case REC_INVOLVEMENT: return &r->u.inv.cites;
 	case REC_SITE: return &r->u.site.cites;
 	case REC_ACTION: return &r->u.act.cites;
 	case REC_SOURCE:
 	case REC_CAPTURE:
 	case REC_PETITION:
+	case REC_PAGE: break;
 	case REC_ATTACH: break;
 	}
 	return NULL;
@@ -1550,6 +1669,7 @@ static const char *rec_entity_ref(const struct rec *r, size_t i)
 {
 	switch (r->type) {
 	case REC_RELATION: return i == 0 ? r->u.rel.subject : i == 1 ? r->u.rel.object : NULL;
+	case REC_INVOLVEMENT: return i == 0 ? r->u.inv.entity : NULL;
 	case REC_SITE: return i == 0 ? r->u.site.entity : NULL;
 	case REC_ACTION:
 		/* actors then targets; a free-text party refers to nothing */
@@ -1564,6 +1684,7 @@ static const char *rec_entity_ref(const struct rec *r, size_t i)
 	case REC_SOURCE:
 	case REC_ENTITY:
 	case REC_CAPTURE:
+	case REC_PAGE: break;
 	case REC_ATTACH: break;
 	}
 	return NULL;
@@ -1645,10 +1766,12 @@ static json_t *rec_json(const struct rec *r)
 	case REC_SOURCE: return tm_source_to_json(&r->u.src);
 	case REC_ENTITY: return tm_entity_to_json(&r->u.ent);
 	case REC_RELATION: return tm_relation_to_json(&r->u.rel);
+	case REC_INVOLVEMENT: return tm_involvement_to_json(&r->u.inv);
 	case REC_ACTION: return tm_action_to_json(&r->u.act);
 	case REC_SITE: return tm_site_to_json(&r->u.site);
 	case REC_CAPTURE: return tm_capture_to_json(&r->u.cap);
 	case REC_PETITION: return tm_petition_to_json(&r->u.pet);
+	case REC_PAGE: return tm_page_to_json(&r->u.page);
 	case REC_ATTACH: break;
 	}
 	return json_object();
@@ -1666,6 +1789,33 @@ static const char *rec_canon(struct rec *r)
 	return r->canon;
 }
 
+/* The store dated what a record left undated (store.h): so that the stored
+ * record compares with r on what r gives, its dates go where r has none. */
+static void blank_dates(const struct rec *r, struct rec *out)
+{
+	char *added = NULL, *changed = NULL;
+	const char *given_added = NULL, *given_changed = NULL;
+	switch (r->type) {
+	case REC_ENTITY:
+		given_added = r->u.ent.added, given_changed = r->u.ent.changed;
+		added = out->u.ent.added, changed = out->u.ent.changed;
+		break;
+	case REC_RELATION:
+		given_added = r->u.rel.added, given_changed = r->u.rel.changed;
+		added = out->u.rel.added, changed = out->u.rel.changed;
+		break;
+	case REC_INVOLVEMENT:
+		given_added = r->u.inv.added, given_changed = r->u.inv.changed;
+		added = out->u.inv.added, changed = out->u.inv.changed;
+		break;
+	default: return;
+	}
+	if (!given_added[0])
+		added[0] = '\0';
+	if (!given_changed[0])
+		changed[0] = '\0';
+}
+
 /* The stored record with r's key into *out (a record of r's type, the
  * caller's to release): 1 when there is one, 0 when none, -1 when the read
  * failed (the import then stops). */
@@ -1679,6 +1829,8 @@ static int stored_rec(struct import *im, const struct rec *r, struct rec *out)
 	case REC_SOURCE: rc = tm_store_get_source(im->st, r->u.src.id, &out->u.src, &rerr); break;
 	case REC_ENTITY: rc = tm_store_get_entity(im->st, r->u.ent.id, &out->u.ent, &rerr); break;
 	case REC_RELATION: rc = tm_store_find_relation(im->st, &r->u.rel, &out->u.rel, &rerr); break;
+	case REC_INVOLVEMENT: rc = tm_store_find_involvement(im->st, &r->u.inv, &out->u.inv, &rerr); break;
+	case REC_PAGE: rc = tm_store_get_page(im->st, r->u.page.id, &out->u.page, &rerr); break;
 	case REC_SITE: rc = tm_store_get_site(im->st, r->u.site.id, &out->u.site, &rerr); break;
 	case REC_ACTION: {
 		char updated_at[24];
@@ -1691,8 +1843,10 @@ static int stored_rec(struct import *im, const struct rec *r, struct rec *out)
 	case REC_PETITION: rc = tm_store_get_petition(im->st, r->u.pet.id, &out->u.pet, &rerr); break;
 	case REC_ATTACH: break;
 	}
-	if (rc == TM_OK)
+	if (rc == TM_OK) {
+		blank_dates(r, out);
 		return 1;
+	}
 	memset(out, 0, sizeof(*out)); /* a failed read leaves nothing to release */
 	out->type = r->type;
 	if (rc != TM_ERR_NOTFOUND) {
@@ -1749,10 +1903,12 @@ static size_t *counter(struct import *im, const struct rec *r)
 	case REC_SOURCE: return &im->rep->sources;
 	case REC_ENTITY: return &im->rep->entities;
 	case REC_RELATION: return &im->rep->relations;
+	case REC_INVOLVEMENT: return &im->rep->involvements;
 	case REC_SITE: return &im->rep->sites;
 	case REC_ACTION: return &im->rep->actions;
 	case REC_CAPTURE: return &im->rep->captures;
 	case REC_PETITION: return &im->rep->petitions;
+	case REC_PAGE: return &im->rep->pages;
 	case REC_ATTACH: break;
 	}
 	return NULL;
@@ -1875,7 +2031,9 @@ static void progress(struct import *im, int last)
 /* The key history gives r (store_history.h), owned by the caller. */
 static char *rec_history_key(const struct rec *r)
 {
-	return r->type == REC_RELATION ? tm_relation_key(&r->u.rel) : tm_xstrdup(rec_id(r));
+	return r->type == REC_RELATION	  ? tm_relation_key(&r->u.rel) :
+	       r->type == REC_INVOLVEMENT ? tm_involvement_key(&r->u.inv) :
+					    tm_xstrdup(rec_id(r));
 }
 
 /* Write r, whose key is entry e; a failure stops the import.  Each record
@@ -1906,9 +2064,27 @@ static int write_rec(struct import *im, struct rec *r, size_t e)
 		rc = tm_store_put_relation_keyed(im->st, &r->u.rel, im->ks.v[subj].row, im->ks.v[obj].row, err);
 		break;
 	}
+	case REC_INVOLVEMENT: {
+		/* a place carries no flag: the claim belongs on the state body, the
+		 * company, the police … (the entity is written or stored by now) */
+		tm_entity ent;
+		rc = tm_store_get_entity(im->st, r->u.inv.entity, &ent, err);
+		if (!rc) {
+			if (tm_kind_is_place(ent.kind))
+				rc = tm_fail(err, TM_ERR_INVALID,
+					     "entity '%s' is a %s: a place carries no involvement; put the claim on the "
+					     "institution",
+					     r->u.inv.entity, ent.kind);
+			tm_entity_release(&ent);
+		}
+		if (!rc)
+			rc = tm_store_put_involvement(im->st, &r->u.inv, err);
+		break;
+	}
 	case REC_SITE: rc = tm_store_put_site(im->st, &r->u.site, err); break;
 	case REC_CAPTURE: rc = tm_store_put_capture(im->st, &r->u.cap, NULL, err); break;
 	case REC_PETITION: rc = tm_store_put_petition(im->st, &r->u.pet, err); break;
+	case REC_PAGE: rc = tm_store_put_page(im->st, &r->u.page, err); break;
 	default: rc = tm_store_put_action(im->st, &r->u.act, err); break;
 	}
 	if (!rc && keep_history) {
@@ -2140,6 +2316,8 @@ static void take(struct import *im, struct rec *r)
 			tm_buf_addf(&im->key, "relation '%s %s %s'", r->u.rel.subject, r->u.rel.predicate, r->u.rel.object);
 		else if (r->type == REC_CAPTURE)
 			tm_buf_addf(&im->key, "capture of '%s' at %s", r->u.cap.source, r->u.cap.fetched);
+		else if (r->type == REC_INVOLVEMENT)
+			tm_buf_addf(&im->key, "involvement '%s %s'", r->u.inv.entity, r->u.inv.category);
 		else
 			tm_buf_addf(&im->key, "id '%s'", rec_id(r));
 		if (r->where || (first && first->where))
@@ -2344,8 +2522,13 @@ static tm_rc commit_history(struct import *im, tm_err *err)
 	} else {
 		tm_buf_adds(&summary, "import");
 		const struct input *in = &im->p->in;
-		for (size_t i = 0; i < (in->paths ? in->n_paths : 1); i++)
-			tm_buf_addf(&summary, " %s", input_name(in, (uint32_t)i));
+		/* by their names alone: the summary is public (history pages),
+		 * the operator's folders are not */
+		for (size_t i = 0; i < (in->paths ? in->n_paths : 1); i++) {
+			const char *name = input_name(in, (uint32_t)i);
+			const char *slash = strrchr(name, '/');
+			tm_buf_addf(&summary, " %s", slash && slash[1] ? slash + 1 : name);
+		}
 	}
 	tm_buf_adds(&author, o && o->author ? o->author : "import");
 	char at[24];
@@ -2495,6 +2678,7 @@ tm_rc tm_record_parse(json_t *o, int allow_unsourced, tm_record *out, tm_err *er
 	case TM_RECORD_RELATION: bad = parse_relation(&opts, o, &out->u.rel, &w); break;
 	case TM_RECORD_SITE: bad = parse_site(o, &out->u.site, &w); break;
 	case TM_RECORD_ACTION: bad = parse_action(o, &out->u.act, &w); break;
+	case TM_RECORD_INVOLVEMENT: bad = parse_involvement(o, &out->u.inv, &w); break;
 	default: return tm_fail(err, TM_ERR_INVALID, "unknown type '%.40s'", type);
 	}
 	if (bad)

@@ -63,6 +63,7 @@ void tm_import_drops_release(tm_import_drops *d);
 typedef struct tm_import_report {
 	size_t sources, entities, relations; /* records read (after removing exact repeats) */
 	size_t actions, sites;               /* the campaign records (model/action.h) */
+	size_t involvements, pages;
 	size_t captures;                     /* archived copies of sources (model/capture.h) */
 	size_t petitions;                    /* model/petition.h */
 	tm_strv errors;                      /* "FILE:LINE: reason", in file order */
@@ -109,6 +110,8 @@ void tm_json_set_str(json_t *o, const char *key, const char *v);
 json_t *tm_source_to_json(const tm_source *s);
 json_t *tm_entity_to_json(const tm_entity *e);
 json_t *tm_relation_to_json(const tm_relation *r);
+json_t *tm_involvement_to_json(const tm_involvement *v);
+json_t *tm_page_to_json(const tm_page *p);
 json_t *tm_cites_to_json(const tm_cites *c);
 /* The campaign records (io/campaign_json.c); print them with
  * TM_IO_JSON_GEO_FLAGS so that coordinates read as written. */
@@ -129,8 +132,11 @@ typedef enum tm_record_type {
 	TM_RECORD_RELATION,
 	TM_RECORD_SITE,
 	TM_RECORD_ACTION,
+	TM_RECORD_INVOLVEMENT, /* written after relations; last here, so that the
+				* numbers of the others stay */
 	TM_RECORD_NONE = -1,
 } tm_record_type;
+#define TM_RECORD_LAST TM_RECORD_INVOLVEMENT
 typedef struct tm_record {
 	tm_record_type type;
 	union {
@@ -139,11 +145,12 @@ typedef struct tm_record {
 		tm_relation rel;
 		tm_site site;
 		tm_action act;
+		tm_involvement inv;
 	} u;
 } tm_record;
 void tm_record_release(tm_record *r);
-/* "source", "entity", "relation", "site", "action"; the type called s, or
- * TM_RECORD_NONE. */
+/* "source", "entity", "relation", "site", "action", "involvement"; the
+ * type called s, or TM_RECORD_NONE. */
 const char *tm_record_type_name(tm_record_type t);
 tm_record_type tm_record_type_parse(const char *s);
 /* Check o, a record in the interchange format with its "type", exactly as
@@ -160,7 +167,8 @@ json_t *tm_record_to_json(const tm_record *r);
 /* Canonical JSON (compact, in the export's field order): how history keeps
  * a record's state (owned by the caller). */
 char *tm_record_canon(const tm_record *r);
-/* r's key in history: its id, or tm_relation_key() (owned by the caller). */
+/* r's key in history: its id, tm_relation_key() or tm_involvement_key()
+ * (owned by the caller). */
 char *tm_record_key(const tm_record *r);
 /* The stored record of type t and key as canonical JSON in *canon (owned
  * by the caller), NULL when there is none. */
@@ -171,9 +179,10 @@ tm_rc tm_record_put(tm_store *st, const tm_record *r, tm_err *err);
 tm_rc tm_record_delete(tm_store *st, tm_record_type t, const char *key, tm_err *err);
 
 /* Exporters.  jsonl writes sources, then entities, then relations, then
- * sites, actions, captures and petitions, each sorted, so that the same
- * data always gives the same bytes.  Petitions' signatures are not
- * exported: they are not the network's data to publish (docs/petitions.md). */
+ * involvements, sites, actions, captures, petitions and pages, each sorted,
+ * so that the same data always gives the same bytes.  Petitions' signatures
+ * are not exported: they are not the network's data to publish
+ * (docs/petitions.md). */
 tm_rc tm_export_jsonl(tm_store *st, FILE *out, tm_err *err);
 /* The same, then every change and every revision by number when history
  * is set (import keeps them: the round trip gives the same bytes). */

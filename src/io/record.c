@@ -10,16 +10,16 @@
 #include "store/store_campaign.h"
 #include "store/store_history.h"
 
-static const char *const type_names[] = { "source", "entity", "relation", "site", "action" };
+static const char *const type_names[] = { "source", "entity", "relation", "site", "action", "involvement" };
 
 const char *tm_record_type_name(tm_record_type t)
 {
-	return t >= TM_RECORD_SOURCE && t <= TM_RECORD_ACTION ? type_names[t] : "record";
+	return t >= TM_RECORD_SOURCE && t <= TM_RECORD_LAST ? type_names[t] : "record";
 }
 
 tm_record_type tm_record_type_parse(const char *s)
 {
-	for (int i = 0; s && i <= TM_RECORD_ACTION; i++)
+	for (int i = 0; s && i <= TM_RECORD_LAST; i++)
 		if (strcmp(type_names[i], s) == 0)
 			return (tm_record_type)i;
 	return TM_RECORD_NONE;
@@ -35,6 +35,7 @@ void tm_record_release(tm_record *r)
 	case TM_RECORD_RELATION: tm_relation_release(&r->u.rel); break;
 	case TM_RECORD_SITE: tm_site_release(&r->u.site); break;
 	case TM_RECORD_ACTION: tm_action_release(&r->u.act); break;
+	case TM_RECORD_INVOLVEMENT: tm_involvement_release(&r->u.inv); break;
 	case TM_RECORD_NONE: break;
 	}
 	memset(r, 0, sizeof(*r));
@@ -63,6 +64,7 @@ json_t *tm_record_to_json(const tm_record *r)
 	case TM_RECORD_RELATION: return tm_relation_to_json(&r->u.rel);
 	case TM_RECORD_SITE: return tm_site_to_json(&r->u.site);
 	case TM_RECORD_ACTION: return tm_action_to_json(&r->u.act);
+	case TM_RECORD_INVOLVEMENT: return tm_involvement_to_json(&r->u.inv);
 	case TM_RECORD_NONE: break;
 	}
 	return json_null();
@@ -86,6 +88,7 @@ char *tm_record_key(const tm_record *r)
 	case TM_RECORD_RELATION: return tm_relation_key(&r->u.rel);
 	case TM_RECORD_SITE: return tm_xstrdup(r->u.site.id);
 	case TM_RECORD_ACTION: return tm_xstrdup(r->u.act.id);
+	case TM_RECORD_INVOLVEMENT: return tm_involvement_key(&r->u.inv);
 	case TM_RECORD_NONE: break;
 	}
 	return tm_xstrdup("");
@@ -115,6 +118,21 @@ static tm_rc entity_ref(tm_store *st, const char *id, tm_err *err)
 	return TM_OK;
 }
 
+/* A place carries no involvement (the importer's rule and words). */
+static tm_rc place_ref(tm_store *st, const char *id, tm_err *err)
+{
+	tm_entity e;
+	tm_rc rc = tm_store_get_entity(st, id, &e, err);
+	if (rc)
+		return rc;
+	if (tm_kind_is_place(e.kind))
+		rc = tm_fail(err, TM_ERR_INVALID,
+			     "entity '%s' is a %s: a place carries no involvement; put the claim on the institution", id,
+			     e.kind);
+	tm_entity_release(&e);
+	return rc;
+}
+
 tm_rc tm_record_refs(tm_store *st, const tm_record *r, tm_err *err)
 {
 	tm_rc rc = TM_OK;
@@ -135,6 +153,10 @@ tm_rc tm_record_refs(tm_store *st, const tm_record *r, tm_err *err)
 			rc = entity_ref(st, r->u.act.targets.v[i].entity, err);
 		if (!rc)
 			rc = cites_refs(st, &r->u.act.cites, err);
+		break;
+	case TM_RECORD_INVOLVEMENT:
+		if (!(rc = entity_ref(st, r->u.inv.entity, err)) && !(rc = place_ref(st, r->u.inv.entity, err)))
+			rc = cites_refs(st, &r->u.inv.cites, err);
 		break;
 	case TM_RECORD_SOURCE:
 	case TM_RECORD_NONE: break;
@@ -160,6 +182,16 @@ tm_rc tm_record_stored(tm_store *st, tm_record_type t, const char *key, char **c
 		}
 		rc = tm_store_find_relation(st, &k, &r.u.rel, err);
 		tm_relation_release(&k);
+		break;
+	}
+	case TM_RECORD_INVOLVEMENT: {
+		tm_involvement k;
+		if (!tm_involvement_key_parse(key, &k)) {
+			tm_involvement_release(&k);
+			return tm_fail(err, TM_ERR_INVALID, "bad involvement key '%.80s'", key);
+		}
+		rc = tm_store_find_involvement(st, &k, &r.u.inv, err);
+		tm_involvement_release(&k);
 		break;
 	}
 	case TM_RECORD_SITE: rc = tm_store_get_site(st, key, &r.u.site, err); break;
@@ -193,6 +225,7 @@ tm_rc tm_record_put(tm_store *st, const tm_record *r, tm_err *err)
 	case TM_RECORD_RELATION: return tm_store_put_relation(st, &r->u.rel, err);
 	case TM_RECORD_SITE: return tm_store_put_site(st, &r->u.site, err);
 	case TM_RECORD_ACTION: return tm_store_put_action(st, &r->u.act, err);
+	case TM_RECORD_INVOLVEMENT: return tm_store_put_involvement(st, &r->u.inv, err);
 	case TM_RECORD_NONE: break;
 	}
 	return tm_fail(err, TM_ERR_INTERNAL, "no record to write");
@@ -212,6 +245,14 @@ tm_rc tm_record_delete(tm_store *st, tm_record_type t, const char *key, tm_err *
 	}
 	case TM_RECORD_SITE: return tm_store_delete_site(st, key, err);
 	case TM_RECORD_ACTION: return tm_store_delete_action(st, key, err);
+	case TM_RECORD_INVOLVEMENT: {
+		tm_involvement k;
+		tm_rc rc = tm_involvement_key_parse(key, &k) ?
+				   tm_store_delete_involvement(st, &k, err) :
+				   tm_fail(err, TM_ERR_INVALID, "bad involvement key '%.80s'", key);
+		tm_involvement_release(&k);
+		return rc;
+	}
 	case TM_RECORD_NONE: break;
 	}
 	return tm_fail(err, TM_ERR_INVALID, "unknown record type");

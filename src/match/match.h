@@ -23,9 +23,9 @@
  *   4. Bonuses and penalties: the country when the input gives one, the
  *      kind (a name with a legal form is a company, not a product).
  *
- * Flags: a flagger (below) says which of the requested tags an entity
- * carries or reaches within N hops, owners first, and gives the chain of
- * ties with their relation ids, for evidence with sources.
+ * Flags: a flagger (below) says which involvement categories an entity is
+ * flagged for, directly or through a chain of ownership, and gives the claim
+ * and the chain, for evidence with quotes and sources.
  *
  * Threads: a matcher wraps one store connection and is used by one thread
  * at a time; a flagger only reads an immutable graph and may be shared.
@@ -171,27 +171,75 @@ int tm_match_country_code(const char *s, char out[3]);
  * word remains.  Works on a normalized key (lower case, spaces); owned. */
 char *tm_match_strip_listing(const char *norm);
 
-/* ---- flags ---- */
+/* ---- flags (docs/screening.md) ---- */
+
+/*
+ * A flag says that a matched entity is involved in one of the activities of
+ * the involvement vocabulary (model.h tm_categories), and how the network
+ * knows it:
+ *   - direct: the entity's own involvement claim, with its citations;
+ *   - via an owner: the entity is owned (up a chain of ownership ties) by an
+ *     entity with such a claim;
+ *   - via a subsidiary: the entity owns (down such a chain) one that has.
+ * Only ownership ties (predicates with `ownership`: owns, acquired) carry a
+ * flag, each valid today, each with a recorded share of at least min_share
+ * or no share recorded (the chain then says "share not given"), at most
+ * depth ties long.  Nothing else flags: not a tag (tags are topics), not a
+ * supplier, partner or customer, and never a place, which neither carries
+ * nor passes on a flag.
+ */
+
+/* The defaults the CLI, the API and the web form share. */
+#define TM_FLAG_DEPTH 3        /* ownership ties a flag follows */
+#define TM_FLAG_DEPTH_MAX 6
+#define TM_FLAG_MIN_SHARE 50.0 /* percent: a smaller recorded share passes no flag (OFAC's 50 percent rule) */
+
+typedef struct tm_flag_opts {
+	const char *const *categories; /* category ids to flag; NULL (or none): all of them */
+	size_t ncategories;
+	int depth;                     /* ownership ties followed; 0: direct claims only */
+	double min_share;              /* percent */
+} tm_flag_opts;
+/* The defaults above into o (every category). */
+void tm_flag_opts_init(tm_flag_opts *o);
+
+typedef enum tm_flag_basis {
+	TM_FLAG_DIRECT = 0,
+	TM_FLAG_VIA_OWNER,     /* the entity is owned by the involved one */
+	TM_FLAG_VIA_SUBSIDIARY /* the entity owns the involved one */
+} tm_flag_basis;
+/* "direct", "via_owner", "via_subsidiary". */
+const char *tm_flag_basis_name(tm_flag_basis b);
+
+typedef struct tm_flag {
+	int category;        /* index into tm_categories */
+	tm_flag_basis basis;
+	tm_node involved;    /* the entity whose claim it is: the entity itself when direct */
+	int64_t *claims;     /* its involvement claims of the category (tm_store_get_involvement) */
+	size_t n_claims;
+	tm_step *chain;      /* via: the ownership ties from the entity to `involved`, walked in order */
+	size_t n_chain;
+} tm_flag;
+
+typedef struct tm_flags {
+	tm_flag *v;          /* at most one a category, in vocabulary order */
+	size_t n, cap;
+} tm_flags;
+void tm_flags_release(tm_flags *f);
+/* A deep copy of src into dst (the caller's to release). */
+void tm_flags_copy(tm_flags *dst, const tm_flags *src);
 
 typedef struct tm_flagger tm_flagger;
 
-/* Flags for tags[0..ntags-1] within hops (0: the entity's own tags only)
- * over graph g (borrowed; the store st only for the tags, read here). */
-tm_rc tm_flagger_new(tm_store *st, const tm_graph *g, const char *const *tags, size_t ntags, int hops,
-		     tm_flagger **out, tm_err *err);
+/* A flagger over graph g (borrowed) with the involvement claims of st (read
+ * here, once), as o says (NULL: the defaults).  An unknown category in o is
+ * TM_ERR_INVALID. */
+tm_rc tm_flagger_new(tm_store *st, const tm_graph *g, const tm_flag_opts *o, tm_flagger **out, tm_err *err);
 void tm_flagger_free(tm_flagger *f);
 
-typedef struct tm_flags {
-	tm_strv tags;   /* the requested tags reached, in the order requested */
-	tm_node *via;   /* via[i]: the nearest entity carrying tags.v[i] */
-	int *dist;      /* dist[i]: hops to it (0: the entity itself) */
-	int *owner;     /* owner[i]: 1 when reached up a chain of owners */
-	tm_step *steps; /* the evidence: each step once, in the order found */
-	size_t n_steps, cap_steps;
-} tm_flags;
-void tm_flags_release(tm_flags *f);
-
-/* The flags of node.  Safe to call from several threads at once. */
+/* The flags of node: for each category asked, the direct claim, else the
+ * shortest ownership chain (an owner before a subsidiary at equal length).
+ * Safe to call from several threads at once. */
 tm_rc tm_flagger_check(const tm_flagger *f, tm_node node, tm_flags *out, tm_err *err);
 
 #endif

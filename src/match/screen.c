@@ -38,32 +38,11 @@ void tm_screen_report_release(tm_screen_report *r)
 		tm_flags_release(&row->flags);
 	}
 	free(r->rows);
-	tm_strv_release(&r->tags);
+	tm_strv_release(&r->categories);
 	free(r->input_format);
 	free(r->input_sheet);
 	tm_strv_release(&r->input_notes);
 	memset(r, 0, sizeof(*r));
-}
-
-static void flags_copy(tm_flags *dst, const tm_flags *src)
-{
-	memset(dst, 0, sizeof(*dst));
-	for (size_t i = 0; i < src->tags.n; i++)
-		tm_strv_push(&dst->tags, src->tags.v[i]);
-	size_t n = src->tags.n;
-	if (n) {
-		dst->via = tm_xmalloc(n * sizeof(*dst->via));
-		dst->dist = tm_xmalloc(n * sizeof(*dst->dist));
-		dst->owner = tm_xmalloc(n * sizeof(*dst->owner));
-		memcpy(dst->via, src->via, n * sizeof(*dst->via));
-		memcpy(dst->dist, src->dist, n * sizeof(*dst->dist));
-		memcpy(dst->owner, src->owner, n * sizeof(*dst->owner));
-	}
-	if (src->n_steps) {
-		dst->steps = tm_xmalloc(src->n_steps * sizeof(*dst->steps));
-		memcpy(dst->steps, src->steps, src->n_steps * sizeof(*dst->steps));
-		dst->n_steps = dst->cap_steps = src->n_steps;
-	}
 }
 
 /* Flags already worked out in this worker, by graph node: a list names the
@@ -201,7 +180,7 @@ static tm_rc screen_one(worker *w, tm_matcher *m, flag_cache *fc, const tm_scree
 			cache_put(fc, node, &f);
 			cached = cache_get(fc, node);
 		}
-		flags_copy(&row->flags, cached);
+		tm_flags_copy(&row->flags, cached);
 	}
 	return TM_OK;
 }
@@ -250,16 +229,22 @@ tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_scr
 	memset(out, 0, sizeof(*out));
 	double t0 = tm_now();
 	out->threshold = o->threshold > 0 ? o->threshold : TM_MATCH_THRESHOLD;
-	out->hops = o->hops;
-	for (size_t i = 0; i < o->ntags; i++)
-		tm_strv_push(&out->tags, o->tags[i]);
+	out->flags_on = !o->no_flags;
+	out->depth = o->flags.depth;
+	out->min_share = o->flags.min_share;
+	for (size_t i = 0; i < o->flags.ncategories; i++)
+		tm_strv_push(&out->categories, o->flags.categories[i]);
 	tm_flagger *flagger = NULL;
-	if (o->ntags) {
-		if (!o->graph)
+	if (!o->no_flags) {
+		if (!o->graph) {
+			tm_screen_report_release(out);
 			return tm_fail(err, TM_ERR_INTERNAL, "flags need the graph");
-		tm_rc rc = tm_flagger_new(st, o->graph, o->tags, o->ntags, o->hops, &flagger, err);
-		if (rc)
+		}
+		tm_rc rc = tm_flagger_new(st, o->graph, &o->flags, &flagger, err);
+		if (rc) {
+			tm_screen_report_release(out);
 			return rc;
+		}
 	}
 	out->rows = tm_xcalloc(n ? n : 1, sizeof(tm_screen_row));
 	out->cap = n ? n : 1;
@@ -318,7 +303,7 @@ tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_scr
 	for (size_t i = 0; i < n; i++) {
 		const tm_screen_row *r = &out->rows[i];
 		out->matched += r->matched;
-		out->flagged += r->flags.tags.n > 0;
+		out->flagged += r->flags.n > 0;
 		out->unreadable += r->error != NULL;
 		out->warned += r->warning != NULL;
 		out->group_members += r->group_member;

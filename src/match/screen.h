@@ -5,13 +5,16 @@
  * The input is rows already read (the CLI and the web read CSV through
  * io/csv.h); a row that could not be read comes with its error and is
  * reported, not screened, so one bad line never hides the others.  Each row
- * gets its best match at the threshold, the flags it reaches and the
- * evidence chain; the report renders sources with every step.
+ * gets its best match at the threshold and its flags (match.h): each direct
+ * or via a chain of ownership, with the involvement claim's quotes and the
+ * chain's ties, each with its sources.
  *
  * JSON shape (docs/cli.md):
- *   {"summary":{"rows","matched","flagged","unreadable","threshold","tags","hops",…},
+ *   {"summary":{"rows","matched","flagged","unreadable","threshold","categories","depth",
+ *               "min_share","caveat",…},
  *    "rows":[{"line","input","match":{"id","name","score","matched_by",…} or null,
- *             "flags":[…],"evidence":[{"from","predicate","to","sources":[…]}]}]}
+ *             "flags":[{"category","label","label_zh","basis","direct","involved","claims",
+ *                       "chain","text","text_zh"}],"caveat","caveat_zh"}]}
  */
 #ifndef TM_MATCH_SCREEN_H
 #define TM_MATCH_SCREEN_H
@@ -34,10 +37,9 @@ typedef struct tm_screen_in {
 
 typedef struct tm_screen_opts {
 	double threshold;        /* 0: TM_MATCH_THRESHOLD */
-	const char *const *tags; /* flag these tags … */
-	size_t ntags;
-	int hops;                /* … within this many hops (owners first) */
-	const tm_graph *graph;   /* the graph of the store; needed when ntags > 0 */
+	int no_flags;            /* 1: match only, flag nothing */
+	tm_flag_opts flags;      /* the categories and the ownership chains (tm_flag_opts_init) */
+	const tm_graph *graph;   /* the graph of the store; needed unless no_flags */
 	/* Threads: with jobs > 1 and db_path set, that many workers each open
 	 * db_path read-only and screen a share of the rows. */
 	int jobs;
@@ -59,7 +61,7 @@ typedef struct tm_screen_row {
 	int matched;       /* match holds the best candidate at the threshold */
 	int group_member;  /* not matched: match holds the group the input may be a member of (TM_BY_GROUP) */
 	tm_match match;    /* when matched or group_member; also the best candidate below it (matched 0, id non-NULL) */
-	tm_flags flags;    /* tags reached, and the evidence */
+	tm_flags flags;    /* the categories it is flagged for, and how (a group member has none) */
 } tm_screen_row;
 
 typedef struct tm_screen_report {
@@ -72,8 +74,10 @@ typedef struct tm_screen_report {
 	size_t header_line;
 	tm_strv input_notes; /* lines skipped above the header and below the table, guesses */
 	double threshold;
-	tm_strv tags;
-	int hops;
+	int flags_on;        /* flags were asked for */
+	tm_strv categories;  /* the categories asked (empty: all) */
+	int depth;           /* ownership ties followed */
+	double min_share;
 	double seconds; /* time spent screening */
 } tm_screen_report;
 void tm_screen_report_release(tm_screen_report *r);
@@ -82,19 +86,19 @@ void tm_screen_report_release(tm_screen_report *r);
 tm_rc tm_screen_run(tm_store *st, const tm_screen_in *in, size_t n, const tm_screen_opts *o,
 		    tm_screen_report *out, tm_err *err);
 
-/* Renderers.  The store gives entity names and the sources of each step.
+/* What every report says, in English and Chinese: a match is not proof, and
+ * absence is not innocence. */
+extern const char tm_screen_caveat_en[], tm_screen_caveat_zh[];
+
+/* Renderers.  The store gives entity names, the claims and the sources.
+ * lang ("en" or "zh") is the language of the texts meant for a reader (the
+ * flags as sentences, the headers of the HTML); JSON carries both.
  * JSON: a new reference, owned by the caller. */
 json_t *tm_screen_report_json(tm_store *st, const tm_screen_report *r);
 /* CSV (RFC 4180, with formulas defused for spreadsheets), Markdown, and a
  * standalone HTML page with everything escaped; appended to out. */
-void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, tm_buf *out);
-void tm_screen_report_md(tm_store *st, const tm_screen_report *r, tm_buf *out);
-void tm_screen_report_html(tm_store *st, const tm_screen_report *r, tm_buf *out);
-
-/* One evidence step as text: "Hikvision (hikvision) owned by CETC (cetc)".
- * And as JSON: {"from","predicate","to","direction","label","sources":[…]}. */
-void tm_screen_step_text(tm_store *st, const tm_step *s, tm_buf *out);
-json_t *tm_screen_step_json(tm_store *st, const tm_step *s);
-
+void tm_screen_report_csv(tm_store *st, const tm_screen_report *r, const char *lang, tm_buf *out);
+void tm_screen_report_md(tm_store *st, const tm_screen_report *r, const char *lang, tm_buf *out);
+void tm_screen_report_html(tm_store *st, const tm_screen_report *r, const char *lang, tm_buf *out);
 
 #endif

@@ -20,8 +20,11 @@ const tm_kind tm_kinds[] = {
 	{ "project", "project", "项目" },
 	{ "program", "programme", "计划" },
 	{ "media", "publication or work", "出版物或作品" },
-	{ "country", "country", "国家" },
+	{ "country", "country", "国家", 1 },
 	{ "person", "person (public role)", "人物（公共职务）" },
+	/* places below a country: a province, state or region; a city or town */
+	{ "region", "region", "地区", 1 },
+	{ "city", "city", "城市", 1 },
 	/* what FollowTheMoney calls an Organization: incorporated, not a company
 	 * that can be owned, nothing more known (a foundation, a guard corps) */
 	{ "organization", "organization", "组织" },
@@ -104,6 +107,133 @@ const tm_kind *tm_kind_find(const char *id)
 	return NULL;
 }
 
+int tm_kind_index(const char *id)
+{
+	const tm_kind *k = tm_kind_find(id);
+	return k ? (int)(k - tm_kinds) : -1;
+}
+
+int tm_kind_is_place(const char *kind)
+{
+	const tm_kind *k = tm_kind_find(kind);
+	return k && k->place;
+}
+
+uint64_t tm_kinds_no_places(void)
+{
+	uint64_t mask = 0;
+	for (size_t i = 0; i < tm_n_kinds && i < 64; i++)
+		if (!tm_kinds[i].place)
+			mask |= (uint64_t)1 << i;
+	return mask;
+}
+
+/*
+ * The involvement vocabulary.  The wording of each definition follows its
+ * anchor as closely as a definition can: the ten listed activities of
+ * paragraph 96 of A/HRC/22/63 (read in the list reproduced by a news report
+ * of the OHCHR database, moneyinafrica.com, February 2020, whose opening
+ * matches the paragraph as ohchr.org/en/business/bhr-database quotes it; the
+ * UN document itself was not read), Who Profits' category pages (Population
+ * Control; The Wall and Checkpoints; private security and surveillance;
+ * Economic Exploitation; "the settlement industry" only as the name of one
+ * of its three areas, in its 2014 report), Human Rights Watch's "China's
+ * Algorithms of Repression" (2019) and the Australian Strategic Policy
+ * Institute's Xinjiang Data Project and "Uyghurs for Sale" (2020).  docs/format.md
+ * quotes what was read of each.
+ */
+const tm_category tm_categories[] = {
+	{ "settlement_construction", "palestine", "Building settlements and the wall", "建设定居点与隔离墙",
+	  "Supplies equipment and materials that facilitate the construction and the expansion of Israeli "
+	  "settlements and the wall, and associated infrastructures.",
+	  "供应便利以色列定居点、隔离墙及相关基础设施建设和扩张的设备与材料。",
+	  "A/HRC/22/63 para. 96, listed activity 1; Who Profits: the settlement industry" },
+	{ "occupation_surveillance", "palestine", "Surveillance of Palestinians under occupation", "监控被占领的巴勒斯坦人",
+	  "Supplies surveillance and identification equipment or systems for settlements, the wall and checkpoints, "
+	  "or for Israel's control over the Palestinian population: cameras, biometric and data systems.",
+	  "为定居点、隔离墙和检查站，或为以色列对巴勒斯坦人口的控制，供应监控与身份识别设备或系统：摄像机、生物识别和数据系统。",
+	  "A/HRC/22/63 para. 96, listed activity 2; Who Profits: Population Control, The Wall and Checkpoints, "
+	  "private security and surveillance" },
+	{ "demolition_equipment", "palestine", "Equipment for demolitions", "用于拆毁的设备",
+	  "Supplies equipment for the demolition of housing and property, and the destruction of agricultural farms, "
+	  "greenhouses, olive groves and crops.",
+	  "供应用于拆除房屋和财产、毁坏农场、温室、橄榄林和庄稼的设备。", "A/HRC/22/63 para. 96, listed activity 3" },
+	{ "settlement_security", "palestine", "Security for settlement enterprises", "为定居点企业提供安保",
+	  "Supplies security services, equipment and materials to enterprises operating in settlements.",
+	  "向在定居点经营的企业提供安保服务、设备和材料。",
+	  "A/HRC/22/63 para. 96, listed activity 4; Who Profits: private security and surveillance" },
+	{ "settlement_services", "palestine", "Services and utilities for settlements", "为定居点提供服务与公用事业",
+	  "Provides services and utilities supporting the maintenance and existence of settlements, including "
+	  "transport.",
+	  "提供维持定居点存续的服务和公用事业，包括交通运输。", "A/HRC/22/63 para. 96, listed activity 5" },
+	{ "settlement_finance", "palestine", "Banking and finance for settlements", "为定居点提供银行与金融服务",
+	  "Banking and financial operations helping to develop, expand or maintain settlements and their activities, "
+	  "including loans for housing and the development of businesses.",
+	  "帮助发展、扩大或维持定居点及其活动的银行和金融业务，包括住房贷款和企业发展贷款。",
+	  "A/HRC/22/63 para. 96, listed activity 6" },
+	{ "occupied_resources", "palestine", "Use of occupied land and resources", "利用被占领土的自然资源",
+	  "Uses natural resources of the occupied territory, in particular water and land, for business purposes.",
+	  "出于商业目的利用被占领土的自然资源，特别是水和土地。",
+	  "A/HRC/22/63 para. 96, listed activity 7; Who Profits: Economic Exploitation" },
+	{ "pollution_dumping", "palestine", "Pollution and dumping of waste", "污染与倾倒废物",
+	  "Pollution, and the dumping of waste in or its transfer to Palestinian villages.",
+	  "造成污染，或向巴勒斯坦村庄倾倒或转移废物。", "A/HRC/22/63 para. 96, listed activity 8" },
+	{ "captive_market", "palestine", "Captivity of Palestinian markets", "使巴勒斯坦市场受制于人",
+	  "Captivity of the Palestinian financial and economic markets, and practices that disadvantage Palestinian "
+	  "enterprises, including through restrictions on movement, administrative and legal constraints.",
+	  "使巴勒斯坦金融和经济市场受制于人，以及通过行动限制、行政和法律约束等使巴勒斯坦企业处于不利地位的做法。",
+	  "A/HRC/22/63 para. 96, listed activity 9; Who Profits: Economic Exploitation" },
+	{ "settler_reinvestment", "palestine", "Reinvestment in settlements", "定居者企业再投资定居点",
+	  "Uses the benefits and reinvestments of enterprises owned totally or partially by settlers for developing, "
+	  "expanding and maintaining the settlements.",
+	  "将全部或部分由定居者拥有的企业的收益和再投资用于发展、扩大和维持定居点。",
+	  "A/HRC/22/63 para. 96, listed activity 10" },
+	{ "xinjiang_surveillance", "uyghur_region", "Mass surveillance in Xinjiang", "新疆大规模监控",
+	  "Builds, supplies or operates the systems of mass surveillance and policing used on Uyghurs and other "
+	  "Turkic Muslims in Xinjiang (the Uyghur Region), such as the Integrated Joint Operations Platform (IJOP), "
+	  "its checkpoints, cameras and phone-scanning tools.",
+	  "建造、供应或运营针对新疆（维吾尔地区）维吾尔人及其他突厥裔穆斯林的大规模监控与警务系统，"
+	  "例如一体化联合作战平台及其检查站、摄像机和手机扫描工具。",
+	  "Human Rights Watch, China's Algorithms of Repression (2019); ASPI Xinjiang Data Project: surveillance and "
+	  "emerging technologies" },
+	{ "xinjiang_detention", "uyghur_region", "Internment camps in Xinjiang", "新疆拘押营",
+	  "Builds, supplies or runs the mass internment camps in Xinjiang (\"political education\" or "
+	  "\"re-education\" facilities).",
+	  "建造、供应或运营新疆的大规模拘押营（所谓“政治教育”或“再教育”设施）。",
+	  "Human Rights Watch, China's Algorithms of Repression (2019); ASPI Xinjiang Data Project: the mass "
+	  "internment camps, the 're-education' campaign" },
+	{ "uyghur_forced_labour", "uyghur_region", "Uyghur forced labour", "维吾尔强迫劳动",
+	  "Uses or profits from the forced labour of Uyghurs and other Turkic Muslims, in Xinjiang or through the "
+	  "transfer of workers out of it, including in its supply chains.",
+	  "使用维吾尔人及其他突厥裔穆斯林的强迫劳动或从中获利，无论在新疆境内还是通过把劳动力转移到新疆以外，包括在其供应链中。",
+	  "ASPI, Uyghurs for Sale (2020); ASPI Xinjiang Data Project: forced labour and supply chains" },
+};
+const size_t tm_n_categories = sizeof(tm_categories) / sizeof(tm_categories[0]);
+
+int tm_category_index(const char *id)
+{
+	for (size_t i = 0; id && i < tm_n_categories; i++)
+		if (strcmp(tm_categories[i].id, id) == 0)
+			return (int)i;
+	return -1;
+}
+
+const tm_category *tm_category_find(const char *id)
+{
+	int i = tm_category_index(id);
+	return i < 0 ? NULL : &tm_categories[i];
+}
+
+const char *tm_context_label(const char *context, const char *lang)
+{
+	int zh = lang && strcmp(lang, "zh") == 0;
+	if (context && strcmp(context, "palestine") == 0)
+		return zh ? "对巴勒斯坦的占领" : "Occupation of Palestine";
+	if (context && strcmp(context, "uyghur_region") == 0)
+		return zh ? "新疆（维吾尔地区）" : "Xinjiang (the Uyghur Region)";
+	return context ? context : "";
+}
+
 int tm_predicate_index(const char *id)
 {
 	for (size_t i = 0; id && i < tm_n_predicates; i++)
@@ -183,7 +313,8 @@ int tm_source_equal(const tm_source *a, const tm_source *b)
 {
 	return tm_streq(a->id, b->id) && tm_streq(a->title, b->title) && tm_streq(a->author, b->author) &&
 	       tm_streq(a->publisher, b->publisher) && tm_streq(a->date, b->date) && tm_streq(a->url, b->url) &&
-	       tm_streq(a->lang, b->lang) && tm_streq(a->note, b->note);
+	       tm_streq(a->lang, b->lang) && tm_streq(a->note, b->note) && tm_streq(a->accessed, b->accessed) &&
+	       !a->checked == !b->checked;
 }
 
 int tm_entity_equal(const tm_entity *a, const tm_entity *b)
@@ -220,6 +351,18 @@ int tm_relation_equal(const tm_relation *a, const tm_relation *b)
 	       tm_cites_equal(&a->cites, &b->cites);
 }
 
+int tm_involvement_equal(const tm_involvement *a, const tm_involvement *b)
+{
+	return tm_streq(a->entity, b->entity) && tm_streq(a->category, b->category) && strcmp(a->start, b->start) == 0 &&
+	       strcmp(a->end, b->end) == 0 && tm_streq(a->note, b->note) && tm_cites_equal(&a->cites, &b->cites);
+}
+
+int tm_page_equal(const tm_page *a, const tm_page *b)
+{
+	return tm_streq(a->id, b->id) && tm_streq(a->title_en, b->title_en) && tm_streq(a->title_zh, b->title_zh) &&
+	       tm_streq(a->body_en, b->body_en) && tm_streq(a->body_zh, b->body_zh);
+}
+
 void tm_cites_release(tm_cites *c)
 {
 	for (size_t i = 0; i < c->n; i++) {
@@ -241,6 +384,16 @@ void tm_source_release(tm_source *s)
 	free(s->lang);
 	free(s->note);
 	memset(s, 0, sizeof(*s));
+}
+
+void tm_page_release(tm_page *p)
+{
+	free(p->id);
+	free(p->title_en);
+	free(p->title_zh);
+	free(p->body_en);
+	free(p->body_zh);
+	memset(p, 0, sizeof(*p));
 }
 
 /* *into = from's copy when *into is NULL (or empty). */
@@ -280,6 +433,9 @@ void tm_source_merge(tm_source *into, const tm_source *from)
 	fill(&into->url, from->url);
 	fill(&into->lang, from->lang);
 	fill(&into->note, from->note);
+	fill_date(into->accessed, from->accessed);
+	/* checked stays into's: that someone saw from's title and URL says
+	 * nothing of into's, which are kept */
 }
 
 void tm_entity_merge(tm_entity *into, const tm_entity *from)
@@ -318,6 +474,12 @@ void tm_entity_merge(tm_entity *into, const tm_entity *from)
 	for (size_t i = 0; i < from->referents.n; i++)
 		if (!tm_strv_contains(&into->referents, from->referents.v[i]))
 			tm_strv_push(&into->referents, from->referents.v[i]);
+}
+
+void tm_involvement_merge(tm_involvement *into, const tm_involvement *from)
+{
+	fill(&into->note, from->note);
+	merge_cites(&into->cites, &from->cites);
 }
 
 void tm_relation_merge(tm_relation *into, const tm_relation *from)
@@ -388,6 +550,42 @@ void tm_relation_release(tm_relation *r)
 	memset(r, 0, sizeof(*r));
 }
 
+void tm_involvement_release(tm_involvement *v)
+{
+	free(v->entity);
+	free(v->category);
+	free(v->note);
+	tm_cites_release(&v->cites);
+	memset(v, 0, sizeof(*v));
+}
+
+void tm_cites_copy(tm_cites *dst, const tm_cites *c)
+{
+	memset(dst, 0, sizeof(*dst));
+	for (size_t i = 0; i < c->n; i++)
+		tm_cites_push(dst, c->v[i].source, c->v[i].quote, c->v[i].page);
+}
+
+void tm_relation_copy(tm_relation *dst, const tm_relation *r)
+{
+	*dst = *r; /* the dates, numbers and flags; the strings are replaced below */
+	dst->subject = tm_xstrdup(r->subject);
+	dst->predicate = tm_xstrdup(r->predicate);
+	dst->object = tm_xstrdup(r->object);
+	dst->currency = tm_xstrdup(r->currency);
+	dst->note = tm_xstrdup(r->note);
+	tm_cites_copy(&dst->cites, &r->cites);
+}
+
+void tm_involvement_copy(tm_involvement *dst, const tm_involvement *v)
+{
+	*dst = *v;
+	dst->entity = tm_xstrdup(v->entity);
+	dst->category = tm_xstrdup(v->category);
+	dst->note = tm_xstrdup(v->note);
+	tm_cites_copy(&dst->cites, &v->cites);
+}
+
 /* "zh" matches zh, zh-Hans, zh-Hant, zh-CN …; "en" matches en, en-GB … */
 static int lang_matches(const char *tag, const char *want)
 {
@@ -445,37 +643,73 @@ char *tm_relation_key(const tm_relation *r)
 	return tm_buf_detach(&b);
 }
 
+/* "START..END" (either may be empty, not both) into start and end. */
+static int period_parse(const char *s, char start[TM_DATE_MAX], char end[TM_DATE_MAX])
+{
+	const char *dots = strstr(s, "..");
+	size_t ls = dots ? (size_t)(dots - s) : 0;
+	size_t le = dots ? strlen(dots + 2) : 0;
+	if (!dots || ls >= TM_DATE_MAX || le >= TM_DATE_MAX || !(ls || le))
+		return 0;
+	memcpy(start, s, ls);
+	start[ls] = 0;
+	memcpy(end, dots + 2, le + 1);
+	return (!ls || tm_date_precision(start)) && (!le || tm_date_precision(end));
+}
+
+/* key split at spaces into part[0 … max-1]; the number of parts, max + 1
+ * when there are more (copy holds them, the caller frees it). */
+static size_t key_split(char *copy, char **part, size_t max)
+{
+	size_t n = 0;
+	char *save = NULL;
+	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+		if (n == max)
+			return max + 1;
+		part[n++] = t;
+	}
+	return n;
+}
+
 int tm_relation_key_parse(const char *key, tm_relation *out)
 {
 	memset(out, 0, sizeof(*out));
 	char *copy = tm_xstrdup(key);
 	char *part[4] = { 0 };
-	size_t n = 0;
-	char *save = NULL;
-	for (char *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
-		if (n == 4) {
-			n = 5;
-			break;
-		}
-		part[n++] = t;
-	}
+	size_t n = key_split(copy, part, 4);
 	int ok = (n == 3 || n == 4) && tm_id_valid(part[0]) && tm_id_valid(part[2]) && tm_predicate_find(part[1]);
-	if (ok && n == 4) {
-		char *dots = strstr(part[3], "..");
-		size_t ls = dots ? (size_t)(dots - part[3]) : 0;
-		size_t le = dots ? strlen(dots + 2) : 0;
-		ok = dots && ls < TM_DATE_MAX && le < TM_DATE_MAX && (ls || le);
-		if (ok) {
-			memcpy(out->start, part[3], ls);
-			out->start[ls] = 0;
-			memcpy(out->end, dots + 2, le + 1);
-			ok = (!ls || tm_date_precision(out->start)) && (!le || tm_date_precision(out->end));
-		}
-	}
+	if (ok && n == 4)
+		ok = period_parse(part[3], out->start, out->end);
 	if (ok) {
 		out->subject = tm_xstrdup(part[0]);
 		out->predicate = tm_xstrdup(part[1]);
 		out->object = tm_xstrdup(part[2]);
+	}
+	free(copy);
+	return ok;
+}
+
+char *tm_involvement_key(const tm_involvement *v)
+{
+	tm_buf b = TM_BUF_INIT;
+	tm_buf_addf(&b, "%s %s", v->entity, v->category);
+	if (v->start[0] || v->end[0])
+		tm_buf_addf(&b, " %s..%s", v->start, v->end);
+	return tm_buf_detach(&b);
+}
+
+int tm_involvement_key_parse(const char *key, tm_involvement *out)
+{
+	memset(out, 0, sizeof(*out));
+	char *copy = tm_xstrdup(key);
+	char *part[3] = { 0 };
+	size_t n = key_split(copy, part, 3);
+	int ok = (n == 2 || n == 3) && tm_id_valid(part[0]) && tm_category_find(part[1]);
+	if (ok && n == 3)
+		ok = period_parse(part[2], out->start, out->end);
+	if (ok) {
+		out->entity = tm_xstrdup(part[0]);
+		out->category = tm_xstrdup(part[1]);
 	}
 	free(copy);
 	return ok;

@@ -192,7 +192,31 @@ static const char *const tm_migrations[] = {
 	"ALTER TABLE petitions ADD COLUMN purged_at TEXT;"
 	"INSERT INTO meta VALUES('petition_version', (SELECT count(*) FROM petition_signatures));",
 
-	/* 9 → 10: merged ids (`tiemap merge`, docs/editing.md "Merging"): an
+	/* 9 → 10: claims a campaign can publish (docs/format.md).  Sources say
+	 * when someone read them and whether their title and URL were seen.
+	 * Entities and relations keep the day they were first added and last
+	 * changed, from the data (added_at held the import's time: its day is
+	 * the best an older database knows); an entity's last change is its
+	 * updated_at (4 → 5), now a day of the data's, a relation's changed_at.
+	 * Involvement claims, with their citations under claim_kind 4.  Pages:
+	 * the site's own texts (the about page), kept in the data in both
+	 * languages. */
+	"ALTER TABLE sources ADD COLUMN accessed TEXT NOT NULL DEFAULT '';"
+	"ALTER TABLE sources ADD COLUMN checked INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE entities SET added_at=substr(added_at,1,10);"
+	"UPDATE entities SET updated_at=substr(coalesce(updated_at,added_at),1,10);"
+	"UPDATE relations SET added_at=substr(added_at,1,10);"
+	"ALTER TABLE relations ADD COLUMN changed_at TEXT NOT NULL DEFAULT '';"
+	"UPDATE relations SET changed_at=added_at;"
+	"CREATE TABLE involvements("
+	"  id INTEGER PRIMARY KEY, entity INTEGER NOT NULL, category TEXT NOT NULL,"
+	"  start TEXT NOT NULL DEFAULT '', end_ TEXT NOT NULL DEFAULT '', note TEXT,"
+	"  added_at TEXT NOT NULL, changed_at TEXT NOT NULL,"
+	"  UNIQUE(entity, category, start, end_));"
+	"CREATE INDEX involvements_category ON involvements(category, entity);"
+	"CREATE TABLE pages(id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE,"
+	"  title_en TEXT, title_zh TEXT, body_en TEXT, body_zh TEXT);",
+	/* 10 → 11: merged ids (`tiemap merge`, docs/editing.md "Merging"): an
 	 * entity's referents, the ids of the records merged into it, each of
 	 * which now names it (FollowTheMoney's "referents").  An id is an
 	 * entity's or a referent, never both; one migration of its own so that

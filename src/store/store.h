@@ -16,7 +16,18 @@
  * Putting a record whose id exists replaces the stored record whole (its
  * names, tags, identifiers and citations), so importing the same file twice
  * changes nothing.  A relation is identified by (subject, predicate, object,
- * start, end).
+ * start, end), an involvement by (entity, category, start, end).
+ *
+ * Dates of claims.  Entities, relations and involvements keep the day they
+ * were first added and the day they last changed (YYYY-MM-DD, UTC), from the
+ * data, not from the run that wrote them:
+ *   - a record that gives `added` / `changed` is stored with them;
+ *   - a new record without them is added and changed today;
+ *   - a record equal to the stored one (dates aside) changes no date;
+ *   - a record that differs keeps the stored `added` and is changed today,
+ *     unless it gives a `changed` of its own other than the stored one (a
+ *     record that still carries the stored date was edited without it).
+ * "Today" is the day the transaction began (tm_today()).
  */
 #ifndef TM_STORE_H
 #define TM_STORE_H
@@ -84,6 +95,9 @@ tm_rc tm_store_begin_bulk(tm_store *st, tm_err *err);
 tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err);
 tm_rc tm_store_put_entity(tm_store *st, const tm_entity *ent, tm_err *err);
 tm_rc tm_store_put_relation(tm_store *st, const tm_relation *rel, tm_err *err);
+/* An involvement; the entity must exist.  Its citations are not checked
+ * here for quotes (the importer requires them). */
+tm_rc tm_store_put_involvement(tm_store *st, const tm_involvement *v, tm_err *err);
 
 /* What the store indexes of an entity's names: for each name its FTS5 words
  * and pinyin and its distinct match keys (text.h).  Making them through ICU
@@ -120,12 +134,16 @@ tm_rc tm_store_get_relation(tm_store *st, int64_t rel_id, tm_relation *out, tm_e
 /* The stored relation with key's identity (subject, predicate, object, start,
  * end; its other fields are not read).  TM_ERR_NOTFOUND if none. */
 tm_rc tm_store_find_relation(tm_store *st, const tm_relation *key, tm_relation *out, tm_err *err);
+tm_rc tm_store_get_involvement(tm_store *st, int64_t inv_id, tm_involvement *out, tm_err *err);
+/* The same for an involvement: (entity, category, start, end). */
+tm_rc tm_store_find_involvement(tm_store *st, const tm_involvement *key, tm_involvement *out, tm_err *err);
 
 /* Iteration.  A callback returns 0 to go on, non-zero to stop (that value is
  * then not an error).  Records passed to callbacks are borrowed for the call. */
 typedef int (*tm_source_fn)(void *ctx, const tm_source *src);
 typedef int (*tm_entity_fn)(void *ctx, const tm_entity *ent);
 typedef int (*tm_relation_fn)(void *ctx, int64_t rel_id, const tm_relation *rel);
+typedef int (*tm_involvement_fn)(void *ctx, int64_t inv_id, const tm_involvement *v);
 
 tm_rc tm_store_each_source(tm_store *st, tm_source_fn fn, void *ctx, tm_err *err);    /* by id */
 tm_rc tm_store_each_entity(tm_store *st, tm_entity_fn fn, void *ctx, tm_err *err);    /* by id */
@@ -133,11 +151,21 @@ tm_rc tm_store_each_entity(tm_store *st, tm_entity_fn fn, void *ctx, tm_err *err
 tm_rc tm_store_each_relation(tm_store *st, tm_relation_fn fn, void *ctx, tm_err *err);
 /* Relations where id is the subject or the object. */
 tm_rc tm_store_entity_relations(tm_store *st, const char *id, tm_relation_fn fn, void *ctx, tm_err *err);
-/* The entities and relations that cite source_id (either fn may be NULL),
- * each sorted by name.  limit > 0: only the first limit+1 of each, by when
- * they were added (one more than limit says there are more); 0: all. */
+/* Involvements by entity id, category, start, end. */
+tm_rc tm_store_each_involvement(tm_store *st, tm_involvement_fn fn, void *ctx, tm_err *err);
+/* The involvements of entity id, by category, start, end. */
+tm_rc tm_store_entity_involvements(tm_store *st, const char *id, tm_involvement_fn fn, void *ctx, tm_err *err);
+/* Every involvement as (entity key, index in tm_categories, involvement id),
+ * for the flagger: one read of a small table.  A category this build does
+ * not know is skipped. */
+tm_rc tm_store_each_involved(tm_store *st, int (*fn)(void *ctx, tm_ekey key, int category, int64_t inv_id),
+			     void *ctx, tm_err *err);
+/* The entities, involvements and relations that cite source_id (any fn may
+ * be NULL), entities by id, involvements by entity and category, relations
+ * by subject.  limit > 0: only the first limit+1 of each, by when they were
+ * written (one more than limit says there are more); 0: all. */
 tm_rc tm_store_source_claims(tm_store *st, const char *source_id, size_t limit, tm_entity_fn efn,
-			     tm_relation_fn rfn, void *ctx, tm_err *err);
+			     tm_involvement_fn ifn, tm_relation_fn rfn, void *ctx, tm_err *err);
 
 /*
  * Look-ups: what search (src/search) and screening (src/match) are built on.
@@ -294,18 +322,26 @@ tm_rc tm_store_recover(tm_store *st, int (*fn)(void *ctx, const char *problem), 
 tm_rc tm_store_rewrite(tm_store *st, int *complete, tm_err *err);
 
 typedef struct tm_counts {
-	int64_t sources, entities, relations, names, citations;
+	int64_t sources, entities, relations, names, citations, involvements;
 } tm_counts;
 tm_rc tm_store_counts(tm_store *st, tm_counts *out, tm_err *err);
 
 /* Findings of `tiemap check`.  what is one of: unsourced_entity,
- * unsourced_relation, uncited_source, isolated_entity, duplicate_key. */
+ * unsourced_relation, uncited_source, isolated_entity, duplicate_key,
+ * place_involvement (an involvement of an entity that is now a place: it
+ * never flags), unchecked_source (a cited source whose title and URL were
+ * not seen). */
 typedef struct tm_finding {
 	const char *what;
 	const char *id;     /* the entity or source id; for relations "subj predicate obj" */
 	const char *detail; /* e.g. the shared match key and the other entity */
 } tm_finding;
 tm_rc tm_store_check(tm_store *st, int (*fn)(void *ctx, const tm_finding *f), void *ctx, tm_err *err);
+
+/* The site's texts (model.h tm_page): put replaces the page with the id. */
+tm_rc tm_store_put_page(tm_store *st, const tm_page *p, tm_err *err);
+tm_rc tm_store_get_page(tm_store *st, const char *id, tm_page *out, tm_err *err); /* TM_ERR_NOTFOUND if none */
+tm_rc tm_store_each_page(tm_store *st, int (*fn)(void *ctx, const tm_page *p), void *ctx, tm_err *err); /* by id */
 
 /* ---- merged ids and likely duplicates (store_merge.c; docs/editing.md,
  * "Merging") ---- */

@@ -29,6 +29,10 @@ static void entity_where(const tm_entity_filter *f, const char *skip, tm_buf *w,
 		tm_buf_adds(w, " AND e.id IN (SELECT entity FROM tags WHERE tag=?)");
 		binds[(*n)++] = f->tag;
 	}
+	if (f->category && !tm_streq(skip, "category")) {
+		tm_buf_adds(w, " AND e.id IN (SELECT entity FROM involvements WHERE category=?)");
+		binds[(*n)++] = f->category;
+	}
 }
 
 static tm_rc prepare(tm_store *st, const char *sql, const char **binds, int n, sqlite3_stmt **out, tm_err *err)
@@ -65,6 +69,11 @@ static const char name_key_zh[] =
 	" AND (n.lang='zh' OR n.lang LIKE 'zh-%') ORDER BY n.lang='zh-Hans' DESC, n.is_primary DESC, n.ord LIMIT 1),"
 	" (SELECT lower(n.text) FROM names n WHERE n.entity=e.id"
 	" ORDER BY (n.lang='en' OR n.lang LIKE 'en-%') DESC, n.is_primary DESC, n.ord LIMIT 1))";
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
 static const char ties_sql[] = "((SELECT count(*) FROM relations r WHERE r.subject=e.id)"
 			       " + (SELECT count(*) FROM relations r WHERE r.object=e.id))";
 
@@ -72,7 +81,7 @@ tm_rc tm_store_browse_entities(tm_store *st, const tm_entity_filter *f, tm_entit
 			       size_t offset, size_t limit, int (*fn)(void *ctx, const tm_browse_row *row), void *ctx,
 			       int64_t *total, tm_err *err)
 {
-	const char *binds[4];
+	const char *binds[8];
 	int n;
 	tm_buf w = TM_BUF_INIT, sql = TM_BUF_INIT;
 	entity_where(f, NULL, &w, binds, &n);
@@ -81,7 +90,10 @@ tm_rc tm_store_browse_entities(tm_store *st, const tm_entity_filter *f, tm_entit
 	tm_buf_reset(&sql);
 	const char *order = sort == TM_SORT_TIES ? "2 DESC, e.slug" :
 			    sort == TM_SORT_CHANGED ? "e.updated_at DESC, e.slug" : "4, e.slug";
-	tm_buf_addf(&sql, "SELECT e.slug, %s, e.updated_at, %s FROM entities e WHERE %s ORDER BY %s LIMIT %zu OFFSET %zu",
+	/* the categories as one text: ids are lower-case words and underscores */
+	tm_buf_addf(&sql,
+		    "SELECT e.slug, %s, e.updated_at, %s, (SELECT group_concat(DISTINCT v.category) FROM involvements v"
+		    " WHERE v.entity=e.id) FROM entities e WHERE %s ORDER BY %s LIMIT %zu OFFSET %zu",
 		    ties_sql, sort == TM_SORT_NAME ? (lang && strncmp(lang, "zh", 2) == 0 ? name_key_zh : name_key_en) : "0",
 		    w.buf, order, limit, offset);
 	sqlite3_stmt *s = NULL;
@@ -91,11 +103,23 @@ tm_rc tm_store_browse_entities(tm_store *st, const tm_entity_filter *f, tm_entit
 	 * other statements on the same connection */
 	tm_strv ids = TM_STRV_INIT, changed = TM_STRV_INIT;
 	int64_t *ties = NULL;
-	size_t cap = 0;
+	tm_strv *cats = NULL;
+	size_t cap = 0, cap_cats = 0;
 	int r;
 	while (!rc && (r = sqlite3_step(s)) == SQLITE_ROW) {
 		TM_GROW(ties, cap, ids.n + 1);
+		TM_GROW(cats, cap_cats, ids.n + 1);
 		ties[ids.n] = sqlite3_column_int64(s, 1);
+		cats[ids.n] = (tm_strv)TM_STRV_INIT;
+		const char *cl = (const char *)sqlite3_column_text(s, 4);
+		while (cl && *cl) {
+			size_t len = strcspn(cl, ",");
+			tm_strv_push_owned(&cats[ids.n], tm_xstrndup(cl, len));
+			cl += len + (cl[len] == ',');
+		}
+		/* group_concat() keeps no promised order */
+		if (cats[ids.n].n > 1)
+			qsort(cats[ids.n].v, cats[ids.n].n, sizeof(char *), cmp_str);
 		const unsigned char *c = sqlite3_column_text(s, 2);
 		tm_strv_push(&ids, (const char *)sqlite3_column_text(s, 0));
 		tm_strv_push(&changed, c ? (const char *)c : "");
@@ -104,10 +128,13 @@ tm_rc tm_store_browse_entities(tm_store *st, const tm_entity_filter *f, tm_entit
 		rc = tm_store_db_fail(st, err, "listing entities");
 	sqlite3_finalize(s);
 	for (size_t i = 0; !rc && i < ids.n; i++) {
-		tm_browse_row row = { ids.v[i], ties[i], changed.v[i] };
+		tm_browse_row row = { ids.v[i], ties[i], changed.v[i], &cats[i] };
 		if (fn(ctx, &row))
 			break;
 	}
+	for (size_t i = 0; i < ids.n; i++)
+		tm_strv_release(&cats[i]);
+	free(cats);
 	free(ties);
 	tm_strv_release(&ids);
 	tm_strv_release(&changed);
@@ -143,13 +170,15 @@ tm_rc tm_store_entity_facet(tm_store *st, const tm_entity_filter *f, const char 
 		{ "kind", "SELECT e.kind, count(*) FROM entities e WHERE %s GROUP BY 1" },
 		{ "country", "SELECT e.country, count(*) FROM entities e WHERE %s AND e.country IS NOT NULL GROUP BY 1" },
 		{ "tag", "SELECT t.tag, count(DISTINCT e.id) FROM tags t JOIN entities e ON e.id=t.entity WHERE %s GROUP BY 1" },
+		{ "category", "SELECT v.category, count(DISTINCT e.id) FROM involvements v JOIN entities e ON e.id=v.entity"
+			      " WHERE %s GROUP BY 1" },
 	};
 	size_t i = 0;
 	while (i < sizeof(facets) / sizeof(facets[0]) && strcmp(facets[i].name, facet) != 0)
 		i++;
 	if (i == sizeof(facets) / sizeof(facets[0]))
 		return tm_fail(err, TM_ERR_INVALID, "no facet '%s'", facet);
-	const char *binds[4];
+	const char *binds[8];
 	int n;
 	tm_buf w = TM_BUF_INIT, sql = TM_BUF_INIT;
 	entity_where(f, facet, &w, binds, &n);

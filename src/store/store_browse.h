@@ -1,7 +1,7 @@
 /*
  * Lists to browse, with facets: the entities of the store filtered by kind,
- * country and tag, sorted by name, by number of ties or by when they last
- * changed, a page at a time; the sources filtered by publisher, year and
+ * country, tag and category of involvement, sorted by name, by number of
+ * ties or by when they last changed, a page at a time; the sources filtered by publisher, year and
  * language; and for each filter the count of every value it can take.
  *
  * A facet's counts are those of the entities (sources) that pass every
@@ -20,13 +20,14 @@ typedef struct tm_entity_filter {
 	const char *kind;    /* an entity kind */
 	const char *country; /* ISO 3166-1 alpha-2 */
 	const char *tag;
+	const char *category; /* a category of involvement (model.h): the entities with a claim of it */
 } tm_entity_filter;
 
 /* The facets of the entity list: the filter fields, by name.  A new facet
- * (the involvement categories of the claims work) is a field here, a line
- * of entity_where() and of the facets table in store_browse.c, and a name
- * in this list; the page and the API take every facet of the list. */
-#define TM_ENTITY_FACETS "kind", "country", "tag"
+ * is a field here, a line of entity_where() and of the facets table in
+ * store_browse.c, and a name in this list; the page and the API take every
+ * facet of the list. */
+#define TM_ENTITY_FACETS "kind", "country", "category", "tag"
 
 typedef enum tm_entity_sort {
 	TM_SORT_NAME,    /* by the name shown in lang (Chinese by pinyin), then id */
@@ -38,7 +39,8 @@ typedef enum tm_entity_sort {
 typedef struct tm_browse_row {
 	const char *id;
 	int64_t ties;        /* relations it is the subject or the object of */
-	const char *changed; /* when its record last changed, "YYYY-MM-DDTHH:MM:SSZ" */
+	const char *changed; /* the day its record last changed, "YYYY-MM-DD" (from the data: docs/format.md) */
+	const tm_strv *categories; /* the categories of its involvement claims, sorted, each once */
 } tm_browse_row;
 
 /* The entities that pass f, sorted, from offset, at most limit, each to fn
@@ -48,7 +50,7 @@ tm_rc tm_store_browse_entities(tm_store *st, const tm_entity_filter *f, tm_entit
 			       size_t offset, size_t limit, int (*fn)(void *ctx, const tm_browse_row *row), void *ctx,
 			       int64_t *total, tm_err *err);
 
-/* The values of one facet ("kind", "country", "tag") with the number of
+/* The values of one facet ("kind", "country", "category", "tag") with the number of
  * entities that have each and pass every filter of f but that facet's own,
  * most first, then by value; at most limit (0: all).  TM_ERR_INVALID for a
  * facet there is none of. */

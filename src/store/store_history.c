@@ -392,7 +392,7 @@ int tm_store_has_records(tm_store *st, const char *record)
 {
 	static const char *const tables[][2] = {
 		{ "source", "sources" }, { "entity", "entities" }, { "relation", "relations" },
-		{ "action", "actions" }, { "site", "sites" },
+		{ "action", "actions" }, { "site", "sites" }, { "involvement", "involvements" },
 	};
 	for (size_t i = 0; i < sizeof(tables) / sizeof(tables[0]); i++) {
 		if (strcmp(tables[i][0], record) != 0)
@@ -545,6 +545,10 @@ tm_rc tm_store_delete_entity(tm_store *st, const char *id, tm_err *err)
 	if (n != 0)
 		return tm_fail(err, TM_ERR_INVALID, "entity '%s' is named by %lld actions or sites: change them first", id,
 			       (long long)n);
+	n = count_row(st, "SELECT count(*) FROM involvements WHERE entity=?1", row);
+	if (n != 0)
+		return tm_fail(err, TM_ERR_INVALID, "entity '%s' has %lld involvement claims: delete them first", id,
+			       (long long)n);
 	static const char *const del[] = {
 		"DELETE FROM names_fts WHERE rowid IN (SELECT id FROM names WHERE entity=?1)",
 		"DELETE FROM name_keys WHERE entity=?1",
@@ -662,6 +666,45 @@ static int key_of_rel(void *p, int64_t rel_id, const tm_relation *r)
 	struct keys_ctx *c = p;
 	tm_strv_push_owned(c->out, tm_relation_key(r));
 	return 0;
+}
+
+tm_rc tm_store_delete_involvement(tm_store *st, const tm_involvement *key, tm_err *err)
+{
+	int64_t row = 0;
+	sqlite3_stmt *s;
+	if (prepare(st,
+		    "SELECT v.id FROM involvements v JOIN entities e ON e.id=v.entity"
+		    " WHERE e.slug=? AND v.category=? AND v.start=? AND v.end_=?",
+		    &s, err))
+		return TM_ERR_DB;
+	tm_store_bind_text(s, 1, key->entity);
+	tm_store_bind_text(s, 2, key->category);
+	tm_store_bind_text(s, 3, key->start);
+	tm_store_bind_text(s, 4, key->end);
+	if (sqlite3_step(s) == SQLITE_ROW)
+		row = sqlite3_column_int64(s, 0);
+	sqlite3_finalize(s);
+	if (!row)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no involvement '%s %s'", key->entity, key->category);
+	/* claim_kind 4: an involvement's citations (schema 7 → 8) */
+	if (exec_row(st, "DELETE FROM citations WHERE claim_kind=4 AND claim=?1", row, err) ||
+	    exec_row(st, "DELETE FROM involvements WHERE id=?1", row, err))
+		return TM_ERR_DB;
+	forget_rows(st);
+	return TM_OK;
+}
+
+static int key_of_inv(void *ctx, int64_t inv_id, const tm_involvement *v)
+{
+	(void)inv_id;
+	tm_strv_push_owned(((struct keys_ctx *)ctx)->out, tm_involvement_key(v));
+	return 0;
+}
+
+tm_rc tm_store_involvement_keys_of(tm_store *st, const char *id, tm_strv *out, tm_err *err)
+{
+	struct keys_ctx c = { out };
+	return tm_store_entity_involvements(st, id, key_of_inv, &c, err);
 }
 
 tm_rc tm_store_relation_keys_of(tm_store *st, const char *id, tm_strv *out, tm_err *err)

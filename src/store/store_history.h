@@ -11,8 +11,9 @@
  * one's were applied by its approval, a published change of their own.
  *
  * Records are named by their type ("source", "entity", "relation",
- * "action", "site") and key: the id, or for a relation
- * tm_relation_key()'s "subject predicate object[ start..end]".
+ * "action", "site", "involvement") and key: the id, for a relation
+ * tm_relation_key()'s "subject predicate object[ start..end]", for an
+ * involvement claim tm_involvement_key()'s "entity category[ start..end]".
  *
  * Each call is one statement or a few, part of the caller's transaction;
  * none moves data_version (the writes of records do).
@@ -127,7 +128,8 @@ void tm_store_touch(tm_store *st);
 
 /* Remove the entity and its names, keys, tags, identifiers and citations.
  * TM_ERR_NOTFOUND if absent; TM_ERR_INVALID while a relation, an action
- * or a site refers to it (delete those first, in the same transaction). */
+ * a site or an involvement claim refers to it (delete those first, in the
+ * same transaction). */
 tm_rc tm_store_delete_entity(tm_store *st, const char *id, tm_err *err);
 /* TM_ERR_INVALID while a claim cites it. */
 tm_rc tm_store_delete_source(tm_store *st, const char *id, tm_err *err);
@@ -135,6 +137,10 @@ tm_rc tm_store_delete_source(tm_store *st, const char *id, tm_err *err);
 tm_rc tm_store_delete_relation(tm_store *st, const tm_relation *key, tm_err *err);
 tm_rc tm_store_delete_action(tm_store *st, const char *id, tm_err *err);
 tm_rc tm_store_delete_site(tm_store *st, const char *id, tm_err *err);
+/* The involvement claim with key's identity (entity, category, dates). */
+tm_rc tm_store_delete_involvement(tm_store *st, const tm_involvement *key, tm_err *err);
+/* The involvement claims of entity id, as record keys (tm_involvement_key). */
+tm_rc tm_store_involvement_keys_of(tm_store *st, const char *id, tm_strv *out, tm_err *err);
 /* The relations of entity id, as record keys (tm_relation_key), in *out. */
 tm_rc tm_store_relation_keys_of(tm_store *st, const char *id, tm_strv *out, tm_err *err);
 /* The key of relation row rel_id (*key owned by the caller). */

@@ -24,6 +24,8 @@ enum tm_stmt_id {
 	S_KEY_EXACT, S_KEY_PREFIX, S_KEY_LONGER, S_IDENT_FIND, S_IDENT_SCHEME, S_FTS_MATCH,
 	S_ENTITY_KEYS, S_ENTITY_BRIEF,
 	S_ENTITY_SLUG, S_BUMP_VERSION, S_DATA_VERSION,
+	S_ENTITY_DATES, S_REL_DATES,
+	S_INV_FIND, S_INV_GET, S_INV_INS, S_INV_UPD, S_INV_DATES,
 	S_COUNT
 };
 
@@ -71,8 +73,7 @@ struct tm_store {
 	 * once seen stays right; emptied at commit and rollback. */
 	tm_rowmap entity_rows, source_rows;
 	struct tm_bulk *bulk; /* work deferred to the commit of tm_store_begin_bulk(), or NULL */
-	time_t now_at;        /* the second now_text is of */
-	char now_text[24];    /* added_at of rows written then */
+	char today[11];       /* YYYY-MM-DD the transaction began: added and changed dates of claims */
 };
 
 /* In a bulk transaction, before an entity or relation is written: drop what
@@ -132,8 +133,8 @@ tm_rc tm_store_each_row(tm_store *st, const char *sql, const char *bind1, int (*
 tm_rc tm_store_rowid_of(tm_store *st, enum tm_stmt_id id, const char *slug, int64_t *row, tm_err *err);
 /* Step a write statement to completion and reset it. */
 tm_rc tm_store_step_done(tm_store *st, sqlite3_stmt *s, tm_err *err, const char *what);
-/* The citations of claim (claim_kind: 0 entity, 1 relation, 2 action, 3 site),
- * appended to out. */
+/* The citations of claim (claim_kind: 0 entity, 1 relation, 2 action, 3 site,
+ * 4 involvement), appended to out. */
 tm_rc tm_store_load_cites(tm_store *st, int kind, int64_t claim, tm_cites *out, tm_err *err);
 /* Replace the citations of a claim; fresh: the claim was just inserted, so it
  * has none to delete. */

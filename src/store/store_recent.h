@@ -7,14 +7,15 @@
 
 #include "store/store.h"
 
-/* One recent claim: an entity or a relation (the other is NULL), borrowed
- * for the call; added_at is "YYYY-MM-DDTHH:MM:SSZ" (UTC).  Return 0 to go on,
- * non-zero to stop. */
+/* One recent claim: an entity, a relation or an involvement (the others
+ * NULL), borrowed for the call; added_at is the day it was first added,
+ * "YYYY-MM-DD", from the data (store.h).  Return 0 to go on, non-zero to
+ * stop. */
 typedef int (*tm_recent_fn)(void *ctx, const char *added_at, const tm_entity *ent, int64_t rel_id,
-			    const tm_relation *rel);
+			    const tm_relation *rel, const tm_involvement *inv);
 
-/* The `limit` entities and relations added last, newest first (ties broken
- * by the larger row id, relations before entities). */
+/* The `limit` claims added last, newest day first; on one day involvements,
+ * then relations, then entities, each the last written first. */
 tm_rc tm_store_recent_claims(tm_store *st, size_t limit, tm_recent_fn fn, void *ctx, tm_err *err);
 
 #endif

@@ -21,15 +21,19 @@
 
 static const char *const stmt_sql[S_COUNT] = {
 	[S_SOURCE_ID] = "SELECT id FROM sources WHERE slug=?",
-	[S_SOURCE_GET] = "SELECT slug,title,author,publisher,date,url,lang,note FROM sources WHERE slug=?",
-	[S_SOURCE_INS] = "INSERT INTO sources(slug,title,author,publisher,date,url,lang,note) VALUES(?,?,?,?,?,?,?,?)",
-	[S_SOURCE_UPD] = "UPDATE sources SET title=?2,author=?3,publisher=?4,date=?5,url=?6,lang=?7,note=?8 WHERE slug=?1",
+	[S_SOURCE_GET] = "SELECT slug,title,author,publisher,date,url,lang,note,accessed,checked FROM sources WHERE slug=?",
+	[S_SOURCE_INS] = "INSERT INTO sources(slug,title,author,publisher,date,url,lang,note,accessed,checked)"
+			 " VALUES(?,?,?,?,?,?,?,?,?,?)",
+	[S_SOURCE_UPD] = "UPDATE sources SET title=?2,author=?3,publisher=?4,date=?5,url=?6,lang=?7,note=?8,accessed=?9,"
+			 "checked=?10 WHERE slug=?1",
 	[S_ENTITY_ID] = "SELECT id FROM entities WHERE slug=?",
-	[S_ENTITY_ROW] = "SELECT id,slug,kind,country,start,end_,desc_en,desc_zh,unsourced FROM entities WHERE slug=?",
+	[S_ENTITY_ROW] = "SELECT id,slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,updated_at"
+			 " FROM entities WHERE slug=?",
 	[S_ENTITY_INS] = "INSERT INTO entities(slug,kind,country,start,end_,desc_en,desc_zh,unsourced,added_at,updated_at)"
-			 " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?9)",
+			 " VALUES(?,?,?,?,?,?,?,?,?,?)",
 	[S_ENTITY_UPD] = "UPDATE entities SET kind=?2,country=?3,start=?4,end_=?5,desc_en=?6,desc_zh=?7,unsourced=?8,"
-			 "updated_at=?9 WHERE slug=?1",
+			 "added_at=?9,updated_at=?10 WHERE slug=?1",
+	[S_ENTITY_DATES] = "UPDATE entities SET added_at=?2,updated_at=?3 WHERE id=?1",
 	[S_NAMES_GET] = "SELECT text,lang,is_primary FROM names WHERE entity=? ORDER BY ord",
 	[S_NAME_INS] = "INSERT INTO names(entity,ord,text,lang,is_primary) VALUES(?,?,?,?,?)",
 	[S_NAMEKEY_INS] = "INSERT OR IGNORE INTO name_keys(key,name,entity) VALUES(?,?,?)",
@@ -52,11 +56,20 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_CITE_INS] = "INSERT INTO citations(claim_kind,claim,ord,source,quote,page) VALUES(?,?,?,?,?,?)",
 	[S_CITES_DEL] = "DELETE FROM citations WHERE claim_kind=? AND claim=?",
 	[S_REL_FIND] = "SELECT id FROM relations WHERE subject=? AND predicate=? AND object=? AND start=? AND end_=?",
-	[S_REL_GET] = "SELECT r.id,s.slug,r.predicate,o.slug,r.start,r.end_,r.amount,r.currency,r.share,r.note,r.unsourced"
+	[S_REL_GET] = "SELECT r.id,s.slug,r.predicate,o.slug,r.start,r.end_,r.amount,r.currency,r.share,r.note,r.unsourced,"
+		      "r.added_at,r.changed_at"
 		      " FROM relations r JOIN entities s ON s.id=r.subject JOIN entities o ON o.id=r.object WHERE r.id=?",
-	[S_REL_INS] = "INSERT INTO relations(subject,predicate,object,start,end_,amount,currency,share,note,unsourced,added_at)"
-		      " VALUES(?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(subject,predicate,object,start,end_) DO NOTHING",
-	[S_REL_UPD] = "UPDATE relations SET amount=?2,currency=?3,share=?4,note=?5,unsourced=?6 WHERE id=?1",
+	[S_REL_INS] = "INSERT INTO relations(subject,predicate,object,start,end_,amount,currency,share,note,unsourced,added_at,"
+		      "changed_at) VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(subject,predicate,object,start,end_) DO NOTHING",
+	[S_REL_UPD] = "UPDATE relations SET amount=?2,currency=?3,share=?4,note=?5,unsourced=?6,added_at=?7,changed_at=?8"
+		      " WHERE id=?1",
+	[S_REL_DATES] = "UPDATE relations SET added_at=?2,changed_at=?3 WHERE id=?1",
+	[S_INV_FIND] = "SELECT id FROM involvements WHERE entity=? AND category=? AND start=? AND end_=?",
+	[S_INV_GET] = "SELECT v.id,e.slug,v.category,v.start,v.end_,v.note,v.added_at,v.changed_at"
+		      " FROM involvements v JOIN entities e ON e.id=v.entity WHERE v.id=?",
+	[S_INV_INS] = "INSERT INTO involvements(entity,category,start,end_,note,added_at,changed_at) VALUES(?,?,?,?,?,?,?)",
+	[S_INV_UPD] = "UPDATE involvements SET note=?2,added_at=?3,changed_at=?4 WHERE id=?1",
+	[S_INV_DATES] = "UPDATE involvements SET added_at=?2,changed_at=?3 WHERE id=?1",
 	[S_WORD_INS] = "INSERT OR IGNORE INTO name_words(word) VALUES(?)",
 	[S_WORDS_FROM] = "SELECT word FROM name_words WHERE word>=? AND word<? LIMIT ?",
 	[S_NAME_ENTITY] = "SELECT entity FROM names WHERE id=?",
@@ -378,6 +391,7 @@ tm_rc tm_store_begin(tm_store *st, tm_err *err)
 		return tm_fail(err, TM_ERR_INTERNAL, "transaction already open");
 	if (tm_store_exec(st, "BEGIN IMMEDIATE", err))
 		return TM_ERR_DB;
+	tm_today(st->today);
 	st->in_tx = 1;
 	st->dirty = 0;
 	st->names_put = 0;
@@ -522,19 +536,38 @@ tm_rc tm_store_entity_id(tm_store *st, tm_ekey key, char **id, tm_err *err)
 
 /* ---- records in and out ---- */
 
-/* What the schema's default for added_at, strftime('%Y-%m-%dT%H:%M:%SZ',
- * 'now'), gives, made here once a second: as a default it was formatted
- * again for each of millions of rows. */
-static const char *now_text(tm_store *st)
+/* The day a write outside a transaction happens (a transaction keeps the
+ * day it began). */
+static const char *today(tm_store *st)
 {
-	time_t t = time(NULL);
-	if (t != st->now_at || !st->now_text[0]) {
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(st->now_text, sizeof(st->now_text), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		st->now_at = t;
+	if (!st->in_tx || !st->today[0])
+		tm_today(st->today);
+	return st->today;
+}
+
+/* The dates a claim is stored with (store.h): given_* from the record ("" when
+ * it gives none), old_* the stored ones when exists, same when its content
+ * (dates aside) equals the stored one.  Returns 1 when they differ from the
+ * stored ones (or the claim is new). */
+static int claim_dates(tm_store *st, const char *given_added, const char *given_changed, int exists,
+		       const char *old_added, const char *old_changed, int same, char added[TM_DATE_MAX],
+		       char changed[TM_DATE_MAX])
+{
+	const char *a, *c;
+	if (!exists) {
+		a = given_added[0] ? given_added : given_changed[0] ? given_changed : today(st);
+		c = given_changed[0] ? given_changed : a;
+	} else {
+		a = given_added[0] ? given_added : old_added;
+		if (same)
+			c = given_changed[0] ? given_changed : old_changed;
+		else
+			c = given_changed[0] && strcmp(given_changed, old_changed) != 0 ? given_changed : today(st);
 	}
-	return st->now_text;
+	snprintf(added, TM_DATE_MAX, "%s", a);
+	/* a claim cannot change before it was added */
+	snprintf(changed, TM_DATE_MAX, "%s", strcmp(c, a) < 0 ? a : c);
+	return !exists || strcmp(added, old_added) != 0 || strcmp(changed, old_changed) != 0;
 }
 
 
@@ -604,6 +637,8 @@ tm_rc tm_store_get_source(tm_store *st, const char *id, tm_source *out, tm_err *
 	out->url = tm_store_col_dup(s, 5);
 	out->lang = tm_store_col_dup(s, 6);
 	out->note = tm_store_col_dup(s, 7);
+	tm_store_col_date(s, 8, out->accessed);
+	out->checked = sqlite3_column_int(s, 9);
 	sqlite3_reset(s);
 	return TM_OK;
 }
@@ -632,6 +667,8 @@ tm_rc tm_store_put_source(tm_store *st, const tm_source *src, tm_err *err)
 	tm_store_bind_text(s, 6, src->url);
 	tm_store_bind_text(s, 7, src->lang);
 	tm_store_bind_text(s, 8, src->note);
+	tm_store_bind_text(s, 9, src->accessed);
+	sqlite3_bind_int(s, 10, src->checked ? 1 : 0);
 	if (sqlite3_step(s) != SQLITE_DONE)
 		return tm_store_db_fail(st, err, "writing source");
 	if (!exists && st->in_tx)
@@ -692,6 +729,8 @@ static tm_rc entity_from_row(tm_store *st, sqlite3_stmt *s, tm_entity *e, tm_err
 	e->desc_en = tm_store_col_dup(s, 6);
 	e->desc_zh = tm_store_col_dup(s, 7);
 	e->unsourced = sqlite3_column_int(s, 8);
+	tm_store_col_date(s, 9, e->added);
+	tm_store_col_date(s, 10, e->changed);
 	return load_entity_parts(st, row, e, err);
 }
 
@@ -717,6 +756,8 @@ tm_rc tm_store_get_entity(tm_store *st, const char *id, tm_entity *out, tm_err *
 	out->desc_en = tm_store_col_dup(s, 6);
 	out->desc_zh = tm_store_col_dup(s, 7);
 	out->unsourced = sqlite3_column_int(s, 8);
+	tm_store_col_date(s, 9, out->added);
+	tm_store_col_date(s, 10, out->changed);
 	sqlite3_reset(s);
 	tm_rc r = load_entity_parts(st, row, out, err);
 	if (r)
@@ -841,8 +882,10 @@ static tm_rc referents_check(tm_store *st, const tm_entity *ent, tm_err *err)
 	return rc;
 }
 
-/* Write ent over entity row *rowp (0: a new entity, whose row it gets). */
-static tm_rc put_entity_row(tm_store *st, const tm_entity *ent, int64_t *rowp, const tm_name_index *ix, tm_err *err)
+/* Write ent over entity row *rowp (0: a new entity, whose row it gets), with
+ * the dates it is stored with. */
+static tm_rc put_entity_row(tm_store *st, const tm_entity *ent, int64_t *rowp, const tm_name_index *ix,
+			    const char *added, const char *changed, tm_err *err)
 {
 	int64_t row = *rowp;
 	int fresh = 0;
@@ -862,7 +905,8 @@ static tm_rc put_entity_row(tm_store *st, const tm_entity *ent, int64_t *rowp, c
 	tm_store_bind_text(s, 6, ent->desc_en);
 	tm_store_bind_text(s, 7, ent->desc_zh);
 	sqlite3_bind_int(s, 8, ent->unsourced);
-	tm_store_bind_text(s, 9, now_text(st));
+	tm_store_bind_text(s, 9, added);
+	tm_store_bind_text(s, 10, changed);
 	if ((rc = tm_store_step_done(st, s, err, "writing entity")))
 		return rc;
 	st->dirty = 1;
@@ -932,15 +976,27 @@ tm_rc tm_store_put_entity_indexed(tm_store *st, const tm_entity *ent, const tm_n
 	tm_rc rc = tm_store_rowid_of(st, S_ENTITY_ID, ent->id, &row, err);
 	if (rc)
 		return rc;
+	char added[TM_DATE_MAX], changed[TM_DATE_MAX];
 	if (key)
 		*key = row;
 	if (row) {
 		if (tm_store_get_entity(st, ent->id, &old, err))
 			return err ? err->rc : TM_ERR_DB;
 		int same = tm_entity_equal(&old, ent);
+		int moved = claim_dates(st, ent->added, ent->changed, 1, old.added, old.changed, same, added, changed);
 		tm_entity_release(&old);
-		if (same)
-			return TM_OK;
+		if (same) {
+			if (!moved)
+				return TM_OK;
+			sqlite3_stmt *s = tm_store_stmt(st, S_ENTITY_DATES);
+			sqlite3_bind_int64(s, 1, row);
+			tm_store_bind_text(s, 2, added);
+			tm_store_bind_text(s, 3, changed);
+			st->dirty = 1;
+			return tm_store_step_done(st, s, err, "writing entity dates");
+		}
+	} else {
+		claim_dates(st, ent->added, ent->changed, 0, "", "", 0, added, changed);
 	}
 	tm_name_index own = { NULL, 0 };
 	if (!ix) {
@@ -948,7 +1004,7 @@ tm_rc tm_store_put_entity_indexed(tm_store *st, const tm_entity *ent, const tm_n
 			return rc;
 		ix = &own;
 	}
-	rc = put_entity_row(st, ent, &row, ix, err);
+	rc = put_entity_row(st, ent, &row, ix, added, changed, err);
 	tm_name_index_release(&own);
 	if (key)
 		*key = row;
@@ -975,6 +1031,8 @@ static tm_rc relation_from_stmt(tm_store *st, sqlite3_stmt *s, int64_t *rel_id, 
 	}
 	r->note = tm_store_col_dup(s, 9);
 	r->unsourced = sqlite3_column_int(s, 10);
+	tm_store_col_date(s, 11, r->added);
+	tm_store_col_date(s, 12, r->changed);
 	(void)st;
 	(void)err;
 	return TM_OK;
@@ -1066,7 +1124,10 @@ tm_rc tm_store_put_relation_keyed(tm_store *st, const tm_relation *rel, tm_ekey 
 		sqlite3_bind_double(s, 8, rel->share);
 	tm_store_bind_text(s, 9, rel->note);
 	sqlite3_bind_int(s, 10, rel->unsourced);
-	tm_store_bind_text(s, 11, now_text(st));
+	char added[TM_DATE_MAX], changed[TM_DATE_MAX];
+	claim_dates(st, rel->added, rel->changed, 0, "", "", 0, added, changed);
+	tm_store_bind_text(s, 11, added);
+	tm_store_bind_text(s, 12, changed);
 	if ((rc = tm_store_step_done(st, s, err, "writing relation")))
 		return rc;
 	int fresh = sqlite3_changes(st->db) == 1;
@@ -1088,9 +1149,18 @@ tm_rc tm_store_put_relation_keyed(tm_store *st, const tm_relation *rel, tm_ekey 
 		if ((rc = tm_store_get_relation(st, row, &old, err)))
 			return rc;
 		int same = tm_relation_equal(&old, rel);
+		int moved = claim_dates(st, rel->added, rel->changed, 1, old.added, old.changed, same, added, changed);
 		tm_relation_release(&old);
-		if (same)
-			return TM_OK;
+		if (same) {
+			if (!moved)
+				return TM_OK;
+			s = tm_store_stmt(st, S_REL_DATES);
+			sqlite3_bind_int64(s, 1, row);
+			tm_store_bind_text(s, 2, added);
+			tm_store_bind_text(s, 3, changed);
+			st->dirty = 1;
+			return tm_store_step_done(st, s, err, "writing relation dates");
+		}
 		s = tm_store_stmt(st, S_REL_UPD);
 		sqlite3_bind_int64(s, 1, row);
 		if (rel->has_amount)
@@ -1100,6 +1170,8 @@ tm_rc tm_store_put_relation_keyed(tm_store *st, const tm_relation *rel, tm_ekey 
 			sqlite3_bind_double(s, 4, rel->share);
 		tm_store_bind_text(s, 5, rel->note);
 		sqlite3_bind_int(s, 6, rel->unsourced);
+		tm_store_bind_text(s, 7, added);
+		tm_store_bind_text(s, 8, changed);
 		if ((rc = tm_store_step_done(st, s, err, "writing relation")))
 			return rc;
 	}
@@ -1143,6 +1215,7 @@ struct each_ctx {
 	tm_entity_fn efn;
 	tm_relation_fn rfn;
 	void *ctx;
+	tm_involvement_fn ifn;
 };
 
 static int source_row(void *p, sqlite3_stmt *s)
@@ -1157,6 +1230,8 @@ static int source_row(void *p, sqlite3_stmt *s)
 	src.url = tm_store_col_dup(s, 5);
 	src.lang = tm_store_col_dup(s, 6);
 	src.note = tm_store_col_dup(s, 7);
+	tm_store_col_date(s, 8, src.accessed);
+	src.checked = sqlite3_column_int(s, 9);
 	int stop = c->sfn(c->ctx, &src);
 	tm_source_release(&src);
 	return stop;
@@ -1165,8 +1240,9 @@ static int source_row(void *p, sqlite3_stmt *s)
 tm_rc tm_store_each_source(tm_store *st, tm_source_fn fn, void *ctx, tm_err *err)
 {
 	struct each_ctx c = { st, err, fn, NULL, NULL, ctx };
-	return tm_store_each_row(st, "SELECT slug,title,author,publisher,date,url,lang,note FROM sources ORDER BY slug", NULL,
-			source_row, &c, err);
+	return tm_store_each_row(st,
+			"SELECT slug,title,author,publisher,date,url,lang,note,accessed,checked FROM sources ORDER BY slug",
+			NULL, source_row, &c, err);
 }
 
 static int entity_row(void *p, sqlite3_stmt *s)
@@ -1182,7 +1258,7 @@ static int entity_row(void *p, sqlite3_stmt *s)
 	return stop;
 }
 
-#define ENTITY_COLS "e.id,e.slug,e.kind,e.country,e.start,e.end_,e.desc_en,e.desc_zh,e.unsourced"
+#define ENTITY_COLS "e.id,e.slug,e.kind,e.country,e.start,e.end_,e.desc_en,e.desc_zh,e.unsourced,e.added_at,e.updated_at"
 
 tm_rc tm_store_each_entity(tm_store *st, tm_entity_fn fn, void *ctx, tm_err *err)
 {
@@ -1206,14 +1282,277 @@ static int relation_row(void *p, sqlite3_stmt *s)
 }
 
 #define RELATION_SELECT                                                                                 \
-	"SELECT r.id,s.slug,r.predicate,o.slug,r.start,r.end_,r.amount,r.currency,r.share,r.note,r.unsourced" \
-	" FROM relations r JOIN entities s ON s.id=r.subject JOIN entities o ON o.id=r.object"
+	"SELECT r.id,s.slug,r.predicate,o.slug,r.start,r.end_,r.amount,r.currency,r.share,r.note,r.unsourced," \
+	"r.added_at,r.changed_at FROM relations r JOIN entities s ON s.id=r.subject JOIN entities o ON o.id=r.object"
 
 tm_rc tm_store_each_relation(tm_store *st, tm_relation_fn fn, void *ctx, tm_err *err)
 {
 	struct each_ctx c = { st, err, NULL, NULL, fn, ctx };
 	return tm_store_each_row(st, RELATION_SELECT " ORDER BY s.slug, r.predicate, o.slug, r.start, r.end_", NULL,
 			relation_row, &c, err);
+}
+
+/* ---- involvements ---- */
+
+#define INVOLVEMENT_SELECT                                                                   \
+	"SELECT v.id,e.slug,v.category,v.start,v.end_,v.note,v.added_at,v.changed_at"        \
+	" FROM involvements v JOIN entities e ON e.id=v.entity"
+
+/* v from the current row of an INVOLVEMENT_SELECT-shaped statement; *id its row. */
+static void involvement_from_stmt(sqlite3_stmt *s, int64_t *id, tm_involvement *v)
+{
+	memset(v, 0, sizeof(*v));
+	*id = sqlite3_column_int64(s, 0);
+	v->entity = tm_store_col_dup(s, 1);
+	v->category = tm_store_col_dup(s, 2);
+	tm_store_col_date(s, 3, v->start);
+	tm_store_col_date(s, 4, v->end);
+	v->note = tm_store_col_dup(s, 5);
+	tm_store_col_date(s, 6, v->added);
+	tm_store_col_date(s, 7, v->changed);
+}
+
+static int involvement_row(void *p, sqlite3_stmt *s)
+{
+	struct each_ctx *c = p;
+	tm_involvement v;
+	int64_t id;
+	involvement_from_stmt(s, &id, &v);
+	if (tm_store_load_cites(c->st, 4, id, &v.cites, c->err)) {
+		tm_involvement_release(&v);
+		return -1;
+	}
+	int stop = c->ifn(c->ctx, id, &v);
+	tm_involvement_release(&v);
+	return stop;
+}
+
+tm_rc tm_store_get_involvement(tm_store *st, int64_t inv_id, tm_involvement *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *s = tm_store_stmt(st, S_INV_GET);
+	sqlite3_bind_int64(s, 1, inv_id);
+	int rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		sqlite3_reset(s);
+		if (rc == SQLITE_DONE)
+			return tm_fail(err, TM_ERR_NOTFOUND, "no involvement %lld", (long long)inv_id);
+		return tm_store_db_fail(st, err, "reading involvement");
+	}
+	int64_t id;
+	involvement_from_stmt(s, &id, out);
+	sqlite3_reset(s);
+	tm_rc r = tm_store_load_cites(st, 4, id, &out->cites, err);
+	if (r)
+		tm_involvement_release(out);
+	return r;
+}
+
+/* The row of the involvement with v's identity into *row, 0 when none (not
+ * an error). */
+static tm_rc involvement_row_of(tm_store *st, int64_t entity, const tm_involvement *v, int64_t *row, tm_err *err)
+{
+	sqlite3_stmt *s = tm_store_stmt(st, S_INV_FIND);
+	sqlite3_bind_int64(s, 1, entity);
+	tm_store_bind_text(s, 2, v->category);
+	tm_store_bind_text(s, 3, v->start);
+	tm_store_bind_text(s, 4, v->end);
+	int step = sqlite3_step(s);
+	*row = step == SQLITE_ROW ? sqlite3_column_int64(s, 0) : 0;
+	tm_rc rc = step == SQLITE_ROW || step == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "finding involvement");
+	sqlite3_reset(s);
+	return rc;
+}
+
+tm_rc tm_store_find_involvement(tm_store *st, const tm_involvement *key, tm_involvement *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	int64_t entity, row = 0;
+	tm_rc rc = tm_store_rowid_of(st, S_ENTITY_ID, key->entity, &entity, err);
+	if (!rc && entity)
+		rc = involvement_row_of(st, entity, key, &row, err);
+	if (rc)
+		return rc;
+	if (!row)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no involvement '%s %s'", key->entity, key->category);
+	return tm_store_get_involvement(st, row, out, err);
+}
+
+tm_rc tm_store_put_involvement(tm_store *st, const tm_involvement *v, tm_err *err)
+{
+	int64_t entity, row;
+	tm_rc rc = tm_store_rowid_of(st, S_ENTITY_ID, v->entity, &entity, err);
+	if (rc)
+		return rc;
+	if (!entity)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no entity '%s'", v->entity);
+	if ((rc = involvement_row_of(st, entity, v, &row, err)))
+		return rc;
+	char added[TM_DATE_MAX], changed[TM_DATE_MAX];
+	sqlite3_stmt *s;
+	if (row) {
+		tm_involvement old;
+		if ((rc = tm_store_get_involvement(st, row, &old, err)))
+			return rc;
+		int same = tm_involvement_equal(&old, v);
+		int moved = claim_dates(st, v->added, v->changed, 1, old.added, old.changed, same, added, changed);
+		tm_involvement_release(&old);
+		if (same) {
+			if (!moved)
+				return TM_OK;
+			s = tm_store_stmt(st, S_INV_DATES);
+			sqlite3_bind_int64(s, 1, row);
+			tm_store_bind_text(s, 2, added);
+			tm_store_bind_text(s, 3, changed);
+			st->dirty = 1;
+			return tm_store_step_done(st, s, err, "writing involvement dates");
+		}
+		s = tm_store_stmt(st, S_INV_UPD);
+		sqlite3_bind_int64(s, 1, row);
+		tm_store_bind_text(s, 2, v->note);
+		tm_store_bind_text(s, 3, added);
+		tm_store_bind_text(s, 4, changed);
+	} else {
+		claim_dates(st, v->added, v->changed, 0, "", "", 0, added, changed);
+		s = tm_store_stmt(st, S_INV_INS);
+		sqlite3_bind_int64(s, 1, entity);
+		tm_store_bind_text(s, 2, v->category);
+		tm_store_bind_text(s, 3, v->start);
+		tm_store_bind_text(s, 4, v->end);
+		tm_store_bind_text(s, 5, v->note);
+		tm_store_bind_text(s, 6, added);
+		tm_store_bind_text(s, 7, changed);
+	}
+	if ((rc = tm_store_step_done(st, s, err, "writing involvement")))
+		return rc;
+	int fresh = !row;
+	if (fresh)
+		row = sqlite3_last_insert_rowid(st->db);
+	st->dirty = 1;
+	return tm_store_save_cites(st, 4, row, &v->cites, fresh, err);
+}
+
+tm_rc tm_store_each_involvement(tm_store *st, tm_involvement_fn fn, void *ctx, tm_err *err)
+{
+	struct each_ctx c = { st, err, NULL, NULL, NULL, ctx, fn };
+	return tm_store_each_row(st, INVOLVEMENT_SELECT " ORDER BY e.slug, v.category, v.start, v.end_", NULL,
+				 involvement_row, &c, err);
+}
+
+tm_rc tm_store_entity_involvements(tm_store *st, const char *id, tm_involvement_fn fn, void *ctx, tm_err *err)
+{
+	struct each_ctx c = { st, err, NULL, NULL, NULL, ctx, fn };
+	return tm_store_each_row(st,
+				 INVOLVEMENT_SELECT " WHERE v.entity=(SELECT id FROM entities WHERE slug=?1)"
+						    " ORDER BY v.category, v.start, v.end_",
+				 id, involvement_row, &c, err);
+}
+
+struct involved_ctx {
+	int (*fn)(void *ctx, tm_ekey key, int category, int64_t inv_id);
+	void *ctx;
+};
+
+static int involved_row(void *p, sqlite3_stmt *s)
+{
+	struct involved_ctx *c = p;
+	int cat = tm_category_index((const char *)sqlite3_column_text(s, 1));
+	if (cat < 0)
+		return 0; /* a category this build does not know: it flags nothing */
+	return c->fn(c->ctx, sqlite3_column_int64(s, 0), cat, sqlite3_column_int64(s, 2));
+}
+
+tm_rc tm_store_each_involved(tm_store *st, int (*fn)(void *ctx, tm_ekey key, int category, int64_t inv_id),
+			     void *ctx, tm_err *err)
+{
+	struct involved_ctx c = { fn, ctx };
+	return tm_store_each_row(st, "SELECT entity,category,id FROM involvements ORDER BY entity, category, id", NULL,
+				 involved_row, &c, err);
+}
+
+/* ---- pages ---- */
+
+tm_rc tm_store_put_page(tm_store *st, const tm_page *p, tm_err *err)
+{
+	tm_page old;
+	tm_rc got = tm_store_get_page(st, p->id, &old, err);
+	if (got && got != TM_ERR_NOTFOUND)
+		return got;
+	if (err && got)
+		tm_err_clear(err);
+	if (got == TM_OK) {
+		int same = tm_page_equal(&old, p);
+		tm_page_release(&old);
+		if (same)
+			return TM_OK;
+	}
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db,
+			       "INSERT INTO pages(slug,title_en,title_zh,body_en,body_zh) VALUES(?1,?2,?3,?4,?5)"
+			       " ON CONFLICT(slug) DO UPDATE SET title_en=?2,title_zh=?3,body_en=?4,body_zh=?5",
+			       -1, &s, NULL) != SQLITE_OK)
+		return tm_store_db_fail(st, err, "preparing page");
+	tm_store_bind_text(s, 1, p->id);
+	tm_store_bind_text(s, 2, p->title_en);
+	tm_store_bind_text(s, 3, p->title_zh);
+	tm_store_bind_text(s, 4, p->body_en);
+	tm_store_bind_text(s, 5, p->body_zh);
+	tm_rc rc = sqlite3_step(s) == SQLITE_DONE ? TM_OK : tm_store_db_fail(st, err, "writing page");
+	sqlite3_finalize(s);
+	if (!rc)
+		st->dirty = 1;
+	return rc;
+}
+
+static void page_from_stmt(sqlite3_stmt *s, tm_page *p)
+{
+	p->id = tm_store_col_dup(s, 0);
+	p->title_en = tm_store_col_dup(s, 1);
+	p->title_zh = tm_store_col_dup(s, 2);
+	p->body_en = tm_store_col_dup(s, 3);
+	p->body_zh = tm_store_col_dup(s, 4);
+}
+
+tm_rc tm_store_get_page(tm_store *st, const char *id, tm_page *out, tm_err *err)
+{
+	memset(out, 0, sizeof(*out));
+	sqlite3_stmt *s;
+	if (sqlite3_prepare_v2(st->db, "SELECT slug,title_en,title_zh,body_en,body_zh FROM pages WHERE slug=?", -1, &s,
+			       NULL) != SQLITE_OK)
+		return tm_store_db_fail(st, err, "preparing page");
+	tm_store_bind_text(s, 1, id);
+	int rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW)
+		page_from_stmt(s, out);
+	sqlite3_finalize(s);
+	if (rc == SQLITE_ROW)
+		return TM_OK;
+	if (rc == SQLITE_DONE)
+		return tm_fail(err, TM_ERR_NOTFOUND, "no page '%s'", id);
+	return tm_store_db_fail(st, err, "reading page");
+}
+
+struct page_ctx {
+	int (*fn)(void *ctx, const tm_page *p);
+	void *ctx;
+};
+
+static int page_row(void *p, sqlite3_stmt *s)
+{
+	struct page_ctx *c = p;
+	tm_page pg;
+	memset(&pg, 0, sizeof(pg));
+	page_from_stmt(s, &pg);
+	int stop = c->fn(c->ctx, &pg);
+	tm_page_release(&pg);
+	return stop;
+}
+
+tm_rc tm_store_each_page(tm_store *st, int (*fn)(void *ctx, const tm_page *p), void *ctx, tm_err *err)
+{
+	struct page_ctx c = { fn, ctx };
+	return tm_store_each_row(st, "SELECT slug,title_en,title_zh,body_en,body_zh FROM pages ORDER BY slug", NULL,
+				 page_row, &c, err);
 }
 
 tm_rc tm_store_entity_relations(tm_store *st, const char *id, tm_relation_fn fn, void *ctx, tm_err *err)
@@ -1226,14 +1565,14 @@ tm_rc tm_store_entity_relations(tm_store *st, const char *id, tm_relation_fn fn,
 			id, relation_row, &c, err);
 }
 
-tm_rc tm_store_source_claims(tm_store *st, const char *source_id, size_t limit, tm_entity_fn efn, tm_relation_fn rfn,
-			     void *ctx, tm_err *err)
+tm_rc tm_store_source_claims(tm_store *st, const char *source_id, size_t limit, tm_entity_fn efn,
+			     tm_involvement_fn ifn, tm_relation_fn rfn, void *ctx, tm_err *err)
 {
 	/* A source may back a million claims (a registry dump).  The claims are
 	 * cut to the first limit+1 by row id inside the index on citations
 	 * (source, claim_kind, claim), so only those are joined and sorted:
 	 * the caller sees one more than limit when there are more. */
-	struct each_ctx c = { st, err, NULL, efn, rfn, ctx };
+	struct each_ctx c = { st, err, NULL, efn, rfn, ctx, ifn };
 	char cut[64];
 	if (limit)
 		snprintf(cut, sizeof(cut), " ORDER BY claim LIMIT %zu", limit + 1);
@@ -1247,6 +1586,15 @@ tm_rc tm_store_source_claims(tm_store *st, const char *source_id, size_t limit, 
 			    " WHERE source=(SELECT id FROM sources WHERE slug=?) AND claim_kind=0%s) ORDER BY e.slug",
 			    cut);
 		rc = tm_store_each_row(st, sql.buf, source_id, entity_row, &c, err);
+	}
+	if (!rc && ifn) {
+		tm_buf_reset(&sql);
+		tm_buf_addf(&sql,
+			    INVOLVEMENT_SELECT " WHERE v.id IN (SELECT claim FROM citations WHERE"
+					       " source=(SELECT id FROM sources WHERE slug=?) AND claim_kind=4%s)"
+					       " ORDER BY e.slug, v.category, v.start, v.end_",
+			    cut);
+		rc = tm_store_each_row(st, sql.buf, source_id, involvement_row, &c, err);
 	}
 	if (!rc && rfn) {
 		tm_buf_reset(&sql);
@@ -1372,6 +1720,7 @@ tm_rc tm_store_counts(tm_store *st, tm_counts *out, tm_err *err)
 	out->relations = count_of(st, "SELECT count(*) FROM relations", &rc, err);
 	out->names = count_of(st, "SELECT count(*) FROM names", &rc, err);
 	out->citations = count_of(st, "SELECT count(*) FROM citations", &rc, err);
+	out->involvements = count_of(st, "SELECT count(*) FROM involvements", &rc, err);
 	return rc;
 }
 
@@ -1418,6 +1767,9 @@ tm_rc tm_store_check(tm_store *st, int (*fn)(void *ctx, const tm_finding *f), vo
 		  " (SELECT DISTINCT k.key, e.slug FROM name_keys k JOIN entities e ON e.id=k.entity"
 		  "  WHERE k.key IN (SELECT key FROM name_keys GROUP BY key HAVING count(DISTINCT entity)>1)"
 		  "  ORDER BY k.key, e.slug) GROUP BY key ORDER BY key" },
+		{ "unchecked_source",
+		  "SELECT slug, 'title and URL not seen: '||title FROM sources s WHERE NOT checked"
+		  " AND EXISTS (SELECT 1 FROM citations WHERE source=s.id) ORDER BY slug" },
 	};
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
 		struct check_ctx c = { checks[i].what, fn, ctx };
@@ -1425,5 +1777,18 @@ tm_rc tm_store_check(tm_store *st, int (*fn)(void *ctx, const tm_finding *f), vo
 		if (rc)
 			return rc;
 	}
+	/* the place kinds are the vocabulary's (model.h), not a list kept here */
+	tm_buf sql = TM_BUF_INIT;
+	tm_buf_adds(&sql, "SELECT e.slug, v.category||' (a '||e.kind||' carries no flag: put the claim on the institution)'"
+			  " FROM involvements v JOIN entities e ON e.id=v.entity WHERE e.kind IN (''");
+	for (size_t i = 0; i < tm_n_kinds; i++)
+		if (tm_kinds[i].place)
+			tm_buf_addf(&sql, ",'%s'", tm_kinds[i].id);
+	tm_buf_adds(&sql, ") ORDER BY e.slug, v.category");
+	struct check_ctx c = { "place_involvement", fn, ctx };
+	tm_rc rc = tm_store_each_row(st, sql.buf, NULL, check_row, &c, err);
+	tm_buf_release(&sql);
+	if (rc)
+		return rc;
 	return TM_OK;
 }

@@ -910,6 +910,27 @@ int tm_text_has_han(const char *s)
 	return 0;
 }
 
+int tm_text_mostly_han(const char *s)
+{
+	if (!s)
+		return 0;
+	size_t len = strlen(s);
+	int32_t n = len > INT32_MAX ? INT32_MAX : (int32_t)len, i = 0;
+	long han = 0, words = 0;
+	int in_word = 0;
+	while (i < n) {
+		UChar32 c;
+		U8_NEXT(s, i, n, c);
+		if (c >= 0 && is_han(c))
+			han++;
+		int latin = c >= 0 && u_isalpha(c) && uscript_getScript(c, &(UErrorCode){ U_ZERO_ERROR }) == USCRIPT_LATIN;
+		if (latin && !in_word)
+			words++;
+		in_word = latin;
+	}
+	return han > words;
+}
+
 /* Columns of one code point; an ill-formed sequence (c < 0) shows as one
  * replacement character.  Spacing marks (Mc) do take a column. */
 static int cp_width(UChar32 c)

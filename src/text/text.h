@@ -65,6 +65,10 @@ char *tm_text_compact(const char *s);
 
 /* 1 if s contains at least one Han ideograph. */
 int tm_text_has_han(const char *s);
+/* 1 if s reads as Chinese: it has more Han ideographs than words in Latin
+ * letters.  An English quote that names a Chinese database (狼群) stays
+ * English, a Chinese one that names a brand (Hikvision) stays Chinese. */
+int tm_text_mostly_han(const char *s);
 
 /* Terminal columns that the UTF-8 string s takes: East Asian wide and
  * full-width characters count 2, combining marks 0, others 1. */

@@ -46,8 +46,9 @@ got=$(json_get "sorted((v['vendor'], (v['match'] or {}).get('id')) for v in d['v
 got=$(json_get "[(v['vendor'], v['match']) for v in d['vendors'] if 'Scale' in v['vendor'] or 'Prama' in v['vendor']]")
 [ "$got" = "[('Shanghai Dahua Scale Factory', None), ('Prama Hikvision India Private Limited', None)]" ] &&
 	pass "other companies with Dahua or Hikvision in their names are not matched" || fail "lookalike vendors" "$got"
-got=$(json_get "[e['to'] for v in d['vendors'] if (v['match'] or {}).get('id')=='hikvision' for e in v['evidence']]")
-[ "$got" = "['cetc']" ] && pass "a vendor's evidence chain runs to its owner, with sources" || fail "vendor evidence" "$got"
+got=$(json_get "[(f['category'], f['basis'], f['claims'][0]['sources'][0]['quote'][:20]) for v in d['vendors'] if (v['match'] or {}).get('id')=='hikvision' for f in v['flags']][0]")
+[ "$got" = "('occupation_surveillance', 'direct', 'For example, Hikvisi')" ] &&
+	pass "a vendor is flagged for its own involvement claim, with the claim's quotes" || fail "vendor evidence" "$got"
 got=$(json_get "(d['summary']['devices_flagged'], d['summary']['randomized'], d['summary']['unknown'])")
 [ "$got" = "(4, 2, 1)" ] && pass "the summary counts flagged, randomized and unknown devices" || fail "audit summary" "$got"
 got=$(json_get "[x['prefix'] for x in d['devices'] if x['mac'].startswith('00:50:C2')]")
@@ -55,7 +56,10 @@ got=$(json_get "[x['prefix'] for x in d['devices'] if x['mac'].startswith('00:50
 
 run --db "$DB" audit "$AUD/nmap.xml"
 expect_out "the table lists flagged devices with IP, MAC and host name" "192.168.10.21  44:19:B6:12:34:56  cam-gate-1.campus.lan"
-expect_out "and each vendor's evidence with numbered sources" "—owned by→ China Electronics Technology Group Corporation (cetc) [1]"
+expect_out "and each vendor's flags as sentences" "Surveillance of Palestinians under occupation: direct (Hikvision's own involvement claim)"
+expect_out "with the quotes of the claims" "“It is a known supplier of surveillance cameras for Israel"
+run --db "$DB" audit --tags surveillance "$AUD/nmap.xml"
+expect_rc "--tags is refused: tags are topics and never flag" 2
 
 # a registry of our own
 mkdir -p "$TMP/reg"

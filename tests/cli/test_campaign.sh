@@ -81,7 +81,8 @@ run --db "$DB" digest --week 2024-W09 --lang zh --format md
 if [ "$RC" -eq 0 ] && grep -qF "# 每周行动概览 2024-W09（2024年2月26日至2024年3月3日）" "$TMP/out" &&
    grep -qF "## 抗议" "$TMP/out" && grep -qF "### 加拿大" "$TMP/out" &&
    grep -qF "**本拿比抗议者在ADI Global Distribution门外抗议海康威视的活动**（2024年2月27日，不列颠哥伦比亚省本拿比）" "$TMP/out" &&
-   grep -qF "约十几人在本拿比" "$TMP/out" && ! grep -qF "Roughly a dozen" "$TMP/out"; then
+   grep -qF "约十几人在本拿比" "$TMP/out" && ! grep -qF "Roughly a dozen people protested" "$TMP/out" &&
+   grep -qF "：“Roughly a dozen people showed up for the action" "$TMP/out"; then
 	pass "digest --week 2024-W09 --lang zh lists the February 2024 protest in Chinese"
 else fail "digest --week 2024-W09 --lang zh lists the February 2024 protest in Chinese"; fi
 if grep -qF "来源：[Black Press Media: B.C. group protests global company supplying surveillance cameras to Israel](https://www.similkameenspotlight.com/news/bc-group-protests-global-company-supplying-surveillance-cameras-to-israel-7323069)" "$TMP/out" &&

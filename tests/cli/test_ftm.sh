@@ -171,10 +171,18 @@ roundtrip() { # BINARY N
 	# names compared as sets: FtM keeps primary names and aliases apart, not their order
 	/usr/bin/python3 - "$TMP/rta.jsonl" "$TMP/rtb.jsonl" <<'EOF' || return 1
 import json, sys
+# what FtM has no place for (docs/ftm.md): involvement claims, the site's
+# pages, the days a claim was added and changed, when a source was read and
+# whether it was checked
+NOT_IN_FTM = ("involvement", "page")
 def load(p):
     out = []
     for l in open(p):
         d = json.loads(l)
+        if d["type"] in NOT_IN_FTM:
+            continue
+        for k in ("added", "changed", "accessed", "checked"):
+            d.pop(k, None)
         if "names" in d:
             d["names"] = sorted(d["names"], key=lambda n: json.dumps(n, sort_keys=True))
         out.append(json.dumps(d, sort_keys=True))
@@ -190,7 +198,7 @@ print("# %d records the same" % len(a))
 EOF
 }
 if roundtrip "$TIEMAP" 3000; then
-	pass "3,000 generated entities: export --format ftm, import --from ftm, the same sources, entities (names as sets), ties and citations"
+	pass "3,000 generated entities: export --format ftm, import --from ftm, the same sources, entities (names as sets), ties and citations (involvement claims and dates aside)"
 else fail "the round trip of 3,000 generated entities"; fi
 if [ -x "$REL" ]; then
 	if roundtrip "$REL" "${TIEMAP_FTM_ROUNDTRIP:-10000}"; then

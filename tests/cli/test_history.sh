@@ -35,6 +35,34 @@ run --db "$DB" revert "$LAST"
 expect_out "the revert itself can be reverted: the tie is back" "reverted revision $LAST"
 run --db "$DB" owners hikvision
 expect_out "… in the owners chain" "cetc"
+# involvement claims (docs/format.md) go through history as entities and ties do
+run --db "$DB" export --history
+NI=$(grep -c '"type":"revision".*"record":"involvement"' "$TMP/out")
+WANT=$(grep -c '"type":"involvement"' "$SEED/involvements.jsonl")
+if [ "$NI" = "$WANT" ]; then pass "the import made a revision for each of its $WANT involvement claims"; else fail "the import made a revision for each involvement claim" "$NI of $WANT"; fi
+run --db "$DB" --json history "hikvision occupation_surveillance"
+expect_out "an involvement's key is 'entity category'" '"record": "involvement"'
+expect_out "… created by the import" '"what": "created"'
+REV=$(json_get 'd["revisions"][0]["revision"]')
+run --db "$DB" revert "$REV"
+expect_out "revert an involvement's revision" "reverted revision $REV"
+run --db "$DB" --json show hikvision
+CATS=$(json_get '" ".join(v["category"] for v in d["involvement"])')
+case " $CATS " in
+*" occupation_surveillance "*) fail "the reverted involvement claim is gone from the entity" "$CATS" ;;
+*) pass "the reverted involvement claim is gone from the entity" ;;
+esac
+run --db "$DB" history --record involvement "hikvision occupation_surveillance"
+expect_out "its history lists the deletion" "deleted  hikvision occupation_surveillance"
+run --db "$DB" --json history "hikvision occupation_surveillance"
+LAST=$(json_get 'd["revisions"][0]["revision"]')
+run --db "$DB" revert "$LAST"
+run --db "$DB" --json show hikvision
+CATS=$(json_get '" ".join(v["category"] for v in d["involvement"])')
+case " $CATS " in
+*" occupation_surveillance "*) pass "reverting the deletion puts the claim back" ;;
+*) fail "reverting the deletion puts the claim back" "$CATS" ;;
+esac
 run --db "$DB" export --history -o "$TMP/a.jsonl"
 run --db "$TMP/b.db" import "$TMP/a.jsonl"
 expect_rc "import an export with history into a fresh database" 0

@@ -1,8 +1,8 @@
 # tiemap check's likely duplicates and tiemap merge KEEP GONE (docs/editing.md,
 # "Merging"): check lists a pair with one identifier and a pair with one name
 # in one country (not a homophone, not another country); the merge moves
-# names, identifiers, ties (one landing on an existing tie is merged with its
-# citations) and sites, and the old id then names the kept entity in show,
+# names, identifiers, ties and involvement claims (one landing on an existing
+# one is merged with its citations) and sites, and the old id then names the kept entity in show,
 # path, owners, neighbors and screening; bad arguments change nothing; one
 # revert of the merge gives back the database as it was, byte for byte.
 . "$(dirname "$0")/lib.sh"
@@ -78,6 +78,11 @@ got=$(json_get "sorted((r['predicate'], r['other']['id'], [c['id'] for c in r['s
 	pass "ties moved; the tie that became a duplicate is one, with both citations" || fail "ties" "$got"
 run --db "$DB" export
 grep -q '"id":"hik-dup-office","entity":"hikvision"' "$TMP/out" && pass "the site moved to the kept entity" || fail "site moved"
+grep '"type":"involvement","entity":"hikvision","category":"xinjiang_surveillance"' "$TMP/out" | grep -q '"source":"psan-2024-essf","quote":"Hikvision"' &&
+	pass "an involvement claim the kept entity had already takes the merged one's citations" || fail "involvement merged"
+grep -q '"type":"involvement","entity":"hikvision","category":"occupation_surveillance","start":"2023"' "$TMP/out" &&
+	pass "an involvement claim of the merged entity moves to the kept one" || fail "involvement moved"
+grep -q '"entity":"hik-dup"' "$TMP/out" && fail "nothing names the merged id any more" || pass "nothing names the merged id any more"
 grep -q '"id":"hik-dup",' "$TMP/out" && fail "the merged entity is gone from the export" || pass "the merged entity is gone from the export"
 
 # ---- the old id keeps working ----

@@ -23,26 +23,32 @@ got=$(json_get "{'id','matched_by','name','score'} <= set(d['rows'][0]['match'])
 [ "$got" = "True" ] && pass "screen JSON rows have line, input and match {id,name,score,matched_by}" || fail "screen JSON row shape" "$got"
 got=$(json_get "(d['summary']['rows'], d['summary']['matched'], d['summary']['unreadable'])")
 [ "$got" = "(4, 3, 0)" ] && pass "screen JSON summary counts rows and matches" || fail "screen JSON summary" "$got"
-got=$(json_get "d['rows'][3]['match'] is None and d['rows'][3]['flags']==[] and d['rows'][3]['evidence']==[]")
-[ "$got" = "True" ] && pass "an unmatched row has match null, no flags, no evidence" || fail "unmatched row" "$got"
+got=$(json_get "d['rows'][3]['match'] is None and d['rows'][3]['flags']==[]")
+[ "$got" = "True" ] && pass "an unmatched row has match null and no flags" || fail "unmatched row" "$got"
 got=$(json_get "'equals the input' in d['rows'][0]['match']['explain']")
 [ "$got" = "True" ] && pass "every match explains itself" || fail "explanations" "$got"
 
-# ---- flags and evidence with sources ----
-run --db "$DB" --json screen --tags surveillance,occupation --hops 2 "$TMP/holdings.csv"
-got=$(json_get "d['rows'][0]['flags']")
-[ "$got" = "['surveillance', 'occupation']" ] && pass "--tags flags a match with the tags it carries or reaches" || fail "--tags flags" "$got"
-got=$(json_get "any(e['from']=='hikvision' and e['predicate']=='owns' and e['to']=='cetc' and e['sources'] and e['sources'][0]['title'] for e in d['rows'][0]['evidence'])")
-[ "$got" = "True" ] && pass "evidence walks owners first, each step with its sources" || fail "owner evidence" "$got"
-got=$(json_get "(d['summary']['flagged'], d['summary']['tags'], d['summary']['hops'])")
-[ "$got" = "(3, ['surveillance', 'occupation'], 2)" ] && pass "the summary counts flagged rows and echoes tags and hops" || fail "flag summary" "$got"
+# ---- flags: from involvement claims only (tests/cli/test_claims.sh has the rest) ----
+run --db "$DB" --json screen "$TMP/holdings.csv"
+got=$(json_get "[(f['category'], f['basis']) for f in d['rows'][0]['flags']]")
+[ "$got" = "[('occupation_surveillance', 'direct'), ('xinjiang_surveillance', 'direct'), ('xinjiang_detention', 'direct')]" ] &&
+	pass "a match is flagged by default for its own involvement claims" || fail "default flags" "$got"
+got=$(json_get "all(c['quote'] for f in d['rows'][0]['flags'] for x in f['claims'] for c in x['sources'])")
+[ "$got" = "True" ] && pass "every citation of a flag's claim has its quote" || fail "claim quotes" "$got"
+got=$(json_get "(d['summary']['flagged'], d['summary']['depth'], d['summary']['min_share'], len(d['summary']['categories']))")
+[ "$got" = "(3, 3, 50.0, 13)" ] && pass "the summary counts flagged rows and echoes the flag options" || fail "flag summary" "$got"
 printf 'name\nXinjiang Lianhai Cangzhi Company\n' > "$TMP/sub.csv"
-run --db "$DB" --json screen --tags military --hops 1 "$TMP/sub.csv"
-got=$(json_get "(d['rows'][0]['flags'], d['rows'][0]['flag_detail'][0]['via'], d['rows'][0]['flag_detail'][0]['through_owners'])")
-[ "$got" = "(['military'], 'cetc', True)" ] && pass "a subsidiary is flagged through its owner" || fail "owner flag" "$got"
-run --db "$DB" --json screen --tags military --hops 0 "$TMP/sub.csv"
+run --db "$DB" --json screen --categories occupation_surveillance --depth 1 "$TMP/sub.csv"
 got=$(json_get "d['rows'][0]['flags']")
-[ "$got" = "[]" ] && pass "--hops 0 counts only the entity's own tags" || fail "--hops 0" "$got"
+[ "$got" = "[]" ] && pass "--categories: a sister of a flagged company is not flagged through their parent" || fail "sister" "$got"
+run --db "$DB" --json screen --depth 0 "$TMP/holdings.csv"
+got=$(json_get "[f['basis'] for r in d['rows'] for f in r['flags']]")
+case "$got" in *via*) fail "--depth 0" "$got" ;; *) pass "--depth 0 counts only the entity's own claims" ;; esac
+run --db "$DB" screen --tags surveillance "$TMP/holdings.csv"
+expect_rc "--tags is refused: tags are topics" 2
+expect_err "and the message says to use --categories" "use --categories"
+run --db "$DB" screen --categories surveillance "$TMP/holdings.csv"
+expect_rc "an unknown category is a usage error" 2
 
 # ---- output formats ----
 printf 'name\n<script>alert(1)</script> Hikvision\n=HYPERLINK("http://x")\nHikvision\n' > "$TMP/evil.csv"
@@ -50,7 +56,7 @@ run --db "$DB" screen --format html "$TMP/evil.csv"
 if [ "$RC" -eq 0 ] && grep -qF '&lt;script&gt;' "$TMP/out" && ! grep -q '<script>' "$TMP/out" && grep -q '</html>' "$TMP/out"; then
 	pass "--format html is a page with every input escaped"
 else fail "--format html escapes"; fi
-run --db "$DB" screen --format csv --tags surveillance "$TMP/evil.csv"
+run --db "$DB" screen --format csv "$TMP/evil.csv"
 if [ "$RC" -eq 0 ] && head -1 "$TMP/out" | grep -q '^line,input,ident,country,match_id' && grep -qF "\"'=HYPERLINK" "$TMP/out" &&
    grep -q 'hikvision' "$TMP/out"; then
 	pass "--format csv has a header, the matches, and formulas defused"
@@ -208,14 +214,14 @@ got=$(json_get "d['rows'][0]['match']")
 [ "$got" = "None" ] && pass "a ticker is never matched as a name (COSCO in a Ticker column)" || fail "ticker as name" "$got"
 
 # precision on short names and groups
-printf 'name\nBYD ELECTRONIC INTERNATIONAL CO LTD\nCOSCO SHIPPING ENERGY TRANSPORTATION CO LTD-H\nBYD CO LTD-H\n' > "$TMP/groups.csv"
-run --db "$DB" --json screen --tags ev "$TMP/groups.csv"
-got=$(json_get "[(r['match'] and r['match']['id'], (r.get('group') or {}).get('id'), (r.get('group') or {}).get('matched_by'), r['flags']) for r in d['rows']]")
-[ "$got" = "[(None, 'byd', 'possible group member', []), (None, 'cosco', 'possible group member', []), ('byd', None, None, ['ev'])]" ] &&
-	pass "a company that shares a group's name is a possible group member, not the group (and not flagged as it)" ||
+printf 'name\nBYD ELECTRONIC INTERNATIONAL CO LTD\nCOSCO SHIPPING ENERGY TRANSPORTATION CO LTD-H\nBYD CO LTD-H\nCETC AVIONICS CO LTD\nChina Electronics Technology Group Corporation\n' > "$TMP/groups.csv"
+run --db "$DB" --json screen "$TMP/groups.csv"
+got=$(json_get "[(r['match'] and r['match']['id'], (r.get('group') or {}).get('id'), (r.get('group') or {}).get('matched_by'), [f['category'] + ':' + f['basis'] for f in r['flags']]) for r in d['rows']]")
+[ "$got" = "[(None, 'byd', 'possible group member', []), (None, 'cosco', 'possible group member', []), ('byd', None, None, []), (None, 'cetc', 'possible group member', []), ('cetc', None, None, ['occupation_surveillance:via_subsidiary', 'xinjiang_surveillance:direct', 'xinjiang_detention:via_subsidiary'])]" ] &&
+	pass "a company that shares a group's name is a possible group member, not the group (and not flagged as it: CETC is, CETC Avionics is not)" ||
 	fail "group members" "$got"
 got=$(json_get "(d['summary']['matched'], d['summary']['group_members'])")
-[ "$got" = "(1, 2)" ] && pass "the summary counts possible group members apart from matches" || fail "group count" "$got"
+[ "$got" = "(2, 3)" ] && pass "the summary counts possible group members apart from matches" || fail "group count" "$got"
 
 # ---- the index and a scan of every name agree ----
 run --db "$DB" --quiet --json screen --verify 4 "$TMP/holdings.csv"

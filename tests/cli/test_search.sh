@@ -32,8 +32,17 @@ top_is "search '狼群' finds wolf-pack" "狼群" wolf-pack
 # a search that forgives: typos, words beyond the stored name, topics
 top_is "search 'hikvison' (a letter missing) finds hikvision" "hikvison" hikvision
 top_is "search 'Huawei Technologies Co., Ltd.' (only Huawei stored) finds huawei" "Huawei Technologies Co., Ltd." huawei
-top_is "search 'Hangzhou Hikvision' finds hikvision" "Hangzhou Hikvision" hikvision
-top_is "search 'Hangzhou Hikvison' (an extra word and a typo) finds hikvision" "Hangzhou Hikvison" hikvision
+# two companies of the demo data are named "Hangzhou Hikvision …": Hikvision
+# and its subsidiary Hangzhou Hikvision Robot Technology; both come first
+top_two() { # NAME QUERY "ID ID": the first two results of QUERY, sorted
+	run --db "$DB" --json search "$2"
+	got=$(json_get "' '.join(sorted(r['id'] for r in d['results'][:2]))" 2>/dev/null)
+	if [ "$RC" -eq 0 ] && [ "$got" = "$3" ]; then pass "$1"; else fail "$1" "first two '$got', wanted '$3'"; fi
+}
+top_two "search 'Hangzhou Hikvision' finds hikvision and hikvision-robot first" "Hangzhou Hikvision" \
+	"hikvision hikvision-robot"
+top_two "search 'Hangzhou Hikvison' (a typo) finds hikvision and hikvision-robot first" "Hangzhou Hikvison" \
+	"hikvision hikvision-robot"
 top_is "search 'Huawei Technologies' (a word beyond the stored name) finds huawei" "Huawei Technologies" huawei
 
 run --db "$DB" --json search "hikvison"

@@ -1,11 +1,12 @@
 // Browser tests of editing, review and history (docs/editing.md): Debian's
 // chromium, driven by playwright-core, against one `tiemap serve` that is
 // never restarted.  In English and Chinese, with JavaScript on and off:
-// a contributor adds a tie (Hikvision supplies ADI Global Distribution, an
-// entity with no ties in the demo data) with a new source and a quote; it is
-// not public; an editor approves it with a note; it is then on both
-// entities' pages, in the path finder and in screening (/screen flags ADI
-// through it); the editor reverts it; it is gone from all of them; and the
+// a contributor adds a tie (Hikvision owns ADI Global Distribution, an
+// entity with no ties in the demo data: made up, as its source is) with a new
+// source and a quote; it is not public; an editor approves it with a note; it
+// is then on both entities' pages, in the path finder and in screening
+// (/screen flags ADI via its owner Hikvision: only ownership carries a flag,
+// docs/screening.md); the editor reverts it; it is gone from all of them; and the
 // tie's history shows three revisions (proposed, approved, reverted), each
 // with its diff.  Then two editors open the same entity in two browsers and
 // the second save is refused with what the first changed.  One TAP line
@@ -70,8 +71,8 @@ async function flow(ctx, origin, js, lang, year) {
   const { con, ed } = ctx;
   const how = `${lang}, JavaScript ${js ? "on" : "off"}`;
   const title = `Test report ${year} on a distributor`;
-  const quote = `Test quote ${year}: Hikvision supplied ADI Global Distribution`;
-  const key = `hikvision supplies adi-global-distribution ${year}..`;
+  const quote = `Test quote ${year}: Hikvision owns ADI Global Distribution`;
+  const key = `hikvision owns adi-global-distribution ${year}..`;
   const adi = `${origin}/entities/adi-global-distribution?lang=${lang}`;
   const hik = `${origin}/entities/hikvision?lang=${lang}`;
   const path = `${origin}/path?from=hikvision&to=adi-global-distribution&lang=${lang}`;
@@ -88,7 +89,7 @@ async function flow(ctx, origin, js, lang, year) {
     } else {
       await con.fill("#f-object", "ADI Global Distribution"); // the server resolves the name
     }
-    await con.selectOption("#f-predicate", "supplies");
+    await con.selectOption("#f-predicate", "owns");
     await con.fill("#f-start", String(year));
     await con.fill("#f-src_title", title);
     await con.fill("#f-src_url", `https://example.org/test-report-${year}`);

@@ -51,24 +51,29 @@ def main():
     listfile = os.path.join(TMP, "list.csv")
     with open(listfile, "w", encoding="utf-8") as f:
         f.write(LIST)
-    cli = subprocess.run([TIEMAP, "--db", DB, "--quiet", "screen", "--format", "json", "--tags", "surveillance",
-                          listfile], capture_output=True)
+    cli = subprocess.run([TIEMAP, "--db", DB, "--quiet", "screen", "--format", "json", listfile], capture_output=True)
     want = strip(json.loads(cli.stdout))
     srv = Server(DB, TMP, "--rate", "0", timeout=60)
     try:
-        s, h, d = srv.request("/api/v1/screen?tags=surveillance", "POST", {"Content-Type": "text/csv"},
-                              LIST.encode())
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/csv"}, LIST.encode())
         got = strip(json.loads(d)) if s == 200 else None
-        ok(s == 200 and got == want, "POST /api/v1/screen with CSV answers what `screen --format json` prints",
-           f"{s} {d[:300]!r}")
+        ok(s == 200 and got == want, "POST /api/v1/screen with CSV answers what `screen --format json` prints, "
+           "with the same default flags", f"{s} {d[:300]!r}")
         ok(h.get("cache-control") == "no-store" and "etag" not in h, "a screening answer is not cached", h)
         s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "application/json"},
                               json.dumps({"rows": [{"name": "海康威视"}, {"name": "Dahua", "country": "CN"}, "Huawei",
-                                                   {"ident": "XX"}], "tags": ["surveillance"], "hops": 1}).encode())
+                                                   {"ident": "XX"}], "categories": ["xinjiang_surveillance"],
+                                          "depth": 1}).encode())
         got = json.loads(d) if s == 200 else {}
         ok(s == 200 and [(r["match"] or {}).get("id") for r in got["rows"]] == ["hikvision", "dahua", "huawei", None]
-           and got["summary"]["hops"] == 1 and got["rows"][0]["flags"] == ["surveillance"],
-           "POST /api/v1/screen with JSON rows and options", d[:300])
+           and got["summary"]["depth"] == 1 and got["summary"]["categories"] == ["xinjiang_surveillance"]
+           and [f["category"] for f in got["rows"][0]["flags"]] == ["xinjiang_surveillance"]
+           and got["rows"][2]["flags"] == [],
+           "POST /api/v1/screen with JSON rows and options (categories, depth)", d[:300])
+        s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "application/json"},
+                              json.dumps({"csv": LIST, "tags": "surveillance"}).encode())
+        ok(s == 400 and "tags are topics" in json.loads(d)["error"]["message"],
+           "tags are refused: they are topics and never flag", d[:200])
         s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "application/json"},
                               json.dumps({"csv": LIST, "threshold": 0.99}).encode())
         ok(s == 200 and json.loads(d)["summary"]["threshold"] == 0.99, "JSON {\"csv\":…} with a threshold", d[:200])
@@ -142,13 +147,23 @@ def main():
         page = d.decode()
         ok(s == 200 and 'method="post"' in page and 'enctype="multipart/form-data"' in page and 'type="file"' in page,
            "GET /screen shows the upload form")
-        body, ctype = multipart({"tags": "surveillance", "format": "html"}, {"file": ("list.csv", LIST.encode())})
+        ok("a match is not proof" in page.lower() and "absence is not innocence" in page,
+           "the form page says that a match is not proof and absence is not innocence")
+        body, ctype = multipart({"format": "html"}, {"file": ("list.csv", LIST.encode())})
         s, h, d = srv.request("/screen", "POST", {"Content-Type": ctype}, body)
         page = d.decode()
         ok(s == 200 and len(re.findall(r'<tr id="row-\d+" class="flagged">', page)) == 3 and "/entities/hikvision" in page and
            "&lt;script&gt;" in page and "<script>alert" not in page,
            "POST /screen with a file: the report, flagged rows marked, input escaped", page[:400])
-        ok("is owned by" in page and 'href="#' in page, "the page shows evidence as sentences with numbered sources")
+        ok("direct (Hikvision&#39;s own involvement claim)" in page and "<q>For example, Hikvision cameras feed" in page
+           and 'href="#fn-' in page and "absence is not innocence" in page,
+           "the report shows each flag's basis, its quotes as text and numbered sources, and the caveat")
+        body, ctype = multipart({"format": "html", "categories": "occupation_surveillance"},
+                                {"file": ("list.csv", LIST.encode())})
+        s, h, d = srv.request("/screen?lang=zh", "POST", {"Content-Type": ctype}, body)
+        page = d.decode()
+        ok(s == 200 and "监控被占领的巴勒斯坦人：直接" in page and "新疆大规模监控" not in page.split("<table")[1].split("</table>")[0]
+           and "匹配不是证据" in page, "a category chosen in the form, the report in Chinese", page[:300])
         # warnings: at the top and on their rows, as many as the API counts
         ragged = "name,country\nHikvision,CN\nZhejiang Dahua Technology, Co., Ltd.,CN\nTencent\n"
         s, h, d = srv.request("/api/v1/screen", "POST", {"Content-Type": "text/csv"}, ragged.encode())

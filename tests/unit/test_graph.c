@@ -102,6 +102,9 @@ static void gen_graph(struct tgraph *t, unsigned seed)
 	for (uint32_t u = 0; u < t->n; u++) {
 		t->real[u] = rnd(10) != 0;
 		t->kind[u] = t->real[u] && rnd(10) ? (int)rnd(4) : -1;
+		/* some places (country, region, city): the walks that leave them out */
+		if (t->kind[u] >= 0 && rnd(5) == 0)
+			t->kind[u] = tm_kind_index(rnd(3) == 0 ? "country" : rnd(2) ? "region" : "city");
 	}
 	/* sparse enough that brute-force enumeration of simple paths stays cheap */
 	size_t m = rnd(t->n * (rnd(2) ? 2 : 3) + 1);
@@ -276,6 +279,8 @@ static void random_filter(const struct tgraph *t, struct filter *f, tm_path_opts
 				f->preds |= (uint64_t)1 << i;
 	if (rnd(4) == 0)
 		f->kinds = 1 + rnd(15);
+	else if (rnd(3) == 0)
+		f->kinds = tm_kinds_no_places(); /* the engine's own loop for the default of every caller */
 	if (rnd(3) == 0)
 		f->as_of = (int32_t)((2000 + rnd(26)) * 10000 + 601);
 	f->max_hops = 1 + (int)rnd(5);
@@ -640,8 +645,63 @@ static void check_exposure(struct tgraph *t, struct tally *ty)
 	}
 }
 
+/* Not let through by tm_kinds_no_places(): a place, or a kind not known. */
+static int is_place(const struct tgraph *t, uint32_t u)
+{
+	return !t->real[u] || t->kind[u] < 0 || tm_kinds[t->kind[u]].place;
+}
+
+/* Neighbourhoods that leave places out of their inside, against a BFS on the
+ * graph where a place (other than the centre) is reached but never left. */
+static void check_neighbors_no_places(struct tgraph *t)
+{
+	for (int qn = 0; qn < 4; qn++) {
+		ctx_query = 350 + qn;
+		uint32_t c = rnd(t->n);
+		int depth = (int)rnd(4);
+		int d[MAXN];
+		uint32_t queue[MAXN];
+		size_t head = 0, tail = 0;
+		for (uint32_t u = 0; u < t->n; u++)
+			d[u] = 1000;
+		d[c] = 0;
+		queue[tail++] = c;
+		while (head < tail) {
+			uint32_t u = queue[head++];
+			if (d[u] == depth || (u != c && is_place(t, u)))
+				continue;
+			for (size_t i = 0; i < t->m; i++) {
+				uint32_t w = t->e[i].s == u ? t->e[i].o : t->e[i].o == u ? t->e[i].s : UINT32_MAX;
+				if (w != UINT32_MAX && d[w] == 1000) {
+					d[w] = d[u] + 1;
+					queue[tail++] = w;
+				}
+			}
+		}
+		tm_hood h;
+		tm_err err = { 0 };
+		CHECK(tm_graph_neighbors_kinds(t->g, c, depth, 0, tm_kinds_no_places(), &h, &err) == TM_OK);
+		CHECK(h.n_nodes == tail);
+		uint8_t in[MAXN] = { 0 };
+		for (size_t i = 0; i < h.n_nodes; i++) {
+			CHECK(h.dist[i] == d[h.nodes[i]]);
+			in[h.nodes[i]] = 1;
+		}
+		/* the ties listed: between listed nodes, one end the centre or not a place */
+		size_t n_edges = 0;
+		for (size_t i = 0; i < t->m; i++) {
+			uint32_t s = t->e[i].s, o = t->e[i].o;
+			if (in[s] && in[o] && (s == c || o == c || !is_place(t, s) || !is_place(t, o)))
+				n_edges++;
+		}
+		CHECK(h.n_edges == n_edges);
+		tm_hood_release(&h);
+	}
+}
+
 static void check_neighbors(struct tgraph *t)
 {
+	check_neighbors_no_places(t);
 	int d[MAXN][MAXN];
 	distances(t, d);
 	for (int qn = 0; qn < 4; qn++) {

@@ -21,7 +21,8 @@
 /* ---- stubs of what html.c and i18n.c take from the rest of src/http ---- */
 
 static const char en_json[] = "{\"a.b\":\"English A\",\"only.en\":\"Only English\",\"notes.mark\":\"Source\","
-			      "\"notes.title\":\"Sources\",\"claim.unsourced\":\"unsourced\"}";
+			      "\"notes.title\":\"Sources\",\"claim.unsourced\":\"unsourced\","
+			      "\"source.unchecked_mark\":\"(not checked)\"}";
 static const char zh_json[] = "{\"a.b\":\"中文甲\",\"notes.mark\":\"来源\",\"notes.title\":\"来源\","
 			      "\"claim.unsourced\":\"无来源\"}";
 static const char hant_json[] = "{\"a.b\":\"中文甲（繁）\",\"notes.mark\":\"來源\"}";
@@ -37,6 +38,12 @@ const tm_asset *tm_asset_find(const char *path)
 	for (size_t i = 0; i < sizeof(stub_assets) / sizeof(stub_assets[0]); i++)
 		if (strcmp(stub_assets[i].path, path) == 0)
 			return &stub_assets[i];
+	return NULL;
+}
+
+const tm_http_opts *tm_http_server_opts(const tm_http_server *s)
+{
+	(void)s;
 	return NULL;
 }
 
@@ -64,6 +71,12 @@ char *tm_page_public_base(tm_req *req, int *from_host)
 {
 	(void)req;
 	*from_host = 0;
+	return NULL;
+}
+
+const char *tm_req_base_configured(const tm_req *req)
+{
+	(void)req;
 	return NULL;
 }
 
@@ -232,16 +245,24 @@ static void test_marks_and_notes(void **state)
 	tm_req *req = new_req("en");
 	tm_notes n;
 	tm_notes_init(&n);
-	json_t *a = json_loads("[{\"id\":\"s1\",\"title\":\"T<1>\",\"quote\":\"q\\\"<\"},{\"id\":\"s1\"},"
-			       "{\"id\":\"s2\",\"title\":\"T2\",\"url\":\"javascript:alert(1)\"}]",
+	json_t *a = json_loads("[{\"id\":\"s1\",\"title\":\"T<1>\",\"quote\":\"q\\\"<\",\"page\":\"p. 3\",\"checked\":true},"
+			       "{\"id\":\"s1\",\"checked\":true},"
+			       "{\"id\":\"s2\",\"title\":\"T2\",\"url\":\"javascript:alert(1)\",\"checked\":false}]",
 			       0, NULL);
 	json_t *b = json_loads("[{\"id\":\"s2\"},{\"id\":\"s3\",\"title\":\"T3\",\"url\":\"https://example.org/x?a=1&b=2\"}]",
 			       0, NULL);
 	tm_page_marks(req, &n, a);
-	/* one mark per source, however often a claim cites it; the quote escaped */
-	assert_string_equal(req->body.buf, "<sup class=\"marks\"><a class=\"fn\" href=\"#fn-1\" aria-label=\"Source 1\""
-					   " title=\"q&quot;&lt;\">[1]</a><a class=\"fn\" href=\"#fn-2\""
-					   " aria-label=\"Source 2\">[2]</a></sup>");
+	/* one mark per source, however often a claim cites it; the quote is page
+	 * text (escaped), never a tooltip, with its locator; the source that was
+	 * not checked is marked where it is cited */
+	assert_string_equal(req->body.buf,
+			    "<sup class=\"marks\"><a class=\"fn\" href=\"#fn-1\" aria-label=\"Source 1\">[1]</a>"
+			    "<a class=\"fn\" href=\"#fn-2\" aria-label=\"Source 2\">[2]</a></sup>"
+			    "<ul class=\"evidence\"><li><q>q&quot;&lt;</q> <span class=\"loc\">(p. 3)</span> — "
+			    "<a class=\"src\" href=\"/sources/s1?lang=en\">T&lt;1&gt;</a> <a class=\"fn\" href=\"#fn-1\">[1]</a></li>"
+			    "<li><a class=\"src\" href=\"/sources/s2?lang=en\">T2</a> <a class=\"fn\" href=\"#fn-2\">[2]</a>"
+			    " <span class=\"unchecked\">(not checked)</span></li></ul>");
+	assert_null(strstr(req->body.buf, "title="));
 	tm_buf_reset(&req->body);
 	tm_page_marks(req, &n, b);
 	/* a source already numbered keeps its number */
@@ -257,7 +278,7 @@ static void test_marks_and_notes(void **state)
 	assert_non_null(strstr(html, "<li id=\"fn-1\"><a class=\"source-link\" href=\"/sources/s1?lang=en\">T&lt;1&gt;</a>"));
 	/* only web addresses become links */
 	assert_null(strstr(html, "href=\"javascript:"));
-	assert_non_null(strstr(html, ". javascript:alert(1)</li>"));
+	assert_non_null(strstr(html, ". javascript:alert(1) <span class=\"unchecked\">(not checked)</span></li>"));
 	assert_non_null(strstr(html, "href=\"https://example.org/x?a=1&amp;b=2\" rel=\"noreferrer noopener external\""));
 	json_decref(a);
 	json_decref(b);

@@ -451,54 +451,126 @@ static tm_node node_of(tm_store *st, const char *id)
 	return (tm_node)k;
 }
 
+/* Ownership webs for the flags: who has a claim, who owns whom, with shares,
+ * ended ties, a place in the middle, a cycle. */
+#define E(id, kind, name) "{\"type\":\"entity\",\"id\":\"" id "\",\"kind\":\"" kind "\",\"names\":[{\"text\":\"" \
+	name "\",\"lang\":\"en\",\"primary\":true}],\"sources\":[\"s\"]}\n"
+#define OWNS(a, b, extra) "{\"type\":\"relation\",\"subject\":\"" a "\",\"predicate\":\"owns\",\"object\":\"" b "\"" \
+	extra ",\"sources\":[\"s\"]}\n"
+#define CLAIM(id, cat) "{\"type\":\"involvement\",\"entity\":\"" id "\",\"category\":\"" cat "\"," \
+	"\"sources\":[{\"source\":\"s\",\"quote\":\"" id " does it\"}]}\n"
+static const char flags_jsonl[] =
+	"{\"type\":\"source\",\"id\":\"s\",\"title\":\"T\"}\n"
+	E("parent", "company", "Parent Group") E("sub1", "company", "Sub One") E("sub2", "company", "Sub Two")
+	E("sub3", "company", "Sub Three") E("sub4", "company", "Sub Four") E("minority", "company", "Minority Co")
+	E("old", "company", "Old Co") E("supplier", "company", "Supplier Co") E("top", "company", "Top Holding")
+	"{\"type\":\"entity\",\"id\":\"tagged\",\"kind\":\"ngo\",\"names\":[{\"text\":\"Watchers\",\"lang\":\"en\"}],"
+	"\"tags\":[\"surveillance\",\"occupation\"],\"sources\":[\"s\"]}\n"
+	E("holdco", "company", "Hold Co") E("land", "country", "Landia") E("bco", "company", "B Co")
+	E("c1", "company", "Cycle One") E("c2", "company", "Cycle Two")
+	OWNS("parent", "sub1", ",\"share\":60") OWNS("sub1", "sub2", "") OWNS("sub2", "sub3", "") OWNS("sub3", "sub4", "")
+	OWNS("parent", "minority", ",\"share\":10") OWNS("parent", "old", ",\"start\":\"2001\",\"end\":\"2010\"")
+	OWNS("top", "parent", ",\"share\":100") OWNS("holdco", "land", "") OWNS("land", "bco", "")
+	OWNS("c1", "c2", "") OWNS("c2", "c1", "")
+	"{\"type\":\"relation\",\"subject\":\"supplier\",\"predicate\":\"supplies\",\"object\":\"parent\","
+	"\"sources\":[\"s\"]}\n"
+	CLAIM("parent", "xinjiang_surveillance") CLAIM("holdco", "occupation_surveillance")
+	CLAIM("c2", "uyghur_forced_labour");
+
 static void test_flags(void **state)
 {
 	(void)state;
-	tm_store *st = small_store();
-	tm_graph *g;
+	tm_store *st;
 	tm_err err = { 0 };
+	tm_import_report rep;
+	assert_int_equal(tm_store_open(":memory:", TM_STORE_CREATE, &st, &err), TM_OK);
+	if (tm_import_buffer(st, "flags", flags_jsonl, sizeof(flags_jsonl) - 1, NULL, &rep, &err))
+		fail_msg("import: %s %s", err.msg, rep.errors.n ? rep.errors.v[0] : "");
+	tm_import_report_release(&rep);
+	tm_graph *g;
 	assert_int_equal(tm_graph_load(st, &g, &err), TM_OK);
-	const char *tags[] = { "surveillance", "military", "xinjiang", "police" };
 	tm_flagger *f;
-	assert_int_equal(tm_flagger_new(st, g, tags, 4, 2, &f, &err), TM_OK);
+	assert_int_equal(tm_flagger_new(st, g, NULL, &f, &err), TM_OK);
+	static const struct {
+		const char *id;
+		const char *category;   /* NULL: no flag at all */
+		tm_flag_basis basis;
+		const char *involved;
+		size_t chain;
+	} cases[] = {
+		{ "parent", "xinjiang_surveillance", TM_FLAG_DIRECT, "parent", 0 },
+		{ "sub1", "xinjiang_surveillance", TM_FLAG_VIA_OWNER, "parent", 1 },
+		{ "sub2", "xinjiang_surveillance", TM_FLAG_VIA_OWNER, "parent", 2 },  /* no share given: passes */
+		{ "sub3", "xinjiang_surveillance", TM_FLAG_VIA_OWNER, "parent", 3 },
+		{ "sub4", NULL, 0, NULL, 0 },            /* four ties: beyond the depth */
+		{ "minority", NULL, 0, NULL, 0 },        /* a 10 % share passes no flag */
+		{ "old", NULL, 0, NULL, 0 },             /* an ownership that ended */
+		{ "supplier", NULL, 0, NULL, 0 },        /* supplying is not owning */
+		{ "tagged", NULL, 0, NULL, 0 },          /* tags are topics */
+		{ "top", "xinjiang_surveillance", TM_FLAG_VIA_SUBSIDIARY, "parent", 1 },
+		{ "land", NULL, 0, NULL, 0 },            /* a place is never flagged … */
+		{ "bco", NULL, 0, NULL, 0 },             /* … nor passes a flag on */
+		{ "holdco", "occupation_surveillance", TM_FLAG_DIRECT, "holdco", 0 },
+		{ "c1", "uyghur_forced_labour", TM_FLAG_VIA_OWNER, "c2", 1 }, /* a cycle: the owner first */
+	};
+	for (size_t i = 0; i < N(cases); i++) {
+		tm_flags fl;
+		assert_int_equal(tm_flagger_check(f, node_of(st, cases[i].id), &fl, &err), TM_OK);
+		if (!cases[i].category) {
+			if (fl.n)
+				fail_msg("%s: flagged for %s", cases[i].id, tm_categories[fl.v[0].category].id);
+			tm_flags_release(&fl);
+			continue;
+		}
+		if (fl.n != 1)
+			fail_msg("%s: %zu flags", cases[i].id, fl.n);
+		assert_string_equal(tm_categories[fl.v[0].category].id, cases[i].category);
+		if (fl.v[0].basis != cases[i].basis)
+			fail_msg("%s: basis %s", cases[i].id, tm_flag_basis_name(fl.v[0].basis));
+		assert_int_equal(fl.v[0].involved, node_of(st, cases[i].involved));
+		assert_int_equal(fl.v[0].n_chain, cases[i].chain);
+		assert_int_equal(fl.v[0].n_claims, 1);
+		if (fl.v[0].n_chain) {
+			/* the chain runs from the entity to the one whose claim it is, tie to tie */
+			assert_int_equal(fl.v[0].chain[0].from, node_of(st, cases[i].id));
+			assert_int_equal(fl.v[0].chain[fl.v[0].n_chain - 1].to, node_of(st, cases[i].involved));
+			for (size_t k = 1; k < fl.v[0].n_chain; k++)
+				assert_int_equal(fl.v[0].chain[k].from, fl.v[0].chain[k - 1].to);
+			assert_string_equal(tm_predicates[fl.v[0].chain[0].predicate].id, "owns");
+			/* walked up to an owner against the tie, down to a subsidiary with it */
+			assert_int_equal(fl.v[0].chain[0].forward, cases[i].basis == TM_FLAG_VIA_SUBSIDIARY);
+		}
+		tm_flags_release(&fl);
+	}
+	tm_flagger_free(f);
+	/* the options: direct claims only; a lower share; some categories; an unknown one */
+	tm_flag_opts o;
+	tm_flag_opts_init(&o);
+	assert_int_equal(o.depth, TM_FLAG_DEPTH);
+	o.depth = 0;
+	assert_int_equal(tm_flagger_new(st, g, &o, &f, &err), TM_OK);
 	tm_flags fl;
-	/* hikvision: surveillance itself; military through its owner first;
-	 * xinjiang two hops away (owner cetc built ijop) */
-	assert_int_equal(tm_flagger_check(f, node_of(st, "hikvision"), &fl, &err), TM_OK);
-	assert_int_equal(fl.tags.n, 3);
-	assert_string_equal(fl.tags.v[0], "surveillance");
-	assert_int_equal(fl.dist[0], 0);
-	assert_string_equal(fl.tags.v[1], "military");
-	assert_int_equal(fl.dist[1], 1);
-	assert_int_equal(fl.owner[1], 1);
-	assert_int_equal(fl.via[1], node_of(st, "cetc"));
-	assert_string_equal(fl.tags.v[2], "xinjiang");
-	assert_int_equal(fl.dist[2], 2);
-	assert_int_equal(fl.via[2], node_of(st, "ijop"));
-	assert_true(fl.n_steps >= 2);
-	assert_int_equal(fl.steps[0].from, node_of(st, "hikvision"));
-	assert_int_equal(fl.steps[0].to, node_of(st, "cetc"));
-	assert_string_equal(tm_predicates[fl.steps[0].predicate].id, "owns");
-	assert_int_equal(fl.steps[0].forward, 0);
-	tm_flags_release(&fl);
-	/* dahua reaches the police only through a country: no flag */
-	assert_int_equal(tm_flagger_check(f, node_of(st, "dahua"), &fl, &err), TM_OK);
-	assert_int_equal(fl.tags.n, 0);
-	tm_flags_release(&fl);
-	/* acme supplies hikvision: surveillance at one hop */
-	assert_int_equal(tm_flagger_check(f, node_of(st, "acme"), &fl, &err), TM_OK);
-	assert_true(fl.tags.n >= 1);
-	assert_string_equal(fl.tags.v[0], "surveillance");
-	assert_int_equal(fl.dist[0], 1);
-	assert_int_equal(fl.owner[0], 0);
+	assert_int_equal(tm_flagger_check(f, node_of(st, "sub1"), &fl, &err), TM_OK);
+	assert_int_equal(fl.n, 0);
+	tm_flagger_free(f);
+	tm_flag_opts_init(&o);
+	o.min_share = 5;
+	assert_int_equal(tm_flagger_new(st, g, &o, &f, &err), TM_OK);
+	assert_int_equal(tm_flagger_check(f, node_of(st, "minority"), &fl, &err), TM_OK);
+	assert_int_equal(fl.n, 1);
 	tm_flags_release(&fl);
 	tm_flagger_free(f);
-	/* with 0 hops only the entity's own tags count */
-	assert_int_equal(tm_flagger_new(st, g, tags, 4, 0, &f, &err), TM_OK);
-	assert_int_equal(tm_flagger_check(f, node_of(st, "acme"), &fl, &err), TM_OK);
-	assert_int_equal(fl.tags.n, 0);
-	tm_flags_release(&fl);
+	tm_flag_opts_init(&o);
+	const char *only[] = { "occupation_surveillance" };
+	o.categories = only;
+	o.ncategories = 1;
+	assert_int_equal(tm_flagger_new(st, g, &o, &f, &err), TM_OK);
+	assert_int_equal(tm_flagger_check(f, node_of(st, "parent"), &fl, &err), TM_OK);
+	assert_int_equal(fl.n, 0);
 	tm_flagger_free(f);
+	const char *unknown[] = { "surveillance" };
+	o.categories = unknown;
+	assert_int_equal(tm_flagger_new(st, g, &o, &f, &err), TM_ERR_INVALID);
 	tm_graph_free(g);
 	tm_store_close(st);
 }
@@ -506,44 +578,69 @@ static void test_flags(void **state)
 static void test_screen_report(void **state)
 {
 	(void)state;
-	tm_store *st = small_store();
-	tm_graph *g;
+	tm_store *st;
 	tm_err err = { 0 };
+	tm_import_report rep;
+	assert_int_equal(tm_store_open(":memory:", TM_STORE_CREATE, &st, &err), TM_OK);
+	if (tm_import_buffer(st, "flags", flags_jsonl, sizeof(flags_jsonl) - 1, NULL, &rep, &err))
+		fail_msg("import: %s", err.msg);
+	tm_import_report_release(&rep);
+	tm_graph *g;
 	assert_int_equal(tm_graph_load(st, &g, &err), TM_OK);
-	const char *tags[] = { "military" };
 	tm_screen_in in[] = {
-		{ 2, "HIKVISION-A", NULL, "CN", NULL, NULL },
+		{ 2, "Sub Two", NULL, NULL, NULL, NULL },
 		{ 3, "=cmd|' /C calc'!A0", NULL, NULL, NULL, NULL },
 		{ 4, NULL, NULL, NULL, "field 1 is not valid UTF-8", NULL },
 		{ 5, "<script>alert(1)</script>", NULL, NULL, NULL, NULL },
+		{ 6, "Watchers", NULL, NULL, NULL, NULL },
 	};
-	tm_screen_opts o = { 0, tags, 1, 2, g, 1, NULL, 0, NULL, NULL };
+	tm_screen_opts o = { .graph = g, .jobs = 1 };
+	tm_flag_opts_init(&o.flags);
 	tm_screen_report r;
 	assert_int_equal(tm_screen_run(st, in, N(in), &o, &r, &err), TM_OK);
-	assert_int_equal(r.n, 4);
-	assert_int_equal(r.matched, 1);
+	assert_int_equal(r.n, 5);
+	assert_int_equal(r.matched, 2);
 	assert_int_equal(r.flagged, 1);
 	assert_int_equal(r.unreadable, 1);
 	json_t *j = tm_screen_report_json(st, &r);
 	json_t *row = json_array_get(json_object_get(j, "rows"), 0);
-	assert_string_equal(json_string_value(json_object_get(json_object_get(row, "match"), "id")), "hikvision");
-	assert_string_equal(json_string_value(json_array_get(json_object_get(row, "flags"), 0)), "military");
-	json_t *ev = json_array_get(json_object_get(row, "evidence"), 0);
-	assert_string_equal(json_string_value(json_object_get(ev, "from")), "hikvision");
-	assert_string_equal(json_string_value(json_object_get(ev, "predicate")), "owns");
-	assert_string_equal(json_string_value(json_object_get(ev, "to")), "cetc");
-	assert_int_equal(json_array_size(json_object_get(ev, "sources")), 1);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(row, "match"), "id")), "sub2");
+	json_t *flag = json_array_get(json_object_get(row, "flags"), 0);
+	assert_string_equal(json_string_value(json_object_get(flag, "category")), "xinjiang_surveillance");
+	assert_string_equal(json_string_value(json_object_get(flag, "basis")), "via_owner");
+	assert_true(json_is_false(json_object_get(flag, "direct")));
+	/* the chain by names, and the claim with its quote */
+	assert_string_equal(json_string_value(json_object_get(flag, "text")),
+			    "Mass surveillance in Xinjiang: via owner: Sub Two —owned by (share not given)→ Sub One "
+			    "—owned by (60 %)→ Parent Group");
+	assert_non_null(strstr(json_string_value(json_object_get(flag, "text_zh")), "经由所有者"));
+	json_t *chain = json_object_get(flag, "chain");
+	assert_int_equal(json_array_size(chain), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(chain, 1), "to_name")), "Parent Group");
+	json_t *claim = json_array_get(json_object_get(flag, "claims"), 0);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(claim, "sources"), 0), "quote")),
+			    "parent does it");
+	/* an NGO whose topics are surveillance is matched and not flagged */
+	assert_int_equal(json_array_size(json_object_get(json_array_get(json_object_get(j, "rows"), 4), "flags")), 0);
 	assert_true(json_is_null(json_object_get(json_array_get(json_object_get(j, "rows"), 1), "match")));
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(j, "summary"), "caveat")),
+			       "absence is not innocence"));
 	json_decref(j);
 	tm_buf b = TM_BUF_INIT;
-	tm_screen_report_csv(st, &r, &b);
+	tm_screen_report_csv(st, &r, "en", &b);
 	assert_non_null(strstr(b.buf, "\"'=cmd|"));	/* a formula is defused */
+	assert_non_null(strstr(b.buf, "xinjiang_surveillance:via_owner"));
+	assert_non_null(strstr(b.buf, "no flag is not innocence"));
 	tm_buf_reset(&b);
-	tm_screen_report_html(st, &r, &b);
+	tm_screen_report_csv(st, &r, "zh", &b);
+	assert_non_null(strstr(b.buf, "新疆大规模监控：经由所有者"));
+	tm_buf_reset(&b);
+	tm_screen_report_html(st, &r, "en", &b);
 	assert_null(strstr(b.buf, "<script>"));
 	assert_non_null(strstr(b.buf, "&lt;script&gt;"));
+	assert_non_null(strstr(b.buf, "<q>parent does it</q>"));
 	tm_buf_reset(&b);
-	tm_screen_report_md(st, &r, &b);
+	tm_screen_report_md(st, &r, "en", &b);
 	assert_null(strstr(b.buf, "<script>"));
 	assert_non_null(strstr(b.buf, "cmd\\|"));
 	tm_buf_release(&b);

@@ -20,6 +20,8 @@
 
 #include "search/search.h"
 #include "store/schema.sql.h"
+#include "store/store_browse.h"
+#include "store/store_history.h"
 #include "store/store.h"
 #include "text/text.h"
 
@@ -747,6 +749,258 @@ static void test_bulk_into_a_database_with_data(void **state)
 	unlink(path);
 }
 
+/* Dates of claims come from the data: a new claim is dated the day it is
+ * written, a repeat changes no date (nor the data version), a change dates
+ * the claim changed, dates a record gives are kept, and a record that still
+ * carries the stored date while its content changed is dated today. */
+static void test_claim_dates(void **state)
+{
+	(void)state;
+	tm_store *st = open_mem();
+	tm_err err = { 0 };
+	setenv("TIEMAP_TODAY", "2026-01-05", 1);
+	assert_int_equal(tm_store_begin(st, &err), TM_OK);
+	put_source(st, "s1");
+	tm_entity e;
+	make_entity(&e, "hikvision", "Hikvision", NULL);
+	assert_int_equal(tm_store_put_entity(st, &e, &err), TM_OK);
+	tm_involvement v = { 0 };
+	v.entity = (char *)"hikvision";
+	v.category = (char *)"xinjiang_surveillance";
+	tm_cites_push(&v.cites, "s1", "it built cameras there", "p. 2");
+	assert_int_equal(tm_store_put_involvement(st, &v, &err), TM_OK);
+	assert_int_equal(tm_store_commit(st, &err), TM_OK);
+	int64_t version = tm_store_data_version(st);
+	tm_entity got;
+	assert_int_equal(tm_store_get_entity(st, "hikvision", &got, &err), TM_OK);
+	assert_string_equal(got.added, "2026-01-05");
+	assert_string_equal(got.changed, "2026-01-05");
+	tm_entity_release(&got);
+
+	/* another day, the same records: nothing changes */
+	setenv("TIEMAP_TODAY", "2026-02-10", 1);
+	assert_int_equal(tm_store_begin(st, &err), TM_OK);
+	assert_int_equal(tm_store_put_entity(st, &e, &err), TM_OK);
+	assert_int_equal(tm_store_put_involvement(st, &v, &err), TM_OK);
+	assert_int_equal(tm_store_commit(st, &err), TM_OK);
+	assert_int_equal(tm_store_data_version(st), version);
+	tm_involvement gv;
+	assert_int_equal(tm_store_find_involvement(st, &v, &gv, &err), TM_OK);
+	assert_string_equal(gv.added, "2026-01-05");
+	assert_string_equal(gv.changed, "2026-01-05");
+	assert_string_equal(gv.cites.v[0].quote, "it built cameras there");
+	assert_string_equal(gv.cites.v[0].page, "p. 2");
+	tm_involvement_release(&gv);
+
+	/* a change: changed today, added kept */
+	tm_strv_push(&e.tags, "xinjiang");
+	v.note = (char *)"a note";
+	assert_int_equal(tm_store_begin(st, &err), TM_OK);
+	assert_int_equal(tm_store_put_entity(st, &e, &err), TM_OK);
+	assert_int_equal(tm_store_put_involvement(st, &v, &err), TM_OK);
+	assert_int_equal(tm_store_commit(st, &err), TM_OK);
+	assert_true(tm_store_data_version(st) > version);
+	assert_int_equal(tm_store_get_entity(st, "hikvision", &got, &err), TM_OK);
+	assert_string_equal(got.added, "2026-01-05");
+	assert_string_equal(got.changed, "2026-02-10");
+	tm_entity_release(&got);
+	assert_int_equal(tm_store_find_involvement(st, &v, &gv, &err), TM_OK);
+	assert_string_equal(gv.changed, "2026-02-10");
+	tm_involvement_release(&gv);
+
+	/* dates the record gives are the data's: kept, even for equal content */
+	snprintf(e.added, sizeof(e.added), "2024-03-01");
+	snprintf(e.changed, sizeof(e.changed), "2024-04-01");
+	assert_int_equal(tm_store_begin(st, &err), TM_OK);
+	assert_int_equal(tm_store_put_entity(st, &e, &err), TM_OK);
+	assert_int_equal(tm_store_commit(st, &err), TM_OK);
+	assert_int_equal(tm_store_get_entity(st, "hikvision", &got, &err), TM_OK);
+	assert_string_equal(got.added, "2024-03-01");
+	assert_string_equal(got.changed, "2024-04-01");
+	tm_entity_release(&got);
+
+	/* edited by hand, the stored date left as it was: changed today */
+	setenv("TIEMAP_TODAY", "2026-03-15", 1);
+	e.desc_en = tm_xstrdup("Edited");
+	assert_int_equal(tm_store_begin(st, &err), TM_OK);
+	assert_int_equal(tm_store_put_entity(st, &e, &err), TM_OK);
+	assert_int_equal(tm_store_commit(st, &err), TM_OK);
+	assert_int_equal(tm_store_get_entity(st, "hikvision", &got, &err), TM_OK);
+	assert_string_equal(got.added, "2024-03-01");
+	assert_string_equal(got.changed, "2026-03-15");
+	tm_entity_release(&got);
+	unsetenv("TIEMAP_TODAY");
+	tm_cites_release(&v.cites);
+	tm_entity_release(&e);
+	tm_store_close(st);
+}
+
+/* A database of schema 3 (before involvement and dates of claims) opens:
+ * its claims are dated the day they were imported, its tags stay topics, no
+ * involvement is made up, and its sources are not checked. */
+static void test_migration_to_claims(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int v = 0; v < 3; v++)
+		assert_int_equal(sqlite3_exec(db, tm_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO sources(id,slug,title) VALUES(1,'s1','T');"
+				      "INSERT INTO entities(id,slug,kind,added_at) VALUES(1,'hik','company','2025-01-02T03:04:05Z'),"
+				      " (2,'cetc','company','2025-01-03T00:00:00Z');"
+				      "INSERT INTO names(id,entity,ord,text,lang,is_primary) VALUES(1,1,0,'Hikvision','en',1),"
+				      " (2,2,0,'CETC','en',1);"
+				      "INSERT INTO tags(entity,ord,tag) VALUES(1,0,'surveillance');"
+				      "INSERT INTO relations(id,subject,predicate,object,added_at) VALUES"
+				      " (1,2,'owns',1,'2025-01-04T05:06:07Z');"
+				      "INSERT INTO citations(claim_kind,claim,ord,source,quote) VALUES(0,1,0,1,'q'),(0,2,0,1,NULL),"
+				      " (1,1,0,1,NULL);"
+				      "PRAGMA user_version=3",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	tm_store *st;
+	tm_err err = { 0 };
+	assert_int_equal(tm_store_open(path, 0, &st, &err), TM_OK);
+	tm_entity e;
+	assert_int_equal(tm_store_get_entity(st, "hik", &e, &err), TM_OK);
+	assert_string_equal(e.added, "2025-01-02");
+	assert_string_equal(e.changed, "2025-01-02");
+	assert_int_equal(e.tags.n, 1);
+	assert_string_equal(e.tags.v[0], "surveillance");
+	tm_entity_release(&e);
+	tm_relation key = { 0 }, r;
+	key.subject = (char *)"cetc";
+	key.predicate = (char *)"owns";
+	key.object = (char *)"hik";
+	assert_int_equal(tm_store_find_relation(st, &key, &r, &err), TM_OK);
+	assert_string_equal(r.added, "2025-01-04");
+	assert_string_equal(r.changed, "2025-01-04");
+	tm_relation_release(&r);
+	tm_counts c;
+	assert_int_equal(tm_store_counts(st, &c, &err), TM_OK);
+	assert_int_equal(c.involvements, 0);
+	tm_source s;
+	assert_int_equal(tm_store_get_source(st, "s1", &s, &err), TM_OK);
+	assert_int_equal(s.checked, 0);
+	assert_string_equal(s.accessed, "");
+	tm_source_release(&s);
+	tm_store_close(st);
+	unlink(path);
+}
+
+static int first_row(void *ctx, const tm_browse_row *row)
+{
+	snprintf(ctx, 16, "%s", row->id);
+	return 0;
+}
+
+/* A database of schema 5 (main's, with entities.updated_at written by
+ * main's importer at the second) opens: the last change it recorded is kept,
+ * as a day, and browsing by last change still sorts by it. */
+static void test_migration_keeps_updated_at(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int v = 0; v < 5; v++)
+		assert_int_equal(sqlite3_exec(db, tm_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO entities(id,slug,kind,added_at,updated_at) VALUES"
+				      " (1,'hik','company','2025-01-02T03:04:05Z','2025-03-04T05:06:07Z'),"
+				      " (2,'cetc','company','2025-01-03T00:00:00Z','2025-01-03T00:00:00Z');"
+				      "INSERT INTO names(id,entity,ord,text,lang,is_primary) VALUES(1,1,0,'Hikvision','en',1),"
+				      " (2,2,0,'CETC','en',1);"
+				      "PRAGMA user_version=5",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	tm_store *st;
+	tm_err err = { 0 };
+	assert_int_equal(tm_store_open(path, 0, &st, &err), TM_OK);
+	tm_entity e;
+	assert_int_equal(tm_store_get_entity(st, "hik", &e, &err), TM_OK);
+	assert_string_equal(e.added, "2025-01-02");
+	assert_string_equal(e.changed, "2025-03-04");
+	tm_entity_release(&e);
+	assert_int_equal(tm_store_get_entity(st, "cetc", &e, &err), TM_OK);
+	assert_string_equal(e.changed, "2025-01-03");
+	tm_entity_release(&e);
+	tm_entity_filter none = { 0 };
+	char first[16] = "";
+	int64_t total = 0;
+	assert_int_equal(tm_store_browse_entities(st, &none, TM_SORT_CHANGED, "en", 0, 1, first_row, first, &total, &err),
+			 TM_OK);
+	assert_int_equal(total, 2);
+	assert_string_equal(first, "hik");
+	tm_store_close(st);
+	unlink(path);
+}
+
+/* A database of schema 7 (main's: accounts, then editing's history), with a
+ * change and its revision as main's importer writes them, opens: claims'
+ * migration comes after, the history stays readable, and the new tables
+ * take an involvement claim. */
+static void test_migration_after_history(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/tiemap-test-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	close(fd);
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	for (int v = 0; v < 7; v++)
+		assert_int_equal(sqlite3_exec(db, tm_migrations[v], NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db,
+				      "INSERT INTO sources(id,slug,title) VALUES(1,'s1','A report');"
+				      "INSERT INTO entities(id,slug,kind,added_at,updated_at) VALUES"
+				      " (1,'hik','company','2025-01-02T03:04:05Z','2025-03-04T05:06:07Z');"
+				      "INSERT INTO names(id,entity,ord,text,lang,is_primary) VALUES(1,1,0,'Hikvision','en',1);"
+				      "INSERT INTO changes(id,at,author,via,summary) VALUES"
+				      " (1,'2025-03-04T05:06:07Z','import (lin)','import','import e.jsonl');"
+				      "INSERT INTO revisions(id,change,record,key,after) VALUES"
+				      " (1,1,'entity','hik','{\"type\":\"entity\",\"id\":\"hik\"}');"
+				      "PRAGMA user_version=7",
+				      NULL, NULL, NULL),
+			 SQLITE_OK);
+	sqlite3_close(db);
+	tm_store *st;
+	tm_err err = { 0 };
+	assert_int_equal(tm_store_open(path, 0, &st, &err), TM_OK);
+	assert_true(tm_store_has_history(st));
+	tm_change c;
+	assert_int_equal(tm_store_change_get(st, 1, &c, &err), TM_OK);
+	assert_string_equal(c.summary, "import e.jsonl");
+	tm_change_release(&c);
+	int64_t rev = 0;
+	assert_int_equal(tm_store_latest_revision(st, "entity", "hik", &rev, &err), TM_OK);
+	assert_int_equal(rev, 1);
+	tm_entity e;
+	assert_int_equal(tm_store_get_entity(st, "hik", &e, &err), TM_OK);
+	assert_string_equal(e.changed, "2025-03-04");
+	tm_entity_release(&e);
+	assert_int_equal(tm_store_has_records(st, "involvement"), 0);
+	tm_involvement v = { .entity = "hik", .category = "xinjiang_surveillance" };
+	tm_cites_push(&v.cites, "s1", "the words", NULL);
+	assert_int_equal(tm_store_begin(st, &err), TM_OK);
+	assert_int_equal(tm_store_put_involvement(st, &v, &err), TM_OK);
+	assert_int_equal(tm_store_commit(st, &err), TM_OK);
+	tm_cites_release(&v.cites);
+	assert_int_equal(tm_store_has_records(st, "involvement"), 1);
+	tm_store_close(st);
+	unlink(path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -764,6 +1018,10 @@ int main(void)
 		cmocka_unit_test(test_bulk_into_empty_database),
 		cmocka_unit_test(test_bulk_rollback_leaves_the_file),
 		cmocka_unit_test(test_bulk_into_a_database_with_data),
+		cmocka_unit_test(test_claim_dates),
+		cmocka_unit_test(test_migration_to_claims),
+		cmocka_unit_test(test_migration_keeps_updated_at),
+		cmocka_unit_test(test_migration_after_history),
 	};
 	int failed = cmocka_run_group_tests(tests, NULL, NULL);
 	tm_text_shutdown();

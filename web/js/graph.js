@@ -155,7 +155,9 @@
   }
 
   function grow(id) {
-    fetch("/api/v1/entities/" + encodeURIComponent(id) + "/neighbors?depth=1", { credentials: "same-origin" })
+    /* the page's choice about places holds for what a click adds too */
+    var places = data.through_places ? "&places=1" : "";
+    fetch("/api/v1/entities/" + encodeURIComponent(id) + "/neighbors?depth=1" + places, { credentials: "same-origin" })
       .then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (hood) { if (add(hood, cy.getElementById(id).data("ring") || 0)) layout(); })
       .catch(function () { /* the lists below still hold the page's data */ });
