@@ -17,7 +17,7 @@ static const tm_cmd *const commands[] = {
 	&tm_cmd_owners, &tm_cmd_neighbors, &tm_cmd_check, &tm_cmd_stats, &tm_cmd_tour, &tm_cmd_gen,
 	&tm_cmd_serve, &tm_cmd_action, &tm_cmd_digest, &tm_cmd_feed, &tm_cmd_near, &tm_cmd_screen, &tm_cmd_audit,
 	&tm_cmd_archive, &tm_cmd_recover,
-	&tm_cmd_user, &tm_cmd_history, &tm_cmd_revert, &tm_cmd_petition,
+	&tm_cmd_user, &tm_cmd_history, &tm_cmd_revert, &tm_cmd_petition, &tm_cmd_merge,
 };
 #define N_COMMANDS (sizeof(commands) / sizeof(commands[0]))
 
@@ -96,8 +96,14 @@ int tm_cli_resolve(tm_cli *cli, const char *ref, char **id)
 	tm_err err = { 0 };
 	tm_search_hits cands;
 	tm_rc rc = tm_search_resolve(cli->st, ref, id, &cands, &err);
-	if (rc == TM_OK)
+	if (rc == TM_OK) {
+		/* an id merged away answers for the kept entity, and says so */
+		char *into = NULL;
+		if (!cli->quiet && strcmp(*id, ref) != 0 && tm_store_referent(cli->st, ref, &into, NULL) == TM_OK && into)
+			fprintf(stderr, "tiemap: '%s' was merged into '%s'\n", ref, into);
+		free(into);
 		return 0;
+	}
 	if (rc == TM_ERR_AMBIGUOUS) {
 		fprintf(stderr, "tiemap: '%s' is ambiguous; did you mean one of these?\n", ref);
 		for (size_t i = 0; i < cands.n; i++)

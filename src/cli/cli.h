@@ -147,6 +147,7 @@ TM_CMD(user);
 TM_CMD(history);
 TM_CMD(revert);
 TM_CMD(petition);
+TM_CMD(merge);
 #undef TM_CMD
 
 #endif

@@ -4,7 +4,7 @@
 
 #include "archive/archive.h"
 
-#define N_KINDS 9
+#define N_KINDS 10
 
 struct check_out {
 	json_t *arr;
@@ -13,7 +13,8 @@ struct check_out {
 
 static const char *const kinds[N_KINDS] = { "unsourced_entity",   "unsourced_relation",   "uncited_source",
 					    "isolated_entity",    "duplicate_key",        "quote_not_in_archive",
-					    "archive_unreadable", "place_involvement",    "unchecked_source" };
+					    "archive_unreadable", "place_involvement",    "unchecked_source",
+					    "likely_duplicate" };
 
 static int on_finding(void *ctx, const tm_finding *f)
 {
@@ -33,6 +34,19 @@ static int on_finding(void *ctx, const tm_finding *f)
 	return 0;
 }
 
+/* A pair that looks like one entity, as a finding: "a b" and why. */
+static int on_duplicate(void *ctx, const tm_duplicate *d)
+{
+	tm_buf id = TM_BUF_INIT, why = TM_BUF_INIT;
+	tm_buf_addf(&id, "%s %s", d->a, d->b);
+	tm_buf_addf(&why, "same %s; if they are one, 'tiemap merge %s %s' keeps the first", d->detail, d->a, d->b);
+	tm_finding f = { "likely_duplicate", id.buf, why.buf };
+	int stop = on_finding(ctx, &f);
+	tm_buf_release(&id);
+	tm_buf_release(&why);
+	return stop;
+}
+
 static int run(tm_cli *cli, int argc, char **argv)
 {
 	(void)argv;
@@ -41,7 +55,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 	struct check_out o = { cli->json ? json_array() : NULL, { 0 } };
 	tm_err err = { 0 };
 	/* then the quotes against the archived copies of their sources */
-	if (tm_store_check(cli->st, on_finding, &o, &err) || tm_archive_check(cli->st, on_finding, &o, &err)) {
+	if (tm_store_check(cli->st, on_finding, &o, &err) || tm_store_duplicates(cli->st, 0, on_duplicate, &o, &err) ||
+	    tm_archive_check(cli->st, on_finding, &o, &err)) {
 		json_decref(o.arr);
 		return tm_cli_error(&err);
 	}
@@ -55,8 +70,8 @@ static int run(tm_cli *cli, int argc, char **argv)
 		tm_cli_print_json(root);
 	} else {
 		printf("%zu unsourced claims, %zu uncited sources, %zu isolated entities, %zu shared match keys, "
-		       "%zu involvements of places, %zu cited sources not checked",
-		       unsourced, o.counts[2], o.counts[3], o.counts[4], o.counts[7], o.counts[8]);
+		       "%zu involvements of places, %zu cited sources not checked, %zu likely duplicates",
+		       unsourced, o.counts[2], o.counts[3], o.counts[4], o.counts[7], o.counts[8], o.counts[9]);
 		/* only for a database that has archived copies to check */
 		if (o.counts[5] || o.counts[6])
 			printf(", %zu quotes not in the archived copy, %zu unreadable copies", o.counts[5], o.counts[6]);

@@ -2,7 +2,7 @@
  * Changes by hand (edit.h): check, guard against lost updates, record the
  * revisions, apply them or leave them for review.
  */
-#include "edit/edit.h"
+#include "edit/edit_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -123,7 +123,7 @@ void tm_edit_diff(const char *before, const char *after,
 
 /* Make the records as r says: its after (at its key, moved from prev_key),
  * or none. */
-static tm_rc apply(tm_store *st, const tm_revision *r, tm_err *err)
+tm_rc tm_edit_apply(tm_store *st, const tm_revision *r, tm_err *err)
 {
 	tm_record_type t = tm_record_type_parse(r->record);
 	if (!r->after)
@@ -143,7 +143,7 @@ static tm_rc apply(tm_store *st, const tm_revision *r, tm_err *err)
 /* The dates a claim was added and changed are the store's to set when a
  * record leaves them out (store.h): a state that gives none is the same as
  * a stored one that differs from it only there. */
-static int same_state(const char *now, const char *want)
+int tm_edit_same_state(const char *now, const char *want)
 {
 	if (tm_streq(now, want))
 		return 1;
@@ -164,7 +164,7 @@ static int same_state(const char *now, const char *want)
 
 /* r's after, once applied, as the store holds it (with the dates it set),
  * so that history ends with the record's state; r's own when unreadable. */
-static void settle(tm_store *st, tm_revision *r)
+void tm_edit_settle(tm_store *st, tm_revision *r)
 {
 	char *now = NULL;
 	if (!r->after || tm_record_stored(st, tm_record_type_parse(r->record), r->key, &now, NULL) || !now)
@@ -173,7 +173,7 @@ static void settle(tm_store *st, tm_revision *r)
 	r->after = now;
 }
 
-static void conflict(tm_edit_result *res, int64_t current, char *then, char *now)
+void tm_edit_conflict(tm_edit_result *res, int64_t current, char *then, char *now)
 {
 	res->conflict = 1;
 	res->current = current;
@@ -211,7 +211,7 @@ static tm_rc state_at(tm_store *st, const char *record, const char *key, int64_t
 
 /* ---- submitting ---- */
 
-static int summary_ok(const char *s)
+int tm_edit_summary_ok(const char *s)
 {
 	if (!s)
 		return 0;
@@ -226,7 +226,7 @@ static int summary_ok(const char *s)
 	return visible && n <= TM_EDIT_SUMMARY_MAX && tm_utf8_valid(s, n);
 }
 
-static tm_rc change_open(tm_store *st, const tm_editor *who, const char *via, const char *summary, int status,
+tm_rc tm_edit_change_open(tm_store *st, const tm_editor *who, const char *via, const char *summary, int status,
 			 int64_t *id, tm_err *err)
 {
 	char at[24];
@@ -281,7 +281,7 @@ static tm_rc check_base(tm_store *st, const tm_edit_op *op, const char *key, tm_
 		free(then);
 		return rc;
 	}
-	conflict(res, latest, then, now);
+	tm_edit_conflict(res, latest, then, now);
 	return tm_fail(err, TM_ERR_AMBIGUOUS, "%s '%s' changed since revision %lld (now %lld): see what changed",
 		       tm_record_type_name(op->type), key, (long long)op->base, (long long)latest);
 }
@@ -381,7 +381,7 @@ static tm_rc op_revisions(tm_store *st, const tm_edit_op *op, struct revs *out, 
 	}
 	if (!rc)
 		rc = check_base(st, op, op->key, res, err);
-	if (!rc && before && same_state(before, canon))
+	if (!rc && before && tm_edit_same_state(before, canon))
 		rc = tm_fail(err, TM_ERR_INVALID, "nothing changed");
 	if (!rc) {
 		tm_revision *v = revs_push(out, op->type, key);
@@ -404,7 +404,7 @@ tm_rc tm_edit_submit(tm_store *st, const tm_editor *who, const char *summary, co
 	memset(res, 0, sizeof(*res));
 	if (who->role < TM_ROLE_CONTRIBUTOR)
 		return tm_fail(err, TM_ERR_INVALID, "only a signed-in contributor, editor or admin may change records");
-	if (!summary_ok(summary)) {
+	if (!tm_edit_summary_ok(summary)) {
 		res->field = "summary";
 		return tm_fail(err, TM_ERR_INVALID, "every change needs a summary: one line of at most %d bytes",
 			       TM_EDIT_SUMMARY_MAX);
@@ -426,16 +426,16 @@ tm_rc tm_edit_submit(tm_store *st, const tm_editor *who, const char *summary, co
 		rc = op_revisions(st, &ops[i], &revs, res, err);
 		for (size_t k = 0; !rc && k < revs.n; k++)
 			if (!revs.v[k].change) {
-				rc = apply(st, &revs.v[k], err);
+				rc = tm_edit_apply(st, &revs.v[k], err);
 				if (!rc && status == TM_CHANGE_PUBLISHED)
-					settle(st, &revs.v[k]);
+					tm_edit_settle(st, &revs.v[k]);
 				revs.v[k].change = -1;
 			}
 	}
 	if (!rc && status == TM_CHANGE_PENDING)
 		rc = tm_store_savepoint_undo(st, err);
 	if (!rc)
-		rc = change_open(st, who, who->via ? who->via : "form", summary, status, &res->change, err);
+		rc = tm_edit_change_open(st, who, who->via ? who->via : "form", summary, status, &res->change, err);
 	for (size_t k = 0; !rc && k < revs.n; k++) {
 		revs.v[k].change = res->change;
 		rc = tm_store_revision_add(st, &revs.v[k], NULL, err);
@@ -450,6 +450,22 @@ tm_rc tm_edit_submit(tm_store *st, const tm_editor *who, const char *summary, co
 }
 
 /* ---- revert ---- */
+
+static int collect(void *ctx, const tm_revision *r, const tm_change *c)
+{
+	(void)c;
+	struct revs *rs = ctx;
+	TM_GROW(rs->v, rs->cap, rs->n + 1);
+	tm_revision *v = &rs->v[rs->n++];
+	v->id = r->id;
+	v->change = r->change;
+	v->record = tm_xstrdup(r->record);
+	v->key = tm_xstrdup(r->key);
+	v->prev_key = tm_xstrdup(r->prev_key);
+	v->before = tm_xstrdup(r->before);
+	v->after = tm_xstrdup(r->after);
+	return 0;
+}
 
 tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char *summary, tm_edit_result *res,
 		     tm_err *err)
@@ -471,56 +487,72 @@ tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char
 		tm_buf_adds(&why, summary);
 	else
 		tm_buf_addf(&why, "revert revision %lld (%.200s)", (long long)rev, c.summary ? c.summary : "");
-	tm_record_type t = tm_record_type_parse(r.record);
-	char *now = NULL;
 	/* an approved proposal's revision is what its approval applied: the
 	 * same record states, so reverting either undoes the edit */
 	if (c.status != TM_CHANGE_PUBLISHED && c.status != TM_CHANGE_APPROVED)
 		rc = tm_fail(err, TM_ERR_INVALID, "revision %lld was never published: nothing to revert", (long long)rev);
-	else if (!summary_ok(why.buf))
+	else if (!tm_edit_summary_ok(why.buf))
 		rc = tm_fail(err, TM_ERR_INVALID, "every change needs a summary: one line of at most %d bytes",
 			     TM_EDIT_SUMMARY_MAX);
+	struct revs revs = { 0 };
+	tm_strv nows = { 0 }; /* each record as it is now, dates and all ("" for none) */
 	if (!rc && !(rc = tm_store_begin(st, err))) {
-		rc = tm_record_stored(st, t, r.key, &now, err);
-		if (!rc && !same_state(now, r.after)) {
-			int64_t latest = 0;
-			tm_store_latest_revision(st, r.record, r.key, &latest, NULL);
-			conflict(res, latest, r.after ? tm_xstrdup(r.after) : NULL, now);
-			now = NULL;
-			rc = tm_fail(err, TM_ERR_AMBIGUOUS,
-				     "%s '%s' has changed since revision %lld: revert the later revisions first", r.record,
-				     r.key, (long long)rev);
+		/* a merge is undone whole: its revisions (the kept record with
+		 * its referents, the merged one, their ties, actions and sites)
+		 * are one edit, and any one of them alone would leave an id that
+		 * names nothing or two records (docs/editing.md, "Merging") */
+		if (c.via && strcmp(c.via, "merge") == 0)
+			rc = tm_store_change_revisions(st, r.change, collect, &revs, err);
+		else
+			collect(&revs, &r, &c);
+		/* every record must be as the change left it */
+		for (size_t i = 0; !rc && i < revs.n; i++) {
+			tm_revision *x = &revs.v[i];
+			char *now = NULL;
+			rc = tm_record_stored(st, tm_record_type_parse(x->record), x->key, &now, err);
+			if (!rc && !tm_edit_same_state(now, x->after)) {
+				int64_t latest = 0;
+				tm_store_latest_revision(st, x->record, x->key, &latest, NULL);
+				tm_edit_conflict(res, latest, x->after ? tm_xstrdup(x->after) : NULL, now);
+				now = NULL;
+				rc = tm_fail(err, TM_ERR_AMBIGUOUS,
+					     "%s '%s' has changed since revision %lld: revert the later revisions first",
+					     x->record, x->key, (long long)(revs.n > 1 ? x->id : rev));
+			}
+			tm_strv_push_owned(&nows, now ? now : tm_xstrdup(""));
 		}
-		/* the inverse: from the after back to the before, at the key
-		 * the record had then */
-		tm_revision inv = { 0 };
-		inv.record = r.record;
-		if (!rc && r.prev_key && r.before) {
-			inv.key = r.prev_key;
-			inv.prev_key = r.key;
-		} else {
-			inv.key = r.key;
+		if (!rc)
+			rc = tm_edit_change_open(st, who, "revert", why.buf, TM_CHANGE_PUBLISHED, &res->change, err);
+		/* the inverses, last first: from the record as it is now back to
+		 * the before, at the key the record had then */
+		for (size_t k = revs.n; !rc && k-- > 0;) {
+			tm_revision *x = &revs.v[k];
+			tm_revision inv = { 0 };
+			inv.record = x->record;
+			if (x->prev_key && x->before) {
+				inv.key = x->prev_key;
+				inv.prev_key = x->key;
+			} else {
+				inv.key = x->key;
+			}
+			inv.before = *nows.v[k] ? nows.v[k] : x->after;
+			inv.after = x->before ? tm_xstrdup(x->before) : NULL;
+			inv.change = res->change;
+			rc = tm_edit_apply(st, &inv, err);
+			if (!rc && inv.after)
+				tm_edit_settle(st, &inv);
+			if (!rc)
+				rc = tm_store_revision_add(st, &inv, NULL, err);
+			free(inv.after);
 		}
-		/* the record as it is now, dates and all */
-		inv.before = now ? now : r.after;
-		inv.after = r.before ? tm_xstrdup(r.before) : NULL;
-		if (!rc)
-			rc = apply(st, &inv, err);
-		if (!rc && inv.after)
-			settle(st, &inv);
-		if (!rc)
-			rc = change_open(st, who, "revert", why.buf, TM_CHANGE_PUBLISHED, &res->change, err);
-		inv.change = res->change;
-		if (!rc)
-			rc = tm_store_revision_add(st, &inv, NULL, err);
 		if (!rc)
 			rc = tm_store_commit(st, err);
 		if (rc)
 			tm_store_rollback(st);
-		free(inv.after);
 	}
 	res->status = TM_CHANGE_PUBLISHED;
-	free(now);
+	tm_strv_release(&nows);
+	revs_release(&revs);
 	tm_buf_release(&why);
 	tm_revision_release(&r);
 	tm_change_release(&c);
@@ -529,21 +561,6 @@ tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char
 
 /* ---- review ---- */
 
-static int collect(void *ctx, const tm_revision *r, const tm_change *c)
-{
-	(void)c;
-	struct revs *rs = ctx;
-	TM_GROW(rs->v, rs->cap, rs->n + 1);
-	tm_revision *v = &rs->v[rs->n++];
-	v->id = r->id;
-	v->change = r->change;
-	v->record = tm_xstrdup(r->record);
-	v->key = tm_xstrdup(r->key);
-	v->prev_key = tm_xstrdup(r->prev_key);
-	v->before = tm_xstrdup(r->before);
-	v->after = tm_xstrdup(r->after);
-	return 0;
-}
 
 /* A change's summary cut to TM_EDIT_SUMMARY_MAX bytes at a character's
  * start. */
@@ -569,7 +586,7 @@ tm_rc tm_edit_review(tm_store *st, const tm_editor *who, int64_t change, int dec
 		return tm_fail(err, TM_ERR_INVALID, "a review approves, returns or rejects");
 	if (note && !*note)
 		note = NULL;
-	if ((decision != TM_CHANGE_PUBLISHED || note) && !summary_ok(note)) {
+	if ((decision != TM_CHANGE_PUBLISHED || note) && !tm_edit_summary_ok(note)) {
 		res->field = "note";
 		if (decision != TM_CHANGE_PUBLISHED)
 			return tm_fail(err, TM_ERR_INVALID, "say why, in one line: the contributor sees it");
@@ -615,10 +632,10 @@ tm_rc tm_edit_review(tm_store *st, const tm_editor *who, int64_t change, int dec
 			const char *key = r->prev_key ? r->prev_key : r->key;
 			char *now = NULL;
 			rc = tm_record_stored(st, tm_record_type_parse(r->record), key, &now, err);
-			if (!rc && !same_state(now, r->before)) {
+			if (!rc && !tm_edit_same_state(now, r->before)) {
 				int64_t latest = 0;
 				tm_store_latest_revision(st, r->record, key, &latest, NULL);
-				conflict(res, latest, r->before ? tm_xstrdup(r->before) : NULL, now);
+				tm_edit_conflict(res, latest, r->before ? tm_xstrdup(r->before) : NULL, now);
 				now = NULL;
 				res->op = i;
 				rc = tm_fail(err, TM_ERR_AMBIGUOUS,
@@ -627,9 +644,9 @@ tm_rc tm_edit_review(tm_store *st, const tm_editor *who, int64_t change, int dec
 			}
 			free(now);
 			if (!rc)
-				rc = apply(st, r, err);
+				rc = tm_edit_apply(st, r, err);
 			if (!rc) {
-				settle(st, r);
+				tm_edit_settle(st, r);
 				tm_revision done = *r;
 				done.id = 0;
 				done.change = approval;

@@ -44,6 +44,7 @@ typedef struct tm_edit_result {
 	int64_t change;   /* the change made (a review: the change reviewed) */
 	int status;       /* TM_CHANGE_PUBLISHED or TM_CHANGE_PENDING; a review's decision */
 	int64_t approval; /* a review that approved: the editor's change that applied it */
+	int64_t revision; /* a merge: its first revision (what `tiemap revert` takes) */
 	/* on TM_ERR_INVALID: the op at fault, and the field the message is
 	 * about (the importer's field names: "start", "names" …), or NULL */
 	size_t op;
@@ -64,9 +65,22 @@ tm_rc tm_edit_submit(tm_store *st, const tm_editor *who, const char *summary, co
 /* Undo revision rev (an editor's): the record back to its state before it,
  * as a new change of its own.  Refused (TM_ERR_AMBIGUOUS, with res's
  * conflict states) when the record has changed since rev: revert the later
- * revisions first. */
+ * revisions first.  A revision of a merge undoes the whole merge. */
 tm_rc tm_edit_revert(tm_store *st, const tm_editor *who, int64_t rev, const char *summary, tm_edit_result *res,
 		     tm_err *err);
+
+/* Merge entity gone into entity keep (an editor's; docs/editing.md,
+ * "Merging"), as one change (via "merge") in one transaction: keep gains
+ * gone's names, identifiers, tags and citations, and gone's id (and the ids
+ * merged into gone before) as its referents; gone's ties, involvement
+ * claims, actions and sites move to keep, one that lands on one keep
+ * already has merged into it (citations kept); then gone is deleted, and its id names keep.  Refused
+ * (TM_ERR_INVALID, nothing changed) for keep == gone, a gone or keep that
+ * is a merged id already (no chains), a tie between the two (two
+ * institutions, by their sources' account); TM_ERR_NOTFOUND for an
+ * unknown id.  summary NULL or "": "merge GONE into KEEP". */
+tm_rc tm_edit_merge(tm_store *st, const tm_editor *who, const char *keep, const char *gone, const char *summary,
+		    tm_edit_result *res, tm_err *err);
 
 /* An editor's decision on a pending change: TM_CHANGE_PUBLISHED approves
  * it: a change of the editor's own (via "review", approves: change,

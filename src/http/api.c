@@ -31,6 +31,24 @@ static const char *entity_param(tm_req *req)
 		tm_req_fail_err(req, &err);
 		return NULL;
 	}
+	if (!found && id && tm_id_valid(id)) {
+		/* an id merged into another entity answers for that one, and
+		 * says so (docs/api.md, "Merged ids") */
+		char *into = NULL;
+		if (tm_store_referent(req->st, id, &into, &err)) {
+			tm_req_fail_err(req, &err);
+			return NULL;
+		}
+		if (into) {
+			free(req->merged_into);
+			req->merged_into = into;
+			tm_buf loc = TM_BUF_INIT;
+			tm_buf_addf(&loc, "/api/v1/entities/%s", into);
+			free(req->r_content_location);
+			req->r_content_location = tm_buf_detach(&loc);
+			return into;
+		}
+	}
 	if (!found) {
 		tm_req_fail(req, 404, "not_found", "no entity '%s'", id && tm_id_valid(id) ? id : "");
 		return NULL;
@@ -40,10 +58,13 @@ static const char *entity_param(tm_req *req)
 
 static void answer(tm_req *req, tm_rc rc, json_t *o, const tm_err *err)
 {
-	if (rc)
+	if (rc) {
 		tm_req_fail_err(req, err);
-	else
-		tm_req_json(req, o);
+		return;
+	}
+	if (req->merged_into && json_is_object(o))
+		json_object_set_new(o, "redirected_from", json_string(tm_req_param(req, "id")));
+	tm_req_json(req, o);
 }
 
 void tm_http_api_index(tm_req *req)

@@ -188,7 +188,10 @@ struct tm_req {
 	const char *r_type;
 	tm_buf body;
 	int r_nocache;       /* do not keep it in the cache */
-	char *r_location;    /* a redirect target (owned), with r_status 302/303 */
+	char *r_location;    /* a redirect target (owned), with r_status 301/302/303 */
+	char *r_content_location; /* Content-Location (owned): the answer is the record at that
+				   * address, not the one asked for (an id merged away), or NULL */
+	char *merged_into;   /* the {id} asked for was merged into this entity (owned), or NULL */
 	char *r_csp;         /* a Content-Security-Policy replacing the default (owned), or NULL */
 	char *r_disposition; /* a Content-Disposition (owned), or NULL */
 	char *r_type_owned;  /* where r_type points when a handler made it (owned), or NULL */
@@ -276,6 +279,10 @@ const char *tm_page_role_label(tm_req *req, tm_role r);
 void tm_page_user_box(tm_req *req, tm_buf *out);
 /* A 303 to location (owned, taken): after a form, to the page to see. */
 void tm_req_see_other(tm_req *req, char *location);
+/* When id was merged into another entity (docs/editing.md, "Merging"):
+ * answer 301 to that entity's page, /entities/KEEP + suffix ("" or
+ * "/graph"), in the reader's language, and return 1; else 0. */
+int tm_page_merged(tm_req *req, const char *id, const char *suffix);
 /* A 405 from a handler that takes fewer methods than its route's flags
  * let through; methods is the Allow header ("GET, HEAD, POST"). */
 void tm_req_not_allowed(tm_req *req, const char *methods);

@@ -23,5 +23,10 @@ void tm_page_record_foot(tm_req *req, const char *record, const char *key);
 /* An importer's message for a reader of the page's language: in Chinese,
  * a sentence of the catalog before the message itself. */
 void tm_page_edit_message(tm_req *req, tm_buf *b, const char *msg);
+/* The likely duplicates (store.h's tm_store_duplicates), at most
+ * TM_PAGE_DUPLICATES_MAX, as a section of /review; an editor gets a merge
+ * button each way (page_merge.c). */
+#define TM_PAGE_DUPLICATES_MAX 50
+tm_rc tm_page_duplicates(tm_req *req, tm_err *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "http/page_campaign.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "model/model.h"
@@ -185,6 +186,26 @@ static tm_rc owners(tm_req *req, tm_notes *notes, const char *id, tm_err *err)
 	return TM_OK;
 }
 
+int tm_page_merged(tm_req *req, const char *id, const char *suffix)
+{
+	char *into = NULL;
+	if (!id || !tm_id_valid(id) || tm_store_referent(req->st, id, &into, NULL) != TM_OK || !into)
+		return 0;
+	tm_buf loc = TM_BUF_INIT;
+	tm_buf_addf(&loc, "/entities/%s%s?%s", into, suffix, tm_page_lang_arg(req));
+	free(req->r_location);
+	req->r_location = tm_buf_detach(&loc);
+	/* permanent, as an old link should be updated; never cached here,
+	 * as a revert takes it away (docs/editing.md, "Merging") */
+	req->r_status = 301;
+	req->r_type = "text/plain; charset=utf-8";
+	req->r_nocache = 1;
+	tm_buf_reset(&req->body);
+	tm_buf_addf(&req->body, "'%s' was merged into '%s': see %s\n", id, into, req->r_location);
+	free(into);
+	return 1;
+}
+
 void tm_http_page_entity(tm_req *req)
 {
 	const char *id = tm_req_param(req, "id");
@@ -196,6 +217,8 @@ void tm_http_page_entity(tm_req *req)
 	}
 	tm_rc rc = tm_view_entity(req->st, id, &e, &err);
 	if (rc == TM_ERR_NOTFOUND) {
+		if (tm_page_merged(req, id, ""))
+			return;
 		if (tm_page_tombstone(req, "entity", id))
 			return;
 		tm_req_fail(req, 404, "not_found", "%s", T("entity.unknown"));

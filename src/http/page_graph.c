@@ -35,6 +35,8 @@ void tm_http_page_graph(tm_req *req)
 		return;
 	}
 	if (!found) {
+		if (tm_page_merged(req, id, "/graph"))
+			return;
 		tm_req_fail(req, 404, "not_found", "%s", T("entity.unknown"));
 		return;
 	}

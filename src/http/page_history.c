@@ -377,6 +377,10 @@ void tm_page_record_foot(tm_req *req, const char *record, const char *key)
 	if (strcmp(record, "entity") == 0)
 		tm_html(b, " · <a href=\"/edit/relation?subject=%q&amp;%r\">%s</a>", key, tm_page_lang_arg(req),
 			T("edit.add_relation"));
+	/* an editor's page is never one a reader is served from the cache */
+	if (strcmp(record, "entity") == 0 && req->who.role >= TM_ROLE_EDITOR)
+		tm_html(b, " · <a href=\"/merge?keep=%q&amp;%r\" class=\"merge-link\">%s</a>", key,
+			tm_page_lang_arg(req), T("merge.into_this"));
 	tm_html(b, " · <a href=\"/report/%q/%q?%r\">%s</a>", record, key, tm_page_lang_arg(req), T("report.link"));
 	if (strcmp(record, "entity") == 0)
 		tm_html(b, " · <a href=\"/report/reply/%q?%r\">%s</a>", key, tm_page_lang_arg(req), T("reply.link"));

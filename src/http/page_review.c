@@ -98,6 +98,8 @@ static void queue_page(tm_req *req, int status, const char *msg)
 		if (!rc && !q.n)
 			tm_html(b, "<p>%s</p>\n", T("review.empty"));
 	}
+	if (!rc)
+		rc = tm_page_duplicates(req, &err);
 	if (rc) {
 		tm_req_fail_err(req, &err);
 		return;

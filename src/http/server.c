@@ -946,6 +946,8 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, req->r_type ? req->r_type : "text/plain");
 	if (req->r_location)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_LOCATION, req->r_location);
+	if (req->r_content_location)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_LOCATION, req->r_content_location);
 	if (req->r_disposition)
 		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, req->r_disposition);
 	if (req->r_status == MHD_HTTP_TOO_MANY_REQUESTS)
@@ -1003,6 +1005,10 @@ static enum MHD_Result respond(tm_http_server *srv, tm_req *req, const char *cac
 			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "private, no-store");
 		else if (req->r_status >= 400 || post || form)
 			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+		else if (req->r_status == MHD_HTTP_MOVED_PERMANENTLY)
+			/* a merge's redirect goes when the merge is reverted: a
+			 * browser asks again rather than keep it for ever */
+			MHD_add_response_header(r, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
 		ret = queue(req, (unsigned)req->r_status, r, len);
 	}
 	MHD_destroy_response(r);
@@ -1306,6 +1312,8 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	for (size_t i = 0; i < req->n_params; i++)
 		free(req->params[i]);
 	free(req->r_location);
+	free(req->r_content_location);
+	free(req->merged_into);
 	free(req->r_csp);
 	free(req->title);
 	free(req->r_disposition);

@@ -106,6 +106,12 @@ json_t *tm_entity_to_json(const tm_entity *e)
 		}
 		json_object_set_new(o, "identifiers", ids);
 	}
+	if (e->referents.n) {
+		json_t *refs = json_array();
+		for (size_t i = 0; i < e->referents.n; i++)
+			json_array_append_new(refs, json_string(e->referents.v[i]));
+		json_object_set_new(o, "referents", refs);
+	}
 	if (e->cites.n)
 		json_object_set_new(o, "sources", tm_cites_to_json(&e->cites));
 	tm_json_set_str(o, "added", e->added);

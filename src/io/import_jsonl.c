@@ -371,7 +371,7 @@ static int parse_source(json_t *o, tm_source *s, struct why *w)
 static int parse_entity(const tm_import_opts *opts, json_t *o, tm_entity *e, struct why *w)
 {
 	static const char *const allowed[] = { "type", "id", "kind", "country", "start", "end", "names",
-					       "description", "tags", "identifiers", "sources", "added", "changed", NULL };
+					       "description", "tags", "identifiers", "referents", "sources", "added", "changed", NULL };
 	if (check_fields(o, allowed, w) || get_id(o, "id", &e->id, w) || get_str(o, "kind", 1, &e->kind, w) ||
 	    get_str(o, "country", 0, &e->country, w) || get_date(o, "start", e->start, w) ||
 	    get_date(o, "end", e->end, w) || get_cites(o, &e->cites, w) || need_cites(opts, &e->cites, &e->unsourced, w) ||
@@ -462,6 +462,23 @@ static int parse_entity(const tm_import_opts *opts, json_t *o, tm_entity *e, str
 			tm_entity_add_ident(e, scheme, value);
 			free(scheme);
 			free(value);
+		}
+	}
+	/* the ids merged into this entity (docs/editing.md): each names it,
+	 * so none may be its own id; the store checks they name nothing else */
+	json_t *refs = json_object_get(o, "referents");
+	if (refs) {
+		if (!json_is_array(refs))
+			return failf(w, "'referents' must be an array of ids");
+		json_array_foreach(refs, i, v) {
+			const char *r = json_string_value(v);
+			if (!r || !tm_id_valid(r))
+				return failf(w, "bad id in 'referents': use a slug such as \"hikvision\"");
+			if (strcmp(r, e->id) == 0)
+				return failf(w, "'referents' names the entity's own id '%s'", r);
+			if (tm_strv_contains(&e->referents, r))
+				return failf(w, "referent '%s' given twice", r);
+			tm_strv_push(&e->referents, r);
 		}
 	}
 	return 0;

@@ -322,8 +322,12 @@ int tm_entity_equal(const tm_entity *a, const tm_entity *b)
 	if (!tm_streq(a->id, b->id) || !tm_streq(a->kind, b->kind) || !tm_streq(a->country, b->country) ||
 	    !tm_streq(a->start, b->start) || !tm_streq(a->end, b->end) || !tm_streq(a->desc_en, b->desc_en) ||
 	    !tm_streq(a->desc_zh, b->desc_zh) || a->unsourced != b->unsourced || a->n_names != b->n_names ||
-	    a->tags.n != b->tags.n || a->n_idents != b->n_idents || !tm_cites_equal(&a->cites, &b->cites))
+	    a->tags.n != b->tags.n || a->n_idents != b->n_idents || !tm_cites_equal(&a->cites, &b->cites) ||
+	    a->referents.n != b->referents.n)
 		return 0;
+	for (size_t i = 0; i < a->referents.n; i++)
+		if (!tm_streq(a->referents.v[i], b->referents.v[i]))
+			return 0;
 	for (size_t i = 0; i < a->n_names; i++)
 		if (!tm_streq(a->names[i].text, b->names[i].text) || !tm_streq(a->names[i].lang, b->names[i].lang) ||
 		    !a->names[i].primary != !b->names[i].primary)
@@ -467,6 +471,15 @@ void tm_entity_merge(tm_entity *into, const tm_entity *from)
 	}
 	merge_cites(&into->cites, &from->cites);
 	into->unsourced = into->cites.n == 0 && (into->unsourced || from->unsourced);
+	for (size_t i = 0; i < from->referents.n; i++)
+		if (!tm_strv_contains(&into->referents, from->referents.v[i]))
+			tm_strv_push(&into->referents, from->referents.v[i]);
+}
+
+void tm_involvement_merge(tm_involvement *into, const tm_involvement *from)
+{
+	fill(&into->note, from->note);
+	merge_cites(&into->cites, &from->cites);
 }
 
 void tm_relation_merge(tm_relation *into, const tm_relation *from)
@@ -522,6 +535,7 @@ void tm_entity_release(tm_entity *e)
 	}
 	free(e->idents);
 	tm_cites_release(&e->cites);
+	tm_strv_release(&e->referents);
 	memset(e, 0, sizeof(*e));
 }
 

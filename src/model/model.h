@@ -66,6 +66,9 @@ typedef struct tm_entity {
 	int unsourced; /* imported with --allow-unsourced and no citation */
 	char added[TM_DATE_MAX];   /* YYYY-MM-DD the claim was first added; "" not yet known (the store sets it) */
 	char changed[TM_DATE_MAX]; /* YYYY-MM-DD it last changed; "" as added */
+	/* ids of entities merged into this one (`tiemap merge`), which now
+	 * name it: FollowTheMoney's "referents" (docs/editing.md, "Merging") */
+	tm_strv referents;
 } tm_entity;
 
 typedef struct tm_relation {
@@ -140,6 +143,9 @@ int tm_page_equal(const tm_page *a, const tm_page *b);
 void tm_source_merge(tm_source *into, const tm_source *from);
 void tm_entity_merge(tm_entity *into, const tm_entity *from);
 void tm_relation_merge(tm_relation *into, const tm_relation *from);
+/* The same for an involvement claim (a merge of two entities, docs/editing.md):
+ * into's note stays where set, from's citations it lacks come after its own. */
+void tm_involvement_merge(tm_involvement *into, const tm_involvement *from);
 void tm_entity_add_name(tm_entity *e, const char *text, const char *lang, int primary);
 void tm_entity_add_ident(tm_entity *e, const char *scheme, const char *value);
 

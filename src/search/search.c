@@ -524,6 +524,13 @@ tm_rc tm_search_resolve(tm_store *st, const char *ref, char **id, tm_search_hits
 		*id = tm_xstrdup(ref);
 		return TM_OK;
 	}
+	/* an id merged into another entity names that one (docs/editing.md) */
+	if (tm_id_valid(ref)) {
+		if ((rc = tm_store_referent(st, ref, id, err)))
+			return rc;
+		if (*id)
+			return TM_OK;
+	}
 	tm_search_hits hits;
 	tm_search_opts o = { .limit = 20, .strict = 1 };
 	if ((rc = tm_search(st, ref, &o, &hits, err)))

@@ -216,6 +216,13 @@ static const char *const tm_migrations[] = {
 	"CREATE INDEX involvements_category ON involvements(category, entity);"
 	"CREATE TABLE pages(id INTEGER PRIMARY KEY, slug TEXT NOT NULL UNIQUE,"
 	"  title_en TEXT, title_zh TEXT, body_en TEXT, body_zh TEXT);",
+	/* 10 → 11: merged ids (`tiemap merge`, docs/editing.md "Merging"): an
+	 * entity's referents, the ids of the records merged into it, each of
+	 * which now names it (FollowTheMoney's "referents").  An id is an
+	 * entity's or a referent, never both; one migration of its own so that
+	 * it can be reordered beside others. */
+	("CREATE TABLE referents(id TEXT PRIMARY KEY, entity INTEGER NOT NULL, ord INTEGER NOT NULL) WITHOUT ROWID;"
+	 "CREATE INDEX referents_entity ON referents(entity, ord);"),
 };
 
 #define TM_SCHEMA_VERSION ((int)(sizeof(tm_migrations) / sizeof(tm_migrations[0])))

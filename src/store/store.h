@@ -370,4 +370,35 @@ tm_rc tm_store_put_page(tm_store *st, const tm_page *p, tm_err *err);
 tm_rc tm_store_get_page(tm_store *st, const char *id, tm_page *out, tm_err *err); /* TM_ERR_NOTFOUND if none */
 tm_rc tm_store_each_page(tm_store *st, int (*fn)(void *ctx, const tm_page *p), void *ctx, tm_err *err); /* by id */
 
+/* ---- merged ids and likely duplicates (store_merge.c; docs/editing.md,
+ * "Merging") ---- */
+
+/* The entity that id was merged into, in *into (owned), or NULL when id
+ * is no entity's referent (an entity's own id never is one). */
+tm_rc tm_store_referent(tm_store *st, const char *id, char **into, tm_err *err);
+
+/* Two entities that look like one: the same identifier (scheme and value,
+ * letter case aside), or a strong name match (TM_DUP_NAME: a name of each
+ * with the same match key without legal form and spaces, text.h's bare,
+ * in the same country and of the same kind).  Borrowed strings. */
+enum { TM_DUP_IDENT = 1, TM_DUP_NAME = 2 };
+typedef struct tm_duplicate {
+	const char *a, *b;  /* the two ids, a < b */
+	int why;            /* TM_DUP_IDENT and/or TM_DUP_NAME */
+	const char *detail; /* "isin US0000000000; name 'hikvision' (CN company)" */
+} tm_duplicate;
+/* Every pair, by a then b, at most limit (0: all) pairs; fn returns
+ * non-zero to stop.  A name key that more than TM_DUP_KEY_MAX entities
+ * share is a generic name, not a duplicate, and is passed over (bounds the
+ * pairs it could make). */
+#define TM_DUP_KEY_MAX 32
+tm_rc tm_store_duplicates(tm_store *st, size_t limit, int (*fn)(void *ctx, const tm_duplicate *d), void *ctx,
+			  tm_err *err);
+
+/* The ids of the actions and the sites that name entity id, appended to
+ * actions and sites (a merge moves them to the kept entity). */
+tm_rc tm_store_entity_users(tm_store *st, const char *id, tm_strv *actions, tm_strv *sites, tm_err *err);
+/* The ids of the petitions that name entity id, appended to out. */
+tm_rc tm_store_entity_petitions(tm_store *st, const char *id, tm_strv *out, tm_err *err);
+
 #endif

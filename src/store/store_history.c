@@ -555,6 +555,7 @@ tm_rc tm_store_delete_entity(tm_store *st, const char *id, tm_err *err)
 		"DELETE FROM names WHERE entity=?1",
 		"DELETE FROM tags WHERE entity=?1",
 		"DELETE FROM identifiers WHERE entity=?1",
+		"DELETE FROM referents WHERE entity=?1",
 		"DELETE FROM citations WHERE claim_kind=0 AND claim=?1",
 		"DELETE FROM entities WHERE id=?1",
 	};

@@ -44,6 +44,10 @@ static const char *const stmt_sql[S_COUNT] = {
 	[S_TAGS_GET] = "SELECT tag FROM tags WHERE entity=? ORDER BY ord",
 	[S_TAG_INS] = "INSERT INTO tags(entity,ord,tag) VALUES(?,?,?)",
 	[S_TAGS_DEL] = "DELETE FROM tags WHERE entity=?",
+	[S_REFS_GET] = "SELECT id FROM referents WHERE entity=? ORDER BY ord",
+	[S_REF_INS] = "INSERT INTO referents(id,entity,ord) VALUES(?,?,?)",
+	[S_REFS_DEL] = "DELETE FROM referents WHERE entity=?",
+	[S_REF_OF] = "SELECT e.slug FROM referents r JOIN entities e ON e.id=r.entity WHERE r.id=?",
 	[S_IDENTS_GET] = "SELECT scheme,value FROM identifiers WHERE entity=? ORDER BY ord",
 	[S_IDENT_INS] = "INSERT INTO identifiers(entity,ord,scheme,value) VALUES(?,?,?,?)",
 	[S_IDENTS_DEL] = "DELETE FROM identifiers WHERE entity=?",
@@ -711,6 +715,12 @@ static tm_rc load_entity_parts(tm_store *st, int64_t row, tm_entity *e, tm_err *
 		tm_entity_add_ident(e, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1));
 	if ((rc = rows_done(st, s, step, err, "reading identifiers")))
 		return rc;
+	s = tm_store_stmt(st, S_REFS_GET);
+	sqlite3_bind_int64(s, 1, row);
+	while ((step = sqlite3_step(s)) == SQLITE_ROW)
+		tm_strv_push(&e->referents, (const char *)sqlite3_column_text(s, 0));
+	if ((rc = rows_done(st, s, step, err, "reading referents")))
+		return rc;
 	return tm_store_load_cites(st, 0, row, &e->cites, err);
 }
 
@@ -839,6 +849,46 @@ static tm_rc put_name_keys(tm_store *st, int64_t row, int64_t name_row, const tm
 	return rc;
 }
 
+tm_rc tm_store_referent(tm_store *st, const char *id, char **into, tm_err *err)
+{
+	*into = NULL;
+	sqlite3_stmt *s = tm_store_stmt(st, S_REF_OF);
+	tm_store_bind_text(s, 1, id);
+	int step = sqlite3_step(s);
+	if (step == SQLITE_ROW)
+		*into = tm_store_col_dup(s, 0);
+	sqlite3_reset(s);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return tm_store_db_fail(st, err, "reading referents");
+	return TM_OK;
+}
+
+/* An id is an entity's or a referent of one, never both, and a referent
+ * names one entity: no chain of merged ids, no id naming two records. */
+static tm_rc referents_check(tm_store *st, const tm_entity *ent, tm_err *err)
+{
+	char *other = NULL;
+	tm_rc rc = tm_store_referent(st, ent->id, &other, err);
+	if (!rc && other)
+		rc = tm_fail(err, TM_ERR_INVALID, "id '%s' was merged into '%s': it names that entity", ent->id, other);
+	for (size_t i = 0; !rc && i < ent->referents.n; i++) {
+		const char *r = ent->referents.v[i];
+		int64_t row = 0;
+		free(other);
+		other = NULL;
+		if ((rc = tm_store_rowid_of(st, S_ENTITY_ID, r, &row, err)) ||
+		    (rc = tm_store_referent(st, r, &other, err)))
+			break;
+		if (row)
+			rc = tm_fail(err, TM_ERR_INVALID, "referent '%s' of '%s' is an entity of its own", r, ent->id);
+		else if (other && strcmp(other, ent->id) != 0)
+			rc = tm_fail(err, TM_ERR_INVALID, "referent '%s' of '%s' was merged into '%s' already", r, ent->id,
+				     other);
+	}
+	free(other);
+	return rc;
+}
+
 /* Write ent over entity row *rowp (0: a new entity, whose row it gets), with
  * the dates it is stored with. */
 static tm_rc put_entity_row(tm_store *st, const tm_entity *ent, int64_t *rowp, const tm_name_index *ix,
@@ -849,6 +899,8 @@ static tm_rc put_entity_row(tm_store *st, const tm_entity *ent, int64_t *rowp, c
 	tm_rc rc;
 	if (ix->n != ent->n_names)
 		return tm_fail(err, TM_ERR_INTERNAL, "name index of '%s' does not match its names", ent->id);
+	if ((rc = referents_check(st, ent, err)))
+		return rc;
 	if ((rc = tm_store_bulk_prepare(st, 1, err)))
 		return rc;
 	sqlite3_stmt *s = tm_store_stmt(st, row ? S_ENTITY_UPD : S_ENTITY_INS);
@@ -869,7 +921,8 @@ static tm_rc put_entity_row(tm_store *st, const tm_entity *ent, int64_t *rowp, c
 		/* the FTS rows are found through names, so they go first */
 		if ((rc = tm_store_bulk_replacing(st, row, err)) || (rc = del_by_entity(st, S_FTS_DEL, row, err)) ||
 		    (rc = del_by_entity(st, S_NAMEKEYS_DEL, row, err)) || (rc = del_by_entity(st, S_NAMES_DEL, row, err)) ||
-		    (rc = del_by_entity(st, S_TAGS_DEL, row, err)) || (rc = del_by_entity(st, S_IDENTS_DEL, row, err)))
+		    (rc = del_by_entity(st, S_TAGS_DEL, row, err)) || (rc = del_by_entity(st, S_IDENTS_DEL, row, err)) ||
+		    (rc = del_by_entity(st, S_REFS_DEL, row, err)))
 			return rc;
 	} else {
 		*rowp = row = sqlite3_last_insert_rowid(st->db);
@@ -904,6 +957,14 @@ static tm_rc put_entity_row(tm_store *st, const tm_entity *ent, int64_t *rowp, c
 		tm_store_bind_text(s, 3, ent->idents[i].scheme);
 		tm_store_bind_text(s, 4, ent->idents[i].value);
 		if ((rc = tm_store_step_done(st, s, err, "writing identifier")))
+			return rc;
+	}
+	for (size_t i = 0; i < ent->referents.n; i++) {
+		s = tm_store_stmt(st, S_REF_INS);
+		tm_store_bind_text(s, 1, ent->referents.v[i]);
+		sqlite3_bind_int64(s, 2, row);
+		sqlite3_bind_int64(s, 3, (int64_t)i);
+		if ((rc = tm_store_step_done(st, s, err, "writing referent")))
 			return rc;
 	}
 	return tm_store_save_cites(st, 0, row, &ent->cites, fresh, err);

@@ -70,6 +70,7 @@ SAMPLES = {
     "page_revision": {"captures": {"rev": "1"}, "as": "session"},
     "page_edit": {"captures": {"record": "entity"}, "query": "key=hikvision", "as": "session"},
     "page_review": {"as": "session"},
+    "page_merge": {"query": "keep=hikvision&gone=cetc", "as": "session"},
     "page_change": {"captures": {"change": "1"}, "as": "session"},
     "page_report": {"captures": {"record": "entity", "key": "hikvision"}},
     "api_record": {"captures": {"record": "entity", "key": "hikvision"}, "as": "token"},
